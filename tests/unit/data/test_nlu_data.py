@@ -1,0 +1,102 @@
+"""The NLU data meets the bar designers and the issue set: coverage, variety, no leaks."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from rasa.shared.core.domain import Domain
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from .conftest import normalise
+
+REQUIRED_INTENTS = [
+    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope", "inform",
+    "query_order", "query_logistics", "cancel_order", "request_refund", "query_refund",
+    "modify_address", "request_invoice", "query_course", "reschedule_course", "cancel_course",
+    "complain", "human_handoff", "query_ticket",
+]
+REQUIRED_FAQ = [
+    "shipping_time", "return_policy", "payment_methods", "invoice_rules", "coupon_usage",
+    "membership", "trial_lesson", "course_materials", "change_teacher", "device_requirements",
+    "refund_time", "contact_hours",
+]
+
+
+def _examples_by_intent(data: TrainingData) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for message in data.intent_examples:
+        key = message.get("intent_response_key") or message.get("intent")
+        grouped[key].append(message.get("text"))
+    return grouped
+
+
+def test_every_required_intent_has_at_least_25_distinct_examples(training_data: TrainingData) -> None:
+    grouped = _examples_by_intent(training_data)
+    for intent in REQUIRED_INTENTS:
+        distinct = {normalise(t) for t in grouped.get(intent, [])}
+        assert len(distinct) >= 25, f"{intent} has {len(distinct)} distinct examples"
+
+
+def test_every_required_faq_has_examples_and_an_answer(
+    training_data: TrainingData, domain: Domain
+) -> None:
+    grouped = _examples_by_intent(training_data)
+    for key in REQUIRED_FAQ:
+        assert len(grouped.get(f"faq/{key}", [])) >= 10, f"faq/{key} has too few examples"
+        assert training_data.responses.get(f"utter_faq/{key}"), f"faq/{key} has no answer"
+    chitchat = [k for k in grouped if k.startswith("chitchat/")]
+    assert len(chitchat) >= 5
+    for key in chitchat:
+        assert training_data.responses.get(f"utter_{key}"), f"{key} has no answer"
+
+
+def test_no_example_belongs_to_two_intents(training_data: TrainingData) -> None:
+    owners: dict[str, set[str]] = defaultdict(set)
+    for intent, texts in _examples_by_intent(training_data).items():
+        for text in texts:
+            owners[normalise(text)].add(intent)
+    clashes = {text: intents for text, intents in owners.items() if len(intents) > 1}
+    assert not clashes
+
+
+def test_examples_are_varied(training_data: TrainingData) -> None:
+    """Traditional characters, digits/letters and punctuation-free lines all occur."""
+    texts = [m.get("text") for m in training_data.intent_examples]
+    assert sum(1 for t in texts if re.search(r"[訂單轉發貨課請調麼這個]", t)) >= 20
+    assert sum(1 for t in texts if re.search(r"[A-Za-z]+\d+", t)) >= 20
+    assert sum(1 for t in texts if not re.search(r"[，。？！,.?!~～]", t)) >= 200
+
+
+def test_held_out_set_shares_no_example_with_training_data(
+    training_data: TrainingData, held_out: TrainingData
+) -> None:
+    train = {normalise(m.get("text")) for m in training_data.intent_examples}
+    leaked = [m.get("text") for m in held_out.intent_examples if normalise(m.get("text")) in train]
+    assert not leaked, f"held-out examples also in data/: {leaked[:10]}"
+
+
+def test_held_out_set_covers_every_intent(training_data: TrainingData, held_out: TrainingData) -> None:
+    trained = set(_examples_by_intent(training_data))
+    tested = Counter(
+        m.get("intent_response_key") or m.get("intent") for m in held_out.intent_examples
+    )
+    missing = trained - set(tested)
+    assert not missing, f"no held-out examples for {sorted(missing)}"
+
+
+def test_regexes_find_order_phone_and_tracking_numbers(training_data: TrainingData) -> None:
+    patterns = defaultdict(list)
+    for regex in training_data.regex_features:
+        patterns[regex["name"]].append(re.compile(regex["pattern"], re.IGNORECASE))
+
+    def found(name: str, text: str) -> list[str]:
+        return [m.group(0) for p in patterns[name] for m in p.finditer(text)]
+
+    assert found("order_id", "帮我查下订单hp20240001到哪了") == ["hp20240001"]
+    assert found("order_id", "HP202400011") == []
+    assert found("phone", "手机13800138001，尾号8001") == ["13800138001"]
+    assert found("phone", "订单HP20240001") == []
+    assert found("tracking_number", "顺丰单号SF1234567890") == ["SF1234567890"]
+    assert found("date", "下周三晚上可以吗")
+    assert not found("date", "HP20240001")

@@ -1,0 +1,92 @@
+"""Masking of personal data (phones, ID-card numbers, names, addresses).
+
+One place decides how personal data looks outside the systems of record: bot replies,
+logs, exports and transcripts all call these functions. Functions are pure and never
+raise on odd input; they return the input unchanged when there is nothing to mask.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# Mainland mobile numbers, optionally with +86/86 and separators (138-0013-8001).
+_PHONE_RE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+# 18-digit resident ID numbers (last character may be X).
+_ID_CARD_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
+# An address keeps its province/city/district; the street part is hidden.
+_ADDRESS_HEAD_RE = re.compile(r"^(.*?(?:省|自治区|市).*?(?:市|区|县|旗|州))")
+
+
+def mask_phone(phone: str) -> str:
+    """Masks a mobile number as 138****8001 (keeps the first 3 and last 4 digits)."""
+    digits = re.sub(r"\D", "", phone or "")
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+def mask_name(name: str) -> str:
+    """Masks a Chinese personal name as 张* / 欧阳** (keeps the first character)."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    return name[0] + "*" * (len(name) - 1)
+
+
+def mask_address(address: str) -> str:
+    """Keeps province/city/district of an address and hides the rest (上海市浦东新区****)."""
+    address = (address or "").strip()
+    if not address:
+        return address
+    match = _ADDRESS_HEAD_RE.match(address)
+    head = match.group(1) if match else address[:3]
+    return head + "****"
+
+
+def mask_id_card(number: str) -> str:
+    """Masks an ID-card number as 110101********1234."""
+    number = (number or "").strip()
+    if len(number) < 8:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def mask_text(text: str) -> str:
+    """Masks every phone and ID-card number inside free text (messages, log lines)."""
+    if not text:
+        return text
+    text = _ID_CARD_RE.sub(lambda m: m.group(1) + "********" + m.group(3), text)
+    return _PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+
+
+class MaskingFilter(logging.Filter):
+    """A logging filter that masks personal data in every record it sees.
+
+    Attach it to the handlers of a process (see :func:`install_log_masking`) so that a
+    phone number in a user's message never reaches a log file in clear text.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: D102
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string must not break logging
+            return True
+        masked = mask_text(message)
+        if masked != message:
+            record.msg = masked
+            record.args = None
+        return True
+
+
+def install_log_masking(logger: logging.Logger | None = None) -> None:
+    """Adds :class:`MaskingFilter` to every handler of ``logger`` (the root by default).
+
+    Idempotent: calling it twice adds one filter per handler.
+    """
+    target = logger or logging.getLogger()
+    for handler in target.handlers:
+        if not any(isinstance(f, MaskingFilter) for f in handler.filters):
+            handler.addFilter(MaskingFilter())
