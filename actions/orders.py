@@ -134,9 +134,7 @@ class ActionOrderStatus(Action):
                 courier=logistics.courier,
                 tracking_number=logistics.tracking_number,
                 latest_event=(
-                    f"{format_time(latest.time)} {latest.description}"
-                    if latest
-                    else "暂无物流更新"
+                    f"{format_time(latest.time)} {latest.description}" if latest else "暂无物流更新"
                 ),
                 eta=format_date(logistics.eta) if order.status == "shipped" else "已送达",
             )

@@ -14,7 +14,9 @@ def main(results: str) -> int:
     weak = sorted(
         (name, row["f1-score"])
         for name, row in report.items()
-        if isinstance(row, dict) and "support" in row and name not in {"macro avg", "weighted avg", "micro avg"}
+        if isinstance(row, dict)
+        and "support" in row
+        and name not in {"macro avg", "weighted avg", "micro avg"}
         and row["f1-score"] < 0.8
     )
     print(f"Held-out NLU: intent accuracy {accuracy:.3f}, macro-F1 {macro:.3f}")

@@ -42,7 +42,7 @@ def banner(config: StackConfig) -> str:
             "",
             "Try:  curl -s -X POST "
             f"{config.rasa_url}/webhooks/rest/webhook "
-            "-d '{\"sender\": \"demo\", \"message\": \"查一下订单HP20240001\"}'",
+            '-d \'{"sender": "demo", "message": "查一下订单HP20240001"}\'',
             "Press Ctrl-C to stop.",
             "",
         ]
@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         dead = stack.dead_services()
         if dead:
             for service in dead:
-                print(f"{service.name} stopped unexpectedly:\n{service.log_tail()}", file=sys.stderr)
+                print(
+                    f"{service.name} stopped unexpectedly:\n{service.log_tail()}", file=sys.stderr
+                )
             exit_code = 1
             break
         time.sleep(0.5)

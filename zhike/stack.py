@@ -181,7 +181,13 @@ class Stack:
         cfg = self.config
         python = sys.executable
         backend_argv = [
-            python, "-m", "zhike.backend", "--host", cfg.host, "--port", str(cfg.backend_port),
+            python,
+            "-m",
+            "zhike.backend",
+            "--host",
+            cfg.host,
+            "--port",
+            str(cfg.backend_port),
         ]
         if cfg.backend_db_url:
             backend_argv += ["--db-url", cfg.backend_db_url]
@@ -201,14 +207,23 @@ class Stack:
             Service(
                 "rasa",
                 [
-                    python, "-m", "rasa", "run",
+                    python,
+                    "-m",
+                    "rasa",
+                    "run",
                     "--enable-api",
-                    "--cors", "*",
-                    "--interface", cfg.host,
-                    "--port", str(cfg.rasa_port),
-                    "--model", str(cfg.model),
-                    "--credentials", str(cfg.credentials),
-                    "--endpoints", "{endpoints}",
+                    "--cors",
+                    "*",
+                    "--interface",
+                    cfg.host,
+                    "--port",
+                    str(cfg.rasa_port),
+                    "--model",
+                    str(cfg.model),
+                    "--credentials",
+                    str(cfg.credentials),
+                    "--endpoints",
+                    "{endpoints}",
                 ],
                 f"{cfg.rasa_url}/status",
                 dict(cfg.extra_env),

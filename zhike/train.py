@@ -58,12 +58,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Training {model} ...", flush=True)
     result = subprocess.run(
         [
-            sys.executable, "-m", "rasa", "train",
-            "--config", args.config,
-            "--domain", "domain",
-            "--data", "data",
-            "--out", str(args.out),
-            "--fixed-model-name", args.name,
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "--config",
+            args.config,
+            "--domain",
+            "domain",
+            "--data",
+            "data",
+            "--out",
+            str(args.out),
+            "--fixed-model-name",
+            args.name,
         ],
         cwd=PROJECT_ROOT,
     )

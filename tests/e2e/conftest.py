@@ -23,7 +23,9 @@ class Conversation:
 
     def send(self, message: str) -> list[dict]:
         """Sends ``message`` and returns the bot's replies (asserting HTTP 200)."""
-        response = httpx.post(self.url, json={"sender": self.sender, "message": message}, timeout=30)
+        response = httpx.post(
+            self.url, json={"sender": self.sender, "message": message}, timeout=30
+        )
         assert response.status_code == 200, response.text
         replies = response.json()
         assert isinstance(replies, list)

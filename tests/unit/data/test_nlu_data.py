@@ -11,15 +11,41 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from .conftest import normalise
 
 REQUIRED_INTENTS = [
-    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "out_of_scope", "inform",
-    "query_order", "query_logistics", "cancel_order", "request_refund", "query_refund",
-    "modify_address", "request_invoice", "query_course", "reschedule_course", "cancel_course",
-    "complain", "human_handoff", "query_ticket",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "out_of_scope",
+    "inform",
+    "query_order",
+    "query_logistics",
+    "cancel_order",
+    "request_refund",
+    "query_refund",
+    "modify_address",
+    "request_invoice",
+    "query_course",
+    "reschedule_course",
+    "cancel_course",
+    "complain",
+    "human_handoff",
+    "query_ticket",
 ]
 REQUIRED_FAQ = [
-    "shipping_time", "return_policy", "payment_methods", "invoice_rules", "coupon_usage",
-    "membership", "trial_lesson", "course_materials", "change_teacher", "device_requirements",
-    "refund_time", "contact_hours",
+    "shipping_time",
+    "return_policy",
+    "payment_methods",
+    "invoice_rules",
+    "coupon_usage",
+    "membership",
+    "trial_lesson",
+    "course_materials",
+    "change_teacher",
+    "device_requirements",
+    "refund_time",
+    "contact_hours",
 ]
 
 
@@ -31,7 +57,9 @@ def _examples_by_intent(data: TrainingData) -> dict[str, list[str]]:
     return grouped
 
 
-def test_every_required_intent_has_at_least_25_distinct_examples(training_data: TrainingData) -> None:
+def test_every_required_intent_has_at_least_25_distinct_examples(
+    training_data: TrainingData,
+) -> None:
     grouped = _examples_by_intent(training_data)
     for intent in REQUIRED_INTENTS:
         distinct = {normalise(t) for t in grouped.get(intent, [])}
@@ -76,7 +104,9 @@ def test_held_out_set_shares_no_example_with_training_data(
     assert not leaked, f"held-out examples also in data/: {leaked[:10]}"
 
 
-def test_held_out_set_covers_every_intent(training_data: TrainingData, held_out: TrainingData) -> None:
+def test_held_out_set_covers_every_intent(
+    training_data: TrainingData, held_out: TrainingData
+) -> None:
     trained = set(_examples_by_intent(training_data))
     tested = Counter(
         m.get("intent_response_key") or m.get("intent") for m in held_out.intent_examples

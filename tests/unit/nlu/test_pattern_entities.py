@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from zhike.nlu.pattern_entities import PatternEntityExtractor, fold_width
+
+REGEXES = [
+    {"name": "order_id", "pattern": r"(?<![A-Za-z0-9])HP\d{8}(?!\d)"},
+    {"name": "phone", "pattern": r"(?<!\d)1[3-9]\d{9}(?!\d)"},
+    {"name": "not_wanted", "pattern": r"\d+"},
+]
+
+
+@pytest.fixture
+def extractor(tmp_path: Path) -> PatternEntityExtractor:
+    storage = LocalModelStorage(tmp_path)
+    component = PatternEntityExtractor.create(
+        {**PatternEntityExtractor.get_default_config(), "entities": ["order_id", "phone"]},
+        storage,
+        Resource("pattern_entities"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+    # No example annotates an entity: the regexes alone must be enough.
+    data = TrainingData(
+        training_examples=[Message(data={"text": "查订单", "intent": "query_order"})],
+        regex_features=REGEXES,
+    )
+    component.train(data)
+    return component
+
+
+def _entities(extractor: PatternEntityExtractor, text: str) -> list[tuple[str, str]]:
+    message = Message(data={"text": text})
+    extractor.process([message])
+    return [(e["entity"], e["value"]) for e in message.get("entities", [])]
+
+
+def test_regexes_extract_without_annotated_examples(extractor: PatternEntityExtractor) -> None:
+    found = _entities(extractor, "帮我查一下订单hp20240001，手机13800138001")
+    assert ("order_id", "hp20240001") in found
+    assert ("phone", "13800138001") in found
+
+
+def test_only_configured_entities_are_extracted(extractor: PatternEntityExtractor) -> None:
+    assert all(name != "not_wanted" for name, _ in _entities(extractor, "HP20240001 123"))
+
+
+def test_full_width_input_matches_and_offsets_point_into_the_original(
+    extractor: PatternEntityExtractor,
+) -> None:
+    text = "订单ＨＰ２０２４０００５"
+    message = Message(data={"text": text})
+    extractor.process([message])
+    [entity] = message.get("entities")
+    assert entity["value"] == "HP20240005"
+    assert text[entity["start"] : entity["end"]] == "ＨＰ２０２４０００５"
+
+
+def test_longer_digit_runs_are_not_order_numbers(extractor: PatternEntityExtractor) -> None:
+    assert _entities(extractor, "HP202400011") == []
+
+
+def test_fold_width_keeps_length() -> None:
+    text = "ＨＰ１２　ab中文"
+    assert len(fold_width(text)) == len(text)
+    assert fold_width(text) == "HP12 ab中文"

@@ -1,0 +1,81 @@
+"""``python -m zhike.backend [--host H] [--port P] [--db-url URL] [--seed/--no-seed]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from sanic import Sanic
+
+from zhike.backend.app import create_app
+from zhike.backend.config import Settings
+from zhike.backend.db import safe_url
+
+logger = logging.getLogger("zhike.backend")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parses the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m zhike.backend",
+        description="Run the zhike reference business backend (demo shop + online school).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=5080, help="port (default 5080)")
+    parser.add_argument(
+        "--db-url",
+        default=None,
+        help="SQLAlchemy async URL (default: env ZHIKE_BACKEND_DB_URL, "
+        "else sqlite+aiosqlite:///./.zhike/backend.db)",
+    )
+    parser.add_argument(
+        "--seed",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="load the demo data into an empty database (default: on)",
+    )
+    parser.add_argument(
+        "--log-level", default=os.environ.get("ZHIKE_LOG_LEVEL", "INFO"), help="logging level"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the service until interrupted; returns the exit code."""
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    settings = Settings.from_env(db_url=args.db_url, seed=args.seed)
+    app = create_app(settings)
+    url = f"http://{args.host}:{args.port}"
+
+    async def announce(_app: Sanic, _loop: Any) -> None:
+        logger.info(
+            "zhike backend listening on %s (db %s, api key %s, faults %s)",
+            url,
+            safe_url(settings.db_url),
+            "required" if settings.api_key else "not set (dev mode)",
+            "on" if settings.faults_enabled else "off",
+        )
+
+    app.register_listener(announce, "after_server_start")
+    app.run(
+        host=args.host,
+        port=args.port,
+        workers=1,
+        access_log=False,
+        motd=False,
+        auto_reload=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""``GET /health``: liveness plus a database round trip (never needs the API key)."""
+
+from __future__ import annotations
+
+import logging
+
+from sanic import Blueprint
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sqlalchemy import text
+
+from zhike.backend.errors import error_response, json_response
+
+logger = logging.getLogger(__name__)
+
+
+def health_blueprint() -> Blueprint:
+    """The health endpoint."""
+    bp = Blueprint("health")
+
+    @bp.get("/health")
+    async def health(request: Request) -> HTTPResponse:
+        try:
+            async with request.app.ctx.db.session() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception:
+            logger.exception("Health check: database unreachable")
+            return error_response(503, "database_unavailable", "数据库不可用")
+        return json_response({"status": "ok", "service": "zhike-backend", "database": "ok"})
+
+    return bp

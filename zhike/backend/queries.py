@@ -1,0 +1,56 @@
+"""Read queries of the API, loading exactly the relations each answer needs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from zhike.backend.models import Customer, Logistics, Order
+
+_ORDER_OPTIONS = (
+    selectinload(Order.items),
+    selectinload(Order.logistics).selectinload(Logistics.events),
+    selectinload(Order.refunds),
+)
+
+
+async def get_order(session: AsyncSession, order_id: str) -> Order | None:
+    """The order with items, logistics (+ events) and refunds, or None."""
+    result = await session.execute(
+        select(Order).where(Order.id == order_id).options(*_ORDER_OPTIONS)
+    )
+    return result.scalar_one_or_none()
+
+
+async def get_logistics(session: AsyncSession, order_id: str) -> Logistics | None:
+    """The shipment of an order with its tracking events, or None when not shipped."""
+    result = await session.execute(
+        select(Logistics)
+        .where(Logistics.order_id == order_id)
+        .options(selectinload(Logistics.events))
+    )
+    return result.scalar_one_or_none()
+
+
+async def order_exists(session: AsyncSession, order_id: str) -> bool:
+    """True when an order with this id exists."""
+    return (await session.scalar(select(Order.id).where(Order.id == order_id))) is not None
+
+
+async def get_customer(session: AsyncSession, customer_id: str) -> Customer | None:
+    """The customer, or None."""
+    return await session.get(Customer, customer_id)
+
+
+async def list_orders(session: AsyncSession, customer_id: str) -> Sequence[Order]:
+    """The customer's orders, newest first, with items, logistics and refunds."""
+    result = await session.execute(
+        select(Order)
+        .where(Order.customer_id == customer_id)
+        .options(*_ORDER_OPTIONS)
+        .order_by(Order.created_at.desc(), Order.id.desc())
+    )
+    return result.scalars().all()

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components for Chinese (registered with the DefaultV1Recipe)."""
