@@ -130,3 +130,18 @@ def test_regexes_find_order_phone_and_tracking_numbers(training_data: TrainingDa
     assert found("tracking_number", "顺丰单号SF1234567890") == ["SF1234567890"]
     assert found("date", "下周三晚上可以吗")
     assert not found("date", "HP20240001")
+
+
+def test_dates_are_not_house_numbers(training_data: TrainingData) -> None:
+    patterns = [
+        re.compile(r["pattern"], re.IGNORECASE)
+        for r in training_data.regex_features
+        if r["name"] == "date"
+    ]
+
+    def found(text: str) -> list[str]:
+        return [m.group(0) for p in patterns for m in p.finditer(text)]
+
+    assert found("建国路88号") == [] and found("张江路8号院") == [] and found("3号楼") == []
+    assert found("这个月15号可以吗") == ["15号"]
+    assert found("12月15号") == ["12月15号"]  # one entity, not two overlapping ones
