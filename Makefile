@@ -47,7 +47,7 @@ format: install  ## ruff format + fixes
 	$(PY) -m ruff check --fix actions zhike tests bench scripts
 
 types: install  ## mypy
-	$(PY) -m mypy actions zhike
+	$(PY) -m mypy actions zhike bench
 
 bench: train  ## benchmark zhike against a stock Rasa pipeline (prints one table)
 	$(PY) -m bench

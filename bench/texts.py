@@ -1,0 +1,155 @@
+"""What the benchmark sends: held-out NLU texts, the REST conversation mix, OOS utterances."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+from zhike.stack import PROJECT_ROOT
+
+NLU_TEST_DIR = PROJECT_ROOT / "tests" / "nlu"
+DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
+CAIS_TEST = Path("oos") / "cais" / "ch.test"
+
+# [顺丰](courier) and [京东物流]{"entity": "courier", "value": "京东"} -> the plain text
+_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+
+# One conversation = a list of steps; each step is a tuple of interchangeable messages.
+# The mix covers what zhike serves: greetings, FAQ (ResponseSelector), order and logistics
+# lookups (form -> action server -> backend), chitchat. Seeded orders: HP20240001-5.
+Step = tuple[str, ...]
+CONVERSATIONS: dict[str, tuple[int, list[Step]]] = {
+    # name: (weight, steps)
+    "order_lookup": (
+        30,
+        [
+            ("你好", "您好", "在吗"),
+            (
+                "查一下订单HP20240001",
+                "帮我查下订单HP20240002的状态",
+                "订单HP20240003现在怎么样了",
+                "我的订单HP20240004处理到哪一步了",
+                "看看订单HP20240005",
+            ),
+            ("谢谢", "好的谢谢", "明白了，谢谢你"),
+        ],
+    ),
+    "logistics_form": (
+        20,
+        [
+            ("我的快递到哪了", "帮我查一下物流", "包裹怎么还没到"),
+            ("HP20240001", "订单号是HP20240005", "hp20240001"),
+            ("好的", "谢谢", "再见"),
+        ],
+    ),
+    "faq": (
+        30,
+        [
+            ("你好", "您好"),
+            ("下单后多久发货", "一般几天能发货呀", "你们用什么快递发货"),
+            ("支持哪些付款方式", "可以开发票吗", "退货政策是什么样的", "退款多久能到账"),
+            ("再见", "谢谢", "好的"),
+        ],
+    ),
+    "chitchat": (
+        20,
+        [
+            ("你是机器人吗", "你叫什么名字", "你多大了"),
+            ("讲个笑话吧", "今天天气怎么样", "你都能做些什么"),
+            ("你真棒", "拜拜", "好的"),
+        ],
+    ),
+}
+
+# The first message of each conversation checked for a sensible reply after warm-up.
+ORDER_PROBE = "查一下订单HP20240001"
+
+
+def strip_annotations(example: str) -> str:
+    """The plain text of a Rasa training example with entity annotations."""
+    return _ANNOTATION.sub(r"\1", example).strip()
+
+
+def held_out_texts(directory: Path = NLU_TEST_DIR) -> list[str]:
+    """Every example text of the held-out NLU test set, in file order."""
+    texts: list[str] = []
+    for path in sorted(directory.glob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in document.get("nlu") or []:
+            examples = block.get("examples") if isinstance(block, dict) else None
+            if not isinstance(examples, str):
+                continue
+            for line in examples.splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    text = strip_annotations(line[2:])
+                    if text:
+                        texts.append(text)
+    return texts
+
+
+def pick_conversation(rng: random.Random) -> list[str]:
+    """A random conversation from the weighted mix, one message per step."""
+    names = list(CONVERSATIONS)
+    weights = [CONVERSATIONS[name][0] for name in names]
+    name = rng.choices(names, weights=weights, k=1)[0]
+    return [rng.choice(step) for step in CONVERSATIONS[name][1]]
+
+
+def all_conversations() -> list[list[str]]:
+    """Each conversation of the mix once with its first variants (for warm-up)."""
+    return [[step[0] for step in steps] for _, steps in CONVERSATIONS.values()]
+
+
+def read_bio_sentences(path: Path) -> list[str]:
+    """Sentences of a char-per-line BIO file (``字 TAG``; blank line between sentences)."""
+    sentences: list[str] = []
+    chars: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if not parts:
+            if chars:
+                sentences.append("".join(chars))
+                chars = []
+            continue
+        chars.append(parts[0])
+    if chars:
+        sentences.append("".join(chars))
+    return sentences
+
+
+def oos_utterances(eval_dir: Path, count: int, seed: int = 0) -> list[tuple[str, str]] | None:
+    """``count`` distinct CAIS test utterances with their labels, or ``None`` if absent.
+
+    Round-robin over the CAIS intents (in a seeded random order inside each), so that the
+    rarer out-of-scope kinds (weather, reminders, news, chat) are not drowned by PlayMusic.
+    """
+    path = eval_dir / CAIS_TEST
+    if not path.exists():
+        return None
+    sentences = read_bio_sentences(path)
+    label_path = path.with_name(path.name + ".intent")
+    labels: Sequence[str] = (
+        label_path.read_text(encoding="utf-8").split() if label_path.exists() else []
+    )
+    by_label: dict[str, list[str]] = defaultdict(list)
+    seen: set[str] = set()
+    for index, sentence in enumerate(sentences):
+        if sentence in seen:
+            continue
+        seen.add(sentence)
+        by_label[labels[index] if index < len(labels) else "?"].append(sentence)
+    rng = random.Random(seed)
+    for bucket in by_label.values():
+        rng.shuffle(bucket)
+    picked: list[tuple[str, str]] = []
+    while len(picked) < count and any(by_label.values()):
+        for label in sorted(by_label):
+            if by_label[label] and len(picked) < count:
+                picked.append((by_label[label].pop(), label))
+    return picked
