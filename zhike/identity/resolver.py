@@ -9,6 +9,7 @@ sender is anonymous and may only see what the order's phone digits unlock.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -60,7 +61,7 @@ async def resolve_identity(
     metadata: Mapping[str, Any] | None,
     client: IdentityClient,
     secret: str | bytes | None,
-    now: float,
+    now: float | None = None,
 ) -> Identity:
     """Finds out who sent the current message.
 
@@ -77,7 +78,7 @@ async def resolve_identity(
         client: the backend client (only ``get_binding`` is used).
         secret: the identity secret (``ZHIKE_IDENTITY_SECRET``, read once at start-up);
             without it no assertion is trusted.
-        now: current unix time in seconds.
+        now: current unix time in seconds (default: ``time.time()``).
 
     Returns:
         The sender's identity.
@@ -87,6 +88,8 @@ async def resolve_identity(
             apologises); other ``BackendError`` of the lookup propagate too.
     """
     channel = input_channel or UNKNOWN_CHANNEL
+    if now is None:
+        now = time.time()
     try:
         verified = assertion.verify(metadata, secret, sender_id, now, channel=channel)
     except assertion.InvalidAssertion as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 
 import pytest
 
@@ -136,3 +137,9 @@ def test_requester_and_frozen() -> None:
     assert identity.requester == "app:app:C001"
     with pytest.raises(dataclasses.FrozenInstanceError):
         identity.customer_id = "C002"  # type: ignore[misc]
+
+
+async def test_now_defaults_to_the_clock() -> None:
+    fresh = {METADATA_KEY: sign("C001", "app", "app:C001", int(time.time()), SECRET)}
+    identity = await resolve_identity("app:C001", "app", fresh, FakeBindings(), SECRET)
+    assert identity.source == "assertion"
