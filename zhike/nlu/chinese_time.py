@@ -27,20 +27,22 @@ Rules for ambiguous input (all relative to ``now``, in its time zone):
   back.
 * "28号" is this month, or next month if the 28th has passed; a month and day without a
   year ("11月28日") are this year, or next year if that day has passed. Days are compared,
-  not times. An explicit year, 今年, 明年, 这个月 or 下个月 is never rolled over.
+  not times. An explicit year, 今年, 明年, 这个月 or 下个月 is never rolled over. A day the
+  chosen month lacks ("31号" in November, "2月29日" in 2027) gives ``None``.
 * "11.28" and "11/28" are dates only in a date context: followed by 号/日, a weekday, a
-  part of day or a clock time, or standing alone (start of the message or after
-  punctuation or a verb such as 改到, and followed by the end, punctuation or a particle).
-  "11.28元" is not a date.
+  part of day or a clock time, or standing alone (at the start of the message or after
+  punctuation or a verb such as 改到, and followed by the end, punctuation or a particle
+  such as 吧). "11.28元" and "价格11.28" are not dates.
 * "一点" right after 早/晚/快/慢/好… or before 儿/点/都/也 means "a little", not 1 o'clock
   ("晚一点" is not a time); a Chinese-numeral hour after 有/第/这/那/几/每/哪/差 is not a
-  clock time ("有三点要求").
+  clock time ("有三点要求"). 时 is an hour unit only after digits ("15时30分"), so
+  "一时半会儿" is not a time.
 * A result without a clock time starts at 00:00 of its day (``has_time`` is ``False``); a
-  part of day alone starts at its default time (早上 08:00, 上午 10:00, 中午 12:00,
+  part of day without a clock time starts at its default time (早上 08:00, 上午 10:00, 中午 12:00,
   下午 15:00, 傍晚 18:00, 晚上 19:00, 夜里/深夜 22:00, 半夜 24:00, 凌晨 00:00).
 * Offsets: "3天后"/"一周后"/"下个月" name a day (same day next month, clamped to the
-  month's end); "半小时后"/"两小时后"/"10分钟后" name an exact instant (``has_date`` and
-  ``has_time`` both true), truncated to the minute.
+  month's end; 这个月 alone names no day); "半小时后"/"两小时后"/"10分钟后" name an exact
+  instant (``has_date`` and ``has_time`` both true), truncated to the minute.
 """
 
 from __future__ import annotations
@@ -138,7 +140,7 @@ _MD = (
 )
 _OFFSET_TIME = (
     rf"(?<![0-9.])(?P<ot_n>半|[0-9]{{1,3}}|{_CN}{{1,3}}){_S}个?{_S}(?P<ot_half>半)?{_S}"
-    rf"(?P<ot_unit>小时|钟头|分钟|分){_S}(?:之后|以后|后)"
+    rf"(?P<ot_unit>小时|钟头|分钟){_S}(?:之后|以后|后)"
 )
 _OFFSET_DAYS = (
     rf"(?<![0-9.])(?P<od_n>[0-9]{{1,3}}|{_CN}{{1,3}}){_S}个?{_S}"
@@ -157,9 +159,9 @@ _DAY_OF_MONTH = (
 )
 _CLOCK = (
     rf"(?<![0-9.])(?P<c_hh>[0-9]{{1,2}}){_S}:{_S}(?P<c_mm>[0-9]{{2}})(?![0-9])"
-    rf"|(?:(?<![0-9.])(?P<c_hd>[0-9]{{1,2}})"
-    rf"|(?<![0-9零〇一二两三四五六七八九十有第这那几每哪差])(?P<c_hc>{_CN}{{1,3}}))"
-    rf"{_S}(?P<c_unit>点钟|点|时)"
+    rf"|(?:(?<![0-9.])(?P<c_hd>[0-9]{{1,2}}){_S}(?:点钟|点|时)"
+    rf"|(?<![0-9零〇一二两三四五六七八九十有第这那几每哪差])(?P<c_hc>{_CN}{{1,3}})"
+    rf"{_S}(?P<c_unit>点钟|点))"
     rf"(?:{_S}过?{_S}(?:(?P<c_half>半)|(?P<c_q>[一三13])刻钟?"
     rf"|(?P<c_m1>[0-9]{{1,2}}|{_CN}{{1,3}}){_S}分钟?"
     rf"|(?P<c_m2>[0-9]{{2}}|[零〇][一二三四五六七八九]|[二三四五]?十[一二三四五六七八九]?)"
@@ -197,8 +199,8 @@ _POD_AFTER = re.compile(rf"{_SEP}(?P<pod>{_POD})")
 _CLOCK_AFTER = re.compile(rf"{_SEP}(?:{_CLOCK})")
 
 # "11.28" counts as a date after these (or at the start) and before these (or at the end).
-_MD_BEFORE = re.compile(r"(?:^|[\s,。!?:;、~]|(?:改|换|调|约|定|排|放|挪|推|延|迟)[到在成至]?)\s*$")
-_MD_AFTER = re.compile(r"\s{0,2}(?:$|[\s,。!?;、~吧呢啊呀吗嘛哦哈可行好])")
+_MD_BEFORE = re.compile(r"(?:^|[,。!?:;、~]|(?:改|换|调|约|定|排|放|挪|推|延|迟)[到在成至]?)\s*$")
+_MD_AFTER = re.compile(r"\s*(?:$|[,。!?;、~吧呢啊呀吗嘛哦哈可行好])")
 # "一点" means "a little" after these or before these.
 _LITTLE_BEFORE = "早晚快慢好多少近远高低大小稍再些"
 _LITTLE_AFTER = "儿点都也"
@@ -277,7 +279,9 @@ def describe(parsed: ParsedTime, now: datetime | None = None) -> str:
 
     Returns:
         E.g. "11月28日（周六）19:00", "11月28日（周六）" without a time, or
-        "2027年1月5日（周二）15:00" across a year end.
+        "2027年1月5日（周二）15:00" across a year end. A time without a date is shown
+        with the day it was resolved to, so the user can check it. The output parses
+        back to the same ``start`` (for days from ``now`` on).
     """
     start = parsed.start
     year = ""
@@ -343,6 +347,8 @@ def _resolve(text: str, match: re.Match[str], now: datetime) -> _Resolved | _Ski
         months = _prefix_offset(groups["mr_p"])
         day_text = groups["mr_d"]
         if day_text is None:
+            if months <= 0:
+                return _SKIP  # 这个月 alone names no day
             day = _add_months(today, months)
         else:
             dom = _number(day_text)

@@ -114,6 +114,7 @@ CASES: list[tuple[str, datetime, str, str, str | None]] = [
     ("三点一刻", NOW, "2026-11-26 15:15", "T", None),
     ("3点三刻", NOW, "2026-11-26 15:45", "T", None),
     ("三点过五分", NOW, "2026-11-26 15:05", "T", None),
+    ("15时30分", NOW, "2026-11-26 15:30", "T", None),
     ("15:30", NOW, "2026-11-26 15:30", "T", None),
     ("15：30", NOW, "2026-11-26 15:30", "T", None),
     ("3:30", NOW, "2026-11-26 15:30", "T", None),
@@ -168,6 +169,7 @@ CASES: list[tuple[str, datetime, str, str, str | None]] = [
     ("下个月", NOW, "2026-12-26 00:00", "D", None),
     ("下月", NOW, "2026-12-26 00:00", "D", None),
     ("下个月5号", NOW, "2026-12-05 00:00", "D", None),
+    ("本月28号", NOW, "2026-11-28 00:00", "D", None),
     ("3个月后", NOW, "2027-02-26 00:00", "D", None),
     # late evening: times that have passed move to tomorrow, explicit days do not
     ("3点", LATE, "2026-11-27 15:00", "T", None),
@@ -228,6 +230,11 @@ NONE_CASES = [
     "价格11.28",
     "13.45",
     "1.5小时后",
+    "1.5 小时后",
+    "价格 11.28",
+    "我十分后悔",  # 十分 = "very", not ten minutes
+    "一时半会儿",
+    "这个月",
     "晚一点",
     "早一点",
     "我晚一点到",
