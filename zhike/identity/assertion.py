@@ -20,8 +20,8 @@ keys, no whitespace and ASCII escapes (see :func:`canonical_payload`).
 :func:`verify` refuses a wrong signature, an assertion made for another conversation
 (``sender_id`` differs: one user's assertion cannot be replayed in another conversation),
 an ``issued_at`` older than ``max_age`` or in the future beyond a small clock skew, and
-anything when no secret is configured. Secrets are passed in; nothing here reads the
-environment.
+anything when no secret of at least 32 bytes is configured. Secrets are passed in;
+nothing here reads the environment.
 """
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ DEFAULT_MAX_AGE = 24 * 60 * 60
 # Seconds an ``issued_at`` may lie in the future: the Rasa server signs and the action
 # server verifies, possibly on two hosts whose clocks differ a little.
 DEFAULT_MAX_SKEW = 60
+
+# A shorter secret counts as missing: a placeholder such as ``change-me`` copied from
+# .env.example must never make forged assertions verify.
+MIN_SECRET_BYTES = 32
 
 _DOMAIN = b"zhike-identity/v1\n"
 _FIELDS = frozenset({"customer_id", "channel", "sender_id", "issued_at", "sig"})
@@ -125,12 +129,12 @@ def sign(
         A JSON-serialisable dict with the four fields and ``sig``.
 
     Raises:
-        ValueError: empty secret, non-canonical customer id, empty channel or sender id,
+        ValueError: missing or short secret, non-canonical customer id, empty channel or sender id,
             or an ``issued_at`` that is not an integer.
     """
     key = _key(secret)
     if key is None:
-        raise ValueError("an identity secret is required to sign assertions")
+        raise ValueError(f"signing needs an identity secret of {MIN_SECRET_BYTES}+ bytes")
     if customer_id is not None and normalize_customer_id(customer_id) != customer_id:
         raise ValueError(f"not a canonical customer id: {customer_id!r}")
     if not channel or not sender_id:
@@ -159,7 +163,8 @@ def verify(
 
     Args:
         metadata: the Rasa message metadata (``tracker.latest_message["metadata"]``).
-        secret: the identity secret; ``None`` or empty refuses every assertion.
+        secret: the identity secret; ``None``, empty or shorter than
+            :data:`MIN_SECRET_BYTES` refuses every assertion.
         sender_id: the conversation's sender id (``tracker.sender_id``), never a value
             taken from the metadata.
         now: current unix time in seconds.
@@ -198,9 +203,9 @@ def verify(
 
 
 def _key(secret: str | bytes | None) -> bytes | None:
-    if not secret:
-        return None
-    return secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
+    """The secret as bytes, ``None`` when missing or too short to be trusted."""
+    key = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret or b"")
+    return key if len(key) >= MIN_SECRET_BYTES else None
 
 
 def _signature(

@@ -18,10 +18,10 @@ from typing import Any
 import jwt
 
 from zhike.backend.ids import normalize_customer_id
+from zhike.identity.assertion import MIN_SECRET_BYTES
 
 ALGORITHM = "HS256"
 DEFAULT_LEEWAY = 30  # seconds of clock skew between the app's token server and us
-MIN_SECRET_BYTES = 32  # an HS256 key must be at least as long as the hash (RFC 7518 3.2)
 
 
 class TokenError(Exception):
@@ -67,6 +67,8 @@ class AppToken:
 
 def check_secret(secret: str | bytes | None) -> bytes:
     """Returns the secret as bytes if it is long enough to be an HS256 key.
+
+    An HS256 key must be at least as long as the hash, 32 bytes (RFC 7518, 3.2).
 
     Raises:
         ValueError: when the secret is missing or shorter than :data:`MIN_SECRET_BYTES`.

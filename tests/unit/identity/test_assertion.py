@@ -185,3 +185,17 @@ def test_verify_does_not_modify_the_metadata() -> None:
 def test_sign_refuses_bad_input(overrides: dict) -> None:
     with pytest.raises(ValueError):
         _metadata(**overrides)
+
+
+@pytest.mark.parametrize("secret", ["change-me", "s" * 31, b"s" * 31])
+def test_short_secret_counts_as_missing(secret: object) -> None:
+    # A placeholder copied from .env.example must never make a forgery verify.
+    forged = {METADATA_KEY: {**_metadata()[METADATA_KEY]}}
+    forged[METADATA_KEY]["sig"] = hmac.new(
+        b"change-me",
+        assertion.canonical_payload("C001", "app", "app:C001", NOW),
+        hashlib.sha256,
+    ).hexdigest()
+    assert _reason(forged, secret=secret) == "no_secret"
+    with pytest.raises(ValueError):
+        _metadata(secret=secret)

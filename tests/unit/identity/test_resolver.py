@@ -143,3 +143,8 @@ async def test_now_defaults_to_the_clock() -> None:
     fresh = {METADATA_KEY: sign("C001", "app", "app:C001", int(time.time()), SECRET)}
     identity = await resolve_identity("app:C001", "app", fresh, FakeBindings(), SECRET)
     assert identity.source == "assertion"
+
+
+async def test_placeholder_secret_trusts_no_assertion() -> None:
+    forged = _signed(secret="change-me" * 4)  # 36 bytes: signing works
+    assert (await _resolve(forged, secret="change-me")).source == "anonymous"
