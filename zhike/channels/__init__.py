@@ -1,0 +1,1 @@
+"""zhike's own Rasa input channels (listed in ``credentials.yml`` by module path)."""

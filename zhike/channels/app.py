@@ -1,0 +1,271 @@
+"""The company mobile app's input channel: ``POST /webhooks/app/webhook``.
+
+The app sends ``Authorization: Bearer <login JWT>`` and ``{"message": "..."}``; the bot's
+replies come back in the response, a JSON list like Rasa's REST channel returns. Who the
+customer is comes from the token alone: the conversation (sender) id is
+``app:<customer id>`` of the token's subject, and a body ``sender``, ``metadata`` or
+``customer_id`` is ignored. The channel signs an identity assertion
+(:mod:`zhike.identity.assertion`) into the message metadata so that actions can trust it.
+
+Answers: 200 with the replies; 400 malformed JSON or a bad ``message``; 401 a missing,
+expired or forged token (nothing is processed); 413 a message over 2000 characters;
+503 while the secrets are not configured (the rest of Rasa starts and works normally).
+
+``credentials.yml``::
+
+    zhike.channels.app.AppInput:
+      jwt_secret_env: ZHIKE_APP_JWT_SECRET        # names of environment variables,
+      identity_secret_env: ZHIKE_IDENTITY_SECRET  # read once when Rasa starts
+      # jwt_audience: zhike                       # optional: required ``aud`` claim
+      # jwt_issuer: company-app                   # optional: required ``iss`` claim
+
+``jwt_secret: ${ZHIKE_APP_JWT_SECRET}`` works too, but Rasa then refuses to start while
+the variable is unset; naming the variable lets ``make run`` start without it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from asyncio import CancelledError
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from zhike.identity import assertion
+from zhike.identity.tokens import (
+    DEFAULT_LEEWAY,
+    MIN_SECRET_BYTES,
+    MissingToken,
+    TokenError,
+    bearer_token,
+    check_secret,
+    verify_app_token,
+)
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_NAME = "app"
+MAX_MESSAGE_CHARS = 2000
+MAX_BODY_BYTES = 64 * 1024
+DEFAULT_SECRET_ENV = {
+    "jwt_secret": "ZHIKE_APP_JWT_SECRET",
+    "identity_secret": "ZHIKE_IDENTITY_SECRET",
+}
+
+
+class AppOutputChannel(CollectingOutputChannel):
+    """Collects the replies to one app request; they are returned in its response.
+
+    Replies sent later, outside a request (reminders, a human agent's answer), need push
+    delivery to the app -- not built yet: see :meth:`AppInput.get_output_channel`.
+    """
+
+    @classmethod
+    def name(cls) -> str:
+        """The channel name stored with the bot's events."""
+        return CHANNEL_NAME
+
+
+class AppInput(InputChannel):
+    """The mobile app channel: customers identified by the app's login token.
+
+    Args:
+        jwt_secret: the HS256 secret of the app's login tokens.
+        identity_secret: the secret identity assertions are signed with (the action
+            server verifies them with the same secret).
+        jwt_audience: when set, tokens must name this audience (``aud``).
+        jwt_issuer: when set, tokens must come from this issuer (``iss``).
+        leeway: tolerated clock skew in seconds for the token's time claims.
+        clock: current unix time in seconds (tests pass a fixed clock).
+    """
+
+    def __init__(
+        self,
+        jwt_secret: str | None = None,
+        identity_secret: str | None = None,
+        jwt_audience: str | None = None,
+        jwt_issuer: str | None = None,
+        leeway: float = DEFAULT_LEEWAY,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._jwt_secret = jwt_secret or ""
+        self._identity_secret = identity_secret or ""
+        self._jwt_audience = jwt_audience or None
+        self._jwt_issuer = jwt_issuer or None
+        self._leeway = leeway
+        self._clock = clock
+        self._problems = _problems(
+            {"jwt_secret": self._jwt_secret, "identity_secret": self._identity_secret}
+        )
+        self._warned_on_request = False
+        if self._problems:
+            logger.warning(
+                "app channel not configured (%s): /webhooks/app answers 503.",
+                "; ".join(self._problems),
+            )
+
+    @classmethod
+    def name(cls) -> str:
+        """The channel name: URL prefix ``/webhooks/app`` and ``input_channel``."""
+        return CHANNEL_NAME
+
+    @classmethod
+    def from_credentials(cls, credentials: Mapping[str, Any] | None) -> InputChannel:
+        """Creates the channel from its ``credentials.yml`` entry (may be empty).
+
+        Each secret is the value of ``<key>`` or else of the environment variable named by
+        ``<key>_env`` (default ``ZHIKE_APP_JWT_SECRET`` and ``ZHIKE_IDENTITY_SECRET``),
+        read here, once, when Rasa starts.
+        """
+        credentials = credentials or {}
+        secrets = {key: _secret(credentials, key) for key in DEFAULT_SECRET_ENV}
+        return cls(
+            jwt_secret=secrets["jwt_secret"],
+            identity_secret=secrets["identity_secret"],
+            jwt_audience=credentials.get("jwt_audience"),
+            jwt_issuer=credentials.get("jwt_issuer"),
+        )
+
+    @property
+    def configured(self) -> bool:
+        """Whether both secrets are set and long enough; else every request gets 503."""
+        return not self._problems
+
+    def get_output_channel(self) -> None:
+        """No output channel yet: replies only travel in the response to a request.
+
+        This is the seam for push delivery (reminders, human-agent replies, Rasa's
+        ``/conversations/<id>/execute`` with ``output_channel=latest``): return an
+        output channel that sends to the app's push service here.
+        """
+        return None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """The routes: ``GET /health`` and ``POST /webhook`` under ``/webhooks/app``."""
+        webhook = Blueprint("zhike_app_webhook")
+
+        @webhook.route("/health", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            if not self.configured:
+                return response.json({"status": "not_configured"}, status=503)
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request, on_new_message)
+
+        return webhook
+
+    async def _receive(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
+        if not self.configured:
+            log = logger.debug if self._warned_on_request else logger.warning
+            self._warned_on_request = True
+            log("app channel not configured (%s): refused a request.", "; ".join(self._problems))
+            return _error(503, "not_configured", "app channel not configured")
+
+        now = self._clock()
+        try:
+            token = verify_app_token(
+                bearer_token(request.headers.get("authorization")),
+                self._jwt_secret,
+                now,
+                leeway=self._leeway,
+                audience=self._jwt_audience,
+                issuer=self._jwt_issuer,
+            )
+        except TokenError as exc:
+            logger.info("app channel refused a request: %s", exc.code)
+            challenge = 'Bearer realm="zhike"'
+            if not isinstance(exc, MissingToken):
+                challenge += ', error="invalid_token"'
+            return _error(401, exc.code, _TOKEN_MESSAGES[exc.code], challenge)
+
+        text_or_error = _message_text(request.body)
+        if isinstance(text_or_error, HTTPResponse):
+            return text_or_error
+
+        sender_id = f"{CHANNEL_NAME}:{token.customer_id}"
+        signed = assertion.sign(
+            token.customer_id, CHANNEL_NAME, sender_id, int(now), self._identity_secret
+        )
+        collector = AppOutputChannel()
+        message = UserMessage(
+            text_or_error,
+            collector,
+            sender_id,
+            input_channel=CHANNEL_NAME,
+            metadata={assertion.METADATA_KEY: signed},
+        )
+        try:
+            await on_new_message(message)
+        except CancelledError:
+            logger.error("app channel: handling a message timed out (sender %s).", sender_id)
+        except Exception:
+            logger.exception("app channel: handling a message failed (sender %s).", sender_id)
+            return _error(500, "internal_error", "the message could not be handled")
+        return response.json(collector.messages)
+
+
+_TOKEN_MESSAGES = {
+    "missing_token": "an Authorization: Bearer token is required",
+    "token_expired": "the login token has expired; log in again",
+    "invalid_token": "the login token is invalid",
+}
+
+
+def _message_text(body: bytes) -> str | HTTPResponse:
+    """The stripped message text of a request body, or the error response."""
+    if len(body) > MAX_BODY_BYTES:
+        return _error(413, "body_too_large", f"the request body exceeds {MAX_BODY_BYTES} bytes")
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return _error(400, "malformed_json", "the request body is not valid JSON")
+    if not isinstance(data, dict):
+        return _error(400, "malformed_json", "the request body must be a JSON object")
+    message = data.get("message")
+    if not isinstance(message, str):
+        return _error(400, "invalid_message", "message must be a string")
+    text = message.strip()
+    if not text:
+        return _error(400, "empty_message", "message must not be empty")
+    if len(text) > MAX_MESSAGE_CHARS:
+        return _error(413, "message_too_long", f"message exceeds {MAX_MESSAGE_CHARS} characters")
+    return text
+
+
+def _error(status: int, code: str, message: str, challenge: str | None = None) -> HTTPResponse:
+    headers = {"WWW-Authenticate": challenge} if challenge else None
+    return response.json({"error": code, "message": message}, status=status, headers=headers)
+
+
+def _secret(credentials: Mapping[str, Any], key: str) -> str | None:
+    """The secret ``key`` from the credentials, else from the environment variable named."""
+    value = credentials.get(key)
+    if value:
+        return str(value)
+    env_name = credentials.get(f"{key}_env") or DEFAULT_SECRET_ENV[key]
+    return os.environ.get(str(env_name)) or None
+
+
+def _problems(secrets: Mapping[str, str]) -> list[str]:
+    """What is wrong with the configured secrets (empty when both are usable)."""
+    problems = []
+    for key, value in secrets.items():
+        try:
+            check_secret(value)
+        except ValueError:
+            problems.append(
+                f"{key} ({DEFAULT_SECRET_ENV[key]}) is not set or shorter than "
+                f"{MIN_SECRET_BYTES} bytes"
+            )
+    return problems
