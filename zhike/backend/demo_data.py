@@ -5,10 +5,13 @@ and :class:`zhike.backend_client.fake.InMemoryBackendClient`, so the real backen
 fake used by unit tests always agree. Tests and the README rely on these records:
 
 * C001 张伟 13800138001 (VIP): HP20240001 shipped by 顺丰 SF1234567890 and in transit;
-  HP20240002 delivered (已签收); HP20240003 paid, not shipped; HP20240004 refunding.
+  HP20240002 delivered (已签收) two days before ``now``, so still refundable, with invoice
+  IV20240001; HP20240003 paid, not shipped; HP20240004 refunding (RF20240001).
 * C002 李娜 13900139002: HP20240005 shipped by 中通 ZT9876543210.
-* Student 张小明 (parent C001) in 初二数学（秋季班） (王老师) and 英语阅读提高班 (陈老师),
-  weekly lessons whose next ones lie in the future relative to ``now``.
+* Student S001 张小明 (parent C001) in 初二数学（秋季班） (王老师) and 英语阅读提高班 (陈老师),
+  weekly lessons whose next ones lie in the future relative to ``now``; student S002
+  李小雨 (parent C002) in 英语阅读提高班.
+* Tickets TK20240001 (C001, closed) and TK20240002 (C002, open).
 
 Times are timezone-aware UTC ``datetime`` objects computed relative to ``now``. Every row
 is a ``dict`` whose keys are the attribute names of the matching model in
@@ -67,6 +70,7 @@ def build_demo_data(now: datetime | None = None) -> DemoData:
                 "name": "张伟",
                 "phone": "13800138001",
                 "vip": True,
+                "course_notifications": True,
                 "created_at": now - timedelta(days=400),
             },
             {
@@ -74,6 +78,7 @@ def build_demo_data(now: datetime | None = None) -> DemoData:
                 "name": "李娜",
                 "phone": "13900139002",
                 "vip": False,
+                "course_notifications": True,
                 "created_at": now - timedelta(days=90),
             },
         ],
@@ -94,13 +99,13 @@ def build_demo_data(now: datetime | None = None) -> DemoData:
         ],
         "invoices": [
             {
-                "id": "INV20240001",
+                "id": "IV20240001",
                 "order_id": "HP20240002",
                 "title": "张伟",
                 "tax_number": None,
                 "type": "electronic_normal",
                 "status": "issued",
-                "created_at": now - timedelta(days=8),
+                "created_at": now - timedelta(days=1),
             },
         ],
         "tickets": [
@@ -110,8 +115,19 @@ def build_demo_data(now: datetime | None = None) -> DemoData:
                 "category": "logistics",
                 "summary": "询问订单 HP20240002 的配送进度",
                 "status": "closed",
-                "created_at": now - timedelta(days=10),
-                "updated_at": now - timedelta(days=9),
+                "channel": "web",
+                "created_at": now - timedelta(days=4),
+                "updated_at": now - timedelta(days=2),
+            },
+            {
+                "id": "TK20240002",
+                "customer_id": "C002",
+                "category": "order",
+                "summary": "询问订单 HP20240005 能否开具发票",
+                "status": "open",
+                "channel": "wechat",
+                "created_at": now - timedelta(days=1),
+                "updated_at": now - timedelta(days=1),
             },
         ],
     }

@@ -12,7 +12,7 @@ CHINA_TZ = timezone(timedelta(hours=8), "CST")  # mainland China has no daylight
 
 
 def school_data(now: datetime) -> DemoData:
-    """Students, courses, enrollments, weekly lessons and one leave request.
+    """Students, courses, enrollments, weekly lessons and one (approved) leave request.
 
     Lessons are weekly; the next 初二数学（秋季班） lesson is two days after ``now``'s date
     (19:00 China time) and the next 英语阅读提高班 lesson four days after (10:00).
@@ -43,7 +43,10 @@ def school_data(now: datetime) -> DemoData:
     math = weekly("CS001", "王老师", math_next, past=2, future=4, minutes=90)
     english = weekly("CS002", "陈老师", english_next, past=1, future=3, minutes=90)
     return {
-        "students": [{"id": "S001", "customer_id": "C001", "name": "张小明", "grade": "初二"}],
+        "students": [
+            {"id": "S001", "customer_id": "C001", "name": "张小明", "grade": "初二"},
+            {"id": "S002", "customer_id": "C002", "name": "李小雨", "grade": "初一"},
+        ],
         "courses": [
             {
                 "id": "CS001",
@@ -72,6 +75,12 @@ def school_data(now: datetime) -> DemoData:
                 "course_id": "CS002",
                 "status": "active",
                 "enrolled_at": now - timedelta(days=20),
+            },
+            {
+                "student_id": "S002",
+                "course_id": "CS002",
+                "status": "active",
+                "enrolled_at": now - timedelta(days=15),
             },
         ],
         "lessons": math + english,

@@ -35,12 +35,24 @@ _CODES_BY_STATUS = {
 
 
 class ApiError(SanicException):
-    """An error answered to the client as is (status, machine code, Chinese-safe message)."""
+    """An error answered to the client as is (status, machine code, Chinese-safe message).
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    Service functions raise it to refuse a request. Normally the refusal rolls the
+    transaction back; with ``keep_changes=True`` the bookkeeping written before the refusal
+    (e.g. a wrong one-time-code count) must be committed first, then the error reported
+    (:meth:`zhike.backend.db.Database.transaction` does so).
+
+    Attributes:
+        code: machine-readable error code, e.g. ``order_not_cancellable``.
+        message: the reason, safe to show to a customer (Chinese).
+        keep_changes: commit the transaction before reporting the error.
+    """
+
+    def __init__(self, status: int, code: str, message: str, *, keep_changes: bool = False):
         super().__init__(message, status_code=status, quiet=True)
         self.code = code
         self.message = message
+        self.keep_changes = keep_changes
 
 
 def json_response(

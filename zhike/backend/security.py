@@ -13,7 +13,7 @@ from zhike.backend.errors import error_response
 logger = logging.getLogger(__name__)
 
 API_KEY_HEADER = "X-Api-Key"
-OPEN_PATHS = frozenset({"/health"})
+OPEN_PATHS = frozenset({"/health", "/openapi.json"})
 
 
 def key_matches(expected: str | None, provided: str | None) -> bool:

@@ -1,4 +1,7 @@
-"""``GET /health``: liveness plus a database round trip (never needs the API key)."""
+"""``GET /health`` (liveness plus a database round trip) and ``GET /openapi.json``.
+
+Both are open paths: they never need the API key.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +13,13 @@ from sanic.response import HTTPResponse
 from sqlalchemy import text
 
 from zhike.backend.errors import error_response, json_response
+from zhike.backend.openapi import openapi_document
 
 logger = logging.getLogger(__name__)
 
 
 def health_blueprint() -> Blueprint:
-    """The health endpoint."""
+    """The health and API-description endpoints."""
     bp = Blueprint("health")
 
     @bp.get("/health")
@@ -27,5 +31,9 @@ def health_blueprint() -> Blueprint:
             logger.exception("Health check: database unreachable")
             return error_response(503, "database_unavailable", "数据库不可用")
         return json_response({"status": "ok", "service": "zhike-backend", "database": "ok"})
+
+    @bp.get("/openapi.json")
+    async def openapi(request: Request) -> HTTPResponse:
+        return json_response(openapi_document())
 
     return bp
