@@ -15,6 +15,7 @@ from zhike.backend.db import Database, safe_url
 from zhike.backend.errors import dumps, install_error_handling
 from zhike.backend.faults import FaultState, apply_fault, faults_blueprint
 from zhike.backend.outbox import Outbox, outbox_blueprint
+from zhike.backend.reset import reset_blueprint
 from zhike.backend.security import check_request, warn_dev_mode
 from zhike.backend.seed import seed_if_empty
 
@@ -46,13 +47,15 @@ def create_app(settings: Settings) -> Sanic:
         app.ctx.outbox = Outbox.empty()
         app.blueprint(faults_blueprint())
         app.blueprint(outbox_blueprint())
+        app.blueprint(reset_blueprint())
     install_error_handling(app)
 
     async def open_database(app: Sanic, _loop: Any) -> None:
         warn_dev_mode(settings.api_key)
         if settings.faults_enabled:
             logger.warning(
-                "Fault injection and the code outbox are ON (ZHIKE_BACKEND_FAULTS=1): tests only"
+                "Fault injection, code outbox and reset are ON (ZHIKE_BACKEND_FAULTS=1): "
+                "tests only"
             )
         db = Database(settings.db_url)
         await db.create_tables()

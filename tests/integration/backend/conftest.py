@@ -1,4 +1,4 @@
-"""Session fixtures: real backend processes (one keyed with faults, one in dev mode)."""
+"""Fixtures: real backend processes (one keyed with faults, one in dev mode), REST access."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from zhike.backend_client.http import HttpBackendClient
 
 from .backend_process import BackendProcess, start_backend
+from .rest import Api
 
 API_KEY = "zhike-test-secret-0b5c"
 
@@ -46,3 +47,12 @@ def faults(backend: BackendProcess) -> Iterator[httpx.Client]:
     ) as http:
         yield http
         http.delete("/__faults")
+
+
+@pytest.fixture
+def api(backend: BackendProcess) -> Iterator[Api]:
+    """REST access to the keyed backend, on freshly seeded demo data (reset before and after)."""
+    with Api(backend.base_url, backend.api_key) as rest:
+        rest.reset()
+        yield rest
+        rest.reset()
