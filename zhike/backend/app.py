@@ -53,10 +53,7 @@ def create_app(settings: Settings) -> Sanic:
     async def open_database(app: Sanic, _loop: Any) -> None:
         warn_dev_mode(settings.api_key)
         if settings.faults_enabled:
-            logger.warning(
-                "Fault injection, code outbox and reset are ON (ZHIKE_BACKEND_FAULTS=1): "
-                "tests only"
-            )
+            logger.warning("Faults, outbox and reset are ON (ZHIKE_BACKEND_FAULTS=1): tests only")
         db = Database(settings.db_url)
         await db.create_tables()
         if settings.seed:

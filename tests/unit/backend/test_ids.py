@@ -1,0 +1,113 @@
+"""Id formats and the allocation of RF/IV/LR/TK ids (in-memory and file SQLite)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from zhike.backend.db import Database
+from zhike.backend.ids import (
+    format_id,
+    id_number,
+    normalize_course_id,
+    normalize_customer_id,
+    normalize_lesson_id,
+    normalize_order_id,
+    normalize_student_id,
+    normalize_ticket_id,
+)
+from zhike.backend.models import IdSequence, Ticket
+from zhike.backend.seed import seed_if_empty
+from zhike.backend.sequences import allocate_id
+
+NOW = datetime(2024, 11, 25, 6, 0, tzinfo=timezone.utc)
+
+
+def test_format_and_parse() -> None:
+    assert format_id("TK", 20240001) == "TK20240001"
+    assert format_id("RF", 7) == "RF00000007"
+    assert id_number("TK", "TK20240001") == 20240001
+    assert id_number("TK", "RF20240001") is None
+    assert id_number("IV", "INV20240001") is None
+    assert id_number("TK", "TK2024000") is None
+    for bad in (-1, 10**8):
+        with pytest.raises(ValueError):
+            format_id("TK", bad)
+
+
+def test_normalizers() -> None:
+    assert normalize_order_id(" hp20240001 ") == "HP20240001"
+    assert normalize_customer_id("c001") == "C001"
+    assert normalize_ticket_id("tk20240002") == "TK20240002"
+    assert normalize_student_id("s002") == "S002"
+    assert normalize_course_id("cs001") == "CS001"
+    assert normalize_lesson_id("cs001-20241127") == "CS001-20241127"
+    assert normalize_lesson_id("课次") is None
+    assert normalize_lesson_id("-CS001") is None
+    assert normalize_order_id(None) is None  # type: ignore[arg-type]
+    assert normalize_ticket_id("TK2024") is None
+
+
+@pytest.fixture
+async def memory_db() -> AsyncIterator[Database]:
+    database = Database("sqlite+aiosqlite:///:memory:")
+    await database.create_tables()
+    yield database
+    await database.dispose()
+
+
+async def _allocate(db: Database, prefix: str) -> str:
+    async def work(session: AsyncSession) -> str:
+        return await allocate_id(session, prefix)
+
+    return await db.run(work)
+
+
+async def test_first_ids_of_an_empty_database(memory_db: Database) -> None:
+    assert await _allocate(memory_db, "TK") == "TK20240001"
+    assert await _allocate(memory_db, "TK") == "TK20240002"
+    assert await _allocate(memory_db, "RF") == "RF20240001"  # sequences are per prefix
+    with pytest.raises(KeyError):
+        await _allocate(memory_db, "XX")
+
+
+async def test_numbering_continues_after_seeded_ids(memory_db: Database) -> None:
+    await seed_if_empty(memory_db, now=NOW)
+    assert await _allocate(memory_db, "TK") == "TK20240003"  # TK20240001/2 are seeded
+    assert await _allocate(memory_db, "IV") == "IV20240002"
+    assert await _allocate(memory_db, "LR") == "LR20240002"
+    assert await _allocate(memory_db, "RF") == "RF20240002"
+
+
+async def test_rolled_back_allocation_is_not_consumed(memory_db: Database) -> None:
+    assert await _allocate(memory_db, "TK") == "TK20240001"
+    with pytest.raises(RuntimeError):
+        async with memory_db.transaction() as session:
+            assert await allocate_id(session, "TK") == "TK20240002"
+            raise RuntimeError("abort")
+    assert await _allocate(memory_db, "TK") == "TK20240002"
+
+
+async def test_concurrent_allocations_are_distinct(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/ids.db")
+    try:
+        await db.create_tables()
+
+        async def insert(session: AsyncSession) -> str:
+            ticket_id = await allocate_id(session, "TK")
+            await asyncio.sleep(0)  # let the others run while the transaction is open
+            session.add(Ticket(id=ticket_id, category="other", summary="x", status="open"))
+            return ticket_id
+
+        ids = await asyncio.gather(*(db.run(insert) for _ in range(20)))
+        assert sorted(ids) == [f"TK{20240001 + n}" for n in range(20)]
+        async with db.session() as session:
+            assert await session.scalar(select(IdSequence.last_value)) == 20240020
+    finally:
+        await db.dispose()
