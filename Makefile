@@ -30,6 +30,7 @@ run: train  ## start backend, action server and Rasa server (Ctrl-C stops all)
 	$(PY) -m zhike.run
 
 test: install  ## run every test: data validation, unit, NLU, stories, integration, end-to-end
+	scripts/install-system-packages.sh
 	scripts/test.sh
 
 validate: install  ## check domain, data and stories for mistakes

@@ -47,9 +47,17 @@ class BackendProcess:
 
 
 def start_backend(
-    workdir: Path, api_key: str | None = None, faults: bool = False, timeout: float = 30.0
+    workdir: Path,
+    api_key: str | None = None,
+    faults: bool = False,
+    timeout: float = 30.0,
+    db_url: str | None = None,
 ) -> BackendProcess:
-    """Starts the backend on a free port in ``workdir`` and waits until /health is ok."""
+    """Starts the backend on a free port in ``workdir`` and waits until /health is ok.
+
+    The database is the SQLite file ``workdir/b.db`` (``--db-url``) unless ``db_url`` names
+    another, which is passed as ``ZHIKE_BACKEND_DB_URL`` like a deployment would.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHIKE_BACKEND")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
@@ -57,6 +65,8 @@ def start_backend(
         env["ZHIKE_BACKEND_API_KEY"] = api_key
     if faults:
         env["ZHIKE_BACKEND_FAULTS"] = "1"
+    if db_url:
+        env["ZHIKE_BACKEND_DB_URL"] = db_url
     db_path = workdir / "b.db"
     last_error = ""
     for attempt in range(3):  # the free port may be taken between probe and bind
@@ -72,8 +82,7 @@ def start_backend(
                 "127.0.0.1",
                 "--port",
                 str(port),
-                "--db-url",
-                f"sqlite+aiosqlite:///{db_path}",
+                *([] if db_url else ["--db-url", f"sqlite+aiosqlite:///{db_path}"]),
             ],
             cwd=workdir,
             env=env,
