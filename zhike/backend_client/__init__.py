@@ -1,21 +1,34 @@
 """The only door from actions to business data.
 
-Actions depend on :class:`OrdersClient` / :class:`BackendClient` and the frozen domain
-objects; :func:`client_from_env` picks the implementation (HTTP or in-memory). Importing
-this package has no side effects and opens no connection.
+Actions depend on the client protocols (:class:`OrdersClient`, :class:`CoursesClient`,
+:class:`TicketsClient`, :class:`IdentityClient`) and the frozen domain objects;
+:func:`client_from_env` picks the implementation (HTTP or in-memory). Importing this
+package has no side effects and opens no connection.
 """
 
 from zhike.backend_client.base import (
-    ORDER_STATUSES,
     BackendClient,
     BackendError,
     BackendUnavailable,
+    CoursesClient,
+    IdentityClient,
+    OrdersClient,
+    TicketsClient,
+)
+from zhike.backend_client.domain import (
+    ORDER_STATUSES,
     Customer,
+    Enrollment,
+    Invoice,
+    Lesson,
+    LessonRequest,
     Logistics,
     Order,
     OrderItem,
-    OrdersClient,
+    PhoneCheck,
     Refund,
+    Student,
+    Ticket,
     TrackingEvent,
 )
 from zhike.backend_client.factory import client_from_env
@@ -25,12 +38,22 @@ __all__ = [
     "BackendClient",
     "BackendError",
     "BackendUnavailable",
+    "CoursesClient",
     "Customer",
+    "Enrollment",
+    "IdentityClient",
+    "Invoice",
+    "Lesson",
+    "LessonRequest",
     "Logistics",
     "Order",
     "OrderItem",
     "OrdersClient",
+    "PhoneCheck",
     "Refund",
+    "Student",
+    "Ticket",
+    "TicketsClient",
     "TrackingEvent",
     "client_from_env",
 ]

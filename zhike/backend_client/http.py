@@ -2,52 +2,65 @@
 
 from __future__ import annotations
 
-import asyncio
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from zhike.backend_client.base import (
-    BackendClient,
-    BackendError,
-    BackendUnavailable,
+from zhike.backend_client.base import BackendClient, BackendError
+from zhike.backend_client.domain import (
     Customer,
+    Enrollment,
+    Invoice,
+    Lesson,
+    LessonRequest,
     Logistics,
     Order,
+    PhoneCheck,
+    Refund,
+    Student,
+    Ticket,
 )
 from zhike.backend_client.parsing import (
     customer_from_json,
+    customer_id_from_json,
+    enrollment_from_json,
+    invoice_from_json,
+    lesson_request_from_json,
+    lessons_from_json,
     logistics_from_json,
     order_from_json,
     orders_from_json,
+    phone_check_from_json,
+    refund_from_json,
+    students_from_json,
+    ticket_from_json,
+    tickets_from_json,
 )
+from zhike.backend_client.transport import HttpTransport
 
-API_KEY_HEADER = "X-Api-Key"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
 
 
 class HttpBackendClient(BackendClient):
-    """Talks to the zhike backend (or any server speaking its API) over HTTP.
+    """Talks to the zhike backend (or any server speaking its API, docs/backend-api.md).
 
-    Contract of every call: it returns or raises within about ``timeout`` seconds.
-
-    * 200 -> the parsed domain object; 404 -> ``None``.
-    * other 4xx -> :class:`BackendError` with the server's code and message
-      (401 means a missing or wrong API key).
-    * 5xx, timeouts and connection errors -> :class:`BackendUnavailable`.
-    * a malformed body -> :class:`BackendError` with code ``invalid_response``.
-
-    One ``httpx.AsyncClient`` (connection pool) is reused for all calls made from the same
-    event loop; it is opened lazily, so constructing this object does no I/O. Environment
-    proxy settings are ignored unless ``trust_env=True``. Call :meth:`aclose` when done
-    (a call after that opens a fresh pool).
+    Every call returns or raises within about ``timeout`` seconds; answers map to the
+    contract as described in :mod:`zhike.backend_client.transport`. Environment proxy
+    settings are ignored unless ``trust_env=True``. Call :meth:`aclose` when done.
 
     Args:
         base_url: e.g. ``http://127.0.0.1:5080`` (without ``/api/v1``).
         api_key: shared secret sent as ``X-Api-Key``; ``None`` sends none.
-        timeout: seconds for the whole call (connect, send, wait for and read the answer).
+        timeout: seconds for the whole call.
         transport: optional httpx transport (tests, custom TLS or retries).
         trust_env: honour ``HTTP(S)_PROXY`` / ``NO_PROXY`` and friends.
+        cooldown: seconds calls fail at once after a timeout or connection error.
     """
 
     def __init__(
@@ -58,90 +71,34 @@ class HttpBackendClient(BackendClient):
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         trust_env: bool = False,
+        cooldown: float = 5.0,
     ) -> None:
-        if timeout <= 0:
-            raise ValueError(f"timeout must be positive, got {timeout!r}")
-        self.base_url = base_url.rstrip("/")
-        self.timeout = float(timeout)
-        self._headers = {"Accept": "application/json", "User-Agent": "zhike-backend-client/1"}
-        if api_key:
-            self._headers[API_KEY_HEADER] = api_key
-        self._transport = transport
-        self._trust_env = trust_env
-        self._client: httpx.AsyncClient | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._http = HttpTransport(
+            base_url,
+            api_key,
+            timeout,
+            transport=transport,
+            trust_env=trust_env,
+            cooldown=cooldown,
+        )
+        self.base_url = self._http.base_url
+        self.timeout = self._http.timeout
 
     def __repr__(self) -> str:
         return f"HttpBackendClient(base_url={self.base_url!r}, timeout={self.timeout})"
 
-    def _http(self) -> httpx.AsyncClient:
-        loop = asyncio.get_running_loop()
-        if self._client is None or self._client.is_closed or self._loop is not loop:
-            # A pool's connections belong to the loop that opened them: one client per loop.
-            self._client = httpx.AsyncClient(
-                base_url=self.base_url,
-                headers=self._headers,
-                timeout=httpx.Timeout(self.timeout),
-                limits=httpx.Limits(max_connections=50, max_keepalive_connections=10),
-                transport=self._transport,
-                trust_env=self._trust_env,
-            )
-            self._loop = loop
-        return self._client
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        return await self._http.call(method, path, body, headers=headers)
 
-    async def _get_json(self, path: str) -> Any | None:
-        """GETs ``path``; returns the JSON body, or None for 404; raises per the contract."""
-        url = f"{self.base_url}{path}"
-        try:
-            response = await asyncio.wait_for(self._http().get(path), timeout=self.timeout)
-        except (asyncio.TimeoutError, httpx.TimeoutException) as error:
-            raise BackendUnavailable(
-                f"backend did not answer within {self.timeout:g}s (GET {url})", code="timeout"
-            ) from error
-        except httpx.TransportError as error:
-            raise BackendUnavailable(
-                f"cannot reach backend at {self.base_url} ({type(error).__name__}: {error})",
-                code="connection_error",
-            ) from error
-        except httpx.HTTPError as error:
-            raise BackendError(f"HTTP error calling GET {url}: {error}") from error
-        return self._handle(response, url)
-
-    @staticmethod
-    def _error_of(response: httpx.Response) -> tuple[str | None, str]:
-        try:
-            error = response.json()["error"]
-            return str(error.get("code") or "") or None, str(error.get("message") or "")
-        except Exception:
-            return None, response.text[:200].strip()
-
-    def _handle(self, response: httpx.Response, url: str) -> Any | None:
-        status = response.status_code
-        if status == 200:
-            try:
-                return response.json()
-            except ValueError as error:
-                raise BackendError(
-                    f"backend sent invalid JSON for GET {url}", code="invalid_response", status=200
-                ) from error
-        code, message = self._error_of(response)
-        if status == 404:
-            if code == "route_not_found":
-                raise BackendError(
-                    f"backend has no route GET {url}: check ZHIKE_BACKEND_URL ({message})",
-                    code=code,
-                    status=status,
-                )
-            return None
-        if status >= 500:
-            raise BackendUnavailable(
-                f"backend failed with HTTP {status} for GET {url}: {message or 'no details'}",
-                code=code,
-                status=status,
-            )
-        raise BackendError(
-            message or f"backend refused GET {url} with HTTP {status}", code=code, status=status
-        )
+    async def _get(self, path: str) -> Any | None:
+        return await self._http.call("GET", path, none_on_404=True)
 
     @staticmethod
     def _segment(value: str, what: str) -> str:
@@ -150,34 +107,193 @@ class HttpBackendClient(BackendClient):
             raise BackendError(f"empty {what}", code=f"invalid_{what}", status=None)
         return quote(text, safe="")
 
+    # --- orders -------------------------------------------------------------------------
+
+    def _order_path(self, order_id: str, suffix: str = "") -> str:
+        return f"/api/v1/orders/{self._segment(order_id, 'order_id')}{suffix}"
+
+    def _customer_path(self, customer_id: str, suffix: str = "") -> str:
+        return f"/api/v1/customers/{self._segment(customer_id, 'customer_id')}{suffix}"
+
     async def get_order(self, order_id: str) -> Order | None:
         """See :class:`~zhike.backend_client.base.BackendClient`."""
-        data = await self._get_json(f"/api/v1/orders/{self._segment(order_id, 'order_id')}")
+        data = await self._get(self._order_path(order_id))
         return None if data is None else order_from_json(data)
 
     async def get_logistics(self, order_id: str) -> Logistics | None:
         """See :class:`~zhike.backend_client.base.BackendClient`."""
-        segment = self._segment(order_id, "order_id")
-        data = await self._get_json(f"/api/v1/orders/{segment}/logistics")
+        data = await self._get(self._order_path(order_id, "/logistics"))
         return None if data is None else logistics_from_json(data)
 
     async def list_orders(self, customer_id: str) -> list[Order] | None:
         """See :class:`~zhike.backend_client.base.BackendClient`."""
-        segment = self._segment(customer_id, "customer_id")
-        data = await self._get_json(f"/api/v1/customers/{segment}/orders")
+        data = await self._get(self._customer_path(customer_id, "/orders"))
         return None if data is None else orders_from_json(data)
+
+    async def cancel_order(self, order_id: str, customer_id: str) -> Order:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        body = {"customer_id": customer_id}
+        return order_from_json(
+            await self._call("POST", self._order_path(order_id, "/cancel"), body)
+        )
+
+    async def request_refund(self, order_id: str, customer_id: str, reason: str) -> Refund:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        body = {"customer_id": customer_id, "reason": reason}
+        path = self._order_path(order_id, "/refunds")
+        return refund_from_json(await self._call("POST", path, body))
+
+    async def change_address(
+        self, order_id: str, customer_id: str, address: str, recipient: str | None = None
+    ) -> Order:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        body: dict[str, Any] = {"customer_id": customer_id, "address": address}
+        if recipient:
+            body["recipient"] = recipient
+        path = self._order_path(order_id, "/address")
+        return order_from_json(await self._call("PUT", path, body))
+
+    async def request_invoice(
+        self,
+        order_id: str,
+        customer_id: str,
+        title: str,
+        invoice_type: str,
+        tax_number: str | None = None,
+    ) -> Invoice:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        body = {
+            "customer_id": customer_id,
+            "title": title,
+            "type": invoice_type,
+            "tax_number": tax_number,
+        }
+        path = self._order_path(order_id, "/invoices")
+        return invoice_from_json(await self._call("POST", path, body))
+
+    # --- courses ------------------------------------------------------------------------
+
+    async def list_students(self, customer_id: str) -> list[Student]:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        data = await self._get(self._customer_path(customer_id, "/students"))
+        return [] if data is None else students_from_json(data)
+
+    async def upcoming_lessons(
+        self, customer_id: str, limit: int = 5, student_id: str | None = None
+    ) -> list[Lesson]:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        query = f"?limit={max(1, min(int(limit), 50))}"
+        if student_id:
+            query += f"&student_id={self._segment(student_id, 'student_id')}"
+        data = await self._get(self._customer_path(customer_id, f"/lessons{query}"))
+        return [] if data is None else lessons_from_json(data)
+
+    async def request_lesson_change(
+        self,
+        lesson_id: str,
+        student_id: str,
+        customer_id: str,
+        kind: str,
+        requested_start_at: datetime | None = None,
+        reason: str = "",
+    ) -> LessonRequest:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        body = {
+            "customer_id": customer_id,
+            "student_id": student_id,
+            "kind": kind,
+            "requested_start_at": _iso(requested_start_at),
+            "reason": reason,
+        }
+        path = f"/api/v1/lessons/{self._segment(lesson_id, 'lesson_id')}/requests"
+        return lesson_request_from_json(await self._call("POST", path, body))
+
+    async def cancel_enrollment(
+        self, student_id: str, course_id: str, customer_id: str
+    ) -> Enrollment:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        student = self._segment(student_id, "student_id")
+        course = self._segment(course_id, "course_id")
+        path = f"/api/v1/enrollments/{student}/{course}/cancel"
+        body = {"customer_id": customer_id}
+        return enrollment_from_json(await self._call("POST", path, body))
+
+    async def set_course_notifications(self, customer_id: str, enabled: bool) -> Customer:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        path = self._customer_path(customer_id, "/notifications")
+        body = {"course_notifications": bool(enabled)}
+        return customer_from_json(await self._call("PUT", path, body))
+
+    # --- tickets ------------------------------------------------------------------------
+
+    async def create_ticket(
+        self,
+        category: str,
+        summary: str,
+        customer_id: str | None = None,
+        channel: str = "",
+        idempotency_key: str | None = None,
+    ) -> Ticket:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        body = {
+            "category": category,
+            "summary": summary,
+            "customer_id": customer_id,
+            "channel": channel,
+        }
+        headers = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key else None
+        data = await self._call("POST", "/api/v1/tickets", body, headers=headers)
+        return ticket_from_json(data)
+
+    async def get_ticket(self, ticket_id: str) -> Ticket | None:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        data = await self._get(f"/api/v1/tickets/{self._segment(ticket_id, 'ticket_id')}")
+        return None if data is None else ticket_from_json(data)
+
+    async def list_tickets(self, customer_id: str) -> list[Ticket]:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        data = await self._get(self._customer_path(customer_id, "/tickets"))
+        return [] if data is None else tickets_from_json(data)
+
+    # --- identity -----------------------------------------------------------------------
 
     async def get_customer(self, customer_id: str) -> Customer | None:
         """See :class:`~zhike.backend_client.base.BackendClient`."""
-        segment = self._segment(customer_id, "customer_id")
-        data = await self._get_json(f"/api/v1/customers/{segment}")
+        data = await self._get(self._customer_path(customer_id))
         return None if data is None else customer_from_json(data)
+
+    async def check_order_phone(self, order_id: str, last4: str, requester: str) -> PhoneCheck:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        body = {"last4": last4, "requester": requester}
+        path = self._order_path(order_id, "/phone-checks")
+        return phone_check_from_json(await self._call("POST", path, body))
+
+    async def get_binding(self, channel: str, channel_user_id: str) -> str | None:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        path = (
+            f"/api/v1/bindings/{self._segment(channel, 'channel')}/"
+            f"{self._segment(channel_user_id, 'channel_user_id')}"
+        )
+        data = await self._get(path)
+        return None if data is None else customer_id_from_json(data)
+
+    async def request_binding_code(self, phone: str, channel: str, channel_user_id: str) -> None:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        body = {"phone": phone, "channel": channel, "channel_user_id": channel_user_id}
+        await self._call("POST", "/api/v1/bindings/codes", body)
+
+    async def confirm_binding(
+        self, phone: str, code: str, channel: str, channel_user_id: str
+    ) -> str:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        body = {
+            "phone": phone,
+            "code": code,
+            "channel": channel,
+            "channel_user_id": channel_user_id,
+        }
+        return customer_id_from_json(await self._call("POST", "/api/v1/bindings", body))
 
     async def aclose(self) -> None:
         """Closes the connection pool (a later call would open a new one)."""
-        client, self._client = self._client, None
-        if client is not None and not client.is_closed:
-            try:
-                await client.aclose()
-            except RuntimeError:  # opened on another, already closed event loop
-                pass
+        await self._http.aclose()

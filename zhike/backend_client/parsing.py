@@ -13,11 +13,20 @@ from typing import Any, TypeVar
 
 from zhike.backend_client.base import (
     BackendError,
+)
+from zhike.backend_client.domain import (
     Customer,
+    Enrollment,
+    Invoice,
+    Lesson,
+    LessonRequest,
     Logistics,
     Order,
     OrderItem,
+    PhoneCheck,
     Refund,
+    Student,
+    Ticket,
     TrackingEvent,
 )
 
@@ -57,6 +66,13 @@ def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"not an integer: {value!r}")
     return value
+
+
+def _list_of(data: dict[str, Any], key: str, parse: Callable[[Any], T]) -> list[T]:
+    items = data[key]
+    if not isinstance(items, list):
+        raise ValueError(f"{key} is not a list")
+    return [parse(item) for item in items]
 
 
 def _strict(parse: Callable[[dict[str, Any]], T]) -> Callable[[Any], T]:
@@ -130,6 +146,22 @@ def refund_from_json(data: dict[str, Any]) -> Refund:
         reason=_str(data.get("reason")),
         status=_str(data["status"]),
         created_at=parse_time(data.get("created_at")),
+        updated_at=parse_time(data.get("updated_at")),
+    )
+
+
+@_strict
+def invoice_from_json(data: dict[str, Any]) -> Invoice:
+    """An invoice request."""
+    tax_number = data.get("tax_number")
+    return Invoice(
+        invoice_id=_str(data["invoice_id"]),
+        order_id=_str(data["order_id"]).upper(),
+        title=_str(data["title"]),
+        type=_str(data["type"]),
+        status=_str(data["status"]),
+        tax_number=None if tax_number in (None, "") else _str(tax_number),
+        created_at=parse_time(data.get("created_at")),
     )
 
 
@@ -150,6 +182,7 @@ def order_from_json(data: dict[str, Any]) -> Order:
         updated_at=parse_time(data.get("updated_at")),
         logistics=logistics_from_json(logistics) if logistics is not None else None,
         refunds=tuple(refund_from_json(refund) for refund in data.get("refunds") or []),
+        invoices=tuple(invoice_from_json(invoice) for invoice in data.get("invoices") or []),
     )
 
 
@@ -161,13 +194,126 @@ def customer_from_json(data: dict[str, Any]) -> Customer:
         name=_str(data["name"]),
         phone=_str(data.get("phone")),
         vip=bool(data.get("vip", False)),
+        course_notifications=bool(data.get("course_notifications", True)),
     )
 
 
 @_strict
 def orders_from_json(data: dict[str, Any]) -> list[Order]:
     """``{"customer_id": ..., "orders": [...]}`` as a list of orders."""
-    orders = data["orders"]
-    if not isinstance(orders, list):
-        raise ValueError("orders is not a list")
-    return [order_from_json(order) for order in orders]
+    return _list_of(data, "orders", order_from_json)
+
+
+@_strict
+def enrollment_from_json(data: dict[str, Any]) -> Enrollment:
+    """A student's enrollment in a course."""
+    return Enrollment(
+        student_id=_str(data["student_id"]).upper(),
+        course_id=_str(data["course_id"]).upper(),
+        course_name=_str(data["course_name"]),
+        teacher=_str(data.get("teacher")),
+        status=_str(data["status"]),
+        schedule=_str(data.get("schedule")),
+        enrolled_at=parse_time(data.get("enrolled_at")),
+    )
+
+
+@_strict
+def student_from_json(data: dict[str, Any]) -> Student:
+    """A student with enrollments."""
+    return Student(
+        student_id=_str(data["student_id"]).upper(),
+        customer_id=_str(data["customer_id"]).upper(),
+        name=_str(data["name"]),
+        grade=_str(data.get("grade")),
+        enrollments=tuple(enrollment_from_json(e) for e in data.get("enrollments") or []),
+    )
+
+
+@_strict
+def lesson_from_json(data: dict[str, Any]) -> Lesson:
+    """One lesson of a student."""
+    request_status = data.get("request_status")
+    return Lesson(
+        lesson_id=_str(data["lesson_id"]),
+        course_id=_str(data["course_id"]).upper(),
+        course_name=_str(data["course_name"]),
+        student_id=_str(data["student_id"]).upper(),
+        student_name=_str(data.get("student_name")),
+        teacher=_str(data.get("teacher")),
+        start_at=_required_time(data["start_at"]),
+        end_at=_required_time(data["end_at"]),
+        status=_str(data["status"]),
+        request_status=None if request_status in (None, "") else _str(request_status),
+    )
+
+
+@_strict
+def lesson_request_from_json(data: dict[str, Any]) -> LessonRequest:
+    """A leave or reschedule request."""
+    return LessonRequest(
+        request_id=_str(data["request_id"]),
+        lesson_id=_str(data["lesson_id"]),
+        student_id=_str(data["student_id"]).upper(),
+        kind=_str(data["kind"]),
+        status=_str(data["status"]),
+        requested_start_at=parse_time(data.get("requested_start_at")),
+        reason=_str(data.get("reason")),
+        created_at=parse_time(data.get("created_at")),
+    )
+
+
+@_strict
+def ticket_from_json(data: dict[str, Any]) -> Ticket:
+    """A service ticket."""
+    customer_id = data.get("customer_id")
+    return Ticket(
+        ticket_id=_str(data["ticket_id"]).upper(),
+        category=_str(data["category"]),
+        summary=_str(data["summary"]),
+        status=_str(data["status"]),
+        customer_id=None if customer_id in (None, "") else _str(customer_id).upper(),
+        channel=_str(data.get("channel")),
+        created_at=parse_time(data.get("created_at")),
+        updated_at=parse_time(data.get("updated_at")),
+    )
+
+
+@_strict
+def phone_check_from_json(data: dict[str, Any]) -> PhoneCheck:
+    """``{"verified", "attempts_left", "locked_until"}``."""
+    verified = data["verified"]
+    if not isinstance(verified, bool):
+        raise ValueError(f"verified is not a boolean: {verified!r}")
+    return PhoneCheck(
+        verified=verified,
+        attempts_left=_int(data["attempts_left"]),
+        locked_until=parse_time(data.get("locked_until")),
+    )
+
+
+@_strict
+def students_from_json(data: dict[str, Any]) -> list[Student]:
+    """``{"students": [...]}``."""
+    return _list_of(data, "students", student_from_json)
+
+
+@_strict
+def lessons_from_json(data: dict[str, Any]) -> list[Lesson]:
+    """``{"lessons": [...]}``."""
+    return _list_of(data, "lessons", lesson_from_json)
+
+
+@_strict
+def tickets_from_json(data: dict[str, Any]) -> list[Ticket]:
+    """``{"tickets": [...]}``."""
+    return _list_of(data, "tickets", ticket_from_json)
+
+
+@_strict
+def customer_id_from_json(data: dict[str, Any]) -> str:
+    """``{"customer_id": "C001"}`` as the id."""
+    customer_id = _str(data["customer_id"]).strip().upper()
+    if not customer_id:
+        raise ValueError("empty customer_id")
+    return customer_id

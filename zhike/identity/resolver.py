@@ -24,6 +24,10 @@ logger = logging.getLogger(__name__)
 IdentitySource = Literal["assertion", "binding", "anonymous"]
 
 UNKNOWN_CHANNEL = "unknown"
+# Channels whose sender id is a random session key the client holds (web chat) -- or, for
+# rest, whatever the developer sends: rest is for development and must not be exposed.
+# Their bindings are looked up without an assertion; every other channel needs one.
+SESSION_CHANNELS = frozenset({"socketio", "rest"})
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ async def resolve_identity(
     channel = input_channel or UNKNOWN_CHANNEL
     if now is None:
         now = time.time()
+    vouched = False
     try:
         verified = assertion.verify(metadata, secret, sender_id, now, channel=channel)
     except assertion.InvalidAssertion as exc:
@@ -102,7 +107,13 @@ async def resolve_identity(
     else:
         if verified.customer_id is not None:
             return Identity(verified.customer_id, channel, sender_id, "assertion")
+        vouched = True  # our channel signed this sender, who has no customer yet
 
+    # Rasa's rest channel lets a client name any input_channel and sender, so a WeChat
+    # openid (not a secret) must not unlock its binding unless our channel vouched for it.
+    # Session channels' sender ids are random session keys held by the client.
+    if not vouched and channel not in SESSION_CHANNELS:
+        return Identity(None, channel, sender_id, "anonymous")
     bound = await client.get_binding(channel, sender_id)
     if bound:
         return Identity(bound, channel, sender_id, "binding")

@@ -10,7 +10,8 @@ import pytest
 
 from zhike.backend_client import client_from_env
 from zhike.backend_client.fake import InMemoryBackendClient
-from zhike.backend_client.http import API_KEY_HEADER, HttpBackendClient
+from zhike.backend_client.http import HttpBackendClient
+from zhike.backend_client.transport import API_KEY_HEADER
 
 
 def test_http_is_the_default() -> None:
@@ -18,7 +19,7 @@ def test_http_is_the_default() -> None:
     assert isinstance(client, HttpBackendClient)
     assert client.base_url == "http://127.0.0.1:5080"
     assert client.timeout == 2.0
-    assert API_KEY_HEADER not in client._headers
+    assert API_KEY_HEADER not in client._http._headers
 
 
 def test_http_settings_from_env() -> None:
@@ -33,7 +34,7 @@ def test_http_settings_from_env() -> None:
     assert isinstance(client, HttpBackendClient)
     assert client.base_url == "http://backend.internal:9000"
     assert client.timeout == 0.75
-    assert client._headers[API_KEY_HEADER] == "k-123"
+    assert client._http._headers[API_KEY_HEADER] == "k-123"
 
 
 def test_fake() -> None:

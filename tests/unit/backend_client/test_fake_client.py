@@ -124,10 +124,16 @@ def test_demo_data_is_relative_to_now() -> None:
     courses = {course["name"]: course for course in data["courses"]}
     assert courses["初二数学（秋季班）"]["teacher"] == "王老师"
     assert courses["英语阅读提高班"]["teacher"] != "王老师"
-    assert data["students"] == [
-        {"id": "S001", "customer_id": "C001", "name": "张小明", "grade": "初二"}
-    ]
-    assert {e["course_id"] for e in data["enrollments"]} == {"CS001", "CS002"}
+    students = {student["id"]: student for student in data["students"]}
+    assert students["S001"] == {
+        "id": "S001",
+        "customer_id": "C001",
+        "name": "张小明",
+        "grade": "初二",
+    }
+    assert students["S002"]["customer_id"] == "C002"  # a second family, for isolation tests
+    zhang_xiaoming = {e["course_id"] for e in data["enrollments"] if e["student_id"] == "S001"}
+    assert zhang_xiaoming == {"CS001", "CS002"}
     assert build_demo_data(NOW) == data  # deterministic for a given now
 
 

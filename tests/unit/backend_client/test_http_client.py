@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import timezone
 
@@ -94,7 +95,29 @@ async def test_slow_server_times_out_within_timeout(stub_server: StubServer) -> 
         assert elapsed < 1.0
         assert caught.value.code == "timeout"
         assert "0.3s" in str(caught.value)
-        # the client stays usable after a timeout
+
+
+async def test_after_a_timeout_calls_fail_fast_until_the_cooldown_ends(
+    stub_server: StubServer,
+) -> None:
+    async with HttpBackendClient(stub_server.base_url, timeout=0.3, cooldown=0.5) as client:
+        with pytest.raises(BackendUnavailable):
+            await client.get_order("HP20240777")  # slow: times out, opens the circuit
+        started = time.monotonic()
+        with pytest.raises(BackendUnavailable) as caught:
+            await client.get_order("HP20240001")
+        assert caught.value.code == "circuit_open"
+        assert time.monotonic() - started < 0.1  # no second wait for a timeout
+        await asyncio.sleep(0.6)
+        # after the cool-down the client is usable again
+        assert await client.get_order("HP20240001") is not None
+
+
+async def test_a_5xx_answer_does_not_open_the_circuit(stub_server: StubServer) -> None:
+    async with HttpBackendClient(stub_server.base_url, timeout=1.0) as client:
+        with pytest.raises(BackendUnavailable) as caught:
+            await client.get_order("HP20240500")
+        assert caught.value.status == 500
         assert await client.get_order("HP20240001") is not None
 
 

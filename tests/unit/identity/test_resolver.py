@@ -61,11 +61,26 @@ async def test_valid_assertion_identifies_without_a_backend_call() -> None:
     assert client.calls == []
 
 
-async def test_binding_when_no_assertion() -> None:
+async def test_web_session_binding_needs_no_assertion() -> None:
+    client = FakeBindings({("socketio", "web-session-7f3a"): "C002"})
+    identity = await _resolve(None, client, sender_id="web-session-7f3a", channel="socketio")
+    assert identity == Identity("C002", "socketio", "web-session-7f3a", "binding")
+    assert client.calls == [("socketio", "web-session-7f3a")]
+
+
+async def test_a_wechat_openid_alone_does_not_unlock_its_binding() -> None:
+    # Rasa's rest channel lets a caller claim input_channel "wechat" and any openid.
     client = FakeBindings({("wechat", "oAbC123"): "C002"})
     identity = await _resolve(None, client, sender_id="oAbC123", channel="wechat")
+    assert identity == Identity(None, "wechat", "oAbC123", "anonymous")
+    assert client.calls == []
+
+
+async def test_a_vouched_wechat_user_gets_their_binding() -> None:
+    client = FakeBindings({("wechat", "oAbC123"): "C002"})
+    vouched = _signed(None, sender_id="oAbC123", channel="wechat")
+    identity = await _resolve(vouched, client, sender_id="oAbC123", channel="wechat")
     assert identity == Identity("C002", "wechat", "oAbC123", "binding")
-    assert client.calls == [("wechat", "oAbC123")]
 
 
 async def test_anonymous_when_nothing_known() -> None:
@@ -119,7 +134,7 @@ async def test_no_secret_trusts_no_assertion() -> None:
 
 async def test_backend_unavailable_propagates() -> None:
     with pytest.raises(BackendUnavailable):
-        await _resolve(None, FakeBindings(down=True))
+        await _resolve(None, FakeBindings(down=True), channel="socketio")
 
 
 async def test_valid_assertion_needs_no_backend() -> None:
