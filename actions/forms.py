@@ -3,11 +3,41 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
+from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.identity import forget_identity, identify, input_channel
+from actions.parsing import (
+    normalize_text,
+    parse_binding_code,
+    parse_mobile_phone,
+    parse_order_id,
+)
+from actions.services import backend
+from zhike.backend_client import BackendError, BackendUnavailable
+from zhike.privacy import mask_phone
+
+MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
+
+# Intents that are not an answer to a form's question: they leave the form (deny), ask
+# something else (faq, chitchat: answered, then the form goes on) or switch topic.
+INTERRUPTING_INTENTS = frozenset(
+    {
+        "faq",
+        "chitchat",
+        "deny",
+        "human_handoff",
+        "goodbye",
+        "bot_challenge",
+        "complain",
+    }
+)
+BINDING_SLOTS = ("bind_phone", "bind_code")
+AFFIRM, DENY = "affirm", "deny"
 
 
 class ZhikeFormValidationAction(FormValidationAction, ABC):
@@ -17,23 +47,188 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
 
     * ``name()`` returns ``"validate_<form name>"``.
     * For each required slot, define ``validate_<slot>(value, dispatcher, tracker, domain)``
-      that parses ``value`` with a pure function (see :mod:`actions.parsing`) and returns
-      ``{slot: parsed}`` when valid, or ``self.reject(slot, dispatcher)`` when not.
-    * ``reject`` tells the user what was wrong with the response ``utter_invalid_<slot>``
-      (defined in the domain, so designers own the wording) and clears the slot, which
-      makes the form ask for it again.
+      that parses ``value`` with a pure function (:mod:`actions.parsing`) and returns
+      ``{slot: parsed}`` when valid, or ``self.reject(slot, dispatcher, tracker)`` when
+      not. Free-text slots (``type: custom`` in the domain) also get an
+      ``extract_<slot>`` that returns ``self.text_answer(slot, tracker)``.
+    * ``reject`` tells the user what was wrong (``utter_invalid_<slot>``, owned by the
+      designers) and clears the slot, which makes the form ask again. The third invalid
+      answer in a form sets ``form_gave_up``: the form ends and its submit action
+      (:class:`actions.submit.FormSubmitAction`) offers a human agent instead.
+    * ``needs_customer = True`` marks forms that change a customer's data: an anonymous
+      user first proves who they are (phone + one-time code), which binds their channel
+      account to the customer.
+    * A message with an interrupting intent (:data:`INTERRUPTING_INTENTS`, or
+      ``extra_interruptions``) fills nothing, so the form is rejected and the rules handle
+      the question; the form asks again afterwards.
+
+    This base validates the slots every form shares: ``order_id``, ``confirmed`` and the
+    binding slots.
     """
+
+    needs_customer: ClassVar[bool] = False
+    extra_interruptions: ClassVar[frozenset[str]] = frozenset()
 
     @abstractmethod
     def name(self) -> str:
         """The action name, ``validate_<form name>``."""
 
-    def reject(self, slot: str, dispatcher: CollectingDispatcher) -> dict[str, Any]:
-        """Tells the user ``slot``'s value was invalid and clears it so the form re-asks."""
-        dispatcher.utter_message(response=f"utter_invalid_{slot}")
-        return {slot: None}
+    # --- which slots --------------------------------------------------------------------
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """The domain's slots, preceded by the binding slots for an anonymous user.
+
+        Empty once the form gave up (which ends it).
+        """
+        if tracker.get_slot("form_gave_up"):
+            return []
+        slots = await self.form_slots(list(domain_slots), tracker)
+        if self.needs_customer and not await self._bound(tracker):
+            slots = [*BINDING_SLOTS, *slots]
+        return slots
+
+    async def form_slots(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
+        """Hook: the form's own slots (default: as in the domain)."""
+        return domain_slots
+
+    async def _bound(self, tracker: Tracker) -> bool:
+        try:
+            return (await identify(tracker)).customer_id is not None
+        except BackendUnavailable:
+            return False
+
+    # --- extraction ---------------------------------------------------------------------
+
+    def interrupted(self, tracker: Tracker) -> bool:
+        """Whether the latest message asks something else instead of answering."""
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        return intent in INTERRUPTING_INTENTS or intent in self.extra_interruptions
+
+    def text_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        """``{slot: text}`` when the form asked for ``slot`` and the user answered."""
+        if tracker.get_slot("requested_slot") != slot or self.interrupted(tracker):
+            return {}
+        text = self.latest_text(tracker)
+        return {slot: text} if text else {}
+
+    async def extract_order_id(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A reply without a well-formed number still reaches validation (to explain)."""
+        if tracker.get_slot("order_id"):
+            return {}
+        return self.text_answer("order_id", tracker)
+
+    async def extract_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """``affirm`` -> True and ``deny`` -> False, only when confirmation was asked."""
+        if tracker.get_slot("requested_slot") != "confirmed":
+            return {}
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent in (AFFIRM, DENY):
+            return {"confirmed": intent == AFFIRM}
+        return {}
+
+    async def extract_bind_phone(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The phone number the user gives to prove who they are."""
+        return self.text_answer("bind_phone", tracker)
+
+    async def extract_bind_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The one-time code."""
+        return self.text_answer("bind_code", tracker)
+
+    # --- validation of the shared slots -------------------------------------------------
+
+    async def validate_order_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Accepts HP + 8 digits in any case or width; anything else is re-asked."""
+        order_id = parse_order_id(value)
+        if order_id is None:
+            return self.reject("order_id", dispatcher, tracker)
+        return {"order_id": order_id}
+
+    async def validate_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Yes or no, as extracted."""
+        return {"confirmed": bool(value)}
+
+    async def validate_bind_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Sends a one-time code to a well-formed mainland mobile number."""
+        phone = parse_mobile_phone(value)
+        if phone is None:
+            return self.reject("bind_phone", dispatcher, tracker)
+        channel, sender = input_channel(tracker), tracker.sender_id
+        try:
+            await backend().request_binding_code(phone, channel, sender)
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return {"bind_phone": None, "form_gave_up": True}
+        except BackendError as error:
+            if error.code == "too_many_codes":
+                dispatcher.utter_message(response="utter_binding_too_many_codes")
+                return {"bind_phone": None, "form_gave_up": True}
+            return self.reject("bind_phone", dispatcher, tracker)
+        dispatcher.utter_message(response="utter_binding_code_sent", masked_phone=mask_phone(phone))
+        return {"bind_phone": phone}
+
+    async def validate_bind_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Binds the channel user to the customer when the code is right."""
+        code = parse_binding_code(value)
+        phone = tracker.get_slot("bind_phone")
+        if code is None or not phone:
+            return self.reject("bind_code", dispatcher, tracker)
+        channel, sender = input_channel(tracker), tracker.sender_id
+        try:
+            await backend().confirm_binding(phone, code, channel, sender)
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return {"bind_code": None, "form_gave_up": True}
+        except BackendError:
+            return self.reject("bind_code", dispatcher, tracker)
+        forget_identity(tracker)
+        dispatcher.utter_message(response="utter_binding_done")
+        # The code is single-use: keep no copy of it in the conversation.
+        return {"bind_code": "verified", "form_failures": 0.0}
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def reject(
+        self,
+        slot: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        response: str | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """Tells the user ``slot``'s value was invalid and clears it so the form re-asks.
+
+        The third invalid answer in the form ends it (``form_gave_up``) without another
+        question; the submit action then offers a human agent.
+        """
+        failures = int(tracker.get_slot("form_failures") or 0) + 1
+        if failures >= MAX_FAILURES:
+            return {slot: None, "form_failures": float(failures), "form_gave_up": True}
+        dispatcher.utter_message(response=response or f"utter_invalid_{slot}", **kwargs)
+        return {slot: None, "form_failures": float(failures)}
 
     @staticmethod
     def latest_text(tracker: Tracker) -> str:
         """The text of the user's latest message (empty when there is none)."""
-        return str((tracker.latest_message or {}).get("text") or "")
+        return normalize_text((tracker.latest_message or {}).get("text"))

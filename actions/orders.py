@@ -1,4 +1,4 @@
-"""Order status and logistics lookup."""
+"""Order lookups: status and logistics, my recent orders, who may see which order."""
 
 from __future__ import annotations
 
@@ -8,18 +8,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import ZhikeFormValidationAction
-from actions.parsing import parse_order_id
-from actions.services import orders_client
+from actions.identity import identify
+from actions.parsing import parse_order_id, parse_phone_last4
+from actions.services import backend
+from actions.submit import FormSubmitAction, apologise
 from zhike.backend_client import BackendError, BackendUnavailable, Order
+from zhike.identity.resolver import Identity
 
 logger = logging.getLogger(__name__)
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
+RECENT_ORDERS = 5
 
 STATUS_LABELS = {
     "pending_payment": "待付款",
@@ -46,13 +49,22 @@ def items_summary(order: Order) -> str:
     return first if count <= 1 else f"{first}等{count}件商品"
 
 
+def yuan(fen: int) -> str:
+    """``12990`` fen -> ``"129.90"``."""
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def _local(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(CHINA_TZ)
+
+
 def format_time(moment: datetime | None) -> str:
     """``"11月24日 18:05"`` in China time; naive datetimes are taken as UTC."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone(CHINA_TZ)
+    local = _local(moment)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
@@ -60,66 +72,131 @@ def format_date(moment: datetime | None) -> str:
     """``"11月26日"`` in China time, or ``"暂未确定"``."""
     if moment is None:
         return "暂未确定"
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone(CHINA_TZ)
+    local = _local(moment)
     return f"{local.month}月{local.day}日"
 
 
+def may_see(identity: Identity, order: Order, verified_orders: list[str] | None) -> bool:
+    """Whether ``identity`` may see ``order``.
+
+    A known customer sees only their own orders; an anonymous user only the orders they
+    proved with the last 4 digits of the order's phone in this conversation.
+    """
+    if identity.customer_id is not None:
+        return order.customer_id == identity.customer_id
+    return order.order_id in (verified_orders or [])
+
+
+async def visible_order(
+    tracker: Tracker,
+    order_id: str,
+    dispatcher: CollectingDispatcher,
+    events: list[dict[str, Any]],
+) -> Order | None:
+    """The order if the sender may see it; else tells them it was not found.
+
+    Another customer's order is answered exactly like an unknown one. A backend fault is
+    apologised for (with a ticket when possible, whose events are added to ``events``)
+    and also gives ``None``.
+    """
+    try:
+        identity = await identify(tracker)
+        order = await backend().get_order(order_id)
+    except BackendUnavailable as error:
+        logger.warning("Order lookup for %s failed: %s", order_id, error)
+        events += await apologise(dispatcher, tracker, "order", f"查询订单 {order_id} 失败", None)
+        return None
+    except BackendError as error:
+        logger.error("Order lookup for %s was refused: %s", order_id, error)
+        dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
+        return None
+    if order is None or not may_see(identity, order, tracker.get_slot("verified_orders")):
+        dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
+        return None
+    return order
+
+
 class ValidateOrderIdForm(ZhikeFormValidationAction):
-    """Validates the order number the user gives in ``order_id_form``."""
+    """Asks for the order number; an anonymous user also proves the phone's last 4 digits.
+
+    5 wrong tries lock the order for this sender for 15 minutes (kept by the backend).
+    """
 
     def name(self) -> str:
         """See the base class."""
         return "validate_order_id_form"
 
-    async def validate_order_id(
-        self,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
+    async def form_slots(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
+        """Adds ``phone_last4`` for an anonymous user and an order not proved yet."""
+        try:
+            identity = await identify(tracker)
+        except BackendUnavailable:
+            return domain_slots
+        order_id = tracker.get_slot("order_id")
+        if identity.customer_id is None and order_id not in (
+            tracker.get_slot("verified_orders") or []
+        ):
+            return [*domain_slots, "phone_last4"]
+        return domain_slots
+
+    async def extract_phone_last4(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Accepts HP + 8 digits in any case or width; anything else is re-asked."""
-        order_id = parse_order_id(value) or parse_order_id(self.latest_text(tracker))
-        if order_id is None:
-            return self.reject("order_id", dispatcher)
-        return {"order_id": order_id}
+        """The user's answer when the last 4 digits were asked."""
+        return self.text_answer("phone_last4", tracker)
+
+    async def validate_phone_last4(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Checks the digits with the backend, which counts wrong tries per sender."""
+        last4 = parse_phone_last4(value)
+        order_id = tracker.get_slot("order_id")
+        if last4 is None or not order_id:
+            return self.reject("phone_last4", dispatcher, tracker)
+        try:
+            identity = await identify(tracker)
+            check = await backend().check_order_phone(order_id, last4, identity.requester)
+        except BackendError as error:
+            logger.warning("Phone check for %s failed: %s", order_id, error)
+            await apologise(dispatcher, tracker, "order", f"订单 {order_id} 身份验证失败", None)
+            return {"phone_last4": None, "form_gave_up": True}
+        if check.verified:
+            verified = [*(tracker.get_slot("verified_orders") or []), order_id]
+            return {"phone_last4": "verified", "verified_orders": verified}
+        if check.locked_until is not None or check.attempts_left <= 0:
+            dispatcher.utter_message(response="utter_order_locked")
+            return {"phone_last4": None, "form_gave_up": True}
+        dispatcher.utter_message(
+            response="utter_phone_last4_wrong", attempts_left=check.attempts_left
+        )
+        return {"phone_last4": None}
 
 
-class ActionOrderStatus(Action):
+class ActionOrderStatus(FormSubmitAction):
     """Tells the status (and logistics, once shipped) of the order in slot ``order_id``.
 
-    Reads the order through the orders client; never shows personal data (name, phone,
-    address). The slot is cleared afterwards so the next lookup asks for its number.
+    Only to a sender who may see the order (:func:`may_see`); never shows personal data
+    (name, phone, address). For a logistics question it adds the latest tracking events.
     """
+
+    form_slots = ("order_id",)
 
     def name(self) -> str:
         """See the base class."""
         return "action_order_status"
 
-    async def run(
+    async def submit(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Looks the order up and answers; backend faults become a polite apology."""
+        """Looks the order up and answers; faults become a polite apology."""
         order_id = parse_order_id(tracker.get_slot("order_id"))
         if order_id is None:
             dispatcher.utter_message(response="utter_ask_order_id")
-            return [SlotSet("order_id", None)]
-        try:
-            order = await orders_client().get_order(order_id)
-        except BackendUnavailable as error:
-            logger.warning("Order lookup for %s failed: %s", order_id, error)
-            dispatcher.utter_message(response="utter_backend_unavailable")
-            return [SlotSet("order_id", None)]
-        except BackendError as error:
-            logger.error("Order lookup for %s was refused: %s", order_id, error)
-            dispatcher.utter_message(response="utter_backend_unavailable")
-            return [SlotSet("order_id", None)]
+            return []
+        events: list[dict[str, Any]] = []
+        order = await visible_order(tracker, order_id, dispatcher, events)
         if order is None:
-            dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
-            return [SlotSet("order_id", None)]
-
+            return events
         dispatcher.utter_message(
             response="utter_order_status",
             order_id=order.order_id,
@@ -128,7 +205,7 @@ class ActionOrderStatus(Action):
         )
         logistics = order.logistics
         if logistics is not None and logistics.tracking_number:
-            latest = logistics.events[-1] if logistics.events else None
+            latest = logistics.latest_event
             dispatcher.utter_message(
                 response="utter_order_logistics",
                 courier=logistics.courier,
@@ -138,4 +215,89 @@ class ActionOrderStatus(Action):
                 ),
                 eta=format_date(logistics.eta) if order.status == "shipped" else "已送达",
             )
-        return [SlotSet("order_id", None)]
+            if _asked_logistics(tracker) and len(logistics.events) > 1:
+                lines = [
+                    f"{format_time(event.time)} {event.location} {event.description}".strip()
+                    for event in reversed(logistics.events[-3:])
+                ]
+                dispatcher.utter_message(
+                    response="utter_order_tracking_events", events="\n".join(lines)
+                )
+        return []
+
+
+def _asked_logistics(tracker: Tracker) -> bool:
+    """Whether the lookup started with a logistics question (物流到哪了)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent in ("query_logistics", "query_order", "list_orders"):
+                return bool(intent == "query_logistics")
+    return False
+
+
+def order_buttons(orders: list[Order]) -> list[dict[str, str]]:
+    """One button per order; the payload is the order number, as if the user typed it."""
+    return [
+        {
+            "title": f"{order.order_id} {items_summary(order)}（{status_label(order.status)}）",
+            "payload": order.order_id,
+        }
+        for order in orders[:RECENT_ORDERS]
+    ]
+
+
+async def recent_orders(tracker: Tracker) -> list[Order] | None:
+    """The identified customer's newest orders; ``None`` for an anonymous sender."""
+    identity = await identify(tracker)
+    if identity.customer_id is None:
+        return None
+    return (await backend().list_orders(identity.customer_id)) or []
+
+
+class ActionAskOrderId(Action):
+    """Asks which order: a known customer picks from their recent orders."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_ask_order_id"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Buttons of recent orders, or the plain question for anonymous users."""
+        try:
+            orders = await recent_orders(tracker)
+        except BackendError as error:
+            logger.warning("Listing orders failed: %s", error)
+            orders = None
+        if orders:
+            dispatcher.utter_message(response="utter_choose_order", buttons=order_buttons(orders))
+        else:
+            dispatcher.utter_message(response="utter_ask_order_id")
+        return []
+
+
+class ActionListOrders(Action):
+    """Lists the identified customer's recent orders (anonymous users are told to bind)."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_list_orders"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Buttons for the newest orders."""
+        try:
+            orders = await recent_orders(tracker)
+        except BackendUnavailable as error:
+            logger.warning("Listing orders failed: %s", error)
+            return await apologise(dispatcher, tracker, "order", "查询订单列表失败", None)
+        if orders is None:
+            dispatcher.utter_message(response="utter_need_customer")
+        elif not orders:
+            dispatcher.utter_message(response="utter_no_orders")
+        else:
+            dispatcher.utter_message(response="utter_recent_orders", buttons=order_buttons(orders))
+        return []

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from typing import Any
 
+from zhike.formats import valid_credit_code
+
 _ORDER_ID_RE = re.compile(r"(?<![A-Za-z0-9])HP\s*(\d{8})(?!\d)", re.IGNORECASE)
 
 
@@ -29,3 +31,88 @@ def parse_order_id(value: Any) -> str | None:
     """
     match = _ORDER_ID_RE.search(normalize_text(value))
     return f"HP{match.group(1)}" if match else None
+
+
+_MOBILE_IN_TEXT_RE = re.compile(
+    r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)"
+)
+_FOUR_DIGITS_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_SIX_DIGITS_RE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+_CREDIT_IN_TEXT_RE = re.compile(r"(?<![0-9A-Z])([0-9A-Z]{18})(?![0-9A-Z])")
+_PERSONAL_TITLES = {"个人", "本人", "个人抬头", "个人发票", "开个人", "个人的", "私人"}
+_ADDRESS_HINTS = (
+    "省",
+    "市",
+    "区",
+    "县",
+    "镇",
+    "乡",
+    "路",
+    "街",
+    "道",
+    "号",
+    "村",
+    "巷",
+    "弄",
+    "室",
+)
+
+
+def parse_mobile_phone(value: Any) -> str | None:
+    """A mainland mobile number in ``value`` (``+86 138-0013-8001`` -> ``13800138001``)."""
+    match = _MOBILE_IN_TEXT_RE.search(normalize_text(value))
+    return "".join(match.groups()) if match else None
+
+
+def parse_phone_last4(value: Any) -> str | None:
+    """Exactly four digits standing alone in ``value`` (``"尾号8001"`` -> ``"8001"``)."""
+    matches = _FOUR_DIGITS_RE.findall(normalize_text(value))
+    return matches[0] if len(matches) == 1 else None
+
+
+def parse_binding_code(value: Any) -> str | None:
+    """A 6-digit one-time code in ``value``."""
+    matches = _SIX_DIGITS_RE.findall(normalize_text(value))
+    return matches[0] if len(matches) == 1 else None
+
+
+def parse_address(value: Any) -> str | None:
+    """A plausible Chinese delivery address (8-200 characters with place words), cleaned.
+
+    Returns ``None`` for text that cannot be a full address ("改一下地址", "北京").
+    """
+    text = re.sub(
+        r"^(?:新的?)?(?:收货)?地址(?:是|为|改成|改为)?[:：\s]*", "", normalize_text(value)
+    )
+    text = re.sub(r"\s+", " ", text).strip(" 。.,，")
+    if not 8 <= len(text) <= 200:
+        return None
+    if sum(hint in text for hint in _ADDRESS_HINTS) < 2:
+        return None
+    return text
+
+
+def parse_invoice_title(value: Any) -> str | None:
+    """``"个人"`` for a personal invoice, else a company name of 2-100 characters."""
+    text = normalize_text(value).strip(" 。.,，")
+    text = re.sub(r"^(?:发票)?抬头(?:是|为|开)?[:：\s]*", "", text)
+    if text in _PERSONAL_TITLES:
+        return "个人"
+    if not 2 <= len(text) <= 100 or re.fullmatch(r"[\d\W_]+", text):
+        return None
+    return text
+
+
+def parse_tax_number(value: Any) -> str | None:
+    """A valid unified social credit code in ``value`` (upper-cased), else ``None``."""
+    text = normalize_text(value).upper()
+    for candidate in _CREDIT_IN_TEXT_RE.findall(text):
+        if valid_credit_code(candidate):
+            return str(candidate)
+    return None
+
+
+def parse_reason(value: Any, limit: int = 200) -> str | None:
+    """A free-text reason of 2-``limit`` characters, whitespace collapsed."""
+    text = re.sub(r"\s+", " ", normalize_text(value)).strip()
+    return text if 2 <= len(text) <= limit else None

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +11,14 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import set_orders_client
+from actions import identity
+from actions.services import set_backend
 from zhike.backend_client.fake import InMemoryBackendClient
+from zhike.identity.assertion import METADATA_KEY, sign
 
 FIXTURES = Path(__file__).with_name("fixtures")
+IDENTITY_SECRET = "unit-test-identity-secret-0123456789abcdef"
+Turn = Callable[..., Tracker]
 
 
 @pytest.fixture
@@ -32,9 +38,83 @@ def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
 
 
+@pytest.fixture(autouse=True)
+def identity_secret(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The action server's identity secret, as the channels sign with it."""
+    monkeypatch.setenv("ZHIKE_IDENTITY_SECRET", IDENTITY_SECRET)
+    identity.identity_secret.cache_clear()
+    identity._cache.clear()
+    yield IDENTITY_SECRET
+    identity.identity_secret.cache_clear()
+    identity._cache.clear()
+
+
 @pytest.fixture
-def backend() -> Iterator[InMemoryBackendClient]:
+async def backend() -> AsyncIterator[InMemoryBackendClient]:
     client = InMemoryBackendClient()
-    set_orders_client(client)
+    set_backend(client)
     yield client
-    set_orders_client(None)
+    set_backend(None)
+    await client.aclose()
+
+
+def _message_counter() -> Iterator[int]:
+    number = 0
+    while True:
+        number += 1
+        yield number
+
+
+_messages = _message_counter()
+
+
+def make_turn(sender: str, channel: str, metadata: dict[str, Any] | None = None) -> Turn:
+    """A function building the tracker of one user turn of ``sender`` on ``channel``."""
+
+    def turn(
+        text: str = "",
+        intent: str = "inform",
+        *,
+        requested_slot: str | None = None,
+        entities: list[dict[str, Any]] | None = None,
+        **slots: Any,
+    ) -> Tracker:
+        state = json.loads((FIXTURES / "turn.json").read_text(encoding="utf-8"))
+        message_id = f"m-{next(_messages)}"
+        state["sender_id"] = sender
+        state["slots"].update(slots, requested_slot=requested_slot)
+        latest = state["latest_message"]
+        latest.update(text=text, message_id=message_id, metadata=copy.deepcopy(metadata or {}))
+        latest["intent"] = {"name": intent, "confidence": 0.95}
+        latest["entities"] = entities or []
+        user = state["events"][-1]
+        user.update(text=text, input_channel=channel, message_id=message_id)
+        user["parse_data"]["intent"] = latest["intent"]
+        return Tracker.from_dict(state)
+
+    return turn
+
+
+@pytest.fixture
+def anonymous(backend: InMemoryBackendClient) -> Turn:
+    """A web visitor nobody knows (socket.io session)."""
+    return make_turn("web-session-anon", "socketio")
+
+
+@pytest.fixture
+async def zhang(backend: InMemoryBackendClient) -> Turn:
+    """张伟 (C001) on the web chat, bound to his account by phone + one-time code."""
+    sender = "web-session-zhang"
+    await backend.request_binding_code("13800138001", "socketio", sender)
+    code = backend.last_code("13800138001")
+    assert code is not None
+    await backend.confirm_binding("13800138001", code, "socketio", sender)
+    return make_turn(sender, "socketio")
+
+
+@pytest.fixture
+def li_app(identity_secret: str, backend: InMemoryBackendClient) -> Turn:
+    """李娜 (C002) in the company app: the app channel signed her identity."""
+    sender = "app:C002"
+    assertion = sign("C002", "app", sender, int(time.time()), identity_secret)
+    return make_turn(sender, "app", {METADATA_KEY: assertion})

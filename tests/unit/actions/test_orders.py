@@ -1,23 +1,30 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.orders import ActionOrderStatus, ValidateOrderIdForm
+from actions.orders import (
+    ActionAskOrderId,
+    ActionListOrders,
+    ActionOrderStatus,
+    ValidateOrderIdForm,
+)
 from zhike.backend_client.fake import InMemoryBackendClient
 
-DOMAIN: dict = {}
+from .conftest import Turn
+
+DOMAIN: dict = {"forms": {"order_id_form": {"required_slots": ["order_id"]}}}
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [message["response"] for message in dispatcher.messages]
 
 
 async def test_shipped_order_reports_status_and_logistics(
-    load_tracker: Callable[..., Tracker],
-    dispatcher: CollectingDispatcher,
-    backend: InMemoryBackendClient,
+    zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
-    events = await ActionOrderStatus().run(dispatcher, load_tracker("order_lookup"), DOMAIN)
+    tracker = zhang("查订单", "query_order", order_id="HP20240001")
+    events = await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
 
     status, logistics = dispatcher.messages
     assert status["response"] == "utter_order_status"
@@ -27,27 +34,36 @@ async def test_shipped_order_reports_status_and_logistics(
     assert logistics["courier"] == "顺丰"
     assert logistics["tracking_number"] == "SF1234567890"
     assert "月" in logistics["latest_event"]
-    assert events == [SlotSet("order_id", None)]
+    assert SlotSet("order_id", None) in events  # the next lookup asks afresh
+
+
+async def test_a_logistics_question_also_gets_the_latest_scans(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("快递到哪了", "query_logistics", order_id="HP20240001")
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+
+    assert responses(dispatcher) == [
+        "utter_order_status",
+        "utter_order_logistics",
+        "utter_order_tracking_events",
+    ]
+    assert len(dispatcher.messages[2]["events"].splitlines()) == 3
 
 
 async def test_unshipped_order_reports_status_only(
-    load_tracker: Callable[..., Tracker],
-    dispatcher: CollectingDispatcher,
-    backend: InMemoryBackendClient,
+    zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
-    tracker = load_tracker("order_lookup", order_id="hp20240003")
-    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    await ActionOrderStatus().run(dispatcher, zhang(order_id="hp20240003"), DOMAIN)
 
     [status] = dispatcher.messages
     assert status["status_label"] == "已付款，等待发货"
 
 
 async def test_status_message_carries_no_personal_data(
-    load_tracker: Callable[..., Tracker],
-    dispatcher: CollectingDispatcher,
-    backend: InMemoryBackendClient,
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
 ) -> None:
-    await ActionOrderStatus().run(dispatcher, load_tracker("order_lookup"), DOMAIN)
+    await ActionOrderStatus().run(dispatcher, zhang(order_id="HP20240001"), DOMAIN)
     order = await backend.get_order("HP20240001")
     assert order is not None
     rendered = str(dispatcher.messages)
@@ -55,60 +71,164 @@ async def test_status_message_carries_no_personal_data(
         assert personal and personal not in rendered
 
 
-async def test_unknown_order_is_not_found(
-    load_tracker: Callable[..., Tracker],
-    dispatcher: CollectingDispatcher,
-    backend: InMemoryBackendClient,
+async def test_another_customers_order_is_answered_like_an_unknown_one(
+    li_app: Turn, dispatcher: CollectingDispatcher
 ) -> None:
-    tracker = load_tracker("order_lookup", order_id="HP29999999")
-    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    # 李娜 (C002, app channel) asks for 张伟's order, then for a number that does not exist
+    await ActionOrderStatus().run(dispatcher, li_app(order_id="HP20240001"), DOMAIN)
+    await ActionOrderStatus().run(dispatcher, li_app(order_id="HP29999999"), DOMAIN)
 
-    [message] = dispatcher.messages
-    assert message["response"] == "utter_order_not_found"
-    assert message["order_id"] == "HP29999999"
+    foreign, unknown = dispatcher.messages
+    assert foreign["response"] == unknown["response"] == "utter_order_not_found"
+    assert "SF1234567890" not in str(dispatcher.messages)
+
+
+async def test_the_app_channel_identity_sees_its_own_order(
+    li_app: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionOrderStatus().run(dispatcher, li_app(order_id="HP20240005"), DOMAIN)
+    assert dispatcher.messages[1]["tracking_number"] == "ZT9876543210"
+
+
+async def test_an_anonymous_user_sees_only_orders_proved_in_this_chat(
+    anonymous: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    await ActionOrderStatus().run(dispatcher, anonymous(order_id="HP20240001"), DOMAIN)
+    assert responses(dispatcher) == ["utter_order_not_found"]
+
+    dispatcher.messages.clear()
+    tracker = anonymous(order_id="HP20240001", verified_orders=["HP20240001"])
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher)[0] == "utter_order_status"
+
+
+async def test_a_forged_customer_id_in_metadata_is_ignored(
+    dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    from .conftest import make_turn
+
+    forged = make_turn("web-x", "socketio", {"customer_id": "C001", "zhike_identity": {}})
+    await ActionOrderStatus().run(dispatcher, forged(order_id="HP20240001"), DOMAIN)
+    assert responses(dispatcher) == ["utter_order_not_found"]
 
 
 async def test_backend_down_gets_an_apology(
-    load_tracker: Callable[..., Tracker],
-    dispatcher: CollectingDispatcher,
-    backend: InMemoryBackendClient,
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
 ) -> None:
+    tracker = zhang(order_id="HP20240001")
     backend.unavailable = True
-    events = await ActionOrderStatus().run(dispatcher, load_tracker("order_lookup"), DOMAIN)
+    events = await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
 
-    [message] = dispatcher.messages
-    assert message["response"] == "utter_backend_unavailable"
-    assert events == [SlotSet("order_id", None)]
+    assert responses(dispatcher) == ["utter_backend_unavailable"]
+    assert SlotSet("order_id", None) in events
 
 
 async def test_missing_order_number_is_asked_for(
-    load_tracker: Callable[..., Tracker],
-    dispatcher: CollectingDispatcher,
-    backend: InMemoryBackendClient,
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
 ) -> None:
-    tracker = load_tracker("order_lookup", order_id=None)
-    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    calls = len(backend.calls)
+    await ActionOrderStatus().run(dispatcher, zhang(order_id=None), DOMAIN)
 
-    assert dispatcher.messages[0]["response"] == "utter_ask_order_id"
-    assert backend.calls == []
+    assert responses(dispatcher) == ["utter_ask_order_id"]
+    assert backend.calls[calls:] == []
 
 
 async def test_validation_normalises_a_valid_order_number(
-    load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher
+    anonymous: Turn, dispatcher: CollectingDispatcher
 ) -> None:
     result = await ValidateOrderIdForm().validate_order_id(
-        "ｈｐ20240002", dispatcher, load_tracker("order_lookup"), DOMAIN
+        "ｈｐ20240002", dispatcher, anonymous(), DOMAIN
     )
     assert result == {"order_id": "HP20240002"}
     assert dispatcher.messages == []
 
 
-async def test_validation_rejects_a_malformed_order_number(
-    load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher
+async def test_validation_rejects_a_malformed_order_number_and_counts_it(
+    anonymous: Turn, dispatcher: CollectingDispatcher
 ) -> None:
-    tracker = load_tracker("order_lookup")
-    tracker.latest_message["text"] = "HP123"
-    result = await ValidateOrderIdForm().validate_order_id("HP123", dispatcher, tracker, DOMAIN)
+    form = ValidateOrderIdForm()
+    result = await form.validate_order_id("HP123", dispatcher, anonymous("HP123"), DOMAIN)
+    assert result == {"order_id": None, "form_failures": 1.0}
+    assert responses(dispatcher) == ["utter_invalid_order_id"]
 
-    assert result == {"order_id": None}
-    assert dispatcher.messages[0]["response"] == "utter_invalid_order_id"
+    # the third invalid answer gives up without asking again
+    dispatcher.messages.clear()
+    tracker = anonymous("HP123", form_failures=2.0)
+    result = await form.validate_order_id("HP123", dispatcher, tracker, DOMAIN)
+    assert result == {"order_id": None, "form_failures": 3.0, "form_gave_up": True}
+    assert dispatcher.messages == []
+
+
+async def test_anonymous_users_must_prove_the_phone_digits(
+    anonymous: Turn, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    form = ValidateOrderIdForm()
+    slots = ["order_id"]
+    assert await form.required_slots(
+        slots, dispatcher, anonymous(order_id="HP20240001"), DOMAIN
+    ) == [
+        "order_id",
+        "phone_last4",
+    ]
+    proved = anonymous(order_id="HP20240001", verified_orders=["HP20240001"])
+    assert await form.required_slots(slots, dispatcher, proved, DOMAIN) == ["order_id"]
+    assert await form.required_slots(slots, dispatcher, zhang(order_id="HP20240001"), DOMAIN) == [
+        "order_id"
+    ]
+
+
+async def test_right_digits_unlock_the_order(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = anonymous("8001", order_id="HP20240001", requested_slot="phone_last4")
+    result = await ValidateOrderIdForm().validate_phone_last4(
+        "尾号8001", dispatcher, tracker, DOMAIN
+    )
+    assert result == {"phone_last4": "verified", "verified_orders": ["HP20240001"]}
+
+
+async def test_five_wrong_tries_lock_the_order_for_this_sender(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    form = ValidateOrderIdForm()
+    for attempt in range(1, 5):
+        tracker = anonymous("0000", order_id="HP20240001", requested_slot="phone_last4")
+        result = await form.validate_phone_last4("0000", dispatcher, tracker, DOMAIN)
+        assert result == {"phone_last4": None}
+        assert dispatcher.messages[-1]["attempts_left"] == 5 - attempt
+    tracker = anonymous("0000", order_id="HP20240001", requested_slot="phone_last4")
+    result = await form.validate_phone_last4("0000", dispatcher, tracker, DOMAIN)
+    assert result == {"phone_last4": None, "form_gave_up": True}
+    assert dispatcher.messages[-1]["response"] == "utter_order_locked"
+
+    # while locked, even the right digits are refused
+    tracker = anonymous("8001", order_id="HP20240001", requested_slot="phone_last4")
+    result = await form.validate_phone_last4("8001", dispatcher, tracker, DOMAIN)
+    assert (
+        result["phone_last4"] is None
+        and dispatcher.messages[-1]["response"] == "utter_order_locked"
+    )
+
+
+async def test_recent_orders_are_offered_as_buttons(
+    zhang: Turn, anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionListOrders().run(dispatcher, zhang("我的订单", "list_orders"), DOMAIN)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_recent_orders"
+    payloads = [button["payload"] for button in message["buttons"]]
+    assert sorted(payloads) == ["HP20240001", "HP20240002", "HP20240003", "HP20240004"]
+
+    dispatcher.messages.clear()
+    await ActionListOrders().run(dispatcher, anonymous("我的订单", "list_orders"), DOMAIN)
+    assert responses(dispatcher) == ["utter_need_customer"]
+
+
+async def test_the_order_question_shows_a_known_customers_orders(
+    li_app: Turn, anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionAskOrderId().run(dispatcher, li_app(), DOMAIN)
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["HP20240005"]
+    dispatcher.messages.clear()
+    await ActionAskOrderId().run(dispatcher, anonymous(), DOMAIN)
+    assert responses(dispatcher) == ["utter_ask_order_id"]

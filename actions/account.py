@@ -1,0 +1,79 @@
+"""Binding a channel user to a customer account, and leaving a form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.forms import ZhikeFormValidationAction
+from actions.identity import identify
+from actions.submit import SHARED_FORM_SLOTS, FormSubmitAction
+from zhike.backend_client import BackendUnavailable
+
+# Every slot a form may have filled (shared and form-specific), cleared when leaving.
+FORM_SLOTS = (
+    *SHARED_FORM_SLOTS,
+    "order_id",
+    "new_address",
+    "refund_reason",
+    "invoice_title",
+    "invoice_tax_number",
+    "lesson_id",
+    "lesson_change_time",
+    "course_id",
+    "ticket_id",
+)
+
+
+class ValidateAccountBindingForm(ZhikeFormValidationAction):
+    """Phone number, then the one-time code sent to it (see the base class).
+
+    Skips both questions when the sender is already known.
+    """
+
+    def name(self) -> str:
+        """See the base class."""
+        return "validate_account_binding_form"
+
+    async def form_slots(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
+        """Nothing to ask of a known customer."""
+        try:
+            known = (await identify(tracker)).customer_id is not None
+        except BackendUnavailable:
+            known = False
+        return [] if known and not tracker.get_slot("bind_phone") else domain_slots
+
+
+class ActionBindingDone(FormSubmitAction):
+    """Ends the binding form (the validation already said "验证成功")."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_binding_done"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Tells an already known customer that nothing was needed."""
+        if tracker.get_slot("bind_code") != "verified":
+            dispatcher.utter_message(response="utter_already_bound")
+        return []
+
+
+class ActionStopForm(Action):
+    """Leaves the active form at the user's request ("算了", "不办了") and forgets it."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_stop_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Deactivates the loop and clears every form slot."""
+        dispatcher.utter_message(response="utter_form_stopped")
+        return [ActiveLoop(None), *(SlotSet(slot, None) for slot in FORM_SLOTS)]

@@ -1,0 +1,150 @@
+"""Courses: lesson schedule, leave/reschedule a lesson, cancel a course, reminders."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.identity import identify
+from actions.orders import CHINA_TZ
+from actions.services import backend
+from actions.submit import apologise
+from zhike.backend_client import BackendError, BackendUnavailable, Lesson
+from zhike.backend_client.domain import LEAVE, RESCHEDULE
+from zhike.nlu.chinese_time import parse_chinese_time
+
+logger = logging.getLogger(__name__)
+
+WEEKDAYS = "一二三四五六日"
+KIND_LABELS = {LEAVE: "请假", RESCHEDULE: "调课"}
+_LESSON_ID_RE = re.compile(r"\b(CS\d{3}-\d{8})\b", re.IGNORECASE)
+_SUBJECTS = ("数学", "英语", "语文", "物理", "化学", "生物", "历史", "地理", "政治", "口语")
+
+
+def lesson_time(start: datetime, end: datetime | None = None) -> str:
+    """``"11月28日（周五）19:00–20:30"`` in China time."""
+    local = start.astimezone(CHINA_TZ)
+    text = f"{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）{local:%H:%M}"
+    if end is not None:
+        text += f"–{end.astimezone(CHINA_TZ):%H:%M}"
+    return text
+
+
+def lesson_button(lesson: Lesson) -> dict[str, str]:
+    """A button whose payload is the lesson id (the form extracts it)."""
+    title = f"{lesson.student_name} {lesson.course_name} {lesson_time(lesson.start_at)}"
+    return {"title": title, "payload": lesson.lesson_id}
+
+
+def match_lesson(text: str, lessons: list[Lesson], now: datetime) -> Lesson | None:
+    """The lesson ``text`` names: its id, or a day ("周五的课") and/or a subject."""
+    found = _LESSON_ID_RE.search(text)
+    if found:
+        wanted = found.group(1).upper()
+        return next((lesson for lesson in lessons if lesson.lesson_id.upper() == wanted), None)
+    candidates = lessons
+    subject = next((s for s in _SUBJECTS if s in text), None)
+    if subject:
+        candidates = [lesson for lesson in candidates if subject in lesson.course_name]
+    parsed = parse_chinese_time(text, now)
+    if parsed is not None and parsed.has_date:
+        day = parsed.start.astimezone(CHINA_TZ).date()
+        candidates = [c for c in candidates if c.start_at.astimezone(CHINA_TZ).date() == day]
+    if not subject and (parsed is None or not parsed.has_date):
+        return None
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def parse_change_kind(text: str) -> str | None:
+    """``leave`` for 请假/不上, ``reschedule`` for 调课/改时间/换时间."""
+    if re.search(r"请假|不上|缺课|停一次", text):
+        return LEAVE
+    if re.search(r"调|改|换|挪|推迟|延后|提前", text):
+        return RESCHEDULE
+    return None
+
+
+def parse_new_time(text: str, original: datetime | None, now: datetime) -> datetime | None:
+    """The wished new lesson time: future, within 30 days; a bare day keeps the old clock."""
+    parsed = parse_chinese_time(text, now)
+    if parsed is None:
+        return None
+    start = parsed.start
+    if not parsed.has_time and original is not None:
+        clock = original.astimezone(CHINA_TZ)
+        start = start.replace(hour=clock.hour, minute=clock.minute, second=0, microsecond=0)
+    if not now < start <= now + timedelta(days=30):
+        return None
+    return start
+
+
+async def customer_lessons(tracker: Tracker) -> tuple[str | None, list[Lesson]]:
+    """The identified customer and their upcoming lessons (up to 10)."""
+    identity = await identify(tracker)
+    if identity.customer_id is None:
+        return None, []
+    return identity.customer_id, await backend().upcoming_lessons(identity.customer_id, limit=10)
+
+
+class ActionCourseSchedule(Action):
+    """Lists the next lessons of the customer's students."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_course_schedule"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """One line per lesson; anonymous users are told how to verify."""
+        try:
+            customer_id, lessons = await customer_lessons(tracker)
+        except BackendUnavailable:
+            return await apologise(dispatcher, tracker, "course", "查询课表失败", None)
+        if customer_id is None:
+            dispatcher.utter_message(response="utter_need_customer")
+            return []
+        if not lessons:
+            dispatcher.utter_message(response="utter_no_lessons")
+            return []
+        dispatcher.utter_message(response="utter_lessons_intro")
+        for lesson in lessons[:5]:
+            note = "（已申请请假/调课）" if lesson.request_status else ""
+            dispatcher.utter_message(
+                response="utter_lesson_line",
+                student=lesson.student_name,
+                course=lesson.course_name,
+                teacher=lesson.teacher,
+                when=lesson_time(lesson.start_at, lesson.end_at),
+                note=note,
+            )
+        return []
+
+
+class ActionAskLessonId(Action):
+    """Asks which lesson, with the upcoming lessons as buttons."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_ask_lesson_id"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Buttons for the next lessons."""
+        try:
+            _, lessons = await customer_lessons(tracker)
+        except BackendError:
+            lessons = []
+        if not lessons:
+            dispatcher.utter_message(response="utter_no_lessons")
+            return []
+        buttons = [lesson_button(lesson) for lesson in lessons[:6]]
+        dispatcher.utter_message(response="utter_choose_lesson", buttons=buttons)
+        return []

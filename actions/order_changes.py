@@ -1,0 +1,195 @@
+"""Changing an order: cancel it before shipment, change its delivery address."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC
+from typing import Any, ClassVar
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.forms import ZhikeFormValidationAction
+from actions.identity import identify
+from actions.orders import status_label
+from actions.parsing import parse_address, parse_order_id
+from actions.services import backend
+from actions.submit import FormSubmitAction, apologise
+from zhike.backend_client import BackendError, BackendUnavailable
+from zhike.privacy import mask_address
+
+logger = logging.getLogger(__name__)
+
+# What a customer can do instead when an order can no longer be cancelled.
+CANCEL_ALTERNATIVES = {
+    "shipped": (
+        "包裹已在路上，您可以拒收快递，包裹退回仓库后会为您全额退款；也可以签收后申请退货退款。"
+    ),
+    "delivered": (
+        "订单已签收，如不满意可以在签收后 7 天内申请「七天无理由退货」，回复「申请退款」即可办理。"
+    ),
+    "refunding": "该订单正在退款中，回复「退款进度」可以查看处理情况。",
+    "refunded": "该订单已退款完成。",
+    "cancelled": "该订单之前已经取消，无需重复操作。",
+}
+
+
+class CustomerOrderChange(FormSubmitAction, ABC):
+    """A change to one of the identified customer's orders.
+
+    Subclasses implement ``submit`` using :meth:`customer_and_order` to read the slots.
+    """
+
+    form_slots: ClassVar[tuple[str, ...]] = ("order_id",)
+
+    async def customer_and_order(self, tracker: Tracker) -> tuple[str | None, str | None]:
+        """The verified customer id and the order number of the form."""
+        identity = await identify(tracker)
+        return identity.customer_id, parse_order_id(tracker.get_slot("order_id"))
+
+
+class ValidateCancelOrderForm(ZhikeFormValidationAction):
+    """Order number and a confirmation; anonymous users bind their account first."""
+
+    needs_customer = True
+
+    def name(self) -> str:
+        """See the base class."""
+        return "validate_cancel_order_form"
+
+
+class ActionCancelOrder(CustomerOrderChange):
+    """Cancels an unshipped order; explains the alternative for a shipped one."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_cancel_order"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Cancels after a "yes"; a "no" keeps the order."""
+        try:
+            customer_id, order_id = await self.customer_and_order(tracker)
+        except BackendUnavailable:
+            return await apologise(
+                dispatcher, tracker, "order", "取消订单失败（身份查询失败）", None
+            )
+        if customer_id is None or order_id is None:
+            dispatcher.utter_message(response="utter_need_customer")
+            return []
+        if not tracker.get_slot("confirmed"):
+            dispatcher.utter_message(response="utter_order_not_cancelled", order_id=order_id)
+            return []
+        try:
+            order = await backend().cancel_order(order_id, customer_id)
+        except BackendUnavailable:
+            summary = f"客户 {customer_id} 取消订单 {order_id} 时系统故障"
+            return await apologise(dispatcher, tracker, "order", summary, customer_id)
+        except BackendError as error:
+            return await self._refused(dispatcher, error, order_id, customer_id)
+        paid = any(refund.status == "completed" for refund in order.refunds)
+        dispatcher.utter_message(
+            response="utter_order_cancelled",
+            order_id=order_id,
+            refund_note="已付款项将在 1–3 个工作日内原路退回。" if paid else "",
+        )
+        return []
+
+    async def _refused(
+        self,
+        dispatcher: CollectingDispatcher,
+        error: BackendError,
+        order_id: str,
+        customer_id: str,
+    ) -> list[dict[str, Any]]:
+        if error.code != "order_not_cancellable":
+            dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
+            return []
+        try:
+            order = await backend().get_order(order_id)
+        except BackendError:
+            order = None
+        status = order.status if order is not None else ""
+        dispatcher.utter_message(
+            response="utter_order_not_cancellable",
+            order_id=order_id,
+            status_label=status_label(status),
+            alternative=CANCEL_ALTERNATIVES.get(
+                status, "如有疑问，回复「转人工」由人工客服为您处理。"
+            ),
+        )
+        return []
+
+
+class ValidateAddressForm(ZhikeFormValidationAction):
+    """Order number, the new address and a confirmation."""
+
+    needs_customer = True
+
+    def name(self) -> str:
+        """See the base class."""
+        return "validate_address_form"
+
+    async def extract_new_address(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The user's text when the new address was asked."""
+        return self.text_answer("new_address", tracker)
+
+    async def validate_new_address(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A plausible full address (province/city/district + street); else re-asked."""
+        address = parse_address(value)
+        if address is None:
+            return self.reject("new_address", dispatcher, tracker)
+        return {"new_address": address}
+
+
+class ActionChangeAddress(CustomerOrderChange):
+    """Changes the delivery address of an order that has not shipped."""
+
+    form_slots = ("order_id", "new_address")
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_change_address"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Changes the address after a "yes"; the reply shows it masked."""
+        try:
+            customer_id, order_id = await self.customer_and_order(tracker)
+        except BackendUnavailable:
+            return await apologise(
+                dispatcher, tracker, "order", "修改地址失败（身份查询失败）", None
+            )
+        address = tracker.get_slot("new_address")
+        if customer_id is None or order_id is None or not address:
+            dispatcher.utter_message(response="utter_need_customer")
+            return []
+        if not tracker.get_slot("confirmed"):
+            dispatcher.utter_message(response="utter_address_not_changed")
+            return []
+        try:
+            await backend().change_address(order_id, customer_id, address)
+        except BackendUnavailable:
+            summary = f"客户 {customer_id} 修改订单 {order_id} 的收货地址时系统故障"
+            return await apologise(dispatcher, tracker, "order", summary, customer_id)
+        except BackendError as error:
+            responses = {
+                "address_not_changeable": "utter_address_not_changeable",
+                "invalid_address": "utter_invalid_new_address",
+            }
+            response = responses.get(error.code or "", "utter_order_not_found")
+            dispatcher.utter_message(response=response, order_id=order_id)
+            return []
+        dispatcher.utter_message(
+            response="utter_address_changed",
+            order_id=order_id,
+            masked_address=mask_address(address),
+        )
+        return []

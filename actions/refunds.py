@@ -1,0 +1,180 @@
+"""Refunds and returns: request one with a reason, follow its progress."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.forms import ZhikeFormValidationAction
+from actions.order_changes import CustomerOrderChange
+from actions.orders import ValidateOrderIdForm, visible_order, yuan
+from actions.parsing import parse_order_id, parse_reason
+from actions.services import backend
+from actions.submit import FormSubmitAction, apologise, open_ticket, remember_ticket
+from zhike.backend_client import BackendError, BackendUnavailable, Refund
+
+logger = logging.getLogger(__name__)
+
+REFUND_STATUS = {
+    "requested": ("已提交，等待审核", "一般 1 个工作日内完成审核。"),
+    "processing": ("审核通过，退款处理中", "款项将原路退回，一般 1–3 个工作日到账。"),
+    "approved": ("审核通过，退款处理中", "款项将原路退回，一般 1–3 个工作日到账。"),
+    "completed": ("退款已完成", "款项已原路退回，如未到账请留意银行或支付平台的入账记录。"),
+    "rejected": ("退款申请未通过", "如有疑问，回复「转人工」由人工客服为您说明。"),
+}
+
+
+def refund_status(refund: Refund) -> tuple[str, str]:
+    """The Chinese label and a note about what happens next."""
+    return REFUND_STATUS.get(refund.status, ("处理中", "如有疑问，回复「转人工」咨询。"))
+
+
+class ValidateRefundForm(ZhikeFormValidationAction):
+    """Order number, a reason (buttons or free text) and a confirmation.
+
+    A complaint ("质量太差了") is a fine refund reason, not an interruption.
+    """
+
+    needs_customer = True
+
+    def name(self) -> str:
+        """See the base class."""
+        return "validate_refund_form"
+
+    def interrupted(self, tracker: Tracker) -> bool:
+        """Complaints answer "why"; other interruptions still count."""
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if tracker.get_slot("requested_slot") == "refund_reason" and intent == "complain":
+            return False
+        return super().interrupted(tracker)
+
+    async def extract_refund_reason(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Free text when the reason was asked (buttons fill it through an entity)."""
+        if tracker.get_slot("refund_reason"):
+            return {}
+        return self.text_answer("refund_reason", tracker)
+
+    async def validate_refund_reason(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """2-200 characters."""
+        reason = parse_reason(value)
+        if reason is None:
+            return self.reject("refund_reason", dispatcher, tracker)
+        return {"refund_reason": reason}
+
+
+class ActionRequestRefund(CustomerOrderChange):
+    """Opens a refund; a refused one is explained and, when out of policy, ticketed."""
+
+    form_slots = ("order_id", "refund_reason")
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_request_refund"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Requests the refund after a "yes"."""
+        try:
+            customer_id, order_id = await self.customer_and_order(tracker)
+        except BackendUnavailable:
+            return await apologise(
+                dispatcher, tracker, "refund", "申请退款失败（身份查询失败）", None
+            )
+        reason = tracker.get_slot("refund_reason") or ""
+        if customer_id is None or order_id is None:
+            dispatcher.utter_message(response="utter_need_customer")
+            return []
+        if not tracker.get_slot("confirmed"):
+            dispatcher.utter_message(response="utter_refund_not_requested", order_id=order_id)
+            return []
+        try:
+            refund = await backend().request_refund(order_id, customer_id, reason)
+        except BackendUnavailable:
+            summary = f"客户 {customer_id} 为订单 {order_id} 申请退款时系统故障，原因：{reason}"
+            return await apologise(dispatcher, tracker, "refund", summary, customer_id)
+        except BackendError as error:
+            return await self._refused(dispatcher, tracker, error, order_id, customer_id, reason)
+        dispatcher.utter_message(
+            response="utter_refund_requested",
+            refund_id=refund.refund_id,
+            amount=yuan(refund.amount_fen),
+        )
+        return []
+
+    async def _refused(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        error: BackendError,
+        order_id: str,
+        customer_id: str,
+        reason: str,
+    ) -> list[dict[str, Any]]:
+        if error.code in (None, "not_found", "invalid_order_id"):
+            dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
+            return []
+        dispatcher.utter_message(
+            response="utter_refund_refused", order_id=order_id, reason=error.message
+        )
+        if error.code == "refund_not_allowed":
+            # Out of policy: a human decides; the customer gets a ticket number.
+            summary = f"订单 {order_id} 超出自助退款规则（{error.message}），客户原因：{reason}"
+            ticket = await open_ticket(tracker, "refund", summary, customer_id)
+            if ticket is not None:
+                dispatcher.utter_message(response="utter_ticket_opened", ticket_id=ticket.ticket_id)
+                return remember_ticket(tracker, ticket)
+        return []
+
+
+class ValidateRefundStatusForm(ValidateOrderIdForm):
+    """Like the order lookup: anonymous users prove the phone's last 4 digits."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "validate_refund_status_form"
+
+
+class ActionRefundStatus(FormSubmitAction):
+    """Tells the progress of the order's latest refund."""
+
+    form_slots = ("order_id",)
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_refund_status"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """The latest refund of a visible order."""
+        order_id = parse_order_id(tracker.get_slot("order_id"))
+        if order_id is None:
+            dispatcher.utter_message(response="utter_ask_order_id")
+            return []
+        events: list[dict[str, Any]] = []
+        order = await visible_order(tracker, order_id, dispatcher, events)
+        if order is None:
+            return events
+        if not order.refunds:
+            dispatcher.utter_message(response="utter_no_refund", order_id=order_id)
+            return []
+        refund = order.refunds[-1]
+        label, note = refund_status(refund)
+        dispatcher.utter_message(
+            response="utter_refund_status",
+            order_id=order_id,
+            refund_id=refund.refund_id,
+            amount=yuan(refund.amount_fen),
+            status_label=label,
+            note=note,
+        )
+        return []

@@ -1,0 +1,128 @@
+"""Tickets (工单): their progress, and complaints that open one."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.identity import identify
+from actions.orders import format_time
+from actions.parsing import normalize_text
+from actions.services import backend
+from actions.submit import open_ticket, remember_ticket
+from zhike.backend_client import BackendError, BackendUnavailable, Ticket
+from zhike.identity.resolver import Identity
+
+logger = logging.getLogger(__name__)
+
+TICKET_STATUS = {
+    "open": "已受理，等待专员处理",
+    "in_progress": "专员正在处理中",
+    "resolved": "已处理完成",
+    "closed": "已关闭",
+}
+CATEGORIES = {
+    "order": "订单问题",
+    "refund": "退款问题",
+    "logistics": "物流问题",
+    "invoice": "发票问题",
+    "course": "课程问题",
+    "complaint": "投诉",
+    "other": "其他问题",
+}
+SHOWN_TICKETS = 3
+
+
+def may_see_ticket(identity: Identity, ticket: Ticket, my_tickets: list[str] | None) -> bool:
+    """A known customer sees their own tickets; anyone sees those opened in this chat."""
+    if ticket.ticket_id in (my_tickets or []):
+        return True
+    return identity.customer_id is not None and ticket.customer_id == identity.customer_id
+
+
+def _say_ticket(dispatcher: CollectingDispatcher, ticket: Ticket) -> None:
+    dispatcher.utter_message(
+        response="utter_ticket_status",
+        ticket_id=ticket.ticket_id,
+        category=CATEGORIES.get(ticket.category, "其他问题"),
+        status_label=TICKET_STATUS.get(ticket.status, "处理中"),
+        updated=format_time(ticket.updated_at or ticket.created_at) or "刚刚",
+    )
+
+
+class ActionTicketStatus(Action):
+    """Tells a ticket's progress: the one named, else the customer's latest ones."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_ticket_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Answers only about tickets the sender may see (:func:`may_see_ticket`)."""
+        ticket_id = normalize_text(tracker.get_slot("ticket_id")).upper() or None
+        mine = tracker.get_slot("my_tickets")
+        try:
+            identity = await identify(tracker)
+            if ticket_id is not None:
+                ticket = await backend().get_ticket(ticket_id)
+                if ticket is None or not may_see_ticket(identity, ticket, mine):
+                    dispatcher.utter_message(response="utter_ticket_not_found", ticket_id=ticket_id)
+                else:
+                    _say_ticket(dispatcher, ticket)
+                return [SlotSet("ticket_id", None)]
+            tickets = await self._known_tickets(identity, mine)
+        except BackendUnavailable as error:
+            logger.warning("Ticket lookup failed: %s", error)
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return [SlotSet("ticket_id", None)]
+        except BackendError as error:
+            logger.warning("Ticket lookup refused: %s", error)
+            dispatcher.utter_message(response="utter_ticket_not_found", ticket_id=ticket_id or "")
+            return [SlotSet("ticket_id", None)]
+        if tickets is None:
+            dispatcher.utter_message(response="utter_ask_ticket_id")
+        elif not tickets:
+            dispatcher.utter_message(response="utter_no_tickets")
+        for ticket in (tickets or [])[:SHOWN_TICKETS]:
+            _say_ticket(dispatcher, ticket)
+        return []
+
+    @staticmethod
+    async def _known_tickets(identity: Identity, mine: list[str] | None) -> list[Ticket] | None:
+        if identity.customer_id is not None:
+            return await backend().list_tickets(identity.customer_id)
+        if not mine:
+            return None
+        found = [await backend().get_ticket(ticket_id) for ticket_id in reversed(mine)]
+        return [ticket for ticket in found if ticket is not None]
+
+
+class ActionOpenComplaintTicket(Action):
+    """A complaint opens a ticket with the customer's words (masked) for a human."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_open_complaint_ticket"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Opens the ticket and tells its number; offers 转人工 either way."""
+        text = normalize_text((tracker.latest_message or {}).get("text"))[:1000]
+        try:
+            customer_id = (await identify(tracker)).customer_id
+        except BackendUnavailable:
+            customer_id = None
+        ticket = await open_ticket(tracker, "complaint", f"客户投诉：{text}", customer_id)
+        if ticket is None:
+            dispatcher.utter_message(response="utter_complain")
+            return []
+        dispatcher.utter_message(response="utter_complaint_ticket", ticket_id=ticket.ticket_id)
+        return remember_ticket(tracker, ticket)
