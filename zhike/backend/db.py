@@ -23,6 +23,7 @@ from sqlalchemy.pool import StaticPool
 
 from zhike.backend.errors import ApiError
 from zhike.backend.models import Base
+from zhike.backend.schema import add_missing_columns
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +75,13 @@ class Database:
         )
 
     async def create_tables(self) -> None:
-        """Creates missing tables (existing ones are left as they are)."""
+        """Creates missing tables and adds missing columns to existing ones.
+
+        See :func:`zhike.backend.schema.add_missing_columns` for what can be upgraded.
+        """
         async with self.engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
+            await conn.run_sync(add_missing_columns)
 
     async def drop_tables(self) -> None:
         """Drops every table of the model (tests and ``--reset`` only)."""

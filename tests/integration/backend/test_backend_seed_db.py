@@ -8,15 +8,18 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.backend import queries
 from zhike.backend.app import create_app
 from zhike.backend.config import Settings, default_db_url
 from zhike.backend.db import Database
 from zhike.backend.demo_data import TABLES, build_demo_data
-from zhike.backend.models import MODELS_BY_TABLE, Lesson, Order
+from zhike.backend.models import MODELS_BY_TABLE, Lesson, Order, Ticket
 from zhike.backend.seed import seed_if_empty
 from zhike.backend.serializers import order_json
+from zhike.backend.services import tickets
 
 pytestmark = pytest.mark.integration
 
@@ -115,3 +118,40 @@ def test_settings_and_app_factory(tmp_path: Path) -> None:
     assert {"health", "api/v1/orders/<order_id:str>", "__faults"} <= paths
     assert not hasattr(app.ctx, "db")
     assert not (tmp_path / ".zhike").exists()
+
+
+async def test_database_of_an_older_version_gets_the_new_columns(tmp_path: Path) -> None:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path}/old.db")
+    try:
+        async with database.engine.begin() as conn:
+            for statement in (
+                "CREATE TABLE customers (id VARCHAR(16) PRIMARY KEY, name VARCHAR(64) NOT NULL, "
+                "phone VARCHAR(20) NOT NULL, vip BOOLEAN NOT NULL, created_at DATETIME NOT NULL)",
+                "INSERT INTO customers VALUES ('C001', '张伟', '13800138001', 1, "
+                "'2024-01-01 00:00:00')",
+                "CREATE TABLE tickets (id VARCHAR(16) PRIMARY KEY, customer_id VARCHAR(16), "
+                "category VARCHAR(32) NOT NULL, summary TEXT NOT NULL, "
+                "status VARCHAR(32) NOT NULL, created_at DATETIME NOT NULL, "
+                "updated_at DATETIME NOT NULL)",
+            ):
+                await conn.exec_driver_sql(statement)
+        await database.create_tables()
+        await database.create_tables()  # idempotent
+        async with database.session() as session:
+            customer = await queries.get_customer(session, "C001")
+            assert customer is not None and customer.course_notifications is True
+
+        async def ticket(session: AsyncSession) -> tickets.TicketResult:
+            return await tickets.create_ticket(
+                session, "other", "旧库", "C001", "web", idempotency_key="k", now=NOW
+            )
+
+        first, repeat = await database.run(ticket), await database.run(ticket)
+        assert first.created and not repeat.created and repeat.ticket.id == first.ticket.id
+        assert first.ticket.id == "TK20240001" and first.ticket.channel == "web"
+        with pytest.raises(IntegrityError):  # the new column's unique index exists
+            async with database.transaction() as session:
+                session.add(Ticket(id="TK20240099", category="other", summary="x", status="open",
+                                   idempotency_key="k"))  # fmt: skip
+    finally:
+        await database.dispose()
