@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from zhike.backend.validation import (
+from zhike.backend.validation import clean_text
+from zhike.formats import (
     CREDIT_CODE_CHARSET,
-    clean_text,
     credit_code_check_char,
     normalize_credit_code,
     normalize_mobile,

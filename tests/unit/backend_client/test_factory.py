@@ -76,3 +76,13 @@ def test_importing_has_no_side_effects() -> None:
         cwd=Path(__file__).resolve().parents[3],
     ).stdout.strip()
     assert out == ""
+
+
+def test_cooldown_is_read_and_validated() -> None:
+    client = client_from_env({"ZHIKE_BACKEND_COOLDOWN": "0.5"})
+    assert isinstance(client, HttpBackendClient)
+    assert client._http.cooldown == 0.5
+    with pytest.raises(ValueError, match="ZHIKE_BACKEND_COOLDOWN"):
+        client_from_env({"ZHIKE_BACKEND_COOLDOWN": "soon"})
+    with pytest.raises(ValueError, match="ZHIKE_BACKEND_TIMEOUT"):
+        client_from_env({"ZHIKE_BACKEND_TIMEOUT": "0"})

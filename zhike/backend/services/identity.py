@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from zhike.backend.errors import ApiError
 from zhike.backend.models import BindingCode, ChannelBinding, Customer, Order, PhoneCheckAttempts
 from zhike.backend.services.common import current_time, order_id_of
-from zhike.backend.validation import normalize_mobile
+from zhike.formats import normalize_mobile
 
 MAX_PHONE_TRIES = 5
 PHONE_LOCK = timedelta(minutes=15)
