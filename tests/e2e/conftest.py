@@ -1,31 +1,47 @@
-"""Starts the real stack (backend, action server, Rasa server) once for the e2e tests."""
+"""Starts the real stack (backend, action server, Rasa server) once for the e2e tests.
+
+The backend runs with its test-only endpoints (``ZHIKE_BACKEND_FAULTS=1``: fault
+injection, ``/__reset``, ``/__outbox`` for one-time codes); the app channel and the action
+server share test secrets, so an app user is identified by a real signed JWT.
+"""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import jwt
 import pytest
 
 from zhike.stack import PROJECT_ROOT, Stack, StackConfig
 
 MODEL = PROJECT_ROOT / "models" / "zhike.tar.gz"
+APP_JWT_SECRET = "e2e-app-jwt-secret-0123456789abcdef0123"
+IDENTITY_SECRET = "e2e-identity-secret-0123456789abcdef01"
+STACK_ENV = {
+    "ZHIKE_BACKEND_FAULTS": "1",
+    "ZHIKE_APP_JWT_SECRET": APP_JWT_SECRET,
+    "ZHIKE_IDENTITY_SECRET": IDENTITY_SECRET,
+    "ZHIKE_BACKEND_COOLDOWN": "1",
+}
 
 
 class Conversation:
-    """One user talking to the bot through the REST channel."""
+    """One user talking to the bot through the REST channel (anonymous until bound)."""
 
     def __init__(self, rasa_url: str, sender: str | None = None) -> None:
         self.url = f"{rasa_url}/webhooks/rest/webhook"
         self.sender = sender or f"e2e-{uuid.uuid4().hex[:12]}"
 
+    def post(self, message: str) -> httpx.Response:
+        return httpx.post(self.url, json={"sender": self.sender, "message": message}, timeout=30)
+
     def send(self, message: str) -> list[dict]:
         """Sends ``message`` and returns the bot's replies (asserting HTTP 200)."""
-        response = httpx.post(
-            self.url, json={"sender": self.sender, "message": message}, timeout=30
-        )
+        response = self.post(message)
         assert response.status_code == 200, response.text
         replies = response.json()
         assert isinstance(replies, list)
@@ -35,13 +51,43 @@ class Conversation:
         """Sends ``message`` and returns all reply texts joined by newlines."""
         return "\n".join(r.get("text", "") for r in self.send(message))
 
+    def buttons(self, message: str) -> list[dict]:
+        """Sends ``message`` and returns the buttons of all replies."""
+        return [button for reply in self.send(message) for button in reply.get("buttons", [])]
+
+
+class AppConversation(Conversation):
+    """A customer in the company app: a signed JWT names them, whatever the body says."""
+
+    def __init__(self, rasa_url: str, customer_id: str) -> None:
+        super().__init__(rasa_url, sender="ignored-by-the-app-channel")
+        self.url = f"{rasa_url}/webhooks/app/webhook"
+        claims = {"sub": customer_id, "exp": int(time.time()) + 3600}
+        self.token = jwt.encode(claims, APP_JWT_SECRET, algorithm="HS256")
+        # The app channel keeps one conversation per customer (app:<id>): start it afresh
+        # so a form left open by an earlier test does not take this test's first message.
+        restart = httpx.post(
+            f"{rasa_url}/conversations/app:{customer_id}/tracker/events",
+            json={"event": "restart"},
+            timeout=30,
+        )
+        restart.raise_for_status()
+
+    def post(self, message: str) -> httpx.Response:
+        return httpx.post(
+            self.url,
+            json={"sender": "C001", "message": message},  # a forged sender: ignored
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=30,
+        )
+
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if not MODEL.exists():
         pytest.skip(f"no trained model at {MODEL}: run `make train` (make test trains it)")
     state: Path = tmp_path_factory.mktemp("stack")
-    running = Stack(StackConfig.on_free_ports(MODEL, state))
+    running = Stack(StackConfig.on_free_ports(MODEL, state, extra_env=STACK_ENV))
     running.start()
     try:
         yield running
@@ -52,3 +98,40 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 @pytest.fixture
 def chat(stack: Stack) -> Conversation:
     return Conversation(stack.config.rasa_url)
+
+
+@pytest.fixture
+def fresh(stack: Stack) -> Stack:
+    """The demo data as seeded, no fault injected, an empty outbox."""
+    base = stack.config.backend_url
+    httpx.delete(f"{base}/__faults/", timeout=10).raise_for_status()
+    httpx.post(f"{base}/__reset/", json={}, timeout=30).raise_for_status()
+    httpx.delete(f"{base}/__outbox/", timeout=10).raise_for_status()
+    time.sleep(1.1)  # let the action server's circuit breaker close after a fault test
+    return stack
+
+
+@pytest.fixture
+def zhang_app(fresh: Stack) -> AppConversation:
+    """张伟 (C001) in the app."""
+    return AppConversation(fresh.config.rasa_url, "C001")
+
+
+@pytest.fixture
+def li_app(fresh: Stack) -> AppConversation:
+    """李娜 (C002) in the app."""
+    return AppConversation(fresh.config.rasa_url, "C002")
+
+
+def last_code(stack: Stack, phone: str) -> str:
+    """The latest one-time code the backend "sent" to ``phone``."""
+    response = httpx.get(f"{stack.config.backend_url}/__outbox/", params={"phone": phone})
+    response.raise_for_status()
+    messages = response.json()["messages"]
+    assert messages, f"no code was sent to {phone}"
+    return str(messages[-1]["code"])
+
+
+def inject_fault(stack: Stack, **fault: object) -> None:
+    """Makes the backend slow or failing (see zhike.backend.faults)."""
+    httpx.post(f"{stack.config.backend_url}/__faults/", json=fault, timeout=10).raise_for_status()

@@ -1,0 +1,57 @@
+"""Lessons, leave/reschedule, course cancellation and reminders through the real stack."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import AppConversation
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_next_lessons_of_my_child(zhang_app: AppConversation) -> None:
+    answer = zhang_app.say("孩子下节课是什么时候")
+    assert "张小明" in answer and "初二数学（秋季班）" in answer and "王老师" in answer
+
+
+def test_leave_for_the_next_math_lesson(zhang_app: AppConversation) -> None:
+    buttons = zhang_app.buttons("我要给孩子请假")
+    math = next(b for b in buttons if "初二数学" in b["title"])
+    # "请假" was said already: no question about it, straight to the summary
+    summary = zhang_app.say(math["payload"])
+    assert "申请请假" in summary and "确认提交" in summary
+    done = zhang_app.say("/affirm")
+    assert "已为您提交请假申请" in done and "LR" in done
+    assert "已申请请假/调课" in zhang_app.say("孩子下节课是什么时候")
+
+
+def test_reschedule_to_a_time_said_in_chinese(zhang_app: AppConversation) -> None:
+    buttons = zhang_app.buttons("英语课想换个时间上")
+    english = next(b for b in buttons if "英语" in b["title"])
+    assert "调到什么时间" in zhang_app.say(english["payload"])
+    assert "没能识别" in zhang_app.say("随便吧")
+    summary = zhang_app.say("下周三晚上7点")
+    assert "申请调课到" in summary and "周三）19:00" in summary
+    assert "已为您提交调课申请" in zhang_app.say("/affirm")
+
+
+def test_cancel_a_course_with_the_refund_rules(zhang_app: AppConversation) -> None:
+    replies = zhang_app.send("我要退课")
+    text = "\n".join(r.get("text", "") for r in replies)
+    assert "退课说明" in text
+    payload = next(
+        b["payload"] for r in replies for b in r.get("buttons", []) if "英语" in b["title"]
+    )
+    zhang_app.say(payload)
+    assert "退课✅" in zhang_app.say("/affirm")
+    assert "英语阅读提高班" not in zhang_app.say("孩子下节课是什么时候")
+
+
+def test_reminders_off_and_on(zhang_app: AppConversation) -> None:
+    assert "关闭上课提醒" in zhang_app.say("关闭上课提醒")
+    assert "开启上课提醒" in zhang_app.say("开启上课提醒")
+
+
+def test_a_family_without_these_courses_sees_only_its_own(li_app: AppConversation) -> None:
+    answer = li_app.say("孩子下节课是什么时候")
+    assert "张小明" not in answer and "初二数学" not in answer

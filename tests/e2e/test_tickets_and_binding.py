@@ -1,0 +1,49 @@
+"""Tickets and binding a web user to an account by phone + one-time code."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhike.stack import Stack
+
+from .conftest import AppConversation, Conversation, last_code
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_complaint_opens_a_ticket_the_customer_can_ask_about(
+    zhang_app: AppConversation,
+) -> None:
+    answer = zhang_app.say("你们这服务也太差了我要投诉")
+    assert "投诉工单 TK" in answer
+    ticket = answer.split("投诉工单 ")[1][:10]
+    assert ticket in zhang_app.say(f"查一下工单{ticket}")
+    assert ticket in zhang_app.say("工单进度")  # a known customer sees their tickets
+
+
+def test_an_anonymous_complaint_ticket_is_visible_in_the_same_chat_only(fresh: Stack) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    answer = chat.say("你们这服务也太差了我要投诉")
+    ticket = answer.split("投诉工单 ")[1][:10]
+    assert "已受理" in chat.say(f"查一下工单{ticket}")
+    stranger = Conversation(fresh.config.rasa_url)
+    assert "没有查到工单" in stranger.say(f"查一下工单{ticket}")
+
+
+def test_a_web_user_binds_by_phone_and_code_then_sees_their_orders(fresh: Stack) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    assert "绑定账户" in chat.say("我的订单列表")  # anonymous: told how to verify
+    assert "手机号" in chat.say("绑定账户")
+    assert "138****8001" in chat.say("13800138001")
+    assert "验证码不正确" in chat.say("000000")
+    assert "验证成功" in chat.say(last_code(fresh, "13800138001"))
+    buttons = chat.buttons("我的订单列表")
+    assert {b["payload"] for b in buttons} >= {"HP20240001", "HP20240003"}
+
+
+def test_an_anonymous_cancel_asks_to_verify_first(fresh: Stack) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    assert "验证身份" in chat.say("我要取消订单HP20240003")
+    chat.say("13800138001")
+    chat.say(last_code(fresh, "13800138001"))
+    assert "确认要取消订单 HP20240003" in chat.say("HP20240003")
