@@ -135,3 +135,8 @@ def last_code(stack: Stack, phone: str) -> str:
 def inject_fault(stack: Stack, **fault: object) -> None:
     """Makes the backend slow or failing (see zhike.backend.faults)."""
     httpx.post(f"{stack.config.backend_url}/__faults/", json=fault, timeout=10).raise_for_status()
+
+
+def clear_faults(stack: Stack) -> None:
+    """The backend answers normally again."""
+    httpx.delete(f"{stack.config.backend_url}/__faults/", timeout=10).raise_for_status()
