@@ -63,7 +63,7 @@ def match_lesson(text: str, lessons: list[Lesson], now: datetime) -> Lesson | No
 
 def parse_change_kind(text: str) -> str | None:
     """``leave`` for 请假/不上, ``reschedule`` for 调课/改时间/换时间."""
-    if re.search(r"请假|不上|缺课|停一次", text):
+    if re.search(r"请.{0,2}假|不上|不去|缺课|停一次", text):
         return LEAVE
     if re.search(r"调|改|换|挪|推迟|延后|提前", text):
         return RESCHEDULE

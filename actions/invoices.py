@@ -12,8 +12,7 @@ from actions.forms import ZhikeFormValidationAction
 from actions.order_changes import CustomerOrderChange
 from actions.parsing import parse_invoice_title, parse_tax_number
 from actions.services import backend
-from actions.submit import apologise
-from zhike.backend_client import BackendError, BackendUnavailable
+from zhike.backend_client import BackendError
 from zhike.backend_client.domain import ELECTRONIC_NORMAL
 
 PERSONAL = "个人"
@@ -70,44 +69,36 @@ class ActionRequestInvoice(CustomerOrderChange):
     """Requests an electronic invoice; an existing one is shown instead of a second."""
 
     form_slots = ("order_id", "invoice_title", "invoice_tax_number")
+    ticket_category = "invoice"
+    declined_response = "utter_invoice_not_requested"
 
     def name(self) -> str:
         """See the base class."""
         return "action_request_invoice"
 
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def change(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: str, order_id: str
     ) -> list[dict[str, Any]]:
-        """Requests the invoice after a "yes"."""
-        try:
-            customer_id, order_id = await self.customer_and_order(tracker)
-        except BackendUnavailable:
-            return await apologise(
-                dispatcher, tracker, "invoice", "申请发票失败（身份查询失败）", None
-            )
-        title = tracker.get_slot("invoice_title") or ""
-        if customer_id is None or order_id is None or not title:
-            dispatcher.utter_message(response="utter_need_customer")
-            return []
-        if not tracker.get_slot("confirmed"):
-            dispatcher.utter_message(response="utter_invoice_not_requested")
-            return []
+        """Requests the invoice with the form's title (and tax number for a company)."""
+        title = str(tracker.get_slot("invoice_title") or "")
         tax_number = None if title == PERSONAL else tracker.get_slot("invoice_tax_number")
-        try:
-            invoice = await backend().request_invoice(
-                order_id, customer_id, title, ELECTRONIC_NORMAL, tax_number
-            )
-        except BackendUnavailable:
-            summary = f"客户 {customer_id} 为订单 {order_id} 申请发票（抬头：{title}）时系统故障"
-            return await apologise(dispatcher, tracker, "invoice", summary, customer_id)
-        except BackendError as error:
-            return await self._refused(dispatcher, error, order_id)
+        invoice = await backend().request_invoice(
+            order_id, customer_id, title, ELECTRONIC_NORMAL, tax_number
+        )
         dispatcher.utter_message(response="utter_invoice_requested", invoice_id=invoice.invoice_id)
         return []
 
-    async def _refused(
-        self, dispatcher: CollectingDispatcher, error: BackendError, order_id: str
+    async def refused(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        error: BackendError,
+        customer_id: str,
+        order_id: str,
     ) -> list[dict[str, Any]]:
+        """An invoice exists already (shown), or the order does not qualify (why)."""
+        if error.code in (None, "not_found", "invalid_order_id"):
+            return await super().refused(dispatcher, tracker, error, customer_id, order_id)
         if error.code == "invoice_exists":
             try:
                 order = await backend().get_order(order_id)
@@ -122,9 +113,6 @@ class ActionRequestInvoice(CustomerOrderChange):
                     status_label=INVOICE_STATUS.get(invoice.status, "处理中"),
                 )
                 return []
-        if error.code in (None, "not_found", "invalid_order_id"):
-            dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
-            return []
         dispatcher.utter_message(
             response="utter_invoice_refused", order_id=order_id, reason=error.message
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from abc import ABC
+from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
@@ -36,17 +36,64 @@ CANCEL_ALTERNATIVES = {
 
 
 class CustomerOrderChange(FormSubmitAction, ABC):
-    """A change to one of the identified customer's orders.
+    """A confirmed change to one of the identified customer's orders.
 
-    Subclasses implement ``submit`` using :meth:`customer_and_order` to read the slots.
+    Contract for subclasses: set ``ticket_category`` and ``declined_response`` (said when
+    the user answered "no" to the confirmation) and implement :meth:`change` (the backend
+    call and the success message). The base resolves the customer, checks the
+    confirmation, apologises with a ticket when the backend is unavailable, and passes a
+    refusal to :meth:`refused` (default: the order is not found).
     """
 
     form_slots: ClassVar[tuple[str, ...]] = ("order_id",)
+    ticket_category: ClassVar[str] = "order"
+    declined_response: ClassVar[str]
 
-    async def customer_and_order(self, tracker: Tracker) -> tuple[str | None, str | None]:
-        """The verified customer id and the order number of the form."""
-        identity = await identify(tracker)
-        return identity.customer_id, parse_order_id(tracker.get_slot("order_id"))
+    @abstractmethod
+    async def change(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        customer_id: str,
+        order_id: str,
+    ) -> list[dict[str, Any]]:
+        """Makes the change and tells the user; backend errors propagate to the base."""
+
+    async def refused(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        error: BackendError,
+        customer_id: str,
+        order_id: str,
+    ) -> list[dict[str, Any]]:
+        """Explains a refusal (default: the order is not found for this customer)."""
+        dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
+        return []
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """See the class docstring."""
+        order_id = parse_order_id(tracker.get_slot("order_id"))
+        try:
+            customer_id = (await identify(tracker)).customer_id
+        except BackendUnavailable:
+            summary = f"{self.name()}：查询客户身份失败（订单 {order_id}）"
+            return await apologise(dispatcher, tracker, self.ticket_category, summary, None)
+        if customer_id is None or order_id is None:
+            dispatcher.utter_message(response="utter_need_customer")
+            return []
+        if not tracker.get_slot("confirmed"):
+            dispatcher.utter_message(response=self.declined_response, order_id=order_id)
+            return []
+        try:
+            return await self.change(dispatcher, tracker, customer_id, order_id)
+        except BackendUnavailable:
+            summary = f"{self.name()}：客户 {customer_id} 办理订单 {order_id} 时系统故障"
+            return await apologise(dispatcher, tracker, self.ticket_category, summary, customer_id)
+        except BackendError as error:
+            return await self.refused(dispatcher, tracker, error, customer_id, order_id)
 
 
 class ValidateCancelOrderForm(ZhikeFormValidationAction):
@@ -62,33 +109,17 @@ class ValidateCancelOrderForm(ZhikeFormValidationAction):
 class ActionCancelOrder(CustomerOrderChange):
     """Cancels an unshipped order; explains the alternative for a shipped one."""
 
+    declined_response = "utter_order_not_cancelled"
+
     def name(self) -> str:
         """See the base class."""
         return "action_cancel_order"
 
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def change(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: str, order_id: str
     ) -> list[dict[str, Any]]:
-        """Cancels after a "yes"; a "no" keeps the order."""
-        try:
-            customer_id, order_id = await self.customer_and_order(tracker)
-        except BackendUnavailable:
-            return await apologise(
-                dispatcher, tracker, "order", "取消订单失败（身份查询失败）", None
-            )
-        if customer_id is None or order_id is None:
-            dispatcher.utter_message(response="utter_need_customer")
-            return []
-        if not tracker.get_slot("confirmed"):
-            dispatcher.utter_message(response="utter_order_not_cancelled", order_id=order_id)
-            return []
-        try:
-            order = await backend().cancel_order(order_id, customer_id)
-        except BackendUnavailable:
-            summary = f"客户 {customer_id} 取消订单 {order_id} 时系统故障"
-            return await apologise(dispatcher, tracker, "order", summary, customer_id)
-        except BackendError as error:
-            return await self._refused(dispatcher, error, order_id, customer_id)
+        """Cancels; a paid order is refunded in full by the backend."""
+        order = await backend().cancel_order(order_id, customer_id)
         paid = any(refund.status == "completed" for refund in order.refunds)
         dispatcher.utter_message(
             response="utter_order_cancelled",
@@ -97,16 +128,17 @@ class ActionCancelOrder(CustomerOrderChange):
         )
         return []
 
-    async def _refused(
+    async def refused(
         self,
         dispatcher: CollectingDispatcher,
+        tracker: Tracker,
         error: BackendError,
-        order_id: str,
         customer_id: str,
+        order_id: str,
     ) -> list[dict[str, Any]]:
+        """A shipped (or otherwise final) order: say its status and what to do instead."""
         if error.code != "order_not_cancellable":
-            dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
-            return []
+            return await super().refused(dispatcher, tracker, error, customer_id, order_id)
         try:
             order = await backend().get_order(order_id)
         except BackendError:
@@ -152,44 +184,39 @@ class ActionChangeAddress(CustomerOrderChange):
     """Changes the delivery address of an order that has not shipped."""
 
     form_slots = ("order_id", "new_address")
+    declined_response = "utter_address_not_changed"
 
     def name(self) -> str:
         """See the base class."""
         return "action_change_address"
 
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def change(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: str, order_id: str
     ) -> list[dict[str, Any]]:
-        """Changes the address after a "yes"; the reply shows it masked."""
-        try:
-            customer_id, order_id = await self.customer_and_order(tracker)
-        except BackendUnavailable:
-            return await apologise(
-                dispatcher, tracker, "order", "修改地址失败（身份查询失败）", None
-            )
-        address = tracker.get_slot("new_address")
-        if customer_id is None or order_id is None or not address:
-            dispatcher.utter_message(response="utter_need_customer")
-            return []
-        if not tracker.get_slot("confirmed"):
-            dispatcher.utter_message(response="utter_address_not_changed")
-            return []
-        try:
-            await backend().change_address(order_id, customer_id, address)
-        except BackendUnavailable:
-            summary = f"客户 {customer_id} 修改订单 {order_id} 的收货地址时系统故障"
-            return await apologise(dispatcher, tracker, "order", summary, customer_id)
-        except BackendError as error:
-            responses = {
-                "address_not_changeable": "utter_address_not_changeable",
-                "invalid_address": "utter_invalid_new_address",
-            }
-            response = responses.get(error.code or "", "utter_order_not_found")
-            dispatcher.utter_message(response=response, order_id=order_id)
-            return []
+        """Changes the address; the reply shows it masked."""
+        address = str(tracker.get_slot("new_address") or "")
+        await backend().change_address(order_id, customer_id, address)
         dispatcher.utter_message(
             response="utter_address_changed",
             order_id=order_id,
             masked_address=mask_address(address),
         )
+        return []
+
+    async def refused(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        error: BackendError,
+        customer_id: str,
+        order_id: str,
+    ) -> list[dict[str, Any]]:
+        """Shipped already, or an address the backend does not accept."""
+        responses = {
+            "address_not_changeable": "utter_address_not_changeable",
+            "invalid_address": "utter_invalid_new_address",
+        }
+        if error.code not in responses:
+            return await super().refused(dispatcher, tracker, error, customer_id, order_id)
+        dispatcher.utter_message(response=responses[error.code], order_id=order_id)
         return []

@@ -14,8 +14,8 @@ from actions.order_changes import CustomerOrderChange
 from actions.orders import ValidateOrderIdForm, visible_order, yuan
 from actions.parsing import parse_order_id, parse_reason
 from actions.services import backend
-from actions.submit import FormSubmitAction, apologise, open_ticket, remember_ticket
-from zhike.backend_client import BackendError, BackendUnavailable, Refund
+from actions.submit import FormSubmitAction, open_ticket, remember_ticket
+from zhike.backend_client import BackendError, Refund
 
 logger = logging.getLogger(__name__)
 
@@ -74,35 +74,19 @@ class ActionRequestRefund(CustomerOrderChange):
     """Opens a refund; a refused one is explained and, when out of policy, ticketed."""
 
     form_slots = ("order_id", "refund_reason")
+    ticket_category = "refund"
+    declined_response = "utter_refund_not_requested"
 
     def name(self) -> str:
         """See the base class."""
         return "action_request_refund"
 
-    async def submit(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    async def change(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: str, order_id: str
     ) -> list[dict[str, Any]]:
-        """Requests the refund after a "yes"."""
-        try:
-            customer_id, order_id = await self.customer_and_order(tracker)
-        except BackendUnavailable:
-            return await apologise(
-                dispatcher, tracker, "refund", "申请退款失败（身份查询失败）", None
-            )
-        reason = tracker.get_slot("refund_reason") or ""
-        if customer_id is None or order_id is None:
-            dispatcher.utter_message(response="utter_need_customer")
-            return []
-        if not tracker.get_slot("confirmed"):
-            dispatcher.utter_message(response="utter_refund_not_requested", order_id=order_id)
-            return []
-        try:
-            refund = await backend().request_refund(order_id, customer_id, reason)
-        except BackendUnavailable:
-            summary = f"客户 {customer_id} 为订单 {order_id} 申请退款时系统故障，原因：{reason}"
-            return await apologise(dispatcher, tracker, "refund", summary, customer_id)
-        except BackendError as error:
-            return await self._refused(dispatcher, tracker, error, order_id, customer_id, reason)
+        """Requests the refund with the form's reason."""
+        reason = str(tracker.get_slot("refund_reason") or "")
+        refund = await backend().request_refund(order_id, customer_id, reason)
         dispatcher.utter_message(
             response="utter_refund_requested",
             refund_id=refund.refund_id,
@@ -110,29 +94,29 @@ class ActionRequestRefund(CustomerOrderChange):
         )
         return []
 
-    async def _refused(
+    async def refused(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         error: BackendError,
-        order_id: str,
         customer_id: str,
-        reason: str,
+        order_id: str,
     ) -> list[dict[str, Any]]:
+        """Says why; a request outside the refund rules goes to a human as a ticket."""
         if error.code in (None, "not_found", "invalid_order_id"):
-            dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
-            return []
+            return await super().refused(dispatcher, tracker, error, customer_id, order_id)
         dispatcher.utter_message(
             response="utter_refund_refused", order_id=order_id, reason=error.message
         )
-        if error.code == "refund_not_allowed":
-            # Out of policy: a human decides; the customer gets a ticket number.
-            summary = f"订单 {order_id} 超出自助退款规则（{error.message}），客户原因：{reason}"
-            ticket = await open_ticket(tracker, "refund", summary, customer_id)
-            if ticket is not None:
-                dispatcher.utter_message(response="utter_ticket_opened", ticket_id=ticket.ticket_id)
-                return remember_ticket(tracker, ticket)
-        return []
+        if error.code != "refund_not_allowed":
+            return []
+        reason = tracker.get_slot("refund_reason") or ""
+        summary = f"订单 {order_id} 超出自助退款规则（{error.message}），客户原因：{reason}"
+        ticket = await open_ticket(tracker, "refund", summary, customer_id)
+        if ticket is None:
+            return []
+        dispatcher.utter_message(response="utter_ticket_opened", ticket_id=ticket.ticket_id)
+        return remember_ticket(tracker, ticket)
 
 
 class ValidateRefundStatusForm(ValidateOrderIdForm):

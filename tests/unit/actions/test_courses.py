@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.course_changes import (
+    ActionCancelEnrollment,
+    ActionCourseNotifications,
+    ActionRequestLessonChange,
+    ValidateCourseCancelForm,
+    ValidateLessonChangeForm,
+)
+from actions.courses import ActionCourseSchedule, match_lesson, parse_change_kind, parse_new_time
+from zhike.backend_client.fake import InMemoryBackendClient
+
+from .conftest import Turn
+
+DOMAIN: dict = {}
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [message["response"] for message in dispatcher.messages]
+
+
+async def test_the_schedule_lists_my_childs_next_lessons(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionCourseSchedule().run(dispatcher, zhang("下节课什么时候", "query_course"), DOMAIN)
+    lines = [m for m in dispatcher.messages if m["response"] == "utter_lesson_line"]
+    assert lines and all(line["student"] == "张小明" for line in lines)
+    assert {line["course"] for line in lines} == {"初二数学（秋季班）", "英语阅读提高班"}
+    assert any(line["teacher"] == "王老师" for line in lines)
+
+
+async def test_another_family_sees_only_its_own_lessons(
+    li_app: Turn, anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionCourseSchedule().run(dispatcher, li_app("下节课什么时候", "query_course"), DOMAIN)
+    assert "张小明" not in str(dispatcher.messages)
+    dispatcher.messages.clear()
+    await ActionCourseSchedule().run(dispatcher, anonymous(), DOMAIN)
+    assert responses(dispatcher) == ["utter_need_customer"]
+
+
+def test_change_kinds_and_new_times_in_chinese() -> None:
+    assert parse_change_kind("周五的课请个假") == "leave"
+    assert parse_change_kind("能调到下周吗") == "reschedule"
+    assert parse_change_kind("好的") is None
+    now = datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)  # a Thursday
+    original = datetime(2026, 11, 28, 19, 0, tzinfo=SHANGHAI)
+    assert parse_new_time("下周三晚上7点", original, now) == datetime(
+        2026, 12, 2, 19, 0, tzinfo=SHANGHAI
+    )
+    # a bare day keeps the lesson's own clock time
+    assert parse_new_time("下周三", original, now) == datetime(2026, 12, 2, 19, 0, tzinfo=SHANGHAI)
+    assert parse_new_time("昨天", original, now) is None  # past
+    assert parse_new_time("明年3月1日", original, now) is None  # beyond 30 days
+    assert parse_new_time("随便", original, now) is None
+
+
+async def test_a_lesson_is_found_by_subject_and_day(
+    zhang: Turn, backend: InMemoryBackendClient
+) -> None:
+    lessons = await backend.upcoming_lessons("C001", limit=10)
+    first_math = next(lesson for lesson in lessons if lesson.course_id == "CS001")
+    day = first_math.start_at.astimezone(SHANGHAI)
+    now = datetime.now(SHANGHAI)
+    assert match_lesson(first_math.lesson_id, lessons, now) == first_math
+    assert match_lesson(f"{day.month}月{day.day}日的数学课", lessons, now) == first_math
+    assert match_lesson("数学课", lessons, now) is None  # several: ask with buttons
+    assert match_lesson("好的", lessons, now) is None
+
+
+async def test_leave_is_requested_and_a_second_time_refused(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    lessons = await backend.upcoming_lessons("C001", limit=10)
+    lesson = lessons[0]
+    tracker = zhang(lesson_id=lesson.lesson_id, lesson_change_kind="leave", confirmed=True)
+    await ActionRequestLessonChange().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages[-1]["response"] == "utter_lesson_change_requested"
+    assert dispatcher.messages[-1]["request_id"].startswith("LR")
+    await ActionRequestLessonChange().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher)[-1] == "utter_lesson_change_exists"
+
+
+async def test_a_reschedule_carries_the_new_time(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    lesson = (await backend.upcoming_lessons("C001", limit=10))[0]
+    new_time = (lesson.start_at + timedelta(days=2)).isoformat()
+    tracker = zhang(
+        lesson_id=lesson.lesson_id,
+        lesson_change_kind="reschedule",
+        lesson_change_time=new_time,
+        confirmed=True,
+    )
+    await ActionRequestLessonChange().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages[-1]["kind_label"] == "调课"
+
+
+async def test_another_familys_lesson_cannot_be_chosen(
+    li_app: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    zhang_lesson = next(
+        lesson
+        for lesson in await backend.upcoming_lessons("C001", limit=10)
+        if lesson.course_id == "CS001"
+    )
+    tracker = li_app(zhang_lesson.lesson_id, requested_slot="lesson_id")
+    result = await ValidateLessonChangeForm().validate_lesson_id(
+        zhang_lesson.lesson_id, dispatcher, tracker, DOMAIN
+    )
+    assert result["lesson_id"] is None
+
+
+async def test_leave_needs_no_new_time(zhang: Turn, dispatcher: CollectingDispatcher) -> None:
+    slots = ["lesson_id", "lesson_change_kind", "lesson_change_time", "confirmed"]
+    form = ValidateLessonChangeForm()
+    leave = zhang(lesson_change_kind="leave")
+    assert "lesson_change_time" not in await form.required_slots(slots, dispatcher, leave, DOMAIN)
+
+
+async def test_a_course_is_cancelled_by_button_or_name(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    form = ValidateCourseCancelForm()
+    assert await form.validate_course_id("S001/CS002", dispatcher, zhang(), DOMAIN) == {
+        "course_id": "S001/CS002"
+    }
+    assert await form.validate_course_id("英语阅读", dispatcher, zhang(), DOMAIN) == {
+        "course_id": "S001/CS002"
+    }
+    await ActionCancelEnrollment().run(
+        dispatcher, zhang(course_id="S001/CS002", confirmed=True), DOMAIN
+    )
+    assert dispatcher.messages[-1]["response"] == "utter_course_cancelled"
+    students = await backend.list_students("C001")
+    statuses = {e.course_id: e.status for s in students for e in s.enrollments}
+    assert statuses["CS002"] == "cancelled" and statuses["CS001"] == "active"
+
+
+async def test_reminders_follow_the_intent(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    await ActionCourseNotifications().run(
+        dispatcher, zhang("关闭上课提醒", "unsubscribe_course_notifications"), DOMAIN
+    )
+    customer = await backend.get_customer("C001")
+    assert customer is not None and customer.course_notifications is False
+    await ActionCourseNotifications().run(
+        dispatcher, zhang("开启上课提醒", "subscribe_course_notifications"), DOMAIN
+    )
+    customer = await backend.get_customer("C001")
+    assert customer is not None and customer.course_notifications is True
+    assert responses(dispatcher) == ["utter_notifications_off", "utter_notifications_on"]

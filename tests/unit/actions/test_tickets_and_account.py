@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.account import ActionStopForm, ValidateAccountBindingForm
+from actions.tickets import ActionOpenComplaintTicket, ActionTicketStatus
+from zhike.backend_client.fake import InMemoryBackendClient
+
+from .conftest import Turn
+
+DOMAIN: dict = {}
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [message["response"] for message in dispatcher.messages]
+
+
+async def test_a_complaint_opens_a_ticket_with_masked_personal_data(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    tracker = zhang("快递员态度太差了，我电话13800138001一直打不通", "complain")
+    events = await ActionOpenComplaintTicket().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_complaint_ticket"
+    ticket = await backend.get_ticket(message["ticket_id"])
+    assert ticket is not None and ticket.customer_id == "C001" and ticket.category == "complaint"
+    assert "13800138001" not in ticket.summary and "138****8001" in ticket.summary
+    assert SlotSet("my_tickets", [ticket.ticket_id]) in events
+
+
+async def test_ticket_status_only_for_the_owner_or_this_chat(
+    zhang: Turn, li_app: Turn, anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionTicketStatus().run(dispatcher, zhang(ticket_id="TK20240001"), DOMAIN)
+    assert dispatcher.messages[-1]["response"] == "utter_ticket_status"
+    await ActionTicketStatus().run(dispatcher, li_app(ticket_id="TK20240001"), DOMAIN)
+    assert dispatcher.messages[-1]["response"] == "utter_ticket_not_found"
+    await ActionTicketStatus().run(dispatcher, anonymous(ticket_id="TK20240001"), DOMAIN)
+    assert dispatcher.messages[-1]["response"] == "utter_ticket_not_found"
+    mine = anonymous(ticket_id="TK20240001", my_tickets=["TK20240001"])
+    await ActionTicketStatus().run(dispatcher, mine, DOMAIN)
+    assert dispatcher.messages[-1]["response"] == "utter_ticket_status"
+
+
+async def test_without_a_number_known_customers_see_their_tickets(
+    li_app: Turn, anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionTicketStatus().run(dispatcher, li_app("工单进度", "query_ticket"), DOMAIN)
+    assert [m["ticket_id"] for m in dispatcher.messages] == ["TK20240002"]
+    dispatcher.messages.clear()
+    await ActionTicketStatus().run(dispatcher, anonymous("工单进度", "query_ticket"), DOMAIN)
+    assert responses(dispatcher) == ["utter_ask_ticket_id"]
+
+
+async def test_binding_by_phone_and_one_time_code(
+    anonymous: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    form = ValidateAccountBindingForm()
+    tracker = anonymous("13800138001", requested_slot="bind_phone")
+    result = await form.validate_bind_phone("13800138001", dispatcher, tracker, DOMAIN)
+    assert result == {"bind_phone": "13800138001"}
+    assert dispatcher.messages[-1]["masked_phone"] == "138****8001"
+
+    wrong = anonymous("000000", requested_slot="bind_code", bind_phone="13800138001")
+    result = await form.validate_bind_code("000000", dispatcher, wrong, DOMAIN)
+    assert result["bind_code"] is None and responses(dispatcher)[-1] == "utter_invalid_bind_code"
+
+    code = backend.last_code("13800138001")
+    assert code is not None
+    right = anonymous(code, requested_slot="bind_code", bind_phone="13800138001")
+    result = await form.validate_bind_code(code, dispatcher, right, DOMAIN)
+    assert result["bind_code"] == "verified" and code not in str(result)
+    assert await backend.get_binding("socketio", "web-session-anon") == "C001"
+
+
+async def test_a_phone_of_nobody_gets_the_same_answer_and_no_code(
+    anonymous: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    tracker = anonymous("13700000000", requested_slot="bind_phone")
+    result = await ValidateAccountBindingForm().validate_bind_phone(
+        "13700000000", dispatcher, tracker, DOMAIN
+    )
+    assert result == {"bind_phone": "13700000000"}
+    assert responses(dispatcher) == ["utter_binding_code_sent"]
+    assert backend.last_code("13700000000") is None
+
+
+async def test_a_known_customer_is_not_asked_to_bind(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    slots = ["bind_phone", "bind_code"]
+    assert (
+        await ValidateAccountBindingForm().required_slots(slots, dispatcher, zhang(), DOMAIN) == []
+    )
+
+
+async def test_leaving_a_form_clears_it(anonymous: Turn, dispatcher: CollectingDispatcher) -> None:
+    tracker = anonymous("不用了", "deny", order_id="HP20240001", requested_slot="phone_last4")
+    events = await ActionStopForm().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_form_stopped"]
+    assert events[0] == ActiveLoop(None)
+    assert SlotSet("order_id", None) in events and SlotSet("requested_slot", None) in events
