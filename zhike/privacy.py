@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 # Mainland mobile numbers, optionally with +86/86 and separators (138-0013-8001).
 _PHONE_RE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
@@ -81,12 +82,23 @@ class MaskingFilter(logging.Filter):
         return True
 
 
-def install_log_masking(logger: logging.Logger | None = None) -> None:
-    """Adds :class:`MaskingFilter` to every handler of ``logger`` (the root by default).
+def install_log_masking() -> None:
+    """Masks personal data in every log record this process creates from now on.
 
-    Idempotent: calling it twice adds one filter per handler.
+    Works through the log record factory, so it covers records handled by any handler,
+    including handlers that libraries (Rasa, sanic) configure later. Idempotent.
     """
-    target = logger or logging.getLogger()
-    for handler in target.handlers:
-        if not any(isinstance(f, MaskingFilter) for f in handler.filters):
-            handler.addFilter(MaskingFilter())
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "zhike_masking", False):
+        return
+
+    def masking_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _FILTER.filter(record)
+        return record
+
+    masking_factory.zhike_masking = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(masking_factory)
+
+
+_FILTER = MaskingFilter()

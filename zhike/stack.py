@@ -200,7 +200,16 @@ class Stack:
             Service("backend", backend_argv, f"{cfg.backend_url}/health", dict(cfg.extra_env)),
             Service(
                 "actions",
-                [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(cfg.actions_port)],
+                [
+                    python,
+                    "-m",
+                    "zhike.launch",
+                    "rasa_sdk",
+                    "--actions",
+                    "actions",
+                    "--port",
+                    str(cfg.actions_port),
+                ],
                 f"{cfg.actions_url}/health",
                 client_env,
             ),
@@ -209,6 +218,7 @@ class Stack:
                 [
                     python,
                     "-m",
+                    "zhike.launch",
                     "rasa",
                     "run",
                     "--enable-api",

@@ -47,3 +47,18 @@ def test_an_anonymous_cancel_asks_to_verify_first(fresh: Stack) -> None:
     chat.say("13800138001")
     chat.say(last_code(fresh, "13800138001"))
     assert "确认要取消订单 HP20240003" in chat.say("HP20240003")
+
+
+def test_no_log_of_any_service_holds_a_full_phone_number(fresh: Stack) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    chat.say("绑定账户")
+    chat.say("我的手机号是13800138001")
+    chat.say(last_code(fresh, "13800138001"))
+    logs = {
+        path.name: path.read_text("utf-8", "replace")
+        for path in fresh.config.state_dir.glob("logs/*.log")
+    }
+    assert set(logs) >= {"backend.log", "actions.log", "rasa.log"}
+    for name, text in logs.items():
+        assert "13800138001" not in text, f"{name} logs a full phone number"
+    assert "138****8001" in logs["backend.log"]  # the code was "sent", masked

@@ -1,9 +1,14 @@
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from zhike.privacy import (
     MaskingFilter,
+    install_log_masking,
     mask_address,
     mask_id_card,
     mask_name,
@@ -58,3 +63,37 @@ def test_masking_filter_masks_log_records(caplog: pytest.LogCaptureFixture) -> N
         logger.info("user %s said %s", "u1", "我的手机号是13800138001")
     assert "13800138001" not in caplog.text
     assert "138****8001" in caplog.text
+
+
+def test_installed_masking_covers_handlers_created_later(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(logging, "_logRecordFactory", logging.getLogRecordFactory())
+    install_log_masking()
+    install_log_masking()  # idempotent
+    logger = logging.getLogger("zhike.test.later")
+    with caplog.at_level(logging.INFO, logger="zhike.test.later"):  # a handler added after
+        logger.info("绑定手机 %s，身份证 %s", "13900139002", "110101199003071234")
+    assert "13900139002" not in caplog.text and "139****9002" in caplog.text
+    assert "110101199003071234" not in caplog.text
+
+
+def test_a_launched_server_module_logs_masked(tmp_path: Path) -> None:
+    script = tmp_path / "noisy_server.py"
+    script.write_text(
+        "import logging, sys\n"
+        "logging.basicConfig(stream=sys.stdout, level=logging.INFO)\n"
+        "logging.getLogger('noisy').info('customer phone 13800138001, args %s', sys.argv[1:])\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "zhike.launch", "noisy_server", "--port", "1"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "138****8001" in result.stdout and "13800138001" not in result.stdout
+    assert "['--port', '1']" in result.stdout  # the module got its own arguments

@@ -14,6 +14,7 @@ from sanic import Sanic
 from zhike.backend.app import create_app
 from zhike.backend.config import Settings
 from zhike.backend.db import safe_url
+from zhike.privacy import install_log_masking
 
 logger = logging.getLogger("zhike.backend")
 
@@ -52,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    install_log_masking()
     settings = Settings.from_env(db_url=args.db_url, seed=args.seed)
     app = create_app(settings)
     url = f"http://{args.host}:{args.port}"
