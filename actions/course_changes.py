@@ -18,7 +18,7 @@ from actions.courses import (
     parse_change_kind,
     parse_new_time,
 )
-from actions.forms import ZhikeFormValidationAction
+from actions.forms import ZhikeFormValidationAction, remind_active_form
 from actions.identity import identify
 from actions.orders import CHINA_TZ
 from actions.parsing import normalize_text
@@ -61,10 +61,9 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The lesson from a button, or named in the text ("周五的数学课请假")."""
-        if tracker.get_slot("lesson_id") or self.interrupted(tracker):
+        if tracker.get_slot("lesson_id"):
             return {}
         text = self.latest_text(tracker)
-        asked = tracker.get_slot("requested_slot") == "lesson_id"
         try:
             _, lessons = await customer_lessons(tracker)
         except BackendError:
@@ -72,7 +71,7 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         lesson = match_lesson(text, lessons, _now())
         if lesson is not None:
             return {"lesson_id": lesson.lesson_id}
-        return {"lesson_id": text} if asked and text else {}
+        return self.text_answer("lesson_id", tracker)
 
     async def validate_lesson_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -94,7 +93,7 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """请假 or 调课, also when said with the lesson ("周五的课请假")."""
-        if tracker.get_slot("lesson_change_kind") or self.interrupted(tracker):
+        if tracker.get_slot("lesson_change_kind"):
             return {}
         kind = parse_change_kind(self.latest_text(tracker))
         if kind is not None:
@@ -356,4 +355,5 @@ class ActionCourseNotifications(Action):
         dispatcher.utter_message(
             response="utter_notifications_on" if enabled else "utter_notifications_off"
         )
+        remind_active_form(dispatcher, tracker)
         return []

@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.forms import remind_active_form
 from actions.identity import identify
 from actions.orders import CHINA_TZ
 from actions.services import backend
@@ -124,6 +125,7 @@ class ActionCourseSchedule(Action):
                 when=lesson_time(lesson.start_at, lesson.end_at),
                 note=note,
             )
+        remind_active_form(dispatcher, tracker)
         return []
 
 

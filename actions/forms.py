@@ -36,6 +36,29 @@ INTERRUPTING_INTENTS = frozenset(
         "complain",
     }
 )
+# Requests with their own rules: a confident one while a form asks for a structured value
+# (an order number, digits, a code) is a change of topic, not a wrong answer. Free-text
+# questions (an address, a reason, an invoice title) take any text as the answer.
+BUSINESS_INTENTS = frozenset(
+    {
+        "query_order",
+        "query_logistics",
+        "list_orders",
+        "cancel_order",
+        "request_refund",
+        "query_refund",
+        "modify_address",
+        "request_invoice",
+        "query_course",
+        "reschedule_course",
+        "cancel_course",
+        "subscribe_course_notifications",
+        "unsubscribe_course_notifications",
+        "query_ticket",
+        "bind_account",
+    }
+)
+SWITCH_CONFIDENCE = 0.8
 BINDING_SLOTS = ("bind_phone", "bind_code")
 AFFIRM, DENY = "affirm", "deny"
 
@@ -58,16 +81,15 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
     * ``needs_customer = True`` marks forms that change a customer's data: an anonymous
       user first proves who they are (phone + one-time code), which binds their channel
       account to the customer.
-    * A message with an interrupting intent (:data:`INTERRUPTING_INTENTS`, or
-      ``extra_interruptions``) fills nothing, so the form is rejected and the rules handle
-      the question; the form asks again afterwards.
+    * A message with an interrupting intent (:data:`INTERRUPTING_INTENTS`; override
+      :meth:`interrupted` to change that) fills nothing, so the form is rejected and the
+      rules handle the question; the form asks again afterwards.
 
     This base validates the slots every form shares: ``order_id``, ``confirmed`` and the
     binding slots.
     """
 
     needs_customer: ClassVar[bool] = False
-    extra_interruptions: ClassVar[frozenset[str]] = frozenset()
 
     @abstractmethod
     def name(self) -> str:
@@ -105,14 +127,24 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
 
     # --- extraction ---------------------------------------------------------------------
 
-    def interrupted(self, tracker: Tracker) -> bool:
-        """Whether the latest message asks something else instead of answering."""
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        return intent in INTERRUPTING_INTENTS or intent in self.extra_interruptions
+    def interrupted(self, tracker: Tracker, free_text: bool = False) -> bool:
+        """Whether the latest message asks something else instead of answering.
 
-    def text_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        Args:
+            tracker: the conversation.
+            free_text: the question takes any text (an address, a reason): only
+                :data:`INTERRUPTING_INTENTS` interrupt it, not other requests.
+        """
+        intent = (tracker.latest_message or {}).get("intent") or {}
+        name = intent.get("name")
+        if name in INTERRUPTING_INTENTS:
+            return True
+        confident = float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE
+        return not free_text and name in BUSINESS_INTENTS and confident
+
+    def text_answer(self, slot: str, tracker: Tracker, free_text: bool = False) -> dict[str, Any]:
         """``{slot: text}`` when the form asked for ``slot`` and the user answered."""
-        if tracker.get_slot("requested_slot") != slot or self.interrupted(tracker):
+        if tracker.get_slot("requested_slot") != slot or self.interrupted(tracker, free_text):
             return {}
         text = self.latest_text(tracker)
         return {slot: text} if text else {}
@@ -232,3 +264,9 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
     def latest_text(tracker: Tracker) -> str:
         """The text of the user's latest message (empty when there is none)."""
         return normalize_text((tracker.latest_message or {}).get("text"))
+
+
+def remind_active_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """After answering something else in the middle of a form, says the form goes on."""
+    if tracker.active_loop_name:
+        dispatcher.utter_message(response="utter_form_resume")

@@ -38,7 +38,7 @@ class ValidateInvoiceForm(ZhikeFormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The user's text when the title was asked."""
-        return self.text_answer("invoice_title", tracker)
+        return self.text_answer("invoice_title", tracker, free_text=True)
 
     async def validate_invoice_title(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -168,7 +168,7 @@ class ValidateAddressForm(ZhikeFormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The user's text when the new address was asked."""
-        return self.text_answer("new_address", tracker)
+        return self.text_answer("new_address", tracker, free_text=True)
 
     async def validate_new_address(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

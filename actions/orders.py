@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import ZhikeFormValidationAction
+from actions.forms import ZhikeFormValidationAction, remind_active_form
 from actions.identity import identify
 from actions.parsing import parse_order_id, parse_phone_last4
 from actions.services import backend
@@ -300,4 +300,5 @@ class ActionListOrders(Action):
             dispatcher.utter_message(response="utter_no_orders")
         else:
             dispatcher.utter_message(response="utter_recent_orders", buttons=order_buttons(orders))
+        remind_active_form(dispatcher, tracker)
         return []

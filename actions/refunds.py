@@ -45,12 +45,12 @@ class ValidateRefundForm(ZhikeFormValidationAction):
         """See the base class."""
         return "validate_refund_form"
 
-    def interrupted(self, tracker: Tracker) -> bool:
+    def interrupted(self, tracker: Tracker, free_text: bool = False) -> bool:
         """Complaints answer "why"; other interruptions still count."""
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if tracker.get_slot("requested_slot") == "refund_reason" and intent == "complain":
             return False
-        return super().interrupted(tracker)
+        return super().interrupted(tracker, free_text)
 
     async def extract_refund_reason(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -58,7 +58,7 @@ class ValidateRefundForm(ZhikeFormValidationAction):
         """Free text when the reason was asked (buttons fill it through an entity)."""
         if tracker.get_slot("refund_reason"):
             return {}
-        return self.text_answer("refund_reason", tracker)
+        return self.text_answer("refund_reason", tracker, free_text=True)
 
     async def validate_refund_reason(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

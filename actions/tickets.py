@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.forms import remind_active_form
 from actions.identity import identify
 from actions.orders import format_time
 from actions.parsing import normalize_text
@@ -92,6 +93,7 @@ class ActionTicketStatus(Action):
             dispatcher.utter_message(response="utter_no_tickets")
         for ticket in (tickets or [])[:SHOWN_TICKETS]:
             _say_ticket(dispatcher, ticket)
+        remind_active_form(dispatcher, tracker)
         return []
 
     @staticmethod
@@ -125,4 +127,5 @@ class ActionOpenComplaintTicket(Action):
             dispatcher.utter_message(response="utter_complain")
             return []
         dispatcher.utter_message(response="utter_complaint_ticket", ticket_id=ticket.ticket_id)
+        remind_active_form(dispatcher, tracker)
         return remember_ticket(tracker, ticket)

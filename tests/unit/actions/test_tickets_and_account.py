@@ -101,3 +101,31 @@ async def test_leaving_a_form_clears_it(anonymous: Turn, dispatcher: CollectingD
     assert responses(dispatcher) == ["utter_form_stopped"]
     assert events[0] == ActiveLoop(None)
     assert SlotSet("order_id", None) in events and SlotSet("requested_slot", None) in events
+
+
+async def test_a_confident_other_request_switches_topic_but_free_text_is_an_answer(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    from actions.order_changes import ValidateAddressForm
+
+    form = ValidateAddressForm()
+    course = zhang("孩子下节课是什么时候", "query_course", requested_slot="order_id")
+    assert await form.extract_order_id(dispatcher, course, DOMAIN) == {}
+    typo = zhang("HP2024", "query_order", requested_slot="order_id")
+    typo.latest_message["intent"]["confidence"] = 0.5  # unsure: taken as a (wrong) answer
+    assert await form.extract_order_id(dispatcher, typo, DOMAIN) == {"order_id": "HP2024"}
+    address = zhang("上海市浦东新区碧波路690弄", "query_logistics", requested_slot="new_address")
+    assert await form.extract_new_address(dispatcher, address, DOMAIN) == {
+        "new_address": "上海市浦东新区碧波路690弄"
+    }
+
+
+async def test_answering_something_else_mid_form_says_the_form_goes_on(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    from actions.courses import ActionCourseSchedule
+
+    tracker = zhang("孩子下节课是什么时候", "query_course")
+    tracker.active_loop = {"name": "cancel_order_form"}
+    await ActionCourseSchedule().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher)[-1] == "utter_form_resume"
