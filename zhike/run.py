@@ -37,7 +37,9 @@ def banner(config: StackConfig) -> str:
             f"  socket.io        {config.rasa_url}/socket.io",
             f"  Rasa HTTP API    {config.rasa_url}/status",
             f"  action server    {config.actions_url}/health",
+            f"  app channel      POST {config.rasa_url}/webhooks/app/webhook (JWT, see README)",
             f"  business backend {config.backend_url}/api/v1/orders/HP20240001",
+            f"  backend API docs {config.backend_url}/openapi.json",
             f"  logs             {config.state_dir / 'logs'}",
             "",
             "Try:  curl -s -X POST "
