@@ -85,3 +85,20 @@ def test_a_company_invoice_needs_a_valid_tax_number(zhang_app: AppConversation) 
     zhang_app.say("HP20240001开发票")
     zhang_app.say("个人")
     assert "已经申请过发票" in zhang_app.say("/affirm")
+
+
+def test_a_course_question_mid_form_is_answered_and_the_form_goes_on(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("我要取消订单")
+    answer = zhang_app.say("孩子下节课是什么时候")
+    assert "张小明" in answer and "还没完成" in answer
+    assert "确认要取消订单 HP20240003" in zhang_app.say("HP20240003")
+
+
+def test_a_faq_question_mid_form_is_answered_and_the_question_repeated(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("我想改一下HP20240003的收货地址")
+    answer = zhang_app.say("下单后多久发货？")
+    assert "发货" in answer and "新的收货地址" in answer
