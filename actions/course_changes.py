@@ -105,9 +105,7 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
     ) -> dict[str, Any]:
         """``leave`` or ``reschedule``."""
         kind = value if value in KIND_LABELS else parse_change_kind(normalize_text(value))
-        if kind is None:
-            return self.reject("lesson_change_kind", dispatcher, tracker)
-        return {"lesson_change_kind": kind}
+        return self.accept("lesson_change_kind", kind, dispatcher, tracker)
 
     async def extract_lesson_change_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -72,8 +72,9 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
     * For each required slot, define ``validate_<slot>(value, dispatcher, tracker, domain)``
       that parses ``value`` with a pure function (:mod:`actions.parsing`) and returns
       ``{slot: parsed}`` when valid, or ``self.reject(slot, dispatcher, tracker)`` when
-      not. Free-text slots (``type: custom`` in the domain) also get an
-      ``extract_<slot>`` that returns ``self.text_answer(slot, tracker)``.
+      not (``self.accept(slot, parsed, dispatcher, tracker)`` does both). Free-text
+      slots (``type: custom`` in the domain) also get an ``extract_<slot>`` that returns
+      ``self.text_answer(slot, tracker)``.
     * ``reject`` tells the user what was wrong (``utter_invalid_<slot>``, owned by the
       designers) and clears the slot, which makes the form ask again. The third invalid
       answer in a form sets ``form_gave_up``: the form ends and its submit action
@@ -186,10 +187,7 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Accepts HP + 8 digits in any case or width; anything else is re-asked."""
-        order_id = parse_order_id(value)
-        if order_id is None:
-            return self.reject("order_id", dispatcher, tracker)
-        return {"order_id": order_id}
+        return self.accept("order_id", parse_order_id(value), dispatcher, tracker)
 
     async def validate_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -240,6 +238,14 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
         return {"bind_code": "verified", "form_failures": 0.0}
 
     # --- helpers ------------------------------------------------------------------------
+
+    def accept(
+        self, slot: str, parsed: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """``{slot: parsed}``, or :meth:`reject` when the parser found nothing (``None``)."""
+        if parsed is None:
+            return self.reject(slot, dispatcher, tracker)
+        return {slot: parsed}
 
     def reject(
         self,

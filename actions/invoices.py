@@ -44,10 +44,7 @@ class ValidateInvoiceForm(ZhikeFormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """``个人`` or a company name of 2-100 characters."""
-        title = parse_invoice_title(value)
-        if title is None:
-            return self.reject("invoice_title", dispatcher, tracker)
-        return {"invoice_title": title}
+        return self.accept("invoice_title", parse_invoice_title(value), dispatcher, tracker)
 
     async def extract_invoice_tax_number(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -59,10 +56,7 @@ class ValidateInvoiceForm(ZhikeFormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A unified social credit code with a correct check character."""
-        tax_number = parse_tax_number(value)
-        if tax_number is None:
-            return self.reject("invoice_tax_number", dispatcher, tracker)
-        return {"invoice_tax_number": tax_number}
+        return self.accept("invoice_tax_number", parse_tax_number(value), dispatcher, tracker)
 
 
 class ActionRequestInvoice(CustomerOrderChange):

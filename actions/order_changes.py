@@ -174,10 +174,7 @@ class ValidateAddressForm(ZhikeFormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A plausible full address (province/city/district + street); else re-asked."""
-        address = parse_address(value)
-        if address is None:
-            return self.reject("new_address", dispatcher, tracker)
-        return {"new_address": address}
+        return self.accept("new_address", parse_address(value), dispatcher, tracker)
 
 
 class ActionChangeAddress(CustomerOrderChange):

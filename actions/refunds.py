@@ -64,10 +64,7 @@ class ValidateRefundForm(ZhikeFormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """2-200 characters."""
-        reason = parse_reason(value)
-        if reason is None:
-            return self.reject("refund_reason", dispatcher, tracker)
-        return {"refund_reason": reason}
+        return self.accept("refund_reason", parse_reason(value), dispatcher, tracker)
 
 
 class ActionRequestRefund(CustomerOrderChange):
