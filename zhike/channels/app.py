@@ -18,6 +18,13 @@ expired or forged token (nothing is processed); 413 a message over 2000 characte
       identity_secret_env: ZHIKE_IDENTITY_SECRET  # read once when Rasa starts
       # jwt_audience: zhike                       # optional: required ``aud`` claim
       # jwt_issuer: company-app                   # optional: required ``iss`` claim
+      push_url_env: ZHIKE_APP_PUSH_URL            # optional: push delivery of later
+      push_secret_env: ZHIKE_APP_PUSH_SECRET      # messages (zhike.channels.push)
+
+Messages the bot sends outside a request (a human agent's reply, a notification sent with
+``/conversations/app:<customer>/trigger_intent?output_channel=app``) are pushed, signed,
+to the app backend's callback URL (:mod:`zhike.channels.push`); without a push URL and a
+secret of at least 32 bytes they are not sent (logged once at start-up).
 
 ``jwt_secret: ${ZHIKE_APP_JWT_SECRET}`` works too, but Rasa then refuses to start while
 the variable is unset; naming the variable lets ``make run`` start without it.
@@ -33,11 +40,17 @@ from asyncio import CancelledError
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import (
+    CollectingOutputChannel,
+    InputChannel,
+    OutputChannel,
+    UserMessage,
+)
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from zhike.channels.push import Delivery, PushConfig, PushDelivery
 from zhike.identity import assertion
 from zhike.identity.tokens import (
     DEFAULT_LEEWAY,
@@ -58,19 +71,68 @@ DEFAULT_SECRET_ENV = {
     "jwt_secret": "ZHIKE_APP_JWT_SECRET",
     "identity_secret": "ZHIKE_IDENTITY_SECRET",
 }
+DEFAULT_PUSH_ENV = {"push_url": "ZHIKE_APP_PUSH_URL", "push_secret": "ZHIKE_APP_PUSH_SECRET"}
 
 
 class AppOutputChannel(CollectingOutputChannel):
     """Collects the replies to one app request; they are returned in its response.
 
-    Replies sent later, outside a request (reminders, a human agent's answer), need push
-    delivery to the app -- not built yet: see :meth:`AppInput.get_output_channel`.
+    Replies sent later, outside a request (reminders, a human agent's answer), go
+    through :class:`AppPushOutputChannel` instead.
     """
 
     @classmethod
     def name(cls) -> str:
         """The channel name stored with the bot's events."""
         return CHANNEL_NAME
+
+
+class AppPushOutputChannel(OutputChannel):
+    """Pushes each bot message, signed, to the app backend's callback (see module doc).
+
+    Args:
+        delivery: the push queue shared by every conversation of the channel.
+    """
+
+    def __init__(self, delivery: PushDelivery) -> None:
+        self.delivery = delivery
+
+    @classmethod
+    def name(cls) -> str:
+        """The channel name stored with the bot's events."""
+        return CHANNEL_NAME
+
+    async def _push(self, recipient_id: str, message: dict[str, Any]) -> None:
+        prefix = f"{CHANNEL_NAME}:"
+        if not recipient_id.startswith(prefix) or len(recipient_id) == len(prefix):
+            logger.warning("app push: %r is not an app conversation; not sent.", recipient_id)
+            return
+        customer_id = recipient_id[len(prefix) :]
+        self.delivery.enqueue(Delivery(customer_id, recipient_id, message))
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Pushes ``{"text": ...}``."""
+        await self._push(recipient_id, {"text": text})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        """Pushes ``{"text": ..., "buttons": [...]}`` (titles and payloads, as the REST reply)."""
+        await self._push(recipient_id, {"text": text, "buttons": buttons})
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        """Pushes ``{"image": url}``."""
+        await self._push(recipient_id, {"image": image})
+
+    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
+        """Pushes ``{"attachment": ...}``."""
+        await self._push(recipient_id, {"attachment": attachment})
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        """Pushes ``{"custom": {...}}``."""
+        await self._push(recipient_id, {"custom": json_message})
 
 
 class AppInput(InputChannel):
@@ -84,6 +146,7 @@ class AppInput(InputChannel):
         jwt_issuer: when set, tokens must come from this issuer (``iss``).
         leeway: tolerated clock skew in seconds for the token's time claims.
         clock: current unix time in seconds (tests pass a fixed clock).
+        push: where messages sent outside a request go; ``None``: they are not sent.
     """
 
     def __init__(
@@ -94,7 +157,9 @@ class AppInput(InputChannel):
         jwt_issuer: str | None = None,
         leeway: float = DEFAULT_LEEWAY,
         clock: Callable[[], float] = time.time,
+        push: PushConfig | None = None,
     ) -> None:
+        self._push = PushDelivery(push) if push else None
         self._jwt_secret = jwt_secret or ""
         self._identity_secret = identity_secret or ""
         self._jwt_audience = jwt_audience or None
@@ -131,6 +196,7 @@ class AppInput(InputChannel):
             identity_secret=secrets["identity_secret"],
             jwt_audience=credentials.get("jwt_audience"),
             jwt_issuer=credentials.get("jwt_issuer"),
+            push=_push_config(credentials),
         )
 
     @property
@@ -138,14 +204,13 @@ class AppInput(InputChannel):
         """Whether both secrets are set and long enough; else every request gets 503."""
         return not self._problems
 
-    def get_output_channel(self) -> None:
-        """No output channel yet: replies only travel in the response to a request.
+    def get_output_channel(self) -> OutputChannel | None:
+        """The push channel for messages outside a request, ``None`` when push is off.
 
-        This is the seam for push delivery (reminders, human-agent replies, Rasa's
-        ``/conversations/<id>/execute`` with ``output_channel=latest``): return an
-        output channel that sends to the app's push service here.
+        Rasa asks for it when a message is sent with ``output_channel=app`` (or ``latest``
+        in an app conversation), e.g. by ``/conversations/<id>/trigger_intent``.
         """
-        return None
+        return AppPushOutputChannel(self._push) if self._push else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The routes: ``GET /health`` and ``POST /webhook`` under ``/webhooks/app``."""
@@ -241,6 +306,28 @@ def _message_text(body: bytes) -> str | HTTPResponse:
     if len(text) > MAX_MESSAGE_CHARS:
         return _error(413, "message_too_long", f"message exceeds {MAX_MESSAGE_CHARS} characters")
     return text
+
+
+def _push_config(credentials: Mapping[str, Any]) -> PushConfig | None:
+    """Push settings from the credentials and environment; ``None`` (logged) when unset."""
+    url, secret = (
+        credentials.get(key) or os.environ.get(str(credentials.get(f"{key}_env") or env_name)) or ""
+        for key, env_name in DEFAULT_PUSH_ENV.items()
+    )
+    if not url:
+        logger.info("app channel: no push URL (%s): later messages are not pushed.", "push_url")
+        return None
+    try:
+        check_secret(secret)
+    except ValueError:
+        logger.warning(
+            "app channel: the push secret (%s) is not set or shorter than %d bytes: "
+            "later messages are not pushed.",
+            DEFAULT_PUSH_ENV["push_secret"],
+            MIN_SECRET_BYTES,
+        )
+        return None
+    return PushConfig(url=str(url), secret=str(secret))
 
 
 def _error(status: int, code: str, message: str, challenge: str | None = None) -> HTTPResponse:
