@@ -1,7 +1,9 @@
-"""Verification of the company app's login tokens (JWT signed with HS256).
+"""Verification of login tokens (JWT signed with HS256) that name a customer.
 
-The app sends ``Authorization: Bearer <token>`` with every message. A token is accepted
-only when it is signed with HS256 and the shared secret ``ZHIKE_APP_JWT_SECRET`` (the
+Two channels take them: the company app sends ``Authorization: Bearer <token>`` with
+every message (secret ``ZHIKE_APP_JWT_SECRET``), and the web chat widget passes the token
+the company site signed for its logged-in customer (secret ``ZHIKE_WEB_LOGIN_SECRET``).
+A token is accepted only when it is signed with HS256 and the channel's shared secret (the
 algorithm is pinned: ``none``, ``HS512``, ``RS256`` ... are refused whatever the token's
 header says), carries a subject ``sub`` that is a customer id (``C`` + digits) and an
 expiry ``exp`` that has not passed; ``nbf`` and ``iat``, when present, must not lie in the
@@ -53,8 +55,8 @@ class InvalidToken(TokenError):
 
 
 @dataclass(frozen=True)
-class AppToken:
-    """A verified app login token.
+class LoginToken:
+    """A verified login token (of the app or of the company web site).
 
     Attributes:
         customer_id: the canonical customer id from ``sub`` (``C001``).
@@ -92,19 +94,20 @@ def bearer_token(authorization: str | None) -> str:
     return token
 
 
-def verify_app_token(
+def verify_login_token(
     token: str,
     secret: str | bytes,
     now: float,
     leeway: float = DEFAULT_LEEWAY,
     audience: str | None = None,
     issuer: str | None = None,
-) -> AppToken:
-    """Verifies an app login token and returns whose it is.
+) -> LoginToken:
+    """Verifies a login token and returns whose it is.
 
     Args:
         token: the encoded JWT.
-        secret: the app's HS256 secret (``ZHIKE_APP_JWT_SECRET``).
+        secret: the channel's HS256 secret (``ZHIKE_APP_JWT_SECRET``,
+            ``ZHIKE_WEB_LOGIN_SECRET``).
         now: current unix time in seconds.
         leeway: tolerated clock skew in seconds for ``exp``, ``nbf`` and ``iat``.
         audience: when set, the token's ``aud`` must contain it; when ``None``, a token
@@ -155,7 +158,12 @@ def verify_app_token(
     customer_id = normalize_customer_id(subject) if isinstance(subject, str) else None
     if customer_id is None:
         raise InvalidToken("the token subject is not a customer id")
-    return AppToken(customer_id=customer_id, expires_at=expires_at)
+    return LoginToken(customer_id=customer_id, expires_at=expires_at)
+
+
+# The names the app channel was written with.
+AppToken = LoginToken
+verify_app_token = verify_login_token
 
 
 def _numeric_date(claims: dict[str, Any], claim: str) -> float | None:
