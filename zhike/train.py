@@ -1,7 +1,8 @@
 """`python -m zhike.train`: train the Rasa model only when its inputs changed.
 
-The fingerprint is a SHA-256 over config.yml, the domain and everything under data/
-(NLU, rules, stories, jieba dictionaries). It is stored next to the model; an unchanged
+The fingerprint is a SHA-256 over config.yml, the domain, everything under data/
+(NLU, rules, stories, jieba dictionaries) and the Python source of zhike's own pipeline
+components (zhike/nlu/). It is stored next to the model; an unchanged
 fingerprint with the model present means there is nothing to do.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from zhike.stack import PROJECT_ROOT
 
-INPUTS = ("config.yml", "domain", "data")
+INPUTS = ("config.yml", "domain", "data", "zhike/nlu")
 
 
 def input_files(root: Path = PROJECT_ROOT, config: str = "config.yml") -> list[Path]:
@@ -26,7 +27,11 @@ def input_files(root: Path = PROJECT_ROOT, config: str = "config.yml") -> list[P
         if path.is_file():
             files.append(path)
         elif path.is_dir():
-            files.extend(p for p in path.rglob("*") if p.is_file())
+            files.extend(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.parts
+            )
     return sorted(set(files))
 
 

@@ -12,10 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name in ("config.yml", "domain", "data"):
+    for name in ("config.yml", "domain", "data", "zhike/nlu"):
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("*.pyc"))
         else:
             shutil.copy(source, tmp_path / name)
     return tmp_path
@@ -26,7 +26,14 @@ def test_fingerprint_is_stable(project: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "changed", ["config.yml", "domain/orders.yml", "data/nlu/faq.yml", "data/dictionary/orders.txt"]
+    "changed",
+    [
+        "config.yml",
+        "domain/orders.yml",
+        "data/nlu/faq.yml",
+        "data/dictionary/orders.txt",
+        "zhike/nlu/tokenizer.py",
+    ],
 )
 def test_fingerprint_changes_with_any_model_input(project: Path, changed: str) -> None:
     before = fingerprint(project)
@@ -40,3 +47,6 @@ def test_files_outside_the_model_inputs_do_not_count(project: Path) -> None:
     (project / "README.md").write_text("docs only", encoding="utf-8")
     assert fingerprint(project) == before
     assert all("README" not in str(p) for p in input_files(project))
+    (project / "zhike" / "nlu" / "__pycache__").mkdir(exist_ok=True)
+    (project / "zhike" / "nlu" / "__pycache__" / "tokenizer.cpython-310.pyc").write_bytes(b"x")
+    assert fingerprint(project) == before

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from zhike.nlu.tokenizer import ZhikeTokenizer, lemma_of
+
+
+@pytest.fixture
+def tokenizer(tmp_path: Path) -> ZhikeTokenizer:
+    return ZhikeTokenizer.create(
+        ZhikeTokenizer.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("tokenizer"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+def tokens_of(tokenizer: ZhikeTokenizer, text: str) -> list[tuple[str, int, int, str]]:
+    message = Message(data={TEXT: text})
+    return [(t.text, t.start, t.end, t.lemma) for t in tokenizer.tokenize(message, TEXT)]
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"),
+    [
+        ("HP20240004", "__order_id__"),
+        ("hp20240005", "__order_id__"),
+        ("13800138001", "__phone__"),
+        ("SF1234567890", "__tracking_number__"),
+        ("8001", "__digits__"),
+        ("91310000MA1FL5LX3E", "__code__"),
+        ("退款", "退款"),
+        ("ＯＫ", "OK"),
+        ("12", "12"),
+    ],
+)
+def test_identifiers_get_a_placeholder_lemma(word: str, lemma: str) -> None:
+    assert lemma_of(word) == lemma
+
+
+def test_two_order_numbers_look_the_same_to_the_featurizers(
+    tokenizer: ZhikeTokenizer,
+) -> None:
+    first = [lemma for *_, lemma in tokens_of(tokenizer, "订单HP20240004我要退款")]
+    second = [lemma for *_, lemma in tokens_of(tokenizer, "订单HP20240001我要退款")]
+    assert first == second
+    assert "__order_id__" in first
+
+
+def test_full_width_identifiers_are_one_token_with_original_text_and_offsets(
+    tokenizer: ZhikeTokenizer,
+) -> None:
+    text = "查一下ＨＰ２０２４０００５"
+    tokens = tokens_of(tokenizer, text)
+    identifier = [t for t in tokens if t[3] == "__order_id__"]
+    assert identifier == [("ＨＰ２０２４０００５", 3, 13, "__order_id__")]
+    for token_text, start, end, _ in tokens:
+        assert text[start:end] == token_text

@@ -1,0 +1,64 @@
+"""Chinese word segmentation (jieba) that keeps identifiers from steering intents."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.shared.nlu.training_data.message import Message
+
+from zhike.nlu.pattern_entities import fold_width
+
+# An identifier token is featurized as its kind, never as its characters: otherwise the
+# digits of one demo order number in one training example can decide the intent of every
+# later message that mentions it ("订单HP20240004我要退款" read as a refund question).
+PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"HP\d{8}", re.IGNORECASE), "__order_id__"),
+    (re.compile(r"1[3-9]\d{9}"), "__phone__"),
+    (re.compile(r"(?:SF|ZT|YT|YD|STO|JD|EMS)\d{10,13}", re.IGNORECASE), "__tracking_number__"),
+    (re.compile(r"TK\d{8,13}", re.IGNORECASE), "__ticket_id__"),
+    (re.compile(r"[0-9A-Z]{18}", re.IGNORECASE), "__code__"),  # tax number, credit code
+    (re.compile(r"\d{4,}"), "__digits__"),  # last 4 digits, one-time codes, other numbers
+)
+
+
+def lemma_of(word: str) -> str:
+    """The placeholder of an identifier token, else the token with full-width folded."""
+    folded = fold_width(word)
+    for pattern, placeholder in PLACEHOLDERS:
+        if pattern.fullmatch(folded):
+            return placeholder
+    return folded
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
+class ZhikeTokenizer(JiebaTokenizer):
+    """``JiebaTokenizer`` (same options, e.g. ``dictionary_path``) for zhike's data.
+
+    * Segments the text with full-width letters and digits folded (``ＨＰ２０２４０００５``
+      is one token, like ``HP20240005``); token texts and offsets stay those of the
+      original text.
+    * Gives identifier tokens (order, phone, tracking, ticket numbers, codes, digit
+      runs) a placeholder lemma, which the count-vector featurizers use instead of the
+      characters. The regex features and the pattern entity extractor read the message
+      text itself, so entities are found as before.
+    """
+
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        """Tokens of the folded text, with placeholder lemmas for identifiers."""
+        import jieba
+
+        text: str = message.get(attribute) or ""
+        tokens = [
+            Token(text[start:end], start, end, lemma=lemma_of(word))
+            for word, start, end in jieba.tokenize(fold_width(text))
+        ]
+        return self._apply_token_pattern(tokens)
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """See :class:`~rasa.nlu.tokenizers.jieba_tokenizer.JiebaTokenizer`."""
+        return JiebaTokenizer.get_default_config()
