@@ -16,16 +16,22 @@ import httpx
 import jwt
 import pytest
 
-from zhike.stack import PROJECT_ROOT, Stack, StackConfig
+from zhike.stack import PROJECT_ROOT, Stack, StackConfig, free_port
+
+from .push_receiver import PushReceiver
 
 MODEL = PROJECT_ROOT / "models" / "zhike.tar.gz"
 APP_JWT_SECRET = "e2e-app-jwt-secret-0123456789abcdef0123"
 IDENTITY_SECRET = "e2e-identity-secret-0123456789abcdef01"
+PUSH_SECRET = "e2e-push-secret-0123456789abcdef0123456"
+PUSH_PORT = free_port()
 STACK_ENV = {
     "ZHIKE_BACKEND_FAULTS": "1",
     "ZHIKE_APP_JWT_SECRET": APP_JWT_SECRET,
     "ZHIKE_IDENTITY_SECRET": IDENTITY_SECRET,
     "ZHIKE_BACKEND_COOLDOWN": "1",
+    "ZHIKE_APP_PUSH_URL": f"http://127.0.0.1:{PUSH_PORT}/push",
+    "ZHIKE_APP_PUSH_SECRET": PUSH_SECRET,
 }
 
 
@@ -93,6 +99,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def push_receiver() -> Iterator[PushReceiver]:
+    """The app backend's push callback the stack's app channel is configured with."""
+    receiver = PushReceiver(PUSH_PORT, PUSH_SECRET)
+    receiver.start()
+    try:
+        yield receiver
+    finally:
+        receiver.stop()
 
 
 @pytest.fixture
