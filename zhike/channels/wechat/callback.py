@@ -1,0 +1,337 @@
+"""What the 公众号 and WeCom channels share: turning a verified callback into a bot turn.
+
+A channel module (:mod:`.mp`, :mod:`.wecom`) checks the request (signature, timestamp,
+size, decryption) and hands the message's fields to :meth:`CallbackInput.handle`, which
+
+1. drops retries: a message id (events: sender + CreateTime) seen in the last minutes
+   is not handled again; a retry gets ``success`` (or the same passive reply again, when
+   the first one was answered and WeChat evidently never received it);
+2. decides: text (or a recognised voice message) and menu clicks go to the bot, a
+   subscription sends ``/greet`` and adds a menu hint, other message types get a polite
+   "text only" answer, other events nothing;
+3. runs the bot with a signed identity assertion (customer unknown: the channel only
+   vouches for the openid / UserID) and waits at most the passive-reply budget (default
+   4 s of WeChat's 5): an answer ready by then is returned in the response, else the
+   response is ``success`` and the answer follows through the message API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from asyncio import CancelledError
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from zhike.channels.wechat.output import ApiOutputChannel, MessageApi
+from zhike.channels.wechat.turns import (
+    DEFAULT_DEDUP_TTL,
+    ButtonMemory,
+    Rendered,
+    TtlCache,
+    Turn,
+    TurnCollector,
+    mask_user,
+    render,
+    split_text,
+)
+from zhike.identity import assertion
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_MESSAGE_CHARS = 2000
+MAX_CLOCK_SKEW = 300  # seconds a callback's timestamp may differ from our clock
+DEFAULT_REPLY_BUDGET = 4.0
+GREET_PAYLOAD = "/greet"
+UNSUPPORTED_TEXT = (
+    "抱歉，我暂时只能看懂文字消息，请用文字描述您的问题，或回复“转人工”联系人工客服。"
+)
+EMPTY_TEXT = "您好，请问有什么可以帮您？请直接输入您的问题。"
+TOO_LONG_TEXT = f"您的消息太长了，请精简到 {MAX_MESSAGE_CHARS} 字以内再发送。"
+FAILURE_TEXT = "抱歉，系统暂时无法处理您的消息，请稍后再试，或回复“转人工”联系人工客服。"
+UNKNOWN_MENU_TEXT = "抱歉，这个菜单暂时不可用，请直接输入您的问题。"
+DEFAULT_WELCOME_HINT = (
+    "您可以直接输入问题，例如“查一下订单HP20240001”“退款一般多久到账？”，回复“转人工”联系人工客服。"
+)
+
+
+class BadMessage(Exception):
+    """A verified callback without the fields every message has (the channel answers 400)."""
+
+
+def setting(credentials: Mapping[str, Any], key: str, default_env: Mapping[str, str]) -> str | None:
+    """``credentials[key]``, else the environment variable named by ``<key>_env``.
+
+    ``<key>_env`` defaults to ``default_env[key]`` (when there is one). Read once, when
+    Rasa starts.
+    """
+    value = credentials.get(key)
+    if value not in (None, ""):
+        return str(value)
+    env_name = credentials.get(f"{key}_env") or default_env.get(key)
+    if not env_name:
+        return None
+    return os.environ.get(str(env_name)) or None
+
+
+def timestamp_fresh(timestamp: str | None, now: float, skew: float = MAX_CLOCK_SKEW) -> bool:
+    """Whether a callback's ``timestamp`` (unix seconds) is within ``skew`` of ``now``."""
+    try:
+        return abs(now - int(timestamp or "")) <= skew
+    except ValueError:
+        return False
+
+
+def error(status: int, code: str) -> HTTPResponse:
+    """A short JSON error answer (WeChat ignores the body; operators read it)."""
+    return response.json({"error": code}, status=status)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with a message: ``bot`` (send ``text``), ``reply`` (``text``) or ``ignore``."""
+
+    kind: str
+    text: str = ""
+    suffix: str = ""
+    typed: bool = False  # typed by the user: a number may choose a shown button
+
+
+class CallbackInput(InputChannel):
+    """Base of the WeChat callback channels; subclasses verify requests and build replies.
+
+    Args:
+        problems: what is wrong with the configuration (non-empty: every route answers 503).
+        api: the message API client, ``None`` without API credentials (answers that miss
+            the passive-reply budget are then lost, with a warning).
+        identity_secret: signs the identity assertions (``ZHIKE_IDENTITY_SECRET``).
+        reply_budget: seconds to wait for the bot before answering ``success``.
+        menu: menu click keys mapped to what the bot gets, e.g. ``/query_order``.
+        welcome_hint: text added to the greeting of a new subscriber.
+        clock: unix time in seconds.
+    """
+
+    channel_name: ClassVar[str] = ""
+    output_class: ClassVar[type[ApiOutputChannel]] = ApiOutputChannel
+    collector_class: ClassVar[type[TurnCollector]] = TurnCollector
+
+    def __init__(
+        self,
+        problems: list[str],
+        api: MessageApi | None,
+        identity_secret: str | None,
+        reply_budget: float = DEFAULT_REPLY_BUDGET,
+        menu: Mapping[str, str] | None = None,
+        welcome_hint: str = DEFAULT_WELCOME_HINT,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._problems = problems
+        self._api = api
+        self._identity_secret = identity_secret or ""
+        self._budget = reply_budget
+        self._menu = {str(k): str(v) for k, v in (menu or {}).items()}
+        self._welcome_hint = welcome_hint
+        self._clock = clock
+        self._turns: TtlCache[Turn] = TtlCache(DEFAULT_DEDUP_TTL)
+        self._buttons = ButtonMemory()
+        self._background: set[asyncio.Task] = set()
+        if problems:
+            logger.warning(
+                "%s channel not configured (%s): /webhooks/%s answers 503.",
+                self.channel_name,
+                "; ".join(problems),
+                self.channel_name,
+            )
+        elif api is None:
+            logger.warning(
+                "%s channel: no API credentials, so answers slower than %.1f s are lost.",
+                self.channel_name,
+                reply_budget,
+            )
+
+    @classmethod
+    def name(cls) -> str:
+        """The channel name: URL prefix ``/webhooks/<name>`` and ``input_channel``."""
+        return cls.channel_name
+
+    @property
+    def configured(self) -> bool:
+        """Whether the channel is usable; else every request gets 503."""
+        return not self._problems
+
+    def get_output_channel(self) -> ApiOutputChannel | None:
+        """An output channel that sends through the message API (``None`` without one)."""
+        if not self.configured or self._api is None:
+            return None
+        return self.output_class(self._api, self._buttons)
+
+    def refusal(self, request: Request) -> HTTPResponse | None:
+        """503 while unconfigured, 413 for a body over 64 KiB, else ``None``."""
+        if not self.configured:
+            logger.debug("%s channel not configured: refused a request.", self.channel_name)
+            return error(503, "not_configured")
+        if len(request.body or b"") > MAX_BODY_BYTES:
+            logger.info("%s: refused a body of %d bytes.", self.channel_name, len(request.body))
+            return error(413, "body_too_large")
+        return None
+
+    def health(self) -> HTTPResponse:
+        """``GET /health``: 200 when configured, else 503."""
+        if not self.configured:
+            return response.json({"status": "not_configured"}, status=503)
+        return response.json({"status": "ok", "api": self._api is not None})
+
+    def decide(self, fields: Mapping[str, str]) -> Decision:
+        """What to do with a message (see the module docstring)."""
+        msg_type = fields.get("MsgType", "").strip().lower()
+        if msg_type == "text" or (msg_type == "voice" and fields.get("Recognition", "").strip()):
+            text = (fields.get("Content") if msg_type == "text" else fields["Recognition"]) or ""
+            text = text.strip()
+            if not text:
+                return Decision("reply", EMPTY_TEXT)
+            if len(text) > MAX_MESSAGE_CHARS:
+                return Decision("reply", TOO_LONG_TEXT)
+            return Decision("bot", text, typed=True)
+        if msg_type != "event":
+            return Decision("reply", UNSUPPORTED_TEXT)
+        event = fields.get("Event", "").strip().lower()
+        if event == "subscribe":
+            return Decision("bot", GREET_PAYLOAD, suffix=self._welcome_hint)
+        if event == "click":
+            payload = self._menu.get(fields.get("EventKey", "").strip())
+            return Decision("bot", payload) if payload else Decision("reply", UNKNOWN_MENU_TEXT)
+        return Decision("ignore")  # unsubscribe, VIEW, LOCATION, enter_agent …
+
+    async def handle(
+        self, fields: Mapping[str, str], on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> str | None:
+        """The passive reply text to a verified message, or ``None`` for ``success``.
+
+        Raises:
+            BadMessage: no sender (``FromUserName``).
+        """
+        started = time.monotonic()
+        user = fields.get("FromUserName", "").strip()
+        if not user:
+            raise BadMessage("the message has no FromUserName")
+        msg_id = fields.get("MsgId", "").strip()
+        key = msg_id or f"{user}|{fields.get('CreateTime', '')}|{fields.get('Event', '')}"
+        turn, first = self._turns.setdefault(key, Turn())
+        if not first:
+            logger.info("%s: retry from %s not handled again.", self.channel_name, mask_user(user))
+            return turn.reply if turn.done else None
+        try:
+            turn.reply = await self._answer(user, fields, on_new_message, started)
+        finally:
+            turn.done = True
+        return turn.reply
+
+    async def _answer(
+        self,
+        user: str,
+        fields: Mapping[str, str],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        started: float,
+    ) -> str | None:
+        decision = self.decide(fields)
+        kind = fields.get("MsgType", "?")[:20]
+        logger.info(
+            "%s: %s from %s -> %s.", self.channel_name, kind, mask_user(user), decision.kind
+        )
+        if decision.kind != "bot":
+            return decision.text or None
+        sender_id = f"{self.channel_name}:{user}"
+        text = self._buttons.resolve(sender_id, decision.text) if decision.typed else decision.text
+        signed = assertion.sign(
+            None, self.channel_name, sender_id, int(self._clock()), self._identity_secret
+        )
+        collector = self.collector_class()
+        message = UserMessage(
+            text,
+            collector,
+            sender_id,
+            input_channel=self.channel_name,
+            metadata={assertion.METADATA_KEY: signed},
+        )
+        task = asyncio.create_task(self._run_bot(on_new_message, message))
+        remaining = max(self._budget - (time.monotonic() - started), 0.0)
+        try:
+            await asyncio.wait({task}, timeout=remaining)
+        except CancelledError:
+            self._later(self._finish(task, collector, sender_id, decision.suffix))
+            raise
+        if not task.done():
+            logger.info(
+                "%s: answer to %s not ready in %.1f s; it will follow through the API.",
+                self.channel_name,
+                mask_user(user),
+                self._budget,
+            )
+            self._later(self._finish(task, collector, sender_id, decision.suffix))
+            return None
+        rendered = self._rendered(task.result(), collector, sender_id, decision.suffix)
+        pieces = split_text(rendered.text) if rendered.text else []
+        if len(pieces) > 1 or rendered.raw:  # one passive reply holds one text message
+            rest = Rendered("\n".join(pieces[1:]), raw=rendered.raw)
+            self._later(self._deliver(sender_id, rest))
+        return pieces[0] if pieces else None
+
+    async def _run_bot(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage
+    ) -> bool:
+        try:
+            await on_new_message(message)
+        except Exception:
+            logger.exception(
+                "%s: handling a message of %s failed.",
+                self.channel_name,
+                mask_user(message.sender_id.partition(":")[2]),
+            )
+            return False
+        return True
+
+    def _rendered(
+        self, ok: bool, collector: TurnCollector, sender_id: str, suffix: str
+    ) -> Rendered:
+        rendered = render(collector.messages, suffix) if ok else Rendered(FAILURE_TEXT)
+        self._buttons.remember(sender_id, rendered.payloads)
+        return rendered
+
+    async def _finish(
+        self, task: asyncio.Task, collector: TurnCollector, sender_id: str, suffix: str
+    ) -> None:
+        ok = await task
+        await self._deliver(sender_id, self._rendered(ok, collector, sender_id, suffix))
+
+    async def _deliver(self, sender_id: str, rendered: Rendered) -> None:
+        if not rendered.text and not rendered.raw:
+            return
+        output = self.get_output_channel()
+        if output is None:
+            logger.warning(
+                "%s: an answer to %s is lost: no API credentials to send it later.",
+                self.channel_name,
+                mask_user(sender_id.partition(":")[2]),
+            )
+            return
+        await output.deliver(sender_id, rendered)
+
+    def _later(self, work: Awaitable[None]) -> None:
+        """Runs ``work`` after the response (a reference is kept until it is done)."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def drain(self) -> None:
+        """Waits for the answers still being delivered in the background (tests, shutdown)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
