@@ -31,6 +31,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from zhike.channels.wechat.api import DEFAULT_TIMEOUT
 from zhike.channels.wechat.output import ApiOutputChannel, MessageApi
 from zhike.channels.wechat.turns import (
     DEFAULT_DEDUP_TTL,
@@ -81,6 +82,31 @@ def setting(credentials: Mapping[str, Any], key: str, default_env: Mapping[str, 
     if not env_name:
         return None
     return os.environ.get(str(env_name)) or None
+
+
+def common_options(
+    credentials: Mapping[str, Any], default_env: Mapping[str, str]
+) -> dict[str, Any]:
+    """The settings every WeChat channel has: reply budget, API timeout, menu, welcome hint.
+
+    A number that does not parse (or is not positive) is logged and replaced by its default,
+    so a typo never keeps Rasa from starting.
+    """
+    options: dict[str, Any] = {}
+    for key, default in (("reply_budget", DEFAULT_REPLY_BUDGET), ("api_timeout", DEFAULT_TIMEOUT)):
+        raw = setting(credentials, key, default_env)
+        try:
+            value = float(raw) if raw is not None else default
+        except ValueError:
+            value = -1.0
+        if value <= 0:
+            logger.warning("Ignoring %s=%r (not a positive number); using %s.", key, raw, default)
+            value = default
+        options[key] = value
+    menu = credentials.get("menu")
+    options["menu"] = menu if isinstance(menu, Mapping) else None
+    options["welcome_hint"] = str(credentials.get("welcome_hint") or DEFAULT_WELCOME_HINT)
+    return options
 
 
 def timestamp_fresh(timestamp: str | None, now: float, skew: float = MAX_CLOCK_SKEW) -> bool:

@@ -46,6 +46,7 @@ from zhike.channels.wechat.callback import (
     DEFAULT_WELCOME_HINT,
     BadMessage,
     CallbackInput,
+    common_options,
     error,
     setting,
     timestamp_fresh,
@@ -159,19 +160,25 @@ class WeChatInput(CallbackInput):
         """Creates the channel from its ``credentials.yml`` entry (may be empty).
 
         Each of ``token``, ``appid``, ``appsecret``, ``encoding_aes_key``,
-        ``identity_secret``, ``api_base_url``, ``mode`` and ``reply_budget`` is the value
-        given, else the environment variable named by ``<key>_env`` (defaults:
-        ``ZHIKE_WECHAT_TOKEN`` … and ``ZHIKE_IDENTITY_SECRET``).
+        ``identity_secret``, ``api_base_url``, ``mode``, ``reply_budget`` and
+        ``api_timeout`` is the value given, else the environment variable named by
+        ``<key>_env`` (defaults: ``ZHIKE_WECHAT_TOKEN`` … and ``ZHIKE_IDENTITY_SECRET``).
+        ``menu`` and ``welcome_hint`` are values only.
         """
         credentials = credentials or {}
-        values = {key: setting(credentials, key, DEFAULT_ENV) for key in DEFAULT_ENV}
-        budget = values.pop("reply_budget")
-        menu = credentials.get("menu")
+
+        def get(key: str) -> str | None:
+            return setting(credentials, key, DEFAULT_ENV)
+
         return cls(
-            **values,  # type: ignore[arg-type]
-            reply_budget=float(budget) if budget else DEFAULT_REPLY_BUDGET,
-            menu=menu if isinstance(menu, Mapping) else None,
-            welcome_hint=str(credentials.get("welcome_hint") or DEFAULT_WELCOME_HINT),
+            token=get("token"),
+            appid=get("appid"),
+            appsecret=get("appsecret"),
+            encoding_aes_key=get("encoding_aes_key"),
+            identity_secret=get("identity_secret"),
+            mode=get("mode"),
+            api_base_url=get("api_base_url"),
+            **common_options(credentials, DEFAULT_ENV),
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

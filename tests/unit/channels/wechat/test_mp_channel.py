@@ -62,7 +62,8 @@ async def post(
 ) -> Any:
     app = make_app(ch, agent)
     content = body.encode() if isinstance(body, str) else body
-    _, response = await app.asgi_client.post(url(WEBHOOK, args or plain_args()), content=content)
+    query = plain_args() if args is None else args
+    _, response = await app.asgi_client.post(url(WEBHOOK, query), content=content)
     return response
 
 
