@@ -1,0 +1,510 @@
+/* zhike (智客) web chat widget.
+ *
+ * Served inside /webhooks/socketio/widget.js, after the socket.io client (`io`) and the
+ * server's settings (`ZHIKE_SERVER`); see zhike/web/assets.py. Message text is only ever
+ * set with textContent, never parsed as HTML. Public API: window.ZhikeChat (docs/channels/web.md).
+ */
+(function (io, server) {
+  "use strict";
+  if (window.ZhikeChat && window.ZhikeChat.version) return; // the script was included twice
+
+  var STORAGE_VERSION = 1;
+  var MAX_STORED = 200;
+  var TYPING_TIMEOUT_MS = 30000;
+  var WELCOME = "您好，我是智客在线客服，请问有什么可以帮您？";
+  var TEXT = {
+    title: "智客在线客服",
+    open: "在线客服",
+    close: "关闭",
+    connecting: "正在连接…",
+    online: "在线",
+    dropped: "连接中断，正在重连…",
+    placeholder: "请输入您的问题…",
+    send: "发送",
+    typing: "客服正在输入…",
+    waiting: "等待发送",
+    unsupported: "[暂不支持显示的消息]",
+  };
+
+  var script = document.currentScript;
+  var scriptData = (script && script.dataset) || {};
+  var scriptBase = script && script.src ? new URL(".", script.src).href : location.href;
+  var widget = null;
+  var autoInit = scriptData.autoInit !== "false";
+
+  function storage() {
+    try {
+      var probe = "zhike-chat-probe";
+      window.localStorage.setItem(probe, "1");
+      window.localStorage.removeItem(probe);
+      return window.localStorage;
+    } catch (e) {
+      return null; // storage disabled: history lasts as long as the page
+    }
+  }
+
+  // Whose conversation this is, for keeping transcripts apart on a shared browser: the
+  // token's (unverified) subject. Only the server's verification of the token counts.
+  function ownerOf(token) {
+    if (!token) return "";
+    try {
+      var part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      var sub = JSON.parse(atob(part)).sub;
+      return typeof sub === "string" ? sub : "?";
+    } catch (e) {
+      return "?";
+    }
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function uid() {
+    return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+  }
+
+  function Widget(options) {
+    this.options = options;
+    this.token = options.loginToken || "";
+    this.storageKey = options.storageKey || "zhike-chat";
+    this.store = storage();
+    this.socket = null;
+    this.ready = false; // connected and the session confirmed
+    this.inflight = 0;
+    this.typingTimer = null;
+    this.record = this.load();
+    this.build();
+    this.renderAll();
+    if (options.mode === "page" || options.open || this.record.open) this.open();
+  }
+
+  Widget.prototype.load = function () {
+    var owner = ownerOf(this.token);
+    var fresh = { v: STORAGE_VERSION, owner: owner, sessionId: null, open: false, messages: [] };
+    if (!this.store) return fresh;
+    try {
+      var saved = JSON.parse(this.store.getItem(this.storageKey) || "null");
+      if (saved && saved.v === STORAGE_VERSION && saved.owner === owner && saved.messages) {
+        return saved;
+      }
+    } catch (e) {
+      /* unreadable: start afresh */
+    }
+    this.store.removeItem(this.storageKey); // another customer's (or no) conversation
+    return fresh;
+  };
+
+  Widget.prototype.save = function () {
+    if (!this.store) return;
+    this.record.messages = this.record.messages.slice(-MAX_STORED);
+    try {
+      this.store.setItem(this.storageKey, JSON.stringify(this.record));
+    } catch (e) {
+      /* quota exceeded: keep going without saving */
+    }
+  };
+
+  Widget.prototype.build = function () {
+    var self = this;
+    var host = el("div");
+    host.id = "zhike-chat";
+    host.setAttribute("data-mode", this.options.mode === "page" ? "page" : "launcher");
+    host.style.display = "none"; // until the stylesheet is there
+    var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+    var css = el("link");
+    css.rel = "stylesheet";
+    css.href = new URL("widget.css", this.options.server).href;
+    var shown = function () {
+      host.style.display = "";
+    };
+    css.addEventListener("load", shown);
+    css.addEventListener("error", shown);
+    setTimeout(shown, 3000);
+    root.appendChild(css);
+
+    var launcher = el("button", "launcher", TEXT.open);
+    launcher.type = "button";
+    launcher.setAttribute("aria-label", "打开" + TEXT.title);
+    launcher.addEventListener("click", function () {
+      self.open();
+    });
+
+    var panel = el("section", "panel");
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-label", this.options.title || TEXT.title);
+    var header = el("header", "header");
+    var heading = el("div", "heading");
+    heading.appendChild(el("div", "title", this.options.title || TEXT.title));
+    var status = el("div", "status", TEXT.connecting);
+    status.setAttribute("aria-live", "polite");
+    heading.appendChild(status);
+    header.appendChild(heading);
+    var close = el("button", "close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", TEXT.close);
+    close.addEventListener("click", function () {
+      self.close();
+    });
+    header.appendChild(close);
+    var banner = el("div", "banner", TEXT.dropped);
+    banner.setAttribute("role", "status");
+    banner.hidden = true;
+    var list = el("ol", "messages");
+    list.setAttribute("aria-live", "polite");
+    var typing = el("div", "typing");
+    typing.appendChild(el("span", "dots"));
+    typing.appendChild(el("span", "typing-text", TEXT.typing));
+    typing.hidden = true;
+    var form = el("form", "composer");
+    var input = el("textarea", "input");
+    input.rows = 1;
+    input.maxLength = 2000;
+    input.placeholder = TEXT.placeholder;
+    input.setAttribute("aria-label", "输入消息");
+    var send = el("button", "send", TEXT.send);
+    send.type = "submit";
+    form.appendChild(input);
+    form.appendChild(send);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.submit();
+    });
+    input.addEventListener("keydown", function (event) {
+      // Enter sends, Shift+Enter is a new line; Enter that picks IME candidates is not ours.
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+        event.preventDefault();
+        self.submit();
+      }
+    });
+    [header, banner, list, typing, form].forEach(function (node) {
+      panel.appendChild(node);
+    });
+    panel.hidden = true;
+    root.appendChild(launcher);
+    root.appendChild(panel);
+    document.body.appendChild(host);
+    this.ui = {
+      host: host,
+      launcher: launcher,
+      panel: panel,
+      status: status,
+      banner: banner,
+      list: list,
+      typing: typing,
+      input: input,
+    };
+    this.onOffline = function () {
+      self.setConnected(false);
+    };
+    window.addEventListener("offline", this.onOffline);
+  };
+
+  Widget.prototype.open = function () {
+    this.ui.panel.hidden = false;
+    this.ui.launcher.hidden = true;
+    this.ui.launcher.classList.remove("unread");
+    if (!this.record.open) {
+      this.record.open = true;
+      this.save();
+    }
+    this.connect();
+    this.scrollDown();
+    if (this.options.mode !== "page") this.ui.input.focus();
+  };
+
+  Widget.prototype.close = function () {
+    if (this.options.mode === "page") return;
+    this.ui.panel.hidden = true;
+    this.ui.launcher.hidden = false;
+    this.record.open = false;
+    this.save();
+  };
+
+  Widget.prototype.connect = function () {
+    if (this.socket) return;
+    var self = this;
+    var url = new URL(server.namespace || "/", this.options.server).href;
+    var socket = io(url, {
+      path: server.socketPath,
+      transports: ["websocket", "polling"],
+      tryAllTransports: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+      forceNew: true,
+    });
+    this.socket = socket;
+    socket.on("connect", function () {
+      self.ready = false;
+      socket.emit("session_request", { session_id: self.record.sessionId });
+    });
+    socket.on("session_confirm", function (sessionId) {
+      if (typeof sessionId !== "string" || !sessionId) return;
+      if (self.record.sessionId !== sessionId) {
+        self.record.sessionId = sessionId;
+        self.save();
+      }
+      self.ready = true;
+      self.setConnected(true);
+      self.flush();
+    });
+    socket.on("disconnect", function (reason) {
+      self.setConnected(false);
+      if (reason === "io server disconnect") socket.connect(); // not retried by itself
+    });
+    socket.on("connect_error", function () {
+      self.setConnected(false);
+    });
+    socket.on(server.botEvent, function (data) {
+      self.receive(data);
+    });
+  };
+
+  Widget.prototype.setConnected = function (connected) {
+    if (!connected) {
+      this.ready = false;
+      this.inflight = 0;
+      this.showTyping(false);
+    }
+    var everConnected = Boolean(this.record.sessionId);
+    this.ui.banner.hidden = connected || !everConnected;
+    this.ui.status.textContent = connected ? TEXT.online : everConnected ? TEXT.dropped : TEXT.connecting;
+    this.ui.host.setAttribute("data-connection", connected ? "online" : "offline");
+  };
+
+  Widget.prototype.submit = function () {
+    var text = this.ui.input.value.trim();
+    if (!text) return;
+    this.ui.input.value = "";
+    this.send(text, text);
+  };
+
+  // Queues a message; it is emitted once, when connected (never again after a drop).
+  Widget.prototype.send = function (payload, shownText) {
+    this.retireButtons();
+    var message = { id: uid(), from: "user", text: shownText, payload: payload, state: "pending" };
+    this.record.messages.push(message);
+    this.save();
+    this.ui.list.appendChild(this.renderMessage(message));
+    this.scrollDown();
+    this.connect();
+    this.flush();
+  };
+
+  Widget.prototype.flush = function () {
+    if (!this.ready || !this.socket || !this.socket.connected) return;
+    var self = this;
+    this.record.messages.forEach(function (message) {
+      if (message.from === "user" && message.state === "pending") self.emit(message);
+    });
+  };
+
+  Widget.prototype.emit = function (message) {
+    var self = this;
+    message.state = "sent"; // saved before emitting: a reload or a drop never sends it again
+    this.save();
+    this.updateState(message);
+    var data = { message: message.payload, session_id: this.record.sessionId };
+    var metadata = {};
+    if (this.token) metadata[server.loginTokenKey] = this.token;
+    data[server.metadataKey] = metadata;
+    this.inflight += 1;
+    this.showTyping(true);
+    // The server acknowledges after the bot has answered: then the typing indicator goes.
+    this.socket.emit(server.userEvent, data, function () {
+      self.inflight = Math.max(0, self.inflight - 1);
+      if (!self.inflight) self.showTyping(false);
+    });
+  };
+
+  Widget.prototype.receive = function (data) {
+    if (!data || typeof data !== "object") return;
+    var message = { id: uid(), from: "bot", text: "", buttons: [] };
+    if (typeof data.text === "string") message.text = data.text;
+    var buttons = data.quick_replies || data.buttons || [];
+    if (Array.isArray(buttons)) {
+      buttons.forEach(function (button) {
+        if (button && typeof button.title === "string") {
+          var payload = typeof button.payload === "string" ? button.payload : button.title;
+          message.buttons.push({ title: button.title, payload: payload });
+        }
+      });
+    }
+    var attachment = data.attachment;
+    if (attachment && attachment.type === "image" && attachment.payload) {
+      var src = String(attachment.payload.src || "");
+      if (/^https?:\/\//i.test(src)) message.image = src;
+    }
+    if (!message.text && !message.buttons.length && !message.image) message.text = TEXT.unsupported;
+    this.record.messages.push(message);
+    this.save();
+    this.ui.list.appendChild(this.renderMessage(message));
+    if (this.ui.panel.hidden) this.ui.launcher.classList.add("unread");
+    this.scrollDown();
+  };
+
+  // Buttons answer the latest question only: sending anything retires the older ones.
+  Widget.prototype.retireButtons = function () {
+    this.record.messages.forEach(function (message) {
+      if (message.buttons && message.buttons.length) message.used = true;
+    });
+    var buttons = this.ui.list.querySelectorAll(".quick-replies button");
+    Array.prototype.forEach.call(buttons, function (button) {
+      button.disabled = true;
+    });
+  };
+
+  Widget.prototype.renderMessage = function (message) {
+    var self = this;
+    var item = el("li", "message " + (message.from === "user" ? "from-user" : "from-bot"));
+    item.setAttribute("data-id", message.id);
+    if (message.text) item.appendChild(el("div", "bubble", message.text));
+    if (message.image) {
+      var image = el("img", "image");
+      image.alt = "图片";
+      image.referrerPolicy = "no-referrer";
+      image.src = message.image;
+      item.appendChild(image);
+    }
+    if (message.buttons && message.buttons.length) {
+      var row = el("div", "quick-replies");
+      message.buttons.forEach(function (button) {
+        var node = el("button", "quick-reply", button.title);
+        node.type = "button";
+        node.disabled = Boolean(message.used);
+        node.addEventListener("click", function () {
+          if (!node.disabled) self.send(button.payload, button.title);
+        });
+        row.appendChild(node);
+      });
+      item.appendChild(row);
+    }
+    if (message.from === "user") item.appendChild(el("div", "state"));
+    this.updateState(message, item);
+    return item;
+  };
+
+  Widget.prototype.updateState = function (message, item) {
+    item = item || this.ui.list.querySelector('[data-id="' + message.id + '"]');
+    if (!item || message.from !== "user") return;
+    item.setAttribute("data-state", message.state || "sent");
+    item.querySelector(".state").textContent = message.state === "pending" ? TEXT.waiting : "";
+  };
+
+  Widget.prototype.renderAll = function () {
+    var list = this.ui.list;
+    while (list.firstChild) list.removeChild(list.firstChild);
+    if (!this.record.messages.length) {
+      list.appendChild(this.renderMessage({ id: "welcome", from: "bot", text: WELCOME }));
+    }
+    var self = this;
+    this.record.messages.forEach(function (message) {
+      list.appendChild(self.renderMessage(message));
+    });
+  };
+
+  Widget.prototype.showTyping = function (shown) {
+    var self = this;
+    clearTimeout(this.typingTimer);
+    this.ui.typing.hidden = !shown;
+    if (shown) {
+      this.typingTimer = setTimeout(function () {
+        self.ui.typing.hidden = true;
+      }, TYPING_TIMEOUT_MS);
+      this.scrollDown();
+    }
+  };
+
+  Widget.prototype.scrollDown = function () {
+    var list = this.ui.list;
+    list.scrollTop = list.scrollHeight;
+  };
+
+  Widget.prototype.destroy = function () {
+    clearTimeout(this.typingTimer);
+    window.removeEventListener("offline", this.onOffline);
+    if (this.socket) {
+      this.socket.removeAllListeners();
+      this.socket.disconnect();
+      this.socket = null;
+    }
+    if (this.ui.host.parentNode) this.ui.host.parentNode.removeChild(this.ui.host);
+  };
+
+  function optionsFrom(data) {
+    var options = {};
+    if (data.loginToken) options.loginToken = data.loginToken;
+    if (data.mode) options.mode = data.mode;
+    if (data.title) options.title = data.title;
+    if (data.server) options.server = data.server;
+    if (data.storageKey) options.storageKey = data.storageKey;
+    if (data.open) options.open = data.open !== "false";
+    return options;
+  }
+
+  function start(options) {
+    if (widget) widget.destroy();
+    var merged = optionsFrom(scriptData);
+    Object.keys(options || {}).forEach(function (key) {
+      merged[key] = options[key];
+    });
+    merged.server = new URL(merged.server || scriptBase, location.href).href;
+    widget = new Widget(merged);
+    return widget;
+  }
+
+  function whenReady(callback) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", callback);
+    } else {
+      setTimeout(callback, 0);
+    }
+  }
+
+  window.ZhikeChat = {
+    version: "1",
+    // (Re)starts the widget; options override the script tag's data-* attributes.
+    init: function (options) {
+      autoInit = false;
+      var given = options || {};
+      whenReady(function () {
+        start(given);
+      });
+    },
+    open: function () {
+      if (widget) widget.open();
+    },
+    close: function () {
+      if (widget) widget.close();
+    },
+    // The customer logged in, out (null) or got a fresh token. Another customer than the
+    // conversation's gets a new, empty conversation.
+    setLoginToken: function (token) {
+      if (!widget) return;
+      token = token || "";
+      if (ownerOf(token) === widget.record.owner) {
+        widget.token = token;
+        widget.options.loginToken = token;
+        return;
+      }
+      var options = widget.options;
+      options.loginToken = token;
+      widget.destroy();
+      widget = new Widget(options);
+    },
+    logout: function () {
+      window.ZhikeChat.setLoginToken(null);
+    },
+    destroy: function () {
+      if (widget) widget.destroy();
+      widget = null;
+    },
+  };
+
+  whenReady(function () {
+    if (autoInit && !widget) start({});
+  });
+})(io, ZHIKE_SERVER);
