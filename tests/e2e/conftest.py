@@ -23,12 +23,14 @@ from .push_receiver import PushReceiver
 MODEL = PROJECT_ROOT / "models" / "zhike.tar.gz"
 APP_JWT_SECRET = "e2e-app-jwt-secret-0123456789abcdef0123"
 IDENTITY_SECRET = "e2e-identity-secret-0123456789abcdef01"
+WEB_LOGIN_SECRET = "e2e-web-login-secret-0123456789abcdef01"  # the web widget's login tokens
 PUSH_SECRET = "e2e-push-secret-0123456789abcdef0123456"
 PUSH_PORT = free_port()
 STACK_ENV = {
     "ZHIKE_BACKEND_FAULTS": "1",
     "ZHIKE_APP_JWT_SECRET": APP_JWT_SECRET,
     "ZHIKE_IDENTITY_SECRET": IDENTITY_SECRET,
+    "ZHIKE_WEB_LOGIN_SECRET": WEB_LOGIN_SECRET,
     "ZHIKE_BACKEND_COOLDOWN": "1",
     "ZHIKE_APP_PUSH_URL": f"http://127.0.0.1:{PUSH_PORT}/push",
     "ZHIKE_APP_PUSH_SECRET": PUSH_SECRET,
