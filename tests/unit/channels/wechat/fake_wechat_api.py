@@ -6,10 +6,19 @@ It listens on 127.0.0.1 (a free port) and serves ``GET /cgi-bin/token`` (公众�
 ones, and a call with an unknown token answers 40001. Tests can queue error codes
 (``fail_next(45015)``), invalidate every token (another server fetched one) and slow
 every answer down (``delay``).
+
+Standalone, for an end-to-end test of a running stack (point ``ZHIKE_WECHAT_API_BASE_URL``
+or ``ZHIKE_WECOM_API_BASE_URL`` at it)::
+
+    .venv/bin/python -m tests.unit.channels.wechat.fake_wechat_api --port 8099
+
+``GET /_fake/sent`` lists the accepted messages, ``GET /_fake/token_calls`` the token
+requests, ``POST /_fake/fail?errcode=45015&times=1`` queues errors.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 from typing import Any
@@ -34,15 +43,18 @@ class FakeWeChatApi:
         self.base_url = ""
         self._arrived = asyncio.Event()
 
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
         app = web.Application()
         app.router.add_get("/cgi-bin/token", self._token)
         app.router.add_get("/cgi-bin/gettoken", self._token)
         app.router.add_post("/cgi-bin/message/custom/send", self._send)
         app.router.add_post("/cgi-bin/message/send", self._send)
+        app.router.add_get("/_fake/sent", lambda _: web.json_response(self.sent))
+        app.router.add_get("/_fake/token_calls", lambda _: web.json_response(self.token_calls))
+        app.router.add_post("/_fake/fail", self._fail)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.base_url = f"http://127.0.0.1:{port}"
@@ -71,6 +83,10 @@ class FakeWeChatApi:
         await asyncio.wait_for(arrived(), timeout)
         return self.sent
 
+    async def _fail(self, request: web.Request) -> web.Response:
+        self.fail_next(int(request.query["errcode"]), int(request.query.get("times", "1")))
+        return web.json_response({"queued": self._queued})
+
     async def _token(self, request: web.Request) -> web.Response:
         self.token_calls.append({"path": request.path, **request.query})
         await asyncio.sleep(self.delay)
@@ -93,3 +109,15 @@ class FakeWeChatApi:
         self.sent.append({"path": request.path, **body})
         self._arrived.set()
         return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+
+async def _serve(port: int) -> None:
+    api = FakeWeChatApi()
+    print(f"fake WeChat/WeCom API on {await api.start(port)}", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8099)
+    asyncio.run(_serve(parser.parse_args().port))
