@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import time
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable, Mapping
@@ -269,7 +270,7 @@ class CallbackInput(InputChannel):
         started: float,
     ) -> str | None:
         decision = self.decide(fields)
-        kind = fields.get("MsgType", "?")[:20]
+        kind = re.sub(r"[^A-Za-z_]", "", fields.get("MsgType", ""))[:20] or "?"
         logger.info(
             "%s: %s from %s -> %s.", self.channel_name, kind, mask_user(user), decision.kind
         )

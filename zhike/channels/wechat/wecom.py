@@ -136,10 +136,13 @@ class WeComInput(CallbackInput):
             except ValueError:
                 problems.append("agentid (ZHIKE_WECOM_AGENTID) is not a number")
         self._crypt: MessageCrypt | None = None
-        try:
-            self._crypt = MessageCrypt(token or "", encoding_aes_key or "", corpid or "")
-        except ValueError as exc:
-            problems.append(f"encoding_aes_key (ZHIKE_WECOM_ENCODING_AES_KEY): {exc}")
+        if not encoding_aes_key:
+            problems.append("encoding_aes_key (ZHIKE_WECOM_ENCODING_AES_KEY) is not set")
+        else:
+            try:
+                self._crypt = MessageCrypt(token or "", encoding_aes_key, corpid or "")
+            except ValueError as exc:
+                problems.append(f"encoding_aes_key (ZHIKE_WECOM_ENCODING_AES_KEY): {exc}")
         api = None
         if corpid and corpsecret and self._agentid is not None:
             base_url = api_base_url or WECOM_API_BASE_URL
