@@ -1,8 +1,8 @@
 """`python -m zhike.run` (what `make run` calls): the whole system on embedded defaults.
 
 Starts the reference business backend (SQLite), the action server and the Rasa server
-(REST + socket.io, SQLite tracker store, in-memory lock store), prints their URLs and
-stops all of them on Ctrl-C or when one of them dies.
+(REST, socket.io with the web chat widget, SQLite tracker store, in-memory lock store),
+prints their URLs and stops all of them on Ctrl-C or when one of them dies.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ def banner(config: StackConfig) -> str:
             "",
             "zhike (智客) is running:",
             f"  REST channel     POST {config.rasa_url}/webhooks/rest/webhook",
+            f"  web chat         {config.rasa_url}/webhooks/socketio/chat",
+            f"  widget script    {config.rasa_url}/webhooks/socketio/widget.js "
+            "(one <script> tag, see docs/channels/web.md)",
             f"  socket.io        {config.rasa_url}/socket.io",
             f"  Rasa HTTP API    {config.rasa_url}/status",
             f"  action server    {config.actions_url}/health",

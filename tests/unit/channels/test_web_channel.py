@@ -133,6 +133,15 @@ def test_static_files_are_package_data() -> None:
     assert re.search(r'"zhike\.web"\s*=\s*\[[^\]]*"static/vendor/\*"', pyproject)
 
 
+def test_make_run_prints_the_widget_urls() -> None:
+    from zhike.run import banner
+    from zhike.stack import StackConfig
+
+    text = banner(StackConfig(model=Path("model.tar.gz"), rasa_port=5005))
+    assert "http://127.0.0.1:5005/webhooks/socketio/chat" in text
+    assert "http://127.0.0.1:5005/webhooks/socketio/widget.js" in text
+
+
 async def test_health_says_whether_login_is_configured() -> None:
     _, response = await _app(_channel()).asgi_client.get(PREFIX + "/health")
     assert response.json == {"status": "ok", "login": "configured"}
