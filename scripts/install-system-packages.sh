@@ -3,22 +3,33 @@
 # runs this first):
 #   postgresql  server binaries (initdb, pg_ctl) for the PostgreSQL backend tests,
 #               tests/integration/backend/test_backend_postgres.py (skipped without them)
+#   chromium    the headless browser of the web chat widget tests,
+#               tests/e2e/test_web_widget.py (Playwright drives Debian's chromium and never
+#               downloads a browser; skipped without it)
 # Installs with apt-get as root or with password-less sudo; otherwise it prints what to
 # install and exits 0, and so it does when the install fails: the tests then skip.
 set -euo pipefail
 
-have_postgres() {
+have_postgresql() {
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && return 0
   command -v initdb >/dev/null && command -v pg_ctl >/dev/null
 }
 
-if have_postgres; then
+have_chromium() {
+  command -v chromium >/dev/null
+}
+
+missing=()
+have_postgresql || missing+=(postgresql)
+have_chromium || missing+=(chromium)
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-advice="Install PostgreSQL's server binaries to run the PostgreSQL backend tests (skipped until then)"
+advice="Install ${missing[*]} to run the tests that need them (skipped until then)"
 if ! command -v apt-get >/dev/null; then
-  echo "$advice: e.g. 'brew install postgresql' or your system's postgresql server package."
+  echo "$advice: your system's postgresql server package (e.g. 'brew install postgresql')"
+  echo "  and a browser installed as the 'chromium' command, as needed."
   exit 0
 fi
 
@@ -27,16 +38,22 @@ if [ "$(id -u)" -eq 0 ]; then
 elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
   sudo=(sudo -n)
 else
-  echo "$advice: sudo apt-get install --no-install-recommends postgresql"
+  echo "$advice: sudo apt-get install --no-install-recommends ${missing[*]}"
   exit 0
 fi
 
-echo "Installing Debian's postgresql package (server binaries for the PostgreSQL backend tests)"
+echo "Installing Debian's ${missing[*]} (system packages the tests use)"
 apt=(${sudo[@]+"${sudo[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get)
-if "${apt[@]}" update -qq && "${apt[@]}" install -y -qq --no-install-recommends postgresql \
-  >/dev/null; then
-  have_postgres && exit 0
+if "${apt[@]}" update -qq; then
+  for package in "${missing[@]}"; do
+    # one at a time: a package this system lacks must not keep the other one out
+    "${apt[@]}" install -y -qq --no-install-recommends "$package" >/dev/null || true
+  done
 fi
-echo "warning: could not install postgresql; the PostgreSQL backend tests will be skipped." >&2
-echo "$advice: apt-get install --no-install-recommends postgresql" >&2
+for package in "${missing[@]}"; do
+  if ! "have_$package"; then
+    echo "warning: could not install $package; the tests that need it will be skipped." >&2
+    echo "  apt-get install --no-install-recommends $package" >&2
+  fi
+done
 exit 0
