@@ -111,6 +111,7 @@ async def test_widget_js_bundles_the_socket_io_client_and_the_servers_settings()
     assert '"socketPath": "/chat-io"' in body and '"botEvent": "bot_says"' in body
     assert '"metadataKey": "customData"' in body
     assert "sourceMappingURL" not in body  # no request for a map we do not ship
+    assert body.index("var zhikeUi") < body.index("window.ZhikeChat = {")
     assert body.rstrip().endswith("})();")
 
 
@@ -120,8 +121,9 @@ def test_the_files_are_read_when_requested_from_the_package() -> None:
     assert assets.page().body.startswith(b"<!doctype html>")
 
 
-def test_the_widget_never_puts_text_into_html() -> None:
-    code = (assets.STATIC_DIR / "widget.js").read_text("utf-8")
+@pytest.mark.parametrize("name", ["widget.js", "widget-ui.js"])
+def test_the_widget_never_puts_text_into_html(name: str) -> None:
+    code = (assets.STATIC_DIR / name).read_text("utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in code
     assert "textContent" in code

@@ -1,30 +1,18 @@
 /* zhike (智客) web chat widget.
  *
- * Served inside /webhooks/socketio/widget.js, after the socket.io client (`io`) and the
- * server's settings (`ZHIKE_SERVER`); see zhike/web/assets.py. Message text is only ever
- * set with textContent, never parsed as HTML. Public API: window.ZhikeChat (docs/channels/web.md).
+ * Served inside /webhooks/socketio/widget.js, after the socket.io client (`io`), the
+ * server's settings (`ZHIKE_SERVER`) and the DOM part (`zhikeUi`, widget-ui.js); see
+ * zhike/web/assets.py. Connection, session, history and the public API,
+ * window.ZhikeChat (docs/channels/web.md).
  */
-(function (io, server) {
+(function (io, server, ui) {
   "use strict";
   if (window.ZhikeChat && window.ZhikeChat.version) return; // the script was included twice
 
   var STORAGE_VERSION = 1;
   var MAX_STORED = 200;
   var TYPING_TIMEOUT_MS = 30000;
-  var WELCOME = "您好，我是智客在线客服，请问有什么可以帮您？";
-  var TEXT = {
-    title: "智客在线客服",
-    open: "在线客服",
-    close: "关闭",
-    connecting: "正在连接…",
-    online: "在线",
-    dropped: "连接中断，正在重连…",
-    placeholder: "请输入您的问题…",
-    send: "发送",
-    typing: "客服正在输入…",
-    waiting: "等待发送",
-    unsupported: "[暂不支持显示的消息]",
-  };
+  var TEXT = ui.TEXT;
 
   var script = document.currentScript;
   var scriptData = (script && script.dataset) || {};
@@ -54,13 +42,6 @@
     } catch (e) {
       return "?";
     }
-  }
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
   }
 
   function uid() {
@@ -110,93 +91,17 @@
 
   Widget.prototype.build = function () {
     var self = this;
-    var host = el("div");
-    host.id = "zhike-chat";
-    host.setAttribute("data-mode", this.options.mode === "page" ? "page" : "launcher");
-    host.style.display = "none"; // until the stylesheet is there
-    var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
-    var css = el("link");
-    css.rel = "stylesheet";
-    css.href = new URL("widget.css", this.options.server).href;
-    var shown = function () {
-      host.style.display = "";
-    };
-    css.addEventListener("load", shown);
-    css.addEventListener("error", shown);
-    setTimeout(shown, 3000);
-    root.appendChild(css);
-
-    var launcher = el("button", "launcher", TEXT.open);
-    launcher.type = "button";
-    launcher.setAttribute("aria-label", "打开" + TEXT.title);
-    launcher.addEventListener("click", function () {
-      self.open();
-    });
-
-    var panel = el("section", "panel");
-    panel.setAttribute("role", "dialog");
-    panel.setAttribute("aria-label", this.options.title || TEXT.title);
-    var header = el("header", "header");
-    var heading = el("div", "heading");
-    heading.appendChild(el("div", "title", this.options.title || TEXT.title));
-    var status = el("div", "status", TEXT.connecting);
-    status.setAttribute("aria-live", "polite");
-    heading.appendChild(status);
-    header.appendChild(heading);
-    var close = el("button", "close", "×");
-    close.type = "button";
-    close.setAttribute("aria-label", TEXT.close);
-    close.addEventListener("click", function () {
-      self.close();
-    });
-    header.appendChild(close);
-    var banner = el("div", "banner", TEXT.dropped);
-    banner.setAttribute("role", "status");
-    banner.hidden = true;
-    var list = el("ol", "messages");
-    list.setAttribute("aria-live", "polite");
-    var typing = el("div", "typing");
-    typing.appendChild(el("span", "dots"));
-    typing.appendChild(el("span", "typing-text", TEXT.typing));
-    typing.hidden = true;
-    var form = el("form", "composer");
-    var input = el("textarea", "input");
-    input.rows = 1;
-    input.maxLength = 2000;
-    input.placeholder = TEXT.placeholder;
-    input.setAttribute("aria-label", "输入消息");
-    var send = el("button", "send", TEXT.send);
-    send.type = "submit";
-    form.appendChild(input);
-    form.appendChild(send);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      self.submit();
-    });
-    input.addEventListener("keydown", function (event) {
-      // Enter sends, Shift+Enter is a new line; Enter that picks IME candidates is not ours.
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
-        event.preventDefault();
+    this.ui = ui.build(this.options, {
+      open: function () {
+        self.open();
+      },
+      close: function () {
+        self.close();
+      },
+      submit: function () {
         self.submit();
-      }
+      },
     });
-    [header, banner, list, typing, form].forEach(function (node) {
-      panel.appendChild(node);
-    });
-    panel.hidden = true;
-    root.appendChild(launcher);
-    root.appendChild(panel);
-    document.body.appendChild(host);
-    this.ui = {
-      host: host,
-      launcher: launcher,
-      panel: panel,
-      status: status,
-      banner: banner,
-      list: list,
-      typing: typing,
-      input: input,
-    };
     this.onOffline = function () {
       self.setConnected(false);
     };
@@ -359,46 +264,20 @@
 
   Widget.prototype.renderMessage = function (message) {
     var self = this;
-    var item = el("li", "message " + (message.from === "user" ? "from-user" : "from-bot"));
-    item.setAttribute("data-id", message.id);
-    if (message.text) item.appendChild(el("div", "bubble", message.text));
-    if (message.image) {
-      var image = el("img", "image");
-      image.alt = "图片";
-      image.referrerPolicy = "no-referrer";
-      image.src = message.image;
-      item.appendChild(image);
-    }
-    if (message.buttons && message.buttons.length) {
-      var row = el("div", "quick-replies");
-      message.buttons.forEach(function (button) {
-        var node = el("button", "quick-reply", button.title);
-        node.type = "button";
-        node.disabled = Boolean(message.used);
-        node.addEventListener("click", function () {
-          if (!node.disabled) self.send(button.payload, button.title);
-        });
-        row.appendChild(node);
-      });
-      item.appendChild(row);
-    }
-    if (message.from === "user") item.appendChild(el("div", "state"));
-    this.updateState(message, item);
-    return item;
+    return ui.messageItem(message, function (button) {
+      self.send(button.payload, button.title);
+    });
   };
 
-  Widget.prototype.updateState = function (message, item) {
-    item = item || this.ui.list.querySelector('[data-id="' + message.id + '"]');
-    if (!item || message.from !== "user") return;
-    item.setAttribute("data-state", message.state || "sent");
-    item.querySelector(".state").textContent = message.state === "pending" ? TEXT.waiting : "";
+  Widget.prototype.updateState = function (message) {
+    ui.showState(this.ui.list.querySelector('[data-id="' + message.id + '"]'), message);
   };
 
   Widget.prototype.renderAll = function () {
     var list = this.ui.list;
     while (list.firstChild) list.removeChild(list.firstChild);
     if (!this.record.messages.length) {
-      list.appendChild(this.renderMessage({ id: "welcome", from: "bot", text: WELCOME }));
+      list.appendChild(this.renderMessage({ id: "welcome", from: "bot", text: TEXT.welcome }));
     }
     var self = this;
     this.record.messages.forEach(function (message) {
@@ -507,4 +386,4 @@
   whenReady(function () {
     if (autoInit && !widget) start({});
   });
-})(io, ZHIKE_SERVER);
+})(io, ZHIKE_SERVER, zhikeUi);
