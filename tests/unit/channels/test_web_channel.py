@@ -232,14 +232,21 @@ def test_credentials_name_the_environment_variables(monkeypatch: pytest.MonkeyPa
     assert not WebChatInput.from_credentials({"login_secret_env": "MY_WEB_SECRET"}).login_configured
 
 
-def test_credentials_yml_configures_this_channel_instead_of_the_plain_one() -> None:
-    import yaml
+def test_project_credentials_start_the_widget_channel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make run` starts it with no secrets (anonymous chats); with them, logins work."""
+    from rasa.core.run import create_http_input_channels
 
-    credentials = yaml.safe_load((PROJECT_ROOT / "credentials.yml").read_text("utf-8"))
-    assert "socketio" not in credentials
-    entry = credentials["zhike.channels.web.WebChatInput"]
-    assert entry["login_secret_env"] == "ZHIKE_WEB_LOGIN_SECRET"
-    assert entry["session_persistence"] is True
+    credentials = str(PROJECT_ROOT / "credentials.yml")
+    monkeypatch.delenv("ZHIKE_WEB_LOGIN_SECRET", raising=False)
+    channels = create_http_input_channels(None, credentials)
+    [web] = [c for c in channels if c.name() == "socketio"]  # the plain one is replaced
+    assert isinstance(web, WebChatInput) and not web.login_configured
+    assert web.session_persistence and web.metadata_key == "customData"
+
+    monkeypatch.setenv("ZHIKE_WEB_LOGIN_SECRET", LOGIN_SECRET)
+    monkeypatch.setenv("ZHIKE_IDENTITY_SECRET", IDENTITY_SECRET)
+    [web] = [c for c in create_http_input_channels(None, credentials) if c.name() == "socketio"]
+    assert isinstance(web, WebChatInput) and web.login_configured
 
 
 # --- through socket.io, against a real server ----------------------------------------
