@@ -22,7 +22,7 @@ import pytest
 
 from zhike.stack import Stack
 
-from .conftest import WEB_LOGIN_SECRET, inject_fault
+from .conftest import WEB_LOGIN_SECRET, clear_faults, inject_fault
 
 pytestmark = pytest.mark.e2e
 
@@ -164,6 +164,7 @@ def test_the_chat_page_answers_and_a_quick_reply_continues(fresh: Stack, context
     expect(widget.typing).to_be_visible()
     expect(widget.bot.filter(has_text="投诉工单 TK")).to_be_visible()
     expect(widget.typing).to_be_hidden()
+    clear_faults(fresh)
 
     widget.button("转人工客服").click()
     expect(widget.user.last).to_have_text("转人工客服")
