@@ -122,3 +122,15 @@ async def test_identity_checks_and_binding(adapter: tuple[BackendClient, CodeOf]
         "13900139002", code_of("13900139002"), "socketio", "web-1"
     )
     assert customer_id == "C002" and await client.get_binding("socketio", "web-1") == "C002"
+
+
+async def test_a_binding_of_a_channel_user_id_with_reserved_characters(
+    adapter: tuple[BackendClient, CodeOf],
+) -> None:
+    # What the WeChat and WeCom channels use as sender ids: "<channel>:<openid / UserID>".
+    client, code_of = adapter
+    user = "wechat:oE2E-ab_12/3 张"
+    await client.request_binding_code("13800138001", "wechat", user)
+    assert await client.confirm_binding("13800138001", code_of("13800138001"), "wechat", user)
+    assert await client.get_binding("wechat", user) == "C001"
+    assert await client.get_binding("wechat", "wechat:oE2E-ab_12") is None

@@ -18,7 +18,7 @@ def bindings_blueprint() -> Blueprint:
     """Binding routes."""
     bp = Blueprint("bindings", url_prefix=f"{API_PREFIX}/bindings")
 
-    @bp.get("/<channel:str>/<channel_user_id:str>")
+    @bp.get("/<channel:str>/<channel_user_id:str>", unquote=True)  # "wechat%3Ao6_b..."
     async def get_binding(request: Request, channel: str, channel_user_id: str) -> HTTPResponse:
         async with database(request).session() as session:
             customer_id = await identity.get_binding(session, channel, channel_user_id)
