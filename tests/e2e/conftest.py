@@ -19,6 +19,7 @@ import pytest
 from zhike.stack import PROJECT_ROOT, Stack, StackConfig, free_port
 
 from .push_receiver import PushReceiver
+from .wechat_users import FakeApiProcess, channel_env
 
 MODEL = PROJECT_ROOT / "models" / "zhike.tar.gz"
 APP_JWT_SECRET = "e2e-app-jwt-secret-0123456789abcdef0123"
@@ -26,6 +27,7 @@ IDENTITY_SECRET = "e2e-identity-secret-0123456789abcdef01"
 WEB_LOGIN_SECRET = "e2e-web-login-secret-0123456789abcdef01"  # the web widget's login tokens
 PUSH_SECRET = "e2e-push-secret-0123456789abcdef0123456"
 PUSH_PORT = free_port()
+WECHAT_API_PORT = free_port()  # the fake WeChat/WeCom API server
 STACK_ENV = {
     "ZHIKE_BACKEND_FAULTS": "1",
     "ZHIKE_APP_JWT_SECRET": APP_JWT_SECRET,
@@ -34,6 +36,7 @@ STACK_ENV = {
     "ZHIKE_BACKEND_COOLDOWN": "1",
     "ZHIKE_APP_PUSH_URL": f"http://127.0.0.1:{PUSH_PORT}/push",
     "ZHIKE_APP_PUSH_SECRET": PUSH_SECRET,
+    **channel_env(f"http://127.0.0.1:{WECHAT_API_PORT}"),
 }
 
 
@@ -112,6 +115,17 @@ def push_receiver() -> Iterator[PushReceiver]:
         yield receiver
     finally:
         receiver.stop()
+
+
+@pytest.fixture(scope="session")
+def wechat_api() -> Iterator[FakeApiProcess]:
+    """The fake WeChat/WeCom API the stack's 公众号 and WeCom channels send through."""
+    api = FakeApiProcess(WECHAT_API_PORT)
+    api.start()
+    try:
+        yield api
+    finally:
+        api.stop()
 
 
 @pytest.fixture
