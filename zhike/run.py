@@ -41,6 +41,9 @@ def banner(config: StackConfig) -> str:
             f"  Rasa HTTP API    {config.rasa_url}/status",
             f"  action server    {config.actions_url}/health",
             f"  app channel      POST {config.rasa_url}/webhooks/app/webhook (JWT, see README)",
+            f"  公众号 callback  {config.rasa_url}/webhooks/wechat/webhook "
+            "(ZHIKE_WECHAT_*, docs/channels/wechat.md)",
+            f"  WeCom callback   {config.rasa_url}/webhooks/wecom/webhook (ZHIKE_WECOM_*)",
             f"  business backend {config.backend_url}/api/v1/orders/HP20240001",
             f"  backend API docs {config.backend_url}/openapi.json",
             f"  logs             {config.state_dir / 'logs'}",
