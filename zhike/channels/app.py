@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable, Mapping
@@ -51,6 +50,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from zhike.channels.push import Delivery, PushConfig, PushDelivery
+from zhike.channels.settings import secret_problems, setting
 from zhike.identity import assertion
 from zhike.identity.tokens import (
     DEFAULT_LEEWAY,
@@ -166,8 +166,9 @@ class AppInput(InputChannel):
         self._jwt_issuer = jwt_issuer or None
         self._leeway = leeway
         self._clock = clock
-        self._problems = _problems(
-            {"jwt_secret": self._jwt_secret, "identity_secret": self._identity_secret}
+        self._problems = secret_problems(
+            {"jwt_secret": self._jwt_secret, "identity_secret": self._identity_secret},
+            DEFAULT_SECRET_ENV,
         )
         self._warned_on_request = False
         if self._problems:
@@ -190,7 +191,7 @@ class AppInput(InputChannel):
         read here, once, when Rasa starts.
         """
         credentials = credentials or {}
-        secrets = {key: _secret(credentials, key) for key in DEFAULT_SECRET_ENV}
+        secrets = {key: setting(credentials, key, DEFAULT_SECRET_ENV) for key in DEFAULT_SECRET_ENV}
         return cls(
             jwt_secret=secrets["jwt_secret"],
             identity_secret=secrets["identity_secret"],
@@ -310,12 +311,13 @@ def _message_text(body: bytes) -> str | HTTPResponse:
 
 def _push_config(credentials: Mapping[str, Any]) -> PushConfig | None:
     """Push settings from the credentials and environment; ``None`` (logged) when unset."""
-    url, secret = (
-        credentials.get(key) or os.environ.get(str(credentials.get(f"{key}_env") or env_name)) or ""
-        for key, env_name in DEFAULT_PUSH_ENV.items()
-    )
+    url = setting(credentials, "push_url", DEFAULT_PUSH_ENV) or ""
+    secret = setting(credentials, "push_secret", DEFAULT_PUSH_ENV) or ""
     if not url:
-        logger.info("app channel: no push URL (%s): later messages are not pushed.", "push_url")
+        logger.info(
+            "app channel: no push URL (%s): later messages are not pushed.",
+            DEFAULT_PUSH_ENV["push_url"],
+        )
         return None
     try:
         check_secret(secret)
@@ -333,26 +335,3 @@ def _push_config(credentials: Mapping[str, Any]) -> PushConfig | None:
 def _error(status: int, code: str, message: str, challenge: str | None = None) -> HTTPResponse:
     headers = {"WWW-Authenticate": challenge} if challenge else None
     return response.json({"error": code, "message": message}, status=status, headers=headers)
-
-
-def _secret(credentials: Mapping[str, Any], key: str) -> str | None:
-    """The secret ``key`` from the credentials, else from the environment variable named."""
-    value = credentials.get(key)
-    if value:
-        return str(value)
-    env_name = credentials.get(f"{key}_env") or DEFAULT_SECRET_ENV[key]
-    return os.environ.get(str(env_name)) or None
-
-
-def _problems(secrets: Mapping[str, str]) -> list[str]:
-    """What is wrong with the configured secrets (empty when both are usable)."""
-    problems = []
-    for key, value in secrets.items():
-        try:
-            check_secret(value)
-        except ValueError:
-            problems.append(
-                f"{key} ({DEFAULT_SECRET_ENV[key]}) is not set or shorter than "
-                f"{MIN_SECRET_BYTES} bytes"
-            )
-    return problems

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import os
 import re
 import time
 import uuid
@@ -47,8 +46,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from zhike.channels.settings import secret_problems, setting
 from zhike.identity import assertion
-from zhike.identity.tokens import DEFAULT_LEEWAY, TokenError, check_secret, verify_login_token
+from zhike.identity.tokens import DEFAULT_LEEWAY, TokenError, verify_login_token
 from zhike.web import assets
 
 logger = logging.getLogger(__name__)
@@ -119,8 +119,9 @@ class WebChatInput(SocketIOInput):
         self._login_issuer = login_issuer or None
         self._leeway = leeway
         self._clock = clock
-        self._problems = _problems(
-            {"login_secret": self._login_secret, "identity_secret": self._identity_secret}
+        self._problems = secret_problems(
+            {"login_secret": self._login_secret, "identity_secret": self._identity_secret},
+            DEFAULT_SECRET_ENV,
         )
         self._warned_unconfigured = False
         if not session_persistence:
@@ -151,7 +152,7 @@ class WebChatInput(SocketIOInput):
         ``ZHIKE_WEB_LOGIN_SECRET`` and ``ZHIKE_IDENTITY_SECRET``), read here, once.
         """
         credentials = credentials or {}
-        secrets = {key: _secret(credentials, key) for key in DEFAULT_SECRET_ENV}
+        secrets = {key: setting(credentials, key, DEFAULT_SECRET_ENV) for key in DEFAULT_SECRET_ENV}
         return cls(
             user_message_evt=credentials.get("user_message_evt", "user_uttered"),
             bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
@@ -294,23 +295,3 @@ def _serve(asset: assets.Asset, headers: Mapping[str, str] | None = None) -> HTT
         content_type=asset.content_type,
         headers={**_COMMON_HEADERS, **(headers or {})},
     )
-
-
-def _secret(credentials: Mapping[str, Any], key: str) -> str | None:
-    """The secret ``key`` from the credentials, else from the environment variable named."""
-    value = credentials.get(key)
-    if value:
-        return str(value)
-    env_name = credentials.get(f"{key}_env") or DEFAULT_SECRET_ENV[key]
-    return os.environ.get(str(env_name)) or None
-
-
-def _problems(secrets: Mapping[str, str]) -> list[str]:
-    """What is wrong with the configured secrets (empty when both are usable)."""
-    problems = []
-    for key, value in secrets.items():
-        try:
-            check_secret(value)
-        except ValueError:
-            problems.append(f"{key} ({DEFAULT_SECRET_ENV[key]}) is not set or too short")
-    return problems

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import time
 from asyncio import CancelledError
@@ -32,6 +31,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from zhike.channels.settings import setting
 from zhike.channels.wechat.api import DEFAULT_TIMEOUT
 from zhike.channels.wechat.output import ApiOutputChannel, MessageApi
 from zhike.channels.wechat.turns import (
@@ -68,21 +68,6 @@ DEFAULT_WELCOME_HINT = (
 
 class BadMessage(Exception):
     """A verified callback without the fields every message has (the channel answers 400)."""
-
-
-def setting(credentials: Mapping[str, Any], key: str, default_env: Mapping[str, str]) -> str | None:
-    """``credentials[key]``, else the environment variable named by ``<key>_env``.
-
-    ``<key>_env`` defaults to ``default_env[key]`` (when there is one). Read once, when
-    Rasa starts.
-    """
-    value = credentials.get(key)
-    if value not in (None, ""):
-        return str(value)
-    env_name = credentials.get(f"{key}_env") or default_env.get(key)
-    if not env_name:
-        return None
-    return os.environ.get(str(env_name)) or None
 
 
 def common_options(
