@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from sanic import response
+from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -201,6 +201,34 @@ class CallbackInput(InputChannel):
         if not self.configured:
             return response.json({"status": "not_configured"}, status=503)
         return response.json({"status": "ok", "api": self._api is not None})
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """The routes: ``GET /health``, ``GET /webhook`` (verification), ``POST /webhook``."""
+        webhook = Blueprint(f"zhike_{self.channel_name}_webhook")
+
+        @webhook.route("/health", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return self.health()
+
+        @webhook.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            return self.refusal(request) or self.verify_url(request)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self.receive(request, on_new_message)
+
+        return webhook
+
+    def verify_url(self, request: Request) -> HTTPResponse:
+        """Answers the platform's URL verification (``GET`` with ``echostr``)."""
+        raise NotImplementedError
+
+    async def receive(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
+        """Answers a message callback (``POST``)."""
+        raise NotImplementedError
 
     def decide(self, fields: Mapping[str, str]) -> Decision:
         """What to do with a message (see the module docstring)."""

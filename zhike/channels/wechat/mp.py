@@ -36,7 +36,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from sanic import Blueprint, response
+from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -181,26 +181,9 @@ class WeChatInput(CallbackInput):
             **common_options(credentials, DEFAULT_ENV),
         )
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """The routes: ``GET /health``, ``GET /webhook`` (verification), ``POST /webhook``."""
-        webhook = Blueprint("zhike_wechat_webhook")
-
-        @webhook.route("/health", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return self.health()
-
-        @webhook.route("/webhook", methods=["GET"])
-        async def verify(request: Request) -> HTTPResponse:
-            refused = self.refusal(request) or self._check_signature(request)
-            if refused:
-                return refused
-            return response.text(request.args.get("echostr", ""))
-
-        @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            return await self._receive(request, on_new_message)
-
-        return webhook
+    def verify_url(self, request: Request) -> HTTPResponse:
+        """``echostr`` back when the signature is right (403 otherwise)."""
+        return self._check_signature(request) or response.text(request.args.get("echostr", ""))
 
     def _check_signature(self, request: Request) -> HTTPResponse | None:
         """403 unless ``signature`` is right and ``timestamp`` within 5 minutes."""
@@ -215,9 +198,10 @@ class WeChatInput(CallbackInput):
             return error(403, "stale_timestamp")
         return None
 
-    async def _receive(
+    async def receive(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
+        """Checks, decrypts (safe mode) and answers one 公众号 callback."""
         refused = self.refusal(request) or self._check_signature(request)
         if refused:
             return refused

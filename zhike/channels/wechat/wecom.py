@@ -34,7 +34,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from sanic import Blueprint, response
+from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -175,30 +175,12 @@ class WeComInput(CallbackInput):
             **common_options(credentials, DEFAULT_ENV),
         )
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """The routes: ``GET /health``, ``GET /webhook`` (verification), ``POST /webhook``."""
-        webhook = Blueprint("zhike_wecom_webhook")
-
-        @webhook.route("/health", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return self.health()
-
-        @webhook.route("/webhook", methods=["GET"])
-        async def verify(request: Request) -> HTTPResponse:
-            refused = self.refusal(request)
-            if refused:
-                return refused
-            echostr = request.args.get("echostr", "")
-            result = self._open(request, echostr)
-            if isinstance(result, HTTPResponse):
-                return result
-            return response.text(result)
-
-        @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> HTTPResponse:
-            return await self._receive(request, on_new_message)
-
-        return webhook
+    def verify_url(self, request: Request) -> HTTPResponse:
+        """The decrypted ``echostr`` when signature and timestamp are right."""
+        result = self._open(request, request.args.get("echostr", ""))
+        if isinstance(result, HTTPResponse):
+            return result
+        return response.text(result)
 
     def _open(self, request: Request, encrypted: str) -> str | HTTPResponse:
         """Checks signature and timestamp, then decrypts (403 / 400 answers on failure)."""
@@ -220,9 +202,10 @@ class WeComInput(CallbackInput):
             logger.info("wecom: refused a callback: %s", exc.reason)
             return error(403 if exc.reason == "wrong_receive_id" else 400, exc.reason)
 
-    async def _receive(
+    async def receive(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
+        """Checks, decrypts and answers one WeCom callback."""
         refused = self.refusal(request)
         if refused:
             return refused
