@@ -1,0 +1,61 @@
+"""Human handoff (转人工): conversation episodes, queues, agents and their messages.
+
+A pure library on its own ``handoff_*`` tables: :class:`HandoffService` runs each
+operation in one transaction on a :class:`HandoffDatabase` (SQLite or PostgreSQL).
+The desk web app and the Rasa side build on it; see ``docs/handoff.md``.
+Importing this package opens no connection and reads no configuration.
+"""
+
+from zhike.handoff.config import HandoffSettings, skill_group_for
+from zhike.handoff.db import HandoffDatabase
+from zhike.handoff.errors import (
+    AgentAtCapacity,
+    AlreadyAccepted,
+    AlreadyRated,
+    HandoffError,
+    IdempotencyConflict,
+    InvalidInput,
+    InvalidState,
+    NotAllowed,
+    NotFound,
+)
+from zhike.handoff.hours import BusinessHours
+from zhike.handoff.models import AGENT, BOT, CLOSED, QUEUED, SKILL_GROUPS, STATES
+from zhike.handoff.results import (
+    AgentLoad,
+    ConversationInfo,
+    HandoffOutcome,
+    QueueEntry,
+    RouteDecision,
+    StoredMessage,
+)
+from zhike.handoff.service import HandoffService
+
+__all__ = [
+    "AGENT",
+    "BOT",
+    "CLOSED",
+    "QUEUED",
+    "SKILL_GROUPS",
+    "STATES",
+    "AgentAtCapacity",
+    "AgentLoad",
+    "AlreadyAccepted",
+    "AlreadyRated",
+    "BusinessHours",
+    "ConversationInfo",
+    "HandoffDatabase",
+    "HandoffError",
+    "HandoffOutcome",
+    "HandoffService",
+    "HandoffSettings",
+    "IdempotencyConflict",
+    "InvalidInput",
+    "InvalidState",
+    "NotAllowed",
+    "NotFound",
+    "QueueEntry",
+    "RouteDecision",
+    "StoredMessage",
+    "skill_group_for",
+]

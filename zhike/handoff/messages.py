@@ -1,0 +1,158 @@
+"""Messages of an episode: idempotent, ordered append and routing of user messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from zhike.handoff.config import MAX_KEY, HandoffSettings
+from zhike.handoff.conversations import find_open, lock_conversation
+from zhike.handoff.errors import IdempotencyConflict, InvalidInput, InvalidState
+from zhike.handoff.models import AGENT, BOT, CLOSED, DIRECTIONS, QUEUED, Conversation, Message
+from zhike.handoff.results import Handler, RouteDecision, StoredMessage
+
+# In which states each direction may write. System notes may be added at any time.
+ALLOWED_STATES: dict[str, tuple[str, ...]] = {
+    "user": (BOT, QUEUED, AGENT),
+    "bot": (BOT, QUEUED),
+    "agent": (AGENT,),
+    "system": (BOT, QUEUED, AGENT, CLOSED),
+}
+
+
+def validate_message(
+    settings: HandoffSettings,
+    direction: str,
+    text: str,
+    idempotency_key: str,
+    payload: dict[str, Any] | None,
+) -> None:
+    """Refuses a malformed message before touching the database."""
+    if direction not in DIRECTIONS:
+        raise InvalidInput(f"unknown direction {direction!r}", "invalid_direction")
+    if not isinstance(idempotency_key, str) or not 0 < len(idempotency_key) <= MAX_KEY:
+        raise InvalidInput(
+            f"idempotency key must be 1-{MAX_KEY} characters", "invalid_idempotency_key"
+        )
+    if not isinstance(text, str):
+        raise InvalidInput("text must be a string", "invalid_text")
+    if len(text) > settings.max_text:
+        raise InvalidInput(f"text longer than {settings.max_text} characters", "text_too_long")
+    if payload is not None and not isinstance(payload, dict):
+        raise InvalidInput("payload must be a JSON object", "invalid_payload")
+    if not text.strip() and not payload:
+        raise InvalidInput("a message needs text or a payload", "empty_message")
+
+
+async def _existing(session: AsyncSession, idempotency_key: str) -> Message | None:
+    return (
+        await session.execute(select(Message).where(Message.idempotency_key == idempotency_key))
+    ).scalar_one_or_none()
+
+
+def _same(message: Message, conversation_id: int, direction: str, text: str) -> bool:
+    return (message.conversation_id, message.direction, message.text) == (
+        conversation_id,
+        direction,
+        text,
+    )
+
+
+async def append_to(
+    session: AsyncSession,
+    row: Conversation,
+    direction: str,
+    text: str,
+    idempotency_key: str,
+    payload: dict[str, Any] | None,
+    now: datetime,
+) -> StoredMessage:
+    """Appends to a locked conversation, or finds the message stored under the key.
+
+    Raises:
+        IdempotencyConflict: The key belongs to a different message.
+        InvalidState: The conversation's state does not take messages of ``direction``.
+    """
+    existing = await _existing(session, idempotency_key)
+    if existing is not None:
+        if not _same(existing, row.id, direction, text):
+            raise IdempotencyConflict(
+                f"idempotency key {idempotency_key!r} was used for another message"
+            )
+        return StoredMessage.of(existing, created=False)
+    if row.state not in ALLOWED_STATES[direction]:
+        raise InvalidState(
+            f"conversation {row.id} is {row.state}: no {direction} messages",
+            "message_not_allowed",
+        )
+    row.last_seq = (row.last_seq or 0) + 1
+    message = Message(
+        conversation_id=row.id,
+        seq=row.last_seq,
+        direction=direction,
+        text=text,
+        payload=payload,
+        idempotency_key=idempotency_key,
+        created_at=now,
+    )
+    session.add(message)
+    if direction == "agent" and row.first_agent_reply_at is None:
+        row.first_agent_reply_at = now
+    row.updated_at = now
+    await session.flush()
+    return StoredMessage.of(message, created=True)
+
+
+async def append_message(
+    session: AsyncSession,
+    settings: HandoffSettings,
+    conversation_id: int,
+    direction: str,
+    text: str,
+    idempotency_key: str,
+    payload: dict[str, Any] | None,
+    now: datetime,
+) -> StoredMessage:
+    """Stores a message once, numbered after the conversation's previous ones."""
+    validate_message(settings, direction, text, idempotency_key, payload)
+    row = await lock_conversation(session, conversation_id)
+    return await append_to(session, row, direction, text, idempotency_key, payload, now)
+
+
+def _handler_of(state: str) -> Handler:
+    return "queue" if state == QUEUED else "bot" if state == BOT else "agent"
+
+
+async def route_user_message(
+    session: AsyncSession,
+    settings: HandoffSettings,
+    sender_id: str,
+    channel: str,
+    text: str,
+    idempotency_key: str,
+    payload: dict[str, Any] | None,
+    now: datetime,
+) -> RouteDecision:
+    """Decides who handles a user message and stores it unless the bot does.
+
+    A retry of a message stored before (same key) answers where it went, even if the
+    episode has been closed since, so it never reaches the bot twice.
+    """
+    validate_message(settings, "user", text, idempotency_key, payload)
+    row = await find_open(session, sender_id, channel)
+    if row is None or row.state == BOT:
+        existing = await _existing(session, idempotency_key)
+        if existing is None:
+            return RouteDecision("bot", row.id if row is not None else None)
+        stored = await lock_conversation(session, existing.conversation_id)
+        if not _same(existing, stored.id, "user", text):
+            raise IdempotencyConflict(
+                f"idempotency key {idempotency_key!r} was used for another message"
+            )
+        handler = _handler_of(stored.state) if stored.state != CLOSED else "agent"
+        return RouteDecision(handler, stored.id, StoredMessage.of(existing, created=False))
+    message = await append_to(session, row, "user", text, idempotency_key, payload, now)
+    return RouteDecision(_handler_of(row.state), row.id, message)

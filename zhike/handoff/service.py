@@ -1,0 +1,230 @@
+"""The transactional facade of the handoff library: one call, one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from zhike.backend.tables.base import utcnow
+from zhike.handoff import conversations, messages, queue
+from zhike.handoff.config import HandoffSettings
+from zhike.handoff.db import HandoffDatabase
+from zhike.handoff.errors import InvalidInput
+from zhike.handoff.models import Agent, Message
+from zhike.handoff.results import (
+    AgentLoad,
+    ConversationInfo,
+    HandoffOutcome,
+    QueueEntry,
+    RouteDecision,
+    StoredMessage,
+)
+
+
+class HandoffService:
+    """Human handoff operations, each in its own transaction (retried on collisions).
+
+    Every method takes an optional ``now`` (aware datetime); without it the service's
+    clock is read. Refusals raise :class:`~zhike.handoff.errors.HandoffError`
+    subclasses and change nothing.
+
+    Args:
+        db: The database holding the ``handoff_*`` tables.
+        settings: Business hours, wait defaults and limits.
+        clock: Returns the current aware time (tests pass a fixed clock).
+    """
+
+    def __init__(
+        self,
+        db: HandoffDatabase,
+        settings: HandoffSettings | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.settings = settings or HandoffSettings()
+        self.clock = clock
+
+    def _now(self, now: datetime | None) -> datetime:
+        at = now if now is not None else self.clock()
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise InvalidInput("times must be timezone-aware", "naive_datetime")
+        return at
+
+    async def request_handoff(
+        self,
+        sender_id: str,
+        channel: str,
+        customer_id: str | None = None,
+        skill_group: str = "general",
+        summary: dict[str, Any] | None = None,
+        now: datetime | None = None,
+    ) -> HandoffOutcome:
+        """Queues the sender for an agent; see :func:`conversations.request_handoff`."""
+        at = self._now(now)
+        return await self.db.run(
+            lambda s: conversations.request_handoff(
+                s, self.settings, sender_id, channel, customer_id, skill_group, summary, at
+            )
+        )
+
+    async def accept(
+        self, agent_id: str, conversation_id: int, now: datetime | None = None
+    ) -> ConversationInfo:
+        """Assigns a queued conversation to the agent; see :func:`conversations.accept`."""
+        at = self._now(now)
+        return await self.db.run(lambda s: conversations.accept(s, agent_id, conversation_id, at))
+
+    async def transfer(
+        self,
+        conversation_id: int,
+        skill_group: str,
+        agent_id: str | None = None,
+        now: datetime | None = None,
+    ) -> ConversationInfo:
+        """Re-queues the conversation in another group; see :func:`conversations.transfer`."""
+        at = self._now(now)
+        return await self.db.run(
+            lambda s: conversations.transfer(s, conversation_id, skill_group, agent_id, at)
+        )
+
+    async def close(
+        self,
+        conversation_id: int,
+        agent_id: str | None,
+        disposition: str,
+        now: datetime | None = None,
+    ) -> ConversationInfo:
+        """Closes the episode and hands back to the bot; see :func:`conversations.close`."""
+        at = self._now(now)
+        return await self.db.run(
+            lambda s: conversations.close(s, conversation_id, agent_id, disposition, at)
+        )
+
+    async def rate(
+        self,
+        conversation_id: int,
+        score: int,
+        comment: str | None = None,
+        now: datetime | None = None,
+    ) -> ConversationInfo:
+        """Records the 1-5 CSAT rating once; see :func:`conversations.rate`."""
+        at = self._now(now)
+        return await self.db.run(
+            lambda s: conversations.rate(s, self.settings, conversation_id, score, comment, at)
+        )
+
+    async def append_message(
+        self,
+        conversation_id: int,
+        direction: str,
+        text: str,
+        idempotency_key: str,
+        payload: dict[str, Any] | None = None,
+        now: datetime | None = None,
+    ) -> StoredMessage:
+        """Stores a message once, in order; see :func:`messages.append_message`."""
+        at = self._now(now)
+        return await self.db.run(
+            lambda s: messages.append_message(
+                s, self.settings, conversation_id, direction, text, idempotency_key, payload, at
+            )
+        )
+
+    async def route_user_message(
+        self,
+        sender_id: str,
+        channel: str,
+        text: str,
+        idempotency_key: str,
+        payload: dict[str, Any] | None = None,
+        now: datetime | None = None,
+    ) -> RouteDecision:
+        """Bot or agent? Stores agent-bound messages; see :func:`messages.route_user_message`."""
+        at = self._now(now)
+        return await self.db.run(
+            lambda s: messages.route_user_message(
+                s, self.settings, sender_id, channel, text, idempotency_key, payload, at
+            )
+        )
+
+    async def queue(
+        self, skill_group: str | None = None, now: datetime | None = None
+    ) -> list[QueueEntry]:
+        """The waiting conversations (one group or all), oldest first, with waiting times."""
+        if skill_group is not None:
+            conversations.check_group(skill_group)
+        at = self._now(now)
+        async with self.db.session() as session:
+            return await queue.list_queue(session, skill_group, at)
+
+    async def agent_load(self) -> list[AgentLoad]:
+        """Every agent with online flag, active conversations and capacity."""
+        async with self.db.session() as session:
+            return await queue.agent_loads(session)
+
+    async def conversation(self, conversation_id: int) -> ConversationInfo:
+        """A snapshot of one episode."""
+        async with self.db.session() as session:
+            row = await conversations.lock_conversation(session, conversation_id)
+            return ConversationInfo.of(row)
+
+    async def messages(self, conversation_id: int, after_seq: int = 0) -> list[StoredMessage]:
+        """The episode's messages after ``after_seq``, in order (for the desk to poll)."""
+        async with self.db.session() as session:
+            await conversations.lock_conversation(session, conversation_id)  # must exist
+            rows = await session.execute(
+                select(Message)
+                .where(Message.conversation_id == conversation_id, Message.seq > after_seq)
+                .order_by(Message.seq)
+            )
+            return [StoredMessage.of(row, created=False) for row in rows.scalars()]
+
+    async def save_agent(
+        self,
+        agent_id: str,
+        name: str,
+        skill_groups: Iterable[str],
+        max_concurrent: int = 3,
+        supervisor: bool = False,
+        online: bool | None = None,
+    ) -> AgentLoad:
+        """Creates or updates an agent (``online`` None keeps the current flag)."""
+        groups = sorted(set(skill_groups))
+        for group in groups:
+            conversations.check_group(group)
+        if isinstance(max_concurrent, bool) or not 1 <= max_concurrent <= 100:
+            raise InvalidInput("max_concurrent must be 1-100", "invalid_max_concurrent")
+        if not agent_id or len(agent_id) > 64 or not name or len(name) > 128:
+            raise InvalidInput("agent id (1-64) and name (1-128) are required", "invalid_agent")
+
+        async def work(session: AsyncSession) -> AgentLoad:
+            agent = await session.get(Agent, agent_id, with_for_update=True)
+            if agent is None:
+                agent = Agent(id=agent_id, online=False)
+                session.add(agent)
+            agent.name = name
+            agent.skill_groups = groups
+            agent.max_concurrent = max_concurrent
+            agent.supervisor = supervisor
+            if online is not None:
+                agent.online = online
+            agent.updated_at = self.clock()
+            await session.flush()
+            return AgentLoad.of(agent, [])
+
+        await self.db.run(work)
+        return next(load for load in await self.agent_load() if load.agent_id == agent_id)
+
+    async def set_online(self, agent_id: str, online: bool) -> None:
+        """Marks an agent online (taking chats) or offline."""
+
+        async def work(session: AsyncSession) -> None:
+            agent = await conversations.lock_agent(session, agent_id)
+            agent.online = online
+            agent.updated_at = self.clock()
+
+        await self.db.run(work)
