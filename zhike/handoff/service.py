@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -29,7 +29,8 @@ class HandoffService:
     """Human handoff operations, each in its own transaction (retried on collisions).
 
     Every method takes an optional ``now`` (aware datetime); without it the service's
-    clock is read. Refusals raise :class:`~zhike.handoff.errors.HandoffError`
+    clock is read. Recorded and returned timestamps are UTC; ``reply_by`` is in the
+    desk's zone. Refusals raise :class:`~zhike.handoff.errors.HandoffError`
     subclasses and change nothing.
 
     Args:
@@ -52,7 +53,7 @@ class HandoffService:
         at = now if now is not None else self.clock()
         if at.tzinfo is None or at.utcoffset() is None:
             raise InvalidInput("times must be timezone-aware", "naive_datetime")
-        return at
+        return at.astimezone(timezone.utc)
 
     async def request_handoff(
         self,

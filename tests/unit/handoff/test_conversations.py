@@ -42,6 +42,7 @@ async def test_request_queues_with_position_and_default_wait(service: HandoffSer
     info = await service.conversation(first.conversation_id)
     assert (info.state, info.skill_group, info.customer_id) == ("queued", "orders", "C001")
     assert info.summary == SUMMARY and info.handoff_requested_at == T0 == info.queued_at
+    assert info.queued_at is not None and info.queued_at.utcoffset() == timedelta(0)
 
 
 async def test_repeated_request_keeps_the_episode(service: HandoffService) -> None:
