@@ -1,0 +1,32 @@
+"""The agent desk's HTTP JSON API (``/api/desk/v1``) on the handoff library.
+
+Agents log in (scrypt-hashed passwords, server-side sessions in an HttpOnly cookie, a
+CSRF token per session), see their skill groups' queues, accept conversations, read the
+transcript and the bot's summary, reply, transfer and close; supervisors see every
+queue, the agents' load and the live conversations. See ``docs/desk-api.md``.
+Importing this package opens no connection and reads no configuration.
+"""
+
+from zhike.desk.app import API_PREFIX, create_app
+from zhike.desk.auth import AccountInfo, DeskAuth, DeskSession
+from zhike.desk.config import DeskSettings
+from zhike.desk.context import DeskContext, open_context
+from zhike.desk.db import DeskDatabase
+from zhike.desk.errors import HANDOFF_STATUS, DeskError
+from zhike.desk.sink import LoggingReplySink, ReplySink
+
+__all__ = [
+    "API_PREFIX",
+    "HANDOFF_STATUS",
+    "AccountInfo",
+    "DeskAuth",
+    "DeskContext",
+    "DeskDatabase",
+    "DeskError",
+    "DeskSession",
+    "DeskSettings",
+    "LoggingReplySink",
+    "ReplySink",
+    "create_app",
+    "open_context",
+]

@@ -1,0 +1,55 @@
+"""Supervisor routes: every queue, the agents' load and the live conversations."""
+
+from __future__ import annotations
+
+from sanic import Blueprint
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from zhike.desk.context import DeskContext
+from zhike.desk.errors import json_response
+from zhike.desk.http import require_supervisor
+from zhike.desk.serializers import agent_json, conversation_json, queue_entry_json
+from zhike.handoff import SKILL_GROUPS
+
+
+def _desk(request: Request) -> DeskContext:
+    desk: DeskContext = request.app.ctx.desk
+    return desk
+
+
+def supervisor_blueprint() -> Blueprint:
+    """The routes under ``/supervisor`` (403 ``supervisor_only`` for agents)."""
+    bp = Blueprint("desk_supervisor")
+
+    @bp.get("/supervisor/queues")
+    async def queues(request: Request) -> HTTPResponse:
+        require_supervisor(request)
+        entries = await _desk(request).handoff.queue()
+        groups = {}
+        for group in SKILL_GROUPS:
+            waiting = [queue_entry_json(e) for e in entries if e.skill_group == group]
+            groups[group] = {
+                "waiting": len(waiting),
+                "longest_wait_seconds": max((e["waiting_seconds"] for e in waiting), default=0),
+                "entries": waiting,
+            }
+        return json_response({"groups": groups})
+
+    @bp.get("/supervisor/agents")
+    async def agents(request: Request) -> HTTPResponse:
+        require_supervisor(request)
+        loads = await _desk(request).handoff.agent_load()
+        return json_response({"agents": [agent_json(load) for load in loads]})
+
+    @bp.get("/supervisor/conversations")
+    async def live(request: Request) -> HTTPResponse:
+        require_supervisor(request)
+        handoff = _desk(request).handoff
+        ids = [entry.conversation_id for entry in await handoff.queue()]
+        for load in await handoff.agent_load():
+            ids.extend(load.conversation_ids)
+        infos = [await handoff.conversation(cid) for cid in sorted(set(ids))]
+        return json_response({"conversations": [conversation_json(info) for info in infos]})
+
+    return bp

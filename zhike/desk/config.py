@@ -1,0 +1,80 @@
+"""Settings of the agent desk service, read from the environment (no import-time reads)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+STATE_DIR_NAME = ".zhike"
+MAX_BODY = 64 * 1024
+_FALSE = {"0", "false", "no", "off"}
+
+
+def default_db_url(cwd: Path | None = None) -> str:
+    """SQLite file ``.zhike/handoff.db`` under ``cwd`` (default: the working directory)."""
+    base = (cwd or Path.cwd()).resolve()
+    return f"sqlite+aiosqlite:///{base / STATE_DIR_NAME / 'handoff.db'}"
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    """Configuration of one desk process.
+
+    Attributes:
+        db_url: Async SQLAlchemy URL of the database holding the ``handoff_*`` tables;
+            the desk's own ``desk_*`` tables live there too.
+        session_lifetime: How long a login lasts (absolute, not extended by use).
+        cookie_secure: Send the session cookie with ``Secure`` (HTTPS only). Turn off only
+            for plain-HTTP development on a host other than localhost.
+        max_body: Largest accepted request body in bytes (413 above).
+        login_max_failures: Failed logins of one account within ``login_window`` after
+            which further attempts are refused (429) until the window has passed.
+        login_window: The window of the login rate limit.
+        app_name: Sanic application name (unique per process).
+    """
+
+    db_url: str
+    session_lifetime: timedelta = timedelta(hours=8)
+    cookie_secure: bool = True
+    max_body: int = MAX_BODY
+    login_max_failures: int = 5
+    login_window: timedelta = timedelta(minutes=15)
+    app_name: str = "zhike_desk"
+
+    def __post_init__(self) -> None:
+        if self.session_lifetime <= timedelta():
+            raise ValueError("session_lifetime must be positive")
+        if self.login_max_failures < 1 or self.login_window <= timedelta():
+            raise ValueError("login_max_failures and login_window must be positive")
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **overrides: object
+    ) -> DeskSettings:
+        """Reads the ``ZHIKE_DESK_*`` variables.
+
+        ``ZHIKE_DESK_DB_URL`` (default ``.zhike/handoff.db``), ``ZHIKE_DESK_SESSION_MINUTES``
+        (default 480) and ``ZHIKE_DESK_COOKIE_SECURE`` (default on; ``0`` turns it off).
+
+        Args:
+            environ: The environment to read (default ``os.environ``).
+            **overrides: Field values that win over the environment (``None`` is ignored).
+
+        Raises:
+            ValueError: A variable holds an invalid value.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {"db_url": env.get("ZHIKE_DESK_DB_URL") or default_db_url()}
+        minutes = env.get("ZHIKE_DESK_SESSION_MINUTES", "").strip()
+        if minutes:
+            if not minutes.isdigit() or int(minutes) < 1:
+                raise ValueError("ZHIKE_DESK_SESSION_MINUTES must be a positive integer")
+            values["session_lifetime"] = timedelta(minutes=int(minutes))
+        secure = env.get("ZHIKE_DESK_COOKIE_SECURE", "").strip().lower()
+        if secure:
+            values["cookie_secure"] = secure not in _FALSE
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**values)  # type: ignore[arg-type]

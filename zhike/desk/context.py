@@ -1,0 +1,81 @@
+"""What the desk app works with: its settings, accounts, the handoff service and a sink."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from zhike.backend.tables.base import utcnow
+from zhike.desk.auth import AccountInfo, DeskAuth
+from zhike.desk.config import DeskSettings
+from zhike.desk.db import DeskDatabase
+from zhike.desk.errors import DeskError
+from zhike.desk.sink import LoggingReplySink, ReplySink
+from zhike.handoff import SKILL_GROUPS, AgentLoad, HandoffDatabase, HandoffService
+from zhike.handoff.config import HandoffSettings
+
+
+@dataclass
+class DeskContext:
+    """The desk's collaborators, shared by every request of one app.
+
+    Attributes:
+        settings: The desk settings.
+        auth: Accounts and sessions.
+        handoff: The handoff service (conversations, queues, agents).
+        sink: Where stored agent replies are delivered.
+        databases: Databases this context opened and closes in :meth:`close`.
+    """
+
+    settings: DeskSettings
+    auth: DeskAuth
+    handoff: HandoffService
+    sink: ReplySink = field(default_factory=LoggingReplySink)
+    databases: list[DeskDatabase | HandoffDatabase] = field(default_factory=list)
+
+    async def agent(self, account: AccountInfo) -> AgentLoad:
+        """The handoff agent of an account; 403 ``agent_not_found`` when it has none."""
+        for load in await self.handoff.agent_load():
+            if load.agent_id == account.agent_id:
+                return load
+        raise DeskError(403, "agent_not_found", "this account has no handoff agent")
+
+    async def groups(self, account: AccountInfo) -> tuple[str, ...]:
+        """The skill groups an account may see: all for a supervisor, else the agent's."""
+        if account.supervisor:
+            return SKILL_GROUPS
+        return (await self.agent(account)).skill_groups
+
+    async def close(self) -> None:
+        """Disposes the databases this context opened."""
+        for db in self.databases:
+            await db.dispose()
+
+
+async def open_context(
+    settings: DeskSettings,
+    sink: ReplySink | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    handoff_settings: HandoffSettings | None = None,
+) -> DeskContext:
+    """Opens the databases at ``settings.db_url``, creates missing tables, builds the context.
+
+    Call it inside the event loop that will use it and :meth:`DeskContext.close` it.
+    """
+    handoff_db = HandoffDatabase(settings.db_url)
+    desk_db = DeskDatabase(settings.db_url)
+    try:
+        await handoff_db.create_tables()
+        await desk_db.create_tables()
+    except BaseException:
+        await handoff_db.dispose()
+        await desk_db.dispose()
+        raise
+    return DeskContext(
+        settings=settings,
+        auth=DeskAuth(desk_db, settings, clock=clock),
+        handoff=HandoffService(handoff_db, handoff_settings, clock=clock),
+        sink=sink or LoggingReplySink(),
+        databases=[handoff_db, desk_db],
+    )

@@ -1,0 +1,81 @@
+"""JSON documents of the desk API (plain dicts; times as ISO 8601 UTC)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from zhike.desk.auth import AccountInfo
+from zhike.handoff import AgentLoad, ConversationInfo, QueueEntry, StoredMessage
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a ``Z``, or None."""
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def account_json(account: AccountInfo) -> dict[str, Any]:
+    """An account (never its password hash)."""
+    return {"username": account.username, "agent_id": account.agent_id, "role": account.role}
+
+
+def agent_json(load: AgentLoad) -> dict[str, Any]:
+    """An agent with their current load."""
+    return {
+        "agent_id": load.agent_id,
+        "name": load.name,
+        "online": load.online,
+        "supervisor": load.supervisor,
+        "skill_groups": list(load.skill_groups),
+        "active": load.active,
+        "max_concurrent": load.max_concurrent,
+        "free": load.free,
+        "conversation_ids": list(load.conversation_ids),
+    }
+
+
+def queue_entry_json(entry: QueueEntry) -> dict[str, Any]:
+    """A waiting conversation with its position and waiting time."""
+    return {
+        "conversation_id": entry.conversation_id,
+        "sender_id": entry.sender_id,
+        "channel": entry.channel,
+        "skill_group": entry.skill_group,
+        "position": entry.position,
+        "queued_at": iso(entry.queued_at),
+        "waiting_seconds": int(entry.waiting.total_seconds()),
+    }
+
+
+def conversation_json(info: ConversationInfo) -> dict[str, Any]:
+    """An episode with the bot's summary and its timestamps."""
+    return {
+        "id": info.id,
+        "sender_id": info.sender_id,
+        "channel": info.channel,
+        "customer_id": info.customer_id,
+        "state": info.state,
+        "skill_group": info.skill_group,
+        "agent_id": info.agent_id,
+        "summary": info.summary,
+        "disposition": info.disposition,
+        "handoff_requested_at": iso(info.handoff_requested_at),
+        "queued_at": iso(info.queued_at),
+        "agent_assigned_at": iso(info.agent_assigned_at),
+        "first_agent_reply_at": iso(info.first_agent_reply_at),
+        "closed_at": iso(info.closed_at),
+        "rating": info.rating,
+    }
+
+
+def message_json(message: StoredMessage) -> dict[str, Any]:
+    """A message of the transcript; ``text`` is plain text, never HTML."""
+    return {
+        "seq": message.seq,
+        "direction": message.direction,
+        "text": message.text,
+        "payload": message.payload,
+        "created_at": iso(message.created_at),
+    }
