@@ -23,6 +23,7 @@ from zhike.desk.config import DeskSettings
 from zhike.desk.context import open_context
 from zhike.desk.errors import DeskError
 from zhike.desk.models import ROLES
+from zhike.desk.passwords import password_problem
 from zhike.handoff import SKILL_GROUPS, HandoffError
 
 logger = logging.getLogger("zhike.desk")
@@ -79,6 +80,9 @@ def read_password(stdin: IO[str]) -> str:
 async def create_agent(args: argparse.Namespace, settings: DeskSettings, password: str) -> str:
     """Saves the handoff agent and its desk account; returns a summary line."""
     groups = [group.strip() for group in args.groups.split(",") if group.strip()]
+    problem = password_problem(password)
+    if problem is not None:
+        raise DeskError(400, "invalid_password", problem)
     desk = await open_context(settings)
     try:
         for existing in await desk.auth.accounts():
