@@ -92,6 +92,7 @@ def test_handoff_errors_map_to_http_statuses(error: HandoffError, status: int) -
     assert all(400 <= value < 500 for value in HANDOFF_STATUS.values())
 
 
+@pytest.mark.filterwarnings("ignore:You have set a listener:UserWarning")
 async def test_without_a_context_the_app_opens_its_database_on_start(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
     settings = DeskSettings(db_url=url, cookie_secure=False, app_name="zhike_desk_own_db")
