@@ -2,8 +2,8 @@
 
 The fingerprint is a SHA-256 over config.yml, the domain, everything under data/
 (NLU, rules, stories, jieba dictionaries) and the Python source of zhike's own pipeline
-components (zhike/nlu/). It is stored next to the model; an unchanged
-fingerprint with the model present means there is nothing to do.
+components and policies (zhike/nlu/, zhike/dialogue/). It is stored next to the model;
+an unchanged fingerprint with the model present means there is nothing to do.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from zhike.stack import PROJECT_ROOT
 
-INPUTS = ("config.yml", "domain", "data", "zhike/nlu")
+INPUTS = ("config.yml", "domain", "data", "zhike/nlu", "zhike/dialogue")
 
 
 def input_files(root: Path = PROJECT_ROOT, config: str = "config.yml") -> list[Path]:

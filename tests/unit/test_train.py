@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    for name in ("config.yml", "domain", "data", "zhike/nlu"):
+    for name in ("config.yml", "domain", "data", "zhike/nlu", "zhike/dialogue"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("*.pyc"))
@@ -33,6 +33,7 @@ def test_fingerprint_is_stable(project: Path) -> None:
         "data/nlu/faq.yml",
         "data/dictionary/orders.txt",
         "zhike/nlu/tokenizer.py",
+        "zhike/dialogue/handoff_policy.py",
     ],
 )
 def test_fingerprint_changes_with_any_model_input(project: Path, changed: str) -> None:

@@ -49,7 +49,7 @@ def test_every_form_is_started_completed_left_and_interruptible(domain: Domain) 
             "human asked for": [
                 "intent:human_handoff",
                 "action:action_stop_form",
-                "action:utter_human_handoff",
+                "action:action_request_handoff",
             ]
             in inside,
         }

@@ -1,0 +1,164 @@
+"""转人工 actions against a real handoff service (in-memory SQLite, fixed clock)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handoff import ActionRelayToAgent, ActionRequestHandoff
+from zhike.backend_client.fake import InMemoryBackendClient
+from zhike.handoff import HandoffDatabase, HandoffService
+from zhike.handoff.runtime import set_handoff_service
+
+Turn = Callable[..., Tracker]
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+OPEN = datetime(2024, 6, 4, 10, 0, tzinfo=SHANGHAI)  # a Tuesday morning: the desk works
+NIGHT = datetime(2024, 6, 4, 23, 30, tzinfo=SHANGHAI)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(OPEN)
+
+
+@pytest.fixture
+async def desk(clock: Clock) -> AsyncIterator[HandoffService]:
+    db = HandoffDatabase("sqlite+aiosqlite://")
+    await db.create_tables()
+    service = HandoffService(db, clock=clock)
+    await service.save_agent("a1", "王芳", ["orders", "general"], online=True)
+    set_handoff_service(service)
+    yield service
+    set_handoff_service(None)
+    await db.dispose()
+
+
+async def _request(turn: Turn, dispatcher: CollectingDispatcher, **kwargs: object) -> list:
+    tracker = turn("转人工", "human_handoff", **kwargs)
+    return await ActionRequestHandoff().run(dispatcher, tracker, {})
+
+
+def _responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m.get("response") or m.get("text") or "" for m in dispatcher.messages]
+
+
+async def test_a_customer_is_queued_for_the_group_of_their_topic(
+    desk: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    events = await _request(zhang, dispatcher, order_id="HP20240001")
+
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "handoff_state", "value": "queued"}
+    ]
+    assert _responses(dispatcher) == ["utter_handoff_next"]
+    assert dispatcher.messages[0]["minutes"] >= 1
+    [waiting] = await desk.queue()
+    assert waiting.sender_id == "web-session-zhang"
+    info = await desk.conversation(waiting.conversation_id)
+    assert info.customer_id == "C001"  # the bound customer, for the agent's profile view
+    assert info.summary["slots"] == {"order_id": "HP20240001"}
+
+
+async def test_the_second_customer_in_line_hears_how_many_are_ahead(
+    desk: HandoffService, zhang: Turn, anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await _request(zhang, CollectingDispatcher())
+    await _request(anonymous, dispatcher)
+    assert _responses(dispatcher) == ["utter_handoff_queued"]
+    assert dispatcher.messages[0]["ahead"] == 1
+
+
+async def test_at_night_a_ticket_is_opened_and_the_reply_time_told(
+    desk: HandoffService,
+    clock: Clock,
+    anonymous: Turn,
+    dispatcher: CollectingDispatcher,
+    backend: InMemoryBackendClient,
+) -> None:
+    clock.now = NIGHT
+    events = await _request(anonymous, dispatcher)
+
+    assert _responses(dispatcher) == ["utter_handoff_after_hours"]
+    message = dispatcher.messages[0]
+    assert message["reply_by"] == "6月5日 09:00"  # the next opening
+    assert message["hours"] == "09:00–21:00"
+    ticket = await backend.get_ticket(message["ticket_id"])
+    assert ticket is not None and "转人工" in ticket.summary
+    assert [e["name"] for e in events] == ["my_tickets"]  # the anonymous chat may ask about it
+    assert await desk.queue() == []
+
+
+async def test_with_no_agent_online_a_ticket_is_opened(
+    desk: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await desk.set_online("a1", False)
+    await _request(zhang, dispatcher)
+    assert _responses(dispatcher) == ["utter_handoff_no_agent"]
+
+
+async def test_messages_while_queued_are_stored_once_and_acknowledged_once(
+    desk: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await _request(zhang, CollectingDispatcher())
+    tracker = zhang("我的快递三天没动了", "query_logistics", handoff_state="queued")
+
+    await ActionRelayToAgent().run(dispatcher, tracker, {})
+    await ActionRelayToAgent().run(CollectingDispatcher(), tracker, {})  # a retried action
+
+    assert _responses(dispatcher) == ["utter_handoff_waiting"]
+    [waiting] = await desk.queue()
+    stored = await desk.messages(waiting.conversation_id)
+    assert [m.text for m in stored if m.direction == "user"] == ["我的快递三天没动了"]
+
+
+async def test_while_an_agent_has_it_the_bot_says_nothing(
+    desk: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await _request(zhang, CollectingDispatcher())
+    [waiting] = await desk.queue()
+    await desk.accept("a1", waiting.conversation_id)
+
+    tracker = zhang("好的，谢谢", "thank", handoff_state="agent")
+    assert await ActionRelayToAgent().run(dispatcher, tracker, {}) == []
+    assert dispatcher.messages == []
+    stored = await desk.messages(waiting.conversation_id)
+    assert stored[-1].text == "好的，谢谢" and stored[-1].direction == "user"
+
+
+async def test_after_the_desk_closed_it_the_bot_takes_over_again(
+    desk: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await _request(zhang, CollectingDispatcher())
+    [waiting] = await desk.queue()
+    await desk.accept("a1", waiting.conversation_id)
+    await desk.close(waiting.conversation_id, "a1", "resolved")
+
+    tracker = zhang("还有个问题", "inform", handoff_state="agent")
+    events = await ActionRelayToAgent().run(dispatcher, tracker, {})
+    assert _responses(dispatcher) == ["utter_handoff_ended"]
+    assert events[-1]["name"] == "handoff_state" and events[-1]["value"] is None
+
+
+async def test_a_broken_handoff_database_gets_an_apology(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    db = HandoffDatabase("sqlite+aiosqlite:////nonexistent-dir/x/handoff.db")
+    set_handoff_service(HandoffService(db))
+    try:
+        assert await _request(zhang, dispatcher) == []
+    finally:
+        set_handoff_service(None)
+    assert _responses(dispatcher) == ["utter_handoff_unavailable"]

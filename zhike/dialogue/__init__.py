@@ -1,0 +1,1 @@
+"""zhike's own dialogue policies."""

@@ -1,0 +1,65 @@
+"""The Rasa server's HTTP API, as the desk uses it for a conversation an agent owns.
+
+- :meth:`RasaConversations.send_agent_message` appends a ``bot`` event with
+  ``output_channel=latest``: Rasa stores the agent's words in the conversation and sends
+  them through the channel the customer last used (web widget room, 公众号/WeCom
+  customer-service message, app push).
+- :meth:`RasaConversations.set_handoff_state` sets the ``handoff_state`` slot that
+  :class:`zhike.dialogue.handoff_policy.HandoffPolicy` reads: ``agent`` keeps the bot
+  silent, ``None`` hands the conversation back to the bot.
+
+Start Rasa with ``--enable-api`` (and ``--auth-token`` in production: pass it as
+``token``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+HANDOFF_SLOT = "handoff_state"
+
+
+class RasaApiError(RuntimeError):
+    """The Rasa server could not be reached or refused the request."""
+
+
+class RasaConversations:
+    """Writes to Rasa conversations on behalf of the desk.
+
+    Args:
+        base_url: the Rasa server, e.g. ``http://127.0.0.1:5005``.
+        token: Rasa's ``--auth-token``, if it was started with one.
+        timeout: seconds per request.
+    """
+
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+
+    async def send_agent_message(self, sender_id: str, text: str, agent_id: str) -> None:
+        """Delivers an agent's reply to the customer through their latest channel."""
+        event = {"event": "bot", "text": text, "metadata": {"agent_id": agent_id}}
+        await self._append(sender_id, [event], output_channel="latest")
+
+    async def set_handoff_state(self, sender_id: str, state: str | None) -> None:
+        """Sets ``handoff_state`` (``queued``, ``agent`` or ``None`` = back to the bot)."""
+        await self._append(sender_id, [{"event": "slot", "name": HANDOFF_SLOT, "value": state}])
+
+    async def _append(
+        self, sender_id: str, events: list[dict[str, Any]], output_channel: str | None = None
+    ) -> None:
+        params = {"output_channel": output_channel} if output_channel else {}
+        if self.token:
+            params["token"] = self.token
+        url = f"{self.base_url}/conversations/{quote(sender_id, safe='')}/tracker/events"
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout) as client:
+                answer = await client.post(url, params=params, json=events)
+        except httpx.HTTPError as exc:
+            raise RasaApiError(f"Rasa server unreachable: {type(exc).__name__}") from exc
+        if answer.status_code >= 400:
+            raise RasaApiError(f"Rasa server answered HTTP {answer.status_code}")
