@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Awaitable
 
 from sanic import Blueprint
 from sanic.request import Request
@@ -108,7 +109,8 @@ def conversations_blueprint() -> Blueprint:
         desk, session = _desk(request), current_session(request)
         await visible_conversation(desk, session, conversation_id)
         info = await desk.handoff.accept(session.account.agent_id, conversation_id)
-        return json_response({"conversation": conversation_json(info)})
+        notified = await _notify(desk.sink.taken_over(info), "take-over", info.id)
+        return json_response({"conversation": conversation_json(info), "bot_notified": notified})
 
     @bp.post("/conversations/<conversation_id:int>/messages")
     async def reply(request: Request, conversation_id: int) -> HTTPResponse:
@@ -160,6 +162,21 @@ def conversations_blueprint() -> Blueprint:
         info = await desk.handoff.close(
             conversation_id, session.account.agent_id, disposition.strip()
         )
-        return json_response({"conversation": conversation_json(info)})
+        notified = await _notify(desk.sink.handed_back(info), "hand-back", info.id)
+        return json_response({"conversation": conversation_json(info), "bot_notified": notified})
 
     return bp
+
+
+async def _notify(call: Awaitable[None], what: str, conversation_id: int) -> bool:
+    """Runs a sink notification; a failure is logged, never undoes the stored change.
+
+    If Rasa missed a take-over, the user's messages still reach the queue; if it missed a
+    hand-back, the next user message finds the conversation closed and the bot resumes.
+    """
+    try:
+        await call
+    except Exception:
+        logger.exception("Telling the bot about the %s of %d failed", what, conversation_id)
+        return False
+    return True

@@ -43,6 +43,8 @@ class DeskSettings:
     login_max_failures: int = 5
     login_window: timedelta = timedelta(minutes=15)
     app_name: str = "zhike_desk"
+    rasa_url: str | None = None
+    rasa_token: str | None = None
 
     def __post_init__(self) -> None:
         if self.session_lifetime <= timedelta():
@@ -57,7 +59,9 @@ class DeskSettings:
         """Reads the ``ZHIKE_DESK_*`` variables.
 
         ``ZHIKE_DESK_DB_URL`` (default ``.zhike/handoff.db``), ``ZHIKE_DESK_SESSION_MINUTES``
-        (default 480) and ``ZHIKE_DESK_COOKIE_SECURE`` (default on; ``0`` turns it off).
+        (default 480), ``ZHIKE_DESK_COOKIE_SECURE`` (default on; ``0`` turns it off),
+        ``ZHIKE_DESK_RASA_URL`` and ``ZHIKE_DESK_RASA_TOKEN`` (the Rasa server that delivers
+        agent replies; unset: replies are stored and only logged).
 
         Args:
             environ: The environment to read (default ``os.environ``).
@@ -73,6 +77,12 @@ class DeskSettings:
             if not minutes.isdigit() or int(minutes) < 1:
                 raise ValueError("ZHIKE_DESK_SESSION_MINUTES must be a positive integer")
             values["session_lifetime"] = timedelta(minutes=int(minutes))
+        for field_name, variable in (
+            ("rasa_url", "ZHIKE_DESK_RASA_URL"),
+            ("rasa_token", "ZHIKE_DESK_RASA_TOKEN"),
+        ):
+            if env.get(variable, "").strip():
+                values[field_name] = env[variable].strip()
         secure = env.get("ZHIKE_DESK_COOKIE_SECURE", "").strip().lower()
         if secure:
             values["cookie_secure"] = secure not in _FALSE

@@ -11,9 +11,10 @@ from zhike.desk.auth import AccountInfo, DeskAuth
 from zhike.desk.config import DeskSettings
 from zhike.desk.db import DeskDatabase
 from zhike.desk.errors import DeskError
-from zhike.desk.sink import LoggingReplySink, ReplySink
+from zhike.desk.sink import LoggingReplySink, RasaSink, ReplySink
 from zhike.handoff import SKILL_GROUPS, AgentLoad, HandoffDatabase, HandoffService
 from zhike.handoff.config import HandoffSettings
+from zhike.handoff.rasa_api import RasaConversations
 
 
 @dataclass
@@ -76,6 +77,13 @@ async def open_context(
         settings=settings,
         auth=DeskAuth(desk_db, settings, clock=clock),
         handoff=HandoffService(handoff_db, handoff_settings, clock=clock),
-        sink=sink or LoggingReplySink(),
+        sink=sink or _default_sink(settings),
         databases=[handoff_db, desk_db],
     )
+
+
+def _default_sink(settings: DeskSettings) -> ReplySink:
+    """Rasa's HTTP API when ``rasa_url`` is set, else a sink that only logs."""
+    if settings.rasa_url:
+        return RasaSink(RasaConversations(settings.rasa_url, settings.rasa_token))
+    return LoggingReplySink()

@@ -43,12 +43,24 @@ class RecordingSink:
 
     def __init__(self) -> None:
         self.delivered: list[tuple[ConversationInfo, StoredMessage]] = []
+        self.taken_over_ids: list[int] = []
+        self.handed_back_ids: list[int] = []
         self.fail = False
 
     async def deliver(self, conversation: ConversationInfo, message: StoredMessage) -> None:
         if self.fail:
             raise ConnectionError("rasa down")
         self.delivered.append((conversation, message))
+
+    async def taken_over(self, conversation: ConversationInfo) -> None:
+        if self.fail:
+            raise ConnectionError("rasa down")
+        self.taken_over_ids.append(conversation.id)
+
+    async def handed_back(self, conversation: ConversationInfo) -> None:
+        if self.fail:
+            raise ConnectionError("rasa down")
+        self.handed_back_ids.append(conversation.id)
 
 
 @dataclass

@@ -24,6 +24,8 @@ async def test_full_flow_from_handoff_to_close(desk: Desk) -> None:
     assert accepted.status == 200
     assert accepted.json["conversation"]["state"] == "agent"
     assert accepted.json["conversation"]["agent_id"] == "a1"
+    assert accepted.json["bot_notified"] is True
+    assert desk.sink.taken_over_ids == [cid]  # the bot stays silent from now on
     assert (await desk.call("GET", "/queue", agent)).json["groups"]["orders"] == []
 
     detail = await desk.call("GET", f"/conversations/{cid}", agent)
@@ -60,6 +62,7 @@ async def test_full_flow_from_handoff_to_close(desk: Desk) -> None:
     assert closed.status == 200
     assert closed.json["conversation"]["state"] == "closed"
     assert closed.json["conversation"]["disposition"] == "resolved"
+    assert desk.sink.handed_back_ids == [cid]  # the bot answers again
     info = await desk.handoff.conversation(cid)
     assert info.closed_at is not None and info.first_agent_reply_at is not None
 
@@ -75,6 +78,21 @@ async def test_a_retried_reply_is_stored_and_delivered_once(desk: Desk) -> None:
     assert again.json["message"]["seq"] == first.json["message"]["seq"]
     assert again.json["delivered"] is None
     assert len(desk.sink.delivered) == 1
+
+
+async def test_a_bot_that_missed_the_take_over_or_hand_back_changes_nothing_stored(
+    desk: Desk,
+) -> None:
+    cid = await queued(desk)
+    agent = await desk.login("wangfang")
+    desk.sink.fail = True
+    accepted = await desk.call("POST", f"/conversations/{cid}/accept", agent)
+    assert (accepted.status, accepted.json["bot_notified"]) == (200, False)
+    closed = await desk.call(
+        "POST", f"/conversations/{cid}/close", agent, body={"disposition": "resolved"}
+    )
+    assert (closed.status, closed.json["bot_notified"]) == (200, False)
+    assert (await desk.handoff.conversation(cid)).state == "closed"
 
 
 async def test_a_failing_sink_keeps_the_reply_and_says_so(desk: Desk) -> None:
