@@ -24,6 +24,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rasa-port", type=int, default=5005)
     parser.add_argument("--actions-port", type=int, default=5055)
     parser.add_argument("--backend-port", type=int, default=5080)
+    parser.add_argument("--desk-port", type=int, default=5090)
     return parser.parse_args(argv)
 
 
@@ -44,6 +45,8 @@ def banner(config: StackConfig) -> str:
             f"  公众号 callback  {config.rasa_url}/webhooks/wechat/webhook "
             "(ZHIKE_WECHAT_*, docs/channels/wechat.md)",
             f"  WeCom callback   {config.rasa_url}/webhooks/wecom/webhook (ZHIKE_WECOM_*)",
+            f"  agent desk API   {config.desk_url}/api/desk/v1 (docs/desk-api.md; "
+            "agents: python -m zhike.desk create-agent)",
             f"  business backend {config.backend_url}/api/v1/orders/HP20240001",
             f"  backend API docs {config.backend_url}/openapi.json",
             f"  logs             {config.state_dir / 'logs'}",
@@ -66,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         rasa_port=args.rasa_port,
         actions_port=args.actions_port,
         backend_port=args.backend_port,
+        desk_port=args.desk_port,
     )
     stack = Stack(config)
     stopping = False
@@ -76,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    print("Starting the business backend, action server and Rasa server ...", flush=True)
+    print("Starting the backend, action server, Rasa server and agent desk ...", flush=True)
     try:
         stack.start()
     except StackError as error:

@@ -112,6 +112,7 @@ class StackConfig:
     rasa_port: int = 5005
     actions_port: int = 5055
     backend_port: int = 5080
+    desk_port: int = 5090
     state_dir: Path = PROJECT_ROOT / ".zhike"
     backend_db_url: str | None = None
     credentials: Path = PROJECT_ROOT / "credentials.yml"
@@ -127,6 +128,7 @@ class StackConfig:
             rasa_port=free_port(),
             actions_port=free_port(),
             backend_port=free_port(),
+            desk_port=free_port(),
             state_dir=state_dir,
             backend_db_url=f"sqlite+aiosqlite:///{state_dir / 'backend.db'}",
             tracker_db=state_dir / "tracker.db",
@@ -148,9 +150,19 @@ class StackConfig:
         """Base URL of the reference business backend."""
         return f"http://{self.host}:{self.backend_port}"
 
+    @property
+    def desk_url(self) -> str:
+        """Base URL of the human agents' desk."""
+        return f"http://{self.host}:{self.desk_port}"
+
+    @property
+    def handoff_db_url(self) -> str:
+        """The handoff tables, shared by the action server and the desk."""
+        return f"sqlite+aiosqlite:///{self.state_dir / 'handoff.db'}"
+
 
 class Stack:
-    """The three processes of a zhike deployment, started and stopped together.
+    """The processes of a zhike deployment, started and stopped together.
 
     Usage::
 
@@ -194,6 +206,13 @@ class Stack:
         client_env = {
             "ZHIKE_BACKEND": "http",
             "ZHIKE_BACKEND_URL": cfg.backend_url,
+            "ZHIKE_HANDOFF_DB_URL": cfg.handoff_db_url,
+            **cfg.extra_env,
+        }
+        desk_env = {
+            "ZHIKE_DESK_DB_URL": cfg.handoff_db_url,
+            "ZHIKE_DESK_RASA_URL": cfg.rasa_url,
+            "ZHIKE_DESK_COOKIE_SECURE": "0",  # plain http on loopback
             **cfg.extra_env,
         }
         return [
@@ -237,6 +256,20 @@ class Stack:
                 ],
                 f"{cfg.rasa_url}/status",
                 dict(cfg.extra_env),
+            ),
+            Service(
+                "desk",
+                [
+                    python,
+                    "-m",
+                    "zhike.desk",
+                    "--host",
+                    cfg.host,
+                    "--port",
+                    str(cfg.desk_port),
+                ],
+                f"{cfg.desk_url}/health",
+                desk_env,
             ),
         ]
 

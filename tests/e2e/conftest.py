@@ -98,7 +98,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if not MODEL.exists():
         pytest.skip(f"no trained model at {MODEL}: run `make train` (make test trains it)")
     state: Path = tmp_path_factory.mktemp("stack")
-    running = Stack(StackConfig.on_free_ports(MODEL, state, extra_env=STACK_ENV))
+    env = {
+        **STACK_ENV,
+        # The handoff tables, shared with the tests that play the desk; agents work all day.
+        "ZHIKE_HANDOFF_DB_URL": f"sqlite+aiosqlite:///{state / 'handoff.db'}",
+        "ZHIKE_HANDOFF_HOURS": "00:00-23:59",
+    }
+    running = Stack(StackConfig.on_free_ports(MODEL, state, extra_env=env))
     running.start()
     try:
         yield running

@@ -15,7 +15,7 @@ from zhike.desk.api_session import SESSION_COOKIE, session_blueprint
 from zhike.desk.api_supervisor import supervisor_blueprint
 from zhike.desk.config import DeskSettings
 from zhike.desk.context import DeskContext, open_context
-from zhike.desk.errors import DeskError, dumps, install_error_handling
+from zhike.desk.errors import DeskError, dumps, install_error_handling, json_response
 from zhike.desk.sink import ReplySink
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,10 @@ def create_app(
     for blueprint in (session_blueprint(), conversations_blueprint(), supervisor_blueprint()):
         app.blueprint(blueprint, url_prefix=API_PREFIX)
     install_error_handling(app)
+
+    @app.get("/health")
+    async def health(request: Request) -> HTTPResponse:
+        return json_response({"status": "ok" if request.app.ctx.desk else "starting"})
 
     if context is None:
 

@@ -1,9 +1,9 @@
 """The Rasa server's HTTP API, as the desk uses it for a conversation an agent owns.
 
 - :meth:`RasaConversations.send_agent_message` appends a ``bot`` event with
-  ``output_channel=latest``: Rasa stores the agent's words in the conversation and sends
-  them through the channel the customer last used (web widget room, 公众号/WeCom
-  customer-service message, app push).
+  ``output_channel=latest&execute_side_effects=true``: Rasa stores the agent's words in
+  the conversation and sends them through the channel the customer last used (web
+  widget room, 公众号/WeCom customer-service message, app push).
 - :meth:`RasaConversations.set_handoff_state` sets the ``handoff_state`` slot that
   :class:`zhike.dialogue.handoff_policy.HandoffPolicy` reads: ``agent`` keeps the bot
   silent, ``None`` hands the conversation back to the bot.
@@ -20,6 +20,7 @@ from urllib.parse import quote
 import httpx
 
 HANDOFF_SLOT = "handoff_state"
+SAFE = ":@!$&'()*+,;=-._~"  # characters a path segment may hold unescaped (RFC 3986)
 
 
 class RasaApiError(RuntimeError):
@@ -52,10 +53,13 @@ class RasaConversations:
     async def _append(
         self, sender_id: str, events: list[dict[str, Any]], output_channel: str | None = None
     ) -> None:
-        params = {"output_channel": output_channel} if output_channel else {}
+        params = {}
+        if output_channel:  # send the bot events through that channel, not only store them
+            params = {"output_channel": output_channel, "execute_side_effects": "true"}
         if self.token:
             params["token"] = self.token
-        url = f"{self.base_url}/conversations/{quote(sender_id, safe='')}/tracker/events"
+        # Rasa matches the id in the raw path (no unquoting): keep ``:`` of "app:C001" as is.
+        url = f"{self.base_url}/conversations/{quote(sender_id, safe=SAFE)}/tracker/events"
         try:
             async with httpx.AsyncClient(timeout=self.timeout) as client:
                 answer = await client.post(url, params=params, json=events)
