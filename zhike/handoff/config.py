@@ -30,6 +30,8 @@ class HandoffSettings:
         mtta_sample: How many recent acceptances of a group the wait estimate averages.
         max_text: Longest message text, in characters.
         max_comment: Longest rating comment, in characters.
+        rating_window: How long after an agent closed a conversation a rating still
+            belongs to it (later ratings rate the bot's conversation).
     """
 
     hours: BusinessHours = field(default_factory=default_hours)
@@ -38,6 +40,7 @@ class HandoffSettings:
     mtta_sample: int = 20
     max_text: int = MAX_TEXT
     max_comment: int = MAX_COMMENT
+    rating_window: timedelta = timedelta(hours=24)
 
 
 # Topic (Rasa intent or a keyword of it) -> skill group; the first matching prefix wins.

@@ -258,8 +258,12 @@ async def rate(
     score: int,
     comment: str | None,
     now: datetime,
+    bot_only: bool = False,
 ) -> ConversationInfo:
-    """Records the customer's 1-5 rating (CSAT) of a closed, agent-served episode, once."""
+    """Records the customer's 1-5 rating (CSAT) of a closed, agent-served episode, once.
+
+    ``bot_only``: the episode is a closed bot-only one (see :func:`rate_latest`).
+    """
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise InvalidInput(f"rating must be an integer 1-5, got {score!r}", "invalid_rating")
     text = (comment or "").strip() or None
@@ -268,7 +272,7 @@ async def rate(
             f"comment longer than {settings.max_comment} characters", "comment_too_long"
         )
     row = await lock_conversation(session, conversation_id)
-    if row.state != CLOSED or row.agent_assigned_at is None:
+    if row.state != CLOSED or (row.agent_assigned_at is None and not bot_only):
         raise InvalidState(
             f"conversation {row.id} is not a closed agent conversation", "not_rateable"
         )
@@ -280,3 +284,59 @@ async def rate(
     row.updated_at = now
     await session.flush()
     return ConversationInfo.of(row)
+
+
+async def rate_latest(
+    session: AsyncSession,
+    settings: HandoffSettings,
+    sender_id: str,
+    channel: str,
+    customer_id: str | None,
+    score: int,
+    comment: str | None,
+    now: datetime,
+) -> ConversationInfo:
+    """Records a rating for what the customer just experienced.
+
+    The sender's latest closed, agent-served episode when it is unrated and closed within
+    ``settings.rating_window``; otherwise the conversation was the bot's alone, and a
+    closed bot-only episode (no agent, disposition ``bot``) carries the rating, so the
+    analytics compare the bot's and the agents' CSAT from one table.
+    """
+    _check_id("sender_id", sender_id, 255)
+    _check_id("channel", channel, 64)
+    latest = (
+        await session.execute(
+            select(Conversation)
+            .where(
+                Conversation.sender_id == sender_id,
+                Conversation.channel == channel,
+                Conversation.state == CLOSED,
+                Conversation.agent_assigned_at.is_not(None),
+            )
+            .order_by(Conversation.closed_at.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if (
+        latest is not None
+        and latest.rating is None
+        and latest.closed_at is not None
+        and now - latest.closed_at <= settings.rating_window
+    ):
+        return await rate(session, settings, latest.id, score, comment, now)
+    row = Conversation(
+        sender_id=sender_id,
+        channel=channel,
+        customer_id=customer_id,
+        state=CLOSED,
+        skill_group="general",
+        summary={},
+        closed_at=now,
+        disposition="bot",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return await rate(session, settings, row.id, score, comment, now, bot_only=True)

@@ -118,6 +118,23 @@ class HandoffService:
             lambda s: conversations.rate(s, self.settings, conversation_id, score, comment, at)
         )
 
+    async def rate_latest(
+        self,
+        sender_id: str,
+        channel: str,
+        customer_id: str | None,
+        score: int,
+        comment: str | None = None,
+        now: datetime | None = None,
+    ) -> ConversationInfo:
+        """Rates the sender's just-closed agent episode, else their bot conversation."""
+        at = self._now(now)
+        return await self.db.run(
+            lambda s: conversations.rate_latest(
+                s, self.settings, sender_id, channel, customer_id, score, comment, at
+            )
+        )
+
     async def append_message(
         self,
         conversation_id: int,

@@ -249,3 +249,31 @@ def test_skill_group_for_topics() -> None:
     assert skill_group_for("Query_Course") == "courses"
     assert skill_group_for("complain") == "general"
     assert skill_group_for(None) == "general"
+
+
+async def test_a_rating_right_after_an_agent_closed_rates_that_conversation(
+    service: HandoffService,
+) -> None:
+    served = await queue_one(service, "u-csat")
+    await service.accept("a1", served, now=at(1))
+    await service.close(served, "a1", "resolved", now=at(5))
+
+    rated = await service.rate_latest("u-csat", "rest", None, 4, "客服很耐心", now=at(6))
+    assert (rated.id, rated.rating, rated.comment) == (served, 4, "客服很耐心")
+
+    # A later rating (the next conversation was the bot's) gets its own bot-only episode.
+    bot = await service.rate_latest("u-csat", "rest", "C001", 5, None, now=at(7))
+    assert bot.id != served and bot.rating == 5
+    assert (bot.state, bot.agent_id, bot.disposition) == ("closed", None, "bot")
+    assert bot.customer_id == "C001"
+
+
+async def test_a_rating_long_after_the_agent_rates_the_bot(service: HandoffService) -> None:
+    served = await queue_one(service, "u-late")
+    await service.accept("a1", served, now=at(1))
+    await service.close(served, "a1", "resolved", now=at(2))
+    late = await service.rate_latest("u-late", "rest", None, 2, None, now=at(2 + 25 * 60))
+    assert late.id != served and late.disposition == "bot"
+    assert (await service.conversation(served)).rating is None
+    with pytest.raises(InvalidInput):
+        await service.rate_latest("u-late", "rest", None, 9, None, now=at(2 + 26 * 60))
