@@ -17,6 +17,7 @@ from zhike.desk.config import DeskSettings
 from zhike.desk.context import DeskContext, open_context
 from zhike.desk.errors import DeskError, dumps, install_error_handling, json_response
 from zhike.desk.sink import ReplySink
+from zhike.desk.ui import ui_blueprint
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def create_app(
 
     for blueprint in (session_blueprint(), conversations_blueprint(), supervisor_blueprint()):
         app.blueprint(blueprint, url_prefix=API_PREFIX)
+    app.blueprint(ui_blueprint())  # the web app: /desk/
     install_error_handling(app)
 
     @app.get("/health")
