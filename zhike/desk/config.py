@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 STATE_DIR_NAME = ".zhike"
+DEFAULT_FAQ_PATH = Path(__file__).resolve().parents[2] / "data" / "nlu" / "faq.yml"
 MAX_BODY = 64 * 1024
 _FALSE = {"0", "false", "no", "off"}
 
@@ -34,6 +35,11 @@ class DeskSettings:
             which further attempts are refused (429) until the window has passed.
         login_window: The window of the login rate limit.
         app_name: Sanic application name (unique per process).
+        rasa_url: The Rasa server (replies, hand-back, NLU parse and trackers for assist).
+        rasa_token: Rasa's ``--auth-token``, if it was started with one.
+        faq_path: The FAQ knowledge base (``nlu`` examples and ``utter_faq/*`` responses)
+            agent assist suggests answers from.
+        assist_timeout: Seconds per Rasa call of agent assist and the customer context.
     """
 
     db_url: str
@@ -45,8 +51,12 @@ class DeskSettings:
     app_name: str = "zhike_desk"
     rasa_url: str | None = None
     rasa_token: str | None = None
+    faq_path: Path = DEFAULT_FAQ_PATH
+    assist_timeout: float = 3.0
 
     def __post_init__(self) -> None:
+        if not 0 < self.assist_timeout < 120:
+            raise ValueError("assist_timeout must be between 0 and 120 seconds")
         if self.session_lifetime <= timedelta():
             raise ValueError("session_lifetime must be positive")
         if self.login_max_failures < 1 or self.login_window <= timedelta():
@@ -61,7 +71,9 @@ class DeskSettings:
         ``ZHIKE_DESK_DB_URL`` (default ``.zhike/handoff.db``), ``ZHIKE_DESK_SESSION_MINUTES``
         (default 480), ``ZHIKE_DESK_COOKIE_SECURE`` (default on; ``0`` turns it off),
         ``ZHIKE_DESK_RASA_URL`` and ``ZHIKE_DESK_RASA_TOKEN`` (the Rasa server that delivers
-        agent replies; unset: replies are stored and only logged).
+        agent replies; unset: replies are stored and only logged), ``ZHIKE_DESK_FAQ_PATH``
+        (default the project's ``data/nlu/faq.yml``) and ``ZHIKE_DESK_ASSIST_TIMEOUT``
+        (seconds per Rasa call of agent assist, default 3).
 
         Args:
             environ: The environment to read (default ``os.environ``).
@@ -83,6 +95,14 @@ class DeskSettings:
         ):
             if env.get(variable, "").strip():
                 values[field_name] = env[variable].strip()
+        if env.get("ZHIKE_DESK_FAQ_PATH", "").strip():
+            values["faq_path"] = Path(env["ZHIKE_DESK_FAQ_PATH"].strip())
+        timeout = env.get("ZHIKE_DESK_ASSIST_TIMEOUT", "").strip()
+        if timeout:
+            try:
+                values["assist_timeout"] = float(timeout)
+            except ValueError:
+                raise ValueError("ZHIKE_DESK_ASSIST_TIMEOUT must be a number of seconds") from None
         secure = env.get("ZHIKE_DESK_COOKIE_SECURE", "").strip().lower()
         if secure:
             values["cookie_secure"] = secure not in _FALSE
