@@ -45,7 +45,7 @@ def banner(config: StackConfig) -> str:
             f"  公众号 callback  {config.rasa_url}/webhooks/wechat/webhook "
             "(ZHIKE_WECHAT_*, docs/channels/wechat.md)",
             f"  WeCom callback   {config.rasa_url}/webhooks/wecom/webhook (ZHIKE_WECOM_*)",
-            f"  agent desk API   {config.desk_url}/api/desk/v1 (docs/desk-api.md; "
+            f"  agent desk       {config.desk_url}/desk/ (API /api/desk/v1, docs/desk.md; "
             "agents: python -m zhike.desk create-agent)",
             f"  business backend {config.backend_url}/api/v1/orders/HP20240001",
             f"  backend API docs {config.backend_url}/openapi.json",
