@@ -116,3 +116,37 @@ def parse_reason(value: Any, limit: int = 200) -> str | None:
     """A free-text reason of 2-``limit`` characters, whitespace collapsed."""
     text = re.sub(r"\s+", " ", normalize_text(value)).strip()
     return text if 2 <= len(text) <= limit else None
+
+
+_RATING_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_RATING_NUMBER = re.compile(r"([1-5一二两三四五])\s*(?:分|星|颗星|顆星)")
+_RATING_BARE = re.compile(r"(?:^|[^0-9])([1-5])(?:[^0-9]|$)")
+# Checked in order: the negative phrases contain the positive ones.
+_RATING_WORDS: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("非常不满意", "很不满意", "特别不满意", "太差", "很差", "非常差"), 1),
+    (("不满意", "不太满意", "不怎么样"), 2),
+    (("满分",), 5),
+    (("非常满意", "很满意", "特别满意", "超满意", "非常好"), 5),
+    (("一般", "还行", "凑合"), 3),
+    (("满意", "挺好", "不错"), 4),
+)
+
+
+def parse_rating(value: Any) -> int | None:
+    """A 1-5 satisfaction score from a button value or what the customer typed.
+
+    ``"5"``, ``"打4分"``, ``"三颗星"``, ``"满分"``, ``"非常满意"`` (5), ``"一般"`` (3),
+    ``"很差"`` (1); ``None`` when no score can be read.
+    """
+    text = normalize_text(value)
+    if not text:
+        return None
+    if (match := _RATING_NUMBER.search(text)) is not None:
+        digit = match.group(1)
+        return int(digit) if digit.isdigit() else _RATING_NUMERALS[digit]
+    if (match := _RATING_BARE.search(text)) is not None:
+        return int(match.group(1))
+    for words, score in _RATING_WORDS:
+        if any(word in text for word in words):
+            return score
+    return None

@@ -82,5 +82,6 @@ class RasaSink:
         await self.rasa.set_handoff_state(conversation.sender_id, "agent")
 
     async def handed_back(self, conversation: ConversationInfo) -> None:
-        """Clears ``handoff_state``."""
+        """Clears ``handoff_state`` and asks the customer to rate the conversation."""
         await self.rasa.set_handoff_state(conversation.sender_id, None)
+        await self.rasa.ask_rating(conversation.sender_id)

@@ -8,6 +8,10 @@ normally -- every message is parsed and stored in the tracker -- but while the s
 story or fallback answers in the agent's place. When the desk hands the conversation back
 (the slot is cleared), the policy abstains and the bot resumes.
 
+The same holds for any "the next message belongs to X" state, listed as ``takeovers``;
+by default also ``csat_state: awaiting_comment`` -> ``action_record_rating_comment``
+(whatever the customer writes after a low rating is their comment, not a new request).
+
 ``config.yml``::
 
     policies:
@@ -33,18 +37,31 @@ HANDOFF_SLOT = "handoff_state"
 HANDED_OVER = frozenset({"queued", "agent"})
 RELAY_ACTION = "action_relay_to_agent"
 DEFAULT_PRIORITY = 7
+DEFAULT_TAKEOVERS: list[dict[str, Any]] = [
+    {"slot": HANDOFF_SLOT, "values": sorted(HANDED_OVER), "action": RELAY_ACTION},
+    {
+        "slot": "csat_state",
+        "values": ["awaiting_comment"],
+        "action": "action_record_rating_comment",
+    },
+]
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
 class HandoffPolicy(Policy):
-    """Relays user messages to the human desk while an agent owns the conversation."""
+    """Relays user messages to the human desk while an agent owns the conversation.
+
+    Config: ``priority`` (default 7, above RulePolicy's 6) and ``takeovers``, a list of
+    ``{slot, values, action}``: while ``slot`` holds one of ``values``, ``action`` answers
+    every user message (see :data:`DEFAULT_TAKEOVERS`).
+    """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """Only the priority: above RulePolicy's 6."""
-        return {"priority": DEFAULT_PRIORITY}
+        """Priority 7 and :data:`DEFAULT_TAKEOVERS`."""
+        return {"priority": DEFAULT_PRIORITY, "takeovers": DEFAULT_TAKEOVERS}
 
     def __init__(
         self,
@@ -70,19 +87,27 @@ class HandoffPolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         """``action_relay_to_agent`` after a user message while handed over, then listen."""
-        action = next_action(tracker)
+        action = next_action(tracker, self.config.get("takeovers", DEFAULT_TAKEOVERS))
         if action is None or action not in domain.action_names_or_texts:
             return self._prediction(self._default_predictions(domain))
         return self._prediction(confidence_scores_for(action, 1.0, domain))
 
 
-def next_action(tracker: DialogueStateTracker) -> str | None:
-    """What the bot must do now in a handed-over conversation; ``None`` otherwise."""
-    if tracker.get_slot(HANDOFF_SLOT) not in HANDED_OVER:
-        return None
+def next_action(
+    tracker: DialogueStateTracker, takeovers: list[dict[str, Any]] = DEFAULT_TAKEOVERS
+) -> str | None:
+    """What the bot must do now while a takeover slot is set; ``None`` otherwise.
+
+    Right after a takeover action the bot listens, even when the action just cleared its
+    slot (the desk closed, the comment was taken): nothing else answers that message.
+    """
     latest = tracker.latest_action_name
-    if latest == ACTION_LISTEN_NAME:
-        return RELAY_ACTION  # a user message arrived
-    if latest == RELAY_ACTION:
+    actions = {str(takeover["action"]) for takeover in takeovers}
+    if latest in actions:
         return ACTION_LISTEN_NAME
+    if latest != ACTION_LISTEN_NAME:
+        return None
+    for takeover in takeovers:
+        if tracker.get_slot(str(takeover["slot"])) in set(takeover["values"]):
+            return str(takeover["action"])  # a user message arrived
     return None

@@ -50,19 +50,28 @@ class RasaConversations:
         """Sets ``handoff_state`` (``queued``, ``agent`` or ``None`` = back to the bot)."""
         await self._append(sender_id, [{"event": "slot", "name": HANDOFF_SLOT, "value": state}])
 
+    async def ask_rating(self, sender_id: str) -> None:
+        """Runs ``action_ask_rating`` in the conversation, answering on its latest channel."""
+        await self._post(
+            sender_id, "execute", {"name": "action_ask_rating"}, {"output_channel": "latest"}
+        )
+
     async def _append(
         self, sender_id: str, events: list[dict[str, Any]], output_channel: str | None = None
     ) -> None:
         params = {}
         if output_channel:  # send the bot events through that channel, not only store them
             params = {"output_channel": output_channel, "execute_side_effects": "true"}
+        await self._post(sender_id, "tracker/events", events, params)
+
+    async def _post(self, sender_id: str, path: str, body: Any, params: dict[str, str]) -> None:
         if self.token:
-            params["token"] = self.token
+            params = {**params, "token": self.token}
         # Rasa matches the id in the raw path (no unquoting): keep ``:`` of "app:C001" as is.
-        url = f"{self.base_url}/conversations/{quote(sender_id, safe=SAFE)}/tracker/events"
+        url = f"{self.base_url}/conversations/{quote(sender_id, safe=SAFE)}/{path}"
         try:
             async with httpx.AsyncClient(timeout=self.timeout) as client:
-                answer = await client.post(url, params=params, json=events)
+                answer = await client.post(url, params=params, json=body)
         except httpx.HTTPError as exc:
             raise RasaApiError(f"Rasa server unreachable: {type(exc).__name__}") from exc
         if answer.status_code >= 400:

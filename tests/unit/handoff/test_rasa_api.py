@@ -28,6 +28,7 @@ async def rasa() -> AsyncIterator[tuple[str, list[dict[str, Any]]]]:
 
     app = web.Application()
     app.router.add_post("/conversations/{sender:.+}/tracker/events", events)
+    app.router.add_post("/conversations/{sender:.+}/execute", events)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -69,3 +70,14 @@ async def test_errors_are_reported(rasa: tuple[str, list[dict[str, Any]]]) -> No
         await RasaConversations(url).set_handoff_state("broken", None)
     with pytest.raises(RasaApiError, match="unreachable"):
         await RasaConversations("http://127.0.0.1:9", timeout=1).set_handoff_state("x", None)
+
+
+async def test_asking_for_a_rating_runs_the_action_on_the_latest_channel(
+    rasa: tuple[str, list[dict[str, Any]]],
+) -> None:
+    url, calls = rasa
+    await RasaConversations(url).ask_rating("socket-session-1")
+    [call] = calls
+    assert call["path"] == "/conversations/socket-session-1/execute"
+    assert call["query"] == {"output_channel": "latest"}
+    assert call["body"] == {"name": "action_ask_rating"}

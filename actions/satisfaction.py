@@ -1,0 +1,117 @@
+"""Satisfaction (CSAT): the 1-5 rating after a conversation, and a comment on a low one.
+
+``action_ask_rating`` shows the rating buttons (after goodbye, and after an agent closed
+the conversation: the desk runs it through Rasa's API). ``action_record_rating`` reads
+the score from the button or the text; 4-5 is stored at once, 1-3 first asks what went
+wrong, and the next message is the comment (``action_record_rating_comment``, run by
+the HandoffPolicy while ``csat_state`` is ``awaiting_comment``). Ratings are stored with
+the conversation in :mod:`zhike.handoff` (the agent's episode, or the bot's own).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.identity import identify, input_channel
+from actions.parsing import normalize_text, parse_rating
+from zhike.backend_client import BackendUnavailable
+from zhike.handoff import HandoffError
+from zhike.handoff.runtime import handoff_service
+from zhike.privacy import mask_text
+
+logger = logging.getLogger(__name__)
+
+STATE_SLOT = "csat_state"
+SCORE_SLOT = "csat_score"
+LOW_SCORE = 3
+NO_COMMENT = ("不用了", "不用", "没有", "算了", "没了", "无")
+MAX_COMMENT = 500
+
+
+def _cleared() -> list[dict[str, Any]]:
+    return [SlotSet(STATE_SLOT, None), SlotSet(SCORE_SLOT, None)]
+
+
+async def store_rating(tracker: Tracker, score: int, comment: str | None) -> bool:
+    """Stores the rating with the sender's conversation; ``False`` (logged) on failure."""
+    try:
+        customer_id = (await identify(tracker)).customer_id
+    except BackendUnavailable:
+        customer_id = None
+    try:
+        service = await handoff_service()
+        await service.rate_latest(
+            tracker.sender_id, input_channel(tracker), customer_id, score, comment
+        )
+    except (HandoffError, SQLAlchemyError, OSError, ValueError) as error:
+        logger.warning("Could not store a rating: %s", error)
+        return False
+    return True
+
+
+class ActionAskRating(Action):
+    """Asks for a 1-5 rating with buttons."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_ask_rating"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """The rating question; remembers that it was asked."""
+        dispatcher.utter_message(response="utter_ask_rating")
+        return [SlotSet(STATE_SLOT, "asked"), SlotSet(SCORE_SLOT, None)]
+
+
+class ActionRecordRating(Action):
+    """Stores a 4-5 rating, or asks what went wrong before storing a 1-3 one."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_record_rating"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Reads the score from the button (slot) or the text."""
+        text = (tracker.latest_message or {}).get("text")
+        score = parse_rating(tracker.get_slot(SCORE_SLOT)) or parse_rating(text)
+        if score is None:
+            dispatcher.utter_message(response="utter_rating_not_understood")
+            return [SlotSet(SCORE_SLOT, None)]
+        if score <= LOW_SCORE:
+            dispatcher.utter_message(response="utter_rating_ask_comment")
+            return [SlotSet(STATE_SLOT, "awaiting_comment"), SlotSet(SCORE_SLOT, str(score))]
+        await store_rating(tracker, score, None)
+        dispatcher.utter_message(response="utter_rating_thanks")
+        return _cleared()
+
+
+class ActionRecordRatingComment(Action):
+    """Stores a low rating with what the customer wrote next (or without, if they decline)."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_record_rating_comment"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """The comment is masked (phones, ID numbers) and cut to 500 characters."""
+        score = parse_rating(tracker.get_slot(SCORE_SLOT))
+        text = normalize_text((tracker.latest_message or {}).get("text"))
+        comment = None if text.strip("。.!！ ") in NO_COMMENT else mask_text(text)[:MAX_COMMENT]
+        if score is not None:
+            await store_rating(tracker, score, comment or None)
+        dispatcher.utter_message(
+            response="utter_rating_comment_thanks" if comment else "utter_rating_thanks"
+        )
+        return _cleared()
