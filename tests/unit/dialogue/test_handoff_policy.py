@@ -66,3 +66,19 @@ def test_otherwise_the_policy_abstains(
 ) -> None:
     assert _predicted(policy, _tracker(domain, state), domain) is None
     assert _predicted(policy, _tracker(domain, "agent", "utter_greet"), domain) is None
+
+
+def test_after_a_low_rating_the_next_message_is_the_comment(
+    policy: HandoffPolicy, domain: Domain
+) -> None:
+    events = [
+        ActionExecuted(ACTION_LISTEN_NAME),
+        SlotSet("csat_state", "awaiting_comment"),
+        UserUttered("物流太慢了", {"name": "complain", "confidence": 0.9}),
+    ]
+    tracker = DialogueStateTracker.from_events("s2", events, domain.slots)
+    assert _predicted(policy, tracker, domain) == "action_record_rating_comment"
+    # The comment action clears the slot; the bot still only listens after it.
+    tracker.update(ActionExecuted("action_record_rating_comment"))
+    tracker.update(SlotSet("csat_state", None))
+    assert _predicted(policy, tracker, domain) == ACTION_LISTEN_NAME
