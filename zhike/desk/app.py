@@ -13,6 +13,7 @@ from zhike.database import safe_url
 from zhike.desk.api import conversations_blueprint
 from zhike.desk.api_session import SESSION_COOKIE, session_blueprint
 from zhike.desk.api_supervisor import supervisor_blueprint
+from zhike.desk.assist import assist_blueprint
 from zhike.desk.config import DeskSettings
 from zhike.desk.context import DeskContext, open_context
 from zhike.desk.errors import DeskError, dumps, install_error_handling, json_response
@@ -59,6 +60,7 @@ def create_app(
 
     for blueprint in (session_blueprint(), conversations_blueprint(), supervisor_blueprint()):
         app.blueprint(blueprint, url_prefix=API_PREFIX)
+    app.blueprint(assist_blueprint(), url_prefix=API_PREFIX)  # assist, context, ticket
     app.blueprint(ui_blueprint())  # the web app: /desk/
     install_error_handling(app)
 

@@ -55,19 +55,20 @@ class AssistServices:
         backend: The business backend (profile, orders, lessons, tickets).
         rasa: Rasa's read API, or None when no Rasa server is configured.
         canned_path: The YAML file of canned answers.
-        owned: Built by the app itself, so closed when the server stops.
+
+    The backend client's connection pool lives as long as the desk process (it is opened
+    lazily per event loop and needs no closing before the process exits).
     """
 
     faq: FaqKnowledgeBase
     backend: BackendClient
     rasa: RasaReader | None = None
     canned_path: Path = CANNED_PATH
-    owned: bool = False
     _canned: list[dict[str, Any]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(
-        cls, settings: DeskSettings, backend: BackendClient | None = None, owned: bool = False
+        cls, settings: DeskSettings, backend: BackendClient | None = None
     ) -> AssistServices:
         """Services for ``settings``; the backend defaults to ``client_from_env()``."""
         rasa = None
@@ -77,7 +78,6 @@ class AssistServices:
             faq=FaqKnowledgeBase(settings.faq_path),
             backend=backend or client_from_env(),
             rasa=rasa,
-            owned=owned,
         )
 
     async def canned(self) -> list[dict[str, Any]]:
@@ -112,7 +112,7 @@ def services(app: Sanic) -> AssistServices:
     current: AssistServices | None = getattr(app.ctx, "desk_assist", None)
     if current is None:
         desk: DeskContext = app.ctx.desk
-        current = AssistServices.from_settings(desk.settings, owned=True)
+        current = AssistServices.from_settings(desk.settings)
         app.ctx.desk_assist = current
     return current
 
@@ -269,12 +269,5 @@ def assist_blueprint() -> Blueprint:
     @bp.get("/canned")
     async def canned(request: Request) -> HTTPResponse:
         return json_response({"groups": await services(request.app).canned()})
-
-    @bp.listener("after_server_stop")
-    async def close_services(app: Sanic, _loop: Any) -> None:
-        current: AssistServices | None = getattr(app.ctx, "desk_assist", None)
-        if current is not None and current.owned:
-            app.ctx.desk_assist = None
-            await current.backend.aclose()
 
     return bp

@@ -131,10 +131,12 @@ async def customer_parts(
     """
     if not customer_id:
         return {"customer": None, "orders": [], "lessons": []}
-    (c_ok, customer), (o_ok, orders), (l_ok, lessons) = await asyncio.gather(
-        _guarded("customer", backend.get_customer(customer_id), errors),
-        _guarded("orders", backend.list_orders(customer_id), errors),
-        _guarded("lessons", backend.upcoming_lessons(customer_id, limit=MAX_LESSONS), errors),
+    # One after the other: a down backend fails the later calls at once (circuit breaker),
+    # and the in-memory fake does not take concurrent transactions.
+    c_ok, customer = await _guarded("customer", backend.get_customer(customer_id), errors)
+    o_ok, orders = await _guarded("orders", backend.list_orders(customer_id), errors)
+    l_ok, lessons = await _guarded(
+        "lessons", backend.upcoming_lessons(customer_id, limit=MAX_LESSONS), errors
     )
     return {
         "customer": customer_json(customer) if c_ok and customer is not None else None,
