@@ -213,6 +213,8 @@ class Stack:
             "ZHIKE_DESK_DB_URL": cfg.handoff_db_url,
             "ZHIKE_DESK_RASA_URL": cfg.rasa_url,
             "ZHIKE_DESK_COOKIE_SECURE": "0",  # plain http on loopback
+            "ZHIKE_BACKEND": "http",  # customer context and tickets of agent assist
+            "ZHIKE_BACKEND_URL": cfg.backend_url,
             **cfg.extra_env,
         }
         return [
