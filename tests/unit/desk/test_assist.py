@@ -12,6 +12,7 @@ from aiohttp import web
 
 from tests.unit.desk.conftest import Desk, build_desk, desk_settings, queued
 from zhike.backend_client.fake import InMemoryBackendClient
+from zhike.desk import DeskSettings
 from zhike.desk.assist import AssistServices
 from zhike.desk.knowledge import FaqKnowledgeBase, bigrams, parse_faq
 
@@ -255,3 +256,18 @@ async def test_a_missing_faq_file_is_an_empty_knowledge_base(tmp_path: Any) -> N
     kb = FaqKnowledgeBase(tmp_path / "missing.yml")
     assert await kb.entries() == {}
     assert await kb.rank_local("发货") == []
+
+
+def test_assist_settings_come_from_the_environment(tmp_path: Any) -> None:
+    env = {"ZHIKE_DESK_FAQ_PATH": str(tmp_path / "faq.yml"), "ZHIKE_DESK_ASSIST_TIMEOUT": "1.5"}
+
+    settings = DeskSettings.from_env(env)
+
+    assert settings.faq_path == tmp_path / "faq.yml"
+    assert settings.assist_timeout == 1.5
+    assert DeskSettings.from_env({}).faq_path.parts[-3:] == ("data", "nlu", "faq.yml")
+    assert DeskSettings.from_env({}).faq_path.exists()
+    with pytest.raises(ValueError):
+        DeskSettings.from_env({"ZHIKE_DESK_ASSIST_TIMEOUT": "soon"})
+    with pytest.raises(ValueError):
+        DeskSettings.from_env({"ZHIKE_DESK_ASSIST_TIMEOUT": "0"})
