@@ -14,22 +14,12 @@
     "感谢您的耐心等待，祝您生活愉快！"
   ];
   var ERRORS = {
-    invalid_credentials: "用户名或密码错误",
-    invalid_credentials_format: "请输入用户名和密码",
-    too_many_attempts: "登录失败次数过多，请稍后再试",
-    agent_offline: "请先切换为在线状态",
-    already_accepted: "该会话已被其他坐席接入",
-    not_queued: "该会话已不在队列中",
-    agent_at_capacity: "您同时接待的会话已达上限",
-    forbidden_group: "无权处理该技能组的会话",
-    not_owner: "该会话不属于您",
-    not_with_agent: "该会话当前不在人工服务中",
-    already_closed: "会话已结束",
-    not_transferable: "该会话无法转接",
-    empty_message: "回复内容不能为空",
-    text_too_long: "回复内容过长（最多 2000 字）",
-    conversation_not_found: "会话不存在",
-    network: "网络错误，请检查连接"
+    invalid_credentials: "用户名或密码错误", invalid_credentials_format: "请输入用户名和密码",
+    too_many_attempts: "登录失败次数过多，请稍后再试", agent_offline: "请先切换为在线状态",
+    already_accepted: "该会话已被其他坐席接入", not_queued: "该会话已不在队列中", agent_at_capacity: "您同时接待的会话已达上限",
+    forbidden_group: "无权处理该技能组的会话", not_owner: "该会话不属于您", not_with_agent: "该会话当前不在人工服务中",
+    already_closed: "会话已结束", not_transferable: "该会话无法转接", empty_message: "回复内容不能为空",
+    text_too_long: "回复内容过长（最多 2000 字）", conversation_not_found: "会话不存在", network: "网络错误，请检查连接"
   };
 
   var state = { csrf: null, me: null, conv: null, lastSeq: 0, seen: {}, timer: null, busy: false };
@@ -45,9 +35,7 @@
 
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
 
-  function describe(error) {
-    return ERRORS[error.code] || error.message || "操作失败";
-  }
+  function describe(error) { return ERRORS[error.code] || error.message || "操作失败"; }
 
   function notify(text, bad) {
     var notice = $("notice");
@@ -56,7 +44,7 @@
   }
 
   function api(method, path, body) {
-    var headers = { Accept: "application/json" };
+    var headers = { Accept: "application/json" };  // + the CSRF token on every POST
     if (method !== "GET") {
       headers["Content-Type"] = "application/json";
       if (state.csrf) { headers["X-CSRF-Token"] = state.csrf; }
@@ -91,12 +79,9 @@
     return isNaN(date.getTime()) ? "" : date.toLocaleTimeString("zh-CN", { hour12: false });
   }
 
-  /* ---- login / logout ---- */
-
   function showLogin() {
     stopPolling();
-    state.csrf = null;
-    state.me = null;
+    state.csrf = state.me = null;
     closeView();
     $("desk-view").hidden = true;
     $("login-view").hidden = false;
@@ -120,11 +105,7 @@
     }).then(function () { $("login-submit").disabled = false; });
   }
 
-  function logout() {
-    api("POST", "/logout").then(showLogin, showLogin);
-  }
-
-  /* ---- the desk ---- */
+  function logout() { api("POST", "/logout").then(showLogin, showLogin); }
 
   function showDesk(me) {
     state.csrf = me.csrf_token;
@@ -164,10 +145,7 @@
     state.timer = window.setInterval(poll, POLL_MS);
   }
 
-  function stopPolling() {
-    if (state.timer) { window.clearInterval(state.timer); }
-    state.timer = null;
-  }
+  function stopPolling() { window.clearInterval(state.timer); state.timer = null; }
 
   function poll() {
     if (state.busy || !state.csrf) { return; }
@@ -270,21 +248,15 @@
     if (!list.firstChild) { list.appendChild(el("li", "muted", "暂无")); }
   }
 
-  /* ---- one conversation ---- */
-
   function closeView() {
-    state.conv = null;
-    state.lastSeq = 0;
-    state.seen = {};
+    state.conv = null; state.lastSeq = 0; state.seen = {};
     $("conversation-body").hidden = true;
     $("summary-panel").hidden = true;
     $("no-conversation").hidden = false;
   }
 
   function openConversation(id) {
-    state.conv = { id: id };
-    state.lastSeq = 0;
-    state.seen = {};
+    state.conv = { id: id }; state.lastSeq = 0; state.seen = {};
     clear($("transcript"));
     $("send-status").textContent = "";
     return api("GET", "/conversations/" + id).then(function (data) {
