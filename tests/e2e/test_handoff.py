@@ -71,4 +71,14 @@ def test_an_agent_takes_over_replies_through_the_channel_and_hands_back(
 
     desk(fresh, lambda s: s.close(waiting.conversation_id, "e2e-a1", "resolved"))
     asyncio.run(rasa.set_handoff_state(SENDER, None))
+    asyncio.run(rasa.ask_rating(SENDER))  # what the desk does on close
+    pushed = push_receiver.wait_for(2)
+    assert len(pushed) == 2 and "打个分" in pushed[1]["message"]["text"]
+    payloads = [b["payload"] for b in pushed[1]["message"]["buttons"]]
+    assert '/rate_service{"csat_score": "5"}' in payloads
+
+    assert "感谢您的评价" in zhang_app.say('/rate_service{"csat_score": "5"}')
+    rated = desk(fresh, lambda s: s.conversation(waiting.conversation_id))
+    assert rated.rating == 5 and rated.mttr is not None and rated.mtta is not None
+
     assert "7天内支持无理由退货" in zhang_app.say("你们的退货政策是什么")  # the bot is back

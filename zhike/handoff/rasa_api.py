@@ -51,10 +51,15 @@ class RasaConversations:
         await self._append(sender_id, [{"event": "slot", "name": HANDOFF_SLOT, "value": state}])
 
     async def ask_rating(self, sender_id: str) -> None:
-        """Runs ``action_ask_rating`` in the conversation, answering on its latest channel."""
+        """Runs ``action_ask_rating`` in the conversation, answering on its latest channel.
+
+        Rasa's ``execute`` does not listen afterwards; the ``action_listen`` appended here
+        lets the customer's answer match the dialogue rules like any other user turn.
+        """
         await self._post(
             sender_id, "execute", {"name": "action_ask_rating"}, {"output_channel": "latest"}
         )
+        await self._append(sender_id, [{"event": "action", "name": "action_listen"}])
 
     async def _append(
         self, sender_id: str, events: list[dict[str, Any]], output_channel: str | None = None

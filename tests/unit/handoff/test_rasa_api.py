@@ -77,7 +77,8 @@ async def test_asking_for_a_rating_runs_the_action_on_the_latest_channel(
 ) -> None:
     url, calls = rasa
     await RasaConversations(url).ask_rating("socket-session-1")
-    [call] = calls
-    assert call["path"] == "/conversations/socket-session-1/execute"
-    assert call["query"] == {"output_channel": "latest"}
-    assert call["body"] == {"name": "action_ask_rating"}
+    execute, listen = calls
+    assert execute["path"] == "/conversations/socket-session-1/execute"
+    assert execute["query"] == {"output_channel": "latest"}
+    assert execute["body"] == {"name": "action_ask_rating"}
+    assert listen["body"] == [{"event": "action", "name": "action_listen"}]
