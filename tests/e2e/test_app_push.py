@@ -48,7 +48,8 @@ def test_a_failing_push_callback_is_retried_until_it_accepts(
 
     assert _trigger(fresh, "app:C002", "goodbye").status_code == 200
 
-    pushed = push_receiver.wait_for(1, timeout=30)
-    assert [p["customer_id"] for p in pushed] == ["C002"]
+    pushed = push_receiver.wait_for(2, timeout=30)  # goodbye, then the rating question
+    assert [p["customer_id"] for p in pushed] == ["C002", "C002"]
     assert "再见" in pushed[0]["message"]["text"]
-    assert push_receiver.attempts == 3  # two 503s, then delivered once
+    assert "打个分" in pushed[1]["message"]["text"]
+    assert push_receiver.attempts == 4  # two 503s, then each message delivered once
