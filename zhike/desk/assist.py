@@ -35,7 +35,7 @@ from zhike.desk.customer_context import conversation_context
 from zhike.desk.errors import DeskError, json_response
 from zhike.desk.http import current_session, read_json, text_field
 from zhike.desk.knowledge import FaqKnowledgeBase
-from zhike.desk.rasa_reader import RasaReader, RasaReadError
+from zhike.handoff.rasa_api import RasaApiError, RasaConversations
 from zhike.privacy import mask_text
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class AssistServices:
 
     faq: FaqKnowledgeBase
     backend: BackendClient
-    rasa: RasaReader | None = None
+    rasa: RasaConversations | None = None
     canned_path: Path = CANNED_PATH
     _canned: list[dict[str, Any]] | None = field(default=None, repr=False)
 
@@ -73,7 +73,9 @@ class AssistServices:
         """Services for ``settings``; the backend defaults to ``client_from_env()``."""
         rasa = None
         if settings.rasa_url:
-            rasa = RasaReader(settings.rasa_url, settings.rasa_token, settings.assist_timeout)
+            rasa = RasaConversations(
+                settings.rasa_url, settings.rasa_token, settings.assist_timeout
+            )
         return cls(
             faq=FaqKnowledgeBase(settings.faq_path),
             backend=backend or client_from_env(),
@@ -183,7 +185,7 @@ async def assist_document(helpers: AssistServices, text: str) -> dict[str, Any]:
     else:
         try:
             parsed = await helpers.rasa.parse(text)
-        except RasaReadError as exc:
+        except RasaApiError as exc:
             errors.append({"part": "nlu", "error": "rasa_unavailable", "message": str(exc)})
         else:
             nlu = nlu_json(parsed)

@@ -22,9 +22,9 @@ from zhike.backend_client import (
     Lesson,
     Order,
 )
-from zhike.desk.rasa_reader import RasaReader, RasaReadError
 from zhike.desk.serializers import iso
 from zhike.handoff import ConversationInfo
+from zhike.handoff.rasa_api import RasaApiError, RasaConversations
 from zhike.privacy import mask_name, mask_phone, mask_text
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ async def customer_parts(
 
 
 async def bot_transcript(
-    rasa: RasaReader | None, sender_id: str, errors: list[dict[str, str]]
+    rasa: RasaConversations | None, sender_id: str, errors: list[dict[str, str]]
 ) -> list[dict[str, Any]] | None:
     """The bot part of the conversation from Rasa's tracker, or None (with an error)."""
     if rasa is None:
@@ -154,13 +154,13 @@ async def bot_transcript(
         return None
     try:
         return transcript_json(await rasa.tracker(sender_id))
-    except RasaReadError as exc:
+    except RasaApiError as exc:
         errors.append(part_error("transcript", "rasa_unavailable", str(exc)))
         return None
 
 
 async def conversation_context(
-    backend: BackendClient, rasa: RasaReader | None, info: ConversationInfo
+    backend: BackendClient, rasa: RasaConversations | None, info: ConversationInfo
 ) -> dict[str, Any]:
     """The whole context document of a conversation (never raises for a source down)."""
     errors: list[dict[str, str]] = []

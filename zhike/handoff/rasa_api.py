@@ -24,11 +24,11 @@ SAFE = ":@!$&'()*+,;=-._~"  # characters a path segment may hold unescaped (RFC 
 
 
 class RasaApiError(RuntimeError):
-    """The Rasa server could not be reached or refused the request."""
+    """The Rasa server could not be reached, was too slow, or answered with an error."""
 
 
 class RasaConversations:
-    """Writes to Rasa conversations on behalf of the desk.
+    """Rasa's HTTP API as the desk uses it: writes to conversations, reads for assist.
 
     Args:
         base_url: the Rasa server, e.g. ``http://127.0.0.1:5005``.
@@ -61,6 +61,16 @@ class RasaConversations:
         )
         await self._append(sender_id, [{"event": "action", "name": "action_listen"}])
 
+    async def parse(self, text: str) -> dict[str, Any]:
+        """Rasa's NLU result for ``text`` (``POST /model/parse``), for agent assist."""
+        return await self._request("POST", "/model/parse", json={"text": text})
+
+    async def tracker(self, sender_id: str) -> dict[str, Any]:
+        """The conversation tracker of ``sender_id`` with all its events."""
+        return await self._request(
+            "GET", _conversation_path(sender_id, "tracker"), params={"include_events": "ALL"}
+        )
+
     async def _append(
         self, sender_id: str, events: list[dict[str, Any]], output_channel: str | None = None
     ) -> None:
@@ -70,14 +80,31 @@ class RasaConversations:
         await self._post(sender_id, "tracker/events", events, params)
 
     async def _post(self, sender_id: str, path: str, body: Any, params: dict[str, str]) -> None:
+        await self._request("POST", _conversation_path(sender_id, path), json=body, params=params)
+
+    async def _request(
+        self, method: str, path: str, json: Any = None, params: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Rasa's JSON object answer; any failure raises :class:`RasaApiError`."""
+        query = dict(params or {})
         if self.token:
-            params = {**params, "token": self.token}
-        # Rasa matches the id in the raw path (no unquoting): keep ``:`` of "app:C001" as is.
-        url = f"{self.base_url}/conversations/{quote(sender_id, safe=SAFE)}/{path}"
+            query["token"] = self.token
         try:
             async with httpx.AsyncClient(timeout=self.timeout) as client:
-                answer = await client.post(url, params=params, json=body)
+                answer = await client.request(method, self.base_url + path, json=json, params=query)
         except httpx.HTTPError as exc:
             raise RasaApiError(f"Rasa server unreachable: {type(exc).__name__}") from exc
         if answer.status_code >= 400:
             raise RasaApiError(f"Rasa server answered HTTP {answer.status_code}")
+        try:
+            body = answer.json()
+        except ValueError as exc:
+            raise RasaApiError("Rasa server answered something that is not JSON") from exc
+        if not isinstance(body, dict):
+            raise RasaApiError("Rasa server answered something that is not a JSON object")
+        return body
+
+
+def _conversation_path(sender_id: str, rest: str) -> str:
+    # Rasa matches the id in the raw path (no unquoting): keep ``:`` of "app:C001" as is.
+    return f"/conversations/{quote(sender_id, safe=SAFE)}/{rest}"
