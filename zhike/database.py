@@ -31,6 +31,18 @@ _WRITE_OPTION = "zhike_write"
 DEFAULT_ATTEMPTS = 3
 
 
+STATE_DIR_NAME = ".zhike"
+
+
+def state_sqlite_url(file_name: str, cwd: Path | None = None) -> str:
+    """SQLite file ``.zhike/<file_name>`` under ``cwd`` (default: the working directory).
+
+    Where ``make run`` keeps local state; every service defaults its database here.
+    """
+    base = (cwd or Path.cwd()).resolve()
+    return f"sqlite+aiosqlite:///{base / STATE_DIR_NAME / file_name}"
+
+
 def safe_url(db_url: str) -> str:
     """The URL with its password hidden, for logs."""
     return make_url(db_url).render_as_string(hide_password=True)

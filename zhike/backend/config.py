@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-STATE_DIR_NAME = ".zhike"
+from zhike.database import state_sqlite_url
+
 _TRUE = {"1", "true", "yes", "on"}
 
 
 def default_db_url(cwd: Path | None = None) -> str:
     """SQLite file ``.zhike/backend.db`` under ``cwd`` (default: the working directory)."""
-    base = (cwd or Path.cwd()).resolve()
-    return f"sqlite+aiosqlite:///{base / STATE_DIR_NAME / 'backend.db'}"
+    return state_sqlite_url("backend.db", cwd)
 
 
 @dataclass(frozen=True)

@@ -8,16 +8,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-STATE_DIR_NAME = ".zhike"
+from zhike.handoff.runtime import default_db_url
+
 DEFAULT_FAQ_PATH = Path(__file__).resolve().parents[2] / "data" / "nlu" / "faq.yml"
 MAX_BODY = 64 * 1024
 _FALSE = {"0", "false", "no", "off"}
-
-
-def default_db_url(cwd: Path | None = None) -> str:
-    """SQLite file ``.zhike/handoff.db`` under ``cwd`` (default: the working directory)."""
-    base = (cwd or Path.cwd()).resolve()
-    return f"sqlite+aiosqlite:///{base / STATE_DIR_NAME / 'handoff.db'}"
 
 
 @dataclass(frozen=True)

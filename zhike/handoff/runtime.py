@@ -16,6 +16,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from zhike.database import state_sqlite_url
 from zhike.handoff.config import HandoffSettings
 from zhike.handoff.db import HandoffDatabase
 from zhike.handoff.hours import BusinessHours
@@ -29,8 +30,7 @@ _service: HandoffService | None = None
 
 def default_db_url(cwd: Path | None = None) -> str:
     """SQLite file ``.zhike/handoff.db`` under ``cwd`` (default: the working directory)."""
-    base = (cwd or Path.cwd()).resolve()
-    return f"sqlite+aiosqlite:///{base / '.zhike' / 'handoff.db'}"
+    return state_sqlite_url("handoff.db", cwd)
 
 
 def settings_from_env(environ: Mapping[str, str] | None = None) -> HandoffSettings:
