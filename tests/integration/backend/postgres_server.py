@@ -13,8 +13,11 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from .backend_process import free_port
 
@@ -115,3 +118,19 @@ def start_postgres(bin_dir: Path, prefix: list[str]) -> PostgresServer:
             f"PostgreSQL did not start: {error.cmd}\n{error.stderr.decode(errors='replace')}\n{log}"
         ) from error
     return server
+
+
+def postgres_or_skip() -> Iterator[PostgresServer]:
+    """A module fixture's body: a running server, stopped afterwards; skips without one."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's "
+            "postgresql package (scripts/install-system-packages.sh) to run these tests"
+        )
+    prefix = run_as()
+    if prefix is None:
+        pytest.skip("running as root without a 'postgres' user and runuser to start PostgreSQL")
+    server = start_postgres(bin_dir, prefix)
+    yield server
+    server.stop()

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from .backend_process import BackendProcess, start_backend
-from .postgres_server import PostgresServer, find_bin_dir, run_as, start_postgres
+from .postgres_server import PostgresServer, postgres_or_skip
 from .rest import Api, error_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -26,18 +26,7 @@ API_KEY = "zhike-pg-test-secret"
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[PostgresServer]:
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        pytest.skip(
-            "PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's "
-            "postgresql package (scripts/install-system-packages.sh) to run these tests"
-        )
-    prefix = run_as()
-    if prefix is None:
-        pytest.skip("running as root without a 'postgres' user and runuser to start PostgreSQL")
-    server = start_postgres(bin_dir, prefix)
-    yield server
-    server.stop()
+    yield from postgres_or_skip()
 
 
 @pytest.fixture(scope="module")

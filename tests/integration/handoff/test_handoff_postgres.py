@@ -13,12 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.integration.backend.postgres_server import (
-    PostgresServer,
-    find_bin_dir,
-    run_as,
-    start_postgres,
-)
+from tests.integration.backend.postgres_server import PostgresServer, postgres_or_skip
 from zhike.handoff import (
     AgentAtCapacity,
     AlreadyAccepted,
@@ -35,18 +30,7 @@ AGENTS = [f"agent{n}" for n in range(6)]
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[PostgresServer]:
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        pytest.skip(
-            "PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's "
-            "postgresql package (scripts/install-system-packages.sh) to run these tests"
-        )
-    prefix = run_as()
-    if prefix is None:
-        pytest.skip("running as root without a 'postgres' user and runuser to start PostgreSQL")
-    server = start_postgres(bin_dir, prefix)
-    yield server
-    server.stop()
+    yield from postgres_or_skip()
 
 
 @pytest.fixture
