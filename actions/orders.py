@@ -116,6 +116,21 @@ async def visible_order(
     return order
 
 
+async def slot_order(
+    tracker: Tracker, dispatcher: CollectingDispatcher, events: list[dict[str, Any]]
+) -> Order | None:
+    """The visible order of slot ``order_id`` (see :func:`visible_order`).
+
+    Without a valid order number in the slot the user is asked for one and ``None`` is
+    returned.
+    """
+    order_id = parse_order_id(tracker.get_slot("order_id"))
+    if order_id is None:
+        dispatcher.utter_message(response="utter_ask_order_id")
+        return None
+    return await visible_order(tracker, order_id, dispatcher, events)
+
+
 class ValidateOrderIdForm(ZhikeFormValidationAction):
     """Asks for the order number; an anonymous user also proves the phone's last 4 digits.
 
@@ -189,12 +204,8 @@ class ActionOrderStatus(FormSubmitAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Looks the order up and answers; faults become a polite apology."""
-        order_id = parse_order_id(tracker.get_slot("order_id"))
-        if order_id is None:
-            dispatcher.utter_message(response="utter_ask_order_id")
-            return []
         events: list[dict[str, Any]] = []
-        order = await visible_order(tracker, order_id, dispatcher, events)
+        order = await slot_order(tracker, dispatcher, events)
         if order is None:
             return events
         dispatcher.utter_message(

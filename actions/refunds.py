@@ -11,8 +11,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import ZhikeFormValidationAction
 from actions.order_changes import CustomerOrderChange
-from actions.orders import ValidateOrderIdForm, visible_order, yuan
-from actions.parsing import parse_order_id, parse_reason
+from actions.orders import ValidateOrderIdForm, slot_order, yuan
+from actions.parsing import parse_reason
 from actions.services import backend
 from actions.submit import FormSubmitAction, open_ticket, remember_ticket
 from zhike.backend_client import BackendError, Refund
@@ -137,22 +137,18 @@ class ActionRefundStatus(FormSubmitAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """The latest refund of a visible order."""
-        order_id = parse_order_id(tracker.get_slot("order_id"))
-        if order_id is None:
-            dispatcher.utter_message(response="utter_ask_order_id")
-            return []
         events: list[dict[str, Any]] = []
-        order = await visible_order(tracker, order_id, dispatcher, events)
+        order = await slot_order(tracker, dispatcher, events)
         if order is None:
             return events
         if not order.refunds:
-            dispatcher.utter_message(response="utter_no_refund", order_id=order_id)
+            dispatcher.utter_message(response="utter_no_refund", order_id=order.order_id)
             return []
         refund = order.refunds[-1]
         label, note = refund_status(refund)
         dispatcher.utter_message(
             response="utter_refund_status",
-            order_id=order_id,
+            order_id=order.order_id,
             refund_id=refund.refund_id,
             amount=yuan(refund.amount_fen),
             status_label=label,
