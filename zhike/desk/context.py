@@ -37,9 +37,9 @@ class DeskContext:
 
     async def agent(self, account: AccountInfo) -> AgentLoad:
         """The handoff agent of an account; 403 ``agent_not_found`` when it has none."""
-        for load in await self.handoff.agent_load():
-            if load.agent_id == account.agent_id:
-                return load
+        load = await self.handoff.agent(account.agent_id)
+        if load is not None:
+            return load
         raise DeskError(403, "agent_not_found", "this account has no handoff agent")
 
     async def groups(self, account: AccountInfo) -> tuple[str, ...]:

@@ -108,13 +108,15 @@ async def active_count(session: AsyncSession, agent_id: str) -> int:
     return int(count or 0)
 
 
-async def agent_loads(session: AsyncSession) -> list[AgentLoad]:
-    """Every agent with the conversations they own now, by agent id."""
+async def agent_loads(session: AsyncSession, agent_id: str | None = None) -> list[AgentLoad]:
+    """Every agent (or just ``agent_id``) with the conversations they own now, by agent id."""
     owned: dict[str, list[int]] = defaultdict(list)
-    rows = await session.execute(
-        select(Conversation.agent_id, Conversation.id).where(Conversation.state == AGENT)
-    )
-    for agent_id, conversation_id in rows:
-        owned[agent_id].append(conversation_id)
-    agents = (await session.execute(select(Agent).order_by(Agent.id))).scalars()
+    owned_query = select(Conversation.agent_id, Conversation.id).where(Conversation.state == AGENT)
+    agents_query = select(Agent).order_by(Agent.id)
+    if agent_id is not None:
+        owned_query = owned_query.where(Conversation.agent_id == agent_id)
+        agents_query = agents_query.where(Agent.id == agent_id)
+    for owner, conversation_id in await session.execute(owned_query):
+        owned[owner].append(conversation_id)
+    agents = (await session.execute(agents_query)).scalars()
     return [AgentLoad.of(agent, owned.get(agent.id, [])) for agent in agents]

@@ -184,6 +184,12 @@ class HandoffService:
         async with self.db.session() as session:
             return await queue.agent_loads(session)
 
+    async def agent(self, agent_id: str) -> AgentLoad | None:
+        """One agent's load, ``None`` for an unknown id."""
+        async with self.db.session() as session:
+            found = await queue.agent_loads(session, agent_id)
+        return found[0] if found else None
+
     async def conversation(self, conversation_id: int) -> ConversationInfo:
         """A snapshot of one episode."""
         async with self.db.session() as session:
@@ -235,7 +241,9 @@ class HandoffService:
             return AgentLoad.of(agent, [])
 
         await self.db.run(work)
-        return next(load for load in await self.agent_load() if load.agent_id == agent_id)
+        saved = await self.agent(agent_id)
+        assert saved is not None  # just saved
+        return saved
 
     async def set_online(self, agent_id: str, online: bool) -> None:
         """Marks an agent online (taking chats) or offline."""
