@@ -49,11 +49,6 @@ def items_summary(order: Order) -> str:
     return first if count <= 1 else f"{first}等{count}件商品"
 
 
-def yuan(fen: int) -> str:
-    """``12990`` fen -> ``"129.90"``."""
-    return f"{fen // 100}.{fen % 100:02d}"
-
-
 def _local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)

@@ -11,11 +11,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import ZhikeFormValidationAction
 from actions.order_changes import CustomerOrderChange
-from actions.orders import ValidateOrderIdForm, slot_order, yuan
+from actions.orders import ValidateOrderIdForm, slot_order
 from actions.parsing import parse_reason
 from actions.services import backend
 from actions.submit import FormSubmitAction, open_ticket, remember_ticket
 from zhike.backend_client import BackendError, Refund
+from zhike.formats import yuan
 
 logger = logging.getLogger(__name__)
 

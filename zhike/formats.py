@@ -61,3 +61,8 @@ def normalize_mobile(value: str | None) -> str | None:
     elif digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     return digits if _MOBILE_RE.match(digits) else None
+
+
+def yuan(fen: int) -> str:
+    """An amount in fen as yuan with two decimals: ``12990`` -> ``"129.90"``."""
+    return f"{fen // 100}.{fen % 100:02d}"

@@ -23,6 +23,7 @@ from zhike.backend_client import (
     Order,
 )
 from zhike.desk.serializers import iso
+from zhike.formats import yuan
 from zhike.handoff import ConversationInfo
 from zhike.handoff.rasa_api import RasaApiError, RasaConversations
 from zhike.privacy import mask_name, mask_phone, mask_text
@@ -56,7 +57,7 @@ def order_json(order: Order) -> dict[str, Any]:
         "order_id": order.order_id,
         "status": order.status,
         "amount_fen": order.amount_fen,
-        "amount": f"{order.amount_fen / 100:.2f}",
+        "amount": yuan(order.amount_fen),
         "created_at": iso(order.created_at),
     }
 
