@@ -21,10 +21,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.identity import identify, input_channel
+from actions.identity import input_channel, known_customer_id
 from actions.parsing import normalize_text
 from actions.submit import open_ticket, remember_ticket
-from zhike.backend_client import BackendUnavailable
 from zhike.handoff import HandoffError, HandoffOutcome, skill_group_for
 from zhike.handoff.runtime import handoff_service
 from zhike.privacy import mask_text
@@ -100,10 +99,7 @@ class ActionRequestHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Tells the place in line and the wait, or the ticket and when someone replies."""
-        try:
-            customer_id = (await identify(tracker)).customer_id
-        except BackendUnavailable:
-            customer_id = None
+        customer_id = await known_customer_id(tracker)
         group = skill_group_for(topic_of(tracker))
         try:
             service = await handoff_service()

@@ -16,6 +16,7 @@ from functools import lru_cache
 from rasa_sdk import Tracker
 
 from actions.services import backend
+from zhike.backend_client import BackendUnavailable
 from zhike.identity.resolver import Identity, resolve_identity
 
 _CACHE_SECONDS = 30.0
@@ -63,6 +64,18 @@ async def identify(tracker: Tracker) -> Identity:
     while len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
     return identity
+
+
+async def known_customer_id(tracker: Tracker) -> str | None:
+    """The sender's customer id, ``None`` when anonymous or when the backend is down.
+
+    For actions that go on either way (a ticket, a handoff, a rating) and only attach the
+    customer when known.
+    """
+    try:
+        return (await identify(tracker)).customer_id
+    except BackendUnavailable:
+        return None
 
 
 def forget_identity(tracker: Tracker) -> None:

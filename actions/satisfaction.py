@@ -19,9 +19,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.identity import identify, input_channel
+from actions.identity import input_channel, known_customer_id
 from actions.parsing import normalize_text, parse_rating
-from zhike.backend_client import BackendUnavailable
 from zhike.handoff import HandoffError
 from zhike.handoff.runtime import handoff_service
 from zhike.privacy import mask_text
@@ -41,10 +40,7 @@ def _cleared() -> list[dict[str, Any]]:
 
 async def store_rating(tracker: Tracker, score: int, comment: str | None) -> bool:
     """Stores the rating with the sender's conversation; ``False`` (logged) on failure."""
-    try:
-        customer_id = (await identify(tracker)).customer_id
-    except BackendUnavailable:
-        customer_id = None
+    customer_id = await known_customer_id(tracker)
     try:
         service = await handoff_service()
         await service.rate_latest(

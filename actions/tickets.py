@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import remind_active_form
-from actions.identity import identify
+from actions.identity import identify, known_customer_id
 from actions.orders import format_time
 from actions.parsing import normalize_text
 from actions.services import backend
@@ -118,10 +118,7 @@ class ActionOpenComplaintTicket(Action):
     ) -> list[dict[str, Any]]:
         """Opens the ticket and tells its number; offers 转人工 either way."""
         text = normalize_text((tracker.latest_message or {}).get("text"))[:1000]
-        try:
-            customer_id = (await identify(tracker)).customer_id
-        except BackendUnavailable:
-            customer_id = None
+        customer_id = await known_customer_id(tracker)
         ticket = await open_ticket(tracker, "complaint", f"客户投诉：{text}", customer_id)
         if ticket is None:
             dispatcher.utter_message(response="utter_complain")
