@@ -12,11 +12,21 @@ The same holds for any "the next message belongs to X" state, listed as ``takeov
 by default also ``csat_state: awaiting_comment`` -> ``action_record_rating_comment``
 (whatever the customer writes after a low rating is their comment, not a new request).
 
+Otherwise the policy checks the automatic handoff triggers of
+:mod:`zhike.dialogue.escalation` (an angry message, not understood twice in a row, a VIP
+asking about money): one fires ``action_request_handoff`` with the slot
+``handoff_reason`` set to the trigger's name. After ``action_request_handoff`` the bot
+listens.
+
 ``config.yml``::
 
     policies:
       - name: zhike.dialogue.handoff_policy.HandoffPolicy
         priority: 7        # above RulePolicy (6)
+        escalation:        # all optional; see EscalationRules
+          fallbacks_in_a_row: 2
+          anger_threshold: 1.0
+          money_intents: [request_refund, query_refund, request_invoice]
 """
 
 from __future__ import annotations
@@ -30,8 +40,16 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from zhike.dialogue.escalation import (
+    HANDOFF_ACTION,
+    REASON_SLOT,
+    EscalationRules,
+    escalation_reason,
+)
 
 HANDOFF_SLOT = "handoff_state"
 HANDED_OVER = frozenset({"queued", "agent"})
@@ -53,15 +71,16 @@ DEFAULT_TAKEOVERS: list[dict[str, Any]] = [
 class HandoffPolicy(Policy):
     """Relays user messages to the human desk while an agent owns the conversation.
 
-    Config: ``priority`` (default 7, above RulePolicy's 6) and ``takeovers``, a list of
+    Config: ``priority`` (default 7, above RulePolicy's 6); ``takeovers``, a list of
     ``{slot, values, action}``: while ``slot`` holds one of ``values``, ``action`` answers
-    every user message (see :data:`DEFAULT_TAKEOVERS`).
+    every user message (see :data:`DEFAULT_TAKEOVERS`); ``escalation``, the automatic
+    handoff triggers (:class:`~zhike.dialogue.escalation.EscalationRules`).
     """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """Priority 7 and :data:`DEFAULT_TAKEOVERS`."""
-        return {"priority": DEFAULT_PRIORITY, "takeovers": DEFAULT_TAKEOVERS}
+        """Priority 7, :data:`DEFAULT_TAKEOVERS` and the default escalation triggers."""
+        return {"priority": DEFAULT_PRIORITY, "takeovers": DEFAULT_TAKEOVERS, "escalation": {}}
 
     def __init__(
         self,
@@ -72,6 +91,7 @@ class HandoffPolicy(Policy):
         **kwargs: Any,
     ) -> None:
         super().__init__(config, model_storage, resource, execution_context, **kwargs)
+        self.escalation = EscalationRules.from_config(config.get("escalation"))
 
     def train(
         self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
@@ -88,6 +108,13 @@ class HandoffPolicy(Policy):
     ) -> PolicyPrediction:
         """``action_relay_to_agent`` after a user message while handed over, then listen."""
         action = next_action(tracker, self.config.get("takeovers", DEFAULT_TAKEOVERS))
+        if action is None:
+            reason = escalation_reason(tracker, self.escalation)
+            if reason is not None and HANDOFF_ACTION in domain.action_names_or_texts:
+                return self._prediction(
+                    confidence_scores_for(HANDOFF_ACTION, 1.0, domain),
+                    optional_events=[SlotSet(REASON_SLOT, reason)],
+                )
         if action is None or action not in domain.action_names_or_texts:
             return self._prediction(self._default_predictions(domain))
         return self._prediction(confidence_scores_for(action, 1.0, domain))
@@ -99,10 +126,11 @@ def next_action(
     """What the bot must do now while a takeover slot is set; ``None`` otherwise.
 
     Right after a takeover action the bot listens, even when the action just cleared its
-    slot (the desk closed, the comment was taken): nothing else answers that message.
+    slot (the desk closed, the comment was taken): nothing else answers that message. So
+    it does after ``action_request_handoff``, however it was triggered.
     """
     latest = tracker.latest_action_name
-    actions = {str(takeover["action"]) for takeover in takeovers}
+    actions = {str(takeover["action"]) for takeover in takeovers} | {HANDOFF_ACTION}
     if latest in actions:
         return ACTION_LISTEN_NAME
     if latest != ACTION_LISTEN_NAME:
