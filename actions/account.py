@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
+from actions.session import vip_slot
 from actions.submit import SHARED_FORM_SLOTS, FormSubmitAction
 from zhike.backend_client import BackendUnavailable
 
@@ -61,7 +62,8 @@ class ActionBindingDone(FormSubmitAction):
         """Tells an already known customer that nothing was needed."""
         if tracker.get_slot("bind_code") != "verified":
             dispatcher.utter_message(response="utter_already_bound")
-        return []
+            return []
+        return await vip_slot(tracker)  # the policy now knows whether to prefer a human
 
 
 class ActionStopForm(Action):
