@@ -16,11 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActionReverted, ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.account import FORM_SLOTS
 from actions.identity import input_channel, known_customer_id
 from actions.parsing import normalize_text
 from actions.submit import open_ticket, remember_ticket
@@ -31,6 +32,20 @@ from zhike.privacy import mask_text
 logger = logging.getLogger(__name__)
 
 HANDOFF_SLOT = "handoff_state"
+REASON_SLOT = "handoff_reason"  # set by the dialogue policy's automatic triggers
+TICKET_SLOT = "handoff_ticket"  # set by an action that failed and opened a ticket
+DECLINED_SLOT = "handoff_declined"
+# Why a customer is handed over, as the agent reads it in the summary.
+REASONS = {
+    "asked": "客户要求转人工",
+    "complaint": "客户投诉",
+    "angry": "客户情绪激动",
+    "fallbacks": "机器人连续未能理解",
+    "vip_money": "VIP 客户咨询款项",
+    "action_failed": "业务系统未能完成请求",
+}
+# Triggers that the bot explains before the place in line (utter_handoff_lead_<reason>).
+LEADS = frozenset({"angry", "fallbacks", "vip_money", "complaint"})
 # Intents that say nothing about the customer's topic (the skill group comes from the rest).
 NOT_A_TOPIC = frozenset(
     {
@@ -64,19 +79,25 @@ def topic_of(tracker: Tracker) -> str | None:
     return None
 
 
-def summary_of(tracker: Tracker) -> dict[str, Any]:
-    """What the bot knows, for the agent: topic, filled slots, the last user messages."""
+def summary_of(
+    tracker: Tracker, reason: str = "asked", ticket_id: str | None = None
+) -> dict[str, Any]:
+    """What the bot knows, for the agent: why, topic, filled slots, the last messages."""
     texts = [
         mask_text(normalize_text(event.get("text")))
         for event in tracker.events
         if event.get("event") == "user" and event.get("text")
     ]
     slots = {name: tracker.get_slot(name) for name in SUMMARY_SLOTS}
-    return {
+    summary: dict[str, Any] = {
+        "reason": REASONS.get(reason, reason),
         "intent": topic_of(tracker),
         "slots": {name: value for name, value in slots.items() if value not in (None, "")},
         "recent_messages": texts[-RECENT_MESSAGES:],
     }
+    if ticket_id:
+        summary["ticket_id"] = ticket_id
+    return summary
 
 
 def _minutes(outcome: HandoffOutcome) -> int:
@@ -89,7 +110,15 @@ def _reply_by(when: datetime | None) -> str:
 
 
 class ActionRequestHandoff(Action):
-    """Queues the customer for an agent of the topic's skill group, or opens a ticket."""
+    """Queues the customer for an agent of the topic's skill group, or opens a ticket.
+
+    Why it runs (slot ``handoff_reason``, else the latest intent) changes what it says
+    first and what the agent's summary says: the customer asked, a complaint (a complaint
+    ticket is opened either way), an angry message, not understood twice, a VIP asking
+    about money, or an action that could not complete (its ticket, slot
+    ``handoff_ticket``, is reused). With no agent available a VIP's money question goes
+    back to the bot (the action reverts itself, see :mod:`zhike.dialogue.escalation`).
+    """
 
     def name(self) -> str:
         """See the base class."""
@@ -99,38 +128,58 @@ class ActionRequestHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Tells the place in line and the wait, or the ticket and when someone replies."""
+        reason = reason_of(tracker)
         customer_id = await known_customer_id(tracker)
         group = skill_group_for(topic_of(tracker))
+        events = _leave_loop(tracker)
+        ticket_id = tracker.get_slot(TICKET_SLOT)
+        if reason == "complaint":
+            text = normalize_text((tracker.latest_message or {}).get("text"))[:1000]
+            complaint = await open_ticket(tracker, "complaint", f"客户投诉：{text}", customer_id)
+            if complaint is not None:
+                ticket_id = complaint.ticket_id
+                events += remember_ticket(tracker, complaint)
         try:
             service = await handoff_service()
             outcome = await service.request_handoff(
-                tracker.sender_id, input_channel(tracker), customer_id, group, summary_of(tracker)
+                tracker.sender_id,
+                input_channel(tracker),
+                customer_id,
+                group,
+                summary_of(tracker, reason, ticket_id),
             )
         except UNAVAILABLE as error:
             logger.warning("Handoff request failed: %s", error)
-            dispatcher.utter_message(response="utter_handoff_unavailable")
-            return []
-
-        if outcome.status == "queued":
-            ahead = (outcome.position or 1) - 1
-            if ahead:
-                dispatcher.utter_message(
-                    response="utter_handoff_queued", ahead=ahead, minutes=_minutes(outcome)
-                )
-            else:
-                dispatcher.utter_message(response="utter_handoff_next", minutes=_minutes(outcome))
-            return [SlotSet(HANDOFF_SLOT, "queued")]
-        if outcome.status == "with_agent":
-            dispatcher.utter_message(response="utter_handoff_with_agent")
-            return [SlotSet(HANDOFF_SLOT, "agent")]
-
-        summary = "；".join(summary_of(tracker)["recent_messages"])[:500]
+            outcome = None
+        if outcome is not None and outcome.status in ("queued", "with_agent"):
+            _say_lead(dispatcher, reason, ticket_id)
+            return events + _say_queued(dispatcher, outcome)
+        if reason == "vip_money":  # no human now: the bot serves the request after all
+            return _decline(tracker)
+        if outcome is None:
+            if reason != "action_failed":  # that action has apologised already
+                _say_lead(dispatcher, reason, ticket_id)
+                dispatcher.utter_message(response="utter_handoff_unavailable")
+            return events
+        if ticket_id:  # the complaint's or the failed action's ticket stands for the handoff
+            dispatcher.utter_message(
+                response="utter_handoff_complaint_later"
+                if reason == "complaint"
+                else "utter_handoff_ticket_later",
+                ticket_id=ticket_id,
+                reply_by=_reply_by(outcome.reply_by),
+            )
+            return events
+        if reason == "action_failed":
+            return events
+        _say_lead(dispatcher, reason, None)
+        summary = "；".join(summary_of(tracker, reason, None)["recent_messages"])[:500]
         ticket = await open_ticket(
-            tracker, "other", f"客户要求转人工（{group}）：{summary}", customer_id
+            tracker, "other", f"{REASONS[reason]}（{group}）：{summary}", customer_id
         )
         if ticket is None:
             dispatcher.utter_message(response="utter_handoff_unavailable")
-            return []
+            return events
         hours = service.settings.hours
         dispatcher.utter_message(
             response=f"utter_handoff_{outcome.status}",
@@ -138,7 +187,57 @@ class ActionRequestHandoff(Action):
             reply_by=_reply_by(outcome.reply_by),
             hours=f"{hours.open:%H:%M}–{hours.close:%H:%M}",
         )
-        return remember_ticket(tracker, ticket)
+        return events + remember_ticket(tracker, ticket)
+
+
+def reason_of(tracker: Tracker) -> str:
+    """Why the customer is handed over: the policy's trigger, else the latest intent."""
+    reason = tracker.get_slot(REASON_SLOT)
+    if reason in REASONS:
+        return str(reason)
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    return "complaint" if intent == "complain" else "asked"
+
+
+def _leave_loop(tracker: Tracker) -> list[dict[str, Any]]:
+    """Clears the trigger slots and leaves an active form (it must not resume later)."""
+    events = [
+        SlotSet(slot, None)
+        for slot in (REASON_SLOT, TICKET_SLOT)
+        if tracker.get_slot(slot) is not None
+    ]
+    if (tracker.active_loop or {}).get("name"):
+        events += [ActiveLoop(None), *(SlotSet(slot, None) for slot in FORM_SLOTS)]
+    return events
+
+
+def _decline(tracker: Tracker) -> list[dict[str, Any]]:
+    """Undoes this action; the policy will not trigger again for the same message."""
+    message_id = (tracker.latest_message or {}).get("message_id")
+    return [ActionReverted(), SlotSet(DECLINED_SLOT, message_id), SlotSet(REASON_SLOT, None)]
+
+
+def _say_lead(dispatcher: CollectingDispatcher, reason: str, ticket_id: str | None) -> None:
+    if reason == "complaint" and ticket_id:
+        dispatcher.utter_message(
+            response="utter_handoff_lead_complaint_ticket", ticket_id=ticket_id
+        )
+    elif reason in LEADS:
+        dispatcher.utter_message(response=f"utter_handoff_lead_{reason}")
+
+
+def _say_queued(dispatcher: CollectingDispatcher, outcome: HandoffOutcome) -> list[dict[str, Any]]:
+    if outcome.status == "with_agent":
+        dispatcher.utter_message(response="utter_handoff_with_agent")
+        return [SlotSet(HANDOFF_SLOT, "agent")]
+    ahead = (outcome.position or 1) - 1
+    if ahead:
+        dispatcher.utter_message(
+            response="utter_handoff_queued", ahead=ahead, minutes=_minutes(outcome)
+        )
+    else:
+        dispatcher.utter_message(response="utter_handoff_next", minutes=_minutes(outcome))
+    return [SlotSet(HANDOFF_SLOT, "queued")]
 
 
 class ActionRelayToAgent(Action):

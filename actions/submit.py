@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -99,19 +99,26 @@ async def apologise(
     summary: str,
     customer_id: str | None,
 ) -> list[dict[str, Any]]:
-    """Tells the user the business system failed; opens a ticket for a human if it can.
+    """Tells the user the business system failed; opens a ticket and hands over.
 
     Returns the events that remember the ticket in the conversation (see
-    :func:`remember_ticket`).
+    :func:`remember_ticket`) and run ``action_request_handoff`` next: an action that
+    cannot complete is a handoff trigger (``handoff_reason: action_failed``). The
+    handoff reuses the ticket when no agent is available.
     """
     ticket = await open_ticket(tracker, category, summary, customer_id)
+    handoff = [SlotSet("handoff_reason", "action_failed"), FollowupAction("action_request_handoff")]
     if ticket is None:
         dispatcher.utter_message(response="utter_backend_unavailable")
-        return []
+        return handoff
     dispatcher.utter_message(
         response="utter_backend_unavailable_ticket", ticket_id=ticket.ticket_id
     )
-    return remember_ticket(tracker, ticket)
+    return [
+        *remember_ticket(tracker, ticket),
+        SlotSet("handoff_ticket", ticket.ticket_id),
+        *handoff,
+    ]
 
 
 def remember_ticket(tracker: Tracker, ticket: Ticket) -> list[dict[str, Any]]:

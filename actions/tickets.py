@@ -11,11 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import remind_active_form
-from actions.identity import identify, known_customer_id
+from actions.identity import identify
 from actions.orders import format_time
 from actions.parsing import normalize_text
 from actions.services import backend
-from actions.submit import open_ticket, remember_ticket
 from zhike.backend_client import BackendError, BackendUnavailable, Ticket
 from zhike.identity.resolver import Identity
 
@@ -104,25 +103,3 @@ class ActionTicketStatus(Action):
             return None
         found = [await backend().get_ticket(ticket_id) for ticket_id in reversed(mine)]
         return [ticket for ticket in found if ticket is not None]
-
-
-class ActionOpenComplaintTicket(Action):
-    """A complaint opens a ticket with the customer's words (masked) for a human."""
-
-    def name(self) -> str:
-        """See the base class."""
-        return "action_open_complaint_ticket"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        """Opens the ticket and tells its number; offers 转人工 either way."""
-        text = normalize_text((tracker.latest_message or {}).get("text"))[:1000]
-        customer_id = await known_customer_id(tracker)
-        ticket = await open_ticket(tracker, "complaint", f"客户投诉：{text}", customer_id)
-        if ticket is None:
-            dispatcher.utter_message(response="utter_complain")
-            return []
-        dispatcher.utter_message(response="utter_complaint_ticket", ticket_id=ticket.ticket_id)
-        remind_active_form(dispatcher, tracker)
-        return remember_ticket(tracker, ticket)

@@ -4,7 +4,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionStopForm, ValidateAccountBindingForm
-from actions.tickets import ActionOpenComplaintTicket, ActionTicketStatus
+from actions.tickets import ActionTicketStatus
 from zhike.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn
@@ -14,19 +14,6 @@ DOMAIN: dict = {}
 
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
     return [message["response"] for message in dispatcher.messages]
-
-
-async def test_a_complaint_opens_a_ticket_with_masked_personal_data(
-    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
-) -> None:
-    tracker = zhang("快递员态度太差了，我电话13800138001一直打不通", "complain")
-    events = await ActionOpenComplaintTicket().run(dispatcher, tracker, DOMAIN)
-    [message] = dispatcher.messages
-    assert message["response"] == "utter_complaint_ticket"
-    ticket = await backend.get_ticket(message["ticket_id"])
-    assert ticket is not None and ticket.customer_id == "C001" and ticket.category == "complaint"
-    assert "13800138001" not in ticket.summary and "138****8001" in ticket.summary
-    assert SlotSet("my_tickets", [ticket.ticket_id]) in events
 
 
 async def test_ticket_status_only_for_the_owner_or_this_chat(
