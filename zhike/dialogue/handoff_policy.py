@@ -114,10 +114,15 @@ class HandoffPolicy(Policy):
                 return self._prediction(
                     confidence_scores_for(HANDOFF_ACTION, 1.0, domain),
                     optional_events=[SlotSet(REASON_SLOT, reason)],
+                    is_no_user_prediction=True,
                 )
         if action is None or action not in domain.action_names_or_texts:
             return self._prediction(self._default_predictions(domain))
-        return self._prediction(confidence_scores_for(action, 1.0, domain))
+        # "No user" predictions (like the RulePolicy's active loop) overrule all others;
+        # among them the priority decides, so an active form or fallback loop can't win.
+        return self._prediction(
+            confidence_scores_for(action, 1.0, domain), is_no_user_prediction=True
+        )
 
 
 def next_action(

@@ -205,3 +205,13 @@ def test_triggers_can_be_switched_off(tmp_path: Path, domain: Domain) -> None:
 def test_a_wrong_setting_fails_loudly(config: dict) -> None:
     with pytest.raises(ValueError, match="escalation"):
         EscalationRules.from_config(config)
+
+
+def test_the_prediction_overrules_an_active_loop(policy: HandoffPolicy, domain: Domain) -> None:
+    """The RulePolicy predicts an active loop as a "no user" prediction, which beats any
+    ordinary one whatever its priority: the handoff must be one too."""
+    first = [*user("咕噜咕噜", "nlu_fallback"), *bot(TWO_STAGE), ActiveLoop(TWO_STAGE)]
+    tracker = DialogueStateTracker.from_events(
+        "s1", [*first, *user("啦啦啦", "nlu_fallback")], domain.slots
+    )
+    assert policy.predict_action_probabilities(tracker, domain).is_no_user_prediction
