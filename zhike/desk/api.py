@@ -21,7 +21,7 @@ from zhike.desk.context import DeskContext
 from zhike.desk.errors import DeskError, json_response
 from zhike.desk.http import current_session, int_query, read_json, text_field
 from zhike.desk.serializers import conversation_json, message_json, queue_entry_json
-from zhike.handoff import AGENT, SKILL_GROUPS, ConversationInfo
+from zhike.handoff import SKILL_GROUPS, ConversationInfo
 
 logger = logging.getLogger(__name__)
 
@@ -126,12 +126,9 @@ def conversations_blueprint() -> Blueprint:
         me = session.account.agent_id
         key = _client_key(body, conversation_id, me)
         info = await visible_conversation(desk, session, conversation_id)
-        if info.state != AGENT:
-            raise DeskError(409, "not_with_agent", "the conversation is not with an agent")
-        if info.agent_id != me:
-            raise DeskError(403, "not_owner", "only the agent handling it may reply")
+        # the owner check (state agent, agent me) runs under the conversation's row lock
         message = await desk.handoff.append_message(
-            conversation_id, "agent", text, key, payload={"agent_id": me}
+            conversation_id, "agent", text, key, payload={"agent_id": me}, agent_id=me
         )
         delivered: bool | None = None
         if message.created:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.handoff.config import MAX_KEY, HandoffSettings
 from zhike.handoff.conversations import find_open, lock_conversation
-from zhike.handoff.errors import IdempotencyConflict, InvalidInput, InvalidState
+from zhike.handoff.errors import IdempotencyConflict, InvalidInput, InvalidState, NotAllowed
 from zhike.handoff.models import AGENT, BOT, CLOSED, DIRECTIONS, QUEUED, Conversation, Message
 from zhike.handoff.results import Handler, RouteDecision, StoredMessage
 
@@ -69,12 +69,18 @@ async def append_to(
     idempotency_key: str,
     payload: dict[str, Any] | None,
     now: datetime,
+    agent_id: str | None = None,
 ) -> StoredMessage:
     """Appends to a locked conversation, or finds the message stored under the key.
 
+    ``agent_id``: only while this agent has the conversation (a retry of a stored
+    message is answered regardless, so it stays idempotent after a close).
+
     Raises:
         IdempotencyConflict: The key belongs to a different message.
-        InvalidState: The conversation's state does not take messages of ``direction``.
+        InvalidState: The conversation's state does not take messages of ``direction``
+            (``not_with_agent`` when ``agent_id`` is given and no agent has it).
+        NotAllowed: Another agent has the conversation (``not_owner``).
     """
     existing = await _existing(session, idempotency_key)
     if existing is not None:
@@ -83,6 +89,8 @@ async def append_to(
                 f"idempotency key {idempotency_key!r} was used for another message"
             )
         return StoredMessage.of(existing, created=False)
+    if agent_id is not None:
+        check_owner(row, agent_id)
     if row.state not in ALLOWED_STATES[direction]:
         raise InvalidState(
             f"conversation {row.id} is {row.state}: no {direction} messages",
@@ -115,11 +123,30 @@ async def append_message(
     idempotency_key: str,
     payload: dict[str, Any] | None,
     now: datetime,
+    agent_id: str | None = None,
 ) -> StoredMessage:
-    """Stores a message once, numbered after the conversation's previous ones."""
+    """Stores a message once, numbered after the conversation's previous ones.
+
+    ``agent_id`` (direction ``agent`` only): the replying agent, who must have the
+    conversation; checked under its row lock, in this transaction.
+    """
     validate_message(settings, direction, text, idempotency_key, payload)
+    if agent_id is not None and direction != "agent":
+        raise InvalidInput("agent_id goes with direction 'agent'", "invalid_direction")
     row = await lock_conversation(session, conversation_id)
-    return await append_to(session, row, direction, text, idempotency_key, payload, now)
+    return await append_to(
+        session, row, direction, text, idempotency_key, payload, now, agent_id=agent_id
+    )
+
+
+def check_owner(row: Conversation, agent_id: str) -> None:
+    """Refuses unless ``agent_id`` has the (locked) conversation now."""
+    if row.state != AGENT:
+        raise InvalidState(
+            f"conversation {row.id} is {row.state}, not with an agent", "not_with_agent"
+        )
+    if row.agent_id != agent_id:
+        raise NotAllowed(f"agent {agent_id!r} does not own conversation {row.id}", "not_owner")
 
 
 def _handler_of(state: str) -> Handler:

@@ -143,12 +143,25 @@ class HandoffService:
         idempotency_key: str,
         payload: dict[str, Any] | None = None,
         now: datetime | None = None,
+        agent_id: str | None = None,
     ) -> StoredMessage:
-        """Stores a message once, in order; see :func:`messages.append_message`."""
+        """Stores a message once, in order; see :func:`messages.append_message`.
+
+        ``agent_id`` (direction ``agent``): the conversation must be with this agent,
+        checked under its row lock.
+        """
         at = self._now(now)
         return await self.db.run(
             lambda s: messages.append_message(
-                s, self.settings, conversation_id, direction, text, idempotency_key, payload, at
+                s,
+                self.settings,
+                conversation_id,
+                direction,
+                text,
+                idempotency_key,
+                payload,
+                at,
+                agent_id=agent_id,
             )
         )
 

@@ -7,6 +7,7 @@ from zhike.handoff import (
     IdempotencyConflict,
     InvalidInput,
     InvalidState,
+    NotAllowed,
     NotFound,
 )
 
@@ -118,3 +119,22 @@ async def test_route_user_message(service: HandoffService) -> None:
     assert [m.text for m in await service.messages(cid)] == ["还要等多久", "订单号HP20240001"]
     with pytest.raises(IdempotencyConflict):
         await service.route_user_message("u1", "rest", "别的", "m-4")
+
+
+async def test_the_reply_owner_is_checked_under_the_row_lock(service: HandoffService) -> None:
+    cid = await with_agent(service)  # a1 has it
+    await service.transfer(cid, "orders", "a1")  # back to the queue
+    with pytest.raises(InvalidState) as queued:
+        await service.append_message(cid, "agent", "还在吗", "k1", agent_id="a1")
+    assert queued.value.code == "not_with_agent"
+    await service.accept("a2", cid)  # a colleague has it now: a1's stale page must not write
+    with pytest.raises(NotAllowed) as taken:
+        await service.append_message(cid, "agent", "还在吗", "k2", agent_id="a1")
+    assert taken.value.code == "not_owner"
+    with pytest.raises(NotAllowed):  # a supervisor does not reply for the owner either
+        await service.append_message(cid, "agent", "主管插话", "k3", agent_id="s1")
+    stored = await service.append_message(cid, "agent", "我来处理", "k4", agent_id="a2")
+    assert stored.seq == 1
+    await service.close(cid, "a2", "resolved")
+    again = await service.append_message(cid, "agent", "我来处理", "k4", agent_id="a2")
+    assert (again.created, again.seq) == (False, 1)  # a retry after the close is answered
