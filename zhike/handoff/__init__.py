@@ -6,7 +6,7 @@ The desk web app and the Rasa side build on it; see ``docs/handoff.md``.
 Importing this package opens no connection and reads no configuration.
 """
 
-from zhike.handoff.config import HandoffSettings, skill_group_for
+from zhike.handoff.config import HandoffSettings, RetryPolicy, skill_group_for
 from zhike.handoff.db import HandoffDatabase
 from zhike.handoff.errors import (
     AgentAtCapacity,
@@ -20,11 +20,27 @@ from zhike.handoff.errors import (
     NotFound,
 )
 from zhike.handoff.hours import BusinessHours
-from zhike.handoff.models import AGENT, BOT, CLOSED, QUEUED, SKILL_GROUPS, STATES
+from zhike.handoff.models import (
+    AGENT,
+    BOT,
+    CLOSED,
+    DEAD,
+    DELIVER,
+    DELIVERED,
+    HANDED_BACK,
+    PENDING,
+    QUEUED,
+    SKILL_GROUPS,
+    STATES,
+    TAKEN_OVER,
+)
+from zhike.handoff.outbox_service import HandoffOutbox
 from zhike.handoff.results import (
     AgentLoad,
     ConversationInfo,
     HandoffOutcome,
+    OutboxInfo,
+    OutboxItem,
     QueueEntry,
     RouteDecision,
     StoredMessage,
@@ -35,9 +51,15 @@ __all__ = [
     "AGENT",
     "BOT",
     "CLOSED",
+    "DEAD",
+    "DELIVER",
+    "DELIVERED",
+    "HANDED_BACK",
+    "PENDING",
     "QUEUED",
     "SKILL_GROUPS",
     "STATES",
+    "TAKEN_OVER",
     "AgentAtCapacity",
     "AgentLoad",
     "AlreadyAccepted",
@@ -46,6 +68,7 @@ __all__ = [
     "ConversationInfo",
     "HandoffDatabase",
     "HandoffError",
+    "HandoffOutbox",
     "HandoffOutcome",
     "HandoffService",
     "HandoffSettings",
@@ -54,7 +77,10 @@ __all__ = [
     "InvalidState",
     "NotAllowed",
     "NotFound",
+    "OutboxInfo",
+    "OutboxItem",
     "QueueEntry",
+    "RetryPolicy",
     "RouteDecision",
     "StoredMessage",
     "skill_group_for",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
@@ -41,6 +42,43 @@ class HandoffSettings:
     max_text: int = MAX_TEXT
     max_comment: int = MAX_COMMENT
     rating_window: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long a failed outbox notification is tried again.
+
+    The n-th retry waits ``first_delay * 2**(n-1)``, at most ``max_delay``, times a
+    random factor in [0.5, 1] (jitter, so many failed rows do not retry in lockstep). A
+    row is dead after ``max_attempts`` attempts or once it is older than ``max_age``.
+
+    Attributes:
+        first_delay: The wait before the first retry.
+        max_delay: The longest wait between two attempts.
+        max_attempts: Attempts (including the first) before giving up.
+        max_age: How long after it was written a row is still tried.
+    """
+
+    first_delay: timedelta = timedelta(seconds=1)
+    max_delay: timedelta = timedelta(minutes=5)
+    max_attempts: int = 20
+    max_age: timedelta = timedelta(hours=1)
+
+    def __post_init__(self) -> None:
+        if self.first_delay <= timedelta() or self.max_delay < self.first_delay:
+            raise ValueError("retry delays must be positive and first_delay <= max_delay")
+        if self.max_attempts < 1 or self.max_age <= timedelta():
+            raise ValueError("max_attempts and max_age must be positive")
+
+    def delay(self, attempts: int, rng: random.Random | None = None) -> timedelta:
+        """The wait after ``attempts`` failed attempts (1 = after the first), with jitter."""
+        exponent = min(max(attempts, 1) - 1, 24)
+        base = min(self.first_delay * (2**exponent), self.max_delay)
+        return base * (rng or random).uniform(0.5, 1.0)
+
+    def gives_up(self, attempts: int, age: timedelta) -> bool:
+        """True when a row with ``attempts`` failed attempts and this ``age`` is dead."""
+        return attempts >= self.max_attempts or age >= self.max_age
 
 
 # Topic (Rasa intent or a keyword of it) -> skill group; the first matching prefix wins.

@@ -123,3 +123,53 @@ class Agent(HandoffBase):
     max_concurrent = Column(Integer, nullable=False, default=3)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+# What the desk tells the bot's side about an episode (rows of ``handoff_outbox``).
+TAKEN_OVER = "taken_over"
+DELIVER = "deliver"
+HANDED_BACK = "handed_back"
+OUTBOX_KINDS = (TAKEN_OVER, DELIVER, HANDED_BACK)
+
+# The life of an outbox row: pending until delivered, or dead when retrying gave up.
+PENDING = "pending"
+DELIVERED = "delivered"
+DEAD = "dead"
+OUTBOX_STATES = (PENDING, DELIVERED, DEAD)
+
+
+class OutboxEntry(HandoffBase):
+    """A notification for the bot's side, written in the transaction of its state change.
+
+    ``kind`` is ``taken_over`` (accept), ``deliver`` (an agent message, ``message_id``)
+    or ``handed_back`` (close). Rows of one ``sender_id`` (one Rasa conversation, across
+    episodes) are delivered strictly in ``id`` order. A dispatcher claims a row by
+    setting ``locked_by`` / ``locked_until`` (a lease) and counts the attempt in
+    ``attempts``; ``idempotency_key`` travels with every attempt so a retry can see
+    whether an earlier one arrived. ``last_error`` never holds customer text.
+    """
+
+    __tablename__ = "handoff_outbox"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(Integer, ForeignKey("handoff_conversations.id"), nullable=False)
+    sender_id = Column(String(255), nullable=False)
+    kind = Column(String(16), nullable=False)
+    message_id = Column(Integer, ForeignKey("handoff_messages.id"), nullable=True)
+    message_seq = Column(Integer, nullable=True)
+    idempotency_key = Column(String(64), nullable=False, unique=True)
+    state = Column(String(16), nullable=False, default=PENDING)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UTCDateTime, nullable=False)
+    locked_by = Column(String(64), nullable=True)
+    locked_until = Column(UTCDateTime, nullable=True)
+    delivered_at = Column(UTCDateTime, nullable=True)
+    dead_at = Column(UTCDateTime, nullable=True)
+    last_error = Column(String(200), nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        Index("ix_handoff_outbox_due", "state", "next_attempt_at"),
+        Index("ix_handoff_outbox_sender", "sender_id", "state", "id"),
+        Index("ix_handoff_outbox_conversation", "conversation_id"),
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from zhike.handoff.models import Agent, Conversation, Message
+from zhike.handoff.models import Agent, Conversation, Message, OutboxEntry
 
 OutcomeStatus = Literal["queued", "with_agent", "after_hours", "no_agent"]
 Handler = Literal["bot", "queue", "agent"]
@@ -19,6 +19,8 @@ class ConversationInfo:
     Attributes:
         mtta: ``agent_assigned_at - handoff_requested_at`` (None until accepted).
         mttr: ``closed_at - handoff_requested_at`` (None until closed).
+        outbox_id: The ``handoff_outbox`` row the call queued for the bot's side
+            (``notify_bot=True``), else None.
     """
 
     id: int
@@ -38,6 +40,7 @@ class ConversationInfo:
     comment: str | None
     rated_at: datetime | None
     disposition: str | None
+    outbox_id: int | None = None
 
     @property
     def mtta(self) -> timedelta | None:
@@ -107,7 +110,11 @@ class HandoffOutcome:
 
 @dataclass(frozen=True)
 class StoredMessage:
-    """A stored message; ``created`` is False when an idempotent retry found it."""
+    """A stored message; ``created`` is False when an idempotent retry found it.
+
+    ``outbox_id`` is the ``handoff_outbox`` row that delivers a new agent message
+    (``notify_bot=True``), else None.
+    """
 
     id: int
     conversation_id: int
@@ -118,6 +125,7 @@ class StoredMessage:
     idempotency_key: str
     created_at: datetime
     created: bool = True
+    outbox_id: int | None = None
 
     @classmethod
     def of(cls, row: Message, created: bool) -> StoredMessage:
@@ -196,3 +204,76 @@ class AgentLoad:
             max_concurrent=row.max_concurrent,
             conversation_ids=tuple(sorted(conversation_ids)),
         )
+
+
+@dataclass(frozen=True)
+class OutboxInfo:
+    """A ``handoff_outbox`` row as a supervisor sees it (no message text).
+
+    Attributes:
+        kind: ``taken_over``, ``deliver`` or ``handed_back``.
+        state: ``pending``, ``delivered`` or ``dead``.
+        attempts: Attempts started so far (a claim counts one).
+        idempotency_key: Sent with every attempt; a retry looks for it first.
+        last_error: Why the latest attempt failed (an error type or HTTP status).
+    """
+
+    id: int
+    conversation_id: int
+    sender_id: str
+    kind: str
+    message_seq: int | None
+    idempotency_key: str
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    locked_until: datetime | None
+    created_at: datetime
+    delivered_at: datetime | None
+    dead_at: datetime | None
+    last_error: str | None
+
+    @classmethod
+    def of(cls, row: OutboxEntry) -> OutboxInfo:
+        """The snapshot of an outbox row."""
+        return cls(
+            id=row.id,
+            conversation_id=row.conversation_id,
+            sender_id=row.sender_id,
+            kind=row.kind,
+            message_seq=row.message_seq,
+            idempotency_key=row.idempotency_key,
+            state=row.state,
+            attempts=row.attempts,
+            next_attempt_at=row.next_attempt_at,
+            locked_until=row.locked_until,
+            created_at=row.created_at,
+            delivered_at=row.delivered_at,
+            dead_at=row.dead_at,
+            last_error=row.last_error,
+        )
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A claimed outbox row with what delivering it needs.
+
+    Attributes:
+        entry: The row as claimed (``entry.attempts`` counts this attempt: 1 = first).
+        conversation: The episode, as it is now.
+        message: The agent message of a ``deliver`` row, else None.
+    """
+
+    entry: OutboxInfo
+    conversation: ConversationInfo
+    message: StoredMessage | None = None
+
+    @property
+    def attempt(self) -> int:
+        """This attempt's number: 1 for the first, more for a retry."""
+        return self.entry.attempts
+
+    @property
+    def key(self) -> str:
+        """The row's idempotency key."""
+        return self.entry.idempotency_key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -10,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.backend.tables.base import utcnow
-from zhike.handoff import conversations, messages, queue
+from zhike.handoff import conversations, messages, outbox, queue
 from zhike.handoff.config import HandoffSettings
 from zhike.handoff.db import HandoffDatabase
 from zhike.handoff.errors import InvalidInput
-from zhike.handoff.models import Agent, Message
+from zhike.handoff.models import DELIVER, HANDED_BACK, TAKEN_OVER, Agent, Message
 from zhike.handoff.results import (
     AgentLoad,
     ConversationInfo,
@@ -73,11 +74,24 @@ class HandoffService:
         )
 
     async def accept(
-        self, agent_id: str, conversation_id: int, now: datetime | None = None
+        self,
+        agent_id: str,
+        conversation_id: int,
+        now: datetime | None = None,
+        notify_bot: bool = False,
     ) -> ConversationInfo:
-        """Assigns a queued conversation to the agent; see :func:`conversations.accept`."""
+        """Assigns a queued conversation to the agent; see :func:`conversations.accept`.
+
+        ``notify_bot`` queues a ``taken_over`` outbox row in the same transaction (also
+        when the owner accepts again); its id is the result's ``outbox_id``.
+        """
         at = self._now(now)
-        return await self.db.run(lambda s: conversations.accept(s, agent_id, conversation_id, at))
+
+        async def work(session: AsyncSession) -> ConversationInfo:
+            info = await conversations.accept(session, agent_id, conversation_id, at)
+            return await _notified(session, info, TAKEN_OVER, at, notify_bot)
+
+        return await self.db.run(work)
 
     async def transfer(
         self,
@@ -98,12 +112,19 @@ class HandoffService:
         agent_id: str | None,
         disposition: str,
         now: datetime | None = None,
+        notify_bot: bool = False,
     ) -> ConversationInfo:
-        """Closes the episode and hands back to the bot; see :func:`conversations.close`."""
+        """Closes the episode and hands back to the bot; see :func:`conversations.close`.
+
+        ``notify_bot`` queues a ``handed_back`` outbox row in the same transaction.
+        """
         at = self._now(now)
-        return await self.db.run(
-            lambda s: conversations.close(s, conversation_id, agent_id, disposition, at)
-        )
+
+        async def work(session: AsyncSession) -> ConversationInfo:
+            info = await conversations.close(session, conversation_id, agent_id, disposition, at)
+            return await _notified(session, info, HANDED_BACK, at, notify_bot)
+
+        return await self.db.run(work)
 
     async def rate(
         self,
@@ -144,16 +165,19 @@ class HandoffService:
         payload: dict[str, Any] | None = None,
         now: datetime | None = None,
         agent_id: str | None = None,
+        notify_bot: bool = False,
     ) -> StoredMessage:
         """Stores a message once, in order; see :func:`messages.append_message`.
 
         ``agent_id`` (direction ``agent``): the conversation must be with this agent,
-        checked under its row lock.
+        checked under its row lock. ``notify_bot`` queues a ``deliver`` outbox row for a
+        newly stored agent message in the same transaction (``outbox_id``).
         """
         at = self._now(now)
-        return await self.db.run(
-            lambda s: messages.append_message(
-                s,
+
+        async def work(session: AsyncSession) -> StoredMessage:
+            message = await messages.append_message(
+                session,
                 self.settings,
                 conversation_id,
                 direction,
@@ -163,7 +187,12 @@ class HandoffService:
                 at,
                 agent_id=agent_id,
             )
-        )
+            if not (notify_bot and message.created and direction == "agent"):
+                return message
+            outbox_id = await outbox.enqueue(session, conversation_id, DELIVER, at, message)
+            return replace(message, outbox_id=outbox_id)
+
+        return await self.db.run(work)
 
     async def route_user_message(
         self,
@@ -267,3 +296,12 @@ class HandoffService:
             agent.updated_at = self.clock()
 
         await self.db.run(work)
+
+
+async def _notified(
+    session: AsyncSession, info: ConversationInfo, kind: str, at: datetime, notify: bool
+) -> ConversationInfo:
+    """``info``, with a ``kind`` outbox row queued in the same transaction if ``notify``."""
+    if not notify:
+        return info
+    return replace(info, outbox_id=await outbox.enqueue(session, info.id, kind, at))
