@@ -7,20 +7,25 @@ server share test secrets, so an app user is identified by a real signed JWT.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import jwt
 import pytest
 
+from zhike.handoff import HandoffDatabase, HandoffService
+from zhike.handoff.runtime import settings_from_env
 from zhike.stack import PROJECT_ROOT, Stack, StackConfig, free_port
 
 from .push_receiver import PushReceiver
 from .wechat_users import FakeApiProcess, channel_env
 
+T = TypeVar("T")
 MODEL = PROJECT_ROOT / "models" / "zhike.tar.gz"
 APP_JWT_SECRET = "e2e-app-jwt-secret-0123456789abcdef0123"
 IDENTITY_SECRET = "e2e-identity-secret-0123456789abcdef01"
@@ -139,13 +144,38 @@ def chat(stack: Stack) -> Conversation:
     return Conversation(stack.config.rasa_url)
 
 
+def desk(stack: Stack, work: Callable[[HandoffService], Awaitable[T]]) -> T:
+    """Runs ``work`` with a handoff service on the stack's handoff database (as the desk)."""
+
+    async def run() -> T:
+        db = HandoffDatabase(stack.config.extra_env["ZHIKE_HANDOFF_DB_URL"])
+        await db.create_tables()
+        try:
+            return await work(HandoffService(db, settings_from_env(stack.config.extra_env)))
+        finally:
+            await db.dispose()
+
+    return asyncio.run(run())
+
+
+async def _all_agents_offline(service: HandoffService) -> None:
+    for agent in await service.agent_load():
+        if agent.online:
+            await service.set_online(agent.agent_id, False)
+
+
 @pytest.fixture
 def fresh(stack: Stack) -> Stack:
-    """The demo data as seeded, no fault injected, an empty outbox."""
+    """The demo data as seeded, no fault injected, an empty outbox, no agent online.
+
+    With nobody online, a handoff (asked for or triggered) ends as a ticket and the bot
+    keeps answering; tests that need an agent put one online themselves.
+    """
     base = stack.config.backend_url
     httpx.delete(f"{base}/__faults/", timeout=10).raise_for_status()
     httpx.post(f"{base}/__reset/", json={}, timeout=30).raise_for_status()
     httpx.delete(f"{base}/__outbox/", timeout=10).raise_for_status()
+    desk(stack, _all_agents_offline)
     time.sleep(1.1)  # let the action server's circuit breaker close after a fault test
     return stack
 

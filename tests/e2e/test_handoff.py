@@ -9,33 +9,16 @@ so the agent's reply reaches him as a signed push to the app backend.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from zhike.handoff import HandoffDatabase, HandoffService
 from zhike.handoff.rasa_api import RasaConversations
-from zhike.handoff.runtime import settings_from_env
 from zhike.stack import Stack
 
-from .conftest import AppConversation
+from .conftest import AppConversation, desk
 from .push_receiver import PushReceiver
 
 T = TypeVar("T")
 SENDER = "app:C001"
-
-
-def desk(stack: Stack, work: Callable[[HandoffService], Awaitable[T]]) -> T:
-    """Runs ``work`` with a handoff service on the stack's handoff database."""
-
-    async def run() -> T:
-        db = HandoffDatabase(stack.config.extra_env["ZHIKE_HANDOFF_DB_URL"])
-        await db.create_tables()
-        try:
-            return await work(HandoffService(db, settings_from_env(stack.config.extra_env)))
-        finally:
-            await db.dispose()
-
-    return asyncio.run(run())
 
 
 def test_an_agent_takes_over_replies_through_the_channel_and_hands_back(
@@ -82,3 +65,46 @@ def test_an_agent_takes_over_replies_through_the_channel_and_hands_back(
     assert rated.rating == 5 and rated.mttr is not None and rated.mtta is not None
 
     assert "7天内支持无理由退货" in zhang_app.say("你们的退货政策是什么")  # the bot is back
+
+
+def _queued_for(stack: Stack, sender: str) -> int:
+    [waiting] = [w for w in desk(stack, lambda s: s.queue()) if w.sender_id == sender]
+    return waiting.conversation_id
+
+
+def _hand_back(stack: Stack, sender: str, conversation_id: int) -> None:
+    """What the desk does on close, without the rating question."""
+    desk(stack, lambda s: s.close(conversation_id, None, "resolved"))
+    asyncio.run(RasaConversations(stack.config.rasa_url).set_handoff_state(sender, None))
+
+
+def test_an_angry_customer_is_handed_over_without_asking(
+    fresh: Stack, li_app: AppConversation
+) -> None:
+    desk(fresh, lambda s: s.save_agent("e2e-a2", "赵敏", ["orders", "general"], online=True))
+    answer = li_app.say("我的快递到底在哪？？？等了一个星期了")  # query_logistics
+    assert "非常抱歉让您不愉快了" in answer and "已为您转接人工客服" in answer
+    conversation_id = _queued_for(fresh, "app:C002")
+    info = desk(fresh, lambda s: s.conversation(conversation_id))
+    assert info.summary["reason"] == "客户情绪激动" and info.customer_id == "C002"
+    assert "已转给人工客服" in li_app.say("快点！")  # now the desk's: stored, acknowledged
+    _hand_back(fresh, "app:C002", conversation_id)
+    assert "7天内支持无理由退货" in li_app.say("你们的退货政策是什么")
+
+
+def test_a_vip_asking_for_a_refund_gets_a_human_when_one_is_online(
+    fresh: Stack, zhang_app: AppConversation, li_app: AppConversation
+) -> None:
+    # nobody online: the bot handles 张伟's (a VIP's) refund itself
+    assert "退款的原因" in zhang_app.say("HP20240002申请退款")
+    zhang_app.say("不用了")
+    desk(fresh, lambda s: s.save_agent("e2e-a3", "孙丽", ["orders", "general"], online=True))
+    answer = zhang_app.say("HP20240002申请退款")
+    assert "尊敬的会员" in answer and "已为您转接人工客服" in answer
+    conversation_id = _queued_for(fresh, SENDER)
+    info = desk(fresh, lambda s: s.conversation(conversation_id))
+    assert info.summary["reason"] == "VIP 客户咨询款项"
+    _hand_back(fresh, SENDER, conversation_id)
+    # 李娜 is not a VIP: the bot serves her refund even with an agent online
+    assert "退款" in li_app.say("HP20240005申请退款")
+    assert desk(fresh, lambda s: s.queue()) == []

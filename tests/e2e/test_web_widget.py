@@ -166,11 +166,12 @@ def test_the_chat_page_answers_and_a_quick_reply_continues(fresh: Stack, context
     expect(widget.typing).to_be_hidden()
     clear_faults(fresh)
 
-    widget.button("转人工客服").click()
-    expect(widget.user.last).to_have_text("转人工客服")
-    expect(widget.bot.filter(has_text="转接人工客服")).to_be_visible()
-    expect(widget.button("转人工客服")).to_be_disabled()  # it answered its question
-    assert _user_texts(fresh, widget.session_id())[-1] == "/human_handoff"
+    widget.send("好的，再见")
+    widget.button("🙂 满意（4分）").click()
+    expect(widget.user.last).to_have_text("🙂 满意（4分）")
+    expect(widget.bot.filter(has_text="感谢您的评价")).to_be_visible()
+    expect(widget.button("🙂 满意（4分）")).to_be_disabled()  # it answered its question
+    assert _user_texts(fresh, widget.session_id())[-1] == '/rate_service{"csat_score": "4"}'
 
 
 def test_the_history_survives_a_reload_and_the_conversation_goes_on(
