@@ -21,6 +21,8 @@ from urllib.parse import quote
 import httpx
 
 HANDOFF_SLOT = "handoff_state"
+RATING_ACTION = "action_ask_rating"
+OUTBOX_KEY = "zhike_outbox_key"  # event metadata: the desk outbox row that sent it
 SAFE = ":@!$&'()*+,;=-._~"  # characters a path segment may hold unescaped (RFC 3986)
 
 
@@ -43,25 +45,48 @@ class RasaConversations:
         self.timeout = timeout
         self._tls: ssl.SSLContext | None = None
 
-    async def send_agent_message(self, sender_id: str, text: str, agent_id: str) -> None:
-        """Delivers an agent's reply to the customer through their latest channel."""
-        event = {"event": "bot", "text": text, "metadata": {"agent_id": agent_id}}
+    async def send_agent_message(
+        self, sender_id: str, text: str, agent_id: str, key: str | None = None
+    ) -> None:
+        """Delivers an agent's reply to the customer through their latest channel.
+
+        ``key`` (an outbox idempotency key) goes into the event's metadata as
+        ``zhike_outbox_key``, so a retry can find out whether this reply arrived.
+        """
+        event = {"event": "bot", "text": text, "metadata": _metadata(key, agent_id=agent_id)}
         await self._append(sender_id, [event], output_channel="latest")
 
-    async def set_handoff_state(self, sender_id: str, state: str | None) -> None:
+    async def set_handoff_state(
+        self, sender_id: str, state: str | None, key: str | None = None
+    ) -> None:
         """Sets ``handoff_state`` (``queued``, ``agent`` or ``None`` = back to the bot)."""
-        await self._append(sender_id, [{"event": "slot", "name": HANDOFF_SLOT, "value": state}])
+        event: dict[str, Any] = {"event": "slot", "name": HANDOFF_SLOT, "value": state}
+        if key:
+            event["metadata"] = _metadata(key)
+        await self._append(sender_id, [event])
 
-    async def ask_rating(self, sender_id: str) -> None:
+    async def ask_rating(self, sender_id: str, key: str | None = None) -> None:
         """Runs ``action_ask_rating`` in the conversation, answering on its latest channel.
 
         Rasa's ``execute`` does not listen afterwards; the ``action_listen`` appended here
-        lets the customer's answer match the dialogue rules like any other user turn.
+        (marked with ``key`` in its metadata) lets the customer's answer match the
+        dialogue rules like any other user turn.
         """
+        await self.execute_rating(sender_id)
+        await self.listen(sender_id, key)
+
+    async def execute_rating(self, sender_id: str) -> None:
+        """Runs ``action_ask_rating`` only (see :meth:`ask_rating`)."""
         await self._post(
-            sender_id, "execute", {"name": "action_ask_rating"}, {"output_channel": "latest"}
+            sender_id, "execute", {"name": RATING_ACTION}, {"output_channel": "latest"}
         )
-        await self._append(sender_id, [{"event": "action", "name": "action_listen"}])
+
+    async def listen(self, sender_id: str, key: str | None = None) -> None:
+        """Appends ``action_listen`` (marked with ``key``) after an executed action."""
+        event: dict[str, Any] = {"event": "action", "name": "action_listen"}
+        if key:
+            event["metadata"] = _metadata(key)
+        await self._append(sender_id, [event])
 
     async def parse(self, text: str) -> dict[str, Any]:
         """Rasa's NLU result for ``text`` (``POST /model/parse``), for agent assist."""
@@ -107,6 +132,10 @@ class RasaConversations:
         if not isinstance(body, dict):
             raise RasaApiError("Rasa server answered something that is not a JSON object")
         return body
+
+
+def _metadata(key: str | None, **values: str) -> dict[str, str]:
+    return {**values, OUTBOX_KEY: key} if key else dict(values)
 
 
 def _conversation_path(sender_id: str, rest: str) -> str:

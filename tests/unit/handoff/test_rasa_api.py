@@ -82,3 +82,20 @@ async def test_asking_for_a_rating_runs_the_action_on_the_latest_channel(
     assert execute["query"] == {"output_channel": "latest"}
     assert execute["body"] == {"name": "action_ask_rating"}
     assert listen["body"] == [{"event": "action", "name": "action_listen"}]
+
+
+async def test_outbox_keys_travel_in_the_event_metadata(
+    rasa: tuple[str, list[dict[str, Any]]],
+) -> None:
+    url, calls = rasa
+    api = RasaConversations(url)
+    await api.send_agent_message("u1", "您好", "a1", key="zo-1")
+    await api.set_handoff_state("u1", "agent", key="zo-2")
+    await api.ask_rating("u1", key="zo-3")
+    reply, slot, execute, listen = calls
+    assert reply["body"][0]["metadata"] == {"agent_id": "a1", "zhike_outbox_key": "zo-1"}
+    assert slot["body"][0]["metadata"] == {"zhike_outbox_key": "zo-2"}
+    assert execute["body"] == {"name": "action_ask_rating"}
+    assert listen["body"] == [
+        {"event": "action", "name": "action_listen", "metadata": {"zhike_outbox_key": "zo-3"}}
+    ]
