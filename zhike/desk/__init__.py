@@ -9,16 +9,19 @@ Importing this package opens no connection and reads no configuration.
 
 from zhike.desk.app import API_PREFIX, create_app
 from zhike.desk.auth import AccountInfo, DeskAuth, DeskSession
-from zhike.desk.config import DeskSettings
+from zhike.desk.config import DeliverySettings, DeskSettings
 from zhike.desk.context import DeskContext, open_context
 from zhike.desk.db import DeskDatabase
+from zhike.desk.dispatcher import OutboxDispatcher
 from zhike.desk.errors import HANDOFF_STATUS, DeskError
-from zhike.desk.sink import LoggingReplySink, ReplySink
+from zhike.desk.sink import Delivery, LoggingReplySink, RasaSink, ReplySink
 
 __all__ = [
     "API_PREFIX",
     "HANDOFF_STATUS",
     "AccountInfo",
+    "Delivery",
+    "DeliverySettings",
     "DeskAuth",
     "DeskContext",
     "DeskDatabase",
@@ -26,6 +29,8 @@ __all__ = [
     "DeskSession",
     "DeskSettings",
     "LoggingReplySink",
+    "OutboxDispatcher",
+    "RasaSink",
     "ReplySink",
     "create_app",
     "open_context",

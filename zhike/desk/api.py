@@ -3,14 +3,16 @@
 An agent sees and acts on conversations of their own skill groups only (403
 ``forbidden_group``); a supervisor on all. Replying needs the conversation to be owned by
 the caller. The handoff library decides everything else (states, capacity, races).
+
+Accept, reply and close store the change and, in the same transaction, an outbox row for
+the bot's side; the answer waits briefly for the dispatcher's first attempt and reports
+it (``bot_notified`` / ``delivered``: false means stored and retried in the background).
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import uuid
-from collections.abc import Awaitable
 
 from sanic import Blueprint
 from sanic.request import Request
@@ -22,8 +24,6 @@ from zhike.desk.errors import DeskError, json_response
 from zhike.desk.http import current_session, int_query, read_json, text_field
 from zhike.desk.serializers import conversation_json, message_json, queue_entry_json
 from zhike.handoff import SKILL_GROUPS, ConversationInfo
-
-logger = logging.getLogger(__name__)
 
 MAX_REPLY = 2000
 MAX_DISPOSITION = 64
@@ -108,8 +108,8 @@ def conversations_blueprint() -> Blueprint:
     async def accept(request: Request, conversation_id: int) -> HTTPResponse:
         desk, session = _desk(request), current_session(request)
         await visible_conversation(desk, session, conversation_id)
-        info = await desk.handoff.accept(session.account.agent_id, conversation_id)
-        notified = await _notify(desk.sink.taken_over(info), "take-over", info.id)
+        info = await desk.handoff.accept(session.account.agent_id, conversation_id, notify_bot=True)
+        notified = await desk.first_attempt(info.outbox_id)
         return json_response({"conversation": conversation_json(info), "bot_notified": notified})
 
     @bp.post("/conversations/<conversation_id:int>/messages")
@@ -125,19 +125,12 @@ def conversations_blueprint() -> Blueprint:
             raise DeskError(400, "text_too_long", f"a reply has at most {MAX_REPLY} characters")
         me = session.account.agent_id
         key = _client_key(body, conversation_id, me)
-        info = await visible_conversation(desk, session, conversation_id)
+        await visible_conversation(desk, session, conversation_id)
         # the owner check (state agent, agent me) runs under the conversation's row lock
         message = await desk.handoff.append_message(
-            conversation_id, "agent", text, key, payload={"agent_id": me}, agent_id=me
+            conversation_id, "agent", text, key, {"agent_id": me}, agent_id=me, notify_bot=True
         )
-        delivered: bool | None = None
-        if message.created:
-            try:
-                await desk.sink.deliver(info, message)
-                delivered = True
-            except Exception:
-                logger.exception("Delivering reply %d of %d failed", message.seq, info.id)
-                delivered = False
+        delivered = await desk.first_attempt(message.outbox_id)
         return json_response(
             {"message": message_json(message), "delivered": delivered},
             status=201 if message.created else 200,
@@ -157,23 +150,9 @@ def conversations_blueprint() -> Blueprint:
         disposition = text_field(read_json(request), "disposition", MAX_DISPOSITION) or ""
         await visible_conversation(desk, session, conversation_id)
         info = await desk.handoff.close(
-            conversation_id, session.account.agent_id, disposition.strip()
+            conversation_id, session.account.agent_id, disposition.strip(), notify_bot=True
         )
-        notified = await _notify(desk.sink.handed_back(info), "hand-back", info.id)
+        notified = await desk.first_attempt(info.outbox_id)
         return json_response({"conversation": conversation_json(info), "bot_notified": notified})
 
     return bp
-
-
-async def _notify(call: Awaitable[None], what: str, conversation_id: int) -> bool:
-    """Runs a sink notification; a failure is logged, never undoes the stored change.
-
-    If Rasa missed a take-over, the user's messages still reach the queue; if it missed a
-    hand-back, the next user message finds the conversation closed and the bot resumes.
-    """
-    try:
-        await call
-    except Exception:
-        logger.exception("Telling the bot about the %s of %d failed", what, conversation_id)
-        return False
-    return True

@@ -1,4 +1,4 @@
-"""Supervisor routes: every queue, the agents' load and the live conversations."""
+"""Supervisor routes: every queue, the agents' load, the live conversations and deliveries."""
 
 from __future__ import annotations
 
@@ -7,10 +7,18 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from zhike.desk.context import DeskContext
-from zhike.desk.errors import json_response
-from zhike.desk.http import require_supervisor
-from zhike.desk.serializers import agent_json, conversation_json, queue_entry_json
-from zhike.handoff import SKILL_GROUPS
+from zhike.desk.errors import DeskError, json_response
+from zhike.desk.http import int_query, require_supervisor
+from zhike.desk.serializers import agent_json, conversation_json, outbox_json, queue_entry_json
+from zhike.handoff import DEAD, DELIVERED, PENDING, SKILL_GROUPS
+
+DELIVERY_FILTERS = {
+    "undelivered": (PENDING, DEAD),
+    PENDING: (PENDING,),
+    DEAD: (DEAD,),
+    DELIVERED: (DELIVERED,),
+}
+MAX_DELIVERIES = 200
 
 
 def _desk(request: Request) -> DeskContext:
@@ -51,5 +59,25 @@ def supervisor_blueprint() -> Blueprint:
             ids.extend(load.conversation_ids)
         infos = [await handoff.conversation(cid) for cid in sorted(set(ids))]
         return json_response({"conversations": [conversation_json(info) for info in infos]})
+
+    @bp.get("/supervisor/deliveries")
+    async def deliveries(request: Request) -> HTTPResponse:
+        require_supervisor(request)
+        wanted = request.args.get("state", "undelivered")
+        if wanted not in DELIVERY_FILTERS:
+            raise DeskError(
+                400, "invalid_state", f"state must be one of {', '.join(DELIVERY_FILTERS)}"
+            )
+        limit = min(max(int_query(request, "limit", 100), 1), MAX_DELIVERIES)
+        conversation = request.args.get("conversation_id")
+        conversation_id = int_query(request, "conversation_id", 0) if conversation else None
+        outbox = _desk(request).outbox
+        entries = await outbox.entries(DELIVERY_FILTERS[wanted], limit, conversation_id)
+        return json_response(
+            {
+                "counts": await outbox.counts(),
+                "deliveries": [outbox_json(entry) for entry in entries],
+            }
+        )
 
     return bp

@@ -41,8 +41,10 @@ def create_app(
     """Builds the desk API application.
 
     Without ``context`` the databases at ``settings.db_url`` are opened when the server
-    starts (inside its event loop), missing tables created, and closed when it stops.
-    A given ``context`` (tests, an embedding process) is used as is and not closed.
+    starts (inside its event loop), missing tables created, the outbox dispatcher started,
+    and all of it stopped and closed when the server stops. A given ``context`` (tests,
+    an embedding process) is used as is: its owner starts (:meth:`DeskContext.start`)
+    and closes it.
 
     Args:
         settings: The configuration; ``settings.app_name`` must be unique in the process.
@@ -79,7 +81,11 @@ def create_app(
                 await desk.close()
                 app.ctx.desk = None
 
+        async def start_delivery(app: Sanic, _loop: Any) -> None:
+            app.ctx.desk.start()  # the outbox dispatcher, also for rows left by an earlier run
+
         app.register_listener(open_desk, "before_server_start")
+        app.register_listener(start_delivery, "after_server_start")
         app.register_listener(close_desk, "after_server_stop")
 
     @app.on_request

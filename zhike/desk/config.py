@@ -4,15 +4,91 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from zhike.handoff.config import RetryPolicy
 from zhike.handoff.runtime import default_db_url
 
 DEFAULT_FAQ_PATH = Path(__file__).resolve().parents[2] / "data" / "nlu" / "faq.yml"
 MAX_BODY = 64 * 1024
 _FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """How the desk's outbox dispatcher delivers to the bot's side (docs/desk.md).
+
+    Attributes:
+        retry: The backoff between attempts and when a notification is given up (dead).
+        first_attempt_wait: Seconds accept, reply and close wait for the first attempt
+            before answering (``delivered`` / ``bot_notified``).
+        lease: How long a claimed row belongs to one dispatcher; rows of a dispatcher that
+            died are tried again after it. Each attempt is cut off at half of it.
+        poll_interval: Seconds between looks for rows of other processes and due retries.
+        concurrency: Attempts in flight at once (always of different conversations).
+        stop_grace: Seconds a stopping dispatcher lets attempts in flight finish.
+    """
+
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    first_attempt_wait: float = 2.0
+    lease: timedelta = timedelta(seconds=60)
+    poll_interval: float = 2.0
+    concurrency: int = 16
+    stop_grace: float = 2.0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.first_attempt_wait <= 10 or not 0 < self.poll_interval <= 60:
+            raise ValueError("first_attempt_wait must be 0-10 s and poll_interval 0-60 s")
+        if self.lease <= timedelta() or self.concurrency < 1 or self.stop_grace < 0:
+            raise ValueError("lease, concurrency and stop_grace must be positive")
+
+    @property
+    def attempt_timeout(self) -> float:
+        """Seconds one attempt may take: half the lease, so it ends while still held."""
+        return self.lease.total_seconds() / 2
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> DeliverySettings:
+        """Reads ``ZHIKE_DESK_DELIVERY_*`` (unset: the defaults).
+
+        ``ZHIKE_DESK_DELIVERY_MAX_ATTEMPTS`` (20), ``ZHIKE_DESK_DELIVERY_MAX_AGE_MINUTES``
+        (60), ``ZHIKE_DESK_DELIVERY_RETRY_SECONDS`` (first retry after 1 s, doubling) and
+        ``ZHIKE_DESK_DELIVERY_MAX_RETRY_SECONDS`` (at most 300 s between attempts).
+
+        Raises:
+            ValueError: A variable is not a positive number.
+        """
+        defaults = RetryPolicy()
+        retry = RetryPolicy(
+            first_delay=timedelta(
+                seconds=_number(environ, "ZHIKE_DESK_DELIVERY_RETRY_SECONDS", 1.0)
+            ),
+            max_delay=timedelta(
+                seconds=_number(environ, "ZHIKE_DESK_DELIVERY_MAX_RETRY_SECONDS", 300.0)
+            ),
+            max_attempts=int(
+                _number(environ, "ZHIKE_DESK_DELIVERY_MAX_ATTEMPTS", defaults.max_attempts)
+            ),
+            max_age=timedelta(
+                minutes=_number(environ, "ZHIKE_DESK_DELIVERY_MAX_AGE_MINUTES", 60.0)
+            ),
+        )
+        return cls(retry=retry)
+
+
+def _number(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1e7:
+        raise ValueError(f"{name} must be a positive number")
+    return value
 
 
 @dataclass(frozen=True)
@@ -35,6 +111,7 @@ class DeskSettings:
         faq_path: The FAQ knowledge base (``nlu`` examples and ``utter_faq/*`` responses)
             agent assist suggests answers from.
         assist_timeout: Seconds per Rasa call of agent assist and the customer context.
+        delivery: How replies and take-over / hand-back notifications reach the bot.
     """
 
     db_url: str
@@ -48,6 +125,7 @@ class DeskSettings:
     rasa_token: str | None = None
     faq_path: Path = DEFAULT_FAQ_PATH
     assist_timeout: float = 3.0
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
 
     def __post_init__(self) -> None:
         if not 0 < self.assist_timeout < 120:
@@ -67,8 +145,9 @@ class DeskSettings:
         (default 480), ``ZHIKE_DESK_COOKIE_SECURE`` (default on; ``0`` turns it off),
         ``ZHIKE_DESK_RASA_URL`` and ``ZHIKE_DESK_RASA_TOKEN`` (the Rasa server that delivers
         agent replies; unset: replies are stored and only logged), ``ZHIKE_DESK_FAQ_PATH``
-        (default the project's ``data/nlu/faq.yml``) and ``ZHIKE_DESK_ASSIST_TIMEOUT``
-        (seconds per Rasa call of agent assist, default 3).
+        (default the project's ``data/nlu/faq.yml``), ``ZHIKE_DESK_ASSIST_TIMEOUT``
+        (seconds per Rasa call of agent assist, default 3) and the
+        ``ZHIKE_DESK_DELIVERY_*`` retry settings (:meth:`DeliverySettings.from_env`).
 
         Args:
             environ: The environment to read (default ``os.environ``).
@@ -98,6 +177,7 @@ class DeskSettings:
                 values["assist_timeout"] = float(timeout)
             except ValueError:
                 raise ValueError("ZHIKE_DESK_ASSIST_TIMEOUT must be a number of seconds") from None
+        values["delivery"] = DeliverySettings.from_env(env)
         secure = env.get("ZHIKE_DESK_COOKIE_SECURE", "").strip().lower()
         if secure:
             values["cookie_secure"] = secure not in _FALSE

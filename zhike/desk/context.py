@@ -10,9 +10,17 @@ from zhike.backend.tables.base import utcnow
 from zhike.desk.auth import AccountInfo, DeskAuth
 from zhike.desk.config import DeskSettings
 from zhike.desk.db import DeskDatabase
+from zhike.desk.dispatcher import OutboxDispatcher
 from zhike.desk.errors import DeskError
 from zhike.desk.sink import LoggingReplySink, RasaSink, ReplySink
-from zhike.handoff import SKILL_GROUPS, AgentLoad, HandoffDatabase, HandoffService
+from zhike.handoff import (
+    DELIVERED,
+    SKILL_GROUPS,
+    AgentLoad,
+    HandoffDatabase,
+    HandoffOutbox,
+    HandoffService,
+)
 from zhike.handoff.config import HandoffSettings
 from zhike.handoff.rasa_api import RasaConversations
 
@@ -25,8 +33,10 @@ class DeskContext:
         settings: The desk settings.
         auth: Accounts and sessions.
         handoff: The handoff service (conversations, queues, agents).
-        sink: Where stored agent replies are delivered.
+        sink: Where stored agent replies and take-over / hand-back notifications go.
         databases: Databases this context opened and closes in :meth:`close`.
+        outbox: The handoff outbox (on the handoff service's database and clock).
+        dispatcher: Delivers the outbox to ``sink``; :meth:`start` starts it.
     """
 
     settings: DeskSettings
@@ -34,6 +44,32 @@ class DeskContext:
     handoff: HandoffService
     sink: ReplySink = field(default_factory=LoggingReplySink)
     databases: list[DeskDatabase | HandoffDatabase] = field(default_factory=list)
+    outbox: HandoffOutbox = field(init=False)
+    dispatcher: OutboxDispatcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.outbox = HandoffOutbox(self.handoff.db, clock=self.handoff.clock)
+        self.dispatcher = OutboxDispatcher(self.outbox, self.sink, self.settings.delivery)
+
+    def start(self) -> None:
+        """Starts delivering the outbox (inside the serving event loop)."""
+        self.dispatcher.start()
+
+    async def first_attempt(self, outbox_id: int | None) -> bool | None:
+        """Whether the bot's side got a just-written outbox row at the first attempt.
+
+        Waits at most ``settings.delivery.first_attempt_wait`` seconds for this process's
+        dispatcher, then asks the database. True: delivered; False: stored and retried
+        later; None: nothing was queued (``outbox_id`` None).
+        """
+        if outbox_id is None:
+            return None
+        wait = self.settings.delivery.first_attempt_wait
+        outcome = await self.dispatcher.first_attempt(outbox_id, wait)
+        if outcome is not None:
+            return outcome
+        entry = await self.outbox.entry(outbox_id)
+        return entry is not None and entry.state == DELIVERED
 
     async def agent(self, account: AccountInfo) -> AgentLoad:
         """The handoff agent of an account; 403 ``agent_not_found`` when it has none."""
@@ -49,7 +85,8 @@ class DeskContext:
         return (await self.agent(account)).skill_groups
 
     async def close(self) -> None:
-        """Disposes the databases this context opened."""
+        """Stops the dispatcher and disposes the databases this context opened."""
+        await self.dispatcher.stop()
         for db in self.databases:
             await db.dispose()
 
@@ -62,7 +99,8 @@ async def open_context(
 ) -> DeskContext:
     """Opens the databases at ``settings.db_url``, creates missing tables, builds the context.
 
-    Call it inside the event loop that will use it and :meth:`DeskContext.close` it.
+    Call it inside the event loop that will use it, :meth:`DeskContext.start` the
+    delivery when serving, and :meth:`DeskContext.close` it.
     """
     handoff_db = HandoffDatabase(settings.db_url)
     desk_db = DeskDatabase(settings.db_url)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from zhike.desk.auth import AccountInfo
-from zhike.handoff import AgentLoad, ConversationInfo, QueueEntry, StoredMessage
+from zhike.handoff import AgentLoad, ConversationInfo, OutboxInfo, QueueEntry, StoredMessage
 
 
 def iso(value: datetime | None) -> str | None:
@@ -78,4 +78,23 @@ def message_json(message: StoredMessage) -> dict[str, Any]:
         "text": message.text,
         "payload": message.payload,
         "created_at": iso(message.created_at),
+    }
+
+
+def outbox_json(entry: OutboxInfo) -> dict[str, Any]:
+    """A notification for the bot's side and how its delivery goes (never message text)."""
+    return {
+        "id": entry.id,
+        "conversation_id": entry.conversation_id,
+        "sender_id": entry.sender_id,
+        "kind": entry.kind,
+        "message_seq": entry.message_seq,
+        "state": entry.state,
+        "attempts": entry.attempts,
+        "created_at": iso(entry.created_at),
+        "next_attempt_at": iso(entry.next_attempt_at) if entry.state == "pending" else None,
+        "in_flight": entry.locked_until is not None,
+        "delivered_at": iso(entry.delivered_at),
+        "dead_at": iso(entry.dead_at),
+        "last_error": entry.last_error,
     }

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
 from sanic import Sanic
+from sqlalchemy import event
 
+from zhike.database import AsyncDatabase
 from zhike.desk import DeskAuth, DeskContext, DeskDatabase, DeskSettings, create_app
 from zhike.desk.api_session import SESSION_COOKIE
+from zhike.desk.sink import Delivery
 from zhike.handoff import ConversationInfo, HandoffDatabase, HandoffService, StoredMessage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -38,6 +43,17 @@ class Clock:
         self.now += timedelta(**delta)
 
 
+class RunningClock(Clock):
+    """A clock that starts at T0 and runs in real time (for retries and leases)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self.now + timedelta(seconds=time.monotonic() - self.started)
+
+
 class RecordingSink:
     """A ReplySink that remembers what it was given (and can fail)."""
 
@@ -47,17 +63,19 @@ class RecordingSink:
         self.handed_back_ids: list[int] = []
         self.fail = False
 
-    async def deliver(self, conversation: ConversationInfo, message: StoredMessage) -> None:
+    async def deliver(
+        self, conversation: ConversationInfo, message: StoredMessage, delivery: Delivery
+    ) -> None:
         if self.fail:
             raise ConnectionError("rasa down")
         self.delivered.append((conversation, message))
 
-    async def taken_over(self, conversation: ConversationInfo) -> None:
+    async def taken_over(self, conversation: ConversationInfo, delivery: Delivery) -> None:
         if self.fail:
             raise ConnectionError("rasa down")
         self.taken_over_ids.append(conversation.id)
 
-    async def handed_back(self, conversation: ConversationInfo) -> None:
+    async def handed_back(self, conversation: ConversationInfo, delivery: Delivery) -> None:
         if self.fail:
             raise ConnectionError("rasa down")
         self.handed_back_ids.append(conversation.id)
@@ -74,7 +92,7 @@ class User:
 class Desk:
     """The app under test plus its context, clock and sink, with request helpers."""
 
-    def __init__(self, app: Sanic, context: DeskContext, clock: Clock, sink: RecordingSink):
+    def __init__(self, app: Sanic, context: DeskContext, clock: Clock, sink: Any):
         self.app = app
         self.context = context
         self.clock = clock
@@ -125,11 +143,27 @@ def session_cookie(response: Any) -> str:
     raise AssertionError("no session cookie set")
 
 
-async def build_desk(settings: DeskSettings) -> Desk:
-    clock = Clock()
-    sink = RecordingSink()
-    handoff_db = HandoffDatabase("sqlite+aiosqlite://")
-    desk_db = DeskDatabase("sqlite+aiosqlite://")
+DB = TypeVar("DB", bound=AsyncDatabase)
+
+
+def no_fsync(db: DB) -> DB:
+    """The test database's SQLite file without fsync (a test's data need not survive)."""
+
+    def connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.close()
+
+    event.listen(db.engine.sync_engine, "connect", connect)
+    return db
+
+
+async def build_desk(settings: DeskSettings, sink: Any = None, clock: Clock | None = None) -> Desk:
+    """The desk on ``settings.db_url`` with its outbox dispatcher running."""
+    clock = clock or Clock()
+    sink = sink if sink is not None else RecordingSink()
+    handoff_db = no_fsync(HandoffDatabase(settings.db_url))
+    desk_db = no_fsync(DeskDatabase(settings.db_url))
     await handoff_db.create_tables()
     await desk_db.create_tables()
     context = DeskContext(
@@ -148,12 +182,28 @@ async def build_desk(settings: DeskSettings) -> Desk:
     await auth.create_account("liuyang", PASSWORD, "a2")
     await auth.create_account("chenjing", PASSWORD, "a3")
     await auth.create_account("boss", PASSWORD, "s1", role="supervisor")
+    context.start()
     return Desk(create_app(settings, context=context), context, clock, sink)
 
 
-def desk_settings(**overrides: Any) -> DeskSettings:
+_DB_DIR: list[Path] = []  # this test's tmp_path (set by the autouse fixture below)
+
+
+@pytest.fixture(autouse=True)
+def _db_dir(tmp_path: Path) -> Iterator[None]:
+    _DB_DIR.append(tmp_path)
+    yield
+    _DB_DIR.remove(tmp_path)
+
+
+def desk_settings(tmp_path: Path | None = None, **overrides: Any) -> DeskSettings:
+    """Settings on a fresh SQLite file (the outbox dispatcher writes concurrently).
+
+    The file is in ``tmp_path``, by default the running test's.
+    """
+    folder = tmp_path or _DB_DIR[-1]
     values: dict[str, Any] = {
-        "db_url": "sqlite+aiosqlite://",
+        "db_url": f"sqlite+aiosqlite:///{folder / f'desk-{uuid.uuid4().hex[:8]}.db'}",
         "cookie_secure": False,
         "app_name": f"zhike_desk_test_{uuid.uuid4().hex}",
     }
@@ -162,8 +212,8 @@ def desk_settings(**overrides: Any) -> DeskSettings:
 
 
 @pytest.fixture
-async def desk() -> AsyncIterator[Desk]:
-    built = await build_desk(desk_settings())
+async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
+    built = await build_desk(desk_settings(tmp_path))
     yield built
     await built.context.close()
 
