@@ -339,7 +339,7 @@
       .then(function (data) {
         box.value = "";
         if (state.conv && state.conv.id === id) { addMessage(data.message); }
-        status.textContent = data.delivered === false ? "已保存，但未能送达客户" : "已送达";
+        status.textContent = data.delivered === false ? "已保存，暂未送达，将自动重试" : "已送达";
       }, function (error) {
         status.textContent = "发送失败：" + describe(error);
       }).then(function () { $("send").disabled = false; });
