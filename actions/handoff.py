@@ -35,6 +35,7 @@ HANDOFF_SLOT = "handoff_state"
 REASON_SLOT = "handoff_reason"  # set by the dialogue policy's automatic triggers
 TICKET_SLOT = "handoff_ticket"  # set by an action that failed and opened a ticket
 DECLINED_SLOT = "handoff_declined"
+RELAYED_SLOT = "handoff_relayed"  # the newest user message the desk has stored
 # Why a customer is handed over, as the agent reads it in the summary.
 REASONS = {
     "asked": "客户要求转人工",
@@ -241,7 +242,13 @@ def _say_queued(dispatcher: CollectingDispatcher, outcome: HandoffOutcome) -> li
 
 
 class ActionRelayToAgent(Action):
-    """Hands a user message to the desk while the conversation is handed over."""
+    """Hands user messages to the desk while the conversation is handed over.
+
+    Every message since the handoff that the desk has not confirmed yet is sent, oldest
+    first, each under its Rasa message id as the idempotency key: when the handoff
+    database was briefly down, the next message brings the missed ones along, and none is
+    stored twice. Slot ``handoff_relayed`` holds the id of the newest confirmed message.
+    """
 
     def name(self) -> str:
         """See the base class."""
@@ -250,25 +257,50 @@ class ActionRelayToAgent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Stores the message for the agent; says so once while the customer waits."""
-        latest = tracker.latest_message or {}
-        text = str(latest.get("text") or "").strip() or "[非文字消息]"  # as the customer wrote it
-        key = f"{tracker.sender_id}:{latest.get('message_id') or len(tracker.events)}"
+        """Stores the messages for the agent; says so once while the customer waits."""
+        pending = unrelayed_messages(tracker)
+        decision = None
         try:
             service = await handoff_service()
-            decision = await service.route_user_message(
-                tracker.sender_id, input_channel(tracker), text, key
-            )
+            for key, text in pending:
+                decision = await service.route_user_message(
+                    tracker.sender_id, input_channel(tracker), text, key
+                )
+                if decision.handler == "bot":
+                    break
         except UNAVAILABLE as error:
             logger.warning("Relaying a message to the desk failed: %s", error)
-            dispatcher.utter_message(response="utter_handoff_unavailable")
+            dispatcher.utter_message(response="utter_handoff_relay_delayed")
             return []
-        if decision.handler == "bot":  # the desk closed the conversation meanwhile
+        if decision is not None and decision.handler == "bot":  # the desk closed it meanwhile
             dispatcher.utter_message(response="utter_handoff_ended")
-            return [SlotSet(HANDOFF_SLOT, None)]
-        if decision.handler == "queue" and not _said_waiting(tracker):
+            return [SlotSet(HANDOFF_SLOT, None), SlotSet(RELAYED_SLOT, None)]
+        if decision is not None and decision.handler == "queue" and not _said_waiting(tracker):
             dispatcher.utter_message(response="utter_handoff_waiting")
-        return []
+        return [SlotSet(RELAYED_SLOT, pending[-1][0])] if pending else []
+
+
+def unrelayed_messages(tracker: Tracker, limit: int = 50) -> list[tuple[str, str]]:
+    """``(idempotency key, text)`` of the user messages since the handoff not yet relayed.
+
+    Oldest first; the newest ``limit`` at most. The key is ``<sender>:<message id>``.
+    """
+    relayed = tracker.get_slot(RELAYED_SLOT)
+    found: list[tuple[str, str]] = []
+    for index in range(len(tracker.events) - 1, -1, -1):
+        event = tracker.events[index]
+        if event.get("event") == "action" and event.get("name") == "action_request_handoff":
+            break
+        if event.get("event") != "user":
+            continue
+        key = f"{tracker.sender_id}:{event.get('message_id') or index}"
+        if relayed and key == relayed:
+            break
+        text = str(event.get("text") or "").strip() or "[非文字消息]"  # as the customer wrote it
+        found.append((key, text))
+        if len(found) >= limit:
+            break
+    return found[::-1]
 
 
 def _said_waiting(tracker: Tracker) -> bool:

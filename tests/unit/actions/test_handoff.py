@@ -10,7 +10,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import ActionRelayToAgent, ActionRequestHandoff
+from actions.handoff import ActionRelayToAgent, ActionRequestHandoff, unrelayed_messages
 from zhike.backend_client.fake import InMemoryBackendClient
 from zhike.handoff import HandoffDatabase, HandoffService
 from zhike.handoff.runtime import set_handoff_service
@@ -132,7 +132,8 @@ async def test_while_an_agent_has_it_the_bot_says_nothing(
     await desk.accept("a1", waiting.conversation_id)
 
     tracker = zhang("好的，谢谢", "thank", handoff_state="agent")
-    assert await ActionRelayToAgent().run(dispatcher, tracker, {}) == []
+    events = await ActionRelayToAgent().run(dispatcher, tracker, {})
+    assert [e["name"] for e in events] == ["handoff_relayed"]  # nothing but the bookkeeping
     assert dispatcher.messages == []
     stored = await desk.messages(waiting.conversation_id)
     assert stored[-1].text == "好的，谢谢" and stored[-1].direction == "user"
@@ -149,7 +150,7 @@ async def test_after_the_desk_closed_it_the_bot_takes_over_again(
     tracker = zhang("还有个问题", "inform", handoff_state="agent")
     events = await ActionRelayToAgent().run(dispatcher, tracker, {})
     assert _responses(dispatcher) == ["utter_handoff_ended"]
-    assert events[-1]["name"] == "handoff_state" and events[-1]["value"] is None
+    assert {"event": "slot", "timestamp": None, "name": "handoff_state", "value": None} in events
 
 
 async def test_a_broken_handoff_database_gets_an_apology(
@@ -289,3 +290,36 @@ async def test_a_vip_money_question_goes_back_to_the_bot_when_nobody_is_online(
         "name": "handoff_declined",
         "value": declined,
     } in events
+
+
+async def test_messages_missed_while_the_desk_was_down_arrive_with_the_next_one(
+    desk: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await _request(zhang, CollectingDispatcher())
+    missed = zhang("我的快递三天没动了", "query_logistics", handoff_state="queued")
+    set_handoff_service(HandoffService(HandoffDatabase("sqlite+aiosqlite:////nonexistent/x.db")))
+    assert await ActionRelayToAgent().run(dispatcher, missed, {}) == []
+    assert _responses(dispatcher) == ["utter_handoff_relay_delayed"]
+
+    set_handoff_service(desk)  # the desk's database is back
+    tracker = zhang("还在吗", "inform", handoff_state="queued")
+    tracker.events[-1:-1] = [
+        {"event": "action", "name": "action_request_handoff"},
+        *missed.events[-1:],
+        {"event": "action", "name": "action_relay_to_agent"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    events = await ActionRelayToAgent().run(CollectingDispatcher(), tracker, {})
+    await ActionRelayToAgent().run(CollectingDispatcher(), tracker, {})  # a retried action
+
+    [waiting] = await desk.queue()
+    stored = await desk.messages(waiting.conversation_id)
+    assert [m.text for m in stored if m.direction == "user"] == ["我的快递三天没动了", "还在吗"]
+    newest = f"web-session-zhang:{tracker.latest_message['message_id']}"
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "handoff_relayed", "value": newest}
+    ]
+
+    # once confirmed, only newer messages are sent
+    tracker.slots["handoff_relayed"] = newest
+    assert unrelayed_messages(tracker) == []
