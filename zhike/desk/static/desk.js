@@ -311,6 +311,14 @@
   function renderSummary(summary) {
     var dl = $("summary");
     clear(dl);
+    if (summary.reason) {
+      dl.appendChild(el("dt", null, "转接原因"));
+      dl.appendChild(el("dd", "summary-reason", summary.reason));
+    }
+    if (summary.ticket_id) {
+      dl.appendChild(el("dt", null, "工单"));
+      dl.appendChild(el("dd", "summary-ticket", summary.ticket_id));
+    }
     dl.appendChild(el("dt", null, "意图"));
     dl.appendChild(el("dd", "summary-intent", summary.intent || "—"));
     var slots = summary.slots || {};
