@@ -33,6 +33,7 @@ DEFAULT_TIMEOUT = 5.0
 DEFAULT_TOKEN_MARGIN = 300.0
 
 TOKEN_ERRCODES = frozenset({40001, 40014, 42001})
+BUSY_ERRCODES = frozenset({-1})  # "系统繁忙，此时请开发者稍候再试"
 ERRCODE_MEANINGS = {
     -1: "WeChat is busy (system error); try again later",
     40001: "invalid access token or AppSecret/corpsecret",
@@ -59,11 +60,16 @@ class WeChatApiError(Exception):
         errcode: WeChat's error code, or ``None`` for a transport failure (timeout,
             connection refused, HTTP error status, a body that is not JSON).
         errmsg: WeChat's message or a description of the transport failure.
+        retryable: whether the same call may simply be repeated: WeChat was busy
+            (errcode -1), the connection could not be made, or the server answered a 5xx.
+            Not after a read timeout: WeChat may have sent the message already, and
+            its message API has no idempotency key.
     """
 
-    def __init__(self, errcode: int | None, errmsg: str) -> None:
+    def __init__(self, errcode: int | None, errmsg: str, retryable: bool | None = None) -> None:
         self.errcode = errcode
         self.errmsg = errmsg
+        self.retryable = errcode in BUSY_ERRCODES if retryable is None else retryable
         meaning = ERRCODE_MEANINGS.get(errcode) if errcode is not None else None
         text = f"errcode {errcode}: {errmsg}" if errcode is not None else errmsg
         super().__init__(f"{text} ({meaning})" if meaning else text)
@@ -179,12 +185,20 @@ class AccessTokenClient:
                 content=None if payload is None else _json_bytes(payload),
                 headers=None if payload is None else {"Content-Type": "application/json"},
             )
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:  # nothing was sent
+            raise WeChatApiError(
+                None, f"{method} {path} failed: {type(exc).__name__}", retryable=True
+            ) from exc
         except httpx.TimeoutException as exc:
             raise WeChatApiError(None, f"{method} {path} timed out") from exc
         except httpx.HTTPError as exc:
             raise WeChatApiError(None, f"{method} {path} failed: {type(exc).__name__}") from exc
         if response.status_code != 200:
-            raise WeChatApiError(None, f"{method} {path} answered HTTP {response.status_code}")
+            raise WeChatApiError(
+                None,
+                f"{method} {path} answered HTTP {response.status_code}",
+                retryable=response.status_code >= 500,
+            )
         try:
             data = response.json()
         except ValueError as exc:

@@ -8,6 +8,7 @@ channel remembers their payloads for the user's next reply.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar, Protocol
@@ -33,8 +34,9 @@ class ApiOutputChannel(OutputChannel):
 
     Used for answers that missed the passive-reply budget and by Rasa for messages that
     come later (``/conversations/<id>/trigger_intent?output_channel=<channel>``, a human
-    agent's reply). The recipient is the Rasa sender id ``<channel>:<user>``. Failures
-    (45015 outside the 48-hour window, 45047 quota …) are logged, never raised.
+    agent's reply). The recipient is the Rasa sender id ``<channel>:<user>``. A busy or
+    unreachable WeChat is tried again a few times; other failures (45015 outside the
+    48-hour window, 45047 quota …) are logged, never raised.
 
     Args:
         api: the API client.
@@ -42,6 +44,8 @@ class ApiOutputChannel(OutputChannel):
     """
 
     channel_name: ClassVar[str] = ""
+    # Seconds before each repeat of a message WeChat could not take (busy, unreachable).
+    retry_delays: tuple[float, ...] = (0.5, 1.0, 2.0)
 
     def __init__(self, api: MessageApi, buttons: ButtonMemory) -> None:
         self._api = api
@@ -73,7 +77,7 @@ class ApiOutputChannel(OutputChannel):
         messages += rendered.raw
         for message in messages:
             try:
-                await self._api.send(user, message)
+                await self._send_with_retries(user, message)
             except WeChatApiError as exc:
                 log = logger.warning if exc.errcode is not None else logger.error
                 log("%s: message to %s not delivered: %s", self.channel_name, mask_user(user), exc)
@@ -83,6 +87,28 @@ class ApiOutputChannel(OutputChannel):
                 "%s: sent %d message(s) to %s.", self.channel_name, len(messages), mask_user(user)
             )
         return True
+
+    async def _send_with_retries(self, user: str, message: Mapping[str, Any]) -> None:
+        """Sends one message, repeating it while WeChat is briefly unavailable.
+
+        Only failures where nothing was sent are repeated (``retryable``: busy, no
+        connection, a 5xx), after each of :attr:`retry_delays` seconds; an agent's reply
+        should survive a short outage, and a turn never waits more than their sum.
+        """
+        for delay in (*self.retry_delays, None):
+            try:
+                await self._api.send(user, message)
+                return
+            except WeChatApiError as exc:
+                if not exc.retryable or delay is None:
+                    raise
+                logger.info(
+                    "%s: WeChat unavailable (%s), sending again in %.1f s.",
+                    self.channel_name,
+                    exc,
+                    delay,
+                )
+            await asyncio.sleep(delay)
 
     async def _send(self, recipient_id: str, message: Mapping[str, Any]) -> None:
         rendered = render([message])

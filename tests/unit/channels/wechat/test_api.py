@@ -199,6 +199,37 @@ async def test_output_channel_logs_api_errors_without_raising(
     assert len(fake_api.send_calls) == 1
 
 
+async def test_a_reply_survives_wechat_being_busy_for_a_moment(fake_api: FakeWeChatApi) -> None:
+    out, _ = output(fake_api)
+    out.retry_delays = (0.01, 0.01, 0.01)
+    fake_api.fail_next(-1, times=2)  # 系统繁忙
+    await out.send_text_message(f"wechat:{OPENID}", "客服回复：已为您处理。")
+    assert [m["text"]["content"] for m in fake_api.sent] == ["客服回复：已为您处理。"]
+    assert len(fake_api.send_calls) == 3
+
+
+async def test_a_long_outage_is_logged_after_the_last_try(
+    fake_api: FakeWeChatApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    out, _ = output(fake_api)
+    out.retry_delays = (0.01, 0.01)
+    fake_api.fail_next(-1, times=5)
+    with caplog.at_level(logging.WARNING):
+        await out.send_text_message(f"wechat:{OPENID}", "客服回复")
+    assert fake_api.sent == [] and len(fake_api.send_calls) == 3
+    assert "not delivered" in caplog.text and "客服回复" not in caplog.text
+
+
+async def test_an_unreachable_wechat_is_tried_again() -> None:
+    ch = channel("http://127.0.0.1:9")  # nothing listens on the discard port
+    out = ch.get_output_channel()
+    assert isinstance(out, WeChatOutput)
+    out.retry_delays = (0.01,)
+    with pytest.raises(WeChatApiError) as raised:
+        await out._send_with_retries(OPENID, {"msgtype": "text", "text": {"content": "x"}})
+    assert raised.value.retryable and raised.value.errcode is None
+
+
 async def test_output_channel_refuses_other_channels_senders(
     fake_api: FakeWeChatApi, caplog: pytest.LogCaptureFixture
 ) -> None:
