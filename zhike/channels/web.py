@@ -2,7 +2,7 @@
 
 :class:`WebChatInput` is Rasa's socket.io channel (same protocol, same input channel name
 ``socketio``: ``session_request``/``session_confirm``, ``user_uttered``/``bot_uttered``)
-with three additions:
+with four additions:
 
 - routes under ``/webhooks/socketio``: ``GET /chat`` (a full-window chat page),
   ``GET /widget.js`` (the one script a company site embeds), ``GET /widget.css`` and
@@ -13,7 +13,11 @@ with three additions:
 - nothing a browser sends can claim an identity: a client's ``zhike_identity`` is dropped,
   and a missing, expired or forged token leaves the message anonymous (it is still
   handled; a warning without personal data is logged). The token itself is removed from
-  the metadata, so it is never stored in the tracker store.
+  the metadata, so it is never stored in the tracker store;
+- catch-up (:mod:`zhike.channels.web_sync`): every bot message carries a stable key, and
+  a ``zhike_sync`` request answers the bot messages of the socket's own session the
+  widget has not seen (read from the tracker store), so a reply sent while the widget
+  was disconnected is shown after the reconnect.
 
 ``credentials.yml`` (replaces the plain ``socketio:`` entry)::
 
@@ -33,6 +37,7 @@ Without both secrets (32+ bytes each) every chat is anonymous and the rest works
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import re
 import time
@@ -40,13 +45,15 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
-from sanic import Blueprint, response
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from zhike.channels.settings import secret_problems, setting
+from zhike.channels.web_sync import WebChatOutput, missed_messages, parse_after
 from zhike.identity import assertion
 from zhike.identity.tokens import DEFAULT_LEEWAY, TokenError, verify_login_token
 from zhike.web import assets
@@ -60,6 +67,8 @@ DEFAULT_SECRET_ENV = {
     "login_secret": "ZHIKE_WEB_LOGIN_SECRET",
     "identity_secret": "ZHIKE_IDENTITY_SECRET",
 }
+SYNC_EVENT = "zhike_sync"
+_SENDER_KEY = "sender_id"
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,128}")
 _COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
 
@@ -124,6 +133,7 @@ class WebChatInput(SocketIOInput):
             DEFAULT_SECRET_ENV,
         )
         self._warned_unconfigured = False
+        self._app: Sanic | None = None
         if not session_persistence:
             logger.warning(
                 "web chat: session_persistence is off; the widget's history and "
@@ -232,14 +242,26 @@ class WebChatInput(SocketIOInput):
             return None
         return verified.customer_id
 
+    def get_output_channel(self) -> OutputChannel | None:
+        """The output channel of ``output_channel=latest`` (Rasa's HTTP API): keyed messages."""
+        if self.sio is None:
+            return super().get_output_channel()
+        return WebChatOutput(self.sio, self.bot_message_evt, self.namespace)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's socket.io blueprint with identity binding and the widget's routes."""
+        """Rasa's socket.io blueprint with identity binding, catch-up and the widget's routes."""
 
         async def handle(message: UserMessage) -> None:
             await on_new_message(self.bind_identity(message))
 
         webhook = super().blueprint(handle)
         self._replace_session_request()
+        self._replace_user_message(handle)
+        self._register_sync()
+
+        @webhook.listener("before_server_start")
+        async def remember_app(app: Sanic, _: Any) -> None:
+            self._app = app  # Rasa puts its agent into app.ctx.agent
 
         @webhook.route("/health", methods=["GET"], name="zhike_web_health")
         async def health(request: Request) -> HTTPResponse:
@@ -265,7 +287,8 @@ class WebChatInput(SocketIOInput):
 
         Rasa 3.6's handler calls python-socketio's ``enter_room`` without ``await``; since
         python-socketio 5.10 that is a coroutine, so the socket never joins the session's
-        room and the bot's replies (sent to the room) reach nobody.
+        room and the bot's replies (sent to the room) reach nobody. The socket's sender id
+        is kept in its socket.io session: ``zhike_sync`` answers for it only.
         """
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
@@ -278,7 +301,77 @@ class WebChatInput(SocketIOInput):
                 joined = sio.enter_room(sid, session_id, namespace=namespace)
                 if inspect.isawaitable(joined):
                     await joined
+            sender_id = session_id if self.session_persistence else sid
+            await sio.save_session(sid, {_SENDER_KEY: sender_id}, namespace=namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+
+    def _replace_user_message(self, handle: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Registers Rasa's user message handler again, answering through :class:`WebChatOutput`."""
+        sio = self.sio
+        assert sio is not None
+        namespace = self.namespace
+
+        @sio.on(self.user_message_evt, namespace=namespace)
+        async def handle_message(sid: str, data: Any) -> None:
+            message = self._user_message(sid, data)
+            if message is not None:
+                await handle(message)
+
+    def _user_message(self, sid: str, data: Any) -> UserMessage | None:
+        """A ``user_uttered`` event as Rasa's channel reads it (``None``: ignored)."""
+        assert self.sio is not None
+        if not isinstance(data, Mapping):
+            return None
+        if self.session_persistence:
+            sender_id = data.get("session_id")
+            if not sender_id:
+                logger.warning("web chat: a message without a session_id was ignored.")
+                return None
+        else:
+            sender_id = sid
+        metadata = data.get(self.metadata_key, {})
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        return UserMessage(
+            data.get("message", ""),
+            WebChatOutput(self.sio, self.bot_message_evt, self.namespace),
+            sender_id,
+            input_channel=self.name(),
+            metadata=metadata,
+        )
+
+    def _register_sync(self) -> None:
+        """Registers ``zhike_sync``: the socket's session's bot messages since ``after``."""
+        sio = self.sio
+        assert sio is not None
+        namespace = self.namespace
+
+        @sio.on(SYNC_EVENT, namespace=namespace)
+        async def sync(sid: str, data: Any = None) -> dict[str, Any]:
+            session = await sio.get_session(sid, namespace=namespace)
+            sender_id = session.get(_SENDER_KEY) if isinstance(session, Mapping) else None
+            if not isinstance(sender_id, str):
+                return {"messages": []}  # no session_request yet
+            tracker = await self._web_tracker(sender_id)
+            return {"messages": await missed_messages(tracker, parse_after(data))}
+
+    async def _web_tracker(self, sender_id: str) -> DialogueStateTracker | None:
+        """The conversation of ``sender_id`` when it is a web chat (else, or on errors, none).
+
+        A conversation whose latest message came from another channel is not this
+        channel's to show (a session id can be any client-chosen string).
+        """
+        agent = getattr(self._app.ctx, "agent", None) if self._app is not None else None
+        if agent is None:
+            return None
+        try:
+            tracker = await agent.tracker_store.retrieve_full_tracker(sender_id)
+        except Exception:  # the tracker store is down: nothing to catch up with now
+            logger.warning("web chat: catch-up failed to read the tracker store.", exc_info=True)
+            return None
+        if tracker is None or tracker.get_latest_input_channel() != CHANNEL_NAME:
+            return None
+        return tracker
 
 
 def _session_id(data: Any) -> str:

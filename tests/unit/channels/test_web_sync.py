@@ -1,0 +1,215 @@
+"""The web widget's catch-up: keyed bot messages and ``zhike_sync`` for the socket's session.
+
+The socket.io part runs a python-socketio client against a real Sanic server on
+127.0.0.1, with Rasa's in-memory tracker store behind a stand-in agent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import socketio
+from rasa.core.channels.channel import UserMessage, register
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Sanic
+
+from zhike.channels.web import WebChatInput
+from zhike.channels.web_sync import (
+    bot_events_after,
+    missed_messages,
+    parse_after,
+    render_parts,
+)
+from zhike.stack import free_port
+
+T0 = 1_718_000_000.25
+BUTTONS = [{"title": "好的", "payload": "/affirm"}]
+
+
+def _bot(text: str, timestamp: float, **data: Any) -> BotUttered:
+    return BotUttered(text, data=data, timestamp=timestamp)
+
+
+def _tracker(sender_id: str, events: list[Event], channel: str = "socketio") -> Any:
+    opening = UserUttered("你好", input_channel=channel, timestamp=T0 - 10)
+    return DialogueStateTracker.from_events(sender_id, [opening, *events])
+
+
+# --- keys and rendering ---------------------------------------------------------------
+
+
+async def test_parts_are_rasas_socket_io_messages_with_a_stable_key() -> None:
+    parts = await render_parts("s", _bot("第一段\n\n第二段", T0, buttons=BUTTONS).message())
+    assert parts == [
+        {"text": "第一段", "quick_replies": [], "zhike_key": f"{T0!r}#0", "zhike_ts": T0},
+        {
+            "text": "第二段",
+            "quick_replies": [{"content_type": "text", "title": "好的", "payload": "/affirm"}],
+            "zhike_key": f"{T0!r}#1",
+            "zhike_ts": T0,
+        },
+    ]
+    image = await render_parts("s", _bot("", T0, image="https://img.example/a.png").message())
+    assert image[0]["attachment"] == {
+        "type": "image",
+        "payload": {"src": "https://img.example/a.png"},
+    }
+    assert await render_parts("s", {"text": "无时间"}) == [{"text": "无时间"}]  # no key
+
+
+async def test_catch_up_gives_the_bot_messages_since_the_cursor_bounded() -> None:
+    events: list[Event] = [_bot(f"消息{i}", T0 + i) for i in range(60)]
+    tracker = _tracker("s", events)
+    assert [e.text for e in bot_events_after(tracker, T0 + 57)] == ["消息57", "消息58", "消息59"]
+    newest = bot_events_after(tracker, None)
+    assert len(newest) == 50 and newest[0].text == "消息10"
+    messages = await missed_messages(tracker, T0 + 59)
+    assert [m["text"] for m in messages] == ["消息59"]  # "at" the cursor: dropped by key
+    assert await missed_messages(None, None) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "after"),
+    [
+        ({"after": T0}, T0),
+        ({"after": 5}, 5.0),
+        ({"after": None}, None),
+        ({"after": "1"}, None),
+        ({"after": True}, None),
+        ({"after": float("nan")}, None),
+        ({"after": float("inf")}, None),
+        (["after"], None),
+        (None, None),
+    ],
+)
+def test_a_junk_cursor_means_from_the_start(data: Any, after: float | None) -> None:
+    assert parse_after(data) == after
+
+
+# --- through socket.io, against a real server ----------------------------------------
+
+
+class StoreAgent:
+    """Stands in for rasa's Agent: a tracker store, and replies sent with Rasa's logic."""
+
+    def __init__(self) -> None:
+        self.tracker_store = InMemoryTrackerStore(Domain.empty())
+        self.messages: list[UserMessage] = []
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.messages.append(message)
+        reply = _bot(f"收到：{message.text}", T0 + 100, buttons=BUTTONS)
+        assert message.output_channel is not None
+        await message.output_channel.send_response(message.sender_id, reply.message())
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[tuple[str, WebChatInput, StoreAgent]]:
+    agent = StoreAgent()
+    channel = WebChatInput()
+    app = Sanic(f"zhike_web_sync_test_{uuid.uuid4().hex}")
+    register([channel], app, route="/webhooks/")
+    app.ctx.agent = agent
+    port = free_port()
+    server = await app.create_server(
+        host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
+    )
+    assert server is not None
+    await server.startup()
+    await server.before_start()  # the channel's listener remembers the app
+    await server.start_serving()
+    try:
+        yield f"http://127.0.0.1:{port}", channel, agent
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+class Client:
+    """A widget's socket: ``session_request``, ``user_uttered`` and ``zhike_sync``."""
+
+    def __init__(self, url: str, channel: WebChatInput) -> None:
+        self.url = url
+        self.channel = channel
+        self.sio = socketio.AsyncClient()
+        self.replies: list[dict] = []
+        self.sio.on("bot_uttered", self.replies.append)
+
+    async def __aenter__(self) -> Client:
+        # long polling: python-engineio's websocket client needs a newer aiohttp than Rasa's
+        await self.sio.connect(self.url, socketio_path="/socket.io", transports=["polling"])
+        return self
+
+    async def __aexit__(self, *_: Any) -> None:
+        assert self.channel.sio is not None  # the server ends the long poll at once
+        await self.channel.sio.disconnect(self.sio.get_sid())
+        await self.sio.disconnect()
+
+    async def session(self, session_id: str | None) -> str:
+        confirmed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self.sio.on("session_confirm", confirmed.set_result)
+        await self.sio.emit("session_request", {"session_id": session_id})
+        return await asyncio.wait_for(confirmed, 5)
+
+    async def say(self, session_id: str, text: str) -> None:
+        done = asyncio.Event()
+        data = {"message": text, "session_id": session_id}
+        await self.sio.emit("user_uttered", data, callback=lambda *_: done.set())
+        await asyncio.wait_for(done.wait(), 5)
+
+    async def sync(self, data: Any) -> list[dict]:
+        reply = await self.sio.call("zhike_sync", data, timeout=5)
+        assert isinstance(reply, dict)
+        return list(reply["messages"])
+
+
+async def test_live_replies_carry_the_key_a_catch_up_gives_again(
+    served: tuple[str, WebChatInput, StoreAgent],
+) -> None:
+    url, channel, _ = served
+    async with Client(url, channel) as client:
+        session_id = await client.session(None)
+        await client.say(session_id, "你好")
+    assert client.replies == [
+        {
+            "text": "收到：你好",
+            "quick_replies": [{"content_type": "text", "title": "好的", "payload": "/affirm"}],
+            "zhike_key": f"{T0 + 100!r}#0",
+            "zhike_ts": T0 + 100,
+        }
+    ]
+
+
+async def test_a_sync_answers_the_missed_messages_of_the_sockets_own_session(
+    served: tuple[str, WebChatInput, StoreAgent],
+) -> None:
+    url, channel, agent = served
+    mine = _tracker("session-mine-1", [_bot("早", T0), _bot("坐席回复", T0 + 5)])
+    theirs = _tracker("session-theirs-1", [_bot("别人的消息", T0)])
+    await agent.tracker_store.save(mine)
+    await agent.tracker_store.save(theirs)
+    async with Client(url, channel) as client:
+        assert await client.sync({"after": None}) == []  # no session yet: nothing
+        await client.session("session-mine-1")
+        missed = await client.sync({"after": T0 + 1})
+        assert [m["text"] for m in missed] == ["坐席回复"]
+        assert missed[0]["zhike_key"] == f"{T0 + 5!r}#0"
+        everything = await client.sync({"after": None, "session_id": "session-theirs-1"})
+        assert [m["text"] for m in everything] == ["早", "坐席回复"]  # a sender id is ignored
+
+
+async def test_a_conversation_of_another_channel_is_not_shown(
+    served: tuple[str, WebChatInput, StoreAgent],
+) -> None:
+    url, channel, agent = served
+    await agent.tracker_store.save(_tracker("wechat-openid-12345", [_bot("微信", T0)], "wechat"))
+    async with Client(url, channel) as client:
+        await client.session("wechat-openid-12345")
+        assert await client.sync({"after": None}) == []
