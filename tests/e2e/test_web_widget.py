@@ -297,3 +297,43 @@ def test_a_network_drop_reconnects_and_sends_nothing_twice(fresh: Stack, context
     widget.page.wait_for_timeout(1000)
     expect(widget.bot).to_have_text(shown[1:])  # the history, without the welcome
     assert _user_texts(fresh, session_id) == ["你好", "退款一般多久到账？"]
+
+
+def _send_agent_message(stack: Stack, session_id: str, text: str) -> None:
+    """An agent's reply from the desk, appended through Rasa's HTTP API as the desk does."""
+    event = {"event": "bot", "text": text, "metadata": {"agent_id": "agent-e2e"}}
+    httpx.post(
+        f"{stack.config.rasa_url}/conversations/{session_id}/tracker/events",
+        params={"output_channel": "latest", "execute_side_effects": "true"},
+        json=[event],
+        timeout=30,
+    ).raise_for_status()
+
+
+def test_a_reply_sent_while_offline_is_shown_once_after_the_reconnect(
+    fresh: Stack, context: Any
+) -> None:
+    widget = _open_chat_page(fresh, context)
+    widget.say("你好", "小智")
+    session_id = widget.session_id()
+    _send_agent_message(fresh, session_id, "坐席小王：在线时的回复")  # live, keyed
+    expect(widget.bot.filter(has_text="在线时的回复")).to_have_count(1)
+
+    context.set_offline(True)
+    expect(widget.banner).to_have_text("连接中断，正在重连…")
+    missed = "坐席小王：您的退款已经处理好了"
+    _send_agent_message(fresh, session_id, missed)  # emitted to nobody
+    widget.page.wait_for_timeout(1000)
+    expect(widget.bot.filter(has_text=missed)).to_have_count(0)
+
+    context.set_offline(False)
+    widget.online()
+    expect(widget.bot.filter(has_text=missed)).to_have_count(1)
+    widget.page.wait_for_timeout(1500)
+    shown = widget.bot.all_inner_texts()
+    assert shown[-2:] == ["坐席小王：在线时的回复", missed]  # in order, each once
+
+    widget.page.reload()  # the catch-up after a reload shows nothing twice
+    widget.online()
+    widget.page.wait_for_timeout(1500)
+    expect(widget.bot).to_have_text(shown[1:])  # the history, without the welcome

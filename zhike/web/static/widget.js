@@ -12,6 +12,7 @@
   var STORAGE_VERSION = 1;
   var MAX_STORED = 200;
   var TYPING_TIMEOUT_MS = 30000;
+  var SYNC_EVENT = "zhike_sync";
   var TEXT = ui.TEXT;
 
   var script = document.currentScript;
@@ -65,11 +66,22 @@
 
   Widget.prototype.load = function () {
     var owner = ownerOf(this.token);
-    var fresh = { v: STORAGE_VERSION, owner: owner, sessionId: null, open: false, messages: [] };
+    // cursor: timestamp of the newest bot message shown (the server's catch-up starts there)
+    var fresh = {
+      v: STORAGE_VERSION,
+      owner: owner,
+      sessionId: null,
+      open: false,
+      messages: [],
+      cursor: null,
+    };
     if (!this.store) return fresh;
     try {
       var saved = JSON.parse(this.store.getItem(this.storageKey) || "null");
       if (saved && saved.v === STORAGE_VERSION && saved.owner === owner && saved.messages) {
+        // Written by a widget without catch-up: what it showed is unknown, so the first
+        // catch-up only sets the cursor instead of showing the conversation again.
+        if (!("cursor" in saved)) saved.cursor = saved.messages.length ? "adopt" : null;
         return saved;
       }
     } catch (e) {
@@ -154,6 +166,7 @@
       }
       self.ready = true;
       self.setConnected(true);
+      self.sync(socket);
       self.flush();
     });
     socket.on("disconnect", function (reason) {
@@ -166,6 +179,46 @@
     socket.on(server.botEvent, function (data) {
       self.receive(data);
     });
+  };
+
+  // Asks the server for the bot messages this widget missed (sent while it was
+  // disconnected, or before a reload); shows those it does not have yet, in order.
+  Widget.prototype.sync = function (socket) {
+    var self = this;
+    var adopt = this.record.cursor === "adopt";
+    var after = typeof this.record.cursor === "number" ? this.record.cursor : null;
+    socket.emit(SYNC_EVENT, { after: adopt ? null : after }, function (reply) {
+      if (self.socket !== socket || !reply || !Array.isArray(reply.messages)) return;
+      if (adopt) {
+        reply.messages.forEach(function (data) {
+          self.advanceCursor(data);
+        });
+        self.save();
+        return;
+      }
+      reply.messages.forEach(function (data) {
+        self.receive(data);
+      });
+    });
+  };
+
+  // The stable key of a bot message from the server ("" for one without).
+  function keyOf(data) {
+    return typeof data.zhike_key === "string" ? data.zhike_key : "";
+  }
+
+  Widget.prototype.seen = function (key) {
+    if (!key) return false;
+    return this.record.messages.some(function (message) {
+      return message.key === key;
+    });
+  };
+
+  Widget.prototype.advanceCursor = function (data) {
+    var timestamp = data.zhike_ts;
+    if (typeof timestamp !== "number" || !isFinite(timestamp)) return;
+    var cursor = this.record.cursor;
+    if (typeof cursor !== "number" || timestamp > cursor) this.record.cursor = timestamp;
   };
 
   Widget.prototype.setConnected = function (connected) {
@@ -227,7 +280,11 @@
 
   Widget.prototype.receive = function (data) {
     if (!data || typeof data !== "object") return;
+    var key = keyOf(data);
+    if (this.seen(key)) return; // already shown (live, then again in a catch-up)
     var message = { id: uid(), from: "bot", text: "", buttons: [] };
+    if (key) message.key = key;
+    this.advanceCursor(data);
     if (typeof data.text === "string") message.text = data.text;
     var buttons = data.quick_replies || data.buttons || [];
     if (Array.isArray(buttons)) {
