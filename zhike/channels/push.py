@@ -1,155 +1,102 @@
-"""Signed push delivery: messages that reach a customer outside a request.
+"""Signed, durable push delivery: messages that reach a customer outside a request.
 
 A reply to an app request travels in the response. Anything later -- a human agent's
-answer, a reminder, a notification sent through Rasa's
+answer, the rating question, a notification sent through Rasa's
 ``/conversations/<id>/trigger_intent?output_channel=app`` -- is POSTed to the company
-app backend's push callback URL, which forwards it to the phone (APNs, FCM, ...).
+app backend's push callback URL, which forwards it to the phone (APNs, FCM, ...). The
+body, headers and signature are described in :mod:`zhike.channels.push_protocol` (and
+re-exported here).
 
-Each delivery is one JSON object::
-
-    {"delivery_id": "6f1c...",          # the same on every retry: deduplicate on it
-     "customer_id": "C001",
-     "sender_id": "app:C001",           # the Rasa conversation id
-     "created_at": 1718000000,          # unix seconds, when the bot sent it
-     "message": {"text": "...", "buttons": [...]}}   # like one REST channel reply
-
-with the headers ``X-Zhike-Delivery`` (the delivery id), ``X-Zhike-Timestamp`` (unix
-seconds of this attempt) and ``X-Zhike-Signature: v1=<hex>``, the HMAC-SHA256 with the
-push secret of ``<timestamp>.<raw body>`` (:func:`signature`). A receiver checks it with
-:func:`verify_signature`: constant-time compare, and a timestamp within five minutes, so
-a captured request cannot be replayed later.
-
-A 2xx answer delivers. Timeouts, connection errors, 408, 429 and 5xx are retried with
-exponential backoff and jitter (1 s, 2 s, 4 s ... at most ``max_delay``; a numeric
+A 2xx answer delivers. Timeouts, connection errors, 408, 425, 429 and 5xx are retried
+with exponential backoff and jitter (1 s, 2 s, 4 s ... at most ``max_delay``; a numeric
 ``Retry-After`` is honoured up to ``max_delay``) until ``max_attempts``; any other answer
-(400, 401, 404 ...) is a permanent failure. Failures are logged with the delivery id,
-never with the message text. Messages to one customer are delivered one at a time, in
-order; customers don't wait for each other. Pending deliveries live in memory: a
-restart of the Rasa server loses those not yet delivered (logged at shutdown by
-:meth:`PushDelivery.aclose`).
+(400, 401, 404 ...) is a permanent failure, not retried. Messages to one customer are
+delivered one at a time, in order; customers don't wait for each other. Failures are
+logged with the delivery id, never with the message text or the customer.
+
+Durability: with a journal (:class:`~zhike.channels.push_store.PushStoreSettings`, the
+app channel's default) each delivery is stored before its first attempt, and each
+attempt's outcome after it. A process that stops leaves its pending deliveries in the
+journal; the next :meth:`PushDelivery.start` (at server start, or the first push) resumes
+them with the same ``delivery_id``, ahead of newer messages to the same customer. A
+process that died without stopping holds its rows until its lease runs out (30 s by
+default); then any live process resumes them (after what it queued itself). Delivery is
+at least once: a crash between the backend's answer and the journal's update sends that
+delivery again, so the backend deduplicates on ``delivery_id``. When the journal itself
+fails, deliveries carry on in memory (a warning is logged) and are stored again once it
+works. Delivered and failed rows are deleted after ``retention`` (7 days).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import json
 import logging
-import random
 import time
-import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from zhike.channels.push_journal import PushJournal
+from zhike.channels.push_protocol import (
+    DEFAULT_REPLAY_WINDOW,
+    DELIVERY_HEADER,
+    RETRIABLE_STATUS,
+    SIGNATURE_HEADER,
+    SIGNATURE_VERSION,
+    TIMESTAMP_HEADER,
+    Delivery,
+    PushConfig,
+    signature,
+    verify_signature,
+)
+from zhike.channels.push_store import DELIVERED, FAILED, PushStoreSettings, StoredPush
+
+__all__ = [
+    "DEFAULT_REPLAY_WINDOW",
+    "DELIVERY_HEADER",
+    "RETRIABLE_STATUS",
+    "SIGNATURE_HEADER",
+    "SIGNATURE_VERSION",
+    "TIMESTAMP_HEADER",
+    "Delivery",
+    "PushConfig",
+    "PushDelivery",
+    "PushStoreSettings",
+    "signature",
+    "verify_signature",
+]
+
 logger = logging.getLogger(__name__)
-
-SIGNATURE_HEADER = "X-Zhike-Signature"
-TIMESTAMP_HEADER = "X-Zhike-Timestamp"
-DELIVERY_HEADER = "X-Zhike-Delivery"
-SIGNATURE_VERSION = "v1"
-DEFAULT_REPLAY_WINDOW = 300
-RETRIABLE_STATUS = frozenset({408, 425, 429})
-
-
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    """The ``X-Zhike-Signature`` value of ``body`` sent at ``timestamp``."""
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"{SIGNATURE_VERSION}={mac.hexdigest()}"
-
-
-def verify_signature(
-    secret: str,
-    headers: Mapping[str, str],
-    body: bytes,
-    now: float | None = None,
-    window: int = DEFAULT_REPLAY_WINDOW,
-) -> bool:
-    """Whether a push request is genuine and fresh (for the receiving app backend).
-
-    Args:
-        secret: the shared push secret.
-        headers: the request headers (a case-insensitive mapping, or lower/Title case).
-        body: the raw request body, exactly as received.
-        now: current unix time (default ``time.time()``).
-        window: seconds the timestamp may differ from ``now``.
-    """
-
-    def header(name: str) -> str:
-        return str(headers.get(name) or headers.get(name.lower()) or "")
-
-    try:
-        timestamp = int(header(TIMESTAMP_HEADER))
-    except ValueError:
-        return False
-    if abs((time.time() if now is None else now) - timestamp) > window:
-        return False
-    return hmac.compare_digest(header(SIGNATURE_HEADER), signature(secret, timestamp, body))
-
-
-@dataclass(frozen=True)
-class PushConfig:
-    """Where and how to push.
-
-    Attributes:
-        url: the app backend's push callback URL.
-        secret: the HMAC secret shared with the app backend.
-        max_attempts: attempts per delivery before it is dropped (logged as an error).
-        base_delay: seconds before the first retry; doubles on each further retry.
-        max_delay: the longest wait between two attempts.
-        timeout: seconds one attempt may take.
-        jitter: each wait is randomly shortened or lengthened by up to this fraction.
-    """
-
-    url: str
-    secret: str
-    max_attempts: int = 8
-    base_delay: float = 1.0
-    max_delay: float = 60.0
-    timeout: float = 5.0
-    jitter: float = 0.2
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
-        wait = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        if retry_after is not None:
-            wait = min(self.max_delay, max(wait, retry_after))
-        return max(0.0, wait * (1 + random.uniform(-self.jitter, self.jitter)))
 
 
 @dataclass
-class Delivery:
-    """One message on its way to one customer."""
+class _Job:
+    """A delivery in this process's queue: the exact body and the retry state."""
 
+    delivery_id: str
     customer_id: str
-    sender_id: str
-    message: dict[str, Any]
-    delivery_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    created_at: int = field(default_factory=lambda: int(time.time()))
-
-    def body(self) -> bytes:
-        """The JSON body, identical on every attempt."""
-        payload = {
-            "delivery_id": self.delivery_id,
-            "customer_id": self.customer_id,
-            "sender_id": self.sender_id,
-            "created_at": self.created_at,
-            "message": self.message,
-        }
-        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    body: bytes
+    queued_at: float
+    attempts: int = 0
+    due: float = 0.0  # unix seconds of the next attempt
+    stored: bool = False
 
 
 class PushDelivery:
     """Delivers :class:`Delivery` objects to the push callback, in order per customer.
 
+    With ``store`` every delivery is journaled (:mod:`zhike.channels.push_journal`) and
+    :meth:`start` resumes those a stopped process left pending; without it they live in
+    memory only.
+
     Args:
         config: the callback and retry settings.
         sleep: waits between attempts (tests pass a fast one).
-        clock: unix time for the timestamp header.
+        clock: unix time for the timestamp header, the journal and due retries.
+        store: the journal's database; ``None``: memory only.
     """
 
     def __init__(
@@ -157,24 +104,44 @@ class PushDelivery:
         config: PushConfig,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
+        store: PushStoreSettings | None = None,
     ) -> None:
         self.config = config
         self._sleep = sleep
         self._clock = clock
-        self._queues: dict[str, deque[Delivery]] = {}
+        self._journal = PushJournal(store, clock) if store else None
+        self._queues: dict[str, deque[_Job]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._client: httpx.AsyncClient | None = None
+        self._started: asyncio.Task[None] | None = None
+        self._keeper: asyncio.Task[None] | None = None
         self.delivered = 0
         self.failed = 0
 
-    def enqueue(self, delivery: Delivery) -> str:
-        """Queues ``delivery`` and returns its id; sending happens in the background."""
-        self._queues.setdefault(delivery.customer_id, deque()).append(delivery)
-        worker = self._workers.get(delivery.customer_id)
-        if worker is None or worker.done():
-            self._workers[delivery.customer_id] = asyncio.create_task(
-                self._work(delivery.customer_id)
+    async def start(self) -> None:
+        """Opens the journal and resumes pending deliveries of stopped processes.
+
+        Called by the first delivery, or at server start; later calls wait for the first.
+        Resumed deliveries keep their ``delivery_id`` and go before this process's own.
+        """
+        if self._started is None:
+            self._started = asyncio.create_task(self._start())
+        await asyncio.shield(self._started)
+
+    async def submit(self, delivery: Delivery) -> str:
+        """Stores ``delivery`` in the journal, queues it and returns its id."""
+        await self.start()
+        job = _job(delivery)
+        if self._journal is not None:
+            job.stored = await self._journal.add(
+                job.delivery_id, job.customer_id, job.body, job.queued_at
             )
+        self._queue(job)
+        return job.delivery_id
+
+    def enqueue(self, delivery: Delivery) -> str:
+        """Queues ``delivery`` and returns its id; it is stored before its first attempt."""
+        self._queue(_job(delivery))
         return delivery.delivery_id
 
     @property
@@ -183,71 +150,155 @@ class PushDelivery:
         return sum(len(queue) for queue in self._queues.values())
 
     async def drain(self, timeout: float | None = None) -> None:
-        """Waits until every queued delivery is delivered or dropped."""
-        workers = [task for task in self._workers.values() if not task.done()]
-        if workers:
-            await asyncio.wait_for(asyncio.gather(*workers), timeout)
+        """Waits until every queued (and resumed) delivery is delivered or dropped."""
+
+        async def idle() -> None:
+            await self.start()
+            while workers := [task for task in self._workers.values() if not task.done()]:
+                await asyncio.gather(*workers)
+
+        await asyncio.wait_for(idle(), timeout)
 
     async def aclose(self) -> None:
-        """Stops sending; logs how many deliveries were still pending."""
-        for task in self._workers.values():
+        """Stops sending; pending deliveries stay journaled for the next :meth:`start`.
+
+        Those that are not (no journal, or it failed) are lost: logged as an error.
+        """
+        tasks = [*self._workers.values(), *([self._keeper] if self._keeper else [])]
+        if self._started is not None and not self._started.done():
+            tasks.append(self._started)
+        for task in tasks:
             task.cancel()
-        if self.pending:
-            logger.error("push: %d deliveries were not delivered before shutdown", self.pending)
+        await asyncio.gather(*tasks, return_exceptions=True)
+        jobs = [job for queue in self._queues.values() for job in queue]
+        kept = self._journal is not None and await self._journal.close()
+        lost = [job for job in jobs if not (kept and job.stored)]
+        if lost:
+            logger.error("push: %d deliveries were not delivered before shutdown", len(lost))
+        if len(jobs) > len(lost):
+            logger.info(
+                "push: %d pending deliveries left for the next start", len(jobs) - len(lost)
+            )
+        self._queues.clear()
+        self._workers.clear()
+        self._started = self._keeper = None  # a later start() opens the journal again
         if self._client is not None:
             await self._client.aclose()
             self._client = None
 
+    async def _start(self) -> None:
+        if self._journal is None:
+            return
+        resumed = await self._journal.open()
+        self._resume(resumed, first=True)
+        self._keeper = asyncio.create_task(self._keep())
+
+    async def _keep(self) -> None:
+        """Renews leases, finds orphaned rows and keeps the journal tidy, until closed."""
+        assert self._journal is not None
+        while True:
+            await asyncio.sleep(self._journal.interval)
+            self._resume(await self._journal.maintain(), first=False)
+
+    def _resume(self, rows: list[StoredPush], first: bool) -> None:
+        """Queues journaled rows; at start before anything this process queued."""
+        if rows:
+            logger.info("push: resuming %d pending deliveries", len(rows))
+        by_customer: dict[str, list[_Job]] = {}
+        for row in rows:
+            job = _Job(row.delivery_id, row.customer_id, row.body, 0.0, row.attempts)
+            job.due, job.stored = row.next_attempt_at, True
+            by_customer.setdefault(row.customer_id, []).append(job)
+        for customer_id, jobs in by_customer.items():
+            queue = self._queues.setdefault(customer_id, deque())
+            if first:
+                queue.extendleft(reversed(jobs))
+            else:
+                queue.extend(jobs)
+            self._wake(customer_id)
+
+    def _queue(self, job: _Job) -> None:
+        self._queues.setdefault(job.customer_id, deque()).append(job)
+        self._wake(job.customer_id)
+
+    def _wake(self, customer_id: str) -> None:
+        worker = self._workers.get(customer_id)
+        if worker is None or worker.done():
+            self._workers[customer_id] = asyncio.create_task(self._work(customer_id))
+
     async def _work(self, customer_id: str) -> None:
+        await self.start()  # resumed deliveries first
         queue = self._queues[customer_id]
         while queue:
             await self._deliver(queue[0])
             queue.popleft()
         del self._queues[customer_id]
 
-    async def _deliver(self, delivery: Delivery) -> None:
-        body = delivery.body()
-        for attempt in range(1, self.config.max_attempts + 1):
-            outcome, retry_after = await self._attempt(delivery, body)
+    async def _deliver(self, job: _Job) -> None:
+        journal = self._journal
+        wait = min(job.due - self._clock(), self.config.max_delay)
+        if wait > 0:  # a resumed delivery whose retry is not due yet
+            await self._sleep(wait)
+        while True:
+            if journal is not None and not job.stored:
+                job.stored = await journal.add(
+                    job.delivery_id, job.customer_id, job.body, job.queued_at
+                )
+            job.attempts += 1
+            outcome, retry_after, error = await self._attempt(job)
             if outcome == "delivered":
                 self.delivered += 1
+                if journal is not None and job.stored:
+                    await journal.finish(job.delivery_id, DELIVERED, job.attempts, None)
                 return
-            if outcome == "permanent" or attempt == self.config.max_attempts:
+            if outcome == "permanent" or job.attempts >= self.config.max_attempts:
                 break
-            await self._sleep(self.config.delay(attempt, retry_after))
+            delay = self.config.delay(job.attempts, retry_after)
+            job.due = self._clock() + delay
+            if journal is not None and job.stored:
+                await journal.retry_at(job.delivery_id, job.attempts, job.due, error)
+            await self._sleep(delay)
         self.failed += 1
+        if journal is not None and job.stored:
+            await journal.finish(job.delivery_id, FAILED, job.attempts, error)
         logger.error(
-            "push: gave up on delivery %s to customer %s after %d attempt(s)",
-            delivery.delivery_id,
-            delivery.customer_id,
-            attempt,
+            "push: gave up on delivery %s after %d attempt(s) (%s)",
+            job.delivery_id,
+            job.attempts,
+            error,
         )
 
-    async def _attempt(self, delivery: Delivery, body: bytes) -> tuple[str, float | None]:
+    async def _attempt(self, job: _Job) -> tuple[str, float | None, str]:
+        """One POST: ``(delivered/retry/permanent, Retry-After seconds, error)``."""
         timestamp = int(self._clock())
         headers = {
             "Content-Type": "application/json; charset=utf-8",
-            DELIVERY_HEADER: delivery.delivery_id,
+            DELIVERY_HEADER: job.delivery_id,
             TIMESTAMP_HEADER: str(timestamp),
-            SIGNATURE_HEADER: signature(self.config.secret, timestamp, body),
+            SIGNATURE_HEADER: signature(self.config.secret, timestamp, job.body),
         }
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=self.config.timeout)
         try:
-            answer = await self._client.post(self.config.url, content=body, headers=headers)
+            answer = await self._client.post(self.config.url, content=job.body, headers=headers)
         except httpx.HTTPError as exc:
-            logger.warning("push: delivery %s failed: %s", delivery.delivery_id, type(exc).__name__)
-            return "retry", None
+            logger.warning("push: delivery %s failed: %s", job.delivery_id, type(exc).__name__)
+            return "retry", None, type(exc).__name__
         if answer.is_success:
-            return "delivered", None
+            return "delivered", None, ""
         retriable = answer.status_code >= 500 or answer.status_code in RETRIABLE_STATUS
         logger.warning(
             "push: delivery %s answered HTTP %d%s",
-            delivery.delivery_id,
+            job.delivery_id,
             answer.status_code,
             "" if retriable else " (not retried)",
         )
-        return ("retry" if retriable else "permanent"), _retry_after(answer)
+        outcome = "retry" if retriable else "permanent"
+        return outcome, _retry_after(answer), f"HTTP {answer.status_code}"
+
+
+def _job(delivery: Delivery) -> _Job:
+    return _Job(delivery.delivery_id, delivery.customer_id, delivery.body(), time.time())
 
 
 def _retry_after(answer: httpx.Response) -> float | None:
