@@ -20,11 +20,15 @@ expired or forged token (nothing is processed); 413 a message over 2000 characte
       # jwt_issuer: company-app                   # optional: required ``iss`` claim
       push_url_env: ZHIKE_APP_PUSH_URL            # optional: push delivery of later
       push_secret_env: ZHIKE_APP_PUSH_SECRET      # messages (zhike.channels.push)
+      push_db_url_env: ZHIKE_APP_PUSH_DB_URL      # the push journal (default below)
 
 Messages the bot sends outside a request (a human agent's reply, a notification sent with
 ``/conversations/app:<customer>/trigger_intent?output_channel=app``) are pushed, signed,
 to the app backend's callback URL (:mod:`zhike.channels.push`); without a push URL and a
-secret of at least 32 bytes they are not sent (logged once at start-up).
+secret of at least 32 bytes they are not sent (logged once at start-up). Each push is
+stored first in a journal, SQLite ``.zhike/app_push.db`` under the working directory
+unless ``ZHIKE_APP_PUSH_DB_URL`` names another database (``memory``: none); pushes a
+stopped server left pending are resumed when the server starts.
 
 ``jwt_secret: ${ZHIKE_APP_JWT_SECRET}`` works too, but Rasa then refuses to start while
 the variable is unset; naming the variable lets ``make run`` start without it.
@@ -49,29 +53,31 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from zhike.channels.push import Delivery, PushConfig, PushDelivery
+from zhike.channels.app_push import (
+    CHANNEL_NAME,
+    AppPushOutputChannel,
+    push_settings,
+)
+from zhike.channels.push import PushConfig, PushDelivery
+from zhike.channels.push_store import PushStoreSettings
 from zhike.channels.settings import secret_problems, setting
 from zhike.identity import assertion
 from zhike.identity.tokens import (
     DEFAULT_LEEWAY,
-    MIN_SECRET_BYTES,
     MissingToken,
     TokenError,
     bearer_token,
-    check_secret,
     verify_app_token,
 )
 
 logger = logging.getLogger(__name__)
 
-CHANNEL_NAME = "app"
 MAX_MESSAGE_CHARS = 2000
 MAX_BODY_BYTES = 64 * 1024
 DEFAULT_SECRET_ENV = {
     "jwt_secret": "ZHIKE_APP_JWT_SECRET",
     "identity_secret": "ZHIKE_IDENTITY_SECRET",
 }
-DEFAULT_PUSH_ENV = {"push_url": "ZHIKE_APP_PUSH_URL", "push_secret": "ZHIKE_APP_PUSH_SECRET"}
 
 
 class AppOutputChannel(CollectingOutputChannel):
@@ -87,54 +93,6 @@ class AppOutputChannel(CollectingOutputChannel):
         return CHANNEL_NAME
 
 
-class AppPushOutputChannel(OutputChannel):
-    """Pushes each bot message, signed, to the app backend's callback (see module doc).
-
-    Args:
-        delivery: the push queue shared by every conversation of the channel.
-    """
-
-    def __init__(self, delivery: PushDelivery) -> None:
-        self.delivery = delivery
-
-    @classmethod
-    def name(cls) -> str:
-        """The channel name stored with the bot's events."""
-        return CHANNEL_NAME
-
-    async def _push(self, recipient_id: str, message: dict[str, Any]) -> None:
-        prefix = f"{CHANNEL_NAME}:"
-        if not recipient_id.startswith(prefix) or len(recipient_id) == len(prefix):
-            logger.warning("app push: %r is not an app conversation; not sent.", recipient_id)
-            return
-        customer_id = recipient_id[len(prefix) :]
-        self.delivery.enqueue(Delivery(customer_id, recipient_id, message))
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """Pushes ``{"text": ...}``."""
-        await self._push(recipient_id, {"text": text})
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        """Pushes ``{"text": ..., "buttons": [...]}`` (titles and payloads, as the REST reply)."""
-        await self._push(recipient_id, {"text": text, "buttons": buttons})
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        """Pushes ``{"image": url}``."""
-        await self._push(recipient_id, {"image": image})
-
-    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
-        """Pushes ``{"attachment": ...}``."""
-        await self._push(recipient_id, {"attachment": attachment})
-
-    async def send_custom_json(
-        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
-    ) -> None:
-        """Pushes ``{"custom": {...}}``."""
-        await self._push(recipient_id, {"custom": json_message})
-
-
 class AppInput(InputChannel):
     """The mobile app channel: customers identified by the app's login token.
 
@@ -147,6 +105,7 @@ class AppInput(InputChannel):
         leeway: tolerated clock skew in seconds for the token's time claims.
         clock: current unix time in seconds (tests pass a fixed clock).
         push: where messages sent outside a request go; ``None``: they are not sent.
+        push_store: the journal pushes are stored in; ``None``: memory only.
     """
 
     def __init__(
@@ -158,8 +117,9 @@ class AppInput(InputChannel):
         leeway: float = DEFAULT_LEEWAY,
         clock: Callable[[], float] = time.time,
         push: PushConfig | None = None,
+        push_store: PushStoreSettings | None = None,
     ) -> None:
-        self._push = PushDelivery(push) if push else None
+        self._push = PushDelivery(push, store=push_store) if push else None
         self._jwt_secret = jwt_secret or ""
         self._identity_secret = identity_secret or ""
         self._jwt_audience = jwt_audience or None
@@ -197,7 +157,7 @@ class AppInput(InputChannel):
             identity_secret=secrets["identity_secret"],
             jwt_audience=credentials.get("jwt_audience"),
             jwt_issuer=credentials.get("jwt_issuer"),
-            push=_push_config(credentials),
+            **push_settings(credentials),
         )
 
     @property
@@ -214,8 +174,22 @@ class AppInput(InputChannel):
         return AppPushOutputChannel(self._push) if self._push else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """The routes: ``GET /health`` and ``POST /webhook`` under ``/webhooks/app``."""
+        """The routes: ``GET /health`` and ``POST /webhook`` under ``/webhooks/app``.
+
+        With push on, the server's start resumes pushes a stopped server left pending,
+        and its stop leaves those not yet delivered to the next start.
+        """
         webhook = Blueprint("zhike_app_webhook")
+        push = self._push
+        if push is not None:
+
+            @webhook.listener("after_server_start")
+            async def resume_pushes(app: Any, loop: Any) -> None:
+                await push.start()
+
+            @webhook.listener("after_server_stop")
+            async def stop_pushes(app: Any, loop: Any) -> None:
+                await push.aclose()
 
         @webhook.route("/health", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
@@ -307,29 +281,6 @@ def _message_text(body: bytes) -> str | HTTPResponse:
     if len(text) > MAX_MESSAGE_CHARS:
         return _error(413, "message_too_long", f"message exceeds {MAX_MESSAGE_CHARS} characters")
     return text
-
-
-def _push_config(credentials: Mapping[str, Any]) -> PushConfig | None:
-    """Push settings from the credentials and environment; ``None`` (logged) when unset."""
-    url = setting(credentials, "push_url", DEFAULT_PUSH_ENV) or ""
-    secret = setting(credentials, "push_secret", DEFAULT_PUSH_ENV) or ""
-    if not url:
-        logger.info(
-            "app channel: no push URL (%s): later messages are not pushed.",
-            DEFAULT_PUSH_ENV["push_url"],
-        )
-        return None
-    try:
-        check_secret(secret)
-    except ValueError:
-        logger.warning(
-            "app channel: the push secret (%s) is not set or shorter than %d bytes: "
-            "later messages are not pushed.",
-            DEFAULT_PUSH_ENV["push_secret"],
-            MIN_SECRET_BYTES,
-        )
-        return None
-    return PushConfig(url=str(url), secret=str(secret))
 
 
 def _error(status: int, code: str, message: str, challenge: str | None = None) -> HTTPResponse:

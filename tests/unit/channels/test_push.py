@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -186,10 +187,11 @@ def test_backoff_grows_to_the_cap_and_honours_retry_after() -> None:
 
 
 async def test_the_app_channel_pushes_what_rasa_sends_outside_a_request(
-    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("ZHIKE_APP_PUSH_URL", receiver.url)
     monkeypatch.setenv("ZHIKE_APP_PUSH_SECRET", SECRET)
+    monkeypatch.setenv("ZHIKE_APP_PUSH_DB_URL", f"sqlite+aiosqlite:///{tmp_path / 'push.db'}")
     channel = AppInput.from_credentials({})
     output = channel.get_output_channel()
     assert isinstance(output, AppPushOutputChannel)
