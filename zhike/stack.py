@@ -156,6 +156,11 @@ class StackConfig:
         return f"http://{self.host}:{self.desk_port}"
 
     @property
+    def app_push_db_url(self) -> str:
+        """The app channel's journal of pushes not delivered yet."""
+        return f"sqlite+aiosqlite:///{self.state_dir / 'app_push.db'}"
+
+    @property
     def handoff_db_url(self) -> str:
         """The handoff tables, shared by the action server and the desk."""
         return f"sqlite+aiosqlite:///{self.state_dir / 'handoff.db'}"
@@ -257,7 +262,8 @@ class Stack:
                     "{endpoints}",
                 ],
                 f"{cfg.rasa_url}/status",
-                dict(cfg.extra_env),
+                # the app channel's push journal lives with the rest of this stack's state
+                {"ZHIKE_APP_PUSH_DB_URL": cfg.app_push_db_url, **cfg.extra_env},
             ),
             Service(
                 "desk",
