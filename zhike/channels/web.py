@@ -331,7 +331,13 @@ class WebChatInput(SocketIOInput):
             sender_id = sid
         metadata = data.get(self.metadata_key, {})
         if isinstance(metadata, str):
-            metadata = json.loads(metadata)
+            try:
+                metadata = json.loads(metadata)
+            except ValueError:
+                logger.warning("web chat: metadata that is not JSON was ignored.")
+                metadata = {}
+        if not isinstance(metadata, Mapping):
+            metadata = {}
         return UserMessage(
             data.get("message", ""),
             WebChatOutput(self.sio, self.bot_message_evt, self.namespace),

@@ -213,3 +213,13 @@ async def test_a_conversation_of_another_channel_is_not_shown(
     async with Client(url, channel) as client:
         await client.session("wechat-openid-12345")
         assert await client.sync({"after": None}) == []
+
+
+@pytest.mark.parametrize("metadata", ["{not json", "[1, 2]", 42])
+async def test_metadata_that_is_not_a_json_object_is_dropped_not_the_message(
+    served: tuple[str, WebChatInput, StoreAgent], metadata: Any
+) -> None:
+    _, channel, _ = served
+    data = {"message": "你好", "session_id": "session-0001", channel.metadata_key: metadata}
+    message = channel._user_message("sid-1", data)
+    assert message is not None and message.text == "你好" and message.metadata == {}
