@@ -24,7 +24,7 @@ JS = "application/javascript; charset=utf-8"
 CSS = "text/css; charset=utf-8"
 
 # The files a browser may ask for by name, with their content types.
-FILES = {"index.html": HTML, "desk.js": JS, "desk.css": CSS}
+FILES = {"index.html": HTML, "desk-util.js": JS, "desk.js": JS, "desk.css": CSS}
 
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

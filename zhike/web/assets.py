@@ -3,7 +3,8 @@
 ``widget.js``, the one script a company site embeds, is assembled per request from the
 vendored socket.io client (``static/vendor/socket.io.min.js``), the server's settings
 (socket.io path, event names, metadata key) and the widget code (``static/widget-ui.js``:
-the DOM; ``static/widget.js``: connection, history, API), all inside one function scope:
+the DOM; ``static/widget-store.js``: the conversation kept in localStorage;
+``static/widget.js``: connection, messages, API), all inside one function scope:
 the page gets no global but ``window.ZhikeChat``, and a page's own ``io`` or AMD loader
 neither breaks the widget nor is replaced by it.
 """
@@ -78,6 +79,7 @@ def widget_script(server: Mapping[str, Any]) -> Asset:
             "var io = module.exports;",
             f"var ZHIKE_SERVER = {settings};",
             read_text("widget-ui.js"),
+            read_text("widget-store.js"),
             read_text("widget.js"),
             "})();",
             "",

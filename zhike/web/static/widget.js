@@ -1,16 +1,15 @@
 /* zhike (智客) web chat widget.
  *
  * Served inside /webhooks/socketio/widget.js, after the socket.io client (`io`), the
- * server's settings (`ZHIKE_SERVER`) and the DOM part (`zhikeUi`, widget-ui.js); see
- * zhike/web/assets.py. Connection, session, history and the public API,
+ * server's settings (`ZHIKE_SERVER`), the DOM part (`zhikeUi`, widget-ui.js) and the stored
+ * conversation (`zhikeStore`, widget-store.js); see zhike/web/assets.py. Connection,
+ * session, messages and the public API,
  * window.ZhikeChat (docs/channels/web.md).
  */
-(function (io, server, ui) {
+(function (io, server, ui, store) {
   "use strict";
   if (window.ZhikeChat && window.ZhikeChat.version) return; // the script was included twice
 
-  var STORAGE_VERSION = 1;
-  var MAX_STORED = 200;
   var TYPING_TIMEOUT_MS = 30000;
   var SYNC_EVENT = "zhike_sync";
   var TEXT = ui.TEXT;
@@ -21,30 +20,6 @@
   var widget = null;
   var autoInit = scriptData.autoInit !== "false";
 
-  function storage() {
-    try {
-      var probe = "zhike-chat-probe";
-      window.localStorage.setItem(probe, "1");
-      window.localStorage.removeItem(probe);
-      return window.localStorage;
-    } catch (e) {
-      return null; // storage disabled: history lasts as long as the page
-    }
-  }
-
-  // Whose conversation this is, for keeping transcripts apart on a shared browser: the
-  // token's (unverified) subject. Only the server's verification of the token counts.
-  function ownerOf(token) {
-    if (!token) return "";
-    try {
-      var part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      var sub = JSON.parse(atob(part)).sub;
-      return typeof sub === "string" ? sub : "?";
-    } catch (e) {
-      return "?";
-    }
-  }
-
   function uid() {
     return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
   }
@@ -53,52 +28,19 @@
     this.options = options;
     this.token = options.loginToken || "";
     this.storageKey = options.storageKey || "zhike-chat";
-    this.store = storage();
+    this.store = store.storage();
     this.socket = null;
     this.ready = false; // connected and the session confirmed
     this.inflight = 0;
     this.typingTimer = null;
-    this.record = this.load();
+    this.record = store.load(this.store, this.storageKey, this.token);
     this.build();
     this.renderAll();
     if (options.mode === "page" || options.open || this.record.open) this.open();
   }
 
-  Widget.prototype.load = function () {
-    var owner = ownerOf(this.token);
-    // cursor: timestamp of the newest bot message shown (the server's catch-up starts there)
-    var fresh = {
-      v: STORAGE_VERSION,
-      owner: owner,
-      sessionId: null,
-      open: false,
-      messages: [],
-      cursor: null,
-    };
-    if (!this.store) return fresh;
-    try {
-      var saved = JSON.parse(this.store.getItem(this.storageKey) || "null");
-      if (saved && saved.v === STORAGE_VERSION && saved.owner === owner && saved.messages) {
-        // Written by a widget without catch-up: what it showed is unknown, so the first
-        // catch-up only sets the cursor instead of showing the conversation again.
-        if (!("cursor" in saved)) saved.cursor = saved.messages.length ? "adopt" : null;
-        return saved;
-      }
-    } catch (e) {
-      /* unreadable: start afresh */
-    }
-    this.store.removeItem(this.storageKey); // another customer's (or no) conversation
-    return fresh;
-  };
-
   Widget.prototype.save = function () {
-    if (!this.store) return;
-    this.record.messages = this.record.messages.slice(-MAX_STORED);
-    try {
-      this.store.setItem(this.storageKey, JSON.stringify(this.record));
-    } catch (e) {
-      /* quota exceeded: keep going without saving */
-    }
+    store.save(this.store, this.storageKey, this.record);
   };
 
   Widget.prototype.build = function () {
@@ -191,7 +133,7 @@
       if (self.socket !== socket || !reply || !Array.isArray(reply.messages)) return;
       if (adopt) {
         reply.messages.forEach(function (data) {
-          self.advanceCursor(data);
+          store.advanceCursor(self.record, data);
         });
         self.save();
         return;
@@ -200,25 +142,6 @@
         self.receive(data);
       });
     });
-  };
-
-  // The stable key of a bot message from the server ("" for one without).
-  function keyOf(data) {
-    return typeof data.zhike_key === "string" ? data.zhike_key : "";
-  }
-
-  Widget.prototype.seen = function (key) {
-    if (!key) return false;
-    return this.record.messages.some(function (message) {
-      return message.key === key;
-    });
-  };
-
-  Widget.prototype.advanceCursor = function (data) {
-    var timestamp = data.zhike_ts;
-    if (typeof timestamp !== "number" || !isFinite(timestamp)) return;
-    var cursor = this.record.cursor;
-    if (typeof cursor !== "number" || timestamp > cursor) this.record.cursor = timestamp;
   };
 
   Widget.prototype.setConnected = function (connected) {
@@ -280,11 +203,11 @@
 
   Widget.prototype.receive = function (data) {
     if (!data || typeof data !== "object") return;
-    var key = keyOf(data);
-    if (this.seen(key)) return; // already shown (live, then again in a catch-up)
+    var key = store.keyOf(data);
+    if (store.seen(this.record, key)) return; // already shown (live, then again in a catch-up)
     var message = { id: uid(), from: "bot", text: "", buttons: [] };
     if (key) message.key = key;
-    this.advanceCursor(data);
+    store.advanceCursor(this.record, data);
     if (typeof data.text === "string") message.text = data.text;
     var buttons = data.quick_replies || data.buttons || [];
     if (Array.isArray(buttons)) {
@@ -421,7 +344,7 @@
     setLoginToken: function (token) {
       if (!widget) return;
       token = token || "";
-      if (ownerOf(token) === widget.record.owner) {
+      if (store.ownerOf(token) === widget.record.owner) {
         widget.token = token;
         widget.options.loginToken = token;
         return;
@@ -443,4 +366,4 @@
   whenReady(function () {
     if (autoInit && !widget) start({});
   });
-})(io, ZHIKE_SERVER, zhikeUi);
+})(io, ZHIKE_SERVER, zhikeUi, zhikeStore);

@@ -1,0 +1,88 @@
+/* 智客 坐席工作台: shared texts, DOM helpers and the API client (loaded before desk.js). */
+var zhikeDesk = (function () {
+  "use strict";
+
+  var API = "/api/desk/v1";
+  var GROUPS = { orders: "订单组", courses: "课程组", general: "综合组" };
+  var WHO = { user: "客户", agent: "坐席", bot: "机器人", system: "系统" };
+  var STATES = { queued: "排队中", agent: "人工服务中", closed: "已结束", bot: "机器人" };
+  var CANNED = [
+    "您好，我是人工客服，请问有什么可以帮您？",
+    "请稍等，我帮您查询一下。",
+    "还有其他可以帮您的吗？",
+    "感谢您的耐心等待，祝您生活愉快！"
+  ];
+  var ERRORS = {
+    invalid_credentials: "用户名或密码错误", invalid_credentials_format: "请输入用户名和密码",
+    too_many_attempts: "登录失败次数过多，请稍后再试", agent_offline: "请先切换为在线状态",
+    already_accepted: "该会话已被其他坐席接入", not_queued: "该会话已不在队列中", agent_at_capacity: "您同时接待的会话已达上限",
+    forbidden_group: "无权处理该技能组的会话", not_owner: "该会话不属于您", not_with_agent: "该会话当前不在人工服务中",
+    already_closed: "会话已结束", not_transferable: "该会话无法转接", empty_message: "回复内容不能为空",
+    text_too_long: "回复内容过长（最多 2000 字）", conversation_not_found: "会话不存在", network: "网络错误，请检查连接"
+  };
+
+
+  function $(id) { return document.getElementById(id); }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+
+  function describe(error) { return ERRORS[error.code] || error.message || "操作失败"; }
+
+  function notify(text, bad) {
+    var notice = $("notice");
+    notice.textContent = text;
+    notice.className = bad ? "notice bad" : "notice";
+  }
+
+  // The desk's JSON API: `csrf()` gives the token for writes, `unauthorized()` runs on a 401.
+  function makeApi(csrf, unauthorized) {
+    return function api(method, path, body) {
+      var headers = { Accept: "application/json" };  // + the CSRF token on every POST
+      if (method !== "GET") {
+        headers["Content-Type"] = "application/json";
+        if (csrf()) { headers["X-CSRF-Token"] = csrf(); }
+      }
+      var init = { method: method, headers: headers, credentials: "same-origin", cache: "no-store" };
+      if (body !== undefined) { init.body = JSON.stringify(body); }
+      return fetch(API + path, init).then(function (response) {
+        if (response.status === 204) { return null; }
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (response.ok) { return data; }
+          if (response.status === 401 && path !== "/login") { unauthorized(); }
+          var error = new Error((data && data.message) || "HTTP " + response.status);
+          error.code = data && data.error;
+          error.status = response.status;
+          throw error;
+        });
+      }, function () {
+        var error = new Error("network");
+        error.code = "network";
+        throw error;
+      });
+    };
+  }
+
+  function formatWait(seconds) {
+    var s = Math.max(0, Math.floor(seconds || 0));
+    var m = Math.floor(s / 60);
+    return m ? m + "分" + (s % 60) + "秒" : s + "秒";
+  }
+
+  function formatTime(iso) {
+    var date = new Date(iso);
+    return isNaN(date.getTime()) ? "" : date.toLocaleTimeString("zh-CN", { hour12: false });
+  }
+
+  return {
+    API: API, GROUPS: GROUPS, WHO: WHO, STATES: STATES, CANNED: CANNED, ERRORS: ERRORS,
+    $: $, el: el, clear: clear, describe: describe, notify: notify, makeApi: makeApi,
+    formatWait: formatWait, formatTime: formatTime
+  };
+})();
