@@ -1,9 +1,10 @@
 """``python -m zhike.launch MODULE [ARGS...]``: run a server module with masked logs.
 
-Installs :func:`zhike.privacy.install_log_masking`, then runs ``MODULE`` as ``__main__``
-with ``ARGS`` (e.g. ``python -m zhike.launch rasa run ...`` or ``python -m zhike.launch
-rasa_sdk --actions actions``), so phone and ID-card numbers in that process's log lines
-never reach a log file in clear text. :mod:`zhike.stack` starts every service this way.
+Installs :func:`zhike.privacy.install_log_masking` and :func:`zhike.serving.harden_process`,
+then runs ``MODULE`` as ``__main__`` with ``ARGS`` (e.g. ``python -m zhike.launch rasa run
+...``), so phone and ID-card numbers in that process's log lines never reach a log file in
+clear text and its sanic servers refuse malformed requests. :mod:`zhike.stack` starts the
+Rasa server this way.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import runpy
 import sys
 
 from zhike.privacy import install_log_masking
+from zhike.serving import harden_process
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -20,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args:
         raise SystemExit("usage: python -m zhike.launch MODULE [ARGS...]")
     install_log_masking()
+    harden_process()
     module, rest = args[0], args[1:]
     sys.argv = [module, *rest]
     runpy.run_module(module, run_name="__main__", alter_sys=True)

@@ -39,7 +39,8 @@ def banner(config: StackConfig) -> str:
             f"  widget script    {config.rasa_url}/webhooks/socketio/widget.js "
             "(one <script> tag, see docs/channels/web.md)",
             f"  socket.io        {config.rasa_url}/socket.io",
-            f"  Rasa HTTP API    {config.rasa_url}/status",
+            f"  Rasa HTTP API    {config.rasa_url}/status?token=... "
+            f"(token: ZHIKE_RASA_TOKEN, or {config.state_dir / 'rasa-token'})",
             f"  action server    {config.actions_url}/health",
             f"  app channel      POST {config.rasa_url}/webhooks/app/webhook (JWT, see README)",
             f"  公众号 callback  {config.rasa_url}/webhooks/wechat/webhook "

@@ -8,19 +8,19 @@ also after a crash of one.
 
 from __future__ import annotations
 
+import ipaddress
 import os
-import signal
-import socket
-import subprocess
+import secrets
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import yaml
+
+from zhike.process import Service, free_port
+
+__all__ = ["PROJECT_ROOT", "Service", "Stack", "StackConfig", "StackError", "free_port"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,78 +29,19 @@ class StackError(RuntimeError):
     """A process of the stack did not start or died."""
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """An unused TCP port on ``host`` (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Service:
-    """One process of the stack: how to start it and how to tell it is ready."""
-
-    name: str
-    argv: list[str]
-    health_url: str
-    env: dict[str, str] = field(default_factory=dict)
-    process: subprocess.Popen | None = None
-    log_path: Path | None = None
-    _log: IO[bytes] | None = None
-
-    def start(self, log_dir: Path, cwd: Path) -> None:
-        """Starts the process in its own session, writing its output to a log file."""
-        log_dir.mkdir(parents=True, exist_ok=True)
-        self.log_path = log_dir / f"{self.name}.log"
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            self.argv,
-            cwd=cwd,
-            env={**os.environ, **self.env},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-    def alive(self) -> bool:
-        """Whether the process is still running."""
-        return self.process is not None and self.process.poll() is None
-
-    def ready(self) -> bool:
-        """Whether the health URL answers 200."""
-        try:
-            with urllib.request.urlopen(self.health_url, timeout=2) as response:
-                return bool(response.status == 200)
-        except (urllib.error.URLError, OSError):
-            return False
-
-    def log_tail(self, lines: int = 30) -> str:
-        """The last lines of the process's log (for error messages)."""
-        if self.log_path is None or not self.log_path.exists():
-            return ""
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Sends SIGTERM to the process group, then SIGKILL after ``timeout`` seconds."""
-        if self.process is not None and self.process.poll() is None:
-            _signal_group(self.process, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                _signal_group(self.process, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-
-def _signal_group(process: subprocess.Popen, sig: int) -> None:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address (or ``localhost``)."""
+    if host == "localhost":
+        return True
     try:
-        os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _token_from_env(name: str) -> str:
+    """The secret in ``name``, else a fresh random one for this stack."""
+    return os.environ.get(name) or secrets.token_urlsafe(32)
 
 
 @dataclass
@@ -119,6 +60,19 @@ class StackConfig:
     endpoints: Path = PROJECT_ROOT / "endpoints.yml"
     tracker_db: Path | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Rasa's HTTP API token (--auth-token), also given to the desk: ZHIKE_RASA_TOKEN, else
+    # random for each start. Required (explicitly set) to listen on a non-loopback address.
+    rasa_token: str = field(default_factory=lambda: _token_from_env("ZHIKE_RASA_TOKEN"))
+    # The shared secret Rasa sends to the action server (X-Zhike-Action-Token).
+    action_token: str = field(default_factory=lambda: _token_from_env("ZHIKE_ACTION_TOKEN"))
+    # Origins allowed to call the Rasa server from a browser (CORS): the company sites
+    # that embed the widget, ZHIKE_WIDGET_ORIGINS (comma-separated); the widget's own
+    # pages are served by Rasa itself (same origin).
+    cors_origins: list[str] = field(
+        default_factory=lambda: [
+            o.strip() for o in os.environ.get("ZHIKE_WIDGET_ORIGINS", "").split(",") if o.strip()
+        ]
+    )
 
     @classmethod
     def on_free_ports(cls, model: Path, state_dir: Path, **kwargs: object) -> StackConfig:
@@ -155,6 +109,24 @@ class StackConfig:
         """Base URL of the human agents' desk."""
         return f"http://{self.host}:{self.desk_port}"
 
+    def check_exposure(self) -> None:
+        """Refuses to listen beyond loopback without an explicitly configured API token.
+
+        Raises:
+            StackError: ``host`` is not loopback and ``ZHIKE_RASA_TOKEN`` is not set.
+        """
+        if not is_loopback(self.host) and not os.environ.get("ZHIKE_RASA_TOKEN"):
+            raise StackError(
+                f"Refusing to listen on {self.host} without an API token: set ZHIKE_RASA_TOKEN "
+                "(at least 32 bytes) so that nobody on the network can read or change "
+                "conversations through Rasa's HTTP API."
+            )
+
+    @property
+    def cors(self) -> list[str]:
+        """The ``--cors`` origins of the Rasa server (its own origin at least)."""
+        return [self.rasa_url, *self.cors_origins]
+
     @property
     def app_push_db_url(self) -> str:
         """The app channel's journal of pushes not delivered yet."""
@@ -182,7 +154,10 @@ class Stack:
     def _runtime_endpoints(self) -> Path:
         """endpoints.yml with the action server URL (and tracker DB) of this stack."""
         endpoints = yaml.safe_load(self.config.endpoints.read_text(encoding="utf-8")) or {}
-        endpoints["action_endpoint"] = {"url": f"{self.config.actions_url}/webhook"}
+        endpoints["action_endpoint"] = {
+            "url": f"{self.config.actions_url}/webhook",
+            "headers": {"X-Zhike-Action-Token": self.config.action_token},
+        }
         if self.config.tracker_db is not None:
             endpoints["tracker_store"] = {
                 "type": "SQL",
@@ -208,13 +183,20 @@ class Stack:
         ]
         if cfg.backend_db_url:
             backend_argv += ["--db-url", cfg.backend_db_url]
+        # The stack is a developer's or a test's: the explicit development switch (unless
+        # the caller's environment names another) and the tokens it generated.
+        dev_env = {"ZHIKE_ENV": os.environ.get("ZHIKE_ENV", "development")}
         client_env = {
+            **dev_env,
+            "ZHIKE_ACTION_TOKEN": cfg.action_token,
             "ZHIKE_BACKEND": "http",
             "ZHIKE_BACKEND_URL": cfg.backend_url,
             "ZHIKE_HANDOFF_DB_URL": cfg.handoff_db_url,
             **cfg.extra_env,
         }
         desk_env = {
+            **dev_env,
+            "ZHIKE_DESK_RASA_TOKEN": cfg.rasa_token,
             "ZHIKE_DESK_DB_URL": cfg.handoff_db_url,
             "ZHIKE_DESK_RASA_URL": cfg.rasa_url,
             "ZHIKE_DESK_COOKIE_SECURE": "0",  # plain http on loopback
@@ -223,16 +205,19 @@ class Stack:
             **cfg.extra_env,
         }
         return [
-            Service("backend", backend_argv, f"{cfg.backend_url}/health", dict(cfg.extra_env)),
+            Service(
+                "backend", backend_argv, f"{cfg.backend_url}/health", {**dev_env, **cfg.extra_env}
+            ),
             Service(
                 "actions",
                 [
                     python,
                     "-m",
-                    "zhike.launch",
-                    "rasa_sdk",
+                    "zhike.action_server",
                     "--actions",
                     "actions",
+                    "--host",
+                    cfg.host,
                     "--port",
                     str(cfg.actions_port),
                 ],
@@ -248,8 +233,10 @@ class Stack:
                     "rasa",
                     "run",
                     "--enable-api",
+                    "--auth-token",
+                    cfg.rasa_token,
                     "--cors",
-                    "*",
+                    *cfg.cors,
                     "--interface",
                     cfg.host,
                     "--port",
@@ -261,9 +248,9 @@ class Stack:
                     "--endpoints",
                     "{endpoints}",
                 ],
-                f"{cfg.rasa_url}/status",
+                f"{cfg.rasa_url}/",  # /status needs the token
                 # the app channel's push journal lives with the rest of this stack's state
-                {"ZHIKE_APP_PUSH_DB_URL": cfg.app_push_db_url, **cfg.extra_env},
+                {**dev_env, "ZHIKE_APP_PUSH_DB_URL": cfg.app_push_db_url, **cfg.extra_env},
             ),
             Service(
                 "desk",
@@ -290,6 +277,8 @@ class Stack:
         """
         if not self.config.model.exists():
             raise StackError(f"No trained model at {self.config.model}: run `make train`.")
+        self.config.check_exposure()
+        self._write_token_file()
         endpoints = str(self._runtime_endpoints())
         log_dir = self.config.state_dir / "logs"
         for service in self.services:
@@ -312,6 +301,14 @@ class Stack:
                 self.stop()
                 raise StackError(f"Not ready after {timeout:.0f} s: {names}\n{tails}")
             time.sleep(0.5)
+
+    def _write_token_file(self) -> None:
+        """Leaves the Rasa API token where its developer (only) can read it."""
+        path = self.config.state_dir / "rasa-token"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        path.chmod(0o600)
+        path.write_text(self.config.rasa_token + "\n", encoding="utf-8")
 
     def dead_services(self) -> list[Service]:
         """Services that have exited since start."""

@@ -32,6 +32,8 @@ APP_JWT_SECRET = "e2e-app-jwt-secret-0123456789abcdef0123"
 IDENTITY_SECRET = "e2e-identity-secret-0123456789abcdef01"
 WEB_LOGIN_SECRET = "e2e-web-login-secret-0123456789abcdef01"  # the web widget's login tokens
 PUSH_SECRET = "e2e-push-secret-0123456789abcdef0123456"
+RASA_TOKEN = "e2e-rasa-api-token-0123456789abcdef0123"  # Rasa's --auth-token
+API = {"token": RASA_TOKEN}  # query parameters of every call to Rasa's HTTP API
 PUSH_PORT = free_port()
 WECHAT_API_PORT = free_port()  # the fake WeChat/WeCom API server
 STACK_ENV = {
@@ -85,6 +87,7 @@ class AppConversation(Conversation):
         # so a form left open by an earlier test does not take this test's first message.
         restart = httpx.post(
             f"{rasa_url}/conversations/app:{customer_id}/tracker/events",
+            params=API,
             json={"event": "restart"},
             timeout=30,
         )
@@ -110,7 +113,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "ZHIKE_HANDOFF_DB_URL": f"sqlite+aiosqlite:///{state / 'handoff.db'}",
         "ZHIKE_HANDOFF_HOURS": "00:00-23:59",
     }
-    running = Stack(StackConfig.on_free_ports(MODEL, state, extra_env=env))
+    running = Stack(StackConfig.on_free_ports(MODEL, state, extra_env=env, rasa_token=RASA_TOKEN))
     running.start()
     try:
         yield running

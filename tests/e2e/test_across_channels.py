@@ -20,7 +20,7 @@ import socketio
 
 from zhike.stack import Stack
 
-from .conftest import WEB_LOGIN_SECRET, AppConversation, Conversation, last_code
+from .conftest import API, WEB_LOGIN_SECRET, AppConversation, Conversation, last_code
 from .wechat_users import FakeApiProcess, WeChatFollower, WeComEmployee
 
 RETURN_POLICY = "亲，商品签收后7天内支持无理由退货哦"
@@ -73,7 +73,7 @@ def _login_token(customer_id: str) -> str:
 
 def _user_channels(stack: Stack, sender_id: str) -> set[str | None]:
     tracker = httpx.get(
-        f"{stack.config.rasa_url}/conversations/{sender_id}/tracker", timeout=30
+        f"{stack.config.rasa_url}/conversations/{sender_id}/tracker", params=API, timeout=30
     ).json()
     return {e.get("input_channel") for e in tracker["events"] if e["event"] == "user"}
 

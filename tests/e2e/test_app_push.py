@@ -11,14 +11,14 @@ import httpx
 
 from zhike.stack import Stack
 
-from .conftest import AppConversation
+from .conftest import API, AppConversation
 from .push_receiver import PushReceiver
 
 
 def _trigger(stack: Stack, sender_id: str, intent: str) -> httpx.Response:
     return httpx.post(
         f"{stack.config.rasa_url}/conversations/{sender_id}/trigger_intent",
-        params={"output_channel": "latest"},
+        params={"output_channel": "latest", **API},
         json={"name": intent},
         timeout=60,
     )

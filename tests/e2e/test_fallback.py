@@ -8,7 +8,7 @@ import yaml
 
 from zhike.stack import PROJECT_ROOT, Stack
 
-from .conftest import Conversation
+from .conftest import API, Conversation
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +19,10 @@ TITLES = yaml.safe_load((PROJECT_ROOT / "actions" / "intent_titles.yml").read_te
 def test_a_topic_button_gets_that_topics_answer(stack: Stack, key: str) -> None:
     """A FAQ/small-talk button sends its question as text: it must select that answer."""
     parse = httpx.post(
-        f"{stack.config.rasa_url}/model/parse", json={"text": TITLES["retrieval"][key]}, timeout=30
+        f"{stack.config.rasa_url}/model/parse",
+        params=API,
+        json={"text": TITLES["retrieval"][key]},
+        timeout=30,
     ).json()
     selected = parse["response_selector"]["default"]["response"]["intent_response_key"]
     assert parse["intent"]["name"] == key.split("/")[0]
@@ -40,7 +43,7 @@ PROBES = (
 def _unsure_probe(stack: Stack) -> str:
     for probe in PROBES:
         parse = httpx.post(
-            f"{stack.config.rasa_url}/model/parse", json={"text": probe}, timeout=30
+            f"{stack.config.rasa_url}/model/parse", params=API, json={"text": probe}, timeout=30
         ).json()
         if parse["intent"]["name"] == "nlu_fallback":
             return probe

@@ -22,7 +22,7 @@ import pytest
 
 from zhike.stack import Stack
 
-from .conftest import WEB_LOGIN_SECRET, clear_faults, inject_fault
+from .conftest import API, WEB_LOGIN_SECRET, clear_faults, inject_fault
 
 pytestmark = pytest.mark.e2e
 
@@ -146,7 +146,7 @@ def _open_chat_page(stack: Stack, context: Any) -> Widget:
 
 def _tracker(stack: Stack, session_id: str) -> dict[str, Any]:
     url = f"{stack.config.rasa_url}/conversations/{session_id}/tracker"
-    response = httpx.get(url, timeout=30)
+    response = httpx.get(url, params=API, timeout=30)
     response.raise_for_status()
     return dict(response.json())
 
@@ -205,7 +205,7 @@ def test_html_from_the_user_or_the_bot_is_shown_as_text(fresh: Stack, context: A
     }
     httpx.post(
         f"{fresh.config.rasa_url}/conversations/{session_id}/tracker/events",
-        params={"output_channel": "latest", "execute_side_effects": "true"},
+        params={"output_channel": "latest", "execute_side_effects": "true", **API},
         json=[pushed],
         timeout=30,
     ).raise_for_status()
@@ -304,7 +304,7 @@ def _send_agent_message(stack: Stack, session_id: str, text: str) -> None:
     event = {"event": "bot", "text": text, "metadata": {"agent_id": "agent-e2e"}}
     httpx.post(
         f"{stack.config.rasa_url}/conversations/{session_id}/tracker/events",
-        params={"output_channel": "latest", "execute_side_effects": "true"},
+        params={"output_channel": "latest", "execute_side_effects": "true", **API},
         json=[event],
         timeout=30,
     ).raise_for_status()
