@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import ORDER_PROOF, proven, with_proof
 from actions.forms import ZhikeFormValidationAction, remind_active_form
 from actions.identity import identify
 from actions.parsing import parse_order_id, parse_phone_last4
@@ -71,15 +72,24 @@ def format_date(moment: datetime | None) -> str:
     return f"{local.month}月{local.day}日"
 
 
-def may_see(identity: Identity, order: Order, verified_orders: list[str] | None) -> bool:
+def may_see(identity: Identity, order: Order, proved_orders: list[str]) -> bool:
     """Whether ``identity`` may see ``order``.
 
     A known customer sees only their own orders; an anonymous user only the orders they
-    proved with the last 4 digits of the order's phone in this conversation.
+    proved with the last 4 digits of the order's phone in this conversation
+    (``proved_orders``, see :func:`proved_orders`).
     """
     if identity.customer_id is not None:
         return order.customer_id == identity.customer_id
-    return order.order_id in (verified_orders or [])
+    return order.order_id in proved_orders
+
+
+def proved_orders(tracker: Tracker) -> list[str]:
+    """The orders the sender proved: the valid, unexpired proofs of ``verified_orders``.
+
+    A bare or forged order number in the slot proves nothing (see :mod:`actions.common`).
+    """
+    return proven(ORDER_PROOF, tracker.get_slot("verified_orders"), tracker.sender_id)
 
 
 async def visible_order(
@@ -105,7 +115,7 @@ async def visible_order(
         logger.error("Order lookup for %s was refused: %s", order_id, error)
         dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
         return None
-    if order is None or not may_see(identity, order, tracker.get_slot("verified_orders")):
+    if order is None or not may_see(identity, order, proved_orders(tracker)):
         dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
         return None
     return order
@@ -143,9 +153,7 @@ class ValidateOrderIdForm(ZhikeFormValidationAction):
         except BackendUnavailable:
             return domain_slots
         order_id = tracker.get_slot("order_id")
-        if identity.customer_id is None and order_id not in (
-            tracker.get_slot("verified_orders") or []
-        ):
+        if identity.customer_id is None and order_id not in proved_orders(tracker):
             return [*domain_slots, "phone_last4"]
         return domain_slots
 
@@ -171,7 +179,9 @@ class ValidateOrderIdForm(ZhikeFormValidationAction):
             await apologise(dispatcher, tracker, "order", f"订单 {order_id} 身份验证失败", None)
             return {"phone_last4": None, "form_gave_up": True}
         if check.verified:
-            verified = [*(tracker.get_slot("verified_orders") or []), order_id]
+            verified = with_proof(
+                ORDER_PROOF, tracker.get_slot("verified_orders"), order_id, tracker.sender_id
+            )
             return {"phone_last4": "verified", "verified_orders": verified}
         if check.locked_until is not None or check.attempts_left <= 0:
             dispatcher.utter_message(response="utter_order_locked")

@@ -11,6 +11,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import TICKET_PROOF, proven, with_proof
 from actions.forms import MAX_FAILURES
 from actions.identity import input_channel
 from actions.services import backend
@@ -122,8 +123,14 @@ async def apologise(
 
 
 def remember_ticket(tracker: Tracker, ticket: Ticket) -> list[dict[str, Any]]:
-    """Adds the ticket to ``my_tickets``: an anonymous user may ask about it later."""
-    tickets = list(tracker.get_slot("my_tickets") or [])
-    if ticket.ticket_id in tickets:
+    """Adds a proof of the ticket to ``my_tickets``: an anonymous user may ask about it later.
+
+    The slot keeps the newest 20 valid proofs (see :mod:`actions.common`); forged or
+    expired entries are dropped.
+    """
+    proofs = tracker.get_slot("my_tickets")
+    if ticket.ticket_id in proven(TICKET_PROOF, proofs, tracker.sender_id):
         return []
-    return [SlotSet("my_tickets", [*tickets, ticket.ticket_id][-20:])]
+    return [
+        SlotSet("my_tickets", with_proof(TICKET_PROOF, proofs, ticket.ticket_id, tracker.sender_id))
+    ]

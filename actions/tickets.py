@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import TICKET_PROOF, proven
 from actions.forms import remind_active_form
 from actions.identity import identify
 from actions.orders import format_time
@@ -38,11 +39,19 @@ CATEGORIES = {
 SHOWN_TICKETS = 3
 
 
-def may_see_ticket(identity: Identity, ticket: Ticket, my_tickets: list[str] | None) -> bool:
-    """A known customer sees their own tickets; anyone sees those opened in this chat."""
-    if ticket.ticket_id in (my_tickets or []):
+def may_see_ticket(identity: Identity, ticket: Ticket, my_tickets: list[str]) -> bool:
+    """A known customer sees their own tickets; anyone sees those opened in this chat.
+
+    ``my_tickets`` are the tickets proved opened in this chat (:func:`tickets_of_chat`).
+    """
+    if ticket.ticket_id in my_tickets:
         return True
     return identity.customer_id is not None and ticket.customer_id == identity.customer_id
+
+
+def tickets_of_chat(tracker: Tracker) -> list[str]:
+    """The tickets opened in this chat: the valid, unexpired proofs of ``my_tickets``."""
+    return proven(TICKET_PROOF, tracker.get_slot("my_tickets"), tracker.sender_id)
 
 
 def _say_ticket(dispatcher: CollectingDispatcher, ticket: Ticket) -> None:
@@ -67,7 +76,7 @@ class ActionTicketStatus(Action):
     ) -> list[dict[str, Any]]:
         """Answers only about tickets the sender may see (:func:`may_see_ticket`)."""
         ticket_id = normalize_text(tracker.get_slot("ticket_id")).upper() or None
-        mine = tracker.get_slot("my_tickets")
+        mine = tickets_of_chat(tracker)
         try:
             identity = await identify(tracker)
             if ticket_id is not None:
@@ -96,7 +105,7 @@ class ActionTicketStatus(Action):
         return []
 
     @staticmethod
-    async def _known_tickets(identity: Identity, mine: list[str] | None) -> list[Ticket] | None:
+    async def _known_tickets(identity: Identity, mine: list[str]) -> list[Ticket] | None:
         if identity.customer_id is not None:
             return await backend().list_tickets(identity.customer_id)
         if not mine:

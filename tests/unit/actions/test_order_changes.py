@@ -9,6 +9,7 @@ from actions.refunds import ActionRefundStatus, ActionRequestRefund, ValidateRef
 from zhike.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn
+from .proofs import proved_tickets
 
 DOMAIN: dict = {}
 
@@ -128,7 +129,7 @@ async def test_an_out_of_policy_refund_opens_a_ticket_remembered_in_the_chat(
     events = await ActionRequestRefund().run(dispatcher, tracker, DOMAIN)
     assert responses(dispatcher) == ["utter_refund_refused", "utter_ticket_opened"]
     ticket_id = dispatcher.messages[-1]["ticket_id"]
-    assert SlotSet("my_tickets", [ticket_id]) in events
+    assert proved_tickets(tracker, events) == [ticket_id]
     ticket = await backend.get_ticket(ticket_id)
     assert ticket is not None and ticket.customer_id == "C001" and ticket.category == "refund"
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import ORDER_PROOF, proven
 from actions.orders import (
     ActionAskOrderId,
     ActionListOrders,
@@ -12,6 +13,7 @@ from actions.orders import (
 from zhike.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn
+from .proofs import order_proofs
 
 DOMAIN: dict = {"forms": {"order_id_form": {"required_slots": ["order_id"]}}}
 
@@ -97,7 +99,8 @@ async def test_an_anonymous_user_sees_only_orders_proved_in_this_chat(
     assert responses(dispatcher) == ["utter_order_not_found"]
 
     dispatcher.messages.clear()
-    tracker = anonymous(order_id="HP20240001", verified_orders=["HP20240001"])
+    proofs = order_proofs("web-session-anon", "HP20240001")
+    tracker = anonymous(order_id="HP20240001", verified_orders=proofs)
     await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
     assert responses(dispatcher)[0] == "utter_order_status"
 
@@ -170,7 +173,8 @@ async def test_anonymous_users_must_prove_the_phone_digits(
         "order_id",
         "phone_last4",
     ]
-    proved = anonymous(order_id="HP20240001", verified_orders=["HP20240001"])
+    proofs = order_proofs("web-session-anon", "HP20240001")
+    proved = anonymous(order_id="HP20240001", verified_orders=proofs)
     assert await form.required_slots(slots, dispatcher, proved, DOMAIN) == ["order_id"]
     assert await form.required_slots(slots, dispatcher, zhang(order_id="HP20240001"), DOMAIN) == [
         "order_id"
@@ -184,7 +188,8 @@ async def test_right_digits_unlock_the_order(
     result = await ValidateOrderIdForm().validate_phone_last4(
         "尾号8001", dispatcher, tracker, DOMAIN
     )
-    assert result == {"phone_last4": "verified", "verified_orders": ["HP20240001"]}
+    assert result["phone_last4"] == "verified"
+    assert proven(ORDER_PROOF, result["verified_orders"], tracker.sender_id) == ["HP20240001"]
 
 
 async def test_five_wrong_tries_lock_the_order_for_this_sender(

@@ -8,8 +8,10 @@ from actions.tickets import ActionTicketStatus
 from zhike.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn
+from .proofs import ticket_proofs
 
 DOMAIN: dict = {}
+SENDER = "web-session-anon"  # the anonymous fixture's sender
 
 
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
@@ -25,7 +27,7 @@ async def test_ticket_status_only_for_the_owner_or_this_chat(
     assert dispatcher.messages[-1]["response"] == "utter_ticket_not_found"
     await ActionTicketStatus().run(dispatcher, anonymous(ticket_id="TK20240001"), DOMAIN)
     assert dispatcher.messages[-1]["response"] == "utter_ticket_not_found"
-    mine = anonymous(ticket_id="TK20240001", my_tickets=["TK20240001"])
+    mine = anonymous(ticket_id="TK20240001", my_tickets=ticket_proofs(SENDER, "TK20240001"))
     await ActionTicketStatus().run(dispatcher, mine, DOMAIN)
     assert dispatcher.messages[-1]["response"] == "utter_ticket_status"
 
