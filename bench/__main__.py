@@ -5,7 +5,9 @@ Steps (each model in turn, same machine, same process, same load script):
 3. start the real stack (backend, action server, Rasa) on free loopback ports,
 4. /model/parse latency (1 client, sequential), out-of-scope false accepts (if
 ../shared/eval exists), REST load at 1/10/50 concurrent conversations while the Rasa
-server's RSS is sampled every 100 ms; 5. stop the stack. Then the table is printed.
+server's RSS is sampled every 100 ms; 5. the load test (bench.loadtest): 200 scripted
+conversations x 5 messages at once, counting empty replies, failed action calls and how
+overload is signalled; 6. stop the stack. Then the table is printed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench import load, report, texts
+from bench.loadtest.rows import loadtest_notes, loadtest_rows
+from bench.loadtest.scenario import TIME_LIMIT, run_on_stack
 from bench.metrics import PeakRss, load_average, machine_header
 from bench.train import (
     BASELINE_CONFIG,
@@ -43,13 +47,14 @@ class Profile:
     oos_count: int
     warmup_seconds: float
     rest_seconds: float
+    load_conversations: int  # the load test's conversations at once (0: no load test)
 
 
 # Seconds the three services may take to answer their health URL (slow on a busy machine).
 STACK_START_TIMEOUT = 600.0
 
-FULL = Profile(None, 300, 20, 300, 5.0, 20.0)
-QUICK = Profile(5, 60, 5, 50, 1.0, 4.0)
+FULL = Profile(None, 300, 20, 300, 5.0, 20.0, 200)
+QUICK = Profile(5, 60, 5, 50, 1.0, 4.0, 20)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -80,6 +85,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--levels", default="1,10,50", help="REST concurrency levels")
     parser.add_argument(
         "--repeat", type=int, default=1, help="REST runs per level; the table shows the median"
+    )
+    parser.add_argument(
+        "--load-conversations",
+        type=int,
+        help="load test: conversations x 5 messages at once (default 200, --quick 20; 0 skips)",
+    )
+    parser.add_argument(
+        "--load-time-limit",
+        type=float,
+        default=TIME_LIMIT,
+        help="load test: seconds for the whole run (then what is in flight is cancelled)",
     )
     parser.add_argument(
         "--eval-dir",
@@ -141,6 +157,7 @@ def measure_serving(
     repeat: int,
     oos: list[str] | None,
     threshold: float,
+    load_time_limit: float = TIME_LIMIT,
 ) -> None:
     """Starts the stack for ``model``, runs every load phase, stops the stack."""
     stack = Stack(StackConfig.on_free_ports(model.resolve(), state_dir))
@@ -165,6 +182,15 @@ def measure_serving(
             )
         finally:
             result.peak_rss_mb = sampler.stop()
+        if profile.load_conversations > 0 and not stack.dead_services():
+            log(f"{result.name}: load test, {profile.load_conversations} conversations at once")
+            result.loadtest = run_on_stack(stack, profile.load_conversations, load_time_limit)
+            failures = result.loadtest.action_failures
+            log(
+                f"{result.name}: load test: {result.loadtest.empty_replies} empty replies, "
+                f"{failures.count if failures else '?'} failed action calls, "
+                f"p99 {result.loadtest.p99 or 0:.0f} ms"
+            )
         dead = [s.name for s in stack.dead_services()]
         if dead:
             raise BenchError(f"{result.name}: services died during the load: {dead}")
@@ -176,6 +202,8 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[str], list[report
     profile = QUICK if args.quick else FULL
     if args.duration:
         profile = replace(profile, rest_seconds=args.duration)
+    if args.load_conversations is not None:
+        profile = replace(profile, load_conversations=max(args.load_conversations, 0))
     levels = [int(level) for level in args.levels.split(",") if level.strip()]
     title = "zhike benchmark" + (
         " -- QUICK RUN (development only, not comparable)" if args.quick else ""
@@ -185,7 +213,8 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[str], list[report
         *machine_header(),
         f"settings: REST {profile.rest_seconds:.0f} s per level x {args.repeat}, "
         f"parse {profile.parse_requests} requests after {profile.parse_warmup} warm-up, "
-        f"epochs {'capped at ' + str(profile.epochs) if profile.epochs else 'as configured'}",
+        f"epochs {'capped at ' + str(profile.epochs) if profile.epochs else 'as configured'}, "
+        f"load test {profile.load_conversations} conversations x 5 messages at once",
     ]
     for line in header:
         log(line)
@@ -221,12 +250,15 @@ def run(args: argparse.Namespace, workdir: Path) -> tuple[list[str], list[report
                 args.repeat,
                 oos,
                 fallback_threshold(configs[name]),
+                args.load_time_limit,
             )
         except (BenchError, StackError) as error:
             failures.append(f"{name}: {error}")
             log(f"FAILED {name}: {error}")
     rows = report.build_rows(results["zhike"], results["baseline"], levels)
+    rows += loadtest_rows(results["zhike"].loadtest, results["baseline"].loadtest)
     notes = report.notes(results["zhike"], results["baseline"])
+    notes += loadtest_notes({name: result.loadtest for name, result in results.items()})
     if args.skip_train:
         notes.append(f"training skipped (--skip-train): {models['zhike']}, {models['baseline']}")
     notes += [f"FAILED {failure.splitlines()[0]}" for failure in failures]

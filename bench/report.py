@@ -9,6 +9,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from bench.load import OosResult, Samples
+from bench.loadtest import LoadTestResult
 from bench.metrics import median
 from bench.train import NluScores
 
@@ -30,6 +31,7 @@ class ModelResult:
     peak_rss_mb: float | None = None
     probe_reply: str = ""
     load_during: list[float] = field(default_factory=list)
+    loadtest: LoadTestResult | None = None
 
 
 @dataclass

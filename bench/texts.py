@@ -69,6 +69,48 @@ CONVERSATIONS: dict[str, tuple[int, list[Step]]] = {
 # The first message of each conversation checked for a sensible reply after warm-up.
 ORDER_PROBE = "查一下订单HP20240001"
 
+# The load test (bench.loadtest): five-message conversations that exercise the actions
+# (order status and logistics with the anonymous phone-digit check, refund status), FAQ
+# and small talk. {order}/{last4}: a seeded order and its customer's phone digits.
+LOADTEST_ORDERS = (("HP20240001", "8001"), ("HP20240002", "8001"), ("HP20240005", "9002"))
+LOADTEST_SCRIPTS: dict[str, list[Step]] = {
+    "order_status": [
+        ("你好", "您好", "在吗"),
+        ("查一下订单{order}", "帮我查下订单{order}的状态", "订单{order}现在怎么样了"),
+        ("{last4}", "尾号{last4}", "手机后四位是{last4}"),
+        ("这个快递到哪了", "物流到哪一步了"),
+        ("谢谢", "好的谢谢", "明白了，谢谢你"),
+    ],
+    "refund_status": [
+        ("你好", "在吗"),
+        ("HP20240004的退款到哪一步了", "帮我查一下订单HP20240004的退款进度"),
+        ("8001", "尾号8001"),
+        ("退款多久能到账", "退货政策是什么样的"),
+        ("谢谢", "再见"),
+    ],
+    "faq": [
+        ("你好", "您好"),
+        ("下单后多久发货", "一般几天能发货呀", "你们用什么快递发货"),
+        ("支持哪些付款方式", "可以开发票吗", "优惠券怎么用"),
+        ("退货政策是什么样的", "退款多久能到账"),
+        ("再见", "谢谢", "好的"),
+    ],
+    "chitchat_then_order": [
+        ("你是机器人吗", "你叫什么名字"),
+        ("讲个笑话吧", "你都能做些什么"),
+        ("帮我查一下订单{order}", "查下订单{order}"),
+        ("{last4}", "尾号{last4}"),
+        ("拜拜", "好的"),
+    ],
+    "logistics_form": [
+        ("我的快递到哪了", "帮我查一下物流", "包裹怎么还没到"),
+        ("{order}", "订单号是{order}"),
+        ("{last4}", "尾号{last4}"),
+        ("你们用什么快递发货", "可以开发票吗"),
+        ("谢谢", "好的"),
+    ],
+}
+
 
 def strip_annotations(example: str) -> str:
     """The plain text of a Rasa training example with entity annotations."""
@@ -99,6 +141,13 @@ def pick_conversation(rng: random.Random) -> list[str]:
     weights = [CONVERSATIONS[name][0] for name in names]
     name = rng.choices(names, weights=weights, k=1)[0]
     return [rng.choice(step) for step in CONVERSATIONS[name][1]]
+
+
+def loadtest_conversation(index: int, rng: random.Random) -> list[str]:
+    """Conversation ``index`` of the load test: the scripts in turn, seeded variants."""
+    steps = list(LOADTEST_SCRIPTS.values())[index % len(LOADTEST_SCRIPTS)]
+    order, last4 = rng.choice(LOADTEST_ORDERS)
+    return [rng.choice(step).format(order=order, last4=last4) for step in steps]
 
 
 def all_conversations() -> list[list[str]]:
