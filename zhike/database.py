@@ -6,6 +6,9 @@ queue up at the start instead of failing halfway. PostgreSQL runs at its default
 READ COMMITTED level; the service functions lock the rows they change. A unique-constraint
 collision with a concurrent transaction is retried in a fresh transaction
 (:meth:`AsyncDatabase.run`), which then sees the winner's row.
+
+Every engine hides bound parameters in its error messages (``hide_parameters``): a failing
+statement never puts a customer's text, phone number or token into an exception or a log.
 """
 
 from __future__ import annotations
@@ -76,7 +79,7 @@ class AsyncDatabase:
     def __init__(self, db_url: str, echo: bool = False) -> None:
         self.url = db_url
         self.engine: AsyncEngine = create_async_engine(
-            db_url, echo=echo, future=True, **_engine_options(db_url)
+            db_url, echo=echo, future=True, hide_parameters=True, **_engine_options(db_url)
         )
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)

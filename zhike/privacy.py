@@ -63,6 +63,24 @@ def mask_text(text: str) -> str:
     return _PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
 
 
+def mask_data(value: Any, depth: int = 32) -> Any:
+    """A copy of a JSON-like value with :func:`mask_text` applied to every string in it.
+
+    Dict keys are masked too; numbers, booleans and ``None`` are kept. Nesting deeper
+    than ``depth`` is replaced by ``None`` (the value came from outside and is shown, not
+    processed).
+    """
+    if isinstance(value, str):
+        return mask_text(value)
+    if depth <= 0:
+        return None
+    if isinstance(value, dict):
+        return {mask_data(key, depth): mask_data(item, depth - 1) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask_data(item, depth - 1) for item in value]
+    return value
+
+
 class MaskingFilter(logging.Filter):
     """A logging filter that masks personal data in every record it sees.
 
@@ -79,7 +97,24 @@ class MaskingFilter(logging.Filter):
         if masked != message:
             record.msg = masked
             record.args = None
+        _mask_exception(record)
         return True
+
+
+def _mask_exception(record: logging.LogRecord) -> None:
+    """Formats the record's traceback now, masked, for the handlers to print as is."""
+    if not record.exc_info or record.exc_text:
+        return
+    try:
+        text = _TRACEBACK_FORMATTER.formatException(record.exc_info)
+    except Exception:  # an exception whose str() fails must not break logging
+        return
+    masked = mask_text(text)
+    if masked != text:
+        record.exc_text = masked
+
+
+_TRACEBACK_FORMATTER = logging.Formatter()
 
 
 def install_log_masking() -> None:

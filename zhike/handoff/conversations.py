@@ -26,6 +26,8 @@ from zhike.handoff.errors import (
 )
 from zhike.handoff.models import AGENT, BOT, CLOSED, QUEUED, SKILL_GROUPS, Agent, Conversation
 from zhike.handoff.results import ConversationInfo, HandoffOutcome
+from zhike.handoff.text import clean_text, stored_data
+from zhike.privacy import mask_text
 
 
 def check_group(skill_group: str) -> None:
@@ -37,6 +39,8 @@ def check_group(skill_group: str) -> None:
 def _check_id(name: str, value: str, limit: int) -> None:
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
         raise InvalidInput(f"{name} must be 1-{limit} characters", f"invalid_{name}")
+    if clean_text(value) != value:  # NUL or a lone surrogate: no database stores it
+        raise InvalidInput(f"{name} holds characters that cannot be stored", f"invalid_{name}")
 
 
 async def lock_conversation(session: AsyncSession, conversation_id: int) -> Conversation:
@@ -111,6 +115,7 @@ async def request_handoff(
     the conversation it answers ``with_agent``. Outside business hours the outcome is
     ``after_hours`` with the next opening; with no agent of the group online it is
     ``no_agent``, replied to within ``settings.ticket_reply_within`` of business time.
+    The summary is stored masked (:func:`zhike.handoff.text.stored_data`).
     """
     _check_id("sender_id", sender_id, 255)
     _check_id("channel", channel, 64)
@@ -127,7 +132,7 @@ async def request_handoff(
         session.add(row)
     row.customer_id = customer_id
     row.skill_group = skill_group
-    row.summary = dict(summary or {})
+    row.summary = stored_data(dict(summary or {}), settings.max_text)
     row.handoff_requested_at = now
     row.updated_at = now
     hours = settings.hours
@@ -266,7 +271,7 @@ async def rate(
     """
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
         raise InvalidInput(f"rating must be an integer 1-5, got {score!r}", "invalid_rating")
-    text = (comment or "").strip() or None
+    text = mask_text(clean_text(comment or "").strip()) or None
     if text is not None and len(text) > settings.max_comment:
         raise InvalidInput(
             f"comment longer than {settings.max_comment} characters", "comment_too_long"

@@ -1,4 +1,9 @@
-"""Messages of an episode: idempotent, ordered append and routing of user messages."""
+"""Messages of an episode: idempotent, ordered append and routing of user messages.
+
+Everything but an agent's reply (which goes to the customer as written) is stored as
+:func:`zhike.handoff.text.stored_text` makes it: masked, cleaned and cut to
+``settings.max_text`` characters, so any customer message can be stored.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from zhike.handoff.conversations import find_open, lock_conversation
 from zhike.handoff.errors import IdempotencyConflict, InvalidInput, InvalidState, NotAllowed
 from zhike.handoff.models import AGENT, BOT, CLOSED, DIRECTIONS, QUEUED, Conversation, Message
 from zhike.handoff.results import Handler, RouteDecision, StoredMessage
+from zhike.handoff.text import stored_data, stored_text
 
 # In which states each direction may write. System notes may be added at any time.
 ALLOWED_STATES: dict[str, tuple[str, ...]] = {
@@ -21,6 +27,17 @@ ALLOWED_STATES: dict[str, tuple[str, ...]] = {
     "agent": (AGENT,),
     "system": (BOT, QUEUED, AGENT, CLOSED),
 }
+
+
+def prepared(
+    settings: HandoffSettings, direction: str, text: str, payload: dict[str, Any] | None
+) -> tuple[str, dict[str, Any] | None]:
+    """The text and payload as stored: as given for ``agent``, else :func:`stored_text`."""
+    if direction == "agent" or not isinstance(text, str):
+        return text, payload
+    if isinstance(payload, dict):
+        payload = stored_data(payload, settings.max_text)
+    return stored_text(text, settings.max_text), payload
 
 
 def validate_message(
@@ -53,11 +70,14 @@ async def _existing(session: AsyncSession, idempotency_key: str) -> Message | No
     ).scalar_one_or_none()
 
 
-def _same(message: Message, conversation_id: int, direction: str, text: str) -> bool:
-    return (message.conversation_id, message.direction, message.text) == (
-        conversation_id,
-        direction,
-        text,
+def _same(
+    message: Message, conversation_id: int, direction: str, text: str, raw: str | None = None
+) -> bool:
+    """Whether a stored message is this one (``raw``: the text before :func:`prepared`)."""
+    return (
+        message.conversation_id == conversation_id
+        and message.direction == direction
+        and message.text in (text, raw)
     )
 
 
@@ -70,11 +90,13 @@ async def append_to(
     payload: dict[str, Any] | None,
     now: datetime,
     agent_id: str | None = None,
+    raw: str | None = None,
 ) -> StoredMessage:
     """Appends to a locked conversation, or finds the message stored under the key.
 
     ``agent_id``: only while this agent has the conversation (a retry of a stored
-    message is answered regardless, so it stays idempotent after a close).
+    message is answered regardless, so it stays idempotent after a close). ``raw``: the
+    text as given, before :func:`prepared` (rows stored before masking match it).
 
     Raises:
         IdempotencyConflict: The key belongs to a different message.
@@ -84,10 +106,8 @@ async def append_to(
     """
     existing = await _existing(session, idempotency_key)
     if existing is not None:
-        if not _same(existing, row.id, direction, text):
-            raise IdempotencyConflict(
-                f"idempotency key {idempotency_key!r} was used for another message"
-            )
+        if not _same(existing, row.id, direction, text, raw):
+            raise IdempotencyConflict("the idempotency key was used for another message")
         return StoredMessage.of(existing, created=False)
     if agent_id is not None:
         check_owner(row, agent_id)
@@ -130,12 +150,14 @@ async def append_message(
     ``agent_id`` (direction ``agent`` only): the replying agent, who must have the
     conversation; checked under its row lock, in this transaction.
     """
+    raw = text
+    text, payload = prepared(settings, direction, text, payload)
     validate_message(settings, direction, text, idempotency_key, payload)
     if agent_id is not None and direction != "agent":
         raise InvalidInput("agent_id goes with direction 'agent'", "invalid_direction")
     row = await lock_conversation(session, conversation_id)
     return await append_to(
-        session, row, direction, text, idempotency_key, payload, now, agent_id=agent_id
+        session, row, direction, text, idempotency_key, payload, now, agent_id=agent_id, raw=raw
     )
 
 
@@ -166,8 +188,12 @@ async def route_user_message(
     """Decides who handles a user message and stores it unless the bot does.
 
     A retry of a message stored before (same key) answers where it went, even if the
-    episode has been closed since, so it never reaches the bot twice.
+    episode has been closed since, so it never reaches the bot twice. The text is stored
+    masked and cut to ``settings.max_text`` characters (:func:`prepared`): a long
+    message is kept with a truncation mark rather than refused.
     """
+    raw = text
+    text, payload = prepared(settings, "user", text, payload)
     validate_message(settings, "user", text, idempotency_key, payload)
     row = await find_open(session, sender_id, channel)
     if row is None or row.state == BOT:
@@ -175,11 +201,9 @@ async def route_user_message(
         if existing is None:
             return RouteDecision("bot", row.id if row is not None else None)
         stored = await lock_conversation(session, existing.conversation_id)
-        if not _same(existing, stored.id, "user", text):
-            raise IdempotencyConflict(
-                f"idempotency key {idempotency_key!r} was used for another message"
-            )
+        if not _same(existing, stored.id, "user", text, raw):
+            raise IdempotencyConflict("the idempotency key was used for another message")
         handler = _handler_of(stored.state) if stored.state != CLOSED else "agent"
         return RouteDecision(handler, stored.id, StoredMessage.of(existing, created=False))
-    message = await append_to(session, row, "user", text, idempotency_key, payload, now)
+    message = await append_to(session, row, "user", text, idempotency_key, payload, now, raw=raw)
     return RouteDecision(_handler_of(row.state), row.id, message)

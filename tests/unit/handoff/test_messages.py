@@ -63,7 +63,7 @@ async def test_first_agent_reply_is_recorded_once(service: HandoffService) -> No
 async def test_message_validation(service: HandoffService) -> None:
     cid = await with_agent(service)
     cases = [
-        ("user", "x" * 2001, "k", "text_too_long"),
+        ("agent", "x" * 2001, "k", "text_too_long"),  # an agent's reply is never cut
         ("user", "   ", "k", "empty_message"),
         ("robot", "hi", "k", "invalid_direction"),
         ("user", "hi", "", "invalid_idempotency_key"),
@@ -75,6 +75,9 @@ async def test_message_validation(service: HandoffService) -> None:
         assert error.value.code == code
     assert (await service.append_message(cid, "user", "x" * 2000, "max")).seq == 1
     assert (await service.append_message(cid, "user", "", "card", payload={"image": "u"})).seq == 2
+    cut = await service.append_message(cid, "user", "x" * 2001, "long")  # kept, cut
+    assert (cut.seq, len(cut.text)) == (3, 2000)
+    assert cut.text.endswith("…（已截断）")
     with pytest.raises(NotFound):
         await service.append_message(999, "user", "hi", "k")
 
