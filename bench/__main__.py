@@ -125,15 +125,16 @@ async def _load_phase(
     held_out: list[str],
     oos: list[str] | None,
     threshold: float,
+    token: str,
 ) -> None:
     requests = max(profile.parse_requests, 0)
-    result.parse = await load.parse_latency(url, held_out, requests, profile.parse_warmup)
+    result.parse = await load.parse_latency(url, held_out, requests, profile.parse_warmup, token)
     log(
         f"{result.name}: /model/parse p50 {result.parse.p50:.1f} ms over "
         f"{len(result.parse.latencies_ms)} requests"
     )
     if oos is not None:
-        result.oos = await load.oos_false_accepts(url, oos, threshold)
+        result.oos = await load.oos_false_accepts(url, oos, threshold, token)
         log(f"{result.name}: OOS false accepts {result.oos.false_accepts}/{result.oos.sent}")
     result.probe_reply = await load.warm_up(url, profile.warmup_seconds, texts.ORDER_PROBE)
     for level in levels:
@@ -178,6 +179,7 @@ def measure_serving(
                     texts.held_out_texts(),
                     oos,
                     threshold,
+                    stack.config.rasa_token,
                 )
             )
         finally:

@@ -61,26 +61,33 @@ def _session(limit: int) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(connector=connector, timeout=REQUEST_TIMEOUT)
 
 
-async def _parse(session: aiohttp.ClientSession, rasa_url: str, text: str) -> dict:
-    async with session.post(f"{rasa_url}/model/parse", json={"text": text}) as response:
+async def _parse(
+    session: aiohttp.ClientSession, rasa_url: str, text: str, token: str | None
+) -> dict:
+    # Rasa's HTTP API needs the stack's --auth-token (zhike.stack.StackConfig.rasa_token)
+    params = {"token": token} if token else None
+    url = f"{rasa_url}/model/parse"
+    async with session.post(url, json={"text": text}, params=params) as response:
         response.raise_for_status()
         return await response.json()
 
 
-async def parse_latency(rasa_url: str, texts: list[str], requests: int, warmup: int) -> Samples:
+async def parse_latency(
+    rasa_url: str, texts: list[str], requests: int, warmup: int, token: str | None = None
+) -> Samples:
     """Sequential /model/parse with one client over ``texts`` (cycled), after a warm-up."""
     samples = Samples()
     async with _session(1) as session:
         for text in islice(cycle(texts), warmup):
             try:
-                await _parse(session, rasa_url, text)
+                await _parse(session, rasa_url, text, token)
             except (aiohttp.ClientError, asyncio.TimeoutError):
                 pass
         started = time.perf_counter()
         for text in islice(cycle(texts), max(requests, 1)):
             begin = time.perf_counter()
             try:
-                await _parse(session, rasa_url, text)
+                await _parse(session, rasa_url, text, token)
             except (aiohttp.ClientError, asyncio.TimeoutError):
                 samples.errors += 1
                 continue
@@ -90,13 +97,15 @@ async def parse_latency(rasa_url: str, texts: list[str], requests: int, warmup: 
     return samples
 
 
-async def oos_false_accepts(rasa_url: str, utterances: list[str], threshold: float) -> OosResult:
+async def oos_false_accepts(
+    rasa_url: str, utterances: list[str], threshold: float, token: str | None = None
+) -> OosResult:
     """Parses each out-of-scope utterance; counts real intents at confidence >= threshold."""
     result = OosResult()
     async with _session(1) as session:
         for text in utterances:
             try:
-                parsed = await _parse(session, rasa_url, text)
+                parsed = await _parse(session, rasa_url, text, token)
             except (aiohttp.ClientError, asyncio.TimeoutError):
                 result.errors += 1
                 continue
