@@ -102,16 +102,17 @@ class MaskingFilter(logging.Filter):
 
 
 def _mask_exception(record: logging.LogRecord) -> None:
-    """Formats the record's traceback now, masked, for the handlers to print as is."""
-    if not record.exc_info or record.exc_text:
-        return
-    try:
-        text = _TRACEBACK_FORMATTER.formatException(record.exc_info)
-    except Exception:  # an exception whose str() fails must not break logging
-        return
-    masked = mask_text(text)
-    if masked != text:
-        record.exc_text = masked
+    """Masks the record's traceback text (formatted now if no handler did it yet)."""
+    text = record.exc_text
+    if not text and record.exc_info:
+        try:
+            text = _TRACEBACK_FORMATTER.formatException(record.exc_info)
+        except Exception:  # an exception whose str() fails must not break logging
+            return
+    if text:
+        masked = mask_text(text)
+        if masked != text:
+            record.exc_text = masked  # handlers print the cached text as is
 
 
 _TRACEBACK_FORMATTER = logging.Formatter()

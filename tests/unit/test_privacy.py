@@ -10,6 +10,7 @@ from zhike.privacy import (
     MaskingFilter,
     install_log_masking,
     mask_address,
+    mask_data,
     mask_id_card,
     mask_name,
     mask_phone,
@@ -97,3 +98,28 @@ def test_a_launched_server_module_logs_masked(tmp_path: Path) -> None:
     )
     assert "138****8001" in result.stdout and "13800138001" not in result.stdout
     assert "['--port', '1']" in result.stdout  # the module got its own arguments
+
+
+def test_mask_data_masks_every_string_of_a_json_value() -> None:
+    value = {"slots": {"phone": "13800138001"}, "13900139002": [1, "身份证110101199003071234"]}
+    assert mask_data(value) == {
+        "slots": {"phone": "138****8001"},
+        "139****9002": [1, "身份证110101********1234"],
+    }
+    assert mask_data(None) is None and mask_data(3) == 3
+    deep: list = []
+    for _ in range(100):
+        deep = [deep]
+    mask_data(deep)  # no RecursionError
+
+
+def test_logged_tracebacks_are_masked_too(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("zhike.test.traceback")
+    caplog.handler.addFilter(MaskingFilter())
+    with caplog.at_level(logging.INFO, logger="zhike.test.traceback"):
+        try:
+            raise ValueError("cannot store 13800138001")
+        except ValueError:
+            logger.exception("storing failed")
+    assert "ValueError" in caplog.text and "138****8001" in caplog.text
+    assert "13800138001" not in caplog.text
