@@ -9,6 +9,7 @@ table (and the stock baseline's, with --baseline-model). Needs a trained model.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import shutil
 import sys
 import tempfile
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 from bench import report
+from bench.loadtest.client import warm_up
 from bench.loadtest.counts import LoadTestResult
 from bench.loadtest.rows import loadtest_notes, loadtest_rows
 from bench.loadtest.scenario import CONVERSATIONS, TIME_LIMIT, run_on_stack
@@ -62,12 +64,17 @@ def log(message: str) -> None:
 
 def load_test_model(
     name: str, model: Path, state_dir: Path, conversations: int, time_limit: float
-) -> LoadTestResult:
-    """Starts a stack for ``model``, runs the load test on it, stops it."""
+) -> tuple[LoadTestResult, list[str]]:
+    """Starts a stack for ``model``, warms it up, runs the load test on it, stops it.
+
+    Returns the result and the warm-up's replies (one line per script).
+    """
     stack = Stack(StackConfig.on_free_ports(model.resolve(), state_dir))
     log(f"{name}: starting the stack (logs in {state_dir / 'logs'})")
     stack.start(timeout=STACK_START_TIMEOUT)
     try:
+        log(f"{name}: warm-up, each script once")
+        warm = [f"{name} warm-up: {line}" for line in asyncio.run(warm_up(stack.config.rasa_url))]
         log(f"{name}: {conversations} conversations at once ...")
         result = run_on_stack(stack, conversations, time_limit)
         dead = [service.name for service in stack.dead_services()]
@@ -80,7 +87,7 @@ def load_test_model(
         f"{result.action_failures.count if result.action_failures else '?'} failed actions, "
         f"p99 {result.p99 or 0:.0f} ms"
     )
-    return result
+    return result, warm
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,15 +103,17 @@ def main(argv: list[str] | None = None) -> int:
     ]
     failures = []
     loads = []
+    warm_lines: list[str] = []
     try:
         for name, model in models.items():
             if model is None:
                 continue
             loads.append(load_average())
             try:
-                results[name] = load_test_model(
+                results[name], warm = load_test_model(
                     name, model, workdir / f"stack-{name}", args.conversations, args.time_limit
                 )
+                warm_lines += warm
             except StackError as error:
                 failures.append(f"FAILED {name}: {str(error).splitlines()[0]}")
                 log(f"FAILED {name}: {error}")
@@ -116,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.baseline_model is None:
         notes.append("baseline not load-tested (no --baseline-model)")
     notes.append("1-min load average before/after: " + ", ".join(f"{v:.2f}" for v in loads))
+    notes += warm_lines
     rows = loadtest_rows(results["zhike"], results["baseline"])
     print(report.render(header, rows, notes + failures), flush=True)
     return 1 if failures else 0

@@ -129,3 +129,35 @@ async def run_load(
             result.time_limit_hit = bool(pending)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _reply_text(body: object, width: int = 40) -> str:
+    if not isinstance(body, list):
+        return f"({body!r})"[:width]
+    if not body:
+        return "[]"
+    texts = [str(r.get("text", "")) if isinstance(r, dict) else str(r) for r in body]
+    return " / ".join(texts).replace("\n", " ")[:width]
+
+
+async def warm_up(rasa_url: str) -> list[str]:
+    """Each script once, one message at a time; a line per script with its replies.
+
+    Warms the fresh server up (the first messages are slow) and shows that the scripts
+    reach the answers they are meant to (order status, refund status, FAQ ...).
+    """
+    lines = []
+    url = f"{rasa_url}/webhooks/rest/webhook"
+    async with aiohttp.ClientSession(timeout=REQUEST_TIMEOUT) as session:
+        post = rest_post(session, url)
+        for index, name in enumerate(LOADTEST_SCRIPTS):
+            sender = f"loadtest-warmup-{uuid.uuid4().hex[:12]}"
+            replies = []
+            for text in loadtest_conversation(index, random.Random(0)):
+                try:
+                    answer = await post(sender, text)
+                    replies.append(f"{text} -> {answer.status} {_reply_text(answer.body)}")
+                except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+                    replies.append(f"{text} -> {type(error).__name__}")
+            lines.append(f"{name}: " + " | ".join(replies))
+    return lines
