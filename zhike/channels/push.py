@@ -24,7 +24,8 @@ default); then any live process resumes them (after what it queued itself). Deli
 at least once: a crash between the backend's answer and the journal's update sends that
 delivery again, so the backend deduplicates on ``delivery_id``. When the journal itself
 fails, deliveries carry on in memory (a warning is logged) and are stored again once it
-works. Delivered and failed rows are deleted after ``retention`` (7 days).
+works. Delivered and failed rows are deleted after ``retention`` (7 days). A worker that
+fails unexpectedly is logged (:func:`zhike.channels.tasks.spawn`), never silently lost.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from zhike.channels.push_protocol import (
     verify_signature,
 )
 from zhike.channels.push_store import DELIVERED, FAILED, PushStoreSettings, StoredPush
+from zhike.channels.tasks import spawn
 
 __all__ = [
     "DEFAULT_REPLAY_WINDOW",
@@ -125,7 +127,7 @@ class PushDelivery:
         Resumed deliveries keep their ``delivery_id`` and go before this process's own.
         """
         if self._started is None:
-            self._started = asyncio.create_task(self._start())
+            self._started = spawn(self._start(), "app push journal start")
         await asyncio.shield(self._started)
 
     async def submit(self, delivery: Delivery) -> str:
@@ -191,7 +193,7 @@ class PushDelivery:
             return
         resumed = await self._journal.open()
         self._resume(resumed, first=True)
-        self._keeper = asyncio.create_task(self._keep())
+        self._keeper = spawn(self._keep(), "app push journal upkeep")
 
     async def _keep(self) -> None:
         """Renews leases, finds orphaned rows and keeps the journal tidy, until closed."""
@@ -224,7 +226,7 @@ class PushDelivery:
     def _wake(self, customer_id: str) -> None:
         worker = self._workers.get(customer_id)
         if worker is None or worker.done():
-            self._workers[customer_id] = asyncio.create_task(self._work(customer_id))
+            self._workers[customer_id] = spawn(self._work(customer_id), "app push worker")
 
     async def _work(self, customer_id: str) -> None:
         await self.start()  # resumed deliveries first

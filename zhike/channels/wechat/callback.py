@@ -1,14 +1,16 @@
 """What the 公众号 and WeCom channels share: turning a verified callback into a bot turn.
 
 A channel module (:mod:`.mp`, :mod:`.wecom`) checks the request (signature, timestamp,
-size, decryption) and hands the message's fields to :meth:`CallbackInput.handle`, which
+size, replay, decryption) and hands the message's fields to :meth:`CallbackInput.handle`,
+which
 
 1. drops retries: a message id (events: sender + CreateTime) seen in the last minutes
-   is not handled again; a retry gets ``success`` (or the same passive reply again, when
-   the first one was answered and WeChat evidently never received it);
-2. decides: text (or a recognised voice message) and menu clicks go to the bot, a
-   subscription sends ``/greet`` and adds a menu hint, other message types get a polite
-   "text only" answer, other events nothing;
+   is not handled again, by this process or (through the replay cache,
+   :mod:`.replay`) another replica; a retry gets ``success`` (or the same passive reply
+   again, when the first one was answered here and WeChat evidently never received it);
+2. decides (:mod:`.policy`): text (or a recognised voice message) and menu clicks go to
+   the bot, a subscription sends ``/greet`` and adds a menu hint, other message types
+   get a polite "text only" answer, other events nothing;
 3. runs the bot with a signed identity assertion (customer unknown: the channel only
    vouches for the openid / UserID) and waits at most the passive-reply budget (default
    4 s of WeChat's 5): an answer ready by then is returned in the response, else the
@@ -22,8 +24,7 @@ import logging
 import re
 import time
 from asyncio import CancelledError
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, ClassVar
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -32,8 +33,23 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from zhike.channels.settings import setting
+from zhike.channels.tasks import spawn
 from zhike.channels.wechat.api import DEFAULT_TIMEOUT
 from zhike.channels.wechat.output import ApiOutputChannel, MessageApi
+from zhike.channels.wechat.policy import (
+    DEFAULT_WELCOME_HINT,
+    FAILURE_TEXT,
+    Decision,
+    decide,
+    message_key,
+)
+from zhike.channels.wechat.replay import (
+    CONFLICT,
+    FIRST,
+    ReplayGuard,
+    default_replay_db_url,
+    digest,
+)
 from zhike.channels.wechat.turns import (
     DEFAULT_DEDUP_TTL,
     ButtonMemory,
@@ -50,20 +66,7 @@ from zhike.identity import assertion
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
-MAX_MESSAGE_CHARS = 2000
-MAX_CLOCK_SKEW = 300  # seconds a callback's timestamp may differ from our clock
 DEFAULT_REPLY_BUDGET = 4.0
-GREET_PAYLOAD = "/greet"
-UNSUPPORTED_TEXT = (
-    "抱歉，我暂时只能看懂文字消息，请用文字描述您的问题，或回复“转人工”联系人工客服。"
-)
-EMPTY_TEXT = "您好，请问有什么可以帮您？请直接输入您的问题。"
-TOO_LONG_TEXT = f"您的消息太长了，请精简到 {MAX_MESSAGE_CHARS} 字以内再发送。"
-FAILURE_TEXT = "抱歉，系统暂时无法处理您的消息，请稍后再试，或回复“转人工”联系人工客服。"
-UNKNOWN_MENU_TEXT = "抱歉，这个菜单暂时不可用，请直接输入您的问题。"
-DEFAULT_WELCOME_HINT = (
-    "您可以直接输入问题，例如“查一下订单HP20240001”“退款一般多久到账？”，回复“转人工”联系人工客服。"
-)
 
 
 class BadMessage(Exception):
@@ -73,7 +76,10 @@ class BadMessage(Exception):
 def common_options(
     credentials: Mapping[str, Any], default_env: Mapping[str, str]
 ) -> dict[str, Any]:
-    """The settings every WeChat channel has: reply budget, API timeout, menu, welcome hint.
+    """The settings every WeChat channel has: reply budget, API timeout, menu, hint, replay.
+
+    ``replay_db_url`` (default variable ``ZHIKE_REPLAY_DB_URL``) is the replay cache's
+    database (:mod:`.replay`).
 
     A number that does not parse (or is not positive) is logged and replaced by its default,
     so a typo never keeps Rasa from starting.
@@ -92,30 +98,13 @@ def common_options(
     menu = credentials.get("menu")
     options["menu"] = menu if isinstance(menu, Mapping) else None
     options["welcome_hint"] = str(credentials.get("welcome_hint") or DEFAULT_WELCOME_HINT)
+    options["replay_db_url"] = setting(credentials, "replay_db_url", default_env)
     return options
-
-
-def timestamp_fresh(timestamp: str | None, now: float, skew: float = MAX_CLOCK_SKEW) -> bool:
-    """Whether a callback's ``timestamp`` (unix seconds) is within ``skew`` of ``now``."""
-    try:
-        return abs(now - int(timestamp or "")) <= skew
-    except ValueError:
-        return False
 
 
 def error(status: int, code: str) -> HTTPResponse:
     """A short JSON error answer (WeChat ignores the body; operators read it)."""
     return response.json({"error": code}, status=status)
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What to do with a message: ``bot`` (send ``text``), ``reply`` (``text``) or ``ignore``."""
-
-    kind: str
-    text: str = ""
-    suffix: str = ""
-    typed: bool = False  # typed by the user: a number may choose a shown button
 
 
 class CallbackInput(InputChannel):
@@ -130,6 +119,8 @@ class CallbackInput(InputChannel):
         menu: menu click keys mapped to what the bot gets, e.g. ``/query_order``.
         welcome_hint: text added to the greeting of a new subscriber.
         clock: unix time in seconds.
+        replay_db_url: the replay cache's database (:mod:`.replay`); ``None``: the
+            variable ``ZHIKE_REPLAY_DB_URL``, else SQLite ``.zhike/replay.db``.
     """
 
     channel_name: ClassVar[str] = ""
@@ -145,6 +136,7 @@ class CallbackInput(InputChannel):
         menu: Mapping[str, str] | None = None,
         welcome_hint: str = DEFAULT_WELCOME_HINT,
         clock: Callable[[], float] = time.time,
+        replay_db_url: str | None = None,
     ) -> None:
         self._problems = problems
         self._api = api
@@ -156,6 +148,7 @@ class CallbackInput(InputChannel):
         self._turns: TtlCache[Turn] = TtlCache(DEFAULT_DEDUP_TTL)
         self._buttons = ButtonMemory()
         self._background: set[asyncio.Task] = set()
+        self._replay = ReplayGuard(replay_db_url or default_replay_db_url(), clock)
         if problems:
             logger.warning(
                 "%s channel not configured (%s): /webhooks/%s answers 503.",
@@ -218,6 +211,10 @@ class CallbackInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             return await self.receive(request, on_new_message)
 
+        @webhook.listener("after_server_stop")
+        async def close(*_: Any) -> None:
+            await self._replay.aclose()
+
         return webhook
 
     def verify_url(self, request: Request) -> HTTPResponse:
@@ -231,25 +228,27 @@ class CallbackInput(InputChannel):
         raise NotImplementedError
 
     def decide(self, fields: Mapping[str, str]) -> Decision:
-        """What to do with a message (see the module docstring)."""
-        msg_type = fields.get("MsgType", "").strip().lower()
-        if msg_type == "text" or (msg_type == "voice" and fields.get("Recognition", "").strip()):
-            text = (fields.get("Content") if msg_type == "text" else fields["Recognition"]) or ""
-            text = text.strip()
-            if not text:
-                return Decision("reply", EMPTY_TEXT)
-            if len(text) > MAX_MESSAGE_CHARS:
-                return Decision("reply", TOO_LONG_TEXT)
-            return Decision("bot", text, typed=True)
-        if msg_type != "event":
-            return Decision("reply", UNSUPPORTED_TEXT)
-        event = fields.get("Event", "").strip().lower()
-        if event == "subscribe":
-            return Decision("bot", GREET_PAYLOAD, suffix=self._welcome_hint)
-        if event == "click":
-            payload = self._menu.get(fields.get("EventKey", "").strip())
-            return Decision("bot", payload) if payload else Decision("reply", UNKNOWN_MENU_TEXT)
-        return Decision("ignore")  # unsubscribe, VIEW, LOCATION, enter_agent …
+        """What to do with a message (:func:`.policy.decide`)."""
+        return decide(fields, self._menu, self._welcome_hint)
+
+    async def replayed(self, signed: tuple[str, ...], body: bytes) -> HTTPResponse | None:
+        """403 when the request signed by ``signed`` was seen before with another body.
+
+        Args:
+            signed: what the request's signature covers besides the token (``timestamp``,
+                ``nonce``, the signature itself), identifying the signed request.
+            body: the raw body; the same signed request with the same body is a retry
+                of the same message and goes on (the message de-duplication answers it).
+        """
+        key = digest(*signed)
+        seen = await self._replay.check(f"{self.channel_name}-request", key, digest(body))
+        if seen != CONFLICT:
+            return None
+        logger.warning(
+            "%s: refused a replayed callback (a signed request seen before, another body).",
+            self.channel_name,
+        )
+        return error(403, "replayed")
 
     async def handle(
         self, fields: Mapping[str, str], on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -263,12 +262,24 @@ class CallbackInput(InputChannel):
         user = fields.get("FromUserName", "").strip()
         if not user:
             raise BadMessage("the message has no FromUserName")
-        msg_id = fields.get("MsgId", "").strip()
-        key = msg_id or f"{user}|{fields.get('CreateTime', '')}|{fields.get('Event', '')}"
+        key = message_key(fields)
         turn, first = self._turns.setdefault(key, Turn())
         if not first:
             logger.info("%s: retry from %s not handled again.", self.channel_name, mask_user(user))
             return turn.reply if turn.done else None
+        try:
+            claim = await self._replay.check(f"{self.channel_name}-message", digest(key))
+        except CancelledError:
+            self._turns.pop(key)  # not taken: a retry may handle it
+            raise
+        if claim != FIRST:
+            turn.done = True
+            logger.info(
+                "%s: message from %s already taken by another process; not handled again.",
+                self.channel_name,
+                mask_user(user),
+            )
+            return None
         try:
             turn.reply = await self._answer(user, fields, on_new_message, started)
         finally:
@@ -302,7 +313,7 @@ class CallbackInput(InputChannel):
             input_channel=self.channel_name,
             metadata={assertion.METADATA_KEY: signed},
         )
-        task = asyncio.create_task(self._run_bot(on_new_message, message))
+        task = spawn(self._run_bot(on_new_message, message), f"{self.channel_name} bot turn")
         remaining = max(self._budget - (time.monotonic() - started), 0.0)
         try:
             await asyncio.wait({task}, timeout=remaining)
@@ -365,9 +376,9 @@ class CallbackInput(InputChannel):
             return
         await output.deliver(sender_id, rendered)
 
-    def _later(self, work: Awaitable[None]) -> None:
-        """Runs ``work`` after the response (a reference is kept until it is done)."""
-        task = asyncio.ensure_future(work)
+    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Runs ``work`` after the response; a failure is logged (:func:`.tasks.spawn`)."""
+        task = spawn(work, f"{self.channel_name} late reply")
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 

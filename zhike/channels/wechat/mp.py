@@ -2,7 +2,8 @@
 
 Routes: ``GET /health``; ``GET /webhook`` (WeChat's URL verification: ``signature``,
 ``timestamp``, ``nonce``, ``echostr`` -> ``echostr``); ``POST /webhook`` (message
-callbacks in plaintext, compatible or safe mode). The conversation id is
+callbacks in safe mode; plaintext and compatible mode in development only). The
+conversation id is
 ``wechat:<openid>``; the message metadata carries an identity assertion that vouches for
 the openid (customer unknown: a binding made by phone + one-time code finds the customer).
 
@@ -10,7 +11,13 @@ Answers: 200 with a passive reply (encrypted when the callback was) or ``success
 400 malformed or hostile XML (DTD, entities: XXE, billion laughs), undecryptable or
 incomplete messages; 403 a wrong or missing signature, a timestamp more than 5 minutes
 off, a plaintext callback in safe mode, a message for another appid; 413 a body over
-64 KiB; 503 while not configured. See ``docs/channels/wechat.md``.
+64 KiB; 503 while not configured. A signed request seen before with another body gets
+403 (:mod:`.replay`). See ``docs/channels/wechat.md``.
+
+In production (``ZHIKE_ENV`` is not ``development``) a configured channel refuses to
+start in plaintext or compatible mode: there the ``signature`` covers only token,
+timestamp and nonce, not the message, so one captured callback URL could carry a forged
+sender; only safe mode (AES, ``msg_signature`` over the encrypted message) authenticates it.
 
 ``credentials.yml`` (values are names of environment variables, read once at start)::
 
@@ -23,6 +30,7 @@ off, a plaintext callback in safe mode, a message for another appid; 413 a body 
       api_base_url_env: ZHIKE_WECHAT_API_BASE_URL
       # mode: safe            # plaintext | compatible | safe (default: safe with a key)
       # reply_budget: 4.0     # seconds to wait for a passive reply
+      # replay_db_url_env: ZHIKE_REPLAY_DB_URL
       menu:
         ORDER_STATUS: /query_order
 """
@@ -40,21 +48,21 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from zhike.channels.settings import setting
 from zhike.channels.wechat.api import DEFAULT_TIMEOUT, MP_API_BASE_URL, MpApiClient
 from zhike.channels.wechat.callback import (
     DEFAULT_REPLY_BUDGET,
-    DEFAULT_WELCOME_HINT,
     BadMessage,
     CallbackInput,
     common_options,
     error,
-    setting,
-    timestamp_fresh,
 )
 from zhike.channels.wechat.crypto import CryptoError, MessageCrypt, signature, signature_matches
 from zhike.channels.wechat.output import ApiOutputChannel
+from zhike.channels.wechat.policy import DEFAULT_WELCOME_HINT, timestamp_fresh
 from zhike.channels.wechat.turns import TurnCollector
 from zhike.channels.wechat.xmlcodec import XmlError, build_xml, parse_message, text_reply
+from zhike.deployment import ENV_VAR, ConfigurationError, is_development
 from zhike.identity.assertion import MIN_SECRET_BYTES
 
 logger = logging.getLogger(__name__)
@@ -70,6 +78,7 @@ DEFAULT_ENV = {
     "api_base_url": "ZHIKE_WECHAT_API_BASE_URL",
     "mode": "ZHIKE_WECHAT_MODE",
     "reply_budget": "ZHIKE_WECHAT_REPLY_BUDGET",
+    "replay_db_url": "ZHIKE_REPLAY_DB_URL",
 }
 
 
@@ -96,13 +105,19 @@ class WeChatInput(CallbackInput):
         encoding_aes_key: the 43-character EncodingAESKey (compatible and safe mode).
         identity_secret: signs the identity assertions (``ZHIKE_IDENTITY_SECRET``).
         mode: ``plaintext``, ``compatible`` or ``safe`` (plaintext callbacks refused);
-            default ``safe`` when an EncodingAESKey is set, else ``plaintext``.
+            default ``safe`` when an EncodingAESKey is set, else ``plaintext``; only
+            ``safe`` in production.
         api_base_url: the API's base URL (a fake server in tests).
         api_timeout: seconds per API request.
         reply_budget: seconds to wait for the bot before answering ``success``.
         menu: menu ``EventKey`` -> what the bot gets (``/query_order``).
         welcome_hint: added to the greeting of a new subscriber.
         clock: unix time in seconds.
+        replay_db_url: the replay cache's database (default ``ZHIKE_REPLAY_DB_URL``).
+
+    Raises:
+        ConfigurationError: a token is set, the mode is plaintext or compatible, and this
+            is not a development deployment.
     """
 
     channel_name = CHANNEL_NAME
@@ -123,9 +138,18 @@ class WeChatInput(CallbackInput):
         menu: Mapping[str, str] | None = None,
         welcome_hint: str = DEFAULT_WELCOME_HINT,
         clock: Callable[[], float] = time.time,
+        replay_db_url: str | None = None,
     ) -> None:
         self._token = token or ""
         self._mode = (mode or ("safe" if encoding_aes_key else "plaintext")).strip().lower()
+        if self._token and self._mode in ("plaintext", "compatible") and not is_development():
+            raise ConfigurationError(
+                f"refusing to start the 公众号 channel (wechat) in {self._mode} mode in "
+                "production: its signature does not cover the message, so a captured "
+                "callback URL could carry a forged sender. Set ZHIKE_WECHAT_MODE=safe and "
+                "ZHIKE_WECHAT_ENCODING_AES_KEY to the EncodingAESKey of 服务器配置 "
+                f"(消息加解密方式: 安全模式), or {ENV_VAR}=development on a developer machine."
+            )
         problems = []
         if not self._token:
             problems.append("token (ZHIKE_WECHAT_TOKEN) is not set")
@@ -153,7 +177,9 @@ class WeChatInput(CallbackInput):
             api = MpApiClient(
                 appid, appsecret, api_base_url or MP_API_BASE_URL, timeout=api_timeout
             )
-        super().__init__(problems, api, identity_secret, reply_budget, menu, welcome_hint, clock)
+        super().__init__(
+            problems, api, identity_secret, reply_budget, menu, welcome_hint, clock, replay_db_url
+        )
 
     @classmethod
     def from_credentials(cls, credentials: Mapping[str, Any] | None) -> InputChannel:
@@ -203,6 +229,11 @@ class WeChatInput(CallbackInput):
     ) -> HTTPResponse:
         """Checks, decrypts (safe mode) and answers one 公众号 callback."""
         refused = self.refusal(request) or self._check_signature(request)
+        if refused:
+            return refused
+        args = request.args
+        signed = (args.get("timestamp", ""), args.get("nonce", ""), args.get("signature", ""))
+        refused = await self.replayed(tuple(s.strip().lower() for s in signed), request.body)
         if refused:
             return refused
         encrypted = request.args.get("encrypt_type", "raw").lower() == "aes"

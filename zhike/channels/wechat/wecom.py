@@ -11,7 +11,8 @@ answers that miss the budget are sent with ``/cgi-bin/message/send`` (``agentid`
 Answers: as the 公众号 channel (:mod:`.mp`): 400 malformed or hostile XML and
 undecryptable messages (the signature covers the encrypted body, so the outer XML is
 parsed first -- with DTDs and entities forbidden), 403 a wrong signature, stale
-timestamp, another CorpID or AgentID, 413 over 64 KiB, 503 while not configured.
+timestamp, another CorpID or AgentID, a signed request seen before with another body
+(:mod:`.replay`), 413 over 64 KiB, 503 while not configured.
 
 ``credentials.yml``::
 
@@ -23,6 +24,7 @@ timestamp, another CorpID or AgentID, 413 over 64 KiB, 503 while not configured.
       agentid_env: ZHIKE_WECOM_AGENTID
       identity_secret_env: ZHIKE_IDENTITY_SECRET
       api_base_url_env: ZHIKE_WECOM_API_BASE_URL
+      # replay_db_url_env: ZHIKE_REPLAY_DB_URL
 """
 
 from __future__ import annotations
@@ -38,19 +40,18 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from zhike.channels.settings import setting
 from zhike.channels.wechat.api import DEFAULT_TIMEOUT, WECOM_API_BASE_URL, WeComApiClient
 from zhike.channels.wechat.callback import (
     DEFAULT_REPLY_BUDGET,
-    DEFAULT_WELCOME_HINT,
     BadMessage,
     CallbackInput,
     common_options,
     error,
-    setting,
-    timestamp_fresh,
 )
 from zhike.channels.wechat.crypto import CryptoError, MessageCrypt
 from zhike.channels.wechat.output import ApiOutputChannel
+from zhike.channels.wechat.policy import DEFAULT_WELCOME_HINT, timestamp_fresh
 from zhike.channels.wechat.turns import TurnCollector
 from zhike.channels.wechat.xmlcodec import XmlError, build_xml, parse_message, text_reply
 from zhike.identity.assertion import MIN_SECRET_BYTES
@@ -67,6 +68,7 @@ DEFAULT_ENV = {
     "identity_secret": "ZHIKE_IDENTITY_SECRET",
     "api_base_url": "ZHIKE_WECOM_API_BASE_URL",
     "reply_budget": "ZHIKE_WECOM_REPLY_BUDGET",
+    "replay_db_url": "ZHIKE_REPLAY_DB_URL",
 }
 
 
@@ -99,6 +101,7 @@ class WeComInput(CallbackInput):
         menu: menu ``EventKey`` -> what the bot gets (``/query_order``).
         welcome_hint: added to the greeting of a user who subscribes.
         clock: unix time in seconds.
+        replay_db_url: the replay cache's database (default ``ZHIKE_REPLAY_DB_URL``).
     """
 
     channel_name = CHANNEL_NAME
@@ -119,6 +122,7 @@ class WeComInput(CallbackInput):
         menu: Mapping[str, str] | None = None,
         welcome_hint: str = DEFAULT_WELCOME_HINT,
         clock: Callable[[], float] = time.time,
+        replay_db_url: str | None = None,
     ) -> None:
         problems = []
         for key, value in (("token", token), ("corpid", corpid)):
@@ -147,7 +151,9 @@ class WeComInput(CallbackInput):
         if corpid and corpsecret and self._agentid is not None:
             base_url = api_base_url or WECOM_API_BASE_URL
             api = WeComApiClient(corpid, corpsecret, self._agentid, base_url, timeout=api_timeout)
-        super().__init__(problems, api, identity_secret, reply_budget, menu, welcome_hint, clock)
+        super().__init__(
+            problems, api, identity_secret, reply_budget, menu, welcome_hint, clock, replay_db_url
+        )
 
     @classmethod
     def from_credentials(cls, credentials: Mapping[str, Any] | None) -> InputChannel:
@@ -214,6 +220,15 @@ class WeComInput(CallbackInput):
             plaintext = self._open(request, outer.get("Encrypt", ""))
             if isinstance(plaintext, HTTPResponse):
                 return plaintext
+            args = request.args
+            signed = (
+                args.get("timestamp", ""),
+                args.get("nonce", ""),
+                args.get("msg_signature", ""),
+            )
+            refused = await self.replayed(tuple(s.strip().lower() for s in signed), request.body)
+            if refused:
+                return refused
             fields = parse_message(plaintext)
             agent = fields.get("AgentID", "").strip()
             if self._agentid is not None and agent and agent != str(self._agentid):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,3 +60,15 @@ async def fake_api() -> AsyncIterator[FakeWeChatApi]:
     await api.start()
     yield api
     await api.stop()
+
+
+@pytest.fixture(autouse=True)
+def replay_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A replay cache database of the test's own, and a development deployment.
+
+    Development: most tests post plaintext callbacks, which production refuses.
+    """
+    url = f"sqlite+aiosqlite:///{tmp_path / 'replay.db'}"
+    monkeypatch.setenv("ZHIKE_REPLAY_DB_URL", url)
+    monkeypatch.setenv("ZHIKE_ENV", "development")
+    yield url

@@ -39,6 +39,11 @@ def plain_args(timestamp: int = NOW, nonce: str = "nonce1", token: str = TOKEN) 
     return {"signature": signature(token, ts, nonce), "timestamp": ts, "nonce": nonce}
 
 
+def fresh_nonce() -> str:
+    """A nonce of its own: WeChat signs every callback with a new one."""
+    return uuid.uuid4().hex[:10]
+
+
 def url(path: str, args: dict[str, Any]) -> str:
     return f"{path}?{urlencode(args)}"
 

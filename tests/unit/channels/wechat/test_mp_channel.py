@@ -19,20 +19,22 @@ from tests.unit.channels.wechat.helpers import (
     TOKEN,
     decrypt_reply,
     encrypted_body,
+    fresh_nonce,
     make_app,
     message_xml,
     plain_args,
     url,
 )
-from zhike.channels.wechat.callback import (
+from zhike.channels.limits import MAX_USER_TEXT, TRUNCATED_NOTICE
+from zhike.channels.wechat.crypto import MessageCrypt
+from zhike.channels.wechat.mp import WeChatCollector, WeChatInput
+from zhike.channels.wechat.policy import (
     DEFAULT_WELCOME_HINT,
     EMPTY_TEXT,
     FAILURE_TEXT,
     UNKNOWN_MENU_TEXT,
     UNSUPPORTED_TEXT,
 )
-from zhike.channels.wechat.crypto import MessageCrypt
-from zhike.channels.wechat.mp import WeChatCollector, WeChatInput
 from zhike.channels.wechat.xmlcodec import parse_message
 from zhike.identity.assertion import METADATA_KEY, verify
 
@@ -62,7 +64,7 @@ async def post(
 ) -> Any:
     app = make_app(ch, agent)
     content = body.encode() if isinstance(body, str) else body
-    query = plain_args() if args is None else args
+    query = plain_args(nonce=fresh_nonce()) if args is None else args
     _, response = await app.asgi_client.post(url(WEBHOOK, query), content=content)
     return response
 
@@ -173,12 +175,21 @@ async def test_bad_encrypted_callbacks(change: str, status: int) -> None:
     assert agent.messages == []
 
 
-async def test_empty_and_very_long_texts_are_answered_politely() -> None:
+async def test_empty_text_is_answered_politely() -> None:
     agent = FakeAgent()
     assert reply_content(await post(channel(), agent, message_xml(Content="  "))) == EMPTY_TEXT
-    long = message_xml(Content="长" * 2001, msg_id="2")
-    assert "精简" in reply_content(await post(channel(), agent, long))
     assert agent.messages == []
+
+
+async def test_a_very_long_text_is_cut_and_the_customer_told() -> None:
+    agent = FakeAgent(texts=["好的，我看一下。"])
+    long = message_xml(Content="长" * MAX_USER_TEXT + "尾巴" * 5000, msg_id="2")
+    content = reply_content(await post(channel(), agent, long))
+    assert agent.texts_received == ["长" * MAX_USER_TEXT]
+    assert content == f"好的，我看一下。\n\n{TRUNCATED_NOTICE}"
+    exact = message_xml(Content="短" * MAX_USER_TEXT, msg_id="3")
+    assert TRUNCATED_NOTICE not in reply_content(await post(channel(), agent, exact))
+    assert agent.texts_received[-1] == "短" * MAX_USER_TEXT
 
 
 async def test_bot_failure_gets_an_apology() -> None:

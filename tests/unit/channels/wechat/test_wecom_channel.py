@@ -20,6 +20,7 @@ from tests.unit.channels.wechat.helpers import (
     USERID,
     decrypt_reply,
     encrypted_body,
+    fresh_nonce,
     make_app,
     message_xml,
     url,
@@ -38,8 +39,8 @@ from tests.unit.channels.wechat.test_crypto import (
     WECOM_VERIFY_TS,
 )
 from tests.unit.channels.wechat.test_mp_bad_input import BILLION_LAUGHS, XXE
-from zhike.channels.wechat.callback import UNSUPPORTED_TEXT
 from zhike.channels.wechat.crypto import MessageCrypt
+from zhike.channels.wechat.policy import UNSUPPORTED_TEXT
 from zhike.channels.wechat.wecom import WeComCollector, WeComInput, WeComOutput
 from zhike.identity.assertion import verify
 
@@ -71,10 +72,16 @@ def inner(msg_type: str = "text", **fields: Any) -> str:
 
 
 async def post(
-    ch: WeComInput, agent: FakeAgent, xml: str, timestamp: int = NOW, crypt: MessageCrypt = CRYPT
+    ch: WeComInput,
+    agent: FakeAgent,
+    xml: str,
+    timestamp: int = NOW,
+    crypt: MessageCrypt = CRYPT,
+    nonce: str | None = None,
 ) -> Any:
-    body, msg_signature = encrypted_body(xml, crypt, CORPID, timestamp=timestamp)
-    args = {"msg_signature": msg_signature, "timestamp": str(timestamp), "nonce": "nonce1"}
+    nonce = nonce or fresh_nonce()
+    body, msg_signature = encrypted_body(xml, crypt, CORPID, timestamp=timestamp, nonce=nonce)
+    args = {"msg_signature": msg_signature, "timestamp": str(timestamp), "nonce": nonce}
     _, response = await make_app(ch, agent).asgi_client.post(url(WEBHOOK, args), content=body)
     return response
 
