@@ -251,14 +251,23 @@ class CallbackInput(InputChannel):
         return error(403, "replayed")
 
     async def handle(
-        self, fields: Mapping[str, str], on_new_message: Callable[[UserMessage], Awaitable[Any]]
+        self,
+        fields: Mapping[str, str],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        started: float | None = None,
     ) -> str | None:
         """The passive reply text to a verified message, or ``None`` for ``success``.
+
+        Args:
+            fields: the message's XML fields.
+            on_new_message: Rasa's handler of a user message.
+            started: ``time.monotonic()`` when the request arrived (default: now); the
+                reply budget counts from then.
 
         Raises:
             BadMessage: no sender (``FromUserName``).
         """
-        started = time.monotonic()
+        started = time.monotonic() if started is None else started
         user = fields.get("FromUserName", "").strip()
         if not user:
             raise BadMessage("the message has no FromUserName")

@@ -228,6 +228,7 @@ class WeChatInput(CallbackInput):
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
         """Checks, decrypts (safe mode) and answers one 公众号 callback."""
+        started = time.monotonic()
         refused = self.refusal(request) or self._check_signature(request)
         if refused:
             return refused
@@ -247,7 +248,7 @@ class WeChatInput(CallbackInput):
                 return error(403, "plaintext_refused")
             else:
                 fields = parse_message(request.body)
-            reply = await self.handle(fields, on_new_message)
+            reply = await self.handle(fields, on_new_message, started)
         except XmlError as exc:
             logger.info("wechat: refused a body: %s", exc)
             return error(400, f"xml_{exc.reason}")

@@ -43,7 +43,7 @@ DEFAULT_DB_FILE = "replay.db"
 MEMORY = "memory"
 REPLAY_WINDOW = 600.0  # a timestamp may be 300 s ahead and is accepted for 300 s after it
 PRUNE_EVERY = 60.0
-DEFAULT_TIMEOUT = 2.0
+DEFAULT_TIMEOUT = 1.0  # WeChat waits 5 s in all; the bot gets what is left of 4
 
 FIRST = "first"  # never seen: go on
 REPEAT = "repeat"  # seen with the same digest: a retry of the same message

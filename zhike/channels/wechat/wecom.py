@@ -212,6 +212,7 @@ class WeComInput(CallbackInput):
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
         """Checks, decrypts and answers one WeCom callback."""
+        started = time.monotonic()
         refused = self.refusal(request)
         if refused:
             return refused
@@ -234,7 +235,7 @@ class WeComInput(CallbackInput):
             if self._agentid is not None and agent and agent != str(self._agentid):
                 logger.info("wecom: refused a callback for another application.")
                 return error(403, "wrong_agent")
-            reply = await self.handle(fields, on_new_message)
+            reply = await self.handle(fields, on_new_message, started)
         except XmlError as exc:
             logger.info("wecom: refused a body: %s", exc)
             return error(400, f"xml_{exc.reason}")
