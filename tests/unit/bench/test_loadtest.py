@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import os
 import random
 import re
 import time
+from types import SimpleNamespace
 
 import pytest
 
+import bench.__main__ as bench_main
+from bench import report
 from bench.loadtest.client import MAX_RETRIES, MAX_RETRY_WAIT, Answer, run_conversation
 from bench.loadtest.client import send_message as send
 from bench.loadtest.counts import LoadTestResult, retry_after_seconds
@@ -185,3 +189,49 @@ def test_scripted_conversations_have_five_messages_with_matching_phone_digits(in
     for order in orders:
         expected = dict(LOADTEST_ORDERS).get(order, "8001")  # HP20240004 is 张伟's too
         assert digits <= {expected}
+
+
+def test_the_bench_runs_the_load_test_on_each_model_stack(monkeypatch, tmp_path):
+    class FakeStack:
+        def __init__(self, config):
+            self.config = SimpleNamespace(rasa_url="http://127.0.0.1:1", rasa_token="t")
+            rasa_process = SimpleNamespace(pid=os.getpid())
+            self.services = [SimpleNamespace(name="rasa", process=rasa_process)]
+            self.stopped = False
+
+        def start(self, timeout):
+            pass
+
+        def dead_services(self):
+            return []
+
+        def stop(self):
+            self.stopped = True
+
+    async def no_load_phase(*args):
+        return None
+
+    calls = []
+
+    def fake_run_on_stack(stack, conversations, time_limit):
+        calls.append((conversations, time_limit))
+        return _result(sent=1000, answered=1000, empty_replies=4)
+
+    monkeypatch.setattr(bench_main, "Stack", FakeStack)
+    monkeypatch.setattr(bench_main.StackConfig, "on_free_ports", lambda *a, **k: None)
+    monkeypatch.setattr(bench_main, "_load_phase", no_load_phase)
+    monkeypatch.setattr(bench_main, "run_on_stack", fake_run_on_stack)
+    result = report.ModelResult("zhike")
+    args = bench_main.parse_args(["--load-conversations", "200", "--load-time-limit", "90"])
+    bench_main.measure_serving(
+        result, tmp_path / "m.tar.gz", tmp_path, bench_main.FULL, [10], 1, None, 0.3, 90.0
+    )
+    assert calls == [(200, 90.0)] and args.load_time_limit == 90.0
+    assert result.loadtest is not None and result.loadtest.empty_replies == 4
+    assert bench_main.QUICK.load_conversations == 20
+    skipped = report.ModelResult("baseline")
+    no_load = bench_main.replace(bench_main.FULL, load_conversations=0)
+    bench_main.measure_serving(
+        skipped, tmp_path / "m.tar.gz", tmp_path, no_load, [10], 1, None, 0.3
+    )
+    assert skipped.loadtest is None and len(calls) == 1
