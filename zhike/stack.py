@@ -160,7 +160,7 @@ class Stack:
         }
         if self.config.tracker_db is not None:
             endpoints["tracker_store"] = {
-                "type": "SQL",
+                "type": "zhike.tracker_store.MaskingSQLTrackerStore",
                 "dialect": "sqlite",
                 "db": str(self.config.tracker_db),
             }
@@ -250,7 +250,12 @@ class Stack:
                 ],
                 f"{cfg.rasa_url}/",  # /status needs the token
                 # the app channel's push journal lives with the rest of this stack's state
-                {**dev_env, "ZHIKE_APP_PUSH_DB_URL": cfg.app_push_db_url, **cfg.extra_env},
+                {
+                    **dev_env,
+                    "ZHIKE_APP_PUSH_DB_URL": cfg.app_push_db_url,
+                    "ZHIKE_REPLAY_DB_URL": f"sqlite+aiosqlite:///{cfg.state_dir / 'replay.db'}",
+                    **cfg.extra_env,
+                },
             ),
             Service(
                 "desk",
