@@ -7,13 +7,16 @@ READ COMMITTED level; the service functions lock the rows they change. A unique-
 collision with a concurrent transaction is retried in a fresh transaction
 (:meth:`AsyncDatabase.run`), which then sees the winner's row.
 
-Every engine hides bound parameters in its error messages (``hide_parameters``): a failing
-statement never puts a customer's text, phone number or token into an exception or a log.
+Every engine hides bound parameters in its error messages (``hide_parameters``), and the
+values PostgreSQL and asyncpg quote in theirs (a ``DETAIL: Key (phone)=(...)`` line, an
+argument that did not convert): a failing statement never puts a customer's text, phone
+number or token into an exception or a log.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -81,6 +84,7 @@ class AsyncDatabase:
         self.engine: AsyncEngine = create_async_engine(
             db_url, echo=echo, future=True, hide_parameters=True, **_engine_options(db_url)
         )
+        event.listen(self.engine.sync_engine, "handle_error", hide_values)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
@@ -149,6 +153,48 @@ class AsyncDatabase:
     async def dispose(self) -> None:
         """Closes every pooled connection."""
         await self.engine.dispose()
+
+
+# PostgreSQL's DETAIL line quotes row values ("Key (phone)=(138...) already exists.");
+# asyncpg quotes an argument it could not convert ("query argument $1: '138...' (...)").
+_DETAIL_LINE = re.compile(r"DETAIL: [^\n]*")
+_ARGUMENT_VALUE = re.compile(r"(invalid input for query argument [^:\n]*: )[^\n]*")
+_HIDDEN = "(value hidden)"
+
+
+def _scrub(text: str) -> str:
+    text = _DETAIL_LINE.sub(f"DETAIL:  {_HIDDEN}", text)
+    return _ARGUMENT_VALUE.sub(rf"\g<1>{_HIDDEN}", text)
+
+
+def _scrub_args(error: BaseException) -> None:
+    if error.args and isinstance(error.args[0], str):
+        error.args = (_scrub(error.args[0]), *error.args[1:])
+
+
+def hide_values(context: Any) -> None:
+    """``handle_error`` listener: removes quoted values from a failed statement's errors.
+
+    Rewrites the messages of the SQLAlchemy exception, the driver's exception and the
+    exceptions it was raised from (asyncpg keeps ``DETAIL`` in an attribute it prints).
+    """
+    pending: list[BaseException | None] = [
+        context.sqlalchemy_exception,
+        context.original_exception,
+    ]
+    seen: set[int] = set()
+    while pending and len(seen) < 16:
+        error = pending.pop()
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        _scrub_args(error)
+        if isinstance(getattr(error, "detail", None), str):
+            try:
+                error.detail = None  # type: ignore[attr-defined]
+            except AttributeError:  # a read-only attribute: its message is scrubbed
+                pass
+        pending.extend((error.__cause__, error.__context__))
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -2,6 +2,10 @@
 
 ``create-agent`` adds a handoff agent with a desk account; its password is read from
 standard input (first line) or, on a terminal, prompted twice. It never comes from argv.
+
+Log lines are masked (:func:`zhike.privacy.install_log_masking`). In production (no
+``ZHIKE_ENV=development``) the server refuses to start without a strong
+``ZHIKE_DESK_RASA_TOKEN`` (:func:`zhike.desk.config.check_production`).
 """
 
 from __future__ import annotations
@@ -18,13 +22,16 @@ from typing import IO, Any
 from sanic import Sanic
 
 from zhike.database import safe_url
+from zhike.deployment import ConfigurationError
 from zhike.desk.app import API_PREFIX, create_app
-from zhike.desk.config import DeskSettings
+from zhike.desk.config import DeskSettings, check_production
 from zhike.desk.context import open_context
 from zhike.desk.errors import DeskError
 from zhike.desk.models import ROLES
 from zhike.desk.passwords import password_problem
 from zhike.handoff import SKILL_GROUPS, HandoffError
+from zhike.handoff.rasa_api import hide_tokens_in_logs
+from zhike.privacy import install_log_masking
 
 logger = logging.getLogger("zhike.desk")
 
@@ -121,12 +128,20 @@ def serve(args: argparse.Namespace, settings: DeskSettings) -> int:
 def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None) -> int:
     """Runs the command; returns the exit code."""
     args = parse_args(argv)
+    install_log_masking()
+    hide_tokens_in_logs()
     logging.basicConfig(
         level=args.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    settings = DeskSettings.from_env(db_url=getattr(args, "db_url", None))
+    try:
+        settings = DeskSettings.from_env(db_url=getattr(args, "db_url", None))
+        if args.command != "create-agent":
+            check_production()
+    except (ValueError, ConfigurationError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     if args.command != "create-agent":
         return serve(args, settings)
     try:

@@ -27,6 +27,7 @@ from zhike.handoff import SKILL_GROUPS, ConversationInfo
 
 MAX_REPLY = 2000
 MAX_DISPOSITION = 64
+MAX_ID = 2**31 - 1
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -48,6 +49,8 @@ async def visible_conversation(
     desk: DeskContext, session: DeskSession, conversation_id: int
 ) -> ConversationInfo:
     """The conversation, if the caller may see it (its group, or a supervisor)."""
+    if not 0 < conversation_id <= MAX_ID:  # no database integer holds it: none such
+        raise DeskError(404, "conversation_not_found", "no such conversation")
     info = await desk.handoff.conversation(conversation_id)
     if session.account.supervisor or info.agent_id == session.account.agent_id:
         return info

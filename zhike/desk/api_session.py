@@ -7,6 +7,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, empty
 
 from zhike.desk.auth import DeskSession
+from zhike.desk.clients import request_address
 from zhike.desk.context import DeskContext
 from zhike.desk.errors import DeskError, json_response
 from zhike.desk.http import bool_field, current_session, read_json
@@ -54,7 +55,8 @@ def session_blueprint() -> Blueprint:
         if len(username) > 256 or len(password) > 1024:
             raise DeskError(400, "invalid_credentials_format", "username or password too long")
         desk = _desk(request)
-        session = await desk.auth.login(username, password)
+        address = request_address(request, desk.settings.trusted_proxies)
+        session = await desk.auth.login(username, password, address)
         response = json_response(await _me(desk, session))
         lifetime = int(desk.settings.session_lifetime.total_seconds())
         _set_cookie(response, session.token, lifetime, desk.settings.cookie_secure)

@@ -17,6 +17,7 @@ from zhike.desk.assist import assist_blueprint
 from zhike.desk.config import DeskSettings
 from zhike.desk.context import DeskContext, open_context
 from zhike.desk.errors import DeskError, dumps, install_error_handling, json_response
+from zhike.desk.http import read_json
 from zhike.desk.sink import ReplySink
 from zhike.desk.ui import ui_blueprint
 
@@ -103,6 +104,8 @@ def create_app(
         ):
             raise DeskError(403, "csrf_failed", "missing or wrong X-CSRF-Token header")
         request.ctx.desk_session = session
+        if request.method not in SAFE_METHODS and request.body:
+            read_json(request)  # any body sent must be a clean JSON object, used or not
 
     @app.on_response
     async def secure_headers(request: Request, response: HTTPResponse) -> None:

@@ -222,7 +222,7 @@ def assist_blueprint() -> Blueprint:
             empty: dict[str, Any] = {"nlu": None, "suggestions": [], "source": None, "errors": []}
             return json_response({"conversation_id": conversation_id, "message": None, **empty})
         document = await assist_document(services(request.app), last.text)
-        message = {"seq": last.seq, "text": last.text}
+        message = {"seq": last.seq, "text": mask_text(last.text)}
         return json_response({"conversation_id": conversation_id, "message": message, **document})
 
     @bp.get("/conversations/<conversation_id:int>/context")

@@ -4,9 +4,11 @@ A login creates a session: a random token for the HttpOnly cookie (only its SHA-
 stored) and a random CSRF token bound to it, which the client echoes in ``X-CSRF-Token``
 on every state-changing request. Sessions end at a fixed ``expires_at`` or at logout.
 
-Each login attempt of a username first reserves a failure row in the same transaction
-that counts the recent ones, so concurrent attempts cannot exceed the limit; a correct
-password then clears the username's failures.
+Each login attempt first reserves a failure row in the transaction that counts the
+recent ones per client address and per username (:mod:`zhike.desk.login_limits`), so
+concurrent attempts on any replica cannot exceed the limits; a correct password then
+clears the username's failures from that address. Passwords are checked in a bounded
+thread pool, never on the event loop.
 """
 
 from __future__ import annotations
@@ -24,16 +26,17 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.backend.tables.base import utcnow
+from zhike.desk.clients import UNKNOWN
 from zhike.desk.config import DeskSettings
 from zhike.desk.db import DeskDatabase
 from zhike.desk.errors import DeskError
-from zhike.desk.models import ROLES, SUPERVISOR_ROLE, Account, LoginFailure, Session
+from zhike.desk.login_limits import HashSlots, LoginLimiter
+from zhike.desk.models import ROLES, SUPERVISOR_ROLE, Account, Session
 from zhike.desk.passwords import (
     DEFAULT_N,
-    dummy_verify,
+    check_password,
     hash_password,
     password_problem,
-    verify_password,
 )
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
@@ -51,7 +54,7 @@ def normalize_username(username: object) -> str | None:
 
 def token_digest(token: str) -> str:
     """The SHA-256 hex digest under which a session token is stored."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return hashlib.sha256(token.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ class DeskSession:
 
     def csrf_ok(self, presented: str | None) -> bool:
         """Whether ``presented`` is this session's CSRF token (constant-time)."""
-        if not presented:
+        if not presented or not presented.isascii():  # tokens are ASCII; odd bytes are not
             return False
         return hmac.compare_digest(presented.encode("utf-8"), self.csrf_token.encode("utf-8"))
 
@@ -118,6 +121,8 @@ class DeskAuth:
         self.settings = settings
         self.clock = clock
         self.scrypt_n = scrypt_n
+        self.limits = LoginLimiter(db, settings)
+        self.hashing = HashSlots(settings.login_hash_slots, settings.login_hash_wait)
 
     def _now(self) -> datetime:
         return self.clock().astimezone(timezone.utc)
@@ -177,57 +182,37 @@ class DeskAuth:
 
         await self.db.run(work)
 
-    async def _reserve_attempt(self, name: str, now: datetime) -> int:
-        """Counts the recent failures and reserves one more; refuses over the limit."""
-        since = now - self.settings.login_window
-
-        async def work(session: AsyncSession) -> int:
-            await session.execute(delete(LoginFailure).where(LoginFailure.at <= since))
-            recent = list(
-                (
-                    await session.execute(
-                        select(LoginFailure.at)
-                        .where(LoginFailure.username == name)
-                        .order_by(LoginFailure.at)
-                    )
-                ).scalars()
-            )
-            if len(recent) >= self.settings.login_max_failures:
-                retry = recent[0] + self.settings.login_window - now
-                seconds = max(1, int(retry.total_seconds()) + 1)
-                raise DeskError(
-                    429,
-                    "too_many_attempts",
-                    "too many failed logins; try again later",
-                    {"Retry-After": str(seconds)},
-                )
-            failure = LoginFailure(username=name, at=now)
-            session.add(failure)
-            await session.flush()
-            return int(failure.id)
-
-        return await self.db.run(work)
-
-    async def login(self, username: object, password: object) -> DeskSession:
+    async def login(
+        self, username: object, password: object, address: str = UNKNOWN
+    ) -> DeskSession:
         """Checks the password and opens a session.
+
+        Args:
+            username: The username as typed.
+            password: The password as typed.
+            address: The client's address key (:mod:`zhike.desk.clients`).
 
         Raises:
             DeskError: 401 ``invalid_credentials`` (unknown user, wrong password or
-                disabled account alike), 429 ``too_many_attempts`` over the rate limit.
+                disabled account alike), 429 ``too_many_attempts`` over a rate limit, 503
+                ``login_busy`` when every password check slot is taken.
         """
         name = normalize_username(username)
         if name is None or not isinstance(password, str) or not password:
             raise DeskError(401, "invalid_credentials", "wrong username or password")
         now = self._now()
-        await self._reserve_attempt(name, now)
+        failure_id = await self.limits.reserve(name, address, now)
         async with self.db.session() as session:
             row = (
                 await session.execute(select(Account).where(Account.username == name))
             ).scalar_one_or_none()
-        if row is None or row.disabled:
-            await asyncio.to_thread(dummy_verify, password[:256])
-            raise DeskError(401, "invalid_credentials", "wrong username or password")
-        if not await asyncio.to_thread(verify_password, password[:256], row.password_hash):
+        stored = None if row is None or row.disabled else row.password_hash
+        try:
+            correct = await self.hashing.run(check_password, password[:256], stored)
+        except DeskError:
+            await self.limits.forget(failure_id)  # not checked: not a failure
+            raise
+        if row is None or not correct:
             raise DeskError(401, "invalid_credentials", "wrong username or password")
         account = AccountInfo.of(row)
         token = secrets.token_urlsafe(32)
@@ -235,7 +220,7 @@ class DeskAuth:
         expires = now + self.settings.session_lifetime
 
         async def work(session: AsyncSession) -> None:
-            await session.execute(delete(LoginFailure).where(LoginFailure.username == name))
+            await self.limits.succeeded(session, name, address, failure_id)
             await session.execute(delete(Session).where(Session.expires_at <= now))
             session.add(
                 Session(
@@ -252,7 +237,7 @@ class DeskAuth:
 
     async def session(self, token: str | None) -> DeskSession | None:
         """The live session of a cookie token, or None (unknown, expired, disabled)."""
-        if not token or len(token) > MAX_TOKEN:
+        if not token or len(token) > MAX_TOKEN or not token.isascii():
             return None
         async with self.db.session() as session:
             found = (
@@ -282,3 +267,7 @@ class DeskAuth:
         async with self.db.session() as session:
             rows = (await session.execute(select(Account).order_by(Account.username))).scalars()
             return [AccountInfo.of(row) for row in rows]
+
+    def close(self) -> None:
+        """Lets the password check threads end."""
+        self.hashing.close()

@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from zhike.deployment import require_secrets
+from zhike.desk.clients import Network, parse_networks
 from zhike.handoff.config import RetryPolicy
 from zhike.handoff.runtime import default_db_url
 
 DEFAULT_FAQ_PATH = Path(__file__).resolve().parents[2] / "data" / "nlu" / "faq.yml"
 MAX_BODY = 64 * 1024
+RASA_TOKEN_VAR = "ZHIKE_DESK_RASA_TOKEN"
 _FALSE = {"0", "false", "no", "off"}
 
 
@@ -102,9 +105,19 @@ class DeskSettings:
         cookie_secure: Send the session cookie with ``Secure`` (HTTPS only). Turn off only
             for plain-HTTP development on a host other than localhost.
         max_body: Largest accepted request body in bytes (413 above).
-        login_max_failures: Failed logins of one account within ``login_window`` after
-            which further attempts are refused (429) until the window has passed.
-        login_window: The window of the login rate limit.
+        login_max_failures: Failed logins of one account from one client address within
+            ``login_window`` after which that address's attempts at the account are
+            refused (429) until the window has passed.
+        login_window: The window of the per-account limits.
+        login_account_max_failures: Failed logins of one account from all addresses
+            within ``login_window`` after which every attempt at it is refused (429).
+        login_address_max_failures: Failed logins from one client address (any account)
+            within ``login_address_window`` after which its attempts are refused (429).
+        login_address_window: The window of the per-address limit.
+        login_hash_slots: Password checks (16 MiB of scrypt each) run at once per process.
+        login_hash_wait: Seconds a login waits for a free slot before 503 ``login_busy``.
+        trusted_proxies: Reverse proxies whose ``X-Forwarded-For`` names the client
+            (:mod:`zhike.desk.clients`); empty: the TCP peer is the client.
         app_name: Sanic application name (unique per process).
         rasa_url: The Rasa server (replies, hand-back, NLU parse and trackers for assist).
         rasa_token: Rasa's ``--auth-token``, if it was started with one.
@@ -120,6 +133,12 @@ class DeskSettings:
     max_body: int = MAX_BODY
     login_max_failures: int = 5
     login_window: timedelta = timedelta(minutes=15)
+    login_account_max_failures: int = 50
+    login_address_max_failures: int = 20
+    login_address_window: timedelta = timedelta(minutes=10)
+    login_hash_slots: int = 2
+    login_hash_wait: float = 2.0
+    trusted_proxies: tuple[Network, ...] = ()
     app_name: str = "zhike_desk"
     rasa_url: str | None = None
     rasa_token: str | None = None
@@ -134,6 +153,12 @@ class DeskSettings:
             raise ValueError("session_lifetime must be positive")
         if self.login_max_failures < 1 or self.login_window <= timedelta():
             raise ValueError("login_max_failures and login_window must be positive")
+        if self.login_account_max_failures < 1 or self.login_address_max_failures < 1:
+            raise ValueError("the login failure limits must be positive")
+        if self.login_address_window <= timedelta():
+            raise ValueError("login_address_window must be positive")
+        if self.login_hash_slots < 1 or not 0 <= self.login_hash_wait <= 60:
+            raise ValueError("login_hash_slots must be positive and login_hash_wait 0-60 s")
 
     @classmethod
     def from_env(
@@ -147,7 +172,9 @@ class DeskSettings:
         agent replies; unset: replies are stored and only logged), ``ZHIKE_DESK_FAQ_PATH``
         (default the project's ``data/nlu/faq.yml``), ``ZHIKE_DESK_ASSIST_TIMEOUT``
         (seconds per Rasa call of agent assist, default 3) and the
-        ``ZHIKE_DESK_DELIVERY_*`` retry settings (:meth:`DeliverySettings.from_env`).
+        ``ZHIKE_DESK_DELIVERY_*`` retry settings (:meth:`DeliverySettings.from_env`),
+        ``ZHIKE_DESK_TRUSTED_PROXIES`` (reverse proxies, addresses or networks separated
+        by commas, whose ``X-Forwarded-For`` names the client; default none).
 
         Args:
             environ: The environment to read (default ``os.environ``).
@@ -178,8 +205,25 @@ class DeskSettings:
             except ValueError:
                 raise ValueError("ZHIKE_DESK_ASSIST_TIMEOUT must be a number of seconds") from None
         values["delivery"] = DeliverySettings.from_env(env)
+        try:
+            values["trusted_proxies"] = parse_networks(env.get("ZHIKE_DESK_TRUSTED_PROXIES", ""))
+        except ValueError as error:
+            raise ValueError(f"ZHIKE_DESK_TRUSTED_PROXIES: {error}") from None
         secure = env.get("ZHIKE_DESK_COOKIE_SECURE", "").strip().lower()
         if secure:
             values["cookie_secure"] = secure not in _FALSE
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def check_production(environ: Mapping[str, str] | None = None) -> None:
+    """Refuses to serve in production without a strong Rasa token (``ZHIKE_DESK_RASA_TOKEN``).
+
+    The token is Rasa's ``--auth-token``: without it anyone who reaches Rasa's HTTP API
+    could write into customers' conversations. In development (``ZHIKE_ENV=development``)
+    it may be empty.
+
+    Raises:
+        zhike.deployment.ConfigurationError: naming the problem and how to fix it.
+    """
+    require_secrets((RASA_TOKEN_VAR,), os.environ if environ is None else environ)

@@ -87,6 +87,7 @@ class DeskContext:
     async def close(self) -> None:
         """Stops the dispatcher and disposes the databases this context opened."""
         await self.dispatcher.stop()
+        self.auth.close()
         for db in self.databases:
             await db.dispose()
 

@@ -37,8 +37,8 @@ MAX_TRANSCRIPT = 100
 
 
 def part_error(part: str, code: str, message: str) -> dict[str, str]:
-    """One ``errors`` entry: which part is missing and why."""
-    return {"part": part, "error": code, "message": message}
+    """One ``errors`` entry: which part is missing and why (the message masked)."""
+    return {"part": part, "error": code, "message": mask_text(message)}
 
 
 def customer_json(customer: Customer) -> dict[str, Any]:

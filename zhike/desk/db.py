@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+
 from zhike.database import AsyncDatabase
 from zhike.desk.models import DeskBase
 
@@ -16,3 +19,21 @@ class DeskDatabase(AsyncDatabase):
     """
 
     metadata = DeskBase.metadata
+
+    def upgrade(self, connection: Connection) -> None:
+        """Adds ``desk_login_failures.address`` to a table created before it existed."""
+        columns = {
+            column["name"] for column in inspect(connection).get_columns("desk_login_failures")
+        }
+        if "address" in columns:
+            return
+        exists = "IF NOT EXISTS " if connection.dialect.name == "postgresql" else ""
+        connection.execute(
+            text(f"ALTER TABLE desk_login_failures ADD COLUMN {exists}address VARCHAR(64)")
+        )
+        connection.execute(
+            text(
+                "CREATE INDEX IF NOT EXISTS ix_desk_login_failures_address "
+                "ON desk_login_failures (address)"
+            )
+        )

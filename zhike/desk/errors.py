@@ -2,14 +2,15 @@
 
 Every refusal is a :class:`DeskError` with an HTTP status; :data:`HANDOFF_STATUS` is the
 one place where the handoff library's exceptions become HTTP statuses. Unexpected
-exceptions become a generic 500 whose body carries no traceback (it is logged).
+exceptions become a generic 500 whose body carries no traceback (it is logged). Error
+messages are masked (:func:`zhike.privacy.mask_text`): no phone or ID-card number is
+echoed back.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from functools import partial
 from typing import Any
 
 from sanic import Sanic
@@ -27,11 +28,22 @@ from zhike.handoff.errors import (
     NotAllowed,
     NotFound,
 )
+from zhike.privacy import mask_text
 
 logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "application/json; charset=utf-8"
-dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+
+def dumps(value: Any, **_options: Any) -> str:
+    """Compact JSON, non-ASCII text readable; escaped when it holds a lone surrogate."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # not encodable as UTF-8: \ud800 escapes are valid JSON
+        text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return text
+
 
 # The handoff library's exception classes -> HTTP status (the most specific class wins,
 # so AlreadyAccepted and AlreadyRated, both InvalidState, answer 409 too).
@@ -50,7 +62,12 @@ _CODES_BY_STATUS = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     413: "payload_too_large",
+    415: "unsupported_media_type",
+    416: "range_not_satisfiable",
+    417: "expectation_failed",
+    429: "too_many_requests",
 }
 
 
@@ -90,8 +107,9 @@ def json_response(
 def error_response(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
 ) -> HTTPResponse:
-    """The error document with ``status``."""
-    return json_response({"error": code, "message": message}, status=status, headers=headers)
+    """The error document with ``status`` (the message masked)."""
+    body = {"error": code, "message": mask_text(message)}
+    return json_response(body, status=status, headers=headers)
 
 
 async def handle_exception(request: Request, exception: Exception) -> HTTPResponse:

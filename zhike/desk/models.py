@@ -48,9 +48,14 @@ class Session(DeskBase):
 
 
 class LoginFailure(DeskBase):
-    """One failed login attempt for a username (known or not), for the rate limit."""
+    """One failed login attempt for a username (known or not) from a client address.
+
+    The rate limits count these rows (:mod:`zhike.desk.login_limits`); ``address`` is
+    the client's address key (``None`` for rows written before addresses were counted).
+    """
 
     __tablename__ = "desk_login_failures"
     id = Column(Integer, primary_key=True, autoincrement=True)
     username = Column(String(64), nullable=False, index=True)
+    address = Column(String(64), nullable=True, index=True)
     at = Column(UTCDateTime, nullable=False)

@@ -69,3 +69,11 @@ def dummy_verify(password: str) -> None:
     if not _DUMMY_HASH:
         _DUMMY_HASH.append(hash_password(secrets.token_hex(16)))
     verify_password(password, _DUMMY_HASH[0])
+
+
+def check_password(password: str, stored: str | None) -> bool:
+    """Whether ``password`` matches ``stored``; with no hash, False after the same time."""
+    if stored is None:
+        dummy_verify(password)
+        return False
+    return verify_password(password, stored)

@@ -1,4 +1,9 @@
-"""JSON documents of the desk API (plain dicts; times as ISO 8601 UTC)."""
+"""JSON documents of the desk API (plain dicts; times as ISO 8601 UTC).
+
+Everything that can carry a customer's words or identifiers is masked on the way out
+(:func:`zhike.privacy.mask_text`, ``mask_data``), also rows stored before the handoff
+library masked what it stores, and an agent's own replies (stored as sent).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,12 @@ from typing import Any
 
 from zhike.desk.auth import AccountInfo
 from zhike.handoff import AgentLoad, ConversationInfo, OutboxInfo, QueueEntry, StoredMessage
+from zhike.privacy import mask_data, mask_text
+
+
+def masked(value: str | None) -> str | None:
+    """``value`` with phone and ID-card numbers masked (None stays None)."""
+    return mask_text(value) if isinstance(value, str) else value
 
 
 def iso(value: datetime | None) -> str | None:
@@ -40,7 +51,7 @@ def queue_entry_json(entry: QueueEntry) -> dict[str, Any]:
     """A waiting conversation with its position and waiting time."""
     return {
         "conversation_id": entry.conversation_id,
-        "sender_id": entry.sender_id,
+        "sender_id": masked(entry.sender_id),
         "channel": entry.channel,
         "skill_group": entry.skill_group,
         "position": entry.position,
@@ -53,14 +64,14 @@ def conversation_json(info: ConversationInfo) -> dict[str, Any]:
     """An episode with the bot's summary and its timestamps."""
     return {
         "id": info.id,
-        "sender_id": info.sender_id,
+        "sender_id": masked(info.sender_id),
         "channel": info.channel,
-        "customer_id": info.customer_id,
+        "customer_id": masked(info.customer_id),
         "state": info.state,
         "skill_group": info.skill_group,
         "agent_id": info.agent_id,
-        "summary": info.summary,
-        "disposition": info.disposition,
+        "summary": mask_data(info.summary),
+        "disposition": masked(info.disposition),
         "handoff_requested_at": iso(info.handoff_requested_at),
         "queued_at": iso(info.queued_at),
         "agent_assigned_at": iso(info.agent_assigned_at),
@@ -75,8 +86,8 @@ def message_json(message: StoredMessage) -> dict[str, Any]:
     return {
         "seq": message.seq,
         "direction": message.direction,
-        "text": message.text,
-        "payload": message.payload,
+        "text": mask_text(message.text),
+        "payload": mask_data(message.payload),
         "created_at": iso(message.created_at),
     }
 
@@ -86,7 +97,7 @@ def outbox_json(entry: OutboxInfo) -> dict[str, Any]:
     return {
         "id": entry.id,
         "conversation_id": entry.conversation_id,
-        "sender_id": entry.sender_id,
+        "sender_id": masked(entry.sender_id),
         "kind": entry.kind,
         "message_seq": entry.message_seq,
         "state": entry.state,
@@ -96,5 +107,5 @@ def outbox_json(entry: OutboxInfo) -> dict[str, Any]:
         "in_flight": entry.locked_until is not None,
         "delivered_at": iso(entry.delivered_at),
         "dead_at": iso(entry.dead_at),
-        "last_error": entry.last_error,
+        "last_error": masked(entry.last_error),
     }

@@ -9,11 +9,14 @@
   silent, ``None`` hands the conversation back to the bot.
 
 Start Rasa with ``--enable-api`` (and ``--auth-token`` in production: pass it as
-``token``).
+``token``). Rasa 3.6 reads that token from the ``token`` query parameter, which every
+call here sends; :func:`hide_tokens_in_logs` keeps it out of httpx's request log lines.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 import ssl
 from typing import Any
 from urllib.parse import quote
@@ -24,6 +27,40 @@ HANDOFF_SLOT = "handoff_state"
 RATING_ACTION = "action_ask_rating"
 OUTBOX_KEY = "zhike_outbox_key"  # event metadata: the desk outbox row that sent it
 SAFE = ":@!$&'()*+,;=-._~"  # characters a path segment may hold unescaped (RFC 3986)
+
+
+_TOKEN_PARAM = re.compile(r"([?&]token=)[^&\s\"']*")
+
+
+def hide_token(text: str) -> str:
+    """``text`` with the value of every ``token`` query parameter replaced by ``***``."""
+    return _TOKEN_PARAM.sub(r"\1***", text)
+
+
+def hide_tokens_in_logs(prefixes: tuple[str, ...] = ("httpx", "httpcore")) -> None:
+    """Keeps Rasa's auth token out of the request URLs httpx logs (idempotent).
+
+    Wraps the log record factory, so it covers every logger below ``prefixes``
+    (``httpx._client`` logs the URLs) and every handler.
+    """
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "zhike_hide_tokens", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        if record.name.startswith(prefixes):
+            try:
+                message = record.getMessage()
+            except Exception:  # a broken format string must not break logging
+                return record
+            hidden = hide_token(message)
+            if hidden != message:
+                record.msg, record.args = hidden, None
+        return record
+
+    factory.zhike_hide_tokens = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
 
 
 class RasaApiError(RuntimeError):

@@ -35,6 +35,7 @@ class FlakyRasa:
         self.events: dict[str, list[dict[str, Any]]] = {}
         self.shown: list[tuple[str, str]] = []  # (sender, text) the customer saw, in order
         self.requests: list[tuple[str, str]] = []  # (method, path) of every request
+        self.tokens: list[str | None] = []  # the ``token`` query parameter of each request
         self.failures: list[Failure] = []
         self.hang_seconds = hang_seconds
         self.port = 0
@@ -62,7 +63,13 @@ class FlakyRasa:
         ]
 
     async def start(self) -> None:
-        app = web.Application()
+        @web.middleware
+        async def record_token(request: web.Request, handler: Any) -> web.StreamResponse:
+            self.tokens.append(request.query.get("token"))
+            response: web.StreamResponse = await handler(request)
+            return response
+
+        app = web.Application(middlewares=[record_token])
         app.router.add_post("/conversations/{sender}/tracker/events", self._append)
         app.router.add_post("/conversations/{sender}/execute", self._execute)
         app.router.add_get("/conversations/{sender}/tracker", self._tracker)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -154,29 +155,40 @@ async def test_stopping_waits_for_an_attempt_in_flight_then_releases_it(
 
 
 async def test_the_desk_server_delivers_rows_an_earlier_run_left_and_stops_cleanly(
-    db_url: str, rasa: FlakyRasa
+    db_url: str, rasa: FlakyRasa, tmp_path: Path
 ) -> None:
     db = HandoffDatabase(db_url)
     await agent_conversation(HandoffService(db), "u1", "a1", ["关机前的回复"])
     await db.dispose()
     port = free_port()
-    env = {**os.environ, "ZHIKE_DESK_RASA_URL": rasa.url, "ZHIKE_DESK_COOKIE_SECURE": "0"}
-    desk = subprocess.Popen(
-        [sys.executable, "-m", "zhike.desk", "--port", str(port), "--db-url", db_url],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        await eventually(lambda: rasa.texts("u1") == ["关机前的回复"], timeout=30)
-        desk.send_signal(signal.SIGINT)
-        _, errors = desk.communicate(timeout=20)
-    finally:
-        desk.kill()
+    token = secrets.token_hex(32)
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "ZHIKE_ENV"},  # production
+        "ZHIKE_DESK_RASA_URL": rasa.url,
+        "ZHIKE_DESK_RASA_TOKEN": token,
+        "ZHIKE_DESK_COOKIE_SECURE": "0",
+        "ZHIKE_LOG_LEVEL": "DEBUG",  # httpx logs every request URL
+    }
+    log = tmp_path / "desk.log"  # a file: a full pipe would block the chatty server
+    with log.open("w") as stderr:
+        desk = subprocess.Popen(
+            [sys.executable, "-m", "zhike.desk", "--port", str(port), "--db-url", db_url],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        try:
+            await eventually(lambda: rasa.texts("u1") == ["关机前的回复"], timeout=30)
+            desk.send_signal(signal.SIGINT)
+            desk.wait(timeout=20)
+        finally:
+            desk.kill()
+    errors = log.read_text(encoding="utf-8")
     assert desk.returncode == 0, errors
     assert "Traceback" not in errors
+    assert rasa.tokens and set(rasa.tokens) == {token}  # Rasa's --auth-token, on every call
+    assert "HTTP Request" in errors and token not in errors  # logged URLs hide it
     db = HandoffDatabase(db_url)
     assert await pending(db) == 0
     await db.dispose()

@@ -14,7 +14,8 @@ var zhikeDesk = (function () {
   ];
   var ERRORS = {
     invalid_credentials: "用户名或密码错误", invalid_credentials_format: "请输入用户名和密码",
-    too_many_attempts: "登录失败次数过多，请稍后再试", agent_offline: "请先切换为在线状态",
+    too_many_attempts: "登录失败次数过多，请稍后再试", login_busy: "登录人数较多，请稍后再试",
+    invalid_characters: "内容包含无法保存的字符", agent_offline: "请先切换为在线状态",
     already_accepted: "该会话已被其他坐席接入", not_queued: "该会话已不在队列中", agent_at_capacity: "您同时接待的会话已达上限",
     forbidden_group: "无权处理该技能组的会话", not_owner: "该会话不属于您", not_with_agent: "该会话当前不在人工服务中",
     already_closed: "会话已结束", not_transferable: "该会话无法转接", empty_message: "回复内容不能为空",
