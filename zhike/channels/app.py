@@ -7,9 +7,13 @@ customer is comes from the token alone: the conversation (sender) id is
 ``customer_id`` is ignored. The channel signs an identity assertion
 (:mod:`zhike.identity.assertion`) into the message metadata so that actions can trust it.
 
-Answers: 200 with the replies; 400 malformed JSON or a bad ``message``; 401 a missing,
-expired or forged token (nothing is processed); 413 a message over 2000 characters;
-503 while the secrets are not configured (the rest of Rasa starts and works normally).
+Answers: 200 with the replies; 400 a body that is not a JSON object with a string
+``message`` (malformed JSON, not UTF-8, NUL characters, nesting deeper than 32 levels,
+an empty message); 401 a missing, expired or forged token (nothing is processed); 413 a
+body over 64 KiB; 503 while the secrets are not configured (the rest of Rasa starts and
+works normally), and 503 with ``Retry-After`` while the server is saturated
+(:mod:`zhike.channels.admission`). A message over 2000 characters is cut before NLU and
+the replies start with a polite notice (:mod:`zhike.channels.limits`).
 
 ``credentials.yml``::
 
@@ -36,7 +40,6 @@ the variable is unset; naming the variable lets ``make run`` start without it.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from asyncio import CancelledError
@@ -53,11 +56,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from zhike.channels import admission
 from zhike.channels.app_push import (
     CHANNEL_NAME,
     AppPushOutputChannel,
     push_settings,
 )
+from zhike.channels.http_body import BadBody, json_object, message_text, truncated_notice
 from zhike.channels.push import PushConfig, PushDelivery
 from zhike.channels.push_store import PushStoreSettings
 from zhike.channels.settings import secret_problems, setting
@@ -72,8 +77,6 @@ from zhike.identity.tokens import (
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 2000
-MAX_BODY_BYTES = 64 * 1024
 DEFAULT_SECRET_ENV = {
     "jwt_secret": "ZHIKE_APP_JWT_SECRET",
     "identity_secret": "ZHIKE_IDENTITY_SECRET",
@@ -106,6 +109,7 @@ class AppInput(InputChannel):
         clock: current unix time in seconds (tests pass a fixed clock).
         push: where messages sent outside a request go; ``None``: they are not sent.
         push_store: the journal pushes are stored in; ``None``: memory only.
+        gate: the admission gate (default: the process-wide one).
     """
 
     def __init__(
@@ -118,7 +122,9 @@ class AppInput(InputChannel):
         clock: Callable[[], float] = time.time,
         push: PushConfig | None = None,
         push_store: PushStoreSettings | None = None,
+        gate: admission.Gate | None = None,
     ) -> None:
+        self._gate = gate
         self._push = PushDelivery(push, store=push_store) if push else None
         self._jwt_secret = jwt_secret or ""
         self._identity_secret = identity_secret or ""
@@ -229,9 +235,10 @@ class AppInput(InputChannel):
                 challenge += ', error="invalid_token"'
             return _error(401, exc.code, _TOKEN_MESSAGES[exc.code], challenge)
 
-        text_or_error = _message_text(request.body)
-        if isinstance(text_or_error, HTTPResponse):
-            return text_or_error
+        try:
+            text, truncated = message_text(json_object(request.body))
+        except BadBody as refused:
+            return refused.response()
 
         sender_id = f"{CHANNEL_NAME}:{token.customer_id}"
         signed = assertion.sign(
@@ -239,20 +246,24 @@ class AppInput(InputChannel):
         )
         collector = AppOutputChannel()
         message = UserMessage(
-            text_or_error,
+            text,
             collector,
             sender_id,
             input_channel=CHANNEL_NAME,
             metadata={assertion.METADATA_KEY: signed},
         )
         try:
-            await on_new_message(message)
+            async with (self._gate or admission.gate()).slot():
+                await on_new_message(message)
+        except admission.Overloaded:
+            return admission.overloaded_response()
         except CancelledError:
             logger.error("app channel: handling a message timed out (sender %s).", sender_id)
         except Exception:
             logger.exception("app channel: handling a message failed (sender %s).", sender_id)
             return _error(500, "internal_error", "the message could not be handled")
-        return response.json(collector.messages)
+        notice = [truncated_notice(sender_id)] if truncated else []
+        return response.json(notice + collector.messages)
 
 
 _TOKEN_MESSAGES = {
@@ -260,27 +271,6 @@ _TOKEN_MESSAGES = {
     "token_expired": "the login token has expired; log in again",
     "invalid_token": "the login token is invalid",
 }
-
-
-def _message_text(body: bytes) -> str | HTTPResponse:
-    """The stripped message text of a request body, or the error response."""
-    if len(body) > MAX_BODY_BYTES:
-        return _error(413, "body_too_large", f"the request body exceeds {MAX_BODY_BYTES} bytes")
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        return _error(400, "malformed_json", "the request body is not valid JSON")
-    if not isinstance(data, dict):
-        return _error(400, "malformed_json", "the request body must be a JSON object")
-    message = data.get("message")
-    if not isinstance(message, str):
-        return _error(400, "invalid_message", "message must be a string")
-    text = message.strip()
-    if not text:
-        return _error(400, "empty_message", "message must not be empty")
-    if len(text) > MAX_MESSAGE_CHARS:
-        return _error(413, "message_too_long", f"message exceeds {MAX_MESSAGE_CHARS} characters")
-    return text
 
 
 def _error(status: int, code: str, message: str, challenge: str | None = None) -> HTTPResponse:
