@@ -10,7 +10,7 @@ collision with a concurrent transaction is retried in a fresh transaction
 Every engine hides bound parameters in its error messages (``hide_parameters``), and the
 values PostgreSQL and asyncpg quote in theirs (a ``DETAIL: Key (phone)=(...)`` line, an
 argument that did not convert): a failing statement never puts a customer's text, phone
-number or token into an exception or a log.
+number or token into an exception or a log (aiosqlite's DEBUG statement log is kept off).
 """
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ class AsyncDatabase:
 
     def __init__(self, db_url: str, echo: bool = False) -> None:
         self.url = db_url
+        _quiet_driver_logs()
         self.engine: AsyncEngine = create_async_engine(
             db_url, echo=echo, future=True, hide_parameters=True, **_engine_options(db_url)
         )
@@ -153,6 +154,13 @@ class AsyncDatabase:
     async def dispose(self) -> None:
         """Closes every pooled connection."""
         await self.engine.dispose()
+
+
+def _quiet_driver_logs() -> None:
+    """Aiosqlite logs every statement with its parameters at DEBUG: never below INFO."""
+    driver = logging.getLogger("aiosqlite")
+    if driver.level < logging.INFO:  # also when unset: a DEBUG root would let it through
+        driver.setLevel(logging.INFO)
 
 
 # PostgreSQL's DETAIL line quotes row values ("Key (phone)=(138...) already exists.");

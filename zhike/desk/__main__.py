@@ -3,7 +3,8 @@
 ``create-agent`` adds a handoff agent with a desk account; its password is read from
 standard input (first line) or, on a terminal, prompted twice. It never comes from argv.
 
-Log lines are masked (:func:`zhike.privacy.install_log_masking`). In production (no
+Log lines are masked (:func:`zhike.privacy.install_log_masking`) and the process hardened
+(:func:`zhike.serving.harden_process`). In production (no
 ``ZHIKE_ENV=development``) the server refuses to start without a strong
 ``ZHIKE_DESK_RASA_TOKEN`` (:func:`zhike.desk.config.check_production`).
 """
@@ -32,6 +33,7 @@ from zhike.desk.passwords import password_problem
 from zhike.handoff import SKILL_GROUPS, HandoffError
 from zhike.handoff.rasa_api import hide_tokens_in_logs
 from zhike.privacy import install_log_masking
+from zhike.serving import harden_process
 
 logger = logging.getLogger("zhike.desk")
 
@@ -130,6 +132,7 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None) -> int
     args = parse_args(argv)
     install_log_masking()
     hide_tokens_in_logs()
+    harden_process()  # before the app exists: framing guard, timeouts, loop watchdog
     logging.basicConfig(
         level=args.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
