@@ -14,6 +14,8 @@ from sanic import Sanic
 from zhike.backend.app import create_app
 from zhike.backend.config import Settings
 from zhike.backend.db import safe_url
+from zhike.backend.security import check_settings
+from zhike.deployment import ConfigurationError
 from zhike.privacy import install_log_masking
 
 logger = logging.getLogger("zhike.backend")
@@ -46,7 +48,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs the service until interrupted; returns the exit code."""
+    """Runs the service until interrupted; returns the exit code (2: refused to start)."""
     args = parse_args(argv)
     logging.basicConfig(
         level=args.log_level.upper(),
@@ -54,7 +56,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     install_log_masking()
-    settings = Settings.from_env(db_url=args.db_url, seed=args.seed)
+    try:
+        settings = Settings.from_env(db_url=args.db_url, seed=args.seed)
+        check_settings(settings)
+    except ConfigurationError as error:
+        logger.error("%s", error)
+        return 2
     app = create_app(settings)
     url = f"http://{args.host}:{args.port}"
 
@@ -63,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "zhike backend listening on %s (db %s, api key %s, faults %s)",
             url,
             safe_url(settings.db_url),
-            "required" if settings.api_key else "not set (dev mode)",
+            "required" if settings.api_key else "not set (development mode)",
             "on" if settings.faults_enabled else "off",
         )
 

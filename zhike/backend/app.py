@@ -10,13 +10,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from zhike.backend.api import api_blueprints
+from zhike.backend.bodies import MAX_BODY_BYTES, read_body
 from zhike.backend.config import Settings
 from zhike.backend.db import Database, safe_url
 from zhike.backend.errors import dumps, install_error_handling
 from zhike.backend.faults import FaultState, apply_fault, faults_blueprint
 from zhike.backend.outbox import Outbox, outbox_blueprint
 from zhike.backend.reset import reset_blueprint
-from zhike.backend.security import check_request, warn_dev_mode
+from zhike.backend.security import check_request, check_settings, warn_dev_mode
 from zhike.backend.seed import seed_if_empty
 
 logger = logging.getLogger(__name__)
@@ -27,7 +28,10 @@ def create_app(settings: Settings) -> Sanic:
 
     The database engine is created when the server starts (inside its event loop), tables
     are created and, if ``settings.seed``, the demo data is loaded into an empty database;
-    the engine is disposed when the server stops.
+    the engine is disposed when the server stops. A configuration that
+    :func:`~zhike.backend.security.check_settings` refuses never serves (the start fails).
+    Every request passes the API key check, then the body check of
+    :mod:`zhike.backend.bodies`, before any route.
 
     Args:
         settings: the configuration; ``settings.app_name`` must be unique in the process.
@@ -37,7 +41,7 @@ def create_app(settings: Settings) -> Sanic:
     """
     app = Sanic(settings.app_name, dumps=dumps, configure_logging=False)
     app.config.GRACEFUL_SHUTDOWN_TIMEOUT = 3.0
-    app.config.REQUEST_MAX_SIZE = 1_000_000
+    app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     app.ctx.settings = settings
     app.ctx.faults = FaultState()
 
@@ -51,7 +55,8 @@ def create_app(settings: Settings) -> Sanic:
     install_error_handling(app)
 
     async def open_database(app: Sanic, _loop: Any) -> None:
-        warn_dev_mode(settings.api_key)
+        check_settings(settings)
+        warn_dev_mode(settings)
         if settings.faults_enabled:
             logger.warning("Faults, outbox and reset are ON (ZHIKE_BACKEND_FAULTS=1): tests only")
         db = Database(settings.db_url)
@@ -70,9 +75,10 @@ def create_app(settings: Settings) -> Sanic:
 
     @app.on_request
     async def guard(request: Request) -> HTTPResponse | None:
-        rejected = check_request(request, settings.api_key)
+        rejected = check_request(request, settings)
         if rejected is not None:
             return rejected
+        read_body(request)
         return await apply_fault(request)
 
     @app.on_response

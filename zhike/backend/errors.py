@@ -22,6 +22,11 @@ logger = logging.getLogger(__name__)
 CONTENT_TYPE = "application/json; charset=utf-8"
 dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
 
+# Sanic's own refusals (raised before a handler runs), in the contract's language.
+_MESSAGES_BY_STATUS = {
+    413: "请求体过大",
+    408: "请求超时",
+}
 _CODES_BY_STATUS = {
     400: "bad_request",
     401: "unauthorized",
@@ -30,6 +35,8 @@ _CODES_BY_STATUS = {
     405: "method_not_allowed",
     408: "request_timeout",
     413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
     503: "service_unavailable",
 }
 
@@ -46,13 +53,23 @@ class ApiError(SanicException):
         code: machine-readable error code, e.g. ``order_not_cancellable``.
         message: the reason, safe to show to a customer (Chinese).
         keep_changes: commit the transaction before reporting the error.
+        retry_after: whole seconds until a retry may succeed (a 429's ``Retry-After``).
     """
 
-    def __init__(self, status: int, code: str, message: str, *, keep_changes: bool = False):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        keep_changes: bool = False,
+        retry_after: int | None = None,
+    ):
         super().__init__(message, status_code=status, quiet=True)
         self.code = code
         self.message = message
         self.keep_changes = keep_changes
+        self.retry_after = retry_after
 
 
 def json_response(
@@ -62,20 +79,26 @@ def json_response(
     return sanic_json(body, status=status, headers=headers, content_type=CONTENT_TYPE, dumps=dumps)
 
 
-def error_response(status: int, code: str, message: str) -> HTTPResponse:
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> HTTPResponse:
     """The error document with ``status``."""
-    return json_response({"error": {"code": code, "message": message}}, status=status)
+    return json_response({"error": {"code": code, "message": message}}, status, headers)
 
 
 async def handle_exception(request: Request, exception: Exception) -> HTTPResponse:
     """Turns any exception raised while serving ``request`` into the JSON error contract."""
     if isinstance(exception, ApiError):
-        return error_response(exception.status_code, exception.code, exception.message)
+        headers = None
+        if exception.retry_after is not None:
+            headers = {"Retry-After": str(max(1, int(exception.retry_after)))}
+        return error_response(exception.status_code, exception.code, exception.message, headers)
     if isinstance(exception, SanicException):
         status = int(getattr(exception, "status_code", 500) or 500)
         if status < 500:
             code = _CODES_BY_STATUS.get(status, "client_error")
-            return error_response(status, code, str(exception) or code)
+            message = _MESSAGES_BY_STATUS.get(status) or str(exception) or code
+            return error_response(status, code, message)
         if status != 500:
             code = _CODES_BY_STATUS.get(status, "server_error")
             return error_response(status, code, "服务暂时不可用，请稍后再试")

@@ -21,6 +21,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from zhike.backend.bodies import body_value
 from zhike.backend.errors import ApiError, error_response, json_response
 
 API_PREFIX = "/api/v1"
@@ -108,11 +109,7 @@ def faults_blueprint() -> Blueprint:
 
     @bp.post("/")
     async def set_fault(request: Request) -> HTTPResponse:
-        try:
-            body = request.json
-        except Exception as error:  # sanic raises InvalidUsage on malformed JSON
-            raise ApiError(400, "invalid_json", "请求体不是合法的 JSON") from error
-        request.app.ctx.faults = parse_fault(body)
+        request.app.ctx.faults = parse_fault(body_value(request))
         return json_response(request.app.ctx.faults.as_json())
 
     @bp.delete("/")

@@ -3,8 +3,8 @@
 E-commerce (:mod:`zhike.backend.tables.shop`): customers, orders (+ items), logistics
 (+ tracking events), refunds and invoices. Online school (:mod:`zhike.backend.tables.school`):
 students, courses, enrollments, lessons and lesson requests (leave / reschedule). Service and
-identity (:mod:`zhike.backend.tables.service`): tickets, phone-check attempts, channel
-bindings, one-time codes and id sequences.
+identity (:mod:`zhike.backend.tables.service`): tickets, phone-check attempts, attempt
+counters, channel bindings, one-time codes and id sequences.
 Relationships use ``lazy="raise"`` so async code must load what it needs explicitly
 (see :mod:`zhike.backend.queries`).
 """
@@ -16,6 +16,7 @@ from typing import Any
 from zhike.backend.tables.base import Base, UTCDateTime, utcnow
 from zhike.backend.tables.school import Course, Enrollment, Lesson, LessonRequest, Student
 from zhike.backend.tables.service import (
+    AttemptCounter,
     BindingCode,
     ChannelBinding,
     IdSequence,
@@ -56,13 +57,14 @@ MODELS_BY_TABLE: dict[str, Any] = {
 # Bookkeeping tables the service writes as it runs (never seeded).
 STATE_MODELS: dict[str, Any] = {
     model.__tablename__: model
-    for model in (PhoneCheckAttempts, ChannelBinding, BindingCode, IdSequence)
+    for model in (PhoneCheckAttempts, AttemptCounter, ChannelBinding, BindingCode, IdSequence)
 }
 
 __all__ = [
     "MODELS_BY_TABLE",
     "ORDER_STATUSES",
     "STATE_MODELS",
+    "AttemptCounter",
     "Base",
     "BindingCode",
     "ChannelBinding",

@@ -75,7 +75,8 @@ OPERATIONS: tuple[Operation, ...] = (
               body="InvoiceRequest"),
     Operation("POST", f"{API}/orders/{{order_id}}/phone-checks",
               "Check the last 4 digits of the order's phone (unknown order: a wrong try)",
-              "identity", (200, "PhoneCheck"), ((422, "invalid_last4 / invalid_requester"),),
+              "identity", (200, "PhoneCheck"),
+              ((422, "invalid_last4 / invalid_requester / invalid_client_address"),),
               body="PhoneCheckRequest"),
     Operation("GET", f"{API}/customers/{{customer_id}}", "One customer", "customers",
               (200, "Customer"), ((404, "customer_not_found"),)),
@@ -95,14 +96,21 @@ OPERATIONS: tuple[Operation, ...] = (
               "The customer's tickets, newest first", "tickets", (200, "TicketList"),
               ((404, "customer_not_found"),)),
     Operation("GET", f"{API}/bindings/{{channel}}/{{channel_user_id}}",
-              "The customer bound to a channel user", "identity", (200, "CustomerRef"),
-              ((404, "not_found"),)),
+              "The customer bound to a channel user (expired bindings are not found)",
+              "identity", (200, "Binding"), ((404, "not_found"),)),
+    Operation("DELETE", f"{API}/bindings/{{channel}}/{{channel_user_id}}",
+              "End the channel user's binding (e.g. the site's login changed)", "identity",
+              (200, "Unbinding")),
     Operation("POST", f"{API}/bindings/codes",
               "Send a one-time code (same answer for unknown phones)", "identity",
-              (202, "Empty"), ((422, "invalid_phone"), (429, "too_many_codes")),
+              (202, "CodeSent"),
+              ((422, "invalid_phone"),
+               (429, "too_many_codes (per channel user, per phone, overall; Retry-After)")),
               body="CodeRequest"),
     Operation("POST", f"{API}/bindings", "Bind a channel user with a one-time code",
-              "identity", (201, "CustomerRef"), ((422, "invalid_phone / invalid_code"),),
+              "identity", (201, "CustomerRef"),
+              ((422, "invalid_phone / invalid_code"),
+               (429, "too_many_attempts (wrong codes for the phone; Retry-After)")),
               body="BindingRequest"),
     Operation("POST", f"{API}/lessons/{{lesson_id}}/requests", "Ask for leave or a reschedule",
               "school", (201, "LessonRequest"),
@@ -147,8 +155,11 @@ def _operation(op: Operation) -> dict[str, Any]:
             "content": {"application/json": {"schema": body_schema}},
         }
     if not op.open:
-        responses["400"] = _error("malformed request or id")
+        responses["400"] = _error("malformed request, id or body (bad JSON, encoding, text)")
         responses["401"] = _error("unauthorized: missing or wrong X-Api-Key")
+    if op.body is not None:
+        responses["413"] = _error("payload_too_large: body over 1 MiB")
+        responses["415"] = _error("unsupported_media_type: body is not application/json")
     for error_status, codes in op.errors:
         responses[str(error_status)] = _error(codes)
     parameters: list[dict[str, Any]] = [

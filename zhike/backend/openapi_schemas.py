@@ -225,7 +225,17 @@ DOCUMENTS: dict[str, Schema] = {
         locked_until=NULLABLE_TIME,
     ),
     "CustomerRef": obj(("customer_id",), customer_id=string()),
-    "Empty": obj(()),
+    "Binding": obj(
+        ("customer_id", "expires_at"),
+        customer_id=string(),
+        expires_at=string("the binding ends then (web 7 days, others 30)", fmt="date-time"),
+    ),
+    "Unbinding": obj(("unbound",), unbound=boolean()),
+    "CodeSent": obj(
+        ("request_id", "expires_at"),
+        request_id=string("confirm the code with it (the phone stays server-side)"),
+        expires_at=TIME,
+    ),
 }
 
 REQUESTS: dict[str, Schema] = {
@@ -250,6 +260,7 @@ REQUESTS: dict[str, Schema] = {
         ("last4", "requester"),
         last4=string("4 digits"),
         requester=string("<channel>:<sender id>"),
+        client_address=string("the requester's IP address, if known", nullable=True),
     ),
     "NotificationsChange": obj(("course_notifications",), course_notifications=boolean()),
     "CodeRequest": obj(
@@ -259,8 +270,9 @@ REQUESTS: dict[str, Schema] = {
         channel_user_id=string(),
     ),
     "BindingRequest": obj(
-        ("phone", "code", "channel", "channel_user_id"),
-        phone=string(),
+        ("code", "channel", "channel_user_id"),
+        request_id=string("from the code request; else the channel user's newest code"),
+        phone=string("optional: only a code sent to this phone", nullable=True),
         code=string("6 digits"),
         channel=string(),
         channel_user_id=string(),

@@ -1,7 +1,9 @@
 """Delivery of one-time codes (the reference backend has no SMS gateway).
 
-A code is "sent" by logging: in dev mode (no API key) the log line carries the code so a
-developer can bind a channel user by hand; otherwise only the masked phone is logged.
+A code is "sent" by logging: only in development without an API key
+(``ZHIKE_ENV=development``, see :func:`zhike.backend.security.codes_logged_in_clear`)
+does the log line carry the code, so a developer can bind a channel user by hand;
+otherwise only the masked phone is logged.
 With ``ZHIKE_BACKEND_FAULTS=1`` (tests only) every delivered message is also kept in an
 in-memory :class:`Outbox` that ``GET /__outbox`` shows (``?phone=`` filters) and
 ``DELETE /__outbox`` empties, so tests can read codes from a keyed backend too.
@@ -50,6 +52,13 @@ def deliver_code(
     """Delivers ``issued`` to its phone: a log line, plus the outbox when there is one.
 
     Codes for a phone of no customer go nowhere (only a log line without the code).
+
+    Args:
+        issued: the code and where it goes.
+        channel: the normalised channel of the requesting user.
+        channel_user_id: the normalised channel user.
+        dev_mode: log the code in clear (development without an API key only).
+        outbox: the test-only outbox, when mounted.
     """
     masked = mask_phone(issued.phone)
     if issued.customer_id is None:

@@ -9,6 +9,7 @@ package has no side effects and opens no connection.
 from zhike.backend_client.base import (
     BackendClient,
     BackendError,
+    BackendRateLimited,
     BackendUnavailable,
     CoursesClient,
     IdentityClient,
@@ -37,6 +38,7 @@ __all__ = [
     "ORDER_STATUSES",
     "BackendClient",
     "BackendError",
+    "BackendRateLimited",
     "BackendUnavailable",
     "CoursesClient",
     "Customer",

@@ -13,6 +13,8 @@ Contract of every method:
 * a write the business rules refuse raises :class:`BackendError` with a specific code
   (status 409 or 422), listed on the method;
 * a malformed id raises :class:`BackendError` (``invalid_order_id``, status 400 ...);
+* a request over a rate limit raises :class:`BackendRateLimited` (status 429, with the
+  seconds to wait when the backend said);
 * a backend that is down, slow or failing raises :class:`BackendUnavailable`.
 """
 
@@ -35,30 +37,7 @@ from zhike.backend_client.domain import (
     Student,
     Ticket,
 )
-
-
-class BackendError(Exception):
-    """The backend refused or could not answer a request (base of all client errors).
-
-    Attributes:
-        message: human-readable reason (the server's message when it sent one).
-        code: machine-readable error code from the server, e.g. ``invalid_order_id``.
-        status: HTTP status when the error came from an HTTP answer, else ``None``.
-    """
-
-    def __init__(self, message: str, code: str | None = None, status: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status = status
-
-
-class BackendUnavailable(BackendError):
-    """The backend cannot be reached right now: connection error, timeout or 5xx.
-
-    Retrying later may succeed; actions should apologise, open a ticket when they can and
-    offer a human agent.
-    """
+from zhike.backend_client.errors import BackendError, BackendRateLimited, BackendUnavailable
 
 
 @runtime_checkable
@@ -127,14 +106,23 @@ class IdentityClient(Protocol):
     """Who is this sender (see :class:`BackendClient`)."""
 
     async def get_customer(self, customer_id: str) -> Customer | None: ...
-    async def check_order_phone(self, order_id: str, last4: str, requester: str) -> PhoneCheck: ...
+    async def check_order_phone(
+        self, order_id: str, last4: str, requester: str, client_address: str | None = None
+    ) -> PhoneCheck: ...
     async def get_binding(self, channel: str, channel_user_id: str) -> str | None: ...
     async def request_binding_code(
         self, phone: str, channel: str, channel_user_id: str
-    ) -> None: ...
+    ) -> str | None: ...
     async def confirm_binding(
-        self, phone: str, code: str, channel: str, channel_user_id: str
+        self,
+        phone: str | None,
+        code: str,
+        channel: str,
+        channel_user_id: str,
+        *,
+        request_id: str | None = None,
     ) -> str: ...
+    async def unbind(self, channel: str, channel_user_id: str) -> bool: ...
 
 
 class BackendClient(abc.ABC):
@@ -302,41 +290,82 @@ class BackendClient(abc.ABC):
         """The customer ``customer_id`` (e.g. ``C001``), or ``None``."""
 
     @abc.abstractmethod
-    async def check_order_phone(self, order_id: str, last4: str, requester: str) -> PhoneCheck:
+    async def check_order_phone(
+        self, order_id: str, last4: str, requester: str, client_address: str | None = None
+    ) -> PhoneCheck:
         """Checks the last 4 digits of the order's phone for an anonymous requester.
 
-        ``requester`` is ``"<channel>:<sender id>"``.
+        ``requester`` is ``"<channel>:<sender id>"``; ``client_address`` the requester's
+        IP address when the channel knows it (counted too).
 
-        5 wrong tries lock the order for that requester for 15 minutes; while locked even
-        the right digits are refused. An unknown order counts as a wrong try (so order
+        5 wrong tries lock the order for that requester for 15 minutes; 10 wrong tries
+        from anyone within 15 minutes lock the order's phone checks for everyone for 15
+        minutes; 30 from one client address lock that address out. While locked even the
+        right digits are refused. An unknown order counts as a wrong try (so order
         numbers cannot be probed).
+
+        Raises:
+            BackendError: ``invalid_client_address`` (422) for an address that is no IP.
         """
 
     @abc.abstractmethod
     async def get_binding(self, channel: str, channel_user_id: str) -> str | None:
-        """The customer id bound to a channel user (WeChat openid, web user), or ``None``."""
+        """The customer id bound to a channel user (WeChat openid, web user), or ``None``.
+
+        Bindings expire (web chat after 7 days, other channels after 30 by default).
+        """
 
     @abc.abstractmethod
-    async def request_binding_code(self, phone: str, channel: str, channel_user_id: str) -> None:
+    async def request_binding_code(
+        self, phone: str, channel: str, channel_user_id: str
+    ) -> str | None:
         """Sends a 6-digit one-time code to ``phone`` (valid 10 minutes).
 
         Answers the same whether or not the phone belongs to a customer (no probing).
 
+        Returns:
+            The request id to confirm the code with (``None`` from a backend without).
+
         Raises:
-            BackendError: ``invalid_phone`` (422); ``too_many_codes`` (429) after 3 codes
-                for the same channel user within 10 minutes.
+            BackendRateLimited: ``too_many_codes`` (429) after 3 codes for the same
+                channel user within 10 minutes, more than 1 code a minute or 5 an hour
+                for the phone, or too many codes overall.
+            BackendError: ``invalid_phone`` (422).
         """
 
     @abc.abstractmethod
     async def confirm_binding(
-        self, phone: str, code: str, channel: str, channel_user_id: str
+        self,
+        phone: str | None,
+        code: str,
+        channel: str,
+        channel_user_id: str,
+        *,
+        request_id: str | None = None,
     ) -> str:
-        """Binds the channel user to the customer owning ``phone``; returns its id.
+        """Binds the channel user with the code sent to them; returns the customer id.
+
+        The backend knows the phone: ``request_id`` (from :meth:`request_binding_code`)
+        picks the code, else the channel user's newest code is checked; ``phone``, when
+        given, must be the code's.
 
         Raises:
+            BackendRateLimited: ``too_many_attempts`` (429) after too many wrong codes
+                for the phone.
             BackendError: ``invalid_code`` (422) for a wrong, used or expired code (5 wrong
                 codes void it).
         """
+
+    async def unbind(self, channel: str, channel_user_id: str) -> bool:
+        """Ends the channel user's binding (and voids their pending codes).
+
+        Returns:
+            True when a binding existed.
+
+        Raises:
+            BackendError: ``not_supported`` from a client that cannot unbind.
+        """
+        raise BackendError("this backend client cannot end bindings", code="not_supported")
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -348,3 +377,15 @@ class BackendClient(abc.ABC):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+__all__ = [
+    "BackendClient",
+    "BackendError",
+    "BackendRateLimited",
+    "BackendUnavailable",
+    "CoursesClient",
+    "IdentityClient",
+    "OrdersClient",
+    "TicketsClient",
+]

@@ -18,10 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from zhike.backend import serializers as doc
 from zhike.backend.db import Database
 from zhike.backend.errors import ApiError
-from zhike.backend.outbox import Outbox, deliver_code
+from zhike.backend.outbox import Outbox
 from zhike.backend.seed import seed_if_empty
-from zhike.backend.services import customers, identity, invoices, orders, school, tickets
-from zhike.backend.services.common import customer_id_of
+from zhike.backend.services import customers, invoices, orders, school, tickets
 from zhike.backend_client import parsing
 from zhike.backend_client.base import BackendClient, BackendError, BackendUnavailable
 from zhike.backend_client.domain import (
@@ -32,17 +31,17 @@ from zhike.backend_client.domain import (
     LessonRequest,
     Logistics,
     Order,
-    PhoneCheck,
     Refund,
     Student,
     Ticket,
 )
+from zhike.backend_client.fake_support import IdentityMethods, client_error
 
 T = TypeVar("T")
 MEMORY_URL = "sqlite+aiosqlite://"
 
 
-class InMemoryBackendClient(BackendClient):
+class InMemoryBackendClient(IdentityMethods, BackendClient):
     """The reference backend in-process, seeded with the demo data set.
 
     The database lives in memory and belongs to the event loop that first used the
@@ -99,7 +98,7 @@ class InMemoryBackendClient(BackendClient):
             async with db.session() as session:
                 return await work(session)
         except ApiError as error:
-            raise _client_error(error) from error
+            raise client_error(error) from error
 
     async def _write(
         self, method: str, argument: str, work: Callable[[AsyncSession], Awaitable[T]]
@@ -108,7 +107,7 @@ class InMemoryBackendClient(BackendClient):
         try:
             return await db.run(work)
         except ApiError as error:
-            raise _client_error(error, write=True) from error
+            raise client_error(error, write=True) from error
 
     # --- orders -------------------------------------------------------------------------
 
@@ -317,8 +316,6 @@ class InMemoryBackendClient(BackendClient):
 
         return parsing.tickets_from_json(await self._read("list_tickets", customer_id, work))
 
-    # --- identity -----------------------------------------------------------------------
-
     async def get_customer(self, customer_id: str) -> Customer | None:
         """See :class:`~zhike.backend_client.base.BackendClient`."""
 
@@ -329,66 +326,8 @@ class InMemoryBackendClient(BackendClient):
         data = await self._read("get_customer", customer_id, work)
         return None if data is None else parsing.customer_from_json(data)
 
-    async def check_order_phone(self, order_id: str, last4: str, requester: str) -> PhoneCheck:
-        """See :class:`~zhike.backend_client.base.BackendClient`."""
-
-        async def work(session: AsyncSession) -> Any:
-            result = await identity.check_order_phone(
-                session, order_id, last4, requester, now=self.clock()
-            )
-            return doc.phone_check_json(result)
-
-        return parsing.phone_check_from_json(await self._write("check_order_phone", order_id, work))
-
-    async def get_binding(self, channel: str, channel_user_id: str) -> str | None:
-        """See :class:`~zhike.backend_client.base.BackendClient`."""
-
-        async def work(session: AsyncSession) -> str | None:
-            return await identity.get_binding(session, channel, channel_user_id)
-
-        return await self._read("get_binding", f"{channel}:{channel_user_id}", work)
-
-    async def request_binding_code(self, phone: str, channel: str, channel_user_id: str) -> None:
-        """See :class:`~zhike.backend_client.base.BackendClient`."""
-
-        async def work(session: AsyncSession) -> identity.IssuedCode:
-            return await identity.request_binding_code(
-                session, phone, channel, channel_user_id, now=self.clock()
-            )
-
-        issued = await self._write("request_binding_code", phone, work)
-        channel, user = identity.channel_user(channel, channel_user_id)
-        deliver_code(issued, channel, user, dev_mode=True, outbox=self.outbox)
-
-    async def confirm_binding(
-        self, phone: str, code: str, channel: str, channel_user_id: str
-    ) -> str:
-        """See :class:`~zhike.backend_client.base.BackendClient`."""
-
-        async def work(session: AsyncSession) -> str:
-            binding = await identity.confirm_binding(
-                session, phone, code, channel, channel_user_id, now=self.clock()
-            )
-            return customer_id_of(binding.customer_id)
-
-        return await self._write("confirm_binding", phone, work)
-
-    def last_code(self, phone: str) -> str | None:
-        """The latest one-time code "sent" to ``phone`` (tests)."""
-        codes = [m["code"] for m in self.outbox.messages if m.get("phone") == phone]
-        return codes[-1] if codes else None
-
     async def aclose(self) -> None:
         """Disposes the in-memory database."""
         if self._db is not None:
             await self._db.dispose()
             self._db = None
-
-
-def _client_error(error: ApiError, write: bool = False) -> BackendError:
-    """The refusal as the HTTP client would report it (``not_found`` for a 404 write)."""
-    if write and error.status_code == 404:
-        return BackendError(error.message, code="not_found", status=404)
-    if error.status_code >= 500:
-        return BackendUnavailable(error.message, code=error.code, status=error.status_code)
-    return BackendError(error.message, code=error.code, status=error.status_code)

@@ -34,9 +34,11 @@ from zhike.backend_client.parsing import (
     orders_from_json,
     phone_check_from_json,
     refund_from_json,
+    request_id_from_json,
     students_from_json,
     ticket_from_json,
     tickets_from_json,
+    unbound_from_json,
 )
 from zhike.backend_client.transport import HttpTransport
 
@@ -262,36 +264,58 @@ class HttpBackendClient(BackendClient):
         data = await self._get(self._customer_path(customer_id))
         return None if data is None else customer_from_json(data)
 
-    async def check_order_phone(self, order_id: str, last4: str, requester: str) -> PhoneCheck:
+    async def check_order_phone(
+        self, order_id: str, last4: str, requester: str, client_address: str | None = None
+    ) -> PhoneCheck:
         """See :class:`~zhike.backend_client.base.BackendClient`."""
         body = {"last4": last4, "requester": requester}
+        if client_address:
+            body["client_address"] = client_address
         path = self._order_path(order_id, "/phone-checks")
         return phone_check_from_json(await self._call("POST", path, body))
 
-    async def get_binding(self, channel: str, channel_user_id: str) -> str | None:
-        """See :class:`~zhike.backend_client.base.BackendClient`."""
-        path = (
+    def _binding_path(self, channel: str, channel_user_id: str) -> str:
+        return (
             f"/api/v1/bindings/{self._segment(channel, 'channel')}/"
             f"{self._segment(channel_user_id, 'channel_user_id')}"
         )
-        data = await self._get(path)
+
+    async def get_binding(self, channel: str, channel_user_id: str) -> str | None:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        data = await self._get(self._binding_path(channel, channel_user_id))
         return None if data is None else customer_id_from_json(data)
 
-    async def request_binding_code(self, phone: str, channel: str, channel_user_id: str) -> None:
+    async def unbind(self, channel: str, channel_user_id: str) -> bool:
+        """See :class:`~zhike.backend_client.base.BackendClient`."""
+        data = await self._call("DELETE", self._binding_path(channel, channel_user_id))
+        return unbound_from_json(data)
+
+    async def request_binding_code(
+        self, phone: str, channel: str, channel_user_id: str
+    ) -> str | None:
         """See :class:`~zhike.backend_client.base.BackendClient`."""
         body = {"phone": phone, "channel": channel, "channel_user_id": channel_user_id}
-        await self._call("POST", "/api/v1/bindings/codes", body)
+        return request_id_from_json(await self._call("POST", "/api/v1/bindings/codes", body))
 
     async def confirm_binding(
-        self, phone: str, code: str, channel: str, channel_user_id: str
+        self,
+        phone: str | None,
+        code: str,
+        channel: str,
+        channel_user_id: str,
+        *,
+        request_id: str | None = None,
     ) -> str:
         """See :class:`~zhike.backend_client.base.BackendClient`."""
-        body = {
-            "phone": phone,
+        body: dict[str, Any] = {
             "code": code,
             "channel": channel,
             "channel_user_id": channel_user_id,
         }
+        if phone:
+            body["phone"] = phone
+        if request_id:
+            body["request_id"] = request_id
         return customer_id_from_json(await self._call("POST", "/api/v1/bindings", body))
 
     async def aclose(self) -> None:

@@ -317,3 +317,18 @@ def customer_id_from_json(data: dict[str, Any]) -> str:
     if not customer_id:
         raise ValueError("empty customer_id")
     return customer_id
+
+
+def request_id_from_json(data: Any) -> str | None:
+    """``{"request_id": "..."}`` as the id; ``None`` when the backend sent none."""
+    value = data.get("request_id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+@_strict
+def unbound_from_json(data: dict[str, Any]) -> bool:
+    """``{"unbound": true}`` as the boolean."""
+    unbound = data["unbound"]
+    if not isinstance(unbound, bool):
+        raise ValueError(f"unbound is not a boolean: {unbound!r}")
+    return unbound

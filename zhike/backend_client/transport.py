@@ -1,21 +1,41 @@
 """HTTP transport of the backend client: connection pool, timeouts, circuit breaker.
 
 Maps answers to the client contract: 2xx -> JSON, 404 -> ``None`` (reads) or
-``BackendError("not_found")`` (writes), other 4xx -> :class:`BackendError` with the
-server's code, 5xx/timeouts/connection errors -> :class:`BackendUnavailable`.
+``BackendError("not_found")`` (writes), 429 -> :class:`BackendRateLimited` (with
+``Retry-After``), other 4xx -> :class:`BackendError` with the server's code,
+5xx/timeouts/connection errors -> :class:`BackendUnavailable`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
-from zhike.backend_client.base import BackendError, BackendUnavailable
+from zhike.backend_client.errors import BackendError, BackendRateLimited, BackendUnavailable
 
 API_KEY_HEADER = "X-Api-Key"
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds of a ``Retry-After`` header (delta-seconds or an HTTP date), else ``None``."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(text).timestamp() - time.time()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    if not math.isfinite(seconds):
+        return None
+    return max(seconds, 0.0)
 
 
 class HttpTransport:
@@ -147,6 +167,13 @@ class HttpTransport:
             return None
         if status == 404:
             raise BackendError(message or f"not found: {what}", code="not_found", status=status)
+        if status == 429:
+            raise BackendRateLimited(
+                message or f"backend rate-limited {what}",
+                code=code,
+                status=status,
+                retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+            )
         if status >= 500:
             raise BackendUnavailable(
                 f"backend failed with HTTP {status} for {what}: {message or 'no details'}",

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -46,27 +47,49 @@ class BackendProcess:
         self._log.close()
 
 
-def start_backend(
-    workdir: Path,
+def backend_env(
     api_key: str | None = None,
     faults: bool = False,
-    timeout: float = 30.0,
     db_url: str | None = None,
-) -> BackendProcess:
-    """Starts the backend on a free port in ``workdir`` and waits until /health is ok.
-
-    The database is the SQLite file ``workdir/b.db`` (``--db-url``) unless ``db_url`` names
-    another, which is passed as ``ZHIKE_BACKEND_DB_URL`` like a deployment would.
-    """
-    workdir.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZHIKE_BACKEND")}
+    development: bool = True,
+    extra_env: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The environment of a backend process: ours, without any ZHIKE_BACKEND_* or ZHIKE_ENV."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ZHIKE_BACKEND") and k != "ZHIKE_ENV"
+    }
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    if development:
+        env["ZHIKE_ENV"] = "development"
     if api_key:
         env["ZHIKE_BACKEND_API_KEY"] = api_key
     if faults:
         env["ZHIKE_BACKEND_FAULTS"] = "1"
     if db_url:
         env["ZHIKE_BACKEND_DB_URL"] = db_url
+    env.update(extra_env or {})
+    return env
+
+
+def start_backend(
+    workdir: Path,
+    api_key: str | None = None,
+    faults: bool = False,
+    timeout: float = 30.0,
+    db_url: str | None = None,
+    development: bool = True,
+    extra_env: Mapping[str, str] | None = None,
+) -> BackendProcess:
+    """Starts the backend on a free port in ``workdir`` and waits until /health is ok.
+
+    The database is the SQLite file ``workdir/b.db`` (``--db-url``) unless ``db_url`` names
+    another, which is passed as ``ZHIKE_BACKEND_DB_URL`` like a deployment would. The
+    process runs with ``ZHIKE_ENV=development`` unless ``development`` is False.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = backend_env(api_key, faults, db_url, development, extra_env)
     db_path = workdir / "b.db"
     last_error = ""
     for attempt in range(3):  # the free port may be taken between probe and bind

@@ -12,12 +12,12 @@ from zhike.backend_client.http import HttpBackendClient
 from .backend_process import BackendProcess, start_backend
 from .rest import Api
 
-API_KEY = "zhike-test-secret-0b5c"
+API_KEY = "zhike-test-secret-0b5c-0123456789abcdef"
 
 
 @pytest.fixture(scope="session")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackendProcess]:
-    """The backend with ZHIKE_BACKEND_API_KEY set and ZHIKE_BACKEND_FAULTS=1."""
+    """The backend with ZHIKE_BACKEND_API_KEY set and ZHIKE_BACKEND_FAULTS=1 (development)."""
     process = start_backend(tmp_path_factory.mktemp("backend"), api_key=API_KEY, faults=True)
     yield process
     process.stop()
@@ -25,7 +25,7 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackendProcess
 
 @pytest.fixture(scope="session")
 def dev_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackendProcess]:
-    """The backend without API key (dev mode) and without fault injection."""
+    """The backend without API key (ZHIKE_ENV=development) and without fault injection."""
     process = start_backend(tmp_path_factory.mktemp("dev-backend"))
     yield process
     process.stop()

@@ -87,7 +87,7 @@ def test_operations_describe_bodies_errors_and_security() -> None:
     assert refund["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/RefundRequest"
     }
-    assert set(refund["responses"]) == {"201", "400", "401", "404", "409", "422"}
+    assert set(refund["responses"]) == {"201", "400", "401", "404", "409", "413", "415", "422"}
     assert "refund_exists" in refund["responses"]["409"]["description"]
     assert [p["name"] for p in refund["parameters"]] == ["order_id"]
     ticket = paths["/api/v1/tickets"]["post"]

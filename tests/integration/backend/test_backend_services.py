@@ -136,7 +136,7 @@ async def test_only_a_hash_of_the_code_is_stored(db: Database) -> None:
     assert row is not None and issued.code not in (row.code_hash, row.salt)
     assert len(row.salt) == 32 and row.code_hash == identity.hash_code(row.salt, issued.code)
     again = await run(
-        db, lambda s: identity.request_binding_code(s, "13800138001", "web", "v", now=NOW)
+        db, lambda s: identity.request_binding_code(s, "13900139002", "web", "v", now=NOW)
     )
     async with db.session() as session:
         salts = set(await session.scalars(select(BindingCode.salt)))

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from zhike.backend_client import BackendClient, BackendError
+from zhike.backend_client import BackendClient, BackendError, BackendRateLimited
 from zhike.backend_client.fake import InMemoryBackendClient
 from zhike.backend_client.http import HttpBackendClient
 
@@ -134,3 +134,23 @@ async def test_a_binding_of_a_channel_user_id_with_reserved_characters(
     assert await client.confirm_binding("13800138001", code_of("13800138001"), "wechat", user)
     assert await client.get_binding("wechat", user) == "C001"
     assert await client.get_binding("wechat", "wechat:oE2E-ab_12") is None
+
+
+async def test_binding_by_request_id_unbinding_and_limits(
+    adapter: tuple[BackendClient, CodeOf],
+) -> None:
+    client, code_of = adapter
+    request_id = await client.request_binding_code("13800138001", "socketio", "web-9")
+    assert request_id
+    with pytest.raises(BackendRateLimited) as caught:  # one code a minute per phone
+        await client.request_binding_code("13800138001", "socketio", "web-10")
+    assert caught.value.code == "too_many_codes" and caught.value.status == 429
+    assert caught.value.retry_after is not None and 0 < caught.value.retry_after <= 60
+    code = code_of("13800138001")
+    assert await client.confirm_binding(None, code, "socketio", "web-9", request_id=request_id)
+    assert await client.get_binding("socketio", "web-9") == "C001"
+    assert await client.unbind("socketio", "web-9") is True
+    assert await client.get_binding("socketio", "web-9") is None
+    assert await client.unbind("socketio", "web-9") is False
+    check = await client.check_order_phone("HP20240001", "8001", "web:x", "198.51.100.4")
+    assert check.verified

@@ -50,6 +50,8 @@ def error_body(code: str, message: str) -> str:
 class StubServer:
     base_url: str
     headers_seen: list[dict[str, str]] = field(default_factory=list)
+    bodies_seen: list[dict[str, Any]] = field(default_factory=list)
+    legacy_codes: bool = False
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -100,6 +102,19 @@ async def start_stub_server() -> tuple[StubServer, web.AppRunner]:
             except asyncio.TimeoutError:
                 pass
             return web.json_response(SAMPLE_ORDER)
+        if order_id == "HP20240429":
+            return web.Response(
+                status=429,
+                content_type="application/json",
+                headers={"Retry-After": "42"},
+                text=error_body("too_many_requests", "请求过于频繁"),
+            )
+        if order_id == "HP20240430":  # 429 without Retry-After
+            return web.Response(
+                status=429,
+                content_type="application/json",
+                text=error_body("too_many_requests", "请求过于频繁"),
+            )
         if order_id == "HP20240888":
             return web.Response(status=200, content_type="application/json", text="{not json")
         if order_id == "HP20240999":
@@ -137,7 +152,31 @@ async def start_stub_server() -> tuple[StubServer, web.AppRunner]:
             text=error_body("customer_not_found", "客户不存在"),
         )
 
+    async def code_request(request: web.Request) -> web.Response:
+        state.bodies_seen.append(await request.json())
+        if state.legacy_codes:  # a backend of the previous version answers {}
+            return web.json_response({}, status=202)
+        return web.json_response(
+            {"request_id": "req-0123456789abcdef", "expires_at": "2024-11-25T06:10:00+00:00"},
+            status=202,
+        )
+
+    async def confirm(request: web.Request) -> web.Response:
+        state.bodies_seen.append(await request.json())
+        return web.json_response({"customer_id": "C001"}, status=201)
+
+    async def phone_check(request: web.Request) -> web.Response:
+        state.bodies_seen.append(await request.json())
+        return web.json_response({"verified": True, "attempts_left": 5, "locked_until": None})
+
+    async def unbind(request: web.Request) -> web.Response:
+        return web.json_response({"unbound": request.match_info["user"] == "bound-user"})
+
     app = web.Application()
+    app.router.add_post("/api/v1/bindings/codes", code_request)
+    app.router.add_post("/api/v1/bindings", confirm)
+    app.router.add_post("/api/v1/orders/{order_id}/phone-checks", phone_check)
+    app.router.add_delete("/api/v1/bindings/{channel}/{user}", unbind)
     app.router.add_get("/api/v1/orders/{order_id}", order)
     app.router.add_get("/api/v1/orders/{order_id}/logistics", logistics)
     app.router.add_get("/api/v1/customers/{customer_id}", customer)

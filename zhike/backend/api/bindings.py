@@ -1,4 +1,4 @@
-"""``/api/v1/bindings``: which customer a channel user is, and binding by one-time code."""
+"""``/api/v1/bindings``: which customer a channel user is, binding by one-time code, unbinding."""
 
 from __future__ import annotations
 
@@ -8,10 +8,22 @@ from sanic.response import HTTPResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.backend.api.common import API_PREFIX, database, json_body
+from zhike.backend.config import Settings
 from zhike.backend.errors import ApiError, json_response
 from zhike.backend.outbox import deliver_code
+from zhike.backend.security import codes_logged_in_clear
+from zhike.backend.serializers import iso
 from zhike.backend.services import identity
-from zhike.backend.services.identity import IssuedCode
+from zhike.backend.services.identity import BindingLifetimes, IssuedCode
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.ctx.settings
+    return settings
+
+
+def _lifetimes(settings: Settings) -> BindingLifetimes:
+    return BindingLifetimes(web=settings.web_binding_lifetime, other=settings.binding_lifetime)
 
 
 def bindings_blueprint() -> Blueprint:
@@ -20,19 +32,38 @@ def bindings_blueprint() -> Blueprint:
 
     @bp.get("/<channel:str>/<channel_user_id:str>", unquote=True)  # "wechat%3Ao6_b..."
     async def get_binding(request: Request, channel: str, channel_user_id: str) -> HTTPResponse:
+        lifetimes = _lifetimes(_settings(request))
         async with database(request).session() as session:
-            customer_id = await identity.get_binding(session, channel, channel_user_id)
-        if customer_id is None:
+            found = await identity.get_binding(
+                session, channel, channel_user_id, lifetimes=lifetimes
+            )
+        if found is None:
             raise ApiError(404, "not_found", "该渠道用户尚未绑定客户")
-        return json_response({"customer_id": customer_id})
+        return json_response(
+            {"customer_id": found.customer_id, "expires_at": iso(found.expires_at)}
+        )
+
+    @bp.delete("/<channel:str>/<channel_user_id:str>", unquote=True, ignore_body=False)
+    async def unbind(request: Request, channel: str, channel_user_id: str) -> HTTPResponse:
+        json_body(request)  # no body needed; one that is sent must be a JSON object
+
+        async def work(session: AsyncSession) -> bool:
+            return await identity.unbind(session, channel, channel_user_id)
+
+        return json_response({"unbound": await database(request).run(work)})
 
     @bp.post("/codes")
     async def request_code(request: Request) -> HTTPResponse:
         body = json_body(request)
+        settings = _settings(request)
 
         async def work(session: AsyncSession) -> IssuedCode:
             return await identity.request_binding_code(
-                session, body["phone"], body["channel"], body["channel_user_id"]
+                session,
+                body["phone"],
+                body["channel"],
+                body["channel_user_id"],
+                codes_per_minute=settings.codes_per_minute,
             )
 
         issued = await database(request).run(work)
@@ -41,10 +72,11 @@ def bindings_blueprint() -> Blueprint:
             issued,
             channel,
             user,
-            dev_mode=not request.app.ctx.settings.api_key,
+            dev_mode=codes_logged_in_clear(settings),
             outbox=getattr(request.app.ctx, "outbox", None),
         )
-        return json_response({}, status=202)
+        document = {"request_id": issued.request_id, "expires_at": iso(issued.expires_at)}
+        return json_response(document, status=202)
 
     @bp.post("/")
     async def confirm(request: Request) -> HTTPResponse:
@@ -57,6 +89,7 @@ def bindings_blueprint() -> Blueprint:
                 body["code"],
                 body["channel"],
                 body["channel_user_id"],
+                request_id=body["request_id"],
             )
             return str(binding.customer_id)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sanic.request import Request
 
+from zhike.backend.bodies import body_value
 from zhike.backend.db import Database
 from zhike.backend.errors import ApiError
 
@@ -36,15 +37,16 @@ class Body:
 def json_body(request: Request) -> Body:
     """The request body as a JSON object (an empty body is ``{}``).
 
+    The body was checked by :func:`zhike.backend.bodies.read_body` (content type,
+    encoding, depth, NUL characters and lone surrogates).
+
     Raises:
-        ApiError: 400 ``invalid_json`` for malformed JSON or a body that is no object.
+        ApiError: 400 ``invalid_json`` for malformed JSON or a body that is no object;
+            415 and 400 from :mod:`zhike.backend.bodies`.
     """
-    if not request.body:
+    body = body_value(request)
+    if body is None and not request.body:
         return Body({})
-    try:
-        body = request.json
-    except Exception as error:  # sanic raises InvalidUsage on malformed JSON
-        raise ApiError(400, "invalid_json", "请求体不是合法的 JSON") from error
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "请求体必须是 JSON 对象")
     return Body(body)

@@ -99,7 +99,7 @@ def orders_blueprint() -> Blueprint:
 
         async def work(session: AsyncSession) -> JSON:
             result = await identity.check_order_phone(
-                session, order_id, body["last4"], body["requester"]
+                session, order_id, body["last4"], body["requester"], body["client_address"]
             )
             return phone_check_json(result)
 

@@ -13,6 +13,8 @@ means "roll back"; one raised with ``keep_changes=True`` must be committed first
 concurrent transaction won a race: run the function again in a new transaction.
 
 Modules: :mod:`.orders` (orders, logistics, cancel, refund, address), :mod:`.invoices`,
-:mod:`.customers`, :mod:`.identity` (phone checks, channel bindings, one-time codes),
-:mod:`.school` (students, lessons, requests, enrollments) and :mod:`.tickets`.
+:mod:`.customers`, :mod:`.identity` (one import for :mod:`.phone_checks`,
+:mod:`.binding_codes` and :mod:`.bindings`, with :mod:`.identity_fields` and the database
+counters of :mod:`.throttle`), :mod:`.school` (students, lessons, requests, enrollments)
+and :mod:`.tickets`.
 """

@@ -1,4 +1,4 @@
-"""Service and identity tables: tickets, phone checks, bindings, codes, id sequences."""
+"""Service and identity tables: tickets, phone checks, bindings, codes, counters, id sequences."""
 
 from __future__ import annotations
 
@@ -41,8 +41,29 @@ class PhoneCheckAttempts(Base):
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
+class AttemptCounter(Base):
+    """Failed tries counted in a window for one ``scope`` and ``key``, and their lock.
+
+    Scopes: ``order`` (wrong phone digits on one order, from any requester), ``address``
+    (wrong phone digits from one client address), and lock-only rows that serialise the
+    code limits (``code_phone``, ``code_all``). Rows are shared by every replica.
+    """
+
+    __tablename__ = "attempt_counters"
+    scope = Column(String(16), primary_key=True)
+    key = Column(String(128), primary_key=True)
+    failures = Column(Integer, nullable=False, default=0)
+    window_started_at = Column(UTCDateTime, nullable=True)
+    locked_until = Column(UTCDateTime, nullable=True)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
 class ChannelBinding(Base):
-    """A channel user (WeChat openid, web user id ...) bound to a customer."""
+    """A channel user (WeChat openid, web user id ...) bound to a customer.
+
+    ``updated_at`` is when it was (last) bound: a binding lasts a channel-dependent
+    lifetime from then (see :mod:`zhike.backend.services.bindings`).
+    """
 
     __tablename__ = "channel_bindings"
     channel = Column(String(32), primary_key=True)
@@ -59,11 +80,18 @@ class BindingCode(Base):
 
     Only ``code_hash`` = HMAC-SHA256(``salt``, code) is stored, never the code. A code is
     void once ``used``, expired (``expires_at``) or after 5 wrong ``attempts``.
+    ``request_id`` is the opaque handle the caller confirms the code with (the phone
+    stays here, server-side).
     """
 
     __tablename__ = "binding_codes"
-    __table_args__ = (Index("ix_binding_codes_user", "channel", "channel_user_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_binding_codes_user", "channel", "channel_user_id", "created_at"),
+        Index("ix_binding_codes_phone", "phone", "created_at"),
+        Index("ix_binding_codes_created", "created_at"),
+    )
     id = Column(Integer, primary_key=True, autoincrement=True)
+    request_id = Column(String(64), nullable=True, unique=True)
     phone = Column(String(20), nullable=False)
     channel = Column(String(32), nullable=False)
     channel_user_id = Column(String(128), nullable=False)
