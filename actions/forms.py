@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
@@ -18,7 +19,7 @@ from actions.parsing import (
     parse_order_id,
 )
 from actions.services import backend
-from zhike.backend_client import BackendError, BackendUnavailable
+from zhike.backend_client import BackendError, BackendRateLimited, BackendUnavailable
 from zhike.privacy import mask_phone
 
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
@@ -198,7 +199,11 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
     async def validate_bind_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Sends a one-time code to a well-formed mainland mobile number."""
+        """Sends a one-time code to a well-formed mainland mobile number.
+
+        The slot keeps only the masked number: the backend knows the phone the code went
+        to, so confirming it needs nothing but the code and this sender.
+        """
         phone = parse_mobile_phone(value)
         if phone is None:
             return self.reject("bind_phone", dispatcher, tracker)
@@ -209,26 +214,33 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
             dispatcher.utter_message(response="utter_backend_unavailable")
             return {"bind_phone": None, "form_gave_up": True}
         except BackendError as error:
-            if error.code == "too_many_codes":
-                dispatcher.utter_message(response="utter_binding_too_many_codes")
+            if isinstance(error, BackendRateLimited) or error.code == "too_many_codes":
+                _too_many(dispatcher, error)
                 return {"bind_phone": None, "form_gave_up": True}
             return self.reject("bind_phone", dispatcher, tracker)
-        dispatcher.utter_message(response="utter_binding_code_sent", masked_phone=mask_phone(phone))
-        return {"bind_phone": phone}
+        masked = mask_phone(phone)
+        dispatcher.utter_message(response="utter_binding_code_sent", masked_phone=masked)
+        return {"bind_phone": masked}
 
     async def validate_bind_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Binds the channel user to the customer when the code is right."""
+        """Binds the channel user to the customer when the code is right.
+
+        The backend checks this sender's newest code: the phone in the slot (masked) is
+        not sent back.
+        """
         code = parse_binding_code(value)
-        phone = tracker.get_slot("bind_phone")
-        if code is None or not phone:
+        if code is None or not tracker.get_slot("bind_phone"):
             return self.reject("bind_code", dispatcher, tracker)
         channel, sender = input_channel(tracker), tracker.sender_id
         try:
-            await backend().confirm_binding(phone, code, channel, sender)
+            await backend().confirm_binding(None, code, channel, sender)
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
+            return {"bind_code": None, "form_gave_up": True}
+        except BackendRateLimited as error:
+            _too_many(dispatcher, error)
             return {"bind_code": None, "form_gave_up": True}
         except BackendError:
             return self.reject("bind_code", dispatcher, tracker)
@@ -270,6 +282,16 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
     def latest_text(tracker: Tracker) -> str:
         """The text of the user's latest message (empty when there is none)."""
         return normalize_text((tracker.latest_message or {}).get("text"))
+
+
+def _too_many(dispatcher: CollectingDispatcher, error: BackendError) -> None:
+    """Asks the customer to try the code again later (a limit of the backend was reached).
+
+    ``retry_minutes`` is there for a response that wants to say how long.
+    """
+    seconds = getattr(error, "retry_after", None) or 600.0
+    minutes = max(1, math.ceil(seconds / 60))
+    dispatcher.utter_message(response="utter_binding_too_many_codes", retry_minutes=minutes)
 
 
 def remind_active_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

@@ -48,16 +48,16 @@ async def test_binding_by_phone_and_one_time_code(
     form = ValidateAccountBindingForm()
     tracker = anonymous("13800138001", requested_slot="bind_phone")
     result = await form.validate_bind_phone("13800138001", dispatcher, tracker, DOMAIN)
-    assert result == {"bind_phone": "13800138001"}
+    assert result == {"bind_phone": "138****8001"}  # the backend keeps the full number
     assert dispatcher.messages[-1]["masked_phone"] == "138****8001"
 
-    wrong = anonymous("000000", requested_slot="bind_code", bind_phone="13800138001")
+    wrong = anonymous("000000", requested_slot="bind_code", bind_phone="138****8001")
     result = await form.validate_bind_code("000000", dispatcher, wrong, DOMAIN)
     assert result["bind_code"] is None and responses(dispatcher)[-1] == "utter_invalid_bind_code"
 
     code = backend.last_code("13800138001")
     assert code is not None
-    right = anonymous(code, requested_slot="bind_code", bind_phone="13800138001")
+    right = anonymous(code, requested_slot="bind_code", bind_phone="138****8001")
     result = await form.validate_bind_code(code, dispatcher, right, DOMAIN)
     assert result["bind_code"] == "verified" and code not in str(result)
     assert await backend.get_binding("socketio", "web-session-anon") == "C001"
@@ -70,7 +70,7 @@ async def test_a_phone_of_nobody_gets_the_same_answer_and_no_code(
     result = await ValidateAccountBindingForm().validate_bind_phone(
         "13700000000", dispatcher, tracker, DOMAIN
     )
-    assert result == {"bind_phone": "13700000000"}
+    assert result == {"bind_phone": "137****0000"}
     assert responses(dispatcher) == ["utter_binding_code_sent"]
     assert backend.last_code("13700000000") is None
 

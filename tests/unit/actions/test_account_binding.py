@@ -1,0 +1,86 @@
+"""The binding flow (phone -> code -> bound) keeps the phone with the backend, and tells
+the customer politely when a code limit of the backend was reached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.account import ValidateAccountBindingForm
+from zhike.backend_client import BackendRateLimited
+from zhike.backend_client.fake import InMemoryBackendClient
+
+from .conftest import Turn, make_turn
+
+DOMAIN: dict = {}
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [message["response"] for message in dispatcher.messages]
+
+
+async def test_the_second_turn_needs_no_full_phone(
+    anonymous: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    form = ValidateAccountBindingForm()
+    asked = anonymous("我的手机号是13800138001", requested_slot="bind_phone")
+    slots = await form.validate_bind_phone("13800138001", dispatcher, asked, DOMAIN)
+    assert slots == {"bind_phone": "138****8001"} and "13800138001" not in str(slots)
+    code = backend.last_code("13800138001")
+    assert code is not None
+    # the tracker store may mask the slot further: any non-empty value will do
+    answer = anonymous(code, requested_slot="bind_code", bind_phone="***********")
+    result = await form.validate_bind_code(code, dispatcher, answer, DOMAIN)
+    assert result["bind_code"] == "verified"
+    assert responses(dispatcher) == ["utter_binding_code_sent", "utter_binding_done"]
+    assert await backend.get_binding("socketio", "web-session-anon") == "C001"
+
+
+async def test_a_phone_that_just_got_a_code_is_not_texted_again(
+    anonymous: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    await backend.request_binding_code("13800138001", "socketio", "someone-else")
+    tracker = anonymous("13800138001", requested_slot="bind_phone")
+    result = await ValidateAccountBindingForm().validate_bind_phone(
+        "13800138001", dispatcher, tracker, DOMAIN
+    )
+    assert result == {"bind_phone": None, "form_gave_up": True}
+    assert responses(dispatcher) == ["utter_binding_too_many_codes"]
+    assert dispatcher.messages[0]["retry_minutes"] == 1
+    assert len(backend.outbox.messages) == 1
+
+
+class _LimitedBackend:
+    """A backend whose code confirmations are locked (too many wrong codes)."""
+
+    def __init__(self) -> None:
+        self.confirmed: list[tuple[Any, ...]] = []
+
+    async def get_binding(self, channel: str, channel_user_id: str) -> None:
+        return None
+
+    async def confirm_binding(self, *args: Any, **kwargs: Any) -> str:
+        self.confirmed.append((*args, kwargs))
+        raise BackendRateLimited("验证码错误次数过多", "too_many_attempts", retry_after=1500)
+
+
+async def test_a_locked_phone_ends_the_form_politely(dispatcher: CollectingDispatcher) -> None:
+    from actions.services import set_backend
+
+    limited = _LimitedBackend()
+    set_backend(limited)  # type: ignore[arg-type]
+    try:
+        turn = make_turn("web-session-locked", "socketio")
+        tracker = turn("123456", requested_slot="bind_code", bind_phone="138****8001")
+        result = await ValidateAccountBindingForm().validate_bind_code(
+            "123456", dispatcher, tracker, DOMAIN
+        )
+    finally:
+        set_backend(None)
+    assert result == {"bind_code": None, "form_gave_up": True}
+    assert responses(dispatcher) == ["utter_binding_too_many_codes"]
+    assert dispatcher.messages[0]["retry_minutes"] == 25
+    # the backend picks the code: no phone is sent back, masked or not
+    assert limited.confirmed == [(None, "123456", "socketio", "web-session-locked", {})]
