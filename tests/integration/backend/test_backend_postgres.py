@@ -143,3 +143,35 @@ async def test_concurrent_refunds_open_one(pg: Api, pg_backend: BackendProcess) 
     responses = await _gather_posts(pg_backend, "/orders/HP20240003/refunds", bodies)
     assert sorted(r.status_code for r in responses) == [201] + [409] * 7
     assert len(pg.ok("GET", "/orders/HP20240003")["refunds"]) == 1
+
+
+async def test_replicas_share_lockouts_and_code_limits(
+    pg: Api, pg_backend: BackendProcess, postgres: PostgresServer, tmp_path: Path
+) -> None:
+    """Two backend processes on one database: a limit reached on one holds on the other."""
+    replica = start_backend(
+        tmp_path / "replica", api_key=API_KEY, faults=True, db_url=postgres.url, timeout=60
+    )
+    try:
+        wrong = [
+            {"last4": f"{n:04d}", "requester": f"web:r{n}", "client_address": "203.0.113.50"}
+            for n in range(10)
+        ]
+        half = len(wrong) // 2
+        answers = await _gather_posts(pg_backend, "/orders/HP20240001/phone-checks", wrong[:half])
+        answers += await _gather_posts(replica, "/orders/HP20240001/phone-checks", wrong[half:])
+        assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
+        right = [{"last4": "8001", "requester": "web:fresh"}]
+        [locked] = await _gather_posts(pg_backend, "/orders/HP20240001/phone-checks", right)
+        assert locked.json()["verified"] is False and locked.json()["attempts_left"] == 0
+
+        codes = [
+            {"phone": "13800138001", "channel": "wechat", "channel_user_id": f"o-{n}"}
+            for n in range(6)
+        ]
+        first = _gather_posts(pg_backend, "/bindings/codes", codes[:3])
+        second = _gather_posts(replica, "/bindings/codes", codes[3:])
+        sent = [r for batch in await asyncio.gather(first, second) for r in batch]
+        assert sorted(r.status_code for r in sent) == [202] + [429] * 5, [r.text for r in sent]
+    finally:
+        replica.stop()

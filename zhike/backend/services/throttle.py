@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.backend.models import AttemptCounter
@@ -28,14 +30,31 @@ class Limit:
     lock: timedelta
 
 
+def _insert_if_missing(dialect: str) -> Any | None:
+    """``INSERT ... ON CONFLICT DO NOTHING`` of the dialect, when it has one."""
+    if dialect == "postgresql":
+        return postgresql.insert(AttemptCounter).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(AttemptCounter).on_conflict_do_nothing()
+    return None
+
+
 async def counter(session: AsyncSession, scope: str, key: str, now: datetime) -> AttemptCounter:
     """The counter row of ``(scope, key)``, locked for this transaction (created if new).
 
-    Two transactions creating the same row at once collide on the primary key: the
-    caller's :meth:`~zhike.database.AsyncDatabase.run` runs the loser again.
+    The row is created with ``ON CONFLICT DO NOTHING``, so concurrent first uses of a key
+    wait for each other instead of colliding; elsewhere a collision is an
+    ``IntegrityError`` that :meth:`~zhike.database.AsyncDatabase.run` retries.
     """
     key = key[:KEY_MAX]
-    row = await session.get(AttemptCounter, (scope, key), with_for_update=True)
+    bind = session.bind
+    statement = _insert_if_missing(bind.dialect.name if bind is not None else "")
+    if statement is not None:
+        values = {"scope": scope, "key": key, "failures": 0, "updated_at": now}
+        await session.execute(statement.values(**values))
+    row = await session.get(
+        AttemptCounter, (scope, key), with_for_update=True, populate_existing=True
+    )
     if row is None:
         row = AttemptCounter(scope=scope, key=key, failures=0, updated_at=now)
         session.add(row)
