@@ -1,7 +1,8 @@
 """``python -m zhike.action_server --actions actions [--host 127.0.0.1] [--port 5055]``.
 
 Runs zhike's action server (:func:`zhike.action_server.create_action_app`) with personal
-data masked in its logs. It listens on loopback unless ``--host`` says otherwise. In
+data masked in its logs. It listens on loopback unless ``--host`` says otherwise (then
+serve HTTPS with ``--ssl-certificate``/``--ssl-keyfile``: the token crosses the network). In
 production it refuses to start without ``ZHIKE_ACTION_TOKEN`` and
 ``ZHIKE_IDENTITY_SECRET`` (32+ bytes each); Rasa sends the token in the header
 ``X-Zhike-Action-Token``.
@@ -15,6 +16,7 @@ import sys
 
 from rasa_sdk import utils
 from rasa_sdk.constants import DEFAULT_SERVER_PORT
+from rasa_sdk.endpoint import create_ssl_context
 from rasa_sdk.plugin import plugin_manager
 
 from zhike.action_server.app import BACKLOG, action_token, create_action_app
@@ -38,6 +40,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="sanic worker processes (default: ACTION_SERVER_SANIC_WORKERS or 1)",
     )
+    parser.add_argument("--ssl-certificate", help="TLS certificate (PEM) to serve HTTPS")
+    parser.add_argument("--ssl-keyfile", help="the certificate's private key")
+    parser.add_argument("--ssl-password", help="the private key's password")
     utils.add_logging_level_option_arguments(parser)
     return parser.parse_args(argv)
 
@@ -55,10 +60,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     app = create_action_app(args.actions, token)
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
-    logger.info("Action server listening on http://%s:%s", args.host, args.port)
+    ssl = create_ssl_context(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
+    scheme = "https" if ssl else "http"
+    logger.info("Action server listening on %s://%s:%s", scheme, args.host, args.port)
     app.run(
         host=args.host,
         port=args.port,
+        ssl=ssl,
         workers=args.workers or utils.number_of_sanic_workers(),
         backlog=BACKLOG,
     )

@@ -1,4 +1,4 @@
-"""An action package for tests: one action that fails with personal data in its error."""
+"""An action package for tests: an action that fails unexpectedly, one that rejects."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.interfaces import ActionExecutionRejection
 from rasa_sdk.types import DomainDict
 
 
@@ -21,3 +22,17 @@ class ActionExplode(Action):
     ) -> list[dict[str, Any]]:
         """Always fails."""
         raise RuntimeError("internal detail: customer phone 13800138001")
+
+
+class ActionReject(Action):
+    """Rejects its execution, which Rasa handles (a 400 naming the action)."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_reject"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Always rejects."""
+        raise ActionExecutionRejection("action_reject", "not now")

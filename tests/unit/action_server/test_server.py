@@ -152,12 +152,18 @@ def test_no_browser_origin_is_allowed(client: httpx.Client) -> None:
     assert "access-control-allow-origin" not in preflight.headers
 
 
-def test_an_unexpected_error_is_a_generic_500_logged_masked(tmp_path: Path) -> None:
+def test_an_unexpected_error_is_a_generic_500_logged_masked_and_rejections_stay(
+    tmp_path: Path,
+) -> None:
     with action_server(tmp_path, actions="tests.unit.action_server.exploding_actions") as running:
         with httpx.Client(base_url=running.url, timeout=10) as http:
             response = http.post("/webhook", json=call("action_explode"), headers=AUTH)
+            rejected = http.post("/webhook", json=call("action_reject"), headers=AUTH)
         assert response.status_code == 500
         assert response.json() == {"error": "internal error"}
+        # a rejection keeps rasa_sdk's protocol: Rasa reads action_name from the 400
+        assert rejected.status_code == 400
+        assert rejected.json() == {"error": "not now", "action_name": "action_reject"}
         log = running.log_text()
     assert "internal detail" in log and "138****8001" in log
     assert "13800138001" not in log
