@@ -98,23 +98,33 @@ def _nesting(text: str) -> int:
 
 def _check_strings(value: Any) -> None:
     """Refuses NUL characters and lone surrogates (escaped in the JSON) in any string."""
-    stack = [value]
+    problem = value_problem(value)
+    if problem is not None:
+        raise BadBody(400, "invalid_encoding", problem)
+
+
+def value_problem(value: Any, max_depth: int = MAX_DEPTH) -> str | None:
+    """What makes a parsed JSON value unfit to store (``None``: nothing).
+
+    A string with a NUL character or a lone UTF-16 surrogate, or nesting deeper than
+    ``max_depth``.
+    """
+    stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth >= max_depth:
+                return f"nested deeper than {max_depth} levels"
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
         elif isinstance(item, str):
             if "\x00" in item:
-                raise BadBody(400, "invalid_encoding", "a string contains a NUL character")
+                return "a string contains a NUL character"
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError:
-                raise BadBody(
-                    400, "invalid_encoding", "a string contains a lone UTF-16 surrogate"
-                ) from None
+                return "a string contains a lone UTF-16 surrogate"
+    return None
 
 
 def message_text(data: dict[str, Any], key: str = "message") -> tuple[str, bool]:

@@ -2,22 +2,26 @@
 
 :class:`WebChatInput` is Rasa's socket.io channel (same protocol, same input channel name
 ``socketio``: ``session_request``/``session_confirm``, ``user_uttered``/``bot_uttered``)
-with four additions:
+with these additions:
 
 - routes under ``/webhooks/socketio``: ``GET /chat`` (a full-window chat page),
   ``GET /widget.js`` (the one script a company site embeds), ``GET /widget.css`` and
   ``GET /health``; the files are read from ``zhike/web/static/`` on request;
+- the conversation is the socket's server-assigned web session
+  (:mod:`zhike.channels.web_session`), never a client's ``session_id``: a client
+  continues a session only with the ``session_token`` the server gave it, and the
+  session changes when the site's logged-in customer does;
 - an identity assertion (:mod:`zhike.identity.assertion`) for customers whose company site
   passed a signed login token (HS256 JWT, ``sub`` = customer id, secret
-  ``ZHIKE_WEB_LOGIN_SECRET``) in the message metadata (``customData.login_token``);
-- nothing a browser sends can claim an identity: a client's ``zhike_identity`` is dropped,
-  and a missing, expired or forged token leaves the message anonymous (it is still
-  handled; a warning without personal data is logged). The token itself is removed from
-  the metadata, so it is never stored in the tracker store;
+  ``ZHIKE_WEB_LOGIN_SECRET``) in the message metadata (``customData.login_token``); a
+  client's ``zhike_identity`` is dropped (:mod:`zhike.channels.web_login`);
+- a text longer than :data:`~zhike.channels.limits.MAX_USER_TEXT` is cut before NLU with
+  a polite notice, and each message passes the process-wide admission gate
+  (:mod:`zhike.channels.admission`): when the server is saturated the customer is told,
+  politely, to send it again shortly (:data:`~zhike.channels.admission.BUSY_NOTICE`);
 - catch-up (:mod:`zhike.channels.web_sync`): every bot message carries a stable key, and
   a ``zhike_sync`` request answers the bot messages of the socket's own session the
-  widget has not seen (read from the tracker store), so a reply sent while the widget
-  was disconnected is shown after the reconnect.
+  widget has not seen (read from the tracker store).
 
 ``credentials.yml`` (replaces the plain ``socketio:`` entry)::
 
@@ -28,20 +32,19 @@ with four additions:
       metadata_key: customData
       login_secret_env: ZHIKE_WEB_LOGIN_SECRET     # names of environment variables,
       identity_secret_env: ZHIKE_IDENTITY_SECRET   # read once when Rasa starts
+      session_secret_env: ZHIKE_WEB_SESSION_SECRET # optional (see web_session)
       # login_audience: zhike-web                  # optional: required ``aud`` claim
       # login_issuer: shop.example.com             # optional: required ``iss`` claim
 
-Without both secrets (32+ bytes each) every chat is anonymous and the rest works.
+Without the login and identity secrets (32+ bytes each) every chat is anonymous and the
+rest works.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
-import re
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -52,24 +55,27 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from zhike.channels.settings import secret_problems, setting
+from zhike.channels import admission
+from zhike.channels.http_body import value_problem
+from zhike.channels.limits import TRUNCATED_NOTICE, cap_user_text
+from zhike.channels.settings import setting
+from zhike.channels.web_login import DEFAULT_SECRET_ENV, LOGIN_TOKEN_KEY, WebLogin
+from zhike.channels.web_session import (
+    SESSION_SECRET_ENV,
+    SessionSigner,
+    WebSessions,
+    session_key,
+)
 from zhike.channels.web_sync import WebChatOutput, missed_messages, parse_after
-from zhike.identity import assertion
-from zhike.identity.tokens import DEFAULT_LEEWAY, TokenError, verify_login_token
+from zhike.identity.tokens import DEFAULT_LEEWAY
 from zhike.web import assets
 
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "socketio"
-LOGIN_TOKEN_KEY = "login_token"
 DEFAULT_METADATA_KEY = "customData"
-DEFAULT_SECRET_ENV = {
-    "login_secret": "ZHIKE_WEB_LOGIN_SECRET",
-    "identity_secret": "ZHIKE_IDENTITY_SECRET",
-}
 SYNC_EVENT = "zhike_sync"
-_SENDER_KEY = "sender_id"
-_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,128}")
+_SECRET_ENV = {**DEFAULT_SECRET_ENV, "session_secret": SESSION_SECRET_ENV}
 _COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"}
 
 
@@ -80,8 +86,8 @@ class WebChatInput(SocketIOInput):
         user_message_evt: socket.io event of user messages.
         bot_message_evt: socket.io event of bot messages.
         namespace: socket.io namespace (``None``: the default one).
-        session_persistence: keep one conversation per widget session across
-            reconnects (the widget relies on it).
+        session_persistence: let a widget continue its session across reconnects and
+            reloads (the widget relies on it).
         socketio_path: the socket.io path on the server.
         jwt_key: Rasa's optional socket.io connection token key (not used by the widget).
         jwt_method: its algorithm.
@@ -93,6 +99,8 @@ class WebChatInput(SocketIOInput):
         login_issuer: when set, login tokens must come from this issuer (``iss``).
         leeway: tolerated clock skew in seconds for the token's time claims.
         clock: current unix time in seconds (tests pass a fixed clock).
+        session_secret: the key of session tokens (else derived from ``identity_secret``).
+        gate: the admission gate (default: the process-wide one).
     """
 
     def __init__(
@@ -111,6 +119,8 @@ class WebChatInput(SocketIOInput):
         login_issuer: str | None = None,
         leeway: float = DEFAULT_LEEWAY,
         clock: Callable[[], float] = time.time,
+        session_secret: str | None = None,
+        gate: admission.Gate | None = None,
     ) -> None:
         super().__init__(
             user_message_evt,
@@ -122,28 +132,29 @@ class WebChatInput(SocketIOInput):
             jwt_method,
             metadata_key,
         )
-        self._login_secret = login_secret or ""
-        self._identity_secret = identity_secret or ""
-        self._login_audience = login_audience or None
-        self._login_issuer = login_issuer or None
-        self._leeway = leeway
-        self._clock = clock
-        self._problems = secret_problems(
-            {"login_secret": self._login_secret, "identity_secret": self._identity_secret},
-            DEFAULT_SECRET_ENV,
+        self.login = WebLogin(
+            CHANNEL_NAME,
+            login_secret,
+            identity_secret,
+            audience=login_audience,
+            issuer=login_issuer,
+            leeway=leeway,
+            clock=clock,
         )
-        self._warned_unconfigured = False
+        self._signer = SessionSigner(session_key(session_secret, identity_secret))
+        self._sessions: WebSessions | None = None
+        self._gate = gate
         self._app: Sanic | None = None
         if not session_persistence:
             logger.warning(
                 "web chat: session_persistence is off; the widget's history and "
                 "reconnects need it on."
             )
-        if self._problems:
+        if self.login.problems:
             logger.info(
                 "web chat login tokens are not accepted (%s): every web chat is anonymous "
                 "until the customer binds an account.",
-                "; ".join(self._problems),
+                "; ".join(self.login.problems),
             )
 
     @classmethod
@@ -159,10 +170,11 @@ class WebChatInput(SocketIOInput):
         ``namespace``, ``session_persistence``, ``socketio_path``, ``jwt_key``,
         ``jwt_method``, ``metadata_key``). Each secret is the value of ``<key>`` or else of
         the environment variable named by ``<key>_env`` (default
-        ``ZHIKE_WEB_LOGIN_SECRET`` and ``ZHIKE_IDENTITY_SECRET``), read here, once.
+        ``ZHIKE_WEB_LOGIN_SECRET``, ``ZHIKE_IDENTITY_SECRET`` and
+        ``ZHIKE_WEB_SESSION_SECRET``), read here, once.
         """
         credentials = credentials or {}
-        secrets = {key: setting(credentials, key, DEFAULT_SECRET_ENV) for key in DEFAULT_SECRET_ENV}
+        secrets = {key: setting(credentials, key, _SECRET_ENV) for key in _SECRET_ENV}
         return cls(
             user_message_evt=credentials.get("user_message_evt", "user_uttered"),
             bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
@@ -176,12 +188,13 @@ class WebChatInput(SocketIOInput):
             identity_secret=secrets["identity_secret"],
             login_audience=credentials.get("login_audience"),
             login_issuer=credentials.get("login_issuer"),
+            session_secret=secrets["session_secret"],
         )
 
     @property
     def login_configured(self) -> bool:
         """Whether login tokens can be verified and identities signed."""
-        return not self._problems
+        return self.login.configured
 
     def client_settings(self) -> dict[str, Any]:
         """What the widget must know about this server (put into ``widget.js``)."""
@@ -195,52 +208,8 @@ class WebChatInput(SocketIOInput):
         }
 
     def bind_identity(self, message: UserMessage) -> UserMessage:
-        """Replaces whatever identity the client claimed by what its login token proves.
-
-        Drops ``zhike_identity`` and ``login_token`` from the metadata; when the token was
-        valid, puts a signed assertion for its customer and this conversation instead.
-        """
-        metadata = dict(message.metadata) if isinstance(message.metadata, Mapping) else {}
-        if metadata.pop(assertion.METADATA_KEY, None) is not None:
-            logger.warning("web chat: dropped an identity assertion sent by a client.")
-        token = metadata.pop(LOGIN_TOKEN_KEY, None)
-        if token is not None and token != "":
-            customer_id = self._customer_of(token)
-            if customer_id is not None and message.sender_id:
-                now = int(self._clock())
-                metadata[assertion.METADATA_KEY] = assertion.sign(
-                    customer_id, CHANNEL_NAME, message.sender_id, now, self._identity_secret
-                )
-        message.metadata = metadata
-        return message
-
-    def _customer_of(self, token: object) -> str | None:
-        """The customer a login token names, ``None`` (and a warning) when it is not valid."""
-        if not self.login_configured:
-            log = logger.debug if self._warned_unconfigured else logger.warning
-            self._warned_unconfigured = True
-            log(
-                "web chat: a login token was sent, but login is not configured (%s); the "
-                "message is handled anonymously.",
-                "; ".join(self._problems),
-            )
-            return None
-        if not isinstance(token, str):
-            logger.warning("web chat: login token refused (not a string); handled anonymously.")
-            return None
-        try:
-            verified = verify_login_token(
-                token,
-                self._login_secret,
-                self._clock(),
-                leeway=self._leeway,
-                audience=self._login_audience,
-                issuer=self._login_issuer,
-            )
-        except TokenError as exc:
-            logger.warning("web chat: login token refused (%s); handled anonymously.", exc.code)
-            return None
-        return verified.customer_id
+        """The message with the identity its login token proves (see :class:`WebLogin`)."""
+        return self.login.bind_identity(message)
 
     def get_output_channel(self) -> OutputChannel | None:
         """The output channel of ``output_channel=latest`` (Rasa's HTTP API): keyed messages."""
@@ -249,14 +218,14 @@ class WebChatInput(SocketIOInput):
         return WebChatOutput(self.sio, self.bot_message_evt, self.namespace)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Rasa's socket.io blueprint with identity binding, catch-up and the widget's routes."""
-
-        async def handle(message: UserMessage) -> None:
-            await on_new_message(self.bind_identity(message))
-
-        webhook = super().blueprint(handle)
+        """Rasa's socket.io blueprint with server-side sessions, catch-up and the widget."""
+        webhook = super().blueprint(on_new_message)
+        assert self.sio is not None  # set by SocketIOInput.blueprint
+        self._sessions = WebSessions(
+            self.sio, self.namespace, self._signer, resumable=self.session_persistence
+        )
         self._replace_session_request()
-        self._replace_user_message(handle)
+        self._replace_user_message(on_new_message)
         self._register_sync()
 
         @webhook.listener("before_server_start")
@@ -283,80 +252,111 @@ class WebChatInput(SocketIOInput):
         return webhook
 
     def _replace_session_request(self) -> None:
-        """Registers a ``session_request`` handler that really joins the session's room.
+        """Registers the ``session_request`` handler: a server-assigned session.
 
-        Rasa 3.6's handler calls python-socketio's ``enter_room`` without ``await``; since
-        python-socketio 5.10 that is a coroutine, so the socket never joins the session's
-        room and the bot's replies (sent to the room) reach nobody. The socket's sender id
-        is kept in its socket.io session: ``zhike_sync`` answers for it only.
+        Rasa 3.6's handler trusts the client's ``session_id`` and never joins the
+        session's room with the python-socketio version pinned here.
         """
-        sio = self.sio
-        assert sio is not None  # set by SocketIOInput.blueprint
-        namespace = self.namespace
+        sio, sessions = self.sio, self._sessions
+        assert sio is not None and sessions is not None
 
-        @sio.on("session_request", namespace=namespace)
-        async def session_request(sid: str, data: Any) -> None:
-            session_id = _session_id(data)
-            if self.session_persistence:
-                joined = sio.enter_room(sid, session_id, namespace=namespace)
-                if inspect.isawaitable(joined):
-                    await joined
-            sender_id = session_id if self.session_persistence else sid
-            await sio.save_session(sid, {_SENDER_KEY: sender_id}, namespace=namespace)
-            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: str, data: Any = None) -> None:
+            metadata = self._metadata(data) if isinstance(data, Mapping) else {}
+            await sessions.open(sid, data, self.login.owner_of(metadata.get(LOGIN_TOKEN_KEY)))
 
-    def _replace_user_message(self, handle: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        """Registers Rasa's user message handler again, answering through :class:`WebChatOutput`."""
-        sio = self.sio
-        assert sio is not None
-        namespace = self.namespace
+    def _replace_user_message(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        """Registers the ``user_uttered`` handler: the socket's session, capped, admitted."""
+        sio, sessions = self.sio, self._sessions
+        assert sio is not None and sessions is not None
 
-        @sio.on(self.user_message_evt, namespace=namespace)
-        async def handle_message(sid: str, data: Any) -> None:
-            message = self._user_message(sid, data)
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: str, data: Any = None) -> None:
+            if not isinstance(data, Mapping):
+                return
+            metadata = self._metadata(data)
+            owner = self.login.owner_of(metadata.get(LOGIN_TOKEN_KEY))
+            sender_id = await sessions.sender_for(sid, owner)
+            if sender_id is None:
+                logger.warning("web chat: a message before session_request was ignored.")
+                return
+            claimed = data.get("session_id")
+            if claimed not in (None, "", sender_id):
+                logger.warning(
+                    "web chat: a message's session_id that is not its socket's was ignored."
+                )
+            message = self._user_message(sender_id, data)
             if message is not None:
-                await handle(message)
+                await self._handle(sid, message, on_new_message)
 
-    def _user_message(self, sid: str, data: Any) -> UserMessage | None:
-        """A ``user_uttered`` event as Rasa's channel reads it (``None``: ignored)."""
+    async def _handle(
+        self,
+        sid: str,
+        message: UserMessage,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        """Caps the text, binds the identity and handles the message inside the gate."""
+        assert self.sio is not None and message.output_channel is not None
+        capped = cap_user_text(message.text or "")
+        message.text = capped.text
+        try:
+            async with (self._gate or admission.gate()).slot():
+                if capped.truncated:
+                    await message.output_channel.send_text_message(
+                        message.sender_id, TRUNCATED_NOTICE
+                    )
+                await on_new_message(self.bind_identity(message))
+        except admission.Overloaded:
+            await self.sio.emit(
+                self.bot_message_evt,
+                {"text": admission.BUSY_NOTICE},
+                room=sid,
+                namespace=self.namespace,
+            )
+
+    def _user_message(self, sender_id: str, data: Mapping[str, Any]) -> UserMessage | None:
+        """A ``user_uttered`` event of conversation ``sender_id`` (``None``: ignored)."""
         assert self.sio is not None
-        if not isinstance(data, Mapping):
+        text = data.get("message")
+        if not isinstance(text, str):
+            logger.warning("web chat: a message whose text is not a string was ignored.")
             return None
-        if self.session_persistence:
-            sender_id = data.get("session_id")
-            if not sender_id:
-                logger.warning("web chat: a message without a session_id was ignored.")
-                return None
-        else:
-            sender_id = sid
+        # Typed by a person: characters that cannot be stored are dropped, not the message.
+        text = text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+        if not text.strip():
+            return None
+        return UserMessage(
+            text,
+            WebChatOutput(self.sio, self.bot_message_evt, self.namespace),
+            sender_id,
+            input_channel=self.name(),
+            metadata=self._metadata(data),
+        )
+
+    def _metadata(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The message's metadata object; anything else (or unstorable) is dropped."""
         metadata = data.get(self.metadata_key, {})
         if isinstance(metadata, str):
             try:
                 metadata = json.loads(metadata)
-            except ValueError:
+            except (ValueError, RecursionError):
                 logger.warning("web chat: metadata that is not JSON was ignored.")
                 metadata = {}
-        if not isinstance(metadata, Mapping):
-            metadata = {}
-        return UserMessage(
-            data.get("message", ""),
-            WebChatOutput(self.sio, self.bot_message_evt, self.namespace),
-            sender_id,
-            input_channel=self.name(),
-            metadata=metadata,
-        )
+        if not isinstance(metadata, dict) or value_problem(metadata) is not None:
+            return {}
+        return metadata
 
     def _register_sync(self) -> None:
         """Registers ``zhike_sync``: the socket's session's bot messages since ``after``."""
-        sio = self.sio
-        assert sio is not None
-        namespace = self.namespace
+        sio, sessions = self.sio, self._sessions
+        assert sio is not None and sessions is not None
 
-        @sio.on(SYNC_EVENT, namespace=namespace)
+        @sio.on(SYNC_EVENT, namespace=self.namespace)
         async def sync(sid: str, data: Any = None) -> dict[str, Any]:
-            session = await sio.get_session(sid, namespace=namespace)
-            sender_id = session.get(_SENDER_KEY) if isinstance(session, Mapping) else None
-            if not isinstance(sender_id, str):
+            sender_id = await sessions.current(sid)
+            if sender_id is None:
                 return {"messages": []}  # no session_request yet
             tracker = await self._web_tracker(sender_id)
             return {"messages": await missed_messages(tracker, parse_after(data))}
@@ -365,7 +365,7 @@ class WebChatInput(SocketIOInput):
         """The conversation of ``sender_id`` when it is a web chat (else, or on errors, none).
 
         A conversation whose latest message came from another channel is not this
-        channel's to show (a session id can be any client-chosen string).
+        channel's to show.
         """
         agent = getattr(self._app.ctx, "agent", None) if self._app is not None else None
         if agent is None:
@@ -378,14 +378,6 @@ class WebChatInput(SocketIOInput):
         if tracker is None or tracker.get_latest_input_channel() != CHANNEL_NAME:
             return None
         return tracker
-
-
-def _session_id(data: Any) -> str:
-    """The session the client asks to continue, or a new one when it names none (or junk)."""
-    requested = data.get("session_id") if isinstance(data, Mapping) else None
-    if isinstance(requested, str) and _SESSION_ID.fullmatch(requested):
-        return requested
-    return uuid.uuid4().hex
 
 
 def _serve(asset: assets.Asset, headers: Mapping[str, str] | None = None) -> HTTPResponse:

@@ -6,24 +6,22 @@ through a python-socketio client against a real Sanic server on 127.0.0.1.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
-import socketio
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
 from zhike.channels.web import WebChatInput
 from zhike.identity.assertion import METADATA_KEY, InvalidAssertion, sign, verify
-from zhike.stack import free_port
 from zhike.web import assets
+
+from .web_helpers import Client, serve
 
 LOGIN_SECRET = "web-login-secret-" + "w" * 32
 IDENTITY_SECRET = "identity-secret-" + "i" * 32
@@ -253,66 +251,19 @@ def test_project_credentials_start_the_widget_channel(monkeypatch: pytest.Monkey
 # --- through socket.io, against a real server ----------------------------------------
 
 
-@pytest.fixture
-async def served() -> AsyncIterator[tuple[str, WebChatInput, FakeAgent]]:
-    agent = FakeAgent()
+async def test_over_socket_io_a_token_binds_and_a_forgery_is_dropped() -> None:
     channel = _channel()
-    app = _app(channel, agent)
-    port = free_port()
-    server = await app.create_server(
-        host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
-    )
-    assert server is not None
-    await server.startup()
-    await server.start_serving()
-    try:
-        yield f"http://127.0.0.1:{port}", channel, agent
-    finally:
-        server.close()
-        await server.wait_closed()
+    forged = sign("C001", "socketio", "x", NOW, IDENTITY_SECRET)
+    token = _token(sub="C002")
+    async with serve(channel) as (url, agent):
+        async with Client(url, channel) as client:
+            session_id = await client.session(login_token=token)
+            await client.say("我的订单列表", login_token=token)
+        async with Client(url, channel) as other:
+            other_session = await other.session()
+            await other.say("我的订单列表", metadata={METADATA_KEY: forged})
 
-
-async def _chat(
-    url: str,
-    channel: WebChatInput,
-    message: str,
-    metadata: dict[str, Any],
-    session_id: str | None = None,
-) -> tuple[str, list[dict]]:
-    """One widget session: session_request, then a message; returns the session and replies."""
-    client = socketio.AsyncClient()
-    session: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-    replies: list[dict] = []
-    client.on("session_confirm", lambda sid: session.set_result(sid))
-    client.on("bot_uttered", replies.append)
-    # long polling: python-engineio's websocket client needs a newer aiohttp than Rasa's
-    await client.connect(url, socketio_path="/socket.io", transports=["polling"])
-    try:
-        await client.emit("session_request", {"session_id": session_id})
-        session_id = await asyncio.wait_for(session, 5)
-        done = asyncio.Event()
-        data = {"message": message, "session_id": session_id, "customData": metadata}
-        await client.emit("user_uttered", data, callback=lambda *_: done.set())
-        await asyncio.wait_for(done.wait(), 5)  # acknowledged after the bot answered
-    finally:
-        # the server ends the long poll at once; a client-side disconnect waits for it (~30 s)
-        assert channel.sio is not None
-        await channel.sio.disconnect(client.get_sid())
-        await client.disconnect()
-    return session_id, replies
-
-
-async def test_over_socket_io_a_token_binds_and_a_forgery_is_dropped(
-    served: tuple[str, WebChatInput, FakeAgent],
-) -> None:
-    url, channel, agent = served
-    forged = {METADATA_KEY: sign("C001", "socketio", "x", NOW, IDENTITY_SECRET)}
-    session_id, replies = await _chat(
-        url, channel, "我的订单列表", {"login_token": _token(sub="C002")}
-    )
-    other_session, _ = await _chat(url, channel, "我的订单列表", forged)
-
-    assert replies == [
+    assert [{k: v for k, v in r.items() if not k.startswith("zhike_")} for r in client.replies] == [
         {
             "text": "收到：我的订单列表",
             "quick_replies": [{"content_type": "text", "title": "好的", "payload": "/affirm"}],
@@ -325,13 +276,18 @@ async def test_over_socket_io_a_token_binds_and_a_forgery_is_dropped(
     assert anonymous.metadata == {}
 
 
-async def test_a_reconnecting_widget_continues_its_session(
-    served: tuple[str, WebChatInput, FakeAgent],
-) -> None:
-    url, channel, agent = served
-    session_id, _ = await _chat(url, channel, "你好", {})
-    again, replies = await _chat(url, channel, "在吗", {}, session_id=session_id)
-    assert again == session_id and replies[0]["text"] == "收到：在吗"
+async def test_a_reconnecting_widget_continues_its_session_with_its_token() -> None:
+    channel = _channel()
+    async with serve(channel) as (url, agent):
+        async with Client(url, channel) as client:
+            session_id = await client.session()
+            token = client.token
+            await client.say("你好")
+        async with Client(url, channel) as again:
+            assert await again.session(session_id, token) == session_id
+            await again.say("在吗")
+        async with Client(url, channel) as junk:
+            new = await junk.session("../../etc<script>", token)
+    assert again.replies[0]["text"] == "收到：在吗"
     assert [m.sender_id for m in agent.messages] == [session_id, session_id]
-    junk, _ = await _chat(url, channel, "你好", {}, session_id="../../etc<script>")
-    assert junk != "../../etc<script>" and len(junk) == 32  # a new session instead
+    assert new != "../../etc<script>" and len(new) == 32  # a new session instead

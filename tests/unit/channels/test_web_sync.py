@@ -6,31 +6,27 @@ The socket.io part runs a python-socketio client against a real Sanic server on
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import socketio
-from rasa.core.channels.channel import UserMessage, register
-from rasa.core.tracker_store import InMemoryTrackerStore
-from rasa.shared.core.domain import Domain
+from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from sanic import Sanic
 
 from zhike.channels.web import WebChatInput
+from zhike.channels.web_session import SessionSigner, session_key
 from zhike.channels.web_sync import (
     bot_events_after,
     missed_messages,
     parse_after,
     render_parts,
 )
-from zhike.stack import free_port
+
+from .web_helpers import BUTTONS, Client, StoreAgent, serve
 
 T0 = 1_718_000_000.25
-BUTTONS = [{"title": "好的", "payload": "/affirm"}]
+SECRET = "identity-secret-" + "i" * 32
 
 
 def _bot(text: str, timestamp: float, **data: Any) -> BotUttered:
@@ -96,12 +92,15 @@ def test_a_junk_cursor_means_from_the_start(data: Any, after: float | None) -> N
 # --- through socket.io, against a real server ----------------------------------------
 
 
-class StoreAgent:
-    """Stands in for rasa's Agent: a tracker store, and replies sent with Rasa's logic."""
+@pytest.fixture
+async def served() -> AsyncIterator[tuple[str, WebChatInput, StoreAgent]]:
+    channel = WebChatInput(identity_secret=SECRET)
+    async with serve(channel, FixedAgent()) as (url, agent):
+        yield url, channel, agent
 
-    def __init__(self) -> None:
-        self.tracker_store = InMemoryTrackerStore(Domain.empty())
-        self.messages: list[UserMessage] = []
+
+class FixedAgent(StoreAgent):
+    """Answers every message with one bot message of a known timestamp."""
 
     async def handle_message(self, message: UserMessage) -> None:
         self.messages.append(message)
@@ -110,64 +109,9 @@ class StoreAgent:
         await message.output_channel.send_response(message.sender_id, reply.message())
 
 
-@pytest.fixture
-async def served() -> AsyncIterator[tuple[str, WebChatInput, StoreAgent]]:
-    agent = StoreAgent()
-    channel = WebChatInput()
-    app = Sanic(f"zhike_web_sync_test_{uuid.uuid4().hex}")
-    register([channel], app, route="/webhooks/")
-    app.ctx.agent = agent
-    port = free_port()
-    server = await app.create_server(
-        host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
-    )
-    assert server is not None
-    await server.startup()
-    await server.before_start()  # the channel's listener remembers the app
-    await server.start_serving()
-    try:
-        yield f"http://127.0.0.1:{port}", channel, agent
-    finally:
-        server.close()
-        await server.wait_closed()
-
-
-class Client:
-    """A widget's socket: ``session_request``, ``user_uttered`` and ``zhike_sync``."""
-
-    def __init__(self, url: str, channel: WebChatInput) -> None:
-        self.url = url
-        self.channel = channel
-        self.sio = socketio.AsyncClient()
-        self.replies: list[dict] = []
-        self.sio.on("bot_uttered", self.replies.append)
-
-    async def __aenter__(self) -> Client:
-        # long polling: python-engineio's websocket client needs a newer aiohttp than Rasa's
-        await self.sio.connect(self.url, socketio_path="/socket.io", transports=["polling"])
-        return self
-
-    async def __aexit__(self, *_: Any) -> None:
-        assert self.channel.sio is not None  # the server ends the long poll at once
-        await self.channel.sio.disconnect(self.sio.get_sid())
-        await self.sio.disconnect()
-
-    async def session(self, session_id: str | None) -> str:
-        confirmed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self.sio.on("session_confirm", confirmed.set_result)
-        await self.sio.emit("session_request", {"session_id": session_id})
-        return await asyncio.wait_for(confirmed, 5)
-
-    async def say(self, session_id: str, text: str) -> None:
-        done = asyncio.Event()
-        data = {"message": text, "session_id": session_id}
-        await self.sio.emit("user_uttered", data, callback=lambda *_: done.set())
-        await asyncio.wait_for(done.wait(), 5)
-
-    async def sync(self, data: Any) -> list[dict]:
-        reply = await self.sio.call("zhike_sync", data, timeout=5)
-        assert isinstance(reply, dict)
-        return list(reply["messages"])
+def _proof(session_id: str) -> str:
+    """The session token the server would have given a client of ``session_id``."""
+    return SessionSigner(session_key(None, SECRET)).token(session_id, "")
 
 
 async def test_live_replies_carry_the_key_a_catch_up_gives_again(
@@ -176,7 +120,7 @@ async def test_live_replies_carry_the_key_a_catch_up_gives_again(
     url, channel, _ = served
     async with Client(url, channel) as client:
         session_id = await client.session(None)
-        await client.say(session_id, "你好")
+        await client.say("你好", session_id)
     assert client.replies == [
         {
             "text": "收到：你好",
@@ -197,12 +141,25 @@ async def test_a_sync_answers_the_missed_messages_of_the_sockets_own_session(
     await agent.tracker_store.save(theirs)
     async with Client(url, channel) as client:
         assert await client.sync({"after": None}) == []  # no session yet: nothing
-        await client.session("session-mine-1")
+        await client.session("session-mine-1", _proof("session-mine-1"))
         missed = await client.sync({"after": T0 + 1})
         assert [m["text"] for m in missed] == ["坐席回复"]
         assert missed[0]["zhike_key"] == f"{T0 + 5!r}#0"
         everything = await client.sync({"after": None, "session_id": "session-theirs-1"})
         assert [m["text"] for m in everything] == ["早", "坐席回复"]  # a sender id is ignored
+
+
+async def test_a_session_the_socket_did_not_prove_is_never_caught_up(
+    served: tuple[str, WebChatInput, StoreAgent],
+) -> None:
+    url, channel, agent = served
+    await agent.tracker_store.save(_tracker("session-victim-1", [_bot("您的订单已发货", T0)]))
+    async with Client(url, channel) as client:
+        for token in (None, "", "x" * 43, _proof("session-other-1"), 42):
+            granted = await client.session("session-victim-1", token)  # type: ignore[arg-type]
+            assert granted != "session-victim-1"
+            assert await client.sync({"after": None}) == []
+            assert await client.sync({"after": None, "session_id": "session-victim-1"}) == []
 
 
 async def test_a_conversation_of_another_channel_is_not_shown(
@@ -211,7 +168,7 @@ async def test_a_conversation_of_another_channel_is_not_shown(
     url, channel, agent = served
     await agent.tracker_store.save(_tracker("wechat-openid-12345", [_bot("微信", T0)], "wechat"))
     async with Client(url, channel) as client:
-        await client.session("wechat-openid-12345")
+        await client.session("wechat-openid-12345", _proof("wechat-openid-12345"))
         assert await client.sync({"after": None}) == []
 
 

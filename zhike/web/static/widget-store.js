@@ -1,8 +1,10 @@
 /* zhike (智客) web chat widget: the conversation it keeps in localStorage.
  *
  * Bundled into /webhooks/socketio/widget.js before widget.js (see zhike/web/assets.py).
- * A record is {v, owner, sessionId, open, messages, cursor}; `cursor` is the timestamp
- * of the newest bot message shown, where the server's catch-up (zhike_sync) starts.
+ * A record is {v, owner, sessionId, sessionToken, open, messages, cursor}; `sessionToken`
+ * is the server's proof that lets this browser continue `sessionId`; `cursor` is the
+ * timestamp of the newest bot message shown, where the server's catch-up (zhike_sync)
+ * starts.
  */
 var zhikeStore = (function () {
   "use strict";
@@ -41,6 +43,7 @@ var zhikeStore = (function () {
       v: STORAGE_VERSION,
       owner: owner,
       sessionId: null,
+      sessionToken: null,
       open: false,
       messages: [],
       cursor: null,

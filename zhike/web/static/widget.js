@@ -12,6 +12,7 @@
 
   var TYPING_TIMEOUT_MS = 30000;
   var SYNC_EVENT = "zhike_sync";
+  var SESSION_EVENT = "zhike_session";
   var TEXT = ui.TEXT;
 
   var script = document.currentScript;
@@ -98,7 +99,23 @@
     this.socket = socket;
     socket.on("connect", function () {
       self.ready = false;
-      socket.emit("session_request", { session_id: self.record.sessionId });
+      // The server continues the stored session only with the token it gave for it, and
+      // only for the same logged-in customer (or none); otherwise it assigns a new one.
+      var request = { session_id: self.record.sessionId, session_token: self.record.sessionToken };
+      request[server.metadataKey] = self.metadata();
+      socket.emit("session_request", request);
+    });
+    // Sent before every session_confirm: the session id and the proof to continue it later.
+    socket.on(SESSION_EVENT, function (proof) {
+      if (!proof || typeof proof.session_id !== "string" || typeof proof.session_token !== "string") {
+        return;
+      }
+      if (self.record.sessionId !== proof.session_id) {
+        self.record.sessionId = proof.session_id;
+        self.record.cursor = null; // a new conversation: catch up on all of it
+      }
+      self.record.sessionToken = proof.session_token;
+      self.save();
     });
     socket.on("session_confirm", function (sessionId) {
       if (typeof sessionId !== "string" || !sessionId) return;
@@ -188,10 +205,9 @@
     message.state = "sent"; // saved before emitting: a reload or a drop never sends it again
     this.save();
     this.updateState(message);
+    // session_id only for Rasa's protocol: the server uses the socket's own session.
     var data = { message: message.payload, session_id: this.record.sessionId };
-    var metadata = {};
-    if (this.token) metadata[server.loginTokenKey] = this.token;
-    data[server.metadataKey] = metadata;
+    data[server.metadataKey] = this.metadata();
     this.inflight += 1;
     this.showTyping(true);
     // The server acknowledges after the bot has answered: then the typing indicator goes.
@@ -199,6 +215,13 @@
       self.inflight = Math.max(0, self.inflight - 1);
       if (!self.inflight) self.showTyping(false);
     });
+  };
+
+  // What goes with every request: the site's login token, when there is one.
+  Widget.prototype.metadata = function () {
+    var metadata = {};
+    if (this.token) metadata[server.loginTokenKey] = this.token;
+    return metadata;
   };
 
   Widget.prototype.receive = function (data) {
