@@ -217,7 +217,8 @@ def openapi_document() -> dict[str, Any]:
                     "type": "apiKey",
                     "in": "header",
                     "name": "X-Api-Key",
-                    "description": "ZHIKE_BACKEND_API_KEY; not required in dev mode",
+                    "description": "ZHIKE_BACKEND_API_KEY (at least 32 bytes); required unless "
+                    "ZHIKE_ENV=development",
                 }
             },
             "schemas": {**DOCUMENTS, **REQUESTS},
