@@ -244,3 +244,11 @@ def test_the_web_session_ids_exclude_other_channels() -> None:
     assert is_web_session_id(new_session_id())
     for other in ("app:C001", "wechat:oABC1234", "wecom:zhangsan", "short", "a" * 129, 42, None):
         assert not is_web_session_id(other)
+
+
+def test_credentials_name_the_session_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MY_SESSION_SECRET", "s" * 32)
+    channel = WebChatInput.from_credentials({"session_secret_env": "MY_SESSION_SECRET"})
+    session_id = new_session_id()
+    proof = SessionSigner(b"s" * 32).token(session_id, "")
+    assert channel._signer.verify(session_id, proof, "")  # type: ignore[attr-defined]
