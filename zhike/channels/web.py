@@ -141,7 +141,7 @@ class WebChatInput(SocketIOInput):
             leeway=leeway,
             clock=clock,
         )
-        self._signer = SessionSigner(session_key(session_secret, identity_secret))
+        self._signer = SessionSigner(session_key(session_secret, identity_secret), clock=clock)
         self._sessions: WebSessions | None = None
         self._gate = gate
         self._app: Sanic | None = None

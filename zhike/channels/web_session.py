@@ -11,7 +11,8 @@ restart it, or pull it out of a hand-off. Here the server decides:
   given that id: the server hands out ``session_token``, an HMAC of the session id and its
   owner (:class:`SessionSigner`), in a ``zhike_session`` event ``{"session_id": ...,
   "session_token": ...}`` sent just before each ``session_confirm``; the client sends it
-  back in its next ``session_request``. Only ids of the web chat's own form (8-128
+  back in its next ``session_request`` (valid for 30 days, renewed with every
+  ``session_request`` that proves it). Only ids of the web chat's own form (8-128
   letters, digits, ``_``, ``-``: never ``app:``, ``wechat:``, ``wecom:``) are resumed;
   anything else gets a new session;
 - a session belongs to one owner, the customer of the site's login token or
@@ -35,8 +36,9 @@ import inspect
 import logging
 import re
 import secrets
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from socketio import AsyncServer
@@ -49,6 +51,8 @@ SESSION_EVENT = "zhike_session"
 SESSION_TOKEN_KEY = "session_token"
 SESSION_SECRET_ENV = "ZHIKE_WEB_SESSION_SECRET"
 MIN_SECRET_BYTES = 32
+MAX_SESSION_AGE = 30 * 24 * 60 * 60  # a widget unused for 30 days starts afresh
+MAX_CLOCK_SKEW = 60
 _SENDER_KEY = "sender_id"
 _OWNER_KEY = "owner"
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,128}")
@@ -92,25 +96,59 @@ def session_key(
 class SessionSigner:
     """Signs and checks the proof that a client was given a web session id.
 
+    A token is ``<issued at, unix seconds, base 36>.<HMAC-SHA256, base64url>`` over the
+    session id, its owner and the issue time; it is valid for ``max_age`` seconds, and
+    every ``session_request`` that proves a session gets a fresh one.
+
     Args:
         key: the HMAC-SHA256 key (:func:`session_key`).
+        clock: current unix time in seconds.
+        max_age: seconds a token is accepted for.
     """
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(
+        self,
+        key: bytes,
+        clock: Callable[[], float] = time.time,
+        max_age: float = MAX_SESSION_AGE,
+    ) -> None:
         self._key = key
+        self._clock = clock
+        self._max_age = max_age
 
     def token(self, session_id: str, owner: str) -> str:
-        """The session token of ``session_id`` for ``owner`` (``""``: anonymous)."""
-        message = _DOMAIN + session_id.encode("utf-8") + b"\n" + owner.encode("utf-8")
-        digest = hmac.new(self._key, message, hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+        """A new session token of ``session_id`` for ``owner`` (``""``: anonymous)."""
+        return self._token(session_id, owner, int(self._clock()))
+
+    def _token(self, session_id: str, owner: str, issued_at: int) -> str:
+        stamp = _base36(issued_at)
+        message = "\n".join([session_id, owner, stamp]).encode("utf-8")
+        digest = hmac.new(self._key, _DOMAIN + message, hashlib.sha256).digest()
+        return stamp + "." + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
     def verify(self, session_id: object, token: object, owner: str) -> bool:
         """Whether ``token`` proves ``session_id`` was given to a client of ``owner``."""
         if not is_web_session_id(session_id) or not isinstance(token, str) or len(token) > 100:
             return False
         assert isinstance(session_id, str)
-        return hmac.compare_digest(self.token(session_id, owner), token)
+        stamp, _, _ = token.partition(".")
+        if not stamp.isalnum() or not stamp.isascii():
+            return False
+        issued_at = int(stamp, 36)
+        age = self._clock() - issued_at
+        if not -MAX_CLOCK_SKEW <= age <= self._max_age:
+            return False
+        return hmac.compare_digest(self._token(session_id, owner, issued_at), token)
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, digit = divmod(number, 36)
+        text = digits[digit] + text
+        if not number:
+            return text
 
 
 class WebSessions:

@@ -252,3 +252,19 @@ def test_credentials_name_the_session_secret(monkeypatch: pytest.MonkeyPatch) ->
     session_id = new_session_id()
     proof = SessionSigner(b"s" * 32).token(session_id, "")
     assert channel._signer.verify(session_id, proof, "")  # type: ignore[attr-defined]
+
+
+def test_a_token_expires_after_30_days_and_each_proof_renews_it() -> None:
+    now = [float(NOW)]
+    signer = SessionSigner(b"k" * 32, clock=lambda: now[0])
+    session_id = new_session_id()
+    token = signer.token(session_id, "C001")
+    now[0] += 29 * 86400
+    assert signer.verify(session_id, token, "C001")
+    renewed = signer.token(session_id, "C001")
+    now[0] += 2 * 86400
+    assert not signer.verify(session_id, token, "C001")
+    assert signer.verify(session_id, renewed, "C001")
+    stamp, _, mac = renewed.partition(".")
+    for forged in (f"{int(stamp, 36) + 1:x}.{mac}", f"-{stamp}.{mac}", f" {stamp}.{mac}", mac):
+        assert not signer.verify(session_id, forged, "C001")
