@@ -48,6 +48,7 @@ from sanic.response import HTTPResponse
 
 from zhike.channels import admission
 from zhike.channels.http_body import BadBody, json_object, message_text, truncated_notice
+from zhike.deployment import is_development
 from zhike.identity import assertion
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,12 @@ class RestInput(RasaRestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The routes: ``GET /`` (health) and ``POST /webhook`` under ``/webhooks/rest``."""
+        if not is_development():
+            logger.warning(
+                "the REST channel is open in a production configuration: its callers choose "
+                "their own sender id. Start Rasa with deploy/credentials.production.yml "
+                "(or set ZHIKE_ENV=development on a developer machine)."
+            )
         webhook = Blueprint("zhike_rest_webhook")
 
         @webhook.route("/", methods=["GET"])

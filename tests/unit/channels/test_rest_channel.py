@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -172,6 +173,16 @@ async def test_a_failure_while_handling_is_a_json_500_without_a_trace() -> None:
         "error": "internal_error",
         "message": "the message could not be handled",
     }
+
+
+@pytest.mark.parametrize(("env", "warned"), [("production", True), ("development", False)])
+def test_a_production_server_with_the_rest_channel_warns(
+    env: str, warned: bool, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("ZHIKE_ENV", env)
+    with caplog.at_level(logging.WARNING, logger="zhike.channels.rest"):
+        _app(FakeAgent())
+    assert ("credentials.production.yml" in caplog.text) is warned
 
 
 def test_project_credentials_use_this_channel_under_rasas_url() -> None:

@@ -6,6 +6,7 @@ The socket.io part runs a python-socketio client against a real Sanic server on
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -172,8 +173,19 @@ async def test_a_conversation_of_another_channel_is_not_shown(
         assert await client.sync({"after": None}) == []
 
 
-@pytest.mark.parametrize("metadata", ["{not json", "[1, 2]", 42])
-async def test_metadata_that_is_not_a_json_object_is_dropped_not_the_message(
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        "{not json",
+        "[1, 2]",
+        42,
+        {"page": "a\x00b"},
+        {"page": "\udc80"},
+        {"deep": json.loads("[" * 40 + "]" * 40)},
+        "[" * 5000 + "]" * 5000,
+    ],
+)
+async def test_metadata_that_is_not_a_storable_json_object_is_dropped_not_the_message(
     served: tuple[str, WebChatInput, StoreAgent], metadata: Any
 ) -> None:
     _, channel, _ = served
