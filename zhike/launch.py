@@ -9,6 +9,7 @@ Rasa server this way.
 
 from __future__ import annotations
 
+import os
 import runpy
 import sys
 
@@ -24,6 +25,12 @@ def main(argv: list[str] | None = None) -> None:
     install_log_masking()
     harden_process()
     module, rest = args[0], args[1:]
+    if module == "rasa":
+        # Rasa reports usage to its makers unless told not to; zhike never does.
+        os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+        from zhike.action_server.rasa_client import install_action_call_retry
+
+        install_action_call_retry()
     sys.argv = [module, *rest]
     runpy.run_module(module, run_name="__main__", alter_sys=True)
 

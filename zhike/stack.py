@@ -115,6 +115,10 @@ class StackConfig:
         Raises:
             StackError: ``host`` is not loopback and ``ZHIKE_RASA_TOKEN`` is not set.
         """
+        for origin in self.cors_origins:
+            if any(c in origin for c in "*?[]\\"):
+                # Sanic-Cors reads such an entry as an unanchored pattern
+                raise StackError(f"ZHIKE_WIDGET_ORIGINS: {origin!r} must be a plain origin")
         if not is_loopback(self.host) and not os.environ.get("ZHIKE_RASA_TOKEN"):
             raise StackError(
                 f"Refusing to listen on {self.host} without an API token: set ZHIKE_RASA_TOKEN "
@@ -156,7 +160,8 @@ class Stack:
         endpoints = yaml.safe_load(self.config.endpoints.read_text(encoding="utf-8")) or {}
         endpoints["action_endpoint"] = {
             "url": f"{self.config.actions_url}/webhook",
-            "headers": {"X-Zhike-Action-Token": self.config.action_token},
+            # expanded by Rasa from its environment: the token is never written to disk
+            "headers": {"X-Zhike-Action-Token": "${ZHIKE_ACTION_TOKEN}"},
         }
         if self.config.tracker_db is not None:
             endpoints["tracker_store"] = {
@@ -252,6 +257,8 @@ class Stack:
                 # the app channel's push journal lives with the rest of this stack's state
                 {
                     **dev_env,
+                    "ZHIKE_ACTION_TOKEN": cfg.action_token,
+                    "RASA_TELEMETRY_ENABLED": "false",
                     "ZHIKE_APP_PUSH_DB_URL": cfg.app_push_db_url,
                     "ZHIKE_REPLAY_DB_URL": f"sqlite+aiosqlite:///{cfg.state_dir / 'replay.db'}",
                     **cfg.extra_env,

@@ -27,23 +27,34 @@ RETURN_POLICY = "亲，商品签收后7天内支持无理由退货哦"
 C001_ORDERS = ("HP20240001", "HP20240002", "HP20240003", "HP20240004")
 
 
-def web_say(rasa_url: str, session_id: str, text: str, login_token: str | None = None) -> str:
-    """One message through the widget's socket.io protocol; the bot's texts joined."""
+def web_say(rasa_url: str, text: str, login_token: str | None = None) -> tuple[str, str]:
+    """One message through the widget's socket.io protocol in a new web session.
 
-    async def talk() -> list[dict[str, Any]]:
+    Returns:
+        The bot's texts joined, and the session id the server assigned to the socket.
+    """
+
+    async def talk() -> tuple[list[dict[str, Any]], str]:
         client = socketio.AsyncClient()
         replies: list[dict[str, Any]] = []
+        sessions: list[str] = []
         confirmed = asyncio.Event()
-        client.on("session_confirm", lambda *_: confirmed.set())
+
+        def on_confirm(*args: Any) -> None:
+            if args and isinstance(args[0], str):
+                sessions.append(args[0])
+            elif args and isinstance(args[0], dict) and "session_id" in args[0]:
+                sessions.append(str(args[0]["session_id"]))
+            confirmed.set()
+
+        client.on("session_confirm", on_confirm)
         client.on("bot_uttered", replies.append)
         await client.connect(rasa_url, socketio_path="/socket.io", transports=["polling"])
+        custom = {"login_token": login_token} if login_token else {}
         try:
-            await client.emit("session_request", {"session_id": session_id})
+            await client.emit("session_request", {"customData": custom})
             await asyncio.wait_for(confirmed.wait(), 10)
-            custom = {"login_token": login_token} if login_token else {}
-            await client.emit(
-                "user_uttered", {"message": text, "session_id": session_id, "customData": custom}
-            )
+            await client.emit("user_uttered", {"message": text, "customData": custom})
             deadline = time.monotonic() + 30
             while not replies and time.monotonic() < deadline:
                 await asyncio.sleep(0.1)
@@ -51,9 +62,10 @@ def web_say(rasa_url: str, session_id: str, text: str, login_token: str | None =
         finally:
             # Close the engine.io session without waiting ~30 s for the pending long poll.
             await client.eio.disconnect(abort=True)
-        return replies
+        return replies, sessions[-1] if sessions else ""
 
-    return _readable(asyncio.run(talk()))
+    replies, session_id = asyncio.run(talk())
+    return _readable(replies), session_id
 
 
 def _readable(replies: list[dict[str, Any]]) -> str:
@@ -85,7 +97,7 @@ def test_the_same_question_gets_the_same_answer_on_every_channel(
     rasa = fresh.config.rasa_url
     answers = {
         "rest": Conversation(rasa).say(question),
-        "socketio": web_say(rasa, uuid.uuid4().hex, question),
+        "socketio": web_say(rasa, question)[0],
         "app": AppConversation(rasa, "C002").say(question),
         "wechat": WeChatFollower(rasa, wechat_api, f"oE2E{uuid.uuid4().hex[:20]}").say(question),
         "wecom": WeComEmployee(rasa, wechat_api, f"staff{uuid.uuid4().hex[:8]}").say(question),
@@ -101,8 +113,8 @@ def test_one_customer_on_three_channels_is_one_customer_and_every_message_has_it
 
     app_answer = _readable(AppConversation(rasa, "C001").send("我的订单列表"))
 
-    web_session = uuid.uuid4().hex
-    web_answer = web_say(rasa, web_session, "我的订单列表", login_token=_login_token("C001"))
+    web_answer, web_session = web_say(rasa, "我的订单列表", login_token=_login_token("C001"))
+    assert web_session
 
     openid = f"oE2E{uuid.uuid4().hex[:20]}"
     follower = WeChatFollower(rasa, wechat_api, openid)
@@ -126,6 +138,6 @@ def test_a_forged_web_login_token_leaves_the_chat_anonymous(fresh: Stack) -> Non
     forged = jwt.encode(
         {"sub": "C001", "exp": int(time.time()) + 3600}, "x" * 40, algorithm="HS256"
     )
-    answer = web_say(fresh.config.rasa_url, uuid.uuid4().hex, "我的订单列表", login_token=forged)
+    answer, _ = web_say(fresh.config.rasa_url, "我的订单列表", login_token=forged)
     assert "绑定账户" in answer
     assert "HP20240001" not in answer

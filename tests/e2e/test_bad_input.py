@@ -9,8 +9,6 @@ from .conftest import Conversation
 pytestmark = pytest.mark.e2e
 
 ODD_MESSAGES = {
-    "empty": "",
-    "spaces": "   ",
     "punctuation": "？？？！！。。。",
     "emoji": "😂😂👍🙏",
     "huge": "我想问一下订单的事情" * 500,  # 5,000 characters
@@ -27,4 +25,14 @@ def test_odd_input_gets_an_answer(chat: Conversation, name: str) -> None:
     assert texts, f"no reply to {name} input"
     assert all("error" not in t.lower() for t in texts)
     # and the conversation is still usable afterwards
+    assert chat.say("你好")
+
+
+@pytest.mark.parametrize("message", ["", "   "])
+def test_an_empty_message_is_a_clear_400_and_loses_nothing(
+    chat: Conversation, message: str
+) -> None:
+    response = chat.post(message)
+    assert response.status_code == 400
+    assert response.json()["error"]
     assert chat.say("你好")

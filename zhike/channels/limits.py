@@ -10,7 +10,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 MAX_USER_TEXT = 2000
-TRUNCATED_NOTICE = f"您的消息比较长，我先看了前 {MAX_USER_TEXT} 个字。如果后面还有重要内容，麻烦您分几条发给我，谢谢！"
+TRUNCATED_NOTICE = (
+    f"您的消息比较长，我先看了前 {MAX_USER_TEXT} 个字。"
+    "如果后面还有重要内容，麻烦您分几条发给我，谢谢！"
+)
 
 
 class CappedText(NamedTuple):
