@@ -22,6 +22,7 @@ from rasa_sdk.plugin import plugin_manager
 from zhike.action_server.app import BACKLOG, action_token, create_action_app
 from zhike.deployment import ConfigurationError
 from zhike.privacy import install_log_masking
+from zhike.serving import harden_process
 
 logger = logging.getLogger("zhike.action_server")
 
@@ -50,6 +51,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Starts the server; returns 2 when the configuration must not start."""
     install_log_masking()
+    harden_process()  # framing guard, timeouts, loop watchdog
     args = parse_args(argv)
     utils.configure_colored_logging(args.loglevel)
     utils.update_sanic_log_level()

@@ -17,6 +17,7 @@ from zhike.backend.db import safe_url
 from zhike.backend.security import check_settings
 from zhike.deployment import ConfigurationError
 from zhike.privacy import install_log_masking
+from zhike.serving import harden_process
 
 logger = logging.getLogger("zhike.backend")
 
@@ -56,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     install_log_masking()
+    harden_process()  # framing guard, timeouts, loop watchdog
     try:
         settings = Settings.from_env(db_url=args.db_url, seed=args.seed)
         check_settings(settings)
