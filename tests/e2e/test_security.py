@@ -158,3 +158,27 @@ def test_a_one_megabyte_message_is_refused_or_cut_and_the_server_stays_responsiv
     assert "前 2000 个字" in replies[0]["text"]
     assert Conversation(stack.config.rasa_url).say("你好")
     _healthy(stack)
+
+
+FULL_NUMBERS = ("13800138001", "110101199003071234")
+
+
+def test_no_stored_transcript_or_log_holds_a_full_phone_or_id_number(fresh: Stack) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    chat.say("绑定账户")
+    chat.say("我的手机号是13800138001，身份证110101199003071234")
+    chat.say("13800138001")
+    chat.say("转人工")  # relayed to the desk's tables too
+    chat.say("我的手机号是13800138001")
+    state = fresh.config.state_dir
+    stored = [state / "tracker.db", *state.glob("logs/*.log")]
+    handoff_db = fresh.config.extra_env.get("ZHIKE_HANDOFF_DB_URL", "").split("///")[-1]
+    if handoff_db:
+        stored.append(type(state)(handoff_db))
+    for path in stored:
+        if not path.exists():
+            continue
+        data = path.read_bytes()
+        for number in FULL_NUMBERS:
+            assert number.encode() not in data, f"{path.name} holds {number[:3]}…"
+    assert (state / "tracker.db").exists()
