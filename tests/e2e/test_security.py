@@ -171,7 +171,9 @@ def test_no_stored_transcript_or_log_holds_a_full_phone_or_id_number(fresh: Stac
     chat.say("转人工")  # relayed to the desk's tables too
     chat.say("我的手机号是13800138001")
     state = fresh.config.state_dir
-    stored = [state / "tracker.db", *state.glob("logs/*.log")]
+    # every database file of the stack (and its journal) but the business system of record
+    databases = [p for p in state.glob("*.db*") if not p.name.startswith("backend.db")]
+    stored = [*databases, *state.glob("logs/*.log")]
     handoff_db = fresh.config.extra_env.get("ZHIKE_HANDOFF_DB_URL", "").split("///")[-1]
     if handoff_db:
         stored.append(type(state)(handoff_db))
