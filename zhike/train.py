@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -79,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
             args.name,
         ],
         cwd=PROJECT_ROOT,
+        # the same model from `make train`, `make run` and CI: Python's string hashing
+        # (set iteration in featurizers) is otherwise seeded at random
+        env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     if result.returncode != 0:
         return result.returncode
