@@ -24,7 +24,7 @@ SENDER = "app:C001"
 def test_an_agent_takes_over_replies_through_the_channel_and_hands_back(
     fresh: Stack, zhang_app: AppConversation, push_receiver: PushReceiver
 ) -> None:
-    rasa = RasaConversations(fresh.config.rasa_url)
+    rasa = RasaConversations(fresh.config.rasa_url, fresh.config.rasa_token)
     desk(
         fresh,
         lambda s: s.save_agent("e2e-a1", "王芳", ["orders", "courses", "general"], online=True),
@@ -75,7 +75,11 @@ def _queued_for(stack: Stack, sender: str) -> int:
 def _hand_back(stack: Stack, sender: str, conversation_id: int) -> None:
     """What the desk does on close, without the rating question."""
     desk(stack, lambda s: s.close(conversation_id, None, "resolved"))
-    asyncio.run(RasaConversations(stack.config.rasa_url).set_handoff_state(sender, None))
+    asyncio.run(
+        RasaConversations(stack.config.rasa_url, stack.config.rasa_token).set_handoff_state(
+            sender, None
+        )
+    )
 
 
 def test_an_angry_customer_is_handed_over_without_asking(
