@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -40,6 +41,8 @@ def server() -> Iterator[int]:
     process = subprocess.Popen(
         [sys.executable, "-c", SERVER, str(port)],
         cwd=PROJECT_ROOT,
+        # sanic reads SANIC_* settings from the environment: the test's limits only
+        env={k: v for k, v in os.environ.items() if not k.startswith("SANIC_")},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
