@@ -153,7 +153,9 @@ def test_a_one_megabyte_message_is_refused_or_cut_and_the_server_stays_responsiv
     url = f"{stack.config.rasa_url}/webhooks/rest/webhook"
     huge = json.dumps({"sender": "huge-sender", "message": "我" * 400_000}).encode()
     assert httpx.post(url, content=huge, timeout=60).status_code == 413
-    long = json.dumps({"sender": "long-sender", "message": "我想退货" * 5_000})  # 20,000 chars
+    long = json.dumps(
+        {"sender": "long-sender", "message": "我想退货" * 5_000}, ensure_ascii=False
+    )  # 20,000 characters, 60 KB
     replies = httpx.post(url, content=long.encode(), timeout=60).json()
     assert "前 2000 个字" in replies[0]["text"]
     assert Conversation(stack.config.rasa_url).say("你好")

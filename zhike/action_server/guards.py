@@ -99,7 +99,7 @@ def parse_action_call(body: bytes, content_encoding: str | None, limit: int) -> 
         raise InvalidActionCall(400, "unsupported content encoding")
     try:
         call = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # deep nesting too
         raise InvalidActionCall(400, "body is not JSON") from error
     if not isinstance(call, dict):
         raise InvalidActionCall(400, "body is not a JSON object")

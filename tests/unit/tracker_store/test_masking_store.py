@@ -7,6 +7,7 @@ configuration) and reads its raw bytes.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -236,7 +237,12 @@ async def test_development_without_a_secret_warns_and_works(
 
 
 @pytest.mark.parametrize("path", ["endpoints.yml", "deploy/endpoints.production.yml"])
-def test_the_project_endpoints_use_the_masking_store(path: str) -> None:
+def test_the_project_endpoints_use_the_masking_store(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (PROJECT_ROOT / path).read_text(encoding="utf-8")
+    for name in re.findall(r"\$\{([A-Z0-9_]+)\}", text):
+        monkeypatch.setenv(name, "x" * 32)  # production's ${VAR}s are expanded when read
     config = read_endpoint_config(str(PROJECT_ROOT / path), "tracker_store")
     assert config is not None
     assert config.type == "zhike.tracker_store.MaskingSQLTrackerStore"
