@@ -57,7 +57,8 @@ def test_malformed_content_length_is_refused_by_every_server(stack: Stack, lengt
         answer = _raw(
             url, b"POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + b"\r\n\r\n{}"
         )
-        assert answer.startswith(b"HTTP/1.1 400"), f"{name}: {answer[:120]!r}"
+        # 400, or 401 where the server's auth middleware answers first; never a hang
+        assert answer.startswith((b"HTTP/1.1 400", b"HTTP/1.1 401")), f"{name}: {answer[:120]!r}"
     _healthy(stack)
 
 
