@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
@@ -280,8 +281,43 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
 
     @staticmethod
     def latest_text(tracker: Tracker) -> str:
-        """The text of the user's latest message (empty when there is none)."""
-        return normalize_text((tracker.latest_message or {}).get("text"))
+        """The text the user typed last (empty when there is none).
+
+        A button's payload (``/affirm``, ``/inform{...}``) is a choice, never an answer
+        in words: it gives an empty text, so it cannot become a reason or an address.
+        """
+        text = normalize_text((tracker.latest_message or {}).get("text"))
+        return "" if text.startswith("/") else text
+
+    def offered_option(self, slot: str, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        """``{slot: value}`` when the user typed one of the buttons ``slot``'s question offers.
+
+        Typing "七天无理由退货" (the value) or "不想要了（七天无理由）" (the title) is the
+        same as clicking that button, whatever the NLU made of the words.
+        """
+        if tracker.get_slot("requested_slot") != slot:
+            return {}
+        text = self.latest_text(tracker)
+        for variant in (domain.get("responses") or {}).get(f"utter_ask_{slot}") or []:
+            for button in variant.get("buttons") or []:
+                value = _payload_value(str(button.get("payload") or ""), slot)
+                if text and text in (normalize_text(button.get("title")), value):
+                    return {slot: value or text}
+        return {}
+
+
+def _payload_value(payload: str, slot: str) -> str | None:
+    """The value a ``/intent{"slot": "value"}`` payload gives ``slot``, if any."""
+    start = payload.find("{")
+    if not payload.startswith("/") or start < 0:
+        return None
+    raw = payload[start:].replace("{{", "{").replace("}}", "}")
+    try:
+        entities = json.loads(raw)
+    except ValueError:
+        return None
+    value = entities.get(slot) if isinstance(entities, dict) else None
+    return normalize_text(value) if isinstance(value, str) else None
 
 
 def _too_many(dispatcher: CollectingDispatcher, error: BackendError) -> None:

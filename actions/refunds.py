@@ -56,10 +56,15 @@ class ValidateRefundForm(ZhikeFormValidationAction):
     async def extract_refund_reason(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Free text when the reason was asked (buttons fill it through an entity)."""
+        """A typed option, or free text, when the reason was asked.
+
+        Clicked buttons fill the slot through their entity.
+        """
         if tracker.get_slot("refund_reason"):
             return {}
-        return self.text_answer("refund_reason", tracker, free_text=True)
+        return self.offered_option("refund_reason", tracker, domain) or self.text_answer(
+            "refund_reason", tracker, free_text=True
+        )
 
     async def validate_refund_reason(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

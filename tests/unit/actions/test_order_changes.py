@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -12,6 +16,12 @@ from .conftest import Turn
 from .proofs import proved_tickets
 
 DOMAIN: dict = {}
+
+
+@pytest.fixture(scope="module")
+def real_domain() -> dict:
+    """The project's domain as the action server receives it (with the responses)."""
+    return Domain.load(str(Path(__file__).parents[3] / "domain")).as_dict()
 
 
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
@@ -144,6 +154,24 @@ async def test_a_complaint_is_a_refund_reason_not_an_interruption(
     }
     faq = zhang("退款多久到账", "faq", requested_slot="refund_reason")
     assert await form.extract_refund_reason(dispatcher, faq, DOMAIN) == {}
+
+
+@pytest.mark.parametrize("typed", ["七天无理由退货", "不想要了（七天无理由）", " 七天无理由退货 "])
+async def test_a_typed_reason_option_is_the_option_whatever_the_nlu_thought(
+    zhang: Turn, dispatcher: CollectingDispatcher, typed: str, real_domain: dict
+) -> None:
+    tracker = zhang(typed, "faq", requested_slot="refund_reason")
+    extracted = await ValidateRefundForm().extract_refund_reason(dispatcher, tracker, real_domain)
+    assert extracted == {"refund_reason": "七天无理由退货"}
+
+
+async def test_a_button_payload_is_never_taken_as_a_typed_reason(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict
+) -> None:
+    form = ValidateRefundForm()
+    for payload, intent in (("/affirm", "affirm"), ('/inform{"order_id": "HP20240003"}', "inform")):
+        tracker = zhang(payload, intent, requested_slot="refund_reason")
+        assert await form.extract_refund_reason(dispatcher, tracker, real_domain) == {}
 
 
 async def test_a_backend_failure_during_a_change_is_ticketed(
