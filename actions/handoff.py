@@ -19,34 +19,45 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionReverted, ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions.account import FORM_SLOTS
 from actions.identity import input_channel, known_customer_id
 from actions.parsing import normalize_text
 from actions.submit import open_ticket, remember_ticket
+from zhike.common.handoff_names import (
+    HANDOFF_ACTION,
+    HANDOFF_DECLINED_SLOT,
+    HANDOFF_REASON_SLOT,
+    HANDOFF_STATE_SLOT,
+    HANDOFF_TICKET_SLOT,
+    QUEUED,
+    REASON_ACTION_FAILED,
+    REASON_ANGRY,
+    REASON_ASKED,
+    REASON_COMPLAINT,
+    REASON_FALLBACKS,
+    REASON_VIP_MONEY,
+    RELAY_ACTION,
+    WITH_AGENT,
+)
 from zhike.handoff import HandoffError, HandoffOutcome, skill_group_for
 from zhike.handoff.runtime import handoff_service
 from zhike.privacy import mask_text
 
 logger = logging.getLogger(__name__)
 
-HANDOFF_SLOT = "handoff_state"
-REASON_SLOT = "handoff_reason"  # set by the dialogue policy's automatic triggers
-TICKET_SLOT = "handoff_ticket"  # set by an action that failed and opened a ticket
-DECLINED_SLOT = "handoff_declined"
 RELAYED_SLOT = "handoff_relayed"  # the newest user message the desk has stored
 # Why a customer is handed over, as the agent reads it in the summary.
 REASONS = {
-    "asked": "客户要求转人工",
-    "complaint": "客户投诉",
-    "angry": "客户情绪激动",
-    "fallbacks": "机器人连续未能理解",
-    "vip_money": "VIP 客户咨询款项",
-    "action_failed": "业务系统未能完成请求",
+    REASON_ASKED: "客户要求转人工",
+    REASON_COMPLAINT: "客户投诉",
+    REASON_ANGRY: "客户情绪激动",
+    REASON_FALLBACKS: "机器人连续未能理解",
+    REASON_VIP_MONEY: "VIP 客户咨询款项",
+    REASON_ACTION_FAILED: "业务系统未能完成请求",
 }
 # Triggers that the bot explains before the place in line (utter_handoff_lead_<reason>).
-LEADS = frozenset({"angry", "fallbacks", "vip_money", "complaint"})
+LEADS = frozenset({REASON_ANGRY, REASON_FALLBACKS, REASON_VIP_MONEY, REASON_COMPLAINT})
 # Intents that say nothing about the customer's topic (the skill group comes from the rest).
 NOT_A_TOPIC = frozenset(
     {
@@ -65,8 +76,6 @@ NOT_A_TOPIC = frozenset(
 )
 SUMMARY_SLOTS = ("order_id", "refund_reason", "course_name", "lesson_time", "ticket_id")
 RECENT_MESSAGES = 5
-# What the service may raise besides refusals: its database is down or misconfigured.
-UNAVAILABLE = (HandoffError, SQLAlchemyError, OSError, ValueError)
 
 
 def topic_of(tracker: Tracker) -> str | None:
@@ -123,7 +132,7 @@ class ActionRequestHandoff(Action):
 
     def name(self) -> str:
         """See the base class."""
-        return "action_request_handoff"
+        return HANDOFF_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -133,7 +142,7 @@ class ActionRequestHandoff(Action):
         customer_id = await known_customer_id(tracker)
         group = skill_group_for(topic_of(tracker))
         events = _leave_loop(tracker)
-        ticket_id = tracker.get_slot(TICKET_SLOT)
+        ticket_id = tracker.get_slot(HANDOFF_TICKET_SLOT)
         if reason == "complaint":
             text = normalize_text((tracker.latest_message or {}).get("text"))[:1000]
             complaint = await open_ticket(tracker, "complaint", f"客户投诉：{text}", customer_id)
@@ -149,7 +158,7 @@ class ActionRequestHandoff(Action):
                 group,
                 summary_of(tracker, reason, ticket_id),
             )
-        except UNAVAILABLE as error:
+        except HandoffError as error:
             logger.warning("Handoff request failed: %s", error)
             outcome = None
         if outcome is not None and outcome.status in ("queued", "with_agent"):
@@ -193,7 +202,7 @@ class ActionRequestHandoff(Action):
 
 def reason_of(tracker: Tracker) -> str:
     """Why the customer is handed over: the policy's trigger, else the latest intent."""
-    reason = tracker.get_slot(REASON_SLOT)
+    reason = tracker.get_slot(HANDOFF_REASON_SLOT)
     if reason in REASONS:
         return str(reason)
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
@@ -204,7 +213,7 @@ def _leave_loop(tracker: Tracker) -> list[dict[str, Any]]:
     """Clears the trigger slots and leaves an active form (it must not resume later)."""
     events = [
         SlotSet(slot, None)
-        for slot in (REASON_SLOT, TICKET_SLOT)
+        for slot in (HANDOFF_REASON_SLOT, HANDOFF_TICKET_SLOT)
         if tracker.get_slot(slot) is not None
     ]
     if (tracker.active_loop or {}).get("name"):
@@ -215,7 +224,11 @@ def _leave_loop(tracker: Tracker) -> list[dict[str, Any]]:
 def _decline(tracker: Tracker) -> list[dict[str, Any]]:
     """Undoes this action; the policy will not trigger again for the same message."""
     message_id = (tracker.latest_message or {}).get("message_id")
-    return [ActionReverted(), SlotSet(DECLINED_SLOT, message_id), SlotSet(REASON_SLOT, None)]
+    return [
+        ActionReverted(),
+        SlotSet(HANDOFF_DECLINED_SLOT, message_id),
+        SlotSet(HANDOFF_REASON_SLOT, None),
+    ]
 
 
 def _say_lead(dispatcher: CollectingDispatcher, reason: str, ticket_id: str | None) -> None:
@@ -230,7 +243,7 @@ def _say_lead(dispatcher: CollectingDispatcher, reason: str, ticket_id: str | No
 def _say_queued(dispatcher: CollectingDispatcher, outcome: HandoffOutcome) -> list[dict[str, Any]]:
     if outcome.status == "with_agent":
         dispatcher.utter_message(response="utter_handoff_with_agent")
-        return [SlotSet(HANDOFF_SLOT, "agent")]
+        return [SlotSet(HANDOFF_STATE_SLOT, WITH_AGENT)]
     ahead = (outcome.position or 1) - 1
     if ahead:
         dispatcher.utter_message(
@@ -238,7 +251,7 @@ def _say_queued(dispatcher: CollectingDispatcher, outcome: HandoffOutcome) -> li
         )
     else:
         dispatcher.utter_message(response="utter_handoff_next", minutes=_minutes(outcome))
-    return [SlotSet(HANDOFF_SLOT, "queued")]
+    return [SlotSet(HANDOFF_STATE_SLOT, QUEUED)]
 
 
 class ActionRelayToAgent(Action):
@@ -252,7 +265,7 @@ class ActionRelayToAgent(Action):
 
     def name(self) -> str:
         """See the base class."""
-        return "action_relay_to_agent"
+        return RELAY_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -268,13 +281,13 @@ class ActionRelayToAgent(Action):
                 )
                 if decision.handler == "bot":
                     break
-        except UNAVAILABLE as error:
+        except HandoffError as error:
             logger.warning("Relaying a message to the desk failed: %s", error)
             dispatcher.utter_message(response="utter_handoff_relay_delayed")
             return []
         if decision is not None and decision.handler == "bot":  # the desk closed it meanwhile
             dispatcher.utter_message(response="utter_handoff_ended")
-            return [SlotSet(HANDOFF_SLOT, None), SlotSet(RELAYED_SLOT, None)]
+            return [SlotSet(HANDOFF_STATE_SLOT, None), SlotSet(RELAYED_SLOT, None)]
         if decision is not None and decision.handler == "queue" and not _said_waiting(tracker):
             dispatcher.utter_message(response="utter_handoff_waiting")
         return [SlotSet(RELAYED_SLOT, pending[-1][0])] if pending else []
@@ -289,7 +302,7 @@ def unrelayed_messages(tracker: Tracker, limit: int = 50) -> list[tuple[str, str
     found: list[tuple[str, str]] = []
     for index in range(len(tracker.events) - 1, -1, -1):
         event = tracker.events[index]
-        if event.get("event") == "action" and event.get("name") == "action_request_handoff":
+        if event.get("event") == "action" and event.get("name") == HANDOFF_ACTION:
             break
         if event.get("event") != "user":
             continue

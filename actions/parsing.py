@@ -6,9 +6,13 @@ import re
 import unicodedata
 from typing import Any
 
+from zhike.common.ids import ORDER_ID_DIGITS, ORDER_ID_PREFIX
 from zhike.formats import valid_credit_code
 
-_ORDER_ID_RE = re.compile(r"(?<![A-Za-z0-9])HP\s*(\d{8})(?!\d)", re.IGNORECASE)
+# "HP 2024 0001" is fine too: spaces between the prefix and the digits are dropped.
+_ORDER_ID_RE = re.compile(
+    rf"(?<![A-Za-z0-9]){ORDER_ID_PREFIX}\s*(\d{{{ORDER_ID_DIGITS}}})(?!\d)", re.IGNORECASE
+)
 
 
 def normalize_text(value: Any) -> str:
@@ -30,7 +34,7 @@ def parse_order_id(value: Any) -> str | None:
         ``"HP20240001"``, or ``None`` when ``value`` holds no well-formed order number.
     """
     match = _ORDER_ID_RE.search(normalize_text(value))
-    return f"HP{match.group(1)}" if match else None
+    return f"{ORDER_ID_PREFIX}{match.group(1)}" if match else None
 
 
 _MOBILE_IN_TEXT_RE = re.compile(

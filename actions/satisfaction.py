@@ -17,10 +17,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions.identity import input_channel, known_customer_id
 from actions.parsing import normalize_text, parse_rating
+from zhike.common.handoff_names import RATING_ACTION
 from zhike.handoff import HandoffError
 from zhike.handoff.runtime import handoff_service
 from zhike.privacy import mask_text
@@ -46,7 +46,7 @@ async def store_rating(tracker: Tracker, score: int, comment: str | None) -> boo
         await service.rate_latest(
             tracker.sender_id, input_channel(tracker), customer_id, score, comment
         )
-    except (HandoffError, SQLAlchemyError, OSError, ValueError) as error:
+    except HandoffError as error:
         logger.warning("Could not store a rating: %s", error)
         return False
     return True
@@ -57,7 +57,7 @@ class ActionAskRating(Action):
 
     def name(self) -> str:
         """See the base class."""
-        return "action_ask_rating"
+        return RATING_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

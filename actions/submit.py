@@ -16,6 +16,7 @@ from actions.forms import MAX_FAILURES
 from actions.identity import input_channel
 from actions.services import backend
 from zhike.backend_client import BackendError, Ticket
+from zhike.common.handoff_names import HANDOFF_ACTION, HANDOFF_REASON_SLOT, REASON_ACTION_FAILED
 from zhike.privacy import mask_text
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,10 @@ async def apologise(
     handoff reuses the ticket when no agent is available.
     """
     ticket = await open_ticket(tracker, category, summary, customer_id)
-    handoff = [SlotSet("handoff_reason", "action_failed"), FollowupAction("action_request_handoff")]
+    handoff = [
+        SlotSet(HANDOFF_REASON_SLOT, REASON_ACTION_FAILED),
+        FollowupAction(HANDOFF_ACTION),
+    ]
     if ticket is None:
         dispatcher.utter_message(response="utter_backend_unavailable")
         return handoff

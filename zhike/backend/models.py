@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhike.backend.tables.base import Base, UTCDateTime, utcnow
+from zhike.backend.tables.base import Base
 from zhike.backend.tables.school import Course, Enrollment, Lesson, LessonRequest, Student
 from zhike.backend.tables.service import (
     AttemptCounter,
@@ -33,6 +33,7 @@ from zhike.backend.tables.shop import (
     Refund,
     TrackingEvent,
 )
+from zhike.common.times import UTCDateTime, utcnow
 
 # The tables of the demo data set (see zhike.backend.demo_data.TABLES), by name.
 MODELS_BY_TABLE: dict[str, Any] = {

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from zhike.backend.ids import (
+from zhike.backend.models import IdSequence, Invoice, LessonRequest, Refund, Ticket
+from zhike.common.ids import (
     INVOICE_PREFIX,
     LESSON_REQUEST_PREFIX,
     REFUND_PREFIX,
@@ -23,7 +24,6 @@ from zhike.backend.ids import (
     format_id,
     id_number,
 )
-from zhike.backend.models import IdSequence, Invoice, LessonRequest, Refund, Ticket
 
 # Numbering starts after this when a table holds no id of the prefix yet.
 FIRST_NUMBER_FLOOR = 20240000

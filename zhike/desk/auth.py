@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from zhike.backend.tables.base import utcnow
+from zhike.common.times import utcnow
 from zhike.desk.clients import UNKNOWN
 from zhike.desk.config import DeskSettings
 from zhike.desk.db import DeskDatabase

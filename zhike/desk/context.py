@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from zhike.backend.tables.base import utcnow
+from zhike.common.times import utcnow
 from zhike.desk.auth import AccountInfo, DeskAuth
 from zhike.desk.config import DeskSettings
 from zhike.desk.db import DeskDatabase

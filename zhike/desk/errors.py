@@ -22,6 +22,7 @@ from sanic.response import json as sanic_json
 from zhike.handoff.errors import (
     AgentAtCapacity,
     HandoffError,
+    HandoffUnavailable,
     IdempotencyConflict,
     InvalidInput,
     InvalidState,
@@ -54,6 +55,7 @@ HANDOFF_STATUS: dict[type[HandoffError], int] = {
     InvalidState: 409,
     AgentAtCapacity: 409,
     IdempotencyConflict: 409,
+    HandoffUnavailable: 503,
 }
 
 _CODES_BY_STATUS = {

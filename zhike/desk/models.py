@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String
 from sqlalchemy.orm import declarative_base
 
-from zhike.backend.tables.base import UTCDateTime, utcnow
+from zhike.common.times import UTCDateTime, utcnow
 
 DeskBase: Any = declarative_base()
 

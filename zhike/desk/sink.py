@@ -16,8 +16,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from zhike.common.handoff_names import RATING_ACTION, WITH_AGENT
 from zhike.handoff import ConversationInfo, StoredMessage
-from zhike.handoff.rasa_api import OUTBOX_KEY, RATING_ACTION, RasaConversations
+from zhike.handoff.rasa_api import OUTBOX_KEY, RasaConversations
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ class RasaSink:
 
     async def taken_over(self, conversation: ConversationInfo, delivery: Delivery) -> None:
         """Sets ``handoff_state`` to ``agent`` (setting it twice is harmless)."""
-        await self.rasa.set_handoff_state(conversation.sender_id, "agent", key=delivery.key)
+        await self.rasa.set_handoff_state(conversation.sender_id, WITH_AGENT, key=delivery.key)
 
     async def handed_back(self, conversation: ConversationInfo, delivery: Delivery) -> None:
         """Clears ``handoff_state`` and asks the customer to rate the conversation, once.

@@ -33,12 +33,17 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from zhike.common.handoff_names import (
+    HANDED_OVER,
+    HANDOFF_ACTION,
+    HANDOFF_DECLINED_SLOT,
+    HANDOFF_STATE_SLOT,
+    REASON_ANGRY,
+    REASON_FALLBACKS,
+    REASON_VIP_MONEY,
+)
 from zhike.nlu.anger import DEFAULT_THRESHOLD, anger_score
 
-HANDOFF_ACTION = "action_request_handoff"
-HANDOFF_SLOT = "handoff_state"
-REASON_SLOT = "handoff_reason"
-DECLINED_SLOT = "handoff_declined"
 VIP_SLOT = "customer_vip"
 FALLBACK_INTENT = "nlu_fallback"
 TWO_STAGE_LOOP = "action_two_stage_fallback"
@@ -127,25 +132,25 @@ def escalation_reason(tracker: DialogueStateTracker, rules: EscalationRules) -> 
     message = tracker.latest_message
     if message is None or tracker.latest_action_name != ACTION_LISTEN_NAME:
         return None
-    if tracker.get_slot(HANDOFF_SLOT) in ("queued", "agent"):
+    if tracker.get_slot(HANDOFF_STATE_SLOT) in HANDED_OVER:
         return None
     intent = str((message.intent or {}).get(INTENT_NAME_KEY) or "")
     if intent in rules.exempt_intents or not message.text and not intent:
         return None
-    if message.message_id and tracker.get_slot(DECLINED_SLOT) == message.message_id:
+    if message.message_id and tracker.get_slot(HANDOFF_DECLINED_SLOT) == message.message_id:
         return None
     threshold = rules.anger_threshold
     if threshold is not None and anger_score(message.text).score >= threshold:
-        return "angry"
+        return REASON_ANGRY
     form_active = tracker.active_loop_name not in (None, TWO_STAGE_LOOP)
     if (
         rules.fallbacks_in_a_row
         and not form_active  # a form may take the message as a free-text answer
         and not_understood_in_a_row(tracker.events) >= rules.fallbacks_in_a_row
     ):
-        return "fallbacks"
+        return REASON_FALLBACKS
     if tracker.get_slot(VIP_SLOT) is True and intent in rules.money_intents:
-        return "vip_money"
+        return REASON_VIP_MONEY
     return None
 
 

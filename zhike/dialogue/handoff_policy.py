@@ -44,19 +44,18 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from zhike.dialogue.escalation import (
+from zhike.common.handoff_names import (
+    HANDED_OVER,
     HANDOFF_ACTION,
-    REASON_SLOT,
-    EscalationRules,
-    escalation_reason,
+    HANDOFF_REASON_SLOT,
+    HANDOFF_STATE_SLOT,
+    RELAY_ACTION,
 )
+from zhike.dialogue.escalation import EscalationRules, escalation_reason
 
-HANDOFF_SLOT = "handoff_state"
-HANDED_OVER = frozenset({"queued", "agent"})
-RELAY_ACTION = "action_relay_to_agent"
 DEFAULT_PRIORITY = 7
 DEFAULT_TAKEOVERS: list[dict[str, Any]] = [
-    {"slot": HANDOFF_SLOT, "values": sorted(HANDED_OVER), "action": RELAY_ACTION},
+    {"slot": HANDOFF_STATE_SLOT, "values": sorted(HANDED_OVER), "action": RELAY_ACTION},
     {
         "slot": "csat_state",
         "values": ["awaiting_comment"],
@@ -113,7 +112,7 @@ class HandoffPolicy(Policy):
             if reason is not None and HANDOFF_ACTION in domain.action_names_or_texts:
                 return self._prediction(
                     confidence_scores_for(HANDOFF_ACTION, 1.0, domain),
-                    optional_events=[SlotSet(REASON_SLOT, reason)],
+                    optional_events=[SlotSet(HANDOFF_REASON_SLOT, reason)],
                     is_no_user_prediction=True,
                 )
         if action is None or action not in domain.action_names_or_texts:

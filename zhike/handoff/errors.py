@@ -73,3 +73,14 @@ class IdempotencyConflict(HandoffError):
     """An idempotency key was reused for a different message."""
 
     code = "idempotency_conflict"
+
+
+class HandoffUnavailable(HandoffError):
+    """The handoff database cannot be reached or is misconfigured: nothing was changed.
+
+    The library raises it for every storage failure (database down, disk full, a bad
+    ``ZHIKE_HANDOFF_DB_URL`` or business hours), so callers catch :class:`HandoffError`
+    alone and never need to know the storage underneath.
+    """
+
+    code = "unavailable"

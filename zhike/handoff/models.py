@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base
 
-from zhike.backend.tables.base import UTCDateTime, utcnow
+from zhike.common.times import UTCDateTime, utcnow
 
 HandoffBase: Any = declarative_base()
 

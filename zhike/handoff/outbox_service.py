@@ -6,7 +6,7 @@ import random
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 
-from zhike.backend.tables.base import utcnow
+from zhike.common.times import utcnow
 from zhike.handoff import outbox
 from zhike.handoff.config import RetryPolicy
 from zhike.handoff.db import HandoffDatabase

@@ -23,8 +23,8 @@ from urllib.parse import quote
 
 import httpx
 
-HANDOFF_SLOT = "handoff_state"
-RATING_ACTION = "action_ask_rating"
+from zhike.common.handoff_names import HANDOFF_STATE_SLOT, RATING_ACTION
+
 OUTBOX_KEY = "zhike_outbox_key"  # event metadata: the desk outbox row that sent it
 SAFE = ":@!$&'()*+,;=-._~"  # characters a path segment may hold unescaped (RFC 3986)
 
@@ -97,7 +97,7 @@ class RasaConversations:
         self, sender_id: str, state: str | None, key: str | None = None
     ) -> None:
         """Sets ``handoff_state`` (``queued``, ``agent`` or ``None`` = back to the bot)."""
-        event: dict[str, Any] = {"event": "slot", "name": HANDOFF_SLOT, "value": state}
+        event: dict[str, Any] = {"event": "slot", "name": HANDOFF_STATE_SLOT, "value": state}
         if key:
             event["metadata"] = _metadata(key)
         await self._append(sender_id, [event])

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from zhike.database import state_sqlite_url
 from zhike.handoff.config import HandoffSettings
-from zhike.handoff.db import HandoffDatabase
+from zhike.handoff.db import STORAGE_ERRORS, HandoffDatabase
+from zhike.handoff.errors import HandoffUnavailable
 from zhike.handoff.hours import BusinessHours
 from zhike.handoff.service import HandoffService
 
@@ -48,12 +49,23 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> HandoffSettin
 
 
 async def handoff_service() -> HandoffService:
-    """The process-wide service (created, with its tables, on first use)."""
+    """The process-wide service (created, with its tables, on first use).
+
+    Raises:
+        HandoffUnavailable: the database cannot be reached, or the URL or business
+            hours in the environment are malformed (the next call tries again).
+    """
     global _service
     if _service is None:
-        db = HandoffDatabase(os.environ.get("ZHIKE_HANDOFF_DB_URL") or default_db_url())
+        try:
+            settings = settings_from_env()
+            db = HandoffDatabase(os.environ.get("ZHIKE_HANDOFF_DB_URL") or default_db_url())
+        except (ValueError, *STORAGE_ERRORS) as error:
+            raise HandoffUnavailable(
+                f"handoff is misconfigured ({type(error).__name__})"
+            ) from error
         await db.create_tables()
-        _service = HandoffService(db, settings_from_env())
+        _service = HandoffService(db, settings)
     return _service
 
 

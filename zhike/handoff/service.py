@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from zhike.backend.tables.base import utcnow
+from zhike.common.times import utcnow
 from zhike.handoff import conversations, messages, outbox, queue
 from zhike.handoff.config import HandoffSettings
 from zhike.handoff.db import HandoffDatabase

@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from zhike.backend.ids import normalize_customer_id
+from zhike.common.ids import normalize_customer_id
 
 METADATA_KEY = "zhike_identity"
 

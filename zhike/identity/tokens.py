@@ -19,7 +19,7 @@ from typing import Any
 
 import jwt
 
-from zhike.backend.ids import normalize_customer_id
+from zhike.common.ids import normalize_customer_id
 from zhike.identity.assertion import MIN_SECRET_BYTES
 
 ALGORITHM = "HS256"

@@ -10,13 +10,14 @@ from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 
+from zhike.common.ids import ORDER_ID_PATTERN
 from zhike.nlu.pattern_entities import fold_width
 
 # An identifier token is featurized as its kind, never as its characters: otherwise the
 # digits of one demo order number in one training example can decide the intent of every
 # later message that mentions it ("订单HP20240004我要退款" read as a refund question).
 PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"HP\d{8}", re.IGNORECASE), "__order_id__"),
+    (re.compile(ORDER_ID_PATTERN, re.IGNORECASE), "__order_id__"),
     (re.compile(r"1[3-9]\d{9}"), "__phone__"),
     (re.compile(r"(?:SF|ZT|YT|YD|STO|JD|EMS)\d{10,13}", re.IGNORECASE), "__tracking_number__"),
     (re.compile(r"TK\d{8,13}", re.IGNORECASE), "__ticket_id__"),

@@ -320,3 +320,15 @@ async def test_messages_missed_while_the_desk_was_down_arrive_with_the_next_one(
     # once confirmed, only newer messages are sent
     tracker.slots["handoff_relayed"] = newest
     assert unrelayed_messages(tracker) == []
+
+
+async def test_a_misconfigured_handoff_database_gets_an_apology_too(
+    zhang: Turn, dispatcher: CollectingDispatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZHIKE_HANDOFF_DB_URL", "nosuchdriver://nowhere")
+    set_handoff_service(None)
+    try:
+        assert await _request(zhang, dispatcher) == []
+    finally:
+        set_handoff_service(None)
+    assert _responses(dispatcher) == ["utter_handoff_unavailable"]

@@ -16,6 +16,7 @@ from zhike.handoff import (
     AlreadyAccepted,
     AlreadyRated,
     HandoffError,
+    HandoffUnavailable,
     IdempotencyConflict,
     InvalidInput,
     InvalidState,
@@ -84,12 +85,14 @@ async def test_supervisor_sees_all_queues_agents_and_live_conversations(desk: De
         (AlreadyRated("x"), 409),
         (AgentAtCapacity("x"), 409),
         (IdempotencyConflict("x"), 409),
+        (HandoffUnavailable("x"), 503),
         (HandoffError("x"), 500),
     ],
 )
 def test_handoff_errors_map_to_http_statuses(error: HandoffError, status: int) -> None:
     assert handoff_status(error) == status
-    assert all(400 <= value < 500 for value in HANDOFF_STATUS.values())
+    # refusals are the client's to fix, except a storage outage (try again later)
+    assert all(400 <= value < 500 or value == 503 for value in HANDOFF_STATUS.values())
 
 
 @pytest.mark.filterwarnings("ignore:You have set a listener:UserWarning")

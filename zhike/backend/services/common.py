@@ -8,13 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.backend import queries
 from zhike.backend.errors import ApiError
-from zhike.backend.ids import (
+from zhike.backend.models import Customer, Order
+from zhike.common.ids import (
     INVALID_CUSTOMER_ID_MESSAGE,
     INVALID_ORDER_ID_MESSAGE,
     normalize_customer_id,
     normalize_order_id,
 )
-from zhike.backend.models import Customer, Order
 
 NOT_FOUND_MESSAGE = "未找到相关记录"
 

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.backend.errors import ApiError
-from zhike.backend.ids import INVOICE_PREFIX
 from zhike.backend.models import Invoice
 from zhike.backend.sequences import allocate_id
 from zhike.backend.services.common import current_time, customer_order
 from zhike.backend.validation import clean_text
+from zhike.common.ids import INVOICE_PREFIX
 from zhike.formats import normalize_credit_code, valid_credit_code
 
 ELECTRONIC_NORMAL = "electronic_normal"

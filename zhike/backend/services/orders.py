@@ -8,11 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.backend import queries
 from zhike.backend.errors import ApiError
-from zhike.backend.ids import REFUND_PREFIX
 from zhike.backend.models import Logistics, Order, Refund
 from zhike.backend.sequences import allocate_id
 from zhike.backend.services.common import current_time, customer_order, order_id_of
 from zhike.backend.validation import clean_text
+from zhike.common.ids import REFUND_PREFIX
 
 CANCELLABLE = ("pending_payment", "paid")
 REFUNDABLE = ("paid", "shipped", "delivered")

@@ -11,12 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from zhike.backend.errors import ApiError
-from zhike.backend.ids import (
-    LESSON_REQUEST_PREFIX,
-    normalize_course_id,
-    normalize_lesson_id,
-    normalize_student_id,
-)
 from zhike.backend.models import Course, Enrollment, Lesson, LessonRequest, Student
 from zhike.backend.sequences import allocate_id
 from zhike.backend.services.common import (
@@ -26,6 +20,12 @@ from zhike.backend.services.common import (
     not_found,
 )
 from zhike.backend.validation import clean_text
+from zhike.common.ids import (
+    LESSON_REQUEST_PREFIX,
+    normalize_course_id,
+    normalize_lesson_id,
+    normalize_student_id,
+)
 
 LEAVE, RESCHEDULE = "leave", "reschedule"
 REQUEST_KINDS = (LEAVE, RESCHEDULE)

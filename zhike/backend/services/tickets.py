@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.backend import queries
 from zhike.backend.errors import ApiError
-from zhike.backend.ids import INVALID_TICKET_ID_MESSAGE, TICKET_PREFIX, normalize_ticket_id
 from zhike.backend.models import Ticket
 from zhike.backend.sequences import allocate_id
 from zhike.backend.services.common import (
@@ -21,6 +20,7 @@ from zhike.backend.services.common import (
     not_found,
 )
 from zhike.backend.validation import clean_text
+from zhike.common.ids import INVALID_TICKET_ID_MESSAGE, TICKET_PREFIX, normalize_ticket_id
 
 TICKET_CATEGORIES = ("order", "refund", "logistics", "invoice", "course", "complaint", "other")
 SUMMARY_MAX = 2000

@@ -1,35 +1,9 @@
-"""The declarative base, the UTC timestamp type and the clock shared by every model."""
+"""The declarative base of the reference backend's tables."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy.orm import declarative_base
-from sqlalchemy.types import DateTime, TypeDecorator
 
 Base: Any = declarative_base()
-
-
-class UTCDateTime(TypeDecorator):
-    """A timestamp stored as naive UTC and always returned timezone-aware (UTC)."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        """Converts aware values to naive UTC; naive values are taken as UTC already."""
-        if value is not None and value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        """Marks the stored naive UTC value as UTC."""
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(timezone.utc)

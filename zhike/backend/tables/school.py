@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import relationship
 
-from zhike.backend.tables.base import Base, UTCDateTime, utcnow
+from zhike.backend.tables.base import Base
+from zhike.common.times import UTCDateTime, utcnow
 
 
 class Student(Base):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from zhike.backend.tables.base import Base, UTCDateTime, utcnow
+from zhike.backend.tables.base import Base
+from zhike.common.times import UTCDateTime, utcnow
 
 
 class Ticket(Base):

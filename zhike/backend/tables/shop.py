@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, true
 from sqlalchemy.orm import relationship
 
-from zhike.backend.tables.base import Base, UTCDateTime, utcnow
+from zhike.backend.tables.base import Base
+from zhike.common.times import UTCDateTime, utcnow
 
 ORDER_STATUSES = (
     "pending_payment",

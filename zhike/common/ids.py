@@ -1,4 +1,8 @@
-"""Identifier formats shared by the backend service and its clients (pure, no I/O).
+"""Identifier formats shared by the backend service, its clients, the NLU and the actions.
+
+Pure, no I/O. The order number (``HP`` + 8 digits) is defined here once:
+:data:`ORDER_ID_PATTERN` is what the tokenizer, the actions' parser and the backend use,
+and a data test checks the ``order_id`` regex of ``data/nlu/orders.yml`` against it.
 
 Every id is upper case; the ``normalize_*`` functions strip and upper-case a raw value
 and return ``None`` when it does not have the expected shape.
@@ -8,7 +12,10 @@ from __future__ import annotations
 
 import re
 
-ORDER_ID_RE = re.compile(r"^HP\d{8}$")
+ORDER_ID_PREFIX = "HP"
+ORDER_ID_DIGITS = 8
+ORDER_ID_PATTERN = rf"{ORDER_ID_PREFIX}\d{{{ORDER_ID_DIGITS}}}"  # HP\d{8}
+ORDER_ID_RE = re.compile(rf"^{ORDER_ID_PATTERN}$")
 CUSTOMER_ID_RE = re.compile(r"^C\d{3,10}$")
 TICKET_ID_RE = re.compile(r"^TK\d{8}$")
 STUDENT_ID_RE = re.compile(r"^S\d{3,10}$")
