@@ -12,9 +12,9 @@ from zhike.desk.auth import AccountInfo, DeskAuth, DeskSession
 from zhike.desk.config import DeliverySettings, DeskSettings
 from zhike.desk.context import DeskContext, open_context
 from zhike.desk.db import DeskDatabase
-from zhike.desk.dispatcher import OutboxDispatcher
+from zhike.desk.delivery.dispatcher import OutboxDispatcher
+from zhike.desk.delivery.sink import Delivery, LoggingReplySink, RasaSink, ReplySink
 from zhike.desk.errors import HANDOFF_STATUS, DeskError
-from zhike.desk.sink import Delivery, LoggingReplySink, RasaSink, ReplySink
 
 __all__ = [
     "API_PREFIX",

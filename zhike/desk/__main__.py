@@ -27,11 +27,11 @@ from zhike.deployment import ConfigurationError
 from zhike.desk.app import API_PREFIX, create_app
 from zhike.desk.config import DeskSettings, check_production
 from zhike.desk.context import open_context
+from zhike.desk.delivery.rasa_api import hide_tokens_in_logs
 from zhike.desk.errors import DeskError
 from zhike.desk.models import ROLES
 from zhike.desk.passwords import password_problem
 from zhike.handoff import SKILL_GROUPS, HandoffError
-from zhike.handoff.rasa_api import hide_tokens_in_logs
 from zhike.privacy import install_log_masking
 from zhike.serving import harden_process
 

@@ -16,9 +16,9 @@ from zhike.desk.api_supervisor import supervisor_blueprint
 from zhike.desk.assist import assist_blueprint
 from zhike.desk.config import DeskSettings
 from zhike.desk.context import DeskContext, open_context
+from zhike.desk.delivery.sink import ReplySink
 from zhike.desk.errors import DeskError, dumps, install_error_handling, json_response
 from zhike.desk.http import read_json
-from zhike.desk.sink import ReplySink
 from zhike.desk.ui import ui_blueprint
 
 logger = logging.getLogger(__name__)

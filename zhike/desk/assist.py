@@ -32,10 +32,10 @@ from zhike.desk.api import visible_conversation
 from zhike.desk.config import DeskSettings
 from zhike.desk.context import DeskContext
 from zhike.desk.customer_context import conversation_context
+from zhike.desk.delivery.rasa_api import RasaApiError, RasaConversations
 from zhike.desk.errors import DeskError, json_response
 from zhike.desk.http import current_session, read_json, text_field
 from zhike.desk.knowledge import FaqKnowledgeBase
-from zhike.handoff.rasa_api import RasaApiError, RasaConversations
 from zhike.privacy import mask_text
 
 logger = logging.getLogger(__name__)

@@ -10,9 +10,10 @@ from zhike.common.times import utcnow
 from zhike.desk.auth import AccountInfo, DeskAuth
 from zhike.desk.config import DeskSettings
 from zhike.desk.db import DeskDatabase
-from zhike.desk.dispatcher import OutboxDispatcher
+from zhike.desk.delivery.dispatcher import OutboxDispatcher
+from zhike.desk.delivery.rasa_api import RasaConversations
+from zhike.desk.delivery.sink import LoggingReplySink, RasaSink, ReplySink
 from zhike.desk.errors import DeskError
-from zhike.desk.sink import LoggingReplySink, RasaSink, ReplySink
 from zhike.handoff import (
     DELIVERED,
     SKILL_GROUPS,
@@ -22,7 +23,6 @@ from zhike.handoff import (
     HandoffService,
 )
 from zhike.handoff.config import HandoffSettings
-from zhike.handoff.rasa_api import RasaConversations
 
 
 @dataclass

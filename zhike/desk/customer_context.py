@@ -22,10 +22,10 @@ from zhike.backend_client import (
     Lesson,
     Order,
 )
+from zhike.desk.delivery.rasa_api import RasaApiError, RasaConversations
 from zhike.desk.serializers import iso
 from zhike.formats import yuan
 from zhike.handoff import ConversationInfo
-from zhike.handoff.rasa_api import RasaApiError, RasaConversations
 from zhike.privacy import mask_name, mask_phone, mask_text
 
 logger = logging.getLogger(__name__)

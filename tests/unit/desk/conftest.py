@@ -19,7 +19,7 @@ from sqlalchemy import event
 from zhike.database import AsyncDatabase
 from zhike.desk import DeskAuth, DeskContext, DeskDatabase, DeskSettings, create_app
 from zhike.desk.api_session import SESSION_COOKIE
-from zhike.desk.sink import Delivery
+from zhike.desk.delivery.sink import Delivery
 from zhike.handoff import ConversationInfo, HandoffDatabase, HandoffService, StoredMessage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

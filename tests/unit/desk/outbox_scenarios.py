@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from tests.unit.desk.flaky_rasa import FlakyRasa, eventually
 from zhike.desk.config import DeliverySettings
-from zhike.desk.dispatcher import OutboxDispatcher
-from zhike.desk.sink import Delivery, RasaSink
+from zhike.desk.delivery.dispatcher import OutboxDispatcher
+from zhike.desk.delivery.rasa_api import RasaConversations
+from zhike.desk.delivery.sink import Delivery, RasaSink
 from zhike.handoff import (
     ConversationInfo,
     HandoffDatabase,
@@ -19,7 +20,6 @@ from zhike.handoff import (
     RetryPolicy,
     StoredMessage,
 )
-from zhike.handoff.rasa_api import RasaConversations
 
 # Tuesday 4 June 2024, 10:00 in Shanghai: the desk is open (handoff requests are made then).
 OPEN = datetime(2024, 6, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

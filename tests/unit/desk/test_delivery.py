@@ -20,9 +20,9 @@ import pytest
 from tests.unit.desk.conftest import Desk, RunningClock, build_desk, desk_settings, queued
 from tests.unit.desk.flaky_rasa import RATING_QUESTION, FlakyRasa
 from zhike.desk.config import DeliverySettings, DeskSettings
-from zhike.desk.sink import RasaSink
+from zhike.desk.delivery.rasa_api import RasaConversations
+from zhike.desk.delivery.sink import RasaSink
 from zhike.handoff import RetryPolicy
-from zhike.handoff.rasa_api import RasaConversations
 
 SENDER = "demo"
 
@@ -185,7 +185,7 @@ async def test_a_notification_that_never_arrives_ends_dead_for_a_supervisor_to_s
     try:
         cid, agent = await accepted(desk)
         rasa.fail(100, path=f"/conversations/{SENDER}/")
-        with caplog.at_level(logging.ERROR, logger="zhike.desk.dispatcher"):
+        with caplog.at_level(logging.ERROR, logger="zhike.desk.delivery.dispatcher"):
             assert await reply(desk, cid, agent, "机密：订单退款") is False
             await settled(desk)
         assert (

@@ -31,10 +31,10 @@ DOOMED = textwrap.dedent(
     import asyncio, sys
     from datetime import timedelta
     from zhike.desk.config import DeliverySettings
-    from zhike.desk.dispatcher import OutboxDispatcher
-    from zhike.desk.sink import RasaSink
+    from zhike.desk.delivery.dispatcher import OutboxDispatcher
+    from zhike.desk.delivery.sink import RasaSink
     from zhike.handoff import HandoffDatabase, HandoffOutbox
-    from zhike.handoff.rasa_api import RasaConversations
+    from zhike.desk.delivery.rasa_api import RasaConversations
 
     async def main(db_url: str, rasa_url: str) -> None:
         sink = RasaSink(RasaConversations(rasa_url, timeout=30))

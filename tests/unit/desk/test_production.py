@@ -17,8 +17,8 @@ from zhike.desk import __main__ as desk_main
 from zhike.desk.assist import AssistServices
 from zhike.desk.config import check_production
 from zhike.desk.context import open_context
-from zhike.desk.sink import RasaSink
-from zhike.handoff.rasa_api import hide_token
+from zhike.desk.delivery.rasa_api import hide_token
+from zhike.desk.delivery.sink import RasaSink
 from zhike.stack import PROJECT_ROOT
 
 from .conftest import desk_settings

@@ -19,15 +19,15 @@ import uuid
 from contextlib import suppress
 
 from zhike.desk.config import DeliverySettings
-from zhike.desk.sink import Delivery, ReplySink
+from zhike.desk.delivery.rasa_api import RasaApiError
+from zhike.desk.delivery.sink import Delivery, ReplySink
 from zhike.handoff import DEAD, DELIVER, TAKEN_OVER, HandoffOutbox, OutboxInfo, OutboxItem
-from zhike.handoff.rasa_api import RasaApiError
 
 logger = logging.getLogger(__name__)
 
 
 class OutboxDispatcher:
-    """Delivers the handoff outbox to a :class:`~zhike.desk.sink.ReplySink` in the background.
+    """Delivers the handoff outbox to a :class:`~.sink.ReplySink` in the background.
 
     Start it inside the event loop that serves the desk and stop it before the database
     is disposed. Several dispatchers (processes) may share one database.

@@ -1,7 +1,7 @@
 """What the desk tells the bot's side: an agent took over, replied, or handed back.
 
 The desk stores each change with the handoff library, which writes an outbox row in the
-same transaction; :class:`~zhike.desk.dispatcher.OutboxDispatcher` then hands the row to
+same transaction; :class:`~zhike.desk.delivery.dispatcher.OutboxDispatcher` then hands the row to
 a :class:`ReplySink`, retrying failures. :class:`RasaSink` (when ``ZHIKE_DESK_RASA_URL``
 is set) sends a reply with Rasa's ``POST /conversations/<sender_id>/tracker/events?
 output_channel=latest`` as a ``bot`` event, so the text reaches the customer through
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from zhike.common.handoff_names import RATING_ACTION, WITH_AGENT
+from zhike.desk.delivery.rasa_api import OUTBOX_KEY, RasaConversations
 from zhike.handoff import ConversationInfo, StoredMessage
-from zhike.handoff.rasa_api import OUTBOX_KEY, RasaConversations
 
 logger = logging.getLogger(__name__)
 

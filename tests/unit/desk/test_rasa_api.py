@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from zhike.handoff.rasa_api import RasaApiError, RasaConversations
+from zhike.desk.delivery.rasa_api import RasaApiError, RasaConversations
 
 
 @pytest.fixture
