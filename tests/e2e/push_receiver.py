@@ -8,7 +8,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from zhike.channels.push import verify_signature
+from zhike.channels.app.push import verify_signature
 
 
 class PushReceiver:

@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from tests.unit.channels.push_helpers import answer, delivery, serve_receiver
-from zhike.channels.push import PushConfig, PushDelivery
+from tests.unit.channels.app.push_helpers import answer, delivery, serve_receiver
+from zhike.channels.app.push import PushConfig, PushDelivery
 from zhike.channels.tasks import spawn
 
 PHONE = "13800138000"

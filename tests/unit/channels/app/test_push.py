@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from zhike.channels.app import AppInput, AppPushOutputChannel
-from zhike.channels.push import (
+from zhike.channels.app.channel import AppInput, AppPushOutputChannel
+from zhike.channels.app.push import (
     DELIVERY_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
@@ -123,7 +123,7 @@ async def test_a_callback_that_is_down_is_retried_until_max_attempts(
     sleep = FakeSleep()
     config = PushConfig("http://127.0.0.1:9/push", SECRET, max_attempts=4, jitter=0, timeout=1)
     push = PushDelivery(config, sleep=sleep)
-    with caplog.at_level(logging.WARNING, logger="zhike.channels.push"):
+    with caplog.at_level(logging.WARNING, logger="zhike.channels.app.push"):
         push.enqueue(_delivery("秘密内容 13800138001"))
         await push.drain(timeout=20)
     await push.aclose()

@@ -6,20 +6,20 @@ with these additions:
 
 - routes under ``/webhooks/socketio``: ``GET /chat`` (a full-window chat page),
   ``GET /widget.js`` (the one script a company site embeds), ``GET /widget.css`` and
-  ``GET /health``; the files are read from ``zhike/web/static/`` on request;
+  ``GET /health``; the files are read from ``zhike/channels/web/static/`` on request;
 - the conversation is the socket's server-assigned web session
-  (:mod:`zhike.channels.web_session`), never a client's ``session_id``: a client
+  (:mod:`zhike.channels.web.session`), never a client's ``session_id``: a client
   continues a session only with the ``session_token`` the server gave it, and the
   session changes when the site's logged-in customer does;
 - an identity assertion (:mod:`zhike.identity.assertion`) for customers whose company site
   passed a signed login token (HS256 JWT, ``sub`` = customer id, secret
   ``ZHIKE_WEB_LOGIN_SECRET``) in the message metadata (``customData.login_token``); a
-  client's ``zhike_identity`` is dropped (:mod:`zhike.channels.web_login`);
+  client's ``zhike_identity`` is dropped (:mod:`zhike.channels.web.login`);
 - a text longer than :data:`~zhike.channels.limits.MAX_USER_TEXT` is cut before NLU with
   a polite notice, and each message passes the process-wide admission gate
   (:mod:`zhike.channels.admission`): when the server is saturated the customer is told,
   politely, to send it again shortly (:data:`~zhike.channels.admission.BUSY_NOTICE`);
-- catch-up (:mod:`zhike.channels.web_sync`): every bot message carries a stable key, and
+- catch-up (:mod:`zhike.channels.web.sync`): every bot message carries a stable key, and
   a ``zhike_sync`` request answers the bot messages of the socket's own session the
   widget has not seen (read from the tracker store).
 
@@ -59,16 +59,16 @@ from zhike.channels import admission
 from zhike.channels.http_body import value_problem
 from zhike.channels.limits import TRUNCATED_NOTICE, cap_user_text
 from zhike.channels.settings import setting
-from zhike.channels.web_login import DEFAULT_SECRET_ENV, LOGIN_TOKEN_KEY, WebLogin
-from zhike.channels.web_session import (
+from zhike.channels.web import assets
+from zhike.channels.web.login import DEFAULT_SECRET_ENV, LOGIN_TOKEN_KEY, WebLogin
+from zhike.channels.web.session import (
     SESSION_SECRET_ENV,
     SessionSigner,
     WebSessions,
     session_key,
 )
-from zhike.channels.web_sync import WebChatOutput, missed_messages, parse_after
+from zhike.channels.web.sync import WebChatOutput, missed_messages, parse_after
 from zhike.identity.tokens import DEFAULT_LEEWAY
-from zhike.web import assets
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 
-from zhike.channels.web import WebChatInput
+from zhike.channels.web.channel import WebChatInput
 from zhike.stack import free_port
 
 BUTTONS = [{"title": "好的", "payload": "/affirm"}]

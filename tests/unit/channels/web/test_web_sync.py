@@ -15,9 +15,9 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from zhike.channels.web import WebChatInput
-from zhike.channels.web_session import SessionSigner, session_key
-from zhike.channels.web_sync import (
+from zhike.channels.web.channel import WebChatInput
+from zhike.channels.web.session import SessionSigner, session_key
+from zhike.channels.web.sync import (
     bot_events_after,
     missed_messages,
     parse_after,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from zhike.channels import admission
-from zhike.channels.web import WebChatInput
+from zhike.channels.web.channel import WebChatInput
 
 from .web_helpers import StoreAgent, serve
 

@@ -1,6 +1,6 @@
 /* zhike (智客) web chat widget: its DOM (shadow root, window, messages).
  *
- * Bundled into /webhooks/socketio/widget.js before widget.js (see zhike/web/assets.py).
+ * Bundled into /webhooks/socketio/widget.js before widget.js (see zhike/channels/web/assets.py).
  * Message text is only ever set with textContent, never parsed as HTML.
  */
 var zhikeUi = (function () {

@@ -1,7 +1,7 @@
 """The app channel's push side: its output channel and its settings.
 
 Messages Rasa sends outside a request (``output_channel=app``) are pushed to the app
-backend through :class:`~zhike.channels.push.PushDelivery`, journaled in
+backend through :class:`~zhike.channels.app.push.PushDelivery`, journaled in
 ``ZHIKE_APP_PUSH_DB_URL`` (default SQLite ``.zhike/app_push.db`` under the working
 directory; ``memory``: no journal, a restart loses what was not delivered yet).
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 from rasa.core.channels.channel import OutputChannel
 
-from zhike.channels.push import Delivery, PushConfig, PushDelivery
-from zhike.channels.push_store import PushStoreSettings, default_push_db_url
+from zhike.channels.app.push import Delivery, PushConfig, PushDelivery
+from zhike.channels.app.push_store import PushStoreSettings, default_push_db_url
 from zhike.channels.settings import setting
 from zhike.identity.tokens import MIN_SECRET_BYTES, check_secret
 

@@ -1,6 +1,6 @@
-"""The push journal as :class:`~zhike.channels.push.PushDelivery` uses it: it never raises.
+"""The push journal as :class:`~zhike.channels.app.push.PushDelivery` uses it: it never raises.
 
-Wraps :class:`~zhike.channels.push_store.PushStore` so that a journal that fails (disk
+Wraps :class:`~zhike.channels.app.push_store.PushStore` so that a journal that fails (disk
 full, database down or slow) never stops or drops a push: the operation is given up after
 ``timeout`` seconds, a warning is logged once per outage (the exception's type only: its
 text could quote a message), and the delivery carries on in memory. The next
@@ -17,10 +17,10 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable
 
-from zhike.channels.push_store import PushStore, PushStoreSettings, StoredPush
+from zhike.channels.app.push_store import PushStore, PushStoreSettings, StoredPush
 from zhike.database import safe_url
 
-logger = logging.getLogger("zhike.channels.push")
+logger = logging.getLogger("zhike.channels.app.push")
 
 PRUNE_EVERY = 3600.0
 

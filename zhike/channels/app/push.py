@@ -4,7 +4,7 @@ A reply to an app request travels in the response. Anything later -- a human age
 answer, the rating question, a notification sent through Rasa's
 ``/conversations/<id>/trigger_intent?output_channel=app`` -- is POSTed to the company
 app backend's push callback URL, which forwards it to the phone (APNs, FCM, ...). The
-body, headers and signature are described in :mod:`zhike.channels.push_protocol` (and
+body, headers and signature are described in :mod:`zhike.channels.app.push_protocol` (and
 re-exported here).
 
 A 2xx answer delivers. Timeouts, connection errors, 408, 425, 429 and 5xx are retried
@@ -14,7 +14,7 @@ with exponential backoff and jitter (1 s, 2 s, 4 s ... at most ``max_delay``; a 
 delivered one at a time, in order; customers don't wait for each other. Failures are
 logged with the delivery id, never with the message text or the customer.
 
-Durability: with a journal (:class:`~zhike.channels.push_store.PushStoreSettings`, the
+Durability: with a journal (:class:`~zhike.channels.app.push_store.PushStoreSettings`, the
 app channel's default) each delivery is stored before its first attempt, and each
 attempt's outcome after it. A process that stops leaves its pending deliveries in the
 journal; the next :meth:`PushDelivery.start` (at server start, or the first push) resumes
@@ -40,8 +40,8 @@ from typing import Any
 
 import httpx
 
-from zhike.channels.push_journal import PushJournal
-from zhike.channels.push_protocol import (
+from zhike.channels.app.push_journal import PushJournal
+from zhike.channels.app.push_protocol import (
     DEFAULT_REPLAY_WINDOW,
     DELIVERY_HEADER,
     RETRIABLE_STATUS,
@@ -53,7 +53,7 @@ from zhike.channels.push_protocol import (
     signature,
     verify_signature,
 )
-from zhike.channels.push_store import DELIVERED, FAILED, PushStoreSettings, StoredPush
+from zhike.channels.app.push_store import DELIVERED, FAILED, PushStoreSettings, StoredPush
 from zhike.channels.tasks import spawn
 
 __all__ = [
@@ -90,7 +90,7 @@ class _Job:
 class PushDelivery:
     """Delivers :class:`Delivery` objects to the push callback, in order per customer.
 
-    With ``store`` every delivery is journaled (:mod:`zhike.channels.push_journal`) and
+    With ``store`` every delivery is journaled (:mod:`zhike.channels.app.push_journal`) and
     :meth:`start` resumes those a stopped process left pending; without it they live in
     memory only.
 

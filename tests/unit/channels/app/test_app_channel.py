@@ -15,7 +15,7 @@ from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
 from zhike.channels.admission import BUSY_NOTICE, Gate, Limits
-from zhike.channels.app import AppInput, AppOutputChannel
+from zhike.channels.app.channel import AppInput, AppOutputChannel
 from zhike.channels.limits import MAX_USER_TEXT, TRUNCATED_NOTICE
 from zhike.identity.assertion import METADATA_KEY, InvalidAssertion, sign, verify
 
@@ -23,7 +23,7 @@ JWT_SECRET = "jwt-secret-" + "j" * 64  # long enough for the HS512 forgeries too
 IDENTITY_SECRET = "identity-secret-" + "i" * 32
 NOW = 1_718_000_000
 URL = "/webhooks/app/webhook"
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
+PROJECT_ROOT = Path(__file__).resolve().parents[4]
 
 
 class FakeAgent:
@@ -272,7 +272,7 @@ async def test_failure_while_handling_answers_500() -> None:
 async def test_unconfigured_channel_refuses_everything_with_503(
     secrets: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="zhike.channels.app"):
+    with caplog.at_level(logging.WARNING, logger="zhike.channels.app.channel"):
         channel = _channel(**secrets)
         response, agent = await _post(channel=channel)
     assert not channel.configured

@@ -23,12 +23,12 @@ the replies start with a polite notice (:mod:`zhike.channels.limits`).
       # jwt_audience: zhike                       # optional: required ``aud`` claim
       # jwt_issuer: company-app                   # optional: required ``iss`` claim
       push_url_env: ZHIKE_APP_PUSH_URL            # optional: push delivery of later
-      push_secret_env: ZHIKE_APP_PUSH_SECRET      # messages (zhike.channels.push)
+      push_secret_env: ZHIKE_APP_PUSH_SECRET      # messages (zhike.channels.app.push)
       push_db_url_env: ZHIKE_APP_PUSH_DB_URL      # the push journal (default below)
 
 Messages the bot sends outside a request (a human agent's reply, a notification sent with
 ``/conversations/app:<customer>/trigger_intent?output_channel=app``) are pushed, signed,
-to the app backend's callback URL (:mod:`zhike.channels.push`); without a push URL and a
+to the app backend's callback URL (:mod:`zhike.channels.app.push`); without a push URL and a
 secret of at least 32 bytes they are not sent (logged once at start-up). Each push is
 stored first in a journal, SQLite ``.zhike/app_push.db`` under the working directory
 unless ``ZHIKE_APP_PUSH_DB_URL`` names another database (``memory``: none); pushes a
@@ -57,14 +57,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from zhike.channels import admission
-from zhike.channels.app_push import (
+from zhike.channels.app.output import (
     CHANNEL_NAME,
     AppPushOutputChannel,
     push_settings,
 )
+from zhike.channels.app.push import PushConfig, PushDelivery
+from zhike.channels.app.push_store import PushStoreSettings
 from zhike.channels.http_body import BadBody, json_object, message_text, truncated_notice
-from zhike.channels.push import PushConfig, PushDelivery
-from zhike.channels.push_store import PushStoreSettings
 from zhike.channels.settings import secret_problems, setting
 from zhike.identity import assertion
 from zhike.identity.tokens import (

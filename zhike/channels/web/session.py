@@ -16,7 +16,7 @@ restart it, or pull it out of a hand-off. Here the server decides:
   letters, digits, ``_``, ``-``: never ``app:``, ``wechat:``, ``wecom:``) are resumed;
   anything else gets a new session;
 - a session belongs to one owner, the customer of the site's login token or
-  ``""`` (anonymous, see :mod:`zhike.channels.web_login`); when a message names another
+  ``""`` (anonymous, see :mod:`zhike.channels.web.login`); when a message names another
   owner (another customer logged in, or the customer logged out) the socket moves to a
   new session at once, so no conversation keeps the previous customer's identity.
 

@@ -1,4 +1,4 @@
-"""The widget's browser files, read from ``zhike/web/static/`` when they are requested.
+"""The widget's browser files, read from ``zhike/channels/web/static/`` when they are requested.
 
 ``widget.js``, the one script a company site embeds, is assembled per request from the
 vendored socket.io client (``static/vendor/socket.io.min.js``), the server's settings

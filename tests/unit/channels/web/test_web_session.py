@@ -15,8 +15,8 @@ import pytest
 
 from zhike.channels import admission
 from zhike.channels.limits import MAX_USER_TEXT, TRUNCATED_NOTICE
-from zhike.channels.web import WebChatInput
-from zhike.channels.web_session import (
+from zhike.channels.web.channel import WebChatInput
+from zhike.channels.web.session import (
     SessionSigner,
     is_web_session_id,
     new_session_id,

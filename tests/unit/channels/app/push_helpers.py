@@ -11,8 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
-from zhike.channels.push import Delivery, PushConfig, PushDelivery, PushStoreSettings
-from zhike.channels.push_store import PushStore
+from zhike.channels.app.push import Delivery, PushConfig, PushDelivery, PushStoreSettings
+from zhike.channels.app.push_store import PushStore
 
 SECRET = "push-secret-" + "p" * 32
 Rule = Callable[[dict[str, Any]], Awaitable[int]]

@@ -1,6 +1,6 @@
 """The journal of app pushes: one row per delivery, so a restart loses none.
 
-:class:`~zhike.channels.push.PushDelivery` writes a row (table ``app_push``) before the
+:class:`~zhike.channels.app.push.PushDelivery` writes a row (table ``app_push``) before the
 first attempt of a delivery and updates it after every attempt: ``pending`` until the app
 backend accepts it (``delivered``) or retrying gives up (``failed``). The row keeps the
 exact request body, so a delivery resumed by another process is byte-for-byte the same,

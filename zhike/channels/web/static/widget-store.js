@@ -1,6 +1,6 @@
 /* zhike (智客) web chat widget: the conversation it keeps in localStorage.
  *
- * Bundled into /webhooks/socketio/widget.js before widget.js (see zhike/web/assets.py).
+ * Bundled into /webhooks/socketio/widget.js before widget.js (see zhike/channels/web/assets.py).
  * A record is {v, owner, sessionId, sessionToken, open, messages, cursor}; `sessionToken`
  * is the server's proof that lets this browser continue `sessionId`; `cursor` is the
  * timestamp of the newest bot message shown, where the server's catch-up (zhike_sync)

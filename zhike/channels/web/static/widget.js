@@ -2,7 +2,7 @@
  *
  * Served inside /webhooks/socketio/widget.js, after the socket.io client (`io`), the
  * server's settings (`ZHIKE_SERVER`), the DOM part (`zhikeUi`, widget-ui.js) and the stored
- * conversation (`zhikeStore`, widget-store.js); see zhike/web/assets.py. Connection,
+ * conversation (`zhikeStore`, widget-store.js); see zhike/channels/web/assets.py. Connection,
  * session, messages and the public API,
  * window.ZhikeChat (docs/channels/web.md).
  */

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from zhike.channels.app import AppInput, AppPushOutputChannel
-from zhike.channels.push_store import DELIVERED
+from zhike.channels.app.channel import AppInput, AppPushOutputChannel
+from zhike.channels.app.push_store import DELIVERED
 
 from .push_helpers import SECRET, Receiver, Stuck, answer, delivery, pusher, serve_receiver, states
 

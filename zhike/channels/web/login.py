@@ -11,7 +11,7 @@ it in the metadata of every message (``customData.login_token``). :class:`WebLog
   that it is never stored in the tracker store;
 - tells whose a web session is (:meth:`WebLogin.owner_of`): the customer of a token the
   site really signed, even an expired one, or ``""`` (anonymous). A web session belongs to
-  one owner; :mod:`zhike.channels.web_session` starts a new one when it changes.
+  one owner; :mod:`zhike.channels.web.session` starts a new one when it changes.
 """
 
 from __future__ import annotations

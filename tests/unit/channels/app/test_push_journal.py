@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from zhike.channels.push import PushConfig, PushDelivery, PushStoreSettings
-from zhike.channels.push_store import DELIVERED, FAILED, PENDING, PushStore
+from zhike.channels.app.push import PushConfig, PushDelivery, PushStoreSettings
+from zhike.channels.app.push_store import DELIVERED, FAILED, PENDING, PushStore
 
 from .push_helpers import (
     SECRET,
@@ -166,7 +166,7 @@ async def test_when_the_journal_fails_pushes_carry_on_in_memory(
     await push.start()
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE app_push")  # the journal breaks under the running server
-    with caplog.at_level(logging.INFO, logger="zhike.channels.push"):
+    with caplog.at_level(logging.INFO, logger="zhike.channels.app.push"):
         lost = await push.submit(delivery("秘密内容 13800138001"))
         await push.drain(timeout=5)
         assert receiver.texts("C001") == ["秘密内容 13800138001"]
@@ -190,7 +190,7 @@ async def test_a_journal_that_cannot_be_opened_falls_back_to_memory(
 ) -> None:
     (tmp_path / "file").write_text("not a directory")
     push = pusher(receiver.url, f"sqlite+aiosqlite:///{tmp_path / 'file' / 'app_push.db'}")
-    with caplog.at_level(logging.WARNING, logger="zhike.channels.push"):
+    with caplog.at_level(logging.WARNING, logger="zhike.channels.app.push"):
         await push.submit(delivery("照样送达"))
         await push.drain(timeout=5)
     await push.aclose()

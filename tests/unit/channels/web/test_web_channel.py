@@ -16,10 +16,10 @@ import jwt
 import pytest
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
+from zhike.channels.web import assets
 
-from zhike.channels.web import WebChatInput
+from zhike.channels.web.channel import WebChatInput
 from zhike.identity.assertion import METADATA_KEY, InvalidAssertion, sign, verify
-from zhike.web import assets
 
 from .web_helpers import Client, serve
 
@@ -27,7 +27,7 @@ LOGIN_SECRET = "web-login-secret-" + "w" * 32
 IDENTITY_SECRET = "identity-secret-" + "i" * 32
 NOW = 1_718_000_000
 PREFIX = "/webhooks/socketio"
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
+PROJECT_ROOT = Path(__file__).resolve().parents[4]
 
 
 class FakeAgent:
@@ -114,7 +114,7 @@ async def test_widget_js_bundles_the_socket_io_client_and_the_servers_settings()
 
 
 def test_the_files_are_read_when_requested_from_the_package() -> None:
-    assert assets.STATIC_DIR == PROJECT_ROOT / "zhike" / "web" / "static"
+    assert assets.STATIC_DIR == PROJECT_ROOT / "zhike" / "channels" / "web" / "static"
     assert (assets.STATIC_DIR / "vendor" / "socket.io-client.LICENSE").is_file()
     assert assets.page().body.startswith(b"<!doctype html>")
 
@@ -130,8 +130,8 @@ def test_the_widget_never_puts_text_into_html(name: str) -> None:
 
 def test_static_files_are_package_data() -> None:
     pyproject = (PROJECT_ROOT / "pyproject.toml").read_text("utf-8")
-    assert re.search(r'"zhike\.web"\s*=\s*\[[^\]]*"static/\*"', pyproject)
-    assert re.search(r'"zhike\.web"\s*=\s*\[[^\]]*"static/vendor/\*"', pyproject)
+    assert re.search(r'"zhike\.channels\.web"\s*=\s*\[[^\]]*"static/\*"', pyproject)
+    assert re.search(r'"zhike\.channels\.web"\s*=\s*\[[^\]]*"static/vendor/\*"', pyproject)
 
 
 def test_make_run_prints_the_widget_urls() -> None:
