@@ -18,7 +18,7 @@ from actions.services import backend
 from actions.submit import apologise
 from zhike.backend_client import BackendError, BackendUnavailable, Lesson
 from zhike.backend_client.domain import LEAVE, RESCHEDULE
-from zhike.nlu.chinese_time import parse_chinese_time
+from zhike.lib.chinese_time import parse_chinese_time
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ The customer asking (转人工) and a complaint are rules (``data/rules/handoff.
 triggers here need the conversation's history or the customer's profile, so
 :class:`zhike.dialogue.handoff_policy.HandoffPolicy` checks them after every user message:
 
-- ``angry``: the message reaches the anger threshold (:mod:`zhike.nlu.anger`);
+- ``angry``: the message reaches the anger threshold (:mod:`zhike.dialogue.anger`);
 - ``fallbacks``: the bot failed to understand this many messages in a row (the first
   went through the two-stage fallback, the customer's "都不是" in between does not reset
   the count, any understood message does);
@@ -42,7 +42,7 @@ from zhike.common.handoff_names import (
     REASON_FALLBACKS,
     REASON_VIP_MONEY,
 )
-from zhike.nlu.anger import DEFAULT_THRESHOLD, anger_score
+from zhike.dialogue.anger import DEFAULT_THRESHOLD, anger_score
 
 VIP_SLOT = "customer_vip"
 FALLBACK_INTENT = "nlu_fallback"

@@ -16,8 +16,8 @@ import jwt
 import pytest
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
-from zhike.channels.web import assets
 
+from zhike.channels.web import assets
 from zhike.channels.web.channel import WebChatInput
 from zhike.identity.assertion import METADATA_KEY, InvalidAssertion, sign, verify
 

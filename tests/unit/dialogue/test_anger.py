@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from zhike.nlu.anger import DEFAULT_THRESHOLD, LEXICON_PATH, AngerScore, anger_score, is_angry
+from zhike.dialogue.anger import DEFAULT_THRESHOLD, LEXICON_PATH, AngerScore, anger_score, is_angry
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -6,8 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from zhike.nlu.chinese_time.patterns import FIRST
-from zhike.nlu.chinese_time.resolve import SKIP, resolve
+from zhike.lib.chinese_time.patterns import FIRST
+from zhike.lib.chinese_time.resolve import SKIP, resolve
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def parse_chinese_time(text: str, now: datetime) -> ParsedTime | None:
     """Finds the first Chinese date/time expression in ``text`` and resolves it.
 
     Full-width characters are folded first (NFKC), so "１１月２８日　１５：３０" works.
-    The rules for ambiguous expressions are in the ``zhike.nlu.chinese_time`` docstring.
+    The rules for ambiguous expressions are in the ``zhike.lib.chinese_time`` docstring.
 
     Args:
         text: A user message, e.g. "明天下午三点" or "改到下周三晚上7点吧".

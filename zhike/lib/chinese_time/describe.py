@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from zhike.nlu.chinese_time.parse import ParsedTime
+    from zhike.lib.chinese_time.parse import ParsedTime
 
 _WEEKDAY_NAMES = "一二三四五六日"
 

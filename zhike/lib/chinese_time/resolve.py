@@ -8,8 +8,8 @@ import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
-from zhike.nlu.chinese_time.numerals import clock_minutes, means_a_little, number
-from zhike.nlu.chinese_time.patterns import (
+from zhike.lib.chinese_time.numerals import clock_minutes, means_a_little, number
+from zhike.lib.chinese_time.patterns import (
     CLOCK_AFTER,
     MD_AFTER,
     MD_BEFORE,

@@ -45,7 +45,7 @@ Rules for ambiguous input (all relative to ``now``, in its time zone):
   instant (``has_date`` and ``has_time`` both true), truncated to the minute.
 """
 
-from zhike.nlu.chinese_time.describe import describe
-from zhike.nlu.chinese_time.parse import ParsedTime, parse_chinese_time
+from zhike.lib.chinese_time.describe import describe
+from zhike.lib.chinese_time.parse import ParsedTime, parse_chinese_time
 
 __all__ = ["ParsedTime", "describe", "parse_chinese_time"]

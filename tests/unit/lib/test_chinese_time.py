@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from zhike.nlu.chinese_time import ParsedTime, describe, parse_chinese_time
+from zhike.lib.chinese_time import ParsedTime, describe, parse_chinese_time
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=TZ)  # a Thursday morning
