@@ -42,7 +42,7 @@ from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from zhike.deployment import ConfigurationError, is_development
+from zhike.common.deployment import ConfigurationError, is_development
 from zhike.identity.assertion import MIN_SECRET_BYTES
 
 logger = logging.getLogger(__name__)

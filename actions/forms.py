@@ -21,7 +21,7 @@ from actions.parsing import (
 )
 from actions.services import backend
 from zhike.backend_client import BackendError, BackendRateLimited, BackendUnavailable
-from zhike.privacy import mask_phone
+from zhike.common.privacy import mask_phone
 
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
 

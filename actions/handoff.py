@@ -40,9 +40,9 @@ from zhike.common.handoff_names import (
     RELAY_ACTION,
     WITH_AGENT,
 )
+from zhike.common.privacy import mask_text
 from zhike.handoff import HandoffError, HandoffOutcome, skill_group_for
 from zhike.handoff.runtime import handoff_service
-from zhike.privacy import mask_text
 
 logger = logging.getLogger(__name__)
 

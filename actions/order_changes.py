@@ -17,7 +17,7 @@ from actions.parsing import parse_address, parse_order_id
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
 from zhike.backend_client import BackendError, BackendUnavailable
-from zhike.privacy import mask_address
+from zhike.common.privacy import mask_address
 
 logger = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import re
 import unicodedata
 from typing import Any
 
+from zhike.common.formats import valid_credit_code
 from zhike.common.ids import ORDER_ID_DIGITS, ORDER_ID_PREFIX
-from zhike.formats import valid_credit_code
 
 # "HP 2024 0001" is fine too: spaces between the prefix and the digits are dropped.
 _ORDER_ID_RE = re.compile(

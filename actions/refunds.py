@@ -16,7 +16,7 @@ from actions.parsing import parse_reason
 from actions.services import backend
 from actions.submit import FormSubmitAction, open_ticket, remember_ticket
 from zhike.backend_client import BackendError, Refund
-from zhike.formats import yuan
+from zhike.common.formats import yuan
 
 logger = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from rasa_sdk.types import DomainDict
 from actions.identity import input_channel, known_customer_id
 from actions.parsing import normalize_text, parse_rating
 from zhike.common.handoff_names import RATING_ACTION
+from zhike.common.privacy import mask_text
 from zhike.handoff import HandoffError
 from zhike.handoff.runtime import handoff_service
-from zhike.privacy import mask_text
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from actions.identity import input_channel
 from actions.services import backend
 from zhike.backend_client import BackendError, Ticket
 from zhike.common.handoff_names import HANDOFF_ACTION, HANDOFF_REASON_SLOT, REASON_ACTION_FAILED
-from zhike.privacy import mask_text
+from zhike.common.privacy import mask_text
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """``python -m zhike.launch MODULE [ARGS...]``: run a server module with masked logs.
 
-Installs :func:`zhike.privacy.install_log_masking` and :func:`zhike.serving.harden_process`,
+Installs :func:`zhike.common.privacy.install_log_masking` and :func:`zhike.serving.harden_process`,
 then runs ``MODULE`` as ``__main__`` with ``ARGS`` (e.g. ``python -m zhike.launch rasa run
 ...``), so phone and ID-card numbers in that process's log lines never reach a log file in
 clear text and its sanic servers refuse malformed requests. :mod:`zhike.stack` starts the
@@ -13,7 +13,7 @@ import os
 import runpy
 import sys
 
-from zhike.privacy import install_log_masking
+from zhike.common.privacy import install_log_masking
 from zhike.serving import harden_process
 
 

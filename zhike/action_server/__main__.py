@@ -20,8 +20,8 @@ from rasa_sdk.endpoint import create_ssl_context
 from rasa_sdk.plugin import plugin_manager
 
 from zhike.action_server.app import BACKLOG, action_token, create_action_app
-from zhike.deployment import ConfigurationError
-from zhike.privacy import install_log_masking
+from zhike.common.deployment import ConfigurationError
+from zhike.common.privacy import install_log_masking
 from zhike.serving import harden_process
 
 logger = logging.getLogger("zhike.action_server")

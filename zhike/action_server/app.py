@@ -22,7 +22,7 @@ import rasa_sdk.endpoint
 from sanic import Sanic
 
 from zhike.action_server.guards import TOKEN_ENV, install_guards
-from zhike.deployment import require_secrets
+from zhike.common.deployment import require_secrets
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def action_token(env: Mapping[str, str] | None = None) -> str | None:
     with a warning.
 
     Raises:
-        zhike.deployment.ConfigurationError: production without the two secrets.
+        zhike.common.deployment.ConfigurationError: production without the two secrets.
     """
     source = os.environ if env is None else env
     require_secrets([TOKEN_ENV, IDENTITY_SECRET_ENV], source)

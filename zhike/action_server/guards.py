@@ -29,7 +29,7 @@ from sanic.request import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse
 from sanic.response import json as json_response
 
-from zhike.privacy import mask_text
+from zhike.common.privacy import mask_text
 
 logger = logging.getLogger(__name__)
 

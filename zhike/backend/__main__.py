@@ -15,8 +15,8 @@ from zhike.backend.app import create_app
 from zhike.backend.config import Settings
 from zhike.backend.db import safe_url
 from zhike.backend.security import check_settings
-from zhike.deployment import ConfigurationError
-from zhike.privacy import install_log_masking
+from zhike.common.deployment import ConfigurationError
+from zhike.common.privacy import install_log_masking
 from zhike.serving import harden_process
 
 logger = logging.getLogger("zhike.backend")

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from zhike.database import state_sqlite_url
-from zhike.deployment import ConfigurationError, is_development
+from zhike.common.database import state_sqlite_url
+from zhike.common.deployment import ConfigurationError, is_development
 
 _TRUE = {"1", "true", "yes", "on"}
 DEFAULT_BINDING_DAYS = 30.0

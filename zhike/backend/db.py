@@ -1,6 +1,6 @@
-"""The reference backend's database: :class:`zhike.database.AsyncDatabase` for its tables.
+"""The reference backend's database: :class:`zhike.common.database.AsyncDatabase` for its tables.
 
-See :mod:`zhike.database` for transactions on SQLite and PostgreSQL; a backend
+See :mod:`zhike.common.database` for transactions on SQLite and PostgreSQL; a backend
 transaction additionally keeps the changes of a refusal marked ``keep_changes``.
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from zhike.backend.errors import ApiError
 from zhike.backend.models import Base
 from zhike.backend.schema import add_missing_columns
-from zhike.database import DEFAULT_ATTEMPTS, AsyncDatabase, safe_url
+from zhike.common.database import DEFAULT_ATTEMPTS, AsyncDatabase, safe_url
 
 __all__ = ["DEFAULT_ATTEMPTS", "Database", "safe_url"]
 

@@ -23,7 +23,7 @@ from sanic.response import HTTPResponse
 from zhike.backend.errors import json_response
 from zhike.backend.serializers import iso
 from zhike.backend.services.identity import IssuedCode
-from zhike.privacy import mask_phone
+from zhike.common.privacy import mask_phone
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from sanic.response import HTTPResponse
 
 from zhike.backend.config import Settings
 from zhike.backend.errors import error_response
-from zhike.deployment import (
+from zhike.common.deployment import (
     DEVELOPMENT,
     ENV_VAR,
     PRODUCTION,

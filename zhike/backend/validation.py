@@ -1,4 +1,4 @@
-"""Pure validation of free-text fields (no I/O); identifier formats are in zhike.formats."""
+"""Pure validation of free-text fields (no I/O); identifier formats are in zhike.common.formats."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Pure: no HTTP, no database. Conventions: money is integer fen (1 yuan = 100 fen); times
 are timezone-aware UTC ``datetime`` objects; ids are upper case (``HP20240001``, ``C001``,
 ``S001``, ``TK20240001``). Fields marked personal data must be masked
-(:mod:`zhike.privacy`) before they are shown or logged.
+(:mod:`zhike.common.privacy`) before they are shown or logged.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from zhike.backend.services.common import customer_id_of
 from zhike.backend_client import parsing
 from zhike.backend_client.domain import PhoneCheck
 from zhike.backend_client.errors import BackendError, BackendRateLimited, BackendUnavailable
-from zhike.deployment import is_development
+from zhike.common.deployment import is_development
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@
 retrieves surfaces (if at all) as "Task exception was never retrieved" when the task is
 garbage collected -- long after, without context. :func:`spawn` keeps a reference until
 the task is done and logs its failure at once, with its name; the message and traceback
-go through :func:`zhike.privacy.mask_text`, since an exception's text can quote what a
+go through :func:`zhike.common.privacy.mask_text`, since an exception's text can quote what a
 customer wrote.
 """
 
@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from zhike.privacy import mask_text
+from zhike.common.privacy import mask_text
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 ``create-agent`` adds a handoff agent with a desk account; its password is read from
 standard input (first line) or, on a terminal, prompted twice. It never comes from argv.
 
-Log lines are masked (:func:`zhike.privacy.install_log_masking`) and the process hardened
+Log lines are masked (:func:`zhike.common.privacy.install_log_masking`) and the process hardened
 (:func:`zhike.serving.harden_process`). In production (no
 ``ZHIKE_ENV=development``) the server refuses to start without a strong
 ``ZHIKE_DESK_RASA_TOKEN`` (:func:`zhike.desk.config.check_production`).
@@ -22,8 +22,9 @@ from typing import IO, Any
 
 from sanic import Sanic
 
-from zhike.database import safe_url
-from zhike.deployment import ConfigurationError
+from zhike.common.database import safe_url
+from zhike.common.deployment import ConfigurationError
+from zhike.common.privacy import install_log_masking
 from zhike.desk.app import API_PREFIX, create_app
 from zhike.desk.config import DeskSettings, check_production
 from zhike.desk.context import open_context
@@ -32,7 +33,6 @@ from zhike.desk.errors import DeskError
 from zhike.desk.models import ROLES
 from zhike.desk.passwords import password_problem
 from zhike.handoff import SKILL_GROUPS, HandoffError
-from zhike.privacy import install_log_masking
 from zhike.serving import harden_process
 
 logger = logging.getLogger("zhike.desk")

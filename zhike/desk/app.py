@@ -9,7 +9,7 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from zhike.database import safe_url
+from zhike.common.database import safe_url
 from zhike.desk.api import conversations_blueprint
 from zhike.desk.api_session import SESSION_COOKIE, session_blueprint
 from zhike.desk.api_supervisor import supervisor_blueprint

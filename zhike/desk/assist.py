@@ -28,6 +28,7 @@ from sanic.response import HTTPResponse
 
 from zhike.backend_client import BackendClient, BackendError, BackendUnavailable, client_from_env
 from zhike.backend_client.domain import TICKET_CATEGORIES
+from zhike.common.privacy import mask_text
 from zhike.desk.api import visible_conversation
 from zhike.desk.config import DeskSettings
 from zhike.desk.context import DeskContext
@@ -36,7 +37,6 @@ from zhike.desk.delivery.rasa_api import RasaApiError, RasaConversations
 from zhike.desk.errors import DeskError, json_response
 from zhike.desk.http import current_session, read_json, text_field
 from zhike.desk.knowledge import FaqKnowledgeBase
-from zhike.privacy import mask_text
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from zhike.deployment import require_secrets
+from zhike.common.deployment import require_secrets
 from zhike.desk.clients import Network, parse_networks
 from zhike.handoff.config import RetryPolicy
 from zhike.handoff.runtime import default_db_url
@@ -224,6 +224,6 @@ def check_production(environ: Mapping[str, str] | None = None) -> None:
     it may be empty.
 
     Raises:
-        zhike.deployment.ConfigurationError: naming the problem and how to fix it.
+        zhike.common.deployment.ConfigurationError: naming the problem and how to fix it.
     """
     require_secrets((RASA_TOKEN_VAR,), os.environ if environ is None else environ)

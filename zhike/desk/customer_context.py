@@ -3,7 +3,7 @@
 Each part comes from its own source (the business backend through the backend client,
 the transcript from Rasa's tracker) and fails on its own: a part that cannot be read is
 ``null`` and explained in ``errors``, the rest is still answered. Personal data is masked
-(:mod:`zhike.privacy`) before it leaves.
+(:mod:`zhike.common.privacy`) before it leaves.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from zhike.backend_client import (
     Lesson,
     Order,
 )
+from zhike.common.formats import yuan
+from zhike.common.privacy import mask_name, mask_phone, mask_text
 from zhike.desk.delivery.rasa_api import RasaApiError, RasaConversations
 from zhike.desk.serializers import iso
-from zhike.formats import yuan
 from zhike.handoff import ConversationInfo
-from zhike.privacy import mask_name, mask_phone, mask_text
 
 logger = logging.getLogger(__name__)
 

@@ -1,11 +1,11 @@
-"""The desk tables' database: :class:`zhike.database.AsyncDatabase` for ``desk_*``."""
+"""The desk tables' database: :class:`zhike.common.database.AsyncDatabase` for ``desk_*``."""
 
 from __future__ import annotations
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from zhike.database import AsyncDatabase
+from zhike.common.database import AsyncDatabase
 from zhike.desk.models import DeskBase
 
 

@@ -3,7 +3,7 @@
 Every refusal is a :class:`DeskError` with an HTTP status; :data:`HANDOFF_STATUS` is the
 one place where the handoff library's exceptions become HTTP statuses. Unexpected
 exceptions become a generic 500 whose body carries no traceback (it is logged). Error
-messages are masked (:func:`zhike.privacy.mask_text`): no phone or ID-card number is
+messages are masked (:func:`zhike.common.privacy.mask_text`): no phone or ID-card number is
 echoed back.
 """
 
@@ -19,6 +19,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.response import json as sanic_json
 
+from zhike.common.privacy import mask_text
 from zhike.handoff.errors import (
     AgentAtCapacity,
     HandoffError,
@@ -29,7 +30,6 @@ from zhike.handoff.errors import (
     NotAllowed,
     NotFound,
 )
-from zhike.privacy import mask_text
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """JSON documents of the desk API (plain dicts; times as ISO 8601 UTC).
 
 Everything that can carry a customer's words or identifiers is masked on the way out
-(:func:`zhike.privacy.mask_text`, ``mask_data``), also rows stored before the handoff
+(:func:`zhike.common.privacy.mask_text`, ``mask_data``), also rows stored before the handoff
 library masked what it stores, and an agent's own replies (stored as sent).
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from zhike.common.privacy import mask_data, mask_text
 from zhike.desk.auth import AccountInfo
 from zhike.handoff import AgentLoad, ConversationInfo, OutboxInfo, QueueEntry, StoredMessage
-from zhike.privacy import mask_data, mask_text
 
 
 def masked(value: str | None) -> str | None:

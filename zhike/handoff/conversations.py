@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from zhike.common.privacy import mask_text
 from zhike.handoff import queue
 from zhike.handoff.config import HandoffSettings
 from zhike.handoff.errors import (
@@ -27,7 +28,6 @@ from zhike.handoff.errors import (
 from zhike.handoff.models import AGENT, BOT, CLOSED, QUEUED, SKILL_GROUPS, Agent, Conversation
 from zhike.handoff.results import ConversationInfo, HandoffOutcome
 from zhike.handoff.text import clean_text, stored_data
-from zhike.privacy import mask_text
 
 
 def check_group(skill_group: str) -> None:

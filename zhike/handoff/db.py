@@ -1,4 +1,4 @@
-"""The handoff tables' database: :class:`zhike.database.AsyncDatabase` for ``handoff_*``.
+"""The handoff tables' database: :class:`zhike.common.database.AsyncDatabase` for ``handoff_*``.
 
 SQLite write transactions start with ``BEGIN IMMEDIATE`` so writers queue up; PostgreSQL
 runs at READ COMMITTED and the service locks the rows it changes (``SELECT ... FOR
@@ -15,7 +15,7 @@ from typing import TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from zhike.database import DEFAULT_ATTEMPTS, AsyncDatabase
+from zhike.common.database import DEFAULT_ATTEMPTS, AsyncDatabase
 from zhike.handoff.errors import HandoffUnavailable
 from zhike.handoff.models import HandoffBase
 

@@ -16,7 +16,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from zhike.database import state_sqlite_url
+from zhike.common.database import state_sqlite_url
 from zhike.handoff.config import HandoffSettings
 from zhike.handoff.db import STORAGE_ERRORS, HandoffDatabase
 from zhike.handoff.errors import HandoffUnavailable

@@ -1,7 +1,7 @@
 """What the handoff library stores of a customer's words: clean, masked and bounded.
 
 Text from the bot's side (relayed customer messages, the bot's summary, rating comments)
-is stored for the desk with phone and ID-card numbers masked (:mod:`zhike.privacy`), NUL
+is stored for the desk with phone and ID-card numbers masked (:mod:`zhike.common.privacy`), NUL
 characters removed and lone surrogates replaced (no database can store them), and cut to
 a length the desk takes, with :data:`TRUNCATION_MARK` at the end. So a customer's message
 can always be stored: an odd or very long one never blocks the messages after it.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from zhike.privacy import mask_text
+from zhike.common.privacy import mask_text
 
 TRUNCATION_MARK = "…（已截断）"
 MAX_DEPTH = 16

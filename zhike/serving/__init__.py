@@ -21,7 +21,7 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
 
-from zhike.deployment import is_development
+from zhike.common.deployment import is_development
 from zhike.serving.http_guard import framing_problem, install_framing_guard
 from zhike.serving.watchdog import LoopWatchdog
 

@@ -17,7 +17,7 @@ import threading
 import time
 import traceback
 
-from zhike.privacy import mask_text
+from zhike.common.privacy import mask_text
 
 logger = logging.getLogger(__name__)
 

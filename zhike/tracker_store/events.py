@@ -1,6 +1,6 @@
 """What of a Rasa event may be written to the tracker database, and how it is read back.
 
-:func:`protect_event` masks phone and ID-card numbers (:func:`zhike.privacy.mask_text`)
+:func:`protect_event` masks phone and ID-card numbers (:func:`zhike.common.privacy.mask_text`)
 in every string of a serialised event -- user and bot texts, ``parse_data`` (entity
 values, the text), button payloads, metadata at any depth -- except machine values that
 must come back byte for byte (:data:`KEPT_KEYS`: the signed identity assertion, keys that
@@ -14,8 +14,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from zhike.common.privacy import mask_text
 from zhike.identity.assertion import METADATA_KEY
-from zhike.privacy import mask_text
 from zhike.tracker_store.slots import SlotCipher
 
 logger = logging.getLogger(__name__)

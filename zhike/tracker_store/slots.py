@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from zhike.deployment import ENV_VAR, ConfigurationError, is_development, secret_problem
+from zhike.common.deployment import ENV_VAR, ConfigurationError, is_development, secret_problem
 
 logger = logging.getLogger(__name__)
 

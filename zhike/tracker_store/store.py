@@ -22,7 +22,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from zhike.deployment import ConfigurationError
+from zhike.common.deployment import ConfigurationError
 from zhike.tracker_store.events import protect_event, reveal_event
 from zhike.tracker_store.slots import slot_cipher
 

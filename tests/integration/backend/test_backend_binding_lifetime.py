@@ -14,7 +14,7 @@ from zhike.backend.db import Database
 from zhike.backend.seed import seed_if_empty
 from zhike.backend.services import identity
 from zhike.backend.services.identity import BindingLifetimes
-from zhike.deployment import ConfigurationError
+from zhike.common.deployment import ConfigurationError
 
 from .backend_process import start_backend
 from .rest import Api, error_of

@@ -18,7 +18,7 @@ import pytest
 
 from zhike.backend.config import Settings
 from zhike.backend.security import check_request, check_settings
-from zhike.deployment import ConfigurationError
+from zhike.common.deployment import ConfigurationError
 
 from .backend_process import backend_env, free_port, start_backend
 from .rest import Api

@@ -15,7 +15,7 @@ from actions.submit import remember_ticket
 from actions.tickets import ActionTicketStatus
 from zhike.backend_client import Ticket
 from zhike.backend_client.fake import InMemoryBackendClient
-from zhike.deployment import ConfigurationError
+from zhike.common.deployment import ConfigurationError
 
 from .conftest import Turn
 from .proofs import order_proofs, ticket_proofs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zhike.backend.validation import clean_text
-from zhike.formats import (
+from zhike.common.formats import (
     CREDIT_CODE_CHARSET,
     credit_code_check_char,
     normalize_credit_code,

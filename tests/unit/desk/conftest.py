@@ -16,7 +16,7 @@ import pytest
 from sanic import Sanic
 from sqlalchemy import event
 
-from zhike.database import AsyncDatabase
+from zhike.common.database import AsyncDatabase
 from zhike.desk import DeskAuth, DeskContext, DeskDatabase, DeskSettings, create_app
 from zhike.desk.api_session import SESSION_COOKIE
 from zhike.desk.delivery.sink import Delivery

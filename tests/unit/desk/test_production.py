@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from zhike.deployment import ConfigurationError
+from zhike.common.deployment import ConfigurationError
 from zhike.desk import __main__ as desk_main
 from zhike.desk.assist import AssistServices
 from zhike.desk.config import check_production

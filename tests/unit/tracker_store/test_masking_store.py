@@ -25,7 +25,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig, read_endpoint_config
 
-from zhike.deployment import ConfigurationError
+from zhike.common.deployment import ConfigurationError
 from zhike.identity import assertion
 from zhike.tracker_store import MaskingSQLTrackerStore
 

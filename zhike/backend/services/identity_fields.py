@@ -6,7 +6,7 @@ import ipaddress
 import re
 
 from zhike.backend.errors import ApiError
-from zhike.formats import normalize_mobile
+from zhike.common.formats import normalize_mobile
 
 _CHANNEL_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
 REQUESTER_MAX = 128

@@ -11,8 +11,8 @@ from zhike.backend.models import Invoice
 from zhike.backend.sequences import allocate_id
 from zhike.backend.services.common import current_time, customer_order
 from zhike.backend.validation import clean_text
+from zhike.common.formats import normalize_credit_code, valid_credit_code
 from zhike.common.ids import INVOICE_PREFIX
-from zhike.formats import normalize_credit_code, valid_credit_code
 
 ELECTRONIC_NORMAL = "electronic_normal"
 VAT_SPECIAL = "vat_special"

@@ -44,7 +44,7 @@ async def counter(session: AsyncSession, scope: str, key: str, now: datetime) ->
 
     The row is created with ``ON CONFLICT DO NOTHING``, so concurrent first uses of a key
     wait for each other instead of colliding; elsewhere a collision is an
-    ``IntegrityError`` that :meth:`~zhike.database.AsyncDatabase.run` retries.
+    ``IntegrityError`` that :meth:`~zhike.common.database.AsyncDatabase.run` retries.
     """
     key = key[:KEY_MAX]
     bind = session.bind

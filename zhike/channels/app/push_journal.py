@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from zhike.channels.app.push_store import PushStore, PushStoreSettings, StoredPush
-from zhike.database import safe_url
+from zhike.common.database import safe_url
 
 logger = logging.getLogger("zhike.channels.app.push")
 

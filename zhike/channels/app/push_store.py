@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from zhike.database import AsyncDatabase, state_sqlite_url
+from zhike.common.database import AsyncDatabase, state_sqlite_url
 
 PENDING = "pending"
 DELIVERED = "delivered"

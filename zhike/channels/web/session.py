@@ -43,7 +43,7 @@ from typing import Any
 
 from socketio import AsyncServer
 
-from zhike.deployment import is_development
+from zhike.common.deployment import is_development
 
 logger = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ from sqlalchemy import Column, Float, Index, MetaData, String, Table, delete, in
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.channels.wechat.turns import DEFAULT_MAX_ENTRIES, TtlCache
-from zhike.database import AsyncDatabase, safe_url, state_sqlite_url
+from zhike.common.database import AsyncDatabase, safe_url, state_sqlite_url
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class ReplayStore(AsyncDatabase):
         """Records ``key`` until ``now + REPLAY_WINDOW``; :data:`FIRST`, REPEAT or CONFLICT.
 
         Two replicas recording the same key at once: one insert fails on the primary key,
-        and :meth:`~zhike.database.AsyncDatabase.run` repeats the other's work, which then
+        and :meth:`~zhike.common.database.AsyncDatabase.run` repeats the other's work, which then
         sees the winner's row.
         """
 

@@ -14,7 +14,7 @@ from rasa.core.run import _create_single_channel
 
 from tests.unit.channels.wechat.helpers import AES_KEY, APPID, IDENTITY_SECRET, TOKEN
 from zhike.channels.wechat.mp import WeChatInput
-from zhike.deployment import ConfigurationError
+from zhike.common.deployment import ConfigurationError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
 CHANNEL = "zhike.channels.wechat.mp.WeChatInput"

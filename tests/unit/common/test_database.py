@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 from sqlalchemy.exc import IntegrityError
 
-from zhike.database import AsyncDatabase
+from zhike.common.database import AsyncDatabase
 
 SECRET = "13800138000-token-s3cr3t"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from zhike.privacy import (
+from zhike.common.privacy import (
     MaskingFilter,
     install_log_masking,
     mask_address,
