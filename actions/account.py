@@ -13,7 +13,7 @@ from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
 from actions.session import vip_slot
 from actions.submit import SHARED_FORM_SLOTS, FormSubmitAction
-from zhike.backend_client import BackendUnavailable
+from zhike.lib.backend_client import BackendUnavailable
 
 # Every slot a form may have filled (shared and form-specific), cleared when leaving.
 FORM_SLOTS = (

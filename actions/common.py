@@ -17,7 +17,7 @@ only when its MAC is right, it has not expired and it was issued for the same se
 a forged, stale or copied proof is ignored, as if the slot did not name the id.
 
 The key is derived from ``ZHIKE_IDENTITY_SECRET`` (the secret identity assertions are
-signed with, see :mod:`zhike.identity.assertion`; at least 32 bytes), so every action
+signed with, see :mod:`zhike.lib.identity.assertion`; at least 32 bytes), so every action
 server replica accepts the proofs of the others. In development (``ZHIKE_ENV=development``)
 without that secret a fixed development-only key is used, with a warning; in production
 issuing a proof without the secret raises, and every proof is refused.
@@ -43,7 +43,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from zhike.common.deployment import ConfigurationError, is_development
-from zhike.identity.assertion import MIN_SECRET_BYTES
+from zhike.lib.identity.assertion import MIN_SECRET_BYTES
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ _NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny"}
 SECRET_ENV = "ZHIKE_IDENTITY_SECRET"
 ORDER_PROOF = "order"
 TICKET_PROOF = "ticket"
-# How long a proof is good for: like an identity assertion (zhike.identity.assertion),
+# How long a proof is good for: like an identity assertion (zhike.lib.identity.assertion),
 # a conversation rarely outlives a day, and this bounds the replay of a leaked proof.
 PROOF_TTL = 24 * 60 * 60
 _PROOF_DOMAIN = b"zhike-proof/v1\n"

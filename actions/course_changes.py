@@ -24,8 +24,8 @@ from actions.orders import CHINA_TZ
 from actions.parsing import normalize_text
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
-from zhike.backend_client import BackendError, BackendUnavailable, Lesson, Student
-from zhike.backend_client.domain import RESCHEDULE
+from zhike.lib.backend_client import BackendError, BackendUnavailable, Lesson, Student
+from zhike.lib.backend_client.domain import RESCHEDULE
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from actions.identity import identify
 from actions.orders import CHINA_TZ
 from actions.services import backend
 from actions.submit import apologise
-from zhike.backend_client import BackendError, BackendUnavailable, Lesson
-from zhike.backend_client.domain import LEAVE, RESCHEDULE
+from zhike.lib.backend_client import BackendError, BackendUnavailable, Lesson
+from zhike.lib.backend_client.domain import LEAVE, RESCHEDULE
 from zhike.lib.chinese_time import parse_chinese_time
 
 logger = logging.getLogger(__name__)

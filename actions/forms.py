@@ -20,8 +20,8 @@ from actions.parsing import (
     parse_order_id,
 )
 from actions.services import backend
-from zhike.backend_client import BackendError, BackendRateLimited, BackendUnavailable
 from zhike.common.privacy import mask_phone
+from zhike.lib.backend_client import BackendError, BackendRateLimited, BackendUnavailable
 
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
 

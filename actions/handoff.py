@@ -1,6 +1,6 @@
 """转人工: queueing the customer for a human agent, and relaying their messages meanwhile.
 
-``action_request_handoff`` asks the handoff service (:mod:`zhike.handoff`) for an agent:
+``action_request_handoff`` asks the handoff service (:mod:`zhike.lib.handoff`) for an agent:
 queued (the customer hears their place in line and the expected wait), or -- outside
 business hours or with no agent online -- a ticket with the time someone will reply.
 While the conversation is handed over (slot ``handoff_state``), the HandoffPolicy runs
@@ -41,8 +41,8 @@ from zhike.common.handoff_names import (
     WITH_AGENT,
 )
 from zhike.common.privacy import mask_text
-from zhike.handoff import HandoffError, HandoffOutcome, skill_group_for
-from zhike.handoff.runtime import handoff_service
+from zhike.lib.handoff import HandoffError, HandoffOutcome, skill_group_for
+from zhike.lib.handoff.runtime import handoff_service
 
 logger = logging.getLogger(__name__)
 

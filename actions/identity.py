@@ -3,7 +3,7 @@
 The channel decides, never the message text: a signed identity assertion in the
 message metadata (app channel, signed web login), else a binding of this channel user
 to a customer (WeChat openid, web user bound by phone + one-time code), else anonymous.
-See :mod:`zhike.identity.resolver`.
+See :mod:`zhike.lib.identity.resolver`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from functools import lru_cache
 from rasa_sdk import Tracker
 
 from actions.services import backend
-from zhike.backend_client import BackendUnavailable
-from zhike.identity.resolver import Identity, resolve_identity
+from zhike.lib.backend_client import BackendUnavailable
+from zhike.lib.identity.resolver import Identity, resolve_identity
 
 _CACHE_SECONDS = 30.0
 _CACHE_SIZE = 10_000

@@ -12,8 +12,8 @@ from actions.forms import ZhikeFormValidationAction
 from actions.order_changes import CustomerOrderChange
 from actions.parsing import parse_invoice_title, parse_tax_number
 from actions.services import backend
-from zhike.backend_client import BackendError
-from zhike.backend_client.domain import ELECTRONIC_NORMAL
+from zhike.lib.backend_client import BackendError
+from zhike.lib.backend_client.domain import ELECTRONIC_NORMAL
 
 PERSONAL = "个人"
 INVOICE_STATUS = {"requested": "开票中", "issued": "已开具", "rejected": "未通过"}

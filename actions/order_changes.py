@@ -16,8 +16,8 @@ from actions.orders import status_label
 from actions.parsing import parse_address, parse_order_id
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
-from zhike.backend_client import BackendError, BackendUnavailable
 from zhike.common.privacy import mask_address
+from zhike.lib.backend_client import BackendError, BackendUnavailable
 
 logger = logging.getLogger(__name__)
 

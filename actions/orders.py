@@ -17,8 +17,8 @@ from actions.identity import identify
 from actions.parsing import parse_order_id, parse_phone_last4
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
-from zhike.backend_client import BackendError, BackendUnavailable, Order
-from zhike.identity.resolver import Identity
+from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
+from zhike.lib.identity.resolver import Identity
 
 logger = logging.getLogger(__name__)
 

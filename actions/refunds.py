@@ -15,8 +15,8 @@ from actions.orders import ValidateOrderIdForm, slot_order
 from actions.parsing import parse_reason
 from actions.services import backend
 from actions.submit import FormSubmitAction, open_ticket, remember_ticket
-from zhike.backend_client import BackendError, Refund
 from zhike.common.formats import yuan
+from zhike.lib.backend_client import BackendError, Refund
 
 logger = logging.getLogger(__name__)
 

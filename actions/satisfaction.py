@@ -5,7 +5,7 @@ the conversation: the desk runs it through Rasa's API). ``action_record_rating``
 the score from the button or the text; 4-5 is stored at once, 1-3 first asks what went
 wrong, and the next message is the comment (``action_record_rating_comment``, run by
 the HandoffPolicy while ``csat_state`` is ``awaiting_comment``). Ratings are stored with
-the conversation in :mod:`zhike.handoff` (the agent's episode, or the bot's own).
+the conversation in :mod:`zhike.lib.handoff` (the agent's episode, or the bot's own).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from actions.identity import input_channel, known_customer_id
 from actions.parsing import normalize_text, parse_rating
 from zhike.common.handoff_names import RATING_ACTION
 from zhike.common.privacy import mask_text
-from zhike.handoff import HandoffError
-from zhike.handoff.runtime import handoff_service
+from zhike.lib.handoff import HandoffError
+from zhike.lib.handoff.runtime import handoff_service
 
 logger = logging.getLogger(__name__)
 

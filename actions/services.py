@@ -1,13 +1,13 @@
 """Access to the business-system client used by actions.
 
 The client is created lazily on first use from the environment (see
-:func:`zhike.backend_client.client_from_env`), so importing an action module has no side
+:func:`zhike.lib.backend_client.client_from_env`), so importing an action module has no side
 effects. Tests install their own client with :func:`set_backend`.
 """
 
 from __future__ import annotations
 
-from zhike.backend_client import BackendClient, client_from_env
+from zhike.lib.backend_client import BackendClient, client_from_env
 
 _client: BackendClient | None = None
 

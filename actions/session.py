@@ -21,8 +21,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.identity import identify, identity_secret
 from actions.services import backend
-from zhike.backend_client import BackendError
-from zhike.identity.resolver import resolve_identity
+from zhike.lib.backend_client import BackendError
+from zhike.lib.identity.resolver import resolve_identity
 
 logger = logging.getLogger(__name__)
 

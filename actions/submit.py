@@ -15,9 +15,9 @@ from actions.common import TICKET_PROOF, proven, with_proof
 from actions.forms import MAX_FAILURES
 from actions.identity import input_channel
 from actions.services import backend
-from zhike.backend_client import BackendError, Ticket
 from zhike.common.handoff_names import HANDOFF_ACTION, HANDOFF_REASON_SLOT, REASON_ACTION_FAILED
 from zhike.common.privacy import mask_text
+from zhike.lib.backend_client import BackendError, Ticket
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from actions.identity import identify
 from actions.orders import format_time
 from actions.parsing import normalize_text
 from actions.services import backend
-from zhike.backend_client import BackendError, BackendUnavailable, Ticket
-from zhike.identity.resolver import Identity
+from zhike.lib.backend_client import BackendError, BackendUnavailable, Ticket
+from zhike.lib.identity.resolver import Identity
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ import httpx
 import jwt
 import pytest
 
-from zhike.handoff import HandoffDatabase, HandoffService
-from zhike.handoff.runtime import settings_from_env
+from zhike.lib.handoff import HandoffDatabase, HandoffService
+from zhike.lib.handoff.runtime import settings_from_env
 from zhike.stack import PROJECT_ROOT, Stack, StackConfig, free_port
 
 from .push_receiver import PushReceiver

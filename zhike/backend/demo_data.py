@@ -1,7 +1,7 @@
 """The demo data set, as plain Python data, shared by the seed and the in-memory client.
 
 One definition serves both :mod:`zhike.backend.seed` (which writes it into the database)
-and :class:`zhike.backend_client.fake.InMemoryBackendClient`, so the real backend and the
+and :class:`zhike.lib.backend_client.fake.InMemoryBackendClient`, so the real backend and the
 fake used by unit tests always agree. Tests and the README rely on these records:
 
 * C001 张伟 13800138001 (VIP): HP20240001 shipped by 顺丰 SF1234567890 and in transit;

@@ -49,7 +49,7 @@ from sanic.response import HTTPResponse
 from zhike.channels import admission
 from zhike.channels.http_body import BadBody, json_object, message_text, truncated_notice
 from zhike.common.deployment import is_development
-from zhike.identity import assertion
+from zhike.lib.identity import assertion
 
 logger = logging.getLogger(__name__)
 

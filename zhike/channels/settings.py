@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from zhike.identity.tokens import MIN_SECRET_BYTES, check_secret
+from zhike.lib.identity.tokens import MIN_SECRET_BYTES, check_secret
 
 
 def setting(credentials: Mapping[str, Any], key: str, default_env: Mapping[str, str]) -> str | None:

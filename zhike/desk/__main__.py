@@ -32,7 +32,7 @@ from zhike.desk.delivery.rasa_api import hide_tokens_in_logs
 from zhike.desk.errors import DeskError
 from zhike.desk.models import ROLES
 from zhike.desk.passwords import password_problem
-from zhike.handoff import SKILL_GROUPS, HandoffError
+from zhike.lib.handoff import SKILL_GROUPS, HandoffError
 from zhike.serving import harden_process
 
 logger = logging.getLogger("zhike.desk")

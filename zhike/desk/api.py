@@ -23,7 +23,7 @@ from zhike.desk.context import DeskContext
 from zhike.desk.errors import DeskError, json_response
 from zhike.desk.http import current_session, int_query, read_json, text_field
 from zhike.desk.serializers import conversation_json, message_json, queue_entry_json
-from zhike.handoff import SKILL_GROUPS, ConversationInfo
+from zhike.lib.handoff import SKILL_GROUPS, ConversationInfo
 
 MAX_REPLY = 2000
 MAX_DISPOSITION = 64

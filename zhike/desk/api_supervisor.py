@@ -10,7 +10,7 @@ from zhike.desk.context import DeskContext
 from zhike.desk.errors import DeskError, json_response
 from zhike.desk.http import int_query, require_supervisor
 from zhike.desk.serializers import agent_json, conversation_json, outbox_json, queue_entry_json
-from zhike.handoff import DEAD, DELIVERED, PENDING, SKILL_GROUPS
+from zhike.lib.handoff import DEAD, DELIVERED, PENDING, SKILL_GROUPS
 
 DELIVERY_FILTERS = {
     "undelivered": (PENDING, DEAD),

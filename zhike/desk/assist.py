@@ -26,8 +26,6 @@ from sanic import Blueprint, Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from zhike.backend_client import BackendClient, BackendError, BackendUnavailable, client_from_env
-from zhike.backend_client.domain import TICKET_CATEGORIES
 from zhike.common.privacy import mask_text
 from zhike.desk.api import visible_conversation
 from zhike.desk.config import DeskSettings
@@ -37,6 +35,13 @@ from zhike.desk.delivery.rasa_api import RasaApiError, RasaConversations
 from zhike.desk.errors import DeskError, json_response
 from zhike.desk.http import current_session, read_json, text_field
 from zhike.desk.knowledge import FaqKnowledgeBase
+from zhike.lib.backend_client import (
+    BackendClient,
+    BackendError,
+    BackendUnavailable,
+    client_from_env,
+)
+from zhike.lib.backend_client.domain import TICKET_CATEGORIES
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from zhike.common.deployment import require_secrets
 from zhike.desk.clients import Network, parse_networks
-from zhike.handoff.config import RetryPolicy
-from zhike.handoff.runtime import default_db_url
+from zhike.lib.handoff.config import RetryPolicy
+from zhike.lib.handoff.runtime import default_db_url
 
 DEFAULT_FAQ_PATH = Path(__file__).resolve().parents[2] / "data" / "nlu" / "faq.yml"
 MAX_BODY = 64 * 1024

@@ -14,7 +14,7 @@ from zhike.desk.delivery.dispatcher import OutboxDispatcher
 from zhike.desk.delivery.rasa_api import RasaConversations
 from zhike.desk.delivery.sink import LoggingReplySink, RasaSink, ReplySink
 from zhike.desk.errors import DeskError
-from zhike.handoff import (
+from zhike.lib.handoff import (
     DELIVERED,
     SKILL_GROUPS,
     AgentLoad,
@@ -22,7 +22,7 @@ from zhike.handoff import (
     HandoffOutbox,
     HandoffService,
 )
-from zhike.handoff.config import HandoffSettings
+from zhike.lib.handoff.config import HandoffSettings
 
 
 @dataclass

@@ -14,7 +14,11 @@ from collections.abc import Awaitable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from zhike.backend_client import (
+from zhike.common.formats import yuan
+from zhike.common.privacy import mask_name, mask_phone, mask_text
+from zhike.desk.delivery.rasa_api import RasaApiError, RasaConversations
+from zhike.desk.serializers import iso
+from zhike.lib.backend_client import (
     BackendClient,
     BackendError,
     BackendUnavailable,
@@ -22,11 +26,7 @@ from zhike.backend_client import (
     Lesson,
     Order,
 )
-from zhike.common.formats import yuan
-from zhike.common.privacy import mask_name, mask_phone, mask_text
-from zhike.desk.delivery.rasa_api import RasaApiError, RasaConversations
-from zhike.desk.serializers import iso
-from zhike.handoff import ConversationInfo
+from zhike.lib.handoff import ConversationInfo
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from sanic.response import HTTPResponse
 from sanic.response import json as sanic_json
 
 from zhike.common.privacy import mask_text
-from zhike.handoff.errors import (
+from zhike.lib.handoff.errors import (
     AgentAtCapacity,
     HandoffError,
     HandoffUnavailable,

@@ -12,7 +12,7 @@ from typing import Any
 
 from zhike.common.privacy import mask_data, mask_text
 from zhike.desk.auth import AccountInfo
-from zhike.handoff import AgentLoad, ConversationInfo, OutboxInfo, QueueEntry, StoredMessage
+from zhike.lib.handoff import AgentLoad, ConversationInfo, OutboxInfo, QueueEntry, StoredMessage
 
 
 def masked(value: str | None) -> str | None:

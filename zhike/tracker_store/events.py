@@ -15,7 +15,7 @@ import logging
 from typing import Any
 
 from zhike.common.privacy import mask_text
-from zhike.identity.assertion import METADATA_KEY
+from zhike.lib.identity.assertion import METADATA_KEY
 from zhike.tracker_store.slots import SlotCipher
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from zhike.backend_client.http import HttpBackendClient
+from zhike.lib.backend_client.http import HttpBackendClient
 
 from .backend_process import BackendProcess, start_backend
 from .rest import Api

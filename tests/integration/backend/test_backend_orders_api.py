@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from zhike.backend_client import BackendError, BackendUnavailable, Order
-from zhike.backend_client.fake import InMemoryBackendClient
-from zhike.backend_client.http import HttpBackendClient
+from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
+from zhike.lib.backend_client.fake import InMemoryBackendClient
+from zhike.lib.backend_client.http import HttpBackendClient
 
 pytestmark = pytest.mark.integration
 

@@ -7,8 +7,8 @@ import time
 import httpx
 import pytest
 
-from zhike.backend_client import BackendError, BackendUnavailable
-from zhike.backend_client.http import HttpBackendClient
+from zhike.lib.backend_client import BackendError, BackendUnavailable
+from zhike.lib.backend_client.http import HttpBackendClient
 
 from .backend_process import BackendProcess
 

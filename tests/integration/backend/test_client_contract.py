@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from zhike.backend_client import BackendClient, BackendError, BackendRateLimited
-from zhike.backend_client.fake import InMemoryBackendClient
-from zhike.backend_client.http import HttpBackendClient
+from zhike.lib.backend_client import BackendClient, BackendError, BackendRateLimited
+from zhike.lib.backend_client.fake import InMemoryBackendClient
+from zhike.lib.backend_client.http import HttpBackendClient
 
 from .backend_process import BackendProcess
 from .rest import Api

@@ -13,8 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity
 from actions.services import set_backend
-from zhike.backend_client.fake import InMemoryBackendClient
-from zhike.identity.assertion import METADATA_KEY, sign
+from zhike.lib.backend_client.fake import InMemoryBackendClient
+from zhike.lib.identity.assertion import METADATA_KEY, sign
 
 FIXTURES = Path(__file__).with_name("fixtures")
 IDENTITY_SECRET = "unit-test-identity-secret-0123456789abcdef"

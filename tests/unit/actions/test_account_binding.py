@@ -9,8 +9,8 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ValidateAccountBindingForm
-from zhike.backend_client import BackendRateLimited
-from zhike.backend_client.fake import InMemoryBackendClient
+from zhike.lib.backend_client import BackendRateLimited
+from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn, make_turn
 

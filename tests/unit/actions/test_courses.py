@@ -13,7 +13,7 @@ from actions.course_changes import (
     ValidateLessonChangeForm,
 )
 from actions.courses import ActionCourseSchedule, match_lesson, parse_change_kind, parse_new_time
-from zhike.backend_client.fake import InMemoryBackendClient
+from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn
 

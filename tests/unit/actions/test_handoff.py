@@ -11,9 +11,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionRelayToAgent, ActionRequestHandoff, unrelayed_messages
-from zhike.backend_client.fake import InMemoryBackendClient
-from zhike.handoff import HandoffDatabase, HandoffService
-from zhike.handoff.runtime import set_handoff_service
+from zhike.lib.backend_client.fake import InMemoryBackendClient
+from zhike.lib.handoff import HandoffDatabase, HandoffService
+from zhike.lib.handoff.runtime import set_handoff_service
 
 from .proofs import proved_tickets
 

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.invoices import ActionRequestInvoice, ValidateInvoiceForm
 from actions.order_changes import ActionCancelOrder, ActionChangeAddress, ValidateAddressForm
 from actions.refunds import ActionRefundStatus, ActionRequestRefund, ValidateRefundForm
-from zhike.backend_client.fake import InMemoryBackendClient
+from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn
 from .proofs import proved_tickets

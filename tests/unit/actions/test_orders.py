@@ -10,7 +10,7 @@ from actions.orders import (
     ActionOrderStatus,
     ValidateOrderIdForm,
 )
-from zhike.backend_client.fake import InMemoryBackendClient
+from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn
 from .proofs import order_proofs

@@ -13,9 +13,9 @@ from actions.common import ORDER_PROOF, TICKET_PROOF, issue_proof, proven, with_
 from actions.orders import ActionOrderStatus, ValidateOrderIdForm
 from actions.submit import remember_ticket
 from actions.tickets import ActionTicketStatus
-from zhike.backend_client import Ticket
-from zhike.backend_client.fake import InMemoryBackendClient
 from zhike.common.deployment import ConfigurationError
+from zhike.lib.backend_client import Ticket
+from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn
 from .proofs import order_proofs, ticket_proofs

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from actions.parsing import parse_rating
 from actions.satisfaction import ActionAskRating, ActionRecordRating, ActionRecordRatingComment
-from zhike.handoff import HandoffDatabase, HandoffService
-from zhike.handoff.models import Conversation
-from zhike.handoff.runtime import set_handoff_service
+from zhike.lib.handoff import HandoffDatabase, HandoffService
+from zhike.lib.handoff.models import Conversation
+from zhike.lib.handoff.runtime import set_handoff_service
 
 Turn = Callable[..., Tracker]
 

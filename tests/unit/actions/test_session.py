@@ -8,8 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.session import ActionSessionStart
-from zhike.backend_client.fake import InMemoryBackendClient
-from zhike.identity.assertion import METADATA_KEY, sign
+from zhike.lib.backend_client.fake import InMemoryBackendClient
+from zhike.lib.identity.assertion import METADATA_KEY, sign
 
 from .conftest import Turn, make_turn
 

@@ -5,7 +5,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionStopForm, ValidateAccountBindingForm
 from actions.tickets import ActionTicketStatus
-from zhike.backend_client.fake import InMemoryBackendClient
+from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn
 from .proofs import ticket_proofs

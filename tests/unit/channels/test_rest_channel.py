@@ -22,7 +22,7 @@ from sanic import Sanic
 from zhike.channels import admission
 from zhike.channels.limits import MAX_USER_TEXT, TRUNCATED_NOTICE
 from zhike.channels.rest import RestInput
-from zhike.identity.assertion import METADATA_KEY
+from zhike.lib.identity.assertion import METADATA_KEY
 from zhike.stack import free_port
 
 URL = "/webhooks/rest/webhook"

@@ -20,7 +20,7 @@ from zhike.common.database import AsyncDatabase
 from zhike.desk import DeskAuth, DeskContext, DeskDatabase, DeskSettings, create_app
 from zhike.desk.api_session import SESSION_COOKIE
 from zhike.desk.delivery.sink import Delivery
-from zhike.handoff import ConversationInfo, HandoffDatabase, HandoffService, StoredMessage
+from zhike.lib.handoff import ConversationInfo, HandoffDatabase, HandoffService, StoredMessage
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Tuesday 4 June 2024, 10:00 in Shanghai: the desk is open.

@@ -12,7 +12,7 @@ from zhike.desk.config import DeliverySettings
 from zhike.desk.delivery.dispatcher import OutboxDispatcher
 from zhike.desk.delivery.rasa_api import RasaConversations
 from zhike.desk.delivery.sink import Delivery, RasaSink
-from zhike.handoff import (
+from zhike.lib.handoff import (
     ConversationInfo,
     HandoffDatabase,
     HandoffOutbox,

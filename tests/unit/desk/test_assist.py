@@ -11,10 +11,10 @@ import pytest
 from aiohttp import web
 
 from tests.unit.desk.conftest import Desk, build_desk, desk_settings, queued
-from zhike.backend_client.fake import InMemoryBackendClient
 from zhike.desk import DeskSettings
 from zhike.desk.assist import AssistServices
 from zhike.desk.knowledge import FaqKnowledgeBase, bigrams, parse_faq
+from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 SHIPPING = "亲，现货订单付款后48小时内发货哦"
 

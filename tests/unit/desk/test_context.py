@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.unit.desk.test_assist import FakeRasa, assist_desk, closed_port_url
-from zhike.backend_client.fake import InMemoryBackendClient
+from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 SENDER = "app:C001"
 TRACKER = {

@@ -22,7 +22,7 @@ from tests.unit.desk.flaky_rasa import RATING_QUESTION, FlakyRasa
 from zhike.desk.config import DeliverySettings, DeskSettings
 from zhike.desk.delivery.rasa_api import RasaConversations
 from zhike.desk.delivery.sink import RasaSink
-from zhike.handoff import RetryPolicy
+from zhike.lib.handoff import RetryPolicy
 
 SENDER = "demo"
 

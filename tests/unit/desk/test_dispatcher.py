@@ -23,7 +23,7 @@ from tests.unit.desk.outbox_scenarios import (
     two_dispatchers_never_double_send,
     until_delivered,
 )
-from zhike.handoff import HandoffDatabase, HandoffOutbox, HandoffService
+from zhike.lib.handoff import HandoffDatabase, HandoffOutbox, HandoffService
 from zhike.stack import PROJECT_ROOT
 
 DOOMED = textwrap.dedent(
@@ -33,7 +33,7 @@ DOOMED = textwrap.dedent(
     from zhike.desk.config import DeliverySettings
     from zhike.desk.delivery.dispatcher import OutboxDispatcher
     from zhike.desk.delivery.sink import RasaSink
-    from zhike.handoff import HandoffDatabase, HandoffOutbox
+    from zhike.lib.handoff import HandoffDatabase, HandoffOutbox
     from zhike.desk.delivery.rasa_api import RasaConversations
 
     async def main(db_url: str, rasa_url: str) -> None:

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from zhike.backend_client.fake import InMemoryBackendClient
 from zhike.desk.assist import AssistServices
+from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Desk, build_desk, desk_settings, queued
 from .served import Answer, Served, served

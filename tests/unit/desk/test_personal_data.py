@@ -7,7 +7,7 @@ import logging
 import pytest
 from sqlalchemy import text
 
-from zhike.handoff import IdempotencyConflict
+from zhike.lib.handoff import IdempotencyConflict
 
 from .conftest import Desk, build_desk, desk_settings
 from .served import served

@@ -11,7 +11,7 @@ import pytest
 from zhike.desk import HANDOFF_STATUS, DeskSettings, create_app, open_context
 from zhike.desk.__main__ import main, parse_args
 from zhike.desk.errors import handoff_status
-from zhike.handoff import (
+from zhike.lib.handoff import (
     AgentAtCapacity,
     AlreadyAccepted,
     AlreadyRated,

@@ -26,7 +26,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig, read_endpoint_config
 
 from zhike.common.deployment import ConfigurationError
-from zhike.identity import assertion
+from zhike.lib.identity import assertion
 from zhike.tracker_store import MaskingSQLTrackerStore
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]

@@ -5,7 +5,7 @@ replies come back in the response, a JSON list like Rasa's REST channel returns.
 customer is comes from the token alone: the conversation (sender) id is
 ``app:<customer id>`` of the token's subject, and a body ``sender``, ``metadata`` or
 ``customer_id`` is ignored. The channel signs an identity assertion
-(:mod:`zhike.identity.assertion`) into the message metadata so that actions can trust it.
+(:mod:`zhike.lib.identity.assertion`) into the message metadata so that actions can trust it.
 
 Answers: 200 with the replies; 400 a body that is not a JSON object with a string
 ``message`` (malformed JSON, not UTF-8, NUL characters, nesting deeper than 32 levels,
@@ -66,8 +66,8 @@ from zhike.channels.app.push import PushConfig, PushDelivery
 from zhike.channels.app.push_store import PushStoreSettings
 from zhike.channels.http_body import BadBody, json_object, message_text, truncated_notice
 from zhike.channels.settings import secret_problems, setting
-from zhike.identity import assertion
-from zhike.identity.tokens import (
+from zhike.lib.identity import assertion
+from zhike.lib.identity.tokens import (
     DEFAULT_LEEWAY,
     MissingToken,
     TokenError,

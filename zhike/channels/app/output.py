@@ -17,7 +17,7 @@ from rasa.core.channels.channel import OutputChannel
 from zhike.channels.app.push import Delivery, PushConfig, PushDelivery
 from zhike.channels.app.push_store import PushStoreSettings, default_push_db_url
 from zhike.channels.settings import setting
-from zhike.identity.tokens import MIN_SECRET_BYTES, check_secret
+from zhike.lib.identity.tokens import MIN_SECRET_BYTES, check_secret
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ with these additions:
   (:mod:`zhike.channels.web.session`), never a client's ``session_id``: a client
   continues a session only with the ``session_token`` the server gave it, and the
   session changes when the site's logged-in customer does;
-- an identity assertion (:mod:`zhike.identity.assertion`) for customers whose company site
+- an identity assertion (:mod:`zhike.lib.identity.assertion`) for customers whose company site
   passed a signed login token (HS256 JWT, ``sub`` = customer id, secret
   ``ZHIKE_WEB_LOGIN_SECRET``) in the message metadata (``customData.login_token``); a
   client's ``zhike_identity`` is dropped (:mod:`zhike.channels.web.login`);
@@ -68,7 +68,7 @@ from zhike.channels.web.session import (
     session_key,
 )
 from zhike.channels.web.sync import WebChatOutput, missed_messages, parse_after
-from zhike.identity.tokens import DEFAULT_LEEWAY
+from zhike.lib.identity.tokens import DEFAULT_LEEWAY
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ JWT, ``sub`` = customer id, secret ``ZHIKE_WEB_LOGIN_SECRET``) to the widget, wh
 it in the metadata of every message (``customData.login_token``). :class:`WebLogin`
 
 - binds a message to the token's customer: a signed identity assertion
-  (:mod:`zhike.identity.assertion`) for that customer and conversation replaces whatever
+  (:mod:`zhike.lib.identity.assertion`) for that customer and conversation replaces whatever
   the client sent; a missing, expired or forged token leaves the message anonymous (a
   warning without personal data is logged), and the token is removed from the metadata so
   that it is never stored in the tracker store;
@@ -24,8 +24,8 @@ from collections.abc import Callable, Mapping
 from rasa.core.channels.channel import UserMessage
 
 from zhike.channels.settings import secret_problems
-from zhike.identity import assertion
-from zhike.identity.tokens import DEFAULT_LEEWAY, TokenError, verify_login_token
+from zhike.lib.identity import assertion
+from zhike.lib.identity.tokens import DEFAULT_LEEWAY, TokenError, verify_login_token
 
 logger = logging.getLogger(__name__)
 

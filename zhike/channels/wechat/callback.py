@@ -61,7 +61,7 @@ from zhike.channels.wechat.turns import (
     render,
     split_text,
 )
-from zhike.identity import assertion
+from zhike.lib.identity import assertion
 
 logger = logging.getLogger(__name__)
 

@@ -54,7 +54,7 @@ from zhike.channels.wechat.output import ApiOutputChannel
 from zhike.channels.wechat.policy import DEFAULT_WELCOME_HINT, timestamp_fresh
 from zhike.channels.wechat.turns import TurnCollector
 from zhike.channels.wechat.xmlcodec import XmlError, build_xml, parse_message, text_reply
-from zhike.identity.assertion import MIN_SECRET_BYTES
+from zhike.lib.identity.assertion import MIN_SECRET_BYTES
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The desk's outbox dispatcher: delivers ``handoff_outbox`` rows to a reply sink, durably.
 
 One background task per desk process claims due rows with a lease (see
-:mod:`zhike.handoff.outbox`), runs each attempt as its own task (different conversations
+:mod:`zhike.lib.handoff.outbox`), runs each attempt as its own task (different conversations
 in parallel, one conversation strictly in order), records the outcome and retries
 failures with exponential backoff and jitter until the retry policy gives up and the row
 is dead (logged; supervisors see it). Writers wake it at once; it also looks every
@@ -21,7 +21,7 @@ from contextlib import suppress
 from zhike.desk.config import DeliverySettings
 from zhike.desk.delivery.rasa_api import RasaApiError
 from zhike.desk.delivery.sink import Delivery, ReplySink
-from zhike.handoff import DEAD, DELIVER, TAKEN_OVER, HandoffOutbox, OutboxInfo, OutboxItem
+from zhike.lib.handoff import DEAD, DELIVER, TAKEN_OVER, HandoffOutbox, OutboxInfo, OutboxItem
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from zhike.common.handoff_names import RATING_ACTION, WITH_AGENT
 from zhike.desk.delivery.rasa_api import OUTBOX_KEY, RasaConversations
-from zhike.handoff import ConversationInfo, StoredMessage
+from zhike.lib.handoff import ConversationInfo, StoredMessage
 
 logger = logging.getLogger(__name__)
 

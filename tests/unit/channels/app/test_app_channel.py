@@ -17,7 +17,7 @@ from sanic import Sanic
 from zhike.channels.admission import BUSY_NOTICE, Gate, Limits
 from zhike.channels.app.channel import AppInput, AppOutputChannel
 from zhike.channels.limits import MAX_USER_TEXT, TRUNCATED_NOTICE
-from zhike.identity.assertion import METADATA_KEY, InvalidAssertion, sign, verify
+from zhike.lib.identity.assertion import METADATA_KEY, InvalidAssertion, sign, verify
 
 JWT_SECRET = "jwt-secret-" + "j" * 64  # long enough for the HS512 forgeries too
 IDENTITY_SECRET = "identity-secret-" + "i" * 32

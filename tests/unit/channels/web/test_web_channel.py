@@ -19,7 +19,7 @@ from sanic import Sanic
 
 from zhike.channels.web import assets
 from zhike.channels.web.channel import WebChatInput
-from zhike.identity.assertion import METADATA_KEY, InvalidAssertion, sign, verify
+from zhike.lib.identity.assertion import METADATA_KEY, InvalidAssertion, sign, verify
 
 from .web_helpers import Client, serve
 

@@ -22,7 +22,7 @@ from zhike.channels.web.session import (
     new_session_id,
     session_key,
 )
-from zhike.identity.assertion import verify
+from zhike.lib.identity.assertion import verify
 
 from .web_helpers import Client, StoreAgent, serve
 

@@ -36,7 +36,7 @@ from zhike.channels.wechat.policy import (
     UNSUPPORTED_TEXT,
 )
 from zhike.channels.wechat.xmlcodec import parse_message
-from zhike.identity.assertion import METADATA_KEY, verify
+from zhike.lib.identity.assertion import METADATA_KEY, verify
 
 WEBHOOK = "/webhooks/wechat/webhook"
 MENU = {"ORDER_STATUS": "/query_order", "HUMAN": "/human_handoff"}

@@ -42,7 +42,7 @@ from tests.unit.channels.wechat.test_mp_bad_input import BILLION_LAUGHS, XXE
 from zhike.channels.wechat.crypto import MessageCrypt
 from zhike.channels.wechat.policy import UNSUPPORTED_TEXT
 from zhike.channels.wechat.wecom import WeComCollector, WeComInput, WeComOutput
-from zhike.identity.assertion import verify
+from zhike.lib.identity.assertion import verify
 
 WEBHOOK = "/webhooks/wecom/webhook"
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
