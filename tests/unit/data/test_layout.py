@@ -1,8 +1,9 @@
-"""data/ is laid out by capability, with the names of domain/: one name everywhere.
+"""data/ and the held-out tests are laid out by capability, with the names of domain/.
 
-An intent's examples live in ``data/nlu/<capability>.yml`` and a form's rules in
-``data/rules/<capability>.yml``, where ``domain/<capability>.yml`` declares the intent or
-the form. Adding a capability means adding files of one new name.
+An intent's examples live in ``data/nlu/<capability>.yml`` (held-out ones in
+``tests/nlu/<capability>.yml``) and a form's rules in ``data/rules/<capability>.yml`` (its
+test stories in ``tests/stories/<capability>.yml``), where ``domain/<capability>.yml``
+declares the intent or the form. Adding a capability means adding files of one new name.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from .conftest import ROOT
 
-# Data files that are not named for a domain file, and why.
+# Data and test files that are not named for a domain file, and why.
 NOT_A_CAPABILITY = {
     # The chitchat retrieval intent (declared in domain/faq.yml) has files of its own name,
     # questions and answers together, like faq; the desk's FAQ knowledge base reads
@@ -47,8 +49,8 @@ def _declared(key: str) -> dict[str, str]:
     return owner
 
 
-def _data_files(folder: str) -> list[Path]:
-    return sorted((ROOT / "data" / folder).glob("*.yml"))
+def _data_files(folder: str, base: str = "data") -> list[Path]:
+    return sorted((ROOT / base / folder).glob("*.yml"))
 
 
 def _mentions_form(rule: dict[str, Any], forms: set[str]) -> Iterator[str]:
@@ -58,10 +60,11 @@ def _mentions_form(rule: dict[str, Any], forms: set[str]) -> Iterator[str]:
                 yield step[key]
 
 
-def test_every_intent_has_its_examples_in_the_nlu_file_of_its_capability() -> None:
+@pytest.mark.parametrize("base", ["data", "tests"])
+def test_every_intent_has_its_examples_in_the_nlu_file_of_its_capability(base: str) -> None:
     owner = _declared("intents")
     misplaced = []
-    for path in _data_files("nlu"):
+    for path in _data_files("nlu", base):
         for item in _load(path).get("nlu") or []:
             if "intent" not in item:
                 continue
@@ -99,12 +102,39 @@ def test_every_forms_rules_are_in_the_rules_file_of_its_capability() -> None:
     assert not misplaced, misplaced
 
 
-def test_every_data_file_is_named_for_a_capability_and_says_what_it_holds() -> None:
+def test_every_forms_test_stories_are_in_the_test_stories_file_of_its_capability() -> None:
+    """A test story goes with the first form it runs (its main flow), whatever it crosses into."""
+    owner = _declared("forms")
+    misplaced = []
+    for path in _data_files("stories", "tests"):
+        for story in _load(path).get("stories") or []:
+            form = next(_mentions_form(story, set(owner)), None)
+            if form is not None and path.stem != owner[form]:
+                misplaced.append(
+                    f"{story.get('story')!r} in {path.name}: {form} is declared in "
+                    f"domain/{owner[form]}.yml"
+                )
+    assert not misplaced, misplaced
+
+
+@pytest.mark.parametrize(
+    ("base", "folder"),
+    [
+        ("data", "nlu"),
+        ("data", "rules"),
+        ("data", "stories"),
+        ("tests", "nlu"),
+        ("tests", "stories"),
+    ],
+)
+def test_every_data_file_is_named_for_a_capability_and_says_what_it_holds(
+    base: str, folder: str
+) -> None:
     capabilities = {path.stem for path in (ROOT / "domain").glob("*.yml")}
-    for folder in ("nlu", "rules", "stories"):
-        for path in _data_files(folder):
-            name = f"data/{folder}/{path.name}"
-            assert path.stem in capabilities | NOT_A_CAPABILITY, f"{name}: no domain/{path.name}"
-            text = path.read_text(encoding="utf-8")
-            assert text.startswith("# "), f"{name} does not start with a comment"
-            assert _load(path).get("version") == "3.1", name
+    assert _data_files(folder, base), f"no {base}/{folder}/*.yml"
+    for path in _data_files(folder, base):
+        name = f"{base}/{folder}/{path.name}"
+        assert path.stem in capabilities | NOT_A_CAPABILITY, f"{name}: no domain/{path.name}"
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("# "), f"{name} does not start with a comment"
+        assert _load(path).get("version") == "3.1", name
