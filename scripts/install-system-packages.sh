@@ -2,7 +2,7 @@
 # System packages the tests use beyond Python, installed only when missing (`make test`
 # runs this first):
 #   postgresql  server binaries (initdb, pg_ctl) for the PostgreSQL backend tests,
-#               tests/integration/backend/test_backend_postgres.py (skipped without them)
+#               tests/integration/servers/backend/test_backend_postgres.py (skipped without them)
 #   chromium    the headless browser of the web chat widget tests,
 #               tests/e2e/test_web_widget.py (Playwright drives Debian's chromium and never
 #               downloads a browser; skipped without it)

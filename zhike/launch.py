@@ -1,10 +1,10 @@
 """``python -m zhike.launch MODULE [ARGS...]``: run a server module with masked logs.
 
-Installs :func:`zhike.common.privacy.install_log_masking` and :func:`zhike.serving.harden_process`,
-then runs ``MODULE`` as ``__main__`` with ``ARGS`` (e.g. ``python -m zhike.launch rasa run
-...``), so phone and ID-card numbers in that process's log lines never reach a log file in
-clear text and its sanic servers refuse malformed requests. :mod:`zhike.stack` starts the
-Rasa server this way.
+Installs :func:`zhike.common.privacy.install_log_masking` and
+:func:`zhike.servers.serving.harden_process`, then runs ``MODULE`` as ``__main__`` with
+``ARGS`` (e.g. ``python -m zhike.launch rasa run ...``), so phone and ID-card numbers in
+that process's log lines never reach a log file in clear text and its sanic servers refuse
+malformed requests. :mod:`zhike.stack` starts the Rasa server this way.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import runpy
 import sys
 
 from zhike.common.privacy import install_log_masking
-from zhike.serving import harden_process
+from zhike.servers.serving import harden_process
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     if module == "rasa":
         # Rasa reports usage to its makers unless told not to; zhike never does.
         os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-        from zhike.action_server.rasa_client import install_action_call_retry
+        from zhike.servers.action_server.rasa_client import install_action_call_retry
 
         install_action_call_retry()
     sys.argv = [module, *rest]

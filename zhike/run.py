@@ -47,7 +47,7 @@ def banner(config: StackConfig) -> str:
             "(ZHIKE_WECHAT_*, docs/channels/wechat.md)",
             f"  WeCom callback   {config.rasa_url}/webhooks/wecom/webhook (ZHIKE_WECOM_*)",
             f"  agent desk       {config.desk_url}/desk/ (API /api/desk/v1, docs/desk.md; "
-            "agents: python -m zhike.desk create-agent)",
+            "agents: python -m zhike.servers.desk create-agent)",
             f"  business backend {config.backend_url}/api/v1/orders/HP20240001",
             f"  backend API docs {config.backend_url}/openapi.json",
             f"  logs             {config.state_dir / 'logs'}",

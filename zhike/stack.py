@@ -180,7 +180,7 @@ class Stack:
         backend_argv = [
             python,
             "-m",
-            "zhike.backend",
+            "zhike.servers.backend",
             "--host",
             cfg.host,
             "--port",
@@ -218,7 +218,7 @@ class Stack:
                 [
                     python,
                     "-m",
-                    "zhike.action_server",
+                    "zhike.servers.action_server",
                     "--actions",
                     "actions",
                     "--host",
@@ -269,7 +269,7 @@ class Stack:
                 [
                     python,
                     "-m",
-                    "zhike.desk",
+                    "zhike.servers.desk",
                     "--host",
                     cfg.host,
                     "--port",

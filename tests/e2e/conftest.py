@@ -208,7 +208,7 @@ def last_code(stack: Stack, phone: str) -> str:
 
 
 def inject_fault(stack: Stack, **fault: object) -> None:
-    """Makes the backend slow or failing (see zhike.backend.faults)."""
+    """Makes the backend slow or failing (see zhike.servers.backend.faults)."""
     httpx.post(f"{stack.config.backend_url}/__faults/", json=fault, timeout=10).raise_for_status()
 
 

@@ -1,7 +1,7 @@
 """The agents' desk web app in headless Chromium, with a customer in the web widget.
 
 A customer talks to the bot in the web chat widget (one browser context) and asks for a
-human; an agent, created with ``python -m zhike.desk create-agent`` on the stack's handoff
+human; an agent, created with ``python -m zhike.servers.desk create-agent`` on the stack's handoff
 database, works in the desk page (another context): logs in, goes online, accepts, reads,
 replies and closes, and the bot answers the customer again. Debian's chromium only; the
 tests skip without it (see ``test_web_widget``).
@@ -47,7 +47,7 @@ def create_agent(stack: Stack, groups: str = "orders,general") -> Account:
         [
             sys.executable,
             "-m",
-            "zhike.desk",
+            "zhike.servers.desk",
             "create-agent",
             "--db-url",
             stack.config.handoff_db_url,

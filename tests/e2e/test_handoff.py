@@ -1,9 +1,10 @@
 """转人工 end to end: the customer is queued, an agent takes over, replies, and hands back.
 
-The test plays the desk: it uses the handoff service on the stack's handoff database (as
-the desk service does) and Rasa's HTTP API (:class:`zhike.desk.delivery.rasa_api.RasaConversations`)
-to take over the conversation, reply and hand it back. The customer is 张伟 in the app,
-so the agent's reply reaches him as a signed push to the app backend.
+The test plays the desk: it uses the handoff service on the stack's handoff database (as the
+desk service does) and Rasa's HTTP API
+(:class:`zhike.servers.desk.delivery.rasa_api.RasaConversations`) to take over the
+conversation, reply and hand it back. The customer is 张伟 in the app, so the agent's reply
+reaches him as a signed push to the app backend.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from typing import TypeVar
 
-from zhike.desk.delivery.rasa_api import RasaConversations
+from zhike.servers.desk.delivery.rasa_api import RasaConversations
 from zhike.stack import Stack
 
 from .conftest import AppConversation, desk

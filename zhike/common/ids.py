@@ -22,7 +22,8 @@ STUDENT_ID_RE = re.compile(r"^S\d{3,10}$")
 COURSE_ID_RE = re.compile(r"^CS\d{3,10}$")
 LESSON_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
 
-# Prefixes of the ids the service allocates (prefix + 8 digits, see zhike.backend.sequences).
+# Prefixes of the ids the service allocates (prefix + 8 digits), see
+# zhike.servers.backend.sequences.
 REFUND_PREFIX = "RF"
 INVOICE_PREFIX = "IV"
 LESSON_REQUEST_PREFIX = "LR"

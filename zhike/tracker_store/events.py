@@ -30,7 +30,8 @@ KEPT_KEYS = frozenset(
         "message_id",
         "input_channel",
         METADATA_KEY,  # zhike_identity: its HMAC must verify on a later turn
-        "zhike_outbox_key",  # the desk's delivery key (zhike.desk.delivery.rasa_api.OUTBOX_KEY)
+        # the desk's delivery key (zhike.servers.desk.delivery.rasa_api.OUTBOX_KEY)
+        "zhike_outbox_key",
         "zhike_key",  # the web widget's message key
     }
 )

@@ -15,12 +15,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from zhike.backend import serializers as doc
-from zhike.backend.db import Database
-from zhike.backend.errors import ApiError
-from zhike.backend.outbox import Outbox
-from zhike.backend.seed import seed_if_empty
-from zhike.backend.services import customers, invoices, orders, school, tickets
 from zhike.lib.backend_client import parsing
 from zhike.lib.backend_client.base import BackendClient, BackendError, BackendUnavailable
 from zhike.lib.backend_client.domain import (
@@ -36,6 +30,12 @@ from zhike.lib.backend_client.domain import (
     Ticket,
 )
 from zhike.lib.backend_client.fake_support import IdentityMethods, client_error
+from zhike.servers.backend import serializers as doc
+from zhike.servers.backend.db import Database
+from zhike.servers.backend.errors import ApiError
+from zhike.servers.backend.outbox import Outbox
+from zhike.servers.backend.seed import seed_if_empty
+from zhike.servers.backend.services import customers, invoices, orders, school, tickets
 
 T = TypeVar("T")
 MEMORY_URL = "sqlite+aiosqlite://"

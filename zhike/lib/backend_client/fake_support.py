@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from zhike.backend import serializers as doc
-from zhike.backend.errors import ApiError
-from zhike.backend.outbox import Outbox, deliver_code
-from zhike.backend.services import identity
-from zhike.backend.services.common import customer_id_of
 from zhike.common.deployment import is_development
 from zhike.lib.backend_client import parsing
 from zhike.lib.backend_client.domain import PhoneCheck
 from zhike.lib.backend_client.errors import BackendError, BackendRateLimited, BackendUnavailable
+from zhike.servers.backend import serializers as doc
+from zhike.servers.backend.errors import ApiError
+from zhike.servers.backend.outbox import Outbox, deliver_code
+from zhike.servers.backend.services import identity
+from zhike.servers.backend.services.common import customer_id_of
 
 T = TypeVar("T")
 

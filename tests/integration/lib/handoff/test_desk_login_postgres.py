@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import insert, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from tests.integration.backend.postgres_server import PostgresServer, postgres_or_skip
-from zhike.desk import DeskAuth, DeskDatabase, DeskError, DeskSettings
-from zhike.desk.models import Account
+from tests.integration.servers.backend.postgres_server import PostgresServer, postgres_or_skip
+from zhike.servers.desk import DeskAuth, DeskDatabase, DeskError, DeskSettings
+from zhike.servers.desk.models import Account
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.integration.backend.postgres_server import PostgresServer, postgres_or_skip
+from tests.integration.servers.backend.postgres_server import PostgresServer, postgres_or_skip
 from zhike.lib.handoff import (
     AgentAtCapacity,
     AlreadyAccepted,

@@ -13,9 +13,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.integration.backend.postgres_server import PostgresServer, postgres_or_skip
-from tests.unit.desk.flaky_rasa import FlakyRasa
-from tests.unit.desk.outbox_scenarios import (
+from tests.integration.servers.backend.postgres_server import PostgresServer, postgres_or_skip
+from tests.unit.servers.desk.flaky_rasa import FlakyRasa
+from tests.unit.servers.desk.outbox_scenarios import (
     agent_conversation,
     two_dispatchers_never_double_send,
 )

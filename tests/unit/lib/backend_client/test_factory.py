@@ -64,7 +64,7 @@ def test_bad_settings_are_rejected(env: dict[str, str]) -> None:
 
 def test_importing_has_no_side_effects() -> None:
     code = (
-        "import sys, zhike.lib.backend_client, zhike.backend;"
+        "import sys, zhike.lib.backend_client, zhike.servers.backend;"
         "bad = [m for m in ('sanic', 'sqlalchemy', 'httpx') if m in sys.modules];"
         "print(','.join(bad))"
     )

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from zhike.backend.demo_data import build_demo_data
 from zhike.lib.backend_client import (
     ORDER_STATUSES,
     BackendClient,
@@ -15,6 +14,7 @@ from zhike.lib.backend_client import (
     OrdersClient,
 )
 from zhike.lib.backend_client.fake import InMemoryBackendClient
+from zhike.servers.backend.demo_data import build_demo_data
 
 NOW = datetime(2024, 11, 25, 6, 0, tzinfo=timezone.utc)
 

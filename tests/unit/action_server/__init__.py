@@ -1,1 +1,0 @@
-"""Tests of zhike.action_server: the action server and the Rasa side of its link."""

@@ -1,0 +1,1 @@
+"""Tests of zhike.servers.action_server: the action server and the Rasa side of its link."""

@@ -1,7 +1,0 @@
-"""How the desk delivers to the bot's side: the outbox dispatcher, its sink and the Rasa client.
-
-:mod:`~zhike.desk.delivery.dispatcher` claims the handoff library's outbox rows,
-:mod:`~zhike.desk.delivery.sink` turns each into calls of
-:mod:`~zhike.desk.delivery.rasa_api` (Rasa's HTTP API: an agent's words, the
-``handoff_state`` slot, the rating question).
-"""

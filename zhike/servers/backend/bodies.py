@@ -1,0 +1,133 @@
+r"""Hostile request bodies: one strict JSON reader in front of every route.
+
+Any request with a body must say ``Content-Type: application/json`` (an optional
+``charset=utf-8`` is allowed), else 415. The body must be UTF-8, well-formed JSON without
+``NaN``/``Infinity``, nested at most :data:`MAX_DEPTH` levels, and no string (value or key)
+may hold a NUL character or a lone UTF-16 surrogate such as a JSON ``\ud800`` escape (which no
+database can store): each is a 400 with a fixed message that never echoes the body.
+The size limit (413) is Sanic's ``REQUEST_MAX_SIZE``, :data:`MAX_BODY_BYTES`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from sanic.request import Request
+
+from zhike.servers.backend.errors import ApiError
+
+MAX_BODY_BYTES = 1024 * 1024
+MAX_DEPTH = 16
+JSON_MEDIA_TYPE = "application/json"
+_CHARSETS = frozenset({"utf-8", "utf8"})
+_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+_UNPARSED = object()
+_CTX_ATTRIBUTE = "json_body"
+
+
+def _bad_request(code: str, message: str) -> ApiError:
+    return ApiError(400, code, message)
+
+
+def check_content_type(value: str | None) -> None:
+    """Refuses anything but ``application/json`` (charset utf-8 allowed).
+
+    Raises:
+        ApiError: 415 ``unsupported_media_type``.
+    """
+    media, _, parameters = (value or "").partition(";")
+    acceptable = media.strip().lower() == JSON_MEDIA_TYPE
+    for parameter in filter(None, (p.strip() for p in parameters.split(";"))):
+        name, _, raw = parameter.partition("=")
+        if name.strip().lower() == "charset" and raw.strip().strip('"').lower() not in _CHARSETS:
+            acceptable = False
+    if not acceptable:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "请求体必须是 UTF-8 编码的 JSON（Content-Type: application/json）",
+        )
+
+
+def _reject_constant(name: str) -> Any:
+    raise _bad_request("invalid_json", "请求体不是合法的 JSON")
+
+
+def _check_text(text: str) -> None:
+    if _BAD_CHARS.search(text):
+        raise _bad_request("invalid_text", "文本中含有不允许的字符（空字符或无效的 Unicode）")
+
+
+def _check_tree(value: Any) -> None:
+    """Depth and string contents, without recursion (the depth is not trusted)."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, str):
+            _check_text(node)
+            continue
+        if not isinstance(node, (dict, list)):
+            continue
+        if depth > MAX_DEPTH:
+            raise _bad_request("invalid_json", f"JSON 嵌套层数不能超过 {MAX_DEPTH} 层")
+        if isinstance(node, dict):
+            for key, item in node.items():
+                _check_text(key)
+                pending.append((item, depth + 1))
+        else:
+            pending.extend((item, depth + 1) for item in node)
+
+
+def parse_json(body: bytes) -> Any:
+    """The JSON value of ``body`` after every check of the module docstring.
+
+    Raises:
+        ApiError: 400 ``invalid_encoding``, ``invalid_json`` or ``invalid_text``.
+    """
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _bad_request("invalid_encoding", "请求体必须是 UTF-8 编码") from None
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise _bad_request("invalid_json", f"JSON 嵌套层数不能超过 {MAX_DEPTH} 层") from None
+    except ValueError:  # JSONDecodeError, and integers too long to convert
+        raise _bad_request("invalid_json", "请求体不是合法的 JSON") from None
+    _check_tree(value)
+    return value
+
+
+def _unread_body(request: Request) -> bool:
+    """Whether a non-empty body arrived that Sanic left unread (routes ignoring bodies)."""
+    stream = getattr(request, "stream", None)
+    pending = getattr(stream, "request_body", None)
+    if pending == "chunked":
+        return True
+    return bool(pending) and bool(getattr(stream, "request_bytes_left", 0))
+
+
+def read_body(request: Request) -> None:
+    """Checks the body of ``request`` once and keeps its value (request middleware).
+
+    Raises:
+        ApiError: 415 or 400, see the module docstring.
+    """
+    if not request.body:
+        setattr(request.ctx, _CTX_ATTRIBUTE, None)
+        if _unread_body(request):  # a body the route does not read (GET): still only JSON
+            check_content_type(request.headers.get("content-type"))
+        return
+    check_content_type(request.headers.get("content-type"))
+    setattr(request.ctx, _CTX_ATTRIBUTE, parse_json(request.body))
+
+
+def body_value(request: Request) -> Any:
+    """The checked JSON value of the body (``None`` when there is none)."""
+    value = getattr(request.ctx, _CTX_ATTRIBUTE, _UNPARSED)
+    if value is _UNPARSED:
+        read_body(request)
+        value = getattr(request.ctx, _CTX_ATTRIBUTE)
+    return value

@@ -1,0 +1,90 @@
+"""SQLAlchemy 1.4 declarative models of the demo business systems.
+
+E-commerce (:mod:`zhike.servers.backend.tables.shop`): customers, orders (+ items),
+logistics (+ tracking events), refunds and invoices. Online school
+(:mod:`zhike.servers.backend.tables.school`): students, courses, enrollments, lessons and
+lesson requests (leave / reschedule). Service and identity
+(:mod:`zhike.servers.backend.tables.service`): tickets, phone-check attempts, attempt
+counters, channel bindings, one-time codes and id sequences.
+Relationships use ``lazy="raise"`` so async code must load what it needs explicitly
+(see :mod:`zhike.servers.backend.queries`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhike.common.times import UTCDateTime, utcnow
+from zhike.servers.backend.tables.base import Base
+from zhike.servers.backend.tables.school import Course, Enrollment, Lesson, LessonRequest, Student
+from zhike.servers.backend.tables.service import (
+    AttemptCounter,
+    BindingCode,
+    ChannelBinding,
+    IdSequence,
+    PhoneCheckAttempts,
+    Ticket,
+)
+from zhike.servers.backend.tables.shop import (
+    ORDER_STATUSES,
+    Customer,
+    Invoice,
+    Logistics,
+    Order,
+    OrderItem,
+    Refund,
+    TrackingEvent,
+)
+
+# The tables of the demo data set (see zhike.servers.backend.demo_data.TABLES), by name.
+MODELS_BY_TABLE: dict[str, Any] = {
+    model.__tablename__: model
+    for model in (
+        Customer,
+        Order,
+        OrderItem,
+        Logistics,
+        TrackingEvent,
+        Refund,
+        Invoice,
+        Student,
+        Course,
+        Enrollment,
+        Lesson,
+        LessonRequest,
+        Ticket,
+    )
+}
+
+# Bookkeeping tables the service writes as it runs (never seeded).
+STATE_MODELS: dict[str, Any] = {
+    model.__tablename__: model
+    for model in (PhoneCheckAttempts, AttemptCounter, ChannelBinding, BindingCode, IdSequence)
+}
+
+__all__ = [
+    "MODELS_BY_TABLE",
+    "ORDER_STATUSES",
+    "STATE_MODELS",
+    "AttemptCounter",
+    "Base",
+    "BindingCode",
+    "ChannelBinding",
+    "Course",
+    "Customer",
+    "Enrollment",
+    "IdSequence",
+    "Invoice",
+    "Lesson",
+    "LessonRequest",
+    "Logistics",
+    "Order",
+    "OrderItem",
+    "PhoneCheckAttempts",
+    "Refund",
+    "Student",
+    "Ticket",
+    "TrackingEvent",
+    "UTCDateTime",
+    "utcnow",
+]

@@ -1,0 +1,128 @@
+"""What the desk app works with: its settings, accounts, the handoff service and a sink."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from zhike.common.times import utcnow
+from zhike.lib.handoff import (
+    DELIVERED,
+    SKILL_GROUPS,
+    AgentLoad,
+    HandoffDatabase,
+    HandoffOutbox,
+    HandoffService,
+)
+from zhike.lib.handoff.config import HandoffSettings
+from zhike.servers.desk.auth import AccountInfo, DeskAuth
+from zhike.servers.desk.config import DeskSettings
+from zhike.servers.desk.db import DeskDatabase
+from zhike.servers.desk.delivery.dispatcher import OutboxDispatcher
+from zhike.servers.desk.delivery.rasa_api import RasaConversations
+from zhike.servers.desk.delivery.sink import LoggingReplySink, RasaSink, ReplySink
+from zhike.servers.desk.errors import DeskError
+
+
+@dataclass
+class DeskContext:
+    """The desk's collaborators, shared by every request of one app.
+
+    Attributes:
+        settings: The desk settings.
+        auth: Accounts and sessions.
+        handoff: The handoff service (conversations, queues, agents).
+        sink: Where stored agent replies and take-over / hand-back notifications go.
+        databases: Databases this context opened and closes in :meth:`close`.
+        outbox: The handoff outbox (on the handoff service's database and clock).
+        dispatcher: Delivers the outbox to ``sink``; :meth:`start` starts it.
+    """
+
+    settings: DeskSettings
+    auth: DeskAuth
+    handoff: HandoffService
+    sink: ReplySink = field(default_factory=LoggingReplySink)
+    databases: list[DeskDatabase | HandoffDatabase] = field(default_factory=list)
+    outbox: HandoffOutbox = field(init=False)
+    dispatcher: OutboxDispatcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.outbox = HandoffOutbox(self.handoff.db, clock=self.handoff.clock)
+        self.dispatcher = OutboxDispatcher(self.outbox, self.sink, self.settings.delivery)
+
+    def start(self) -> None:
+        """Starts delivering the outbox (inside the serving event loop)."""
+        self.dispatcher.start()
+
+    async def first_attempt(self, outbox_id: int | None) -> bool | None:
+        """Whether the bot's side got a just-written outbox row at the first attempt.
+
+        Waits at most ``settings.delivery.first_attempt_wait`` seconds for this process's
+        dispatcher, then asks the database. True: delivered; False: stored and retried
+        later; None: nothing was queued (``outbox_id`` None).
+        """
+        if outbox_id is None:
+            return None
+        wait = self.settings.delivery.first_attempt_wait
+        outcome = await self.dispatcher.first_attempt(outbox_id, wait)
+        if outcome is not None:
+            return outcome
+        entry = await self.outbox.entry(outbox_id)
+        return entry is not None and entry.state == DELIVERED
+
+    async def agent(self, account: AccountInfo) -> AgentLoad:
+        """The handoff agent of an account; 403 ``agent_not_found`` when it has none."""
+        load = await self.handoff.agent(account.agent_id)
+        if load is not None:
+            return load
+        raise DeskError(403, "agent_not_found", "this account has no handoff agent")
+
+    async def groups(self, account: AccountInfo) -> tuple[str, ...]:
+        """The skill groups an account may see: all for a supervisor, else the agent's."""
+        if account.supervisor:
+            return SKILL_GROUPS
+        return (await self.agent(account)).skill_groups
+
+    async def close(self) -> None:
+        """Stops the dispatcher and disposes the databases this context opened."""
+        await self.dispatcher.stop()
+        self.auth.close()
+        for db in self.databases:
+            await db.dispose()
+
+
+async def open_context(
+    settings: DeskSettings,
+    sink: ReplySink | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    handoff_settings: HandoffSettings | None = None,
+) -> DeskContext:
+    """Opens the databases at ``settings.db_url``, creates missing tables, builds the context.
+
+    Call it inside the event loop that will use it, :meth:`DeskContext.start` the
+    delivery when serving, and :meth:`DeskContext.close` it.
+    """
+    handoff_db = HandoffDatabase(settings.db_url)
+    desk_db = DeskDatabase(settings.db_url)
+    try:
+        await handoff_db.create_tables()
+        await desk_db.create_tables()
+    except BaseException:
+        await handoff_db.dispose()
+        await desk_db.dispose()
+        raise
+    return DeskContext(
+        settings=settings,
+        auth=DeskAuth(desk_db, settings, clock=clock),
+        handoff=HandoffService(handoff_db, handoff_settings, clock=clock),
+        sink=sink or _default_sink(settings),
+        databases=[handoff_db, desk_db],
+    )
+
+
+def _default_sink(settings: DeskSettings) -> ReplySink:
+    """Rasa's HTTP API when ``rasa_url`` is set, else a sink that only logs."""
+    if settings.rasa_url:
+        return RasaSink(RasaConversations(settings.rasa_url, settings.rasa_token))
+    return LoggingReplySink()

@@ -1,0 +1,73 @@
+"""The desk's single-page web app: ``/desk/`` and its files under ``static/``.
+
+The files are read from ``zhike/servers/desk/static/`` when they are requested (nothing is read at
+import time). Only the names in :data:`FILES` are served, so a request path never reaches
+the file system. The page may load only its own script and stylesheet and talk only to
+its own origin (the JSON API under ``/api/desk/v1``); it has no inline script.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sanic import Blueprint
+from sanic.request import Request
+from sanic.response import HTTPResponse, raw, redirect
+
+from zhike.servers.desk.errors import DeskError
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+PAGE_PATH = "/desk/"
+
+HTML = "text/html; charset=utf-8"
+JS = "application/javascript; charset=utf-8"
+CSS = "text/css; charset=utf-8"
+
+# The files a browser may ask for by name, with their content types.
+FILES = {"index.html": HTML, "desk-util.js": JS, "desk.js": JS, "desk.css": CSS}
+
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": PAGE_CSP,
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def static_file(name: str) -> HTTPResponse:
+    """The response serving ``static/<name>``; 404 for a name not in :data:`FILES`."""
+    content_type = FILES.get(name)
+    if content_type is None:
+        raise DeskError(404, "not_found", "no such file")
+    body = (STATIC_DIR / name).read_bytes()
+    return raw(body, content_type=content_type, headers=dict(HEADERS))
+
+
+def ui_blueprint() -> Blueprint:
+    """``GET /`` and ``GET /desk`` redirect to ``/desk/``, the page; ``/desk/<file>``."""
+    blueprint = Blueprint("desk_ui")
+
+    @blueprint.get("/", name="root")
+    async def root(request: Request) -> HTTPResponse:
+        return redirect(PAGE_PATH)
+
+    @blueprint.get("/desk", name="desk_no_slash", strict_slashes=True)
+    async def desk_no_slash(request: Request) -> HTTPResponse:
+        return redirect(PAGE_PATH)
+
+    @blueprint.get(PAGE_PATH, name="page", strict_slashes=True)
+    async def page(request: Request) -> HTTPResponse:
+        return static_file("index.html")
+
+    @blueprint.get("/desk/<name:str>", name="file")
+    async def file(request: Request, name: str) -> HTTPResponse:
+        if name == "index.html":  # the page has one address
+            return redirect(PAGE_PATH)
+        return static_file(name)
+
+    return blueprint
