@@ -32,10 +32,10 @@ install: $(STAMP)  ## create .venv and install what the servers need (requiremen
 install-dev: $(DEVSTAMP)  ## install, plus the test, lint and benchmark tools
 
 train: install  ## train the model if config, domain or data changed
-	$(PY) -m zhike.train
+	$(PY) -m zhike.tools.train
 
 run: train  ## start backend, action server and Rasa server (Ctrl-C stops all)
-	$(PY) -m zhike.run
+	$(PY) -m zhike.tools.run
 
 test: install-dev  ## run every test: data validation, unit, NLU, stories, integration, end-to-end
 	scripts/install-system-packages.sh

@@ -34,7 +34,7 @@ from bench.train import (
     quick_config,
     train_model,
 )
-from zhike.stack import PROJECT_ROOT, Stack, StackConfig, StackError
+from zhike.tools.stack import PROJECT_ROOT, Stack, StackConfig, StackError
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def _session(limit: int) -> aiohttp.ClientSession:
 async def _parse(
     session: aiohttp.ClientSession, rasa_url: str, text: str, token: str | None
 ) -> dict:
-    # Rasa's HTTP API needs the stack's --auth-token (zhike.stack.StackConfig.rasa_token)
+    # Rasa's HTTP API needs the stack's --auth-token (zhike.tools.stack.StackConfig.rasa_token)
     params = {"token": token} if token else None
     url = f"{rasa_url}/model/parse"
     async with session.post(url, json={"text": text}, params=params) as response:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from zhike.stack import PROJECT_ROOT
+from zhike.tools.stack import PROJECT_ROOT
 
 NLU_TEST_DIR = PROJECT_ROOT / "tests" / "nlu"
 DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"

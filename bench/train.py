@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from zhike.stack import PROJECT_ROOT
+from zhike.tools.stack import PROJECT_ROOT
 
 BENCH_DIR = Path(__file__).resolve().parent
 ZHIKE_CONFIG = PROJECT_ROOT / "config.yml"
@@ -79,7 +79,7 @@ def _tail(path: Path, lines: int = 25) -> str:
 def train_model(config: Path, name: str, workdir: Path) -> tuple[Path, float]:
     """Trains ``workdir/models/<name>.tar.gz`` from scratch; returns it and the wall time (s).
 
-    The same command as `make train` (zhike.train), plus `--force` and an empty Rasa
+    The same command as `make train` (zhike.tools.train), plus `--force` and an empty Rasa
     cache directory, so nothing is reused from earlier trainings.
     """
     out = workdir / "models"

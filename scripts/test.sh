@@ -15,7 +15,7 @@ step "rasa data validate"
 $PY -m rasa data validate --domain domain --data data --fail-on-warnings
 
 step "train (only if config, domain or data changed)"
-$PY -m zhike.train
+$PY -m zhike.tools.train
 
 step "NLU on the held-out set (tests/nlu)"
 rm -rf results/nlu

@@ -22,7 +22,7 @@ from bench.loadtest.counts import LoadTestResult
 from bench.loadtest.rows import loadtest_notes, loadtest_rows
 from bench.loadtest.scenario import CONVERSATIONS, TIME_LIMIT, run_on_stack
 from bench.metrics import load_average, machine_header
-from zhike.stack import PROJECT_ROOT, Stack, StackConfig, StackError
+from zhike.tools.stack import PROJECT_ROOT, Stack, StackConfig, StackError
 
 STACK_START_TIMEOUT = 600.0
 

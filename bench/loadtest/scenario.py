@@ -9,7 +9,7 @@ from bench.loadtest.client import run_load
 from bench.loadtest.counts import LoadTestResult
 from bench.loadtest.rasa_log import count_action_failures, log_size, read_from
 from bench.metrics import PeakRss
-from zhike.stack import Stack
+from zhike.tools.stack import Stack
 
 CONVERSATIONS = 200
 TIME_LIMIT = 600.0  # seconds for the whole run, then whatever is in flight is cancelled

@@ -21,7 +21,7 @@ import pytest
 
 from zhike.lib.handoff import HandoffDatabase, HandoffService
 from zhike.lib.handoff.runtime import settings_from_env
-from zhike.stack import PROJECT_ROOT, Stack, StackConfig, free_port
+from zhike.tools.stack import PROJECT_ROOT, Stack, StackConfig, free_port
 
 from .push_receiver import PushReceiver
 from .wechat_users import FakeApiProcess, channel_env

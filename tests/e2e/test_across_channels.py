@@ -18,7 +18,7 @@ import httpx
 import jwt
 import socketio
 
-from zhike.stack import Stack
+from zhike.tools.stack import Stack
 
 from .conftest import API, WEB_LOGIN_SECRET, AppConversation, Conversation, last_code
 from .wechat_users import FakeApiProcess, WeChatFollower, WeComEmployee

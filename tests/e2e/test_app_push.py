@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import httpx
 
-from zhike.stack import Stack
+from zhike.tools.stack import Stack
 
 from .conftest import API, AppConversation
 from .push_receiver import PushReceiver

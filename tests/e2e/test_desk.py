@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from zhike.stack import PROJECT_ROOT, Stack
+from zhike.tools.stack import PROJECT_ROOT, Stack
 
 from . import test_web_widget as widget_tests
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 import yaml
 
-from zhike.stack import PROJECT_ROOT, Stack
+from zhike.tools.stack import PROJECT_ROOT, Stack
 
 from .conftest import API, Conversation
 

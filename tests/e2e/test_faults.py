@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from zhike.stack import Stack
+from zhike.tools.stack import Stack
 
 from .conftest import AppConversation, clear_faults, inject_fault
 

@@ -13,7 +13,7 @@ import asyncio
 from typing import TypeVar
 
 from zhike.servers.desk.delivery.rasa_api import RasaConversations
-from zhike.stack import Stack
+from zhike.tools.stack import Stack
 
 from .conftest import AppConversation, desk
 from .push_receiver import PushReceiver

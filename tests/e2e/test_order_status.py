@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from zhike.stack import PROJECT_ROOT, Stack
+from zhike.tools.stack import PROJECT_ROOT, Stack
 
 from .conftest import AppConversation, Conversation
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from zhike.stack import Stack
+from zhike.tools.stack import Stack
 
 from .conftest import API, Conversation
 

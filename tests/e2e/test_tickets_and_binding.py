@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhike.stack import Stack
+from zhike.tools.stack import Stack
 
 from .conftest import AppConversation, Conversation, last_code
 

@@ -20,7 +20,7 @@ import httpx
 import jwt
 import pytest
 
-from zhike.stack import Stack
+from zhike.tools.stack import Stack
 
 from .conftest import API, WEB_LOGIN_SECRET, clear_faults, inject_fault
 

@@ -18,7 +18,7 @@ import httpx
 
 from zhike.channels.wechat.crypto import MessageCrypt, signature
 from zhike.channels.wechat.xmlcodec import build_xml, parse_message
-from zhike.stack import PROJECT_ROOT
+from zhike.tools.stack import PROJECT_ROOT
 
 WECHAT_TOKEN = "e2eWeChatToken01"
 WECHAT_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"

@@ -23,7 +23,7 @@ from zhike.channels import admission
 from zhike.channels.limits import MAX_USER_TEXT, TRUNCATED_NOTICE
 from zhike.channels.rest import RestInput
 from zhike.lib.identity.assertion import METADATA_KEY
-from zhike.stack import free_port
+from zhike.tools.stack import free_port
 
 URL = "/webhooks/rest/webhook"
 PROJECT_ROOT = Path(__file__).resolve().parents[3]

@@ -88,7 +88,7 @@ def test_a_launched_server_module_logs_masked(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = subprocess.run(
-        [sys.executable, "-m", "zhike.launch", "noisy_server", "--port", "1"],
+        [sys.executable, "-m", "zhike.tools.launch", "noisy_server", "--port", "1"],
         cwd=tmp_path,
         env={**os.environ, "PYTHONPATH": str(tmp_path)},
         capture_output=True,

@@ -1,7 +1,7 @@
 """What every zhike server process gets before it serves a request.
 
 :func:`harden_process` is called at the start of each server zhike starts (the Rasa
-server and the action server through :mod:`zhike.launch`, the desk and the business
+server and the action server through :mod:`zhike.tools.launch`, the desk and the business
 backend in their entry points). It
 
 - refuses malformed request framing (:mod:`zhike.servers.serving.http_guard`),

@@ -135,8 +135,8 @@ def test_static_files_are_package_data() -> None:
 
 
 def test_make_run_prints_the_widget_urls() -> None:
-    from zhike.run import banner
-    from zhike.stack import StackConfig
+    from zhike.tools.run import banner
+    from zhike.tools.stack import StackConfig
 
     text = banner(StackConfig(model=Path("model.tar.gz"), rasa_port=5005))
     assert "http://127.0.0.1:5005/webhooks/socketio/chat" in text

@@ -20,7 +20,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 
 from zhike.channels.web.channel import WebChatInput
-from zhike.stack import free_port
+from zhike.tools.stack import free_port
 
 BUTTONS = [{"title": "好的", "payload": "/affirm"}]
 

@@ -47,7 +47,7 @@ from zhike.channels.wechat.replay import (
     ReplayStore,
 )
 from zhike.channels.wechat.wecom import WeComInput
-from zhike.stack import free_port
+from zhike.tools.stack import free_port
 
 MP_WEBHOOK = "/webhooks/wechat/webhook"
 WECOM_WEBHOOK = "/webhooks/wecom/webhook"

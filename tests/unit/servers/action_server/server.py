@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhike.stack import PROJECT_ROOT, free_port
+from zhike.tools.stack import PROJECT_ROOT, free_port
 
 TOKEN = "test-action-token-0123456789abcdef0123456789"
 IDENTITY_SECRET = "test-identity-secret-0123456789abcdef01234567"

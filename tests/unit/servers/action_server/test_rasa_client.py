@@ -25,7 +25,7 @@ from zhike.servers.action_server.rasa_client import (
     ActionClientPatchError,
     install_action_call_retry,
 )
-from zhike.stack import free_port
+from zhike.tools.stack import free_port
 
 from .server import TOKEN, action_server
 

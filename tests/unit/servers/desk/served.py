@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from zhike.servers.desk.api_session import SESSION_COOKIE
-from zhike.stack import free_port
+from zhike.tools.stack import free_port
 
 from .conftest import API, PASSWORD, Desk
 

@@ -24,7 +24,7 @@ from tests.unit.servers.desk.outbox_scenarios import (
     until_delivered,
 )
 from zhike.lib.handoff import HandoffDatabase, HandoffOutbox, HandoffService
-from zhike.stack import PROJECT_ROOT
+from zhike.tools.stack import PROJECT_ROOT
 
 DOOMED = textwrap.dedent(
     """

@@ -19,7 +19,7 @@ from zhike.servers.desk.config import check_production
 from zhike.servers.desk.context import open_context
 from zhike.servers.desk.delivery.rasa_api import hide_token
 from zhike.servers.desk.delivery.sink import RasaSink
-from zhike.stack import PROJECT_ROOT
+from zhike.tools.stack import PROJECT_ROOT
 
 from .conftest import desk_settings
 

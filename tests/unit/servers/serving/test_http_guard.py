@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from zhike.stack import PROJECT_ROOT, free_port
+from zhike.tools.stack import PROJECT_ROOT, free_port
 
 SERVER = """
 import sys

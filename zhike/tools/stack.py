@@ -18,11 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from zhike.process import Service, free_port
+from zhike.tools.process import Service, free_port
 
 __all__ = ["PROJECT_ROOT", "Service", "Stack", "StackConfig", "StackError", "free_port"]
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 class StackError(RuntimeError):
@@ -234,7 +234,7 @@ class Stack:
                 [
                     python,
                     "-m",
-                    "zhike.launch",
+                    "zhike.tools.launch",
                     "rasa",
                     "run",
                     "--enable-api",

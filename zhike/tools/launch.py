@@ -1,10 +1,10 @@
-"""``python -m zhike.launch MODULE [ARGS...]``: run a server module with masked logs.
+"""``python -m zhike.tools.launch MODULE [ARGS...]``: run a server module with masked logs.
 
 Installs :func:`zhike.common.privacy.install_log_masking` and
 :func:`zhike.servers.serving.harden_process`, then runs ``MODULE`` as ``__main__`` with
-``ARGS`` (e.g. ``python -m zhike.launch rasa run ...``), so phone and ID-card numbers in
+``ARGS`` (e.g. ``python -m zhike.tools.launch rasa run ...``), so phone and ID-card numbers in
 that process's log lines never reach a log file in clear text and its sanic servers refuse
-malformed requests. :mod:`zhike.stack` starts the Rasa server this way.
+malformed requests. :mod:`zhike.tools.stack` starts the Rasa server this way.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> None:
     """Runs the module named by the first argument with the rest as its arguments."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
-        raise SystemExit("usage: python -m zhike.launch MODULE [ARGS...]")
+        raise SystemExit("usage: python -m zhike.tools.launch MODULE [ARGS...]")
     install_log_masking()
     harden_process()
     module, rest = args[0], args[1:]

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from zhike.train import fingerprint, input_files
+from zhike.tools.train import fingerprint, input_files
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

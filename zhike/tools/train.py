@@ -1,4 +1,4 @@
-"""`python -m zhike.train`: train the Rasa model only when its inputs changed.
+"""`python -m zhike.tools.train`: train the Rasa model only when its inputs changed.
 
 The fingerprint is a SHA-256 over config.yml, the domain, everything under data/
 (NLU, rules, stories, jieba dictionaries) and the Python source of zhike's own pipeline
@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from zhike.stack import PROJECT_ROOT
+from zhike.tools.stack import PROJECT_ROOT
 
 INPUTS = ("config.yml", "domain", "data", "zhike/nlu", "zhike/dialogue")
 
@@ -47,7 +47,7 @@ def fingerprint(root: Path = PROJECT_ROOT, config: str = "config.yml") -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Trains ``models/<name>.tar.gz`` unless its fingerprint is current."""
-    parser = argparse.ArgumentParser(prog="python -m zhike.train", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m zhike.tools.train", description=__doc__)
     parser.add_argument("--config", default="config.yml")
     parser.add_argument("--name", default="zhike", help="model file name without .tar.gz")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "models")

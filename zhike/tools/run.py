@@ -1,4 +1,4 @@
-"""`python -m zhike.run` (what `make run` calls): the whole system on embedded defaults.
+"""`python -m zhike.tools.run` (what `make run` calls): the whole system on embedded defaults.
 
 Starts the reference business backend (SQLite), the action server and the Rasa server
 (REST, socket.io with the web chat widget, SQLite tracker store, in-memory lock store),
@@ -13,12 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from zhike.stack import PROJECT_ROOT, Stack, StackConfig, StackError
+from zhike.tools.stack import PROJECT_ROOT, Stack, StackConfig, StackError
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options; the defaults are the documented ports."""
-    parser = argparse.ArgumentParser(prog="python -m zhike.run", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m zhike.tools.run", description=__doc__)
     parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "zhike.tar.gz")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--rasa-port", type=int, default=5005)
