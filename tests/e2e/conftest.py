@@ -1,7 +1,7 @@
 """Starts the real stack (backend, action server, Rasa server) once for the e2e tests.
 
 The backend runs with its test-only endpoints (``ZHIKE_BACKEND_FAULTS=1``: fault
-injection, ``/__reset``, ``/__outbox`` for one-time codes); the app channel and the action
+injection, ``/__reset``, ``/__sent_codes`` for one-time codes); the app channel and the action
 server share test secrets, so an app user is identified by a real signed JWT.
 """
 
@@ -172,7 +172,7 @@ async def _all_agents_offline(service: HandoffService) -> None:
 
 @pytest.fixture
 def fresh(stack: Stack) -> Stack:
-    """The demo data as seeded, no fault injected, an empty outbox, no agent online.
+    """The demo data as seeded, no fault injected, no code kept as sent, no agent online.
 
     With nobody online, a handoff (asked for or triggered) ends as a ticket and the bot
     keeps answering; tests that need an agent put one online themselves.
@@ -180,7 +180,7 @@ def fresh(stack: Stack) -> Stack:
     base = stack.config.backend_url
     httpx.delete(f"{base}/__faults/", timeout=10).raise_for_status()
     httpx.post(f"{base}/__reset/", json={}, timeout=30).raise_for_status()
-    httpx.delete(f"{base}/__outbox/", timeout=10).raise_for_status()
+    httpx.delete(f"{base}/__sent_codes/", timeout=10).raise_for_status()
     desk(stack, _all_agents_offline)
     time.sleep(1.1)  # let the action server's circuit breaker close after a fault test
     return stack
@@ -200,7 +200,7 @@ def li_app(fresh: Stack) -> AppConversation:
 
 def last_code(stack: Stack, phone: str) -> str:
     """The latest one-time code the backend "sent" to ``phone``."""
-    response = httpx.get(f"{stack.config.backend_url}/__outbox/", params={"phone": phone})
+    response = httpx.get(f"{stack.config.backend_url}/__sent_codes/", params={"phone": phone})
     response.raise_for_status()
     messages = response.json()["messages"]
     assert messages, f"no code was sent to {phone}"

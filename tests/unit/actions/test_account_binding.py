@@ -49,7 +49,7 @@ async def test_a_phone_that_just_got_a_code_is_not_texted_again(
     assert result == {"bind_phone": None, "form_gave_up": True}
     assert responses(dispatcher) == ["utter_binding_too_many_codes"]
     assert dispatcher.messages[0]["retry_minutes"] == 1
-    assert len(backend.outbox.messages) == 1
+    assert len(backend.sent_codes.messages) == 1
 
 
 class _LimitedBackend:

@@ -31,9 +31,9 @@ from zhike.lib.backend_client.domain import (
 )
 from zhike.lib.backend_client.fake_support import IdentityMethods, client_error
 from zhike.servers.backend import serializers as doc
+from zhike.servers.backend.code_delivery import SentCodes
 from zhike.servers.backend.db import Database
 from zhike.servers.backend.errors import ApiError
-from zhike.servers.backend.outbox import Outbox
 from zhike.servers.backend.seed import seed_if_empty
 from zhike.servers.backend.services import customers, invoices, orders, school, tickets
 
@@ -51,7 +51,7 @@ class InMemoryBackendClient(IdentityMethods, BackendClient):
         unavailable: when True every call raises :class:`BackendUnavailable`, to test how
             actions cope with a backend that is down.
         calls: ``(method, first argument)`` of every call, in order.
-        outbox: the one-time codes "sent" (tests read codes here).
+        sent_codes: the one-time codes "sent" (tests read codes here).
 
     Args:
         now: the clock of the data set and of every rule (default: the real clock); a
@@ -61,7 +61,7 @@ class InMemoryBackendClient(IdentityMethods, BackendClient):
     def __init__(self, now: datetime | None = None) -> None:
         self.unavailable = False
         self.calls: list[tuple[str, str]] = []
-        self.outbox = Outbox.empty()
+        self.sent_codes = SentCodes.empty()
         self._now = now
         self._db: Database | None = None
         self._loop: asyncio.AbstractEventLoop | None = None

@@ -2,7 +2,7 @@
 
 Split from :mod:`zhike.lib.backend_client.fake`; :class:`IdentityMethods` is a mixin of
 :class:`~zhike.lib.backend_client.fake.InMemoryBackendClient`, which provides ``clock``,
-``outbox``, ``_read`` and ``_write``.
+``sent_codes``, ``_read`` and ``_write``.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from zhike.lib.backend_client import parsing
 from zhike.lib.backend_client.domain import PhoneCheck
 from zhike.lib.backend_client.errors import BackendError, BackendRateLimited, BackendUnavailable
 from zhike.servers.backend import serializers as doc
+from zhike.servers.backend.code_delivery import SentCodes, deliver_code
 from zhike.servers.backend.errors import ApiError
-from zhike.servers.backend.outbox import Outbox, deliver_code
 from zhike.servers.backend.services import identity
 from zhike.servers.backend.services.common import customer_id_of
 
@@ -40,7 +40,7 @@ def client_error(error: ApiError, write: bool = False) -> BackendError:
 class IdentityMethods:
     """Phone checks, bindings and one-time codes of the in-process client."""
 
-    outbox: Outbox
+    sent_codes: SentCodes
 
     if TYPE_CHECKING:
 
@@ -99,7 +99,7 @@ class IdentityMethods:
 
         issued = await self._write("request_binding_code", phone, work)
         channel, user = identity.channel_user(channel, channel_user_id)
-        deliver_code(issued, channel, user, dev_mode=is_development(), outbox=self.outbox)
+        deliver_code(issued, channel, user, dev_mode=is_development(), sent_codes=self.sent_codes)
         return issued.request_id
 
     async def confirm_binding(
@@ -129,5 +129,5 @@ class IdentityMethods:
 
     def last_code(self, phone: str) -> str | None:
         """The latest one-time code "sent" to ``phone`` (tests)."""
-        codes = [m["code"] for m in self.outbox.messages if m.get("phone") == phone]
+        codes = [m["code"] for m in self.sent_codes.messages if m.get("phone") == phone]
         return codes[-1] if codes else None

@@ -11,11 +11,11 @@ from sanic.response import HTTPResponse
 
 from zhike.servers.backend.api import api_blueprints
 from zhike.servers.backend.bodies import MAX_BODY_BYTES, read_body
+from zhike.servers.backend.code_delivery import SentCodes, sent_codes_blueprint
 from zhike.servers.backend.config import Settings
 from zhike.servers.backend.db import Database, safe_url
 from zhike.servers.backend.errors import dumps, install_error_handling
 from zhike.servers.backend.faults import FaultState, apply_fault, faults_blueprint
-from zhike.servers.backend.outbox import Outbox, outbox_blueprint
 from zhike.servers.backend.reset import reset_blueprint
 from zhike.servers.backend.security import check_request, check_settings, warn_dev_mode
 from zhike.servers.backend.seed import seed_if_empty
@@ -48,9 +48,9 @@ def create_app(settings: Settings) -> Sanic:
     for blueprint in api_blueprints():
         app.blueprint(blueprint)
     if settings.faults_enabled:
-        app.ctx.outbox = Outbox.empty()
+        app.ctx.sent_codes = SentCodes.empty()
         app.blueprint(faults_blueprint())
-        app.blueprint(outbox_blueprint())
+        app.blueprint(sent_codes_blueprint())
         app.blueprint(reset_blueprint())
     install_error_handling(app)
 
@@ -58,7 +58,7 @@ def create_app(settings: Settings) -> Sanic:
         check_settings(settings)
         warn_dev_mode(settings)
         if settings.faults_enabled:
-            logger.warning("Faults, outbox and reset are ON (ZHIKE_BACKEND_FAULTS=1): tests only")
+            logger.warning("Faults, sent codes and reset ON (ZHIKE_BACKEND_FAULTS=1): tests only")
         db = Database(settings.db_url)
         await db.create_tables()
         if settings.seed:

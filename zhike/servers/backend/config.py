@@ -32,7 +32,7 @@ class Settings:
             ``postgresql+asyncpg://user:pass@host/db``.
         api_key: shared secret expected in the ``X-Api-Key`` header. Required unless
             ``development``; ``None`` in development accepts every request.
-        faults_enabled: mounts the test-only ``/__faults``, ``/__outbox`` and ``__reset``
+        faults_enabled: mounts the test-only ``/__faults``, ``/__sent_codes`` and ``__reset``
             endpoints (development only).
         seed: create tables and load the demo data when the database is empty.
         app_name: Sanic application name (unique per process).

@@ -1,6 +1,6 @@
 """``POST /__reset`` (tests only, mounted with ``ZHIKE_BACKEND_FAULTS=1``): fresh demo data.
 
-Drops and recreates every table, reseeds the demo data and empties the code outbox, so
+Drops and recreates every table, reseeds the demo data and forgets the codes sent, so
 each test of the real process starts from the documented records. The optional JSON body
 ``{"now": "2024-11-25T06:00:00+00:00"}`` sets the reference time of the data set (e.g. a
 week ago, to put the delivered order outside its refund window). Never run it while other
@@ -30,9 +30,9 @@ def reset_blueprint() -> Blueprint:
         await db.drop_tables()
         await db.create_tables()
         await seed_if_empty(db, now=now)
-        outbox = getattr(request.app.ctx, "outbox", None)
-        if outbox is not None:
-            outbox.messages.clear()
+        sent_codes = getattr(request.app.ctx, "sent_codes", None)
+        if sent_codes is not None:
+            sent_codes.messages.clear()
         return json_response({"reset": True, "now": iso(now)})
 
     return bp

@@ -53,7 +53,7 @@ def check_settings(settings: Settings) -> None:
     if settings.faults_enabled and not settings.development:
         raise ConfigurationError(
             f"refusing to start: {FAULTS_VAR}=1 mounts test-only endpoints (/__faults, "
-            f"/__outbox, /__reset); they need {ENV_VAR}={DEVELOPMENT}."
+            f"/__sent_codes, /__reset); they need {ENV_VAR}={DEVELOPMENT}."
         )
 
 

@@ -43,8 +43,8 @@ class Api:
         assert response.status_code == 200, response.text
 
     def codes(self, phone: str) -> list[str]:
-        """The one-time codes delivered to ``phone`` so far, oldest first (``/__outbox``)."""
-        response = self.http.get("/__outbox", params={"phone": phone})
+        """The one-time codes delivered to ``phone`` so far, oldest first (``/__sent_codes``)."""
+        response = self.http.get("/__sent_codes", params={"phone": phone})
         assert response.status_code == 200, response.text
         return [message["code"] for message in response.json()["messages"]]
 

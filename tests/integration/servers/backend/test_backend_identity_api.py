@@ -1,6 +1,6 @@
 """Phone checks, channel bindings and one-time codes on the real backend.
 
-Codes are read from the test-only outbox (``GET /__outbox``, mounted with
+Codes are read from the test-only record of sent codes (``GET /__sent_codes``, mounted with
 ZHIKE_BACKEND_FAULTS=1) of the keyed backend, and from the log of the dev-mode backend.
 """
 

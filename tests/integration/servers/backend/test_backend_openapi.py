@@ -48,7 +48,7 @@ def test_every_route_is_documented_and_vice_versa() -> None:
     assert _app_routes(faults=False) == _documented(openapi_document())
     # the test-only endpoints exist with ZHIKE_BACKEND_FAULTS=1 but are not part of the API
     extra = _app_routes(faults=True) - _app_routes(faults=False)
-    assert {path for _, path in extra} == {"/__faults", "/__outbox", "/__reset"}
+    assert {path for _, path in extra} == {"/__faults", "/__sent_codes", "/__reset"}
     assert len({(op.method, op.path) for op in OPERATIONS}) == len(OPERATIONS)
 
 

@@ -71,8 +71,8 @@ def test_production_with_a_key_serves_and_never_logs_a_code(tmp_path: Path) -> N
             body = {"phone": ZHANG, "channel": "wechat", "channel_user_id": "o-prod"}
             assert api.post("/bindings/codes", body).status_code == 202
             assert api.post("/orders/HP20240001/phone-checks", {}).status_code == 422
-            assert httpx.get(f"{process.base_url}/__outbox").status_code == 401
-            assert api.http.get("/__outbox").status_code == 404  # not mounted
+            assert httpx.get(f"{process.base_url}/__sent_codes").status_code == 401
+            assert api.http.get("/__sent_codes").status_code == 404  # not mounted
     finally:
         process.stop()
     log = process.log()

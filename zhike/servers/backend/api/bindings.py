@@ -8,9 +8,9 @@ from sanic.response import HTTPResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.servers.backend.api.common import API_PREFIX, database, json_body
+from zhike.servers.backend.code_delivery import deliver_code
 from zhike.servers.backend.config import Settings
 from zhike.servers.backend.errors import ApiError, json_response
-from zhike.servers.backend.outbox import deliver_code
 from zhike.servers.backend.security import codes_logged_in_clear
 from zhike.servers.backend.serializers import iso
 from zhike.servers.backend.services import identity
@@ -73,7 +73,7 @@ def bindings_blueprint() -> Blueprint:
             channel,
             user,
             dev_mode=codes_logged_in_clear(settings),
-            outbox=getattr(request.app.ctx, "outbox", None),
+            sent_codes=getattr(request.app.ctx, "sent_codes", None),
         )
         document = {"request_id": issued.request_id, "expires_at": iso(issued.expires_at)}
         return json_response(document, status=202)

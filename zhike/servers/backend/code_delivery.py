@@ -5,8 +5,8 @@ A code is "sent" by logging: only in development without an API key
 does the log line carry the code, so a developer can bind a channel user by hand;
 otherwise only the masked phone is logged.
 With ``ZHIKE_BACKEND_FAULTS=1`` (tests only) every delivered message is also kept in an
-in-memory :class:`Outbox` that ``GET /__outbox`` shows (``?phone=`` filters) and
-``DELETE /__outbox`` empties, so tests can read codes from a keyed backend too.
+in-memory :class:`SentCodes` that ``GET /__sent_codes`` shows (``?phone=`` filters) and
+``DELETE /__sent_codes`` empties, so tests can read codes from a keyed backend too.
 """
 
 from __future__ import annotations
@@ -27,19 +27,19 @@ from zhike.servers.backend.services.identity import IssuedCode
 
 logger = logging.getLogger(__name__)
 
-OUTBOX_SIZE = 100
+SENT_CODES_KEPT = 100
 
 
 @dataclass
-class Outbox:
-    """The last :data:`OUTBOX_SIZE` delivered codes, oldest first (tests only)."""
+class SentCodes:
+    """The last :data:`SENT_CODES_KEPT` delivered codes, oldest first (tests only)."""
 
     messages: deque[dict[str, Any]]
 
     @classmethod
-    def empty(cls) -> Outbox:
-        """An empty outbox."""
-        return cls(deque(maxlen=OUTBOX_SIZE))
+    def empty(cls) -> SentCodes:
+        """No code sent yet."""
+        return cls(deque(maxlen=SENT_CODES_KEPT))
 
 
 def deliver_code(
@@ -47,9 +47,9 @@ def deliver_code(
     channel: str,
     channel_user_id: str,
     dev_mode: bool,
-    outbox: Outbox | None = None,
+    sent_codes: SentCodes | None = None,
 ) -> None:
-    """Delivers ``issued`` to its phone: a log line, plus the outbox when there is one.
+    """Delivers ``issued`` to its phone: a log line, plus the record of sent codes if kept.
 
     Codes for a phone of no customer go nowhere (only a log line without the code).
 
@@ -58,7 +58,7 @@ def deliver_code(
         channel: the normalised channel of the requesting user.
         channel_user_id: the normalised channel user.
         dev_mode: log the code in clear (development without an API key only).
-        outbox: the test-only outbox, when mounted.
+        sent_codes: the test-only record of sent codes, when mounted.
     """
     masked = mask_phone(issued.phone)
     if issued.customer_id is None:
@@ -75,8 +75,8 @@ def deliver_code(
         )
     else:
         logger.info("One-time code sent to %s", masked)
-    if outbox is not None:
-        outbox.messages.append(
+    if sent_codes is not None:
+        sent_codes.messages.append(
             {
                 "phone": issued.phone,
                 "code": issued.code,
@@ -87,23 +87,23 @@ def deliver_code(
         )
 
 
-def outbox_blueprint() -> Blueprint:
-    """``GET /__outbox[?phone=...]`` and ``DELETE /__outbox`` (mounted with faults only)."""
-    bp = Blueprint("outbox", url_prefix="/__outbox")
+def sent_codes_blueprint() -> Blueprint:
+    """``GET /__sent_codes[?phone=...]`` and ``DELETE /__sent_codes`` (mounted with faults only)."""
+    bp = Blueprint("sent_codes", url_prefix="/__sent_codes")
 
     @bp.get("/")
     async def show(request: Request) -> HTTPResponse:
         phone = request.args.get("phone")
         messages = [
             message
-            for message in request.app.ctx.outbox.messages
+            for message in request.app.ctx.sent_codes.messages
             if phone is None or message["phone"] == phone
         ]
         return json_response({"messages": messages})
 
     @bp.delete("/")
     async def clear(request: Request) -> HTTPResponse:
-        request.app.ctx.outbox.messages.clear()
+        request.app.ctx.sent_codes.messages.clear()
         return json_response({"messages": []})
 
     return bp
