@@ -8,16 +8,24 @@ that is not an object, and strings that cannot be stored (lone UTF-16 surrogates
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sanic import response
 from sanic.response import HTTPResponse
 
 from zhike.channels.limits import TRUNCATED_NOTICE, cap_user_text
+from zhike.common.json_body import JsonBodyError, parse_json
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_DEPTH = 32
+# The error codes the channels answer, by what is wrong with the body.
+_CODES = {
+    "encoding": "invalid_encoding",
+    "characters": "invalid_encoding",
+    "syntax": "malformed_json",
+    "depth": "malformed_json",
+    "not_object": "malformed_json",
+}
 
 
 class BadBody(Exception):
@@ -48,7 +56,7 @@ def error(
 
 
 def json_object(body: bytes) -> dict[str, Any]:
-    """The request body as a JSON object.
+    """The request body as a JSON object (read by :func:`zhike.common.json_body.parse_json`).
 
     Raises:
         BadBody: too large, not UTF-8, containing NUL, malformed, too deep, not an object,
@@ -57,74 +65,10 @@ def json_object(body: bytes) -> dict[str, Any]:
     if len(body) > MAX_BODY_BYTES:
         raise BadBody(413, "body_too_large", f"the request body exceeds {MAX_BODY_BYTES} bytes")
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadBody(400, "invalid_encoding", "the request body is not UTF-8") from None
-    if "\x00" in text:
-        raise BadBody(400, "invalid_encoding", "the request body contains a NUL character")
-    if _nesting(text) > MAX_DEPTH:
-        raise BadBody(400, "malformed_json", f"the JSON is nested deeper than {MAX_DEPTH} levels")
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        raise BadBody(400, "malformed_json", "the request body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise BadBody(400, "malformed_json", "the request body must be a JSON object")
-    _check_strings(data)
+        data: dict[str, Any] = parse_json(body, MAX_DEPTH, require_object=True)
+    except JsonBodyError as error:
+        raise BadBody(400, _CODES[error.kind], error.message) from None
     return data
-
-
-def _nesting(text: str) -> int:
-    """The deepest bracket nesting outside JSON strings (an upper bound of the JSON's depth)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
-
-
-def _check_strings(value: Any) -> None:
-    """Refuses NUL characters and lone surrogates (escaped in the JSON) in any string."""
-    problem = value_problem(value)
-    if problem is not None:
-        raise BadBody(400, "invalid_encoding", problem)
-
-
-def value_problem(value: Any, max_depth: int = MAX_DEPTH) -> str | None:
-    """What makes a parsed JSON value unfit to store (``None``: nothing).
-
-    A string with a NUL character or a lone UTF-16 surrogate, or nesting deeper than
-    ``max_depth``.
-    """
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, (dict, list)):
-            if depth >= max_depth:
-                return f"nested deeper than {max_depth} levels"
-            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
-        elif isinstance(item, str):
-            if "\x00" in item:
-                return "a string contains a NUL character"
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return "a string contains a lone UTF-16 surrogate"
-    return None
 
 
 def message_text(data: dict[str, Any], key: str = "message") -> tuple[str, bool]:

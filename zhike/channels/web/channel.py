@@ -56,7 +56,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from zhike.channels import admission
-from zhike.channels.http_body import value_problem
+from zhike.channels.http_body import MAX_DEPTH
 from zhike.channels.limits import TRUNCATED_NOTICE, cap_user_text
 from zhike.channels.settings import setting
 from zhike.channels.web import assets
@@ -68,6 +68,7 @@ from zhike.channels.web.session import (
     session_key,
 )
 from zhike.channels.web.sync import WebChatOutput, missed_messages, parse_after
+from zhike.common.json_body import value_problem
 from zhike.lib.identity.tokens import DEFAULT_LEEWAY
 
 logger = logging.getLogger(__name__)
@@ -344,7 +345,7 @@ class WebChatInput(SocketIOInput):
             except (ValueError, RecursionError):
                 logger.warning("web chat: metadata that is not JSON was ignored.")
                 metadata = {}
-        if not isinstance(metadata, dict) or value_problem(metadata) is not None:
+        if not isinstance(metadata, dict) or value_problem(metadata, MAX_DEPTH) is not None:
             return {}
         return metadata
 

@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import traceback
 import zlib
@@ -29,6 +28,7 @@ from sanic.request import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse
 from sanic.response import json as json_response
 
+from zhike.common.json_body import JsonBodyError, parse_json
 from zhike.common.privacy import mask_text
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ TOKEN_HEADER = "X-Zhike-Action-Token"
 TOKEN_ENV = "ZHIKE_ACTION_TOKEN"
 WEBHOOK_PATH = "/webhook"
 HEALTH_PATH = "/health"
+MAX_DEPTH = 64  # a tracker's events, slots and entities; far deeper is an attack
 
 # The short, fixed texts of the answers (never derived from the request).
 ERRORS = {
@@ -98,11 +99,11 @@ def parse_action_call(body: bytes, content_encoding: str | None, limit: int) -> 
     elif encoding != "identity":
         raise InvalidActionCall(400, "unsupported content encoding")
     try:
-        call = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # deep nesting too
-        raise InvalidActionCall(400, "body is not JSON") from error
-    if not isinstance(call, dict):
-        raise InvalidActionCall(400, "body is not a JSON object")
+        # Rasa's own trackers: their strings are not judged here, only the structure.
+        call = parse_json(body, MAX_DEPTH, require_object=True, check_strings=False)
+    except JsonBodyError as error:
+        reason = "body is not a JSON object" if error.kind == "not_object" else "body is not JSON"
+        raise InvalidActionCall(400, reason) from None
     action = call.get("next_action")
     if not isinstance(action, str) or not action:
         raise InvalidActionCall(400, "next_action is missing")

@@ -1,4 +1,4 @@
-r"""Hostile request bodies: one strict JSON reader in front of every route.
+r"""Hostile request bodies: one strict JSON reader (zhike.common.json_body) before every route.
 
 Any request with a body must say ``Content-Type: application/json`` (an optional
 ``charset=utf-8`` is allowed), else 415. The body must be UTF-8, well-formed JSON without
@@ -10,25 +10,18 @@ The size limit (413) is Sanic's ``REQUEST_MAX_SIZE``, :data:`MAX_BODY_BYTES`.
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from sanic.request import Request
 
+from zhike.common.json_body import JsonBodyError, is_json_media_type
+from zhike.common.json_body import parse_json as parse_json_body
 from zhike.servers.backend.errors import ApiError
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_DEPTH = 16
-JSON_MEDIA_TYPE = "application/json"
-_CHARSETS = frozenset({"utf-8", "utf8"})
-_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
 _UNPARSED = object()
 _CTX_ATTRIBUTE = "json_body"
-
-
-def _bad_request(code: str, message: str) -> ApiError:
-    return ApiError(400, code, message)
 
 
 def check_content_type(value: str | None) -> None:
@@ -37,13 +30,7 @@ def check_content_type(value: str | None) -> None:
     Raises:
         ApiError: 415 ``unsupported_media_type``.
     """
-    media, _, parameters = (value or "").partition(";")
-    acceptable = media.strip().lower() == JSON_MEDIA_TYPE
-    for parameter in filter(None, (p.strip() for p in parameters.split(";"))):
-        name, _, raw = parameter.partition("=")
-        if name.strip().lower() == "charset" and raw.strip().strip('"').lower() not in _CHARSETS:
-            acceptable = False
-    if not acceptable:
+    if not is_json_media_type(value):
         raise ApiError(
             415,
             "unsupported_media_type",
@@ -51,33 +38,14 @@ def check_content_type(value: str | None) -> None:
         )
 
 
-def _reject_constant(name: str) -> Any:
-    raise _bad_request("invalid_json", "请求体不是合法的 JSON")
-
-
-def _check_text(text: str) -> None:
-    if _BAD_CHARS.search(text):
-        raise _bad_request("invalid_text", "文本中含有不允许的字符（空字符或无效的 Unicode）")
-
-
-def _check_tree(value: Any) -> None:
-    """Depth and string contents, without recursion (the depth is not trusted)."""
-    pending: list[tuple[Any, int]] = [(value, 1)]
-    while pending:
-        node, depth = pending.pop()
-        if isinstance(node, str):
-            _check_text(node)
-            continue
-        if not isinstance(node, (dict, list)):
-            continue
-        if depth > MAX_DEPTH:
-            raise _bad_request("invalid_json", f"JSON 嵌套层数不能超过 {MAX_DEPTH} 层")
-        if isinstance(node, dict):
-            for key, item in node.items():
-                _check_text(key)
-                pending.append((item, depth + 1))
-        else:
-            pending.extend((item, depth + 1) for item in node)
+# What the backend answers (code, Chinese message), by what is wrong with the body.
+_REFUSALS = {
+    "encoding": ("invalid_encoding", "请求体必须是 UTF-8 编码"),
+    "syntax": ("invalid_json", "请求体不是合法的 JSON"),
+    "not_object": ("invalid_json", "请求体不是合法的 JSON"),
+    "depth": ("invalid_json", f"JSON 嵌套层数不能超过 {MAX_DEPTH} 层"),
+    "characters": ("invalid_text", "文本中含有不允许的字符（空字符或无效的 Unicode）"),
+}
 
 
 def parse_json(body: bytes) -> Any:
@@ -87,17 +55,10 @@ def parse_json(body: bytes) -> Any:
         ApiError: 400 ``invalid_encoding``, ``invalid_json`` or ``invalid_text``.
     """
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _bad_request("invalid_encoding", "请求体必须是 UTF-8 编码") from None
-    try:
-        value = json.loads(text, parse_constant=_reject_constant)
-    except RecursionError:
-        raise _bad_request("invalid_json", f"JSON 嵌套层数不能超过 {MAX_DEPTH} 层") from None
-    except ValueError:  # JSONDecodeError, and integers too long to convert
-        raise _bad_request("invalid_json", "请求体不是合法的 JSON") from None
-    _check_tree(value)
-    return value
+        return parse_json_body(body, MAX_DEPTH)
+    except JsonBodyError as error:
+        code, message = _REFUSALS[error.kind]
+        raise ApiError(400, code, message) from None
 
 
 def _unread_body(request: Request) -> bool:

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sanic.request import Request
 
+from zhike.common.json_body import JsonBodyError, is_json_media_type, parse_json
 from zhike.servers.desk.auth import DeskSession
 from zhike.servers.desk.errors import DeskError
 
 MAX_DEPTH = 16
 
 
+# What the desk answers (code, message), by what is wrong with the body.
+_REFUSALS = {
+    "encoding": ("malformed_json", "the body is not valid UTF-8 JSON"),
+    "syntax": ("malformed_json", "the body is not valid UTF-8 JSON"),
+    "depth": ("invalid_body", f"the body is nested deeper than {MAX_DEPTH}"),
+    "not_object": ("invalid_body", "the body must be a JSON object"),
+    "characters": ("invalid_characters", "text must not hold NUL characters or lone surrogates"),
+}
+
+
 def read_json(request: Request) -> dict[str, Any]:
-    """The request's JSON object body.
+    """The request's JSON object body (read by :func:`zhike.common.json_body.parse_json`).
 
     Raises:
         DeskError: 415 when the body is not declared ``application/json``, 400
@@ -25,46 +35,15 @@ def read_json(request: Request) -> dict[str, Any]:
     cached: dict[str, Any] | None = getattr(request.ctx, "json_body", None)
     if cached is not None:
         return cached
-    content_type = request.headers.get("content-type", "")
-    if content_type.split(";")[0].strip().lower() != "application/json":
+    if not is_json_media_type(request.headers.get("content-type")):
         raise DeskError(415, "unsupported_media_type", "send the body as application/json")
     try:
-        body = json.loads((request.body or b"").decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise DeskError(400, "malformed_json", "the body is not valid UTF-8 JSON") from None
-    if not isinstance(body, dict):
-        raise DeskError(400, "invalid_body", "the body must be a JSON object")
-    check_values(body)
+        body: dict[str, Any] = parse_json(request.body or b"", MAX_DEPTH, require_object=True)
+    except JsonBodyError as error:
+        code, message = _REFUSALS[error.kind]
+        raise DeskError(400, code, message) from None
     request.ctx.json_body = body
     return body
-
-
-def _storable(text: str) -> bool:
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate (\ud800 in the JSON)
-        return False
-    return True
-
-
-def check_values(body: dict[str, Any]) -> None:
-    """Refuses a body nested too deeply or with a string no database or page can take."""
-    pending: list[tuple[Any, int]] = [(body, 1)]
-    while pending:
-        value, depth = pending.pop()
-        if depth > MAX_DEPTH:
-            raise DeskError(400, "invalid_body", f"the body is nested deeper than {MAX_DEPTH}")
-        if isinstance(value, dict):
-            for key, item in value.items():
-                pending.extend(((key, depth), (item, depth + 1)))
-        elif isinstance(value, list):
-            pending.extend((item, depth + 1) for item in value)
-        elif isinstance(value, str) and not _storable(value):
-            raise DeskError(
-                400, "invalid_characters", "text must not hold NUL characters or lone surrogates"
-            )
 
 
 def text_field(
