@@ -64,6 +64,8 @@ def json_object(body: bytes) -> dict[str, Any]:
     """
     if len(body) > MAX_BODY_BYTES:
         raise BadBody(413, "body_too_large", f"the request body exceeds {MAX_BODY_BYTES} bytes")
+    if b"\x00" in body:  # the channels' answer to a raw NUL: an encoding problem
+        raise BadBody(400, "invalid_encoding", "the request body contains a NUL character")
     try:
         data: dict[str, Any] = parse_json(body, MAX_DEPTH, require_object=True)
     except JsonBodyError as error:

@@ -4,8 +4,9 @@ r"""One strict reader of JSON request bodies, shared by every zhike server.
 nested at most ``max_depth`` levels (the top-level object or array is level 1; the
 nesting is measured on the text before it is parsed, so no body can make the parser
 recurse deeply), optionally only an object, and — unless told otherwise — with no NUL
-character or lone UTF-16 surrogate (a JSON ``\ud800`` escape) in any string or key, since
-no database or page can take them. Anything else raises :class:`JsonBodyError`, whose
+character (a JSON ``\u0000`` escape; a raw one is not JSON at all) or lone UTF-16
+surrogate (a ``\ud800`` escape) in any string or key, since no database or page can take
+them. Anything else raises :class:`JsonBodyError`, whose
 ``kind`` each server maps to its own error answer (codes and wording stay the server's).
 """
 
@@ -69,8 +70,6 @@ def parse_json(
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise JsonBodyError("encoding", "the request body is not UTF-8") from None
-    if check_strings and "\x00" in text:
-        raise JsonBodyError("characters", "the request body contains a NUL character")
     if nesting(text) > max_depth:
         raise JsonBodyError("depth", f"the JSON is nested deeper than {max_depth} levels")
     try:

@@ -11,7 +11,7 @@ from zhike.common.json_body import JsonBodyError, is_json_media_type, parse_json
     ("body", "kind"),
     [
         (b"\xff\xfe{}", "encoding"),
-        (b'{"a": "x\x00y"}', "characters"),
+        (b'{"a": "x\x00y"}', "syntax"),  # a raw control character is not JSON
         (b'{"a": "\\u0000"}', "characters"),
         (b'{"a": "\\ud800"}', "characters"),
         (b'{"\\udfff": 1}', "characters"),
