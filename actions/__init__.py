@@ -1,5 +1,5 @@
-"""zhike's custom actions, loaded by the rasa_sdk action server (`rasa run actions`).
+"""zhike's custom actions, run by the action server (`python -m zhike.servers.action_server`).
 
 One module per capability (orders, common, ...). Business data is reached only through
-the client returned by :func:`actions.services.orders_client`.
+the client returned by :func:`actions.services.backend`.
 """

@@ -54,7 +54,7 @@ def _refuse_over(
 
 def _lock_key(kind: str, value: str) -> int:
     """A signed 64-bit advisory lock key for a username or an address."""
-    digest = hashlib.sha256(f"zhike.servers.desk.login:{kind}:{value}".encode()).digest()
+    digest = hashlib.sha256(f"zhike.desk.login:{kind}:{value}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
