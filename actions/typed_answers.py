@@ -1,0 +1,158 @@
+"""Typed answers to a form's buttons: "2", "第二个", "②" or a button's title.
+
+A customer who types instead of clicking means the same button. Which buttons: those the
+form showed in the bot's latest turn (``data.buttons`` of its ``bot`` events in the
+tracker), else those of the slot's question in the domain (``utter_ask_<form>_<slot>``,
+``utter_ask_<slot>``; a title can be typed, but only a shown button has a number).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.types import DomainDict
+
+from actions.parsing import normalize_text
+
+AFFIRM, DENY = "affirm", "deny"
+_NUMERALS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_DINGBATS = str.maketrans("❶❷❸❹❺❻❼❽❾➊➋➌➍➎➏➐➑➒", "123456789123456789")
+_ORDINAL = re.compile(
+    r"^(?:我|就|那|那就)*(?:选|要|选择|是)?(第)?(10|[1-9]|[一二三四五六七八九十])"
+    r"(个|项|条|门|节|单|号|种|位|件|行)?(?:吧|啊|呀|哈|的|哦|呢|啦)*$"
+)
+_LAST = re.compile(
+    r"^(?:我|就|那|那就)*(?:选|要|选择|是)?最后(?:一个|那个|一项|一条|这个)(?:吧|的)?$"
+)
+
+
+def parse_ordinal(value: Any, count: int) -> int | None:
+    """The index (from 0) of the option ``value`` picks among ``count``, if it picks one.
+
+    ``"2"``, ``"２"``, ``"②"``, ``"2️⃣"``, ``"第二个"``, ``"选2"``, ``"第2项吧"`` -> 1;
+    ``"最后一个"`` -> ``count - 1``. A bare Chinese numeral ("二") is not an ordinal;
+    neither is a number beyond the options.
+    """
+    text = "".join(
+        char
+        for char in normalize_text(value).translate(_DINGBATS).lower()
+        if unicodedata.category(char)[0] not in "PSZCM"
+    )
+    if count <= 0 or not text:
+        return None
+    if _LAST.match(text):
+        return count - 1
+    match = _ORDINAL.match(text)
+    if match is None:
+        return None
+    first, numeral, measure = match.groups()
+    if not numeral.isdigit() and not (first or measure):
+        return None
+    number = int(numeral) if numeral.isdigit() else _NUMERALS[numeral]
+    return number - 1 if 1 <= number <= count else None
+
+
+def shown_buttons(tracker: Tracker, form: str) -> list[dict[str, Any]]:
+    """The buttons ``form`` showed in the bot's turn just before the latest user message.
+
+    Only a message sent by the form itself (its question, re-asked after an
+    interruption) counts; the last one with buttons wins.
+    """
+    events = list(tracker.events or [])
+    users = [index for index, event in enumerate(events) if event.get("event") == "user"]
+    if not users:
+        return []
+    turn = events[users[-2] + 1 if len(users) > 1 else 0 : users[-1]]
+    buttons: list[dict[str, Any]] = []
+    by_form = False
+    for event in turn:
+        if event.get("event") == "action":
+            by_form = event.get("name") == form
+        elif event.get("event") == "bot" and by_form:
+            buttons = list((event.get("data") or {}).get("buttons") or []) or buttons
+    return buttons
+
+
+def domain_buttons(domain: DomainDict, form: str, slot: str) -> list[dict[str, Any]]:
+    """The buttons of ``slot``'s question in the domain (every variant)."""
+    responses = domain.get("responses") or {}
+    for name in (f"utter_ask_{form}_{slot}", f"utter_ask_{slot}"):
+        buttons = [
+            button
+            for variant in responses.get(name) or []
+            for button in variant.get("buttons") or []
+        ]
+        if buttons:
+            return buttons
+    return []
+
+
+def button_value(button: dict[str, Any], slot: str) -> Any:
+    """What clicking ``button`` gives ``slot``; ``None`` when it is not an answer to it.
+
+    ``/inform{"slot": "value"}`` -> ``"value"``; for ``confirmed``, ``/affirm`` -> ``True``
+    and ``/deny`` -> ``False``; a payload in plain text ("调课", "HP20240003") is sent as
+    if typed, so it is the value.
+    """
+    payload = normalize_text(button.get("payload"))
+    if not payload:
+        return None
+    if not payload.startswith("/"):
+        return payload
+    intent, brace, entities = payload[1:].partition("{")
+    if slot == "confirmed" and intent.strip() in (AFFIRM, DENY) and not brace:
+        return intent.strip() == AFFIRM
+    if not brace:
+        return None
+    try:  # the domain escapes braces of response templates: '/inform{{"a": "b"}}'
+        parsed = json.loads((brace + entities).replace("{{", "{").replace("}}", "}"))
+    except ValueError:
+        return None
+    value = parsed.get(slot) if isinstance(parsed, dict) else None
+    return normalize_text(value) if isinstance(value, str) else None
+
+
+def chosen_option(
+    text: str, slot: str, shown: list[dict[str, Any]], described: list[dict[str, Any]]
+) -> Any:
+    """The value of the button ``text`` means for ``slot``, or ``None``.
+
+    Args:
+        text: what the customer typed (a button's payload is never typed).
+        slot: the slot the form asked for.
+        shown: the buttons the bot showed with the question (:func:`shown_buttons`).
+        described: the question's buttons in the domain, used when none were shown.
+    """
+    buttons = shown or described
+    wanted = _plain(text)
+    if not wanted:
+        return None
+    for button in buttons:
+        value = button_value(button, slot)
+        if value is not None and wanted in (_plain(button.get("title")), _plain(value)):
+            return value
+    index = parse_ordinal(text, len(shown))
+    return None if index is None else button_value(shown[index], slot)
+
+
+def _plain(value: Any) -> str:
+    """``value`` without case, spaces, punctuation and emoji, to compare typed titles."""
+    if isinstance(value, bool):
+        return ""
+    text = normalize_text(value).lower()
+    return "".join(char for char in text if unicodedata.category(char)[0] not in "PSZCM")
