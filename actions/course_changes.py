@@ -46,6 +46,7 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
     """Which lesson, leave or reschedule, and (for a reschedule) the wished time."""
 
     needs_customer = True
+    confirm_words = ("请假", "调课", "调", "改")
 
     def name(self) -> str:
         """See the base class."""
@@ -60,9 +61,12 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
     async def extract_lesson_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The lesson from a button, or named in the text ("周五的数学课请假")."""
+        """The lesson from a button (clicked, or "2"), or named in the text ("周五的数学课")."""
         if tracker.get_slot("lesson_id"):
             return {}
+        option = self.offered_option("lesson_id", tracker, domain)
+        if option:
+            return option
         text = self.latest_text(tracker)
         try:
             _, lessons = await customer_lessons(tracker)
@@ -95,6 +99,9 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         """请假 or 调课, also when said with the lesson ("周五的课请假")."""
         if tracker.get_slot("lesson_change_kind"):
             return {}
+        option = self.offered_option("lesson_change_kind", tracker, domain)
+        if option:
+            return option
         kind = parse_change_kind(self.latest_text(tracker))
         if kind is not None:
             return {"lesson_change_kind": kind}
@@ -258,6 +265,7 @@ class ValidateCourseCancelForm(ZhikeFormValidationAction):
     """Which enrollment (``student/course``) and a confirmation."""
 
     needs_customer = True
+    confirm_words = ("退", "退课", "退掉", "取消")
 
     def name(self) -> str:
         """See the base class."""
@@ -266,8 +274,10 @@ class ValidateCourseCancelForm(ZhikeFormValidationAction):
     async def extract_course_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A button payload, or a course named in the text."""
-        return self.text_answer("course_id", tracker)
+        """A button payload (clicked, or typed as "1"), or a course named in the text."""
+        return self.offered_option("course_id", tracker, domain) or self.text_answer(
+            "course_id", tracker
+        )
 
     async def validate_course_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
@@ -14,12 +13,15 @@ from rasa_sdk.types import DomainDict
 
 from actions.identity import forget_identity, identify, input_channel
 from actions.parsing import (
+    looks_like_order_card,
     normalize_text,
     parse_binding_code,
+    parse_confirmation,
     parse_mobile_phone,
     parse_order_id,
 )
 from actions.services import backend
+from actions.typed_answers import AFFIRM, DENY, chosen_option, domain_buttons, shown_buttons
 from zhike.common.privacy import mask_phone
 from zhike.lib.backend_client import BackendError, BackendRateLimited, BackendUnavailable
 
@@ -62,7 +64,6 @@ BUSINESS_INTENTS = frozenset(
 )
 SWITCH_CONFIDENCE = 0.8
 BINDING_SLOTS = ("bind_phone", "bind_code")
-AFFIRM, DENY = "affirm", "deny"
 
 
 class ZhikeFormValidationAction(FormValidationAction, ABC):
@@ -87,12 +88,19 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
     * A message with an interrupting intent (:data:`INTERRUPTING_INTENTS`; override
       :meth:`interrupted` to change that) fills nothing, so the form is rejected and the
       rules handle the question; the form asks again afterwards.
+    * What the customer types decides before the NLU's intent where it can be read
+      without doubt: a yes or no to the confirmation (``confirm_words`` name the change:
+      "确定取消" confirms a cancellation), a button's title or number ("2", "第二个";
+      :meth:`offered_option`), an order card pasted when the order number is asked.
 
     This base validates the slots every form shares: ``order_id``, ``confirmed`` and the
     binding slots.
     """
 
     needs_customer: ClassVar[bool] = False
+    # Words naming the change the form confirms ("取消" in the cancel order form): in a
+    # reply to the confirmation they mean yes (see actions.parsing.parse_confirmation).
+    confirm_words: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def name(self) -> str:
@@ -146,26 +154,51 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
         return not free_text and name in BUSINESS_INTENTS and confident
 
     def text_answer(self, slot: str, tracker: Tracker, free_text: bool = False) -> dict[str, Any]:
-        """``{slot: text}`` when the form asked for ``slot`` and the user answered."""
+        """``{slot: text}`` when the form asked for ``slot`` and the user answered.
+
+        A pasted order card answers only "which order?": its digits are no phone digits,
+        code or reason.
+        """
         if tracker.get_slot("requested_slot") != slot or self.interrupted(tracker, free_text):
             return {}
         text = self.latest_text(tracker)
+        if slot != "order_id" and looks_like_order_card(text):
+            return {}
         return {slot: text} if text else {}
 
     async def extract_order_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A reply without a well-formed number still reaches validation (to explain)."""
+        """A picked order button ("2"), an order card whatever the NLU made of it, or text.
+
+        A reply without a well-formed number still reaches validation (to explain).
+        """
         if tracker.get_slot("order_id"):
             return {}
-        return self.text_answer("order_id", tracker)
+        text = self.latest_text(tracker)
+        if tracker.get_slot("requested_slot") == "order_id" and looks_like_order_card(text):
+            return {"order_id": parse_order_id(text) or text}
+        return self.offered_option("order_id", tracker, domain) or self.text_answer(
+            "order_id", tracker
+        )
 
     async def extract_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """``affirm`` -> True and ``deny`` -> False, only when confirmation was asked."""
+        """Yes or no, only when confirmation was asked.
+
+        A typed button ("确认取消", "1") or a typed yes/no ("好的", "不用了", "确定取消" in a
+        cancel form; :func:`~actions.parsing.parse_confirmation`) decides whatever the
+        intent; otherwise ``affirm`` -> True and ``deny`` -> False.
+        """
         if tracker.get_slot("requested_slot") != "confirmed":
             return {}
+        option = self.offered_option("confirmed", tracker, domain)
+        if option:
+            return option
+        typed = parse_confirmation(self.latest_text(tracker), self.confirm_words)
+        if typed is not None:
+            return {"confirmed": typed}
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if intent in (AFFIRM, DENY):
             return {"confirmed": intent == AFFIRM}
@@ -292,32 +325,18 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
     def offered_option(self, slot: str, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         """``{slot: value}`` when the user typed one of the buttons ``slot``'s question offers.
 
-        Typing "七天无理由退货" (the value) or "不想要了（七天无理由）" (the title) is the
-        same as clicking that button, whatever the NLU made of the words.
+        Typing "七天无理由退货" (the value), "不想要了（七天无理由）" (the title), or "3" /
+        "第三个" / "③" (its place among the buttons the form showed) is the same as
+        clicking that button, whatever the NLU made of the words (see
+        :mod:`actions.typed_answers`).
         """
         if tracker.get_slot("requested_slot") != slot:
             return {}
         text = self.latest_text(tracker)
-        for variant in (domain.get("responses") or {}).get(f"utter_ask_{slot}") or []:
-            for button in variant.get("buttons") or []:
-                value = _payload_value(str(button.get("payload") or ""), slot)
-                if text and text in (normalize_text(button.get("title")), value):
-                    return {slot: value or text}
-        return {}
-
-
-def _payload_value(payload: str, slot: str) -> str | None:
-    """The value a ``/intent{"slot": "value"}`` payload gives ``slot``, if any."""
-    start = payload.find("{")
-    if not payload.startswith("/") or start < 0:
-        return None
-    raw = payload[start:].replace("{{", "{").replace("}}", "}")
-    try:
-        entities = json.loads(raw)
-    except ValueError:
-        return None
-    value = entities.get(slot) if isinstance(entities, dict) else None
-    return normalize_text(value) if isinstance(value, str) else None
+        form = self.form_name()
+        shown = shown_buttons(tracker, form)
+        value = chosen_option(text, slot, shown, domain_buttons(domain, form, slot))
+        return {} if value is None else {slot: value}
 
 
 def _too_many(dispatcher: CollectingDispatcher, error: BackendError) -> None:

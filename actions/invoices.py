@@ -23,6 +23,7 @@ class ValidateInvoiceForm(ZhikeFormValidationAction):
     """Order number, title (个人 or a company) and, for a company, its tax number."""
 
     needs_customer = True
+    confirm_words = ("开", "开票", "开具")
 
     def name(self) -> str:
         """See the base class."""
@@ -37,8 +38,10 @@ class ValidateInvoiceForm(ZhikeFormValidationAction):
     async def extract_invoice_title(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The user's text when the title was asked."""
-        return self.text_answer("invoice_title", tracker, free_text=True)
+        """The typed button ("个人", "1"), or the user's text when the title was asked."""
+        return self.offered_option("invoice_title", tracker, domain) or self.text_answer(
+            "invoice_title", tracker, free_text=True
+        )
 
     async def validate_invoice_title(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

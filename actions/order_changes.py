@@ -100,6 +100,7 @@ class ValidateCancelOrderForm(ZhikeFormValidationAction):
     """Order number and a confirmation; anonymous users bind their account first."""
 
     needs_customer = True
+    confirm_words = ("取消",)
 
     def name(self) -> str:
         """See the base class."""
@@ -159,6 +160,7 @@ class ValidateAddressForm(ZhikeFormValidationAction):
     """Order number, the new address and a confirmation."""
 
     needs_customer = True
+    confirm_words = ("改", "修改", "更改", "换")
 
     def name(self) -> str:
         """See the base class."""

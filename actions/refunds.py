@@ -41,6 +41,7 @@ class ValidateRefundForm(ZhikeFormValidationAction):
     """
 
     needs_customer = True
+    confirm_words = ("退", "退款", "退货", "退钱")
 
     def name(self) -> str:
         """See the base class."""

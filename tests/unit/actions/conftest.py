@@ -33,6 +33,14 @@ def load_tracker() -> Callable[..., Tracker]:
     return load
 
 
+@pytest.fixture(scope="session")
+def real_domain() -> dict[str, Any]:
+    """The project's domain as the action server receives it (with the responses)."""
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(Path(__file__).parents[3] / "domain")).as_dict()
+
+
 @pytest.fixture
 def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from rasa.shared.core.domain import Domain
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -16,12 +13,6 @@ from .conftest import Turn
 from .proofs import proved_tickets
 
 DOMAIN: dict = {}
-
-
-@pytest.fixture(scope="module")
-def real_domain() -> dict:
-    """The project's domain as the action server receives it (with the responses)."""
-    return Domain.load(str(Path(__file__).parents[3] / "domain")).as_dict()
 
 
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
