@@ -1,11 +1,19 @@
 """Satisfaction (CSAT): the 1-5 rating after a conversation, and a comment on a low one.
 
 ``action_ask_rating`` shows the rating buttons (after goodbye, and after an agent closed
-the conversation: the desk runs it through Rasa's API). ``action_record_rating`` reads
-the score from the button or the text; 4-5 is stored at once, 1-3 first asks what went
-wrong, and the next message is the comment (``action_record_rating_comment``, run by
-the HandoffPolicy while ``csat_state`` is ``awaiting_comment``). Ratings are stored with
-the conversation in :mod:`zhike.lib.handoff` (the agent's episode, or the bot's own).
+the conversation: the desk runs it through Rasa's API) and sets ``csat_state`` to
+``asked``. ``action_record_rating`` reads the score from the button or the text; 4-5 is
+stored at once, 1-3 first asks what went wrong, and the next message is the comment
+(``action_record_rating_comment``, run by the HandoffPolicy while ``csat_state`` is
+``awaiting_comment``). Ratings are stored with the conversation in
+:mod:`zhike.lib.handoff` (the agent's episode, or the bot's own).
+
+A typed rating ("5", "５", "五星", "满分", "给5星吧", "非常满意") counts whatever intent
+the NLU predicted, once ``action_record_rating`` runs for the message after the question
+(the rule for ``rate_service``, or a HandoffPolicy takeover of ``csat_state: asked``).
+A message that is not a rating is then given back: the action rejects itself
+(``ActionExecutionRejected``) and clears ``csat_state``, so the other policies handle it
+as if the question had not been asked.
 """
 
 from __future__ import annotations
@@ -14,12 +22,12 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.identity import input_channel, known_customer_id
-from actions.parsing import normalize_text, parse_rating
+from actions.parsing import normalize_text, parse_rating, parse_rating_reply
 from zhike.common.handoff_names import RATING_ACTION
 from zhike.common.privacy import mask_text
 from zhike.lib.handoff import HandoffError
@@ -29,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 STATE_SLOT = "csat_state"
 SCORE_SLOT = "csat_score"
+ASKED = "asked"
+RATING_INTENT = "rate_service"
 LOW_SCORE = 3
 NO_COMMENT = ("不用了", "不用", "没有", "算了", "没了", "无")
 MAX_COMMENT = 500
@@ -64,7 +74,7 @@ class ActionAskRating(Action):
     ) -> list[dict[str, Any]]:
         """The rating question; remembers that it was asked."""
         dispatcher.utter_message(response="utter_ask_rating")
-        return [SlotSet(STATE_SLOT, "asked"), SlotSet(SCORE_SLOT, None)]
+        return [SlotSet(STATE_SLOT, ASKED), SlotSet(SCORE_SLOT, None)]
 
 
 class ActionRecordRating(Action):
@@ -77,9 +87,22 @@ class ActionRecordRating(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Reads the score from the button (slot) or the text."""
-        text = (tracker.latest_message or {}).get("text")
-        score = parse_rating(tracker.get_slot(SCORE_SLOT)) or parse_rating(text)
+        """Reads the score from the button (slot) or the text.
+
+        With the ``rate_service`` intent any score in the text counts ("今天服务打4分");
+        with another intent only a message that is a rating and nothing else
+        (:func:`~actions.parsing.parse_rating_reply`). Right after the question, a message
+        that is not one is given back (see the module docstring); an order card never is
+        a rating.
+        """
+        text = normalize_text((tracker.latest_message or {}).get("text"))
+        text = "" if text.startswith("/") else text
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        score = parse_rating(tracker.get_slot(SCORE_SLOT))
+        if score is None:
+            score = parse_rating(text) if intent == RATING_INTENT else parse_rating_reply(text)
+        if score is None and intent != RATING_INTENT and tracker.get_slot(STATE_SLOT) == ASKED:
+            return [ActionExecutionRejected(self.name()), *_cleared()]
         if score is None:
             dispatcher.utter_message(response="utter_rating_not_understood")
             return [SlotSet(SCORE_SLOT, None)]

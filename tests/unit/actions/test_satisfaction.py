@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    Event,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.parsing import parse_rating
 from actions.satisfaction import ActionAskRating, ActionRecordRating, ActionRecordRatingComment
+from zhike.dialogue.handoff_policy import DEFAULT_TAKEOVERS, next_action
 from zhike.lib.handoff import HandoffDatabase, HandoffService
 from zhike.lib.handoff.models import Conversation
 from zhike.lib.handoff.runtime import set_handoff_service
@@ -110,3 +122,114 @@ async def test_an_unreadable_rating_is_asked_again(
     await ActionRecordRating().run(dispatcher, zhang("嗯嗯", "rate_service"), {})
     assert _responses(dispatcher) == ["utter_rating_not_understood"]
     assert await _ratings(store) == []
+
+
+CARD = "订单编号：HP20240003\n订单金额：¥299.00\n下单时间：2024-11-20 10:31:05\n商品：智能音箱 x1"
+# The takeover the HandoffPolicy needs so that the message after the rating question
+# reaches action_record_rating whatever its intent (config.yml, not yet configured).
+ASKED_TAKEOVER = {"slot": "csat_state", "values": ["asked"], "action": "action_record_rating"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "intent", "score"),
+    [
+        ("5", "inform", 5),
+        ("５", "nlu_fallback", 5),
+        ("5分", "inform", 5),
+        ("五星", "chitchat", 5),
+        ("满分！", "affirm", 5),
+        ("给5星吧", "faq", 5),
+        ("非常满意", "thank", 5),
+        ("4分吧", "inform", 4),
+    ],
+)
+async def test_a_typed_rating_counts_whatever_the_intent(
+    store: HandoffService,
+    zhang: Turn,
+    dispatcher: CollectingDispatcher,
+    typed: str,
+    intent: str,
+    score: int,
+) -> None:
+    events = await ActionRecordRating().run(
+        dispatcher, zhang(typed, intent, csat_state="asked"), {}
+    )
+    assert _responses(dispatcher) == ["utter_rating_thanks"]
+    assert await _ratings(store) == [(score, None, "C001")]
+    assert {e["name"]: e["value"] for e in events} == {"csat_state": None, "csat_score": None}
+
+
+@pytest.mark.parametrize(
+    ("typed", "intent"),
+    [(CARD, "inform"), ("我还想查一下物流", "query_logistics"), ("等了3天了", "complain")],
+)
+async def test_after_the_question_a_message_that_is_no_rating_is_given_back(
+    store: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher, typed: str, intent: str
+) -> None:
+    events = await ActionRecordRating().run(
+        dispatcher, zhang(typed, intent, csat_state="asked"), {}
+    )
+    assert events[0]["event"] == "action_execution_rejected"
+    assert {e["name"]: e["value"] for e in events[1:]} == {"csat_state": None, "csat_score": None}
+    assert dispatcher.messages == [] and await _ratings(store) == []
+
+
+async def test_an_order_card_is_never_a_rating(
+    store: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionRecordRating().run(dispatcher, zhang(CARD, "rate_service", csat_state="asked"), {})
+    await ActionRecordRating().run(dispatcher, zhang(CARD, "inform"), {})  # not asked: no loop
+    assert _responses(dispatcher) == ["utter_rating_not_understood"] * 2
+    assert await _ratings(store) == []
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(Path(__file__).parents[3] / "domain"))
+
+
+def _rasa_tracker(domain: Domain, text: str, intent: str) -> DialogueStateTracker:
+    events = [
+        ActionExecuted(ACTION_LISTEN_NAME),
+        SlotSet("csat_state", "asked"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        UserUttered(text, {"name": intent, "confidence": 0.9}),
+    ]
+    return DialogueStateTracker.from_events("web-session-csat", events, domain.slots)
+
+
+async def _run_like_rasa(tracker: DialogueStateTracker, domain: Domain) -> None:
+    """Runs action_record_rating and logs it the way Rasa's MessageProcessor does."""
+    sdk_tracker = Tracker.from_dict(tracker.current_state(EventVerbosity.ALL))
+    returned = await ActionRecordRating().run(CollectingDispatcher(), sdk_tracker, {})
+    events = [Event.from_parameters(event) for event in returned]
+    if not any(isinstance(event, ActionExecutionRejected) for event in events):
+        tracker.update(ActionExecuted("action_record_rating"))
+    tracker.update_with_events(events, domain)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "then", "stored"),
+    [
+        ("５分", "inform", ACTION_LISTEN_NAME, [(5, None, None)]),
+        (CARD, "inform", None, []),  # the other policies handle it: the order lookup rule
+        ("你好", "greet", None, []),
+    ],
+)
+async def test_with_the_takeover_rasa_records_a_typed_rating_or_hands_the_message_on(
+    store: HandoffService,
+    backend: object,
+    domain: Domain,
+    text: str,
+    intent: str,
+    then: str | None,
+    stored: list[tuple[int, None, None]],
+) -> None:
+    takeovers = [*DEFAULT_TAKEOVERS, ASKED_TAKEOVER]
+    tracker = _rasa_tracker(domain, text, intent)
+    assert next_action(tracker, takeovers) == "action_record_rating"
+    await _run_like_rasa(tracker, domain)
+    assert next_action(tracker, takeovers) == then
+    assert tracker.get_slot("csat_state") is None
+    assert tracker.latest_action_name == ("action_record_rating" if stored else ACTION_LISTEN_NAME)
+    assert await _ratings(store) == stored
