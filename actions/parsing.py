@@ -247,7 +247,7 @@ _CONFIRM_VOCABULARY: dict[str, str] = {
     **dict.fromkeys(
         "确定 确认 好 好的 好滴 好嘞 好哒 好啊 是 是的 是滴 嗯 恩 嗯呢 对 对的 对滴 没错 可以 "
         "行 成 妥 没问题 没有问题 提交 同意 要 要的 ok okay okk yes yep 👌 👍 ✅ 🆗 无误 "
-        "就这样 就这么办 办 办理 当然 必须".split(),
+        "就这样 那就这样 就这么办 办 办理 弄 当然 必须".split(),
         _YES,
     ),
     **dict.fromkeys(
@@ -259,7 +259,7 @@ _CONFIRM_VOCABULARY: dict[str, str] = {
     **dict.fromkeys("不 别 不要 不用 不想 先不 没".split(), _NEGATION),
     # May stand between a negation and what it negates ("不用帮我取消了").
     **dict.fromkeys(
-        "我 那 那就 就 那么 还是 先 帮我 给我 帮忙 麻烦 麻烦你 麻烦您 请 谢谢 谢啦 谢了 "
+        "我 那 那就 就 那么 还是 先 暂时 帮我 给我 帮忙 麻烦 麻烦你 麻烦您 请 谢谢 谢啦 谢了 "
         "多谢 感谢 亲 你 您 这个 掉 订单 这单 这个订单 该订单 课程 这门课 这节课 课 地址 "
         "发票 申请".split(),
         _FILLER,
