@@ -1,0 +1,40 @@
+"""Customers type instead of clicking: typed yes/no, a button's number, a pasted order card.
+
+Each answer is read by the actions the same way whatever the NLU model made of the words,
+so these conversations do not depend on one trained model's quirks.
+"""
+
+from __future__ import annotations
+
+from .conftest import AppConversation
+
+ORDER_CARD = (
+    "订单编号：HP20240003\n订单金额：¥299.00\n下单时间：2024-11-20 10:31:05\n商品：智能音箱 x1"
+)
+
+
+def test_a_typed_yes_cancels_the_order(zhang_app: AppConversation) -> None:
+    assert "确认要取消订单 HP20240003" in zhang_app.say("订单HP20240003不要了，帮我取消")
+    assert "已为您取消" in zhang_app.say("确定取消！")
+
+
+def test_a_typed_no_keeps_the_order(zhang_app: AppConversation) -> None:
+    zhang_app.say("我要取消订单HP20240003")
+    assert "保留" in zhang_app.say("算了，不取消了")
+    assert "等待发货" in zhang_app.say("查下订单HP20240003的状态")
+
+
+def test_a_refund_reason_picked_by_its_number_and_confirmed_in_words(
+    zhang_app: AppConversation,
+) -> None:
+    assert "退款的原因" in zhang_app.say("订单HP20240002我要退款")
+    confirm = zhang_app.say("2")
+    assert "HP20240002" in confirm and "发错货或少件" in confirm
+    assert "退款申请已提交" in zhang_app.say("好的")
+
+
+def test_a_pasted_order_card_answers_which_order(zhang_app: AppConversation) -> None:
+    assert "确认要取消订单" not in (ask := zhang_app.say("我要取消订单"))
+    assert "订单号" in ask
+    assert "确认要取消订单 HP20240003" in zhang_app.say(ORDER_CARD)
+    assert "保留" in zhang_app.say("我再想想")
