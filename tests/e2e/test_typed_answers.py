@@ -38,3 +38,15 @@ def test_a_pasted_order_card_answers_which_order(zhang_app: AppConversation) -> 
     assert "订单号" in ask
     assert "确认要取消订单 HP20240003" in zhang_app.say(ORDER_CARD)
     assert "保留" in zhang_app.say("我再想想")
+
+
+def test_a_typed_rating_after_goodbye_is_taken(zhang_app: AppConversation) -> None:
+    assert "打个分" in zhang_app.say("好的没别的问题了，再见")
+    assert "感谢您的评价" in zhang_app.say("5")
+
+
+def test_a_question_instead_of_a_rating_is_answered(zhang_app: AppConversation) -> None:
+    assert "打个分" in zhang_app.say("拜拜")
+    answer = zhang_app.say("等下，帮我查下订单HP20240003的状态")
+    assert "等待发货" in answer and "评分" not in answer
+    assert "感谢您的评价" not in zhang_app.say("5")  # the question is no longer open

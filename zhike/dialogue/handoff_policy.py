@@ -10,7 +10,9 @@ story or fallback answers in the agent's place. When the desk hands the conversa
 
 The same holds for any "the next message belongs to X" state, listed as ``takeovers``;
 by default also ``csat_state: awaiting_comment`` -> ``action_record_rating_comment``
-(whatever the customer writes after a low rating is their comment, not a new request).
+(whatever the customer writes after a low rating is their comment, not a new request)
+and ``csat_state: asked`` -> ``action_record_rating`` (a typed rating after the rating
+question counts whatever its intent; anything else is handed back by the action).
 
 Otherwise the policy checks the automatic handoff triggers of
 :mod:`zhike.dialogue.escalation` (an angry message, not understood twice in a row, a VIP
@@ -61,6 +63,10 @@ DEFAULT_TAKEOVERS: list[dict[str, Any]] = [
         "values": ["awaiting_comment"],
         "action": "action_record_rating_comment",
     },
+    # The message right after the rating question goes to the rating action, which takes
+    # a typed rating ("5", "五星") whatever the intent and rejects itself for anything
+    # else (the other policies then answer it as if the question had not been asked).
+    {"slot": "csat_state", "values": ["asked"], "action": "action_record_rating"},
 ]
 
 

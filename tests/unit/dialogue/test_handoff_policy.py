@@ -82,3 +82,19 @@ def test_after_a_low_rating_the_next_message_is_the_comment(
     tracker.update(ActionExecuted("action_record_rating_comment"))
     tracker.update(SlotSet("csat_state", None))
     assert _predicted(policy, tracker, domain) == ACTION_LISTEN_NAME
+
+
+def test_after_the_rating_question_the_next_message_goes_to_the_rating_action(
+    policy: HandoffPolicy, domain: Domain
+) -> None:
+    events = [
+        ActionExecuted("action_ask_rating"),
+        SlotSet("csat_state", "asked"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        UserUttered("5", {"name": "inform", "confidence": 0.6}),
+    ]
+    tracker = DialogueStateTracker.from_events("s3", events, domain.slots)
+    assert _predicted(policy, tracker, domain) == "action_record_rating"
+    # the action handed the message back (rejected itself and cleared the state)
+    tracker.update(SlotSet("csat_state", None))
+    assert _predicted(policy, tracker, domain) is None
