@@ -22,10 +22,11 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecutionRejected, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.account import FORM_SLOTS
 from actions.identity import input_channel, known_customer_id
 from actions.parsing import normalize_text, parse_rating, parse_rating_reply
 from zhike.common.handoff_names import RATING_ACTION
@@ -72,9 +73,16 @@ class ActionAskRating(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """The rating question; remembers that it was asked."""
+        """The rating question; remembers that it was asked.
+
+        A goodbye in the middle of a form means the customer is leaving: the form ends
+        (its slots cleared) instead of asking its question again after the rating.
+        """
         dispatcher.utter_message(response="utter_ask_rating")
-        return [SlotSet(STATE_SLOT, ASKED), SlotSet(SCORE_SLOT, None)]
+        asked = [SlotSet(STATE_SLOT, ASKED), SlotSet(SCORE_SLOT, None)]
+        if not tracker.active_loop_name:
+            return asked
+        return [ActiveLoop(None), *(SlotSet(slot, None) for slot in FORM_SLOTS), *asked]
 
 
 class ActionRecordRating(Action):

@@ -50,3 +50,11 @@ def test_a_question_instead_of_a_rating_is_answered(zhang_app: AppConversation) 
     assert "打个分" in zhang_app.say("再见")
     answer = zhang_app.say("查下订单HP20240003的状态")
     assert "等待发货" in answer and "评分" not in answer
+
+
+def test_a_goodbye_in_the_middle_of_a_form_ends_the_form(zhang_app: AppConversation) -> None:
+    assert "订单号" in zhang_app.say("我要取消订单")
+    bye = zhang_app.say("再见")
+    assert "打个分" in bye and "订单号" not in bye  # the form does not ask again
+    assert "感谢您的评价" in zhang_app.say("5")
+    assert "确认要取消" not in zhang_app.say("HP20240003")  # the cancellation was dropped

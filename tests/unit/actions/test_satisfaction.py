@@ -76,6 +76,19 @@ async def test_the_question_has_five_buttons(zhang: Turn, dispatcher: Collecting
     events = await ActionAskRating().run(dispatcher, zhang("再见", "goodbye"), {})
     assert _responses(dispatcher) == ["utter_ask_rating"]
     assert events[0]["value"] == "asked"
+    assert not any(event["event"] == "active_loop" for event in events)
+
+
+async def test_a_goodbye_in_the_middle_of_a_form_ends_the_form(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("好了不弄了，再见", "goodbye", requested_slot="order_id")
+    tracker.active_loop = {"name": "cancel_order_form"}
+    events = await ActionAskRating().run(dispatcher, tracker, {})
+    assert _responses(dispatcher) == ["utter_ask_rating"]
+    assert {"event": "active_loop", "timestamp": None, "name": None} in events
+    cleared = {event["name"] for event in events if event["event"] == "slot"}
+    assert {"requested_slot", "order_id", "confirmed", "csat_state"} <= cleared
 
 
 async def test_a_high_rating_is_stored_at_once(
