@@ -14,11 +14,11 @@ from rasa_sdk.types import DomainDict
 from actions.identity import forget_identity, identify, input_channel
 from actions.parsing import (
     looks_like_order_card,
-    normalize_text,
     parse_binding_code,
     parse_confirmation,
     parse_mobile_phone,
     parse_order_id,
+    typed_text,
 )
 from actions.services import backend
 from actions.typed_answers import AFFIRM, DENY, chosen_option, domain_buttons, shown_buttons
@@ -314,13 +314,8 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
 
     @staticmethod
     def latest_text(tracker: Tracker) -> str:
-        """The text the user typed last (empty when there is none).
-
-        A button's payload (``/affirm``, ``/inform{...}``) is a choice, never an answer
-        in words: it gives an empty text, so it cannot become a reason or an address.
-        """
-        text = normalize_text((tracker.latest_message or {}).get("text"))
-        return "" if text.startswith("/") else text
+        """The text the user typed last (see :func:`~actions.parsing.typed_text`)."""
+        return typed_text((tracker.latest_message or {}).get("text"))
 
     def offered_option(self, slot: str, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         """``{slot: value}`` when the user typed one of the buttons ``slot``'s question offers.

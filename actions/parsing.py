@@ -25,6 +25,16 @@ def normalize_text(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+def typed_text(value: Any) -> str:
+    """What the customer typed: normalized text, empty for a button's payload.
+
+    A payload (``/affirm``, ``/inform{...}``) is a choice, never an answer in words, so it
+    cannot become a reason, an address or a rating.
+    """
+    text = normalize_text(value)
+    return "" if text.startswith("/") else text
+
+
 def parse_order_id(value: Any) -> str | None:
     """Finds an order number (HP + 8 digits) in ``value`` and returns it upper-cased.
 
@@ -201,8 +211,8 @@ def parse_rating(value: Any) -> int | None:
         return 5
     if (match := _RATING_BARE.search(text)) is not None:
         return int(match.group(1))
-    if _RATING_STARS.match(_symbols_removed(text, keep="⭐🌟★")):
-        return len(_symbols_removed(text, keep="⭐🌟★"))
+    if _RATING_STARS.match(symbols_removed(text, keep="⭐🌟★")):
+        return len(symbols_removed(text, keep="⭐🌟★"))
     for words, score in _RATING_WORDS:
         if any(word in text for word in words):
             return score
@@ -231,10 +241,10 @@ def parse_rating_reply(value: Any) -> int | None:
         rest = rest.replace(word, "")
     for word in _RATING_FILLERS:
         rest = rest.replace(word, "")
-    return score if not _symbols_removed(rest) else None
+    return score if not symbols_removed(rest) else None
 
 
-def _symbols_removed(text: str, keep: str = "") -> str:
+def symbols_removed(text: str, keep: str = "") -> str:
     """``text`` without spaces, punctuation, symbols and emoji (except those in ``keep``)."""
     return "".join(
         char for char in text if char in keep or unicodedata.category(char)[0] not in "PSZCM"

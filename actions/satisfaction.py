@@ -28,7 +28,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.account import FORM_SLOTS
 from actions.identity import input_channel, known_customer_id
-from actions.parsing import normalize_text, parse_rating, parse_rating_reply
+from actions.parsing import normalize_text, parse_rating, parse_rating_reply, typed_text
 from zhike.common.handoff_names import RATING_ACTION
 from zhike.common.privacy import mask_text
 from zhike.lib.handoff import HandoffError
@@ -103,8 +103,7 @@ class ActionRecordRating(Action):
         that is not one is given back (see the module docstring); an order card never is
         a rating.
         """
-        text = normalize_text((tracker.latest_message or {}).get("text"))
-        text = "" if text.startswith("/") else text
+        text = typed_text((tracker.latest_message or {}).get("text"))
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         score = parse_rating(tracker.get_slot(SCORE_SLOT))
         if score is None:

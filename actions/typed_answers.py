@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
 
-from actions.parsing import normalize_text
+from actions.parsing import normalize_text, symbols_removed
 
 AFFIRM, DENY = "affirm", "deny"
 _NUMERALS = {
@@ -48,11 +47,7 @@ def parse_ordinal(value: Any, count: int) -> int | None:
     ``"最后一个"`` -> ``count - 1``. A bare Chinese numeral ("二") is not an ordinal;
     neither is a number beyond the options.
     """
-    text = "".join(
-        char
-        for char in normalize_text(value).translate(_DINGBATS).lower()
-        if unicodedata.category(char)[0] not in "PSZCM"
-    )
+    text = symbols_removed(normalize_text(value).translate(_DINGBATS).lower())
     if count <= 0 or not text:
         return None
     if _LAST.match(text):
@@ -154,5 +149,4 @@ def _plain(value: Any) -> str:
     """``value`` without case, spaces, punctuation and emoji, to compare typed titles."""
     if isinstance(value, bool):
         return ""
-    text = normalize_text(value).lower()
-    return "".join(char for char in text if unicodedata.category(char)[0] not in "PSZCM")
+    return symbols_removed(normalize_text(value).lower())

@@ -8,8 +8,8 @@ fresh transaction, which then sees the winner's row.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,7 +19,7 @@ from zhike.common.database import DEFAULT_ATTEMPTS, AsyncDatabase
 from zhike.lib.handoff.errors import HandoffUnavailable
 from zhike.lib.handoff.models import HandoffBase
 
-__all__ = ["DEFAULT_ATTEMPTS", "HandoffDatabase", "STORAGE_ERRORS"]
+__all__ = ["DEFAULT_ATTEMPTS", "HandoffDatabase", "STORAGE_ERRORS", "storage_failures"]
 
 T = TypeVar("T")
 # What storage raises when it cannot do its work (OSError: a file or socket that failed).
@@ -41,28 +41,29 @@ class HandoffDatabase(AsyncDatabase):
         self, work: Callable[[AsyncSession], Awaitable[T]], attempts: int = DEFAULT_ATTEMPTS
     ) -> T:
         """See the base class; a storage failure is a :class:`HandoffUnavailable`."""
-        try:
+        with storage_failures("handoff storage failed"):
             return await super().run(work, attempts)
-        except STORAGE_ERRORS as error:
-            raise _unavailable(error) from error
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """See the base class; a storage failure is a :class:`HandoffUnavailable`."""
-        try:
+        with storage_failures("handoff storage failed"):
             async with super().session() as session:
                 yield session
-        except STORAGE_ERRORS as error:
-            raise _unavailable(error) from error
 
     async def create_tables(self) -> None:
         """See the base class; a storage failure is a :class:`HandoffUnavailable`."""
-        try:
+        with storage_failures("handoff storage failed"):
             await super().create_tables()
-        except STORAGE_ERRORS as error:
-            raise _unavailable(error) from error
 
 
-def _unavailable(error: BaseException) -> HandoffUnavailable:
-    """The library's error for a storage failure, naming only the exception's type."""
-    return HandoffUnavailable(f"handoff storage failed ({type(error).__name__})")
+@contextmanager
+def storage_failures(what: str, also: tuple[type[Exception], ...] = ()) -> Iterator[None]:
+    """Raises a storage failure (or one of ``also``) as :class:`HandoffUnavailable`.
+
+    The message names only the exception's type: a driver's text can quote stored data.
+    """
+    try:
+        yield
+    except (*STORAGE_ERRORS, *also) as error:
+        raise HandoffUnavailable(f"{what} ({type(error).__name__})") from error

@@ -18,8 +18,7 @@ from pathlib import Path
 
 from zhike.common.database import state_sqlite_url
 from zhike.lib.handoff.config import HandoffSettings
-from zhike.lib.handoff.db import STORAGE_ERRORS, HandoffDatabase
-from zhike.lib.handoff.errors import HandoffUnavailable
+from zhike.lib.handoff.db import HandoffDatabase, storage_failures
 from zhike.lib.handoff.hours import BusinessHours
 from zhike.lib.handoff.service import HandoffService
 
@@ -57,13 +56,9 @@ async def handoff_service() -> HandoffService:
     """
     global _service
     if _service is None:
-        try:
+        with storage_failures("handoff is misconfigured", also=(ValueError,)):
             settings = settings_from_env()
             db = HandoffDatabase(os.environ.get("ZHIKE_HANDOFF_DB_URL") or default_db_url())
-        except (ValueError, *STORAGE_ERRORS) as error:
-            raise HandoffUnavailable(
-                f"handoff is misconfigured ({type(error).__name__})"
-            ) from error
         await db.create_tables()
         _service = HandoffService(db, settings)
     return _service
