@@ -12,16 +12,10 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.identity import forget_identity, identify, input_channel
-from actions.parsing import (
-    looks_like_order_card,
-    parse_binding_code,
-    parse_confirmation,
-    parse_mobile_phone,
-    parse_order_id,
-    typed_text,
-)
+from actions.parsing import parse_binding_code, parse_mobile_phone, parse_order_id, typed_text
 from actions.services import backend
 from actions.typed_answers import AFFIRM, DENY, chosen_option, domain_buttons, shown_buttons
+from actions.typed_parsing import looks_like_order_card, parse_confirmation
 from zhike.common.privacy import mask_phone
 from zhike.lib.backend_client import BackendError, BackendRateLimited, BackendUnavailable
 

@@ -28,7 +28,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.account import FORM_SLOTS
 from actions.identity import input_channel, known_customer_id
-from actions.parsing import normalize_text, parse_rating, parse_rating_reply, typed_text
+from actions.parsing import normalize_text, typed_text
+from actions.typed_parsing import parse_rating, parse_rating_reply
 from zhike.common.handoff_names import RATING_ACTION
 from zhike.common.privacy import mask_text
 from zhike.lib.handoff import HandoffError

@@ -15,7 +15,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
 
-from actions.parsing import normalize_text, symbols_removed
+from actions.parsing import normalize_text
+from actions.typed_parsing import symbols_removed
 
 AFFIRM, DENY = "affirm", "deny"
 _NUMERALS = {

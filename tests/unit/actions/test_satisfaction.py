@@ -20,8 +20,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions.parsing import parse_rating
 from actions.satisfaction import ActionAskRating, ActionRecordRating, ActionRecordRatingComment
+from actions.typed_parsing import parse_rating
 from zhike.dialogue.handoff_policy import DEFAULT_TAKEOVERS, next_action
 from zhike.lib.handoff import HandoffDatabase, HandoffService
 from zhike.lib.handoff.models import Conversation

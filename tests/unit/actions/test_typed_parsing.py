@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from actions.parsing import (
+from actions.parsing import parse_order_id
+from actions.typed_answers import parse_ordinal
+from actions.typed_parsing import (
     looks_like_order_card,
     parse_confirmation,
-    parse_order_id,
     parse_rating,
     parse_rating_reply,
 )
-from actions.typed_answers import parse_ordinal
 
 CANCEL_ORDER = ("取消",)  # the cancel order form's confirm_words
 CANCEL_COURSE = ("退", "退课", "退掉", "取消")
