@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import math
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.identity import forget_identity, identify, input_channel
-from actions.parsing import parse_binding_code, parse_mobile_phone, parse_order_id, typed_text
-from actions.services import backend
+from actions.context import focus_order, mentioned_order, slot_before_latest_message
+from actions.form_binding import BINDING_SLOTS, BindingSlots
+from actions.identity import identify
+from actions.parsing import parse_order_id, typed_text
+from actions.topics import FOCUS_ORDER_SLOT, form_intents
 from actions.typed_answers import AFFIRM, DENY, chosen_option, domain_buttons, shown_buttons
-from actions.typed_parsing import looks_like_order_card, parse_confirmation
-from zhike.common.privacy import mask_phone
-from zhike.lib.backend_client import BackendError, BackendRateLimited, BackendUnavailable
+from actions.typed_parsing import looks_like_order_card, looks_like_request, parse_confirmation
+from zhike.lib.backend_client import BackendUnavailable
 
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
 
@@ -57,10 +58,9 @@ BUSINESS_INTENTS = frozenset(
     }
 )
 SWITCH_CONFIDENCE = 0.8
-BINDING_SLOTS = ("bind_phone", "bind_code")
 
 
-class ZhikeFormValidationAction(FormValidationAction, ABC):
+class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
     """Base of every ``validate_<form>`` action.
 
     Contract for subclasses:
@@ -99,6 +99,25 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
     @abstractmethod
     def name(self) -> str:
         """The action name, ``validate_<form name>``."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Validates, unless the message names another order than the form's.
+
+        "HP20240002发货了吗" while cancelling HP20240003 is a question about another
+        order, not a new answer: the form keeps its order and gives the message up
+        (``ActionExecutionRejected``) to be answered as a change of topic.
+        """
+        kept = slot_before_latest_message(tracker, "order_id")
+        current = tracker.get_slot("order_id")
+        if (
+            kept
+            and current != kept
+            and tracker.get_slot("requested_slot") not in (None, "order_id")
+        ):
+            return [SlotSet("order_id", kept), ActionExecutionRejected(self.form_name())]
+        return await super().run(dispatcher, tracker, domain)
 
     # --- which slots --------------------------------------------------------------------
 
@@ -145,7 +164,14 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
         if name in INTERRUPTING_INTENTS:
             return True
         confident = float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE
-        return not free_text and name in BUSINESS_INTENTS and confident
+        if name not in BUSINESS_INTENTS or not confident:
+            return False
+        if not free_text:
+            return True
+        # A reason or an address may be any text, but not another request or a question
+        # ("我之前那个退款处理得怎么样了" is not a refund reason).
+        own = name in form_intents(self.form_name())
+        return not own and looks_like_request(self.latest_text(tracker))
 
     def text_answer(self, slot: str, tracker: Tracker, free_text: bool = False) -> dict[str, Any]:
         """``{slot: text}`` when the form asked for ``slot`` and the user answered.
@@ -170,6 +196,10 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
         if tracker.get_slot("order_id"):
             return {}
         text = self.latest_text(tracker)
+        requested = tracker.get_slot("requested_slot")
+        focus = focus_order(tracker)
+        if requested is None and focus and not mentioned_order(tracker):
+            return {"order_id": focus}  # "那帮我取消吧" right after looking at an order
         if tracker.get_slot("requested_slot") == "order_id" and looks_like_order_card(text):
             return {"order_id": parse_order_id(text) or text}
         return self.offered_option("order_id", tracker, domain) or self.text_answer(
@@ -198,84 +228,47 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
             return {"confirmed": intent == AFFIRM}
         return {}
 
-    async def extract_bind_phone(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """The phone number the user gives to prove who they are."""
-        return self.text_answer("bind_phone", tracker)
-
-    async def extract_bind_code(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """The one-time code."""
-        return self.text_answer("bind_code", tracker)
-
     # --- validation of the shared slots -------------------------------------------------
 
     async def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Accepts HP + 8 digits in any case or width; anything else is re-asked."""
-        return self.accept("order_id", parse_order_id(value), dispatcher, tracker)
+        """Accepts HP + 8 digits in any case or width; anything else is re-asked.
+
+        The order taken is the conversation's order in focus from now on.
+        """
+        parsed = parse_order_id(value)
+        if parsed is None:
+            return self.reject("order_id", dispatcher, tracker)
+        problem = await self.check_order(parsed, dispatcher, tracker)
+        if problem is not None:
+            return problem
+        return {"order_id": parsed, FOCUS_ORDER_SLOT: parsed}
+
+    async def check_order(
+        self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any] | None:
+        """Hook: the business rules for ``order_id``, checked before anything is asked.
+
+        Returns ``None`` when the form may go on, else the slots that end or re-ask it (a
+        shipped order is not offered cancellation: the customer hears why at once).
+        """
+        return None
+
+    async def after_binding(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """Checks the order taken before the customer was known (see :meth:`check_order`)."""
+        order_id = parse_order_id(tracker.get_slot("order_id"))
+        if order_id is None:
+            return {}
+        return await self.check_order(order_id, dispatcher, tracker) or {}
 
     async def validate_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Yes or no, as extracted."""
         return {"confirmed": bool(value)}
-
-    async def validate_bind_phone(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Sends a one-time code to a well-formed mainland mobile number.
-
-        The slot keeps only the masked number: the backend knows the phone the code went
-        to, so confirming it needs nothing but the code and this sender.
-        """
-        phone = parse_mobile_phone(value)
-        if phone is None:
-            return self.reject("bind_phone", dispatcher, tracker)
-        channel, sender = input_channel(tracker), tracker.sender_id
-        try:
-            await backend().request_binding_code(phone, channel, sender)
-        except BackendUnavailable:
-            dispatcher.utter_message(response="utter_backend_unavailable")
-            return {"bind_phone": None, "form_gave_up": True}
-        except BackendError as error:
-            if isinstance(error, BackendRateLimited) or error.code == "too_many_codes":
-                _too_many(dispatcher, error)
-                return {"bind_phone": None, "form_gave_up": True}
-            return self.reject("bind_phone", dispatcher, tracker)
-        masked = mask_phone(phone)
-        dispatcher.utter_message(response="utter_binding_code_sent", masked_phone=masked)
-        return {"bind_phone": masked}
-
-    async def validate_bind_code(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Binds the channel user to the customer when the code is right.
-
-        The backend checks this sender's newest code: the phone in the slot (masked) is
-        not sent back.
-        """
-        code = parse_binding_code(value)
-        if code is None or not tracker.get_slot("bind_phone"):
-            return self.reject("bind_code", dispatcher, tracker)
-        channel, sender = input_channel(tracker), tracker.sender_id
-        try:
-            await backend().confirm_binding(None, code, channel, sender)
-        except BackendUnavailable:
-            dispatcher.utter_message(response="utter_backend_unavailable")
-            return {"bind_code": None, "form_gave_up": True}
-        except BackendRateLimited as error:
-            _too_many(dispatcher, error)
-            return {"bind_code": None, "form_gave_up": True}
-        except BackendError:
-            return self.reject("bind_code", dispatcher, tracker)
-        forget_identity(tracker)
-        dispatcher.utter_message(response="utter_binding_done")
-        # The code is single-use: keep no copy of it in the conversation.
-        return {"bind_code": "verified", "form_failures": 0.0}
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -326,16 +319,6 @@ class ZhikeFormValidationAction(FormValidationAction, ABC):
         shown = shown_buttons(tracker, form)
         value = chosen_option(text, slot, shown, domain_buttons(domain, form, slot))
         return {} if value is None else {slot: value}
-
-
-def _too_many(dispatcher: CollectingDispatcher, error: BackendError) -> None:
-    """Asks the customer to try the code again later (a limit of the backend was reached).
-
-    ``retry_minutes`` is there for a response that wants to say how long.
-    """
-    seconds = getattr(error, "retry_after", None) or 600.0
-    minutes = max(1, math.ceil(seconds / 60))
-    dispatcher.utter_message(response="utter_binding_too_many_codes", retry_minutes=minutes)
 
 
 def remind_active_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

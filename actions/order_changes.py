@@ -17,7 +17,7 @@ from actions.parsing import parse_address, parse_order_id
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
 from zhike.common.privacy import mask_address
-from zhike.lib.backend_client import BackendError, BackendUnavailable
+from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
 
 logger = logging.getLogger(__name__)
 
@@ -96,15 +96,82 @@ class CustomerOrderChange(FormSubmitAction, ABC):
             return await self.refused(dispatcher, tracker, error, customer_id, order_id)
 
 
-class ValidateCancelOrderForm(ZhikeFormValidationAction):
+# Statuses in which the backend accepts the change (zhike.servers.backend.services.orders).
+CANCELLABLE = ("pending_payment", "paid")
+ADDRESS_CHANGEABLE = ("pending_payment", "paid")
+
+
+async def customer_order(tracker: Tracker, order_id: str) -> tuple[bool, Order | None]:
+    """``(known, order)``: whether the customer is known, and their order (else ``None``).
+
+    ``(False, None)`` for an anonymous sender or when the backend cannot say: the rules
+    are then checked when the change is made.
+    """
+    try:
+        customer_id = (await identify(tracker)).customer_id
+        if customer_id is None:
+            return False, None
+        order = await backend().get_order(order_id)
+    except BackendError as error:
+        logger.info("Order check for %s skipped: %s", order_id, error)
+        return False, None
+    return True, order if order is not None and order.customer_id == customer_id else None
+
+
+class OrderRuleChecks(ZhikeFormValidationAction, ABC):
+    """A form whose change is allowed only in some statuses: checked before asking more.
+
+    Subclasses set ``allowed`` and implement :meth:`explain` (why not, and what to do
+    instead).
+    """
+
+    allowed: ClassVar[tuple[str, ...]]
+
+    @abstractmethod
+    def explain(self, dispatcher: CollectingDispatcher, order: Order) -> None:
+        """Tells the customer why this order cannot be changed, and the alternative."""
+
+    async def check_order(
+        self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any] | None:
+        """Another customer's or an unknown order is re-asked; a wrong status ends the form."""
+        known, order = await customer_order(tracker, order_id)
+        if not known:
+            return None
+        if order is None:
+            return self.reject(
+                "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
+            )
+        if order.status in self.allowed:
+            return None
+        self.explain(dispatcher, order)
+        return {"order_id": order_id, "focus_order": order_id, "form_gave_up": True}
+
+
+class ValidateCancelOrderForm(OrderRuleChecks):
     """Order number and a confirmation; anonymous users bind their account first."""
 
     needs_customer = True
     confirm_words = ("取消",)
+    allowed = CANCELLABLE
 
     def name(self) -> str:
         """See the base class."""
         return "validate_cancel_order_form"
+
+    def explain(self, dispatcher: CollectingDispatcher, order: Order) -> None:
+        """The status and what to do instead (refuse the parcel, return it, ...)."""
+        say_not_cancellable(dispatcher, order.order_id, order.status)
+
+
+def say_not_cancellable(dispatcher: CollectingDispatcher, order_id: str, status: str) -> None:
+    """Why ``order_id`` cannot be cancelled in ``status``, and the alternative."""
+    dispatcher.utter_message(
+        response="utter_order_not_cancellable",
+        order_id=order_id,
+        status_label=status_label(status),
+        alternative=CANCEL_ALTERNATIVES.get(status, "如有疑问，回复「转人工」由人工客服为您处理。"),
+    )
 
 
 class ActionCancelOrder(CustomerOrderChange):
@@ -144,27 +211,28 @@ class ActionCancelOrder(CustomerOrderChange):
             order = await backend().get_order(order_id)
         except BackendError:
             order = None
-        status = order.status if order is not None else ""
-        dispatcher.utter_message(
-            response="utter_order_not_cancellable",
-            order_id=order_id,
-            status_label=status_label(status),
-            alternative=CANCEL_ALTERNATIVES.get(
-                status, "如有疑问，回复「转人工」由人工客服为您处理。"
-            ),
-        )
+        say_not_cancellable(dispatcher, order_id, order.status if order is not None else "")
         return []
 
 
-class ValidateAddressForm(ZhikeFormValidationAction):
+class ValidateAddressForm(OrderRuleChecks):
     """Order number, the new address and a confirmation."""
 
     needs_customer = True
     confirm_words = ("改", "修改", "更改", "换")
+    allowed = ADDRESS_CHANGEABLE
 
     def name(self) -> str:
         """See the base class."""
         return "validate_address_form"
+
+    def explain(self, dispatcher: CollectingDispatcher, order: Order) -> None:
+        """Shipped (or closed) already: the address can no longer be changed here."""
+        dispatcher.utter_message(
+            response="utter_address_not_changeable",
+            order_id=order.order_id,
+            status_label=status_label(order.status),
+        )
 
     async def extract_new_address(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -217,5 +285,10 @@ class ActionChangeAddress(CustomerOrderChange):
         }
         if error.code not in responses:
             return await super().refused(dispatcher, tracker, error, customer_id, order_id)
-        dispatcher.utter_message(response=responses[error.code], order_id=order_id)
+        known, order = await customer_order(tracker, order_id)
+        dispatcher.utter_message(
+            response=responses[error.code],
+            order_id=order_id,
+            status_label=status_label(order.status if order is not None else "shipped"),
+        )
         return []

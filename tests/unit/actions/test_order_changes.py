@@ -5,7 +5,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.invoices import ActionRequestInvoice, ValidateInvoiceForm
-from actions.order_changes import ActionCancelOrder, ActionChangeAddress, ValidateAddressForm
+from actions.order_changes import (
+    ActionCancelOrder,
+    ActionChangeAddress,
+    ValidateAddressForm,
+    ValidateCancelOrderForm,
+)
 from actions.refunds import ActionRefundStatus, ActionRequestRefund, ValidateRefundForm
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 
@@ -215,3 +220,33 @@ async def test_invoices_are_requested_once(zhang: Turn, dispatcher: CollectingDi
     again = zhang(order_id="HP20240001", invoice_title="个人", confirmed=True)
     await ActionRequestInvoice().run(dispatcher, again, DOMAIN)
     assert responses(dispatcher)[-1] == "utter_invoice_exists"
+
+
+@pytest.mark.parametrize(
+    ("form", "order_id", "said"),
+    [
+        (ValidateCancelOrderForm, "HP20240001", "utter_order_not_cancellable"),  # shipped
+        (ValidateCancelOrderForm, "HP20240002", "utter_order_not_cancellable"),  # delivered
+        (ValidateAddressForm, "HP20240001", "utter_address_not_changeable"),
+    ],
+)
+async def test_a_change_the_order_no_longer_allows_is_explained_before_any_question(
+    zhang: Turn, dispatcher: CollectingDispatcher, form: type, order_id: str, said: str
+) -> None:
+    result = await form().validate_order_id(order_id, dispatcher, zhang(), DOMAIN)
+    assert responses(dispatcher) == [said]
+    assert dispatcher.messages[0]["status_label"] in ("已发货，正在运输中", "已签收")
+    assert result["form_gave_up"] is True  # no confirmation, no new address asked
+
+
+async def test_an_order_that_allows_the_change_goes_on_and_another_customers_is_re_asked(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    ok = await ValidateCancelOrderForm().validate_order_id(
+        "HP20240003", dispatcher, zhang(), DOMAIN
+    )
+    assert ok == {"order_id": "HP20240003", "focus_order": "HP20240003"}
+    theirs = await ValidateCancelOrderForm().validate_order_id(
+        "HP20240005", dispatcher, zhang(), DOMAIN
+    )
+    assert theirs["order_id"] is None and responses(dispatcher) == ["utter_order_not_found"]
