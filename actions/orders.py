@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -17,6 +18,7 @@ from actions.identity import identify
 from actions.parsing import parse_order_id, parse_phone_last4
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
+from actions.topics import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
 from zhike.lib.identity.resolver import Identity
 
@@ -121,6 +123,23 @@ async def visible_order(
     return order
 
 
+async def order_if_visible(tracker: Tracker, order_id: str) -> Order | None:
+    """The order if the sender may see it without another question; ``None`` otherwise.
+
+    Says nothing: for answering in passing (in the middle of a form), where "not found"
+    would be wrong for an order the customer simply has not proved yet.
+    """
+    try:
+        identity = await identify(tracker)
+        order = await backend().get_order(order_id)
+    except BackendError as error:
+        logger.warning("Order lookup for %s failed: %s", order_id, error)
+        return None
+    if order is None or not may_see(identity, order, proved_orders(tracker)):
+        return None
+    return order
+
+
 async def slot_order(
     tracker: Tracker, dispatcher: CollectingDispatcher, events: list[dict[str, Any]]
 ) -> Order | None:
@@ -213,33 +232,38 @@ class ActionOrderStatus(FormSubmitAction):
         order = await slot_order(tracker, dispatcher, events)
         if order is None:
             return events
+        say_order_status(dispatcher, tracker, order)
+        return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
+
+
+def say_order_status(dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> None:
+    """The order's status, and its logistics once shipped (all events for 物流 questions)."""
+    dispatcher.utter_message(
+        response="utter_order_status",
+        order_id=order.order_id,
+        items=items_summary(order),
+        status_label=status_label(order.status),
+    )
+    logistics = order.logistics
+    if logistics is not None and logistics.tracking_number:
+        latest = logistics.latest_event
         dispatcher.utter_message(
-            response="utter_order_status",
-            order_id=order.order_id,
-            items=items_summary(order),
-            status_label=status_label(order.status),
+            response="utter_order_logistics",
+            courier=logistics.courier,
+            tracking_number=logistics.tracking_number,
+            latest_event=(
+                f"{format_time(latest.time)} {latest.description}" if latest else "暂无物流更新"
+            ),
+            eta=format_date(logistics.eta) if order.status == "shipped" else "已送达",
         )
-        logistics = order.logistics
-        if logistics is not None and logistics.tracking_number:
-            latest = logistics.latest_event
+        if _asked_logistics(tracker) and len(logistics.events) > 1:
+            lines = [
+                f"{format_time(event.time)} {event.location} {event.description}".strip()
+                for event in reversed(logistics.events[-3:])
+            ]
             dispatcher.utter_message(
-                response="utter_order_logistics",
-                courier=logistics.courier,
-                tracking_number=logistics.tracking_number,
-                latest_event=(
-                    f"{format_time(latest.time)} {latest.description}" if latest else "暂无物流更新"
-                ),
-                eta=format_date(logistics.eta) if order.status == "shipped" else "已送达",
+                response="utter_order_tracking_events", events="\n".join(lines)
             )
-            if _asked_logistics(tracker) and len(logistics.events) > 1:
-                lines = [
-                    f"{format_time(event.time)} {event.location} {event.description}".strip()
-                    for event in reversed(logistics.events[-3:])
-                ]
-                dispatcher.utter_message(
-                    response="utter_order_tracking_events", events="\n".join(lines)
-                )
-        return []
 
 
 def _asked_logistics(tracker: Tracker) -> bool:

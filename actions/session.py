@@ -28,6 +28,11 @@ logger = logging.getLogger(__name__)
 
 VIP_SLOT = "customer_vip"
 METADATA_SLOT = "session_started_metadata"
+# What a new session starts without: this conversation's context (the order in focus, a
+# pending switch question) and what is looked up afresh.
+NOT_CARRIED = frozenset(
+    {METADATA_SLOT, VIP_SLOT, "focus_order", "switch_state", "switch_offer", "requested_slot"}
+)
 # The session start waits this long for the backend at most: a slow backend must not
 # delay the customer's first answer (the actions apologise for it themselves).
 LOOKUP_SECONDS = 0.8
@@ -92,7 +97,7 @@ class ActionSessionStart(Action):
             events += [
                 SlotSet(name, value)
                 for name, value in tracker.current_slot_values().items()
-                if value is not None and name not in (METADATA_SLOT, VIP_SLOT)
+                if value is not None and name not in NOT_CARRIED
             ]
         vip: bool | None = None
         try:

@@ -236,3 +236,23 @@ def _resolve_negations(kinds: list[str]) -> set[str]:
     if negated:
         resolved.add(_NO)
     return resolved
+
+
+_QUESTION = re.compile(
+    r"[?？]|吗|呢|多久|多少|几天|什么时候|啥时候|怎么|怎样|如何|哪|是否|有没有|能不能|可不可以"
+    r"|行不行|进度|状态|到了没|发货没|了没"
+)
+_REQUEST = re.compile(
+    r"^(?:等下|等等|稍等|先|那|对了|另外|还有|顺便)?[，,\s]*(?:帮我|给我|麻烦|请|我要|我想|我需要|查)"
+)
+
+
+def looks_like_request(value: Any) -> bool:
+    """Whether a reply reads as a question or a new request rather than a free-text answer.
+
+    "我之前那个退款处理得怎么样了" and "先帮我查下HP20240003" do; "收到的东西坏了" and
+    "搬家了，换个地址" do not. A form asking for a reason or an address takes any text, so
+    only a message that also reads like this is a change of topic (with a confident intent).
+    """
+    text = normalize_text(value)
+    return bool(_QUESTION.search(text) or _REQUEST.search(text) or ORDER_ID_RE.search(text))

@@ -142,7 +142,8 @@ async def test_validation_normalises_a_valid_order_number(
     result = await ValidateOrderIdForm().validate_order_id(
         "ｈｐ20240002", dispatcher, anonymous(), DOMAIN
     )
-    assert result == {"order_id": "HP20240002"}
+    # ... and the order is the conversation's focus for follow-ups ("明天能到吗").
+    assert result == {"order_id": "HP20240002", "focus_order": "HP20240002"}
     assert dispatcher.messages == []
 
 

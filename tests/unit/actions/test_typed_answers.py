@@ -222,11 +222,9 @@ async def test_a_number_picks_one_of_my_orders(
     await ActionAskOrderId().run(dispatcher, zhang(), real_domain)
     [choose] = dispatcher.messages
     second = choose["buttons"][1]["payload"]
-    tracker = asked(
-        zhang, "cancel_order_form", [choose], "第二个", "inform", requested_slot="order_id"
-    )
-    events = await ValidateCancelOrderForm().run(dispatcher, tracker, real_domain)
-    assert slot_events(events) == {"order_id": second}
+    tracker = asked(zhang, "order_id_form", [choose], "第二个", "inform", requested_slot="order_id")
+    events = await ValidateOrderIdForm().run(dispatcher, tracker, real_domain)
+    assert slot_events(events) == {"order_id": second, "focus_order": second}
     assert second.startswith("HP")
 
 
@@ -301,7 +299,7 @@ async def test_a_pasted_order_card_answers_which_order_whatever_the_intent(
     messages = question(real_domain, "utter_ask_order_id")
     tracker = asked(zhang, "cancel_order_form", messages, card, intent, requested_slot="order_id")
     events = await ValidateCancelOrderForm().run(dispatcher, tracker, real_domain)
-    assert slot_events(events) == {"order_id": "HP20240003"}
+    assert slot_events(events) == {"order_id": "HP20240003", "focus_order": "HP20240003"}
 
 
 async def test_a_card_with_a_mistyped_number_is_explained_not_skipped(

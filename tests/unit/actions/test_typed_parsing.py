@@ -8,6 +8,7 @@ from actions.parsing import parse_order_id
 from actions.typed_answers import parse_ordinal
 from actions.typed_parsing import (
     looks_like_order_card,
+    looks_like_request,
     parse_confirmation,
     parse_rating,
     parse_rating_reply,
@@ -293,3 +294,21 @@ def test_a_typed_number_picks_an_option(typed: str, index: int) -> None:
 @pytest.mark.parametrize("typed", ["5", "第五个", "0", "二", "两个", "12", "2分", "第二天", ""])
 def test_other_numbers_pick_no_option(typed: str) -> None:
     assert parse_ordinal(typed, 4) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我之前那个退款处理得怎么样了",
+        "稍等，先帮我看看HP20240003发货没",
+        "运费谁出？",
+        "我要开发票",
+    ],
+)
+def test_questions_and_new_requests_are_not_free_text_answers(text: str) -> None:
+    assert looks_like_request(text)
+
+
+@pytest.mark.parametrize("text", ["收到的东西坏了", "搬家了，换到朝阳区", "尺码不合适", "张三"])
+def test_reasons_addresses_and_titles_are_answers(text: str) -> None:
+    assert not looks_like_request(text)

@@ -1,0 +1,67 @@
+"""What the conversation is about: the order in focus and slot values before a message.
+
+Read from the tracker's events only, so every replica of the action server sees the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.parsing import parse_order_id
+from actions.topics import FOCUS_ORDER_SLOT
+
+# A follow-up refers to the order in focus within this many customer messages.
+FOCUS_TURNS = 4
+
+
+def _latest_user_index(events: list[dict[str, Any]]) -> int:
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "user":
+            return index
+    return len(events)
+
+
+def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """The value ``slot`` had when the customer's latest message arrived.
+
+    Rasa fills entity-mapped slots (``order_id``) from every message; this is what the
+    form had before, e.g. the order being cancelled before "HP20240002发货了吗".
+    """
+    events = list(tracker.events)
+    value: Any = None
+    for event in events[: _latest_user_index(events)]:
+        if event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+        elif event.get("event") in ("restart", "session_started"):
+            value = None
+    return value
+
+
+def focus_order(tracker: Tracker, turns: int = FOCUS_TURNS) -> str | None:
+    """The order in focus, if set within the customer's last ``turns`` messages.
+
+    ``None`` after a restart, a new session or when it was set longer ago: "我要退款" an
+    hour later is not about the order looked up then.
+    """
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.get("event") in ("restart", "session_started"):
+            return None
+        if event.get("event") == "slot" and event.get("name") == FOCUS_ORDER_SLOT:
+            later = sum(1 for e in events[index + 1 :] if e.get("event") == "user")
+            return parse_order_id(event.get("value")) if later <= turns else None
+    return None
+
+
+def mentioned_order(tracker: Tracker) -> str | None:
+    """The order number in the customer's latest message (entity or text), if any."""
+    message = tracker.latest_message or {}
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == "order_id":
+            found = parse_order_id(entity.get("value"))
+            if found:
+                return found
+    return parse_order_id(message.get("text"))

@@ -1,0 +1,215 @@
+"""A new request or question in the middle of a form: answer it, or ask before switching.
+
+When a form gives a message up (it is not an answer to its question) and the message is
+a confident business request, :class:`zhike.dialogue.topic_switch_policy.TopicSwitchPolicy`
+runs ``action_answer_interruption``:
+
+* a question that needs no question back (the order is named or in focus and the customer
+  may see it, my orders, my lessons, my tickets) is answered and the form goes on;
+* the form's own request again ("我要退款" in the refund form) just lets the form go on;
+* anything else is a change of topic: "您正在办理「取消订单」，要先处理「申请退款/退货」吗？"
+  with two buttons. The slots ``switch_state`` (``asked``) and ``switch_offer`` (what to
+  start, with the values the message carried) remember the offer.
+
+The customer's next message goes to ``action_resolve_switch``: yes ("好的", "1", the
+button) ends the form and starts the new request with those values; no ("继续", "不用")
+resumes the form; anything else is given back (the form takes it as its answer).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.account import FORM_SLOTS
+from actions.common import intent_titles
+from actions.context import focus_order, mentioned_order
+from actions.courses import ActionCourseSchedule
+from actions.forms import remind_active_form
+from actions.orders import ActionListOrders, order_if_visible, say_order_status
+from actions.parsing import normalize_text
+from actions.tickets import ActionTicketStatus
+from actions.topics import (
+    ENTRIES,
+    FOCUS_ORDER_SLOT,
+    QUESTION_ENTRIES,
+    form_intents,
+    is_form,
+)
+from actions.typed_answers import parse_ordinal, shown_buttons
+from actions.typed_parsing import parse_confirmation, symbols_removed
+
+STATE_SLOT = "switch_state"
+OFFER_SLOT = "switch_offer"
+ASKED = "asked"
+# Words that, in a reply to "先处理X吗？", say yes ("先处理吧", "换") or no ("继续").
+SWITCH_WORDS = ("先处理", "处理", "先办", "换", "切换")
+KEEP_WORDS = ("继续", "接着", "接着办", "继续办", "先办完", "不换")
+# Inline answers reuse these actions (each reminds the customer the form goes on).
+INLINE_ACTIONS: dict[str, type[Action]] = {
+    "action_list_orders": ActionListOrders,
+    "action_course_schedule": ActionCourseSchedule,
+    "action_ticket_status": ActionTicketStatus,
+}
+
+
+def _intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def topic_title(intent: str) -> str:
+    """The Chinese name of a request ("取消订单"), from ``actions/intent_titles.yml``."""
+    return str(intent_titles()["intents"].get(intent, "这个问题"))
+
+
+def form_title(form: str) -> str:
+    """The Chinese name of what a form does, after its first request."""
+    owners = sorted(form_intents(form))
+    return topic_title(owners[0]) if owners else "当前业务"
+
+
+def _carried_slots(tracker: Tracker, entry: str, domain: DomainDict) -> dict[str, Any]:
+    """Values the message carried for the new request's form (its entities that are slots)."""
+    if not is_form(entry):
+        return {}
+    wanted = set((domain.get("forms", {}).get(entry) or {}).get("required_slots") or [])
+    carried = {
+        str(entity["entity"]): entity.get("value")
+        for entity in (tracker.latest_message or {}).get("entities") or []
+        if entity.get("entity") in wanted and entity.get("value") is not None
+    }
+    order = mentioned_order(tracker)
+    if order and "order_id" in wanted:
+        carried["order_id"] = order
+    return carried
+
+
+class ActionAnswerInterruption(Action):
+    """Answers a question asked in the middle of a form, or offers to switch to a request."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_answer_interruption"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Inline answer + the form again, or the switch question."""
+        form = tracker.active_loop_name
+        if not form:
+            return []
+        intent = _intent(tracker) or ""
+        if intent not in ENTRIES and mentioned_order(tracker):
+            intent = "query_order"  # "HP20240003呢？": a question about that order
+        if intent not in ENTRIES or intent in form_intents(form):
+            return [FollowupAction(form)]
+        if intent in QUESTION_ENTRIES:
+            answered = await self._answer(intent, dispatcher, tracker, domain)
+            if answered is not None:
+                if any(event.get("event") == "followup" for event in answered):
+                    return answered  # a fault became an apology and a handoff
+                return [*answered, FollowupAction(form)]
+        return self._offer(intent, form, dispatcher, tracker, domain)
+
+    async def _answer(
+        self, intent: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]] | None:
+        """The events of an inline answer, or ``None`` when it needs a question back."""
+        entry = QUESTION_ENTRIES[intent]
+        if entry in INLINE_ACTIONS:
+            return await INLINE_ACTIONS[entry]().run(dispatcher, tracker, domain)
+        if entry != "order_id_form":
+            return None
+        order_id = mentioned_order(tracker) or tracker.get_slot("order_id") or focus_order(tracker)
+        order = await order_if_visible(tracker, order_id) if order_id else None
+        if order is None:
+            return None
+        say_order_status(dispatcher, tracker, order)
+        remind_active_form(dispatcher, tracker)
+        return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
+
+    @staticmethod
+    def _offer(
+        intent: str,
+        form: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[dict[str, Any]]:
+        new, current = topic_title(intent), form_title(form)
+        dispatcher.utter_message(
+            response="utter_offer_switch",
+            current=current,
+            new=new,
+            buttons=[
+                {"title": f"先{new}", "payload": "/affirm"},
+                {"title": f"继续{current}", "payload": "/deny"},
+            ],
+        )
+        offer = {"intent": intent, "slots": _carried_slots(tracker, ENTRIES[intent], domain)}
+        return [SlotSet(STATE_SLOT, ASKED), SlotSet(OFFER_SLOT, offer)]
+
+
+def switch_answer(tracker: Tracker) -> bool | None:
+    """Whether the reply to the switch question says switch (``True``) or keep (``False``).
+
+    A button (or its typed title or number), a typed yes/no ("好的", "不用了", "先处理吧",
+    "继续"), the offered request asked again, or an affirm/deny intent; ``None`` otherwise.
+    """
+    text = normalize_text((tracker.latest_message or {}).get("text"))
+    plain = symbols_removed(text.lower())
+    shown = shown_buttons(tracker, "action_answer_interruption")
+    index = parse_ordinal(text, len(shown))
+    titles = [symbols_removed(normalize_text(button.get("title")).lower()) for button in shown]
+    if index is None and plain in titles:
+        index = titles.index(plain)
+    if index is not None and plain:
+        return shown[index].get("payload") == "/affirm"
+    if plain.rstrip("吧啊呀") in KEEP_WORDS:
+        return False
+    typed = parse_confirmation(text, SWITCH_WORDS)
+    if typed is not None:
+        return typed
+    intent = _intent(tracker)
+    offer = tracker.get_slot(OFFER_SLOT) or {}
+    if intent == offer.get("intent"):
+        return True
+    if intent in ("affirm", "deny"):
+        return intent == "affirm"
+    return None
+
+
+class ActionResolveSwitch(Action):
+    """Acts on the reply to "要先处理X吗？": switch, go on with the form, or hand back."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_resolve_switch"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Starts the offered request, resumes the form, or rejects itself."""
+        cleared = [SlotSet(STATE_SLOT, None), SlotSet(OFFER_SLOT, None)]
+        form = tracker.active_loop_name
+        offer = tracker.get_slot(OFFER_SLOT) or {}
+        entry = ENTRIES.get(str(offer.get("intent")))
+        answer = switch_answer(tracker)
+        if answer is None or not form or entry is None:
+            # Not a reply to the offer: the form (or the other policies) take the message.
+            return [ActionExecutionRejected(self.name()), *cleared]
+        if not answer:
+            dispatcher.utter_message(response="utter_switch_kept", current=form_title(form))
+            return [*cleared, FollowupAction(form)]
+        carried = offer.get("slots") or {}
+        return [
+            *cleared,
+            ActiveLoop(None),
+            *(SlotSet(slot, None) for slot in FORM_SLOTS if slot not in carried),
+            *(SlotSet(slot, value) for slot, value in carried.items()),
+            FollowupAction(entry),
+        ]

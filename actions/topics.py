@@ -1,0 +1,49 @@
+"""What each customer request starts: the form or action behind a business intent.
+
+Pure data, shared by the forms (is this message a new request or an answer?) and the
+topic switch (:mod:`actions.topic_switch`: what to start when the customer changes
+topic in the middle of a form). The rules of ``data/rules/`` start the same forms for
+the same intents; ``tests/unit/actions/test_topics.py`` checks that they agree.
+"""
+
+from __future__ import annotations
+
+# Requests that change something: in the middle of another form the customer is asked
+# whether to switch (先处理X吗？).
+CHANGE_ENTRIES: dict[str, str] = {
+    "cancel_order": "cancel_order_form",
+    "request_refund": "refund_form",
+    "modify_address": "address_form",
+    "request_invoice": "invoice_form",
+    "reschedule_course": "lesson_change_form",
+    "cancel_course": "course_cancel_form",
+    "bind_account": "account_binding_form",
+    "subscribe_course_notifications": "action_course_notifications",
+    "unsubscribe_course_notifications": "action_course_notifications",
+}
+# Questions: in the middle of a form they are answered when that needs no question back
+# (the order is known and visible, the customer is known), then the form goes on.
+QUESTION_ENTRIES: dict[str, str] = {
+    "query_order": "order_id_form",
+    "query_logistics": "order_id_form",
+    "query_refund": "refund_status_form",
+    "list_orders": "action_list_orders",
+    "query_course": "action_course_schedule",
+    "query_ticket": "action_ticket_status",
+}
+ENTRIES: dict[str, str] = {**CHANGE_ENTRIES, **QUESTION_ENTRIES}
+
+
+def form_intents(form: str | None) -> frozenset[str]:
+    """The intents that start ``form`` (its own requests, not a change of topic)."""
+    return frozenset(intent for intent, entry in ENTRIES.items() if entry == form)
+
+
+def is_form(entry: str) -> bool:
+    """Whether an entry of :data:`ENTRIES` is a form (else an action)."""
+    return entry.endswith("_form")
+
+
+# The order the conversation is about: the one whose status was shown or that a form
+# took. A follow-up without an order number ("明天能到吗", "那帮我取消吧") means it.
+FOCUS_ORDER_SLOT = "focus_order"

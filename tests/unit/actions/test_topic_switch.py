@@ -1,0 +1,195 @@
+"""A new request or question in the middle of a form: answered, or offered as a switch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms import ZhikeFormValidationAction
+from actions.orders import ValidateOrderIdForm
+from actions.topic_switch import ActionAnswerInterruption, ActionResolveSwitch
+from tests.unit.actions.conftest import Turn
+
+ORDER = {"entity": "order_id", "value": "HP20240001"}
+
+
+def _in(tracker: Tracker, form: str) -> Tracker:
+    tracker.active_loop = {"name": form}
+    return tracker
+
+
+def _responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [message.get("response") or "" for message in dispatcher.messages]
+
+
+def _event(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [event for event in events if event.get("event") == kind]
+
+
+async def test_a_question_about_an_own_order_is_answered_and_the_form_goes_on(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    tracker = _in(
+        zhang(
+            "稍等，先帮我看看HP20240001发货没",
+            "query_logistics",
+            requested_slot="confirmed",
+            entities=[ORDER],
+            order_id="HP20240003",
+        ),
+        "cancel_order_form",
+    )
+    events = await ActionAnswerInterruption().run(dispatcher, tracker, real_domain)
+    assert _responses(dispatcher)[0] == "utter_order_status"
+    assert dispatcher.messages[0]["order_id"] == "HP20240001"
+    assert "utter_form_resume" in _responses(dispatcher)
+    assert _event(events, "followup") == [
+        {"event": "followup", "timestamp": None, "name": "cancel_order_form"}
+    ]
+    assert not _event(events, "active_loop")  # the cancellation of HP20240003 goes on
+
+
+async def test_a_request_to_act_is_offered_before_switching(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    tracker = _in(
+        zhang(
+            "算了，先帮我把HP20240001退款",
+            "request_refund",
+            requested_slot="confirmed",
+            entities=[ORDER],
+            order_id="HP20240003",
+        ),
+        "cancel_order_form",
+    )
+    events = await ActionAnswerInterruption().run(dispatcher, tracker, real_domain)
+    (offer,) = dispatcher.messages
+    assert offer["response"] == "utter_offer_switch"
+    assert (offer["current"], offer["new"]) == ("取消订单", "申请退款/退货")
+    assert [button["payload"] for button in offer["buttons"]] == ["/affirm", "/deny"]
+    slots = {event["name"]: event["value"] for event in _event(events, "slot")}
+    assert slots["switch_state"] == "asked"
+    assert slots["switch_offer"] == {
+        "intent": "request_refund",
+        "slots": {"order_id": "HP20240001"},
+    }
+    assert not _event(events, "followup")  # nothing changes before the customer says so
+
+
+async def test_an_order_the_visitor_has_not_proved_is_offered_not_reported_missing(
+    anonymous: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    tracker = _in(
+        anonymous(
+            "HP20240001到哪了", "query_logistics", requested_slot="bind_phone", entities=[ORDER]
+        ),
+        "refund_form",
+    )
+    await ActionAnswerInterruption().run(dispatcher, tracker, real_domain)
+    assert _responses(dispatcher) == ["utter_offer_switch"]
+
+
+def _asked(turn: Turn, text: str, intent: str) -> Tracker:
+    offer = {"intent": "request_refund", "slots": {"order_id": "HP20240001"}}
+    return _in(
+        turn(
+            text,
+            intent,
+            requested_slot="confirmed",
+            order_id="HP20240003",
+            switch_state="asked",
+            switch_offer=offer,
+        ),
+        "cancel_order_form",
+    )
+
+
+async def test_yes_ends_the_form_and_starts_the_offered_request_with_its_order(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    events = await ActionResolveSwitch().run(
+        dispatcher, _asked(zhang, "好的呀", "affirm"), real_domain
+    )
+    slots = {event["name"]: event["value"] for event in _event(events, "slot")}
+    assert slots["order_id"] == "HP20240001" and slots["confirmed"] is None
+    assert slots["switch_state"] is None and slots["switch_offer"] is None
+    assert _event(events, "active_loop")[0]["name"] is None
+    assert _event(events, "followup")[0]["name"] == "refund_form"
+
+
+async def test_keep_going_resumes_the_form(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    events = await ActionResolveSwitch().run(
+        dispatcher, _asked(zhang, "继续吧", "inform"), real_domain
+    )
+    assert _responses(dispatcher) == ["utter_switch_kept"]
+    assert _event(events, "followup")[0]["name"] == "cancel_order_form"
+    assert not _event(events, "active_loop")
+
+
+async def test_asking_for_the_offered_request_again_means_yes(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    events = await ActionResolveSwitch().run(
+        dispatcher, _asked(zhang, "我要退款", "request_refund"), real_domain
+    )
+    assert _event(events, "followup")[0]["name"] == "refund_form"
+
+
+async def test_something_else_is_handed_back_to_the_form(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    events = await ActionResolveSwitch().run(
+        dispatcher, _asked(zhang, "东西是好的就是不想要了", "inform"), real_domain
+    )
+    assert _event(events, "action_execution_rejected")
+    assert not dispatcher.messages
+    slots = {event["name"]: event["value"] for event in _event(events, "slot")}
+    assert slots == {"switch_state": None, "switch_offer": None}
+
+
+async def test_a_form_keeps_its_order_when_the_message_names_another(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    tracker = zhang(
+        "等下，HP20240001发货了吗",
+        "query_logistics",
+        requested_slot="confirmed",
+        entities=[ORDER],
+        order_id="HP20240001",
+    )
+    tracker.events.insert(-1, {"event": "slot", "name": "order_id", "value": "HP20240003"})
+    tracker.active_loop = {"name": "cancel_order_form"}
+
+    class CancelForm(ZhikeFormValidationAction):
+        def name(self) -> str:
+            return "validate_cancel_order_form"
+
+    events = await CancelForm().run(dispatcher, tracker, real_domain)
+    assert {"event": "slot", "timestamp": None, "name": "order_id", "value": "HP20240003"} in events
+    assert _event(events, "action_execution_rejected")
+
+
+async def test_a_follow_up_without_an_order_number_means_the_order_just_shown(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    tracker = zhang("明天能到吗", "query_logistics")
+    tracker.events.insert(-1, {"event": "slot", "name": "focus_order", "value": "HP20240001"})
+    extracted = await ValidateOrderIdForm().extract_order_id(dispatcher, tracker, real_domain)
+    assert extracted == {"order_id": "HP20240001"}
+    # ... but not when the message names an order, nor long after.
+    named = zhang(
+        "HP20240002呢", "query_order", entities=[{"entity": "order_id", "value": "HP20240002"}]
+    )
+    named.events.insert(-1, {"event": "slot", "name": "focus_order", "value": "HP20240001"})
+    assert await ValidateOrderIdForm().extract_order_id(dispatcher, named, real_domain) != {
+        "order_id": "HP20240001"
+    }
+    stale = zhang("明天能到吗", "query_logistics")
+    stale.events[-1:-1] = [{"event": "slot", "name": "focus_order", "value": "HP20240001"}] + [
+        {"event": "user", "text": "嗯"} for _ in range(5)
+    ]
+    assert await ValidateOrderIdForm().extract_order_id(dispatcher, stale, real_domain) == {}

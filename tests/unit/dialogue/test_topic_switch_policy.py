@@ -1,0 +1,144 @@
+"""A confident new request inside any form goes to the topic-switch actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActiveLoop,
+    Event,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from zhike.dialogue.topic_switch_policy import ANSWER_ACTION, RESOLVE_ACTION, TopicSwitchPolicy
+
+ROOT = Path(__file__).resolve().parents[3]
+FORM = "cancel_order_form"
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain"))
+
+
+@pytest.fixture
+def policy(tmp_path: Path) -> TopicSwitchPolicy:
+    return TopicSwitchPolicy.create(
+        TopicSwitchPolicy.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("topic_switch_policy"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+def _in_form(
+    domain: Domain,
+    intent: str,
+    confidence: float = 0.95,
+    entities: list[dict[str, str]] | None = None,
+    *after: Event,
+) -> DialogueStateTracker:
+    """The cancel form asked to confirm; the customer said something; then ``after``."""
+    events: list[Event] = [
+        ActionExecuted(ACTION_LISTEN_NAME),
+        UserUttered("取消订单HP20240003", {"name": "cancel_order", "confidence": 0.99}),
+        ActionExecuted(FORM),
+        ActiveLoop(FORM),
+        SlotSet("requested_slot", "confirmed"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        UserUttered("…", {"name": intent, "confidence": confidence}, entities or []),
+        *after,
+    ]
+    return DialogueStateTracker.from_events("s1", events, domain.slots)
+
+
+def _predicted(
+    policy: TopicSwitchPolicy, tracker: DialogueStateTracker, domain: Domain
+) -> str | None:
+    prediction = policy.predict_action_probabilities(tracker, domain)
+    if max(prediction.probabilities) == 0:
+        return None
+    assert prediction.is_no_user_prediction  # must beat the RulePolicy's active loop
+    return domain.action_names_or_texts[prediction.max_confidence_index]
+
+
+def test_a_confident_request_the_form_gave_up_goes_to_the_topic_switch(
+    policy: TopicSwitchPolicy, domain: Domain
+) -> None:
+    rejected = _in_form(domain, "request_refund", 0.93, None, ActionExecutionRejected(FORM))
+    assert _predicted(policy, rejected, domain) == ANSWER_ACTION
+
+
+def test_an_answer_the_form_took_is_left_to_the_form(
+    policy: TopicSwitchPolicy, domain: Domain
+) -> None:
+    assert _predicted(policy, _in_form(domain, "request_refund"), domain) is None
+
+
+@pytest.mark.parametrize(
+    ("intent", "confidence", "entities"),
+    [
+        ("request_refund", 0.6, None),  # unsure: the fallback and the rules decide
+        ("faq", 0.99, None),  # a question without an order: the FAQ rule answers
+        ("deny", 0.99, None),  # leaving the form has its rule
+    ],
+)
+def test_unsure_or_rule_handled_messages_are_left_to_the_rules(
+    policy: TopicSwitchPolicy,
+    domain: Domain,
+    intent: str,
+    confidence: float,
+    entities: list[dict[str, str]] | None,
+) -> None:
+    rejected = _in_form(domain, intent, confidence, entities, ActionExecutionRejected(FORM))
+    assert _predicted(policy, rejected, domain) is None
+
+
+def test_a_question_naming_an_order_is_a_change_of_topic_whatever_the_intent(
+    policy: TopicSwitchPolicy, domain: Domain
+) -> None:
+    order = [{"entity": "order_id", "value": "HP20240002"}]
+    rejected = _in_form(domain, "faq", 0.99, order, ActionExecutionRejected(FORM))
+    assert _predicted(policy, rejected, domain) == ANSWER_ACTION
+
+
+def test_after_the_switch_question_the_bot_listens_and_the_reply_goes_to_resolve(
+    policy: TopicSwitchPolicy, domain: Domain
+) -> None:
+    asked = _in_form(
+        domain,
+        "request_refund",
+        0.93,
+        None,
+        ActionExecutionRejected(FORM),
+        ActionExecuted(ANSWER_ACTION),
+        SlotSet("switch_state", "asked"),
+    )
+    assert _predicted(policy, asked, domain) == ACTION_LISTEN_NAME
+    asked.update(ActionExecuted(ACTION_LISTEN_NAME))
+    asked.update(UserUttered("好的", {"name": "affirm", "confidence": 0.99}))
+    assert _predicted(policy, asked, domain) == RESOLVE_ACTION
+
+
+def test_an_inline_answer_is_followed_by_the_form_not_by_listening(
+    policy: TopicSwitchPolicy, domain: Domain
+) -> None:
+    answered = _in_form(
+        domain,
+        "list_orders",
+        0.95,
+        None,
+        ActionExecutionRejected(FORM),
+        ActionExecuted(ANSWER_ACTION),
+    )
+    assert _predicted(policy, answered, domain) is None  # its FollowupAction runs the form

@@ -1,0 +1,133 @@
+"""A change of topic in the middle of a form goes to the topic-switch actions.
+
+Rasa's rules can only say "during form X, intent Y does Z" one pair at a time. This
+policy says it once for every form: when the active form gives the customer's message
+up (it was not an answer) and the message is a confident business request -- or names
+an order -- it predicts ``action_answer_interruption`` (``actions/topic_switch.py``),
+which answers a question in passing and goes on with the form, or asks whether to
+switch. While that question is open (slot ``switch_state: asked``) the next message
+goes to ``action_resolve_switch``.
+
+``config.yml``::
+
+    policies:
+      - name: zhike.dialogue.topic_switch_policy.TopicSwitchPolicy
+        priority: 7          # above RulePolicy (6), like HandoffPolicy
+        confidence: 0.8      # a business intent below this is not a change of topic
+        intents: [query_order, cancel_order, ...]   # default: DEFAULT_INTENTS
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+ANSWER_ACTION = "action_answer_interruption"
+RESOLVE_ACTION = "action_resolve_switch"
+STATE_SLOT = "switch_state"
+ASKED = "asked"
+DEFAULT_PRIORITY = 7
+DEFAULT_CONFIDENCE = 0.8
+DEFAULT_INTENTS = [
+    "query_order",
+    "query_logistics",
+    "list_orders",
+    "cancel_order",
+    "request_refund",
+    "query_refund",
+    "modify_address",
+    "request_invoice",
+    "query_course",
+    "reschedule_course",
+    "cancel_course",
+    "subscribe_course_notifications",
+    "unsubscribe_course_notifications",
+    "query_ticket",
+    "bind_account",
+]
+# A message naming an order with one of these intents is a question about that order
+# ("等下，HP20240003发货了吗" read as the shipping FAQ), not small talk.
+ORDER_QUESTION_INTENTS = frozenset({"faq", "chitchat", "inform", "nlu_fallback"})
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
+)
+class TopicSwitchPolicy(Policy):
+    """Sends a change of topic inside any form to the topic-switch actions."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Priority 7, confidence 0.8 and :data:`DEFAULT_INTENTS`."""
+        return {
+            "priority": DEFAULT_PRIORITY,
+            "confidence": DEFAULT_CONFIDENCE,
+            "intents": DEFAULT_INTENTS,
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(config, model_storage, resource, execution_context, **kwargs)
+        self.intents = frozenset(config.get("intents") or DEFAULT_INTENTS)
+        self.confidence = float(config.get("confidence", DEFAULT_CONFIDENCE))
+
+    def train(
+        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
+        """Nothing to learn."""
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """The topic-switch action (or listening after its question), else abstain."""
+        action = next_action(tracker, self.intents, self.confidence)
+        if action is None or action not in domain.action_names_or_texts:
+            return self._prediction(self._default_predictions(domain))
+        # A "no user" prediction, like the RulePolicy's active loop, which it must beat.
+        return self._prediction(
+            confidence_scores_for(action, 1.0, domain), is_no_user_prediction=True
+        )
+
+
+def next_action(
+    tracker: DialogueStateTracker, intents: frozenset[str], confidence: float
+) -> str | None:
+    """What the bot must do now for a change of topic; ``None`` when it is none of this."""
+    latest = tracker.latest_action_name
+    asked = tracker.get_slot(STATE_SLOT) == ASKED
+    if latest == ANSWER_ACTION:
+        return ACTION_LISTEN_NAME if asked else None
+    if latest == ACTION_LISTEN_NAME and asked:
+        return RESOLVE_ACTION
+    loop = tracker.active_loop_name
+    if not loop or not tracker.is_active_loop_rejected or latest not in (ACTION_LISTEN_NAME, loop):
+        return None
+    message = tracker.latest_message
+    intent = (message.intent if message else {}) or {}
+    name = intent.get("name")
+    if name in intents and float(intent.get("confidence") or 0.0) >= confidence:
+        return ANSWER_ACTION
+    names_order = any(e.get("entity") == "order_id" for e in (message.entities if message else []))
+    if names_order and name in ORDER_QUESTION_INTENTS:
+        return ANSWER_ACTION
+    return None
