@@ -17,7 +17,12 @@ from actions.identity import identify
 from actions.parsing import parse_order_id, typed_text
 from actions.topics import FOCUS_ORDER_SLOT, form_intents
 from actions.typed_answers import AFFIRM, DENY, chosen_option, domain_buttons, shown_buttons
-from actions.typed_parsing import looks_like_order_card, looks_like_request, parse_confirmation
+from actions.typed_parsing import (
+    looks_like_order_card,
+    looks_like_request,
+    parse_confirmation,
+    says_stop,
+)
 from zhike.lib.backend_client import BackendUnavailable
 
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
@@ -103,19 +108,24 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Validates, unless the message names another order than the form's.
+        """Validates, unless the customer calls it off or names another order.
+
+        "那还是不退了吧" while a reason is asked ends the form (:func:`says_stop`).
 
         "HP20240002发货了吗" while cancelling HP20240003 is a question about another
         order, not a new answer: the form keeps its order and gives the message up
         (``ActionExecutionRejected``) to be answered as a change of topic.
         """
+        requested = tracker.get_slot("requested_slot")
+        if requested not in (None, "confirmed") and says_stop(
+            self.latest_text(tracker), self.confirm_words
+        ):
+            # "那还是不退了吧" while the reason is asked: the form ends, politely.
+            dispatcher.utter_message(response="utter_form_stopped")
+            return [SlotSet("form_gave_up", True), SlotSet("requested_slot", None)]
         kept = slot_before_latest_message(tracker, "order_id")
         current = tracker.get_slot("order_id")
-        if (
-            kept
-            and current != kept
-            and tracker.get_slot("requested_slot") not in (None, "order_id")
-        ):
+        if kept and current != kept and requested not in (None, "order_id"):
             return [SlotSet("order_id", kept), ActionExecutionRejected(self.form_name())]
         return await super().run(dispatcher, tracker, domain)
 

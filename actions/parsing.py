@@ -79,8 +79,16 @@ def parse_mobile_phone(value: Any) -> str | None:
 
 
 def parse_phone_last4(value: Any) -> str | None:
-    """Exactly four digits standing alone in ``value`` (``"尾号8001"`` -> ``"8001"``)."""
-    matches = _FOUR_DIGITS_RE.findall(normalize_text(value))
+    """The last 4 digits of the phone: four digits standing alone, or a whole mobile number.
+
+    ``"尾号8001"`` and ``"13800138001"`` (customers often type the full number) both give
+    ``"8001"``; only those digits are checked, the rest is not kept.
+    """
+    text = normalize_text(value)
+    mobile = parse_mobile_phone(text)
+    if mobile is not None:
+        return mobile[-4:]
+    matches = _FOUR_DIGITS_RE.findall(text)
     return matches[0] if len(matches) == 1 else None
 
 

@@ -18,6 +18,7 @@ resumes the form; anything else is given back (the form takes it as its answer).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -49,6 +50,8 @@ ASKED = "asked"
 # Words that, in a reply to "先处理X吗？", say yes ("先处理吧", "换") or no ("继续").
 SWITCH_WORDS = ("先处理", "处理", "先办", "换", "切换")
 KEEP_WORDS = ("继续", "接着", "接着办", "继续办", "先办完", "不换")
+SWITCH_NOW = re.compile(r"先(?:帮我)?(?:处理|办|弄|查|看|去)")
+KEEP_NOW = re.compile(r"不|别|继续|接着|办完")
 # Inline answers reuse these actions (each reminds the customer the form goes on).
 INLINE_ACTIONS: dict[str, type[Action]] = {
     "action_list_orders": ActionListOrders,
@@ -174,6 +177,8 @@ def switch_answer(tracker: Tracker) -> bool | None:
     typed = parse_confirmation(text, SWITCH_WORDS)
     if typed is not None:
         return typed
+    if SWITCH_NOW.search(text) and not KEEP_NOW.search(text):
+        return True  # "先处理退款吧", "那先帮我查一下"
     intent = _intent(tracker)
     offer = tracker.get_slot(OFFER_SLOT) or {}
     if intent == offer.get("intent"):

@@ -256,3 +256,21 @@ def looks_like_request(value: Any) -> bool:
     """
     text = normalize_text(value)
     return bool(_QUESTION.search(text) or _REQUEST.search(text) or ORDER_ID_RE.search(text))
+
+
+_STOP = re.compile(r"(?:不|别|不要|不用|不想|先不)(?:再|用|要|去)?")
+
+
+def says_stop(value: Any, action_words: Iterable[str]) -> bool:
+    """Whether the customer calls the change off while a form asks something else.
+
+    "那还是不退了吧" in the refund form, "算了不取消了", "不办了": a "no" (see
+    :func:`parse_confirmation`) whose negation names the change itself. "不想要了" (a
+    refund reason) does not name it, so it stays an answer.
+    """
+    text = normalize_text(value)
+    if parse_confirmation(text, action_words) is not False:
+        return False
+    words = sorted({*action_words, "办", "办理", "弄"}, key=len, reverse=True)
+    named = "|".join(re.escape(word) for word in words if word)
+    return re.search(rf"{_STOP.pattern}(?:{named})", text) is not None

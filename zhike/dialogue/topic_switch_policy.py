@@ -54,9 +54,12 @@ DEFAULT_INTENTS = [
     "query_ticket",
     "bind_account",
 ]
-# A message naming an order with one of these intents is a question about that order
-# ("等下，HP20240003发货了吗" read as the shipping FAQ), not small talk.
+# A message naming an order with one of these intents, or with an unsure one, is a
+# question about that order ("等下，HP20240003发货了吗" read as the shipping FAQ or as a
+# complaint), not small talk ...
 ORDER_QUESTION_INTENTS = frozenset({"faq", "chitchat", "inform", "nlu_fallback"})
+# ... unless the customer leaves the form: those have their rules.
+LEAVING_INTENTS = frozenset({"deny", "human_handoff", "goodbye"})
 
 
 @DefaultV1Recipe.register(
@@ -125,9 +128,10 @@ def next_action(
     message = tracker.latest_message
     intent = (message.intent if message else {}) or {}
     name = intent.get("name")
-    if name in intents and float(intent.get("confidence") or 0.0) >= confidence:
+    sure = float(intent.get("confidence") or 0.0) >= confidence
+    if name in intents and sure:
         return ANSWER_ACTION
     names_order = any(e.get("entity") == "order_id" for e in (message.entities if message else []))
-    if names_order and name in ORDER_QUESTION_INTENTS:
+    if names_order and name not in LEAVING_INTENTS and (name in ORDER_QUESTION_INTENTS or not sure):
         return ANSWER_ACTION
     return None

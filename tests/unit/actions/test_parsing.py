@@ -66,7 +66,10 @@ def test_parse_mobile_phone(text: object, expected: str | None) -> None:
         ("８００１", "8001"),
         ("800", None),
         ("80012", None),
-        ("8001 还是 9002", None),  # two candidates: ask again rather than guess
+        ("不记得了", None),
+        ("13800138001", "8001"),  # the whole number: its last 4 digits
+        ("手机号是 138-0013-8001", "8001"),
+        ("2024", "2024"),
         ("不记得了", None),
     ],
 )

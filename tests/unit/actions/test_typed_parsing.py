@@ -12,6 +12,7 @@ from actions.typed_parsing import (
     parse_confirmation,
     parse_rating,
     parse_rating_reply,
+    says_stop,
 )
 
 CANCEL_ORDER = ("取消",)  # the cancel order form's confirm_words
@@ -312,3 +313,13 @@ def test_questions_and_new_requests_are_not_free_text_answers(text: str) -> None
 @pytest.mark.parametrize("text", ["收到的东西坏了", "搬家了，换到朝阳区", "尺码不合适", "张三"])
 def test_reasons_addresses_and_titles_are_answers(text: str) -> None:
     assert not looks_like_request(text)
+
+
+@pytest.mark.parametrize("text", ["那还是不退了吧", "算了不退款了", "别退了", "不办了"])
+def test_calling_a_refund_off_while_its_reason_is_asked(text: str) -> None:
+    assert says_stop(text, REFUND)
+
+
+@pytest.mark.parametrize("text", ["不想要了", "质量不好", "不合适", "发错货了"])
+def test_refund_reasons_with_a_no_in_them_are_not_calling_it_off(text: str) -> None:
+    assert not says_stop(text, REFUND)

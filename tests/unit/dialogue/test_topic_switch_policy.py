@@ -142,3 +142,20 @@ def test_an_inline_answer_is_followed_by_the_form_not_by_listening(
         ActionExecuted(ANSWER_ACTION),
     )
     assert _predicted(policy, answered, domain) is None  # its FollowupAction runs the form
+
+
+@pytest.mark.parametrize(("intent", "confidence"), [("complain", 0.61), ("nlu_fallback", 0.45)])
+def test_an_unsure_message_naming_an_order_is_a_question_about_it(
+    policy: TopicSwitchPolicy, domain: Domain, intent: str, confidence: float
+) -> None:
+    order = [{"entity": "order_id", "value": "HP20240003"}]
+    rejected = _in_form(domain, intent, confidence, order, ActionExecutionRejected(FORM))
+    assert _predicted(policy, rejected, domain) == ANSWER_ACTION
+
+
+def test_leaving_the_form_with_an_order_number_is_left_to_its_rule(
+    policy: TopicSwitchPolicy, domain: Domain
+) -> None:
+    order = [{"entity": "order_id", "value": "HP20240003"}]
+    rejected = _in_form(domain, "deny", 0.7, order, ActionExecutionRejected(FORM))
+    assert _predicted(policy, rejected, domain) is None
