@@ -129,6 +129,19 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
             return [SlotSet("order_id", kept), ActionExecutionRejected(self.form_name())]
         return await super().run(dispatcher, tracker, domain)
 
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Extracts from the customer's message only when the form runs right after it.
+
+        A form resumed after something else (an FAQ answer, "继续" to a switch question,
+        an answer in passing) asks its question again; the message that was handled
+        meanwhile is not an answer to it.
+        """
+        if resumed(tracker, self.form_name()):
+            return []
+        return list(await super().get_extraction_events(dispatcher, tracker, domain))
+
     # --- which slots --------------------------------------------------------------------
 
     async def required_slots(
@@ -329,6 +342,26 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
         shown = shown_buttons(tracker, form)
         value = chosen_option(text, slot, shown, domain_buttons(domain, form, slot))
         return {} if value is None else {slot: value}
+
+
+def resumed(tracker: Tracker, form: str) -> bool:
+    """Whether another action ran between the customer's latest message and this form run.
+
+    (Rasa calls the validation action with the form's own ``action`` event last.) Any
+    other action after the message means the message was handled by something else.
+    """
+    undone = 0  # an "undo" event takes back the action before it (a declined handoff)
+    for event in reversed(list(tracker.events)):
+        kind = event.get("event")
+        if kind == "user":
+            return False
+        if kind == "undo":
+            undone += 1
+        elif kind == "action" and undone:
+            undone -= 1
+        elif kind == "action" and event.get("name") != form:
+            return True
+    return False
 
 
 def remind_active_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

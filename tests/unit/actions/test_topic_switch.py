@@ -193,3 +193,23 @@ async def test_a_follow_up_without_an_order_number_means_the_order_just_shown(
         {"event": "user", "text": "嗯"} for _ in range(5)
     ]
     assert await ValidateOrderIdForm().extract_order_id(dispatcher, stale, real_domain) == {}
+
+
+def test_a_form_resumed_after_another_action_does_not_take_the_message_again(
+    zhang: Turn,
+) -> None:
+    from actions.forms import resumed
+
+    def with_events(*events: dict[str, Any]) -> Tracker:
+        tracker = zhang("继续", "affirm")
+        tracker.events.extend(events)
+        return tracker
+
+    form = {"event": "action", "name": "refund_form"}
+    assert not resumed(with_events(form), "refund_form")
+    assert resumed(
+        with_events({"event": "action", "name": "action_resolve_switch"}, form), "refund_form"
+    )
+    # A handoff that was declined and undone did not handle the message.
+    undone = ({"event": "action", "name": "action_request_handoff"}, {"event": "undo"})
+    assert not resumed(with_events(*undone, form), "refund_form")
