@@ -109,13 +109,11 @@ class ActionAnswerInterruption(Action):
         if intent not in ENTRIES and mentioned_order(tracker):
             intent = "query_order"  # "HP20240003呢？": a question about that order
         if intent not in ENTRIES or intent in form_intents(form):
-            return [FollowupAction(form)]
+            return []  # the form's own request again: the form asks its question again
         if intent in QUESTION_ENTRIES:
             answered = await self._answer(intent, dispatcher, tracker, domain)
             if answered is not None:
-                if any(event.get("event") == "followup" for event in answered):
-                    return answered  # a fault became an apology and a handoff
-                return [*answered, FollowupAction(form)]
+                return answered  # then the form (or, after a fault, the handoff)
         return self._offer(intent, form, dispatcher, tracker, domain)
 
     async def _answer(
@@ -209,7 +207,7 @@ class ActionResolveSwitch(Action):
             return [ActionExecutionRejected(self.name()), *cleared]
         if not answer:
             dispatcher.utter_message(response="utter_switch_kept", current=form_title(form))
-            return [*cleared, FollowupAction(form)]
+            return cleared  # the policy runs the form next: it asks its question again
         carried = offer.get("slots") or {}
         return [
             *cleared,

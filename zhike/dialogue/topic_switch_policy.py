@@ -4,9 +4,9 @@ Rasa's rules can only say "during form X, intent Y does Z" one pair at a time. T
 policy says it once for every form: when the active form gives the customer's message
 up (it was not an answer) and the message is a confident business request -- or names
 an order -- it predicts ``action_answer_interruption`` (``actions/topic_switch.py``),
-which answers a question in passing and goes on with the form, or asks whether to
-switch. While that question is open (slot ``switch_state: asked``) the next message
-goes to ``action_resolve_switch``.
+which answers a question in passing (then the form asks its question again), or asks
+whether to switch. While that question is open (slot ``switch_state: asked``) the next
+message goes to ``action_resolve_switch``; when it keeps the form, the form goes on.
 
 ``config.yml``::
 
@@ -118,11 +118,13 @@ def next_action(
     """What the bot must do now for a change of topic; ``None`` when it is none of this."""
     latest = tracker.latest_action_name
     asked = tracker.get_slot(STATE_SLOT) == ASKED
-    if latest == ANSWER_ACTION:
-        return ACTION_LISTEN_NAME if asked else None
+    loop = tracker.active_loop_name
+    if latest == ANSWER_ACTION and asked:
+        return ACTION_LISTEN_NAME  # the switch question waits for its answer
+    if latest in (ANSWER_ACTION, RESOLVE_ACTION):
+        return loop  # answered in passing, or "继续": the form asks its question again
     if latest == ACTION_LISTEN_NAME and asked:
         return RESOLVE_ACTION
-    loop = tracker.active_loop_name
     if not loop or not tracker.is_active_loop_rejected or latest not in (ACTION_LISTEN_NAME, loop):
         return None
     message = tracker.latest_message

@@ -130,7 +130,7 @@ def test_after_the_switch_question_the_bot_listens_and_the_reply_goes_to_resolve
     assert _predicted(policy, asked, domain) == RESOLVE_ACTION
 
 
-def test_an_inline_answer_is_followed_by_the_form_not_by_listening(
+def test_an_answer_in_passing_is_followed_by_the_form_not_by_listening(
     policy: TopicSwitchPolicy, domain: Domain
 ) -> None:
     answered = _in_form(
@@ -141,7 +141,7 @@ def test_an_inline_answer_is_followed_by_the_form_not_by_listening(
         ActionExecutionRejected(FORM),
         ActionExecuted(ANSWER_ACTION),
     )
-    assert _predicted(policy, answered, domain) is None  # its FollowupAction runs the form
+    assert _predicted(policy, answered, domain) == FORM  # asks its question again
 
 
 @pytest.mark.parametrize(("intent", "confidence"), [("complain", 0.61), ("nlu_fallback", 0.45)])
