@@ -65,3 +65,19 @@ def mentioned_order(tracker: Tracker) -> str | None:
             if found:
                 return found
     return parse_order_id(message.get("text"))
+
+
+def opening_text(tracker: Tracker, form: str) -> str:
+    """What the customer wrote when ``form`` started ("周日的英语课改到下周二下午4点").
+
+    Details given there are kept through the identity check that comes first.
+    """
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.get("event") == "active_loop" and event.get("name") == form:
+            for earlier in reversed(events[:index]):
+                if earlier.get("event") == "user":
+                    return str(earlier.get("text") or "")
+            return ""
+    return ""

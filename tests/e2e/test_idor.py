@@ -38,10 +38,10 @@ def test_another_customers_data_stays_hidden(li_app: AppConversation, message: s
 
 
 def test_writes_on_another_customers_order_are_refused(li_app: AppConversation) -> None:
-    li_app.say("我想改一下HP20240003的收货地址")
-    li_app.say("北京市朝阳区建国路93号万达广场B座1505室")
-    answer = li_app.say("/affirm")
-    assert "没有查到订单 HP20240003" in answer
+    # Refused before anything else is asked: the new address is never requested.
+    answer = li_app.say("我想改一下HP20240003的收货地址")
+    assert "没有查到订单 HP20240003" in answer and "新的收货地址" not in answer
+    li_app.say("不用了")
     li_app.say("HP20240002开发票")
     li_app.say("个人")
     assert "没有查到订单 HP20240002" in li_app.say("/affirm")

@@ -8,9 +8,11 @@ longer allows is explained before anything is asked.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from zhike.tools.stack import Stack
 
-from .conftest import AppConversation, Conversation
+from .conftest import AppConversation, Conversation, last_code
 
 HONEST = ("超出了我的服务范围", "不太确定", "没能理解", "换个说法", "哪个问题")
 
@@ -98,3 +100,26 @@ def test_the_full_phone_number_proves_an_order(fresh: Stack) -> None:
     assert "后 4 位" in visitor.say("查下订单HP20240005的状态")
     status = visitor.say("13900139002")
     assert "HP20240005" in status and "已发货" in status
+
+
+def _english_lesson_day() -> str:
+    """ "周X" of the next 英语阅读提高班 lesson (four days after today in China, demo data)."""
+    today = datetime.now(timezone(timedelta(hours=8))).date()
+    return "周" + "一二三四五六日"[(today + timedelta(days=4)).weekday()]
+
+
+def test_lesson_and_new_time_in_one_message_are_both_taken(zhang_app: AppConversation) -> None:
+    summary = zhang_app.say(f"{_english_lesson_day()}的英语课改到下周三晚上7点")
+    assert "英语阅读提高班" in summary and "周三）19:00" in summary and "确认提交" in summary
+    assert "已为您提交调课申请" in zhang_app.say("确认")
+
+
+def test_lesson_details_said_before_the_identity_check_are_not_asked_again(
+    fresh: Stack,
+) -> None:
+    visitor = Conversation(fresh.config.rasa_url)
+    assert "手机号" in visitor.say(f"{_english_lesson_day()}的英语课改到下周三晚上7点")
+    visitor.say("13800138001")
+    summary = visitor.say(last_code(fresh, "13800138001"))
+    assert "验证成功" in summary
+    assert "英语阅读提高班" in summary and "周三）19:00" in summary

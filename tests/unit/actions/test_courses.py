@@ -3,16 +3,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.course_changes import (
+from actions.course_changes import ActionRequestLessonChange, ValidateLessonChangeForm, split_change
+from actions.courses import ActionCourseSchedule, match_lesson, parse_change_kind, parse_new_time
+from actions.enrollments import (
     ActionCancelEnrollment,
     ActionCourseNotifications,
-    ActionRequestLessonChange,
     ValidateCourseCancelForm,
-    ValidateLessonChangeForm,
 )
-from actions.courses import ActionCourseSchedule, match_lesson, parse_change_kind, parse_new_time
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn
@@ -157,3 +157,17 @@ async def test_reminders_follow_the_intent(
     customer = await backend.get_customer("C001")
     assert customer is not None and customer.course_notifications is True
     assert responses(dispatcher) == ["utter_notifications_off", "utter_notifications_on"]
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "target"),
+    [
+        ("周日的英语课改到下周二下午4点", "周日的英语课", "下周二下午4点"),
+        ("把周五数学课调到周六上午", "把周五数学课", "周六上午"),
+        ("英语课想换个时间上", "英语课想换个时间上", None),
+    ],
+)
+def test_a_reschedule_request_splits_into_the_lesson_and_the_new_time(
+    text: str, source: str, target: str | None
+) -> None:
+    assert split_change(text) == (source, target)

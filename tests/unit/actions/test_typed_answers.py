@@ -14,11 +14,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.course_changes import (
-    ActionAskCourseId,
-    ValidateCourseCancelForm,
-    ValidateLessonChangeForm,
-)
+from actions.course_changes import ValidateLessonChangeForm
+from actions.enrollments import ActionAskCourseId, ValidateCourseCancelForm
 from actions.invoices import ValidateInvoiceForm
 from actions.order_changes import ActionCancelOrder, ValidateCancelOrderForm
 from actions.orders import ActionAskOrderId, ValidateOrderIdForm

@@ -1,0 +1,166 @@
+"""Courses: cancelling an enrollment (退课) and lesson reminders."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.forms import ZhikeFormValidationAction, remind_active_form
+from actions.identity import identify
+from actions.parsing import normalize_text
+from actions.services import backend
+from actions.submit import FormSubmitAction, apologise
+from zhike.lib.backend_client import BackendError, BackendUnavailable, Student
+
+logger = logging.getLogger(__name__)
+
+
+async def _students(tracker: Tracker) -> tuple[str | None, list[Student]]:
+    identity = await identify(tracker)
+    if identity.customer_id is None:
+        return None, []
+    return identity.customer_id, await backend().list_students(identity.customer_id)
+
+
+def _active(students: list[Student]) -> list[tuple[Student, str, str]]:
+    """(student, course id, course name) of every active enrollment."""
+    return [
+        (student, enrollment.course_id, enrollment.course_name)
+        for student in students
+        for enrollment in student.enrollments
+        if enrollment.status == "active"
+    ]
+
+
+class ActionAskCourseId(Action):
+    """Asks which course to cancel, with the active enrollments as buttons."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_ask_course_id"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Buttons "张小明 初二数学（秋季班）" with payload ``S001/CS001``."""
+        try:
+            _, students = await _students(tracker)
+        except BackendError:
+            students = []
+        buttons = [
+            {"title": f"{student.name} {name}", "payload": f"{student.student_id}/{course_id}"}
+            for student, course_id, name in _active(students)
+        ]
+        dispatcher.utter_message(response="utter_course_refund_rules")
+        dispatcher.utter_message(response="utter_choose_course", buttons=buttons)
+        return []
+
+
+class ValidateCourseCancelForm(ZhikeFormValidationAction):
+    """Which enrollment (``student/course``) and a confirmation."""
+
+    needs_customer = True
+    confirm_words = ("退", "退课", "退掉", "取消")
+
+    def name(self) -> str:
+        """See the base class."""
+        return "validate_course_cancel_form"
+
+    async def extract_course_id(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A button payload (clicked, or typed as "1"), or a course named in the text."""
+        return self.offered_option("course_id", tracker, domain) or self.text_answer(
+            "course_id", tracker
+        )
+
+    async def validate_course_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """One of the customer's active enrollments, by payload or by course name."""
+        try:
+            _, students = await _students(tracker)
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return {"course_id": None, "form_gave_up": True}
+        text = normalize_text(value)
+        active = _active(students)
+        if not active:
+            dispatcher.utter_message(response="utter_course_not_cancellable")
+            return {"course_id": None, "form_gave_up": True}
+        for student, course_id, name in active:
+            key = f"{student.student_id}/{course_id}"
+            if text.upper() == key or (len(text) >= 2 and (text in name or name in text)):
+                return {"course_id": key}
+        return self.reject("course_id", dispatcher, tracker)
+
+
+class ActionCancelEnrollment(FormSubmitAction):
+    """Cancels the enrollment after a "yes"."""
+
+    form_slots = ("course_id",)
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_cancel_enrollment"
+
+    async def submit(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Cancels and tells the refund rule."""
+        if not tracker.get_slot("confirmed"):
+            dispatcher.utter_message(response="utter_course_not_cancelled")
+            return []
+        student_id, _, course_id = str(tracker.get_slot("course_id") or "").partition("/")
+        try:
+            customer_id, students = await _students(tracker)
+            if customer_id is None:
+                dispatcher.utter_message(response="utter_need_customer")
+                return []
+            enrollment = await backend().cancel_enrollment(student_id, course_id, customer_id)
+        except BackendUnavailable:
+            summary = f"学员 {student_id} 退课 {course_id} 时系统故障"
+            return await apologise(dispatcher, tracker, "course", summary, None)
+        except BackendError:
+            dispatcher.utter_message(response="utter_course_not_cancellable")
+            return []
+        student = next((s.name for s in students if s.student_id == student_id), "学员")
+        dispatcher.utter_message(
+            response="utter_course_cancelled", student=student, course=enrollment.course_name
+        )
+        return []
+
+
+class ActionCourseNotifications(Action):
+    """Turns lesson reminders on or off, following the user's intent."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_course_notifications"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """subscribe_course_notifications -> on, unsubscribe_... -> off."""
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        enabled = intent != "unsubscribe_course_notifications"
+        try:
+            customer_id = (await identify(tracker)).customer_id
+            if customer_id is None:
+                dispatcher.utter_message(response="utter_need_customer")
+                return []
+            await backend().set_course_notifications(customer_id, enabled)
+        except BackendUnavailable:
+            return await apologise(dispatcher, tracker, "course", "修改上课提醒失败", None)
+        except BackendError:
+            dispatcher.utter_message(response="utter_need_customer")
+            return []
+        dispatcher.utter_message(
+            response="utter_notifications_on" if enabled else "utter_notifications_off"
+        )
+        remind_active_form(dispatcher, tracker)
+        return []
