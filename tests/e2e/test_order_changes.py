@@ -25,15 +25,15 @@ def test_a_no_keeps_the_order(zhang_app: AppConversation) -> None:
 def test_a_shipped_order_cannot_be_cancelled_and_the_bot_says_what_to_do(
     zhang_app: AppConversation,
 ) -> None:
-    zhang_app.say("取消订单HP20240001")
-    answer = zhang_app.say("/affirm")
-    assert "无法直接取消" in answer and "拒收" in answer
+    answer = zhang_app.say("取消订单HP20240001")  # told at once, no confirmation asked
+    assert "无法直接取消" in answer and "拒收" in answer and "确认要取消" not in answer
+    assert "确认要取消" not in zhang_app.say("/affirm")
 
 
 def test_another_customers_order_cannot_be_cancelled(li_app: AppConversation) -> None:
-    li_app.say("取消订单HP20240003")
-    answer = li_app.say("/affirm")
-    assert "没有查到订单 HP20240003" in answer and "已为您取消" not in answer
+    answer = li_app.say("取消订单HP20240003")  # refused before any confirmation
+    assert "没有查到订单 HP20240003" in answer and "确认要取消" not in answer
+    assert "已为您取消" not in li_app.say("/affirm")
 
 
 def test_the_address_of_an_unshipped_order_is_changed(zhang_app: AppConversation) -> None:
