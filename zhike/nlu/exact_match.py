@@ -72,8 +72,8 @@ class ExactMatchClassifier(GraphComponent, IntentClassifier):
 
     @classmethod
     def required_components(cls) -> list[type]:
-        """After the other intent classifiers, so it has the last word."""
-        return [IntentClassifier]
+        """None: it only needs the text (put it last in the pipeline to have the last word)."""
+        return []
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
