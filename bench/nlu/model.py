@@ -109,10 +109,14 @@ def load_parser(model: Path) -> Parse:
     if not model.is_file():
         raise ModelError(f"no trained model at {model} (run `make train`, or pass --model)")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import structlog
     from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
 
-    configure_structlog(logging.WARNING)  # no debug line per parsed message
+    # Rasa logs a debug line per parsed message: warnings only, on stderr.
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+    )
     started = time.monotonic()
     try:
         agent = Agent.load(str(model))
