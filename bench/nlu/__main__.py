@@ -1,0 +1,175 @@
+"""`python -m bench.nlu` (`make bench-nlu`): the trained NLU model on real traffic, one table.
+
+Loads the model in-process (default models/zhike.tar.gz), parses every out-of-scope
+utterance of CAIS, the labelled JDDC customer turns and the held-out set tests/nlu, prints
+one Markdown table with the targets and writes it to results/bench-nlu.md. A section
+whose corpus or labels are absent is skipped with a message. Takes 2-3 minutes (most of
+it loading TensorFlow and the model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.nlu.heldout import HELD_OUT_DIR, held_out_rows, load_held_out, score_held_out
+from bench.nlu.jddc import JDDC_CHAT, LABELS_FILE, labelled_turns, read_labels
+from bench.nlu.jddc_score import jddc_details, jddc_rows, score_jddc
+from bench.nlu.model import ModelError, Parse, load_parser, log, predict_all
+from bench.nlu.oos import CAIS_TEST, load_cais, oos_details, oos_rows, score_oos
+from bench.nlu.table import Row, render, write
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_MODEL = PROJECT_ROOT / "models" / "zhike.tar.gz"
+DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
+DEFAULT_OUT = PROJECT_ROOT / "results" / "bench-nlu.md"
+TITLE = "zhike NLU on real traffic"
+
+OOS, JDDC, HELD_OUT = "out of scope (CAIS)", "real customers (JDDC)", "held-out set (tests/nlu)"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Where the benchmark reads its texts."""
+
+    eval_dir: Path = DEFAULT_EVAL_DIR
+    labels: Path = LABELS_FILE
+    held_out: Path = HELD_OUT_DIR
+
+
+@dataclass
+class Report:
+    """The table's rows, the details below it, and the sections that could not run."""
+
+    rows: list[Row] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def skip(self, section: str, reason: str) -> None:
+        """Notes a section that did not run (a row in the table, a line on stderr)."""
+        log(f"skipping {section}: {reason}")
+        self.rows.append(Row(section, f"skipped: {reason}", "-"))
+
+    def fail(self, section: str, error: Exception) -> None:
+        """Notes a section whose inputs are broken (the run exits non-zero)."""
+        self.errors.append(f"{section}: {error}")
+        self.skip(section, f"ERROR {error}")
+
+
+async def _out_of_scope(parse: Parse, inputs: Inputs, report: Report) -> None:
+    try:
+        utterances = load_cais(inputs.eval_dir)
+    except ValueError as error:
+        report.fail(OOS, error)
+        return
+    if utterances is None:
+        report.skip(OOS, f"no CAIS test file at {inputs.eval_dir / CAIS_TEST}")
+        return
+    predictions = await predict_all(parse, [u.text for u in utterances], "CAIS")
+    score = score_oos(utterances, predictions)
+    report.rows += oos_rows(score)
+    report.details += ["", *oos_details(score)]
+
+
+async def _real_customers(parse: Parse, inputs: Inputs, report: Report) -> None:
+    chat = inputs.eval_dir / JDDC_CHAT
+    if not chat.is_file():
+        report.skip(JDDC, f"no JDDC chats at {chat}")
+        return
+    if not inputs.labels.is_file():
+        report.skip(JDDC, f"no labels at {inputs.labels} yet")
+        return
+    try:
+        turns = labelled_turns(chat, read_labels(inputs.labels))
+    except ValueError as error:
+        report.fail(JDDC, error)
+        return
+    if not turns:
+        report.skip(JDDC, f"{inputs.labels} labels no turn")
+        return
+    predictions = await predict_all(parse, [t.text for t in turns], "JDDC")
+    score = score_jddc(turns, predictions)
+    report.rows += jddc_rows(score)
+    report.details += ["", *jddc_details(score)]
+
+
+async def _held_out(parse: Parse, inputs: Inputs, report: Report) -> None:
+    examples = load_held_out(inputs.held_out)
+    if not examples:
+        report.skip(HELD_OUT, f"no NLU examples in {inputs.held_out}")
+        return
+    predictions = await predict_all(parse, [e.text for e in examples], "held-out")
+    report.rows += held_out_rows(score_held_out(examples, predictions))
+
+
+async def measure(parse: Parse, inputs: Inputs) -> Report:
+    """Runs the three sections with ``parse`` and collects the report."""
+    report = Report()
+    if inputs.eval_dir.is_dir():
+        await _out_of_scope(parse, inputs, report)
+        await _real_customers(parse, inputs, report)
+    else:
+        reason = f"no evaluation corpora at {inputs.eval_dir}"
+        report.skip(OOS, reason)
+        report.skip(JDDC, reason)
+    await _held_out(parse, inputs, report)
+    return report
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.nlu",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="trained model")
+    parser.add_argument(
+        "--eval-dir", type=Path, default=DEFAULT_EVAL_DIR, help="the shared corpora"
+    )
+    parser.add_argument("--labels", type=Path, default=LABELS_FILE, help="JDDC label file")
+    parser.add_argument(
+        "--held-out", type=Path, default=HELD_OUT_DIR, help="held-out NLU YAML folder"
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="Markdown report")
+    return parser.parse_args(argv)
+
+
+def _header(model: Path, eval_dir: Path) -> list[str]:
+    stat = model.stat()
+    trained = time.strftime("%Y-%m-%d %H:%M", time.localtime(stat.st_mtime))
+    return [
+        f"date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
+        f"model: {model} ({stat.st_size / 1e6:.0f} MB, written {trained})",
+        f"corpora: {eval_dir}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Loads the model, measures, prints and writes the report (1: broken inputs)."""
+    warnings.filterwarnings("ignore")
+    args = parse_args(argv)
+    model = args.model.resolve()
+    try:
+        parse = load_parser(model)
+    except ModelError as error:
+        log(f"FAILED: {error}")
+        return 2
+    inputs = Inputs(args.eval_dir.resolve(), args.labels.resolve(), args.held_out.resolve())
+    report = asyncio.run(measure(parse, inputs))
+    text = render(TITLE, _header(model, inputs.eval_dir), report.rows, report.details)
+    print(text, flush=True)
+    write(args.out, text)
+    log(f"report written to {args.out}")
+    for problem in report.errors:
+        log(f"FAILED: {problem}")
+    return 1 if report.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
