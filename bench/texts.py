@@ -156,17 +156,20 @@ def all_conversations() -> list[list[str]]:
 
 
 def read_bio_sentences(path: Path) -> list[str]:
-    """Sentences of a char-per-line BIO file (``字 TAG``; blank line between sentences)."""
+    """Sentences of a char-per-line BIO file (``字 TAG``; blank line between sentences).
+
+    The character may itself be a space (``"  O"``): the tag is split off at the last space.
+    """
     sentences: list[str] = []
     chars: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if not parts:
+        if not line.strip():
             if chars:
                 sentences.append("".join(chars))
                 chars = []
             continue
-        chars.append(parts[0])
+        char = line.rsplit(" ", 1)[0] if " " in line else line
+        chars.append(char or " ")
     if chars:
         sentences.append("".join(chars))
     return sentences
