@@ -8,6 +8,10 @@ which answers a question in passing (then the form asks its question again), or 
 whether to switch. While that question is open (slot ``switch_state: asked``) the next
 message goes to ``action_resolve_switch``; when it keeps the form, the form goes on.
 
+Outside forms it keeps one piece of context the NLU cannot: right after an order was
+shown, an unsure short delivery question ("明天能到吗" read as nothing in particular)
+starts ``order_id_form``, which takes the order in focus and answers about it.
+
 ``config.yml``::
 
     policies:
@@ -19,6 +23,7 @@ message goes to ``action_resolve_switch``; when it keeps the form, the form goes
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
@@ -28,10 +33,14 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Restarted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 ANSWER_ACTION = "action_answer_interruption"
+ORDER_FORM = "order_id_form"
+FOCUS_SLOT = "focus_order"
+FOCUS_TURNS = 4  # as actions/context.py: a follow-up within this many messages
 RESOLVE_ACTION = "action_resolve_switch"
 STATE_SLOT = "switch_state"
 ASKED = "asked"
@@ -60,6 +69,12 @@ DEFAULT_INTENTS = [
 ORDER_QUESTION_INTENTS = frozenset({"faq", "chitchat", "inform", "nlu_fallback"})
 # ... unless the customer leaves the form: those have their rules.
 LEAVING_INTENTS = frozenset({"deny", "human_handoff", "goodbye"})
+# Right after an order was shown, an unsure short question about its delivery
+# ("明天能到吗", "那啥时候送") means that order: it is looked up again, not asked about.
+FOLLOW_UP = re.compile(r"到|送|发货|发出|物流|快递|几天|多久|什么时候|啥时候|哪了|签收")
+FOLLOW_UP_INTENTS = frozenset({"nlu_fallback", "inform"})
+FOLLOW_UP_ANSWERS = frozenset({"faq/shipping_time", "faq/delivery_area"})
+FOLLOW_UP_LENGTH = 20
 
 
 @DefaultV1Recipe.register(
@@ -125,6 +140,8 @@ def next_action(
         return loop  # answered in passing, or "继续": the form asks its question again
     if latest == ACTION_LISTEN_NAME and asked:
         return RESOLVE_ACTION
+    if latest == ACTION_LISTEN_NAME and not loop and is_order_follow_up(tracker):
+        return ORDER_FORM  # takes the order in focus (actions/forms.py) and answers
     if not loop or not tracker.is_active_loop_rejected or latest not in (ACTION_LISTEN_NAME, loop):
         return None
     message = tracker.latest_message
@@ -137,3 +154,37 @@ def next_action(
     if names_order and name not in LEAVING_INTENTS and (name in ORDER_QUESTION_INTENTS or not sure):
         return ANSWER_ACTION
     return None
+
+
+def _recent_focus(tracker: DialogueStateTracker) -> bool:
+    """Whether an order was put in focus within the customer's last FOCUS_TURNS messages."""
+    users = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            users += 1
+        elif isinstance(event, SlotSet) and event.key == FOCUS_SLOT:
+            return event.value is not None and users <= FOCUS_TURNS
+        elif isinstance(event, (Restarted, SessionStarted)):
+            return False
+    return False
+
+
+def is_order_follow_up(tracker: DialogueStateTracker) -> bool:
+    """An unsure short delivery question right after an order was shown (see FOLLOW_UP)."""
+    message = tracker.latest_message
+    if message is None or not tracker.get_slot(FOCUS_SLOT):
+        return False
+    text = str(message.text or "")
+    if len(text) > FOLLOW_UP_LENGTH or not FOLLOW_UP.search(text):
+        return False
+    if any(entity.get("entity") == "order_id" for entity in message.entities):
+        return False  # another order named: the rules look that one up
+    intent = (message.intent or {}).get("name")
+    if intent == "faq":
+        selector = (message.parse_data.get("response_selector") or {}).get("default") or {}
+        picked = (selector.get("response") or {}).get("intent_response_key")
+        if picked not in FOLLOW_UP_ANSWERS:
+            return False
+    elif intent not in FOLLOW_UP_INTENTS:
+        return False
+    return _recent_focus(tracker)

@@ -159,3 +159,33 @@ def test_leaving_the_form_with_an_order_number_is_left_to_its_rule(
     order = [{"entity": "order_id", "value": "HP20240003"}]
     rejected = _in_form(domain, "deny", 0.7, order, ActionExecutionRejected(FORM))
     assert _predicted(policy, rejected, domain) is None
+
+
+def _after_status(domain: Domain, text: str, intent: str, *between: Event) -> DialogueStateTracker:
+    events: list[Event] = [
+        ActionExecuted(ACTION_LISTEN_NAME),
+        UserUttered("查下订单HP20240001的状态", {"name": "query_order", "confidence": 0.99}),
+        ActionExecuted("action_order_status"),
+        SlotSet("focus_order", "HP20240001"),
+        *between,
+        ActionExecuted(ACTION_LISTEN_NAME),
+        UserUttered(text, {"name": intent, "confidence": 0.45}),
+    ]
+    return DialogueStateTracker.from_events("s1", events, domain.slots)
+
+
+def test_an_unsure_delivery_question_right_after_an_order_means_that_order(
+    policy: TopicSwitchPolicy, domain: Domain
+) -> None:
+    assert _predicted(policy, _after_status(domain, "明天能到吗", "nlu_fallback"), domain) == (
+        "order_id_form"
+    )
+    # Not for other unsure messages, nor long after the order was shown.
+    assert _predicted(policy, _after_status(domain, "嗯嗯那个", "nlu_fallback"), domain) is None
+    later = [
+        event
+        for _ in range(5)
+        for event in (ActionExecuted(ACTION_LISTEN_NAME), UserUttered("好", {"name": "affirm"}))
+    ]
+    stale = _after_status(domain, "明天能到吗", "nlu_fallback", *later)
+    assert _predicted(policy, stale, domain) is None
