@@ -7,7 +7,7 @@ runs ``action_answer_interruption``:
 * a question that needs no question back (the order is named or in focus and the customer
   may see it, my orders, my lessons, my tickets) is answered and the form goes on;
 * the form's own request again ("我要退款" in the refund form) just lets the form go on;
-* anything else is a change of topic: "您正在办理「取消订单」，要先处理「申请退款/退货」吗？"
+* anything else is a change of topic: "您正在办理「取消订单」，需要先帮您处理「申请退款/退货」吗？"
   with two buttons. The slots ``switch_state`` (``asked``) and ``switch_offer`` (what to
   start, with the values the message carried) remember the offer.
 
