@@ -18,6 +18,7 @@ from actions.parsing import parse_order_id, typed_text
 from actions.topics import FOCUS_ORDER_SLOT, form_intents
 from actions.typed_answers import AFFIRM, DENY, chosen_option, domain_buttons, shown_buttons
 from actions.typed_parsing import (
+    asks_progress,
     looks_like_order_card,
     looks_like_request,
     parse_confirmation,
@@ -192,9 +193,10 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
         if not free_text:
             return True
         # A reason or an address may be any text, but not another request or a question
-        # ("我之前那个退款处理得怎么样了" is not a refund reason).
+        # ("我之前那个退款处理得怎么样了" is not a refund reason, whatever its intent).
+        text = self.latest_text(tracker)
         own = name in form_intents(self.form_name())
-        return not own and looks_like_request(self.latest_text(tracker))
+        return asks_progress(text) or (not own and looks_like_request(text))
 
     def text_answer(self, slot: str, tracker: Tracker, free_text: bool = False) -> dict[str, Any]:
         """``{slot: text}`` when the form asked for ``slot`` and the user answered.

@@ -37,12 +37,13 @@ from actions.tickets import ActionTicketStatus
 from actions.topics import (
     ENTRIES,
     FOCUS_ORDER_SLOT,
+    PROGRESS_QUESTIONS,
     QUESTION_ENTRIES,
     form_intents,
     is_form,
 )
 from actions.typed_answers import parse_ordinal, shown_buttons
-from actions.typed_parsing import parse_confirmation, symbols_removed
+from actions.typed_parsing import asks_progress, parse_confirmation, symbols_removed
 
 STATE_SLOT = "switch_state"
 OFFER_SLOT = "switch_offer"
@@ -108,6 +109,9 @@ class ActionAnswerInterruption(Action):
         intent = _intent(tracker) or ""
         if intent not in ENTRIES and mentioned_order(tracker):
             intent = "query_order"  # "HP20240003呢？": a question about that order
+        text = (tracker.latest_message or {}).get("text")
+        if (intent not in ENTRIES or intent in form_intents(form)) and asks_progress(text):
+            intent = PROGRESS_QUESTIONS.get(form, intent)  # "之前那个退款处理得怎么样了"
         if intent not in ENTRIES or intent in form_intents(form):
             return []  # the form's own request again: the form asks its question again
         if intent in QUESTION_ENTRIES:

@@ -32,6 +32,16 @@ QUESTION_ENTRIES: dict[str, str] = {
     "query_ticket": "action_ticket_status",
 }
 ENTRIES: dict[str, str] = {**CHANGE_ENTRIES, **QUESTION_ENTRIES}
+# "…怎么样了" in the middle of a form asks how far an earlier request of the same kind is:
+# the question to answer (or offer) instead of the form's own request.
+PROGRESS_QUESTIONS: dict[str, str] = {
+    "refund_form": "query_refund",
+    "cancel_order_form": "query_order",
+    "address_form": "query_order",
+    "invoice_form": "query_ticket",
+    "lesson_change_form": "query_course",
+    "course_cancel_form": "query_course",
+}
 
 
 def form_intents(form: str | None) -> frozenset[str]:

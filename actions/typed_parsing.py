@@ -274,3 +274,17 @@ def says_stop(value: Any, action_words: Iterable[str]) -> bool:
     words = sorted({*action_words, "办", "办理", "弄"}, key=len, reverse=True)
     named = "|".join(re.escape(word) for word in words if word)
     return re.search(rf"{_STOP.pattern}(?:{named})", text) is not None
+
+
+_PROGRESS = re.compile(
+    r"进度|进展|怎么样了|到哪(?:一步|了)|处理(?:得|的)?(?:怎么样|如何)|好了没|有结果|"
+    r"什么时候(?:能)?(?:到账|处理好|退回|办好)"
+)
+
+
+def asks_progress(value: Any) -> bool:
+    """Whether the text asks how far something already under way is ("退款处理得怎么样了").
+
+    Never an answer to a form's question (a reason, an address), whatever its intent.
+    """
+    return _PROGRESS.search(normalize_text(value)) is not None

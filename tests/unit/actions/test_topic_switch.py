@@ -211,3 +211,16 @@ def test_a_form_resumed_after_another_action_does_not_take_the_message_again(
     # A handoff that was declined and undone did not handle the message.
     undone = ({"event": "action", "name": "action_request_handoff"}, {"event": "undo"})
     assert not resumed(with_events(*undone, form), "refund_form")
+
+
+async def test_asking_how_an_earlier_refund_is_going_is_offered_not_taken_as_the_reason(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    # Read as the form's own request by the model: still a question about progress.
+    tracker = _in(
+        zhang("我之前那个退款处理得怎么样了", "request_refund", requested_slot="refund_reason"),
+        "refund_form",
+    )
+    await ActionAnswerInterruption().run(dispatcher, tracker, real_domain)
+    (offer,) = dispatcher.messages
+    assert offer["response"] == "utter_offer_switch" and offer["new"] == "查询退款进度"

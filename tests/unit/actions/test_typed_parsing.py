@@ -7,6 +7,7 @@ import pytest
 from actions.parsing import parse_order_id
 from actions.typed_answers import parse_ordinal
 from actions.typed_parsing import (
+    asks_progress,
     looks_like_order_card,
     looks_like_request,
     parse_confirmation,
@@ -323,3 +324,18 @@ def test_calling_a_refund_off_while_its_reason_is_asked(text: str) -> None:
 @pytest.mark.parametrize("text", ["不想要了", "质量不好", "不合适", "发错货了"])
 def test_refund_reasons_with_a_no_in_them_are_not_calling_it_off(text: str) -> None:
     assert not says_stop(text, REFUND)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("我之前那个退款处理得怎么样了", True),
+        ("上次的退款进度查一下", True),
+        ("钱什么时候能到账", True),
+        ("收到的东西坏了", False),
+        ("尺码不合适，想退", False),
+        ("不想要了", False),
+    ],
+)
+def test_a_progress_question_is_told_from_a_reason(text: str, asks: bool) -> None:
+    assert asks_progress(text) is asks
