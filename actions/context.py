@@ -10,17 +10,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.parsing import parse_order_id
-from actions.topics import FOCUS_ORDER_SLOT
-
-# A follow-up refers to the order in focus within this many customer messages.
-FOCUS_TURNS = 4
-
-
-def _latest_user_index(events: list[dict[str, Any]]) -> int:
-    for index in range(len(events) - 1, -1, -1):
-        if events[index].get("event") == "user":
-            return index
-    return len(events)
+from zhike.common.topic_names import FOCUS_ORDER_SLOT, FOCUS_TURNS
 
 
 def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
@@ -29,14 +19,16 @@ def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
     Rasa fills entity-mapped slots (``order_id``) from every message; this is what the
     form had before, e.g. the order being cancelled before "HP20240002发货了吗".
     """
-    events = list(tracker.events)
-    value: Any = None
-    for event in events[: _latest_user_index(events)]:
-        if event.get("event") == "slot" and event.get("name") == slot:
-            value = event.get("value")
-        elif event.get("event") in ("restart", "session_started"):
-            value = None
-    return value
+    before_message = False
+    for event in reversed(list(tracker.events)):
+        kind = event.get("event")
+        if kind == "user":
+            before_message = True
+        elif kind in ("restart", "session_started"):
+            return None
+        elif before_message and kind == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
 
 
 def focus_order(tracker: Tracker, turns: int = FOCUS_TURNS) -> str | None:

@@ -15,7 +15,7 @@ from actions.context import focus_order, mentioned_order, slot_before_latest_mes
 from actions.form_binding import BINDING_SLOTS, BindingSlots
 from actions.identity import identify
 from actions.parsing import parse_order_id, typed_text
-from actions.topics import FOCUS_ORDER_SLOT, form_intents
+from actions.topics import form_intents
 from actions.typed_answers import AFFIRM, DENY, chosen_option, domain_buttons, shown_buttons
 from actions.typed_parsing import (
     asks_progress,
@@ -24,6 +24,7 @@ from actions.typed_parsing import (
     parse_confirmation,
     says_stop,
 )
+from zhike.common.topic_names import BUSINESS_INTENTS, FOCUS_ORDER_SLOT, SWITCH_CONFIDENCE
 from zhike.lib.backend_client import BackendUnavailable
 
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
@@ -41,29 +42,6 @@ INTERRUPTING_INTENTS = frozenset(
         "complain",
     }
 )
-# Requests with their own rules: a confident one while a form asks for a structured value
-# (an order number, digits, a code) is a change of topic, not a wrong answer. Free-text
-# questions (an address, a reason, an invoice title) take any text as the answer.
-BUSINESS_INTENTS = frozenset(
-    {
-        "query_order",
-        "query_logistics",
-        "list_orders",
-        "cancel_order",
-        "request_refund",
-        "query_refund",
-        "modify_address",
-        "request_invoice",
-        "query_course",
-        "reschedule_course",
-        "cancel_course",
-        "subscribe_course_notifications",
-        "unsubscribe_course_notifications",
-        "query_ticket",
-        "bind_account",
-    }
-)
-SWITCH_CONFIDENCE = 0.8
 
 
 class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):

@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
-from actions.orders import status_label
+from actions.orders import seen_order, status_label
 from actions.parsing import parse_address, parse_order_id
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
@@ -108,14 +108,12 @@ async def customer_order(tracker: Tracker, order_id: str) -> tuple[bool, Order |
     are then checked when the change is made.
     """
     try:
-        customer_id = (await identify(tracker)).customer_id
-        if customer_id is None:
+        if (await identify(tracker)).customer_id is None:
             return False, None
-        order = await backend().get_order(order_id)
+        return True, await seen_order(tracker, order_id)
     except BackendError as error:
         logger.info("Order check for %s skipped: %s", order_id, error)
         return False, None
-    return True, order if order is not None and order.customer_id == customer_id else None
 
 
 class OrderRuleChecks(ZhikeFormValidationAction, ABC):

@@ -18,7 +18,7 @@ from actions.identity import identify
 from actions.parsing import parse_order_id, parse_phone_last4
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
-from actions.topics import FOCUS_ORDER_SLOT
+from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
 from zhike.lib.identity.resolver import Identity
 
@@ -94,6 +94,19 @@ def proved_orders(tracker: Tracker) -> list[str]:
     return proven(ORDER_PROOF, tracker.get_slot("verified_orders"), tracker.sender_id)
 
 
+async def seen_order(tracker: Tracker, order_id: str) -> Order | None:
+    """The order if the sender may see it (:func:`may_see`), else ``None``; says nothing.
+
+    Raises:
+        BackendError: the lookup failed (``BackendUnavailable`` when the system is down).
+    """
+    identity = await identify(tracker)
+    order = await backend().get_order(order_id)
+    if order is None or not may_see(identity, order, proved_orders(tracker)):
+        return None
+    return order
+
+
 async def visible_order(
     tracker: Tracker,
     order_id: str,
@@ -107,37 +120,30 @@ async def visible_order(
     and also gives ``None``.
     """
     try:
-        identity = await identify(tracker)
-        order = await backend().get_order(order_id)
+        order = await seen_order(tracker, order_id)
     except BackendUnavailable as error:
         logger.warning("Order lookup for %s failed: %s", order_id, error)
         events += await apologise(dispatcher, tracker, "order", f"查询订单 {order_id} 失败", None)
         return None
     except BackendError as error:
         logger.error("Order lookup for %s was refused: %s", order_id, error)
+        order = None
+    if order is None:
         dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
-        return None
-    if order is None or not may_see(identity, order, proved_orders(tracker)):
-        dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
-        return None
     return order
 
 
 async def order_if_visible(tracker: Tracker, order_id: str) -> Order | None:
-    """The order if the sender may see it without another question; ``None`` otherwise.
+    """:func:`seen_order`, with a failed lookup as ``None``.
 
-    Says nothing: for answering in passing (in the middle of a form), where "not found"
-    would be wrong for an order the customer simply has not proved yet.
+    For answering in passing (in the middle of a form), where "not found" would be wrong
+    for an order the customer simply has not proved yet.
     """
     try:
-        identity = await identify(tracker)
-        order = await backend().get_order(order_id)
+        return await seen_order(tracker, order_id)
     except BackendError as error:
         logger.warning("Order lookup for %s failed: %s", order_id, error)
         return None
-    if order is None or not may_see(identity, order, proved_orders(tracker)):
-        return None
-    return order
 
 
 async def slot_order(

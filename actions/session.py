@@ -21,6 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.identity import identify, identity_secret
 from actions.services import backend
+from zhike.common.topic_names import FOCUS_ORDER_SLOT, SWITCH_OFFER_SLOT, SWITCH_STATE_SLOT
 from zhike.lib.backend_client import BackendError
 from zhike.lib.identity.resolver import resolve_identity
 
@@ -31,7 +32,14 @@ METADATA_SLOT = "session_started_metadata"
 # What a new session starts without: this conversation's context (the order in focus, a
 # pending switch question) and what is looked up afresh.
 NOT_CARRIED = frozenset(
-    {METADATA_SLOT, VIP_SLOT, "focus_order", "switch_state", "switch_offer", "requested_slot"}
+    {
+        METADATA_SLOT,
+        VIP_SLOT,
+        FOCUS_ORDER_SLOT,
+        SWITCH_STATE_SLOT,
+        SWITCH_OFFER_SLOT,
+        "requested_slot",
+    }
 )
 # The session start waits this long for the backend at most: a slow backend must not
 # delay the customer's first answer (the actions apologise for it themselves).

@@ -36,7 +36,6 @@ from actions.parsing import normalize_text
 from actions.tickets import ActionTicketStatus
 from actions.topics import (
     ENTRIES,
-    FOCUS_ORDER_SLOT,
     PROGRESS_QUESTIONS,
     QUESTION_ENTRIES,
     form_intents,
@@ -44,10 +43,15 @@ from actions.topics import (
 )
 from actions.typed_answers import parse_ordinal, shown_buttons
 from actions.typed_parsing import asks_progress, parse_confirmation, symbols_removed
+from zhike.common.topic_names import (
+    ANSWER_ACTION,
+    FOCUS_ORDER_SLOT,
+    RESOLVE_ACTION,
+    SWITCH_ASKED,
+    SWITCH_OFFER_SLOT,
+    SWITCH_STATE_SLOT,
+)
 
-STATE_SLOT = "switch_state"
-OFFER_SLOT = "switch_offer"
-ASKED = "asked"
 # Words that, in a reply to "先处理X吗？", say yes ("先处理吧", "换") or no ("继续").
 SWITCH_WORDS = ("先处理", "处理", "先办", "换", "切换")
 KEEP_WORDS = ("继续", "接着", "接着办", "继续办", "先办完", "不换")
@@ -97,7 +101,7 @@ class ActionAnswerInterruption(Action):
 
     def name(self) -> str:
         """See the base class."""
-        return "action_answer_interruption"
+        return ANSWER_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -156,7 +160,7 @@ class ActionAnswerInterruption(Action):
             ],
         )
         offer = {"intent": intent, "slots": _carried_slots(tracker, ENTRIES[intent], domain)}
-        return [SlotSet(STATE_SLOT, ASKED), SlotSet(OFFER_SLOT, offer)]
+        return [SlotSet(SWITCH_STATE_SLOT, SWITCH_ASKED), SlotSet(SWITCH_OFFER_SLOT, offer)]
 
 
 def switch_answer(tracker: Tracker) -> bool | None:
@@ -167,7 +171,7 @@ def switch_answer(tracker: Tracker) -> bool | None:
     """
     text = normalize_text((tracker.latest_message or {}).get("text"))
     plain = symbols_removed(text.lower())
-    shown = shown_buttons(tracker, "action_answer_interruption")
+    shown = shown_buttons(tracker, ANSWER_ACTION)
     index = parse_ordinal(text, len(shown))
     titles = [symbols_removed(normalize_text(button.get("title")).lower()) for button in shown]
     if index is None and plain in titles:
@@ -182,7 +186,7 @@ def switch_answer(tracker: Tracker) -> bool | None:
     if SWITCH_NOW.search(text) and not KEEP_NOW.search(text):
         return True  # "先处理退款吧", "那先帮我查一下"
     intent = _intent(tracker)
-    offer = tracker.get_slot(OFFER_SLOT) or {}
+    offer = tracker.get_slot(SWITCH_OFFER_SLOT) or {}
     if intent == offer.get("intent"):
         return True
     if intent in ("affirm", "deny"):
@@ -195,15 +199,15 @@ class ActionResolveSwitch(Action):
 
     def name(self) -> str:
         """See the base class."""
-        return "action_resolve_switch"
+        return RESOLVE_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Starts the offered request, resumes the form, or rejects itself."""
-        cleared = [SlotSet(STATE_SLOT, None), SlotSet(OFFER_SLOT, None)]
+        cleared = [SlotSet(SWITCH_STATE_SLOT, None), SlotSet(SWITCH_OFFER_SLOT, None)]
         form = tracker.active_loop_name
-        offer = tracker.get_slot(OFFER_SLOT) or {}
+        offer = tracker.get_slot(SWITCH_OFFER_SLOT) or {}
         entry = ENTRIES.get(str(offer.get("intent")))
         answer = switch_answer(tracker)
         if answer is None or not form or entry is None:

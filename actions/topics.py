@@ -52,8 +52,3 @@ def form_intents(form: str | None) -> frozenset[str]:
 def is_form(entry: str) -> bool:
     """Whether an entry of :data:`ENTRIES` is a form (else an action)."""
     return entry.endswith("_form")
-
-
-# The order the conversation is about: the one whose status was shown or that a form
-# took. A follow-up without an order number ("明天能到吗", "那帮我取消吧") means it.
-FOCUS_ORDER_SLOT = "focus_order"

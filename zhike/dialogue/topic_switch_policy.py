@@ -37,32 +37,20 @@ from rasa.shared.core.events import Restarted, SessionStarted, SlotSet, UserUtte
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-ANSWER_ACTION = "action_answer_interruption"
+from zhike.common.topic_names import (
+    ANSWER_ACTION,
+    BUSINESS_INTENTS,
+    FOCUS_ORDER_SLOT,
+    FOCUS_TURNS,
+    RESOLVE_ACTION,
+    SWITCH_ASKED,
+    SWITCH_CONFIDENCE,
+    SWITCH_STATE_SLOT,
+)
+
 ORDER_FORM = "order_id_form"
-FOCUS_SLOT = "focus_order"
-FOCUS_TURNS = 4  # as actions/context.py: a follow-up within this many messages
-RESOLVE_ACTION = "action_resolve_switch"
-STATE_SLOT = "switch_state"
-ASKED = "asked"
 DEFAULT_PRIORITY = 7
-DEFAULT_CONFIDENCE = 0.8
-DEFAULT_INTENTS = [
-    "query_order",
-    "query_logistics",
-    "list_orders",
-    "cancel_order",
-    "request_refund",
-    "query_refund",
-    "modify_address",
-    "request_invoice",
-    "query_course",
-    "reschedule_course",
-    "cancel_course",
-    "subscribe_course_notifications",
-    "unsubscribe_course_notifications",
-    "query_ticket",
-    "bind_account",
-]
+DEFAULT_INTENTS = sorted(BUSINESS_INTENTS)
 # A message naming an order with one of these intents, or with an unsure one, is a
 # question about that order ("等下，HP20240003发货了吗" read as the shipping FAQ or as a
 # complaint), not small talk ...
@@ -88,7 +76,7 @@ class TopicSwitchPolicy(Policy):
         """Priority 7, confidence 0.8 and :data:`DEFAULT_INTENTS`."""
         return {
             "priority": DEFAULT_PRIORITY,
-            "confidence": DEFAULT_CONFIDENCE,
+            "confidence": SWITCH_CONFIDENCE,
             "intents": DEFAULT_INTENTS,
         }
 
@@ -102,7 +90,7 @@ class TopicSwitchPolicy(Policy):
     ) -> None:
         super().__init__(config, model_storage, resource, execution_context, **kwargs)
         self.intents = frozenset(config.get("intents") or DEFAULT_INTENTS)
-        self.confidence = float(config.get("confidence", DEFAULT_CONFIDENCE))
+        self.confidence = float(config.get("confidence", SWITCH_CONFIDENCE))
 
     def train(
         self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
@@ -132,7 +120,7 @@ def next_action(
 ) -> str | None:
     """What the bot must do now for a change of topic; ``None`` when it is none of this."""
     latest = tracker.latest_action_name
-    asked = tracker.get_slot(STATE_SLOT) == ASKED
+    asked = tracker.get_slot(SWITCH_STATE_SLOT) == SWITCH_ASKED
     loop = tracker.active_loop_name
     if latest == ANSWER_ACTION and asked:
         return ACTION_LISTEN_NAME  # the switch question waits for its answer
@@ -162,7 +150,7 @@ def _recent_focus(tracker: DialogueStateTracker) -> bool:
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             users += 1
-        elif isinstance(event, SlotSet) and event.key == FOCUS_SLOT:
+        elif isinstance(event, SlotSet) and event.key == FOCUS_ORDER_SLOT:
             return event.value is not None and users <= FOCUS_TURNS
         elif isinstance(event, (Restarted, SessionStarted)):
             return False
@@ -172,7 +160,7 @@ def _recent_focus(tracker: DialogueStateTracker) -> bool:
 def is_order_follow_up(tracker: DialogueStateTracker) -> bool:
     """An unsure short delivery question right after an order was shown (see FOLLOW_UP)."""
     message = tracker.latest_message
-    if message is None or not tracker.get_slot(FOCUS_SLOT):
+    if message is None or not tracker.get_slot(FOCUS_ORDER_SLOT):
         return False
     text = str(message.text or "")
     if len(text) > FOLLOW_UP_LENGTH or not FOLLOW_UP.search(text):

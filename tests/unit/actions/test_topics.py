@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from actions.topics import ENTRIES, form_intents
+from zhike.common.topic_names import BUSINESS_INTENTS
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -35,3 +36,7 @@ def test_a_form_knows_its_own_requests() -> None:
     assert form_intents("order_id_form") == {"query_order", "query_logistics"}
     assert form_intents("refund_form") == {"request_refund"}
     assert form_intents(None) == frozenset()
+
+
+def test_the_business_intents_the_policy_watches_are_the_requests_with_an_entry() -> None:
+    assert set(ENTRIES) == BUSINESS_INTENTS

@@ -20,7 +20,8 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from zhike.dialogue.topic_switch_policy import ANSWER_ACTION, RESOLVE_ACTION, TopicSwitchPolicy
+from zhike.common.topic_names import ANSWER_ACTION, RESOLVE_ACTION
+from zhike.dialogue.topic_switch_policy import TopicSwitchPolicy
 
 ROOT = Path(__file__).resolve().parents[3]
 FORM = "cancel_order_form"

@@ -1,0 +1,45 @@
+"""The names of the topic-switch and order-focus state shared by domain, policy and actions.
+
+``domain/topic_switch.yml`` declares the slots and actions named here; the policy
+(:mod:`zhike.dialogue.topic_switch_policy`) reads them and the actions
+(``actions/topic_switch.py``, ``actions/forms.py``, ``actions/context.py``) set them. A
+data test checks that the domain declares every name.
+"""
+
+from __future__ import annotations
+
+# Requests that start a task of their own (``actions/topics.py`` says which form or
+# action): a confident one in the middle of another form is a change of topic.
+BUSINESS_INTENTS = frozenset(
+    {
+        "query_order",
+        "query_logistics",
+        "list_orders",
+        "cancel_order",
+        "request_refund",
+        "query_refund",
+        "modify_address",
+        "request_invoice",
+        "query_course",
+        "reschedule_course",
+        "cancel_course",
+        "subscribe_course_notifications",
+        "unsubscribe_course_notifications",
+        "query_ticket",
+        "bind_account",
+    }
+)
+# Below this intent confidence a business intent is not taken as a change of topic.
+SWITCH_CONFIDENCE = 0.8
+
+# The switch question: "asked" while the bot waits for its answer, and what it offers.
+SWITCH_STATE_SLOT = "switch_state"
+SWITCH_OFFER_SLOT = "switch_offer"
+SWITCH_ASKED = "asked"
+ANSWER_ACTION = "action_answer_interruption"
+RESOLVE_ACTION = "action_resolve_switch"
+
+# The order the conversation is about; a follow-up within FOCUS_TURNS customer messages
+# without an order number means it.
+FOCUS_ORDER_SLOT = "focus_order"
+FOCUS_TURNS = 4
