@@ -238,8 +238,8 @@ class Stack:
                     "rasa",
                     "run",
                     "--enable-api",
-                    "--auth-token",
-                    cfg.rasa_token,
+                    # One argument: a random token may start with "-" (token_urlsafe).
+                    f"--auth-token={cfg.rasa_token}",
                     "--cors",
                     *cfg.cors,
                     "--interface",
