@@ -61,7 +61,8 @@ LEAVING_INTENTS = frozenset({"deny", "human_handoff", "goodbye"})
 # ("明天能到吗", "那啥时候送") means that order: it is looked up again, not asked about.
 FOLLOW_UP = re.compile(r"到|送|发货|发出|物流|快递|几天|多久|什么时候|啥时候|哪了|签收")
 FOLLOW_UP_INTENTS = frozenset({"nlu_fallback", "inform"})
-FOLLOW_UP_ANSWERS = frozenset({"faq/shipping_time", "faq/delivery_area"})
+# A general question (faq) is such a follow-up only when it is about the parcel itself.
+FAQ_FOLLOW_UP = re.compile(r"到(?!账)|送|发货|发出|物流|快递|签收|哪了")
 FOLLOW_UP_LENGTH = 20
 
 
@@ -169,9 +170,7 @@ def is_order_follow_up(tracker: DialogueStateTracker) -> bool:
         return False  # another order named: the rules look that one up
     intent = (message.intent or {}).get("name")
     if intent == "faq":
-        selector = (message.parse_data.get("response_selector") or {}).get("default") or {}
-        picked = (selector.get("response") or {}).get("intent_response_key")
-        if picked not in FOLLOW_UP_ANSWERS:
+        if not FAQ_FOLLOW_UP.search(text):
             return False
     elif intent not in FOLLOW_UP_INTENTS:
         return False

@@ -1,19 +1,20 @@
-"""FAQ and small-talk answers only when the bot is sure which answer was asked for.
+"""Small-talk answers only when the bot is sure which answer was asked for.
 
-The ResponseSelector always picks *some* FAQ or small-talk answer, and DIET is often sure
-that a message is "a question" (``faq``) without the selector being sure which one. An
-answer picked that way is the confident wrong answer customers hate: "基金最近能买吗"
-answered with the weather joke, "多久能处理好" with the return policy. This component,
-after the FallbackClassifier, turns such a message into ``nlu_fallback`` -- the
-two-stage fallback then asks "您是想咨询下面哪个问题呢？" -- unless both the intent and
-the selected answer clear a floor.
+The ResponseSelector always picks *some* small-talk answer, and DIET is often sure that a
+message is small talk without the selector being sure which one. An answer picked that
+way is the confident wrong answer customers hate: "基金最近能买吗" answered with the
+weather joke. This component, after the FallbackClassifier, turns such a message into
+``nlu_fallback`` -- the two-stage fallback then asks "您是想咨询下面哪个问题呢？" --
+unless both the intent and the selected answer clear a floor. A floor without a
+``response`` part (``faq``: questions answered from the knowledge base, whose own score
+decides) checks the intent's confidence only.
 
 ``config.yml`` (floors per retrieval intent; the defaults are measured on the held-out
 set and the out-of-scope corpus, see ``bench/nlu``)::
 
     - name: zhike.nlu.retrieval_floor.RetrievalFloor
       floors:
-        faq: {intent: 0.5, response: 0.3}
+        faq: {intent: 0.5}
         chitchat: {intent: 0.5, response: 0.3}
 """
 
@@ -39,7 +40,7 @@ from rasa.shared.nlu.training_data.message import Message
 logger = logging.getLogger(__name__)
 
 DEFAULT_FLOORS: dict[str, dict[str, float]] = {
-    "faq": {"intent": 0.5, "response": 0.3},
+    "faq": {"intent": 0.5},
     "chitchat": {"intent": 0.5, "response": 0.3},
 }
 
@@ -60,7 +61,9 @@ def below_floor(data: dict[str, Any], floors: dict[str, dict[str, float]]) -> bo
         return False
     if float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < float(floor.get("intent", 0.0)):
         return True
-    return selected_confidence(data, str(name)) < float(floor.get("response", 0.0))
+    if "response" not in floor:
+        return False
+    return selected_confidence(data, str(name)) < float(floor["response"])
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

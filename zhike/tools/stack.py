@@ -137,6 +137,11 @@ class StackConfig:
         return f"sqlite+aiosqlite:///{self.state_dir / 'app_push.db'}"
 
     @property
+    def kb_db_url(self) -> str:
+        """The knowledge base, shared by the action server (answers) and the desk (editing)."""
+        return f"sqlite+aiosqlite:///{self.state_dir / 'kb.db'}"
+
+    @property
     def handoff_db_url(self) -> str:
         """The handoff tables, shared by the action server and the desk."""
         return f"sqlite+aiosqlite:///{self.state_dir / 'handoff.db'}"
@@ -197,12 +202,16 @@ class Stack:
             "ZHIKE_BACKEND": "http",
             "ZHIKE_BACKEND_URL": cfg.backend_url,
             "ZHIKE_HANDOFF_DB_URL": cfg.handoff_db_url,
+            "ZHIKE_KB_DB_URL": cfg.kb_db_url,
+            # an empty knowledge base starts with the shop's and the school's FAQ
+            "ZHIKE_KB_SEED": str(PROJECT_ROOT / "data" / "kb" / "faq.yml"),
             **cfg.extra_env,
         }
         desk_env = {
             **dev_env,
             "ZHIKE_DESK_RASA_TOKEN": cfg.rasa_token,
             "ZHIKE_DESK_DB_URL": cfg.handoff_db_url,
+            "ZHIKE_KB_DB_URL": cfg.kb_db_url,
             "ZHIKE_DESK_RASA_URL": cfg.rasa_url,
             "ZHIKE_DESK_COOKIE_SECURE": "0",  # plain http on loopback
             "ZHIKE_BACKEND": "http",  # customer context and tickets of agent assist

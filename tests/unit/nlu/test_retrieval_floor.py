@@ -1,4 +1,4 @@
-"""FAQ and small talk answer only when the selector is sure which answer was asked for."""
+"""Small talk answers only when the selector is sure; a question needs a sure intent."""
 
 from __future__ import annotations
 
@@ -36,3 +36,9 @@ def test_a_sure_answer_and_other_intents_are_left_alone() -> None:
     assert sure.data["intent"]["name"] == "faq"
     assert other.data["intent"]["name"] == "query_order"
     assert unsure_intent.data["intent"]["name"] == "nlu_fallback"
+
+
+def test_a_sure_question_reaches_the_knowledge_base_whatever_the_selector_says() -> None:
+    question = _message("faq", 0.9, 0.01)
+    RetrievalFloor({"floors": DEFAULT_FLOORS}).process([question])
+    assert question.data["intent"]["name"] == "faq"

@@ -1,0 +1,132 @@
+"""The two-stage fallback: "did you mean …?" buttons, then 转人工.
+
+When NLU is unsure (``nlu_fallback``), ``action_default_ask_affirmation`` offers the two
+most likely topics as buttons: a request becomes its title (``/query_logistics`` as
+「查询物流进度」), small talk its question, and a question (``faq``) the knowledge base's
+closest standard question (``/faq{"kb_entry": "<id>"}``). 「都不是」 asks to rephrase; the
+last stage, ``action_default_fallback``, offers a human agent and puts the message in the
+knowledge base's unanswered-questions queue.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import intent_titles
+from actions.identity import input_channel
+from actions.knowledge import question_buttons, record_unanswered
+
+# Intents that are never worth offering as "did you mean ...?".
+_NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny"}
+QUESTION_INTENT = "faq"
+
+
+def suggestions(
+    parse_data: dict[str, Any],
+    limit: int = 2,
+    questions: list[dict[str, str]] | None = None,
+) -> list[dict[str, str]]:
+    """The ``limit`` most likely topics of a message as ``{"title", "payload"}`` buttons.
+
+    A plain intent becomes ``/intent`` (classified with certainty by Rasa). Small talk
+    (chitchat) becomes its topic's question, sent as text so that the response selector
+    picks the answer. A question (faq) becomes the first of ``questions`` (the knowledge
+    base's closest entries) not offered yet.
+    """
+    titles = intent_titles()
+    selector = parse_data.get("response_selector") or {}
+    remaining = list(questions or [])
+    buttons: list[dict[str, str]] = []
+    for ranked in parse_data.get("intent_ranking") or []:
+        name = ranked.get("name")
+        if not name or name in _NOT_SUGGESTED:
+            continue
+        if name in titles["intents"]:
+            buttons.append({"title": titles["intents"][name], "payload": f"/{name}"})
+        elif name == QUESTION_INTENT:
+            if remaining:
+                buttons.append(remaining.pop(0))
+        else:
+            key = _retrieval_key(selector, name)
+            question = titles["retrieval"].get(key or "")
+            if question:
+                buttons.append({"title": question, "payload": question})
+        if len(buttons) == limit:
+            break
+    return buttons
+
+
+def _retrieval_key(selector: dict[str, Any], intent: str) -> str | None:
+    """The best ``intent/sub_intent`` key that the response selector found for ``intent``."""
+    for group in (selector.get(intent), selector.get("default")):
+        ranking = (group or {}).get("ranking") or []
+        for candidate in ranking:
+            key = candidate.get("intent_response_key") or ""
+            if key.startswith(f"{intent}/"):
+                return key
+    return None
+
+
+def _ranks_a_question(parse_data: dict[str, Any], limit: int) -> bool:
+    ranked = [
+        r.get("name")
+        for r in parse_data.get("intent_ranking") or []
+        if r.get("name") not in _NOT_SUGGESTED
+    ]
+    return QUESTION_INTENT in ranked[:limit]
+
+
+class ActionAskAffirmation(Action):
+    """First stage of the fallback: offer the two most likely topics as buttons.
+
+    Replaces Rasa's default, which shows raw intent names. "都不是" sends
+    ``/out_of_scope``, which the two-stage fallback treats as "none of these" and asks
+    the user to rephrase.
+    """
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_default_ask_affirmation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Sends the intro line with up to two topic buttons and a "none" button."""
+        parse_data = tracker.latest_message or {}
+        questions = None
+        if _ranks_a_question(parse_data, limit=2):
+            questions = await question_buttons(str(parse_data.get("text") or ""), limit=2)
+        buttons = suggestions(parse_data, questions=questions)
+        if not buttons:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        buttons.append({"title": "都不是", "payload": "/out_of_scope"})
+        dispatcher.utter_message(response="utter_ask_affirmation_intro", buttons=buttons)
+        return []
+
+
+class ActionDefaultFallback(Action):
+    """Last stage of the fallback: apologise and offer a human agent (转人工).
+
+    Like Rasa's default it reverts the user's message, so the misunderstood text does not
+    steer the dialogue policy afterwards. The message goes to the knowledge base's
+    unanswered-questions queue.
+    """
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Utters ``utter_default`` (with 转人工 buttons) and reverts the user message."""
+        text = str((tracker.latest_message or {}).get("text") or "")
+        await record_unanswered(text, "fallback", input_channel(tracker))
+        dispatcher.utter_message(response="utter_default")
+        return [UserUtteranceReverted()]

@@ -1,0 +1,141 @@
+"""Answers questions from the knowledge base (知识库), live, without retraining.
+
+``action_answer_knowledge`` runs for every question (intent ``faq``), also in the middle
+of a form (the form then goes on). It looks the customer's words up in the published
+entries (:mod:`zhike.lib.kb.live`, the same retrieval the desk's assist uses) and lets
+the score decide:
+
+* **answer** — the best entry's answer (its channel-specific text where it has one),
+  with the entry's buttons;
+* **suggest** — "亲，您是想问下面哪个问题呢？" with the closest standard questions as
+  buttons and 「都不是」; a button sends ``/faq{"kb_entry": "<id>"}``, which answers that
+  entry, and 「都不是」 sends ``kb_entry`` ``none``;
+* **none** — an honest "I can't answer that yet" with 转人工.
+
+What the robot could not answer (none, 「都不是」) goes to the knowledge base's
+unanswered-questions queue, masked, for staff to turn into new entries. When the
+knowledge base cannot be reached the customer gets an apology and 转人工, never an error.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.identity import input_channel
+from zhike.lib.kb.live import KnowledgeUnavailable, shared_knowledge
+
+logger = logging.getLogger(__name__)
+
+ENTRY_ENTITY = "kb_entry"
+NOT_THESE = "none"
+LAST_QUESTION_SLOT = "kb_question"
+SUGGESTIONS = 3
+HANDOFF_BUTTON = {"title": "转人工客服", "payload": "/human_handoff"}
+
+
+def suggestion_buttons(hits: list[Any]) -> list[dict[str, str]]:
+    """One button per suggested entry, then 「都不是」."""
+    buttons = [
+        {"title": hit.entry.question, "payload": _entry_payload(str(hit.entry.id))}
+        for hit in hits[:SUGGESTIONS]
+    ]
+    buttons.append({"title": "都不是", "payload": _entry_payload(NOT_THESE)})
+    return buttons
+
+
+def _entry_payload(value: str) -> str:
+    return '/faq{"' + ENTRY_ENTITY + '": "' + value + '"}'
+
+
+def _picked_entry(tracker: Tracker) -> str | None:
+    """The ``kb_entry`` a suggestion button sent with the latest message, if any."""
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == ENTRY_ENTITY and entity.get("value") is not None:
+            return str(entity["value"])
+    return None
+
+
+class ActionAnswerKnowledge(Action):
+    """Answers, suggests or owns up, by the knowledge base's score for the message."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_answer_knowledge"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Looks the latest message up and says the answer, the suggestions or sorry."""
+        channel = input_channel(tracker)
+        text = str((tracker.latest_message or {}).get("text") or "").strip()
+        knowledge = shared_knowledge()
+        picked = _picked_entry(tracker)
+        try:
+            if picked == NOT_THESE:
+                return await self._not_these(dispatcher, tracker, channel)
+            if picked is not None and picked.isdigit():
+                entry = await knowledge.entry(int(picked))
+                if entry is not None:
+                    _say_entry(dispatcher, entry, channel)
+                    return [SlotSet(LAST_QUESTION_SLOT, None)]
+            lookup = await knowledge.lookup(text, k=SUGGESTIONS)
+        except KnowledgeUnavailable:
+            logger.warning("knowledge base unavailable", exc_info=True)
+            dispatcher.utter_message(response="utter_kb_unavailable", buttons=[HANDOFF_BUTTON])
+            return []
+        if lookup.decision == "answer":
+            _say_entry(dispatcher, lookup.hits[0].entry, channel)
+            return [SlotSet(LAST_QUESTION_SLOT, None)]
+        if lookup.decision == "suggest":
+            dispatcher.utter_message(
+                response="utter_kb_did_you_mean", buttons=suggestion_buttons(list(lookup.hits))
+            )
+            return [SlotSet(LAST_QUESTION_SLOT, text)]
+        await record_unanswered(text, "no_answer", channel)
+        dispatcher.utter_message(response="utter_kb_no_answer", buttons=[HANDOFF_BUTTON])
+        return [SlotSet(LAST_QUESTION_SLOT, None)]
+
+    async def _not_these(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, channel: str
+    ) -> list[dict[str, Any]]:
+        question = tracker.get_slot(LAST_QUESTION_SLOT)
+        if question:
+            await record_unanswered(str(question), "rejected_suggestions", channel)
+        dispatcher.utter_message(response="utter_kb_not_these", buttons=[HANDOFF_BUTTON])
+        return [SlotSet(LAST_QUESTION_SLOT, None)]
+
+
+def _say_entry(dispatcher: CollectingDispatcher, entry: Any, channel: str) -> None:
+    buttons = [{"title": b.title, "payload": b.payload} for b in entry.buttons]
+    text = entry.answer_for(channel)
+    if entry.link:
+        text = f"{text}\n{entry.link}"
+    dispatcher.utter_message(text=text, buttons=buttons or None)
+
+
+async def record_unanswered(text: str, reason: str, channel: str) -> None:
+    """Puts a message the robot could not answer in the queue (never fails the turn)."""
+    if not text.strip() or text.startswith("/"):
+        return
+    try:
+        await shared_knowledge().record_unanswered(text, reason, channel)
+    except KnowledgeUnavailable:
+        logger.warning("could not record an unanswered question", exc_info=True)
+
+
+async def question_buttons(text: str, limit: int) -> list[dict[str, str]]:
+    """Buttons for the knowledge base's closest entries above the suggestion floor."""
+    try:
+        lookup = await shared_knowledge().lookup(text, k=limit)
+    except KnowledgeUnavailable:
+        logger.warning("knowledge base unavailable", exc_info=True)
+        return []
+    if lookup.decision == "none":
+        return []
+    return suggestion_buttons(list(lookup.hits))[:-1][:limit]
