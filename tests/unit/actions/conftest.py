@@ -15,8 +15,10 @@ from actions import identity
 from actions.services import set_backend
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 from zhike.lib.identity.assertion import METADATA_KEY, sign
+from zhike.lib.kb.live import close_shared_knowledge
 
 FIXTURES = Path(__file__).with_name("fixtures")
+ROOT = Path(__file__).resolve().parents[3]
 IDENTITY_SECRET = "unit-test-identity-secret-0123456789abcdef"
 Turn = Callable[..., Tracker]
 
@@ -39,6 +41,22 @@ def real_domain() -> dict[str, Any]:
     from rasa.shared.core.domain import Domain
 
     return Domain.load(str(Path(__file__).parents[3] / "domain")).as_dict()
+
+
+@pytest.fixture(autouse=True)
+def knowledge_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """Each test's own knowledge base: a fresh SQLite file seeded with the shop's FAQ."""
+    path = tmp_path / "kb.db"
+    monkeypatch.setenv("ZHIKE_KB_DB_URL", f"sqlite+aiosqlite:///{path}")
+    monkeypatch.setenv("ZHIKE_KB_SEED", str(ROOT / "data" / "kb" / "faq.yml"))
+    yield path
+
+
+@pytest.fixture
+async def knowledge() -> AsyncIterator[None]:
+    """Closes the action server's knowledge base after an async test that used it."""
+    yield
+    await close_shared_knowledge()
 
 
 @pytest.fixture

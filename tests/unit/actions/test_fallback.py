@@ -1,0 +1,60 @@
+"""The two-stage fallback: likely topics and knowledge-base questions, then 转人工."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fallback import ActionAskAffirmation, ActionDefaultFallback
+from zhike.lib.kb.db import KbDatabase
+from zhike.lib.kb.unanswered import UnansweredQueue
+
+DOMAIN: dict = {}
+pytestmark = pytest.mark.usefixtures("knowledge")
+
+
+async def test_affirmation_offers_the_two_most_likely_topics_in_chinese(
+    load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher
+) -> None:
+    await ActionAskAffirmation().run(dispatcher, load_tracker("unsure_parse"), DOMAIN)
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_ask_affirmation_intro"
+    titles = [b["title"] for b in message["buttons"]]
+    payloads = [b["payload"] for b in message["buttons"]]
+    # nlu_fallback and inform are skipped; faq is shown as the knowledge base's closest
+    # standard question, which the button asks by its id
+    assert titles == ["查询物流进度", "下单后多久发货？", "都不是"]
+    assert payloads[0] == "/query_logistics"
+    assert payloads[1].startswith('/faq{"kb_entry": "')
+    assert payloads[2] == "/out_of_scope"
+
+
+async def test_affirmation_without_candidates_asks_to_rephrase(
+    load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher
+) -> None:
+    tracker = load_tracker("unsure_parse")
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.9}]
+    await ActionAskAffirmation().run(dispatcher, tracker, DOMAIN)
+
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_rephrase"]
+
+
+async def test_final_fallback_offers_a_human_reverts_the_message_and_queues_it(
+    load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher, knowledge_env: Path
+) -> None:
+    events = await ActionDefaultFallback().run(dispatcher, load_tracker("unsure_parse"), DOMAIN)
+
+    assert dispatcher.messages[0]["response"] == "utter_default"
+    assert events == [UserUtteranceReverted()]
+    db = KbDatabase(f"sqlite+aiosqlite:///{knowledge_env}")
+    try:
+        [group] = await UnansweredQueue(db).groups()
+    finally:
+        await db.close()
+    assert group.examples == ("那个东西什么时候能到啊",)

@@ -1,0 +1,95 @@
+"""Questions answered from the knowledge base: answer, "您是想问", or an honest no-answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import LAST_QUESTION_SLOT, ActionAnswerKnowledge, suggestion_buttons
+from tests.unit.actions.conftest import Turn, make_turn
+from zhike.lib.kb.db import KbDatabase
+from zhike.lib.kb.live import KnowledgeHit, shared_knowledge
+from zhike.lib.kb.domain import PublishedEntry
+from zhike.lib.kb.unanswered import UnansweredQueue
+
+pytestmark = pytest.mark.usefixtures("knowledge")
+
+
+@pytest.fixture
+def customer() -> Turn:
+    return make_turn("web-session-kb", "socketio")
+
+
+async def _ask(turn: Turn, text: str, **kwargs: Any) -> tuple[CollectingDispatcher, list]:
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerKnowledge().run(dispatcher, turn(text, "faq", **kwargs), {})
+    return dispatcher, events
+
+
+async def _queued(knowledge_env: Any) -> list[str]:
+    db = KbDatabase(f"sqlite+aiosqlite:///{knowledge_env}")
+    try:
+        groups = await UnansweredQueue(db).groups()
+        return [example for group in groups for example in group.examples]
+    finally:
+        await db.close()
+
+
+async def test_a_paraphrase_gets_the_entrys_answer(customer: Turn) -> None:
+    dispatcher, events = await _ask(customer, "亲 我昨晚拍的东西今天能给我寄出去不")
+
+    [message] = dispatcher.messages
+    assert "48小时内发货" in message["text"]
+    assert [(e["name"], e["value"]) for e in events] == [(LAST_QUESTION_SLOT, None)]
+
+
+async def test_an_unknown_question_is_owned_up_to_and_queued(
+    customer: Turn, knowledge_env: Any
+) -> None:
+    dispatcher, _ = await _ask(customer, "你们支持用数字人民币付尾款吗")
+    assert [m["response"] for m in dispatcher.messages] in (
+        ["utter_kb_no_answer"],
+        ["utter_kb_did_you_mean"],
+    )
+    if dispatcher.messages[0]["response"] == "utter_kb_no_answer":
+        assert "/human_handoff" in [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+        assert await _queued(knowledge_env) == ["你们支持用数字人民币付尾款吗"]
+
+
+async def test_something_no_entry_is_about_is_not_answered(customer: Turn) -> None:
+    dispatcher, _ = await _ask(customer, "明天北京会不会下雨")
+    assert dispatcher.messages[0]["response"] == "utter_kb_no_answer"
+
+
+async def test_a_suggestion_button_answers_that_entry(customer: Turn) -> None:
+    lookup = await shared_knowledge().lookup("优惠券怎么用", k=1)
+    entry = lookup.hits[0].entry
+    [button, _none] = suggestion_buttons([KnowledgeHit(entry, 0.5)])
+
+    dispatcher, _ = await _ask(
+        customer, button["payload"], entities=[{"entity": "kb_entry", "value": str(entry.id)}]
+    )
+    assert dispatcher.messages[0]["text"].startswith(entry.answer)
+
+
+async def test_none_of_these_queues_the_question_and_offers_a_human(
+    customer: Turn, knowledge_env: Any
+) -> None:
+    dispatcher, events = await _ask(
+        customer,
+        '/faq{"kb_entry": "none"}',
+        entities=[{"entity": "kb_entry", "value": "none"}],
+        **{LAST_QUESTION_SLOT: "积分可以换购课程吗"},
+    )
+    assert dispatcher.messages[0]["response"] == "utter_kb_not_these"
+    assert await _queued(knowledge_env) == ["积分可以换购课程吗"]
+    assert events[-1]["value"] is None
+
+
+def test_suggestion_buttons_end_with_none_of_these() -> None:
+    entries = [PublishedEntry(i, f"问题{i}", (), "答", "") for i in range(1, 6)]
+    buttons = suggestion_buttons([KnowledgeHit(e, 0.4) for e in entries])
+    assert [b["title"] for b in buttons] == ["问题1", "问题2", "问题3", "都不是"]
+    assert buttons[0]["payload"] == '/faq{"kb_entry": "1"}'
