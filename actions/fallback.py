@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import intent_titles
 from actions.identity import input_channel
 from actions.knowledge import question_buttons, record_unanswered
+from zhike.lib.kb.unanswered import FALLBACK
 
 # Intents that are never worth offering as "did you mean ...?".
 _NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny"}
@@ -127,6 +128,6 @@ class ActionDefaultFallback(Action):
     ) -> list[dict[str, Any]]:
         """Utters ``utter_default`` (with 转人工 buttons) and reverts the user message."""
         text = str((tracker.latest_message or {}).get("text") or "")
-        await record_unanswered(text, "fallback", input_channel(tracker))
+        await record_unanswered(text, FALLBACK, input_channel(tracker))
         dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]

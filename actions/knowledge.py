@@ -29,6 +29,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.identity import input_channel
 from zhike.lib.kb.live import KnowledgeUnavailable, shared_knowledge
+from zhike.lib.kb.unanswered import FALLBACK, REJECTED
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class ActionAnswerKnowledge(Action):
             if picked is not None and picked.isdigit():
                 entry = await knowledge.entry(int(picked))
                 if entry is not None:
-                    _say_entry(dispatcher, entry, channel)
+                    await _say_entry(dispatcher, entry, channel)
                     return [SlotSet(LAST_QUESTION_SLOT, None)]
             lookup = await knowledge.lookup(text, k=SUGGESTIONS)
         except KnowledgeUnavailable:
@@ -90,14 +91,14 @@ class ActionAnswerKnowledge(Action):
             dispatcher.utter_message(response="utter_kb_unavailable", buttons=[HANDOFF_BUTTON])
             return []
         if lookup.decision == "answer":
-            _say_entry(dispatcher, lookup.hits[0].entry, channel)
+            await _say_entry(dispatcher, lookup.hits[0].entry, channel)
             return [SlotSet(LAST_QUESTION_SLOT, None)]
         if lookup.decision == "suggest":
             dispatcher.utter_message(
                 response="utter_kb_did_you_mean", buttons=suggestion_buttons(list(lookup.hits))
             )
             return [SlotSet(LAST_QUESTION_SLOT, text)]
-        await record_unanswered(text, "no_answer", channel)
+        await record_unanswered(text, FALLBACK, channel)
         dispatcher.utter_message(response="utter_kb_no_answer", buttons=[HANDOFF_BUTTON])
         return [SlotSet(LAST_QUESTION_SLOT, None)]
 
@@ -106,17 +107,22 @@ class ActionAnswerKnowledge(Action):
     ) -> list[dict[str, Any]]:
         question = tracker.get_slot(LAST_QUESTION_SLOT)
         if question:
-            await record_unanswered(str(question), "rejected_suggestions", channel)
+            await record_unanswered(str(question), REJECTED, channel)
         dispatcher.utter_message(response="utter_kb_not_these", buttons=[HANDOFF_BUTTON])
         return [SlotSet(LAST_QUESTION_SLOT, None)]
 
 
-def _say_entry(dispatcher: CollectingDispatcher, entry: Any, channel: str) -> None:
+async def _say_entry(dispatcher: CollectingDispatcher, entry: Any, channel: str) -> None:
+    """Says an entry's answer and counts it for knowledge coverage (never fails the turn)."""
     buttons = [{"title": b.title, "payload": b.payload} for b in entry.buttons]
     text = entry.answer_for(channel)
     if entry.link:
         text = f"{text}\n{entry.link}"
     dispatcher.utter_message(text=text, buttons=buttons or None)
+    try:
+        await shared_knowledge().record_answer(entry.id, channel)
+    except KnowledgeUnavailable:
+        logger.warning("could not count a knowledge-base answer", exc_info=True)
 
 
 async def record_unanswered(text: str, reason: str, channel: str) -> None:

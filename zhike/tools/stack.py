@@ -270,6 +270,7 @@ class Stack:
                     "RASA_TELEMETRY_ENABLED": "false",
                     "ZHIKE_APP_PUSH_DB_URL": cfg.app_push_db_url,
                     "ZHIKE_REPLAY_DB_URL": f"sqlite+aiosqlite:///{cfg.state_dir / 'replay.db'}",
+                    "ZHIKE_KB_DB_URL": cfg.kb_db_url,  # the knowledge gate of config.yml
                     **cfg.extra_env,
                 },
             ),

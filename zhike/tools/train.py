@@ -4,6 +4,8 @@ The fingerprint is a SHA-256 over config.yml, the domain, everything under data/
 (NLU, rules, stories, jieba dictionaries) and the Python source of zhike's own pipeline
 components and policies (zhike/nlu/, zhike/dialogue/). It is stored next to the model;
 an unchanged fingerprint with the model present means there is nothing to do.
+Training runs through :mod:`zhike.tools.rasa_train`, so the same inputs give the same
+model on machines of the same kind.
 """
 
 from __future__ import annotations
@@ -66,8 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         [
             sys.executable,
             "-m",
-            "rasa",
-            "train",
+            "zhike.tools.rasa_train",  # rasa train with deterministic TensorFlow ops
             "--config",
             args.config,
             "--domain",

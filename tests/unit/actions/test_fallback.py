@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionAskAffirmation, ActionDefaultFallback
 from zhike.lib.kb.db import KbDatabase
+from zhike.lib.kb.service import KnowledgeBase
 from zhike.lib.kb.unanswered import UnansweredQueue
 
 DOMAIN: dict = {}
@@ -54,7 +55,7 @@ async def test_final_fallback_offers_a_human_reverts_the_message_and_queues_it(
     assert events == [UserUtteranceReverted()]
     db = KbDatabase(f"sqlite+aiosqlite:///{knowledge_env}")
     try:
-        [group] = await UnansweredQueue(db).groups()
+        [group] = await UnansweredQueue(KnowledgeBase(db)).groups()
     finally:
         await db.close()
     assert group.examples == ("那个东西什么时候能到啊",)

@@ -12,6 +12,7 @@ from tests.unit.actions.conftest import Turn, make_turn
 from zhike.lib.kb.db import KbDatabase
 from zhike.lib.kb.live import KnowledgeHit, shared_knowledge
 from zhike.lib.kb.domain import PublishedEntry
+from zhike.lib.kb.service import KnowledgeBase
 from zhike.lib.kb.unanswered import UnansweredQueue
 
 pytestmark = pytest.mark.usefixtures("knowledge")
@@ -31,7 +32,7 @@ async def _ask(turn: Turn, text: str, **kwargs: Any) -> tuple[CollectingDispatch
 async def _queued(knowledge_env: Any) -> list[str]:
     db = KbDatabase(f"sqlite+aiosqlite:///{knowledge_env}")
     try:
-        groups = await UnansweredQueue(db).groups()
+        groups = await UnansweredQueue(KnowledgeBase(db)).groups()
         return [example for group in groups for example in group.examples]
     finally:
         await db.close()

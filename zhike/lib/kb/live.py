@@ -143,8 +143,19 @@ class LiveKnowledge:
     async def lookup(self, text: str, k: int = 3) -> Lookup:
         """The ``k`` best published entries for ``text`` and the decision they lead to."""
         await self.refresh()
+        found = self.lookup_now(text, k)
+        assert found is not None  # refresh raises otherwise
+        return found
+
+    def lookup_now(self, text: str, k: int = 3) -> Lookup | None:
+        """:meth:`lookup` on the index as it is, without a refresh (``None``: no index yet).
+
+        Safe from another thread than the refreshing one: an index is never changed,
+        only replaced.
+        """
         index = self._index
-        assert index is not None  # refresh raises otherwise
+        if index is None:
+            return None
         hits = [
             KnowledgeHit(index.entries[hit.entry_id], hit.score)
             for hit in index.searcher.search(text, k=k)
@@ -162,7 +173,15 @@ class LiveKnowledge:
         """Puts a message the robot could not answer into the unanswered-questions queue."""
         try:
             kb = await self._base()
-            await UnansweredQueue(kb.db).record(text, reason, channel)
+            await UnansweredQueue(kb).record(text, reason, channel)
+        except KbError as error:
+            raise KnowledgeUnavailable(str(error)) from error
+
+    async def record_answer(self, entry_id: int, channel: str) -> None:
+        """Counts an answer given from the knowledge base (knowledge coverage)."""
+        try:
+            kb = await self._base()
+            await UnansweredQueue(kb).record_answer(entry_id, channel)
         except KbError as error:
             raise KnowledgeUnavailable(str(error)) from error
 
