@@ -46,12 +46,15 @@ FIELDS = (
 # Accepted in files and ignored but ``status`` (exports carry them).
 EXTRA_FIELDS = ("status", "id", "version")
 _CHANNEL = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+# Control characters but tab and line breaks: no XML (xlsx) and no PostgreSQL text takes NUL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINK = re.compile(r"^https?://[^\s]+$")
 
 
 def _text(value: str, name: str, limit: int, required: bool = True) -> str:
-    if "\x00" in value:
-        raise InvalidEntry(f"{name} contains a NUL character", field=name)
+    bad = _CONTROL.search(value)
+    if bad:
+        raise InvalidEntry(f"{name} contains the control character {bad.group()!r}", field=name)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
