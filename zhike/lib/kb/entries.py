@@ -64,25 +64,31 @@ async def lock_entry(session: AsyncSession, entry_id: int) -> EntryRow:
     return row
 
 
-async def check_unique(session: AsyncSession, entry_id: int | None, draft: EntryDraft) -> None:
-    """Refuses (409) a question or similar question another active entry already has."""
-    texts = {question_key(text): text for text in (draft.question, *draft.similar)}
-    keys = list(texts)
+async def owners_of(
+    session: AsyncSession, keys: Iterable[str], entry_id: int | None
+) -> dict[str, int]:
+    """Which other active entry has each question key (as question or similar question)."""
+    wanted = list(set(keys))
     owners = await session.execute(
         select(EntryRow.id, EntryRow.question_key).where(
-            EntryRow.question_key.in_(keys), EntryRow.status != ARCHIVED
+            EntryRow.question_key.in_(wanted), EntryRow.status != ARCHIVED
         )
     )
     similar = await session.execute(
         select(SimilarRow.entry_id, SimilarRow.text_key)
         .join(EntryRow, EntryRow.id == SimilarRow.entry_id)
-        .where(and_(SimilarRow.text_key.in_(keys), EntryRow.status != ARCHIVED))
+        .where(and_(SimilarRow.text_key.in_(wanted), EntryRow.status != ARCHIVED))
     )
-    for owner, key in [*owners, *similar]:
-        if owner != entry_id:
-            raise Conflict(
-                f"{texts[key]!r} is already a question of entry {owner}", "duplicate_question"
-            )
+    return {key: owner for owner, key in [*owners, *similar] if owner != entry_id}
+
+
+async def check_unique(session: AsyncSession, entry_id: int | None, draft: EntryDraft) -> None:
+    """Refuses (409) a question or similar question another active entry already has."""
+    texts = {question_key(text): text for text in (draft.question, *draft.similar)}
+    for key, owner in (await owners_of(session, texts, entry_id)).items():
+        raise Conflict(
+            f"{texts[key]!r} is already a question of entry {owner}", "duplicate_question"
+        )
 
 
 async def write_similar(session: AsyncSession, entry_id: int, similar: Sequence[str]) -> None:
