@@ -4,12 +4,13 @@ The layers, top to bottom; a module imports only from its own layer's package or
 the layers its row names (``tests/unit/test_layers.py`` checks every import)::
 
     zhike/tools/      make run / make train, the stack, the Rasa launcher     -> anything
+    zhike/kb/         python -m zhike.kb (the knowledge-base CLI)             -> anything
     zhike/servers/    desk, backend (reference business systems),             -> lib, common
                       action_server, serving (hardening of every server)
     Rasa plug-ins     channels/, nlu/, dialogue/, tracker_store/ — where      -> lib, common
                       config.yml, credentials.yml and endpoints.yml name them
     actions/          the custom actions (a top-level package)               -> lib, common
-    zhike/lib/        handoff, identity, backend_client, chinese_time        -> lib, common
+    zhike/lib/        handoff, identity, backend_client, chinese_time, kb    -> lib, common
     zhike/common/     ids, times, handoff_names, json_body, database,         -> nothing
                       privacy, formats, deployment
 

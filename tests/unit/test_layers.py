@@ -18,6 +18,8 @@ def layer(module: str) -> str | None:
         return "actions"
     if module.startswith(PLUGINS):
         return "plugins"
+    if module == "zhike.kb" or module.startswith("zhike.kb."):
+        return "tools"  # the knowledge-base CLI, python -m zhike.kb
     for name in ("common", "lib", "servers", "tools"):
         if module.startswith(f"zhike.{name}.") or module == f"zhike.{name}":
             return name
@@ -97,12 +99,14 @@ def test_wrong_arrows_are_reported() -> None:
         "actions.orders": ["zhike.channels.limits"],
         "zhike.servers.backend.app": ["zhike.lib.handoff"],
         "zhike.newthing": [],
+        "zhike.lib.kb.service": ["zhike.kb.cli"],
     }
-    assert len(violations(wrong)) == 9
+    assert len(violations(wrong)) == 10
     fine = {
         "zhike.lib.backend_client.fake": ["zhike.servers.backend.db"],
         "zhike.servers.desk.app": ["zhike.servers.serving", "zhike.lib.handoff"],
         "zhike.tools.launch": ["zhike.servers.action_server"],
+        "zhike.kb.cli": ["zhike.lib.kb.service", "zhike.tools.stack"],
         "actions.handoff": ["zhike.lib.handoff", "zhike.common.handoff_names"],
     }
     assert violations(fine) == []
