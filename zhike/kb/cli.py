@@ -5,6 +5,10 @@
   prints ``line N: reason`` on stderr (every bad row found), imports nothing, exits 1.
 - ``export FILE [--all]``: every entry but archived ones (``--all``: those too).
 - ``stats``: counts by status and category, and the revision.
+- ``search "TEXT" [--k 5] [--json]``: the published entries that best match TEXT, as
+  the robot finds them; ``search --file FILE``: one query per line in, one result per
+  line out, the index built once. ``--json`` prints a JSON list of
+  ``{"id", "question", "answer", "score"}`` per query, best first.
 
 The database is ``--db``, else ``ZHIKE_KB_DB_URL``, else ``.zhike/kb.db`` (what
 ``make run`` uses). The CLI acts with the ``service`` role as ``--actor`` (default
@@ -27,6 +31,7 @@ from zhike.lib.kb.imports import MERGE, MODES
 from zhike.lib.kb.io import export_file, format_of, parse_file
 from zhike.lib.kb.service import KnowledgeBase
 from zhike.lib.kb.settings import kb_db_url
+from zhike.kb.search import search
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     save.add_argument("file", type=Path)
     save.add_argument("--all", action="store_true", help="archived entries too")
     commands.add_parser("stats", help="counts by status and category, and the revision")
+    find = commands.add_parser("search", help="the published entries that best match a text")
+    find.add_argument("text", nargs="?", help="the customer's words")
+    find.add_argument("--file", type=Path, help="one query per line (instead of TEXT)")
+    find.add_argument("--k", type=int, default=5, help="entries per query (default 5)")
+    find.add_argument("--json", action="store_true", help="print JSON lists")
     return parser
 
 
@@ -92,6 +102,8 @@ async def run(args: argparse.Namespace) -> None:
             await _import(kb, args, Actor(args.actor, SERVICE))
         elif args.command == "export":
             await _export(kb, args)
+        elif args.command == "search":
+            await search(kb, args)
         else:
             await _stats(kb)
     finally:
@@ -100,7 +112,12 @@ async def run(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The CLI; the exit status (0 done, 1 refused or bad file, 2 usage)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "search" and (args.text is None) == (args.file is None):
+        parser.error("search needs TEXT or --file FILE (one of them)")
+    if args.command == "search" and not 1 <= args.k <= 50:
+        parser.error("--k must be between 1 and 50")
     try:
         asyncio.run(run(args))
     except ImportFileError as error:

@@ -20,6 +20,8 @@ from pathlib import Path
 from zhike.tools.stack import PROJECT_ROOT
 
 INPUTS = ("config.yml", "domain", "data", "zhike/nlu", "zhike/dialogue")
+# Under data/ but not training data: the knowledge base's seed entries (Rasa skips them).
+NOT_INPUTS = ("data/kb",)
 
 
 def input_files(root: Path = PROJECT_ROOT, config: str = "config.yml") -> list[Path]:
@@ -33,7 +35,10 @@ def input_files(root: Path = PROJECT_ROOT, config: str = "config.yml") -> list[P
             files.extend(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.parts
+                if p.is_file()
+                and p.suffix != ".pyc"
+                and "__pycache__" not in p.parts
+                and not any(p.is_relative_to(root / skip) for skip in NOT_INPUTS)
             )
     return sorted(set(files))
 

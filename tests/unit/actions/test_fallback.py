@@ -57,5 +57,5 @@ async def test_final_fallback_offers_a_human_reverts_the_message_and_queues_it(
     try:
         [group] = await UnansweredQueue(KnowledgeBase(db)).groups()
     finally:
-        await db.close()
+        await db.dispose()
     assert group.examples == ("那个东西什么时候能到啊",)

@@ -35,7 +35,7 @@ async def _queued(knowledge_env: Any) -> list[str]:
         groups = await UnansweredQueue(KnowledgeBase(db)).groups()
         return [example for group in groups for example in group.examples]
     finally:
-        await db.close()
+        await db.dispose()
 
 
 async def test_a_paraphrase_gets_the_entrys_answer(customer: Turn) -> None:

@@ -38,7 +38,11 @@ def test_every_form_is_started_completed_left_and_interruptible(domain: Domain) 
             "started by an intent": started,
             "completed by a submit action": any(s[:1] == [f"action:{form}"] for s in inside),
             "left with deny": ["intent:deny", "action:action_stop_form"] in inside,
-            "faq answered, then back": ["intent:faq", "action:utter_faq", f"action:{form}"]
+            "faq answered, then back": [
+                "intent:faq",
+                "action:action_answer_knowledge",
+                f"action:{form}",
+            ]
             in inside,
             "chitchat answered, then back": [
                 "intent:chitchat",

@@ -25,6 +25,8 @@ def _transitions(folder: Path) -> dict[str, set[tuple[str, str]]]:
     found: dict[str, set[tuple[str, str]]] = {}
     for path in sorted(folder.rglob("*.yml")):
         content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(content, dict):
+            continue  # not Rasa training data (data/kb/: knowledge-base entries)
         for kind in ("rules", "stories"):
             for block in content.get(kind) or []:
                 name = block.get("rule") or block.get("story")

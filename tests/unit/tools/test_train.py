@@ -51,3 +51,10 @@ def test_files_outside_the_model_inputs_do_not_count(project: Path) -> None:
     (project / "zhike" / "nlu" / "__pycache__").mkdir(exist_ok=True)
     (project / "zhike" / "nlu" / "__pycache__" / "tokenizer.cpython-310.pyc").write_bytes(b"x")
     assert fingerprint(project) == before
+
+
+def test_knowledge_base_entries_are_no_model_input(project: Path) -> None:
+    before = fingerprint(project)
+    seed = project / "data" / "kb" / "faq.yml"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n# staff edit answers\n", "utf-8")
+    assert fingerprint(project) == before

@@ -85,20 +85,24 @@ class LiveKnowledge:
         thresholds: Where an answer and a suggestion start.
         seed: A knowledge-base file (YAML/CSV/XLSX) imported and published when the
             knowledge base is empty.
+        kb: An open knowledge base to use instead of opening ``db_url`` (its owner
+            closes it).
     """
 
     def __init__(
         self,
-        db_url: str,
+        db_url: str = "",
         refresh_seconds: float = 2.0,
         thresholds: Thresholds = DEFAULT_THRESHOLDS,
         seed: Path | None = None,
+        kb: KnowledgeBase | None = None,
     ) -> None:
         self.db_url = db_url
         self.refresh_seconds = refresh_seconds
         self.thresholds = thresholds
         self.seed = seed
-        self._kb: KnowledgeBase | None = None
+        self._kb: KnowledgeBase | None = kb
+        self._owned = kb is None
         self._index: _Index | None = None
         self._checked = float("-inf")
         self._lock: asyncio.Lock | None = None
@@ -187,8 +191,8 @@ class LiveKnowledge:
 
     async def close(self) -> None:
         """Closes the database (the next call opens it again)."""
-        if self._kb is not None:
-            await self._kb.db.close()
+        if self._kb is not None and self._owned:
+            await self._kb.db.dispose()
             self._kb, self._index = None, None
             self._checked = float("-inf")
 

@@ -1,0 +1,75 @@
+"""A message the knowledge base answers is a question; requests to act stay requests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from zhike.lib.kb.background import BackgroundKnowledge
+from zhike.lib.kb.db import KbDatabase
+from zhike.lib.kb.seed import ensure_seeded
+from zhike.lib.kb.service import KnowledgeBase
+from zhike.nlu.knowledge_gate import DEFAULT_QUESTIONS_FROM, KnowledgeGate
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+async def _seed(url: str) -> None:
+    db = KbDatabase(url)
+    await db.create_tables()
+    await ensure_seeded(KnowledgeBase(db), ROOT / "data" / "kb" / "faq.yml")
+    await db.dispose()
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path) -> Iterator[BackgroundKnowledge]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kb.db'}"
+    asyncio.run(_seed(url))
+    background = BackgroundKnowledge(url, refresh_seconds=0.2)
+    background.start()
+    assert background.ready.wait(30), "the index was never built"
+    yield background
+    background.stop()
+
+
+def _message(text: str, intent: str, confidence: float) -> Message:
+    ranking = [{"name": intent, "confidence": confidence}, {"name": "faq", "confidence": 0.1}]
+    return Message(
+        data={
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": ranking,
+        }
+    )
+
+
+def test_an_answerable_question_nlu_was_unsure_of_becomes_a_question(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
+    unsure = _message("优惠券要怎么用啊", "nlu_fallback", 0.4)
+    gate.process([unsure])
+    assert unsure.data["intent"]["name"] == "faq"
+    assert [r["name"] for r in unsure.data["intent_ranking"]][:2] == ["faq", "nlu_fallback"]
+
+
+def test_requests_and_unknown_questions_are_left_alone(knowledge: BackgroundKnowledge) -> None:
+    gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
+    request = _message("优惠券要怎么用啊", "request_refund", 0.9)
+    weather = _message("明天上海下不下雨", "out_of_scope", 0.8)
+    button = _message('/faq{"kb_entry": "none"}', "nlu_fallback", 0.3)
+    gate.process([request, weather, button])
+    assert request.data["intent"]["name"] == "request_refund"
+    assert weather.data["intent"]["name"] == "out_of_scope"
+    assert button.data["intent"]["name"] == "nlu_fallback"
+
+
+def test_without_a_knowledge_base_nothing_changes() -> None:
+    gate = KnowledgeGate({}, None)
+    message = _message("优惠券要怎么用啊", "nlu_fallback", 0.4)
+    gate.process([message])
+    assert message.data["intent"]["name"] == "nlu_fallback"
