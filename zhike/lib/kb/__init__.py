@@ -1,0 +1,1 @@
+"""The knowledge base (知识库): entries, review, import/export and retrieval."""
