@@ -17,9 +17,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from zhike.lib.kb.retrieval.analyzer import Analyzer, default_analyzer
-from zhike.lib.kb.retrieval.lexical import dot, unit_vector
-from zhike.lib.kb.retrieval.semantic import SEMANTIC_SHARE, Encoder, fuse
+from zhike.lib.kb.retrieval.analyzer import Analyzer, Features, default_analyzer
+from zhike.lib.kb.retrieval.lexical import dot, prefixed, rarity_in, unit_vector
+from zhike.lib.kb.retrieval.semantic import (
+    SEMANTIC_SHARE,
+    SHIPPED,
+    Encoder,
+    EncoderChoice,
+    fuse,
+    resolve,
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class Searcher:
         starts: np.ndarray,
         texts: list[str],
         columns: dict[str, int],
+        rarity: dict[str, float],
         matrix: sparse.csc_matrix,
         embeddings: np.ndarray | None,
     ) -> None:
@@ -62,6 +70,7 @@ class Searcher:
         self._starts = starts
         self._texts = texts
         self._columns = columns
+        self._rarity = rarity
         self._matrix = matrix
         self._embeddings = embeddings
 
@@ -71,7 +80,7 @@ class Searcher:
         entries: Sequence[IndexedEntry],
         *,
         analyzer: Analyzer | None = None,
-        encoder: Encoder | None = None,
+        encoder: EncoderChoice = SHIPPED,
         semantic_share: float = SEMANTIC_SHARE,
     ) -> Searcher:
         """The index of ``entries``.
@@ -80,32 +89,41 @@ class Searcher:
             entries: The entries; texts that are empty once normalised are left out, and
                 so is an entry left without text. A text repeated in an entry counts once.
             analyzer: Words, bigrams and their weights (default: the project's).
-            encoder: The semantic stage, or ``None`` for lexical scores only.
+            encoder: The semantic stage: the project's LSA encoder (``data/kb/lsa.npz``;
+                lexical only when the file is missing), another one, or ``None``.
             semantic_share: The semantic score's share of the fused score.
         """
         analyzer = analyzer or default_analyzer()
+        encoder = resolve(encoder)
         entry_ids: list[int] = []
         starts: list[int] = []
         texts: list[str] = []
-        columns: dict[str, int] = {}
-        indptr, indices, data = [0], [], []
+        analyzed: list[Features] = []
+        frequency: dict[str, int] = {}
         for entry in entries:
-            seen: set[tuple[str, ...]] = set()
+            seen: set[str] = set()
             first = len(texts)
             for text in entry.texts:
-                vector = unit_vector(analyzer.analyze(text))
-                key = tuple(sorted(vector))
-                if not vector or key in seen:
+                features = analyzer.analyze(text)
+                key = " ".join(sorted(features.bigrams or features.words))
+                if not (features.words or features.bigrams) or key in seen:
                     continue
                 seen.add(key)
                 texts.append(text)
-                for feature, weight in vector.items():
-                    indices.append(columns.setdefault(feature, len(columns)))
-                    data.append(weight)
-                indptr.append(len(indices))
+                analyzed.append(features)
             if len(texts) > first:
                 entry_ids.append(entry.id)
                 starts.append(first)
+                for feature in set().union(*map(prefixed, analyzed[first:])):
+                    frequency[feature] = frequency.get(feature, 0) + 1
+        rarity = rarity_in(frequency, len(entry_ids))
+        columns: dict[str, int] = {}
+        indptr, indices, data = [0], [], []
+        for features in analyzed:
+            for feature, weight in unit_vector(features, rarity=rarity).items():
+                indices.append(columns.setdefault(feature, len(columns)))
+                data.append(weight)
+            indptr.append(len(indices))
         matrix = sparse.csr_matrix(
             (np.asarray(data, np.float32), np.asarray(indices, np.int32), np.asarray(indptr)),
             shape=(len(texts), max(len(columns), 1)),
@@ -119,6 +137,7 @@ class Searcher:
             starts=np.asarray(starts, np.int64),
             texts=texts,
             columns=columns,
+            rarity=rarity,
             matrix=matrix,
             embeddings=embeddings,
         )
@@ -155,7 +174,7 @@ class Searcher:
 
     def _text_scores(self, text: str) -> np.ndarray | None:
         """The score of every indexed text against ``text`` (``None``: nothing to match)."""
-        vector = unit_vector(self._analyzer.analyze(text))
+        vector = unit_vector(self._analyzer.analyze(text), rarity=self._rarity)
         if not vector:
             return None
         known = [(self._columns[f], w) for f, w in vector.items() if f in self._columns]
@@ -176,7 +195,7 @@ def similarity(
     b: str,
     *,
     analyzer: Analyzer | None = None,
-    encoder: Encoder | None = None,
+    encoder: EncoderChoice = SHIPPED,
     semantic_share: float = SEMANTIC_SHARE,
 ) -> float:
     """The score of two questions in [0, 1], as :meth:`Searcher.search` would give it.
@@ -184,9 +203,10 @@ def similarity(
     For grouping near-duplicate questions and for scoring labelled pairs.
     """
     analyzer = analyzer or default_analyzer()
+    encoder = resolve(encoder)
     lexical = min(1.0, dot(unit_vector(analyzer.analyze(a)), unit_vector(analyzer.analyze(b))))
     if encoder is None:
         return round(max(0.0, lexical), 4)
     left, right = encoder.encode([a, b])
-    fused = fuse(np.float32([lexical]), np.float32([float(left @ right)]), semantic_share)
+    fused = fuse(np.array([lexical]), np.array([float(left @ right)]), semantic_share)
     return round(float(fused[0]), 4)

@@ -14,10 +14,12 @@ The fused score of a text is ``(1 - share) * lexical + share * max(0, cosine)``,
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 from scipy import sparse
@@ -25,7 +27,10 @@ from scipy.sparse.linalg import svds
 
 from zhike.lib.kb.retrieval.normalize import normalize
 
-SEMANTIC_SHARE = 0.3
+SEMANTIC_SHARE = 0.2
+PROJECT_ROOT = Path(__file__).resolve().parents[4]
+# LSA trained on the project's own NLU examples (data/nlu/*.yml) by `python -m bench.kb.encoder`.
+DEFAULT_ENCODER_FILE = PROJECT_ROOT / "data" / "kb" / "lsa.npz"
 _IDENTIFIER = re.compile(r"[a-z]*\d{4,}[a-z0-9]*")
 
 
@@ -69,7 +74,9 @@ class LsaEncoder:
         return int(self.projection.shape[1])
 
     def _tfidf(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        indptr, indices, data = [0], [], []
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        data: list[float] = []
         for text in texts:
             counts: dict[int, int] = {}
             for gram in char_grams(text):
@@ -77,7 +84,7 @@ class LsaEncoder:
                 if column is not None:
                     counts[column] = counts.get(column, 0) + 1
             indices.extend(counts)
-            data.extend(1.0 + np.log(list(counts.values()) or [1.0])[: len(counts)])
+            data.extend(1.0 + math.log(count) for count in counts.values())
             indptr.append(len(indices))
         matrix = sparse.csr_matrix(
             (np.asarray(data, np.float32), np.asarray(indices, np.int32), np.asarray(indptr)),
@@ -88,11 +95,23 @@ class LsaEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """The unit LSA vectors of ``texts`` (a zero row for a text of unknown n-grams)."""
-        if not texts:
-            return np.zeros((0, self.dimensions), np.float32)
-        vectors = np.asarray(self._tfidf(texts) @ self.projection, np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.where(norms == 0, 1.0, norms)
+        vectors = np.zeros((len(texts), self.dimensions), np.float32)
+        for row, text in enumerate(texts):
+            counts: dict[int, int] = {}
+            for gram in char_grams(text):
+                column = self.vocabulary.get(gram)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+            if not counts:
+                continue
+            columns = np.fromiter(counts, np.int64, len(counts))
+            tf = 1.0 + np.log(np.fromiter(counts.values(), np.float32, len(counts)))
+            weights = tf * self.idf[columns]
+            vector = (weights / np.linalg.norm(weights)) @ self.projection[columns]
+            norm = float(np.linalg.norm(vector))
+            if norm > 0.0:
+                vectors[row] = vector / norm
+        return vectors
 
     @classmethod
     def fit(cls, texts: Sequence[str], dimensions: int = 128, min_count: int = 2) -> LsaEncoder:
@@ -130,3 +149,25 @@ class LsaEncoder:
 def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     return sparse.diags(1.0 / np.where(norms == 0, 1.0, norms)).dot(matrix).tocsr()
+
+
+def load_default_encoder(path: Path = DEFAULT_ENCODER_FILE) -> LsaEncoder | None:
+    """The encoder the project ships, or ``None`` (lexical only) when the file is absent."""
+    return LsaEncoder.load(path) if path.is_file() else None
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_encoder() -> LsaEncoder | None:
+    """:func:`load_default_encoder`, loaded once per process."""
+    return load_default_encoder()
+
+
+SHIPPED: Literal["shipped"] = (
+    "shipped"  # Searcher.build(encoder=SHIPPED): the project's encoder if present
+)
+EncoderChoice = Encoder | Literal["shipped"] | None
+
+
+def resolve(encoder: EncoderChoice) -> Encoder | None:
+    """The encoder meant by ``encoder`` (:data:`SHIPPED`: the shipped one, or ``None``)."""
+    return shipped_encoder() if encoder == SHIPPED else encoder
