@@ -28,6 +28,8 @@ from zhike.lib.kb.retrieval.semantic import (
     resolve,
 )
 
+RERANK = 1000  # lexical candidates the semantic stage scores per search
+
 
 @dataclass(frozen=True)
 class IndexedEntry:
@@ -186,8 +188,17 @@ class Searcher:
             lexical = np.zeros(len(self._texts), np.float32)
         if self._encoder is None or self._embeddings is None:
             return lexical
+        # The semantic stage re-ranks the lexical candidates: a text outside them scores
+        # at most ``share`` above its lexical score, below any threshold worth using.
+        candidates = np.flatnonzero(lexical)
+        if len(candidates) > RERANK:
+            candidates = candidates[np.argpartition(-lexical[candidates], RERANK - 1)[:RERANK]]
         query = self._encoder.encode([text])[0]
-        return fuse(lexical, self._embeddings @ query, self._semantic_share)
+        fused = (1.0 - self._semantic_share) * lexical
+        fused[candidates] = fuse(
+            lexical[candidates], self._embeddings[candidates] @ query, self._semantic_share
+        )
+        return fused
 
 
 def similarity(

@@ -8,8 +8,11 @@ TF-IDF projected on the ``dimensions`` strongest directions of a text collection
 else that maps texts to unit vectors can be plugged in as an :class:`Encoder`.
 
 The fused score of a text is ``(1 - share) * lexical + share * max(0, cosine)``, still in
-[0, 1]. Which share to use, and whether to use an encoder at all, is measured by
-``python -m bench.kb``.
+[0, 1]; the searcher applies it to the 1,000 best lexical candidates. Measured by
+``python -m bench.kb`` (16 topics among 20,000 finance questions): the LSA encoder
+trained on zhike's NLU examples adds little: recall@1 0.812 -> 0.817 at share 0.2, BQ test
+ROC-AUC 0.695 -> 0.709, AFQMC dev 0.554 -> 0.558, for +0.5 ms p50 per search; alone it is
+worse than lexical (recall@1 0.683).
 """
 
 from __future__ import annotations
