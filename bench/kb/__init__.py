@@ -1,0 +1,1 @@
+"""Knowledge-base retrieval benchmark (`python -m bench.kb`, `make bench-kb`)."""
