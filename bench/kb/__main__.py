@@ -23,7 +23,6 @@ from bench.kb.corpora import (
     CALIBRATION_SETS,
     FAQ_MATCH,
     TEST_SETS,
-    faq_topics,
     read_pairs,
     read_queries,
     retrieval_corpora,
@@ -43,6 +42,7 @@ from bench.kb.measure import (
     score_retrieval,
 )
 from bench.kb.table import SCORERS, Row, fmt, pct, render, skipped
+from bench.kb.topics import faq_topics
 from zhike.lib.kb.retrieval import IndexedEntry, Searcher, Thresholds, default_analyzer
 from zhike.lib.kb.retrieval.semantic import SEMANTIC_SHARE, load_default_encoder
 

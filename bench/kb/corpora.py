@@ -1,8 +1,8 @@
 """What the knowledge-base benchmark reads: labelled pairs, distractors, queries, OOS.
 
 Everything from ../shared/eval is read at run time and never copied into the project.
-The index of the retrieval test is zhike's own FAQ topics (each faq/<key> intent of
-data/nlu/faq.yml with its examples as similar questions) plus distractor questions
+The index of the retrieval test is zhike's own knowledge-base entries (data/kb/faq.yml,
+keyed by :mod:`bench.kb.topics`) plus distractor questions
 from AFQMC train and BQ dev; the out-of-scope finance questions come from AFQMC dev and
 BQ test, minus any sentence that is also a distractor.
 """
@@ -16,11 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from bench.kb.encoder import nlu_examples
 from bench.nlu.oos import load_cais
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-FAQ_FILE = PROJECT_ROOT / "data" / "nlu" / "faq.yml"
 QUERIES_FILE = Path(__file__).with_name("queries.yml")
 FAQ_MATCH = Path("faq-match")
 # Test sets of the table, and the splits the thresholds are calibrated on.
@@ -29,7 +27,6 @@ CALIBRATION_SETS = {"AFQMC dev": "afqmc_train.csv", "BQ test": "bq_dev.csv"}
 DISTRACTOR_FILES = ("afqmc_train.csv", "bq_dev.csv")
 DISTRACTORS = 20_000
 FINANCE_OOS = 500
-FAQ_PREFIX = "faq/"
 
 
 @dataclass(frozen=True)
@@ -54,15 +51,6 @@ def read_pairs(path: Path) -> list[Pair]:
 def sentences(pairs: list[Pair]) -> list[str]:
     """The distinct sentences of ``pairs``, in order."""
     return list(dict.fromkeys(s for pair in pairs for s in (pair.a, pair.b)))
-
-
-def faq_topics(path: Path = FAQ_FILE) -> dict[str, list[str]]:
-    """zhike's FAQ topics: key (``shipping_time``) -> its training examples."""
-    return {
-        name[len(FAQ_PREFIX) :]: texts
-        for name, texts in nlu_examples(path).items()
-        if name.startswith(FAQ_PREFIX)
-    }
 
 
 def read_queries(path: Path = QUERIES_FILE) -> list[tuple[str, str]]:

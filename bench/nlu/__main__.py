@@ -20,6 +20,7 @@ from pathlib import Path
 from bench.nlu.heldout import HELD_OUT_DIR, held_out_rows, load_held_out, score_held_out
 from bench.nlu.jddc import JDDC_CHAT, LABELS_FILE, labelled_turns, read_labels
 from bench.nlu.jddc_score import jddc_details, jddc_rows, score_jddc
+from bench.nlu.knowledge import seeded_knowledge, with_knowledge
 from bench.nlu.model import ModelError, Parse, load_parser, log, predict_all
 from bench.nlu.oos import CAIS_TEST, load_cais, oos_details, oos_rows, score_oos
 from bench.nlu.table import Row, render, write
@@ -107,18 +108,31 @@ async def _held_out(parse: Parse, inputs: Inputs, report: Report) -> None:
     report.rows += held_out_rows(score_held_out(examples, predictions))
 
 
-async def measure(parse: Parse, inputs: Inputs) -> Report:
-    """Runs the three sections with ``parse`` and collects the report."""
+async def measure(parse: Parse, inputs: Inputs, acting: Parse | None = None) -> Report:
+    """Runs the three sections and collects the report.
+
+    The held-out set measures the model (``parse``); out-of-scope and real customers
+    measure what the robot does (``acting``, default ``parse``).
+    """
     report = Report()
     if inputs.eval_dir.is_dir():
-        await _out_of_scope(parse, inputs, report)
-        await _real_customers(parse, inputs, report)
+        await _out_of_scope(acting or parse, inputs, report)
+        await _real_customers(acting or parse, inputs, report)
     else:
         reason = f"no evaluation corpora at {inputs.eval_dir}"
         report.skip(OOS, reason)
         report.skip(JDDC, reason)
     await _held_out(parse, inputs, report)
     return report
+
+
+async def _measure_with_knowledge(parse: Parse, inputs: Inputs) -> Report:
+    """:func:`measure` with the seeded knowledge base deciding questions' answers."""
+    knowledge = seeded_knowledge()
+    try:
+        return await measure(parse, inputs, acting=with_knowledge(parse, knowledge))
+    finally:
+        await knowledge.close()
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -161,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"FAILED: {error}")
         return 2
     inputs = Inputs(args.eval_dir.resolve(), args.labels.resolve(), args.held_out.resolve())
-    report = asyncio.run(measure(parse, inputs))
+    report = asyncio.run(_measure_with_knowledge(parse, inputs))
     text = render(TITLE, _header(model, inputs.eval_dir), report.rows, report.details)
     print(text, flush=True)
     write(args.out, text)

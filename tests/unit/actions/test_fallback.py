@@ -22,7 +22,9 @@ pytestmark = pytest.mark.usefixtures("knowledge")
 async def test_affirmation_offers_the_two_most_likely_topics_in_chinese(
     load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher
 ) -> None:
-    await ActionAskAffirmation().run(dispatcher, load_tracker("unsure_parse"), DOMAIN)
+    tracker = load_tracker("unsure_parse")
+    tracker.latest_message["text"] = "可以先试听一节课吗"
+    await ActionAskAffirmation().run(dispatcher, tracker, DOMAIN)
 
     [message] = dispatcher.messages
     assert message["response"] == "utter_ask_affirmation_intro"
@@ -30,10 +32,20 @@ async def test_affirmation_offers_the_two_most_likely_topics_in_chinese(
     payloads = [b["payload"] for b in message["buttons"]]
     # nlu_fallback and inform are skipped; faq is shown as the knowledge base's closest
     # standard question, which the button asks by its id
-    assert titles == ["查询物流进度", "下单后多久发货？", "都不是"]
+    assert titles == ["查询物流进度", "可以免费试听吗？", "都不是"]
     assert payloads[0] == "/query_logistics"
     assert payloads[1].startswith('/faq{"kb_entry": "')
     assert payloads[2] == "/out_of_scope"
+
+
+async def test_no_question_is_offered_that_the_knowledge_base_does_not_come_close_to(
+    load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher
+) -> None:
+    await ActionAskAffirmation().run(dispatcher, load_tracker("unsure_parse"), DOMAIN)
+
+    [message] = dispatcher.messages
+    # "那个东西什么时候能到啊" is about a parcel, not a policy: the next likely request
+    assert [b["title"] for b in message["buttons"]] == ["查询物流进度", "查询订单状态", "都不是"]
 
 
 async def test_affirmation_without_candidates_asks_to_rephrase(

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from bench.kb.__main__ import main, measure
-from bench.kb.corpora import faq_topics, read_pairs, read_queries
+from bench.kb.corpora import read_pairs, read_queries
 from bench.kb.measure import accuracy, auc, calibrate, threshold_for_rate
 from bench.kb.table import SCORERS, Row, render
+from bench.kb.topics import faq_topics
 
 
 def test_auc_and_accuracy_of_known_scores():

@@ -1,0 +1,64 @@
+"""The knowledge base in the NLU benchmark: what the robot answers a question with.
+
+A parse alone no longer says which answer a question gets: the knowledge base does, at
+run time. :func:`with_knowledge` wraps a model's parse function so that each result says
+what the running robot does with the message, as ``zhike.nlu.knowledge_gate`` and
+``action_answer_knowledge`` decide it:
+
+* a question, an unsure message or an out-of-scope one that an entry answers (score at
+  the answer threshold) is answered with that entry: ``faq`` with the response key
+  ``faq/<topic>`` of :mod:`bench.kb.topics`;
+* a question no entry answers gets "您是想问：" or an honest no-answer: ``nlu_fallback``.
+
+The knowledge base is a fresh SQLite file seeded with data/kb/faq.yml, as ``make run``
+starts with.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.kb.topics import KEYS_BY_QUESTION, SEED_FILE
+from bench.nlu.model import FALLBACK, Parse
+from zhike.lib.kb.live import LiveKnowledge
+from zhike.nlu.knowledge_gate import DEFAULT_QUESTIONS_FROM, QUESTION_INTENT
+
+
+def seeded_knowledge(folder: Path | None = None) -> LiveKnowledge:
+    """A knowledge base in a temporary SQLite file, seeded with the FAQ on first use."""
+    where = folder or Path(tempfile.mkdtemp(prefix="bench-kb-"))
+    url = f"sqlite+aiosqlite:///{where / 'kb.db'}"
+    return LiveKnowledge(url, refresh_seconds=float("inf"), seed=SEED_FILE)
+
+
+async def decided(result: dict[str, Any], knowledge: LiveKnowledge) -> dict[str, Any]:
+    """``result`` as the robot acts on it once the knowledge base had its say."""
+    intent = str((result.get("intent") or {}).get("name") or FALLBACK)
+    text = str(result.get("text") or "")
+    if intent not in DEFAULT_QUESTIONS_FROM or not text.strip():
+        return result
+    lookup = await knowledge.lookup(text, k=1)
+    if lookup.decision == "answer":
+        hit = lookup.hits[0]
+        key = KEYS_BY_QUESTION.get(hit.entry.question, f"entry{hit.entry.id}")
+        picked = {"intent_response_key": f"faq/{key}", "confidence": hit.score}
+        return {
+            **result,
+            "intent": {"name": QUESTION_INTENT, "confidence": hit.score},
+            "response_selector": {"default": {"response": picked, "ranking": [picked]}},
+        }
+    if intent == QUESTION_INTENT:
+        confidence = (result.get("intent") or {}).get("confidence")
+        return {**result, "intent": {"name": FALLBACK, "confidence": confidence}}
+    return result
+
+
+def with_knowledge(parse: Parse, knowledge: LiveKnowledge) -> Parse:
+    """``parse`` followed by the knowledge base's decision (:func:`decided`)."""
+
+    async def parse_and_decide(text: str) -> dict[str, Any]:
+        return await decided(await parse(text), knowledge)
+
+    return parse_and_decide

@@ -1,0 +1,38 @@
+"""The NLU benchmark counts what the robot does with a question once the KB decided."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bench.nlu.knowledge import decided, seeded_knowledge
+from bench.nlu.model import prediction_from
+from zhike.lib.kb.live import LiveKnowledge
+
+
+@pytest.fixture
+async def knowledge(tmp_path: Path) -> AsyncIterator[LiveKnowledge]:
+    live = seeded_knowledge(tmp_path)
+    yield live
+    await live.close()
+
+
+def _parsed(text: str, intent: str) -> dict:
+    return {"text": text, "intent": {"name": intent, "confidence": 0.6}, "intent_ranking": []}
+
+
+async def test_an_answered_question_counts_as_its_topic(knowledge: LiveKnowledge) -> None:
+    result = await decided(_parsed("退款几天能到账", "nlu_fallback"), knowledge)
+    assert prediction_from(result).label == "faq/refund_time"
+
+
+async def test_a_question_no_entry_answers_is_an_honest_fallback(knowledge: LiveKnowledge) -> None:
+    result = await decided(_parsed("你们支持用数字人民币付尾款吗", "faq"), knowledge)
+    assert prediction_from(result).intent == "nlu_fallback"
+
+
+async def test_requests_are_left_to_their_flows(knowledge: LiveKnowledge) -> None:
+    result = await decided(_parsed("退款几天能到账", "query_refund"), knowledge)
+    assert prediction_from(result).intent == "query_refund"
