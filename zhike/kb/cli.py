@@ -24,6 +24,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from zhike.kb.search import search
 from zhike.lib.kb.db import KbDatabase
 from zhike.lib.kb.domain import SERVICE, Actor
 from zhike.lib.kb.errors import ImportFileError, KbError
@@ -31,7 +32,6 @@ from zhike.lib.kb.imports import MERGE, MODES
 from zhike.lib.kb.io import export_file, format_of, parse_file
 from zhike.lib.kb.service import KnowledgeBase
 from zhike.lib.kb.settings import kb_db_url
-from zhike.kb.search import search
 
 
 def build_parser() -> argparse.ArgumentParser:

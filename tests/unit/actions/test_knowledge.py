@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.knowledge import LAST_QUESTION_SLOT, ActionAnswerKnowledge, suggestion_buttons
 from tests.unit.actions.conftest import Turn, make_turn
 from zhike.lib.kb.db import KbDatabase
-from zhike.lib.kb.live import KnowledgeHit, shared_knowledge
 from zhike.lib.kb.domain import PublishedEntry
+from zhike.lib.kb.live import KnowledgeHit, shared_knowledge
 from zhike.lib.kb.service import KnowledgeBase
 from zhike.lib.kb.unanswered import UnansweredQueue
 

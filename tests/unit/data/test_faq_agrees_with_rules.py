@@ -13,7 +13,6 @@ from zhike.servers.backend.services import school
 
 from .conftest import ROOT
 
-
 LEAVE_RULE = "请假或调课有什么规定？"
 
 

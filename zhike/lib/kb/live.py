@@ -160,12 +160,9 @@ class LiveKnowledge:
         index = self._index
         if index is None:
             return None
-        hits = [
-            KnowledgeHit(index.entries[hit.entry_id], hit.score)
-            for hit in index.searcher.search(text, k=k)
-            if hit.entry_id in index.entries
-        ]
-        return Lookup(decide(hits, self.thresholds), tuple(hits))
+        found = [hit for hit in index.searcher.search(text, k=k) if hit.entry_id in index.entries]
+        hits = tuple(KnowledgeHit(index.entries[hit.entry_id], hit.score) for hit in found)
+        return Lookup(decide(found, self.thresholds), hits)
 
     async def entry(self, entry_id: int) -> PublishedEntry | None:
         """A published entry by id (``None`` once it is archived or out of date)."""
