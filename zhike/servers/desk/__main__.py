@@ -71,7 +71,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default="",
         help=f"comma-separated skill groups ({', '.join(SKILL_GROUPS)})",
     )
-    create.add_argument("--role", choices=ROLES, default="agent")
+    create.add_argument(
+        "--role",
+        choices=ROLES,
+        default="agent",
+        help="agent (default), supervisor (every queue, the whole knowledge base), "
+        "editor (writes knowledge-base entries) or reviewer (reviews and publishes them)",
+    )
     create.add_argument("--max-concurrent", type=int, default=3)
     return parser.parse_args(argv)
 
