@@ -124,7 +124,8 @@ async def test_an_agent_reads_but_cannot_write(kb_desk: Desk) -> None:
     entry = await created(kb_desk, editor)
     path = f"/entries/{entry['id']}"
 
-    assert (await kb_call(kb_desk, "GET", path, agent)).json["entry"]["question"] == "怎么申请退款？"
+    read = await kb_call(kb_desk, "GET", path, agent)
+    assert read.json["entry"]["question"] == "怎么申请退款？"
     me = (await kb_call(kb_desk, "GET", "/me", agent)).json
     assert me["role"] == "agent" and not any(me["may"].values())
     change = {**REFUND, "answer": "随便写的", "expected_version": entry["version"]}
@@ -149,7 +150,8 @@ async def test_a_stale_expected_version_is_a_conflict_and_changes_nothing(kb_des
     assert (await kb_call(kb_desk, "PUT", path, editor, body=first)).status == 200
     stale = await kb_call(kb_desk, "PUT", path, editor, body=second)
     assert stale.status == 409 and stale.json["error"] == "version_conflict"
-    assert (await kb_call(kb_desk, "GET", path, editor)).json["entry"]["answer"] == "第一次修改的答案"
+    kept = await kb_call(kb_desk, "GET", path, editor)
+    assert kept.json["entry"]["answer"] == "第一次修改的答案"
 
 
 async def test_writes_need_a_session_and_its_csrf_token(kb_desk: Desk) -> None:
@@ -195,9 +197,13 @@ def test_a_short_service_token_is_refused_at_start(tmp_path: Path) -> None:
 def multipart(name: str, data: bytes) -> tuple[bytes, dict[str, str]]:
     boundary = "zhikeboundary7MA4YWxkTrZu0gW"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, {"content-type": f"multipart/form-data; boundary={boundary}"}
 
 
