@@ -98,7 +98,7 @@ async def create_agent(args: argparse.Namespace, settings: DeskSettings, passwor
     problem = password_problem(password)
     if problem is not None:
         raise DeskError(400, "invalid_password", problem)
-    desk = await open_context(settings)
+    desk = await open_context(settings, with_kb=False)
     try:
         for existing in await desk.auth.accounts():
             if args.username.strip().lower() == existing.username or (

@@ -103,19 +103,21 @@ async def open_context(
     sink: ReplySink | None = None,
     clock: Callable[[], datetime] = utcnow,
     handoff_settings: HandoffSettings | None = None,
+    with_kb: bool = True,
 ) -> DeskContext:
     """Opens the databases, creates missing tables, builds the context.
 
     The handoff and desk tables are at ``settings.db_url``, the knowledge base at
-    ``settings.kb_db_url`` (the same database when that is ``None``).
+    ``settings.kb_db_url`` (the same database when that is ``None``); ``with_kb=False``
+    (account administration) leaves the knowledge base closed (``kb`` is ``None``).
 
     Call it inside the event loop that will use it, :meth:`DeskContext.start` the
     delivery when serving, and :meth:`DeskContext.close` it.
     """
     handoff_db = HandoffDatabase(settings.db_url)
     desk_db = DeskDatabase(settings.db_url)
-    kb_db = KbDatabase(settings.kb_db_url or settings.db_url)
-    databases: list[AsyncDatabase] = [handoff_db, desk_db, kb_db]
+    kb_db = KbDatabase(settings.kb_db_url or settings.db_url) if with_kb else None
+    databases: list[AsyncDatabase] = [handoff_db, desk_db, *([kb_db] if kb_db else [])]
     try:
         for db in databases:
             await db.create_tables()
@@ -128,7 +130,7 @@ async def open_context(
         auth=DeskAuth(desk_db, settings, clock=clock),
         handoff=HandoffService(handoff_db, handoff_settings, clock=clock),
         sink=sink or _default_sink(settings),
-        kb=KnowledgeBase(kb_db, clock=clock),
+        kb=KnowledgeBase(kb_db, clock=clock) if kb_db else None,
         databases=databases,
     )
 
