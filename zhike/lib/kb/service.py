@@ -51,7 +51,8 @@ class KnowledgeBase:
         self.clock = clock
         self.zone = zone or ZoneInfo(DEFAULT_ZONE)
 
-    def _now(self) -> datetime:
+    def now(self) -> datetime:
+        """The service clock's current time in UTC (refuses a naive clock)."""
         at = self.clock()
         if at.tzinfo is None or at.utcoffset() is None:
             raise InvalidEntry("times must be timezone-aware", "naive_datetime")
@@ -59,11 +60,11 @@ class KnowledgeBase:
 
     def today(self) -> date:
         """The current day in the knowledge base's zone."""
-        return self._now().astimezone(self.zone).date()
+        return self.now().astimezone(self.zone).date()
 
     async def create(self, draft: EntryDraft, actor: Actor, comment: str | None = None) -> Entry:
         """A new draft entry (editor, supervisor, service)."""
-        at = self._now()
+        at = self.now()
         return await self.db.run(lambda s: entries.create(s, draft, actor, at, comment))
 
     async def update(
@@ -79,7 +80,7 @@ class KnowledgeBase:
         Raises:
             VersionConflict: ``expected_version`` is not the entry's version (409).
         """
-        at = self._now()
+        at = self.now()
         return await self.db.run(
             lambda s: entries.update(s, entry_id, draft, actor, expected_version, at, comment)
         )
@@ -88,7 +89,7 @@ class KnowledgeBase:
         self, entry_id: int, actor: Actor, expected_version: int | None = None
     ) -> Entry:
         """Sends a draft for review (its editor, supervisor, service)."""
-        at = self._now()
+        at = self.now()
         return await self.db.run(lambda s: entries.submit(s, entry_id, actor, at, expected_version))
 
     async def approve(
@@ -99,7 +100,7 @@ class KnowledgeBase:
         expected_version: int | None = None,
     ) -> Entry:
         """Publishes a submitted entry (reviewer, supervisor, service)."""
-        at = self._now()
+        at = self.now()
         return await self.db.run(
             lambda s: entries.publish(
                 s, entry_id, actor, at, expected_version, comment, approve=True
@@ -114,7 +115,7 @@ class KnowledgeBase:
         expected_version: int | None = None,
     ) -> Entry:
         """Sends a submitted entry back to draft with a comment (reviewer, supervisor)."""
-        at = self._now()
+        at = self.now()
         return await self.db.run(
             lambda s: entries.reject(s, entry_id, actor, comment, at, expected_version)
         )
@@ -127,7 +128,7 @@ class KnowledgeBase:
         comment: str | None = None,
     ) -> Entry:
         """Publishes a draft, submitted or archived entry directly (not an editor)."""
-        at = self._now()
+        at = self.now()
         return await self.db.run(
             lambda s: entries.publish(s, entry_id, actor, at, expected_version, comment)
         )
@@ -140,7 +141,7 @@ class KnowledgeBase:
         comment: str | None = None,
     ) -> Entry:
         """Takes an entry out of use and off the robot."""
-        at = self._now()
+        at = self.now()
         return await self.db.run(
             lambda s: entries.archive(s, entry_id, actor, at, expected_version, comment)
         )
@@ -212,7 +213,7 @@ class KnowledgeBase:
         """
         if actor is None:
             raise InvalidEntry("an import needs an actor", "invalid_actor")
-        at = self._now()
+        at = self.now()
         who = actor
         return await self.db.run(
             lambda s: imports.import_items(s, items, mode, who, publish, at, only_if_empty)

@@ -111,7 +111,7 @@ class UnansweredQueue:
     def _at(self, at: datetime | None) -> datetime:
         if at is not None and (at.tzinfo is None or at.utcoffset() is None):
             raise InvalidEntry("times must be timezone-aware", "naive_datetime")
-        return at if at is not None else self.kb._now()
+        return at if at is not None else self.kb.now()
 
     async def record(
         self, text: str, reason: str, channel: str = "", at: datetime | None = None
@@ -148,7 +148,7 @@ class UnansweredQueue:
         self, group_id: int, draft: EntryDraft, actor: Actor, publish: bool = False
     ) -> Entry:
         """Creates an entry from a group (``publish``: live at once) and closes the group."""
-        at = self.kb._now()
+        at = self.kb.now()
 
         async def work(session: AsyncSession) -> Entry:
             group = await _open_group(session, group_id)
@@ -169,7 +169,7 @@ class UnansweredQueue:
         entry or another entry already has. The entry becomes a draft like any change
         (``publish``: published at once, for roles that may publish).
         """
-        at = self.kb._now()
+        at = self.kb.now()
 
         async def work(session: AsyncSession) -> Entry:
             group = await _open_group(session, group_id)
@@ -197,7 +197,7 @@ class UnansweredQueue:
     async def dismiss(self, group_id: int, actor: Actor) -> None:
         """Closes a group without an entry (not a knowledge question, spam …)."""
         perm.require(actor, perm.TRIAGE)
-        at = self.kb._now()
+        at = self.kb.now()
 
         async def work(session: AsyncSession) -> None:
             _close(await _open_group(session, group_id), DISMISSED, actor, at, None)
