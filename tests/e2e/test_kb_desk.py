@@ -104,6 +104,7 @@ def test_an_editor_submits_an_entry_and_a_reviewer_publishes_it(
     editor.fill("#kb-answer", "您好，可以开具增值税专用发票，请在订单详情页填写开票信息。")
     editor.fill("#kb-cat", "发票")
     editor.press("#kb-answer", "Control+Enter")  # saves the draft
+    expect(editor.locator("#kb-title")).to_contain_text("知识 #")  # saved: it has a number
     expect(editor.locator("#kb-badge")).to_have_text("草稿")
     expect(editor.locator("#kb-approve")).to_be_hidden()  # an editor cannot publish
     expect(editor.locator("#kb-publish")).to_be_hidden()

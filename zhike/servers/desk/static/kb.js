@@ -5,6 +5,7 @@ var zhikeKb = (function () {
   var util = zhikeDesk, form = zhikeKbForm;
   var $ = util.$, el = util.el, clear = util.clear, notify = util.notify;
   var PER_PAGE = 20;
+  var ACTION_BUTTONS = ["kb-save", "kb-submit", "kb-approve", "kb-reject", "kb-publish", "kb-archive"];
   var state = {
     api: null, may: null, page: 1, total: 0, entry: null, creating: false, timer: null,
     busy: false, started: false
@@ -170,20 +171,28 @@ var zhikeKb = (function () {
     $("kb-form-error").hidden = !text;
   }
 
+  // While a write is under way its buttons are disabled (no double submissions).
+  function setBusy(busy) {
+    state.busy = busy;
+    ACTION_BUTTONS.forEach(function (id) { $(id).disabled = busy; });
+  }
+
   // Runs a write; on success shows the returned entry, refreshes the list and says `done`.
   function write(request, done) {
     if (state.busy) { return Promise.resolve(null); }
-    state.busy = true;
+    setBusy(true);
     formError("");
     return request().then(function (data) {
+      setBusy(false);
       notify(done);
       refresh();
       return showEntry(data.entry).then(function () { return data.entry; });
     }, function (error) {
+      setBusy(false);
       formError(form.describe(error));
       if (error.code === "version_conflict" && state.entry) { openEntry(state.entry.id); }
       return null;
-    }).then(function (entry) { state.busy = false; return entry; });
+    });
   }
 
   function save() {
