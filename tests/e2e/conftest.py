@@ -112,6 +112,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         # The handoff tables, shared with the tests that play the desk; agents work all day.
         "ZHIKE_HANDOFF_DB_URL": f"sqlite+aiosqlite:///{state / 'handoff.db'}",
         "ZHIKE_HANDOFF_HOURS": "00:00-23:59",
+        # The knowledge base the desk edits (and the robot answers from), in this run only.
+        "ZHIKE_KB_DB_URL": f"sqlite+aiosqlite:///{state / 'kb.db'}",
     }
     running = Stack(StackConfig.on_free_ports(MODEL, state, extra_env=env, rasa_token=RASA_TOKEN))
     running.start()

@@ -71,7 +71,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default="",
         help=f"comma-separated skill groups ({', '.join(SKILL_GROUPS)})",
     )
-    create.add_argument("--role", choices=ROLES, default="agent")
+    create.add_argument(
+        "--role",
+        choices=ROLES,
+        default="agent",
+        help="agent (default), supervisor (every queue, the whole knowledge base), "
+        "editor (writes knowledge-base entries) or reviewer (reviews and publishes them)",
+    )
     create.add_argument("--max-concurrent", type=int, default=3)
     return parser.parse_args(argv)
 
@@ -92,7 +98,7 @@ async def create_agent(args: argparse.Namespace, settings: DeskSettings, passwor
     problem = password_problem(password)
     if problem is not None:
         raise DeskError(400, "invalid_password", problem)
-    desk = await open_context(settings)
+    desk = await open_context(settings, with_kb=False)
     try:
         for existing in await desk.auth.accounts():
             if args.username.strip().lower() == existing.username or (

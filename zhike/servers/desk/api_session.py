@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sanic import Blueprint
+from sanic.cookies import Cookie
 from sanic.request import Request
 from sanic.response import HTTPResponse, empty
 
@@ -14,7 +15,9 @@ from zhike.servers.desk.http import bool_field, current_session, read_json
 from zhike.servers.desk.serializers import account_json, agent_json, iso
 
 SESSION_COOKIE = "zhike_desk_session"
-COOKIE_PATH = "/api/desk"
+# Sent to the desk API and the knowledge-base API (/api/kb), nowhere else.
+COOKIE_PATH = "/api"
+LEGACY_COOKIE_PATH = "/api/desk"  # where earlier versions set it: cleared at login/logout
 
 
 def _desk(request: Request) -> DeskContext:
@@ -30,6 +33,13 @@ def _set_cookie(response: HTTPResponse, value: str, max_age: int, secure: bool) 
     cookie["samesite"] = "Strict"
     cookie["secure"] = secure
     cookie["max-age"] = max_age
+    legacy = Cookie(SESSION_COOKIE, "")
+    legacy["path"] = LEGACY_COOKIE_PATH
+    legacy["httponly"] = True
+    legacy["samesite"] = "Strict"
+    legacy["secure"] = secure
+    legacy["max-age"] = 0
+    response.headers.add("Set-Cookie", legacy)
 
 
 async def _me(desk: DeskContext, session: DeskSession) -> dict[str, object]:

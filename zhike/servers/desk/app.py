@@ -19,6 +19,9 @@ from zhike.servers.desk.context import DeskContext, open_context
 from zhike.servers.desk.delivery.sink import ReplySink
 from zhike.servers.desk.errors import DeskError, dumps, install_error_handling, json_response
 from zhike.servers.desk.http import read_json
+from zhike.servers.desk.kb_api import kb_blueprint
+from zhike.servers.desk.kb_files import kb_files_blueprint
+from zhike.servers.desk.kb_http import IMPORT_PATH, KB_PREFIX, service_actor
 from zhike.servers.desk.ui import ui_blueprint
 
 logger = logging.getLogger(__name__)
@@ -64,6 +67,8 @@ def create_app(
     for blueprint in (session_blueprint(), conversations_blueprint(), supervisor_blueprint()):
         app.blueprint(blueprint, url_prefix=API_PREFIX)
     app.blueprint(assist_blueprint(), url_prefix=API_PREFIX)  # assist, context, ticket
+    for blueprint in (kb_blueprint(), kb_files_blueprint()):
+        app.blueprint(blueprint, url_prefix=KB_PREFIX)  # the knowledge base
     app.blueprint(ui_blueprint())  # the web app: /desk/
     install_error_handling(app)
 
@@ -91,20 +96,20 @@ def create_app(
 
     @app.on_request
     async def guard(request: Request) -> None:
-        check_size(request, settings.max_body)
         path = request.path.rstrip("/")
-        if not path.startswith(API_PREFIX) or path in PUBLIC_PATHS:
+        importing = path == IMPORT_PATH  # a streamed file, read by its route
+        check_size(request, settings.max_import_body if importing else settings.max_body)
+        if path.startswith(KB_PREFIX):
+            actor = service_actor(request, settings.kb_service_token)
+            if actor is not None:
+                request.ctx.kb_actor = actor  # a bearer token: no cookie, so no CSRF
+            else:
+                await check_session(request)
+        elif path.startswith(API_PREFIX) and path not in PUBLIC_PATHS:
+            await check_session(request)
+        else:
             return
-        desk: DeskContext = request.app.ctx.desk
-        session = await desk.auth.session(request.cookies.get(SESSION_COOKIE))
-        if session is None:
-            raise DeskError(401, "unauthenticated", "log in first")
-        if request.method not in SAFE_METHODS and not session.csrf_ok(
-            request.headers.get("x-csrf-token")
-        ):
-            raise DeskError(403, "csrf_failed", "missing or wrong X-CSRF-Token header")
-        request.ctx.desk_session = session
-        if request.method not in SAFE_METHODS and request.body:
+        if request.method not in SAFE_METHODS and request.body and not importing:
             read_json(request)  # any body sent must be a clean JSON object, used or not
 
     @app.on_response
@@ -114,6 +119,19 @@ def create_app(
 
     logger.debug("Desk app %s configured for %s", app.name, safe_url(settings.db_url))
     return app
+
+
+async def check_session(request: Request) -> None:
+    """Attaches the caller's desk session; 401 without one, 403 for a write without CSRF."""
+    desk: DeskContext = request.app.ctx.desk
+    session = await desk.auth.session(request.cookies.get(SESSION_COOKIE))
+    if session is None:
+        raise DeskError(401, "unauthenticated", "log in first")
+    if request.method not in SAFE_METHODS and not session.csrf_ok(
+        request.headers.get("x-csrf-token")
+    ):
+        raise DeskError(403, "csrf_failed", "missing or wrong X-CSRF-Token header")
+    request.ctx.desk_session = session
 
 
 def check_size(request: Request, limit: int) -> None:

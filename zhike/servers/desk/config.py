@@ -11,11 +11,17 @@ from pathlib import Path
 from zhike.common.deployment import require_secrets
 from zhike.lib.handoff.config import RetryPolicy
 from zhike.lib.handoff.runtime import default_db_url
+from zhike.lib.kb.io import MAX_FILE_BYTES
+from zhike.lib.kb.settings import kb_db_url
 from zhike.servers.desk.clients import Network, parse_networks
 
 DEFAULT_FAQ_PATH = Path(__file__).resolve().parents[3] / "data" / "nlu" / "faq.yml"
 MAX_BODY = 64 * 1024
 RASA_TOKEN_VAR = "ZHIKE_DESK_RASA_TOKEN"
+KB_TOKEN_VAR = "ZHIKE_KB_SERVICE_TOKEN"
+MIN_KB_TOKEN_BYTES = 32
+# An imported knowledge-base file (at most MAX_FILE_BYTES) plus its multipart envelope.
+MAX_IMPORT_BODY = MAX_FILE_BYTES + 1024 * 1024
 _FALSE = {"0", "false", "no", "off"}
 
 
@@ -125,6 +131,11 @@ class DeskSettings:
             agent assist suggests answers from.
         assist_timeout: Seconds per Rasa call of agent assist and the customer context.
         delivery: How replies and take-over / hand-back notifications reach the bot.
+        kb_db_url: Async SQLAlchemy URL of the knowledge base (``kb_*`` tables); ``None``:
+            the ``db_url`` database.
+        kb_service_token: The bearer token a trusted process sends to ``/api/kb/v1``
+            (role ``service``, at least 32 bytes); ``None``: no token is accepted.
+        max_import_body: Largest knowledge-base import body in bytes (413 above).
     """
 
     db_url: str
@@ -145,8 +156,16 @@ class DeskSettings:
     faq_path: Path = DEFAULT_FAQ_PATH
     assist_timeout: float = 3.0
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    kb_db_url: str | None = None
+    kb_service_token: str | None = field(default=None, repr=False)
+    max_import_body: int = MAX_IMPORT_BODY
 
     def __post_init__(self) -> None:
+        token = self.kb_service_token
+        if token is not None and len(token.encode("utf-8")) < MIN_KB_TOKEN_BYTES:
+            raise ValueError(f"{KB_TOKEN_VAR} must be at least {MIN_KB_TOKEN_BYTES} bytes")
+        if self.max_import_body < 1:
+            raise ValueError("max_import_body must be positive")
         if not 0 < self.assist_timeout < 120:
             raise ValueError("assist_timeout must be between 0 and 120 seconds")
         if self.session_lifetime <= timedelta():
@@ -174,7 +193,10 @@ class DeskSettings:
         (seconds per Rasa call of agent assist, default 3) and the
         ``ZHIKE_DESK_DELIVERY_*`` retry settings (:meth:`DeliverySettings.from_env`),
         ``ZHIKE_DESK_TRUSTED_PROXIES`` (reverse proxies, addresses or networks separated
-        by commas, whose ``X-Forwarded-For`` names the client; default none).
+        by commas, whose ``X-Forwarded-For`` names the client; default none),
+        ``ZHIKE_KB_DB_URL`` (the knowledge base, default ``.zhike/kb.db``) and
+        ``ZHIKE_KB_SERVICE_TOKEN`` (the knowledge-base API's service token, at least 32
+        bytes; unset: none).
 
         Args:
             environ: The environment to read (default ``os.environ``).
@@ -205,6 +227,9 @@ class DeskSettings:
             except ValueError:
                 raise ValueError("ZHIKE_DESK_ASSIST_TIMEOUT must be a number of seconds") from None
         values["delivery"] = DeliverySettings.from_env(env)
+        values["kb_db_url"] = kb_db_url(env)
+        if env.get(KB_TOKEN_VAR, "").strip():
+            values["kb_service_token"] = env[KB_TOKEN_VAR].strip()
         try:
             values["trusted_proxies"] = parse_networks(env.get("ZHIKE_DESK_TRUSTED_PROXIES", ""))
         except ValueError as error:

@@ -1,4 +1,4 @@
-"""What the desk app works with: its settings, accounts, the handoff service and a sink."""
+"""What the desk app works with: settings, accounts, handoff, the knowledge base and a sink."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from zhike.common.database import AsyncDatabase
 from zhike.common.times import utcnow
 from zhike.lib.handoff import (
     DELIVERED,
@@ -16,6 +17,8 @@ from zhike.lib.handoff import (
     HandoffService,
 )
 from zhike.lib.handoff.config import HandoffSettings
+from zhike.lib.kb.db import KbDatabase
+from zhike.lib.kb.service import KnowledgeBase
 from zhike.servers.desk.auth import AccountInfo, DeskAuth
 from zhike.servers.desk.config import DeskSettings
 from zhike.servers.desk.db import DeskDatabase
@@ -34,6 +37,8 @@ class DeskContext:
         auth: Accounts and sessions.
         handoff: The handoff service (conversations, queues, agents).
         sink: Where stored agent replies and take-over / hand-back notifications go.
+        kb: The knowledge base staff edit under ``/api/kb/v1`` (``None``: those routes
+            answer 503).
         databases: Databases this context opened and closes in :meth:`close`.
         outbox: The handoff outbox (on the handoff service's database and clock).
         dispatcher: Delivers the outbox to ``sink``; :meth:`start` starts it.
@@ -43,7 +48,8 @@ class DeskContext:
     auth: DeskAuth
     handoff: HandoffService
     sink: ReplySink = field(default_factory=LoggingReplySink)
-    databases: list[DeskDatabase | HandoffDatabase] = field(default_factory=list)
+    kb: KnowledgeBase | None = None
+    databases: list[AsyncDatabase] = field(default_factory=list)
     outbox: HandoffOutbox = field(init=False)
     dispatcher: OutboxDispatcher = field(init=False)
 
@@ -97,27 +103,35 @@ async def open_context(
     sink: ReplySink | None = None,
     clock: Callable[[], datetime] = utcnow,
     handoff_settings: HandoffSettings | None = None,
+    with_kb: bool = True,
 ) -> DeskContext:
-    """Opens the databases at ``settings.db_url``, creates missing tables, builds the context.
+    """Opens the databases, creates missing tables, builds the context.
+
+    The handoff and desk tables are at ``settings.db_url``, the knowledge base at
+    ``settings.kb_db_url`` (the same database when that is ``None``); ``with_kb=False``
+    (account administration) leaves the knowledge base closed (``kb`` is ``None``).
 
     Call it inside the event loop that will use it, :meth:`DeskContext.start` the
     delivery when serving, and :meth:`DeskContext.close` it.
     """
     handoff_db = HandoffDatabase(settings.db_url)
     desk_db = DeskDatabase(settings.db_url)
+    kb_db = KbDatabase(settings.kb_db_url or settings.db_url) if with_kb else None
+    databases: list[AsyncDatabase] = [handoff_db, desk_db, *([kb_db] if kb_db else [])]
     try:
-        await handoff_db.create_tables()
-        await desk_db.create_tables()
+        for db in databases:
+            await db.create_tables()
     except BaseException:
-        await handoff_db.dispose()
-        await desk_db.dispose()
+        for db in databases:
+            await db.dispose()
         raise
     return DeskContext(
         settings=settings,
         auth=DeskAuth(desk_db, settings, clock=clock),
         handoff=HandoffService(handoff_db, handoff_settings, clock=clock),
         sink=sink or _default_sink(settings),
-        databases=[handoff_db, desk_db],
+        kb=KnowledgeBase(kb_db, clock=clock) if kb_db else None,
+        databases=databases,
     )
 
 

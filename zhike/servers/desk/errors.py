@@ -1,7 +1,10 @@
 """JSON responses and the desk's error contract ``{"error": code, "message": ...}``.
 
 Every refusal is a :class:`DeskError` with an HTTP status; :data:`HANDOFF_STATUS` is the
-one place where the handoff library's exceptions become HTTP statuses. Unexpected
+one place where the handoff library's exceptions become HTTP statuses, and
+:func:`kb_error_response` the one place where the knowledge base's
+(:class:`~zhike.lib.kb.errors.KbError`, which carries its status) become responses: an
+import's bad rows come as ``"errors": [{"line": 3, "reason": ...}]``. Unexpected
 exceptions become a generic 500 whose body carries no traceback (it is logged). Error
 messages are masked (:func:`zhike.common.privacy.mask_text`): no phone or ID-card number is
 echoed back.
@@ -30,6 +33,7 @@ from zhike.lib.handoff.errors import (
     NotAllowed,
     NotFound,
 )
+from zhike.lib.kb.errors import ImportFileError, KbError
 
 logger = logging.getLogger(__name__)
 
@@ -114,12 +118,37 @@ def error_response(
     return json_response(body, status=status, headers=headers)
 
 
+def kb_error_response(error: KbError) -> HTTPResponse:
+    """The response to a knowledge-base refusal: its status, code, message, line, field.
+
+    A status outside 400-599 (a programming error) is answered 500.
+    """
+    status = error.status if 400 <= error.status < 600 else 500
+    body: dict[str, Any] = {"error": error.code, "message": mask_text(error.message)}
+    if error.line is not None:
+        body["line"] = error.line
+    if error.field is not None:
+        body["field"] = error.field
+    if isinstance(error, ImportFileError):
+        body["errors"] = [{"line": e.line, "reason": mask_text(e.reason)} for e in error.errors]
+    return json_response(body, status=status)
+
+
 async def handle_exception(request: Request, exception: Exception) -> HTTPResponse:
     """Turns any exception raised while serving ``request`` into the JSON error contract."""
     if isinstance(exception, DeskError):
         return error_response(
             exception.status_code, exception.code, exception.message, exception.headers
         )
+    if isinstance(exception, KbError):
+        if exception.status >= 500:
+            logger.warning(
+                "Knowledge base failed on %s %s: %s",
+                request.method,
+                request.path,
+                exception.message,
+            )
+        return kb_error_response(exception)
     if isinstance(exception, HandoffError):
         status = handoff_status(exception)
         if status < 500:

@@ -3,6 +3,10 @@
 An account belongs to one handoff agent (``agent_id`` = ``handoff_agents.id``; no foreign
 key, the tables have separate metadata). Passwords are stored only as scrypt hashes and
 sessions only as SHA-256 digests of their tokens.
+
+Roles: ``agent`` and ``supervisor`` for conversations (a supervisor sees every queue);
+``editor`` and ``reviewer`` work conversations like an agent and also write, or review
+and publish, knowledge-base entries (the knowledge base's role of the same name).
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ DeskBase: Any = declarative_base()
 
 AGENT_ROLE = "agent"
 SUPERVISOR_ROLE = "supervisor"
-ROLES = (AGENT_ROLE, SUPERVISOR_ROLE)
+EDITOR_ROLE = "editor"  # also writes knowledge-base entries (zhike.lib.kb.permissions)
+REVIEWER_ROLE = "reviewer"  # also reviews and publishes knowledge-base entries
+ROLES = (AGENT_ROLE, SUPERVISOR_ROLE, EDITOR_ROLE, REVIEWER_ROLE)
 
 
 class Account(DeskBase):

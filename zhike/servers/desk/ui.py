@@ -3,7 +3,8 @@
 The files are read from ``zhike/servers/desk/static/`` when they are requested (nothing is read at
 import time). Only the names in :data:`FILES` are served, so a request path never reaches
 the file system. The page may load only its own script and stylesheet and talk only to
-its own origin (the JSON API under ``/api/desk/v1``); it has no inline script.
+its own origin (the JSON APIs under ``/api/desk/v1`` and ``/api/kb/v1``); it has no
+inline script or style.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ JS = "application/javascript; charset=utf-8"
 CSS = "text/css; charset=utf-8"
 
 # The files a browser may ask for by name, with their content types.
-FILES = {"index.html": HTML, "desk-util.js": JS, "desk.js": JS, "desk.css": CSS}
+FILES = {
+    "index.html": HTML,
+    "desk-util.js": JS,
+    "desk.js": JS,
+    "desk.css": CSS,
+    "kb-form.js": JS,  # the knowledge-base page (知识库)
+    "kb.js": JS,
+    "kb.css": CSS,
+}
 
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

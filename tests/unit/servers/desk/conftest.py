@@ -1,4 +1,4 @@
-"""A desk app on in-memory SQLite with a movable clock, three agents and a supervisor."""
+"""A desk app on SQLite with a movable clock, three agents, a supervisor and a knowledge base."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from sqlalchemy import event
 
 from zhike.common.database import AsyncDatabase
 from zhike.lib.handoff import ConversationInfo, HandoffDatabase, HandoffService, StoredMessage
+from zhike.lib.kb.db import KbDatabase
+from zhike.lib.kb.service import KnowledgeBase
 from zhike.servers.desk import DeskAuth, DeskContext, DeskDatabase, DeskSettings, create_app
 from zhike.servers.desk.api_session import SESSION_COOKIE
 from zhike.servers.desk.delivery.sink import Delivery
@@ -164,14 +166,17 @@ async def build_desk(settings: DeskSettings, sink: Any = None, clock: Clock | No
     sink = sink if sink is not None else RecordingSink()
     handoff_db = no_fsync(HandoffDatabase(settings.db_url))
     desk_db = no_fsync(DeskDatabase(settings.db_url))
+    kb_db = no_fsync(KbDatabase(settings.kb_db_url or settings.db_url))
     await handoff_db.create_tables()
     await desk_db.create_tables()
+    await kb_db.create_tables()
     context = DeskContext(
         settings=settings,
         auth=DeskAuth(desk_db, settings, clock=clock, scrypt_n=FAST_SCRYPT),
         handoff=HandoffService(handoff_db, clock=clock),
         sink=sink,
-        databases=[handoff_db, desk_db],
+        kb=KnowledgeBase(kb_db, clock=clock),
+        databases=[handoff_db, desk_db, kb_db],
     )
     handoff, auth = context.handoff, context.auth
     await handoff.save_agent("a1", "王芳", ["orders"], max_concurrent=2, online=True)

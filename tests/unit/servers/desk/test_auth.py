@@ -27,7 +27,7 @@ async def test_login_sets_an_httponly_strict_cookie_and_returns_a_csrf_token(des
     header = next(h for h in response.headers.get_list("set-cookie") if SESSION_COOKIE in h)
     assert "HttpOnly" in header
     assert "SameSite=Strict" in header
-    assert "Path=/api/desk" in header
+    assert "Path=/api;" in header  # the desk and the knowledge-base APIs
     assert "Max-Age=28800" in header
     assert "Secure" not in header  # test settings: cookie_secure=False
     assert "password" not in response.text and PASSWORD not in response.text

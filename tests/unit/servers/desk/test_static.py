@@ -31,6 +31,9 @@ def csp_directives(response: Any) -> dict[str, str]:
         ("/desk/", "text/html; charset=utf-8", "坐席工作台"),
         ("/desk/desk.js", "application/javascript; charset=utf-8", "textContent"),
         ("/desk/desk.css", "text/css; charset=utf-8", ".transcript"),
+        ("/desk/kb.js", "application/javascript; charset=utf-8", "/api/kb/v1"),
+        ("/desk/kb-form.js", "application/javascript; charset=utf-8", "待审核"),
+        ("/desk/kb.css", "text/css; charset=utf-8", ".kb-list"),
     ],
 )
 async def test_the_page_and_its_files_have_their_content_types(
@@ -57,9 +60,21 @@ async def test_the_page_has_a_strict_csp_and_no_inline_script(desk: Desk) -> Non
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", response.text, re.S)
     assert scripts and all('src="/desk/' in attrs and not body.strip() for attrs, body in scripts)
     assert not re.search(r"\son[a-z]+=", response.text)  # no inline event handlers
+    assert "<style" not in response.text and not re.search(r"\sstyle=", response.text)
 
 
-@pytest.mark.parametrize("name", ["desk.js", "desk-util.js"])
+async def test_the_page_loads_every_file_it_names_and_reaches_the_knowledge_base(
+    desk: Desk,
+) -> None:
+    page = (await get(desk, "/desk/")).text
+    names = re.findall(r'(?:src|href)="/desk/([^"]+)"', page)
+    assert {"kb.js", "kb-form.js", "kb.css"} <= set(names)
+    for name in names:
+        assert (await get(desk, f"/desk/{name}")).status == 200, name
+    assert 'href="#kb"' in page and "知识库" in page
+
+
+@pytest.mark.parametrize("name", ["desk.js", "desk-util.js", "kb.js", "kb-form.js"])
 async def test_the_script_never_writes_html(desk: Desk, name: str) -> None:
     script = (await get(desk, f"/desk/{name}")).text
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):

@@ -42,17 +42,19 @@ var zhikeDesk = (function () {
     notice.className = bad ? "notice bad" : "notice";
   }
 
-  // The desk's JSON API: `csrf()` gives the token for writes, `unauthorized()` runs on a 401.
-  function makeApi(csrf, unauthorized) {
+  // A JSON API (the desk's, or `base`): `csrf()` gives the token for writes, `unauthorized()`
+  // runs on a 401. A FormData body (a file upload) is sent as multipart.
+  function makeApi(csrf, unauthorized, base) {
     return function api(method, path, body) {
-      var headers = { Accept: "application/json" };  // + the CSRF token on every POST
+      var headers = { Accept: "application/json" };  // + the CSRF token on every write
+      var form = typeof FormData !== "undefined" && body instanceof FormData;
       if (method !== "GET") {
-        headers["Content-Type"] = "application/json";
+        if (!form) { headers["Content-Type"] = "application/json"; }
         if (csrf()) { headers["X-CSRF-Token"] = csrf(); }
       }
       var init = { method: method, headers: headers, credentials: "same-origin", cache: "no-store" };
-      if (body !== undefined) { init.body = JSON.stringify(body); }
-      return fetch(API + path, init).then(function (response) {
+      if (body !== undefined) { init.body = form ? body : JSON.stringify(body); }
+      return fetch((base || API) + path, init).then(function (response) {
         if (response.status === 204) { return null; }
         return response.json().catch(function () { return {}; }).then(function (data) {
           if (response.ok) { return data; }
@@ -60,6 +62,7 @@ var zhikeDesk = (function () {
           var error = new Error((data && data.message) || "HTTP " + response.status);
           error.code = data && data.error;
           error.status = response.status;
+          error.data = data || {};
           throw error;
         });
       }, function () {

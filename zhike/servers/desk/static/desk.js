@@ -8,6 +8,7 @@
   var describe = util.describe, notify = util.notify;
   var formatWait = util.formatWait, formatTime = util.formatTime;
   var POLL_MS = 2500;
+  var ROLE_NAMES = { agent: "坐席", supervisor: "主管", editor: "坐席 · 知识编辑", reviewer: "坐席 · 知识审核" };
 
   var state = { csrf: null, me: null, conv: null, lastSeq: 0, seen: {}, timer: null, busy: false };
   var api = util.makeApi(function () { return state.csrf; }, function () { showLogin(); });
@@ -16,6 +17,7 @@
     stopPolling();
     state.csrf = state.me = null;
     closeView();
+    zhikeKb.reset();
     $("desk-view").hidden = true;
     $("login-view").hidden = false;
     $("login-username").focus();
@@ -48,12 +50,26 @@
     $("supervisor").hidden = me.account.role !== "supervisor";
     notify("");
     startPolling();
+    route();
+  }
+
+  // "#kb" (or "#kb/<id>") shows the knowledge base, anything else the conversations.
+  function route() {
+    if (!state.csrf) { return; }
+    var kb = location.hash.indexOf("#kb") === 0;
+    $("conv-view").hidden = kb;
+    $("kb-view").hidden = !kb;
+    $("tab-conv").className = kb ? "tab" : "tab current";
+    $("tab-kb").className = kb ? "tab current" : "tab";
+    $("tab-conv").setAttribute("aria-current", kb ? "false" : "page");
+    $("tab-kb").setAttribute("aria-current", kb ? "page" : "false");
+    if (kb) { zhikeKb.show(location.hash.slice(3)); }
   }
 
   function setMe(account, agent) {
     state.me = { account: account || state.me.account, agent: agent };
     $("agent-name").textContent = agent.name;
-    $("agent-role").textContent = state.me.account.role === "supervisor" ? "主管" : "坐席";
+    $("agent-role").textContent = ROLE_NAMES[state.me.account.role] || "坐席";
     $("agent-load").textContent = "接待 " + agent.active + "/" + agent.max_concurrent;
     $("online-toggle").checked = agent.online;
     $("online-label").textContent = agent.online ? "在线" : "离线";
@@ -330,6 +346,8 @@
     $("reply").addEventListener("keydown", onReplyKey);
     $("transfer").addEventListener("click", transfer);
     $("close").addEventListener("click", closeConversation);
+    window.addEventListener("hashchange", route);
+    zhikeKb.init(function () { return state.csrf; }, function () { showLogin(); });
     api("GET", "/me").then(showDesk, showLogin);
   }
 
