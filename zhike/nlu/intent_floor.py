@@ -1,4 +1,4 @@
-"""Small-talk answers only when the bot is sure which answer was asked for.
+"""Acting and small-talk answers only when the bot is sure what was asked for.
 
 The ResponseSelector always picks *some* small-talk answer, and DIET is often sure that a
 message is small talk without the selector being sure which one. An answer picked that
@@ -9,13 +9,30 @@ unless both the intent and the selected answer clear a floor. A floor without a
 ``response`` part (``faq``: questions answered from the knowledge base, whose own score
 decides) checks the intent's confidence only.
 
+Requests to act (``requests``: every intent of
+:data:`zhike.common.topic_names.BUSINESS_INTENTS`) need a higher confidence than the
+FallbackClassifier's: real customers' questions the robot has no flow for ("怎么回收面单呢",
+"APP下载地址?") come out of DIET as a business intent at 0.5–0.7 and started the wrong
+flow. Below the floor the customer is asked "您是想咨询下面哪个问题呢？" with that request
+among the buttons: one click more for an unsure request, never a wrong flow. Measured on
+the labelled JD.com customer turns (``make bench-nlu``): a floor of 0.7 cuts confident-wrong
+turns from 30% to 20% for 3 points of handled-right; held-out accuracy with the fallback
+counted wrong drops from 0.864 to 0.851. Inside a form the form still reads the message.
+
+Yes and no (``yes_no: true``) must be said in words of yes or no
+(:func:`zhike.common.confirmations.parse_confirmation`): DIET took song titles ("催眠曲",
+"一无所有") for ``affirm`` and ``deny``; such a message becomes ``nlu_fallback``, and a
+yes read as no ("不行" as ``affirm``) or a no read as yes becomes the other.
+
 ``config.yml`` (floors per retrieval intent; the defaults are measured on the held-out
 set and the out-of-scope corpus, see ``bench/nlu``)::
 
-    - name: zhike.nlu.retrieval_floor.RetrievalFloor
+    - name: zhike.nlu.intent_floor.IntentFloor
       floors:
         faq: {intent: 0.5}
         chitchat: {intent: 0.5, response: 0.3}
+      requests: 0.7
+      yes_no: true
 """
 
 from __future__ import annotations
@@ -34,11 +51,17 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from zhike.common.confirmations import parse_confirmation
+from zhike.common.topic_names import BUSINESS_INTENTS
+
 logger = logging.getLogger(__name__)
 
+AFFIRM, DENY = "affirm", "deny"
+YES_NO = {AFFIRM: True, DENY: False}
 DEFAULT_FLOORS: dict[str, dict[str, float]] = {
     "faq": {"intent": 0.5},
     "chitchat": {"intent": 0.5, "response": 0.3},
@@ -67,8 +90,8 @@ def below_floor(data: dict[str, Any], floors: dict[str, dict[str, float]]) -> bo
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class RetrievalFloor(GraphComponent, IntentClassifier):
-    """Turns unsure FAQ/small-talk predictions into ``nlu_fallback``."""
+class IntentFloor(GraphComponent, IntentClassifier):
+    """Turns unsure requests and small-talk predictions into ``nlu_fallback``."""
 
     @classmethod
     def required_components(cls) -> list[type]:
@@ -77,11 +100,16 @@ class RetrievalFloor(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """:data:`DEFAULT_FLOORS`."""
-        return {"floors": DEFAULT_FLOORS}
+        """:data:`DEFAULT_FLOORS`; no floor of its own for requests."""
+        return {"floors": DEFAULT_FLOORS, "requests": None, "yes_no": False}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.floors: dict[str, dict[str, float]] = dict(config.get("floors") or DEFAULT_FLOORS)
+        requests = config.get("requests")
+        if requests is not None:
+            for name in BUSINESS_INTENTS:
+                self.floors.setdefault(name, {"intent": float(requests)})
+        self.yes_no = bool(config.get("yes_no"))
 
     @classmethod
     def create(
@@ -90,26 +118,39 @@ class RetrievalFloor(GraphComponent, IntentClassifier):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> RetrievalFloor:
+    ) -> IntentFloor:
         """See the parent class."""
         return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Marks each too-unsure FAQ/small-talk message as ``nlu_fallback``.
+        """Marks each too-unsure message as ``nlu_fallback``; corrects yes and no.
 
         The fallback's confidence is the intent's own, and the original ranking stays
         below it, so the clarification can offer the likely questions as buttons.
         """
         for message in messages:
-            if not below_floor(message.data, self.floors):
+            intent = message.data.get(INTENT) or {}
+            name = intent.get(INTENT_NAME_KEY)
+            if self.yes_no and name in YES_NO:
+                said = parse_confirmation(message.get(TEXT))
+                if said is not None:
+                    if YES_NO[name] != said:
+                        _set_intent(message, AFFIRM if said else DENY, intent)
+                    continue
+                _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
                 continue
-            intent = message.data[INTENT]
-            logger.debug("Unsure %s answer: asking instead.", intent.get(INTENT_NAME_KEY))
-            fallback = {
-                INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-                PREDICTED_CONFIDENCE_KEY: float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0),
-            }
-            message.data[INTENT] = fallback
-            message.data.setdefault(INTENT_RANKING_KEY, [])
-            message.data[INTENT_RANKING_KEY].insert(0, dict(fallback))
+            if below_floor(message.data, self.floors):
+                logger.debug("Unsure %s: asking instead.", name)
+                _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
         return messages
+
+
+def _set_intent(message: Message, name: str, was: dict[str, Any]) -> None:
+    """Puts ``name`` on top with the old intent's confidence, the old ranking below."""
+    top = {
+        INTENT_NAME_KEY: name,
+        PREDICTED_CONFIDENCE_KEY: float(was.get(PREDICTED_CONFIDENCE_KEY) or 0.0),
+    }
+    message.data[INTENT] = top
+    message.data.setdefault(INTENT_RANKING_KEY, [])
+    message.data[INTENT_RANKING_KEY].insert(0, dict(top))

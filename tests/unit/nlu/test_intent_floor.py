@@ -1,0 +1,85 @@
+"""Small talk answers only when the selector is sure; a question needs a sure intent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.shared.nlu.training_data.message import Message
+
+from zhike.nlu.intent_floor import DEFAULT_FLOORS, IntentFloor
+
+
+def _message(intent: str, confidence: float, selected: float) -> Message:
+    data: dict[str, Any] = {
+        "text": "基金最近能买吗",
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": [{"name": intent, "confidence": confidence}],
+        "response_selector": {
+            "default": {"response": {"intent_response_key": f"{intent}/x", "confidence": selected}}
+        },
+    }
+    return Message(data=data)
+
+
+def test_an_unsure_answer_becomes_a_clarification_with_the_guess_kept_below() -> None:
+    message = _message("chitchat", 0.97, 0.12)
+    IntentFloor({"floors": DEFAULT_FLOORS}).process([message])
+    assert message.data["intent"]["name"] == "nlu_fallback"
+    assert [r["name"] for r in message.data["intent_ranking"]] == ["nlu_fallback", "chitchat"]
+
+
+def test_a_sure_answer_and_other_intents_are_left_alone() -> None:
+    sure = _message("faq", 0.99, 0.93)
+    other = _message("query_order", 0.55, 0.0)
+    unsure_intent = _message("faq", 0.4, 0.99)
+    IntentFloor({"floors": DEFAULT_FLOORS}).process([sure, other, unsure_intent])
+    assert sure.data["intent"]["name"] == "faq"
+    assert other.data["intent"]["name"] == "query_order"
+    assert unsure_intent.data["intent"]["name"] == "nlu_fallback"
+
+
+def test_a_sure_question_reaches_the_knowledge_base_whatever_the_selector_says() -> None:
+    question = _message("faq", 0.9, 0.01)
+    IntentFloor({"floors": DEFAULT_FLOORS}).process([question])
+    assert question.data["intent"]["name"] == "faq"
+
+
+def test_an_unsure_request_is_asked_about_and_a_sure_one_starts() -> None:
+    floor = IntentFloor({"floors": DEFAULT_FLOORS, "requests": 0.7})
+    unsure = _message("modify_address", 0.67, 0.0)  # "你好，APP下载地址?"
+    sure = _message("request_refund", 0.93, 0.0)
+    floor.process([unsure, sure])
+    assert unsure.data["intent"]["name"] == "nlu_fallback"
+    assert [r["name"] for r in unsure.data["intent_ranking"]][:2] == [
+        "nlu_fallback",
+        "modify_address",
+    ]
+    assert sure.data["intent"]["name"] == "request_refund"
+
+
+def test_without_a_requests_floor_requests_pass() -> None:
+    message = _message("modify_address", 0.67, 0.0)
+    IntentFloor({"floors": DEFAULT_FLOORS}).process([message])
+    assert message.data["intent"]["name"] == "modify_address"
+
+
+def _said(text: str, intent: str) -> Message:
+    message = _message(intent, 0.9, 0.0)
+    message.data["text"] = text
+    return message
+
+
+def test_yes_and_no_must_be_said_in_words_of_yes_or_no() -> None:
+    song, yes, no, misread = (
+        _said("催眠曲", "affirm"),
+        _said("嗯嗯好的", "affirm"),
+        _said("不用了谢谢", "deny"),
+        _said("不行", "affirm"),
+    )
+    IntentFloor({"floors": DEFAULT_FLOORS, "yes_no": True}).process([song, yes, no, misread])
+    assert [m.data["intent"]["name"] for m in (song, yes, no, misread)] == [
+        "nlu_fallback",
+        "affirm",
+        "deny",
+        "deny",
+    ]

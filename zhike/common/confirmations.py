@@ -1,0 +1,135 @@
+"""Yes or no typed in words: "确定", "好的", "嗯嗯", "不用了", "算了", "我再想想".
+
+Shared by the actions (typed confirmations inside forms, :mod:`actions.typed_parsing`) and
+the NLU floor (:mod:`zhike.nlu.intent_floor`: a message DIET took for yes or no that is
+made of other words is not a yes or no). Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+
+def normalize_text(value: Any) -> str:
+    """``value`` as text with full-width letters and digits folded (ＯＫ -> OK), stripped."""
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def symbols_removed(text: str, keep: str = "") -> str:
+    """``text`` without spaces, punctuation, symbols and emoji (except those in ``keep``)."""
+    return "".join(
+        char for char in text if char in keep or unicodedata.category(char)[0] not in "PSZCM"
+    )
+
+
+_YES, _NO, _NEGATION, _ACTION, _FILLER, _PARTICLE = "yes", "no", "not", "do", "filler", "end"
+_NEGATED_ACTION, _DOUBLE_NEGATION = "do not", "not no"
+_CONFIRM_VOCABULARY: dict[str, str] = {
+    **dict.fromkeys(
+        "确定 确认 好 好的 好滴 好嘞 好哒 好啊 是 是的 是滴 嗯 恩 嗯呢 对 对的 对滴 没错 可以 "
+        "行 成 妥 没问题 没有问题 提交 同意 要 要的 ok okay okk yes yep 👌 👍 ✅ 🆗 无误 "
+        "就这样 那就这样 就这么办 办 办理 弄 当然 必须".split(),
+        _YES,
+    ),
+    **dict.fromkeys(
+        "不了 不必 不需要 算了 算啦 罢了 先不了 先不用 想想 再想想 再考虑 再考虑一下 考虑一下 "
+        "考虑考虑 再看看 再说 否 no nope 放弃 取消 撤销 别了 没有 错了 ❌ 🙅".split(),
+        _NO,
+    ),
+    # Negate what follows ("不确定", "别取消"); alone they say no ("不", "不要", "不用了").
+    **dict.fromkeys("不 别 不要 不用 不想 先不 没".split(), _NEGATION),
+    # May stand between a negation and what it negates ("不用帮我取消了").
+    **dict.fromkeys(
+        "我 那 那就 就 那么 还是 先 暂时 帮我 给我 帮忙 麻烦 麻烦你 麻烦您 请 谢谢 谢啦 谢了 "
+        "多谢 感谢 亲 你 您 这个 掉 订单 这单 这个订单 该订单 课程 这门课 这节课 课 地址 "
+        "发票 申请".split(),
+        _FILLER,
+    ),
+    # End what a negation negates ("不要了取消吧" is two answers).
+    **dict.fromkeys("了 吧 啊 呀 哈 啦 的 哦 噢 喔 呢 嘛 呗 咯 哟 嘞 额 呃 唔".split(), _PARTICLE),
+}
+_CONFIRM_PIECE = max(len(piece) for piece in _CONFIRM_VOCABULARY)
+_A_NOT_A = re.compile(r"([^不了]{1,2})不\1")  # "好不好", "行不行": a question
+
+
+def parse_confirmation(value: Any, action_words: Iterable[str] = ()) -> bool | None:
+    """Whether a typed reply to "confirm?" says yes (``True``) or no (``False``).
+
+    The whole reply must be made of known words: "确定", "好的", "嗯嗯", "ok", "没问题",
+    "提交吧" say yes; "不", "不用了", "算了", "先不了", "我再想想", "不确定", "不是",
+    "不行" say no. Punctuation, emoji, "谢谢", "帮我" and particles (吧, 了, 哈) are ignored.
+    A question ("确定吗?", "行不行"), anything else ("取消后多久退款") or a contradiction
+    ("算了，取消吧" when cancelling) is ``None``: not a confirmation.
+
+    Args:
+        value: what the customer typed.
+        action_words: words naming the change being confirmed, which confirm it: with
+            ``("取消",)`` (cancelling an order) "确定取消" and "取消吧" say yes and "不取消了"
+            says no; without, "取消" says no (cancel this request).
+
+    Returns:
+        ``True``, ``False`` or ``None``.
+    """
+    text = normalize_text(value).lower()
+    if not text or "?" in text or len(text) > 30 or _A_NOT_A.search(text):
+        return None
+    vocabulary = {**_CONFIRM_VOCABULARY, **dict.fromkeys(action_words, _ACTION)}
+    kinds: set[str] = set()
+    for chunk in re.split(r"[^\w👌👍✅🆗❌🙅]+", text):
+        tokens = _confirmation_tokens(chunk, vocabulary)
+        if tokens is None:
+            return None
+        kinds |= _resolve_negations(tokens)
+    if _DOUBLE_NEGATION in kinds:
+        return None  # "不取消" when "取消" means "no"
+    if _NEGATED_ACTION in kinds:
+        return False  # "好的，不取消了"
+    if _NO in kinds:
+        return None if _ACTION in kinds else False
+    return True if kinds & {_YES, _ACTION} else None
+
+
+def _confirmation_tokens(chunk: str, vocabulary: dict[str, str]) -> list[str] | None:
+    """The kinds of the words of ``chunk`` (longest match first); ``None`` at an unknown one."""
+    kinds: list[str] = []
+    start = 0
+    while start < len(chunk):
+        for end in range(min(len(chunk), start + _CONFIRM_PIECE), start, -1):
+            kind = vocabulary.get(chunk[start:end])
+            if kind is not None:
+                kinds.append(kind)
+                start = end
+                break
+        else:
+            return None
+    return kinds
+
+
+def _resolve_negations(kinds: list[str]) -> set[str]:
+    """The kinds of a chunk with each negation applied to the next word it can reach.
+
+    "不" + yes is no ("不行"), "不" + the action is a negated action ("不取消"), "不" + no is
+    a double negation; a negation followed by nothing it can negate is a plain no.
+    """
+    resolved: set[str] = set()
+    negated = False
+    for kind in kinds:
+        if kind == _FILLER:
+            continue
+        if negated and kind in (_YES, _ACTION, _NO):
+            resolved.add({_YES: _NO, _ACTION: _NEGATED_ACTION, _NO: _DOUBLE_NEGATION}[kind])
+            negated = False
+            continue
+        if negated:
+            resolved.add(_NO)
+        negated = kind == _NEGATION
+        if kind in (_YES, _NO, _ACTION):
+            resolved.add(kind)
+    if negated:
+        resolved.add(_NO)
+    return resolved
