@@ -54,7 +54,8 @@ _CONFIRM_VOCABULARY: dict[str, str] = {
     **dict.fromkeys("了 吧 啊 呀 哈 啦 的 哦 噢 喔 呢 嘛 呗 咯 哟 嘞 额 呃 唔".split(), _PARTICLE),
 }
 _CONFIRM_PIECE = max(len(piece) for piece in _CONFIRM_VOCABULARY)
-_A_NOT_A = re.compile(r"([^不了]{1,2})不\1")  # "好不好", "行不行": a question
+# "好不好", "行不行": a question; "不行不行", "不是不是" repeat a no.
+_A_NOT_A = re.compile(r"(?<!不)([^不了]{1,2})不\1")
 
 
 def parse_confirmation(value: Any, action_words: Iterable[str] = ()) -> bool | None:
@@ -133,3 +134,24 @@ def _resolve_negations(kinds: list[str]) -> set[str]:
     if negated:
         resolved.add(_NO)
     return resolved
+
+
+_OPENING_WORDS = sorted(
+    (word for word, kind in _CONFIRM_VOCABULARY.items() if kind in (_YES, _NO, _NEGATION)),
+    key=len,
+    reverse=True,
+)
+SHORT_REPLY = 12
+
+
+def sounds_like_yes_or_no(value: Any) -> bool:
+    """Whether a message is a yes or a no, plainly or in a short reply that opens with one.
+
+    ``True`` for what :func:`parse_confirmation` reads, and for a short reply (at most
+    :data:`SHORT_REPLY` characters) that starts with a word of yes or no ("嗯，就是这样",
+    "不不，你搞错了"); ``False`` for the rest ("催眠曲", "一无所有").
+    """
+    if parse_confirmation(value) is not None:
+        return True
+    text = symbols_removed(normalize_text(value).lower())
+    return len(text) <= SHORT_REPLY and text.startswith(tuple(_OPENING_WORDS))

@@ -20,7 +20,7 @@ turns from 30% to 20% for 3 points of handled-right; held-out accuracy with the 
 counted wrong drops from 0.864 to 0.851. Inside a form the form still reads the message.
 
 Yes and no (``yes_no: true``) must be said in words of yes or no
-(:func:`zhike.common.confirmations.parse_confirmation`): DIET took song titles ("催眠曲",
+(:func:`zhike.common.confirmations.sounds_like_yes_or_no`): DIET took song titles ("催眠曲",
 "一无所有") for ``affirm`` and ``deny``; such a message becomes ``nlu_fallback``, and a
 yes read as no ("不行" as ``affirm``) or a no read as yes becomes the other.
 
@@ -55,7 +55,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.common.confirmations import parse_confirmation
+from zhike.common.confirmations import parse_confirmation, sounds_like_yes_or_no
 from zhike.common.topic_names import BUSINESS_INTENTS
 
 logger = logging.getLogger(__name__)
@@ -133,11 +133,10 @@ class IntentFloor(GraphComponent, IntentClassifier):
             name = intent.get(INTENT_NAME_KEY)
             if self.yes_no and name in YES_NO:
                 said = parse_confirmation(message.get(TEXT))
-                if said is not None:
-                    if YES_NO[name] != said:
-                        _set_intent(message, AFFIRM if said else DENY, intent)
-                    continue
-                _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
+                if said is not None and YES_NO[name] != said:
+                    _set_intent(message, AFFIRM if said else DENY, intent)
+                elif not sounds_like_yes_or_no(message.get(TEXT)):
+                    _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
                 continue
             if below_floor(message.data, self.floors):
                 logger.debug("Unsure %s: asking instead.", name)

@@ -1,0 +1,33 @@
+"""Yes and no typed in words, as the actions and the NLU floor read them."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhike.common.confirmations import parse_confirmation, sounds_like_yes_or_no
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("好滴～", True),
+        ("不行不行", False),
+        ("不是不是", False),
+        ("好不好", None),
+        ("行不行？", None),
+    ],
+)
+def test_a_repeated_no_is_a_no_and_a_not_a_is_a_question(text: str, said: bool | None) -> None:
+    assert parse_confirmation(text) is said
+
+
+@pytest.mark.parametrize("text", ["嗯，我看就这样吧", "不不不，我说的是另一单", "ok", "不用啦"])
+def test_short_replies_opening_with_yes_or_no_sound_like_one(text: str) -> None:
+    assert sounds_like_yes_or_no(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["催眠曲", "一无所有", "播放一首小苹果", "嗯我想听周杰伦的稻香那首歌吧"]
+)
+def test_titles_and_long_requests_do_not(text: str) -> None:
+    assert not sounds_like_yes_or_no(text)
