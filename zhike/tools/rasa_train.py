@@ -27,7 +27,6 @@ import os
 import runpy
 import sys
 
-
 DETERMINISTIC_ENV = {
     "TF_DETERMINISTIC_OPS": "1",
     "TF_ENABLE_ONEDNN_OPTS": "0",
