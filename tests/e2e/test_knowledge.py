@@ -1,0 +1,83 @@
+"""Questions answered from the knowledge base, through the real servers, as customers ask.
+
+The knowledge base is the stack's own (seeded with data/kb/faq.yml by the action server):
+an answer when an entry matches well, "您是想问" with the closest questions when unsure,
+and an honest "can't answer yet" with 转人工 otherwise; what was not answered lands in the
+unanswered-questions queue staff work from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from zhike.lib.kb.db import KbDatabase
+from zhike.lib.kb.service import KnowledgeBase
+from zhike.lib.kb.unanswered import UnansweredQueue
+from zhike.tools.stack import Stack
+
+from .conftest import Conversation
+
+pytestmark = pytest.mark.e2e
+
+
+def _queued(stack: Stack) -> list[str]:
+    """Every example question in the stack's unanswered-questions queue."""
+
+    async def read() -> list[str]:
+        db = KbDatabase(stack.config.extra_env["ZHIKE_KB_DB_URL"])
+        try:
+            groups = await UnansweredQueue(KnowledgeBase(db)).groups(limit=500)
+            return [example for group in groups for example in group.examples]
+        finally:
+            await db.dispose()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, read()).result()
+
+
+def test_a_policy_question_typed_loosely_gets_the_answer(chat: Conversation) -> None:
+    assert "原路退回" in chat.say("退款一般几天能到账呀")
+
+
+def test_a_question_in_the_middle_of_a_form_is_answered_and_the_form_goes_on(
+    fresh: Stack,
+) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    assert "订单号" in chat.say("帮我查个订单")
+    reply = chat.say("对了你们人工客服几点下班")
+    assert "21:00" in reply  # the answer ...
+    assert "订单号" in reply  # ... and the order number is asked for again
+    assert "后 4 位" in chat.say("HP20240001")  # the order check goes on where it was
+
+
+def test_an_unsure_question_offers_the_closest_questions_and_a_click_answers(
+    chat: Conversation,
+) -> None:
+    replies = chat.send("可以先试听一节课吗")
+    text = "\n".join(r.get("text", "") for r in replies)
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    assert "您是想问" in text
+    assert buttons[0]["title"] == "可以免费试听吗？" and buttons[-1]["title"] == "都不是"
+    assert "免费试听1节" in chat.say(buttons[0]["payload"])
+
+
+def test_none_of_the_suggestions_is_owned_up_to_and_queued(
+    fresh: Stack, chat: Conversation
+) -> None:
+    buttons = [b for r in chat.send("可以先试听一节课吗") for b in r.get("buttons", [])]
+    reply = chat.say(buttons[-1]["payload"])  # 都不是
+    assert "记录" in reply and "转人工" in reply
+    assert "可以先试听一节课吗" in _queued(fresh)
+
+
+def test_a_question_nobody_wrote_an_answer_for_is_not_answered_but_queued(
+    fresh: Stack, chat: Conversation
+) -> None:
+    replies = chat.send("你们支持用数字人民币付尾款吗")
+    text = "\n".join(r.get("text", "") for r in replies)
+    assert "暂时还回答不了" in text
+    assert "/human_handoff" in [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert "你们支持用数字人民币付尾款吗" in _queued(fresh)
