@@ -18,6 +18,7 @@ from zhike.lib.handoff import (
 )
 from zhike.lib.handoff.config import HandoffSettings
 from zhike.lib.kb.db import KbDatabase
+from zhike.lib.kb.live import LiveKnowledge
 from zhike.lib.kb.service import KnowledgeBase
 from zhike.servers.desk.auth import AccountInfo, DeskAuth
 from zhike.servers.desk.config import DeskSettings
@@ -39,6 +40,10 @@ class DeskContext:
         sink: Where stored agent replies and take-over / hand-back notifications go.
         kb: The knowledge base staff edit under ``/api/kb/v1`` (``None``: those routes
             answer 503).
+        live: The published entries of ``kb`` as the robot finds them (``试一试``
+            search and agent assist); its index is rebuilt only when the knowledge
+            base's revision changed, which is checked (one indexed read) before every
+            search, so staff see a publish at once.
         databases: Databases this context opened and closes in :meth:`close`.
         outbox: The handoff outbox (on the handoff service's database and clock).
         dispatcher: Delivers the outbox to ``sink``; :meth:`start` starts it.
@@ -50,10 +55,12 @@ class DeskContext:
     sink: ReplySink = field(default_factory=LoggingReplySink)
     kb: KnowledgeBase | None = None
     databases: list[AsyncDatabase] = field(default_factory=list)
+    live: LiveKnowledge | None = field(init=False)
     outbox: HandoffOutbox = field(init=False)
     dispatcher: OutboxDispatcher = field(init=False)
 
     def __post_init__(self) -> None:
+        self.live = LiveKnowledge(kb=self.kb, refresh_seconds=0.0) if self.kb else None
         self.outbox = HandoffOutbox(self.handoff.db, clock=self.handoff.clock)
         self.dispatcher = OutboxDispatcher(self.outbox, self.sink, self.settings.delivery)
 
