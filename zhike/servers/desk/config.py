@@ -6,7 +6,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 from zhike.common.deployment import require_secrets
 from zhike.lib.handoff.config import RetryPolicy
@@ -15,7 +14,6 @@ from zhike.lib.kb.io import MAX_FILE_BYTES
 from zhike.lib.kb.settings import kb_db_url
 from zhike.servers.desk.clients import Network, parse_networks
 
-DEFAULT_FAQ_PATH = Path(__file__).resolve().parents[3] / "data" / "nlu" / "faq.yml"
 MAX_BODY = 64 * 1024
 RASA_TOKEN_VAR = "ZHIKE_DESK_RASA_TOKEN"
 KB_TOKEN_VAR = "ZHIKE_KB_SERVICE_TOKEN"
@@ -127,8 +125,6 @@ class DeskSettings:
         app_name: Sanic application name (unique per process).
         rasa_url: The Rasa server (replies, hand-back, NLU parse and trackers for assist).
         rasa_token: Rasa's ``--auth-token``, if it was started with one.
-        faq_path: The FAQ knowledge base (``nlu`` examples and ``utter_faq/*`` responses)
-            agent assist suggests answers from.
         assist_timeout: Seconds per Rasa call of agent assist and the customer context.
         delivery: How replies and take-over / hand-back notifications reach the bot.
         kb_db_url: Async SQLAlchemy URL of the knowledge base (``kb_*`` tables); ``None``:
@@ -153,7 +149,6 @@ class DeskSettings:
     app_name: str = "zhike_desk"
     rasa_url: str | None = None
     rasa_token: str | None = None
-    faq_path: Path = DEFAULT_FAQ_PATH
     assist_timeout: float = 3.0
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     kb_db_url: str | None = None
@@ -188,8 +183,7 @@ class DeskSettings:
         ``ZHIKE_DESK_DB_URL`` (default ``.zhike/handoff.db``), ``ZHIKE_DESK_SESSION_MINUTES``
         (default 480), ``ZHIKE_DESK_COOKIE_SECURE`` (default on; ``0`` turns it off),
         ``ZHIKE_DESK_RASA_URL`` and ``ZHIKE_DESK_RASA_TOKEN`` (the Rasa server that delivers
-        agent replies; unset: replies are stored and only logged), ``ZHIKE_DESK_FAQ_PATH``
-        (default the project's ``data/nlu/faq.yml``), ``ZHIKE_DESK_ASSIST_TIMEOUT``
+        agent replies; unset: replies are stored and only logged), ``ZHIKE_DESK_ASSIST_TIMEOUT``
         (seconds per Rasa call of agent assist, default 3) and the
         ``ZHIKE_DESK_DELIVERY_*`` retry settings (:meth:`DeliverySettings.from_env`),
         ``ZHIKE_DESK_TRUSTED_PROXIES`` (reverse proxies, addresses or networks separated
@@ -218,8 +212,6 @@ class DeskSettings:
         ):
             if env.get(variable, "").strip():
                 values[field_name] = env[variable].strip()
-        if env.get("ZHIKE_DESK_FAQ_PATH", "").strip():
-            values["faq_path"] = Path(env["ZHIKE_DESK_FAQ_PATH"].strip())
         timeout = env.get("ZHIKE_DESK_ASSIST_TIMEOUT", "").strip()
         if timeout:
             try:
