@@ -6,17 +6,17 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from aiohttp import web
 
-from tests.unit.servers.desk.conftest import Desk, build_desk, desk_settings, queued
+from tests.unit.servers.desk.conftest import Desk, build_desk, desk_settings, kb_call, queued
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 from zhike.lib.kb.domain import SERVICE, Actor, EntryDraft
 from zhike.lib.kb.seed import ensure_seeded
 from zhike.lib.kb.service import KnowledgeBase
 from zhike.servers.desk import DeskSettings
-from zhike.servers.desk.api_session import SESSION_COOKIE
 from zhike.servers.desk.assist import AssistServices
 from zhike.tools.stack import PROJECT_ROOT
 
@@ -151,10 +151,7 @@ async def test_suggestions_are_the_published_entries_the_robot_would_find(rasa: 
 
 
 async def kb_search(desk: Desk, user: Any, text: str, k: int) -> dict[str, Any]:
-    client = desk.app.asgi_client
-    client.cookies.clear()
-    headers = {"cookie": f"{SESSION_COOKIE}={user.token}"}
-    _, response = await client.get("/api/kb/v1/search", params={"q": text, "k": k}, headers=headers)
+    response = await kb_call(desk, "GET", f"/search?q={quote(text)}&k={k}", user)
     assert response.status == 200, response.text
     found: dict[str, Any] = response.json
     return found
