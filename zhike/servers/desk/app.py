@@ -90,6 +90,7 @@ def create_app(
 
         async def start_delivery(app: Sanic, _loop: Any) -> None:
             app.ctx.desk.start()  # the outbox dispatcher, also for rows left by an earlier run
+            app.add_task(app.ctx.desk.warm_up())  # the first 试一试 or assist does not wait
 
         app.register_listener(open_desk, "before_server_start")
         app.register_listener(start_delivery, "after_server_start")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +19,7 @@ from zhike.lib.handoff import (
 )
 from zhike.lib.handoff.config import HandoffSettings
 from zhike.lib.kb.db import KbDatabase
-from zhike.lib.kb.live import LiveKnowledge
+from zhike.lib.kb.live import KnowledgeUnavailable, LiveKnowledge
 from zhike.lib.kb.service import KnowledgeBase
 from zhike.servers.desk.auth import AccountInfo, DeskAuth
 from zhike.servers.desk.config import DeskSettings
@@ -27,6 +28,8 @@ from zhike.servers.desk.delivery.dispatcher import OutboxDispatcher
 from zhike.servers.desk.delivery.rasa_api import RasaConversations
 from zhike.servers.desk.delivery.sink import LoggingReplySink, RasaSink, ReplySink
 from zhike.servers.desk.errors import DeskError
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,6 +70,15 @@ class DeskContext:
     def start(self) -> None:
         """Starts delivering the outbox (inside the serving event loop)."""
         self.dispatcher.start()
+
+    async def warm_up(self) -> None:
+        """Builds the search index of the published entries ahead of the first search."""
+        if self.live is None:
+            return
+        try:
+            await self.live.refresh(force=True)
+        except KnowledgeUnavailable as error:
+            logger.warning("knowledge base not readable yet, searched on first use: %s", error)
 
     async def first_attempt(self, outbox_id: int | None) -> bool | None:
         """Whether the bot's side got a just-written outbox row at the first attempt.
