@@ -6,11 +6,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from zhike.common.deployment import require_secrets
 from zhike.lib.handoff.config import RetryPolicy
 from zhike.lib.handoff.runtime import default_db_url
 from zhike.lib.kb.io import MAX_FILE_BYTES
+from zhike.lib.kb.live import SEED_ENV
 from zhike.lib.kb.settings import kb_db_url
 from zhike.servers.desk.clients import Network, parse_networks
 
@@ -132,6 +134,9 @@ class DeskSettings:
         kb_service_token: The bearer token a trusted process sends to ``/api/kb/v1``
             (role ``service``, at least 32 bytes); ``None``: no token is accepted.
         max_import_body: Largest knowledge-base import body in bytes (413 above).
+        kb_seed: A knowledge-base file imported and published when the desk starts on an
+            empty knowledge base (as the action server does), so entries staff write
+            before the first customer asks do not keep the seed out; ``None``: none.
     """
 
     db_url: str
@@ -154,6 +159,7 @@ class DeskSettings:
     kb_db_url: str | None = None
     kb_service_token: str | None = field(default=None, repr=False)
     max_import_body: int = MAX_IMPORT_BODY
+    kb_seed: Path | None = None
 
     def __post_init__(self) -> None:
         token = self.kb_service_token
@@ -190,7 +196,7 @@ class DeskSettings:
         by commas, whose ``X-Forwarded-For`` names the client; default none),
         ``ZHIKE_KB_DB_URL`` (the knowledge base, default ``.zhike/kb.db``) and
         ``ZHIKE_KB_SERVICE_TOKEN`` (the knowledge-base API's service token, at least 32
-        bytes; unset: none).
+        bytes; unset: none) and ``ZHIKE_KB_SEED`` (the seed of an empty knowledge base).
 
         Args:
             environ: The environment to read (default ``os.environ``).
@@ -222,6 +228,8 @@ class DeskSettings:
         values["kb_db_url"] = kb_db_url(env)
         if env.get(KB_TOKEN_VAR, "").strip():
             values["kb_service_token"] = env[KB_TOKEN_VAR].strip()
+        if env.get(SEED_ENV, "").strip():
+            values["kb_seed"] = Path(env[SEED_ENV].strip())
         try:
             values["trusted_proxies"] = parse_networks(env.get("ZHIKE_DESK_TRUSTED_PROXIES", ""))
         except ValueError as error:

@@ -20,6 +20,7 @@ from zhike.lib.handoff import (
 from zhike.lib.handoff.config import HandoffSettings
 from zhike.lib.kb.db import KbDatabase
 from zhike.lib.kb.live import KnowledgeUnavailable, LiveKnowledge
+from zhike.lib.kb.seed import ensure_seeded
 from zhike.lib.kb.service import KnowledgeBase
 from zhike.servers.desk.auth import AccountInfo, DeskAuth
 from zhike.servers.desk.config import DeskSettings
@@ -128,7 +129,8 @@ async def open_context(
 
     The handoff and desk tables are at ``settings.db_url``, the knowledge base at
     ``settings.kb_db_url`` (the same database when that is ``None``); ``with_kb=False``
-    (account administration) leaves the knowledge base closed (``kb`` is ``None``).
+    (account administration) leaves the knowledge base closed (``kb`` is ``None``). An
+    empty knowledge base is seeded from ``settings.kb_seed`` when it names a file.
 
     Call it inside the event loop that will use it, :meth:`DeskContext.start` the
     delivery when serving, and :meth:`DeskContext.close` it.
@@ -137,9 +139,12 @@ async def open_context(
     desk_db = DeskDatabase(settings.db_url)
     kb_db = KbDatabase(settings.kb_db_url or settings.db_url) if with_kb else None
     databases: list[AsyncDatabase] = [handoff_db, desk_db, *([kb_db] if kb_db else [])]
+    kb = KnowledgeBase(kb_db, clock=clock) if kb_db else None
     try:
         for db in databases:
             await db.create_tables()
+        if kb is not None and settings.kb_seed is not None:
+            await ensure_seeded(kb, settings.kb_seed)  # only into an empty knowledge base
     except BaseException:
         for db in databases:
             await db.dispose()
@@ -149,7 +154,7 @@ async def open_context(
         auth=DeskAuth(desk_db, settings, clock=clock),
         handoff=HandoffService(handoff_db, handoff_settings, clock=clock),
         sink=sink or _default_sink(settings),
-        kb=KnowledgeBase(kb_db, clock=clock) if kb_db else None,
+        kb=kb,
         databases=databases,
     )
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from zhike.lib.kb.domain import SUPERVISOR, Actor
 from zhike.lib.kb.seed import ensure_seeded
 from zhike.lib.kb.service import KnowledgeBase
 from zhike.lib.kb.unanswered import FALLBACK, HANDOFF, LOW_RATING, REJECTED, UnansweredQueue
+from zhike.servers.desk import DeskContext, DeskSettings
+from zhike.servers.desk.context import open_context
 from zhike.tools.stack import PROJECT_ROOT
 
-from .conftest import TOKEN, Desk, User, kb_call
+from .conftest import TOKEN, Desk, User, desk_settings, kb_call
 
 SEED = PROJECT_ROOT / "data" / "kb" / "faq.yml"
 PICKUP = {
@@ -236,3 +240,27 @@ async def test_coverage_counts_answers_that_needed_no_human(kb_desk: Desk) -> No
     assert (week["questions"], week["covered"], week["rate"]) == (10, 7, 0.7)
     assert month["questions"] == 11
     assert (bad.status, bad.json["error"]) == (400, "invalid_days")
+
+
+async def test_the_desk_seeds_an_empty_knowledge_base_but_never_a_written_one(
+    tmp_path: Path,
+) -> None:
+    settings = desk_settings(tmp_path, kb_seed=SEED)
+    first = await open_context(settings)
+    kb = base_of(first)
+    seeded = (await kb.stats()).live
+    archived = (await kb.list(status="published")).items[0]
+    await kb.archive(archived.id, Actor("boss", SUPERVISOR))
+    await first.close()
+
+    again = await open_context(settings)  # a restart: staff's changes stay
+    stats = await base_of(again).stats()
+    await again.close()
+
+    assert seeded >= 16 and stats.live == seeded - 1
+    assert DeskSettings.from_env({"ZHIKE_KB_SEED": str(SEED)}).kb_seed == SEED
+
+
+def base_of(context: DeskContext) -> KnowledgeBase:
+    assert context.kb is not None
+    return context.kb
