@@ -106,7 +106,8 @@ def ask_until_answered(widget: Any, published_at: float) -> str:
     while True:
         replies = widget.bot.count()
         widget.send(PARAPHRASE)
-        expect(widget.bot.nth(replies)).to_be_visible()
+        # The first question also warms the action server's index: more than 5 s on a busy machine.
+        expect(widget.bot.nth(replies)).to_be_visible(timeout=widget_tests.TIMEOUT_MS)
         widget.page.wait_for_timeout(300)  # the message's buttons come with it
         if widget.bot.filter(has_text=ANSWER_MARK).count():
             return "answer"
@@ -143,7 +144,9 @@ def test_an_entry_written_in_the_desk_answers_customers_and_misses_come_back(
 
     replies = widget.bot.count()
     widget.send(UNKNOWN)
-    expect(widget.bot.nth(replies)).to_contain_text("暂时还回答不了")
+    expect(widget.bot.nth(replies)).to_contain_text(
+        "暂时还回答不了", timeout=widget_tests.TIMEOUT_MS
+    )
 
     editor.reload()
     expect(editor.locator("#kb-badge")).to_have_text("已发布")  # the entry in the URL
