@@ -213,6 +213,9 @@ class Stack:
             "ZHIKE_DESK_DB_URL": cfg.handoff_db_url,
             "ZHIKE_KB_DB_URL": cfg.kb_db_url,
             "ZHIKE_DESK_RASA_URL": cfg.rasa_url,
+            # whoever opens the knowledge base first seeds it: staff may write before
+            # any customer asks (the action server seeds on its first question)
+            "ZHIKE_KB_SEED": client_env["ZHIKE_KB_SEED"],
             "ZHIKE_DESK_COOKIE_SECURE": "0",  # plain http on loopback
             "ZHIKE_BACKEND": "http",  # customer context and tickets of agent assist
             "ZHIKE_BACKEND_URL": cfg.backend_url,

@@ -22,6 +22,7 @@ from zhike.servers.desk.http import read_json
 from zhike.servers.desk.kb_api import kb_blueprint
 from zhike.servers.desk.kb_files import kb_files_blueprint
 from zhike.servers.desk.kb_http import IMPORT_PATH, KB_PREFIX, service_actor
+from zhike.servers.desk.kb_queue import kb_queue_blueprint
 from zhike.servers.desk.ui import ui_blueprint
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def create_app(
     for blueprint in (session_blueprint(), conversations_blueprint(), supervisor_blueprint()):
         app.blueprint(blueprint, url_prefix=API_PREFIX)
     app.blueprint(assist_blueprint(), url_prefix=API_PREFIX)  # assist, context, ticket
-    for blueprint in (kb_blueprint(), kb_files_blueprint()):
+    for blueprint in (kb_blueprint(), kb_files_blueprint(), kb_queue_blueprint()):
         app.blueprint(blueprint, url_prefix=KB_PREFIX)  # the knowledge base
     app.blueprint(ui_blueprint())  # the web app: /desk/
     install_error_handling(app)
@@ -89,6 +90,7 @@ def create_app(
 
         async def start_delivery(app: Sanic, _loop: Any) -> None:
             app.ctx.desk.start()  # the outbox dispatcher, also for rows left by an earlier run
+            app.add_task(app.ctx.desk.warm_up())  # the first 试一试 or assist does not wait
 
         app.register_listener(open_desk, "before_server_start")
         app.register_listener(start_delivery, "after_server_start")

@@ -1,7 +1,8 @@
-"""Agent assist routes: NLU and FAQ suggestions, customer context, tickets, canned answers.
+"""Agent assist routes: NLU and knowledge suggestions, customer context, tickets, canned answers.
 
 - ``GET /conversations/<id>/assist``: Rasa's NLU result for the customer's last message
-  and the top FAQ answers (Rasa's response selector, else a local bigram ranking).
+  and the top 3 published knowledge-base entries for it, found by the same retrieval
+  the robot answers with (the desk's :class:`~zhike.lib.kb.live.LiveKnowledge`).
 - ``GET /conversations/<id>/context``: profile, orders, lessons, the bot transcript.
 - ``POST /conversations/<id>/ticket``: a ticket for the conversation's customer.
 - ``GET /canned``: the canned answers of ``canned.yml``.
@@ -34,6 +35,7 @@ from zhike.lib.backend_client import (
     client_from_env,
 )
 from zhike.lib.backend_client.domain import TICKET_CATEGORIES
+from zhike.lib.kb.live import KnowledgeUnavailable, LiveKnowledge
 from zhike.servers.desk.api import visible_conversation
 from zhike.servers.desk.config import DeskSettings
 from zhike.servers.desk.context import DeskContext
@@ -41,7 +43,7 @@ from zhike.servers.desk.customer_context import conversation_context
 from zhike.servers.desk.delivery.rasa_api import RasaApiError, RasaConversations
 from zhike.servers.desk.errors import DeskError, json_response
 from zhike.servers.desk.http import current_session, read_json, text_field
-from zhike.servers.desk.knowledge import FaqKnowledgeBase
+from zhike.servers.desk.kb_queue import lookup_json
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +58,6 @@ class AssistServices:
     """What the assist routes read from.
 
     Attributes:
-        faq: The FAQ knowledge base.
         backend: The business backend (profile, orders, lessons, tickets).
         rasa: Rasa's read API, or None when no Rasa server is configured.
         canned_path: The YAML file of canned answers.
@@ -65,7 +66,6 @@ class AssistServices:
     lazily per event loop and needs no closing before the process exits).
     """
 
-    faq: FaqKnowledgeBase
     backend: BackendClient
     rasa: RasaConversations | None = None
     canned_path: Path = CANNED_PATH
@@ -81,11 +81,7 @@ class AssistServices:
             rasa = RasaConversations(
                 settings.rasa_url, settings.rasa_token, settings.assist_timeout
             )
-        return cls(
-            faq=FaqKnowledgeBase(settings.faq_path),
-            backend=backend or client_from_env(),
-            rasa=rasa,
-        )
+        return cls(backend=backend or client_from_env(), rasa=rasa)
 
     async def canned(self) -> list[dict[str, Any]]:
         """The canned answer groups, read once (in a worker thread)."""
@@ -149,59 +145,39 @@ def nlu_json(parsed: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def selector_suggestions(
-    faq: FaqKnowledgeBase, parsed: dict[str, Any], limit: int = SUGGESTIONS
-) -> list[dict[str, Any]]:
-    """The top answers of the ``faq`` response selector ranking (keys without answers skipped).
+async def assist_document(
+    helpers: AssistServices, live: LiveKnowledge | None, text: str
+) -> dict[str, Any]:
+    """NLU (from Rasa) and the top published entries (from the knowledge base) for ``text``.
 
-    The selector is under ``faq`` when ResponseSelector has ``retrieval_intent: faq``,
-    else under ``default``.
+    ``decision`` is what the robot does with the message: ``answer``, ``suggest`` or
+    ``none``; each part that cannot be read is ``null`` (``[]``) and explained in ``errors``.
     """
-    selectors = parsed.get("response_selector")
-    if not isinstance(selectors, dict):
-        return []
-    selector = selectors.get("faq") or selectors.get("default")
-    ranking = selector.get("ranking") if isinstance(selector, dict) else None
-    suggestions: list[dict[str, Any]] = []
-    for item in ranking if isinstance(ranking, list) else []:
-        key = item.get("intent_response_key") if isinstance(item, dict) else None
-        entry = await faq.answer(key) if isinstance(key, str) else None
-        if entry is None or any(s["key"] == entry.key for s in suggestions):
-            continue
-        suggestions.append(
-            {
-                "key": entry.key,
-                "question": entry.question,
-                "answer": entry.answer,
-                "score": item.get("confidence"),
-            }
-        )
-        if len(suggestions) == limit:
-            break
-    return suggestions
-
-
-async def assist_document(helpers: AssistServices, text: str) -> dict[str, Any]:
-    """NLU and suggestions for ``text``; ``source`` says where the suggestions came from."""
     errors: list[dict[str, str]] = []
-    nlu, suggestions, source = None, [], "local"
+    nlu = None
     if helpers.rasa is None:
         errors.append({"part": "nlu", "error": "rasa_not_configured", "message": "no Rasa URL"})
     else:
         try:
-            parsed = await helpers.rasa.parse(text)
+            nlu = nlu_json(await helpers.rasa.parse(text))
         except RasaApiError as exc:
             errors.append({"part": "nlu", "error": "rasa_unavailable", "message": str(exc)})
-        else:
-            nlu = nlu_json(parsed)
-            suggestions = await selector_suggestions(helpers.faq, parsed)
-            source = "rasa" if suggestions else "local"
-    if not suggestions:
-        suggestions = [
-            {"key": e.key, "question": e.question, "answer": e.answer, "score": score}
-            for e, score in await helpers.faq.rank_local(text, SUGGESTIONS)
-        ]
-    return {"nlu": nlu, "suggestions": suggestions, "source": source, "errors": errors}
+    found: dict[str, Any] = {"decision": None, "hits": []}
+    if live is None:
+        errors.append(
+            {"part": "suggestions", "error": "kb_unavailable", "message": "no knowledge base"}
+        )
+    else:
+        try:
+            found = lookup_json(await live.lookup(text, SUGGESTIONS))
+        except KnowledgeUnavailable as exc:
+            errors.append({"part": "suggestions", "error": "kb_unavailable", "message": str(exc)})
+    return {
+        "nlu": nlu,
+        "suggestions": found["hits"],
+        "decision": found["decision"],
+        "errors": errors,
+    }
 
 
 def _ticket_key(body: dict[str, Any], conversation_id: int) -> str:
@@ -224,9 +200,9 @@ def assist_blueprint() -> Blueprint:
         messages = await desk.handoff.messages(conversation_id)
         last = next((m for m in reversed(messages) if m.direction == "user" and m.text), None)
         if last is None:
-            empty: dict[str, Any] = {"nlu": None, "suggestions": [], "source": None, "errors": []}
+            empty: dict[str, Any] = {"nlu": None, "suggestions": [], "decision": None, "errors": []}
             return json_response({"conversation_id": conversation_id, "message": None, **empty})
-        document = await assist_document(services(request.app), last.text)
+        document = await assist_document(services(request.app), desk.live, last.text)
         message = {"seq": last.seq, "text": mask_text(last.text)}
         return json_response({"conversation_id": conversation_id, "message": message, **document})
 

@@ -12,10 +12,10 @@ from zhike.common.deployment import require_secrets
 from zhike.lib.handoff.config import RetryPolicy
 from zhike.lib.handoff.runtime import default_db_url
 from zhike.lib.kb.io import MAX_FILE_BYTES
+from zhike.lib.kb.live import SEED_ENV
 from zhike.lib.kb.settings import kb_db_url
 from zhike.servers.desk.clients import Network, parse_networks
 
-DEFAULT_FAQ_PATH = Path(__file__).resolve().parents[3] / "data" / "nlu" / "faq.yml"
 MAX_BODY = 64 * 1024
 RASA_TOKEN_VAR = "ZHIKE_DESK_RASA_TOKEN"
 KB_TOKEN_VAR = "ZHIKE_KB_SERVICE_TOKEN"
@@ -127,8 +127,6 @@ class DeskSettings:
         app_name: Sanic application name (unique per process).
         rasa_url: The Rasa server (replies, hand-back, NLU parse and trackers for assist).
         rasa_token: Rasa's ``--auth-token``, if it was started with one.
-        faq_path: The FAQ knowledge base (``nlu`` examples and ``utter_faq/*`` responses)
-            agent assist suggests answers from.
         assist_timeout: Seconds per Rasa call of agent assist and the customer context.
         delivery: How replies and take-over / hand-back notifications reach the bot.
         kb_db_url: Async SQLAlchemy URL of the knowledge base (``kb_*`` tables); ``None``:
@@ -136,6 +134,9 @@ class DeskSettings:
         kb_service_token: The bearer token a trusted process sends to ``/api/kb/v1``
             (role ``service``, at least 32 bytes); ``None``: no token is accepted.
         max_import_body: Largest knowledge-base import body in bytes (413 above).
+        kb_seed: A knowledge-base file imported and published when the desk starts on an
+            empty knowledge base (as the action server does), so entries staff write
+            before the first customer asks do not keep the seed out; ``None``: none.
     """
 
     db_url: str
@@ -153,12 +154,12 @@ class DeskSettings:
     app_name: str = "zhike_desk"
     rasa_url: str | None = None
     rasa_token: str | None = None
-    faq_path: Path = DEFAULT_FAQ_PATH
     assist_timeout: float = 3.0
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     kb_db_url: str | None = None
     kb_service_token: str | None = field(default=None, repr=False)
     max_import_body: int = MAX_IMPORT_BODY
+    kb_seed: Path | None = None
 
     def __post_init__(self) -> None:
         token = self.kb_service_token
@@ -188,15 +189,14 @@ class DeskSettings:
         ``ZHIKE_DESK_DB_URL`` (default ``.zhike/handoff.db``), ``ZHIKE_DESK_SESSION_MINUTES``
         (default 480), ``ZHIKE_DESK_COOKIE_SECURE`` (default on; ``0`` turns it off),
         ``ZHIKE_DESK_RASA_URL`` and ``ZHIKE_DESK_RASA_TOKEN`` (the Rasa server that delivers
-        agent replies; unset: replies are stored and only logged), ``ZHIKE_DESK_FAQ_PATH``
-        (default the project's ``data/nlu/faq.yml``), ``ZHIKE_DESK_ASSIST_TIMEOUT``
+        agent replies; unset: replies are stored and only logged), ``ZHIKE_DESK_ASSIST_TIMEOUT``
         (seconds per Rasa call of agent assist, default 3) and the
         ``ZHIKE_DESK_DELIVERY_*`` retry settings (:meth:`DeliverySettings.from_env`),
         ``ZHIKE_DESK_TRUSTED_PROXIES`` (reverse proxies, addresses or networks separated
         by commas, whose ``X-Forwarded-For`` names the client; default none),
         ``ZHIKE_KB_DB_URL`` (the knowledge base, default ``.zhike/kb.db``) and
         ``ZHIKE_KB_SERVICE_TOKEN`` (the knowledge-base API's service token, at least 32
-        bytes; unset: none).
+        bytes; unset: none) and ``ZHIKE_KB_SEED`` (the seed of an empty knowledge base).
 
         Args:
             environ: The environment to read (default ``os.environ``).
@@ -218,8 +218,6 @@ class DeskSettings:
         ):
             if env.get(variable, "").strip():
                 values[field_name] = env[variable].strip()
-        if env.get("ZHIKE_DESK_FAQ_PATH", "").strip():
-            values["faq_path"] = Path(env["ZHIKE_DESK_FAQ_PATH"].strip())
         timeout = env.get("ZHIKE_DESK_ASSIST_TIMEOUT", "").strip()
         if timeout:
             try:
@@ -230,6 +228,8 @@ class DeskSettings:
         values["kb_db_url"] = kb_db_url(env)
         if env.get(KB_TOKEN_VAR, "").strip():
             values["kb_service_token"] = env[KB_TOKEN_VAR].strip()
+        if env.get(SEED_ENV, "").strip():
+            values["kb_seed"] = Path(env[SEED_ENV].strip())
         try:
             values["trusted_proxies"] = parse_networks(env.get("ZHIKE_DESK_TRUSTED_PROXIES", ""))
         except ValueError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,8 @@ from zhike.lib.handoff import (
 )
 from zhike.lib.handoff.config import HandoffSettings
 from zhike.lib.kb.db import KbDatabase
+from zhike.lib.kb.live import KnowledgeUnavailable, LiveKnowledge
+from zhike.lib.kb.seed import ensure_seeded
 from zhike.lib.kb.service import KnowledgeBase
 from zhike.servers.desk.auth import AccountInfo, DeskAuth
 from zhike.servers.desk.config import DeskSettings
@@ -26,6 +29,8 @@ from zhike.servers.desk.delivery.dispatcher import OutboxDispatcher
 from zhike.servers.desk.delivery.rasa_api import RasaConversations
 from zhike.servers.desk.delivery.sink import LoggingReplySink, RasaSink, ReplySink
 from zhike.servers.desk.errors import DeskError
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -39,6 +44,10 @@ class DeskContext:
         sink: Where stored agent replies and take-over / hand-back notifications go.
         kb: The knowledge base staff edit under ``/api/kb/v1`` (``None``: those routes
             answer 503).
+        live: The published entries of ``kb`` as the robot finds them (``试一试``
+            search and agent assist); its index is rebuilt only when the knowledge
+            base's revision changed, which is checked (one indexed read) before every
+            search, so staff see a publish at once.
         databases: Databases this context opened and closes in :meth:`close`.
         outbox: The handoff outbox (on the handoff service's database and clock).
         dispatcher: Delivers the outbox to ``sink``; :meth:`start` starts it.
@@ -50,16 +59,27 @@ class DeskContext:
     sink: ReplySink = field(default_factory=LoggingReplySink)
     kb: KnowledgeBase | None = None
     databases: list[AsyncDatabase] = field(default_factory=list)
+    live: LiveKnowledge | None = field(init=False)
     outbox: HandoffOutbox = field(init=False)
     dispatcher: OutboxDispatcher = field(init=False)
 
     def __post_init__(self) -> None:
+        self.live = LiveKnowledge(kb=self.kb, refresh_seconds=0.0) if self.kb else None
         self.outbox = HandoffOutbox(self.handoff.db, clock=self.handoff.clock)
         self.dispatcher = OutboxDispatcher(self.outbox, self.sink, self.settings.delivery)
 
     def start(self) -> None:
         """Starts delivering the outbox (inside the serving event loop)."""
         self.dispatcher.start()
+
+    async def warm_up(self) -> None:
+        """Builds the search index of the published entries ahead of the first search."""
+        if self.live is None:
+            return
+        try:
+            await self.live.refresh(force=True)
+        except KnowledgeUnavailable as error:
+            logger.warning("knowledge base not readable yet, searched on first use: %s", error)
 
     async def first_attempt(self, outbox_id: int | None) -> bool | None:
         """Whether the bot's side got a just-written outbox row at the first attempt.
@@ -109,7 +129,8 @@ async def open_context(
 
     The handoff and desk tables are at ``settings.db_url``, the knowledge base at
     ``settings.kb_db_url`` (the same database when that is ``None``); ``with_kb=False``
-    (account administration) leaves the knowledge base closed (``kb`` is ``None``).
+    (account administration) leaves the knowledge base closed (``kb`` is ``None``). An
+    empty knowledge base is seeded from ``settings.kb_seed`` when it names a file.
 
     Call it inside the event loop that will use it, :meth:`DeskContext.start` the
     delivery when serving, and :meth:`DeskContext.close` it.
@@ -118,9 +139,12 @@ async def open_context(
     desk_db = DeskDatabase(settings.db_url)
     kb_db = KbDatabase(settings.kb_db_url or settings.db_url) if with_kb else None
     databases: list[AsyncDatabase] = [handoff_db, desk_db, *([kb_db] if kb_db else [])]
+    kb = KnowledgeBase(kb_db, clock=clock) if kb_db else None
     try:
         for db in databases:
             await db.create_tables()
+        if kb is not None and settings.kb_seed is not None:
+            await ensure_seeded(kb, settings.kb_seed)  # only into an empty knowledge base
     except BaseException:
         for db in databases:
             await db.dispose()
@@ -130,7 +154,7 @@ async def open_context(
         auth=DeskAuth(desk_db, settings, clock=clock),
         handoff=HandoffService(handoff_db, handoff_settings, clock=clock),
         sink=sink or _default_sink(settings),
-        kb=KnowledgeBase(kb_db, clock=clock) if kb_db else None,
+        kb=kb,
         databases=databases,
     )
 

@@ -47,6 +47,7 @@ ABILITIES = {
     "submit": perm.SUBMIT,
     "review": perm.REVIEW,
     "archive": perm.ARCHIVE,
+    "triage": perm.TRIAGE,  # dismiss unanswered questions
 }
 
 

@@ -103,9 +103,12 @@ def write_body(request: Request) -> dict[str, Any]:
     return read_json(request) if request.body else {}
 
 
-def draft_body(request: Request) -> tuple[EntryDraft, dict[str, Any]]:
+def draft_body(
+    request: Request, control: tuple[str, ...] = ()
+) -> tuple[EntryDraft, dict[str, Any]]:
     """The entry content of a create or update body and the whole body.
 
+    ``control`` names further fields of the body that are not content (``publish``).
     Content fields: ``question``, ``answer``, ``similar`` (a list, or text joined by
     ``||``), ``category``, ``buttons``, ``link``, ``channel_answers``, ``valid_from``,
     ``valid_to``; ``id``, ``status`` and ``version`` (as in an export) are ignored.
@@ -114,7 +117,7 @@ def draft_body(request: Request) -> tuple[EntryDraft, dict[str, Any]]:
         InvalidEntry: 400 naming the bad ``field``.
     """
     body = read_json(request)
-    content = {k: v for k, v in body.items() if k not in _CONTROL_FIELDS}
+    content = {k: v for k, v in body.items() if k not in _CONTROL_FIELDS + control}
     draft, _status = draft_from_mapping(content)  # status goes through the review routes
     return draft, body
 
@@ -131,12 +134,13 @@ def listing_query(request: Request) -> dict[str, Any]:
         "query": query or None,
         "status": status,
         "category": request.args.get("category") or None,
-        "page": max(1, _int_arg(request, "page", 1)),
-        "per_page": min(max(1, _int_arg(request, "per_page", 20)), MAX_PER_PAGE),
+        "page": max(1, int_arg(request, "page", 1)),
+        "per_page": min(max(1, int_arg(request, "per_page", 20)), MAX_PER_PAGE),
     }
 
 
-def _int_arg(request: Request, name: str, default: int) -> int:
+def int_arg(request: Request, name: str, default: int) -> int:
+    """A non-negative integer query argument (at most 6 digits); ``default`` when absent."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default

@@ -31,6 +31,7 @@ FILES = {
     "desk.js": JS,
     "desk.css": CSS,
     "kb-form.js": JS,  # the knowledge-base page (知识库)
+    "kb-queue.js": JS,  # its 待完善问题 and 试一试 views
     "kb.js": JS,
     "kb.css": CSS,
 }

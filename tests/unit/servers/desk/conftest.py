@@ -231,3 +231,45 @@ async def queued(desk: Desk, sender: str = "demo", group: str = "orders", **summ
     assert outcome.status == "queued"
     await desk.handoff.route_user_message(sender, "rest", "我的快递怎么还没到？", f"{sender}-m1")
     return outcome.conversation_id
+
+
+KB = "/api/kb/v1"
+TOKEN = "kb-service-token-0123456789abcdef-0123"
+
+
+async def kb_call(
+    desk: Desk,
+    method: str,
+    path: str,
+    user: User | None = None,
+    body: Any = None,
+    content: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    csrf: bool = True,
+) -> Any:
+    """One request to the knowledge-base API as ``user`` (cookie and CSRF) or anonymous."""
+    client = desk.app.asgi_client
+    client.cookies.clear()
+    sent: dict[str, str] = {}
+    if body is not None:
+        sent["content-type"] = "application/json"
+        content = json.dumps(body).encode()
+    if user is not None:
+        sent["cookie"] = f"{SESSION_COOKIE}={user.token}"
+        if csrf and method != "GET":
+            sent["x-csrf-token"] = user.csrf
+    sent.update(headers or {})
+    _, response = await client.request(method, KB + path, content=content, headers=sent)
+    return response
+
+
+@pytest.fixture
+async def kb_desk(tmp_path: Path) -> AsyncIterator[Desk]:
+    """The test desk with a service token, plus an editor ``bianji`` and a reviewer ``shenhe``."""
+    built = await build_desk(desk_settings(tmp_path, kb_service_token=TOKEN))
+    await built.handoff.save_agent("e1", "编辑小李", ["general"])
+    await built.handoff.save_agent("r1", "审核老张", ["general"])
+    await built.context.auth.create_account("bianji", PASSWORD, "e1", role="editor")
+    await built.context.auth.create_account("shenhe", PASSWORD, "r1", role="reviewer")
+    yield built
+    await built.context.close()

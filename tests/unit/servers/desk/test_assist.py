@@ -1,4 +1,4 @@
-"""Agent assist: NLU and FAQ suggestions, local fallback, visibility, canned answers."""
+"""Agent assist: NLU from Rasa, suggestions from the live knowledge base, visibility, canned."""
 
 from __future__ import annotations
 
@@ -6,15 +6,19 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from aiohttp import web
 
-from tests.unit.servers.desk.conftest import Desk, build_desk, desk_settings, queued
+from tests.unit.servers.desk.conftest import Desk, build_desk, desk_settings, kb_call, queued
 from zhike.lib.backend_client.fake import InMemoryBackendClient
+from zhike.lib.kb.domain import SERVICE, Actor, EntryDraft
+from zhike.lib.kb.seed import ensure_seeded
+from zhike.lib.kb.service import KnowledgeBase
 from zhike.servers.desk import DeskSettings
 from zhike.servers.desk.assist import AssistServices
-from zhike.servers.desk.knowledge import FaqKnowledgeBase, bigrams, parse_faq
+from zhike.tools.stack import PROJECT_ROOT
 
 SHIPPING = "亲，现货订单付款后48小时内发货哦"
 
@@ -87,70 +91,104 @@ async def assist_desk(
     return built
 
 
-SELECTOR = {
+SEED = PROJECT_ROOT / "data" / "kb" / "faq.yml"
+ADMIN = Actor("admin", SERVICE)
+NLU = {
     "intent": {"name": "faq", "confidence": 0.97},
     "entities": [
         {"entity": "phone", "value": "13800138001", "start": 0, "end": 11},
         {"entity": "order_id", "value": "HP20240001", "confidence_entity": 0.9},
     ],
+    # Rasa's own FAQ ranking is not where suggestions come from any more.
     "response_selector": {
-        "all_retrieval_intents": ["faq"],
-        "default": {
-            "response": {"intent_response_key": "faq/shipping_time"},
-            "ranking": [
-                {"id": 1, "confidence": 0.91, "intent_response_key": "faq/shipping_time"},
-                {"id": 2, "confidence": 0.05, "intent_response_key": "faq/no_such_answer"},
-                {"id": 3, "confidence": 0.02, "intent_response_key": "faq/delivery_area"},
-                {"id": 4, "confidence": 0.01, "intent_response_key": "faq/return_policy"},
-                {"id": 5, "confidence": 0.01, "intent_response_key": "faq/membership"},
-            ],
-        },
+        "default": {"ranking": [{"confidence": 0.99, "intent_response_key": "faq/membership"}]}
     },
 }
 
 
-async def test_suggestions_come_from_the_response_selector(rasa: FakeRasa) -> None:
-    rasa.parse_result = SELECTOR
+async def seeded(desk: Desk) -> KnowledgeBase:
+    """The desk's knowledge base with the project's FAQ seed published."""
+    kb = desk.context.kb
+    assert kb is not None
+    await ensure_seeded(kb, SEED)
+    return kb
+
+
+async def published_id(kb: KnowledgeBase, question: str) -> int:
+    page = await kb.list(query=question, status="published")
+    return next(entry.id for entry in page.items if entry.question == question)
+
+
+async def test_suggestions_are_the_published_entries_the_robot_would_find(rasa: FakeRasa) -> None:
+    rasa.parse_result = NLU
     desk = await assist_desk(rasa.url)
+    kb = await seeded(desk)
     conversation = await queued(desk)
-    await desk.handoff.route_user_message("demo", "rest", "多久能发货", "demo-m2")
+    await desk.handoff.route_user_message("demo", "rest", "我付了钱大概几天能寄出来", "demo-m2")
     user = await desk.login("wangfang")
 
     response = await desk.call("GET", f"/conversations/{conversation}/assist", user)
 
     assert response.status == 200, response.text
     body = response.json
-    assert rasa.parsed == ["多久能发货"]  # the customer's last message
-    assert body["message"] == {"seq": 2, "text": "多久能发货"}
-    assert body["source"] == "rasa" and body["errors"] == []
+    assert rasa.parsed == ["我付了钱大概几天能寄出来"]  # the customer's last message
+    assert body["message"] == {"seq": 2, "text": "我付了钱大概几天能寄出来"}
+    assert body["errors"] == []
     assert body["nlu"]["intent"] == {"name": "faq", "confidence": 0.97}
     assert [e["value"] for e in body["nlu"]["entities"]] == ["138****8001", "HP20240001"]
     suggestions = body["suggestions"]
-    assert [s["key"] for s in suggestions] == ["shipping_time", "delivery_area", "return_policy"]
+    assert 1 <= len(suggestions) <= 3
+    assert suggestions[0]["id"] == await published_id(kb, "下单后多久发货？")
+    assert suggestions[0]["question"] == "下单后多久发货？"
     assert suggestions[0]["answer"].startswith(SHIPPING)
-    assert suggestions[0]["score"] == 0.91
-    assert suggestions[0]["question"]
+    scores = [s["score"] for s in suggestions]
+    assert scores == sorted(scores, reverse=True) and all(0 < x <= 1 for x in scores)
+    # The same retrieval and thresholds as the robot: what the staff search says.
+    searched = await kb_search(desk, user, "我付了钱大概几天能寄出来", k=3)
+    assert body["decision"] == searched["decision"]
+    assert [s["id"] for s in suggestions] == [h["id"] for h in searched["hits"]]
     await desk.context.close()
 
 
-async def test_no_faq_ranking_falls_back_to_the_local_ranking(rasa: FakeRasa) -> None:
-    rasa.parse_result = {"intent": {"name": "query_order", "confidence": 0.8}, "entities": []}
+async def kb_search(desk: Desk, user: Any, text: str, k: int) -> dict[str, Any]:
+    response = await kb_call(desk, "GET", f"/search?q={quote(text)}&k={k}", user)
+    assert response.status == 200, response.text
+    found: dict[str, Any] = response.json
+    return found
+
+
+async def test_a_published_entry_is_suggested_at_once_and_a_draft_never(
+    rasa: FakeRasa,
+) -> None:
+    rasa.parse_result = NLU
     desk = await assist_desk(rasa.url)
+    kb = await seeded(desk)
     conversation = await queued(desk)
-    await desk.handoff.route_user_message("demo", "rest", "一般多久发货呀", "demo-m2")
+    await desk.handoff.route_user_message("demo", "rest", "你们线下门店能自提吗", "demo-m2")
     user = await desk.login("wangfang")
+    path = f"/conversations/{conversation}/assist"
+    draft = EntryDraft(
+        question="可以到门店自提吗？",
+        answer="您好，下单时选择“门店自提”，到货后凭取件码到店领取即可。",
+        similar=("线下门店能自提吗", "能去实体店取货吗"),
+        category="配送",
+    )
+    entry = await kb.create(draft, ADMIN)
 
-    body = (await desk.call("GET", f"/conversations/{conversation}/assist", user)).json
+    before = (await desk.call("GET", path, user)).json
+    await kb.publish(entry.id, ADMIN)
+    after = (await desk.call("GET", path, user)).json
 
-    assert body["source"] == "local"
-    assert body["nlu"]["intent"]["name"] == "query_order"
-    assert body["suggestions"][0]["key"] == "shipping_time"
+    assert entry.id not in [s["id"] for s in before["suggestions"]]  # a draft is not live
+    assert after["suggestions"][0]["id"] == entry.id  # no restart, no waiting
+    assert after["suggestions"][0]["answer"] == draft.answer
     await desk.context.close()
 
 
 @pytest.mark.parametrize("down", ["closed_port", "not_configured"])
-async def test_rasa_down_still_gives_local_suggestions(down: str) -> None:
+async def test_rasa_down_still_gives_suggestions(down: str) -> None:
     desk = await assist_desk(closed_port_url() if down == "closed_port" else None)
+    await seeded(desk)
     conversation = await queued(desk)
     await desk.handoff.route_user_message("demo", "rest", "能开增值税发票吗", "demo-m2")
     user = await desk.login("wangfang")
@@ -159,25 +197,39 @@ async def test_rasa_down_still_gives_local_suggestions(down: str) -> None:
 
     assert response.status == 200, response.text
     body = response.json
-    assert body["source"] == "local" and body["nlu"] is None
+    assert body["nlu"] is None
     code = "rasa_unavailable" if down == "closed_port" else "rasa_not_configured"
     assert [e["error"] for e in body["errors"]] == [code]
-    assert body["suggestions"][0]["key"] == "invoice_rules"
+    assert body["suggestions"][0]["question"] == "怎么开发票？"
     assert 1 <= len(body["suggestions"]) <= 3
-    assert all(0 < s["score"] <= 1 for s in body["suggestions"])
     await desk.context.close()
 
 
-async def test_a_slow_rasa_times_out_into_the_fallback(rasa: FakeRasa) -> None:
-    rasa.parse_result, rasa.delay = SELECTOR, 1.0
+async def test_a_slow_rasa_times_out_and_suggestions_still_come(rasa: FakeRasa) -> None:
+    rasa.parse_result, rasa.delay = NLU, 1.0
     desk = await assist_desk(rasa.url, assist_timeout=0.2)
+    await seeded(desk)
     conversation = await queued(desk)
     user = await desk.login("wangfang")
 
     body = (await desk.call("GET", f"/conversations/{conversation}/assist", user)).json
 
-    assert body["source"] == "local"
+    assert body["nlu"] is None
     assert body["errors"][0]["error"] == "rasa_unavailable"
+    assert body["suggestions"]  # 我的快递怎么还没到？ finds the delivery entries
+    await desk.context.close()
+
+
+async def test_an_empty_knowledge_base_suggests_nothing_and_says_so(rasa: FakeRasa) -> None:
+    rasa.parse_result = NLU
+    desk = await assist_desk(rasa.url)
+    conversation = await queued(desk)
+    user = await desk.login("wangfang")
+
+    body = (await desk.call("GET", f"/conversations/{conversation}/assist", user)).json
+
+    assert body["suggestions"] == [] and body["decision"] == "none"
+    assert body["errors"] == [] and body["nlu"]["intent"]["name"] == "faq"
     await desk.context.close()
 
 
@@ -188,13 +240,13 @@ async def test_no_user_message_answers_no_suggestions(rasa: FakeRasa) -> None:
 
     body = (await desk.call("GET", f"/conversations/{outcome.conversation_id}/assist", user)).json
 
-    assert body["message"] is None and body["suggestions"] == [] and body["source"] is None
+    assert body["message"] is None and body["suggestions"] == [] and body["decision"] is None
     assert rasa.parsed == []
     await desk.context.close()
 
 
 async def test_assist_follows_the_transcript_visibility(rasa: FakeRasa) -> None:
-    rasa.parse_result = SELECTOR
+    rasa.parse_result = NLU
     desk = await assist_desk(rasa.url)
     conversation = await queued(desk, group="orders")
     other_group = await desk.login("liuyang")
@@ -231,42 +283,11 @@ async def test_canned_answers_are_grouped_and_need_a_login() -> None:
     await desk.context.close()
 
 
-async def test_the_faq_file_is_parsed_into_answers_once(tmp_path: Any) -> None:
-    path = tmp_path / "faq.yml"
-    path.write_text(
-        "nlu:\n  - intent: faq/a\n    examples: |\n      - 怎么退货\n      - 退货流程\n"
-        "  - intent: greet\n    examples: |\n      - 你好\n"
-        'responses:\n  utter_faq/a:\n    - text: "七天无理由退货"\n'
-        '  utter_faq/b:\n    - text: "没有例句也能用"\n  utter_greet:\n    - text: "你好"\n',
-        encoding="utf-8",
-    )
-    kb = FaqKnowledgeBase(path)
+def test_assist_settings_come_from_the_environment() -> None:
+    settings = DeskSettings.from_env({"ZHIKE_DESK_ASSIST_TIMEOUT": "1.5"})
 
-    entries = await kb.entries()
-    path.unlink()  # read once: later calls do not touch the file
-
-    assert set(entries) == {"a", "b"}
-    assert (await kb.answer("faq/a")).answer == "七天无理由退货"  # type: ignore[union-attr]
-    assert [e.key for e, _ in await kb.rank_local("我想退货")] == ["a"]
-    assert await kb.rank_local("你好") == []
-    assert parse_faq(None) == {} and bigrams("退") == frozenset({"退"})
-
-
-async def test_a_missing_faq_file_is_an_empty_knowledge_base(tmp_path: Any) -> None:
-    kb = FaqKnowledgeBase(tmp_path / "missing.yml")
-    assert await kb.entries() == {}
-    assert await kb.rank_local("发货") == []
-
-
-def test_assist_settings_come_from_the_environment(tmp_path: Any) -> None:
-    env = {"ZHIKE_DESK_FAQ_PATH": str(tmp_path / "faq.yml"), "ZHIKE_DESK_ASSIST_TIMEOUT": "1.5"}
-
-    settings = DeskSettings.from_env(env)
-
-    assert settings.faq_path == tmp_path / "faq.yml"
     assert settings.assist_timeout == 1.5
-    assert DeskSettings.from_env({}).faq_path.parts[-3:] == ("data", "nlu", "faq.yml")
-    assert DeskSettings.from_env({}).faq_path.exists()
+    assert DeskSettings.from_env({}).assist_timeout == 3.0
     with pytest.raises(ValueError):
         DeskSettings.from_env({"ZHIKE_DESK_ASSIST_TIMEOUT": "soon"})
     with pytest.raises(ValueError):

@@ -3,64 +3,20 @@
 from __future__ import annotations
 
 import io
-import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 
-from zhike.servers.desk.api_session import SESSION_COOKIE
+from .conftest import TOKEN, Desk, User, build_desk, desk_settings, kb_call
 
-from .conftest import PASSWORD, Desk, User, build_desk, desk_settings
-
-KB = "/api/kb/v1"
-TOKEN = "kb-service-token-0123456789abcdef-0123"
 REFUND = {
     "question": "怎么申请退款？",
     "answer": "您好，在订单详情页点击“申请退款”即可，审核通过后 1-3 个工作日原路退回。",
     "similar": ["退款怎么弄", "我想退钱"],
     "category": "售后",
 }
-
-
-async def kb_call(
-    desk: Desk,
-    method: str,
-    path: str,
-    user: User | None = None,
-    body: Any = None,
-    content: bytes | None = None,
-    headers: dict[str, str] | None = None,
-    csrf: bool = True,
-) -> Any:
-    """One request to the knowledge-base API as ``user`` (cookie and CSRF) or anonymous."""
-    client = desk.app.asgi_client
-    client.cookies.clear()
-    sent: dict[str, str] = {}
-    if body is not None:
-        sent["content-type"] = "application/json"
-        content = json.dumps(body).encode()
-    if user is not None:
-        sent["cookie"] = f"{SESSION_COOKIE}={user.token}"
-        if csrf and method != "GET":
-            sent["x-csrf-token"] = user.csrf
-    sent.update(headers or {})
-    _, response = await client.request(method, KB + path, content=content, headers=sent)
-    return response
-
-
-@pytest.fixture
-async def kb_desk(tmp_path: Path) -> AsyncIterator[Desk]:
-    """The test desk with a service token, plus an editor ``bianji`` and a reviewer ``shenhe``."""
-    built = await build_desk(desk_settings(tmp_path, kb_service_token=TOKEN))
-    await built.handoff.save_agent("e1", "编辑小李", ["general"])
-    await built.handoff.save_agent("r1", "审核老张", ["general"])
-    await built.context.auth.create_account("bianji", PASSWORD, "e1", role="editor")
-    await built.context.auth.create_account("shenhe", PASSWORD, "r1", role="reviewer")
-    yield built
-    await built.context.close()
 
 
 async def created(desk: Desk, editor: User, content: dict[str, Any] = REFUND) -> dict[str, Any]:

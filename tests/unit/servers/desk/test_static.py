@@ -33,6 +33,7 @@ def csp_directives(response: Any) -> dict[str, str]:
         ("/desk/desk.css", "text/css; charset=utf-8", ".transcript"),
         ("/desk/kb.js", "application/javascript; charset=utf-8", "/api/kb/v1"),
         ("/desk/kb-form.js", "application/javascript; charset=utf-8", "待审核"),
+        ("/desk/kb-queue.js", "application/javascript; charset=utf-8", "/unanswered"),
         ("/desk/kb.css", "text/css; charset=utf-8", ".kb-list"),
     ],
 )
@@ -68,13 +69,13 @@ async def test_the_page_loads_every_file_it_names_and_reaches_the_knowledge_base
 ) -> None:
     page = (await get(desk, "/desk/")).text
     names = re.findall(r'(?:src|href)="/desk/([^"]+)"', page)
-    assert {"kb.js", "kb-form.js", "kb.css"} <= set(names)
+    assert {"kb.js", "kb-form.js", "kb-queue.js", "kb.css"} <= set(names)
     for name in names:
         assert (await get(desk, f"/desk/{name}")).status == 200, name
     assert 'href="#kb"' in page and "知识库" in page
 
 
-@pytest.mark.parametrize("name", ["desk.js", "desk-util.js", "kb.js", "kb-form.js"])
+@pytest.mark.parametrize("name", ["desk.js", "desk-util.js", "kb.js", "kb-form.js", "kb-queue.js"])
 async def test_the_script_never_writes_html(desk: Desk, name: str) -> None:
     script = (await get(desk, f"/desk/{name}")).text
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):

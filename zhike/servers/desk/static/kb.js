@@ -1,14 +1,15 @@
-/* 智客 知识库: the knowledge-base page of the desk (list, search, edit, review, import). */
+/* 智客 知识库: the knowledge-base page of the desk (list, search, edit, review, import);
+   the 待完善问题 and 试一试 views are in kb-queue.js. */
 var zhikeKb = (function () {
   "use strict";
 
-  var util = zhikeDesk, form = zhikeKbForm;
+  var util = zhikeDesk, form = zhikeKbForm, queue = zhikeKbQueue;
   var $ = util.$, el = util.el, clear = util.clear, notify = util.notify;
   var PER_PAGE = 20;
   var ACTION_BUTTONS = ["kb-save", "kb-submit", "kb-approve", "kb-reject", "kb-publish", "kb-archive"];
   var state = {
     api: null, may: null, page: 1, total: 0, entry: null, creating: false, timer: null,
-    busy: false, started: false
+    busy: false, started: false, fromGroup: null
   };
 
   function init(csrf, unauthorized) {
@@ -25,6 +26,9 @@ var zhikeKb = (function () {
       $("kb-new").hidden = !me.may.create;
       $("kb-import-open").hidden = !me.may.create;
       $("kb-import-publish-label").hidden = !me.may.review;
+      queue.start(state.api, me.may, {
+        openEntry: openEntry, showEntry: showEntry, newEntry: newEntry, closeDetail: closeDetail
+      });
     });
     return ready.then(function () {
       if (!state.started) { state.started = true; refresh(); }
@@ -38,6 +42,7 @@ var zhikeKb = (function () {
     state.may = null; state.entry = null; state.creating = false; state.started = false;
     state.page = 1;
     closeDetail();
+    queue.reset();
   }
 
   function query() {
@@ -114,8 +119,16 @@ var zhikeKb = (function () {
     $("kb-form-error").hidden = true;
   }
 
+  function sourceNote(groupId) {
+    state.fromGroup = groupId || null;
+    $("kb-source-note").hidden = !groupId;
+    $("kb-source-note").textContent = groupId ?
+      "根据客户的问题新建：请把问题整理成标准问法并填写答案，保存后它将移出待完善问题。" : "";
+  }
+
   function closeDetail() {
     state.entry = null; state.creating = false;
+    sourceNote(null);
     $("kb-detail").hidden = true;
     $("kb-body").className = "kb-body";
     if (location.hash.indexOf("#kb/") === 0) { history.replaceState(null, "", "#kb"); }
@@ -124,6 +137,7 @@ var zhikeKb = (function () {
   function showEntry(entry) {
     state.entry = entry; state.creating = false;
     openDetail();
+    sourceNote(null);
     $("kb-title").textContent = "知识 #" + entry.id;
     var badge = $("kb-badge");
     badge.className = "badge status-" + entry.status;
@@ -152,18 +166,20 @@ var zhikeKb = (function () {
     }, failed);
   }
 
-  function newEntry() {
+  // A new entry; `prefill` (from a group of 待完善问题, `groupId`) fills the form.
+  function newEntry(prefill, groupId) {
     state.entry = null; state.creating = true;
     openDetail();
+    sourceNote(groupId);
     $("kb-title").textContent = "新建知识";
     $("kb-badge").className = "badge status-draft";
     $("kb-badge").textContent = "草稿";
     $("kb-live").hidden = $("kb-review-note").hidden = true;
     $("kb-version").textContent = "";
-    form.fill(null);
+    form.fill(prefill || null);
     form.showActions(null, state.may);
     form.renderHistory([]);
-    $("kb-question").focus();
+    $(prefill ? "kb-answer" : "kb-question").focus();
   }
 
   function formError(text) {
@@ -199,6 +215,15 @@ var zhikeKb = (function () {
     var body = form.read();
     var problem = form.problem(body);
     if (problem) { formError(problem); return Promise.resolve(null); }
+    if (!state.entry && state.fromGroup) {
+      var group = state.fromGroup;
+      return write(function () {
+        return state.api("POST", "/unanswered/" + group + "/new-entry", body);
+      }, "已保存为草稿，该问题已移出待完善问题").then(function (entry) {
+        if (entry) { queue.resolved(group); }
+        return entry;
+      });
+    }
     if (!state.entry) {
       return write(function () { return state.api("POST", "/entries", body); }, "已保存为草稿");
     }
@@ -275,14 +300,20 @@ var zhikeKb = (function () {
     return target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
   }
 
+  // The search box of the view shown (the queue has none: its tab).
+  function focusSearch() {
+    var view = queue.view();
+    $(view === "list" ? "kb-search" : view === "try" ? "kb-try-input" : "kb-tab-queue").focus();
+  }
+
   function onKey(event) {
     if ($("kb-view").hidden) { return; }
     if (event.key === "/" && !typing(event.target)) {
       event.preventDefault();
-      $("kb-search").focus();
+      focusSearch();
     } else if (event.key === "Escape" && !$("kb-detail").hidden) {
       closeDetail();
-      $("kb-search").focus();
+      focusSearch();
     } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !$("kb-detail").hidden &&
         !$("kb-save").hidden) {
       event.preventDefault();
@@ -303,7 +334,7 @@ var zhikeKb = (function () {
     });
     $("kb-prev").addEventListener("click", function () { state.page -= 1; refresh(); });
     $("kb-next").addEventListener("click", function () { state.page += 1; refresh(); });
-    $("kb-new").addEventListener("click", newEntry);
+    $("kb-new").addEventListener("click", function () { newEntry(); });
     $("kb-back").addEventListener("click", closeDetail);
     $("kb-form").addEventListener("submit", function (event) { event.preventDefault(); save(); });
     $("kb-submit").addEventListener("click", submitForReview);
