@@ -221,3 +221,20 @@ async def close_shared_knowledge() -> None:
     for live in list(_SHARED.values()):
         await live.close()
     _SHARED.clear()
+
+
+async def warm_up_knowledge(app: object = None, loop: object = None) -> None:
+    """Starts building this loop's shared index in the background (a server listener)."""
+
+    async def build() -> None:
+        try:
+            await shared_knowledge().refresh(force=True)
+        except KnowledgeUnavailable:
+            logger.warning("knowledge base unavailable at start; retried on the first question")
+
+    task = asyncio.get_running_loop().create_task(build())
+    _WARMING.add(task)  # a task nobody holds may be collected before it ran
+    task.add_done_callback(_WARMING.discard)
+
+
+_WARMING: set[asyncio.Task[None]] = set()

@@ -21,6 +21,7 @@ from rasa_sdk.plugin import plugin_manager
 
 from zhike.common.deployment import ConfigurationError
 from zhike.common.privacy import install_log_masking
+from zhike.lib.kb.live import warm_up_knowledge
 from zhike.servers.action_server.app import BACKLOG, action_token, create_action_app
 from zhike.servers.serving import harden_process
 
@@ -61,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"zhike.servers.action_server: {error}", file=sys.stderr)
         return 2
     app = create_action_app(args.actions, token)
+    # the knowledge base's index is built while the server starts, not on the first question
+    app.register_listener(warm_up_knowledge, "after_server_start")
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     ssl = create_ssl_context(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
     scheme = "https" if ssl else "http"
