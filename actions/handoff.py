@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.account import FORM_SLOTS
 from actions.identity import input_channel, known_customer_id
+from actions.knowledge import HANDOFF_AFTER_ANSWER, record_after_answer
 from actions.parsing import normalize_text
 from actions.submit import open_ticket, remember_ticket
 from zhike.common.handoff_names import (
@@ -43,6 +44,7 @@ from zhike.common.handoff_names import (
 from zhike.common.privacy import mask_text
 from zhike.lib.handoff import HandoffError, HandoffOutcome, skill_group_for
 from zhike.lib.handoff.runtime import handoff_service
+from zhike.lib.kb.unanswered import HANDOFF
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +141,7 @@ class ActionRequestHandoff(Action):
     ) -> list[dict[str, Any]]:
         """Tells the place in line and the wait, or the ticket and when someone replies."""
         reason = reason_of(tracker)
+        await record_after_answer(tracker, HANDOFF, within=HANDOFF_AFTER_ANSWER)
         customer_id = await known_customer_id(tracker)
         group = skill_group_for(topic_of(tracker))
         events = _leave_loop(tracker)

@@ -36,7 +36,11 @@ logger = logging.getLogger(__name__)
 ENTRY_ENTITY = "kb_entry"
 NOT_THESE = "none"
 LAST_QUESTION_SLOT = "kb_question"
+ANSWERED_SLOT = "kb_answered"
+# A handoff asked for within this many messages of an answer says the answer did not help.
+HANDOFF_AFTER_ANSWER = 2
 SUGGESTIONS = 3
+ACTION_NAME = "action_answer_knowledge"
 HANDOFF_BUTTON = {"title": "转人工客服", "payload": "/human_handoff"}
 
 
@@ -67,7 +71,7 @@ class ActionAnswerKnowledge(Action):
 
     def name(self) -> str:
         """See the base class."""
-        return "action_answer_knowledge"
+        return ACTION_NAME
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -84,7 +88,8 @@ class ActionAnswerKnowledge(Action):
                 entry = await knowledge.entry(int(picked))
                 if entry is not None:
                     await _say_entry(dispatcher, entry, channel)
-                    return [SlotSet(LAST_QUESTION_SLOT, None)]
+                    question = tracker.get_slot(LAST_QUESTION_SLOT) or entry.question
+                    return [SlotSet(LAST_QUESTION_SLOT, None), SlotSet(ANSWERED_SLOT, question)]
             lookup = await knowledge.lookup(text, k=SUGGESTIONS)
         except KnowledgeUnavailable:
             logger.warning("knowledge base unavailable", exc_info=True)
@@ -92,7 +97,7 @@ class ActionAnswerKnowledge(Action):
             return []
         if lookup.decision == "answer":
             await _say_entry(dispatcher, lookup.hits[0].entry, channel)
-            return [SlotSet(LAST_QUESTION_SLOT, None)]
+            return [SlotSet(LAST_QUESTION_SLOT, None), SlotSet(ANSWERED_SLOT, text)]
         if lookup.decision == "suggest":
             dispatcher.utter_message(
                 response="utter_kb_did_you_mean", buttons=suggestion_buttons(list(lookup.hits))
@@ -145,3 +150,25 @@ async def question_buttons(text: str, limit: int) -> list[dict[str, str]]:
     if lookup.decision == "none":
         return []
     return suggestion_buttons(list(lookup.hits))[:-1][:limit]
+
+
+async def record_after_answer(tracker: Tracker, reason: str, within: int | None = None) -> None:
+    """Queues the question the robot last answered from the knowledge base, as not covered.
+
+    For a handoff right after an answer (``within`` messages) or a low rating later in the
+    conversation: the answer given did not help, so staff should look at the question.
+    """
+    question = tracker.get_slot(ANSWERED_SLOT)
+    if not question:
+        return
+    messages = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            messages += 1
+            if within is not None and messages > within:
+                return
+        elif event.get("event") == "action" and event.get("name") == ACTION_NAME:
+            await record_unanswered(str(question), reason, input_channel(tracker))
+            return
+        elif event.get("event") in ("restart", "session_started"):
+            return

@@ -28,12 +28,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.account import FORM_SLOTS
 from actions.identity import input_channel, known_customer_id
+from actions.knowledge import record_after_answer
 from actions.parsing import normalize_text, typed_text
 from actions.typed_parsing import parse_rating, parse_rating_reply
 from zhike.common.handoff_names import RATING_ACTION
 from zhike.common.privacy import mask_text
 from zhike.lib.handoff import HandoffError
 from zhike.lib.handoff.runtime import handoff_service
+from zhike.lib.kb.unanswered import LOW_RATING
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +117,7 @@ class ActionRecordRating(Action):
             dispatcher.utter_message(response="utter_rating_not_understood")
             return [SlotSet(SCORE_SLOT, None)]
         if score <= LOW_SCORE:
+            await record_after_answer(tracker, LOW_RATING)
             dispatcher.utter_message(response="utter_rating_ask_comment")
             return [SlotSet(STATE_SLOT, "awaiting_comment"), SlotSet(SCORE_SLOT, str(score))]
         await store_rating(tracker, score, None)

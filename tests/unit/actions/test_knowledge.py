@@ -7,13 +7,18 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import LAST_QUESTION_SLOT, ActionAnswerKnowledge, suggestion_buttons
+from actions.knowledge import (
+    LAST_QUESTION_SLOT,
+    ActionAnswerKnowledge,
+    record_after_answer,
+    suggestion_buttons,
+)
 from tests.unit.actions.conftest import Turn, make_turn
 from zhike.lib.kb.db import KbDatabase
 from zhike.lib.kb.domain import PublishedEntry
 from zhike.lib.kb.live import KnowledgeHit, shared_knowledge
 from zhike.lib.kb.service import KnowledgeBase
-from zhike.lib.kb.unanswered import UnansweredQueue
+from zhike.lib.kb.unanswered import HANDOFF, UnansweredQueue
 
 pytestmark = pytest.mark.usefixtures("knowledge")
 
@@ -31,6 +36,7 @@ async def _ask(turn: Turn, text: str, **kwargs: Any) -> tuple[CollectingDispatch
 
 async def _queued(knowledge_env: Any) -> list[str]:
     db = KbDatabase(f"sqlite+aiosqlite:///{knowledge_env}")
+    await db.create_tables()
     try:
         groups = await UnansweredQueue(KnowledgeBase(db)).groups()
         return [example for group in groups for example in group.examples]
@@ -43,7 +49,10 @@ async def test_a_paraphrase_gets_the_entrys_answer(customer: Turn) -> None:
 
     [message] = dispatcher.messages
     assert "免费申请更换一次老师" in message["text"]
-    assert [(e["name"], e["value"]) for e in events] == [(LAST_QUESTION_SLOT, None)]
+    assert [(e["name"], e["value"]) for e in events] == [
+        (LAST_QUESTION_SLOT, None),
+        ("kb_answered", "孩子不太喜欢现在的老师，我想换个老师可以吗"),
+    ]
 
 
 async def test_an_unknown_question_is_owned_up_to_and_queued(
@@ -100,3 +109,25 @@ async def test_a_question_it_is_unsure_about_offers_the_closest_questions(custom
     assert message["buttons"][0]["title"] == "可以免费试听吗？"
     assert message["buttons"][-1]["title"] == "都不是"
     assert [(e["name"], e["value"]) for e in events] == [(LAST_QUESTION_SLOT, "可以先试听一节课吗")]
+
+
+def _after_answer(turn: Turn, text: str, intent: str, users_between: int) -> Any:
+    tracker = turn(text, intent, kb_answered="退款几天能到账")
+    between = [{"event": "user", "text": "嗯"}] * users_between
+    tracker.events[-1:-1] = [{"event": "action", "name": "action_answer_knowledge"}, *between]
+    return tracker
+
+
+async def test_a_handoff_right_after_an_answer_queues_the_question(
+    customer: Turn, knowledge_env: Any
+) -> None:
+    await record_after_answer(_after_answer(customer, "还是转人工吧", "human_handoff", 0), HANDOFF)
+    assert await _queued(knowledge_env) == ["退款几天能到账"]
+
+
+async def test_a_handoff_long_after_the_answer_queues_nothing(
+    customer: Turn, knowledge_env: Any
+) -> None:
+    tracker = _after_answer(customer, "转人工", "human_handoff", 3)
+    await record_after_answer(tracker, HANDOFF, within=2)
+    assert await _queued(knowledge_env) == []
