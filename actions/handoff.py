@@ -61,6 +61,7 @@ REASONS = {
 # Triggers that the bot explains before the place in line (utter_handoff_lead_<reason>).
 LEADS = frozenset({REASON_ANGRY, REASON_FALLBACKS, REASON_VIP_MONEY, REASON_COMPLAINT})
 # Intents that say nothing about the customer's topic (the skill group comes from the rest).
+UNSURE = "nlu_fallback"
 NOT_A_TOPIC = frozenset(
     {
         "human_handoff",
@@ -81,11 +82,20 @@ RECENT_MESSAGES = 5
 
 
 def topic_of(tracker: Tracker) -> str | None:
-    """The customer's latest business intent (what the agent will be asked about)."""
+    """The customer's latest business intent (what the agent will be asked about).
+
+    A message the robot was unsure of ("我的快递到底在哪？？？等了一个星期了" below the
+    requests' floor) still says what it is most likely about: its best-ranked intent routes
+    the handoff, rather than an older message's.
+    """
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        parse_data = event.get("parse_data") or {}
+        intent = (parse_data.get("intent") or {}).get("name")
+        if intent == UNSURE:
+            ranked = parse_data.get("intent_ranking") or [{}]
+            intent = next((r.get("name") for r in ranked if r.get("name") != intent), None)
         if intent and intent not in NOT_A_TOPIC:
             return str(intent)
     return None

@@ -10,7 +10,12 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import ActionRelayToAgent, ActionRequestHandoff, unrelayed_messages
+from actions.handoff import (
+    ActionRelayToAgent,
+    ActionRequestHandoff,
+    topic_of,
+    unrelayed_messages,
+)
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 from zhike.lib.handoff import HandoffDatabase, HandoffService
 from zhike.lib.handoff.runtime import set_handoff_service
@@ -332,3 +337,14 @@ async def test_a_misconfigured_handoff_database_gets_an_apology_too(
     finally:
         set_handoff_service(None)
     assert _responses(dispatcher) == ["utter_handoff_unavailable"]
+
+
+def test_an_unsure_message_routes_by_its_likeliest_topic_not_an_older_one(zhang: Turn) -> None:
+    tracker = zhang("我的快递到底在哪？？？等了一个星期了", "nlu_fallback")
+    older = {"event": "user", "parse_data": {"intent": {"name": "query_course"}}}
+    tracker.events.insert(0, older)
+    tracker.events[-1]["parse_data"]["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.62},
+        {"name": "query_logistics", "confidence": 0.62},
+    ]
+    assert topic_of(tracker) == "query_logistics"
