@@ -15,6 +15,7 @@ number or token into an exception or a log (aiosqlite's DEBUG statement log is k
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -24,7 +25,7 @@ from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -35,6 +36,7 @@ T = TypeVar("T")
 
 _WRITE_OPTION = "zhike_write"
 DEFAULT_ATTEMPTS = 3
+CREATE_ATTEMPTS = 5
 
 
 STATE_DIR_NAME = ".zhike"
@@ -105,10 +107,24 @@ class AsyncDatabase:
         return str(self.engine.dialect.name)
 
     async def create_tables(self) -> None:
-        """Creates the missing tables (and runs :meth:`upgrade`)."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(self.metadata.create_all)
-            await conn.run_sync(self.upgrade)
+        """Creates the missing tables (and runs :meth:`upgrade`).
+
+        Several processes may open a new database at once (the desk, the action server and
+        Rasa all open the knowledge base when they start): one may create a table between
+        another's check and its ``CREATE``, or hold SQLite's write lock. The loser tries
+        again, and then finds the tables there.
+        """
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                async with self.engine.begin() as conn:
+                    await conn.run_sync(self.metadata.create_all)
+                    await conn.run_sync(self.upgrade)
+                return
+            except (OperationalError, ProgrammingError, IntegrityError):
+                if attempt == CREATE_ATTEMPTS:
+                    raise
+                logger.info("tables created concurrently by another process; checking again")
+                await asyncio.sleep(0.05 * attempt)
 
     def upgrade(self, connection: Connection) -> None:
         """Brings existing tables up to date; nothing by default."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 from sqlalchemy.exc import IntegrityError
@@ -38,3 +40,18 @@ async def test_a_failing_statement_does_not_show_its_parameters() -> None:
     assert "people.phone" in str(failure.value)  # still says what went wrong
     assert SECRET not in str(failure.value)
     assert SECRET not in repr(failure.value)
+
+
+async def test_processes_opening_a_new_database_at_once_all_get_its_tables(tmp_path) -> None:
+    """The desk, the action server and Rasa open a new knowledge base at the same time."""
+    for round_ in range(10):
+        url = f"sqlite+aiosqlite:///{tmp_path / f'new{round_}.db'}"
+        databases = [_Database(url) for _ in range(3)]
+        try:
+            results = await asyncio.gather(
+                *(db.create_tables() for db in databases), return_exceptions=True
+            )
+        finally:
+            for db in databases:
+                await db.dispose()
+        assert [r for r in results if isinstance(r, BaseException)] == []
