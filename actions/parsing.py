@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
+from zhike.common.confirmations import normalize_text as folded_text
 from zhike.common.formats import valid_credit_code
 from zhike.common.ids import ORDER_ID_DIGITS, ORDER_ID_PREFIX
 
@@ -16,12 +16,13 @@ ORDER_ID_RE = re.compile(
 
 
 def normalize_text(value: Any) -> str:
-    """Returns ``value`` as text with full-width letters/digits folded (ＨＰ２０２４ -> HP2024)."""
-    if value is None:
-        return ""
+    """Returns ``value`` as text with full-width letters/digits folded (ＨＰ２０２４ -> HP2024).
+
+    A list (a slot Rasa filled from several entities) is read as its first value.
+    """
     if isinstance(value, list):
         value = value[0] if value else ""
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return folded_text(value)
 
 
 def typed_text(value: Any) -> str:
