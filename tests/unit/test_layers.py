@@ -12,6 +12,13 @@ PLUGINS = ("zhike.channels", "zhike.nlu", "zhike.dialogue", "zhike.tracker_store
 BACKEND_ADAPTER = ("zhike.lib.backend_client.fake", "zhike.lib.backend_client.fake_support")
 
 
+def backend_adapter(module: str) -> bool:
+    """The in-process adapter: ``fake``, ``fake_support`` and each capability's ``local``."""
+    return module in BACKEND_ADAPTER or (
+        module.startswith("zhike.lib.backend_client.") and module.endswith(".local")
+    )
+
+
 def layer(module: str) -> str | None:
     """The layer of a module of zhike or actions (``None``: outside the project)."""
     if module == "actions" or module.startswith("actions."):
@@ -61,7 +68,7 @@ def problem(module: str, target: str) -> str | None:
     if kind is None or package(target, 3) == package(module, 3) or source == "tools":
         return None
     if target.startswith("zhike.servers.backend"):
-        allowed = module in BACKEND_ADAPTER or module.startswith("zhike.servers.backend")
+        allowed = backend_adapter(module) or module.startswith("zhike.servers.backend")
         return None if allowed else "only the backend client's in-process adapter"
     if module.startswith("zhike.servers.backend") and kind not in ("common", "servers"):
         return "the reference backend imports only the shared floor"

@@ -21,15 +21,23 @@ in fen (1 yuan = 100 fen).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
+from zhike.servers.backend.demo_catalog import catalog_data
 from zhike.servers.backend.demo_school import CHINA_TZ, DemoData, Row, school_data
 from zhike.servers.backend.demo_shop import logistics_data, orders_data
 
 __all__ = ["CHINA_TZ", "TABLES", "DemoData", "Row", "build_demo_data"]
 
+# The demo rows of each after-sales capability (its own module, e.g. demo_price_protection),
+# merged into the data set: functions of ``now`` returning rows by table name. A capability
+# with tables of its own appends them to TABLES (after their parents).
+EXTENSIONS: tuple[Callable[[datetime], DemoData], ...] = ()
+
 # Insertion order: parents before children.
 TABLES = (
+    "products",
     "customers",
     "orders",
     "order_items",
@@ -132,4 +140,8 @@ def build_demo_data(now: datetime | None = None) -> DemoData:
         ],
     }
     data.update(school_data(now))
+    data["products"] = catalog_data(now)
+    for extension in EXTENSIONS:
+        for table, rows in extension(now).items():
+            data.setdefault(table, []).extend(rows)
     return {table: data[table] for table in TABLES}

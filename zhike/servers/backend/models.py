@@ -1,7 +1,8 @@
 """SQLAlchemy 1.4 declarative models of the demo business systems.
 
-E-commerce (:mod:`zhike.servers.backend.tables.shop`): customers, orders (+ items),
-logistics (+ tracking events), refunds and invoices. Online school
+Catalogue (:mod:`zhike.servers.backend.tables.catalog`): products with their current price
+and after-sales terms. E-commerce (:mod:`zhike.servers.backend.tables.shop`): customers,
+orders (+ items), logistics (+ tracking events), refunds and invoices. Online school
 (:mod:`zhike.servers.backend.tables.school`): students, courses, enrollments, lessons and
 lesson requests (leave / reschedule). Service and identity
 (:mod:`zhike.servers.backend.tables.service`): tickets, phone-check attempts, attempt
@@ -16,6 +17,7 @@ from typing import Any
 
 from zhike.common.times import UTCDateTime, utcnow
 from zhike.servers.backend.tables.base import Base
+from zhike.servers.backend.tables.catalog import PRODUCT_CATEGORIES, Product
 from zhike.servers.backend.tables.school import Course, Enrollment, Lesson, LessonRequest, Student
 from zhike.servers.backend.tables.service import (
     AttemptCounter,
@@ -40,6 +42,7 @@ from zhike.servers.backend.tables.shop import (
 MODELS_BY_TABLE: dict[str, Any] = {
     model.__tablename__: model
     for model in (
+        Product,
         Customer,
         Order,
         OrderItem,
@@ -63,6 +66,8 @@ STATE_MODELS: dict[str, Any] = {
 }
 
 __all__ = [
+    "PRODUCT_CATEGORIES",
+    "Product",
     "MODELS_BY_TABLE",
     "ORDER_STATUSES",
     "STATE_MODELS",
