@@ -73,3 +73,20 @@ def test_without_a_knowledge_base_nothing_changes() -> None:
     message = _message("优惠券要怎么用啊", "nlu_fallback", 0.4)
     gate.process([message])
     assert message.data["intent"]["name"] == "nlu_fallback"
+
+
+def test_the_index_is_built_when_the_model_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kb.db'}"
+    asyncio.run(_seed(url))
+    monkeypatch.setenv("ZHIKE_KB_DB_URL", url)
+    gate = KnowledgeGate.create({}, None, None, None)  # type: ignore[arg-type]
+    assert gate.knowledge is not None
+    try:
+        assert gate.knowledge.ready.wait(30), "nothing was built before the first message"
+        unsure = _message("优惠券要怎么用啊", "nlu_fallback", 0.4)
+        gate.process([unsure])
+        assert unsure.data["intent"]["name"] == "faq"
+    finally:
+        gate.knowledge.stop()

@@ -5,7 +5,7 @@ database. :class:`BackgroundKnowledge` keeps a :class:`~zhike.lib.kb.live.LiveKn
 in a daemon thread with its own event loop, which checks the revision every
 ``refresh_seconds`` and swaps in a new index; a lookup reads the current index without
 waiting (``None`` until the first index is built, or while the database was never
-reachable). Nothing starts before the first lookup.
+reachable). Nothing starts before :meth:`BackgroundKnowledge.start` or the first lookup.
 """
 
 from __future__ import annotations
