@@ -13,6 +13,7 @@ from zhike.common.database import safe_url
 from zhike.servers.desk.api import conversations_blueprint
 from zhike.servers.desk.api_session import SESSION_COOKIE, session_blueprint
 from zhike.servers.desk.api_supervisor import supervisor_blueprint
+from zhike.servers.desk.api_views import views_blueprint
 from zhike.servers.desk.assist import assist_blueprint
 from zhike.servers.desk.config import DeskSettings
 from zhike.servers.desk.context import DeskContext, open_context
@@ -68,6 +69,7 @@ def create_app(
     for blueprint in (session_blueprint(), conversations_blueprint(), supervisor_blueprint()):
         app.blueprint(blueprint, url_prefix=API_PREFIX)
     app.blueprint(assist_blueprint(), url_prefix=API_PREFIX)  # assist, context, ticket
+    app.blueprint(views_blueprint(), url_prefix=API_PREFIX)  # labels, inbox, timeline
     for blueprint in (kb_blueprint(), kb_files_blueprint(), kb_queue_blueprint()):
         app.blueprint(blueprint, url_prefix=KB_PREFIX)  # the knowledge base
     app.blueprint(ui_blueprint())  # the web app: /desk/

@@ -3,7 +3,8 @@
 - ``GET /conversations/<id>/assist``: Rasa's NLU result for the customer's last message
   and the top 3 published knowledge-base entries for it, found by the same retrieval
   the robot answers with (the desk's :class:`~zhike.lib.kb.live.LiveKnowledge`).
-- ``GET /conversations/<id>/context``: profile, orders, lessons, the bot transcript.
+- ``GET /conversations/<id>/context``: profile, orders, lessons, open tickets, the bot
+  transcript and the customer's earlier conversations (with their ratings).
 - ``POST /conversations/<id>/ticket``: a ticket for the conversation's customer.
 - ``GET /canned``: the canned answers of ``canned.yml``.
 
@@ -35,14 +36,16 @@ from zhike.lib.backend_client import (
     client_from_env,
 )
 from zhike.lib.backend_client.domain import TICKET_CATEGORIES
+from zhike.lib.handoff import HandoffError
 from zhike.lib.kb.live import KnowledgeUnavailable, LiveKnowledge
 from zhike.servers.desk.api import visible_conversation
 from zhike.servers.desk.config import DeskSettings
 from zhike.servers.desk.context import DeskContext
-from zhike.servers.desk.customer_context import conversation_context
+from zhike.servers.desk.customer_context import conversation_context, part_error
 from zhike.servers.desk.delivery.rasa_api import RasaApiError, RasaConversations
 from zhike.servers.desk.errors import DeskError, json_response
 from zhike.servers.desk.http import current_session, read_json, text_field
+from zhike.servers.desk.inbox import history
 from zhike.servers.desk.kb_queue import lookup_json
 
 logger = logging.getLogger(__name__)
@@ -211,7 +214,16 @@ def assist_blueprint() -> Blueprint:
         desk: DeskContext = request.app.ctx.desk
         info = await visible_conversation(desk, current_session(request), conversation_id)
         helpers = services(request.app)
-        return json_response(await conversation_context(helpers.backend, helpers.rasa, info))
+        document = await conversation_context(helpers.backend, helpers.rasa, info)
+        try:
+            document["history"] = await history(desk.handoff, info)
+        except HandoffError:
+            logger.exception("Reading the earlier conversations failed")
+            document["history"] = None
+            document["errors"].append(
+                part_error("history", "handoff_unavailable", "the handoff database failed")
+            )
+        return json_response(document)
 
     @bp.post("/conversations/<conversation_id:int>/ticket")
     async def ticket(request: Request, conversation_id: int) -> HTTPResponse:

@@ -137,6 +137,8 @@ class DeskSettings:
         kb_seed: A knowledge-base file imported and published when the desk starts on an
             empty knowledge base (as the action server does), so entries staff write
             before the first customer asks do not keep the seed out; ``None``: none.
+        sla_seconds: How long a customer may wait (in the queue, or for the agent's
+            answer) before the page shows the wait in red.
     """
 
     db_url: str
@@ -160,6 +162,7 @@ class DeskSettings:
     kb_service_token: str | None = field(default=None, repr=False)
     max_import_body: int = MAX_IMPORT_BODY
     kb_seed: Path | None = None
+    sla_seconds: int = 60
 
     def __post_init__(self) -> None:
         token = self.kb_service_token
@@ -167,6 +170,8 @@ class DeskSettings:
             raise ValueError(f"{KB_TOKEN_VAR} must be at least {MIN_KB_TOKEN_BYTES} bytes")
         if self.max_import_body < 1:
             raise ValueError("max_import_body must be positive")
+        if not 0 < self.sla_seconds <= 86400:
+            raise ValueError("sla_seconds must be between 1 and 86400")
         if not 0 < self.assist_timeout < 120:
             raise ValueError("assist_timeout must be between 0 and 120 seconds")
         if self.session_lifetime <= timedelta():
@@ -190,7 +195,8 @@ class DeskSettings:
         (default 480), ``ZHIKE_DESK_COOKIE_SECURE`` (default on; ``0`` turns it off),
         ``ZHIKE_DESK_RASA_URL`` and ``ZHIKE_DESK_RASA_TOKEN`` (the Rasa server that delivers
         agent replies; unset: replies are stored and only logged), ``ZHIKE_DESK_ASSIST_TIMEOUT``
-        (seconds per Rasa call of agent assist, default 3) and the
+        (seconds per Rasa call of agent assist, default 3), ``ZHIKE_DESK_SLA_SECONDS``
+        (a wait shown in red after it, default 60) and the
         ``ZHIKE_DESK_DELIVERY_*`` retry settings (:meth:`DeliverySettings.from_env`),
         ``ZHIKE_DESK_TRUSTED_PROXIES`` (reverse proxies, addresses or networks separated
         by commas, whose ``X-Forwarded-For`` names the client; default none),
@@ -224,6 +230,11 @@ class DeskSettings:
                 values["assist_timeout"] = float(timeout)
             except ValueError:
                 raise ValueError("ZHIKE_DESK_ASSIST_TIMEOUT must be a number of seconds") from None
+        sla = env.get("ZHIKE_DESK_SLA_SECONDS", "").strip()
+        if sla:
+            if not sla.isdigit():
+                raise ValueError("ZHIKE_DESK_SLA_SECONDS must be a positive integer")
+            values["sla_seconds"] = int(sla)
         values["delivery"] = DeliverySettings.from_env(env)
         values["kb_db_url"] = kb_db_url(env)
         if env.get(KB_TOKEN_VAR, "").strip():

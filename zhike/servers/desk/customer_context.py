@@ -23,6 +23,7 @@ from zhike.lib.backend_client import (
     Customer,
     Lesson,
     Order,
+    Ticket,
 )
 from zhike.lib.handoff import ConversationInfo
 from zhike.servers.desk.delivery.rasa_api import RasaApiError, RasaConversations
@@ -34,6 +35,8 @@ T = TypeVar("T")
 MAX_ORDERS = 5
 MAX_LESSONS = 5
 MAX_TRANSCRIPT = 100
+MAX_TICKETS = 5
+DONE_TICKETS = frozenset({"resolved", "closed"})
 
 
 def part_error(part: str, code: str, message: str) -> dict[str, str]:
@@ -73,6 +76,17 @@ def lesson_json(lesson: Lesson) -> dict[str, Any]:
         "end_at": iso(lesson.end_at),
         "status": lesson.status,
         "request_status": lesson.request_status,
+    }
+
+
+def ticket_json(ticket: Ticket) -> dict[str, Any]:
+    """A ticket's id, category, status and (masked) summary."""
+    return {
+        "ticket_id": ticket.ticket_id,
+        "category": ticket.category,
+        "status": ticket.status,
+        "summary": mask_text(ticket.summary),
+        "created_at": iso(ticket.created_at),
     }
 
 
@@ -125,13 +139,13 @@ async def _guarded(
 async def customer_parts(
     backend: BackendClient, customer_id: str | None, errors: list[dict[str, str]]
 ) -> dict[str, Any]:
-    """The profile, recent orders and upcoming lessons of ``customer_id``.
+    """The profile, recent orders, upcoming lessons and open tickets of ``customer_id``.
 
     An anonymous conversation (no customer id) answers ``customer: null`` and empty
     lists; a part the backend cannot give is ``null`` with an entry in ``errors``.
     """
     if not customer_id:
-        return {"customer": None, "orders": [], "lessons": []}
+        return {"customer": None, "orders": [], "lessons": [], "tickets": []}
     # One after the other: a down backend fails the later calls at once (circuit breaker),
     # and the in-memory fake does not take concurrent transactions.
     c_ok, customer = await _guarded("customer", backend.get_customer(customer_id), errors)
@@ -139,10 +153,13 @@ async def customer_parts(
     l_ok, lessons = await _guarded(
         "lessons", backend.upcoming_lessons(customer_id, limit=MAX_LESSONS), errors
     )
+    t_ok, tickets = await _guarded("tickets", backend.list_tickets(customer_id), errors)
+    open_tickets = [t for t in tickets or [] if t.status not in DONE_TICKETS][:MAX_TICKETS]
     return {
         "customer": customer_json(customer) if c_ok and customer is not None else None,
         "orders": [order_json(o) for o in (orders or [])[:MAX_ORDERS]] if o_ok else None,
         "lessons": [lesson_json(lesson) for lesson in lessons or []] if l_ok else None,
+        "tickets": [ticket_json(t) for t in open_tickets] if t_ok else None,
     }
 
 

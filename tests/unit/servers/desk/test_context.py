@@ -107,7 +107,9 @@ async def test_backend_down_gives_a_partial_answer(rasa: FakeRasa) -> None:
     assert response.status == 200, response.text
     body = response.json
     assert body["customer"] is None and body["orders"] is None and body["lessons"] is None
-    assert sorted(e["part"] for e in body["errors"]) == ["customer", "lessons", "orders"]
+    assert body["tickets"] is None and body["history"] == []
+    parts = sorted(e["part"] for e in body["errors"])
+    assert parts == ["customer", "lessons", "orders", "tickets"]
     assert {e["error"] for e in body["errors"]} == {"backend_unavailable"}
     assert len(body["transcript"]) == 3
     await desk.context.close()
