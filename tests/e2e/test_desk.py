@@ -28,7 +28,7 @@ browser = widget_tests.browser  # the module's chromium (skips when it is missin
 Widget = widget_tests.Widget
 
 PASSWORD = "e2e desk passphrase 坐席"
-GREETING = "您好，我是人工客服，请问有什么可以帮您？"
+GREETING = "您好，我是智客客服，很高兴为您服务，请问有什么可以帮您？"  # canned.yml
 ATTACK = "<img src=x onerror=alert(1)>"
 
 
@@ -105,14 +105,38 @@ class DeskPage:
         self.page.click("#online-toggle")
         expect(self.page.locator("#online-label")).to_have_text("在线")
 
+    def row(self, sender_id: str, where: str = "#queue") -> Any:
+        """The inbox row of a conversation (the page shows a name, not the sender id)."""
+        return self.page.locator(f'{where} li[data-sender-id="{sender_id}"]')
+
     def accept(self, sender_id: str) -> None:
-        item = self.page.locator("#queue li", has_text=sender_id)
+        item = self.row(sender_id)
         expect(item.locator(".wait")).to_contain_text("秒")
         item.locator("button.accept").click()
-        expect(self.page.locator("#conv-title")).to_contain_text(sender_id)
+        expect(self.row(sender_id, "#mine")).to_have_class("inbox-row current")
+        expect(self.page.locator("#composer")).to_be_visible()
 
     def said(self, direction: str) -> Any:
-        return self.transcript.locator(f".from-{direction} .text")
+        """What the desk's transcript holds from ``direction`` (not the bot's part)."""
+        return self.transcript.locator(f".src-desk.from-{direction} .text")
+
+    def canned(self, text: str) -> None:
+        """Opens the canned answers with "/" in the empty reply box and picks ``text``."""
+        self.page.fill("#reply", "")
+        self.page.press("#reply", "/")
+        expect(self.page.locator("#canned-menu")).to_be_visible()
+        self.page.locator("#canned-list button", has_text=text).click()
+        expect(self.page.locator("#reply")).to_have_value(text)
+
+    def close(self, disposition: str) -> None:
+        """结束会话: confirms with ``disposition`` (the choice starts empty)."""
+        self.page.click("#close")
+        expect(self.page.locator("#close-confirm")).to_be_visible()
+        expect(self.page.locator("#disposition")).to_have_value("")
+        expect(self.page.locator("#close-confirm-go")).to_be_disabled()
+        self.page.select_option("#disposition", disposition)
+        self.page.click("#close-confirm-go")
+        expect(self.page.locator("#conv-state")).to_contain_text("已结束")
 
     def reply(self, text: str) -> None:
         self.page.fill("#reply", text)
@@ -141,13 +165,12 @@ def test_an_agent_accepts_in_the_desk_replies_to_the_widget_and_hands_back(
 
     desk.accept(session_id)
     expect(desk.said("user")).to_have_text(["快递三天没动了"])
-    expect(desk.page.locator(".summary-intent")).to_have_text("query_order")
+    expect(desk.page.locator(".summary-intent")).to_have_text("查询订单状态")
     expect(desk.page.locator(".summary-reason")).to_have_text("客户要求转人工")
     expect(desk.page.locator("#recent")).to_contain_text("转人工")
     expect(desk.page.locator("#agent-load")).to_have_text("接待 1/3")
 
-    desk.page.locator("#canned button", has_text=GREETING).click()
-    expect(desk.page.locator("#reply")).to_have_value(GREETING)
+    desk.canned(GREETING)
     desk.page.press("#reply", "Enter")
     expect(desk.page.locator("#send-status")).to_have_text("已送达")
     expect(desk.said("agent")).to_have_text([GREETING])
@@ -165,9 +188,7 @@ def test_an_agent_accepts_in_the_desk_replies_to_the_widget_and_hands_back(
     expect(widget.bot.filter(has_text="第二行")).to_be_visible()
     expect(widget.bot).to_have_count(bot_answers + 1)  # the reply, no answer of the bot
 
-    desk.page.select_option("#disposition", "resolved")
-    desk.page.click("#close")
-    expect(desk.page.locator("#conv-state")).to_contain_text("已结束")
+    desk.close("resolved")
     expect(desk.page.locator("#composer")).to_be_hidden()
     widget.say("你们的退货政策是什么", "7天内支持无理由退货")  # the bot is back
 
@@ -184,9 +205,7 @@ def test_html_in_a_reply_or_a_message_is_text_on_both_sides(fresh: Stack, contex
     assert desk.transcript.locator("img").count() == 0
     assert widget.page.locator(f"{widget_tests.WIDGET} .messages img").count() == 0
     assert desk.dialogs == []
-    desk.page.select_option("#disposition", "spam")
-    desk.page.click("#close")
-    expect(desk.page.locator("#conv-state")).to_contain_text("已结束")
+    desk.close("spam")
 
 
 def test_a_wrong_password_shows_an_error_and_a_right_one_logs_in(

@@ -28,6 +28,10 @@ CSS = "text/css; charset=utf-8"
 FILES = {
     "index.html": HTML,
     "desk-util.js": JS,
+    "desk-inbox.js": JS,  # the queue and my conversations
+    "desk-conversation.js": JS,  # the timeline, summary, reply, transfer, close
+    "desk-customer.js": JS,  # the customer panel
+    "desk-assist.js": JS,  # suggested and canned answers
     "desk.js": JS,
     "desk.css": CSS,
     "kb-form.js": JS,  # the knowledge-base page (知识库)

@@ -1,4 +1,6 @@
-/* 智客 坐席工作台: shared texts, DOM helpers and the API client (loaded before desk.js). */
+/* 智客 坐席工作台: shared texts, labels, DOM helpers and the API client (loaded first).
+   The page's modules (desk-inbox.js, desk-conversation.js, desk-customer.js, desk-assist.js,
+   desk.js) hang off this one object; every API text is shown with textContent. */
 var zhikeDesk = (function () {
   "use strict";
 
@@ -6,12 +8,9 @@ var zhikeDesk = (function () {
   var GROUPS = { orders: "订单组", courses: "课程组", general: "综合组" };
   var WHO = { user: "客户", agent: "坐席", bot: "机器人", system: "系统" };
   var STATES = { queued: "排队中", agent: "人工服务中", closed: "已结束", bot: "机器人" };
-  var CANNED = [
-    "您好，我是人工客服，请问有什么可以帮您？",
-    "请稍等，我帮您查询一下。",
-    "还有其他可以帮您的吗？",
-    "感谢您的耐心等待，祝您生活愉快！"
-  ];
+  // Filled from GET /labels at login (intents, slots, channels, dispositions, statuses, SLA).
+  var LABELS = { intents: {}, slots: {}, channels: {}, skill_groups: GROUPS, dispositions: {},
+    statuses: {}, sla_seconds: 60 };
   var ERRORS = {
     invalid_credentials: "用户名或密码错误", invalid_credentials_format: "请输入用户名和密码",
     too_many_attempts: "登录失败次数过多，请稍后再试", login_busy: "登录人数较多，请稍后再试",
@@ -84,9 +83,34 @@ var zhikeDesk = (function () {
     return isNaN(date.getTime()) ? "" : date.toLocaleTimeString("zh-CN", { hour12: false });
   }
 
+  function formatDate(iso) {
+    var date = new Date(iso);
+    if (isNaN(date.getTime())) { return ""; }
+    return (date.getMonth() + 1) + "月" + date.getDate() + "日 " +
+      date.toLocaleTimeString("zh-CN", { hour12: false, hour: "2-digit", minute: "2-digit" });
+  }
+
+  // The Chinese label of a code from one of the LABELS maps, else the code itself.
+  function label(kind, code) {
+    var map = LABELS[kind] || {};
+    return code === null || code === undefined ? "" : (map[code] || String(code));
+  }
+
+  function setLabels(data) {
+    Object.keys(data || {}).forEach(function (key) { LABELS[key] = data[key]; });
+  }
+
+  function button(className, text, onClick) {
+    var node = el("button", className, text);
+    node.type = "button";
+    if (onClick) { node.addEventListener("click", onClick); }
+    return node;
+  }
+
   return {
-    API: API, GROUPS: GROUPS, WHO: WHO, STATES: STATES, CANNED: CANNED, ERRORS: ERRORS,
+    API: API, GROUPS: GROUPS, WHO: WHO, STATES: STATES, ERRORS: ERRORS, LABELS: LABELS,
     $: $, el: el, clear: clear, describe: describe, notify: notify, makeApi: makeApi,
-    formatWait: formatWait, formatTime: formatTime
+    formatWait: formatWait, formatTime: formatTime, formatDate: formatDate, label: label,
+    setLabels: setLabels, button: button
   };
 })();

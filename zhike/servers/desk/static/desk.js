@@ -1,22 +1,25 @@
-/* 智客 坐席工作台: the desk's single-page app. Text is only ever set with textContent. */
+/* 智客 坐席工作台: the desk's single-page app — login, polling, the supervisor lists and
+   opening a conversation; the inbox, conversation, customer and assist parts are their own
+   files (desk-*.js). Text is only ever set with textContent. */
 (function () {
   "use strict";
 
   var util = zhikeDesk;
-  var GROUPS = util.GROUPS, WHO = util.WHO, STATES = util.STATES, CANNED = util.CANNED;
-  var ERRORS = util.ERRORS, $ = util.$, el = util.el, clear = util.clear;
+  var GROUPS = util.GROUPS, STATES = util.STATES;
+  var $ = util.$, el = util.el, clear = util.clear;
   var describe = util.describe, notify = util.notify;
-  var formatWait = util.formatWait, formatTime = util.formatTime;
+  var formatWait = util.formatWait;
   var POLL_MS = 2500;
   var ROLE_NAMES = { agent: "坐席", supervisor: "主管", editor: "坐席 · 知识编辑", reviewer: "坐席 · 知识审核" };
 
-  var state = { csrf: null, me: null, conv: null, lastSeq: 0, seen: {}, timer: null, busy: false };
+  var state = { csrf: null, me: null, conv: null, lastSeq: 0, lastUserSeq: 0, timer: null, busy: false };
   var api = util.makeApi(function () { return state.csrf; }, function () { showLogin(); });
 
   function showLogin() {
     stopPolling();
     state.csrf = state.me = null;
     closeView();
+    util.inbox.reset();
     zhikeKb.reset();
     $("desk-view").hidden = true;
     $("login-view").hidden = false;
@@ -49,6 +52,11 @@
     $("desk-view").hidden = false;
     $("supervisor").hidden = me.account.role !== "supervisor";
     notify("");
+    api("GET", "/labels").then(function (labels) {
+      util.setLabels(labels);
+      util.conversation.renderDispositions();
+    }).catch(function () { notify("界面文字加载失败，请刷新页面", true); });
+    util.assist.loadCanned().catch(function () { notify("快捷回复加载失败", true); });
     startPolling();
     route();
   }
@@ -74,7 +82,6 @@
     $("online-toggle").checked = agent.online;
     $("online-label").textContent = agent.online ? "在线" : "离线";
     $("online-toggle").parentNode.className = agent.online ? "toggle on" : "toggle";
-    renderMine(agent.conversation_ids || []);
   }
 
   function toggleOnline() {
@@ -100,7 +107,7 @@
     if (state.busy || !state.csrf) { return; }
     state.busy = true;
     var work = [
-      api("GET", "/queue").then(renderQueue),
+      api("GET", "/inbox").then(util.inbox.render),
       api("GET", "/me").then(function (me) { setMe(me.account, me.agent); })
     ];
     if (state.conv) { work.push(refreshConversation()); }
@@ -114,53 +121,16 @@
     }).then(function () { state.busy = false; });
   }
 
-  function renderQueue(data) {
-    var list = $("queue");
-    var total = 0;
-    clear(list);
-    Object.keys(data.groups || {}).forEach(function (group) {
-      data.groups[group].forEach(function (entry) {
-        total += 1;
-        var item = el("li", "queue-item");
-        item.dataset.conversationId = String(entry.conversation_id);
-        var info = el("span", "grow");
-        info.appendChild(el("div", null, (GROUPS[group] || group) + " · " + entry.channel));
-        info.appendChild(el("div", "muted", entry.sender_id));
-        item.appendChild(info);
-        item.appendChild(el("span", "wait", formatWait(entry.waiting_seconds)));
-        var accept = el("button", "accept primary", "接入");
-        accept.type = "button";
-        accept.addEventListener("click", function () { acceptConversation(entry, accept); });
-        item.appendChild(accept);
-        list.appendChild(item);
-      });
-    });
-    $("queue-count").textContent = String(total);
-    $("queue-empty").hidden = total > 0;
-  }
-
   function acceptConversation(entry, button) {
     button.disabled = true;
     api("POST", "/conversations/" + entry.conversation_id + "/accept").then(function () {
-      notify("已接入会话 #" + entry.conversation_id);
+      notify("已接入 " + entry.name + " 的会话");
       openConversation(entry.conversation_id);
       poll();
     }, function (error) {
       button.disabled = false;
       notify(describe(error), true);
     });
-  }
-
-  function renderMine(ids) {
-    var list = $("mine");
-    clear(list);
-    ids.forEach(function (id) {
-      var item = el("li", "clickable mine-item", "会话 #" + id);
-      if (state.conv && state.conv.id === id) { item.className += " current"; }
-      item.addEventListener("click", function () { openConversation(id); });
-      list.appendChild(item);
-    });
-    if (!ids.length) { list.appendChild(el("li", "muted", "暂无")); }
   }
 
   function renderSupQueues(data) {
@@ -190,27 +160,32 @@
     (data.conversations || []).forEach(function (conv) {
       var label = "#" + conv.id + " " + (STATES[conv.state] || conv.state) + " · " +
         (GROUPS[conv.skill_group] || conv.skill_group) + (conv.agent_id ? " · " + conv.agent_id : "");
-      var item = el("li", "clickable sup-live-item", label);
-      item.addEventListener("click", function () { openConversation(conv.id); });
+      var item = el("li", "sup-live-item");
+      item.appendChild(util.button("row-main", label, function () { openConversation(conv.id); }));
       list.appendChild(item);
     });
     if (!list.firstChild) { list.appendChild(el("li", "muted", "暂无")); }
   }
 
   function closeView() {
-    state.conv = null; state.lastSeq = 0; state.seen = {};
+    state.conv = null; state.lastSeq = 0; state.lastUserSeq = 0;
     $("conversation-body").hidden = true;
-    $("summary-panel").hidden = true;
+    $("side-panel").hidden = true;
     $("no-conversation").hidden = false;
+    if (util.assist) { util.assist.reset(); }
   }
 
   function openConversation(id) {
-    state.conv = { id: id }; state.lastSeq = 0; state.seen = {};
+    state.conv = { id: id }; state.lastSeq = 0; state.lastUserSeq = 0;
     clear($("transcript"));
+    delete $("transcript").dataset.shown;
     $("send-status").textContent = "";
+    util.assist.reset();
+    util.conversation.cancelClose();
     return api("GET", "/conversations/" + id).then(function (data) {
       if (!state.conv || state.conv.id !== id) { return; }
-      showConversation(data);
+      showConversation(data, true);
+      util.customer.load(data.conversation);
       $("reply").focus();
     }, function (error) { notify(describe(error), true); });
   }
@@ -218,134 +193,56 @@
   function refreshConversation() {
     var id = state.conv.id;
     return api("GET", "/conversations/" + id + "?after_seq=" + state.lastSeq).then(function (data) {
-      if (state.conv && state.conv.id === id) { showConversation(data); }
+      if (state.conv && state.conv.id === id) { showConversation(data, false); }
     });
   }
 
-  function showConversation(data) {
-    var conv = data.conversation;
+  function loadTimeline(id) {
+    return api("GET", "/conversations/" + id + "/timeline").then(function (data) {
+      if (state.conv && state.conv.id === id) { util.conversation.renderTimeline(data); }
+    });
+  }
+
+  // Shows the conversation; the timeline is read again when something new happened.
+  function showConversation(data, first) {
+    var conv = data.conversation, before = state.conv || {};
     var mine = conv.state === "agent" && state.me && conv.agent_id === state.me.agent.agent_id;
+    var changed = first || before.state !== conv.state || before.rating !== conv.rating ||
+      before.skill_group !== conv.skill_group;
+    var messages = data.messages || [];
     state.conv = conv;
+    messages.forEach(function (message) {
+      state.lastSeq = Math.max(state.lastSeq, message.seq);
+      if (message.direction === "user") { state.lastUserSeq = Math.max(state.lastUserSeq, message.seq); }
+    });
     $("no-conversation").hidden = true;
     $("conversation-body").hidden = false;
-    $("summary-panel").hidden = false;
-    $("conv-title").textContent = "会话 #" + conv.id + " · " + conv.sender_id +
-      (conv.customer_id ? "（客户 " + conv.customer_id + "）" : "");
-    $("conv-state").textContent = (STATES[conv.state] || conv.state) +
-      (conv.disposition ? "（" + conv.disposition + "）" : "");
+    $("side-panel").hidden = false;
+    var row = document.querySelector('.inbox-row[data-conversation-id="' + conv.id + '"] .row-name');
+    var title = row ? row.textContent : (conv.customer_id ? "客户 " + conv.customer_id : "访客");
+    util.conversation.renderHead(conv, title);
     $("conv-readonly").hidden = mine;
     $("composer").hidden = !mine;
-    renderSummary(conv.summary || {});
-    (data.messages || []).forEach(addMessage);
+    util.conversation.renderSummary(conv);
+    if (changed || messages.length) { loadTimeline(conv.id); }
+    if (mine) { util.assist.load(conv, state.lastUserSeq); }
   }
 
-  function addMessage(message) {
-    if (state.seen[message.seq]) { return; }
-    state.seen[message.seq] = true;
-    state.lastSeq = Math.max(state.lastSeq, message.seq);
-    var item = el("li", "msg from-" + message.direction);
-    item.dataset.seq = String(message.seq);
-    item.appendChild(el("span", "who", (WHO[message.direction] || message.direction) + " " +
-      formatTime(message.created_at)));
-    item.appendChild(el("span", "text", message.text));
-    var list = $("transcript");
-    var after = null;
-    Array.prototype.forEach.call(list.children, function (other) {
-      if (!after && Number(other.dataset.seq) > message.seq) { after = other; }
-    });
-    list.insertBefore(item, after);
-    list.scrollTop = list.scrollHeight;
-  }
-
-  function renderSummary(summary) {
-    var dl = $("summary");
-    clear(dl);
-    if (summary.reason) {
-      dl.appendChild(el("dt", null, "转接原因"));
-      dl.appendChild(el("dd", "summary-reason", summary.reason));
-    }
-    if (summary.ticket_id) {
-      dl.appendChild(el("dt", null, "工单"));
-      dl.appendChild(el("dd", "summary-ticket", summary.ticket_id));
-    }
-    dl.appendChild(el("dt", null, "意图"));
-    dl.appendChild(el("dd", "summary-intent", summary.intent || "—"));
-    var slots = summary.slots || {};
-    Object.keys(slots).forEach(function (name) {
-      dl.appendChild(el("dt", null, name));
-      var value = slots[name];
-      dl.appendChild(el("dd", null, typeof value === "string" ? value : JSON.stringify(value)));
-    });
-    var recent = $("recent");
-    clear(recent);
-    (summary.recent_messages || []).forEach(function (text) {
-      recent.appendChild(el("li", null, text));
-    });
-  }
-
-  function sendReply() {
-    var box = $("reply");
-    var text = box.value;
-    var status = $("send-status");
-    if (!state.conv || !text.trim()) { status.textContent = ERRORS.empty_message; return; }
-    var id = state.conv.id;
-    var clientId = "d" + Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
-    $("send").disabled = true;
-    status.textContent = "发送中…";
-    api("POST", "/conversations/" + id + "/messages", { text: text, client_message_id: clientId })
-      .then(function (data) {
-        box.value = "";
-        if (state.conv && state.conv.id === id) { addMessage(data.message); }
-        status.textContent = data.delivered === false ? "已保存，暂未送达，将自动重试" : "已送达";
-      }, function (error) {
-        status.textContent = "发送失败：" + describe(error);
-      }).then(function () { $("send").disabled = false; });
-  }
-
-  function onReplyKey(event) {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      sendReply();
-    }
-  }
-
-  function transfer() {
-    var group = $("transfer-group").value;
-    var id = state.conv && state.conv.id;
-    if (!id) { return; }
-    api("POST", "/conversations/" + id + "/transfer", { skill_group: group }).then(function () {
-      notify("会话 #" + id + " 已转接到" + (GROUPS[group] || group));
-      closeView();
-      poll();
-    }, function (error) { notify(describe(error), true); });
-  }
-
-  function closeConversation() {
-    var disposition = $("disposition").value;
-    var id = state.conv && state.conv.id;
-    if (!id) { return; }
-    api("POST", "/conversations/" + id + "/close", { disposition: disposition }).then(function (data) {
-      notify("会话 #" + id + " 已结束，已交还机器人");
-      if (state.conv && state.conv.id === id) { showConversation({ conversation: data.conversation }); }
-      poll();
-    }, function (error) { notify(describe(error), true); });
-  }
+  function seen(seq) { state.lastSeq = Math.max(state.lastSeq, seq); }
 
   function setup() {
-    var canned = $("canned");
-    CANNED.forEach(function (text) {
-      var button = el("button", "canned-item", text);
-      button.type = "button";
-      button.addEventListener("click", function () { $("reply").value = text; $("reply").focus(); });
-      canned.appendChild(button);
-    });
+    zhikeDesk.app = {
+      api: api, poll: poll, accept: acceptConversation, open: openConversation,
+      closeView: closeView, show: function (data) { showConversation(data, false); }, seen: seen,
+      conv: function () { return state.conv; }, me: function () { return state.me; },
+      currentId: function () { return state.conv ? state.conv.id : null; },
+      isSupervisor: function () { return !!(state.me && state.me.account.role === "supervisor"); }
+    };
     $("login-form").addEventListener("submit", login);
     $("logout").addEventListener("click", logout);
     $("online-toggle").addEventListener("change", toggleOnline);
-    $("send").addEventListener("click", sendReply);
-    $("reply").addEventListener("keydown", onReplyKey);
-    $("transfer").addEventListener("click", transfer);
-    $("close").addEventListener("click", closeConversation);
+    util.conversation.setup();
+    util.assist.setup();
     window.addEventListener("hashchange", route);
     zhikeKb.init(function () { return state.csrf; }, function () { showLogin(); });
     api("GET", "/me").then(showDesk, showLogin);
