@@ -10,9 +10,11 @@ import pytest
 
 from tests.unit.servers.desk.conftest import T0, Desk
 from tests.unit.servers.desk.test_assist import FakeRasa, assist_desk
+from zhike.servers.desk import DeskSettings
 from zhike.servers.desk.labels import load_intent_titles, visitor_label
 
 SENDER = "web-0123456789abcdef3f2a"
+RELAYED = "快递三天没动了"
 START = T0.astimezone(timezone.utc).timestamp()
 BUTTONS = [
     {"title": "HP20240001 手机壳（已发货）", "payload": '/query_order{"order_id": "HP20240001"}'},
@@ -39,8 +41,8 @@ def tracker(sender: str = SENDER) -> dict[str, Any]:
             {"event": "bot", "text": "订单已发货，运单号 SF1234567890", "timestamp": START - 79},
             {"event": "user", "text": "转人工", "timestamp": START - 1, "message_id": "m3"},
             {"event": "bot", "text": "已为您转接人工客服", "timestamp": START + 1},
-            {"event": "user", "text": "快递三天没动了", "timestamp": START + 30, "message_id": "m4"},
-            {"event": "bot", "text": "坐席的回复", "metadata": {"agent_id": "a1"}, "timestamp": 1e10},
+            {"event": "user", "text": RELAYED, "timestamp": START + 30, "message_id": "m4"},
+            {"event": "bot", "text": "坐席", "metadata": {"agent_id": "a1"}, "timestamp": 1e10},
         ],
     }
 
@@ -64,7 +66,7 @@ async def handed_over(
     summary = {"reason": "客户要求转人工", "intent": "query_order", "slots": {}}
     outcome = await desk.handoff.request_handoff(sender, channel, customer, "orders", summary)
     desk.clock.advance(seconds=30)
-    await desk.handoff.route_user_message(sender, channel, "快递三天没动了", f"{sender}:{message_id}")
+    await desk.handoff.route_user_message(sender, channel, RELAYED, f"{sender}:{message_id}")
     return int(outcome.conversation_id)
 
 
@@ -214,3 +216,11 @@ async def test_the_context_lists_open_tickets_and_earlier_conversations(rasa: Fa
     assert body["history"][0]["channel_label"] == "App"
     assert isinstance(body["tickets"], list)
     await desk.context.close()
+
+
+def test_the_sla_is_read_from_the_environment() -> None:
+    assert DeskSettings.from_env({}).sla_seconds == 60
+    assert DeskSettings.from_env({"ZHIKE_DESK_SLA_SECONDS": "90"}).sla_seconds == 90
+    for bad in ("0", "-5", "soon"):
+        with pytest.raises(ValueError):
+            DeskSettings.from_env({"ZHIKE_DESK_SLA_SECONDS": bad})
