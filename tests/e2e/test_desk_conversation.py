@@ -159,11 +159,12 @@ def test_a_phone_sized_desk_does_not_overflow_and_works_by_keyboard(
         desk.go_online(account)
         # what the bot does for a REST customer it hands over with slots it collected
         on_desk(fresh, lambda s: s.request_handoff(sender, "rest", None, "orders", summary))
-        on_desk(fresh, lambda s: s.route_user_message(sender, "rest", "还在吗", f"{sender}:1"))
+        asked = "你们的退货政策是什么"
+        on_desk(fresh, lambda s: s.route_user_message(sender, "rest", asked, f"{sender}:1"))
         row = desk.row(sender)
         expect(row.locator(".row-name")).to_have_text(f"访客 {sender[-4:].upper()}")
         expect(row.locator(".channel")).to_have_text("接口")
-        expect(row.locator(".row-preview")).to_have_text("还在吗")
+        expect(row.locator(".row-preview")).to_have_text(asked)
         brand = desk.page.locator(".brand").bounding_box()
         assert brand is not None and brand["height"] < 40  # one line, not a character a line
         no_sideways_scroll(desk.page)
@@ -180,9 +181,15 @@ def test_a_phone_sized_desk_does_not_overflow_and_works_by_keyboard(
         expect(terms.nth(2)).to_have_text("订单号")
         expect(terms.nth(3)).to_have_text("退款原因")
         expect(desk.page.locator(".summary-slot")).to_have_text(["HP20240002", "尺码不合适"])
-        no_sideways_scroll(desk.page)
+        expect(desk.page.locator("#suggestions .suggestion").first).to_be_visible()
+        no_sideways_scroll(desk.page)  # long suggested answers are cut, not wider
         desk.page.keyboard.press("Tab")  # from the reply box on to the buttons
         expect(desk.page.locator("#canned-open")).to_be_focused()
+        desk.page.keyboard.press("Enter")
+        expect(desk.page.locator("#canned-search")).to_be_focused()
+        no_sideways_scroll(desk.page)
+        desk.page.keyboard.press("Escape")
+        expect(desk.page.locator("#canned-menu")).to_be_hidden()
         desk.close("user_left")
         no_sideways_scroll(desk.page)
     finally:

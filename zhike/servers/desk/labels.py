@@ -43,13 +43,18 @@ CHANNEL_LABELS = {
     "rest": "接口",
 }
 SKILL_GROUP_LABELS = {"orders": "订单组", "courses": "课程组", "general": "综合组"}
-# Why an agent closed a conversation (the page offers these; the API takes any short code).
+# Why a conversation ended: the reasons an agent picks when closing (the API takes any
+# short code), then the ones the handoff library sets itself.
+CLOSE_REASONS = ("resolved", "unresolved", "user_left", "duplicate", "spam")
 DISPOSITION_LABELS = {
     "resolved": "已解决",
     "unresolved": "未解决",
     "user_left": "用户已离开",
     "duplicate": "重复会话",
     "spam": "骚扰/垃圾",
+    "after_hours": "非工作时间，已转工单",
+    "no_agent": "无坐席在线，已转工单",
+    "bot": "机器人服务",
 }
 # States of orders, lessons, lesson requests and tickets of the business backend.
 STATUS_LABELS = {
@@ -109,6 +114,7 @@ def labels_document(intents: dict[str, str], sla_seconds: int) -> dict[str, Any]
         "channels": CHANNEL_LABELS,
         "skill_groups": SKILL_GROUP_LABELS,
         "dispositions": DISPOSITION_LABELS,
+        "close_reasons": list(CLOSE_REASONS),
         "statuses": STATUS_LABELS,
         "sla_seconds": sla_seconds,
     }

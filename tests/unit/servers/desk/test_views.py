@@ -95,6 +95,8 @@ async def test_labels_are_served_with_the_sla(rasa: FakeRasa) -> None:
         "rest": "接口",
     }
     assert body["dispositions"]["resolved"] == "已解决"
+    assert body["dispositions"]["after_hours"] == "非工作时间，已转工单"
+    assert body["close_reasons"] == ["resolved", "unresolved", "user_left", "duplicate", "spam"]
     assert body["sla_seconds"] == 90
     await desk.context.close()
 

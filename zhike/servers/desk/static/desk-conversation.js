@@ -164,8 +164,9 @@
   function renderDispositions() {
     var select = $("disposition");
     while (select.options.length > 1) { select.remove(1); }
-    Object.keys(util.LABELS.dispositions || {}).forEach(function (code) {
-      var option = el("option", null, util.LABELS.dispositions[code]);
+    var reasons = util.LABELS.close_reasons || Object.keys(util.LABELS.dispositions || {});
+    reasons.forEach(function (code) {
+      var option = el("option", null, label("dispositions", code));
       option.value = code;
       select.appendChild(option);
     });
