@@ -1,5 +1,6 @@
-"""The pre-sales demo data: delivery regions, the shops' fee rules, search keywords, a
-restock date and one more product (a tissue pack for "买两包纸包邮吗").
+"""The pre-sales demo data: regions, fee rules, search keywords, a restock, one product.
+
+The product is a tissue pack (for "买两包纸包邮吗").
 
 See :mod:`zhike.servers.backend.services.presales` for the rules these rows feed. The
 platform's warehouse is in 上海: 江浙沪 次日达, 新疆/西藏 5–8 days; 港澳台 not served.
@@ -94,9 +95,7 @@ _TISSUE = {
 
 def presales_data(now: datetime) -> DemoData:
     """The pre-sales rows by table (the restock of the out-of-stock nuts in 5 days)."""
-    keywords = [
-        {"sku": sku, "keyword": word} for sku, words in _KEYWORDS.items() for word in words
-    ]
+    keywords = [{"sku": sku, "keyword": word} for sku, words in _KEYWORDS.items() for word in words]
     return {
         "products": [{**_TISSUE, "updated_at": now - timedelta(days=1)}],
         "shipping_regions": [

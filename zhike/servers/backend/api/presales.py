@@ -60,9 +60,7 @@ def presales_blueprint() -> Blueprint:
     async def shipping(request: Request, sku: str) -> HTTPResponse:
         quantity = _int_arg(request, "quantity", 1, "invalid_quantity")
         async with database(request).session() as session:
-            quote = await presales.shipping_quote(
-                session, sku, request.args.get("place"), quantity
-            )
+            quote = await presales.shipping_quote(session, sku, request.args.get("place"), quantity)
             return json_response(quote_json(quote))
 
     @bp.get("/shipping/rules")

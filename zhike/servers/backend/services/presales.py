@@ -113,10 +113,14 @@ async def find_region(session: AsyncSession, place: str) -> ShippingRegion:
             if at >= 0 and (best is None or (at, -len(name)) < (best[0], best[1])):
                 best = (at, -len(name), region)
     if best is None:
-        raise ApiError(422, "unknown_region", "没有识别出收货地区，请告诉我省份或城市，如「四川成都」")
+        raise ApiError(
+            422, "unknown_region", "没有识别出收货地区，请告诉我省份或城市，如「四川成都」"
+        )
     region = best[2]
     if not region.delivers:
-        raise ApiError(422, "region_not_served", f"抱歉，{region.name}暂不支持配送（港澳台及海外地区暂未开通）")
+        raise ApiError(
+            422, "region_not_served", f"抱歉，{region.name}暂不支持配送（港澳台及海外地区暂未开通）"
+        )
     return region
 
 
@@ -131,7 +135,8 @@ async def rule_text(session: AsyncSession, rule: ShippingRule | None, seller: st
     if rule is None:
         return f"{seller}：{NO_RULE_TEXT}"
     if rule.free_over_fen is not None and rule.base_fee_fen:
-        text = f"{seller}：订单满 {_yuan(rule.free_over_fen)} 元免运费，不满收 {_yuan(rule.base_fee_fen)} 元"
+        free, base = _yuan(rule.free_over_fen), _yuan(rule.base_fee_fen)
+        text = f"{seller}：订单满 {free} 元免运费，不满收 {base} 元"
     elif rule.base_fee_fen:
         text = f"{seller}：每单运费 {_yuan(rule.base_fee_fen)} 元"
     else:
@@ -182,7 +187,11 @@ async def shipping_quote(
             ``unknown_region`` or ``region_not_served`` (see :func:`find_region`).
     """
     product = await product_of(session, sku)
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
+    if (
+        isinstance(quantity, bool)
+        or not isinstance(quantity, int)
+        or not 1 <= quantity <= MAX_QUANTITY
+    ):
         raise ApiError(422, "invalid_quantity", f"购买数量应为 1-{MAX_QUANTITY} 件")
     region = await find_region(session, place) if place and place.strip() else None
     rule = await session.get(ShippingRule, product.seller)

@@ -1,5 +1,4 @@
-"""Pre-sales (售前) data: delivery regions, each shop's shipping-fee rule, search keywords
-and expected restocks.
+"""Pre-sales (售前) data: delivery regions, fee rules, search keywords, restocks.
 
 * ``shipping_regions``: one row per province-level region with the places inside it that
   customers name (cities, 江浙沪 ...) and the delivery days from the platform's warehouse
