@@ -98,12 +98,19 @@ class ActionPresalesAnswer(Action):
     async def _answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, aspects: list[str]
     ) -> list[dict[str, Any]]:
-        found = await self._find(text)
+        found, named = await self._find(text)
         if len(found) > 1:
             names = "；".join(f"「{p.name}」" for p in found[:SHOWN_CHOICES])
             dispatcher.utter_message(response="utter_presales_which", choices=names)
             return []
-        product = found[0] if found else await self._remembered(tracker)
+        if found:
+            product: Product | None = found[0]
+        elif named and FIT not in aspects:  # "华为手机": a kind or brand the shop doesn't sell
+            product = None
+        else:  # "那发到成都要几天", "能用在iPhone15上吗": the product being discussed
+            product = await self._remembered(tracker)
+        if product is not None and not product.in_stock:  # when it is back
+            product = await backend().get_product(product.sku) or product
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if product is None and intent == SHIPPING_INTENT:
             if FEE in aspects or DELIVERY not in aspects:
@@ -140,15 +147,15 @@ class ActionPresalesAnswer(Action):
             dispatcher.utter_message(response="utter_presales_offer_agent", buttons=HANDOFF_BUTTONS)
         return events
 
-    async def _find(self, text: str) -> list[Product]:
-        """The product the words name ([] none, several when they name several equally)."""
+    async def _find(self, text: str) -> tuple[list[Product], tuple[str, ...]]:
+        """The products the words name (several when equally) and the catalogue words."""
         try:
-            matches = await backend().search_products(text[:200])
+            found = await backend().search_products(text[:200])
         except BackendError as error:
             if isinstance(error, BackendUnavailable):
                 raise
-            return []
-        return _ties(matches) if matches else []
+            return [], ()
+        return (_ties(list(found.matches)) if found.matches else []), found.named
 
     async def _remembered(self, tracker: Tracker) -> Product | None:
         sku = tracker.get_slot(PRODUCT_SLOT)

@@ -41,6 +41,7 @@ PRESALES_SCHEMAS: dict[str, Schema] = {
     "ProductMatches": obj(
         ("products",),
         products=array(obj(("sku", "score"), **_PRODUCT, score=integer("higher is better"))),
+        named=array(string("brands and search keywords the query names")),
     ),
     "Compatibility": obj(
         ("sku", "answer", "fits"),

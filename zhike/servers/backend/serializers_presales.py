@@ -9,8 +9,8 @@ from datetime import datetime
 
 from zhike.servers.backend.models import Product
 from zhike.servers.backend.serializers import JSON, iso
-from zhike.servers.backend.services.presales import ShippingQuote
-from zhike.servers.backend.services.product_search import Compatibility, ProductMatch, spec_of
+from zhike.servers.backend.services.presales import SearchResult, ShippingQuote
+from zhike.servers.backend.services.product_search import Compatibility, spec_of
 from zhike.servers.backend.tables.presales import ShippingRule
 
 
@@ -34,9 +34,12 @@ def product_json(product: Product, restock_at: datetime | None = None) -> JSON:
     }
 
 
-def matches_json(matches: list[ProductMatch]) -> JSON:
-    """The search answer: products best first, each with its score."""
-    return {"products": [{**product_json(m.product), "score": m.score} for m in matches]}
+def matches_json(found: SearchResult) -> JSON:
+    """The search answer: products best first with their scores, and the words named."""
+    return {
+        "products": [{**product_json(m.product), "score": m.score} for m in found.matches],
+        "named": found.named,
+    }
 
 
 def compatibility_json(sku: str, result: Compatibility) -> JSON:

@@ -26,7 +26,7 @@ async def db() -> AsyncIterator[Database]:
 
 async def _search(db: Database, query: str) -> list[str]:
     async with db.session() as session:
-        return [m.product.sku for m in await presales.search_products(session, query)]
+        return [m.product.sku for m in (await presales.search_products(session, query)).matches]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import abc
 from zhike.lib.backend_client.presales.domain import (
     Compatibility,
     Product,
-    ProductMatch,
+    ProductSearch,
     ShippingQuote,
     ShippingRule,
 )
@@ -21,8 +21,10 @@ class PresalesClient(abc.ABC):
     """Products, fit, delivery days and shipping fees."""
 
     @abc.abstractmethod
-    async def search_products(self, query: str, limit: int = 5) -> list[ProductMatch]:
+    async def search_products(self, query: str, limit: int = 5) -> ProductSearch:
         """The products a customer's words name (``"格力1.5匹空调"``), best first.
+
+        Also the brands and product words the query names (see :class:`ProductSearch`).
 
         Args:
             query: the customer's words (1-200 characters).

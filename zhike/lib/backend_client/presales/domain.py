@@ -53,6 +53,19 @@ class ProductMatch:
 
 
 @dataclass(frozen=True)
+class ProductSearch:
+    """The products a query names (best first) and the catalogue words it names.
+
+    ``named`` lists brands (sold or not, e.g. 华为) and product words (手机, 空调) found in
+    the query: when it is not empty and ``matches`` is, the customer named a product the
+    shop does not sell.
+    """
+
+    matches: tuple[ProductMatch, ...]
+    named: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Compatibility:
     """Whether a product fits a device: ``answer`` is ``yes``, ``no`` or ``unknown``.
 
@@ -164,12 +177,15 @@ def product_from_json(data: dict[str, Any]) -> Product:
 
 
 @_strict
-def matches_from_json(data: dict[str, Any]) -> list[ProductMatch]:
+def matches_from_json(data: dict[str, Any]) -> ProductSearch:
     """A ``ProductMatches`` document (best first)."""
     items = data["products"]
     if not isinstance(items, list):
         raise ValueError("products is not a list")
-    return [ProductMatch(product_from_json(item), _int(item["score"])) for item in items]
+    return ProductSearch(
+        tuple(ProductMatch(product_from_json(item), _int(item["score"])) for item in items),
+        tuple(str(word) for word in data.get("named") or ()),
+    )
 
 
 @_strict

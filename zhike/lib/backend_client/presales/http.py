@@ -9,7 +9,7 @@ from zhike.lib.backend_client.mixins import HttpMethods
 from zhike.lib.backend_client.presales.domain import (
     Compatibility,
     Product,
-    ProductMatch,
+    ProductSearch,
     ShippingQuote,
     ShippingRule,
     compatibility_from_json,
@@ -28,7 +28,7 @@ class HttpPresalesMethods(HttpMethods):
     def _product_path(self, sku: str, suffix: str = "") -> str:
         return f"{PRODUCTS}/{self._segment(sku, 'sku')}{suffix}"
 
-    async def search_products(self, query: str, limit: int = 5) -> list[ProductMatch]:
+    async def search_products(self, query: str, limit: int = 5) -> ProductSearch:
         """See :class:`~zhike.lib.backend_client.presales.base.PresalesClient`."""
         path = f"{PRODUCTS}?{urlencode({'q': query, 'limit': limit})}"
         return matches_from_json(await self._call("GET", path))

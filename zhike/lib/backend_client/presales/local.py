@@ -11,7 +11,7 @@ from zhike.lib.backend_client.mixins import LocalMethods
 from zhike.lib.backend_client.presales.domain import (
     Compatibility,
     Product,
-    ProductMatch,
+    ProductSearch,
     ShippingQuote,
     ShippingRule,
     compatibility_from_json,
@@ -27,7 +27,7 @@ from zhike.servers.backend.services import presales
 class LocalPresalesMethods(LocalMethods):
     """Pre-sales reads run against the in-memory reference backend."""
 
-    async def search_products(self, query: str, limit: int = 5) -> list[ProductMatch]:
+    async def search_products(self, query: str, limit: int = 5) -> ProductSearch:
         """See :class:`~zhike.lib.backend_client.presales.base.PresalesClient`."""
 
         async def work(session: AsyncSession) -> Any:

@@ -31,6 +31,7 @@ from zhike.servers.backend.services.product_search import (
     Compatibility,
     ProductMatch,
     check_fit,
+    named_words,
     normalize,
     rank_products,
 )
@@ -50,7 +51,15 @@ def _yuan(fen: int) -> str:
     return f"{fen / 100:.2f}".rstrip("0").rstrip(".")
 
 
-async def search_products(session: AsyncSession, query: str, limit: int = 5) -> list[ProductMatch]:
+@dataclass(frozen=True)
+class SearchResult:
+    """The products found (best first) and the catalogue words the query names."""
+
+    matches: list[ProductMatch]
+    named: list[str]
+
+
+async def search_products(session: AsyncSession, query: str, limit: int = 5) -> SearchResult:
     """The products a customer's words name, best first (see :mod:`.product_search`).
 
     Raises:
@@ -62,7 +71,10 @@ async def search_products(session: AsyncSession, query: str, limit: int = 5) -> 
     keywords: dict[str, list[str]] = {}
     for row in (await session.scalars(select(ProductKeyword))).all():
         keywords.setdefault(row.sku, []).append(row.keyword)
-    return rank_products(query, products, keywords, max(1, min(limit, 10)))
+    return SearchResult(
+        rank_products(query, products, keywords, max(1, min(limit, 10))),
+        named_words(query, products, keywords),
+    )
 
 
 async def get_product(session: AsyncSession, sku: str) -> Product | None:

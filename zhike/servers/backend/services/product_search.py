@@ -146,6 +146,21 @@ def rank_products(
     return [match for _, _, match in found[: max(1, limit)]]
 
 
+def named_words(
+    query: str, products: Iterable[Product], keywords: dict[str, list[str]]
+) -> list[str]:
+    """The brands (sold or not) and search keywords the query names ("华为", "手机").
+
+    A query that names some and finds no product names a product the shop does not sell
+    (rather than "this one" of the conversation).
+    """
+    text = normalize(query)
+    words = {normalize(b) for b in OTHER_BRANDS}
+    words |= {normalize(p.brand) for p in products}
+    words |= {normalize(word) for found in keywords.values() for word in found}
+    return sorted(word for word in words if word and word in text)
+
+
 @dataclass(frozen=True)
 class Compatibility:
     """Whether a product fits the device a customer named.
