@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from zhike.lib.backend_client.errors import BackendError
 from zhike.lib.backend_client.mixins import HttpMethods
 from zhike.lib.backend_client.presales.domain import (
     Compatibility,
@@ -52,13 +51,8 @@ class HttpPresalesMethods(HttpMethods):
         if place:
             params["place"] = place
         path = self._product_path(sku, f"/shipping?{urlencode(params)}")
-        try:
-            data = await self._call("GET", path)
-        except BackendError as error:
-            if error.code == "product_not_found":
-                return None
-            raise
-        return quote_from_json(data)
+        data = await self._get(path)
+        return None if data is None else quote_from_json(data)
 
     async def shipping_rules(self) -> list[ShippingRule]:
         """See :class:`~zhike.lib.backend_client.presales.base.PresalesClient`."""
