@@ -81,7 +81,7 @@ class ActionPresalesAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Finds the product, answers each aspect asked, or says what it cannot answer."""
-        text = normalize_text((tracker.latest_message or {}).get("text"))
+        text = question_text(tracker)
         aspects = aspects_of(text)
         if COMPARE in aspects:
             dispatcher.utter_message(response="utter_presales_compare")
@@ -203,3 +203,18 @@ class ActionPresalesAnswer(Action):
         if FEE in aspects:
             said.append(fee_text(product, quote))
         return [SlotSet(REGION_SLOT, quote.region)] if quote.region else []
+
+
+def question_text(tracker: Tracker) -> str:
+    """The customer's question: the latest message typed (not a button's ``/intent``).
+
+    After "您是想咨询…" the customer's choice (``/ask_product``) stands for the words typed
+    before it.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        text = normalize_text(event.get("text"))
+        if text and not text.startswith("/"):
+            return text
+    return normalize_text((tracker.latest_message or {}).get("text"))

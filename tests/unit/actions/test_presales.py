@@ -163,3 +163,13 @@ def test_aspects_and_quantities_from_the_words() -> None:
     assert aspects_of("有货吗，发到新疆几天，运费多少") == ["delivery", "fee", "stock"]
     assert aspects_of("这款和那款哪个好")[0] == "compare"
     assert (quantity_of("买两包纸"), quantity_of("来3件"), quantity_of("运费多少")) == (2, 3, 1)
+
+
+async def test_a_button_choice_answers_the_words_typed_before(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = anonymous("/ask_product", "ask_product")
+    typed = dict(tracker.events[-1], text="格力空调有货没", message_id="m-typed")
+    tracker.events.insert(len(tracker.events) - 1, typed)
+    await ActionPresalesAnswer().run(dispatcher, tracker, DOMAIN)
+    assert "目前有货" in dispatcher.messages[0]["text"]
