@@ -162,8 +162,8 @@ def delivery_text(product: Product, quote: ShippingQuote) -> str:
 
 def fee_text(product: Product, quote: ShippingQuote) -> str:
     """The fee of this purchase and the shop's rule."""
-    count = f"{quote.quantity} 件" if quote.quantity > 1 else ""
-    goods = f"买{count}共 ¥{yuan(quote.goods_fen)}，" if count else ""
+    many = quote.quantity > 1
+    goods = f"买 {quote.quantity} 件共 ¥{yuan(quote.goods_fen)}，" if many else ""
     if quote.fee_fen is None:
         return f"{goods}{quote.rule}。"
     where = f"发往{quote.region}" if quote.region else ""

@@ -57,8 +57,14 @@ class DeskApi:
             timeout=30,
         )
         login.raise_for_status()
+        [token] = [
+            value
+            for header in login.headers.get_list("set-cookie")
+            for name, _, value in [header.split(";")[0].partition("=")]
+            if name == "zhike_desk_session" and value
+        ]
         self.headers = {
-            "Cookie": f"zhike_desk_session={login.cookies['zhike_desk_session']}",
+            "Cookie": f"zhike_desk_session={token}",
             "X-CSRF-Token": login.json()["csrf_token"],
         }
 

@@ -99,7 +99,7 @@ async def test_shipping_fee_with_the_remembered_region(
     )
     assert "满足包邮条件" in said and "新疆属于偏远地区，另加 10.00 元" in said
     said, _ = await _ask(dispatcher, anonymous, "买两包纸包邮吗", "ask_shipping")
-    assert "买2 件共 ¥39.80" in said and "运费 6.00 元" in said and "再买 ¥59.20 就能包邮" in said
+    assert "买 2 件共 ¥39.80" in said and "运费 6.00 元" in said and "再买 ¥59.20 就能包邮" in said
 
 
 async def test_general_fee_question_gets_the_shops_rules(
