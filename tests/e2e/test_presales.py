@@ -57,12 +57,15 @@ class DeskApi:
             timeout=30,
         )
         login.raise_for_status()
-        [token] = [
-            value
-            for header in login.headers.get_list("set-cookie")
-            for name, _, value in [header.split(";")[0].partition("=")]
-            if name == "zhike_desk_session" and value
-        ]
+        token = max(  # the session's cookie, not the one clearing an old path
+            (
+                value
+                for header in login.headers.get_list("set-cookie")
+                for name, _, value in [header.split(";")[0].partition("=")]
+                if name == "zhike_desk_session"
+            ),
+            key=len,
+        )
         self.headers = {
             "Cookie": f"zhike_desk_session={token}",
             "X-CSRF-Token": login.json()["csrf_token"],
