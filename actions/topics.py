@@ -30,6 +30,8 @@ QUESTION_ENTRIES: dict[str, str] = {
     "list_orders": "action_list_orders",
     "query_course": "action_course_schedule",
     "query_ticket": "action_ticket_status",
+    "ask_product": "action_presales_answer",
+    "ask_shipping": "action_presales_answer",
 }
 ENTRIES: dict[str, str] = {**CHANGE_ENTRIES, **QUESTION_ENTRIES}
 # "…怎么样了" in the middle of a form asks how far an earlier request of the same kind is:

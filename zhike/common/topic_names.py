@@ -27,6 +27,8 @@ BUSINESS_INTENTS = frozenset(
         "unsubscribe_course_notifications",
         "query_ticket",
         "bind_account",
+        "ask_product",
+        "ask_shipping",
     }
 )
 # Below this intent confidence a business intent is not taken as a change of topic.

@@ -36,6 +36,8 @@ REQUIRED_INTENTS = [
     "complain",
     "human_handoff",
     "query_ticket",
+    "ask_product",
+    "ask_shipping",
 ]
 # The knowledge base's first entries (data/kb/faq.yml): the questions every shop and
 # school customer asks, by their standard question.

@@ -103,6 +103,9 @@ _TOPIC_PREFIXES: tuple[tuple[str, str], ...] = (
     ("lesson", "courses"),
     ("subscribe_course", "courses"),
     ("unsubscribe_course", "courses"),
+    ("ask_product", "presales"),
+    ("ask_shipping", "presales"),
+    ("presales", "presales"),
 )
 
 
@@ -110,7 +113,8 @@ def skill_group_for(topic: str | None) -> str:
     """The skill group for a conversation topic, e.g. the last business intent.
 
     ``query_order`` / ``request_refund`` / ``request_invoice`` -> ``orders``;
-    ``query_course`` / ``reschedule_course`` -> ``courses``; anything else -> ``general``.
+    ``query_course`` / ``reschedule_course`` -> ``courses``; ``ask_product`` /
+    ``ask_shipping`` (售前) -> ``presales``; anything else -> ``general``.
     """
     name = (topic or "").strip().lower()
     for prefix, group in _TOPIC_PREFIXES:

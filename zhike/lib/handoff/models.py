@@ -38,7 +38,7 @@ STATES = (BOT, QUEUED, AGENT, CLOSED)
 # Who wrote a message.
 DIRECTIONS = ("user", "bot", "agent", "system")
 
-SKILL_GROUPS = ("orders", "courses", "general")
+SKILL_GROUPS = ("orders", "courses", "general", "presales")
 
 
 class Conversation(HandoffBase):

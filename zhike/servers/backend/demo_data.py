@@ -25,6 +25,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from zhike.servers.backend.demo_catalog import catalog_data
+from zhike.servers.backend.demo_presales import presales_data
 from zhike.servers.backend.demo_school import CHINA_TZ, DemoData, Row, school_data
 from zhike.servers.backend.demo_shop import logistics_data, orders_data
 
@@ -33,7 +34,7 @@ __all__ = ["CHINA_TZ", "TABLES", "DemoData", "Row", "build_demo_data"]
 # The demo rows of each after-sales capability (its own module, e.g. demo_price_protection),
 # merged into the data set: functions of ``now`` returning rows by table name. A capability
 # with tables of its own appends them to TABLES (after their parents).
-EXTENSIONS: tuple[Callable[[datetime], DemoData], ...] = ()
+EXTENSIONS: tuple[Callable[[datetime], DemoData], ...] = (presales_data,)
 
 # Insertion order: parents before children.
 TABLES = (
@@ -51,6 +52,10 @@ TABLES = (
     "lessons",
     "lesson_requests",
     "tickets",
+    "shipping_regions",
+    "shipping_rules",
+    "product_keywords",
+    "product_restocks",
 )
 
 

@@ -18,6 +18,12 @@ from typing import Any
 from zhike.common.times import UTCDateTime, utcnow
 from zhike.servers.backend.tables.base import Base
 from zhike.servers.backend.tables.catalog import PRODUCT_CATEGORIES, Product
+from zhike.servers.backend.tables.presales import (
+    ProductKeyword,
+    ProductRestock,
+    ShippingRegion,
+    ShippingRule,
+)
 from zhike.servers.backend.tables.school import Course, Enrollment, Lesson, LessonRequest, Student
 from zhike.servers.backend.tables.service import (
     AttemptCounter,
@@ -56,6 +62,10 @@ MODELS_BY_TABLE: dict[str, Any] = {
         Lesson,
         LessonRequest,
         Ticket,
+        ShippingRegion,
+        ShippingRule,
+        ProductKeyword,
+        ProductRestock,
     )
 }
 

@@ -45,7 +45,7 @@ async def test_supervisor_sees_all_queues_agents_and_live_conversations(desk: De
     boss = await desk.login("boss")
 
     queues = (await desk.call("GET", "/supervisor/queues", boss)).json["groups"]
-    assert set(queues) == {"orders", "courses", "general"}
+    assert set(queues) == {"orders", "courses", "general", "presales"}
     assert queues["courses"]["waiting"] == 1
     assert queues["courses"]["longest_wait_seconds"] == 300
     assert queues["orders"]["waiting"] == 0

@@ -5,7 +5,7 @@ var zhikeDesk = (function () {
   "use strict";
 
   var API = "/api/desk/v1";
-  var GROUPS = { orders: "订单组", courses: "课程组", general: "综合组" };
+  var GROUPS = { orders: "订单组", courses: "课程组", general: "综合组", presales: "售前组" };
   var WHO = { user: "客户", agent: "坐席", bot: "机器人", system: "系统" };
   var STATES = { queued: "排队中", agent: "人工服务中", closed: "已结束", bot: "机器人" };
   // Filled from GET /labels at login (intents, slots, channels, dispositions, statuses, SLA).
