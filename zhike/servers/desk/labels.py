@@ -42,7 +42,12 @@ CHANNEL_LABELS = {
     "app": "App",
     "rest": "接口",
 }
-SKILL_GROUP_LABELS = {"orders": "订单组", "courses": "课程组", "general": "综合组"}
+SKILL_GROUP_LABELS = {
+    "orders": "订单组",
+    "courses": "课程组",
+    "general": "综合组",
+    "presales": "售前组",
+}
 # Why a conversation ended: the reasons an agent picks when closing (the API takes any
 # short code), then the ones the handoff library sets itself.
 CLOSE_REASONS = ("resolved", "unresolved", "user_left", "duplicate", "spam")
