@@ -18,6 +18,12 @@ from typing import Any
 from zhike.common.times import UTCDateTime, utcnow
 from zhike.servers.backend.tables.base import Base
 from zhike.servers.backend.tables.catalog import PRODUCT_CATEGORIES, Product
+from zhike.servers.backend.tables.price_protection import (
+    CourierContact,
+    PriceEvent,
+    PriceProtection,
+    SellerContact,
+)
 from zhike.servers.backend.tables.school import Course, Enrollment, Lesson, LessonRequest, Student
 from zhike.servers.backend.tables.service import (
     AttemptCounter,
@@ -56,6 +62,10 @@ MODELS_BY_TABLE: dict[str, Any] = {
         Lesson,
         LessonRequest,
         Ticket,
+        PriceEvent,
+        PriceProtection,
+        CourierContact,
+        SellerContact,
     )
 }
 
@@ -75,6 +85,7 @@ __all__ = [
     "Base",
     "BindingCode",
     "ChannelBinding",
+    "CourierContact",
     "Course",
     "Customer",
     "Enrollment",
@@ -86,7 +97,10 @@ __all__ = [
     "Order",
     "OrderItem",
     "PhoneCheckAttempts",
+    "PriceEvent",
+    "PriceProtection",
     "Refund",
+    "SellerContact",
     "Student",
     "Ticket",
     "TrackingEvent",

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from zhike.servers.backend import openapi_price_protection
 from zhike.servers.backend.openapi_schemas import DOCUMENTS, REQUESTS, Schema, ref
 
 API_VERSION = "1.0.0"
@@ -129,6 +130,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", f"{API}/tickets/{{ticket_id}}", "One ticket", "tickets", (200, "Ticket"),
               ((404, "ticket_not_found"),)),
 )  # fmt: skip
+OPERATIONS += tuple(Operation(**spec) for spec in openapi_price_protection.OPERATIONS)
 
 _PARAM_RE = re.compile(r"{(\w+)}")
 
@@ -221,6 +223,6 @@ def openapi_document() -> dict[str, Any]:
                     "ZHIKE_ENV=development",
                 }
             },
-            "schemas": {**DOCUMENTS, **REQUESTS},
+            "schemas": {**DOCUMENTS, **REQUESTS, **openapi_price_protection.SCHEMAS},
         },
     }
