@@ -27,6 +27,10 @@ BUSINESS_INTENTS = frozenset(
         "unsubscribe_course_notifications",
         "query_ticket",
         "bind_account",
+        "request_price_protection",
+        "query_price_protection",
+        "query_courier_contact",
+        "contact_merchant",
     }
 )
 # Below this intent confidence a business intent is not taken as a change of topic.

@@ -40,6 +40,7 @@ from zhike.lib.backend_client.parsing import (
     tickets_from_json,
     unbound_from_json,
 )
+from zhike.lib.backend_client.price_protection.http import HttpPriceProtectionMethods
 from zhike.lib.backend_client.transport import HttpTransport
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -49,7 +50,7 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-class HttpBackendClient(BackendClient):
+class HttpBackendClient(HttpPriceProtectionMethods, BackendClient):
     """Talks to the zhike backend (or any server speaking its API, docs/backend-api.md).
 
     Every call returns or raises within about ``timeout`` seconds; answers map to the
