@@ -110,7 +110,10 @@ def merchant_text(contact: MerchantContact) -> str:
             f"（{contact.hours}）"
         )
     phone = f"，电话 {contact.phone}" if contact.phone else ""
-    return f"· {items}：由「{contact.seller}」发货，请联系{contact.channel}，服务时间{contact.hours}{phone}"
+    return (
+        f"· {items}：由「{contact.seller}」发货，请联系{contact.channel}，"
+        f"服务时间{contact.hours}{phone}"
+    )
 
 
 class ActionMerchantContact(CustomerOrderQuestion):

@@ -80,7 +80,7 @@ class ValidatePriceProtectionForm(ZhikeFormValidationAction):
                 lines=item_lines(check),
             )
             return None
-        applied = all(item.code == "already_applied" for item in check.items)
+        applied = any(item.code == "already_applied" for item in check.items)
         dispatcher.utter_message(
             response="utter_price_protection_not_eligible",
             order_id=order_id,

@@ -36,9 +36,7 @@ def run(db: Database, work: Callable[[AsyncSession], Awaitable[T]]) -> Awaitable
 
 
 async def check(db: Database, order_id: str, customer_id: str = "C001") -> rules.PriceCheck:
-    return await run(
-        db, lambda s: rules.check_price_protection(s, order_id, customer_id, now=NOW)
-    )
+    return await run(db, lambda s: rules.check_price_protection(s, order_id, customer_id, now=NOW))
 
 
 async def refusal(awaitable: Awaitable[object]) -> ApiError:
@@ -208,7 +206,9 @@ async def test_merchant_contacts(db: Database) -> None:
     ]
     assert shops[1].phone == "400-820-1234" and "9:00" in shops[1].hours
     product = await run(db, lambda s: contacts.product_merchant(s, "SONY-WH1000XM5"))
-    assert product.seller == "索尼官方旗舰店" and product.items == ("索尼 WH-1000XM5 无线降噪耳机 黑色",)
+    assert product.seller == "索尼官方旗舰店" and product.items == (
+        "索尼 WH-1000XM5 无线降噪耳机 黑色",
+    )
     error = await refusal(run(db, lambda s: contacts.product_merchant(s, "NOPE")))
     assert error.code == "product_not_found"
     error = await refusal(run(db, lambda s: contacts.order_merchants(s, "HP20240001", "C002")))

@@ -51,8 +51,10 @@ class PriceProtectionMethods(abc.ABC):
     async def list_price_protections(
         self, customer_id: str, order_id: str | None = None
     ) -> list[PriceProtection]:
-        """The customer's applications, newest first (one order's when given); ``[]`` for
-        an unknown customer."""
+        """The customer's applications, newest first (one order's when given).
+
+        An unknown customer has none (``[]``).
+        """
 
     @abc.abstractmethod
     async def get_courier_contact(self, order_id: str, customer_id: str) -> CourierContact:

@@ -57,7 +57,9 @@ class HttpPriceProtectionMethods(HttpMethods):
     async def get_courier_contact(self, order_id: str, customer_id: str) -> CourierContact:
         """See the contract."""
         query = f"?customer_id={quote((customer_id or '').strip(), safe='')}"
-        return courier_from_json(await self._call("GET", self._pp_order(order_id, "/courier") + query))
+        return courier_from_json(
+            await self._call("GET", self._pp_order(order_id, "/courier") + query)
+        )
 
     async def order_merchants(self, order_id: str, customer_id: str) -> list[MerchantContact]:
         """See the contract."""

@@ -62,9 +62,7 @@ class MerchantContact:
     items: tuple[str, ...] = ()
 
 
-async def courier_contact(
-    session: AsyncSession, order_id: str, customer_id: str
-) -> CourierAnswer:
+async def courier_contact(session: AsyncSession, order_id: str, customer_id: str) -> CourierAnswer:
     """The courier of the customer's order while it is on its way (see the module docstring).
 
     Raises:
@@ -106,7 +104,9 @@ async def courier_contact(
     )
 
 
-def _contact(seller: str, row: SellerContact | None, items: tuple[str, ...] = ()) -> MerchantContact:
+def _contact(
+    seller: str, row: SellerContact | None, items: tuple[str, ...] = ()
+) -> MerchantContact:
     if row is None:
         own = seller == "京选自营"
         return MerchantContact(

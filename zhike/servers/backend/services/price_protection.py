@@ -123,7 +123,9 @@ def window_days(seller: str, contact: SellerContact | None) -> int:
     return SELF_WINDOW_DAYS if seller == SELF_SELLER else SHOP_WINDOW_DAYS
 
 
-def active_promotion(events: Sequence[PriceEvent], price_fen: int, now: datetime) -> PriceEvent | None:
+def active_promotion(
+    events: Sequence[PriceEvent], price_fen: int, now: datetime
+) -> PriceEvent | None:
     """The promotion, active at ``now``, whose price is ``price_fen`` (else ``None``)."""
     for event in events:
         active = event.starts_at <= now and (event.ends_at is None or now < event.ends_at)
@@ -166,7 +168,9 @@ async def _cheaper_elsewhere(session: AsyncSession, product: Product) -> Product
 
 
 async def _applied(session: AsyncSession, order_id: str) -> dict[int, PriceProtection]:
-    rows = await session.execute(select(PriceProtection).where(PriceProtection.order_id == order_id))
+    rows = await session.execute(
+        select(PriceProtection).where(PriceProtection.order_id == order_id)
+    )
     return {row.position: row for row in rows.scalars()}
 
 
@@ -201,9 +205,7 @@ async def _check_item(
     if window <= 0:
         return verdict("no_protection", f"{seller}暂不提供价保服务")
     if now - order.created_at > timedelta(days=window):
-        return verdict(
-            "out_of_window", f"该商品下单已超过 {window} 天价保期（下单 {days} 天）"
-        )
+        return verdict("out_of_window", f"该商品下单已超过 {window} 天价保期（下单 {days} 天）")
     if current >= item.price_fen:
         cheaper = await _cheaper_elsewhere(session, product)
         if cheaper is not None:
@@ -213,15 +215,14 @@ async def _check_item(
                 f"（{cheaper.seller}）的同款价格更低，但价保只比较同一店铺同一商品的价格",
             )
         return verdict(
-            "no_drop", f"当前价格 ¥{yuan(current)} 不低于您的购买价 ¥{yuan(item.price_fen)}，暂不需要价保"
+            "no_drop",
+            f"当前价格 ¥{yuan(current)} 不低于您的购买价 ¥{yuan(item.price_fen)}，暂不需要价保",
         )
     promotion = active_promotion(events.get(item.sku, []), current, now)
     if promotion is not None:
         kind = PROMOTION_LABELS.get(promotion.kind, "促销活动价")
         label = f"（{promotion.label}）" if promotion.label else ""
-        return verdict(
-            "promotion", f"当前价格 ¥{yuan(current)} 为{kind}{label}，不在价保范围内"
-        )
+        return verdict("promotion", f"当前价格 ¥{yuan(current)} 为{kind}{label}，不在价保范围内")
     amount = (item.price_fen - current) * item.qty
     return verdict(
         ELIGIBLE,
@@ -232,9 +233,15 @@ async def _check_item(
 
 async def _check_order(session: AsyncSession, order: Order, now: datetime) -> PriceCheck:
     skus = {item.sku for item in order.items}
-    context = (await _products(session, skus), await _sellers(session), await _events(session, skus))
+    context = (
+        await _products(session, skus),
+        await _sellers(session),
+        await _events(session, skus),
+    )
     applied = await _applied(session, order.id)
-    checks = [await _check_item(session, order, item, context, applied, now) for item in order.items]
+    checks = [
+        await _check_item(session, order, item, context, applied, now) for item in order.items
+    ]
     return PriceCheck(order.id, tuple(checks))
 
 
@@ -263,7 +270,7 @@ async def apply_price_protection(
 
     Raises:
         ApiError: 400 malformed id; 404 ``not_found``; 422 ``invalid_positions``;
-            409 ``price_protection_exists`` (every item applied already) or
+            409 ``price_protection_exists`` (nothing left to protect, an item applied) or
             ``price_protection_not_eligible`` (the message says why, item by item).
     """
     now = current_time(now)
@@ -278,8 +285,13 @@ async def apply_price_protection(
     chosen = [i for i in check.items if positions is None or i.position in positions]
     eligible = [item for item in chosen if item.eligible]
     if not eligible:
-        if chosen and all(item.code == "already_applied" for item in chosen):
-            raise ApiError(409, "price_protection_exists", f"订单 {order.id} 的商品已申请过价保")
+        applied = "、".join(item.name for item in chosen if item.code == "already_applied")
+        if applied:
+            raise ApiError(
+                409,
+                "price_protection_exists",
+                f"订单 {order.id} 的{applied}已申请过价保，无需重复申请",
+            )
         reasons = "；".join(f"{item.name}：{item.message}" for item in chosen)
         raise ApiError(
             409,
