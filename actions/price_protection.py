@@ -168,11 +168,11 @@ class ActionPriceProtectionStatus(Action):
                 response="utter_no_price_protection",
                 scope=f"订单 {order_id} " if order_id else "您",
             )
-            return []
+            return [SlotSet("order_id", None)]
         lines = "\n".join(
             f"· 订单 {p.order_id} {p.name}：退差价 ¥{yuan(p.amount_fen)}（退款单号 "
             f"{p.refund_id}），{REFUND_LABELS.get(p.refund_status, '处理中')}"
             for p in mine[:SHOWN_PROTECTIONS]
         )
         dispatcher.utter_message(response="utter_price_protection_status", lines=lines)
-        return [SlotSet(FOCUS_ORDER_SLOT, mine[0].order_id)]
+        return [SlotSet(FOCUS_ORDER_SLOT, mine[0].order_id), SlotSet("order_id", None)]

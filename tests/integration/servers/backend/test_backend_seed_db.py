@@ -83,7 +83,7 @@ async def test_in_memory_sqlite_keeps_one_database() -> None:
     try:
         await database.create_tables()
         assert await seed_if_empty(database, now=NOW) is True
-        assert (await _counts(database))["orders"] == 5
+        assert (await _counts(database))["orders"] == len(build_demo_data(NOW)["orders"])
     finally:
         await database.dispose()
 
