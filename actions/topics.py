@@ -20,6 +20,7 @@ CHANGE_ENTRIES: dict[str, str] = {
     "bind_account": "account_binding_form",
     "subscribe_course_notifications": "action_course_notifications",
     "unsubscribe_course_notifications": "action_course_notifications",
+    "request_price_protection": "price_protection_form",
 }
 # Questions: in the middle of a form they are answered when that needs no question back
 # (the order is known and visible, the customer is known), then the form goes on.
@@ -32,6 +33,9 @@ QUESTION_ENTRIES: dict[str, str] = {
     "query_ticket": "action_ticket_status",
     "ask_product": "action_presales_answer",
     "ask_shipping": "action_presales_answer",
+    "query_price_protection": "action_price_protection_status",
+    "query_courier_contact": "courier_contact_form",
+    "contact_merchant": "merchant_contact_form",
 }
 ENTRIES: dict[str, str] = {**CHANGE_ENTRIES, **QUESTION_ENTRIES}
 # "…怎么样了" in the middle of a form asks how far an earlier request of the same kind is:
@@ -43,6 +47,7 @@ PROGRESS_QUESTIONS: dict[str, str] = {
     "invoice_form": "query_ticket",
     "lesson_change_form": "query_course",
     "course_cancel_form": "query_course",
+    "price_protection_form": "query_price_protection",
 }
 
 

@@ -29,6 +29,10 @@ BUSINESS_INTENTS = frozenset(
         "bind_account",
         "ask_product",
         "ask_shipping",
+        "request_price_protection",
+        "query_price_protection",
+        "query_courier_contact",
+        "contact_merchant",
     }
 )
 # Below this intent confidence a business intent is not taken as a change of topic.

@@ -39,6 +39,7 @@ from zhike.lib.backend_client.domain import (
 )
 from zhike.lib.backend_client.errors import BackendError, BackendRateLimited, BackendUnavailable
 from zhike.lib.backend_client.presales.base import PresalesClient
+from zhike.lib.backend_client.price_protection.base import PriceProtectionMethods
 
 
 @runtime_checkable
@@ -127,6 +128,7 @@ class IdentityClient(Protocol):
 
 
 class BackendClient(PresalesClient, abc.ABC):
+class BackendClient(PriceProtectionMethods, abc.ABC):
     """The full client contract; subclass it to connect zhike to your own systems.
 
     Implement every abstract method with the semantics in its docstring and the module

@@ -31,6 +31,7 @@ from zhike.lib.backend_client.domain import (
 )
 from zhike.lib.backend_client.fake_support import IdentityMethods, client_error
 from zhike.lib.backend_client.presales.local import LocalPresalesMethods
+from zhike.lib.backend_client.price_protection.local import LocalPriceProtectionMethods
 from zhike.servers.backend import serializers as doc
 from zhike.servers.backend.code_delivery import SentCodes
 from zhike.servers.backend.db import Database
@@ -43,6 +44,7 @@ MEMORY_URL = "sqlite+aiosqlite://"
 
 
 class InMemoryBackendClient(IdentityMethods, LocalPresalesMethods, BackendClient):
+class InMemoryBackendClient(LocalPriceProtectionMethods, IdentityMethods, BackendClient):
     """The reference backend in-process, seeded with the demo data set.
 
     The database lives in memory and belongs to the event loop that first used the

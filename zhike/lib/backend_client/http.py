@@ -41,6 +41,7 @@ from zhike.lib.backend_client.parsing import (
     unbound_from_json,
 )
 from zhike.lib.backend_client.presales.http import HttpPresalesMethods
+from zhike.lib.backend_client.price_protection.http import HttpPriceProtectionMethods
 from zhike.lib.backend_client.transport import HttpTransport
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -51,6 +52,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 class HttpBackendClient(HttpPresalesMethods, BackendClient):
+class HttpBackendClient(HttpPriceProtectionMethods, BackendClient):
     """Talks to the zhike backend (or any server speaking its API, docs/backend-api.md).
 
     Every call returns or raises within about ``timeout`` seconds; answers map to the

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta, timezone
 
 from zhike.servers.backend.demo_catalog import catalog_data
 from zhike.servers.backend.demo_presales import presales_data
+from zhike.servers.backend.demo_price_protection import price_protection_data
 from zhike.servers.backend.demo_school import CHINA_TZ, DemoData, Row, school_data
 from zhike.servers.backend.demo_shop import logistics_data, orders_data
 
@@ -35,9 +36,11 @@ __all__ = ["CHINA_TZ", "TABLES", "DemoData", "Row", "build_demo_data"]
 # merged into the data set: functions of ``now`` returning rows by table name. A capability
 # with tables of its own appends them to TABLES (after their parents).
 EXTENSIONS: tuple[Callable[[datetime], DemoData], ...] = (presales_data,)
+EXTENSIONS: tuple[Callable[[datetime], DemoData], ...] = ()
+EXTENSIONS += (price_protection_data,)
 
 # Insertion order: parents before children.
-TABLES = (
+TABLES: tuple[str, ...] = (
     "products",
     "customers",
     "orders",
@@ -57,6 +60,7 @@ TABLES = (
     "product_keywords",
     "product_restocks",
 )
+TABLES += ("price_events", "price_protections", "courier_contacts", "seller_contacts")
 
 
 def build_demo_data(now: datetime | None = None) -> DemoData:

@@ -23,6 +23,11 @@ from zhike.servers.backend.tables.presales import (
     ProductRestock,
     ShippingRegion,
     ShippingRule,
+from zhike.servers.backend.tables.price_protection import (
+    CourierContact,
+    PriceEvent,
+    PriceProtection,
+    SellerContact,
 )
 from zhike.servers.backend.tables.school import Course, Enrollment, Lesson, LessonRequest, Student
 from zhike.servers.backend.tables.service import (
@@ -66,6 +71,10 @@ MODELS_BY_TABLE: dict[str, Any] = {
         ShippingRule,
         ProductKeyword,
         ProductRestock,
+        PriceEvent,
+        PriceProtection,
+        CourierContact,
+        SellerContact,
     )
 }
 
@@ -85,6 +94,7 @@ __all__ = [
     "Base",
     "BindingCode",
     "ChannelBinding",
+    "CourierContact",
     "Course",
     "Customer",
     "Enrollment",
@@ -96,7 +106,10 @@ __all__ = [
     "Order",
     "OrderItem",
     "PhoneCheckAttempts",
+    "PriceEvent",
+    "PriceProtection",
     "Refund",
+    "SellerContact",
     "Student",
     "Ticket",
     "TrackingEvent",

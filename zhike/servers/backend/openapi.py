@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zhike.servers.backend.openapi_presales import PRESALES_SCHEMAS, presales_operations
+from zhike.servers.backend import openapi_price_protection
 from zhike.servers.backend.openapi_schemas import DOCUMENTS, REQUESTS, Schema, ref
 
 API_VERSION = "1.0.0"
@@ -131,6 +132,7 @@ OPERATIONS: tuple[Operation, ...] = (
               ((404, "ticket_not_found"),)),
 )  # fmt: skip
 OPERATIONS += presales_operations(Operation)
+OPERATIONS += tuple(Operation(**spec) for spec in openapi_price_protection.OPERATIONS)
 
 _PARAM_RE = re.compile(r"{(\w+)}")
 
@@ -224,5 +226,6 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
             "schemas": {**DOCUMENTS, **REQUESTS, **PRESALES_SCHEMAS},
+            "schemas": {**DOCUMENTS, **REQUESTS, **openapi_price_protection.SCHEMAS},
         },
     }

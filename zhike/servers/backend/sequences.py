@@ -18,12 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from zhike.common.ids import (
     INVOICE_PREFIX,
     LESSON_REQUEST_PREFIX,
+    PRICE_PROTECTION_PREFIX,
     REFUND_PREFIX,
     TICKET_PREFIX,
     format_id,
     id_number,
 )
 from zhike.servers.backend.models import IdSequence, Invoice, LessonRequest, Refund, Ticket
+from zhike.servers.backend.tables.price_protection import PriceProtection
 
 # Numbering starts after this when a table holds no id of the prefix yet.
 FIRST_NUMBER_FLOOR = 20240000
@@ -33,6 +35,7 @@ _TABLES: dict[str, Any] = {
     INVOICE_PREFIX: Invoice,
     LESSON_REQUEST_PREFIX: LessonRequest,
     TICKET_PREFIX: Ticket,
+    PRICE_PROTECTION_PREFIX: PriceProtection,
 }
 
 

@@ -10,6 +10,7 @@ from zhike.servers.backend.api.customers import customers_blueprint
 from zhike.servers.backend.api.health import health_blueprint
 from zhike.servers.backend.api.orders import orders_blueprint
 from zhike.servers.backend.api.presales import presales_blueprint
+from zhike.servers.backend.api.price_protection import price_protection_blueprint
 from zhike.servers.backend.api.school import school_blueprint
 from zhike.servers.backend.api.tickets import tickets_blueprint
 
@@ -24,6 +25,7 @@ def api_blueprints() -> list[Blueprint]:
         school_blueprint(),
         tickets_blueprint(),
         presales_blueprint(),
+        price_protection_blueprint(),
     ]
 
 
