@@ -127,8 +127,11 @@ class IdentityClient(Protocol):
     async def unbind(self, channel: str, channel_user_id: str) -> bool: ...
 
 
-class BackendClient(PresalesClient, abc.ABC):
-class BackendClient(PriceProtectionMethods, abc.ABC):
+class BackendClient(
+    PresalesClient,
+    PriceProtectionMethods,
+    abc.ABC,
+):
     """The full client contract; subclass it to connect zhike to your own systems.
 
     Implement every abstract method with the semantics in its docstring and the module

@@ -43,8 +43,12 @@ T = TypeVar("T")
 MEMORY_URL = "sqlite+aiosqlite://"
 
 
-class InMemoryBackendClient(IdentityMethods, LocalPresalesMethods, BackendClient):
-class InMemoryBackendClient(LocalPriceProtectionMethods, IdentityMethods, BackendClient):
+class InMemoryBackendClient(
+    IdentityMethods,
+    LocalPresalesMethods,
+    LocalPriceProtectionMethods,
+    BackendClient,
+):
     """The reference backend in-process, seeded with the demo data set.
 
     The database lives in memory and belongs to the event loop that first used the

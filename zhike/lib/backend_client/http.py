@@ -51,8 +51,11 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-class HttpBackendClient(HttpPresalesMethods, BackendClient):
-class HttpBackendClient(HttpPriceProtectionMethods, BackendClient):
+class HttpBackendClient(
+    HttpPresalesMethods,
+    HttpPriceProtectionMethods,
+    BackendClient,
+):
     """Talks to the zhike backend (or any server speaking its API, docs/backend-api.md).
 
     Every call returns or raises within about ``timeout`` seconds; answers map to the

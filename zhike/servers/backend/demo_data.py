@@ -35,8 +35,8 @@ __all__ = ["CHINA_TZ", "TABLES", "DemoData", "Row", "build_demo_data"]
 # The demo rows of each after-sales capability (its own module, e.g. demo_price_protection),
 # merged into the data set: functions of ``now`` returning rows by table name. A capability
 # with tables of its own appends them to TABLES (after their parents).
-EXTENSIONS: tuple[Callable[[datetime], DemoData], ...] = (presales_data,)
 EXTENSIONS: tuple[Callable[[datetime], DemoData], ...] = ()
+EXTENSIONS += (presales_data,)
 EXTENSIONS += (price_protection_data,)
 
 # Insertion order: parents before children.

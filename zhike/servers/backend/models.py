@@ -23,6 +23,7 @@ from zhike.servers.backend.tables.presales import (
     ProductRestock,
     ShippingRegion,
     ShippingRule,
+)
 from zhike.servers.backend.tables.price_protection import (
     CourierContact,
     PriceEvent,

@@ -133,6 +133,10 @@ OPERATIONS: tuple[Operation, ...] = (
 )  # fmt: skip
 OPERATIONS += presales_operations(Operation)
 OPERATIONS += tuple(Operation(**spec) for spec in openapi_price_protection.OPERATIONS)
+# The component schemas of the after-sales capabilities (one line each).
+EXTRA_SCHEMAS: dict[str, Schema] = {}
+EXTRA_SCHEMAS.update(PRESALES_SCHEMAS)
+EXTRA_SCHEMAS.update(openapi_price_protection.SCHEMAS)
 
 _PARAM_RE = re.compile(r"{(\w+)}")
 
@@ -225,7 +229,6 @@ def openapi_document() -> dict[str, Any]:
                     "ZHIKE_ENV=development",
                 }
             },
-            "schemas": {**DOCUMENTS, **REQUESTS, **PRESALES_SCHEMAS},
-            "schemas": {**DOCUMENTS, **REQUESTS, **openapi_price_protection.SCHEMAS},
+            "schemas": {**DOCUMENTS, **REQUESTS, **EXTRA_SCHEMAS},
         },
     }
