@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from zhike.servers.backend.openapi_presales import PRESALES_SCHEMAS, presales_operations
 from zhike.servers.backend import openapi_price_protection
+from zhike.servers.backend.openapi_presales import PRESALES_SCHEMAS, presales_operations
 from zhike.servers.backend.openapi_schemas import DOCUMENTS, REQUESTS, Schema, ref
 
 API_VERSION = "1.0.0"
