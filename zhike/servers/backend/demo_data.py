@@ -27,6 +27,7 @@ from datetime import datetime, timedelta, timezone
 from zhike.servers.backend.demo_catalog import catalog_data
 from zhike.servers.backend.demo_school import CHINA_TZ, DemoData, Row, school_data
 from zhike.servers.backend.demo_shop import logistics_data, orders_data
+from zhike.servers.backend.demo_visits import visits_data
 
 __all__ = ["CHINA_TZ", "TABLES", "DemoData", "Row", "build_demo_data"]
 
@@ -34,6 +35,7 @@ __all__ = ["CHINA_TZ", "TABLES", "DemoData", "Row", "build_demo_data"]
 # merged into the data set: functions of ``now`` returning rows by table name. A capability
 # with tables of its own appends them to TABLES (after their parents).
 EXTENSIONS: tuple[Callable[[datetime], DemoData], ...] = ()
+EXTENSIONS += (visits_data,)
 
 # Insertion order: parents before children.
 TABLES = (
@@ -51,6 +53,7 @@ TABLES = (
     "lessons",
     "lesson_requests",
     "tickets",
+    "visits",
 )
 
 

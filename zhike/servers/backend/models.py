@@ -37,6 +37,7 @@ from zhike.servers.backend.tables.shop import (
     Refund,
     TrackingEvent,
 )
+from zhike.servers.backend.tables.visits import Visit
 
 # The tables of the demo data set (see zhike.servers.backend.demo_data.TABLES), by name.
 MODELS_BY_TABLE: dict[str, Any] = {
@@ -56,6 +57,7 @@ MODELS_BY_TABLE: dict[str, Any] = {
         Lesson,
         LessonRequest,
         Ticket,
+        Visit,
     )
 }
 
@@ -91,5 +93,6 @@ __all__ = [
     "Ticket",
     "TrackingEvent",
     "UTCDateTime",
+    "Visit",
     "utcnow",
 ]

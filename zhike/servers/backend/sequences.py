@@ -20,10 +20,12 @@ from zhike.common.ids import (
     LESSON_REQUEST_PREFIX,
     REFUND_PREFIX,
     TICKET_PREFIX,
+    VISIT_PREFIX,
     format_id,
     id_number,
 )
 from zhike.servers.backend.models import IdSequence, Invoice, LessonRequest, Refund, Ticket
+from zhike.servers.backend.tables.visits import Visit
 
 # Numbering starts after this when a table holds no id of the prefix yet.
 FIRST_NUMBER_FLOOR = 20240000
@@ -33,6 +35,7 @@ _TABLES: dict[str, Any] = {
     INVOICE_PREFIX: Invoice,
     LESSON_REQUEST_PREFIX: LessonRequest,
     TICKET_PREFIX: Ticket,
+    VISIT_PREFIX: Visit,
 }
 
 

@@ -11,6 +11,7 @@ from zhike.servers.backend.api.health import health_blueprint
 from zhike.servers.backend.api.orders import orders_blueprint
 from zhike.servers.backend.api.school import school_blueprint
 from zhike.servers.backend.api.tickets import tickets_blueprint
+from zhike.servers.backend.api.visits import visits_blueprint
 
 
 def api_blueprints() -> list[Blueprint]:
@@ -22,6 +23,7 @@ def api_blueprints() -> list[Blueprint]:
         bindings_blueprint(),
         school_blueprint(),
         tickets_blueprint(),
+        visits_blueprint(),
     ]
 
 
