@@ -20,6 +20,9 @@ CHANGE_ENTRIES: dict[str, str] = {
     "bind_account": "account_binding_form",
     "subscribe_course_notifications": "action_course_notifications",
     "unsubscribe_course_notifications": "action_course_notifications",
+    "book_visit": "visit_form",
+    "change_visit": "visit_change_form",
+    "cancel_visit": "visit_cancel_form",
 }
 # Questions: in the middle of a form they are answered when that needs no question back
 # (the order is known and visible, the customer is known), then the form goes on.
@@ -30,6 +33,7 @@ QUESTION_ENTRIES: dict[str, str] = {
     "list_orders": "action_list_orders",
     "query_course": "action_course_schedule",
     "query_ticket": "action_ticket_status",
+    "query_visit": "action_visit_status",
 }
 ENTRIES: dict[str, str] = {**CHANGE_ENTRIES, **QUESTION_ENTRIES}
 # "…怎么样了" in the middle of a form asks how far an earlier request of the same kind is:
@@ -41,6 +45,9 @@ PROGRESS_QUESTIONS: dict[str, str] = {
     "invoice_form": "query_ticket",
     "lesson_change_form": "query_course",
     "course_cancel_form": "query_course",
+    "visit_form": "query_visit",
+    "visit_change_form": "query_visit",
+    "visit_cancel_form": "query_visit",
 }
 
 

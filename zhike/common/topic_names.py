@@ -27,6 +27,10 @@ BUSINESS_INTENTS = frozenset(
         "unsubscribe_course_notifications",
         "query_ticket",
         "bind_account",
+        "book_visit",
+        "change_visit",
+        "cancel_visit",
+        "query_visit",
     }
 )
 # Below this intent confidence a business intent is not taken as a change of topic.

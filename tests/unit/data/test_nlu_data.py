@@ -36,6 +36,10 @@ REQUIRED_INTENTS = [
     "complain",
     "human_handoff",
     "query_ticket",
+    "book_visit",
+    "change_visit",
+    "cancel_visit",
+    "query_visit",
 ]
 # The knowledge base's first entries (data/kb/faq.yml): the questions every shop and
 # school customer asks, by their standard question.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zhike.servers.backend.openapi_schemas import DOCUMENTS, REQUESTS, Schema, ref
+from zhike.servers.backend.openapi_visits import VISIT_OPERATIONS, VISIT_SCHEMAS
 
 API_VERSION = "1.0.0"
 API = "/api/v1"
@@ -129,6 +130,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", f"{API}/tickets/{{ticket_id}}", "One ticket", "tickets", (200, "Ticket"),
               ((404, "ticket_not_found"),)),
 )  # fmt: skip
+OPERATIONS += tuple(Operation(**row) for row in VISIT_OPERATIONS)
+DOCUMENTS.update(VISIT_SCHEMAS)
 
 _PARAM_RE = re.compile(r"{(\w+)}")
 

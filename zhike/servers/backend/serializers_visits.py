@@ -6,7 +6,8 @@ from datetime import date
 
 from zhike.servers.backend.models import Visit
 from zhike.servers.backend.serializers import JSON, iso
-from zhike.servers.backend.services.visits import ItemOption, VisitOptions, slot_label
+from zhike.servers.backend.services.visit_slots import slot_label
+from zhike.servers.backend.services.visits import ItemOption, VisitOptions
 
 
 def visit_json(visit: Visit) -> JSON:

@@ -74,6 +74,12 @@ async def test_seeded_rows_read_back_with_aware_times(db: Database) -> None:
         "HP20240003": "paid",
         "HP20240004": "refunding",
         "HP20240005": "shipped",
+        "HP20241401": "delivered",
+        "HP20241402": "delivered",
+        "HP20241403": "delivered",
+        "HP20241404": "delivered",
+        "HP20241405": "delivered",
+        "HP20241406": "shipped",
     }
 
 
