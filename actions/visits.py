@@ -19,7 +19,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import ZhikeFormValidationAction
+from actions.forms import MAX_FAILURES, ZhikeFormValidationAction
 from actions.identity import known_customer_id
 from actions.order_changes import CustomerOrderChange, customer_order
 from actions.orders import CHINA_TZ
@@ -90,7 +90,10 @@ def slot_problem(
     if any(slot.day == day and slot.period == period for slot in options.free_slots):
         return None
     offer = "、".join(slot_label(s.day, s.period) for s in nearest(options.free_slots, day))
-    return "utter_visit_slot_full", {"slot": slot_label(day, period), "nearest": offer or "暂无"}
+    return "utter_visit_slot_full", {
+        "slot": slot_label(day, period),
+        "nearest": offer or "暂无",
+    }
 
 
 class ValidateVisitForm(ZhikeFormValidationAction):
@@ -272,11 +275,12 @@ class ValidateVisitForm(ZhikeFormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The order's contact, or a new address (checked) and/or mobile phone."""
-        if value == DEFAULT_CONTACT:
-            return {"visit_contact": DEFAULT_CONTACT, "visit_address": None, "visit_phone": None}
         phone = parse_mobile_phone(value)
         rest = str(value).replace(phone, " ") if phone else str(value)
         address = parse_address(rest)
+        keep = phone is None and address is None and _KEEP_CONTACT.search(str(value))
+        if value == DEFAULT_CONTACT or keep:
+            return {"visit_contact": DEFAULT_CONTACT, "visit_address": None, "visit_phone": None}
         if phone is None and address is None:
             return self.reject("visit_contact", dispatcher, tracker)
         return {
@@ -295,8 +299,8 @@ async def extract_time(
     requested = tracker.get_slot("requested_slot")
     text = form.latest_text(tracker)
     if requested is None:
-        answer = parse_visit_slot(text, china_now())
-        return {"visit_time": text} if answer.day is not None else {}
+        answer = parse_visit_slot(text, china_now())  # "改到周日" alone: asked in full later
+        return {"visit_time": text} if answer.problem is None else {}
     if requested != "visit_time":
         return {}
     option = form.offered_option("visit_time", tracker, domain)
@@ -324,7 +328,11 @@ def check_time(
     problem = slot_problem(options, day, period, now.date())
     if problem is not None:
         response, values = problem
-        return form.reject("visit_time", dispatcher, tracker, response, **values)
+        failures = int(tracker.get_slot("form_failures") or 0) + 1
+        if failures >= MAX_FAILURES:  # as ZhikeFormValidationAction.reject (its own "slot"
+            return {"visit_time": None, "form_failures": float(failures), "form_gave_up": True}
+        dispatcher.utter_message(response=response, **values)  # argument clashes with ours)
+        return {"visit_time": None, "form_failures": float(failures)}
     return {"visit_time": slot_value(day, period)}
 
 

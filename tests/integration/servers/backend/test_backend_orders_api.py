@@ -82,7 +82,9 @@ async def test_customer_orders(client: HttpBackendClient) -> None:
     c002 = await client.list_orders("C002")
     assert c002 is not None and [order.order_id for order in c002] == ["HP20240005"]
     c001 = await client.list_orders("c001")
-    base = sorted(o.order_id for o in c001 or [] if o.order_id < "HP20241000")  # extensions: HP2024[1-9]
+    base = sorted(
+        o.order_id for o in c001 or [] if o.order_id < "HP20241000"
+    )  # extensions: HP2024[1-9]
     assert c001 is not None and base == list(SEEDED[:4])
     created = [order.created_at for order in c001 if order.created_at is not None]
     assert len(created) == len(c001)
