@@ -68,8 +68,10 @@ def test_a_visit_is_moved_to_another_day(zhang_app: AppConversation) -> None:
 
 
 def test_a_visit_is_picked_then_cancelled(zhang_app: AppConversation) -> None:
-    ask = zhang_app.say("不装了取消预约")
-    assert "哪一个上门预约" in ask and "SV20240001" in ask and "SV20240003" in ask
+    replies = zhang_app.send("不装了取消预约")
+    assert "哪一个上门预约" in "".join(reply.get("text", "") for reply in replies)
+    payloads = [button["payload"] for reply in replies for button in reply.get("buttons", [])]
+    assert payloads == ["SV20240003", "SV20240001"]  # the open visits, newest booked first
     confirm = zhang_app.say("电视那个")
     assert "确认取消预约单 SV20240001" in confirm
     assert "已为您取消" in zhang_app.say("确定")
