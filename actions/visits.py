@@ -128,7 +128,9 @@ class ValidateVisitForm(ZhikeFormValidationAction):
                 "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
             )
         kind = tracker.get_slot("visit_kind")
-        return await self.check_kind(order_id, kind, dispatcher, tracker) if kind else None
+        if not kind or "visit_kind" in tracker.slots_to_validate():
+            return None  # validate_visit_kind checks it (once) in this same run
+        return await self.check_kind(order_id, kind, dispatcher, tracker)
 
     async def check_kind(
         self, order_id: str, kind: str, dispatcher: CollectingDispatcher, tracker: Tracker

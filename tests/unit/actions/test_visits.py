@@ -200,6 +200,7 @@ async def test_backend_down_apologises_with_a_ticket(
     from actions.identity import identify
 
     await identify(tracker)
+
     async def down(*args: object, **kwargs: object) -> object:
         from zhike.lib.backend_client import BackendUnavailable
 
