@@ -88,7 +88,7 @@ async def test_in_memory_sqlite_keeps_one_database() -> None:
     try:
         await database.create_tables()
         assert await seed_if_empty(database, now=NOW) is True
-        assert (await _counts(database))["orders"] == 5
+        assert (await _counts(database))["orders"] == 5 + 6  # + demo_visits HP20241401-06
     finally:
         await database.dispose()
 
