@@ -1,11 +1,7 @@
 """Booking an installation or repair visit (上门安装 / 上门维修) for one of my orders.
 
-``visit_form`` asks: the order, installation or repair (read from the request when it
-says so: "电视坏了没画面要报修"), the fault (repair), a paid repair when out of warranty,
-the slot ("明天上午", "周六下午", "12月10号上午"; the nearest free ones as buttons), the
-address and phone (the order's, shown masked, or new ones) and a confirmation. What the
-order does not allow (not installable, installed already, not delivered) is said at once
-with the reason from the backend.
+``visit_form``: the order, install or repair ("电视坏了没画面要报修"), the fault, a paid repair
+out of warranty, the slot ("明天上午", "12月10号上午"), the contact (masked), a yes.
 """
 
 from __future__ import annotations
