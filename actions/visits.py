@@ -1,7 +1,6 @@
 """Booking an installation or repair visit (上门安装 / 上门维修) for one of my orders.
 
-``visit_form``: the order, install or repair ("电视坏了没画面要报修"), the fault, a paid repair
-out of warranty, the slot ("明天上午", "12月10号上午"), the contact (masked), a yes.
+``visit_form``: order, install or repair, fault, paid repair, slot ("明天上午"), contact, yes.
 """
 
 from __future__ import annotations
