@@ -21,6 +21,9 @@ CHANGE_ENTRIES: dict[str, str] = {
     "subscribe_course_notifications": "action_course_notifications",
     "unsubscribe_course_notifications": "action_course_notifications",
     "request_price_protection": "price_protection_form",
+    "book_visit": "visit_form",
+    "change_visit": "visit_change_form",
+    "cancel_visit": "visit_cancel_form",
 }
 # Questions: in the middle of a form they are answered when that needs no question back
 # (the order is known and visible, the customer is known), then the form goes on.
@@ -36,6 +39,7 @@ QUESTION_ENTRIES: dict[str, str] = {
     "query_price_protection": "action_price_protection_status",
     "query_courier_contact": "courier_contact_form",
     "contact_merchant": "merchant_contact_form",
+    "query_visit": "action_visit_status",
 }
 ENTRIES: dict[str, str] = {**CHANGE_ENTRIES, **QUESTION_ENTRIES}
 # "…怎么样了" in the middle of a form asks how far an earlier request of the same kind is:
@@ -48,6 +52,9 @@ PROGRESS_QUESTIONS: dict[str, str] = {
     "lesson_change_form": "query_course",
     "course_cancel_form": "query_course",
     "price_protection_form": "query_price_protection",
+    "visit_form": "query_visit",
+    "visit_change_form": "query_visit",
+    "visit_cancel_form": "query_visit",
 }
 
 

@@ -31,6 +31,8 @@ TOPIC_QUESTIONS = {
     "price_protection": "商品降价了可以价保吗？",
     "course_refund_policy": "退课怎么退费？",
     "leave_policy": "请假或调课有什么规定？",
+    "installation_fee": "安装收费吗？",
+    "warranty_repair": "保修期多久，过保了怎么修？",
 }
 KEYS_BY_QUESTION = {question: key for key, question in TOPIC_QUESTIONS.items()}
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 ORDER_ID_PREFIX = "HP"
+ALLOCATED_PREFIXES += (ORDER_ID_PREFIX,)
 ORDER_ID_DIGITS = 8
 ORDER_ID_PATTERN = rf"{ORDER_ID_PREFIX}\d{{{ORDER_ID_DIGITS}}}"  # HP\d{8}
 ORDER_ID_RE = re.compile(rf"^{ORDER_ID_PATTERN}$")
@@ -36,6 +37,8 @@ ALLOCATED_PREFIXES: tuple[str, ...] = (
 )
 PRICE_PROTECTION_PREFIX = "PP"  # 价保 applications
 ALLOCATED_PREFIXES += (PRICE_PROTECTION_PREFIX,)
+VISIT_PREFIX = "SV"  # installation and repair visits (sequences.py allocates it too)
+ALLOCATED_PREFIXES += (VISIT_PREFIX,)
 ID_DIGITS = 8
 
 INVALID_ORDER_ID_MESSAGE = "订单号格式不正确：应为 HP 加 8 位数字，如 HP20240001"

@@ -33,6 +33,10 @@ BUSINESS_INTENTS = frozenset(
         "query_price_protection",
         "query_courier_contact",
         "contact_merchant",
+        "book_visit",
+        "change_visit",
+        "cancel_visit",
+        "query_visit",
     }
 )
 # Below this intent confidence a business intent is not taken as a change of topic.

@@ -38,6 +38,10 @@ REQUIRED_INTENTS = [
     "query_ticket",
     "ask_product",
     "ask_shipping",
+    "book_visit",
+    "change_visit",
+    "cancel_visit",
+    "query_visit",
 ]
 # The knowledge base's first entries (data/kb/faq.yml): the questions every shop and
 # school customer asks, by their standard question.

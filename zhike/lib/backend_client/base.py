@@ -40,6 +40,7 @@ from zhike.lib.backend_client.domain import (
 from zhike.lib.backend_client.errors import BackendError, BackendRateLimited, BackendUnavailable
 from zhike.lib.backend_client.presales.base import PresalesClient
 from zhike.lib.backend_client.price_protection.base import PriceProtectionMethods
+from zhike.lib.backend_client.visits.base import VisitsMethods
 
 
 @runtime_checkable
@@ -130,6 +131,7 @@ class IdentityClient(Protocol):
 class BackendClient(
     PresalesClient,
     PriceProtectionMethods,
+    VisitsMethods,
     abc.ABC,
 ):
     """The full client contract; subclass it to connect zhike to your own systems.

@@ -32,6 +32,7 @@ from zhike.lib.backend_client.domain import (
 from zhike.lib.backend_client.fake_support import IdentityMethods, client_error
 from zhike.lib.backend_client.presales.local import LocalPresalesMethods
 from zhike.lib.backend_client.price_protection.local import LocalPriceProtectionMethods
+from zhike.lib.backend_client.visits.local import LocalVisitsMethods
 from zhike.servers.backend import serializers as doc
 from zhike.servers.backend.code_delivery import SentCodes
 from zhike.servers.backend.db import Database
@@ -47,6 +48,7 @@ class InMemoryBackendClient(
     IdentityMethods,
     LocalPresalesMethods,
     LocalPriceProtectionMethods,
+    LocalVisitsMethods,
     BackendClient,
 ):
     """The reference backend in-process, seeded with the demo data set.

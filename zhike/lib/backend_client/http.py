@@ -43,6 +43,7 @@ from zhike.lib.backend_client.parsing import (
 from zhike.lib.backend_client.presales.http import HttpPresalesMethods
 from zhike.lib.backend_client.price_protection.http import HttpPriceProtectionMethods
 from zhike.lib.backend_client.transport import HttpTransport
+from zhike.lib.backend_client.visits.http import HttpVisitsMethods
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -54,6 +55,7 @@ def _iso(moment: datetime | None) -> str | None:
 class HttpBackendClient(
     HttpPresalesMethods,
     HttpPriceProtectionMethods,
+    HttpVisitsMethods,
     BackendClient,
 ):
     """Talks to the zhike backend (or any server speaking its API, docs/backend-api.md).

@@ -29,6 +29,7 @@ from zhike.servers.backend.demo_presales import presales_data
 from zhike.servers.backend.demo_price_protection import price_protection_data
 from zhike.servers.backend.demo_school import CHINA_TZ, DemoData, Row, school_data
 from zhike.servers.backend.demo_shop import logistics_data, orders_data
+from zhike.servers.backend.demo_visits import visits_data
 
 __all__ = ["CHINA_TZ", "TABLES", "DemoData", "Row", "build_demo_data"]
 
@@ -38,6 +39,7 @@ __all__ = ["CHINA_TZ", "TABLES", "DemoData", "Row", "build_demo_data"]
 EXTENSIONS: tuple[Callable[[datetime], DemoData], ...] = ()
 EXTENSIONS += (presales_data,)
 EXTENSIONS += (price_protection_data,)
+EXTENSIONS += (visits_data,)
 
 # Insertion order: parents before children.
 TABLES: tuple[str, ...] = (
@@ -59,6 +61,7 @@ TABLES: tuple[str, ...] = (
     "shipping_rules",
     "product_keywords",
     "product_restocks",
+    "visits",
 )
 TABLES += ("price_events", "price_protections", "courier_contacts", "seller_contacts")
 

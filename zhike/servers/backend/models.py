@@ -49,6 +49,7 @@ from zhike.servers.backend.tables.shop import (
     Refund,
     TrackingEvent,
 )
+from zhike.servers.backend.tables.visits import Visit
 
 # The tables of the demo data set (see zhike.servers.backend.demo_data.TABLES), by name.
 MODELS_BY_TABLE: dict[str, Any] = {
@@ -76,6 +77,7 @@ MODELS_BY_TABLE: dict[str, Any] = {
         PriceProtection,
         CourierContact,
         SellerContact,
+        Visit,
     )
 }
 
@@ -115,5 +117,6 @@ __all__ = [
     "Ticket",
     "TrackingEvent",
     "UTCDateTime",
+    "Visit",
     "utcnow",
 ]

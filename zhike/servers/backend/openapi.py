@@ -14,6 +14,7 @@ from typing import Any
 from zhike.servers.backend import openapi_price_protection
 from zhike.servers.backend.openapi_presales import PRESALES_SCHEMAS, presales_operations
 from zhike.servers.backend.openapi_schemas import DOCUMENTS, REQUESTS, Schema, ref
+from zhike.servers.backend.openapi_visits import VISIT_OPERATIONS, VISIT_SCHEMAS
 
 API_VERSION = "1.0.0"
 API = "/api/v1"
@@ -137,6 +138,8 @@ OPERATIONS += tuple(Operation(**spec) for spec in openapi_price_protection.OPERA
 EXTRA_SCHEMAS: dict[str, Schema] = {}
 EXTRA_SCHEMAS.update(PRESALES_SCHEMAS)
 EXTRA_SCHEMAS.update(openapi_price_protection.SCHEMAS)
+OPERATIONS += tuple(Operation(**row) for row in VISIT_OPERATIONS)
+DOCUMENTS.update(VISIT_SCHEMAS)
 
 _PARAM_RE = re.compile(r"{(\w+)}")
 

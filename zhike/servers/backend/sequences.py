@@ -21,11 +21,13 @@ from zhike.common.ids import (
     PRICE_PROTECTION_PREFIX,
     REFUND_PREFIX,
     TICKET_PREFIX,
+    VISIT_PREFIX,
     format_id,
     id_number,
 )
 from zhike.servers.backend.models import IdSequence, Invoice, LessonRequest, Refund, Ticket
 from zhike.servers.backend.tables.price_protection import PriceProtection
+from zhike.servers.backend.tables.visits import Visit
 
 # Numbering starts after this when a table holds no id of the prefix yet.
 FIRST_NUMBER_FLOOR = 20240000
@@ -36,6 +38,7 @@ _TABLES: dict[str, Any] = {
     LESSON_REQUEST_PREFIX: LessonRequest,
     TICKET_PREFIX: Ticket,
     PRICE_PROTECTION_PREFIX: PriceProtection,
+    VISIT_PREFIX: Visit,
 }
 
 

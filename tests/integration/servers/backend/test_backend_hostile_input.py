@@ -29,6 +29,7 @@ SAMPLE_IDS = {
     "course_id": "CS002",
     "channel": "wechat",
     "channel_user_id": "o-hostile",
+    "visit_id": "SV20240001",
 }
 MARKER = "ECHO-MARKER-7f3a"
 

@@ -13,6 +13,7 @@ from zhike.servers.backend.api.presales import presales_blueprint
 from zhike.servers.backend.api.price_protection import price_protection_blueprint
 from zhike.servers.backend.api.school import school_blueprint
 from zhike.servers.backend.api.tickets import tickets_blueprint
+from zhike.servers.backend.api.visits import visits_blueprint
 
 
 def api_blueprints() -> list[Blueprint]:
@@ -26,6 +27,7 @@ def api_blueprints() -> list[Blueprint]:
         tickets_blueprint(),
         presales_blueprint(),
         price_protection_blueprint(),
+        visits_blueprint(),
     ]
 
 

@@ -1,0 +1,112 @@
+"""The questions of the visit forms that need the backend: free slots, contact, summary.
+
+Each is a custom ``action_ask_*`` (Rasa calls it instead of a fixed response): the nearest
+free slots become buttons, the order's address and phone are shown masked.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.parsing import parse_order_id
+from actions.visit_parsing import (
+    KIND_NAMES,
+    contact_text,
+    day_label,
+    short_name,
+    slot_button,
+    slot_label,
+    slot_of,
+)
+from actions.visits import BOOKING_DAYS, PAID, china_now, order_options, visit_item
+from zhike.common.privacy import mask_address, mask_phone
+from zhike.lib.backend_client.visits.domain import INSTALL, REPAIR, VisitOptions
+
+
+class ActionAskVisitTime(Action):
+    """Asks for the slot, with the nearest free ones as buttons."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_ask_visit_time"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Free slots of the order (the visit's order when changing one)."""
+        order_id = parse_order_id(tracker.get_slot("order_id"))
+        if tracker.active_loop_name == "visit_change_form":
+            order_id = parse_order_id(tracker.get_slot("visit_order_id"))
+        options = await order_options(tracker, order_id)
+        today = china_now().date()
+        first = options.earliest if options is not None else today + timedelta(days=1)
+        last = today + timedelta(days=BOOKING_DAYS)
+        buttons = [slot_button(slot) for slot in (options.free_slots[:4] if options else ())]
+        dispatcher.utter_message(
+            response="utter_ask_visit_time",
+            first_day=day_label(first),
+            last_day=day_label(last),
+            buttons=buttons,
+        )
+        return []
+
+
+class ActionAskVisitContact(Action):
+    """Asks whether the engineer visits the order's address and phone (masked)."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_ask_visit_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """The order's address and phone, masked, with a yes button."""
+        options = await order_options(tracker, parse_order_id(tracker.get_slot("order_id")))
+        contact = contact_text(options.address, options.phone) if options else "订单上的收货信息"
+        dispatcher.utter_message(response="utter_ask_visit_contact", contact=contact)
+        return []
+
+
+def visit_summary(tracker: Tracker, options: VisitOptions | None) -> str:
+    """What the confirmation repeats: order, product, kind, slot, contact (masked)."""
+    kind = str(tracker.get_slot("visit_kind") or INSTALL)
+    item = visit_item(options, kind) if options is not None else None
+    product = short_name(item.name) if item is not None else "商品"
+    kept = slot_of(tracker.get_slot("visit_time"))
+    when = slot_label(*kept) if kept else ""
+    address = tracker.get_slot("visit_address") or (options.address if options else "")
+    phone = tracker.get_slot("visit_phone") or (options.phone if options else "")
+    lines = [
+        f"订单 {tracker.get_slot('order_id')}｜{product}{KIND_NAMES.get(kind, '')}",
+        f"时间：{when}",
+        f"地址：{mask_address(address)}；电话：{mask_phone(phone)}",
+    ]
+    if kind == REPAIR:
+        lines.insert(1, f"故障：{tracker.get_slot('visit_problem') or ''}")
+    if tracker.get_slot("visit_paid") == PAID:
+        lines.append("付费维修：上门检测费 50 元，维修和配件费用由师傅检测后报价，您同意后再维修")
+    return "\n".join(lines)
+
+
+class ActionAskVisitFormConfirmed(Action):
+    """Repeats the booking (masked) and asks for a yes."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_ask_visit_form_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """The summary with 确认预约 / 不用了 buttons."""
+        options = await order_options(tracker, parse_order_id(tracker.get_slot("order_id")))
+        summary = visit_summary(tracker, options)
+        dispatcher.utter_message(response="utter_ask_visit_form_confirmed", summary=summary)
+        return [SlotSet("visit_summary", summary)]

@@ -1,0 +1,127 @@
+"""Installation and repair visits through the real stack, as customers type (app channel).
+
+张伟 (C001) has: HP20241401 a delivered air conditioner (nothing booked), HP20241402 a
+delivered TV whose installation SV20240001 is assigned to 王建国 in three days' morning,
+HP20241403 a blender (not installable), HP20241404 a TV out of warranty, HP20241405 an
+air conditioner in warranty, HP20241406 one on its way (installation SV20240003 booked in
+three days' morning: that slot is full).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from .conftest import AppConversation, Stack, clear_faults, inject_fault
+
+pytestmark = pytest.mark.e2e
+
+CHINA = timezone(timedelta(hours=8))
+WEEKDAYS = "一二三四五六日"
+
+
+def china_day(offset: int) -> datetime:
+    return datetime.now(CHINA) + timedelta(days=offset)
+
+
+def typed_date(offset: int) -> str:
+    """``"12月10号"`` for the day ``offset`` days from today (China time)."""
+    day = china_day(offset)
+    return f"{day.month}月{day.day}号"
+
+
+def test_an_air_conditioner_installation_is_booked_with_a_typed_date(
+    zhang_app: AppConversation,
+) -> None:
+    ask = zhang_app.say("空调到了什么时候能来装")
+    assert "订单号" in ask or "哪一笔订单" in ask
+    when = zhang_app.say("HP20241401")
+    assert "哪天上门" in when and "上午 9:00–12:00" in when
+    contact = zhang_app.say(f"{typed_date(5)}上午")
+    assert "138****8001" in contact and "13800138001" not in contact
+    confirm = zhang_app.say("就用这个")
+    assert "请确认上门预约信息" in confirm and "格力空调上门安装" in confirm
+    assert "上午 9:00–12:00" in confirm and "1202" not in confirm
+    done = zhang_app.say("确认")
+    assert "预约成功" in done and "SV" in done and "13800138001" not in done
+    visit_id = "SV" + done.split("SV")[1][:8]
+    status = zhang_app.say("师傅什么时候上门")
+    assert visit_id in status and "正在为您安排师傅" in status
+
+
+def test_a_full_slot_offers_the_nearest_free_ones_and_tomorrow_works(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("HP20241401预约安装")
+    full = zhang_app.say(f"{typed_date(3)}上午")  # two visits there already
+    assert "已经约满" in full and "最近可约" in full
+    assert "师傅将按以下信息上门" in zhang_app.say("明天上午")
+
+
+def test_a_visit_is_moved_to_another_day(zhang_app: AppConversation) -> None:
+    day = china_day(5)
+    confirm = zhang_app.say(f"HP20241402的安装改到周{WEEKDAYS[day.weekday()]}下午")
+    assert "SV20240001" in confirm and f"{day.month}月{day.day}日" in confirm
+    assert "改约成功" in zhang_app.say("确认改约")
+    assert f"{day.month}月{day.day}日" in zhang_app.say("师傅什么时候上门")
+
+
+def test_a_visit_is_picked_then_cancelled(zhang_app: AppConversation) -> None:
+    replies = zhang_app.send("不装了取消预约")
+    assert "哪一个上门预约" in "".join(reply.get("text", "") for reply in replies)
+    payloads = [button["payload"] for reply in replies for button in reply.get("buttons", [])]
+    assert payloads == ["SV20240003", "SV20240001"]  # the open visits, newest booked first
+    confirm = zhang_app.say("电视那个")
+    assert "确认取消预约单 SV20240001" in confirm
+    assert "已为您取消" in zhang_app.say("确定")
+    assert "已取消" in zhang_app.say("HP20241402的安装什么时候")
+
+
+def test_the_status_names_the_engineer_masked(zhang_app: AppConversation) -> None:
+    status = zhang_app.say("师傅什么时候上门")
+    assert "SV20240001" in status and "王师傅" in status and "王建国" not in status
+
+
+def test_a_product_that_needs_no_installation(zhang_app: AppConversation) -> None:
+    answer = zhang_app.say("HP20241403预约安装")
+    assert "不需要上门安装" in answer and "哪天上门" not in answer
+
+
+def test_out_of_warranty_is_explained_and_a_paid_repair_offered(
+    zhang_app: AppConversation,
+) -> None:
+    answer = zhang_app.say("HP20241404电视坏了没画面要报修")
+    assert "超过了 365 天的保修期" in answer and "付费" in answer
+    assert "取消" in zhang_app.say("不用了")
+
+
+def test_a_repair_in_warranty_is_booked(zhang_app: AppConversation) -> None:
+    when = zhang_app.say("HP20241405空调不制冷了要报修")
+    assert "哪天上门" in when
+    zhang_app.say("后天下午")
+    confirm = zhang_app.say("就用这个")
+    assert "上门维修" in confirm and "不制冷" in confirm
+    assert "预约成功" in zhang_app.say("好的")
+
+
+def test_another_customers_order_is_not_found(li_app: AppConversation) -> None:
+    answer = li_app.say("HP20241401预约安装")
+    assert "没有查到订单 HP20241401" in answer and "哪天上门" not in answer
+
+
+def test_the_installation_fee_stays_a_knowledge_base_question(
+    zhang_app: AppConversation,
+) -> None:
+    answer = zhang_app.say("安装收费吗")
+    assert "免费上门安装" in answer
+
+
+def test_backend_down_apologises_with_a_ticket(fresh: Stack, zhang_app: AppConversation) -> None:
+    zhang_app.say("HP20241401预约安装")
+    zhang_app.say("明天下午")
+    assert "请确认上门预约信息" in zhang_app.say("就用这个")
+    inject_fault(fresh, status=503, path_prefix="/api/v1/orders/HP20241401/visits")
+    answer = zhang_app.say("确认预约")
+    assert "抱歉" in answer and "工单 TK" in answer
+    clear_faults(fresh)
