@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 ORDER_ID_PREFIX = "HP"
-ALLOCATED_PREFIXES += (ORDER_ID_PREFIX,)
 ORDER_ID_DIGITS = 8
 ORDER_ID_PATTERN = rf"{ORDER_ID_PREFIX}\d{{{ORDER_ID_DIGITS}}}"  # HP\d{8}
 ORDER_ID_RE = re.compile(rf"^{ORDER_ID_PATTERN}$")
