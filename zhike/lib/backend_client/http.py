@@ -22,6 +22,7 @@ from zhike.lib.backend_client.domain import (
     Student,
     Ticket,
 )
+from zhike.lib.backend_client.exchanges.http import HttpExchanges
 from zhike.lib.backend_client.parsing import (
     customer_from_json,
     customer_id_from_json,
@@ -49,7 +50,7 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-class HttpBackendClient(BackendClient):
+class HttpBackendClient(HttpExchanges, BackendClient):
     """Talks to the zhike backend (or any server speaking its API, docs/backend-api.md).
 
     Every call returns or raises within about ``timeout`` seconds; answers map to the

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from zhike.servers.backend.openapi_exchanges import OPERATIONS as EXCHANGE_OPERATIONS
+from zhike.servers.backend.openapi_exchanges import SCHEMAS as EXCHANGE_SCHEMAS
 from zhike.servers.backend.openapi_schemas import DOCUMENTS, REQUESTS, Schema, ref
 
 API_VERSION = "1.0.0"
@@ -129,6 +131,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", f"{API}/tickets/{{ticket_id}}", "One ticket", "tickets", (200, "Ticket"),
               ((404, "ticket_not_found"),)),
 )  # fmt: skip
+OPERATIONS += tuple(Operation(**spec) for spec in EXCHANGE_OPERATIONS)
+DOCUMENTS.update(EXCHANGE_SCHEMAS)
 
 _PARAM_RE = re.compile(r"{(\w+)}")
 

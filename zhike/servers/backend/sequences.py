@@ -24,8 +24,8 @@ from zhike.common.ids import (
     format_id,
     id_number,
 )
+from zhike.servers.backend import models as _models
 from zhike.servers.backend.models import IdSequence, Invoice, LessonRequest, Refund, Ticket
-from zhike.servers.backend.models import Exchange
 
 # Numbering starts after this when a table holds no id of the prefix yet.
 FIRST_NUMBER_FLOOR = 20240000
@@ -36,7 +36,7 @@ _TABLES: dict[str, Any] = {
     LESSON_REQUEST_PREFIX: LessonRequest,
     TICKET_PREFIX: Ticket,
 }
-_TABLES[EXCHANGE_PREFIX] = Exchange
+_TABLES[EXCHANGE_PREFIX] = _models.Exchange
 
 
 async def _highest_existing(session: AsyncSession, prefix: str) -> int:
