@@ -94,6 +94,8 @@ SCHEMAS: dict[str, Schema] = {
         code=string("why not (a 409 code of the exchange request)", nullable=True),
         message=string("why not, in Chinese"),
         stock=integer("stock of the same SKU (a defect exchange)"),
+        colour=string("the ordered variant's colour"),
+        size=string("the ordered variant's size"),
         variants=array(ref("ExchangeVariant")),
     ),
     "Dispute": obj(

@@ -45,6 +45,8 @@ def exchange_check_json(check: ExchangeCheck) -> JSON:
         "code": check.code,
         "message": check.message,
         "stock": check.stock,
+        "colour": check.colour,
+        "size": check.size,
         "variants": [
             {
                 "sku": variant.sku,

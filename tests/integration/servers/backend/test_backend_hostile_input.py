@@ -29,6 +29,7 @@ SAMPLE_IDS = {
     "course_id": "CS002",
     "channel": "wechat",
     "channel_user_id": "o-hostile",
+    "exchange_id": "EX20241301",
 }
 MARKER = "ECHO-MARKER-7f3a"
 

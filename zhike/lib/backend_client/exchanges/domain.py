@@ -35,6 +35,8 @@ class ExchangeVariant:
 class ExchangeCheck:
     """Whether an order line may be exchanged; ``code``/``message`` say why not.
 
+    ``colour`` and ``size`` describe the ordered variant, ``variants`` its siblings.
+
     ``delivered_days`` is ``None`` before delivery; ``stock`` is the same SKU's (a defect
     exchange sends the same SKU again).
     """
@@ -49,6 +51,8 @@ class ExchangeCheck:
     message: str = ""
     stock: int = 0
     variants: tuple[ExchangeVariant, ...] = ()
+    colour: str = ""
+    size: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,8 @@ def exchange_check_from_json(data: dict[str, Any]) -> ExchangeCheck:
         message=_text(data.get("message")),
         stock=_int(data.get("stock") or 0),
         variants=tuple(_variant(item) for item in variants),
+        colour=_text(data.get("colour")),
+        size=_text(data.get("size")),
     )
 
 

@@ -68,6 +68,8 @@ class ExchangeCheck:
         message: the refusal in Chinese (empty when eligible).
         variants: the other variants of its family (sizes, colours), in stock or not.
         stock: the stock of the same SKU (a defect exchange needs one).
+        colour: the ordered variant's colour (empty when it has no family).
+        size: the ordered variant's size (empty when it has no family).
     """
 
     order_id: str
@@ -79,6 +81,8 @@ class ExchangeCheck:
     message: str
     variants: tuple[Variant, ...]
     stock: int
+    colour: str = ""
+    size: str = ""
 
 
 def _line(order: Order, sku: str | None) -> OrderItem:
@@ -151,6 +155,7 @@ async def check_exchange(
     ):
         refusal = ("exchange_exists", f"订单 {order.id} 已有进行中的换货，回复「换货进度」可查看")
     code, message = refusal if refusal is not None else (None, "")
+    own = await session.get(ProductVariant, item.sku)
     return ExchangeCheck(
         order_id=order.id,
         sku=item.sku,
@@ -161,6 +166,8 @@ async def check_exchange(
         message=message,
         variants=await _variants(session, item.sku),
         stock=int(product.stock) if product is not None else 0,
+        colour=own.colour if own is not None else "",
+        size=own.size if own is not None else "",
     )
 
 
