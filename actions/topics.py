@@ -20,6 +20,8 @@ CHANGE_ENTRIES: dict[str, str] = {
     "bind_account": "account_binding_form",
     "subscribe_course_notifications": "action_course_notifications",
     "unsubscribe_course_notifications": "action_course_notifications",
+    "request_exchange": "exchange_form",
+    "dispute_return": "return_dispute_form",
 }
 # Questions: in the middle of a form they are answered when that needs no question back
 # (the order is known and visible, the customer is known), then the form goes on.
@@ -30,6 +32,7 @@ QUESTION_ENTRIES: dict[str, str] = {
     "list_orders": "action_list_orders",
     "query_course": "action_course_schedule",
     "query_ticket": "action_ticket_status",
+    "query_exchange": "exchange_status_form",
 }
 ENTRIES: dict[str, str] = {**CHANGE_ENTRIES, **QUESTION_ENTRIES}
 # "…怎么样了" in the middle of a form asks how far an earlier request of the same kind is:
@@ -41,6 +44,8 @@ PROGRESS_QUESTIONS: dict[str, str] = {
     "invoice_form": "query_ticket",
     "lesson_change_form": "query_course",
     "course_cancel_form": "query_course",
+    "exchange_form": "query_exchange",
+    "return_dispute_form": "query_ticket",
 }
 
 

@@ -27,6 +27,9 @@ BUSINESS_INTENTS = frozenset(
         "unsubscribe_course_notifications",
         "query_ticket",
         "bind_account",
+        "request_exchange",
+        "query_exchange",
+        "dispute_return",
     }
 )
 # Below this intent confidence a business intent is not taken as a change of topic.
