@@ -165,5 +165,6 @@ def image_refs(text: Any, metadata: Any = None) -> list[str]:
 
 def description_without_refs(value: Any) -> str:
     """The customer's words with image URLs and media ids taken out."""
-    text = _MEDIA.sub("", _URL.sub("", normalize_text(value)))
+    text = value[0] if isinstance(value, list) and value else value
+    text = _MEDIA.sub("", _URL.sub("", str(text or "")))
     return re.sub(r"\s+", " ", text).strip()

@@ -249,7 +249,7 @@ async def request_exchange(
     product = await session.get(Product, target_sku, with_for_update=True)
     if product is None or stock < quantity or product.stock < quantity:
         raise ApiError(
-            409, "out_of_stock", f"{target_name}暂时缺货，可以换其他尺码或颜色，或申请退货退款"
+            409, "out_of_stock", f"「{target_name}」暂时缺货，可以换其他尺码或颜色，或申请退货退款"
         )
     product.stock = product.stock - quantity
     exchange = Exchange(
