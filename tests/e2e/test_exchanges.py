@@ -80,6 +80,7 @@ def test_a_disputed_return_becomes_a_ticket_with_the_evidence(
 def test_another_customers_order_is_not_found(li_app: AppConversation) -> None:
     answer = li_app.say("HP20241301鞋子小了想换大一码")
     assert "没有查到订单 HP20241301" in answer and "确认申请换货" not in answer
+    li_app.say("不用了")
     answer = li_app.say("HP20241306退货被驳回，我要申诉")
     assert "没有查到订单 HP20241306" in answer
 
