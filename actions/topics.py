@@ -24,6 +24,8 @@ CHANGE_ENTRIES: dict[str, str] = {
     "book_visit": "visit_form",
     "change_visit": "visit_change_form",
     "cancel_visit": "visit_cancel_form",
+    "request_exchange": "exchange_form",
+    "dispute_return": "return_dispute_form",
 }
 # Questions: in the middle of a form they are answered when that needs no question back
 # (the order is known and visible, the customer is known), then the form goes on.
@@ -40,6 +42,7 @@ QUESTION_ENTRIES: dict[str, str] = {
     "query_courier_contact": "courier_contact_form",
     "contact_merchant": "merchant_contact_form",
     "query_visit": "action_visit_status",
+    "query_exchange": "exchange_status_form",
 }
 ENTRIES: dict[str, str] = {**CHANGE_ENTRIES, **QUESTION_ENTRIES}
 # "…怎么样了" in the middle of a form asks how far an earlier request of the same kind is:
@@ -55,6 +58,8 @@ PROGRESS_QUESTIONS: dict[str, str] = {
     "visit_form": "query_visit",
     "visit_change_form": "query_visit",
     "visit_cancel_form": "query_visit",
+    "exchange_form": "query_exchange",
+    "return_dispute_form": "query_ticket",
 }
 
 

@@ -38,6 +38,8 @@ PRICE_PROTECTION_PREFIX = "PP"  # 价保 applications
 ALLOCATED_PREFIXES += (PRICE_PROTECTION_PREFIX,)
 VISIT_PREFIX = "SV"  # installation and repair visits (sequences.py allocates it too)
 ALLOCATED_PREFIXES += (VISIT_PREFIX,)
+EXCHANGE_PREFIX = "EX"  # exchanges (换货), zhike.servers.backend.services.exchanges
+ALLOCATED_PREFIXES += (EXCHANGE_PREFIX,)
 ID_DIGITS = 8
 
 INVALID_ORDER_ID_MESSAGE = "订单号格式不正确：应为 HP 加 8 位数字，如 HP20240001"

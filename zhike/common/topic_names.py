@@ -37,6 +37,9 @@ BUSINESS_INTENTS = frozenset(
         "change_visit",
         "cancel_visit",
         "query_visit",
+        "request_exchange",
+        "query_exchange",
+        "dispute_return",
     }
 )
 # Below this intent confidence a business intent is not taken as a change of topic.

@@ -38,6 +38,7 @@ from zhike.lib.backend_client.domain import (
     Ticket,
 )
 from zhike.lib.backend_client.errors import BackendError, BackendRateLimited, BackendUnavailable
+from zhike.lib.backend_client.exchanges.base import ExchangesClient
 from zhike.lib.backend_client.presales.base import PresalesClient
 from zhike.lib.backend_client.price_protection.base import PriceProtectionMethods
 from zhike.lib.backend_client.visits.base import VisitsMethods
@@ -132,6 +133,7 @@ class BackendClient(
     PresalesClient,
     PriceProtectionMethods,
     VisitsMethods,
+    ExchangesClient,
     abc.ABC,
 ):
     """The full client contract; subclass it to connect zhike to your own systems.

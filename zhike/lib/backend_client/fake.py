@@ -29,6 +29,7 @@ from zhike.lib.backend_client.domain import (
     Student,
     Ticket,
 )
+from zhike.lib.backend_client.exchanges.local import LocalExchanges
 from zhike.lib.backend_client.fake_support import IdentityMethods, client_error
 from zhike.lib.backend_client.presales.local import LocalPresalesMethods
 from zhike.lib.backend_client.price_protection.local import LocalPriceProtectionMethods
@@ -49,6 +50,7 @@ class InMemoryBackendClient(
     LocalPresalesMethods,
     LocalPriceProtectionMethods,
     LocalVisitsMethods,
+    LocalExchanges,
     BackendClient,
 ):
     """The reference backend in-process, seeded with the demo data set.

@@ -22,6 +22,7 @@ from zhike.lib.backend_client.domain import (
     Student,
     Ticket,
 )
+from zhike.lib.backend_client.exchanges.http import HttpExchanges
 from zhike.lib.backend_client.parsing import (
     customer_from_json,
     customer_id_from_json,
@@ -56,6 +57,7 @@ class HttpBackendClient(
     HttpPresalesMethods,
     HttpPriceProtectionMethods,
     HttpVisitsMethods,
+    HttpExchanges,
     BackendClient,
 ):
     """Talks to the zhike backend (or any server speaking its API, docs/backend-api.md).

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from zhike.servers.backend.demo_catalog import catalog_data
+from zhike.servers.backend.demo_exchanges import exchanges_data
 from zhike.servers.backend.demo_presales import presales_data
 from zhike.servers.backend.demo_price_protection import price_protection_data
 from zhike.servers.backend.demo_school import CHINA_TZ, DemoData, Row, school_data
@@ -40,6 +41,7 @@ EXTENSIONS: tuple[Callable[[datetime], DemoData], ...] = ()
 EXTENSIONS += (presales_data,)
 EXTENSIONS += (price_protection_data,)
 EXTENSIONS += (visits_data,)
+EXTENSIONS += (exchanges_data,)
 
 # Insertion order: parents before children.
 TABLES: tuple[str, ...] = (
@@ -64,6 +66,7 @@ TABLES: tuple[str, ...] = (
     "visits",
 )
 TABLES += ("price_events", "price_protections", "courier_contacts", "seller_contacts")
+TABLES += ("product_variants", "exchanges", "dispute_evidence")  # demo_exchanges
 
 
 def build_demo_data(now: datetime | None = None) -> DemoData:

@@ -18,6 +18,7 @@ from typing import Any
 from zhike.common.times import UTCDateTime, utcnow
 from zhike.servers.backend.tables.base import Base
 from zhike.servers.backend.tables.catalog import PRODUCT_CATEGORIES, Product
+from zhike.servers.backend.tables.exchanges import DisputeEvidence, Exchange, ProductVariant
 from zhike.servers.backend.tables.presales import (
     ProductKeyword,
     ProductRestock,
@@ -80,6 +81,9 @@ MODELS_BY_TABLE: dict[str, Any] = {
         Visit,
     )
 }
+MODELS_BY_TABLE.update(
+    {model.__tablename__: model for model in (ProductVariant, Exchange, DisputeEvidence)}
+)
 
 # Bookkeeping tables the service writes as it runs (never seeded).
 STATE_MODELS: dict[str, Any] = {
@@ -119,4 +123,7 @@ __all__ = [
     "UTCDateTime",
     "Visit",
     "utcnow",
+    "DisputeEvidence",
+    "Exchange",
+    "ProductVariant",
 ]

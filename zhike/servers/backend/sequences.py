@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.common.ids import (
+    EXCHANGE_PREFIX,
     INVOICE_PREFIX,
     LESSON_REQUEST_PREFIX,
     PRICE_PROTECTION_PREFIX,
@@ -25,6 +26,7 @@ from zhike.common.ids import (
     format_id,
     id_number,
 )
+from zhike.servers.backend import models as _models
 from zhike.servers.backend.models import IdSequence, Invoice, LessonRequest, Refund, Ticket
 from zhike.servers.backend.tables.price_protection import PriceProtection
 from zhike.servers.backend.tables.visits import Visit
@@ -40,6 +42,7 @@ _TABLES: dict[str, Any] = {
     PRICE_PROTECTION_PREFIX: PriceProtection,
     VISIT_PREFIX: Visit,
 }
+_TABLES[EXCHANGE_PREFIX] = _models.Exchange
 
 
 async def _highest_existing(session: AsyncSession, prefix: str) -> int:

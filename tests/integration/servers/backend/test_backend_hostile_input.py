@@ -30,6 +30,7 @@ SAMPLE_IDS = {
     "channel": "wechat",
     "channel_user_id": "o-hostile",
     "visit_id": "SV20240001",
+    "exchange_id": "EX20241301",
 }
 MARKER = "ECHO-MARKER-7f3a"
 

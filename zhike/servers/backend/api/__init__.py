@@ -7,6 +7,7 @@ from sanic import Blueprint
 from zhike.servers.backend.api.bindings import bindings_blueprint
 from zhike.servers.backend.api.common import API_PREFIX
 from zhike.servers.backend.api.customers import customers_blueprint
+from zhike.servers.backend.api.exchanges import exchanges_blueprint
 from zhike.servers.backend.api.health import health_blueprint
 from zhike.servers.backend.api.orders import orders_blueprint
 from zhike.servers.backend.api.presales import presales_blueprint
@@ -28,6 +29,7 @@ def api_blueprints() -> list[Blueprint]:
         presales_blueprint(),
         price_protection_blueprint(),
         visits_blueprint(),
+        exchanges_blueprint(),
     ]
 
 

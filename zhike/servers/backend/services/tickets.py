@@ -22,7 +22,16 @@ from zhike.servers.backend.services.common import (
 )
 from zhike.servers.backend.validation import clean_text
 
-TICKET_CATEGORIES = ("order", "refund", "logistics", "invoice", "course", "complaint", "other")
+TICKET_CATEGORIES: tuple[str, ...] = (
+    "order",
+    "refund",
+    "logistics",
+    "invoice",
+    "course",
+    "complaint",
+    "other",
+)
+TICKET_CATEGORIES += ("return_dispute",)  # services.return_disputes
 SUMMARY_MAX = 2000
 CHANNEL_MAX = 32
 IDEMPOTENCY_KEY_MAX = 128

@@ -1,0 +1,359 @@
+"""Exchanges (换货): ask for one (size, colour, defect), follow its progress.
+
+The backend decides (:mod:`zhike.servers.backend.services.exchanges`); the form checks the
+order as soon as it is known, so a customer hears at once why an order cannot be
+exchanged ("已签收 20 天，超过 15 天换货期"), and resolves the size or colour they named
+("大一码", "43码", "白色的") against the variants in stock. Progress questions are in
+:mod:`actions.exchange_status`, disputed returns in :mod:`actions.return_disputes`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.exchange_parsing import (
+    COLOUR,
+    DEFECT,
+    SIZE,
+    names_variant,
+    parse_exchange_reason,
+    resolve_variant,
+    variant_label,
+)
+from actions.forms import ZhikeFormValidationAction
+from actions.identity import identify
+from actions.order_changes import CustomerOrderChange
+from actions.parsing import parse_order_id
+from actions.services import backend
+from zhike.common.privacy import mask_address
+from zhike.lib.backend_client import BackendError, BackendUnavailable
+from zhike.lib.backend_client.exchanges import ExchangeCheck, ExchangeVariant
+
+logger = logging.getLogger(__name__)
+
+REASON_LABELS = {SIZE: "尺码不合适", COLOUR: "颜色不合适", DEFECT: "质量问题"}
+# What a customer can do instead, by refusal.
+ALTERNATIVES = {
+    "exchange_window_passed": (
+        "如果商品有质量问题，可以在保修期内申请维修；其他情况回复「转人工」由人工客服为您处理。"
+    ),
+    "not_exchangeable": "如果收到的商品有质量问题，回复「转人工」，人工客服会为您核实处理。",
+    "exchange_not_allowed": "签收后再来找我办理换货就可以啦。",
+    "exchange_exists": "回复「换货进度」可以查看进行中的换货。",
+}
+FORM = "exchange_form"
+
+
+async def exchange_check(tracker: Tracker, order_id: str | None = None) -> ExchangeCheck | None:
+    """The backend's exchange check of the form's order for the identified customer.
+
+    ``None`` for an anonymous sender, a missing order or another customer's order.
+
+    Raises:
+        BackendUnavailable: the backend is down.
+    """
+    order_id = order_id or parse_order_id(tracker.get_slot("order_id"))
+    customer_id = (await identify(tracker)).customer_id
+    if order_id is None or customer_id is None:
+        return None
+    return await backend().check_exchange(order_id, customer_id)
+
+
+def in_stock(check: ExchangeCheck) -> list[ExchangeVariant]:
+    """The sibling variants that can be sent (size/colour exchanges)."""
+    return [variant for variant in check.variants if variant.in_stock]
+
+
+def options_text(check: ExchangeCheck) -> str:
+    """``黑色 43 码、白色 42 码`` (in stock), for the questions and the refusals."""
+    return "、".join(variant_label(variant) for variant in in_stock(check)) or "暂无"
+
+
+class ValidateExchangeForm(ZhikeFormValidationAction):
+    """Order, reason (size / colour / defect), the variant wanted and a confirmation.
+
+    A defect exchange sends the same SKU again: no variant is asked.
+    """
+
+    needs_customer = True
+    confirm_words = ("换", "换货")
+
+    def name(self) -> str:
+        """See the base class."""
+        return "validate_exchange_form"
+
+    async def form_slots(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
+        """Without the variant question for a defect."""
+        if tracker.get_slot("exchange_reason") == DEFECT:
+            return [slot for slot in domain_slots if slot != "exchange_sku"]
+        return domain_slots
+
+    async def check_order(
+        self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any] | None:
+        """Another customer's order is not found; an ineligible one ends the form at once."""
+        try:
+            check = await exchange_check(tracker, order_id)
+        except BackendUnavailable:
+            return None  # the submit action apologises with a ticket
+        if (await identify(tracker)).customer_id is None:
+            return None
+        if check is None:
+            return self.reject(
+                "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
+            )
+        if not check.eligible:
+            dispatcher.utter_message(
+                response="utter_exchange_not_allowed",
+                reason=check.message,
+                alternative=ALTERNATIVES.get(check.code or "", ""),
+            )
+            return {"order_id": order_id, "focus_order": order_id, "form_gave_up": True}
+        return None
+
+    async def validate_order_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The order; a size or colour named with the request ("换大一码") is taken too."""
+        result = await super().validate_order_id(value, dispatcher, tracker, domain)
+        if not result.get("order_id") or result.get("form_gave_up"):
+            return result
+        return {**result, **await self._from_wish(result["order_id"], dispatcher, tracker)}
+
+    async def _from_wish(
+        self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        wish = tracker.get_slot("exchange_wish")
+        reason = tracker.get_slot("exchange_reason")
+        if not wish or reason == DEFECT or tracker.get_slot("exchange_sku"):
+            return {}
+        try:
+            check = await exchange_check(tracker, order_id)
+        except BackendError:
+            return {}
+        variant = resolve_variant(wish, check) if check is not None else None
+        if check is None or variant is None:
+            return {}
+        if not variant.in_stock:
+            self._out_of_stock(dispatcher, variant, check)
+            return {"exchange_reason": reason or SIZE}
+        return self._chosen(variant, check)
+
+    @staticmethod
+    def _chosen(variant: ExchangeVariant, check: ExchangeCheck) -> dict[str, Any]:
+        reason = COLOUR if variant.colour != check.colour else SIZE
+        return {"exchange_sku": variant.sku, "exchange_reason": reason}
+
+    @staticmethod
+    def _out_of_stock(
+        dispatcher: CollectingDispatcher, variant: ExchangeVariant, check: ExchangeCheck
+    ) -> None:
+        dispatcher.utter_message(
+            response="utter_exchange_out_of_stock",
+            variant=variant_label(variant),
+            options=options_text(check),
+        )
+
+    # --- the reason ---------------------------------------------------------------------
+
+    async def extract_exchange_reason(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """From the request itself ("鞋子小了"), a typed button, or the answer.
+
+        A size or colour named with the request ("想换大一码") is kept as
+        ``exchange_wish`` until the order is known (see :meth:`validate_order_id`).
+        """
+        requested = tracker.get_slot("requested_slot")
+        if requested is None:
+            text = self.latest_text(tracker)
+            found: dict[str, Any] = {}
+            if names_variant(text):
+                found["exchange_wish"] = text
+            reason = parse_exchange_reason(text)
+            if reason and not tracker.get_slot("exchange_reason"):
+                found["exchange_reason"] = reason
+            return found
+        if tracker.get_slot("exchange_reason"):
+            return {}
+        return self.offered_option("exchange_reason", tracker, domain) or self.text_answer(
+            "exchange_reason", tracker, free_text=True
+        )
+
+    async def validate_exchange_reason(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Size, colour or defect; a size/colour exchange needs a variant in stock.
+
+        (A variant taken with the order this turn may have set the reason already.)
+        """
+        reason = parse_exchange_reason(tracker.get_slot("exchange_reason") or value)
+        if reason is None:
+            return self.reject("exchange_reason", dispatcher, tracker)
+        kept = {"exchange_wish": tracker.get_slot("exchange_wish")}
+        if reason == DEFECT:
+            return {"exchange_reason": reason, **kept}
+        try:
+            check = await exchange_check(tracker)
+        except BackendError:
+            check = None
+        if check is not None and check.eligible and not in_stock(check):
+            dispatcher.utter_message(response="utter_exchange_no_variants", name=check.name)
+            return {"exchange_reason": reason, "form_gave_up": True, **kept}
+        return {"exchange_reason": reason, **kept}
+
+    # --- the variant --------------------------------------------------------------------
+
+    async def extract_exchange_sku(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A typed button ("2", "黑色 43 码") or words ("大一码") when the variant is asked."""
+        if tracker.get_slot("exchange_sku"):
+            return {}
+        return self.offered_option("exchange_sku", tracker, domain) or self.text_answer(
+            "exchange_sku", tracker, free_text=True
+        )
+
+    async def validate_exchange_sku(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A sibling variant in stock; an out-of-stock one is explained and asked again."""
+        try:
+            check = await exchange_check(tracker)
+        except BackendError:
+            return {"exchange_sku": str(value)}  # the submit action apologises
+        if check is None:
+            return {"exchange_sku": str(value)}
+        variant = resolve_variant(value, check)
+        if variant is None:
+            return self.reject("exchange_sku", dispatcher, tracker, options=options_text(check))
+        if not variant.in_stock:
+            self._out_of_stock(dispatcher, variant, check)
+            return self.reject("exchange_sku", dispatcher, tracker, options=options_text(check))
+        return self._chosen(variant, check)
+
+
+class ActionAskExchangeSku(Action):
+    """Asks which size or colour, with a button for each variant in stock."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_ask_exchange_sku"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """The in-stock variants as buttons (the question alone when the backend is down)."""
+        try:
+            check = await exchange_check(tracker)
+        except BackendError:
+            check = None
+        variants = in_stock(check) if check is not None else []
+        buttons = [
+            {
+                "title": variant_label(variant),
+                "payload": "/inform" + json.dumps({"exchange_sku": variant.sku}),
+            }
+            for variant in variants[:6]
+        ]
+        dispatcher.utter_message(
+            response="utter_ask_exchange_sku",
+            name=check.name if check is not None else "商品",
+            buttons=buttons,
+        )
+        return []
+
+
+class ActionAskExchangeConfirmed(Action):
+    """Says what will be exchanged for what ("黑色 42 码 → 黑色 43 码"), then asks."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_ask_exchange_form_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """The summary (when the backend answers), then the yes/no question."""
+        reason = tracker.get_slot("exchange_reason") or DEFECT
+        try:
+            check = await exchange_check(tracker)
+        except BackendError:
+            check = None
+        if check is not None:
+            chosen = next(
+                (v for v in check.variants if v.sku == tracker.get_slot("exchange_sku")), None
+            )
+            if reason == DEFECT or chosen is None:
+                target = "为您换一件全新的同款商品"
+            else:
+                own = " ".join(part for part in (check.colour, f"{check.size} 码") if part)
+                target = f"{own} 换成 {variant_label(chosen)}"
+            dispatcher.utter_message(
+                response="utter_exchange_summary",
+                order_id=check.order_id,
+                name=check.name,
+                reason_label=REASON_LABELS.get(reason, "换货"),
+                target=target,
+            )
+        dispatcher.utter_message(response="utter_ask_exchange_form_confirmed")
+        return []
+
+
+class ActionRequestExchange(CustomerOrderChange):
+    """Opens the exchange; says the pickup window and what is sent back."""
+
+    form_slots = ("order_id", "exchange_reason", "exchange_sku", "exchange_wish")
+    declined_response = "utter_exchange_not_requested"
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_request_exchange"
+
+    async def change(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: str, order_id: str
+    ) -> list[dict[str, Any]]:
+        """Requests it; the reply masks the pickup address."""
+        reason = str(tracker.get_slot("exchange_reason") or DEFECT)
+        sku = tracker.get_slot("exchange_sku") if reason != DEFECT else None
+        check = await backend().check_exchange(order_id, customer_id)
+        note = str(tracker.get_slot("exchange_wish") or REASON_LABELS.get(reason, ""))
+        exchange = await backend().request_exchange(order_id, customer_id, reason, sku, note)
+        order = await backend().get_order(order_id)
+        new_item = "同款新品"
+        if check is not None and reason != DEFECT:
+            chosen = next((v for v in check.variants if v.sku == exchange.new_sku), None)
+            new_item = variant_label(chosen) if chosen is not None else exchange.new_sku
+        dispatcher.utter_message(
+            response="utter_exchange_requested",
+            exchange_id=exchange.exchange_id,
+            new_item=new_item,
+            pickup_date=exchange.pickup_date,
+            pickup_slot=exchange.pickup_slot,
+            masked_address=mask_address(order.shipping_address) if order else "原收货地址",
+        )
+        return []
+
+    async def refused(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        error: BackendError,
+        customer_id: str,
+        order_id: str,
+    ) -> list[dict[str, Any]]:
+        """The backend's reason (window, stock, ...) and what to do instead."""
+        if error.code in (None, "not_found", "invalid_order_id"):
+            return await super().refused(dispatcher, tracker, error, customer_id, order_id)
+        dispatcher.utter_message(
+            response="utter_exchange_not_allowed",
+            reason=error.message,
+            alternative=ALTERNATIVES.get(error.code or "", ""),
+        )
+        return []

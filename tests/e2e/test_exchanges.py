@@ -1,0 +1,120 @@
+"""Exchanges (换货) and disputed returns through the real stack, as customers speak.
+
+张伟 (C001) in the app owns the demo orders HP20241301-HP20241306 (see
+zhike.servers.backend.demo_exchanges); 李娜 (C002) must not see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from zhike.tools.stack import Stack, StackConfig
+
+from .conftest import MODEL, RASA_TOKEN, STACK_ENV, AppConversation, clear_faults, inject_fault
+
+pytestmark = pytest.mark.e2e
+START_TIMEOUT = 900.0  # seconds: a loaded machine (several trainings at once) loads Rasa slowly
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The conftest's stack, with more time to start (same services and settings)."""
+    if not MODEL.exists():
+        pytest.skip(f"no trained model at {MODEL}: run `make train`")
+    state: Path = tmp_path_factory.mktemp("stack")
+    env = {
+        **STACK_ENV,
+        "ZHIKE_HANDOFF_DB_URL": f"sqlite+aiosqlite:///{state / 'handoff.db'}",
+        "ZHIKE_HANDOFF_HOURS": "00:00-23:59",
+        "ZHIKE_KB_DB_URL": f"sqlite+aiosqlite:///{state / 'kb.db'}",
+    }
+    running = Stack(StackConfig.on_free_ports(MODEL, state, extra_env=env, rasa_token=RASA_TOKEN))
+    running.start(timeout=START_TIMEOUT)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def test_a_size_exchange_is_confirmed_by_typing_and_followed(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("鞋子小了想换大一码")
+    confirm = zhang_app.say("HP20241301")
+    assert "黑色 42 码 换成 黑色 43 码" in confirm and "确认申请换货吗" in confirm
+    done = zhang_app.say("确定")
+    assert "换货申请已提交" in done and "EX" in done and "上门取件" in done
+    assert "碧波路 690 弄" not in done  # the pickup address is masked
+    assert "上门取件" in zhang_app.say("换货到哪一步了")
+
+
+def test_an_exchange_after_the_window_is_explained(zhang_app: AppConversation) -> None:
+    answer = zhang_app.say("HP20241302的鞋子小了，想换大一码")
+    assert "已签收 20 天，超过 15 天换货期" in answer
+    assert "确认申请换货" not in answer
+
+
+def test_food_cannot_be_exchanged(zhang_app: AppConversation) -> None:
+    answer = zhang_app.say("HP20241303这单坚果我要换货")
+    assert "属于食品" in answer and "不支持换货" in answer
+    assert "确认申请换货" not in answer
+
+
+def test_an_out_of_stock_size_offers_the_sizes_in_stock(zhang_app: AppConversation) -> None:
+    answer = zhang_app.say("HP20241301鞋码小了，换44码")
+    assert "黑色 44 码暂时缺货" in answer and "黑色 43 码" in answer
+    confirm = zhang_app.say("那就43码吧")
+    assert "换成 黑色 43 码" in confirm and "确认申请换货吗" in confirm
+    assert "暂不为订单 HP20241301 换货" in zhang_app.say("不用了")
+
+
+def test_a_broken_kettle_is_exchanged_for_a_new_one(zhang_app: AppConversation) -> None:
+    confirm = zhang_app.say("收到的电水壶是坏的能换个新的吗")
+    assert "订单" in confirm
+    confirm = zhang_app.say("HP20241304")
+    assert "全新的同款" in confirm and "确认申请换货吗" in confirm
+    assert "换货申请已提交" in zhang_app.say("好的")
+
+
+def test_the_progress_of_a_reshipped_exchange(zhang_app: AppConversation) -> None:
+    zhang_app.say("换货进度")
+    answer = zhang_app.say("HP20241305")
+    assert "EX20241301" in answer and "顺丰" in answer and "SF7700112233" in answer
+
+
+def test_a_disputed_return_becomes_a_ticket_with_the_evidence(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("退货被商家拒收了，我不认可")
+    ask = zhang_app.say("HP20241306")
+    assert "说明一下情况" in ask
+    confirm = zhang_app.say(
+        "质检说有使用痕迹，我根本没用过，包装都没拆，照片 https://img.example.com/box.jpg"
+    )
+    assert "确认提交申诉吗" in confirm
+    done = zhang_app.say("确认提交")
+    assert "工单号 TK" in done and "1 张图片" in done and "24 小时" in done
+    ticket = done.split("工单号 ")[1][:10]
+    assert ticket in zhang_app.say(f"查一下工单{ticket}")
+
+
+def test_another_customers_order_is_not_found(li_app: AppConversation) -> None:
+    answer = li_app.say("HP20241301鞋子小了想换大一码")
+    assert "没有查到订单 HP20241301" in answer and "确认申请换货" not in answer
+    li_app.say("不用了")
+    answer = li_app.say("HP20241306退货被驳回，我要申诉")
+    assert "没有查到订单 HP20241306" in answer
+
+
+def test_the_backend_down_is_an_apology_and_a_ticket(
+    fresh: Stack, zhang_app: AppConversation
+) -> None:
+    zhang_app.say("HP20241304的水壶不加热了，换个新的")
+    inject_fault(fresh, error=True, path_prefix="/api/v1/orders/HP20241304/exchanges")
+    answer = zhang_app.say("确认换货")
+    clear_faults(fresh)
+    assert "抱歉" in answer and "登记工单 TK" in answer
+    assert "没有换货记录" in zhang_app.say("HP20241304换货进度")

@@ -1,0 +1,256 @@
+"""Exchange, exchange progress and return dispute actions on the in-process backend."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.exchange_parsing import (
+    description_without_refs,
+    image_refs,
+    names_variant,
+    parse_exchange_reason,
+    resolve_variant,
+)
+from actions.exchange_status import ActionExchangeStatus
+from actions.exchanges import (
+    ActionAskExchangeConfirmed,
+    ActionAskExchangeSku,
+    ActionRequestExchange,
+    ValidateExchangeForm,
+)
+from actions.return_disputes import ActionOpenReturnDispute, ValidateReturnDisputeForm
+from zhike.lib.backend_client.exchanges import ExchangeCheck, ExchangeVariant
+from zhike.lib.backend_client.fake import InMemoryBackendClient
+
+from .conftest import Turn
+
+DOMAIN: dict = {}
+SLOTS = ["order_id", "exchange_reason", "exchange_sku", "confirmed"]
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [message["response"] for message in dispatcher.messages]
+
+
+SHOE = ExchangeCheck(
+    "HP20241301",
+    "ANTA-RUN-BK-42",
+    "安踏 男子跑步鞋 黑色 42 码",
+    True,
+    colour="黑色",
+    size="42",
+    variants=(
+        ExchangeVariant("ANTA-RUN-BK-43", "安踏 男子跑步鞋 黑色 43 码", "黑色", "43", True),
+        ExchangeVariant("ANTA-RUN-BK-44", "安踏 男子跑步鞋 黑色 44 码", "黑色", "44", False),
+        ExchangeVariant("ANTA-RUN-WH-42", "安踏 男子跑步鞋 白色 42 码", "白色", "42", True),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("鞋子小了想换大一码", "size"),
+        ("收到的杯子是坏的能换个新的吗", "defect"),
+        ("颜色不喜欢，换个白色的", "colour"),
+        ("鞋子开胶了，换一双", "defect"),
+        ("size", "size"),
+        ("我要换货", None),
+    ],
+)
+def test_the_reason_is_read_from_the_words(text: str, reason: str | None) -> None:
+    assert parse_exchange_reason(text) == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "sku"),
+    [
+        ("大一码", "ANTA-RUN-BK-43"),
+        ("换43码的", "ANTA-RUN-BK-43"),
+        ("44", "ANTA-RUN-BK-44"),
+        ("白色", "ANTA-RUN-WH-42"),
+        ("换个白的", "ANTA-RUN-WH-42"),
+        ("ANTA-RUN-BK-43", "ANTA-RUN-BK-43"),
+        ("小一码", None),
+        ("红色", None),
+    ],
+)
+def test_a_size_or_colour_is_resolved_among_the_variants(text: str, sku: str | None) -> None:
+    variant = resolve_variant(text, SHOE)
+    assert (variant.sku if variant else None) == sku
+    assert names_variant("鞋子小了想换大一码") and not names_variant("我要换货")
+
+
+def test_images_come_from_the_channel_metadata_and_links_in_the_text() -> None:
+    text = "包装完好 https://img.example.com/a.jpg media_id: Abc_12345678"
+    metadata = {"images": [{"url": "https://cdn.example.com/1.png"}], "MediaId": "WX-0001-abcd"}
+    assert image_refs(text, metadata) == [
+        "https://cdn.example.com/1.png",
+        "WX-0001-abcd",
+        "https://img.example.com/a.jpg",
+        "media_id:Abc_12345678",
+    ]
+    assert description_without_refs(text) == "包装完好"
+
+
+async def test_an_order_with_a_size_named_gets_that_size_at_once(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("HP20241301鞋子小了想换大一码", "request_exchange", exchange_wish="想换大一码")
+    result = await ValidateExchangeForm().validate_order_id(
+        "HP20241301", dispatcher, tracker, DOMAIN
+    )
+    assert result["order_id"] == "HP20241301"
+    assert result["exchange_sku"] == "ANTA-RUN-BK-43" and result["exchange_reason"] == "size"
+    assert not dispatcher.messages
+
+
+@pytest.mark.parametrize(
+    ("order_id", "words"),
+    [
+        ("HP20241302", "已签收 20 天，超过 15 天换货期"),
+        ("HP20241303", "属于食品"),
+        ("HP20240001", "还没有签收"),
+        ("HP20241305", "进行中的换货"),
+    ],
+)
+async def test_an_ineligible_order_is_explained_at_once(
+    zhang: Turn, dispatcher: CollectingDispatcher, order_id: str, words: str
+) -> None:
+    result = await ValidateExchangeForm().validate_order_id(
+        order_id, dispatcher, zhang("我要换货", "request_exchange"), DOMAIN
+    )
+    assert result["form_gave_up"] is True
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_exchange_not_allowed" and words in message["reason"]
+
+
+async def test_another_customers_order_is_not_found(
+    li_app: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    result = await ValidateExchangeForm().validate_order_id(
+        "HP20241301", dispatcher, li_app("换货", "request_exchange"), DOMAIN
+    )
+    assert result["order_id"] is None
+    assert responses(dispatcher) == ["utter_order_not_found"]
+
+
+async def test_an_out_of_stock_size_is_explained_and_asked_again(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("44码", requested_slot="exchange_sku", order_id="HP20241301")
+    result = await ValidateExchangeForm().validate_exchange_sku("44码", dispatcher, tracker, DOMAIN)
+    assert result["exchange_sku"] is None
+    out = dispatcher.messages[0]
+    assert out["response"] == "utter_exchange_out_of_stock" and out["variant"] == "黑色 44 码"
+    assert out["options"] == "黑色 43 码、白色 42 码"
+    result = await ValidateExchangeForm().validate_exchange_sku("白色", dispatcher, tracker, DOMAIN)
+    assert result == {"exchange_sku": "ANTA-RUN-WH-42", "exchange_reason": "colour"}
+
+
+async def test_a_defect_asks_no_size(zhang: Turn, dispatcher: CollectingDispatcher) -> None:
+    form = ValidateExchangeForm()
+    assert await form.required_slots(
+        SLOTS, dispatcher, zhang(exchange_reason="defect"), DOMAIN
+    ) == [
+        "order_id",
+        "exchange_reason",
+        "confirmed",
+    ]
+    assert (
+        await form.required_slots(SLOTS, dispatcher, zhang(exchange_reason="size"), DOMAIN) == SLOTS
+    )
+
+
+async def test_the_sizes_in_stock_are_buttons_and_the_summary_names_both(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionAskExchangeSku().run(dispatcher, zhang(order_id="HP20241301"), DOMAIN)
+    [ask] = dispatcher.messages
+    assert [button["title"] for button in ask["buttons"]] == ["黑色 43 码", "白色 42 码"]
+    assert ask["buttons"][0]["payload"] == '/inform{"exchange_sku": "ANTA-RUN-BK-43"}'
+    tracker = zhang(order_id="HP20241301", exchange_reason="size", exchange_sku="ANTA-RUN-BK-43")
+    await ActionAskExchangeConfirmed().run(dispatcher, tracker, DOMAIN)
+    summary = dispatcher.messages[1]
+    assert summary["target"] == "黑色 42 码 换成 黑色 43 码"
+    assert responses(dispatcher)[-1] == "utter_ask_exchange_form_confirmed"
+
+
+async def test_a_confirmed_exchange_is_opened_and_its_progress_told(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang(
+        order_id="HP20241301", exchange_reason="size", exchange_sku="ANTA-RUN-BK-43", confirmed=True
+    )
+    events = await ActionRequestExchange().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_exchange_requested"
+    assert message["exchange_id"].startswith("EX") and message["new_item"] == "黑色 43 码"
+    assert "碧波路" not in message["masked_address"] and "*" in message["masked_address"]
+    assert SlotSet("exchange_sku", None) in events
+    await ActionExchangeStatus().run(dispatcher, zhang(order_id="HP20241301"), DOMAIN)
+    status = dispatcher.messages[-1]
+    assert status["response"] == "utter_exchange_status" and "上门取件" in status["progress"]
+
+
+async def test_a_no_keeps_the_order_as_it_is(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    tracker = zhang(order_id="HP20241304", exchange_reason="defect", confirmed=False)
+    await ActionRequestExchange().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_exchange_not_requested"]
+    assert await backend.list_exchanges("HP20241304") == []
+
+
+async def test_the_reshipped_exchange_tells_the_courier(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionExchangeStatus().run(dispatcher, zhang(order_id="HP20241305"), DOMAIN)
+    [message] = dispatcher.messages
+    assert message["exchange_id"] == "EX20241301"
+    assert "顺丰" in message["progress"] and "SF7700112233" in message["progress"]
+
+
+async def test_backend_down_is_an_apology_and_a_handoff(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    tracker = zhang(order_id="HP20241304", exchange_reason="defect", confirmed=True)
+    backend.unavailable = True
+    events = await ActionRequestExchange().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher)[0].startswith("utter_backend_unavailable")
+    assert any(event.get("name") == "action_request_handoff" for event in events)
+
+
+async def test_a_dispute_keeps_the_images_and_opens_a_ticket(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    form = ValidateReturnDisputeForm()
+    text = "我没用过，包装都没拆 https://img.example.com/box.jpg"
+    tracker = zhang(text, requested_slot="dispute_description", order_id="HP20241306")
+    result = await form.validate_dispute_description(text, dispatcher, tracker, DOMAIN)
+    assert result == {
+        "dispute_description": "我没用过，包装都没拆",
+        "dispute_images": ["https://img.example.com/box.jpg"],
+    }
+    tracker = zhang("确认提交", order_id="HP20241306", confirmed=True, **result)
+    events = await ActionOpenReturnDispute().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_dispute_opened" and message["hours"] == 24
+    assert message["evidence"] == "您的说明和 1 张图片"
+    ticket = await backend.get_ticket(message["ticket_id"])
+    assert ticket is not None and ticket.category == "return_dispute"
+    assert "我没用过" in ticket.summary
+    assert any(event.get("name") == "my_tickets" for event in events)
+
+
+async def test_an_order_without_a_return_has_nothing_to_dispute(
+    zhang: Turn, li_app: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    form = ValidateReturnDisputeForm()
+    result = await form.validate_order_id("HP20241301", dispatcher, zhang("x"), DOMAIN)
+    assert result["form_gave_up"] is True
+    assert responses(dispatcher) == ["utter_no_return_to_dispute"]
+    result = await form.validate_order_id("HP20241306", dispatcher, li_app("x"), DOMAIN)
+    assert result["order_id"] is None and responses(dispatcher)[-1] == "utter_order_not_found"
