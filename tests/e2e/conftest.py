@@ -8,6 +8,7 @@ server share test secrets, so an app user is identified by a real signed JWT.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
@@ -116,7 +117,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "ZHIKE_KB_DB_URL": f"sqlite+aiosqlite:///{state / 'kb.db'}",
     }
     running = Stack(StackConfig.on_free_ports(MODEL, state, extra_env=env, rasa_token=RASA_TOKEN))
-    running.start()
+    running.start(timeout=float(os.environ.get("ZHIKE_E2E_START_TIMEOUT", "240")))
     try:
         yield running
     finally:

@@ -6,37 +6,13 @@ zhike.servers.backend.demo_exchanges); 李娜 (C002) must not see them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from zhike.tools.stack import Stack, StackConfig
+from zhike.tools.stack import Stack
 
-from .conftest import MODEL, RASA_TOKEN, STACK_ENV, AppConversation, clear_faults, inject_fault
+from .conftest import AppConversation, clear_faults, inject_fault
 
 pytestmark = pytest.mark.e2e
-START_TIMEOUT = 900.0  # seconds: a loaded machine (several trainings at once) loads Rasa slowly
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The conftest's stack, with more time to start (same services and settings)."""
-    if not MODEL.exists():
-        pytest.skip(f"no trained model at {MODEL}: run `make train`")
-    state: Path = tmp_path_factory.mktemp("stack")
-    env = {
-        **STACK_ENV,
-        "ZHIKE_HANDOFF_DB_URL": f"sqlite+aiosqlite:///{state / 'handoff.db'}",
-        "ZHIKE_HANDOFF_HOURS": "00:00-23:59",
-        "ZHIKE_KB_DB_URL": f"sqlite+aiosqlite:///{state / 'kb.db'}",
-    }
-    running = Stack(StackConfig.on_free_ports(MODEL, state, extra_env=env, rasa_token=RASA_TOKEN))
-    running.start(timeout=START_TIMEOUT)
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 def test_a_size_exchange_is_confirmed_by_typing_and_followed(

@@ -15,17 +15,6 @@ from .conftest import AppConversation, clear_faults, inject_fault
 
 pytestmark = pytest.mark.e2e
 
-# Rasa took over 240 s to load on the shared 2-core machine (load 15 while six helpers
-# trained): this module's stack waits up to 600 s (only ever longer, never shorter).
-_start = Stack.start
-
-
-def _patient_start(self: Stack, timeout: float = 600.0) -> None:
-    _start(self, max(timeout, 600.0))
-
-
-Stack.start = _patient_start  # type: ignore[method-assign]
-
 
 def test_an_eligible_order_is_protected_and_shows_in_the_refund_progress(
     zhang_app: AppConversation,
