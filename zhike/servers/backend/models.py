@@ -18,6 +18,7 @@ from typing import Any
 from zhike.common.times import UTCDateTime, utcnow
 from zhike.servers.backend.tables.base import Base
 from zhike.servers.backend.tables.catalog import PRODUCT_CATEGORIES, Product
+from zhike.servers.backend.tables.invoices import InvoiceChange
 from zhike.servers.backend.tables.school import Course, Enrollment, Lesson, LessonRequest, Student
 from zhike.servers.backend.tables.service import (
     AttemptCounter,
@@ -56,6 +57,7 @@ MODELS_BY_TABLE: dict[str, Any] = {
         Lesson,
         LessonRequest,
         Ticket,
+        InvoiceChange,
     )
 }
 
@@ -80,6 +82,7 @@ __all__ = [
     "Enrollment",
     "IdSequence",
     "Invoice",
+    "InvoiceChange",
     "Lesson",
     "LessonRequest",
     "Logistics",
