@@ -38,6 +38,7 @@ from zhike.lib.backend_client.domain import (
     Ticket,
 )
 from zhike.lib.backend_client.errors import BackendError, BackendRateLimited, BackendUnavailable
+from zhike.lib.backend_client.invoices.base import InvoiceChangesClient
 
 
 @runtime_checkable
@@ -125,7 +126,7 @@ class IdentityClient(Protocol):
     async def unbind(self, channel: str, channel_user_id: str) -> bool: ...
 
 
-class BackendClient(abc.ABC):
+class BackendClient(InvoiceChangesClient, abc.ABC):
     """The full client contract; subclass it to connect zhike to your own systems.
 
     Implement every abstract method with the semantics in its docstring and the module

@@ -41,6 +41,7 @@ from zhike.lib.backend_client.parsing import (
     unbound_from_json,
 )
 from zhike.lib.backend_client.transport import HttpTransport
+from zhike.lib.backend_client.invoices.http import InvoiceChangesHttp
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -49,7 +50,7 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-class HttpBackendClient(BackendClient):
+class HttpBackendClient(InvoiceChangesHttp, BackendClient):
     """Talks to the zhike backend (or any server speaking its API, docs/backend-api.md).
 
     Every call returns or raises within about ``timeout`` seconds; answers map to the

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from zhike.servers.backend.openapi_invoices import INVOICE_DOCUMENTS, INVOICE_REQUESTS
+from zhike.servers.backend.openapi_invoices import invoice_operations
 from zhike.servers.backend.openapi_schemas import DOCUMENTS, REQUESTS, Schema, ref
 
 API_VERSION = "1.0.0"
@@ -129,6 +131,9 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", f"{API}/tickets/{{ticket_id}}", "One ticket", "tickets", (200, "Ticket"),
               ((404, "ticket_not_found"),)),
 )  # fmt: skip
+OPERATIONS += invoice_operations(Operation)
+DOCUMENTS.update(INVOICE_DOCUMENTS)
+REQUESTS.update(INVOICE_REQUESTS)
 
 _PARAM_RE = re.compile(r"{(\w+)}")
 

@@ -63,7 +63,11 @@ async def test_seeded_rows_read_back_with_aware_times(db: Database) -> None:
             .order_by(Lesson.start_at)
             .limit(1)
         )
-        statuses = (await session.execute(select(Order.id, Order.status))).all()
+        statuses = (
+            await session.execute(
+                select(Order.id, Order.status).where(Order.id.like("HP2024000_"))
+            )
+        ).all()
     assert document["logistics"]["tracking_number"] == "SF1234567890"
     assert document["created_at"].endswith("+00:00")
     assert next_lesson is not None and next_lesson.teacher == "王老师"
@@ -82,7 +86,7 @@ async def test_in_memory_sqlite_keeps_one_database() -> None:
     try:
         await database.create_tables()
         assert await seed_if_empty(database, now=NOW) is True
-        assert (await _counts(database))["orders"] == 5
+        assert (await _counts(database))["orders"] >= 5  # + the after-sales capabilities'
     finally:
         await database.dispose()
 

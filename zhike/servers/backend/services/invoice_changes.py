@@ -84,16 +84,16 @@ def refusal(order: Order, invoice: Invoice | None, kind: str) -> ApiError | None
                 "发票还没有开具完成，暂时无法发送；开具后会自动发送到您的账户「我的发票」",
             )
         return None
-    if invoice.status == REISSUING:
-        return ApiError(
-            409, "change_in_progress", "这张发票正在换开中，请等换开完成（1–3 个工作日）后再修改"
-        )
     if kind == TITLE and invoice.title_changes >= 1:
         return ApiError(
             409,
             "title_change_used",
             f"每张发票的抬头只能修改一次，这张发票的抬头已经修改过（现在是「{invoice.title}」），"
             "不能再次修改",
+        )
+    if invoice.status == REISSUING:
+        return ApiError(
+            409, "change_in_progress", "这张发票正在换开中，请等换开完成（1–3 个工作日）后再修改"
         )
     if kind in TYPE_NAMES and invoice.type == kind:
         return ApiError(409, "same_type", f"这张发票已经是{TYPE_NAMES[kind]}，无需更换")
