@@ -75,7 +75,11 @@ def change_fields(kind: str, slots: dict[str, Any]) -> dict[str, str]:
     if kind == TITLE:
         title = str(slots.get("invoice_title") or "")
         tax = slots.get("invoice_tax_number")
-        return {"title": title} if title == PERSONAL or not tax else {"title": title, "tax_number": str(tax)}
+        return (
+            {"title": title}
+            if title == PERSONAL or not tax
+            else {"title": title, "tax_number": str(tax)}
+        )
     if kind == VAT_SPECIAL:
         fields: dict[str, str] = {}
         address = parse_company_address(slots.get("invoice_company_address"))
@@ -217,7 +221,7 @@ class ValidateInvoiceChangeForm(InvoiceOrderChecks):
     async def extract_invoice_mail_address(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """"寄到…" in the request itself, or the text when the address was asked."""
+        """The address after 寄到 in the request itself, or the answer when it was asked."""
         if tracker.get_slot("invoice_mail_address"):
             return {}
         if tracker.get_slot("requested_slot") is None:

@@ -98,9 +98,12 @@ class ActionInvoiceStatus(FormSubmitAction):
     ) -> list[dict[str, Any]]:
         """The current invoice, or an offer to request one."""
         order_id = parse_order_id(tracker.get_slot("order_id"))
+        if order_id is None:
+            dispatcher.utter_message(response="utter_need_customer")
+            return []
         try:
             customer_id = (await identify(tracker)).customer_id
-            if customer_id is None or order_id is None:
+            if customer_id is None:
                 dispatcher.utter_message(response="utter_need_customer")
                 return []
             invoices = await backend().get_order_invoices(order_id, customer_id)

@@ -88,8 +88,16 @@ async def test_only_the_chosen_changes_slots_are_asked(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
     form = ValidateInvoiceChangeForm()
-    title = await form.required_slots(CHANGE_SLOTS, dispatcher, zhang(invoice_change="title"), DOMAIN)
-    assert title == ["order_id", "invoice_change", "invoice_title", "invoice_tax_number", "confirmed"]
+    title = await form.required_slots(
+        CHANGE_SLOTS, dispatcher, zhang(invoice_change="title"), DOMAIN
+    )
+    assert title == [
+        "order_id",
+        "invoice_change",
+        "invoice_title",
+        "invoice_tax_number",
+        "confirmed",
+    ]
     personal = zhang(invoice_change="title", invoice_title="个人")
     assert "invoice_tax_number" not in await form.required_slots(
         CHANGE_SLOTS, dispatcher, personal, DOMAIN
@@ -181,7 +189,10 @@ async def test_a_down_backend_means_an_apology_and_a_ticket(
     backend.unavailable = True
     await ActionChangeInvoice().run(dispatcher, tracker, DOMAIN)
     backend.unavailable = False
-    assert responses(dispatcher)[0] in ("utter_backend_unavailable_ticket", "utter_backend_unavailable")
+    assert responses(dispatcher)[0] in (
+        "utter_backend_unavailable_ticket",
+        "utter_backend_unavailable",
+    )
 
 
 async def test_resend_is_refused_before_the_invoice_is_issued(
@@ -198,9 +209,7 @@ async def test_an_email_in_the_request_is_taken(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
     tracker = zhang("发票发我邮箱 zhangwei@qq.com", "resend_invoice")
-    extracted = await ValidateInvoiceResendForm().extract_invoice_email(
-        dispatcher, tracker, DOMAIN
-    )
+    extracted = await ValidateInvoiceResendForm().extract_invoice_email(dispatcher, tracker, DOMAIN)
     assert extracted == {"invoice_email": "zhangwei@qq.com"}
 
 

@@ -22,6 +22,7 @@ from zhike.lib.backend_client.domain import (
     Student,
     Ticket,
 )
+from zhike.lib.backend_client.invoices.http import InvoiceChangesHttp
 from zhike.lib.backend_client.parsing import (
     customer_from_json,
     customer_id_from_json,
@@ -41,7 +42,6 @@ from zhike.lib.backend_client.parsing import (
     unbound_from_json,
 )
 from zhike.lib.backend_client.transport import HttpTransport
-from zhike.lib.backend_client.invoices.http import InvoiceChangesHttp
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 

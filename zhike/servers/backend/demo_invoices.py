@@ -104,4 +104,9 @@ def invoices_data(now: datetime) -> DemoData:
         "status": "completed",
         "created_at": now - 20 * day,
     }
-    return {"orders": orders, "order_items": items, "invoices": invoices, "invoice_changes": [change]}
+    return {
+        "orders": orders,
+        "order_items": items,
+        "invoices": invoices,
+        "invoice_changes": [change],
+    }

@@ -11,8 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from zhike.servers.backend.openapi_invoices import INVOICE_DOCUMENTS, INVOICE_REQUESTS
-from zhike.servers.backend.openapi_invoices import invoice_operations
+from zhike.servers.backend.openapi_invoices import (
+    INVOICE_DOCUMENTS,
+    INVOICE_REQUESTS,
+    invoice_operations,
+)
 from zhike.servers.backend.openapi_schemas import DOCUMENTS, REQUESTS, Schema, ref
 
 API_VERSION = "1.0.0"

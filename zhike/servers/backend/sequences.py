@@ -24,8 +24,14 @@ from zhike.common.ids import (
     format_id,
     id_number,
 )
-from zhike.servers.backend.models import IdSequence, Invoice, LessonRequest, Refund, Ticket
-from zhike.servers.backend.models import InvoiceChange
+from zhike.servers.backend.models import (
+    IdSequence,
+    Invoice,
+    InvoiceChange,
+    LessonRequest,
+    Refund,
+    Ticket,
+)
 
 # Numbering starts after this when a table holds no id of the prefix yet.
 FIRST_NUMBER_FLOOR = 20240000

@@ -64,9 +64,7 @@ async def test_seeded_rows_read_back_with_aware_times(db: Database) -> None:
             .limit(1)
         )
         statuses = (
-            await session.execute(
-                select(Order.id, Order.status).where(Order.id.like("HP2024000_"))
-            )
+            await session.execute(select(Order.id, Order.status).where(Order.id.like("HP2024000_")))
         ).all()
     assert document["logistics"]["tracking_number"] == "SF1234567890"
     assert document["created_at"].endswith("+00:00")

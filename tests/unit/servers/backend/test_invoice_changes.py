@@ -73,7 +73,9 @@ async def test_a_personal_title_becomes_a_company_once_and_the_history_is_kept(
 
 
 async def test_a_company_title_needs_a_valid_tax_number(db: Database) -> None:
-    error = await refused(db, "HP20241101", "title", {**COMPANY, "tax_number": "91350100M000100Y44"})
+    error = await refused(
+        db, "HP20241101", "title", {**COMPANY, "tax_number": "91350100M000100Y44"}
+    )
     assert error.code == "invalid_tax_number" and "18 位" in error.message
     missing = await refused(db, "HP20241101", "title", {"title": "杭州智客科技有限公司"})
     assert missing.code == "invalid_tax_number"

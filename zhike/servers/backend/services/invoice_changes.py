@@ -147,9 +147,7 @@ def _apply_title(invoice: Invoice, fields: dict[str, Any]) -> None:
     number = normalize_credit_code(raw_number) if isinstance(raw_number, str) else None
     if title == PERSONAL:
         if invoice.type == VAT_SPECIAL:
-            raise ApiError(
-                422, "vat_needs_company", "增值税专用发票的抬头必须是公司，不能改为个人"
-            )
+            raise ApiError(422, "vat_needs_company", "增值税专用发票的抬头必须是公司，不能改为个人")
         number = None
     elif number is None or not valid_credit_code(number):
         raise ApiError(
