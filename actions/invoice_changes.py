@@ -112,8 +112,15 @@ class ValidateInvoiceChangeForm(InvoiceOrderChecks):
         return parse_change_kind(tracker.get_slot("invoice_change"))
 
     async def form_slots(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
-        """Only the slots of the chosen change (a personal title needs no tax number)."""
-        wanted = set(KIND_SLOTS.get(self.kind(tracker) or "", ()))
+        """Only the slots of the chosen change (a personal title needs no tax number).
+
+        Before the form asked anything, the request itself names the change ("我要纸质发票，
+        寄到…"), so that its details in the same message are extracted too.
+        """
+        kind = self.kind(tracker)
+        if kind is None and tracker.get_slot("requested_slot") is None:
+            kind = parse_change_kind(self.latest_text(tracker))
+        wanted = set(KIND_SLOTS.get(kind or "", ()))
         if tracker.get_slot("invoice_title") == PERSONAL:
             wanted.discard("invoice_tax_number")
         return [

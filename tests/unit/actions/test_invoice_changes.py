@@ -225,3 +225,14 @@ async def test_resend_and_status(zhang: Turn, dispatcher: CollectingDispatcher) 
     assert dispatcher.messages[-1]["status_label"] == "开具中"
     await ActionInvoiceStatus().run(dispatcher, zhang(order_id="HP20241106"), DOMAIN)
     assert responses(dispatcher)[-1] == "utter_invoice_none_yet"
+
+
+async def test_the_mailing_address_in_the_request_itself_is_taken(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    form = ValidateInvoiceChangeForm()
+    tracker = zhang("HP20241101我要纸质发票，寄到北京市朝阳区建国路93号1505室", "change_invoice")
+    slots = await form.required_slots(CHANGE_SLOTS, dispatcher, tracker, DOMAIN)
+    assert "invoice_mail_address" in slots
+    extracted = await form.extract_invoice_mail_address(dispatcher, tracker, DOMAIN)
+    assert extracted == {"invoice_mail_address": "北京市朝阳区建国路93号1505室"}
