@@ -223,7 +223,8 @@ async def test_recent_orders_are_offered_as_buttons(
     [message] = dispatcher.messages
     assert message["response"] == "utter_recent_orders"
     payloads = [button["payload"] for button in message["buttons"]]
-    assert sorted(payloads) == ["HP20240001", "HP20240002", "HP20240003", "HP20240004"]
+    # the four newest come first; older demo orders of the after-sales capabilities follow
+    assert sorted(payloads[:4]) == ["HP20240001", "HP20240002", "HP20240003", "HP20240004"]
 
     dispatcher.messages.clear()
     await ActionListOrders().run(dispatcher, anonymous("我的订单", "list_orders"), DOMAIN)
