@@ -15,6 +15,8 @@ CHANGE_ENTRIES: dict[str, str] = {
     "request_refund": "refund_form",
     "modify_address": "address_form",
     "request_invoice": "invoice_form",
+    "change_invoice": "invoice_change_form",
+    "resend_invoice": "invoice_resend_form",
     "reschedule_course": "lesson_change_form",
     "cancel_course": "course_cancel_form",
     "bind_account": "account_binding_form",
@@ -43,6 +45,7 @@ QUESTION_ENTRIES: dict[str, str] = {
     "contact_merchant": "merchant_contact_form",
     "query_visit": "action_visit_status",
     "query_exchange": "exchange_status_form",
+    "query_invoice": "invoice_status_form",
 }
 ENTRIES: dict[str, str] = {**CHANGE_ENTRIES, **QUESTION_ENTRIES}
 # "…怎么样了" in the middle of a form asks how far an earlier request of the same kind is:
@@ -52,6 +55,8 @@ PROGRESS_QUESTIONS: dict[str, str] = {
     "cancel_order_form": "query_order",
     "address_form": "query_order",
     "invoice_form": "query_ticket",
+    "invoice_change_form": "query_invoice",
+    "invoice_resend_form": "query_invoice",
     "lesson_change_form": "query_course",
     "course_cancel_form": "query_course",
     "price_protection_form": "query_price_protection",

@@ -28,6 +28,7 @@ REFUND_PREFIX = "RF"
 INVOICE_PREFIX = "IV"
 LESSON_REQUEST_PREFIX = "LR"
 TICKET_PREFIX = "TK"
+INVOICE_CHANGE_PREFIX = "IC"
 ALLOCATED_PREFIXES: tuple[str, ...] = (
     REFUND_PREFIX,
     INVOICE_PREFIX,
@@ -40,6 +41,7 @@ VISIT_PREFIX = "SV"  # installation and repair visits (sequences.py allocates it
 ALLOCATED_PREFIXES += (VISIT_PREFIX,)
 EXCHANGE_PREFIX = "EX"  # exchanges (换货), zhike.servers.backend.services.exchanges
 ALLOCATED_PREFIXES += (EXCHANGE_PREFIX,)
+ALLOCATED_PREFIXES += (INVOICE_CHANGE_PREFIX,)
 ID_DIGITS = 8
 
 INVALID_ORDER_ID_MESSAGE = "订单号格式不正确：应为 HP 加 8 位数字，如 HP20240001"

@@ -39,6 +39,7 @@ from zhike.lib.backend_client.domain import (
 )
 from zhike.lib.backend_client.errors import BackendError, BackendRateLimited, BackendUnavailable
 from zhike.lib.backend_client.exchanges.base import ExchangesClient
+from zhike.lib.backend_client.invoices.base import InvoiceChangesClient
 from zhike.lib.backend_client.presales.base import PresalesClient
 from zhike.lib.backend_client.price_protection.base import PriceProtectionMethods
 from zhike.lib.backend_client.visits.base import VisitsMethods
@@ -134,6 +135,7 @@ class BackendClient(
     PriceProtectionMethods,
     VisitsMethods,
     ExchangesClient,
+    InvoiceChangesClient,
     abc.ABC,
 ):
     """The full client contract; subclass it to connect zhike to your own systems.

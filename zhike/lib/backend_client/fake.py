@@ -31,6 +31,7 @@ from zhike.lib.backend_client.domain import (
 )
 from zhike.lib.backend_client.exchanges.local import LocalExchanges
 from zhike.lib.backend_client.fake_support import IdentityMethods, client_error
+from zhike.lib.backend_client.invoices.local import InvoiceChangesLocal
 from zhike.lib.backend_client.presales.local import LocalPresalesMethods
 from zhike.lib.backend_client.price_protection.local import LocalPriceProtectionMethods
 from zhike.lib.backend_client.visits.local import LocalVisitsMethods
@@ -51,6 +52,7 @@ class InMemoryBackendClient(
     LocalPriceProtectionMethods,
     LocalVisitsMethods,
     LocalExchanges,
+    InvoiceChangesLocal,
     BackendClient,
 ):
     """The reference backend in-process, seeded with the demo data set.

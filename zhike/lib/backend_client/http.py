@@ -23,6 +23,7 @@ from zhike.lib.backend_client.domain import (
     Ticket,
 )
 from zhike.lib.backend_client.exchanges.http import HttpExchanges
+from zhike.lib.backend_client.invoices.http import InvoiceChangesHttp
 from zhike.lib.backend_client.parsing import (
     customer_from_json,
     customer_id_from_json,
@@ -58,6 +59,7 @@ class HttpBackendClient(
     HttpPriceProtectionMethods,
     HttpVisitsMethods,
     HttpExchanges,
+    InvoiceChangesHttp,
     BackendClient,
 ):
     """Talks to the zhike backend (or any server speaking its API, docs/backend-api.md).

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta, timezone
 
 from zhike.servers.backend.demo_catalog import catalog_data
 from zhike.servers.backend.demo_exchanges import exchanges_data
+from zhike.servers.backend.demo_invoices import invoices_data
 from zhike.servers.backend.demo_presales import presales_data
 from zhike.servers.backend.demo_price_protection import price_protection_data
 from zhike.servers.backend.demo_school import CHINA_TZ, DemoData, Row, school_data
@@ -42,6 +43,7 @@ EXTENSIONS += (presales_data,)
 EXTENSIONS += (price_protection_data,)
 EXTENSIONS += (visits_data,)
 EXTENSIONS += (exchanges_data,)
+EXTENSIONS += (invoices_data,)
 
 # Insertion order: parents before children.
 TABLES: tuple[str, ...] = (
@@ -53,6 +55,7 @@ TABLES: tuple[str, ...] = (
     "tracking_events",
     "refunds",
     "invoices",
+    "invoice_changes",
     "students",
     "courses",
     "enrollments",

@@ -19,6 +19,7 @@ from zhike.common.times import UTCDateTime, utcnow
 from zhike.servers.backend.tables.base import Base
 from zhike.servers.backend.tables.catalog import PRODUCT_CATEGORIES, Product
 from zhike.servers.backend.tables.exchanges import DisputeEvidence, Exchange, ProductVariant
+from zhike.servers.backend.tables.invoices import InvoiceChange
 from zhike.servers.backend.tables.presales import (
     ProductKeyword,
     ProductRestock,
@@ -79,6 +80,7 @@ MODELS_BY_TABLE: dict[str, Any] = {
         CourierContact,
         SellerContact,
         Visit,
+        InvoiceChange,
     )
 }
 MODELS_BY_TABLE.update(
@@ -107,6 +109,7 @@ __all__ = [
     "Enrollment",
     "IdSequence",
     "Invoice",
+    "InvoiceChange",
     "Lesson",
     "LessonRequest",
     "Logistics",

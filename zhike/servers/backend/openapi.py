@@ -14,6 +14,11 @@ from typing import Any
 from zhike.servers.backend import openapi_price_protection
 from zhike.servers.backend.openapi_exchanges import OPERATIONS as EXCHANGE_OPERATIONS
 from zhike.servers.backend.openapi_exchanges import SCHEMAS as EXCHANGE_SCHEMAS
+from zhike.servers.backend.openapi_invoices import (
+    INVOICE_DOCUMENTS,
+    INVOICE_REQUESTS,
+    invoice_operations,
+)
 from zhike.servers.backend.openapi_presales import PRESALES_SCHEMAS, presales_operations
 from zhike.servers.backend.openapi_schemas import DOCUMENTS, REQUESTS, Schema, ref
 from zhike.servers.backend.openapi_visits import VISIT_OPERATIONS, VISIT_SCHEMAS
@@ -144,6 +149,9 @@ OPERATIONS += tuple(Operation(**row) for row in VISIT_OPERATIONS)
 DOCUMENTS.update(VISIT_SCHEMAS)
 OPERATIONS += tuple(Operation(**spec) for spec in EXCHANGE_OPERATIONS)
 DOCUMENTS.update(EXCHANGE_SCHEMAS)
+OPERATIONS += invoice_operations(Operation)
+DOCUMENTS.update(INVOICE_DOCUMENTS)
+REQUESTS.update(INVOICE_REQUESTS)
 
 _PARAM_RE = re.compile(r"{(\w+)}")
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.common.ids import (
     EXCHANGE_PREFIX,
+    INVOICE_CHANGE_PREFIX,
     INVOICE_PREFIX,
     LESSON_REQUEST_PREFIX,
     PRICE_PROTECTION_PREFIX,
@@ -27,7 +28,14 @@ from zhike.common.ids import (
     id_number,
 )
 from zhike.servers.backend import models as _models
-from zhike.servers.backend.models import IdSequence, Invoice, LessonRequest, Refund, Ticket
+from zhike.servers.backend.models import (
+    IdSequence,
+    Invoice,
+    InvoiceChange,
+    LessonRequest,
+    Refund,
+    Ticket,
+)
 from zhike.servers.backend.tables.price_protection import PriceProtection
 from zhike.servers.backend.tables.visits import Visit
 
@@ -41,6 +49,7 @@ _TABLES: dict[str, Any] = {
     TICKET_PREFIX: Ticket,
     PRICE_PROTECTION_PREFIX: PriceProtection,
     VISIT_PREFIX: Visit,
+    INVOICE_CHANGE_PREFIX: InvoiceChange,
 }
 _TABLES[EXCHANGE_PREFIX] = _models.Exchange
 

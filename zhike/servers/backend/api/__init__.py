@@ -9,6 +9,7 @@ from zhike.servers.backend.api.common import API_PREFIX
 from zhike.servers.backend.api.customers import customers_blueprint
 from zhike.servers.backend.api.exchanges import exchanges_blueprint
 from zhike.servers.backend.api.health import health_blueprint
+from zhike.servers.backend.api.invoice_changes import invoice_changes_blueprint
 from zhike.servers.backend.api.orders import orders_blueprint
 from zhike.servers.backend.api.presales import presales_blueprint
 from zhike.servers.backend.api.price_protection import price_protection_blueprint
@@ -30,6 +31,7 @@ def api_blueprints() -> list[Blueprint]:
         price_protection_blueprint(),
         visits_blueprint(),
         exchanges_blueprint(),
+        invoice_changes_blueprint(),
     ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, true
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, text, true
 from sqlalchemy.orm import relationship
 
 from zhike.common.times import UTCDateTime, utcnow
@@ -131,5 +131,19 @@ class Invoice(Base):
     title = Column(String(128), nullable=False)
     tax_number = Column(String(32), nullable=True)
     type = Column(String(32), nullable=False)
-    status = Column(String(32), nullable=False)  # requested, issued, rejected
+    status = Column(String(32), nullable=False)  # requested, issued, rejected, reissuing
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # Changes (zhike.servers.backend.services.invoice_changes): electronic or paper, where
+    # it was sent, how often the title changed, the company details a 专票 needs.
+    medium = Column(String(16), nullable=False, default="electronic", server_default="electronic")
+    title_changes = Column(Integer, nullable=False, default=0, server_default=text("0"))
+    email = Column(String(128), nullable=True)
+    issued_at = Column(UTCDateTime, nullable=True)
+    sent_at = Column(UTCDateTime, nullable=True)
+    registered_address = Column(String(255), nullable=True)
+    registered_phone = Column(String(32), nullable=True)
+    bank_name = Column(String(64), nullable=True)
+    bank_account = Column(String(40), nullable=True)
+    mail_recipient = Column(String(64), nullable=True)
+    mail_phone = Column(String(20), nullable=True)
+    mail_address = Column(String(255), nullable=True)
