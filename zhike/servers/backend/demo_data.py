@@ -25,6 +25,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from zhike.servers.backend.demo_catalog import catalog_data
+from zhike.servers.backend.demo_delivery import delivery_data
 from zhike.servers.backend.demo_school import CHINA_TZ, DemoData, Row, school_data
 from zhike.servers.backend.demo_shop import logistics_data, orders_data
 
@@ -34,6 +35,7 @@ __all__ = ["CHINA_TZ", "TABLES", "DemoData", "Row", "build_demo_data"]
 # merged into the data set: functions of ``now`` returning rows by table name. A capability
 # with tables of its own appends them to TABLES (after their parents).
 EXTENSIONS: tuple[Callable[[datetime], DemoData], ...] = ()
+EXTENSIONS += (delivery_data,)
 
 # Insertion order: parents before children.
 TABLES = (
@@ -52,6 +54,7 @@ TABLES = (
     "lesson_requests",
     "tickets",
 )
+TABLES += ("delivery_changes", "return_pickups")
 
 
 def build_demo_data(now: datetime | None = None) -> DemoData:

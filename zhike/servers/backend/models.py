@@ -18,6 +18,7 @@ from typing import Any
 from zhike.common.times import UTCDateTime, utcnow
 from zhike.servers.backend.tables.base import Base
 from zhike.servers.backend.tables.catalog import PRODUCT_CATEGORIES, Product
+from zhike.servers.backend.tables.delivery import DeliveryChange, ReturnPickup
 from zhike.servers.backend.tables.school import Course, Enrollment, Lesson, LessonRequest, Student
 from zhike.servers.backend.tables.service import (
     AttemptCounter,
@@ -59,6 +60,8 @@ MODELS_BY_TABLE: dict[str, Any] = {
     )
 }
 
+MODELS_BY_TABLE.update({model.__tablename__: model for model in (DeliveryChange, ReturnPickup)})
+
 # Bookkeeping tables the service writes as it runs (never seeded).
 STATE_MODELS: dict[str, Any] = {
     model.__tablename__: model
@@ -77,6 +80,7 @@ __all__ = [
     "ChannelBinding",
     "Course",
     "Customer",
+    "DeliveryChange",
     "Enrollment",
     "IdSequence",
     "Invoice",
@@ -87,6 +91,7 @@ __all__ = [
     "OrderItem",
     "PhoneCheckAttempts",
     "Refund",
+    "ReturnPickup",
     "Student",
     "Ticket",
     "TrackingEvent",

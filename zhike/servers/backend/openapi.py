@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from zhike.servers.backend.openapi_delivery import DELIVERY_OPERATIONS, DELIVERY_SCHEMAS
 from zhike.servers.backend.openapi_schemas import DOCUMENTS, REQUESTS, Schema, ref
 
 API_VERSION = "1.0.0"
@@ -129,6 +130,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", f"{API}/tickets/{{ticket_id}}", "One ticket", "tickets", (200, "Ticket"),
               ((404, "ticket_not_found"),)),
 )  # fmt: skip
+OPERATIONS += tuple(Operation(**spec) for spec in DELIVERY_OPERATIONS)
+DOCUMENTS.update(DELIVERY_SCHEMAS)
 
 _PARAM_RE = re.compile(r"{(\w+)}")
 

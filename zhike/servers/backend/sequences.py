@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.common.ids import (
+    DELIVERY_CHANGE_PREFIX,
     INVOICE_PREFIX,
     LESSON_REQUEST_PREFIX,
     REFUND_PREFIX,
@@ -24,6 +25,7 @@ from zhike.common.ids import (
     id_number,
 )
 from zhike.servers.backend.models import IdSequence, Invoice, LessonRequest, Refund, Ticket
+from zhike.servers.backend.tables.delivery import DeliveryChange
 
 # Numbering starts after this when a table holds no id of the prefix yet.
 FIRST_NUMBER_FLOOR = 20240000
@@ -34,6 +36,7 @@ _TABLES: dict[str, Any] = {
     LESSON_REQUEST_PREFIX: LessonRequest,
     TICKET_PREFIX: Ticket,
 }
+_TABLES[DELIVERY_CHANGE_PREFIX] = DeliveryChange
 
 
 async def _highest_existing(session: AsyncSession, prefix: str) -> int:

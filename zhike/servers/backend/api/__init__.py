@@ -7,6 +7,7 @@ from sanic import Blueprint
 from zhike.servers.backend.api.bindings import bindings_blueprint
 from zhike.servers.backend.api.common import API_PREFIX
 from zhike.servers.backend.api.customers import customers_blueprint
+from zhike.servers.backend.api.delivery import delivery_blueprint
 from zhike.servers.backend.api.health import health_blueprint
 from zhike.servers.backend.api.orders import orders_blueprint
 from zhike.servers.backend.api.school import school_blueprint
@@ -22,6 +23,7 @@ def api_blueprints() -> list[Blueprint]:
         bindings_blueprint(),
         school_blueprint(),
         tickets_blueprint(),
+        delivery_blueprint(),
     ]
 
 
