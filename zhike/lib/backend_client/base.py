@@ -37,6 +37,7 @@ from zhike.lib.backend_client.domain import (
     Student,
     Ticket,
 )
+from zhike.lib.backend_client.delivery.base import DeliveryClient
 from zhike.lib.backend_client.errors import BackendError, BackendRateLimited, BackendUnavailable
 
 
@@ -125,7 +126,7 @@ class IdentityClient(Protocol):
     async def unbind(self, channel: str, channel_user_id: str) -> bool: ...
 
 
-class BackendClient(abc.ABC):
+class BackendClient(DeliveryClient, abc.ABC):
     """The full client contract; subclass it to connect zhike to your own systems.
 
     Implement every abstract method with the semantics in its docstring and the module

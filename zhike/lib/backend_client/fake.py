@@ -29,6 +29,7 @@ from zhike.lib.backend_client.domain import (
     Student,
     Ticket,
 )
+from zhike.lib.backend_client.delivery.local import LocalDeliveryMethods
 from zhike.lib.backend_client.fake_support import IdentityMethods, client_error
 from zhike.servers.backend import serializers as doc
 from zhike.servers.backend.code_delivery import SentCodes
@@ -41,7 +42,7 @@ T = TypeVar("T")
 MEMORY_URL = "sqlite+aiosqlite://"
 
 
-class InMemoryBackendClient(IdentityMethods, BackendClient):
+class InMemoryBackendClient(LocalDeliveryMethods, IdentityMethods, BackendClient):
     """The reference backend in-process, seeded with the demo data set.
 
     The database lives in memory and belongs to the event loop that first used the

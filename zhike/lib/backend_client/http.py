@@ -9,6 +9,7 @@ from urllib.parse import quote
 import httpx
 
 from zhike.lib.backend_client.base import BackendClient, BackendError
+from zhike.lib.backend_client.delivery.http import HttpDeliveryMethods
 from zhike.lib.backend_client.domain import (
     Customer,
     Enrollment,
@@ -49,7 +50,7 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-class HttpBackendClient(BackendClient):
+class HttpBackendClient(HttpDeliveryMethods, BackendClient):
     """Talks to the zhike backend (or any server speaking its API, docs/backend-api.md).
 
     Every call returns or raises within about ``timeout`` seconds; answers map to the
