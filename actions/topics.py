@@ -21,6 +21,14 @@ CHANGE_ENTRIES: dict[str, str] = {
     "subscribe_course_notifications": "action_course_notifications",
     "unsubscribe_course_notifications": "action_course_notifications",
 }
+CHANGE_ENTRIES.update(
+    {
+        "intercept_parcel": "intercept_form",
+        "schedule_delivery": "delivery_time_form",
+        "change_receiver_phone": "receiver_phone_form",
+        "reschedule_pickup": "pickup_form",
+    }
+)
 # Questions: in the middle of a form they are answered when that needs no question back
 # (the order is known and visible, the customer is known), then the form goes on.
 QUESTION_ENTRIES: dict[str, str] = {

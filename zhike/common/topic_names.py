@@ -29,6 +29,12 @@ BUSINESS_INTENTS = frozenset(
         "bind_account",
     }
 )
+BUSINESS_INTENTS |= {
+    "intercept_parcel",
+    "schedule_delivery",
+    "change_receiver_phone",
+    "reschedule_pickup",
+}
 # Below this intent confidence a business intent is not taken as a change of topic.
 SWITCH_CONFIDENCE = 0.8
 

@@ -36,6 +36,10 @@ REQUIRED_INTENTS = [
     "complain",
     "human_handoff",
     "query_ticket",
+    "intercept_parcel",
+    "schedule_delivery",
+    "change_receiver_phone",
+    "reschedule_pickup",
 ]
 # The knowledge base's first entries (data/kb/faq.yml): the questions every shop and
 # school customer asks, by their standard question.

@@ -24,6 +24,7 @@ import abc
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from zhike.lib.backend_client.delivery.base import DeliveryClient
 from zhike.lib.backend_client.domain import (
     Customer,
     Enrollment,
@@ -37,7 +38,6 @@ from zhike.lib.backend_client.domain import (
     Student,
     Ticket,
 )
-from zhike.lib.backend_client.delivery.base import DeliveryClient
 from zhike.lib.backend_client.errors import BackendError, BackendRateLimited, BackendUnavailable
 
 

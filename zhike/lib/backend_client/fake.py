@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.lib.backend_client import parsing
 from zhike.lib.backend_client.base import BackendClient, BackendError, BackendUnavailable
+from zhike.lib.backend_client.delivery.local import LocalDeliveryMethods
 from zhike.lib.backend_client.domain import (
     Customer,
     Enrollment,
@@ -29,7 +30,6 @@ from zhike.lib.backend_client.domain import (
     Student,
     Ticket,
 )
-from zhike.lib.backend_client.delivery.local import LocalDeliveryMethods
 from zhike.lib.backend_client.fake_support import IdentityMethods, client_error
 from zhike.servers.backend import serializers as doc
 from zhike.servers.backend.code_delivery import SentCodes

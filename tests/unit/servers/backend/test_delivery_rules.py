@@ -61,9 +61,7 @@ async def test_a_parcel_in_transit_is_intercepted_with_the_couriers_fee(db: Data
     assert "10.00 元" in change.note
 
     async def free(session: AsyncSession) -> Any:
-        return await delivery.request_interception(
-            session, "HP20241207", "C001", "return", now=NOW
-        )
+        return await delivery.request_interception(session, "HP20241207", "C001", "return", now=NOW)
 
     returned = await run(db, free)
     assert returned.kind == "return" and returned.fee_fen == 0

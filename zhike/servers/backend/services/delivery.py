@@ -32,14 +32,23 @@ from zhike.servers.backend import queries
 from zhike.servers.backend.errors import ApiError
 from zhike.servers.backend.models import Order, Product
 from zhike.servers.backend.sequences import allocate_id
-from zhike.servers.backend.services.common import current_time, customer_order, not_found
-from zhike.servers.backend.services.common import customer_id_of, order_id_of
+from zhike.servers.backend.services.common import (
+    current_time,
+    customer_id_of,
+    customer_order,
+    not_found,
+    order_id_of,
+)
 from zhike.servers.backend.services.orders import OPEN_REFUND_STATUSES
 from zhike.servers.backend.tables.delivery import DeliveryChange, ReturnPickup
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 WINDOW_DAYS = 7
-DELIVERY_SLOTS = {"am": "上午（9:00-12:00）", "pm": "下午（13:00-18:00）", "evening": "晚上（18:00-21:00）"}
+DELIVERY_SLOTS = {
+    "am": "上午（9:00-12:00）",
+    "pm": "下午（13:00-18:00）",
+    "evening": "晚上（18:00-21:00）",
+}
 PICKUP_SLOTS = {"am": "上午（9:00-12:00）", "pm": "下午（13:00-18:00）"}
 INTERCEPT_KINDS = ("intercept", "return")
 OPEN_INTERCEPTION = ("requested", "intercepted")
@@ -194,7 +203,8 @@ async def request_interception(
         raise ApiError(
             409,
             "already_delivered",
-            f"订单 {order.id} 已经签收，包裹无法再拦截；如不想要了，可以在签收后 7 天内申请退货退款",
+            f"订单 {order.id} 已经签收，包裹无法再拦截；"
+            "如不想要了，可以在签收后 7 天内申请退货退款",
         )
     if order.status in CLOSED or order.logistics is None:
         raise ApiError(
@@ -321,7 +331,8 @@ async def schedule_delivery(
         raise ApiError(
             409,
             "out_for_delivery",
-            f"订单 {order.id} 的包裹今天已在派送中，无法再改约时间；可以联系快递员约定，或拒收后重新购买",
+            f"订单 {order.id} 的包裹今天已在派送中，无法再改约时间；"
+            "可以联系快递员约定，或回复「转人工」由人工客服协助",
         )
     logistics = order.logistics
     by_appointment = logistics is not None and courier_rules(logistics.courier_code).appointments
