@@ -38,7 +38,7 @@ EXTENSIONS: tuple[Callable[[datetime], DemoData], ...] = ()
 EXTENSIONS += (delivery_data,)
 
 # Insertion order: parents before children.
-TABLES = (
+TABLES: tuple[str, ...] = (
     "products",
     "customers",
     "orders",
