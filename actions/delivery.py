@@ -150,27 +150,32 @@ class WindowSlots(DeliveryRuleChecks, ABC):
 
     slots_offered: ClassVar[tuple[str, ...]] = ("am", "pm", "evening")
 
-    def _answering(self, tracker: Tracker, slot: str) -> bool:
+    def _may_fill(self, tracker: Tracker, slot: str) -> bool:
+        """Whether the latest message may fill ``slot``: asked for it, or said it unasked."""
         requested = tracker.get_slot("requested_slot")
-        if self.asks_else(tracker):
+        if requested == slot:
+            return True
+        if requested not in (None, "order_id", "window_date", "window_slot"):
             return False
-        return requested in (None, "order_id", "window_date", "window_slot") and (
-            tracker.get_slot(slot) is None or requested == slot
-        )
+        return tracker.get_slot(slot) is None and not self.asks_else(tracker)
+
+    def _unreadable(self, tracker: Tracker, slot: str, text: str) -> dict[str, Any]:
+        """The text to re-ask with when ``slot`` was asked and answered unreadably."""
+        if tracker.get_slot("requested_slot") != slot or not text or self.asks_else(tracker):
+            return {}
+        return {slot: text}
 
     async def extract_window_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A day named anywhere before the confirmation ("能不能周六再送")."""
-        if not self._answering(tracker, "window_date"):
+        if not self._may_fill(tracker, "window_date"):
             return {}
         text = self.latest_text(tracker)
         day, _ = parse_window(text, china_now())
         if day is not None:
             return {"window_date": day.isoformat()}
-        if tracker.get_slot("requested_slot") == "window_date" and text:
-            return {"window_date": text}
-        return {}
+        return self._unreadable(tracker, "window_date", text)
 
     async def validate_window_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -195,19 +200,18 @@ class WindowSlots(DeliveryRuleChecks, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A typed button ("下午", "2") or a part of day in the message ("周六上午")."""
-        if not self._answering(tracker, "window_slot"):
+        if not self._may_fill(tracker, "window_slot"):
             return {}
         option = self.offered_option("window_slot", tracker, domain)
         if option:
             return option
         text = self.latest_text(tracker)
         _, slot = parse_window(text, china_now())
-        slot = slot or slot_of(text)
+        asked = tracker.get_slot("requested_slot") == "window_slot"
+        slot = slot or (slot_of(text) if asked else None)
         if slot is not None:
             return {"window_slot": slot}
-        if tracker.get_slot("requested_slot") == "window_slot" and text:
-            return {"window_slot": text}
-        return {}
+        return self._unreadable(tracker, "window_slot", text)
 
     async def validate_window_slot(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -289,15 +293,16 @@ class ValidateReceiverPhoneForm(DeliveryRuleChecks):
     ) -> dict[str, Any]:
         """A mobile number in the request ("改成13912345678") or the answer to the question."""
         requested = tracker.get_slot("requested_slot")
-        if requested not in (None, "order_id", "receiver_phone") or self.asks_else(tracker):
-            return {}
-        if requested != "receiver_phone" and tracker.get_slot("receiver_phone"):
-            return {}
         text = self.latest_text(tracker)
         phone = parse_mobile_phone(text)
-        if phone is not None:
-            return {"receiver_phone": phone}
-        return {"receiver_phone": text} if requested == "receiver_phone" and text else {}
+        if requested == "receiver_phone":
+            if phone is not None:
+                return {"receiver_phone": phone}
+            return {} if not text or self.asks_else(tracker) else {"receiver_phone": text}
+        unasked = requested in (None, "order_id") and not tracker.get_slot("receiver_phone")
+        if phone is None or not unasked or self.asks_else(tracker):
+            return {}
+        return {"receiver_phone": phone}
 
     async def validate_receiver_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -295,3 +295,23 @@ async def test_an_order_without_a_pickup_says_so(
     result = await ValidatePickupForm().validate_order_id("HP20241203", dispatcher, zhang(), DOMAIN)
     assert result["form_gave_up"] is True
     assert responses(dispatcher) == ["utter_no_pickup"]
+
+
+async def test_a_typed_slot_answers_whatever_the_nlu_made_of_it_but_a_question_does_not(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    form = ValidateDeliveryTimeForm()
+    slots = {"order_id": "HP20241204", "window_date": ahead(2), "requested_slot": "window_slot"}
+    typed = zhang("下午", "chitchat", **slots)
+    # the button's value, validated to "pm"
+    assert await form.extract_window_slot(dispatcher, typed, real_domain) == {"window_slot": "下午"}
+    question = zhang("下单后多久发货？", "faq", **slots)
+    assert await form.extract_window_slot(dispatcher, question, real_domain) == {}
+    asked_day = {"order_id": "HP20241204", "requested_slot": "window_date"}
+    unreadable = zhang("看情况吧", "inform", **asked_day)
+    assert await form.extract_window_date(dispatcher, unreadable, real_domain) == {
+        "window_date": "看情况吧"
+    }
+    result = await form.validate_window_date("看情况吧", dispatcher, zhang(), DOMAIN)
+    assert result["window_date"] is None
+    assert responses(dispatcher) == ["utter_invalid_window_date"]
