@@ -74,7 +74,7 @@ async def test_another_customers_order_is_not_found_in_the_form(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
     result = await ValidateInterceptForm().validate_order_id(
-        "HP20241206", dispatcher, zhang(), DOMAIN
+        "HP20240005", dispatcher, zhang(), DOMAIN
     )
     assert result["order_id"] is None
     assert responses(dispatcher) == ["utter_order_not_found"]

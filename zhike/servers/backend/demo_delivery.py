@@ -11,8 +11,10 @@ orders of :mod:`zhike.servers.backend.demo_shop`, so "my recent orders" is uncha
   pickup to reschedule.
 * HP20241204 paid, not shipped, an air conditioner: no interception (cancel instead); a
   delivery window can be chosen (large appliance).
-* HP20241205 refunding (RF20241201) with a return pickup by 京东物流 tomorrow morning.
-* HP20241206 of C002 李娜, shipped by 圆通, in transit (another customer's order).
+* HP20241205 refunding (RF20231201, numbered below the seeded RF20240001 so new refunds
+  still start at RF20240002) with a return pickup by 京东物流 tomorrow morning.
+* HP20241206 shipped by 圆通, in transit (for 李娜 C002 it is another customer's order,
+  like HP20240005 of hers is for 张伟).
 * HP20241207 shipped by 韵达, in transit: free interception; no delivery window (small
   parcel of a courier without appointments).
 * HP20241208 shipped by 顺丰 with an interception DC20241201 still ``requested``.
@@ -26,7 +28,6 @@ from datetime import datetime, timedelta
 from zhike.servers.backend.demo_school import CHINA_TZ, DemoData, Row
 
 _ZHANG = ("张伟", "13800138001", "上海市浦东新区张江镇碧波路 690 弄 8 号 1202 室")
-_LI = ("李娜", "13900139002", "北京市朝阳区建国路 93 号万达广场 B 座 1505 室")
 _PHONE = ("RM-N13P-8256-BK", "Redmi Note 13 Pro 5G 手机 8GB+256GB 子夜黑", 1, 139900)
 _PAPER = ("DL-A4-70G-500", "得力 A4 复印纸 70g 500 张/包", 2, 2590)
 _NUTS = ("SZS-NUT-1500", "三只松鼠 每日坚果礼盒 1.5kg", 1, 12800)
@@ -40,7 +41,7 @@ _ORDERS = (
     ("HP20241203", "C001", "delivered", 12, _TV),
     ("HP20241204", "C001", "paid", 10, _AIRCON),
     ("HP20241205", "C001", "refunding", 14, _PAPER),
-    ("HP20241206", "C002", "shipped", 10, _NUTS),
+    ("HP20241206", "C001", "shipped", 10, _NUTS),
     ("HP20241207", "C001", "shipped", 13, _PAPER),
     ("HP20241208", "C001", "shipped", 15, _NUTS),
     ("HP20241209", "C001", "shipped", 15, _PAPER),
@@ -62,7 +63,7 @@ def _order_rows(now: datetime) -> tuple[list[Row], list[Row]]:
     orders: list[Row] = []
     items: list[Row] = []
     for order_id, customer_id, status, age, (sku, name, qty, price) in _ORDERS:
-        recipient, phone, address = _ZHANG if customer_id == "C001" else _LI
+        recipient, phone, address = _ZHANG
         created = now - timedelta(days=age)
         orders.append(
             {
@@ -136,7 +137,7 @@ def delivery_data(now: datetime) -> DemoData:
         "tracking_events": events,
         "refunds": [
             {
-                "id": "RF20241201",
+                "id": "RF20231201",
                 "order_id": "HP20241205",
                 "amount_fen": 2 * 2590,
                 "reason": "复印纸受潮，申请退货",
@@ -148,7 +149,7 @@ def delivery_data(now: datetime) -> DemoData:
         "return_pickups": [
             {
                 "id": 1,
-                "refund_id": "RF20241201",
+                "refund_id": "RF20231201",
                 "order_id": "HP20241205",
                 "courier": "京东物流",
                 "pickup_date": tomorrow,

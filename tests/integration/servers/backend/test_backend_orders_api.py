@@ -82,7 +82,8 @@ async def test_customer_orders(client: HttpBackendClient) -> None:
     c002 = await client.list_orders("C002")
     assert c002 is not None and [order.order_id for order in c002] == ["HP20240005"]
     c001 = await client.list_orders("c001")
-    assert c001 is not None and sorted(o.order_id for o in c001) == list(SEEDED[:4])
+    # the four newest; older demo orders exercise the after-sales capabilities
+    assert c001 is not None and sorted(o.order_id for o in c001[:4]) == list(SEEDED[:4])
     created = [order.created_at for order in c001 if order.created_at is not None]
     assert len(created) == len(c001)
     assert created == sorted(created, reverse=True)

@@ -60,7 +60,7 @@ async def test_interceptions(client: BackendClient) -> None:
         "already_delivered"
     )
     assert await _refusal(client.request_interception("HP20241204", "C001")) == "not_shipped"
-    assert await _refusal(client.request_interception("HP20241206", "C001")) == "not_found"
+    assert await _refusal(client.request_interception("HP20240005", "C001")) == "not_found"
     changes = await client.list_delivery_changes("HP20241209", "C001")
     assert [(c.change_id, c.status) for c in changes] == [("DC20241202", "intercepted")]
     assert await _refusal(client.list_delivery_changes("HP20241209", "C002")) == "not_found"
@@ -75,7 +75,7 @@ async def test_delivery_windows_and_phones(client: BackendClient) -> None:
     assert await _refusal(client.schedule_delivery("HP20241207", "C001", ahead(2), "am")) == (
         "appointment_not_supported"
     )
-    assert await _refusal(client.schedule_delivery("HP20241206", "C001", ahead(2), "am")) == (
+    assert await _refusal(client.schedule_delivery("HP20240005", "C001", ahead(2), "am")) == (
         "not_found"
     )
     phone = await client.change_receiver_phone("HP20241201", "C001", "13912345678")
@@ -92,7 +92,7 @@ async def test_delivery_windows_and_phones(client: BackendClient) -> None:
 
 async def test_return_pickups(client: BackendClient) -> None:
     pickup = await client.get_return_pickup("HP20241205", "C001")
-    assert pickup is not None and pickup.refund_id == "RF20241201"
+    assert pickup is not None and pickup.refund_id == "RF20231201"
     assert (pickup.pickup_date, pickup.pickup_slot) == (ahead(1), "am")
     assert await client.get_return_pickup("HP20241203", "C001") is None
     assert await _refusal(client.get_return_pickup("HP20241205", "C002")) == "not_found"

@@ -92,7 +92,8 @@ async def test_customers_and_their_orders(client: InMemoryBackendClient) -> None
     assert c002 is not None and [order.order_id for order in c002] == ["HP20240005"]
     c001 = await client.list_orders("C001")
     assert c001 is not None
-    assert sorted(o.order_id for o in c001) == [f"HP2024000{i}" for i in range(1, 5)]
+    # the four newest; older demo orders exercise the after-sales capabilities
+    assert sorted(o.order_id for o in c001[:4]) == [f"HP2024000{i}" for i in range(1, 5)]
     created = [o.created_at for o in c001 if o.created_at is not None]
     assert len(created) == len(c001)
     assert created == sorted(created, reverse=True)  # newest first, like the server

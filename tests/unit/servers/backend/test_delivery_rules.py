@@ -77,7 +77,7 @@ async def test_a_parcel_in_transit_is_intercepted_with_the_couriers_fee(db: Data
         ("HP20241205", "C001", 409, "already_delivered", "签收"),
         ("HP20241208", "C001", 409, "interception_exists", "处理中"),
         ("HP20241209", "C001", 409, "interception_exists", "已拦截成功"),
-        ("HP20241206", "C001", 404, "not_found", "HP20241206"),
+        ("HP20240005", "C001", 404, "not_found", "HP20240005"),
         ("HP20249999", "C001", 404, "not_found", "HP20249999"),
     ],
 )
@@ -155,7 +155,7 @@ async def test_a_window_within_7_days_is_booked(db: Database, order_id: str) -> 
         ("HP20241203", 2, "am", "already_delivered", "签收"),
         ("HP20241207", 2, "pm", "appointment_not_supported", "韵达配送的小件包裹"),
         ("HP20241208", 2, "pm", "delivery_window_not_allowed", "拦截"),
-        ("HP20241206", 2, "pm", "not_found", "HP20241206"),
+        ("HP20240005", 2, "pm", "not_found", "HP20240005"),
     ],
 )
 async def test_window_refusals(
@@ -201,7 +201,7 @@ async def test_the_receiver_phone_changes_until_delivery(db: Database) -> None:
         ("HP20241201", "13800138001", "same_phone"),
         ("HP20241203", "13912345678", "already_delivered"),
         ("HP20241209", "13912345678", "phone_not_changeable"),
-        ("HP20241206", "13912345678", "not_found"),
+        ("HP20240005", "13912345678", "not_found"),
     ],
 )
 async def test_phone_refusals(db: Database, order_id: str, phone: str, code: str) -> None:
