@@ -18,7 +18,7 @@ from zhike.servers.backend import queries
 from zhike.servers.backend.db import Database
 from zhike.servers.backend.errors import ApiError
 from zhike.servers.backend.seed import seed_if_empty
-from zhike.servers.backend.services import delivery
+from zhike.servers.backend.services import delivery, pickups
 
 NOW = datetime(2024, 12, 3, 4, 0, tzinfo=timezone.utc)  # 12:00 in Shanghai, a Tuesday
 TODAY = date(2024, 12, 3)
@@ -216,22 +216,20 @@ async def test_phone_refusals(db: Database, order_id: str, phone: str, code: str
 
 async def test_a_return_pickup_is_moved(db: Database) -> None:
     async def current(session: AsyncSession) -> Any:
-        return await delivery.get_return_pickup(session, "HP20241205", "C001")
+        return await pickups.get_return_pickup(session, "HP20241205", "C001")
 
     pickup = await run(db, current)
     assert pickup is not None and (pickup.pickup_date, pickup.pickup_slot) == (day(1), "am")
 
     async def move(session: AsyncSession) -> Any:
-        return await delivery.reschedule_pickup(
-            session, "HP20241205", "C001", day(2), "pm", now=NOW
-        )
+        return await pickups.reschedule_pickup(session, "HP20241205", "C001", day(2), "pm", now=NOW)
 
     moved = await run(db, move)
     assert (moved.pickup_date, moved.pickup_slot) == (day(2), "pm")
     assert (await refusal(db, move)).code == "same_window"
 
     async def none(session: AsyncSession) -> Any:
-        return await delivery.get_return_pickup(session, "HP20241203", "C001")
+        return await pickups.get_return_pickup(session, "HP20241203", "C001")
 
     assert await run(db, none) is None
 
@@ -249,7 +247,7 @@ async def test_pickup_refusals(
     db: Database, order_id: str, customer_id: str, when: int, slot: str, code: str
 ) -> None:
     async def work(session: AsyncSession) -> Any:
-        return await delivery.reschedule_pickup(
+        return await pickups.reschedule_pickup(
             session, order_id, customer_id, day(when), slot, now=NOW
         )
 

@@ -17,7 +17,7 @@ from zhike.lib.backend_client.delivery.domain import (
 )
 from zhike.lib.backend_client.mixins import LocalMethods
 from zhike.servers.backend import delivery_serializers as doc
-from zhike.servers.backend.services import delivery
+from zhike.servers.backend.services import delivery, pickups
 
 
 class LocalDeliveryMethods(LocalMethods):
@@ -79,7 +79,7 @@ class LocalDeliveryMethods(LocalMethods):
         """See :class:`~zhike.lib.backend_client.delivery.base.DeliveryClient`."""
 
         async def work(session: AsyncSession) -> Any:
-            found = await delivery.get_return_pickup(session, order_id, customer_id)
+            found = await pickups.get_return_pickup(session, order_id, customer_id)
             return doc.pickup_answer_json(found)
 
         return pickup_answer_from_json(await self._read("get_return_pickup", order_id, work))
@@ -90,7 +90,7 @@ class LocalDeliveryMethods(LocalMethods):
         """See :class:`~zhike.lib.backend_client.delivery.base.DeliveryClient`."""
 
         async def work(session: AsyncSession) -> Any:
-            pickup = await delivery.reschedule_pickup(
+            pickup = await pickups.reschedule_pickup(
                 session, order_id, customer_id, day.isoformat(), slot, now=self.clock()
             )
             return doc.return_pickup_json(pickup)

@@ -16,7 +16,7 @@ from zhike.servers.backend.delivery_serializers import (
 )
 from zhike.servers.backend.errors import json_response
 from zhike.servers.backend.serializers import JSON
-from zhike.servers.backend.services import delivery
+from zhike.servers.backend.services import delivery, pickups
 
 
 def delivery_blueprint() -> Blueprint:
@@ -70,7 +70,7 @@ def delivery_blueprint() -> Blueprint:
     async def pickup(request: Request, order_id: str) -> HTTPResponse:
         customer_id = request.args.get("customer_id") or ""
         async with database(request).session() as session:
-            found = await delivery.get_return_pickup(session, order_id, customer_id)
+            found = await pickups.get_return_pickup(session, order_id, customer_id)
             return json_response(pickup_answer_json(found))
 
     @bp.put("/<order_id:str>/return-pickup")
@@ -78,7 +78,7 @@ def delivery_blueprint() -> Blueprint:
         body = json_body(request)
 
         async def work(session: AsyncSession) -> JSON:
-            moved = await delivery.reschedule_pickup(
+            moved = await pickups.reschedule_pickup(
                 session, order_id, body["customer_id"], body["date"], body["slot"]
             )
             return return_pickup_json(moved)

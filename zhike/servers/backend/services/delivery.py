@@ -12,8 +12,7 @@ The rules, per courier and parcel state:
   下午, 晚上), for orders not delivered nor out for delivery, when the order holds a large
   appliance or its courier delivers by appointment.
 * **Receiver phone**: a valid mainland mobile number, until the parcel is delivered.
-* **Return pickup (上门取件)**: the scheduled pickup of an open refund moves to another
-  day (tomorrow to 7 days ahead), 上午 or 下午.
+* **Return pickup (上门取件)**: see :mod:`zhike.servers.backend.services.pickups`.
 """
 
 from __future__ import annotations
@@ -39,8 +38,7 @@ from zhike.servers.backend.services.common import (
     not_found,
     order_id_of,
 )
-from zhike.servers.backend.services.orders import OPEN_REFUND_STATUSES
-from zhike.servers.backend.tables.delivery import DeliveryChange, ReturnPickup
+from zhike.servers.backend.tables.delivery import DeliveryChange
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 WINDOW_DAYS = 7
@@ -120,16 +118,18 @@ def window_day(raw: Any, now: datetime) -> date:
     return day
 
 
-def _slot(raw: Any, slots: dict[str, str], what: str) -> str:
+def slot_code(raw: Any, slots: dict[str, str], what: str) -> str:
+    """``raw`` when it is one of ``slots``; else 422 ``invalid_slot`` naming the choices."""
     if isinstance(raw, str) and raw in slots:
         return raw
     names = "、".join(label.split("（")[0] for label in slots.values())
     raise ApiError(422, "invalid_slot", f"{what}只能选择{names}")
 
 
-async def _new_change(
+async def new_change(
     session: AsyncSession, order: Order, kind: str, status: str, now: datetime, **fields: Any
 ) -> DeliveryChange:
+    """Adds a delivery change of ``order`` (a new ``DC`` id) in the caller's transaction."""
     change = DeliveryChange(
         id=await allocate_id(session, DELIVERY_CHANGE_PREFIX),
         order_id=order.id,
@@ -232,7 +232,7 @@ async def request_interception(
         if rules.intercept_fee_fen
         else f"{logistics.courier}拦截免费"
     )
-    return await _new_change(
+    return await new_change(
         session, order, kind, "requested", now, fee_fen=rules.intercept_fee_fen, note=note
     )
 
@@ -313,7 +313,7 @@ async def schedule_delivery(
     """
     now = current_time(now)
     chosen = window_day(day, now)
-    code = _slot(slot, DELIVERY_SLOTS, "配送时段")
+    code = slot_code(slot, DELIVERY_SLOTS, "配送时段")
     order = await customer_order(session, order_id, customer_id)
     if _delivered(order):
         raise ApiError(409, "already_delivered", f"订单 {order.id} 已经签收，无需再预约配送时间")
@@ -344,7 +344,7 @@ async def schedule_delivery(
             f"订单 {order.id} 是{courier}小件包裹，暂不支持预约配送时间；"
             "预约配送适用于大家电等大件商品，以及京东物流、顺丰配送的订单",
         )
-    return await _new_change(
+    return await new_change(
         session,
         order,
         "delivery_window",
@@ -390,80 +390,4 @@ async def change_receiver_phone(
     order.phone = number
     order.updated_at = now
     note = "快递员已在派送途中，新号码已同步给快递员" if _out_for_delivery(order) else None
-    return await _new_change(session, order, "receiver_phone", "done", now, phone=number, note=note)
-
-
-async def _pickups(session: AsyncSession, order: Order) -> list[ReturnPickup]:
-    result = await session.execute(
-        select(ReturnPickup)
-        .where(ReturnPickup.order_id == order.id)
-        .order_by(ReturnPickup.created_at, ReturnPickup.id)
-    )
-    return list(result.scalars())
-
-
-def _open_refund_ids(order: Order) -> set[str]:
-    return {refund.id for refund in order.refunds if refund.status in OPEN_REFUND_STATUSES}
-
-
-async def get_return_pickup(
-    session: AsyncSession, order_id: str, customer_id: str
-) -> ReturnPickup | None:
-    """The latest pickup of an open refund of the customer's order, or ``None``.
-
-    Raises:
-        ApiError: 400 malformed id; 404 ``not_found`` (unknown or another customer's).
-    """
-    oid, cid = order_id_of(order_id), customer_id_of(customer_id)
-    order = await queries.get_order(session, oid)
-    if order is None or order.customer_id != cid:
-        raise not_found(f"未找到您名下的订单 {oid}")
-    refunds = _open_refund_ids(order)
-    found = [pickup for pickup in await _pickups(session, order) if pickup.refund_id in refunds]
-    return found[-1] if found else None
-
-
-async def reschedule_pickup(
-    session: AsyncSession,
-    order_id: str,
-    customer_id: str,
-    day: Any,
-    slot: Any,
-    *,
-    now: datetime | None = None,
-) -> ReturnPickup:
-    """Moves the scheduled return pickup of an open refund to another day and slot.
-
-    Raises:
-        ApiError: 422 ``invalid_date``, ``date_out_of_window`` or ``invalid_slot``; 400
-            malformed id; 404 ``not_found``; 409 ``no_pickup`` (no refund with a pickup),
-            ``pickup_done`` (already collected) or ``same_window``.
-    """
-    now = current_time(now)
-    chosen = window_day(day, now)
-    code = _slot(slot, PICKUP_SLOTS, "上门取件时段")
-    order = await customer_order(session, order_id, customer_id)
-    refunds = _open_refund_ids(order)
-    found = [pickup for pickup in await _pickups(session, order) if pickup.refund_id in refunds]
-    if not found or found[-1].status == "cancelled":
-        raise ApiError(
-            409, "no_pickup", f"订单 {order.id} 没有待上门取件的退货申请，无需改约取件时间"
-        )
-    pickup = found[-1]
-    if pickup.status == "picked_up":
-        raise ApiError(409, "pickup_done", f"订单 {order.id} 的退货包裹快递员已经取走了")
-    if pickup.pickup_date == chosen.isoformat() and pickup.pickup_slot == code:
-        raise ApiError(409, "same_window", "新的取件时间和原来预约的一样，无需修改")
-    pickup.pickup_date = chosen.isoformat()
-    pickup.pickup_slot = code
-    pickup.updated_at = now
-    await _new_change(
-        session,
-        order,
-        "pickup_window",
-        "done",
-        now,
-        window_date=pickup.pickup_date,
-        window_slot=code,
-    )
-    return pickup
+    return await new_change(session, order, "receiver_phone", "done", now, phone=number, note=note)
