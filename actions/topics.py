@@ -29,6 +29,14 @@ CHANGE_ENTRIES: dict[str, str] = {
     "request_exchange": "exchange_form",
     "dispute_return": "return_dispute_form",
 }
+CHANGE_ENTRIES.update(
+    {
+        "intercept_parcel": "intercept_form",
+        "schedule_delivery": "delivery_time_form",
+        "change_receiver_phone": "receiver_phone_form",
+        "reschedule_pickup": "pickup_form",
+    }
+)
 # Questions: in the middle of a form they are answered when that needs no question back
 # (the order is known and visible, the customer is known), then the form goes on.
 QUESTION_ENTRIES: dict[str, str] = {

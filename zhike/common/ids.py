@@ -42,6 +42,8 @@ ALLOCATED_PREFIXES += (VISIT_PREFIX,)
 EXCHANGE_PREFIX = "EX"  # exchanges (换货), zhike.servers.backend.services.exchanges
 ALLOCATED_PREFIXES += (EXCHANGE_PREFIX,)
 ALLOCATED_PREFIXES += (INVOICE_CHANGE_PREFIX,)
+DELIVERY_CHANGE_PREFIX = "DC"  # delivery changes (interceptions, windows, phones)
+ALLOCATED_PREFIXES += (DELIVERY_CHANGE_PREFIX,)
 ID_DIGITS = 8
 
 INVALID_ORDER_ID_MESSAGE = "订单号格式不正确：应为 HP 加 8 位数字，如 HP20240001"

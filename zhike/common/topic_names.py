@@ -45,6 +45,12 @@ BUSINESS_INTENTS = frozenset(
         "dispute_return",
     }
 )
+BUSINESS_INTENTS |= {
+    "intercept_parcel",
+    "schedule_delivery",
+    "change_receiver_phone",
+    "reschedule_pickup",
+}
 # Below this intent confidence a business intent is not taken as a change of topic.
 SWITCH_CONFIDENCE = 0.8
 

@@ -42,6 +42,10 @@ REQUIRED_INTENTS = [
     "change_visit",
     "cancel_visit",
     "query_visit",
+    "intercept_parcel",
+    "schedule_delivery",
+    "change_receiver_phone",
+    "reschedule_pickup",
 ]
 # The knowledge base's first entries (data/kb/faq.yml): the questions every shop and
 # school customer asks, by their standard question.

@@ -24,6 +24,7 @@ import abc
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from zhike.lib.backend_client.delivery.base import DeliveryClient
 from zhike.lib.backend_client.domain import (
     Customer,
     Enrollment,
@@ -136,6 +137,7 @@ class BackendClient(
     VisitsMethods,
     ExchangesClient,
     InvoiceChangesClient,
+    DeliveryClient,
     abc.ABC,
 ):
     """The full client contract; subclass it to connect zhike to your own systems.

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.lib.backend_client import parsing
 from zhike.lib.backend_client.base import BackendClient, BackendError, BackendUnavailable
+from zhike.lib.backend_client.delivery.local import LocalDeliveryMethods
 from zhike.lib.backend_client.domain import (
     Customer,
     Enrollment,
@@ -53,6 +54,7 @@ class InMemoryBackendClient(
     LocalVisitsMethods,
     LocalExchanges,
     InvoiceChangesLocal,
+    LocalDeliveryMethods,
     BackendClient,
 ):
     """The reference backend in-process, seeded with the demo data set.

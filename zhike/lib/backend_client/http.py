@@ -9,6 +9,7 @@ from urllib.parse import quote
 import httpx
 
 from zhike.lib.backend_client.base import BackendClient, BackendError
+from zhike.lib.backend_client.delivery.http import HttpDeliveryMethods
 from zhike.lib.backend_client.domain import (
     Customer,
     Enrollment,
@@ -60,6 +61,7 @@ class HttpBackendClient(
     HttpVisitsMethods,
     HttpExchanges,
     InvoiceChangesHttp,
+    HttpDeliveryMethods,
     BackendClient,
 ):
     """Talks to the zhike backend (or any server speaking its API, docs/backend-api.md).

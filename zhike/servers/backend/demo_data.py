@@ -25,6 +25,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from zhike.servers.backend.demo_catalog import catalog_data
+from zhike.servers.backend.demo_delivery import delivery_data
 from zhike.servers.backend.demo_exchanges import exchanges_data
 from zhike.servers.backend.demo_invoices import invoices_data
 from zhike.servers.backend.demo_presales import presales_data
@@ -44,6 +45,7 @@ EXTENSIONS += (price_protection_data,)
 EXTENSIONS += (visits_data,)
 EXTENSIONS += (exchanges_data,)
 EXTENSIONS += (invoices_data,)
+EXTENSIONS += (delivery_data,)
 
 # Insertion order: parents before children.
 TABLES: tuple[str, ...] = (
@@ -70,6 +72,7 @@ TABLES: tuple[str, ...] = (
 )
 TABLES += ("price_events", "price_protections", "courier_contacts", "seller_contacts")
 TABLES += ("product_variants", "exchanges", "dispute_evidence")  # demo_exchanges
+TABLES += ("delivery_changes", "return_pickups")
 
 
 def build_demo_data(now: datetime | None = None) -> DemoData:

@@ -18,6 +18,7 @@ from typing import Any
 from zhike.common.times import UTCDateTime, utcnow
 from zhike.servers.backend.tables.base import Base
 from zhike.servers.backend.tables.catalog import PRODUCT_CATEGORIES, Product
+from zhike.servers.backend.tables.delivery import DeliveryChange, ReturnPickup
 from zhike.servers.backend.tables.exchanges import DisputeEvidence, Exchange, ProductVariant
 from zhike.servers.backend.tables.invoices import InvoiceChange
 from zhike.servers.backend.tables.presales import (
@@ -87,6 +88,8 @@ MODELS_BY_TABLE.update(
     {model.__tablename__: model for model in (ProductVariant, Exchange, DisputeEvidence)}
 )
 
+MODELS_BY_TABLE.update({model.__tablename__: model for model in (DeliveryChange, ReturnPickup)})
+
 # Bookkeeping tables the service writes as it runs (never seeded).
 STATE_MODELS: dict[str, Any] = {
     model.__tablename__: model
@@ -106,6 +109,7 @@ __all__ = [
     "CourierContact",
     "Course",
     "Customer",
+    "DeliveryChange",
     "Enrollment",
     "IdSequence",
     "Invoice",
@@ -120,6 +124,7 @@ __all__ = [
     "PriceProtection",
     "Refund",
     "SellerContact",
+    "ReturnPickup",
     "Student",
     "Ticket",
     "TrackingEvent",

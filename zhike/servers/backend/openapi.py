@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zhike.servers.backend import openapi_price_protection
+from zhike.servers.backend.openapi_delivery import DELIVERY_OPERATIONS, DELIVERY_SCHEMAS
 from zhike.servers.backend.openapi_exchanges import OPERATIONS as EXCHANGE_OPERATIONS
 from zhike.servers.backend.openapi_exchanges import SCHEMAS as EXCHANGE_SCHEMAS
 from zhike.servers.backend.openapi_invoices import (
@@ -152,6 +153,8 @@ DOCUMENTS.update(EXCHANGE_SCHEMAS)
 OPERATIONS += invoice_operations(Operation)
 DOCUMENTS.update(INVOICE_DOCUMENTS)
 REQUESTS.update(INVOICE_REQUESTS)
+OPERATIONS += tuple(Operation(**spec) for spec in DELIVERY_OPERATIONS)
+DOCUMENTS.update(DELIVERY_SCHEMAS)
 
 _PARAM_RE = re.compile(r"{(\w+)}")
 

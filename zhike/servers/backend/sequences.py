@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.common.ids import (
+    DELIVERY_CHANGE_PREFIX,
     EXCHANGE_PREFIX,
     INVOICE_CHANGE_PREFIX,
     INVOICE_PREFIX,
@@ -36,6 +37,7 @@ from zhike.servers.backend.models import (
     Refund,
     Ticket,
 )
+from zhike.servers.backend.tables.delivery import DeliveryChange
 from zhike.servers.backend.tables.price_protection import PriceProtection
 from zhike.servers.backend.tables.visits import Visit
 
@@ -52,6 +54,7 @@ _TABLES: dict[str, Any] = {
     INVOICE_CHANGE_PREFIX: InvoiceChange,
 }
 _TABLES[EXCHANGE_PREFIX] = _models.Exchange
+_TABLES[DELIVERY_CHANGE_PREFIX] = DeliveryChange
 
 
 async def _highest_existing(session: AsyncSession, prefix: str) -> int:

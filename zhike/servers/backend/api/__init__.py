@@ -7,6 +7,7 @@ from sanic import Blueprint
 from zhike.servers.backend.api.bindings import bindings_blueprint
 from zhike.servers.backend.api.common import API_PREFIX
 from zhike.servers.backend.api.customers import customers_blueprint
+from zhike.servers.backend.api.delivery import delivery_blueprint
 from zhike.servers.backend.api.exchanges import exchanges_blueprint
 from zhike.servers.backend.api.health import health_blueprint
 from zhike.servers.backend.api.invoice_changes import invoice_changes_blueprint
@@ -32,6 +33,7 @@ def api_blueprints() -> list[Blueprint]:
         visits_blueprint(),
         exchanges_blueprint(),
         invoice_changes_blueprint(),
+        delivery_blueprint(),
     ]
 
 
