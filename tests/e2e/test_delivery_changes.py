@@ -8,37 +8,13 @@ another customer's order is not found; a backend failure is an apology and a tic
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from zhike.tools.stack import Stack, StackConfig
+from zhike.tools.stack import Stack
 
-from .conftest import MODEL, RASA_TOKEN, STACK_ENV, AppConversation, clear_faults, inject_fault
+from .conftest import AppConversation, clear_faults, inject_fault
 
 pytestmark = pytest.mark.e2e
-# Rasa may need longer than the shared 240 s to load its model on a busy machine.
-START_TIMEOUT = 900.0
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The shared stack of tests/e2e/conftest.py, started with a longer timeout."""
-    if not MODEL.exists():
-        pytest.skip(f"no trained model at {MODEL}: run `make train`")
-    state = tmp_path_factory.mktemp("stack")
-    env = {
-        **STACK_ENV,
-        "ZHIKE_HANDOFF_DB_URL": f"sqlite+aiosqlite:///{state / 'handoff.db'}",
-        "ZHIKE_HANDOFF_HOURS": "00:00-23:59",
-        "ZHIKE_KB_DB_URL": f"sqlite+aiosqlite:///{state / 'kb.db'}",
-    }
-    running = Stack(StackConfig.on_free_ports(MODEL, state, extra_env=env, rasa_token=RASA_TOKEN))
-    running.start(timeout=START_TIMEOUT)
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 # --- interception -------------------------------------------------------------------------
