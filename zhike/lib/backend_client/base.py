@@ -24,7 +24,7 @@ import abc
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from zhike.lib.backend_client.delivery.base import DeliveryClient
+from zhike.lib.backend_client.capabilities import CapabilityMethods
 from zhike.lib.backend_client.domain import (
     Customer,
     Enrollment,
@@ -39,11 +39,6 @@ from zhike.lib.backend_client.domain import (
     Ticket,
 )
 from zhike.lib.backend_client.errors import BackendError, BackendRateLimited, BackendUnavailable
-from zhike.lib.backend_client.exchanges.base import ExchangesClient
-from zhike.lib.backend_client.invoices.base import InvoiceChangesClient
-from zhike.lib.backend_client.presales.base import PresalesClient
-from zhike.lib.backend_client.price_protection.base import PriceProtectionMethods
-from zhike.lib.backend_client.visits.base import VisitsMethods
 
 
 @runtime_checkable
@@ -131,15 +126,7 @@ class IdentityClient(Protocol):
     async def unbind(self, channel: str, channel_user_id: str) -> bool: ...
 
 
-class BackendClient(
-    PresalesClient,
-    PriceProtectionMethods,
-    VisitsMethods,
-    ExchangesClient,
-    InvoiceChangesClient,
-    DeliveryClient,
-    abc.ABC,
-):
+class BackendClient(CapabilityMethods, abc.ABC):
     """The full client contract; subclass it to connect zhike to your own systems.
 
     Implement every abstract method with the semantics in its docstring and the module

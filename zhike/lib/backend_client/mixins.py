@@ -5,8 +5,9 @@ delivery changes, ...) lives in a package of its own under
 :mod:`zhike.lib.backend_client` with four modules:
 
 * ``domain.py``: its frozen domain objects and their JSON parsers (pure);
-* ``base.py``: an abstract mixin with the methods and their contracts, added to the bases
-  of :class:`~zhike.lib.backend_client.base.BackendClient`;
+* ``base.py``: an abstract mixin with the methods and their contracts, added to
+  :class:`~zhike.lib.backend_client.capabilities.CapabilityMethods` (a base of
+  :class:`~zhike.lib.backend_client.base.BackendClient`);
 * ``http.py``: the HTTP implementation, a :class:`HttpMethods` mixin added to the bases of
   :class:`~zhike.lib.backend_client.http.HttpBackendClient`;
 * ``local.py``: the in-process implementation, a :class:`LocalMethods` mixin added to the
