@@ -11,9 +11,6 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from zhike.lib.backend_client.base import (
-    BackendError,
-)
 from zhike.lib.backend_client.domain import (
     Customer,
     Enrollment,
@@ -29,6 +26,7 @@ from zhike.lib.backend_client.domain import (
     Ticket,
     TrackingEvent,
 )
+from zhike.lib.backend_client.errors import BackendError
 
 T = TypeVar("T")
 
