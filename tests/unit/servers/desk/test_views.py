@@ -118,7 +118,7 @@ async def test_the_inbox_names_customers_and_sorts_by_waiting_time(rasa: FakeRas
     assert first["preview"]["text"] == "快递三天没动了"
     assert (first["waiting"], first["waiting_seconds"]) == ("queue", 100)
     assert second["waiting_seconds"] == 30
-    assert body["queue_lengths"] == {"orders": 2, "courses": 0, "general": 0}
+    assert body["queue_lengths"] == {"orders": 2, "courses": 0, "general": 0, "presales": 0}
     assert body["mine"] == [] and body["sla_seconds"] == 60
     other = await desk.login("liuyang")  # courses: sees no orders row, but the lengths
     other_body = (await desk.call("GET", "/inbox", other)).json
