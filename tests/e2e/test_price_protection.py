@@ -17,7 +17,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.xfail(
-    reason="issue 15: the merged model is unsure of 申请价保 HPxxxxxxxx (request 0.51) and the knowledge gate answers the 价保 FAQ instead of the request",
+    reason="issue 15: the merged model is unsure of 申请价保 HPxxxxxxxx (request 0.51) "
+    "and the knowledge gate answers the 价保 FAQ instead of the request",
     strict=False,
 )
 def test_an_eligible_order_is_protected_and_shows_in_the_refund_progress(
@@ -54,7 +55,8 @@ def test_no_drop_needs_no_protection(zhang_app: AppConversation) -> None:
 
 
 @pytest.mark.xfail(
-    reason="issue 15: the merged model is unsure of 申请价保 HPxxxxxxxx (request 0.51) and the knowledge gate answers the 价保 FAQ instead of the request",
+    reason="issue 15: the merged model is unsure of 申请价保 HPxxxxxxxx (request 0.51) "
+    "and the knowledge gate answers the 价保 FAQ instead of the request",
     strict=False,
 )
 def test_another_customers_order_is_not_found(zhang_app: AppConversation) -> None:
