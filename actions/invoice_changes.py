@@ -27,8 +27,9 @@ from actions.invoice_parsing import (
     parse_mail_address,
     parse_mail_contact,
 )
+from actions.invoices import InvoiceTitleAnswers
 from actions.order_changes import CustomerOrderChange
-from actions.parsing import parse_invoice_title, parse_order_id, parse_tax_number
+from actions.parsing import parse_order_id
 from actions.services import backend
 from zhike.common.privacy import mask_address, mask_name, mask_phone
 from zhike.lib.backend_client import BackendError
@@ -98,7 +99,7 @@ def change_fields(kind: str, slots: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
-class ValidateInvoiceChangeForm(InvoiceOrderChecks):
+class ValidateInvoiceChangeForm(InvoiceTitleAnswers, InvoiceOrderChecks):
     """Order, what to change, what that change needs, and a confirmation."""
 
     confirm_words = ("改", "修改", "换", "换开", "更换")
@@ -172,32 +173,6 @@ class ValidateInvoiceChangeForm(InvoiceOrderChecks):
             if problem is not None:
                 return {**problem, "invoice_change": kind}
         return {"invoice_change": kind}
-
-    async def extract_invoice_title(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """The typed button ("个人"), or the text when the new title was asked."""
-        return self.offered_option("invoice_title", tracker, domain) or self.text_answer(
-            "invoice_title", tracker, free_text=True
-        )
-
-    async def validate_invoice_title(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """``个人`` or a company name of 2-100 characters."""
-        return self.accept("invoice_title", parse_invoice_title(value), dispatcher, tracker)
-
-    async def extract_invoice_tax_number(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """The text when the tax number was asked."""
-        return self.text_answer("invoice_tax_number", tracker)
-
-    async def validate_invoice_tax_number(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """A unified social credit code with a correct check character."""
-        return self.accept("invoice_tax_number", parse_tax_number(value), dispatcher, tracker)
 
     async def extract_invoice_company_address(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

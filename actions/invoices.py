@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,25 +15,17 @@ from actions.services import backend
 from zhike.lib.backend_client import BackendError
 from zhike.lib.backend_client.domain import ELECTRONIC_NORMAL
 
+if TYPE_CHECKING:
+    _FormBase = ZhikeFormValidationAction
+else:  # at run time the mixin adds no Action class of its own
+    _FormBase = object
+
 PERSONAL = "个人"
 INVOICE_STATUS = {"requested": "开票中", "issued": "已开具", "rejected": "未通过"}
 
 
-class ValidateInvoiceForm(ZhikeFormValidationAction):
-    """Order number, title (个人 or a company) and, for a company, its tax number."""
-
-    needs_customer = True
-    confirm_words = ("开", "开票", "开具")
-
-    def name(self) -> str:
-        """See the base class."""
-        return "validate_invoice_form"
-
-    async def form_slots(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
-        """A personal invoice needs no tax number."""
-        if tracker.get_slot("invoice_title") == PERSONAL:
-            return [slot for slot in domain_slots if slot != "invoice_tax_number"]
-        return domain_slots
+class InvoiceTitleAnswers(_FormBase):
+    """The title and tax-number answers, shared by the invoice request and change forms."""
 
     async def extract_invoice_title(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -60,6 +52,23 @@ class ValidateInvoiceForm(ZhikeFormValidationAction):
     ) -> dict[str, Any]:
         """A unified social credit code with a correct check character."""
         return self.accept("invoice_tax_number", parse_tax_number(value), dispatcher, tracker)
+
+
+class ValidateInvoiceForm(InvoiceTitleAnswers, ZhikeFormValidationAction):
+    """Order number, title (个人 or a company) and, for a company, its tax number."""
+
+    needs_customer = True
+    confirm_words = ("开", "开票", "开具")
+
+    def name(self) -> str:
+        """See the base class."""
+        return "validate_invoice_form"
+
+    async def form_slots(self, domain_slots: list[str], tracker: Tracker) -> list[str]:
+        """A personal invoice needs no tax number."""
+        if tracker.get_slot("invoice_title") == PERSONAL:
+            return [slot for slot in domain_slots if slot != "invoice_tax_number"]
+        return domain_slots
 
 
 class ActionRequestInvoice(CustomerOrderChange):
