@@ -5,6 +5,7 @@ server and the action server through :mod:`zhike.tools.launch`, the desk and the
 backend in their entry points). It
 
 - refuses malformed request framing (:mod:`zhike.servers.serving.http_guard`),
+- lets a client whose body is too large read its 413 (:mod:`zhike.servers.serving.lingering`),
 - sets a default request size limit (``SANIC_REQUEST_MAX_SIZE``, 1 MiB unless set) and
   request/response timeouts, which sanic reads when an app is created,
 - attaches an event-loop watchdog (:mod:`zhike.servers.serving.watchdog`) to every sanic app of
@@ -23,6 +24,7 @@ from sanic.response import HTTPResponse, json
 
 from zhike.common.deployment import is_development
 from zhike.servers.serving.http_guard import framing_problem, install_framing_guard
+from zhike.servers.serving.lingering import install_lingering_close
 from zhike.servers.serving.watchdog import LoopWatchdog
 
 __all__ = ["DEFAULT_MAX_BODY", "attach_watchdog", "framing_problem", "harden_process"]
@@ -44,6 +46,7 @@ def harden_process(max_body: int = DEFAULT_MAX_BODY) -> None:
             in the environment wins).
     """
     install_framing_guard()
+    install_lingering_close()
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(max_body))
     for name, value in _SANIC_DEFAULTS.items():
         os.environ.setdefault(name, value)

@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from zhike.tools.stack import PROJECT_ROOT, free_port
@@ -115,4 +116,18 @@ def test_a_normal_request_still_works_and_a_large_one_gets_413(server: int) -> N
     # the head alone: the limit is checked before any of the body is read
     big = b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (128 * 1024)
     assert status_of(raw(server, big)) == 413
+    assert still_healthy(server)
+
+
+def test_a_client_uploading_a_too_large_body_reads_its_413_instead_of_a_reset(
+    server: int,
+) -> None:
+    body = b'{"message": "' + "我".encode() * 4_000_000 + b'"}'  # 12 MB, the limit is 64 KB
+    for _ in range(8):
+        answer = httpx.post(f"http://127.0.0.1:{server}/echo", content=body, timeout=10)
+        assert answer.status_code == 413
+    chunked = httpx.post(
+        f"http://127.0.0.1:{server}/echo", content=iter([body[:1_000_000], body[1_000_000:]])
+    )
+    assert chunked.status_code == 413
     assert still_healthy(server)
