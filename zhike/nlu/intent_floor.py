@@ -24,6 +24,11 @@ Yes and no (``yes_no: true``) must be said in words of yes or no
 "一无所有") for ``affirm`` and ``deny``; such a message becomes ``nlu_fallback``, and a
 yes read as no ("不行" as ``affirm``) or a no read as yes becomes the other.
 
+A request that names the customer's order, parcel or ticket ("申请价保 HP20241001") is
+kept from ``anchored.floor`` on when DIET prefers it over every other intent by
+``anchored.margin`` (:mod:`zhike.nlu.anchors`): the number takes most of such a short
+message and leaves DIET half sure of an obvious request.
+
 ``config.yml`` (floors per retrieval intent; the defaults are measured on the held-out
 set and the out-of-scope corpus, see ``bench/nlu``)::
 
@@ -32,6 +37,7 @@ set and the out-of-scope corpus, see ``bench/nlu``)::
         faq: {intent: 0.5}
         chitchat: {intent: 0.5, response: 0.3}
       requests: 0.7
+      anchored: {floor: 0.5, margin: 0.3}
       yes_no: true
 """
 
@@ -57,6 +63,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from zhike.common.confirmations import parse_confirmation, sounds_like_yes_or_no
 from zhike.common.topic_names import BUSINESS_INTENTS
+from zhike.nlu.anchors import anchored_request
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +73,9 @@ DEFAULT_FLOORS: dict[str, dict[str, float]] = {
     "faq": {"intent": 0.5},
     "chitchat": {"intent": 0.5, "response": 0.3},
 }
+# A request naming an order/parcel/ticket number keeps its intent from this confidence on
+# when it beats every other intent by the margin (zhike.nlu.anchors).
+DEFAULT_ANCHORED = {"floor": 0.5, "margin": 0.3}
 
 
 def selected_confidence(data: dict[str, Any], intent: str) -> float:
@@ -101,7 +111,12 @@ class IntentFloor(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """:data:`DEFAULT_FLOORS`; no floor of its own for requests."""
-        return {"floors": DEFAULT_FLOORS, "requests": None, "yes_no": False}
+        return {
+            "floors": DEFAULT_FLOORS,
+            "requests": None,
+            "anchored": DEFAULT_ANCHORED,
+            "yes_no": False,
+        }
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.floors: dict[str, dict[str, float]] = dict(config.get("floors") or DEFAULT_FLOORS)
@@ -109,6 +124,12 @@ class IntentFloor(GraphComponent, IntentClassifier):
         if requests is not None:
             for name in BUSINESS_INTENTS:
                 self.floors.setdefault(name, {"intent": float(requests)})
+        anchored = config.get("anchored")
+        self.anchored: dict[str, float] | None = (
+            {"floor": float(anchored["floor"]), "margin": float(anchored["margin"])}
+            if anchored
+            else None
+        )
         self.yes_no = bool(config.get("yes_no"))
 
     @classmethod
@@ -139,9 +160,17 @@ class IntentFloor(GraphComponent, IntentClassifier):
                     _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
                 continue
             if below_floor(message.data, self.floors):
+                if self._anchored(message.data, name):
+                    continue
                 logger.debug("Unsure %s: asking instead.", name)
                 _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
         return messages
+
+    def _anchored(self, data: dict[str, Any], name: Any) -> bool:
+        """Whether an unsure request names the customer's order/parcel/ticket clearly enough."""
+        if self.anchored is None or name not in BUSINESS_INTENTS:
+            return False
+        return anchored_request(data, **self.anchored) == name
 
 
 def _set_intent(message: Message, name: str, was: dict[str, Any]) -> None:

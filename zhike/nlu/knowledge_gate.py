@@ -7,7 +7,10 @@ published knowledge base (:class:`zhike.lib.kb.background.BackgroundKnowledge`, 
 every few seconds in a thread of its own) and, when an entry matches at the answer
 threshold, makes it the question intent ``faq`` (``action_answer_knowledge`` then answers
 it). Requests to act keep their intents: only the intents in ``questions_from`` are
-looked at, so "我要退款" stays a refund request however well it matches a refund FAQ.
+looked at, so "我要退款" stays a refund request however well it matches a refund FAQ, and
+an unsure request that names the customer's order, parcel or ticket ("申请价保 HP20241001",
+see :mod:`zhike.nlu.anchors`) is left to the "您是想咨询…" buttons rather than answered
+with the policy.
 
 The gate is on only where the knowledge base is configured: ``ZHIKE_KB_DB_URL`` set (the
 stack sets it for the Rasa server). Without it (``rasa test nlu``, benchmarks of DIET
@@ -41,6 +44,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from zhike.lib.kb.background import BackgroundKnowledge
 from zhike.lib.kb.settings import ENV_VAR as KB_DB_URL_ENV
+from zhike.nlu.anchors import unsure_anchored_request
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +100,8 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
                 continue
             if text.startswith("/"):
                 continue  # a button's payload names its intent itself
+            if unsure_anchored_request(message.data):
+                continue  # "申请价保 HP…": offer the request, don't explain the policy
             lookup = self.knowledge.lookup(text, k=1)
             if lookup is None or lookup.decision != "answer":
                 continue

@@ -83,3 +83,34 @@ def test_yes_and_no_must_be_said_in_words_of_yes_or_no() -> None:
         "deny",
         "deny",
     ]
+
+
+def _with_order(intent: str, confidence: float, runner_up: float) -> Message:
+    message = _message(intent, confidence, 0.0)
+    message.data["intent_ranking"].append(
+        {"name": "query_price_protection", "confidence": runner_up}
+    )
+    message.data["entities"] = [{"entity": "order_id", "value": "HP20240001"}]
+    return message
+
+
+def test_a_request_naming_an_order_starts_when_diet_clearly_prefers_it() -> None:
+    floor = IntentFloor(
+        {"floors": DEFAULT_FLOORS, "requests": 0.7, "anchored": {"floor": 0.5, "margin": 0.3}}
+    )
+    clear = _with_order("query_order", 0.61, 0.12)  # 帮我查一下订单HP20240001
+    close_call = _with_order("request_price_protection", 0.51, 0.41)  # apply or progress?
+    too_weak = _with_order("query_order", 0.48, 0.02)
+    no_number = _message("query_order", 0.61, 0.0)
+    floor.process([clear, close_call, too_weak, no_number])
+    assert clear.data["intent"]["name"] == "query_order"
+    assert close_call.data["intent"]["name"] == "nlu_fallback"
+    assert too_weak.data["intent"]["name"] == "nlu_fallback"
+    assert no_number.data["intent"]["name"] == "nlu_fallback"
+
+
+def test_without_the_anchored_setting_an_order_number_changes_nothing() -> None:
+    floor = IntentFloor({"floors": DEFAULT_FLOORS, "requests": 0.7, "anchored": None})
+    clear = _with_order("query_order", 0.61, 0.12)
+    floor.process([clear])
+    assert clear.data["intent"]["name"] == "nlu_fallback"

@@ -90,3 +90,34 @@ def test_the_index_is_built_when_the_model_loads(
         assert unsure.data["intent"]["name"] == "faq"
     finally:
         gate.knowledge.stop()
+
+
+def _demoted_request(text: str, entities: list[dict[str, str]]) -> Message:
+    """A request the intent floor turned into nlu_fallback, as the gate receives it."""
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.51},
+        {"name": "request_price_protection", "confidence": 0.51},
+        {"name": "query_price_protection", "confidence": 0.41},
+    ]
+    return Message(
+        data={
+            "text": text,
+            "intent": dict(ranking[0]),
+            "intent_ranking": ranking,
+            "entities": entities,
+        }
+    )
+
+
+def test_an_unsure_request_naming_an_order_is_not_answered_with_the_policy(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
+    order = [{"entity": "order_id", "value": "HP20240005", "start": 5, "end": 15}]
+    request = _demoted_request("申请价保 HP20240005", order)
+    question = _demoted_request("价保多少天", [])
+    gate.process([request, question])
+    # the request is offered as a button by the two-stage fallback ...
+    assert request.data["intent"]["name"] == "nlu_fallback"
+    # ... while the same doubt without an order number is the policy question it is
+    assert question.data["intent"]["name"] == "faq"
