@@ -29,6 +29,10 @@ kept from ``anchored.floor`` on when DIET prefers it over every other intent by
 ``anchored.margin`` (:mod:`zhike.nlu.anchors`): the number takes most of such a short
 message and leaves DIET half sure of an obvious request.
 
+Small talk, a greeting or "are you a robot?" (``off_topic``) that mentions a business word
+(:mod:`zhike.nlu.business_terms`: 订单, 退款, 发票, 课 …) is a request DIET did not
+understand: "新机有贴膜吗" is asked about, not answered with the weather.
+
 ``config.yml`` (floors per retrieval intent; the defaults are measured on the held-out
 set and the out-of-scope corpus, see ``bench/nlu``)::
 
@@ -38,6 +42,7 @@ set and the out-of-scope corpus, see ``bench/nlu``)::
         chitchat: {intent: 0.5, response: 0.3}
       requests: 0.7
       anchored: {floor: 0.5, margin: 0.3}
+      off_topic: [chitchat, greet, bot_challenge]
       yes_no: true
 """
 
@@ -64,6 +69,7 @@ from rasa.shared.nlu.training_data.message import Message
 from zhike.common.confirmations import parse_confirmation, sounds_like_yes_or_no
 from zhike.common.topic_names import BUSINESS_INTENTS
 from zhike.nlu.anchors import anchored_request
+from zhike.nlu.business_terms import BusinessTerms
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +82,8 @@ DEFAULT_FLOORS: dict[str, dict[str, float]] = {
 # A request naming an order/parcel/ticket number keeps its intent from this confidence on
 # when it beats every other intent by the margin (zhike.nlu.anchors).
 DEFAULT_ANCHORED = {"floor": 0.5, "margin": 0.3}
+# Small talk, greetings and "are you a robot?" never mention an order or a refund.
+DEFAULT_OFF_TOPIC = ["chitchat", "greet", "bot_challenge"]
 
 
 def selected_confidence(data: dict[str, Any], intent: str) -> float:
@@ -115,6 +123,7 @@ class IntentFloor(GraphComponent, IntentClassifier):
             "floors": DEFAULT_FLOORS,
             "requests": None,
             "anchored": DEFAULT_ANCHORED,
+            "off_topic": DEFAULT_OFF_TOPIC,
             "yes_no": False,
         }
 
@@ -130,6 +139,8 @@ class IntentFloor(GraphComponent, IntentClassifier):
             if anchored
             else None
         )
+        self.off_topic = frozenset(config.get("off_topic") or ())
+        self.business_terms = BusinessTerms.load() if self.off_topic else None
         self.yes_no = bool(config.get("yes_no"))
 
     @classmethod
@@ -159,12 +170,22 @@ class IntentFloor(GraphComponent, IntentClassifier):
                 elif not sounds_like_yes_or_no(message.get(TEXT)):
                     _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
                 continue
+            if self._talks_business(name, message.get(TEXT)):
+                logger.debug("A %s that talks business: asking instead.", name)
+                _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
+                continue
             if below_floor(message.data, self.floors):
                 if self._anchored(message.data, name):
                     continue
                 logger.debug("Unsure %s: asking instead.", name)
                 _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
         return messages
+
+    def _talks_business(self, name: Any, text: Any) -> bool:
+        """Whether small talk (or a greeting …) mentions a business word."""
+        if self.business_terms is None or name not in self.off_topic:
+            return False
+        return self.business_terms.mentioned(str(text or "")) is not None
 
     def _anchored(self, data: dict[str, Any], name: Any) -> bool:
         """Whether an unsure request names the customer's order/parcel/ticket clearly enough."""
