@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .analytics_stub import AnalyticsStub, serve_stub
-from .conftest import PASSWORD, Desk, queued
+from .conftest import PASSWORD, SHANGHAI, Desk, queued
 from .served import served
 
 async_api = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
@@ -24,6 +25,7 @@ expect = async_api.expect
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FAILED = "数据加载失败，请稍后重试"
+EXPORTS = "/api/desk/v1/analytics/export/"
 
 
 @pytest.fixture
@@ -221,14 +223,16 @@ async def test_the_reports_draw_charts_tables_and_export_links(
         await link.click()
     assert (await download.value).suggested_filename.endswith(".csv")
 
-    # A range ending in the past asks until the midnight after its last day.
-    await page.fill("#dash-since", "2026-11-01")
-    await page.fill("#dash-until", "2026-11-07")
+    # A range ending in the past names its last day (the analytics API includes it).
+    today = datetime.now(SHANGHAI).date()
+    first, last = today - timedelta(days=20), today - timedelta(days=14)
+    await page.fill("#dash-since", first.isoformat())
+    await page.fill("#dash-until", last.isoformat())
     await page.click("#dash-apply")
     await expect(link).to_have_attribute(
-        "href", "/api/desk/v1/analytics/export/conversations.csv?since=2026-11-01&until=2026-11-08"
+        "href", f"{EXPORTS}conversations.csv?since={first.isoformat()}&until={last.isoformat()}"
     )
-    await page.fill("#dash-since", "2026-11-09")
+    await page.fill("#dash-since", (last + timedelta(days=1)).isoformat())
     await page.click("#dash-apply")
     await expect(page.locator("#dash-range-error")).to_have_text("开始日期不能晚于结束日期")
     assert not page.errors

@@ -70,7 +70,7 @@
     if (problem) { return null; }
     var query = "since=" + dash.isoDay(since);
     var endsToday = dash.isoDay(until) >= dash.isoDay(today);
-    if (!endsToday) { query += "&until=" + dash.isoDay(addDays(until, 1)); }  // until midnight after
+    if (!endsToday) { query += "&until=" + dash.isoDay(until); }  // a bare date includes that day
     var oneDay = dash.isoDay(since) === dash.isoDay(until) || (endsToday && dash.isoDay(since) === dash.isoDay(today));
     return { query: query, bucket: oneDay ? "hour" : "day" };
   }
