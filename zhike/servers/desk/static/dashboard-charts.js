@@ -98,19 +98,29 @@
   }
 
   // GET `path` and give the answer to each panel's renderer (true: shown, false: 暂无数据).
+  // Its export links are hidden while the analytics routes are missing (404).
   function fetchPanels(path, renderers) {
     var seq = state.seq, ids = Object.keys(renderers);
     ids.forEach(function (id) { setPanel(id, "loading"); });
+    var exports = function (id, missing) {
+      $(id).querySelectorAll("a[data-export]").forEach(function (link) { link.hidden = missing; });
+      if (id === "dash-panel-summary") { $("dash-export-conversations").hidden = missing; }
+    };
     dash.api("GET", path).then(function (data) {
       if (seq !== state.seq) { return; }
       ids.forEach(function (id) {
+        exports(id, false);
         setPanel(id, null);
         var shown;
         try { shown = renderers[id](data || {}); } catch (error) { shown = "error"; }
         if (shown !== true) { setPanel(id, shown === "error" ? "error" : "empty"); }
       });
     }, function (error) {
-      if (seq === state.seq) { ids.forEach(function (id) { setPanel(id, dash.failure(error)); }); }
+      if (seq !== state.seq) { return; }
+      ids.forEach(function (id) {
+        exports(id, error.status === 404);
+        setPanel(id, dash.failure(error));
+      });
     });
   }
 
