@@ -71,9 +71,9 @@ def create_app(
         app.blueprint(blueprint, url_prefix=API_PREFIX)
     app.blueprint(assist_blueprint(), url_prefix=API_PREFIX)  # assist, context, ticket
     app.blueprint(views_blueprint(), url_prefix=API_PREFIX)  # labels, inbox, timeline
-    app.blueprint(targets_blueprint(), url_prefix=API_PREFIX)  # the dashboard's KPI targets
     for blueprint in (kb_blueprint(), kb_files_blueprint(), kb_queue_blueprint()):
         app.blueprint(blueprint, url_prefix=KB_PREFIX)  # the knowledge base
+    app.blueprint(targets_blueprint(), url_prefix=API_PREFIX)  # the dashboard's KPI targets
     app.blueprint(ui_blueprint())  # the web app: /desk/
     install_error_handling(app)
 
