@@ -2,9 +2,9 @@
 
 The files are read from ``zhike/servers/desk/static/`` when they are requested (nothing is read at
 import time). Only the names in :data:`FILES` are served, so a request path never reaches
-the file system. The page may load only its own script and stylesheet and talk only to
-its own origin (the JSON APIs under ``/api/desk/v1`` and ``/api/kb/v1``); it has no
-inline script or style.
+the file system; third-party scripts are vendored under ``static/vendor/`` (nothing from a
+CDN). The page may load only its own scripts and stylesheets and talk only to its own origin
+(the JSON APIs under ``/api/desk/v1`` and ``/api/kb/v1``); it has no inline script or style.
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ FILES = {
     "kb-queue.js": JS,  # its 待完善问题 and 试一试 views
     "kb.js": JS,
     "kb.css": CSS,
+    "dashboard.js": JS,  # the supervisors' dashboard (数据看板): live part and KPI targets
+    "dashboard-charts.js": JS,  # its charts and tables over a date range
+    "dashboard.css": CSS,
+    "vendor/chart.umd.js": JS,  # Chart.js 4 (MIT, see vendor/chart.js-LICENSE.md)
 }
 
 PAGE_CSP = (
@@ -83,5 +87,9 @@ def ui_blueprint() -> Blueprint:
         if name == "index.html":  # the page has one address
             return redirect(PAGE_PATH)
         return static_file(name)
+
+    @blueprint.get("/desk/vendor/<name:str>", name="vendor_file")
+    async def vendor_file(request: Request, name: str) -> HTTPResponse:
+        return static_file(f"vendor/{name}")
 
     return blueprint
