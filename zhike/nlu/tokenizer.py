@@ -26,6 +26,21 @@ PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# The fields of an order card customers paste from the app ("[订单编号:HP20249036，订单金额:
+# 128.00，下单时间:2024-02-20 18:03:11]"): amounts, times and product ids say nothing about
+# what the customer wants and drowned the question next to them (a pasted card with "发票
+# 抬头能改么" was read as a rating). The order number stays: it is found as an entity.
+CARD_FIELD = re.compile(
+    r"(?:订单金额|下单时间|付款时间|支付时间|商品ID|商品编号|商品数量|订单状态|支付方式|实付金额)"
+    r"\s*[:：]\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?|[^\s，,;；\]】]*)"
+)
+
+
+def card_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans of pasted order-card fields (label and value) in ``text``."""
+    return [match.span() for match in CARD_FIELD.finditer(text)]
+
+
 def lemma_of(word: str) -> str:
     """The placeholder of an identifier token, else the token with full-width folded."""
     folded = fold_width(word)
@@ -46,6 +61,8 @@ class ZhikeTokenizer(JiebaTokenizer):
       runs) a placeholder lemma, which the count-vector featurizers use instead of the
       characters. The regex features and the pattern entity extractor read the message
       text itself, so entities are found as before.
+    * Leaves out the fields of a pasted order card (amount, order time, product id): only
+      the customer's own words and the order number count.
     """
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
@@ -57,6 +74,10 @@ class ZhikeTokenizer(JiebaTokenizer):
             Token(text[start:end], start, end, lemma=lemma_of(word))
             for word, start, end in jieba.tokenize(fold_width(text))
         ]
+        spans = card_spans(text)
+        if spans:
+            kept = [t for t in tokens if not any(a <= t.start and t.end <= b for a, b in spans)]
+            tokens = kept or tokens
         return self._apply_token_pattern(tokens)
 
     @staticmethod
