@@ -167,7 +167,7 @@ def tags_blueprint() -> Blueprint:
         document = {**await tags_document(request, customer_id), "errors": []}
         return json_response(document, status=201 if created else 200)
 
-    @bp.delete("/customers/<customer_id:str>/tags")
+    @bp.delete("/customers/<customer_id:str>/tags", ignore_body=False)
     async def remove_tag(request: Request, customer_id: str) -> HTTPResponse:
         desk: DeskContext = request.app.ctx.desk
         check_customer_id(customer_id)
