@@ -30,6 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy import select
 
+from zhike.common.privacy import mask_text
 from zhike.lib.handoff.models import Conversation
 from zhike.lib.tags import RulesInvalid
 from zhike.servers.desk.auth import DeskSession
@@ -81,6 +82,8 @@ def manual_text(body: dict[str, Any]) -> str:
         raise DeskError(400, "tag_too_long", f"a tag has at most {MAX_MANUAL_TAG} characters")
     if any(unicodedata.category(char)[0] == "C" for char in text):
         raise DeskError(400, "invalid_characters", "the tag holds control characters")
+    if mask_text(text) != text:  # every agent of the customer sees the tags
+        raise DeskError(400, "tag_personal_data", "a tag must not hold a phone or ID number")
     return text
 
 

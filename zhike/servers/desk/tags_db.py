@@ -25,6 +25,7 @@ MANUAL = "manual"
 SYSTEM = "system"  # created_by of automatic tags
 MANUAL_COLOUR = "grey"
 MAX_MANUAL_TAG = 32
+MAX_VALUE, MAX_LABEL, MAX_REASON = 64, 96, 200  # the columns' lengths
 
 
 class CustomerTag(DeskBase):
@@ -35,10 +36,10 @@ class CustomerTag(DeskBase):
     customer_id = Column(String(64), nullable=False, index=True)
     source = Column(String(8), nullable=False)
     tag = Column(String(64), nullable=False)
-    value = Column(String(64), nullable=False, default="")
-    label = Column(String(96), nullable=False)
+    value = Column(String(MAX_VALUE), nullable=False, default="")
+    label = Column(String(MAX_LABEL), nullable=False)
     colour = Column(String(16), nullable=False)
-    reason = Column(String(200), nullable=False, default="")
+    reason = Column(String(MAX_REASON), nullable=False, default="")
     created_by = Column(String(64), nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
@@ -115,7 +116,7 @@ async def replace_auto_tags(
     Tags of rules that were not evaluated (a source was down) are left alone. Running it
     twice, or on two replicas at once, leaves the same rows.
     """
-    wanted = {(result.tag, result.value): result for result in results}
+    wanted = {(result.tag, result.value[:MAX_VALUE]): result for result in results}
     stamp = now or utcnow()
 
     async def work(session: AsyncSession) -> None:
@@ -133,12 +134,13 @@ async def replace_auto_tags(
                     customer_id=customer_id,
                     source=AUTO,
                     tag=result.tag,
-                    value=result.value,
+                    value=key[1],
                     created_by=SYSTEM,
                     created_at=stamp,
                 )
                 session.add(row)
-            row.label, row.colour, row.reason = result.label, result.colour, result.reason
+            row.label, row.colour = result.label[:MAX_LABEL], result.colour
+            row.reason = result.reason[:MAX_REASON]
             row.updated_at = stamp
         run = await session.get(CustomerTagRun, customer_id)
         if run is None:

@@ -84,6 +84,8 @@ async def test_agents_add_and_remove_manual_tags_with_clear_refusals(desk: Desk)
     assert (empty.status, empty.json["error"]) == (400, "tag_empty")
     assert (await desk.call("POST", path, user, {"tag": 5})).status == 400
     assert (await desk.call("POST", path, user, {"tag": "新\u200b客"})).status == 400
+    phone = await desk.call("POST", path, user, {"tag": "备用电话13900139000"})
+    assert (phone.status, phone.json["error"]) == (400, "tag_personal_data")
     no_csrf = await desk.call("POST", path, user, {"tag": "x"}, csrf=False)
     assert no_csrf.status == 403
     assert (await desk.call("GET", path)).status == 401

@@ -8,7 +8,7 @@
   var MAX = 32;
   var ERRORS = {
     tag_empty: "请输入标签内容", tag_too_long: "标签最多 32 个字", invalid_tag: "请输入标签内容",
-    invalid_characters: "标签包含无法保存的字符", too_many_tags: "每位客户最多添加 20 个手动标签",
+    invalid_characters: "标签包含无法保存的字符", tag_personal_data: "标签中不能包含手机号、身份证号等个人信息", too_many_tags: "每位客户最多添加 20 个手动标签",
     not_your_customer: "只能为您接待过的客户添加或删除标签", tag_not_found: "该标签已被删除",
     customer_not_found: "暂无该客户的资料", invalid_customer_id: "客户编号无效",
     csrf_failed: "登录状态已变化，请刷新页面后重试", network: "网络错误，请检查连接"
