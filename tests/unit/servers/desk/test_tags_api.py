@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -183,3 +184,22 @@ async def test_upserts_are_idempotent_and_a_failing_source_keeps_its_tags(desk: 
     desk.app.ctx.desk_assist.backend = OrdersDown()
     await service.recompute("C001")
     assert {t.label for t in await customer_tags(db, "C001")} == before
+
+
+async def test_an_invalid_rules_file_still_shows_the_stored_tags(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = tmp_path / "rules.yml"
+    rules.write_text("version: 1\nrules: oops\n", encoding="utf-8")
+    monkeypatch.setenv("ZHIKE_TAG_RULES", str(rules))
+    await accepted(desk)
+    user = await desk.login("wangfang")
+    await desk.call("POST", "/customers/C001/tags", user, {"tag": "老客户"})
+
+    response = await desk.call("GET", "/customers/C001/tags", user)
+
+    assert response.status == 200, response.text
+    assert response.json["errors"] == [
+        {"part": "auto", "error": "rules_invalid", "message": "自动标签规则有误"}
+    ]
+    assert [tag["label"] for tag in response.json["tags"]] == ["老客户"]
