@@ -12,7 +12,18 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Column, Integer, String, UniqueConstraint, and_, delete, func, select
+from sqlalchemy import (
+    Column,
+    Integer,
+    String,
+    UniqueConstraint,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.common.times import UTCDateTime, utcnow
@@ -120,33 +131,40 @@ async def replace_auto_tags(
     stamp = now or utcnow()
 
     async def work(session: AsyncSession) -> None:
-        query = select(CustomerTag).where(
+        # Statements by id, not ORM deletes and updates: a row another replica changed
+        # or removed meanwhile is simply matched or not, never a stale-data error.
+        query = select(CustomerTag.id, CustomerTag.tag, CustomerTag.value).where(
             CustomerTag.customer_id == customer_id, CustomerTag.source == AUTO
         )
-        existing = {(row.tag, row.value): row for row in (await session.execute(query)).scalars()}
-        for key, row in existing.items():
-            if key not in wanted and row.tag in evaluated:
-                await session.delete(row)
+        existing = {(tag, value): id_ for id_, tag, value in await session.execute(query)}
+        stale = [id_ for key, id_ in existing.items() if key not in wanted and key[0] in evaluated]
+        if stale:
+            await session.execute(delete(CustomerTag).where(CustomerTag.id.in_(stale)))
         for key, result in wanted.items():
-            row = existing.get(key)
-            if row is None:
-                row = CustomerTag(
-                    customer_id=customer_id,
-                    source=AUTO,
-                    tag=result.tag,
-                    value=key[1],
-                    created_by=SYSTEM,
-                    created_at=stamp,
+            shown = {
+                "label": result.label[:MAX_LABEL],
+                "colour": result.colour,
+                "reason": result.reason[:MAX_REASON],
+                "updated_at": stamp,
+            }
+            if key in existing:
+                change = update(CustomerTag).where(CustomerTag.id == existing[key])
+                await session.execute(change.values(**shown))
+            else:
+                await session.execute(
+                    insert(CustomerTag).values(
+                        customer_id=customer_id,
+                        source=AUTO,
+                        tag=result.tag,
+                        value=key[1],
+                        created_by=SYSTEM,
+                        created_at=stamp,
+                        **shown,
+                    )
                 )
-                session.add(row)
-            row.label, row.colour = result.label[:MAX_LABEL], result.colour
-            row.reason = result.reason[:MAX_REASON]
-            row.updated_at = stamp
-        run = await session.get(CustomerTagRun, customer_id)
-        if run is None:
+        done = update(CustomerTagRun).where(CustomerTagRun.customer_id == customer_id)
+        if not (await session.execute(done.values(computed_at=stamp))).rowcount:
             session.add(CustomerTagRun(customer_id=customer_id, computed_at=stamp))
-        else:
-            run.computed_at = stamp
 
     await db.run(work)
 

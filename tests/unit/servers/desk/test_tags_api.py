@@ -170,6 +170,13 @@ async def test_upserts_are_idempotent_and_a_failing_source_keeps_its_tags(desk: 
     await asyncio.gather(*(replace_auto_tags(db, "C001", [vip], evaluated) for _ in range(4)))
     await replace_auto_tags(db, "C001", [vip], evaluated)
     assert [(t.tag, t.label) for t in await customer_tags(db, "C001")] == [("vip", "VIP")]
+    changed = TagResult("vip", "", "VIP", "yellow", "新的原因")
+    await replace_auto_tags(db, "C001", [changed], evaluated)
+    assert [t.reason for t in await customer_tags(db, "C001")] == ["新的原因"]
+    await replace_auto_tags(db, "C001", [], {"refund_frequent"})  # vip not evaluated: kept
+    assert len(await customer_tags(db, "C001")) == 1
+    await replace_auto_tags(db, "C001", [], evaluated)
+    assert await customer_tags(db, "C001") == []
 
     await handed_over(desk)
     service = tag_service(desk.app)
