@@ -33,6 +33,7 @@ from sqlalchemy import select
 from zhike.common.privacy import mask_text
 from zhike.lib.handoff.models import Conversation
 from zhike.lib.tags import RulesInvalid
+from zhike.servers.desk.assist import services
 from zhike.servers.desk.auth import DeskSession
 from zhike.servers.desk.context import DeskContext
 from zhike.servers.desk.errors import DeskError, json_response
@@ -140,6 +141,7 @@ def tags_blueprint() -> Blueprint:
         check_customer_id(customer_id)
         await check_access(desk, current_session(request), customer_id, write=False)
         errors = []
+        services(request.app)  # the backend client the assist routes use, built once
         try:
             await tag_service(request.app).ensure_fresh(customer_id)
         except RulesInvalid as error:
