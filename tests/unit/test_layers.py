@@ -27,6 +27,8 @@ def layer(module: str) -> str | None:
         return "plugins"
     if module == "zhike.kb" or module.startswith("zhike.kb."):
         return "tools"  # the knowledge-base CLI, python -m zhike.kb
+    if module == "zhike.tags" or module.startswith("zhike.tags."):
+        return "tools"  # the customer-tags CLI, python -m zhike.tags
     for name in ("common", "lib", "servers", "tools"):
         if module.startswith(f"zhike.{name}.") or module == f"zhike.{name}":
             return name

@@ -24,6 +24,7 @@ from zhike.servers.desk.context import DeskContext
 from zhike.servers.desk.errors import DeskError, json_response
 from zhike.servers.desk.http import current_session, int_query, read_json, text_field
 from zhike.servers.desk.serializers import conversation_json, message_json, queue_entry_json
+from zhike.servers.desk.tags_service import recompute_later
 
 MAX_REPLY = 2000
 MAX_DISPOSITION = 64
@@ -155,6 +156,7 @@ def conversations_blueprint() -> Blueprint:
         info = await desk.handoff.close(
             conversation_id, session.account.agent_id, disposition.strip(), notify_bot=True
         )
+        recompute_later(request.app, info.customer_id)  # the customer's tags (客户画像)
         notified = await desk.first_attempt(info.outbox_id)
         return json_response({"conversation": conversation_json(info), "bot_notified": notified})
 
