@@ -76,3 +76,14 @@ def test_a_pasted_order_card_leaves_only_the_order_number_and_the_question(
     assert "20" not in [t[0] for t in tokens_of(tokenizer, app)]
     only_card = "订单金额:89"
     assert tokens_of(tokenizer, only_card)  # never a message without tokens
+
+
+def test_an_address_is_one_kind_of_thing_and_the_words_around_it_stay(
+    tokenizer: ZhikeTokenizer,
+) -> None:
+    tokens = tokens_of(tokenizer, "HP20241101我要纸质发票，寄到北京市朝阳区建国路93号1505室")
+    lemmas = {text: lemma for text, _, _, lemma in tokens}
+    assert lemmas["北京市"] == "__address__" and lemmas["朝阳区"] == "__address__"
+    assert "寄到" in lemmas or "寄" in lemmas  # the verb is no part of the address
+    assert all(lemmas[w] != "__address__" for w in ("发票", "纸质") if w in lemmas)
+    assert all(lemma != "__address__" for *_, lemma in tokens_of(tokenizer, "我在北京市"))
