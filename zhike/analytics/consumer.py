@@ -7,9 +7,12 @@ the handoff episodes changed since the last round (:mod:`zhike.analytics.handoff
 
 Several consumers may run at once: with the SQL source each batch first locks the cursor
 row (``SELECT ... FOR UPDATE`` on PostgreSQL, SQLite's write lock), so batches apply one
-after the other and none twice; with RabbitMQ each consumer gets its own messages, and
-unique keys make any redelivery harmless. A small HTTP endpoint (``GET /health``) tells
-the supervisor the consumer is alive and how far it got.
+after the other and none twice. With RabbitMQ one consumer at a time holds a lease (a row
+of the analytics database, renewed every round, checked in each batch's transaction)
+and consumes the queue, so events are applied in the order Rasa published them; the
+others stand by and take over within :data:`LEASE_SECONDS` when it stops. Unique keys
+make a redelivered message harmless. A small HTTP endpoint (``GET /health``) tells the
+supervisor the consumer is alive and how far it got.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import socket
 import time
+import uuid
 from typing import Any
 
 from sqlalchemy import select
@@ -35,7 +41,13 @@ from zhike.lib.handoff import HandoffDatabase
 logger = logging.getLogger(__name__)
 
 EVENTS_CURSOR = "events"
+LEASE = "rabbitmq-lease"
+LEASE_SECONDS = 15
 HANDOFF_INTERVAL = 1.0
+
+
+class LeaseLost(RuntimeError):
+    """Another consumer holds the RabbitMQ lease now."""
 
 
 async def locked_cursor(db: AsyncSession, name: str) -> CursorRow:
@@ -74,15 +86,17 @@ class Consumer:
         self.events_applied = 0
         self.last_error: str | None = None
         self._last_handoff_sync = 0.0
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.consuming = False
 
     async def start(self) -> None:
-        """Creates the analytics tables and connects to RabbitMQ (when that is the source)."""
+        """Creates the analytics tables (RabbitMQ is connected once the lease is held)."""
         await self.db.create_tables()
-        if self.rabbit is not None:
-            await self.rabbit.start()
 
     async def close(self) -> None:
-        """Closes every connection."""
+        """Closes every connection (and gives the RabbitMQ lease back)."""
+        if self.consuming:
+            await self._release()
         for closer in (self.sql, self.rabbit):
             if closer is not None:
                 await closer.close()
@@ -105,23 +119,72 @@ class Consumer:
 
         return await self.db.run(work)
 
-    async def step_rabbitmq(self, wait: float) -> int:
-        """Applies the deliveries received (waiting up to ``wait`` s for one), then acks."""
+    def _hold(self, lease: CursorRow) -> bool:
+        """Takes or renews ``lease`` (locked) unless another live consumer holds it."""
+        now = int(time.time())
+        if lease.mark not in (None, self.holder) and lease.position >= now:
+            return False
+        lease.mark, lease.position = self.holder, now + LEASE_SECONDS
+        return True
+
+    async def _acquire(self) -> bool:
+        async def work(db: AsyncSession) -> bool:
+            return self._hold(await locked_cursor(db, LEASE))
+
+        return await self.db.run(work)
+
+    async def _release(self) -> None:
+        async def work(db: AsyncSession) -> None:
+            lease = await locked_cursor(db, LEASE)
+            if lease.mark == self.holder:
+                lease.mark, lease.position = None, 0
+
+        try:
+            await self.db.run(work)
+        except (SQLAlchemyError, OSError):
+            logger.warning("could not release the RabbitMQ lease; it expires by itself")
+
+    async def _stand_down(self) -> None:
         assert self.rabbit is not None
-        deliveries: list[Delivery] = await self.rabbit.take(self.settings.batch_size, wait)
+        self.consuming = False
+        await self.rabbit.close()
+
+    async def step_rabbitmq(self, wait: float) -> int:
+        """Applies the deliveries received (waiting up to ``wait`` s for one), then acks.
+
+        Without the lease it only tries to take it (standing by ``wait`` seconds).
+        """
+        assert self.rabbit is not None
+        rabbit = self.rabbit
+        if not self.consuming:
+            if not await self._acquire():
+                await asyncio.sleep(wait)
+                return 0
+            await rabbit.start()
+            self.consuming = True
+            logger.info("analytics consumer %s consumes %s", self.holder, self.settings.queue)
+        deliveries: list[Delivery] = await rabbit.take(self.settings.batch_size, wait)
         if not deliveries:
+            if not await self._acquire():
+                await self._stand_down()
             return 0
         events = [d.event for d in deliveries if d.event is not None]
 
         async def work(db: AsyncSession) -> int:
+            if not self._hold(await locked_cursor(db, LEASE)):
+                raise LeaseLost(self.holder)
             return await apply_events(db, events)
 
         try:
             await self.db.run(work)
+        except LeaseLost:
+            await rabbit.requeue(deliveries)
+            await self._stand_down()
+            return 0
         except BaseException:
-            await self.rabbit.requeue(deliveries)
+            await rabbit.requeue(deliveries)
             raise
-        await self.rabbit.ack(deliveries)
+        await rabbit.ack(deliveries)
         return len(deliveries)
 
     async def sync_handoffs(self) -> int:

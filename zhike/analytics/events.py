@@ -29,6 +29,8 @@ KB_NO_ANSWER = "utter_kb_no_answer"
 KB_DID_YOU_MEAN = "utter_kb_did_you_mean"
 KB_NOT_THESE = "utter_kb_not_these"
 ASK_RATING = "utter_ask_rating"
+# The bot ended the conversation: a form still open before it was left, not abandoned.
+CLOSINGS = frozenset({"utter_goodbye", ASK_RATING})
 MAX_TEXT = 2000
 
 # Facts kinds.

@@ -163,7 +163,7 @@ def _copy(
     row.disposition = episode.disposition
     row.rating = episode.rating
     row.rated_at = episode.rated_at
-    row.reference_at = episode.handoff_requested_at or episode.created_at
+    row.reference_at = episode.handoff_requested_at or episode.rated_at or episode.created_at
     row.reply_count, row.reply_seconds, row.reply_business_seconds = reply_times(messages, settings)
     row.updated_at = episode.updated_at
 

@@ -202,6 +202,10 @@ async def _message(
 
 
 async def _bot_effects(batch: _Batch, session: SessionRow, fact: ev.EventFacts) -> None:
+    if fact.value in ev.CLOSINGS and (
+        session.open_loop_at is None or fact.at >= session.open_loop_at
+    ):
+        session.open_loop, session.open_loop_at = None, fact.at
     if fact.value == ev.ASK_RATING:
         session.survey_asked = True
     elif fact.value in (ev.KB_NO_ANSWER, ev.KB_DID_YOU_MEAN):

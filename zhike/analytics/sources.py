@@ -142,7 +142,8 @@ class RabbitMQSource:
             await delivery.message.nack(requeue=True)
 
     async def close(self) -> None:
-        """Closes the connection."""
+        """Closes the connection (the broker requeues what was not acknowledged)."""
+        self._buffer = asyncio.Queue()
         if self._connection is not None:
             await self._connection.close()
             self._connection = None
