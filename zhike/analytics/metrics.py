@@ -231,6 +231,8 @@ def trend(
     starts = bucket_starts(since, until, bucket, judging.zone)
     members: dict[int, list[Any]] = defaultdict(list)
     for session in sessions:
+        if not since <= session.started_at < until:
+            continue
         position = _bucket_of(session.started_at, starts)
         if position is not None:
             members[position].append(session)

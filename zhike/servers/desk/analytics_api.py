@@ -175,7 +175,7 @@ def analytics_blueprint() -> Blueprint:
         body = export.conversations_csv(sessions, found.judging(), names)
         return csv_response(body, kind)
 
-    @bp.listener("after_server_stop")
+    @bp.listener("before_server_stop")
     async def close(app: Sanic, _loop: Any) -> None:
         db: AnalyticsDatabase | None = getattr(app.ctx, "analytics_owned", None)
         if db is not None:
