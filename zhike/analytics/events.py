@@ -6,6 +6,12 @@ Rasa publishes every event of a conversation to its event broker as a JSON objec
 :func:`read_event` turns one into an :class:`EventFacts` (or ``None`` for events that
 say nothing the analytics count); :func:`event_key` names an event by its content, so
 the same event read twice (a replay, a redelivered queue message) is recognised.
+
+Not counted as messages: commands to Rasa (``/session_start``, ``/restart``) and the
+bot events the desk appends for an agent's reply (metadata ``agent_id``), which come
+from the handoff tables instead. A message is a fallback when the bot answered it with a
+fallback action (the two-stage fallback, its rephrase question, the final fallback):
+an unsure intent inside a form that took the answer anyway is not one.
 """
 
 from __future__ import annotations
@@ -19,6 +25,14 @@ from typing import Any
 from zhike.common.privacy import mask_text
 
 FALLBACK_INTENT = "nlu_fallback"
+# The bot's answers to a message it did not understand (data/rules/fallback.yml, config.yml).
+FALLBACK_ACTIONS = frozenset(
+    {"action_two_stage_fallback", "action_default_ask_affirmation", "action_default_fallback"}
+)
+CORE_FALLBACK = "action_default_fallback"  # the policies were unsure: whatever the intent
+# Messages that are commands to Rasa, not the customer's words (a new session, a restart).
+COMMANDS = frozenset({"session_start", "restart"})
+AGENT_METADATA = "agent_id"  # a bot event the desk appended: an agent's reply
 KB_ACTION = "action_answer_knowledge"
 KB_ENTRY_ENTITY = "kb_entry"
 KB_ANSWERED_SLOT = "kb_answered"
@@ -42,6 +56,7 @@ KB_ANSWER = "kb_answer"
 CUSTOMER = "customer"
 HANDOFF_REASON = "handoff_reason"
 LOOP = "loop"
+FALLBACK = "fallback"
 
 
 @dataclass(frozen=True)
@@ -115,8 +130,11 @@ def _user(base: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _bot(base: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
-    utter = _dict(event.get("metadata")).get("utter_action")
+def _bot(base: dict[str, Any], event: dict[str, Any]) -> dict[str, Any] | None:
+    metadata = _dict(event.get("metadata"))
+    if metadata.get(AGENT_METADATA):
+        return None  # counted from the handoff tables, with its agent
+    utter = metadata.get("utter_action")
     return {
         **base,
         "kind": BOT,
@@ -152,10 +170,14 @@ def read_event(event: Any) -> EventFacts | None:
         facts = {**base, "kind": SESSION}
     elif kind == "user":
         facts = _user(base, event)
+        if facts["intent"] in COMMANDS:
+            facts = None
     elif kind == "bot":
         facts = _bot(base, event)
     elif kind == "action" and event.get("name") == KB_ACTION:
         facts = {**base, "kind": KB_LOOKUP}
+    elif kind == "action" and event.get("name") in FALLBACK_ACTIONS:
+        facts = {**base, "kind": FALLBACK, "value": str(event["name"])}
     elif kind == "slot":
         facts = _slot(base, event)
     elif kind == "active_loop":

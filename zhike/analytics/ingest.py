@@ -164,6 +164,11 @@ async def _apply(batch: _Batch, fact: ev.EventFacts, known: set[str]) -> None:
             picked = message.kb_outcome in (KB_PICK, KB_PICK_ANSWERED)
             message.kb_outcome = KB_PICK_ANSWERED if picked else KB_ANSWERED
             message.unanswered = False
+    elif fact.kind == ev.FALLBACK:
+        message = await batch.user_message(session, fact.at)
+        unsure = message is not None and message.intent == ev.FALLBACK_INTENT
+        if message is not None and (unsure or fact.value == ev.CORE_FALLBACK):
+            message.fallback, message.unanswered = True, True
     elif fact.kind == ev.CUSTOMER:
         session.customer_id = fact.value
     elif fact.kind == ev.HANDOFF_REASON:
@@ -189,8 +194,8 @@ async def _message(
             intent=fact.intent,
             confidence=fact.confidence,
             action=fact.value,
-            fallback=fact.intent == ev.FALLBACK_INTENT,
-            unanswered=fact.intent == ev.FALLBACK_INTENT,
+            fallback=False,
+            unanswered=False,
             kb_outcome=KB_PICK if fact.kb_pick else None,
             at=fact.at,
         )

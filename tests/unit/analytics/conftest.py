@@ -85,6 +85,11 @@ class Script:
         self.user(question, "faq").action("action_answer_knowledge").bot(answer)
         return self.slot("kb_answered", question).action("action_listen")
 
+    def fallback(self, text: str) -> Script:
+        """A message the bot did not understand: the two-stage fallback's first stage."""
+        self.user(text, "nlu_fallback", 0.2).action("action_two_stage_fallback")
+        return self.bot("您是想问下面哪个问题呢？", "utter_ask_rephrase")
+
     def kb_no_answer(self, question: str) -> Script:
         """A question the knowledge base has no answer for."""
         self.user(question, "faq").action("action_answer_knowledge")

@@ -42,7 +42,7 @@ def shop_conversation(sender: str = "u1") -> Script:
     script.bot("请提供下单手机号的后 4 位数字进行验证。").slot("customer_id", "C001")
     script.loop(None).bot("您的订单已发货。")
     script.kb_answer("下单后多久发货？")
-    script.user("呜啦啦", "nlu_fallback", 0.2).bot("抱歉，我没能理解", "utter_default")
+    script.fallback("呜啦啦")
     return script
 
 
@@ -159,3 +159,28 @@ async def test_malformed_events_are_skipped(analytics_db: AnalyticsDatabase) -> 
     async with analytics_db.session() as session:
         count = len((await session.execute(select(MessageRow))).scalars().all())
     assert count == 1
+
+
+async def test_what_is_not_a_customer_message_or_not_a_fallback(
+    analytics_db: AnalyticsDatabase,
+) -> None:
+    script = Script("u1").session().user("查订单HP20240001", "query_order").loop("order_id_form")
+    script.bot("请提供手机号后4位").user("8001", "nlu_fallback", 0.3).action("order_id_form")
+    script.loop(None).bot("您的订单已发货")  # an unsure intent the form took: no fallback
+    script.user("转人工", "human_handoff").bot("正在为您转接")
+    agent_reply = {**script.bot("您好，我是王芳").events[-1]}
+    script.events[-1]["metadata"] = {"agent_id": "a1", "zhike_outbox_key": "k1"}  # the desk's
+    script.user("/session_start", "session_start").action("action_session_start").session()
+    await apply(analytics_db, script.events)
+    async with analytics_db.session() as session:
+        rows = (
+            (await session.execute(select(SessionRow).order_by(SessionRow.started_at)))
+            .scalars()
+            .all()
+        )
+        texts = (await session.execute(select(MessageRow.text))).scalars().all()
+    assert [(r.user_messages, r.bot_messages, r.fallbacks, r.superseded) for r in rows] == [
+        (3, 3, 0, True),
+        (0, 0, 0, False),  # the new session: nobody wrote in it yet
+    ]
+    assert agent_reply["text"] not in texts and "/session_start" not in texts

@@ -30,7 +30,7 @@ def traffic(conversations: int) -> list[dict]:
         script.user(f"查一下订单HP2024{n:04d}", "query_order").loop("order_status_form")
         script.bot("请提供下单手机号的后 4 位数字").user("8001", "inform").loop(None)
         script.bot("您的订单已发货").kb_answer("多久发货").kb_no_answer(f"问题{n}")
-        script.user("呜啦", "nlu_fallback", 0.1).bot("抱歉，我没能理解", "utter_default")
+        script.fallback("呜啦")
         events += script.events
     return sorted(events, key=lambda e: e["timestamp"])
 
