@@ -147,7 +147,10 @@ class Consumer:
     async def _stand_down(self) -> None:
         assert self.rabbit is not None
         self.consuming = False
-        await self.rabbit.close()
+        try:
+            await self.rabbit.close()
+        except Exception as error:  # noqa: BLE001 - a broken connection is closed anyway
+            logger.info("RabbitMQ connection closed with %s", type(error).__name__)
 
     async def step_rabbitmq(self, wait: float) -> int:
         """Applies the deliveries received (waiting up to ``wait`` s for one), then acks.
@@ -236,11 +239,13 @@ class Consumer:
             try:
                 applied = await self.round()
                 self.last_error = None
-            except (SQLAlchemyError, OSError) as error:
+            except Exception as error:  # noqa: BLE001 - a database or broker outage: retry
                 self.last_error = type(error).__name__
                 logger.warning("analytics round failed (%s); retrying", self.last_error)
                 applied = 0
-            if not applied and self.sql is not None:
+                if self.rabbit is not None and self.consuming:
+                    await self._stand_down()  # reconnects (lease permitting) next round
+            if not applied and (self.sql is not None or self.last_error):
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=self.settings.poll_seconds)
                 except asyncio.TimeoutError:
