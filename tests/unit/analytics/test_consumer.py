@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
-from zhike.analytics.consumer import EVENTS_CURSOR, Consumer
+from zhike.analytics.consumer import EVENTS_CURSOR, Consumer, serve_health
 from zhike.analytics.db import AnalyticsDatabase
 from zhike.analytics.models import CursorRow, HandoffRow, MessageRow, SessionRow
 from zhike.lib.handoff import HandoffDatabase, HandoffService
+from zhike.tools.process import free_port
 
 from .conftest import T0, Script, settings
 from .test_ingest import shop_conversation, snapshot
@@ -188,3 +191,37 @@ async def test_a_bot_only_rating_rates_the_session(
     async with analytics_db.session() as session:
         row = (await session.execute(select(SessionRow))).scalars().one()
     assert (row.handed_off, row.csat_rating, row.survey_asked) == (False, 2, True)
+
+
+async def test_an_unreachable_broker_is_retried_and_the_health_says_so(
+    analytics_db: AnalyticsDatabase,
+) -> None:
+    closed = free_port()  # nothing listens there
+    consumer = Consumer(
+        settings(
+            analytics_db.url,
+            source="rabbitmq",
+            rabbitmq_url=f"amqp://guest:guest@127.0.0.1:{closed}/",
+            poll_seconds=0.05,
+        ),
+        analytics_db,
+    )
+    await consumer.start()
+    health_port = free_port()
+    server = await serve_health(consumer, "127.0.0.1", health_port)
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{health_port}") as client:
+            deadline = time.monotonic() + 10
+            while consumer.last_error is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            health = await client.get("/health")
+            assert health.status_code == 200
+            assert health.json()["status"] == "degraded" and not task.done()
+            assert (await client.get("/metrics")).status_code == 404
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+        server.close()
+        await consumer.close()
