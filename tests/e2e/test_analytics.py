@@ -124,6 +124,21 @@ def tracker_messages(stack: Stack, sender_id: str) -> int:
     return total
 
 
+def wait_for_event(stack: Stack, sender_id: str, wanted: dict[str, Any]) -> None:
+    """Waits until the sender's tracker has an event with the ``wanted`` fields (the desk's
+    notifications reach Rasa in the background when the first attempt was slow)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        events = httpx.get(
+            f"{stack.config.rasa_url}/conversations/{sender_id}/tracker", params=API, timeout=30
+        ).json()["events"]
+        flat = [{**e, **(e.get("metadata") or {})} for e in events]
+        if any(all(e.get(k) == v for k, v in wanted.items()) for e in flat):
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"{sender_id}: no event {wanted}")
+
+
 def analytics_service(stack: Stack) -> Any:
     return next(s for s in stack.services if s.name == "analytics")
 
@@ -148,37 +163,44 @@ def test_the_kpis_of_scripted_traffic_are_exact(fresh: Stack, wechat_api: FakeAp
 
     consumer = analytics_service(fresh)
     consumer.stop()  # the rest of the traffic arrives while the consumer is down
+    try:
+        r_human = Conversation(rasa, f"r-human-{tag}")
+        assert "转接人工客服" in r_human.say("转人工")
+        r_human_id = agent.queued(r_human.sender)
+        agent.post(f"/conversations/{r_human_id}/accept")
+        wait_for_event(
+            fresh, r_human.sender, {"event": "slot", "name": "handoff_state", "value": "agent"}
+        )
+        agent.post(
+            f"/conversations/{r_human_id}/messages",
+            {"text": "您好，我是客服，请问有什么可以帮您？"},
+        )
+        assert r_human.send("快递三天没动了") == []  # the bot is silent while the agent serves
+        agent.post(f"/conversations/{r_human_id}/messages", {"text": "已为您催促快递公司。"})
+        closed = agent.post(f"/conversations/{r_human_id}/close", {"disposition": "resolved"})
+        wait_for_event(fresh, r_human.sender, {"event": "bot", "utter_action": "utter_ask_rating"})
+        assert "感谢您的评价" in r_human.say('/rate_service{"csat_score": "4"}')
+        transcript = agent.get(f"/conversations/{r_human_id}").json()["messages"]
 
-    r_human = Conversation(rasa, f"r-human-{tag}")
-    assert "转接人工客服" in r_human.say("转人工")
-    r_human_id = agent.queued(r_human.sender)
-    assert agent.post(f"/conversations/{r_human_id}/accept")["bot_notified"] is True
-    agent.post(
-        f"/conversations/{r_human_id}/messages", {"text": "您好，我是客服，请问有什么可以帮您？"}
-    )
-    assert r_human.send("快递三天没动了") == []  # the bot is silent while the agent serves
-    agent.post(f"/conversations/{r_human_id}/messages", {"text": "已为您催促快递公司。"})
-    closed = agent.post(f"/conversations/{r_human_id}/close", {"disposition": "resolved"})
-    assert closed["bot_notified"] is True
-    assert "感谢您的评价" in r_human.say('/rate_service{"csat_score": "4"}')
-    transcript = agent.get(f"/conversations/{r_human_id}").json()["messages"]
+        r_lost = Conversation(rasa, f"r-lost-{tag}")
+        r_lost.send(probe)  # the two-stage fallback's question; the customer leaves
+        r_lost.send("/session_start")  # back later: a new session
 
-    r_lost = Conversation(rasa, f"r-lost-{tag}")
-    r_lost.send(probe)  # the two-stage fallback's question; the customer leaves
-    r_lost.send("/session_start")  # back later: a new session
-
-    openid = f"oKPI{uuid.uuid4().hex[:20]}"
-    w_kb = WeChatFollower(rasa, wechat_api, openid)
-    assert "暂时还回答不了" in w_kb.say("你们支持用数字人民币付尾款吗")
-    assert "转接人工客服" in w_kb.say("转人工")
-    w_kb_id = agent.queued(f"wechat:{openid}")
-    agent.post(f"/conversations/{w_kb_id}/accept")
-    agent.post(f"/conversations/{w_kb_id}/messages", {"text": "数字人民币暂不支持，抱歉。"})
-    w_closed = agent.post(f"/conversations/{w_kb_id}/close", {"disposition": "resolved"})
-    w_hi = WeChatFollower(rasa, wechat_api, f"oKPI{uuid.uuid4().hex[:20]}")
-    assert w_hi.say("你好")
-
-    consumer.start(fresh.config.state_dir / "logs", PROJECT_ROOT)
+        openid = f"oKPI{uuid.uuid4().hex[:20]}"
+        w_kb = WeChatFollower(rasa, wechat_api, openid)
+        assert "暂时还回答不了" in w_kb.say("你们支持用数字人民币付尾款吗")
+        assert "转接人工客服" in w_kb.say("转人工")
+        w_kb_id = agent.queued(f"wechat:{openid}")
+        agent.post(f"/conversations/{w_kb_id}/accept")
+        agent.post(f"/conversations/{w_kb_id}/messages", {"text": "数字人民币暂不支持，抱歉。"})
+        w_closed = agent.post(f"/conversations/{w_kb_id}/close", {"disposition": "resolved"})
+        wait_for_event(
+            fresh, f"wechat:{openid}", {"event": "bot", "utter_action": "utter_ask_rating"}
+        )
+        w_hi = WeChatFollower(rasa, wechat_api, f"oKPI{uuid.uuid4().hex[:20]}")
+        assert w_hi.say("你好")
+    finally:  # also when the traffic failed: later tests may need it
+        consumer.start(fresh.config.state_dir / "logs", PROJECT_ROOT)
     until = datetime.now(timezone.utc) + timedelta(seconds=1)
     period = {"since": since.isoformat(), "until": until.isoformat()}
 
