@@ -10,6 +10,8 @@ when nothing was measured.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -260,3 +262,34 @@ def top(counts: Iterable[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
     for key, count in counts:
         merged[key] += count
     return sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+_SPACES = re.compile(r"\s+")
+_EDGE_PUNCTUATION = "。，、；：？！…～~.,;:?!'\"“”‘’（）()【】[]《》<> "
+
+
+def question_key(text: str) -> str:
+    """A customer question as grouped: width-folded, lower case, no spaces or end punctuation.
+
+    ``怎么 退款？`` and ``怎么退款`` are one question (NFKC folds full-width letters).
+    """
+    folded = _SPACES.sub("", unicodedata.normalize("NFKC", text).lower())
+    return folded.strip(_EDGE_PUNCTUATION) or folded
+
+
+def top_texts(counts: Iterable[tuple[str, int]], limit: int) -> list[tuple[str, str, int]]:
+    """The ``limit`` most frequent questions as ``(key, label, count)``.
+
+    ``label`` is the question's most frequent wording.
+    """
+    totals: Counter[str] = Counter()
+    wordings: dict[str, Counter[str]] = defaultdict(Counter)
+    for text, count in counts:
+        key = question_key(text)
+        totals[key] += count
+        wordings[key][text] += count
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [
+        (key, sorted(wordings[key].items(), key=lambda w: (-w[1], w[0]))[0][0], n)
+        for key, n in ranked
+    ]

@@ -235,7 +235,9 @@ class Reports:
         }
 
     async def top(self, since: datetime, until: datetime, kind: str, limit: int) -> dict[str, Any]:
-        """The most frequent intents, or unanswered customer messages (masked texts).
+        """The most frequent intents, or unanswered customer questions (masked texts).
+
+        Questions are grouped by :func:`~zhike.analytics.metrics.question_key`.
 
         Raises:
             BadPeriod: an unknown kind or a limit outside 1..100.
@@ -256,11 +258,13 @@ class Reports:
             query = query.where(MessageRow.unanswered.is_(True), MessageRow.text != "")
         async with self.db.session() as db:
             counts = [(str(key), int(n)) for key, n in (await db.execute(query)).all()]
+        if kind == "intents":
+            rows = [(key, key, n) for key, n in metrics.top(counts, limit)]
+        else:
+            rows = metrics.top_texts(counts, limit)
         return {
             "kind": kind,
-            "rows": [
-                {"key": key, "label": key, "count": n} for key, n in metrics.top(counts, limit)
-            ],
+            "rows": [{"key": key, "label": label, "count": n} for key, label, n in rows],
         }
 
     async def agent_names(self) -> dict[str, str]:

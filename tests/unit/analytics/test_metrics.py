@@ -254,6 +254,21 @@ def test_top_merges_and_orders() -> None:
     assert metrics.top(counts, 2) == [("faq", 7), ("greet", 5)]
 
 
+def test_unanswered_questions_are_grouped_by_their_words() -> None:
+    counts = [
+        ("怎么退款？", 2),
+        ("其他问题", 3),
+        ("怎么 退款!", 1),
+        ("怎么退款", 1),
+        ("ＡＢＣ吗", 1),
+    ]
+    assert metrics.top_texts(counts, 3) == [
+        ("怎么退款", "怎么退款？", 4),  # the most frequent wording is the label
+        ("其他问题", "其他问题", 3),
+        ("abc吗", "ＡＢＣ吗", 1),
+    ]
+
+
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
