@@ -159,6 +159,15 @@ async def test_handoff_episodes_agent_replies_and_ratings(
     assert episode is not None and episode.agent_name == "王芳"
     assert (episode.reply_count, episode.reply_seconds) == (1, 20.0)  # 50 s → 70 s
     assert episode.session_key == row.session_key
+    before = await snapshot(analytics_db)
+    async with analytics_db.transaction() as session:  # forget how far the sync got
+        cursor = await session.get(CursorRow, "handoff")
+        assert cursor is not None
+        cursor.mark = None
+    again = await consumer_for(analytics_db, broker, handoff_url=handoff.db.url)
+    await again.drain()
+    await again.close()
+    assert await snapshot(analytics_db) == before  # no agent reply stored twice
 
 
 async def test_an_episode_seen_before_its_session_is_linked_later(
