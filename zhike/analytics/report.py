@@ -93,7 +93,7 @@ def parse_instant(text: str, zone: ZoneInfo, end: bool = False) -> datetime:
             start = datetime.combine(day, time(0), tzinfo=zone)
             return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone) if end else start
         value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "T"))
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise BadPeriod(f"not an ISO 8601 date or time: {text[:40]!r}") from error
     return value if value.tzinfo is not None else value.replace(tzinfo=zone)
 
@@ -108,7 +108,12 @@ def period(
     """
     current = now or utcnow()
     end = parse_instant(until, zone, end=True) if until else current
-    start = parse_instant(since, zone) if since else end - timedelta(days=DEFAULT_DAYS)
+    try:
+        start = parse_instant(since, zone) if since else end - timedelta(days=DEFAULT_DAYS)
+        if start.year < 2000 or end.year > 9000:
+            raise BadPeriod("dates must lie between the years 2000 and 9000")
+    except OverflowError as error:
+        raise BadPeriod("until is too early") from error
     if start >= end:
         raise BadPeriod("since must be before until")
     return start, end
