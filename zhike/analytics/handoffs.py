@@ -5,7 +5,8 @@ the desk write (``ZHIKE_HANDOFF_DB_URL`` / ``ZHIKE_DESK_DB_URL``: one database).
 the system of record for who handed over when, which agent accepted, replied and closed,
 and the 1-5 ratings (also of bot-only conversations, disposition ``bot``), so the
 consumer reads them there rather than from events. Each sync reads the episodes changed
-since the last one (cursor: their ``updated_at``) plus the recent episodes not yet tied to
+since the last one (cursor: their ``updated_at``, less :data:`OVERLAP`) plus the recent
+episodes not yet tied to
 a session (Rasa publishes a turn's events after the action server opened the episode),
 upserts one :class:`~zhike.analytics.models.HandoffRow` each, and stores each agent
 reply once (key ``handoff-message:<id>``, text masked) in the episode's session.
@@ -32,6 +33,9 @@ from zhike.lib.handoff.models import Agent, Conversation, Message
 CURSOR = "handoff"
 BATCH = 500
 RETRY_UNLINKED = timedelta(days=1)
+# Episodes updated this long before the cursor are read again (idempotent): a write that
+# committed after a later one was read is not missed.
+OVERLAP = timedelta(seconds=10)
 MESSAGE_KEY = "handoff-message:{}"
 
 
@@ -79,8 +83,8 @@ async def read_changes(
     """Episodes changed since ``since`` (and ``retry``), their messages and agent names."""
     query = select(Conversation)
     conditions = []
-    if since is not None:
-        conditions.append(Conversation.updated_at >= since)
+    if since is not None:  # a little before: a transaction may commit after a later one
+        conditions.append(Conversation.updated_at >= since - OVERLAP)
     if retry:
         conditions.append(Conversation.id.in_(retry))
     if since is not None:
