@@ -6,10 +6,10 @@ the system of record for who handed over when, which agent accepted, replied and
 and the 1-5 ratings (also of bot-only conversations, disposition ``bot``), so the
 consumer reads them there rather than from events. Each sync reads the episodes changed
 since the last one (cursor: their ``updated_at``, less :data:`OVERLAP`) plus the recent
-episodes not yet tied to
-a session (Rasa publishes a turn's events after the action server opened the episode),
-upserts one :class:`~zhike.analytics.models.HandoffRow` each, and stores each agent
-reply once (key ``handoff-message:<id>``, text masked) in the episode's session.
+episodes not yet tied to a session (Rasa publishes a turn's events after the action
+server opened the episode), upserts one :class:`~zhike.analytics.models.HandoffRow`
+each, and stores each agent reply once (key ``handoff-message:<id>``, text masked) in
+the episode's session.
 """
 
 from __future__ import annotations
