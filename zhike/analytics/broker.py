@@ -1,4 +1,4 @@
-"""Rasa's SQL event broker, masking personal data and writing off the event loop.
+"""Rasa's event brokers, masking personal data (the SQL one also writing off the loop).
 
 ``endpoints.yml`` names it (``event_broker: type: zhike.analytics.broker.MaskingSQLEventBroker``).
 It is Rasa 3.6's ``SQLEventBroker`` -- same settings, same ``events`` table (``id``,
@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from rasa.core.brokers.pika import PikaEventBroker
 from rasa.core.brokers.sql import SQLEventBroker
 
 from zhike.common.privacy import mask_text
@@ -80,3 +81,17 @@ class MaskingSQLEventBroker(SQLEventBroker):
     async def close(self) -> None:
         """Waits until every queued event is written."""
         await asyncio.get_running_loop().run_in_executor(None, self._writer.shutdown, True)
+
+
+class MaskingPikaEventBroker(PikaEventBroker):
+    """Rasa's RabbitMQ (pika) event broker that masks like :class:`MaskingSQLEventBroker`.
+
+    For ``deploy/endpoints.production.yml``: ``type:
+    zhike.analytics.broker.MaskingPikaEventBroker`` with the pika broker's settings keeps
+    customers' numbers out of the queue (the analytics consumer masks what it stores
+    either way). Publishing is already asynchronous in the base class.
+    """
+
+    def publish(self, event: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        """Publishes the masked event."""
+        super().publish(masked_event(event), headers)

@@ -8,7 +8,9 @@ message without ``rabbitmq-server`` (scripts/install-system-packages.sh installs
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -131,3 +133,37 @@ async def test_one_consumer_at_a_time_the_other_takes_over(
     await standby.close()
     after = await snapshot(analytics_db)
     assert set(before[1]) <= set(after[1]) and len(after[0]) == len(before[0]) + 1
+
+
+async def test_the_masking_pika_broker_keeps_numbers_out_of_the_queue(
+    rabbitmq: RabbitMQServer,
+) -> None:
+    import aio_pika
+    import rasa.shared.core.events  # noqa: F401  (the broker logs with it, Rasa imports it)
+    from rasa.core.brokers.broker import EventBroker
+    from rasa.utils.endpoints import EndpointConfig
+
+    queue = f"masking-{uuid.uuid4().hex[:8]}"
+    config = EndpointConfig.from_dict(
+        {"type": "zhike.analytics.broker.MaskingPikaEventBroker", "url": "127.0.0.1",
+         "port": rabbitmq.port, "username": "guest", "password": "guest", "queues": [queue]}
+    )  # fmt: skip
+    broker = await EventBroker.create(config)
+    assert broker is not None
+    event = Script("13800138001").user("手机13800138001收不到货", "query_order").events[0]
+    try:
+        broker.publish(event)
+        await asyncio.gather(*list(broker._background_tasks))
+    finally:
+        await broker.close()
+    connection = await aio_pika.connect(rabbitmq.url)
+    try:
+        channel = await connection.channel()
+        message = await (await channel.declare_queue(queue, durable=True)).get(timeout=10)
+        assert message is not None
+        body = json.loads(message.body)
+        await message.ack()
+    finally:
+        await connection.close()
+    assert body["text"] == "手机138****8001收不到货"
+    assert body["sender_id"] == "13800138001"  # the conversation's id stays as it is
