@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.analytics.models import (
@@ -25,6 +26,7 @@ from zhike.analytics.models import (
     MessageRow,
     SessionRow,
 )
+from zhike.common.times import utcnow
 
 # Intents that do not say what a conversation is about (its topic is the next one).
 NOT_A_TOPIC = frozenset(
@@ -46,6 +48,9 @@ NOT_A_TOPIC = frozenset(
     }
 )
 CHUNK = 500
+# Episodes without a session are looked for again this long (older ones: only when their
+# sender's events arrive).
+UNLINKED_RETRY = timedelta(days=1)
 
 
 def first_topic(intents: list[str]) -> str | None:
@@ -102,12 +107,13 @@ def _summarise(session: SessionRow, messages: list[MessageRow]) -> None:
 async def link_handoffs(
     db: AsyncSession, senders: Iterable[str] = (), episodes: Iterable[int] = ()
 ) -> None:
-    """Links the handoffs of ``senders``, the ``episodes`` and every unlinked one.
+    """Links the handoffs of ``senders``, the ``episodes`` and the recent unlinked ones.
 
     Then refreshes the handoff columns of every session that gained or lost a handoff.
     """
     sender_list, episode_list = sorted(set(senders)), sorted(set(episodes))
-    conditions = [HandoffRow.session_key.is_(None)]
+    recent = HandoffRow.reference_at >= utcnow() - UNLINKED_RETRY
+    conditions = [and_(HandoffRow.session_key.is_(None), recent)]
     if sender_list:
         conditions.append(HandoffRow.sender_id.in_(sender_list))
     if episode_list:
