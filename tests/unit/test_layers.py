@@ -23,12 +23,12 @@ def layer(module: str) -> str | None:
     """The layer of a module of zhike or actions (``None``: outside the project)."""
     if module == "actions" or module.startswith("actions."):
         return "actions"
+    if module == "zhike.analytics" or module.startswith("zhike.analytics."):
+        return "lib"  # the analytics pipeline: a library with its own consumer process
     if module.startswith(PLUGINS):
         return "plugins"
     if module == "zhike.kb" or module.startswith("zhike.kb."):
         return "tools"  # the knowledge-base CLI, python -m zhike.kb
-    if module == "zhike.analytics" or module.startswith("zhike.analytics."):
-        return "lib"  # the analytics pipeline: a library with its own consumer process
     for name in ("common", "lib", "servers", "tools"):
         if module.startswith(f"zhike.{name}.") or module == f"zhike.{name}":
             return name
