@@ -10,6 +10,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from zhike.common.database import safe_url
+from zhike.servers.desk.analytics_api import analytics_blueprint
 from zhike.servers.desk.api import conversations_blueprint
 from zhike.servers.desk.api_session import SESSION_COOKIE, session_blueprint
 from zhike.servers.desk.api_supervisor import supervisor_blueprint
@@ -72,6 +73,7 @@ def create_app(
         app.blueprint(blueprint, url_prefix=API_PREFIX)
     app.blueprint(assist_blueprint(), url_prefix=API_PREFIX)  # assist, context, ticket
     app.blueprint(views_blueprint(), url_prefix=API_PREFIX)  # labels, inbox, timeline
+    app.blueprint(analytics_blueprint(), url_prefix=API_PREFIX)  # supervisors' KPIs
     for blueprint in (kb_blueprint(), kb_files_blueprint(), kb_queue_blueprint()):
         app.blueprint(blueprint, url_prefix=KB_PREFIX)  # the knowledge base
     app.blueprint(targets_blueprint(), url_prefix=API_PREFIX)  # the dashboard's KPI targets
