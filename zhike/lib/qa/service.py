@@ -203,11 +203,12 @@ class QaService:
     async def due(self, since: datetime, limit: int) -> list[int]:
         """Closed, agent-served conversations since ``since`` not inspected since they changed.
 
-        A conversation changes after its close when the customer rates it.
+        A closed conversation changes only when the customer rates it: one whose record
+        has another rating is due again.
         """
         async with self.handoff.db.session() as session:
             rows = await session.execute(
-                select(Conversation.id, Conversation.closed_at, Conversation.rated_at)
+                select(Conversation.id, Conversation.rating)
                 .where(
                     Conversation.state == CLOSED,
                     Conversation.agent_assigned_at.is_not(None),
@@ -216,12 +217,8 @@ class QaService:
                 .order_by(Conversation.closed_at)
             )
             found = rows.all()
-        done = await store.inspected(self.db, [cid for cid, _, _ in found])
-        wanted = []
-        for cid, closed, rated in found:
-            changed = max(at for at in (closed, rated) if at is not None)
-            if cid not in done or done[cid] < changed:
-                wanted.append(cid)
+        done = await store.inspected(self.db, [cid for cid, _ in found])
+        wanted = [cid for cid, rating in found if cid not in done or done[cid] != rating]
         return wanted[:limit]
 
     async def inspect_since(self, since: datetime, limit: int = 10_000) -> int:

@@ -228,17 +228,17 @@ async def save_record(db: QaDatabase, values: dict[str, Any]) -> dict[str, Any]:
     return await db.run(work)
 
 
-async def inspected(db: QaDatabase, conversation_ids: list[int]) -> dict[int, datetime]:
-    """When each of these conversations was last inspected (absent: never)."""
+async def inspected(db: QaDatabase, conversation_ids: list[int]) -> dict[int, int | None]:
+    """The rating each of these conversations had when last inspected (absent: never)."""
     if not conversation_ids:
         return {}
     async with db.session() as session:
         rows = await session.execute(
-            select(Record.conversation_id, Record.inspected_at).where(
+            select(Record.conversation_id, Record.rating).where(
                 Record.conversation_id.in_(conversation_ids)
             )
         )
-        return {cid: at for cid, at in rows.all()}
+        return {cid: rating for cid, rating in rows.all()}
 
 
 async def find_records(
