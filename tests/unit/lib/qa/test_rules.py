@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
 from zhike.lib.qa.matcher import Matcher
-from zhike.lib.qa.rules import Line, RuleSettings, Transcript, inspect_transcript
+from zhike.lib.qa.rules import Inspection, Line, RuleSettings, Transcript, inspect_transcript
 from zhike.lib.qa.sentiment import is_negative, score
 
 T0 = datetime(2024, 6, 4, 2, 0, tzinfo=timezone.utc)
@@ -18,7 +19,7 @@ def at(seconds: float) -> datetime:
 
 
 def transcript(
-    lines: list[tuple[float, str, str]], rating: int | None = None, transfers: int = 0
+    lines: Sequence[tuple[float, str, str]], rating: int | None = None, transfers: int = 0
 ) -> Transcript:
     closed = max((s for s, _, _ in lines), default=0) + 10
     return Transcript(
@@ -31,7 +32,7 @@ def transcript(
     )
 
 
-def run(t: Transcript, settings: RuleSettings | None = None):  # type: ignore[no-untyped-def]
+def run(t: Transcript, settings: RuleSettings | None = None) -> Inspection:
     return inspect_transcript(t, settings or RuleSettings(), WORDS, MASKED, score)
 
 
