@@ -45,6 +45,8 @@ FILES = {
     "tags-segments.js": JS,  # the dashboard's 客户分群 panel
     "tags.css": CSS,  # tag chips and the 客户分群 panel
     "vendor/chart.umd.js": JS,  # Chart.js 4 (MIT, see vendor/chart.js-LICENSE.md)
+    "qa.js": JS,  # quality inspection (质检 / 我的质检)
+    "qa.css": CSS,
 }
 
 PAGE_CSP = (
