@@ -31,6 +31,8 @@ def layer(module: str) -> str | None:
         return "tools"  # the knowledge-base CLI, python -m zhike.kb
     if module == "zhike.tags" or module.startswith("zhike.tags."):
         return "tools"  # the customer-tags CLI, python -m zhike.tags
+    if module == "zhike.qa" or module.startswith("zhike.qa."):
+        return "tools"  # the quality-inspection CLI, python -m zhike.qa
     for name in ("common", "lib", "servers", "tools"):
         if module.startswith(f"zhike.{name}.") or module == f"zhike.{name}":
             return name

@@ -221,6 +221,20 @@ class QaService:
         wanted = [cid for cid, rating in found if cid not in done or done[cid] != rating]
         return wanted[:limit]
 
+    async def closed_since(self, since: datetime) -> list[int]:
+        """Every closed, agent-served conversation closed or rated since ``since``."""
+        async with self.handoff.db.session() as session:
+            rows = await session.execute(
+                select(Conversation.id)
+                .where(
+                    Conversation.state == CLOSED,
+                    Conversation.agent_assigned_at.is_not(None),
+                    or_(Conversation.closed_at >= since, Conversation.rated_at >= since),
+                )
+                .order_by(Conversation.closed_at)
+            )
+            return [cid for (cid,) in rows.all()]
+
     async def inspect_since(self, since: datetime, limit: int = 10_000) -> int:
         """Inspects the due conversations since ``since`` (backfill); how many."""
         await self.ensure()
