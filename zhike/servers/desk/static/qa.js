@@ -10,7 +10,7 @@ var zhikeQa = (function () {
   var WHO = { user: "客户", agent: "坐席", bot: "机器人", system: "系统" };
   var SETTINGS = { "qa-first-reply": "first_reply_seconds", "qa-reply-gap": "reply_gap_seconds",
     "qa-transfers": "transfer_limit", "qa-streak": "negative_streak", "qa-low-rating": "low_rating" };
-  var state = { supervisor: false, rules: {}, current: null, ready: false, disabled: [] };
+  var state = { supervisor: false, rules: {}, current: null, ready: false, disabled: [], user: null };
 
   function api() { return zhikeDesk.app.api.apply(null, arguments); }
 
@@ -23,11 +23,23 @@ var zhikeQa = (function () {
     $("tab-qa").setAttribute("aria-current", shown ? "page" : "false");
     $("qa-view").hidden = !shown;
     if (!shown || !me) { return; }
+    if (state.user !== me.account.username) { reset(me.account.username); }
     $("qa-list-title").textContent = state.supervisor ? "质检队列" : "我的质检";
     $("qa-admin").hidden = !state.supervisor;
     if (!state.ready) { setup(); }
     load();
     if (state.supervisor) { loadWords(); loadSettings(); }
+  }
+
+  // Another login in the same page: nothing of the previous user's view stays.
+  function reset(username) {
+    state.user = username;
+    state.current = null;
+    clear($("qa-list"));
+    clear($("qa-words"));
+    $("qa-record").hidden = true;
+    $("qa-placeholder").hidden = false;
+    $("qa-status").value = state.supervisor ? "pending" : "";  // 我的质检: all of them
   }
 
   function setup() {
