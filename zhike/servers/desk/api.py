@@ -26,6 +26,7 @@ from zhike.servers.desk.http import current_session, int_query, read_json, text_
 from zhike.servers.desk.qa_live import (
     check_reply,
     mask_customer_items,
+    mask_summary,
     note_transfer,
     schedule_inspection,
 )
@@ -108,7 +109,9 @@ def conversations_blueprint() -> Blueprint:
         after = int_query(request, "after_seq", 0)
         messages = [message_json(m) for m in await desk.handoff.messages(conversation_id, after)]
         await mask_customer_items(request.app, messages, "direction")  # abuse as ***
-        return json_response({"conversation": conversation_json(info), "messages": messages})
+        conversation = conversation_json(info)
+        await mask_summary(request.app, conversation)
+        return json_response({"conversation": conversation, "messages": messages})
 
     @bp.post("/conversations/<conversation_id:int>/accept")
     async def accept(request: Request, conversation_id: int) -> HTTPResponse:

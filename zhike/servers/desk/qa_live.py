@@ -7,7 +7,8 @@ The desk's routes call these small hooks (:mod:`zhike.servers.desk.api`,
   (422 ``sensitive_word``, a Chinese message naming the category and the word) before
   anything is stored or sent;
 - :func:`customer_masker`: hides abusive words (``***``) in customers' messages as agents
-  see them (transcript, timeline, inbox preview); the stored message stays as received;
+  see them (transcript, bot summary, timeline, inbox preview, assist); the stored message
+  stays as received;
 - :func:`note_transfer` and :func:`schedule_inspection`: count a transfer, and inspect a
   conversation in the background after its close (a missed one is caught up later by
   :meth:`~zhike.lib.qa.service.QaService.catch_up`).
@@ -81,6 +82,15 @@ async def mask_customer_items(
     for item in items:
         if isinstance(item, dict) and item.get(who) == "user" and isinstance(item.get(text), str):
             item[text] = mask(item[text])
+
+
+async def mask_summary(app: Sanic, conversation: dict[str, Any]) -> None:
+    """Masks the customer's recent messages in a conversation document's bot summary."""
+    summary = conversation.get("summary")
+    recent = summary.get("recent_messages") if isinstance(summary, dict) else None
+    if isinstance(summary, dict) and isinstance(recent, list):
+        mask = await customer_masker(app)
+        summary["recent_messages"] = [mask(t) if isinstance(t, str) else t for t in recent]
 
 
 async def note_transfer(app: Sanic, conversation_id: int) -> None:

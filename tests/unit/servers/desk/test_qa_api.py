@@ -89,6 +89,19 @@ async def test_customer_abuse_is_masked_where_agents_see_it(desk: Desk) -> None:
     assert inbox["mine"][0]["preview"]["text"].startswith("你们这帮**")
     stored = await desk.handoff.messages(cid)
     assert "傻逼" in stored[-1].text  # kept as received; only what agents see is masked
+    assist = (await desk.call("GET", f"/conversations/{cid}/assist", agent)).json
+    assert assist["message"]["text"] == "你们这帮**，电话138****8000"
+
+
+async def test_the_bot_summary_shows_recent_abuse_masked(desk: Desk) -> None:
+    agent = await desk.login("wangfang")
+    cid = await queued(desk, "qa-6", recent_messages=["查快递", "你妈的怎么还没到"])
+    await desk.call("POST", f"/conversations/{cid}/accept", agent)
+    conversation = (await desk.call("GET", f"/conversations/{cid}", agent)).json["conversation"]
+    assert conversation["summary"]["recent_messages"] == [
+        "查快递",
+        "***怎么还没到",
+    ]  # 你妈 and 妈的 overlap
 
 
 async def test_a_low_rated_conversation_is_queued_reviewed_and_shown_to_its_agent_only(
