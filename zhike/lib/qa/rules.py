@@ -110,6 +110,7 @@ class Transcript:
     closed_at: datetime | None
     rating: int | None
     transfers: int = 0
+    before_handoff: Sequence[str] = ()  # the customer's last messages to the bot
 
 
 @dataclass
@@ -201,12 +202,16 @@ def _sentiment(t: Transcript, s: RuleSettings, scorer: Callable[[str], float]) -
         best = run if len(run) > len(best) else best
     if len(best) >= s.negative_streak:
         hits.append(RuleHit("negative_streak", f"客户连续 {len(best)} 条负面消息", best))
-    if len(said) >= 4:
-        before = sum(v for _, v in said[:2]) / 2
-        after = sum(v for _, v in said[-2:]) / 2
-        if after < 0 and before - after >= 0.6:
-            seqs = [line.seq for line, _ in said[-2:]]
-            hits.append(RuleHit("sentiment_worse", "客户情绪在人工服务中变差", seqs))
+    earlier = [scorer(text) for text in list(t.before_handoff)[-3:] if text]
+    if earlier and len(said) >= 2:  # the bot's part against the end with the agent
+        before, what = sum(earlier) / len(earlier), "客户情绪在转人工后变差"
+    elif len(said) >= 4:  # no bot part: the start against the end with the agent
+        before, what = sum(v for _, v in said[:2]) / 2, "客户情绪在人工服务中变差"
+    else:
+        return hits
+    after = sum(v for _, v in said[-2:]) / 2
+    if after < 0 and before - after >= 0.6:
+        hits.append(RuleHit("sentiment_worse", what, [line.seq for line, _ in said[-2:]]))
     return hits
 
 
@@ -297,6 +302,7 @@ def inspect_transcript(
         transcript.closed_at,
         transcript.rating,
         transcript.transfers,
+        transcript.before_handoff,
     )
     word_hits, marks = _words(lines, matcher, masked)
     hits = word_hits + _sla(t, settings) + _phrases(t) + _sentiment(t, settings, scorer)

@@ -171,6 +171,7 @@ class QaService:
             info.closed_at,
             info.rating,
             await store.count_events(self.db, conversation_id, TRANSFER),
+            [t for t in info.summary.get("recent_messages") or [] if isinstance(t, str)],
         )
         settings, matcher, masked = await self.settings(), await self.matcher(), masked_categories()
         result = await asyncio.to_thread(

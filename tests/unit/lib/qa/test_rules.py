@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from zhike.lib.qa.matcher import Matcher
@@ -122,6 +123,20 @@ def test_sentiment_worsening_during_the_service() -> None:
         (50, "agent", "非常抱歉，感谢您的反馈"),
     ]
     assert "sentiment_worse" in run(transcript(lines)).rules
+
+
+def test_sentiment_worsening_after_the_handoff_compares_with_the_bot_part() -> None:
+    lines = [
+        (5, "agent", "您好"),
+        (10, "user", "等了好久还没到"),
+        (40, "user", "气死我了，我要投诉"),
+        (50, "agent", "非常抱歉，感谢您的反馈"),
+    ]
+    calm_before = replace(transcript(lines), before_handoff=["你好", "查一下订单，谢谢"])
+    worse = next(hit for hit in run(calm_before).hits if hit.rule == "sentiment_worse")
+    assert worse.detail == "客户情绪在转人工后变差" and worse.seqs == [2, 3]
+    angry_before = replace(transcript(lines), before_handoff=["太慢了，气死了", "垃圾，我要投诉"])
+    assert "sentiment_worse" not in run(angry_before).rules  # no worse than with the bot
 
 
 def test_sensitive_words_of_agents_and_abuse_of_customers_are_marked_in_the_excerpt() -> None:
