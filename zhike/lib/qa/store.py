@@ -201,7 +201,9 @@ async def save_record(db: QaDatabase, values: dict[str, Any]) -> dict[str, Any]:
     """Creates or replaces the record of ``values["conversation_id"]``.
 
     A reviewed record keeps its review when the same rules are hit again; otherwise its
-    status becomes ``pending`` (hits) or ``clean`` (none).
+    status becomes ``pending`` (hits) or ``clean`` (none). An inspection that read the
+    conversation before its rating (a customer rates once) never replaces one that read
+    it after: of two inspections racing, the later view of the conversation stays.
     """
 
     async def work(session: AsyncSession) -> dict[str, Any]:
@@ -212,6 +214,8 @@ async def save_record(db: QaDatabase, values: dict[str, Any]) -> dict[str, Any]:
                 .with_for_update()
             )
         ).scalar_one_or_none()
+        if row is not None and row.rating is not None and values.get("rating") is None:
+            return record_dict(row)  # a stale inspection: the record saw the rating
         rules = values["rules"]
         status = PENDING if values["hits"] else CLEAN
         if row is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from zhike.lib.handoff import HandoffDatabase, HandoffService
+from zhike.lib.qa import store
 from zhike.lib.qa.models import Record
 from zhike.lib.qa.service import QaService
 from zhike.lib.qa.store import QaDatabase, QaError
@@ -120,3 +121,20 @@ async def test_words_are_seeded_once_and_edits_change_the_matcher(
     assert (await other.words())["words"] == []
     with pytest.raises(QaError):
         await service.add_word("x", "不存在的类别", "s9")
+
+
+async def test_an_inspection_that_read_before_the_rating_does_not_replace_a_later_one(
+    qa: tuple[QaService, HandoffService, Clock],
+) -> None:
+    service, handoff, clock = qa
+    cid = await served_conversation(handoff, clock, "s4")
+    await handoff.rate(cid, 1, now=T0 + timedelta(minutes=1))
+    later = await service.inspect(cid)
+    assert later is not None and "low_rating" in later["rules"]
+    stale = {
+        "conversation_id": cid, "agent_id": "a1", "skill_group": "orders", "score": 85,
+        "rules": ",no_greeting,no_closing,", "hits": [{"rule": "no_greeting"}], "excerpt": [],
+        "rating": None, "closed_at": T0, "inspected_at": T0 + timedelta(minutes=2),
+    }  # fmt: skip
+    kept = await store.save_record(service.db, stale)
+    assert "low_rating" in kept["rules"] and kept["rating"] == 1
