@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from zhike.servers.desk.qa_live import qa_service
+
 from .conftest import PASSWORD, Desk, queued
 from .served import served
 
@@ -61,6 +63,11 @@ async def test_words_replies_review_and_my_results_in_the_page(desk: Desk, brows
         await boss.click("#qa-word-add")
         await expect(boss.locator("#qa-word-status")).to_have_text("已添加「随便退」，立即生效")
         await expect(boss.locator("#qa-words li", has_text="随便退")).to_have_count(1)
+        await expect(boss.locator("#qa-first-reply")).to_have_value("60")
+        await boss.fill("#qa-first-reply", "90")
+        await boss.click("#qa-settings-save")
+        await expect(boss.locator("#qa-settings-status")).to_have_text("规则已保存")
+        assert (await qa_service(desk.app).settings()).first_reply_seconds == 90
 
         agent = await logged_in(browser, server.url, "wangfang")
         await expect(agent.locator("#tab-qa")).to_have_text("我的质检")

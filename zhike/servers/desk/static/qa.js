@@ -8,8 +8,15 @@ var zhikeQa = (function () {
   var $ = util.$, el = util.el, clear = util.clear, describe = util.describe;
   var STATUS = { pending: "待复核", confirmed: "已确认", dismissed: "已驳回", clean: "无问题" };
   var WHO = { user: "客户", agent: "坐席", bot: "机器人", system: "系统" };
-  var SETTINGS = { "qa-first-reply": "first_reply_seconds", "qa-reply-gap": "reply_gap_seconds",
-    "qa-transfers": "transfer_limit", "qa-streak": "negative_streak", "qa-low-rating": "low_rating" };
+  // The rule settings' fields: id, setting, label, bounds (as the API checks them).
+  var FIELDS = [
+    ["qa-first-reply", "first_reply_seconds", "首次响应超时（秒）", 5, 3600],
+    ["qa-reply-gap", "reply_gap_seconds", "回复间隔超时（秒）", 5, 7200],
+    ["qa-transfers", "transfer_limit", "转接次数达到", 1, 20],
+    ["qa-streak", "negative_streak", "连续负面消息条数", 2, 20],
+    ["qa-low-rating", "low_rating", "低评分（不高于）", 1, 4]
+  ];
+  var FILTERS = [["pending", "待复核"], ["confirmed", "已确认"], ["dismissed", "已驳回"], ["", "全部状态"]];
   var state = { supervisor: false, rules: {}, current: null, ready: false, disabled: [], user: null };
 
   function api() { return zhikeDesk.app.api.apply(null, arguments); }
@@ -23,10 +30,10 @@ var zhikeQa = (function () {
     $("tab-qa").setAttribute("aria-current", shown ? "page" : "false");
     $("qa-view").hidden = !shown;
     if (!shown || !me) { return; }
+    if (!state.ready) { setup(); }
     if (state.user !== me.account.username) { reset(me.account.username); }
     $("qa-list-title").textContent = state.supervisor ? "质检队列" : "我的质检";
     $("qa-admin").hidden = !state.supervisor;
-    if (!state.ready) { setup(); }
     load();
     if (state.supervisor) { loadWords(); loadSettings(); }
   }
@@ -44,6 +51,18 @@ var zhikeQa = (function () {
 
   function setup() {
     state.ready = true;
+    FILTERS.forEach(function (pair) {
+      var option = el("option", null, pair[1]);
+      option.value = pair[0];
+      $("qa-status").appendChild(option);
+    });
+    var save = $("qa-settings-save");
+    FIELDS.forEach(function (field) {
+      var label = el("label", null, field[2]), input = el("input");
+      input.id = field[0]; input.type = "number"; input.min = field[3]; input.max = field[4];
+      label.appendChild(input);
+      save.parentNode.insertBefore(label, save);
+    });
     $("qa-status").addEventListener("change", load);
     $("qa-rule").addEventListener("change", load);
     $("qa-refresh").addEventListener("click", load);
@@ -223,14 +242,14 @@ var zhikeQa = (function () {
   function loadSettings() {
     return api("GET", "/qa/settings").then(function (data) {
       state.disabled = data.settings.disabled || [];
-      Object.keys(SETTINGS).forEach(function (id) { $(id).value = data.settings[SETTINGS[id]]; });
+      FIELDS.forEach(function (field) { $(field[0]).value = data.settings[field[1]]; });
     }, function (error) { util.notify(describe(error), true); });
   }
 
   function saveSettings(event) {
     event.preventDefault();
     var body = { disabled: state.disabled };
-    Object.keys(SETTINGS).forEach(function (id) { body[SETTINGS[id]] = Number($(id).value); });
+    FIELDS.forEach(function (field) { body[field[1]] = Number($(field[0]).value); });
     api("PUT", "/qa/settings", body).then(function () {
       $("qa-settings-status").textContent = "规则已保存";
     }, function (error) { $("qa-settings-status").textContent = "保存失败：" + describe(error); });
