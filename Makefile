@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEVSTAMP := $(VENV)/.installed-dev-stamp
 MODEL  := models/zhike.tar.gz
 
-.PHONY: help install install-dev run test train validate shell lint format types bench bench-nlu bench-kb lock clean
+.PHONY: help install install-dev run test train validate shell lint format types bench bench-nlu bench-kb bench-qa lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ bench: install-dev train  ## benchmark zhike against a stock Rasa pipeline (prin
 
 bench-nlu: install-dev train  ## NLU on out-of-scope, real-customer and held-out messages (one table)
 	$(PY) -m bench.nlu
+
+bench-qa: install-dev  ## quality inspection: sensitive-word matcher and sentiment lexicon (one table)
+	$(PY) -m bench.qa
 
 bench-kb: install-dev  ## knowledge-base retrieval: pairs, recall at 20,000 entries, latency (one table)
 	$(PY) -m bench.kb

@@ -58,12 +58,6 @@ def test_the_status_is_asked_for_an_order_named_afterwards(zhang_app: AppConvers
     assert "开具中" in zhang_app.say("HP20241104")
 
 
-@pytest.mark.xfail(
-    reason="the NLU takes a paper request with an order number for query_order/nlu_fallback "
-    "(more change_invoice examples with 纸质 + order numbers needed); the form works in the "
-    "action tests",
-    strict=False,
-)
 def test_a_paper_invoice_is_mailed_and_the_address_is_masked(zhang_app: AppConversation) -> None:
     ask = zhang_app.say("HP20241101我要纸质发票，寄到北京市朝阳区建国路93号1505室")
     assert "收件人" in ask

@@ -16,11 +16,6 @@ from .conftest import AppConversation, clear_faults, inject_fault
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.xfail(
-    reason="issue 15: the merged model is unsure of 申请价保 HPxxxxxxxx (request 0.51) "
-    "and the knowledge gate answers the 价保 FAQ instead of the request",
-    strict=False,
-)
 def test_an_eligible_order_is_protected_and_shows_in_the_refund_progress(
     zhang_app: AppConversation,
 ) -> None:
@@ -54,11 +49,6 @@ def test_no_drop_needs_no_protection(zhang_app: AppConversation) -> None:
     assert "暂不需要价保" in answer
 
 
-@pytest.mark.xfail(
-    reason="issue 15: the merged model is unsure of 申请价保 HPxxxxxxxx (request 0.51) "
-    "and the knowledge gate answers the 价保 FAQ instead of the request",
-    strict=False,
-)
 def test_another_customers_order_is_not_found(zhang_app: AppConversation) -> None:
     answer = zhang_app.say("申请价保 HP20240005")
     assert "没有查到订单 HP20240005" in answer and "价保申请成功" not in answer
