@@ -1,6 +1,8 @@
 /* 智客 坐席工作台: the inbox (排队中 and 我的会话) from GET /inbox.
    Rows are sorted by waiting time (the server's order); each names the customer, the
-   channel in Chinese, the last message and a wait timer that turns red past the SLA. */
+   channel in Chinese, the last message and a wait timer that turns red past the SLA.
+   Customer messages in conversations that are not open count as unread: a badge on the
+   row, and their total in the tab's title (desk-live.js). */
 (function () {
   "use strict";
 
@@ -8,6 +10,7 @@
   var timers = [];  // {node, seconds, at}: the wait timers shown, ticking every second
   var read = {};  // conversation id -> customer messages the agent has seen
   var lengths = {};
+  var unreadTotal = 0;
 
   function app() { return zhikeDesk.app; }
 
@@ -42,6 +45,7 @@
     var unread = queued ? 0 : entry.user_messages - (read[entry.conversation_id] || 0);
     if (current) { unread = 0; }
     if (unread > 0) {
+      unreadTotal += unread;
       var badge = el("span", "unread", String(unread));
       badge.setAttribute("aria-label", unread + " 条未读");
       head.appendChild(badge);
@@ -69,6 +73,7 @@
 
   function render(data) {
     timers = [];
+    unreadTotal = 0;
     var queue = $("queue"), mine = $("mine");
     clear(queue);
     clear(mine);
@@ -85,6 +90,7 @@
     lengths = data.queue_lengths || {};
     renderTransferOptions();
     tick();
+    util.live.unread(unreadTotal);
   }
 
   // The transfer targets with how many wait in each group now.
@@ -99,7 +105,7 @@
 
   function markRead(id, count) { read[id] = Math.max(read[id] || 0, count || 0); }
 
-  function reset() { timers = []; read = {}; lengths = {}; }
+  function reset() { timers = []; read = {}; lengths = {}; unreadTotal = 0; util.live.unread(0); }
 
   window.setInterval(tick, 1000);
   util.inbox = { render: render, markRead: markRead, reset: reset, tick: tick };

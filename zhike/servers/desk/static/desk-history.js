@@ -1,0 +1,209 @@
+/* 智客 坐席工作台: the sub-tabs of 会话 — 当前会话 (the inbox), 历史会话 and 留言.
+   历史会话 searches closed conversations (GET /history: customer, order number, dates); one
+   opens read-only in the conversation column with its timeline, its disposition and rating.
+   留言 lists the 转人工 requests made after hours or with nobody online (GET /tickets);
+   the agent answers them elsewhere (phone, ticket) and marks each handled with a note. */
+(function () {
+  "use strict";
+
+  var util = zhikeDesk, $ = util.$, el = util.el, clear = util.clear, label = util.label;
+  var PANES = ["inbox", "history", "tickets"];
+  var view = { pane: "inbox", page: 1, pages: 1, searched: false };
+
+  function app() { return zhikeDesk.app; }
+
+  function select(pane) {
+    view.pane = pane;
+    PANES.forEach(function (name) {
+      var tab = $("sub-tab-" + name), on = name === pane;
+      tab.className = on ? "sub-tab current" : "sub-tab";
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+      $(name + "-pane").hidden = !on;
+    });
+    if (pane === "history" && !view.searched) { search(1); }
+    if (pane === "tickets") { loadTickets(); }
+  }
+
+  // Arrow keys move between the sub-tabs (the tablist pattern).
+  function onTabKey(event) {
+    var at = PANES.indexOf(view.pane), next = null;
+    if (event.key === "ArrowRight") { next = PANES[(at + 1) % PANES.length]; }
+    if (event.key === "ArrowLeft") { next = PANES[(at + PANES.length - 1) % PANES.length]; }
+    if (next) {
+      event.preventDefault();
+      select(next);
+      $("sub-tab-" + next).focus();
+    }
+  }
+
+  // ----- 历史会话 -----
+  function query(page) {
+    var parts = ["page=" + page];
+    [["q", "history-q"], ["order", "history-order"], ["since", "history-since"], ["until", "history-until"]]
+      .forEach(function (pair) {
+        var value = $(pair[1]).value.trim();
+        if (value) { parts.push(pair[0] + "=" + encodeURIComponent(value)); }
+      });
+    return parts.join("&");
+  }
+
+  function search(page) {
+    var error = $("history-error");
+    error.hidden = true;
+    view.searched = true;
+    $("history-go").disabled = true;
+    return app().api("GET", "/history?" + query(page)).then(function (data) {
+      view.page = data.page;
+      view.pages = Math.max(1, Math.ceil(data.total / data.page_size));
+      renderHistory(data);
+    }, function (failure) {
+      error.textContent = HISTORY_ERRORS[failure.code] || util.describe(failure);
+      error.hidden = false;
+    }).then(function () { $("history-go").disabled = false; });
+  }
+
+  var HISTORY_ERRORS = {
+    invalid_order: "订单号只能包含字母、数字和“-”",
+    invalid_range: "开始日期不能晚于结束日期",
+    invalid_since: "请填写正确的开始日期",
+    invalid_until: "请填写正确的结束日期",
+    invalid_q: "客户关键词最多 50 个字"
+  };
+
+  function historyRow(item) {
+    var row = el("li", "history-row");
+    row.dataset.conversationId = String(item.conversation_id);
+    var open = el("button", "row-main");
+    open.type = "button";
+    open.setAttribute("aria-label", "查看 " + item.name + " 的历史会话");
+    var head = el("span", "row-head");
+    head.appendChild(el("span", "row-name", item.name));
+    head.appendChild(el("span", "tag channel", item.channel_label));
+    open.appendChild(head);
+    var facts = el("span", "row-preview");
+    facts.textContent = util.formatDate(item.closed_at) + " · " + item.disposition_label +
+      (item.agent_name ? " · " + item.agent_name : "");
+    open.appendChild(facts);
+    open.appendChild(el("span", "rating", item.rating ? "评分 " + item.rating + "/5" : "未评价"));
+    open.addEventListener("click", function () { app().open(item.conversation_id); });
+    row.appendChild(open);
+    return row;
+  }
+
+  function renderHistory(data) {
+    var list = $("history-list");
+    clear(list);
+    (data.items || []).forEach(function (item) { list.appendChild(historyRow(item)); });
+    $("history-summary").textContent = data.total ?
+      "共 " + data.total + " 个会话，第 " + view.page + "/" + view.pages + " 页" : "没有找到符合条件的历史会话";
+    $("history-prev").disabled = view.page <= 1;
+    $("history-next").disabled = view.page >= view.pages;
+  }
+
+  // ----- 留言 -----
+  function loadTickets() {
+    var status = $("tickets-status").value;
+    return app().api("GET", "/tickets?status=" + status).then(function (data) {
+      renderTickets(data, status);
+    }, function (failure) { $("tickets-summary").textContent = util.describe(failure); });
+  }
+
+  function renderTickets(data, status) {
+    var list = $("tickets-list");
+    clear(list);
+    (data.items || []).forEach(function (item) { list.appendChild(ticketNode(item)); });
+    $("tickets-summary").textContent = data.total ? "共 " + data.total + " 条" :
+      (status === "open" ? "太好了，留言都已处理完" : "暂无已处理的留言");
+    if (status === "open") {
+      $("tickets-count").textContent = String(data.total);
+      $("tickets-count").hidden = !data.total;
+    }
+  }
+
+  function ticketNode(item) {
+    var node = el("li", "ticket" + (item.handled ? " handled" : ""));
+    node.dataset.conversationId = String(item.conversation_id);
+    var head = el("div", "row-head");
+    head.appendChild(el("span", "row-name", item.name));
+    head.appendChild(el("span", "tag channel", item.channel_label));
+    head.appendChild(el("span", "tag group", label("skill_groups", item.skill_group)));
+    node.appendChild(head);
+    node.appendChild(el("p", "muted ticket-when",
+      util.formatDate(item.handoff_requested_at) + " · " + item.disposition_label));
+    var facts = el("dl", "ticket-facts");
+    if (item.reason) { pair(facts, "转人工原因", item.reason); }
+    if (item.intent) { pair(facts, "意图", label("intents", item.intent)); }
+    Object.keys(item.slots || {}).forEach(function (name) {
+      var value = item.slots[name];
+      pair(facts, label("slots", name), typeof value === "string" ? value : JSON.stringify(value));
+    });
+    node.appendChild(facts);
+    if ((item.recent_messages || []).length) {
+      var said = el("ol", "recent");
+      said.setAttribute("aria-label", "客户最近说");
+      item.recent_messages.forEach(function (text) { said.appendChild(el("li", null, text)); });
+      node.appendChild(said);
+    }
+    if (item.handled) {
+      node.appendChild(el("p", "ticket-note", "已处理（" + (item.handled_by || "") + " " +
+        util.formatDate(item.handled_at) + "）：" + item.note));
+    } else {
+      node.appendChild(handleForm(item));
+    }
+    return node;
+  }
+
+  function pair(dl, term, text) {
+    dl.appendChild(el("dt", null, term));
+    dl.appendChild(el("dd", null, text));
+  }
+
+  function handleForm(item) {
+    var form = el("div", "ticket-handle");
+    var note = el("textarea");
+    note.rows = 2;
+    note.maxLength = 500;
+    note.placeholder = "处理备注，例如：已电话回复客户";
+    note.setAttribute("aria-label", "处理备注：" + item.name);
+    var go = util.button("primary", "标记已处理", function () {
+      if (!note.value.trim()) { util.notify("请先填写处理备注", true); note.focus(); return; }
+      go.disabled = true;
+      app().api("POST", "/tickets/" + item.conversation_id + "/handle", { note: note.value })
+        .then(function () {
+          util.notify("已标记为已处理，谢谢");
+          loadTickets();
+        }, function (failure) {
+          go.disabled = false;
+          util.notify(failure.code === "already_handled" ? "这条留言已由其他同事处理" : util.describe(failure), true);
+          if (failure.code === "already_handled") { loadTickets(); }
+        });
+    });
+    form.appendChild(note);
+    form.appendChild(go);
+    return form;
+  }
+
+  function setup() {
+    PANES.forEach(function (name) {
+      $("sub-tab-" + name).addEventListener("click", function () { select(name); });
+      $("sub-tab-" + name).addEventListener("keydown", onTabKey);
+    });
+    $("history-form").addEventListener("submit", function (event) { event.preventDefault(); search(1); });
+    $("history-prev").addEventListener("click", function () { search(Math.max(1, view.page - 1)); });
+    $("history-next").addEventListener("click", function () { search(view.page + 1); });
+    $("tickets-status").addEventListener("change", loadTickets);
+    select("inbox");
+  }
+
+  function reset() {
+    view.searched = false;
+    clear($("history-list"));
+    clear($("tickets-list"));
+    $("history-summary").textContent = "";
+    select("inbox");
+  }
+
+  document.addEventListener("DOMContentLoaded", setup);
+  util.history = { reset: reset, select: select };
+})();
