@@ -220,3 +220,64 @@ async def test_shortcuts_help_close_and_send(open_desk: Opener, desk: Desk) -> N
     await expect(page.locator("#close-confirm")).to_be_hidden()
     assert (await desk.handoff.conversation(cid)).state == "agent"
     assert not page.errors
+
+
+async def test_history_finds_a_closed_conversation_by_order_and_shows_it_read_only(
+    open_desk: Opener, desk: Desk
+) -> None:
+    cid = await queued(desk, "past", "orders")
+    await desk.handoff.route_user_message("past", "rest", "HP20240123 还没发货", "past-2")
+    await desk.handoff.accept("a1", cid)
+    await desk.handoff.close(cid, "a1", "resolved")
+    await desk.handoff.rate(cid, 4)
+    other = await queued(desk, "other", "orders")
+    await desk.handoff.accept("a3", other)
+    await desk.handoff.close(other, "a3", "unresolved")
+    page = await open_desk("wangfang")
+    await page.click("#sub-tab-history")
+    await expect(page.locator("#history-list .history-row")).to_have_count(2)
+    await page.fill("#history-order", "HP20240123")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#history-list .history-row")).to_have_count(1)
+    result = page.locator(f'#history-list [data-conversation-id="{cid}"]')
+    await expect(result).to_contain_text("已解决")
+    await expect(result).to_contain_text("评分 4/5")
+    await result.locator(".row-main").click()
+    await expect(page.locator("#transcript")).to_contain_text("HP20240123 还没发货")
+    await expect(page.locator("#conv-readonly")).to_be_visible()
+    await expect(page.locator("#composer")).to_be_hidden()
+    await expect(page.locator("#conv-state")).to_have_text("已结束（已解决） · 评分 4/5")
+    await page.fill("#history-since", "2024-06-05")
+    await page.fill("#history-until", "2024-06-04")
+    await page.click("#history-go")
+    await expect(page.locator("#history-error")).to_have_text("开始日期不能晚于结束日期")
+    await page.click("#sub-tab-inbox")
+    await expect(page.locator("#inbox-pane")).to_be_visible()
+    assert not page.errors
+
+
+async def test_an_after_hours_request_is_marked_handled_with_a_note(
+    open_desk: Opener, desk: Desk
+) -> None:
+    desk.clock.advance(hours=12)  # 22:00: the desk is closed
+    outcome = await desk.handoff.request_handoff(
+        "night", "rest", "C001", "orders", {"reason": "要求人工", "recent_messages": ["快递丢了"]}
+    )
+    desk.clock.advance(hours=-12)
+    assert outcome.status == "after_hours"
+    page = await open_desk("wangfang")
+    await page.click("#sub-tab-tickets")
+    ticket = page.locator(f'.ticket[data-conversation-id="{outcome.conversation_id}"]')
+    await expect(ticket).to_contain_text("非工作时间，已转工单")
+    await expect(ticket).to_contain_text("快递丢了")
+    await expect(page.locator("#tickets-count")).to_have_text("1")
+    await ticket.locator("button.primary").click()
+    await expect(page.locator("#notice")).to_have_text("请先填写处理备注")
+    await ticket.locator("textarea").fill("已电话联系客户，补发中")
+    await ticket.locator("button.primary").click()
+    await expect(page.locator("#tickets-summary")).to_have_text("太好了，留言都已处理完")
+    await expect(page.locator("#tickets-count")).to_be_hidden()
+    await page.select_option("#tickets-status", "handled")
+    await expect(ticket).to_contain_text("已电话联系客户，补发中")
+    await expect(ticket).to_contain_text("王芳")
+    assert not page.errors
