@@ -6,6 +6,8 @@ The stream opens with ``event: ready`` (the page then reads the inbox once) and 
   ``queued``, ``accepted``, ``transferred`` or ``closed``;
 - ``event: message`` — ``{"conversation_id", "seq", "direction"}``: a new message (the page
   reads it through the usual routes, so the text never travels here);
+- ``event: agent`` — ``{"agent_id", "online"}``: an agent went on- or offline (supervisors
+  and that agent);
 - ``event: resync`` — too much happened for the page to keep up: read everything again;
 - ``event: logout`` — the session ended; the stream closes.
 

@@ -7,7 +7,8 @@ group, agent and ``last_seq``) and compares them with what it read the time befo
 - a conversation that appears queued is ``queued``; queued → agent is ``accepted``; a new
   group or agent → queued is ``transferred``; one that is no longer open is ``closed``;
 - a conversation whose ``last_seq`` grew has new messages: one ``message`` event per new
-  message (its seq and direction, never its text).
+  message (its seq and direction, never its text);
+- an agent who went on- or offline is an ``agent`` event (for supervisors and that agent).
 
 Everything comes from committed rows, so a change made through any desk replica (or by
 the bot's side) reaches the pages of every replica within about a second; no process keeps
@@ -25,7 +26,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from zhike.lib.handoff import AGENT, QUEUED, HandoffService
-from zhike.lib.handoff.models import Conversation, Message
+from zhike.lib.handoff.models import Agent, Conversation, Message
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ class EventHub:
         self.viewers: set[Viewer] = set()
         self._task: asyncio.Task[None] | None = None
         self._seen: dict[int, Open] | None = None
+        self._online: dict[str, bool] = {}
         self.polls = 0
 
     def subscribe(self, viewer: Viewer) -> Viewer:
@@ -176,12 +178,17 @@ class EventHub:
 
     async def poll_once(self) -> list[Event]:
         """Reads the open conversations once and hands out what changed."""
-        found = await self._read(self._open)
+        found, online = await self._read(self._open)
         self.polls += 1
         if self._seen is None:
-            self._seen = found
+            self._seen, self._online = found, online
             return []
         events, grown = changes(self._seen, found)
+        for agent_id, now in online.items():
+            if self._online.get(agent_id, now) != now:
+                data = {"agent_id": agent_id, "online": now}
+                events.append(Event("agent", data, frozenset(), frozenset({agent_id})))
+        self._online = online
         if grown:
             events += await self._read(lambda session: self._messages(session, grown, found))
         self._seen = found
@@ -195,7 +202,8 @@ class EventHub:
             return await work(session)
 
     @staticmethod
-    async def _open(session: Any) -> dict[int, Open]:
+    async def _open(session: Any) -> tuple[dict[int, Open], dict[str, bool]]:
+        agents = await session.execute(select(Agent.id, Agent.online))
         rows = await session.execute(
             select(
                 Conversation.id,
@@ -205,7 +213,8 @@ class EventHub:
                 Conversation.last_seq,
             ).where(Conversation.state.in_((QUEUED, AGENT)))
         )
-        return {cid: Open(state, group, agent, seq or 0) for cid, state, group, agent, seq in rows}
+        found = {cid: Open(state, group, agent, seq or 0) for cid, state, group, agent, seq in rows}
+        return found, {agent_id: bool(online) for agent_id, online in agents}
 
     @staticmethod
     async def _messages(session: Any, grown: dict[int, int], found: dict[int, Open]) -> list[Event]:

@@ -111,6 +111,11 @@ async def test_agents_get_their_groups_events_and_supervisors_all(desk: Desk) ->
             assert courses.kinds("inbox")[1]["change"] == "closed"
             await boss.wait_for(lambda: len(boss.kinds("inbox")) == 4)
             assert not courses.kinds("message")  # the message came before it was theirs
+            await desk.handoff.set_online("a2", False)
+            await boss.wait_for(lambda: boss.kinds("agent"))
+            assert boss.kinds("agent") == [{"agent_id": "a2", "online": False}]
+            await courses.wait_for(lambda: courses.kinds("agent"))  # their own status
+            assert not orders.kinds("agent")
 
 
 async def test_the_stream_needs_a_session_and_beats_every_few_seconds(desk: Desk) -> None:

@@ -41,6 +41,7 @@
     });
     source.addEventListener("inbox", function (event) { onInbox(parse(event)); });
     source.addEventListener("message", function (event) { onMessage(parse(event)); });
+    source.addEventListener("agent", refreshSoon);  // the supervisor lists, one's own status
     source.addEventListener("resync", function () { app().refresh(); });
     source.addEventListener("logout", function () { stop(); app().refresh(); });
     source.onerror = function () {
