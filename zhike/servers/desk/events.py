@@ -21,6 +21,7 @@ desk replica streams every change, wherever it was made.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
@@ -34,6 +35,7 @@ from zhike.servers.desk.http import current_session
 
 HEARTBEAT_SECONDS = 15.0
 RETRY_MS = 2000  # how soon EventSource reconnects after losing the stream
+PRIMED_SECONDS = 5.0  # at most this long for the hub's first read before saying ready
 STREAM_HEADERS = {"X-Accel-Buffering": "no"}  # no proxy buffering of the stream
 
 
@@ -78,6 +80,9 @@ def events_blueprint() -> Blueprint:
         heartbeat = getattr(request.app.ctx, "desk_events_heartbeat", HEARTBEAT_SECONDS)
         viewer = hub.subscribe(Viewer(account.agent_id, account.supervisor, groups))
         try:
+            # ready once the hub has its baseline: what the page reads then is not missed
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(hub.primed.wait(), PRIMED_SECONDS)
             response = await request.respond(
                 content_type="text/event-stream; charset=utf-8", headers=dict(STREAM_HEADERS)
             )

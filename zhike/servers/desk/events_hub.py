@@ -138,6 +138,7 @@ class EventHub:
         self._task: asyncio.Task[None] | None = None
         self._seen: dict[int, Open] | None = None
         self._online: dict[str, bool] = {}
+        self.primed = asyncio.Event()  # the baseline is read: later changes become events
         self.polls = 0
 
     def subscribe(self, viewer: Viewer) -> Viewer:
@@ -145,6 +146,7 @@ class EventHub:
         self.viewers.add(viewer)
         if self._task is None or self._task.done():
             self._seen = None
+            self.primed.clear()
             self._task = asyncio.get_running_loop().create_task(self._run())
         return viewer
 
@@ -182,6 +184,7 @@ class EventHub:
         self.polls += 1
         if self._seen is None:
             self._seen, self._online = found, online
+            self.primed.set()
             return []
         events, grown = changes(self._seen, found)
         for agent_id, now in online.items():

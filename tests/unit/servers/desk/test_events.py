@@ -13,6 +13,8 @@ import httpx
 
 from zhike.servers.desk import create_app
 from zhike.servers.desk.api_session import SESSION_COOKIE
+from zhike.servers.desk.events import _next
+from zhike.servers.desk.events_hub import QUEUE_LIMIT, Event, Viewer
 
 from .conftest import API, Desk, queued
 from .served import Served, served
@@ -149,3 +151,16 @@ async def test_a_change_made_anywhere_reaches_every_replica(desk: Desk) -> None:
             assert answer.status == 200
             await one.wait_for(lambda: len(one.kinds("inbox")) == 2)
             assert one.kinds("inbox")[1]["change"] == "accepted"
+
+
+async def test_a_page_that_falls_behind_is_told_to_read_everything_again() -> None:
+    viewer = Viewer("a1", False, frozenset({"orders"}))
+    mine = Event("inbox", {"conversation_id": 1}, frozenset({"orders"}), frozenset())
+    theirs = Event("inbox", {"conversation_id": 2}, frozenset({"courses"}), frozenset())
+    viewer.offer(theirs)
+    assert viewer.queue.empty()  # another group's
+    for _ in range(QUEUE_LIMIT + 1):
+        viewer.offer(mine)
+    assert await _next(viewer, 0.1) == "resync"
+    assert viewer.queue.empty() and not viewer.overflowed
+    assert await _next(viewer, 0.05) == "heartbeat"
