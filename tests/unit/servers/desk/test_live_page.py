@@ -174,6 +174,10 @@ async def test_two_agents_see_pushed_changes_and_unread_counts_without_polling(
     await expect(wang).to_have_title(TITLE)  # it is the open one
     third = await queued(desk, "live-3", "orders")
     await expect(row(chen, third)).to_be_visible(timeout=2000)
+    await wang.reload()  # what was read stays read
+    await expect(wang.locator("#mine .inbox-row")).to_have_count(2)
+    await expect(wang.locator("#mine .unread")).to_have_count(0)
+    await expect(wang).to_have_title(TITLE)
     assert not wang.errors and not chen.errors
 
 

@@ -2,17 +2,42 @@
    Rows are sorted by waiting time (the server's order); each names the customer, the
    channel in Chinese, the last message and a wait timer that turns red past the SLA.
    Customer messages in conversations that are not open count as unread: a badge on the
-   row, and their total in the tab's title (desk-live.js). */
+   row, and their total in the tab's title (desk-live.js). What was read is remembered in
+   this browser (localStorage, per agent), so a reload does not mark everything unread. */
 (function () {
   "use strict";
 
   var util = zhikeDesk, $ = util.$, el = util.el, clear = util.clear, label = util.label;
   var timers = [];  // {node, seconds, at}: the wait timers shown, ticking every second
-  var read = {};  // conversation id -> customer messages the agent has seen
+  var read = null;  // conversation id -> customer messages the agent has seen (null: not loaded)
   var lengths = {};
   var unreadTotal = 0;
 
   function app() { return zhikeDesk.app; }
+
+  function storeKey() {
+    var me = app().me();
+    return me && me.agent ? "zhike.desk.read." + me.agent.agent_id : null;
+  }
+
+  function loadRead() {
+    read = {};
+    try {
+      var stored = JSON.parse(window.localStorage.getItem(storeKey()) || "{}");
+      if (stored && typeof stored === "object") { read = stored; }
+    } catch (error) { /* nothing remembered */ }
+  }
+
+  // Keeps the counts of the conversations still listed as mine.
+  function saveRead(mine) {
+    var kept = {};
+    mine.forEach(function (entry) {
+      var id = entry.conversation_id;
+      if (read[id]) { kept[id] = read[id]; }
+    });
+    read = kept;
+    try { window.localStorage.setItem(storeKey(), JSON.stringify(kept)); } catch (error) { /* full or private */ }
+  }
 
   function waitText(seconds, kind) {
     return (kind === "reply" ? "待回复 " : "等待 ") + util.formatWait(seconds);
@@ -74,6 +99,7 @@
   function render(data) {
     timers = [];
     unreadTotal = 0;
+    if (read === null) { loadRead(); }
     var queue = $("queue"), mine = $("mine");
     clear(queue);
     clear(mine);
@@ -82,6 +108,7 @@
       if (app().currentId() === entry.conversation_id) { read[entry.conversation_id] = entry.user_messages; }
       mine.appendChild(rowNode(entry, false));
     });
+    saveRead(data.mine || []);
     $("queue-count").textContent = String((data.queue || []).length);
     $("mine-count").textContent = String((data.mine || []).length);
     $("queue-empty").hidden = (data.queue || []).length > 0;
@@ -103,9 +130,12 @@
     });
   }
 
-  function markRead(id, count) { read[id] = Math.max(read[id] || 0, count || 0); }
+  function markRead(id, count) {
+    if (read === null) { loadRead(); }
+    read[id] = Math.max(read[id] || 0, count || 0);
+  }
 
-  function reset() { timers = []; read = {}; lengths = {}; unreadTotal = 0; util.live.unread(0); }
+  function reset() { timers = []; read = null; lengths = {}; unreadTotal = 0; util.live.unread(0); }
 
   window.setInterval(tick, 1000);
   util.inbox = { render: render, markRead: markRead, reset: reset, tick: tick };
