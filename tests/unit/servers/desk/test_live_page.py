@@ -97,7 +97,7 @@ async def relay(desk: Desk) -> AsyncIterator[Cuttable]:
             await cuttable.cut()
 
 
-Opener = Callable[[str], Awaitable[Any]]
+Opener = Callable[..., Awaitable[Any]]
 
 
 @pytest.fixture
@@ -105,8 +105,10 @@ async def open_desk(browser: Any, relay: Cuttable) -> AsyncIterator[Opener]:
     """Opens logged-in pages (each records its errors and its API requests)."""
     contexts: list[Any] = []
 
-    async def opener(username: str) -> Any:
-        context = await browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    async def opener(username: str, width: int = 1280) -> Any:
+        context = await browser.new_context(
+            locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": width, "height": 800}
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = await context.new_page()
@@ -124,6 +126,11 @@ async def open_desk(browser: Any, relay: Cuttable) -> AsyncIterator[Opener]:
     yield opener
     for context in contexts:
         await context.close()
+
+
+async def no_sideways_scroll(page: Any) -> None:
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"the page is {width}px wide"
 
 
 def asked(page: Any, path: str, since: float = 0.0) -> int:
@@ -200,7 +207,23 @@ async def test_a_lost_stream_is_shown_and_recovers_with_what_was_missed(
 
 async def test_shortcuts_help_close_and_send(open_desk: Opener, desk: Desk) -> None:
     cid = await queued(desk, "keys", "orders")
-    page = await open_desk("wangfang")
+    page = await open_desk("wangfang", width=360)
+    await no_sideways_scroll(page)
+    assert not await page.locator("#sound-toggle").is_checked()  # the beep is off at first
+    await page.check("#sound-toggle")
+    await page.reload()
+    await expect(page.locator("#sound-toggle")).to_be_checked()  # remembered
+    await page.click("#sub-tab-history")
+    await expect(page.locator("#history-summary")).to_have_text("没有找到符合条件的历史会话")
+    await no_sideways_scroll(page)
+    await page.keyboard.press("ArrowRight")  # on to 留言
+    await expect(page.locator("#sub-tab-tickets")).to_be_focused()
+    outline = "getComputedStyle(document.activeElement).outlineStyle"
+    assert await page.evaluate(outline) == "solid"  # the focus shows
+    await no_sideways_scroll(page)
+    await page.keyboard.press("ArrowLeft")
+    await page.keyboard.press("ArrowLeft")
+    await expect(page.locator("#inbox-pane")).to_be_visible()
     await page.keyboard.press("?")
     await expect(page.locator("#shortcuts")).to_be_visible()
     await expect(page.locator("#shortcuts")).to_contain_text("Alt + N")
