@@ -30,6 +30,7 @@ from sanic.request import Request
 
 from zhike.servers.desk.api_session import SESSION_COOKIE
 from zhike.servers.desk.context import DeskContext
+from zhike.servers.desk.errors import DeskError
 from zhike.servers.desk.events_hub import Event, EventHub, Viewer
 from zhike.servers.desk.http import current_session
 
@@ -96,7 +97,11 @@ def events_blueprint() -> Blueprint:
                     if await desk.auth.session(token) is None:
                         await response.send(frame("logout", {}))
                         break
-                    viewer.groups = frozenset(await desk.groups(account))
+                    try:
+                        viewer.groups = frozenset(await desk.groups(account))
+                    except DeskError:  # the account lost its agent
+                        await response.send(frame("logout", {}))
+                        break
                     await response.send(": heartbeat\n\n")
                 elif item == "resync":
                     await response.send(frame("resync", {}))

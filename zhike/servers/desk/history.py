@@ -105,18 +105,21 @@ async def closed_conversations(
 async def ticket_conversations(
     service: HandoffService, filters: Filters, tz: ZoneInfo, limit: int = CANDIDATES
 ) -> list[Conversation]:
-    """After-hours / no-agent requests matching ``filters``, oldest first (answer in turn)."""
+    """After-hours / no-agent requests matching ``filters``, oldest first (answered in turn).
+
+    Only the ``limit`` latest are looked at: older ones are past answering.
+    """
     query = (
         select(Conversation)
         .where(
             Conversation.disposition.in_(TICKET_DISPOSITIONS),
             *_conditions(filters, tz, Conversation.handoff_requested_at),
         )
-        .order_by(Conversation.handoff_requested_at, Conversation.id)
+        .order_by(Conversation.handoff_requested_at.desc(), Conversation.id.desc())
         .limit(limit)
     )
     async with service.db.session() as session:
-        return list((await session.execute(query)).scalars())
+        return list(reversed((await session.execute(query)).scalars().all()))
 
 
 async def said_in(service: HandoffService, ids: list[int], text: str) -> set[int]:
@@ -149,12 +152,6 @@ async def notes_of(db: DeskDatabase, ids: list[int]) -> dict[int, TicketNote]:
     async with db.session() as session:
         rows = await session.execute(select(TicketNote).where(TicketNote.conversation_id.in_(ids)))
         return {row.conversation_id: row for row in rows.scalars()}
-
-
-async def handled_ids(db: DeskDatabase) -> set[int]:
-    """Every conversation whose 留言 was handled."""
-    async with db.session() as session:
-        return set((await session.execute(select(TicketNote.conversation_id))).scalars())
 
 
 async def mark_handled(

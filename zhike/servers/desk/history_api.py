@@ -14,7 +14,9 @@ Personal data is masked as in the inbox; a malformed parameter is a 400.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,7 +36,6 @@ from zhike.servers.desk.history import (
     AlreadyHandled,
     Filters,
     closed_conversations,
-    handled_ids,
     mark_handled,
     notes_of,
     said_in,
@@ -49,6 +50,8 @@ PAGE_SIZE = 20
 MAX_QUERY = 50
 MAX_NOTE = 500
 MAX_PAGE = 1000
+NAME_SECONDS = 3.0  # at most this long asking the backend for customers' names
+NAME_CALLS = 8  # at once
 _ORDER = re.compile(r"^[A-Za-z0-9-]{2,40}$")
 _STATUSES = ("open", "handled", "all")
 
@@ -102,9 +105,29 @@ def _tz(desk: DeskContext) -> ZoneInfo:
     return desk.handoff.settings.hours.tz
 
 
-async def _name(names: NameCache, row: Conversation) -> str:
+async def _names(cache: NameCache, rows: Iterable[Conversation]) -> dict[str, str]:
+    """The masked names of the rows' customers the backend gave within :data:`NAME_SECONDS`."""
+    found: dict[str, str] = {}
+    gate = asyncio.Semaphore(NAME_CALLS)
+
+    async def one(customer_id: str) -> None:
+        async with gate:
+            name = await cache.name(customer_id)
+        if name:
+            found[customer_id] = name
+
+    ids = {row.customer_id for row in rows if row.customer_id}
+    tasks = [asyncio.ensure_future(one(customer_id)) for customer_id in ids]
+    if tasks:
+        _, pending = await asyncio.wait(tasks, timeout=NAME_SECONDS)
+        for task in pending:
+            task.cancel()
+    return found
+
+
+def _name(names: dict[str, str], row: Conversation) -> str:
     if row.customer_id:
-        return await names.name(row.customer_id) or f"客户 {masked(row.customer_id)}"
+        return names.get(row.customer_id) or f"客户 {masked(row.customer_id)}"
     return visitor_label(row.sender_id)
 
 
@@ -143,20 +166,23 @@ def history_blueprint() -> Blueprint:
         desk = _desk(request)
         filters, q, page = await _filters(request), _query(request), _page(request)
         rows = await closed_conversations(desk.handoff, filters, _tz(desk))
-        names = name_cache(request.app)
-        named = [(row, await _name(names, row)) for row in rows] if q else []
+        cache = name_cache(request.app)
         if q:
+            names = await _names(cache, rows)
             spoken = await said_in(desk.handoff, [row.id for row in rows], q)
             rows = [
                 row
-                for row, name in named
-                if row.id in spoken or q in name or q in (masked(row.customer_id) or "")
+                for row in rows
+                if row.id in spoken
+                or q in _name(names, row)
+                or q in (masked(row.customer_id) or "")
             ]
         shown, total = _paged(rows, page)
+        names = await _names(cache, shown)
         agents = await agent_names(desk)
         items = []
         for row in shown:
-            item = _common(row, await _name(names, row))
+            item = _common(row, _name(names, row))
             item.update(
                 agent_id=row.agent_id,
                 agent_name=agents.get(row.agent_id or "", row.agent_id),
@@ -174,15 +200,14 @@ def history_blueprint() -> Blueprint:
             raise DeskError(400, "invalid_status", "status must be open, handled or all")
         filters, page = await _filters(request), _page(request)
         rows = await ticket_conversations(desk.handoff, filters, _tz(desk))
+        notes = await notes_of(desk.auth.db, [row.id for row in rows])
         if status != "all":
-            done = await handled_ids(desk.auth.db)
-            rows = [row for row in rows if (row.id in done) == (status == "handled")]
+            rows = [row for row in rows if (row.id in notes) == (status == "handled")]
         shown, total = _paged(rows, page)
-        notes = await notes_of(desk.auth.db, [row.id for row in shown])
         agents = await agent_names(desk)
-        names, items = name_cache(request.app), []
+        names, items = await _names(name_cache(request.app), shown), []
         for row in shown:
-            item = _common(row, await _name(names, row))
+            item = _common(row, _name(names, row))
             summary = row.summary if isinstance(row.summary, dict) else {}
             note = notes.get(row.id)
             item.update(

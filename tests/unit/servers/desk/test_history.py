@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from types import SimpleNamespace
+from typing import Any
+
 import pytest
+
+from zhike.servers.desk import history_api
+from zhike.servers.desk.inbox import NameCache
 
 from .conftest import Desk, queued
 
@@ -119,3 +127,36 @@ async def test_after_hours_requests_are_worked_through_with_a_note(desk: Desk) -
     assert done[0]["note"] == "已回电 138****5678"
     assert done[0]["handled_by"] == "王芳"
     assert (await desk.call("GET", "/tickets?status=later", agent)).status == 400
+
+
+class Backend:
+    """The business backend's customers: 张三 is C001; ``delay`` makes it slow."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+
+    async def get_customer(self, customer_id: str) -> Any:
+        await asyncio.sleep(self.delay)
+        return SimpleNamespace(name="张三") if customer_id == "C001" else None
+
+
+async def test_history_finds_a_customer_by_masked_name(desk: Desk) -> None:
+    desk.app.ctx.desk_names = NameCache(Backend())  # type: ignore[arg-type]
+    cid = await served_and_closed(desk, "named", "orders", "a1", "谢谢")
+    boss = await desk.login("boss")
+    found = (await desk.call("GET", "/history?q=张*", boss)).json["items"]
+    assert [(i["conversation_id"], i["name"]) for i in found] == [(cid, "张*")]
+    assert (await desk.call("GET", "/history?q=李*", boss)).json["items"] == []
+
+
+async def test_a_slow_backend_costs_the_names_not_the_answer(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history_api, "NAME_SECONDS", 0.2)
+    desk.app.ctx.desk_names = NameCache(Backend(delay=30))  # type: ignore[arg-type]
+    await served_and_closed(desk, "slow", "orders", "a1", "谢谢")
+    boss = await desk.login("boss")
+    started = time.monotonic()
+    items = (await desk.call("GET", "/history?q=C001", boss)).json["items"]
+    assert time.monotonic() - started < 5
+    assert [i["name"] for i in items] == ["客户 C001"]
