@@ -293,6 +293,7 @@ async def test_an_after_hours_request_is_marked_handled_with_a_note(
     desk.clock.advance(hours=-12)
     assert outcome.status == "after_hours"
     page = await open_desk("wangfang")
+    await expect(page.locator("#tickets-count")).to_have_text("1")  # seen at login
     await page.click("#sub-tab-tickets")
     ticket = page.locator(f'.ticket[data-conversation-id="{outcome.conversation_id}"]')
     await expect(ticket).to_contain_text("非工作时间，已转工单")

@@ -109,6 +109,14 @@
     }, function (failure) { $("tickets-summary").textContent = util.describe(failure); });
   }
 
+  // How many 留言 wait (the badge on the sub-tab), asked when the live stream (re)connects.
+  function count() {
+    return app().api("GET", "/tickets?status=open").then(function (data) {
+      $("tickets-count").textContent = String(data.total);
+      $("tickets-count").hidden = !data.total;
+    }, function () { /* the badge stays as it was */ });
+  }
+
   function renderTickets(data, status) {
     var list = $("tickets-list");
     clear(list);
@@ -205,5 +213,5 @@
   }
 
   document.addEventListener("DOMContentLoaded", setup);
-  util.history = { reset: reset, select: select };
+  util.history = { reset: reset, select: select, count: count };
 })();

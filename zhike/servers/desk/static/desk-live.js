@@ -38,6 +38,7 @@
       if (live.source !== source) { return; }
       connected();
       app().refresh();  // the first time, and after every reconnect: read everything
+      util.history.count();
     });
     source.addEventListener("inbox", function (event) { onInbox(parse(event)); });
     source.addEventListener("message", function (event) { onMessage(parse(event)); });
