@@ -49,6 +49,7 @@
       if (live.source !== source) { return; }
       disconnected();
       if (source.readyState === EventSource.CLOSED) {  // the browser stopped retrying
+        app().refresh();  // a 401 here shows the login form
         live.reopen = window.setTimeout(function () { if (live.source === source) { start(); } }, REOPEN_MS);
       }
     };
