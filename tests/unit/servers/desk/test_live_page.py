@@ -232,6 +232,7 @@ async def test_shortcuts_help_close_and_send(open_desk: Opener, desk: Desk) -> N
     await expect(page.locator("#shortcuts")).to_be_hidden()
     await page.keyboard.press("Alt+W")
     await expect(page.locator("#notice")).to_have_text("当前没有可结束的会话")
+    await expect(row(page, cid)).to_be_visible()
     await page.keyboard.press("Alt+N")
     await expect(page.locator("#reply")).to_be_focused()
     await page.fill("#reply", "您好，我来帮您查一下")

@@ -58,7 +58,8 @@
       util.conversation.renderDispositions();
     }).catch(function () { notify("界面文字加载失败，请刷新页面", true); });
     util.assist.loadCanned().catch(function () { notify("快捷回复加载失败", true); });
-    util.live.start();  // its first event (ready) reads the inbox
+    refresh();  // at once, and again when the live stream is ready
+    util.live.start();
     route();
   }
 
