@@ -27,6 +27,7 @@ from sanic.response import HTTPResponse
 
 from zhike.common.privacy import mask_data, mask_text
 from zhike.lib.handoff.models import Conversation
+from zhike.lib.handoff.text import clean_text
 from zhike.servers.desk.api import visible_conversation
 from zhike.servers.desk.api_views import agent_names, name_cache
 from zhike.servers.desk.context import DeskContext
@@ -96,7 +97,7 @@ def _query(request: Request) -> str | None:
     q = (request.args.get("q") or "").strip()
     if len(q) > MAX_QUERY:
         raise DeskError(400, "invalid_q", f"q has at most {MAX_QUERY} characters")
-    if "\x00" in q:
+    if clean_text(q) != q:  # NUL or a lone surrogate
         raise DeskError(400, "invalid_q", "q holds characters that cannot be searched")
     return q or None
 

@@ -87,6 +87,7 @@ async def test_history_finds_closed_conversations_of_the_callers_groups(desk: De
         "page=abc",
         "order=HP%27%20OR%201=1",
         "q=" + "长" * 51,
+        "q=%00",
     ],
 )
 async def test_bad_history_parameters_are_a_400(desk: Desk, query: str) -> None:
