@@ -236,8 +236,17 @@ async def test_shortcuts_help_close_and_send(open_desk: Opener, desk: Desk) -> N
     await page.keyboard.press("Alt+N")
     await expect(page.locator("#reply")).to_be_focused()
     await page.fill("#reply", "您好，我来帮您查一下")
+    deliver = desk.sink.deliver
+
+    async def slowly(*args: Any) -> None:  # the live event arrives before the answer
+        await asyncio.sleep(1.5)
+        await deliver(*args)
+
+    desk.sink.deliver = slowly
     await page.keyboard.press("Control+Enter")
     await expect(page.locator("#send-status")).to_have_text(re.compile("已送达|已保存"))
+    await asyncio.sleep(0.5)
+    await expect(page.locator("#transcript .from-agent")).to_have_count(1)  # shown once
     assert [m.text for m in await desk.handoff.messages(cid) if m.direction == "agent"] == [
         "您好，我来帮您查一下"
     ]

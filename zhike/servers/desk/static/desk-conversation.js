@@ -51,6 +51,8 @@
   }
 
   function addOwnReply(message) {
+    // the live event of this reply may have brought the timeline with it already
+    if ($("transcript").querySelector('[data-key="m:' + message.seq + '"]')) { return; }
     var name = app().me().agent.name;
     $("transcript").appendChild(itemNode({ key: "m:" + message.seq, kind: "agent", source: "desk",
       text: message.text, time: message.created_at, agent_name: name, buttons: [] }));
