@@ -2,7 +2,8 @@
    历史会话 searches closed conversations (GET /history: customer, order number, dates); one
    opens read-only in the conversation column with its timeline, its disposition and rating.
    留言 lists the 转人工 requests made after hours or with nobody online (GET /tickets);
-   the agent answers them elsewhere (phone, ticket) and marks each handled with a note. */
+   the agent answers them elsewhere (phone, ticket) and marks each handled with a note.
+   The sub-tabs and both panes are built here; the inbox's markup moves into 当前会话. */
 (function () {
   "use strict";
 
@@ -192,7 +193,66 @@
     return form;
   }
 
+  // ----- the markup -----
+  function node(tag, attrs, children) {
+    var made = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "text") { made.textContent = attrs.text; } else { made.setAttribute(name, attrs[name]); }
+    });
+    (children || []).forEach(function (child) { made.appendChild(child); });
+    return made;
+  }
+
+  function field(text, attrs) {
+    return node("label", {}, [document.createTextNode(text), node("input", attrs)]);
+  }
+
+  function tab(name, text, extra) {
+    var on = name === "inbox";
+    return node("button", { id: "sub-tab-" + name, type: "button", role: "tab", "class": on ? "sub-tab current" : "sub-tab",
+      "aria-selected": String(on), "aria-controls": name + "-pane", text: text }, extra || []);
+  }
+
+  function build() {
+    var side = document.querySelector("#conv-view .sidebar");
+    var inbox = node("div", { id: "inbox-pane", role: "tabpanel", "aria-labelledby": "sub-tab-inbox" });
+    while (side.firstChild) { inbox.appendChild(side.firstChild); }
+    var count = node("span", { id: "tickets-count", "class": "count", hidden: "" });
+    var tickets = tab("tickets", "留言 ", [count]);
+    side.appendChild(node("div", { "class": "sub-tabs", role: "tablist", "aria-label": "会话" },
+      [tab("inbox", "当前会话"), tab("history", "历史会话"), tickets]));
+    side.appendChild(inbox);
+    side.appendChild(node("section", { id: "history-pane", "class": "history-pane", role: "tabpanel",
+      "aria-labelledby": "sub-tab-history", hidden: "" }, [
+      node("form", { id: "history-form", "class": "history-form", novalidate: "" }, [
+        field("客户", { id: "history-q", type: "search", maxlength: "50", autocomplete: "off",
+          placeholder: "姓名、客户编号或手机号后四位" }),
+        field("订单号", { id: "history-order", maxlength: "40", autocomplete: "off", placeholder: "例如 HP20240001" }),
+        node("div", { "class": "history-dates" }, [
+          field("从", { id: "history-since", type: "date" }), field("到", { id: "history-until", type: "date" })
+        ]),
+        node("button", { id: "history-go", type: "submit", "class": "primary", text: "搜索" }),
+        node("p", { id: "history-error", "class": "error", role: "alert", hidden: "" })
+      ]),
+      node("p", { id: "history-summary", "class": "muted", role: "status" }),
+      node("ul", { id: "history-list", "class": "list inbox history-list" }),
+      node("div", { "class": "history-pager" }, [
+        node("button", { id: "history-prev", type: "button", text: "上一页" }),
+        node("button", { id: "history-next", type: "button", text: "下一页" })
+      ])
+    ]));
+    side.appendChild(node("section", { id: "tickets-pane", "class": "tickets-pane", role: "tabpanel",
+      "aria-labelledby": "sub-tab-tickets", hidden: "" }, [
+      node("label", {}, [document.createTextNode("显示"), node("select", { id: "tickets-status" }, [
+        node("option", { value: "open", text: "待处理" }), node("option", { value: "handled", text: "已处理" })
+      ])]),
+      node("p", { id: "tickets-summary", "class": "muted", role: "status" }),
+      node("ul", { id: "tickets-list", "class": "tickets-list" })
+    ]));
+  }
+
   function setup() {
+    build();
     PANES.forEach(function (name) {
       $("sub-tab-" + name).addEventListener("click", function () { select(name); });
       $("sub-tab-" + name).addEventListener("keydown", onTabKey);
