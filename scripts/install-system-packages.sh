@@ -6,6 +6,8 @@
 #   chromium    the headless browser of the web chat widget tests,
 #               tests/e2e/test_web_widget.py (Playwright drives Debian's chromium and never
 #               downloads a browser; skipped without it)
+#   rabbitmq-server  a throw-away RabbitMQ node for the analytics consumer's broker test,
+#               tests/integration/analytics/test_rabbitmq.py (skipped without it)
 # Installs with apt-get as root or with password-less sudo; otherwise it prints what to
 # install and exits 0, and so it does when the install fails: the tests then skip.
 set -euo pipefail
@@ -19,17 +21,22 @@ have_chromium() {
   command -v chromium >/dev/null
 }
 
+have_rabbitmq-server() {
+  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || command -v rabbitmq-server >/dev/null
+}
+
 missing=()
 have_postgresql || missing+=(postgresql)
 have_chromium || missing+=(chromium)
+have_rabbitmq-server || missing+=(rabbitmq-server)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
 advice="Install ${missing[*]} to run the tests that need them (skipped until then)"
 if ! command -v apt-get >/dev/null; then
-  echo "$advice: your system's postgresql server package (e.g. 'brew install postgresql')"
-  echo "  and a browser installed as the 'chromium' command, as needed."
+  echo "$advice: your system's postgresql server package (e.g. 'brew install postgresql'),"
+  echo "  rabbitmq-server and a browser installed as the 'chromium' command, as needed."
   exit 0
 fi
 

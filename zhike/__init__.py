@@ -11,6 +11,8 @@ the layers its row names (``tests/unit/test_layers.py`` checks every import)::
                       config.yml, credentials.yml and endpoints.yml name them
     actions/          the custom actions (a top-level package)               -> lib, common
     zhike/lib/        handoff, identity, backend_client, chinese_time, kb    -> lib, common
+    zhike/analytics/  the analytics pipeline (a library layer with its own   -> lib, common
+                      consumer process, python -m zhike.analytics)
     zhike/common/     ids, times, handoff_names, json_body, database,         -> nothing
                       privacy, formats, deployment
 

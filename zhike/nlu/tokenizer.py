@@ -26,6 +26,51 @@ PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# The fields of an order card customers paste from the app ("[订单编号:HP20249036，订单金额:
+# 128.00，下单时间:2024-02-20 18:03:11]"): amounts, times and product ids say nothing about
+# what the customer wants and drowned the question next to them (a pasted card with "发票
+# 抬头能改么" was read as a rating). The order number stays: it is found as an entity.
+CARD_FIELD = re.compile(
+    r"(?:订单金额|下单时间|付款时间|支付时间|商品ID|商品编号|商品数量|订单状态|支付方式|实付金额)"
+    r"\s*[:：]\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?|[^\s，,;；\]】]*)"
+)
+
+
+# A postal address ("北京市朝阳区建国路93号1505室") is featurized as one kind of thing too:
+# its place names are no words of intent, and examples of a bare address answer (inform)
+# made "我要纸质发票，寄到<address>" an answer instead of an invoice request.
+ADDRESS = re.compile(
+    r"[\u4e00-\u9fa5]{2,8}?[省市](?:[\u4e00-\u9fa5]{1,8}?[区县市旗])?"
+    r"[\u4e00-\u9fa5A-Za-z0-9\-#]{0,30}?(?:路|街|道|巷|弄|村|大厦|广场|小区|园)"
+    r"[\u4e00-\u9fa5A-Za-z0-9\-#]{0,30}"
+)
+ADDRESS_LEMMA = "__address__"
+# Most province and city names have two characters; the regex cannot tell where a name
+# starts ("寄到北京市"), so a match keeps two characters before 省/市 unless it ends in one
+# of these longer names.
+LONG_PLACE_NAMES = (
+    "黑龙江", "内蒙古", "哈尔滨", "石家庄", "呼和浩特", "乌鲁木齐", "齐齐哈尔", "张家口",
+    "秦皇岛", "连云港", "驻马店", "平顶山", "攀枝花", "景德镇", "六盘水", "牡丹江", "佳木斯",
+    "马鞍山", "鄂尔多斯",
+)  # fmt: skip
+
+
+def address_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans of postal addresses in ``text``."""
+    spans = []
+    for match in ADDRESS.finditer(text):
+        start, end = match.span()
+        first = min(i for i in (text.find("省", start, end), text.find("市", start, end)) if i >= 0)
+        name = next((n for n in LONG_PLACE_NAMES if text[start:first].endswith(n)), None)
+        spans.append((max(start, first - (len(name) if name else 2)), end))
+    return spans
+
+
+def card_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans of pasted order-card fields (label and value) in ``text``."""
+    return [match.span() for match in CARD_FIELD.finditer(text)]
+
+
 def lemma_of(word: str) -> str:
     """The placeholder of an identifier token, else the token with full-width folded."""
     folded = fold_width(word)
@@ -46,6 +91,9 @@ class ZhikeTokenizer(JiebaTokenizer):
       runs) a placeholder lemma, which the count-vector featurizers use instead of the
       characters. The regex features and the pattern entity extractor read the message
       text itself, so entities are found as before.
+    * Gives the tokens of a postal address the lemma ``__address__``.
+    * Leaves out the fields of a pasted order card (amount, order time, product id): only
+      the customer's own words and the order number count.
     """
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
@@ -57,6 +105,14 @@ class ZhikeTokenizer(JiebaTokenizer):
             Token(text[start:end], start, end, lemma=lemma_of(word))
             for word, start, end in jieba.tokenize(fold_width(text))
         ]
+        addresses = address_spans(text)
+        for token in tokens:
+            if any(a <= token.start and token.end <= b for a, b in addresses):
+                token.lemma = ADDRESS_LEMMA
+        spans = card_spans(text)
+        if spans:
+            kept = [t for t in tokens if not any(a <= t.start and t.end <= b for a, b in spans)]
+            tokens = kept or tokens
         return self._apply_token_pattern(tokens)
 
     @staticmethod

@@ -25,6 +25,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--actions-port", type=int, default=5055)
     parser.add_argument("--backend-port", type=int, default=5080)
     parser.add_argument("--desk-port", type=int, default=5090)
+    parser.add_argument("--analytics-port", type=int, default=5095)
     return parser.parse_args(argv)
 
 
@@ -48,6 +49,8 @@ def banner(config: StackConfig) -> str:
             f"  WeCom callback   {config.rasa_url}/webhooks/wecom/webhook (ZHIKE_WECOM_*)",
             f"  agent desk       {config.desk_url}/desk/ (API /api/desk/v1, docs/desk.md; "
             "agents: python -m zhike.servers.desk create-agent)",
+            f"  analytics        {config.desk_url}/api/desk/v1/analytics/summary (supervisors; "
+            "python -m zhike.analytics summary --since 2026-12-01, docs/analytics.md)",
             f"  business backend {config.backend_url}/api/v1/orders/HP20240001",
             f"  backend API docs {config.backend_url}/openapi.json",
             f"  logs             {config.state_dir / 'logs'}",
@@ -71,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         actions_port=args.actions_port,
         backend_port=args.backend_port,
         desk_port=args.desk_port,
+        analytics_port=args.analytics_port,
     )
     stack = Stack(config)
     stopping = False
@@ -81,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    print("Starting the backend, action server, Rasa server and agent desk ...", flush=True)
+    print(
+        "Starting the backend, action server, Rasa server, agent desk and analytics ...",
+        flush=True,
+    )
     try:
         stack.start()
     except StackError as error:

@@ -1,4 +1,4 @@
-"""Start and stop zhike's processes: business backend, action server and Rasa server.
+"""Start and stop zhike's processes: backend, action server, Rasa, desk and analytics.
 
 `make run` uses it for a developer's machine; the end-to-end tests and the benchmark use
 it to run the real servers on free loopback ports. Every process gets its own session
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from zhike.tools.analytics_service import analytics_env, analytics_service, with_event_broker
 from zhike.tools.process import Service, free_port
 
 __all__ = ["PROJECT_ROOT", "Service", "Stack", "StackConfig", "StackError", "free_port"]
@@ -54,6 +55,7 @@ class StackConfig:
     actions_port: int = 5055
     backend_port: int = 5080
     desk_port: int = 5090
+    analytics_port: int = 5095  # the analytics consumer's health endpoint
     state_dir: Path = PROJECT_ROOT / ".zhike"
     backend_db_url: str | None = None
     credentials: Path = PROJECT_ROOT / "credentials.yml"
@@ -83,6 +85,7 @@ class StackConfig:
             actions_port=free_port(),
             backend_port=free_port(),
             desk_port=free_port(),
+            analytics_port=free_port(),
             state_dir=state_dir,
             backend_db_url=f"sqlite+aiosqlite:///{state_dir / 'backend.db'}",
             tracker_db=state_dir / "tracker.db",
@@ -174,6 +177,7 @@ class Stack:
                 "dialect": "sqlite",
                 "db": str(self.config.tracker_db),
             }
+        with_event_broker(endpoints, self.config)
         path = self.config.state_dir / "endpoints.run.yml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(endpoints, allow_unicode=True), encoding="utf-8")
@@ -219,6 +223,7 @@ class Stack:
             "ZHIKE_DESK_COOKIE_SECURE": "0",  # plain http on loopback
             "ZHIKE_BACKEND": "http",  # customer context and tickets of agent assist
             "ZHIKE_BACKEND_URL": cfg.backend_url,
+            **analytics_env(cfg),  # the analytics API reads the consumer's tables
             **cfg.extra_env,
         }
         return [
@@ -291,6 +296,7 @@ class Stack:
                 f"{cfg.desk_url}/health",
                 desk_env,
             ),
+            analytics_service(cfg, python, {**dev_env, **cfg.extra_env}),
         ]
 
     def start(self, timeout: float = 240.0) -> None:

@@ -63,3 +63,27 @@ def test_full_width_identifiers_are_one_token_with_original_text_and_offsets(
     assert identifier == [("ＨＰ２０２４０００５", 3, 13, "__order_id__")]
     for token_text, start, end, _ in tokens:
         assert text[start:end] == token_text
+
+
+def test_a_pasted_order_card_leaves_only_the_order_number_and_the_question(
+    tokenizer: ZhikeTokenizer,
+) -> None:
+    text = "[订单编号:HP20245265，订单金额:89，下单时间:2024-09-11 11:28:45] 发票抬头能改么"
+    words = [t[0] for t in tokens_of(tokenizer, text)]
+    assert "HP20245265" in words and "发票" in words
+    assert not any(w in {"89", "金额", "订单金额", "11", "28", "45", "2024"} for w in words)
+    app = "咨询订单号:HP20249963 商品ID:20 本订单未收到货"
+    assert "20" not in [t[0] for t in tokens_of(tokenizer, app)]
+    only_card = "订单金额:89"
+    assert tokens_of(tokenizer, only_card)  # never a message without tokens
+
+
+def test_an_address_is_one_kind_of_thing_and_the_words_around_it_stay(
+    tokenizer: ZhikeTokenizer,
+) -> None:
+    tokens = tokens_of(tokenizer, "HP20241101我要纸质发票，寄到北京市朝阳区建国路93号1505室")
+    lemmas = {text: lemma for text, _, _, lemma in tokens}
+    assert lemmas["北京市"] == "__address__" and lemmas["朝阳区"] == "__address__"
+    assert "寄到" in lemmas or "寄" in lemmas  # the verb is no part of the address
+    assert all(lemmas[w] != "__address__" for w in ("发票", "纸质") if w in lemmas)
+    assert all(lemma != "__address__" for *_, lemma in tokens_of(tokenizer, "我在北京市"))

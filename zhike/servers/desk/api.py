@@ -23,7 +23,15 @@ from zhike.servers.desk.auth import DeskSession
 from zhike.servers.desk.context import DeskContext
 from zhike.servers.desk.errors import DeskError, json_response
 from zhike.servers.desk.http import current_session, int_query, read_json, text_field
+from zhike.servers.desk.qa_live import (
+    check_reply,
+    mask_customer_items,
+    mask_summary,
+    note_transfer,
+    schedule_inspection,
+)
 from zhike.servers.desk.serializers import conversation_json, message_json, queue_entry_json
+from zhike.servers.desk.tags_service import recompute_later
 
 MAX_REPLY = 2000
 MAX_DISPOSITION = 64
@@ -99,13 +107,11 @@ def conversations_blueprint() -> Blueprint:
         desk, session = _desk(request), current_session(request)
         info = await visible_conversation(desk, session, conversation_id)
         after = int_query(request, "after_seq", 0)
-        messages = await desk.handoff.messages(conversation_id, after_seq=after)
-        return json_response(
-            {
-                "conversation": conversation_json(info),
-                "messages": [message_json(message) for message in messages],
-            }
-        )
+        messages = [message_json(m) for m in await desk.handoff.messages(conversation_id, after)]
+        await mask_customer_items(request.app, messages, "direction")  # abuse as ***
+        conversation = conversation_json(info)
+        await mask_summary(request.app, conversation)
+        return json_response({"conversation": conversation, "messages": messages})
 
     @bp.post("/conversations/<conversation_id:int>/accept")
     async def accept(request: Request, conversation_id: int) -> HTTPResponse:
@@ -129,6 +135,7 @@ def conversations_blueprint() -> Blueprint:
         me = session.account.agent_id
         key = _client_key(body, conversation_id, me)
         await visible_conversation(desk, session, conversation_id)
+        await check_reply(request.app, text)  # 422 for a sensitive word: nothing is sent
         # the owner check (state agent, agent me) runs under the conversation's row lock
         message = await desk.handoff.append_message(
             conversation_id, "agent", text, key, {"agent_id": me}, agent_id=me, notify_bot=True
@@ -145,6 +152,7 @@ def conversations_blueprint() -> Blueprint:
         group = check_group_name(read_json(request).get("skill_group"))
         await visible_conversation(desk, session, conversation_id)
         info = await desk.handoff.transfer(conversation_id, group, session.account.agent_id)
+        await note_transfer(request.app, conversation_id)
         return json_response({"conversation": conversation_json(info)})
 
     @bp.post("/conversations/<conversation_id:int>/close")
@@ -155,6 +163,8 @@ def conversations_blueprint() -> Blueprint:
         info = await desk.handoff.close(
             conversation_id, session.account.agent_id, disposition.strip(), notify_bot=True
         )
+        recompute_later(request.app, info.customer_id)  # the customer's tags (客户画像)
+        schedule_inspection(request.app, conversation_id)
         notified = await desk.first_attempt(info.outbox_id)
         return json_response({"conversation": conversation_json(info), "bot_notified": notified})
 

@@ -31,6 +31,7 @@ from zhike.servers.desk.errors import json_response
 from zhike.servers.desk.http import current_session
 from zhike.servers.desk.inbox import Activity, NameCache, activities, by_wait, row
 from zhike.servers.desk.labels import INTENT_TITLES_PATH, labels_document, load_intent_titles
+from zhike.servers.desk.qa_live import mask_customer_items
 from zhike.servers.desk.timeline import timeline
 
 
@@ -96,6 +97,8 @@ def views_blueprint() -> Blueprint:
             for e in waiting
         ]
         mine_rows = [await row(infos[cid], brief(cid), names, now) for cid in mine_ids]
+        previews = [r["preview"] for r in queue_rows + mine_rows if r.get("preview")]
+        await mask_customer_items(request.app, previews, "who")  # abuse as ***
         lengths = Counter(e.skill_group for e in entries)
         body: dict[str, Any] = {
             "sla_seconds": desk.settings.sla_seconds,
@@ -121,6 +124,7 @@ def views_blueprint() -> Blueprint:
             except RasaApiError as exc:
                 errors.append(part_error("bot", "rasa_unavailable", str(exc)))
         items = timeline(info, messages, tracker, await agent_names(desk))
+        await mask_customer_items(request.app, items, "kind")  # abuse as ***
         return json_response({"conversation_id": conversation_id, "items": items, "errors": errors})
 
     return bp

@@ -10,6 +10,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from zhike.common.database import safe_url
+from zhike.servers.desk.analytics_api import analytics_blueprint
 from zhike.servers.desk.api import conversations_blueprint
 from zhike.servers.desk.api_session import SESSION_COOKIE, session_blueprint
 from zhike.servers.desk.api_supervisor import supervisor_blueprint
@@ -26,6 +27,8 @@ from zhike.servers.desk.kb_api import kb_blueprint
 from zhike.servers.desk.kb_files import kb_files_blueprint
 from zhike.servers.desk.kb_http import IMPORT_PATH, KB_PREFIX, service_actor
 from zhike.servers.desk.kb_queue import kb_queue_blueprint
+from zhike.servers.desk.qa_api import qa_blueprint
+from zhike.servers.desk.tags_api import tags_blueprint
 from zhike.servers.desk.targets_api import targets_blueprint
 from zhike.servers.desk.ui import ui_blueprint
 
@@ -73,9 +76,12 @@ def create_app(
         app.blueprint(blueprint, url_prefix=API_PREFIX)
     app.blueprint(assist_blueprint(), url_prefix=API_PREFIX)  # assist, context, ticket
     app.blueprint(views_blueprint(), url_prefix=API_PREFIX)  # labels, inbox, timeline
+    app.blueprint(analytics_blueprint(), url_prefix=API_PREFIX)  # supervisors' KPIs
+    app.blueprint(qa_blueprint(), url_prefix=API_PREFIX)  # quality inspection (质检)
     for blueprint in (kb_blueprint(), kb_files_blueprint(), kb_queue_blueprint()):
         app.blueprint(blueprint, url_prefix=KB_PREFIX)  # the knowledge base
     app.blueprint(targets_blueprint(), url_prefix=API_PREFIX)  # the dashboard's KPI targets
+    app.blueprint(tags_blueprint(), url_prefix=API_PREFIX)  # customer tags (客户画像)
     for blueprint in (events_blueprint(), history_blueprint()):  # live inbox, history, 留言
         app.blueprint(blueprint, url_prefix=API_PREFIX)
     app.blueprint(ui_blueprint())  # the web app: /desk/

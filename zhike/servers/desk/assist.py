@@ -47,6 +47,7 @@ from zhike.servers.desk.errors import DeskError, json_response
 from zhike.servers.desk.http import current_session, read_json, text_field
 from zhike.servers.desk.inbox import history
 from zhike.servers.desk.kb_queue import lookup_json
+from zhike.servers.desk.qa_live import customer_masker
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +207,10 @@ def assist_blueprint() -> Blueprint:
             empty: dict[str, Any] = {"nlu": None, "suggestions": [], "decision": None, "errors": []}
             return json_response({"conversation_id": conversation_id, "message": None, **empty})
         document = await assist_document(services(request.app), desk.live, last.text)
-        message = {"seq": last.seq, "text": mask_text(last.text)}
+        message = {
+            "seq": last.seq,
+            "text": (await customer_masker(request.app))(mask_text(last.text)),
+        }
         return json_response({"conversation_id": conversation_id, "message": message, **document})
 
     @bp.get("/conversations/<conversation_id:int>/context")

@@ -31,6 +31,7 @@ FILES = {
     "desk-inbox.js": JS,  # the queue and my conversations
     "desk-conversation.js": JS,  # the timeline, summary, reply, transfer, close
     "desk-customer.js": JS,  # the customer panel
+    "desk-tags.js": JS,  # its customer tags (客户画像)
     "desk-assist.js": JS,  # suggested and canned answers
     "desk-live.js": JS,  # the live events, unread count and title, shortcuts
     "desk-history.js": JS,  # 历史会话 and 留言
@@ -44,7 +45,11 @@ FILES = {
     "dashboard.js": JS,  # the supervisors' dashboard (数据看板): live part and KPI targets
     "dashboard-charts.js": JS,  # its charts and tables over a date range
     "dashboard.css": CSS,
+    "tags-segments.js": JS,  # the dashboard's 客户分群 panel
+    "tags.css": CSS,  # tag chips and the 客户分群 panel
     "vendor/chart.umd.js": JS,  # Chart.js 4 (MIT, see vendor/chart.js-LICENSE.md)
+    "qa.js": JS,  # quality inspection (质检 / 我的质检)
+    "qa.css": CSS,
 }
 
 PAGE_CSP = (

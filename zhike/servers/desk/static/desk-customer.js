@@ -53,6 +53,11 @@
     }
     head.appendChild(el("div", "cust-channel", "当前渠道：" + label("channels", conv.channel)));
     panel.appendChild(head);
+    if (conv.customer_id && util.tags) {  // 客户标签 (desk-tags.js)
+      var tags = el("section", "cust-section cust-tags");
+      panel.appendChild(tags);
+      util.tags.mount(tags, conv);
+    }
     if (customer || conv.customer_id) {
       panel.appendChild(section("最近订单", data.orders, "暂无订单", function (order) {
         return line(order.order_id, label("statuses", order.status),

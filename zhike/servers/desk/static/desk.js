@@ -66,12 +66,13 @@
   // "#kb" (or "#kb/<id>") shows the knowledge base, anything else the conversations.
   function route() {
     if (!state.csrf) { return; }
-    var kb = location.hash.indexOf("#kb") === 0;
-    $("conv-view").hidden = kb;
+    var kb = location.hash.indexOf("#kb") === 0, qa = location.hash.indexOf("#qa") === 0;
+    zhikeQa.route(qa, state.me);  // the 质检 tab: its label by role, its view
+    $("conv-view").hidden = kb || qa;
     $("kb-view").hidden = !kb;
-    $("tab-conv").className = kb ? "tab" : "tab current";
+    $("tab-conv").className = kb || qa ? "tab" : "tab current";
     $("tab-kb").className = kb ? "tab current" : "tab";
-    $("tab-conv").setAttribute("aria-current", kb ? "false" : "page");
+    $("tab-conv").setAttribute("aria-current", kb || qa ? "false" : "page");
     $("tab-kb").setAttribute("aria-current", kb ? "page" : "false");
     if (kb) { zhikeKb.show(location.hash.slice(3)); }
   }

@@ -1,0 +1,1 @@
+"""``python -m bench.qa``: the quality-inspection matcher and sentiment, measured on real text."""

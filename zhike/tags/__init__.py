@@ -1,0 +1,1 @@
+"""The customer-tags CLI (客户画像): ``python -m zhike.tags check|recompute`` (tools layer)."""
