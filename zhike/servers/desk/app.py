@@ -20,6 +20,8 @@ from zhike.servers.desk.config import DeskSettings
 from zhike.servers.desk.context import DeskContext, open_context
 from zhike.servers.desk.delivery.sink import ReplySink
 from zhike.servers.desk.errors import DeskError, dumps, install_error_handling, json_response
+from zhike.servers.desk.events import events_blueprint
+from zhike.servers.desk.history_api import history_blueprint
 from zhike.servers.desk.http import read_json
 from zhike.servers.desk.kb_api import kb_blueprint
 from zhike.servers.desk.kb_files import kb_files_blueprint
@@ -80,6 +82,8 @@ def create_app(
         app.blueprint(blueprint, url_prefix=KB_PREFIX)  # the knowledge base
     app.blueprint(targets_blueprint(), url_prefix=API_PREFIX)  # the dashboard's KPI targets
     app.blueprint(tags_blueprint(), url_prefix=API_PREFIX)  # customer tags (客户画像)
+    for blueprint in (events_blueprint(), history_blueprint()):  # live inbox, history, 留言
+        app.blueprint(blueprint, url_prefix=API_PREFIX)
     app.blueprint(ui_blueprint())  # the web app: /desk/
     install_error_handling(app)
 

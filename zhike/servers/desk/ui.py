@@ -33,6 +33,9 @@ FILES = {
     "desk-customer.js": JS,  # the customer panel
     "desk-tags.js": JS,  # its customer tags (客户画像)
     "desk-assist.js": JS,  # suggested and canned answers
+    "desk-live.js": JS,  # the live events, unread count and title, shortcuts
+    "desk-history.js": JS,  # 历史会话 and 留言
+    "desk-live.css": CSS,
     "desk.js": JS,
     "desk.css": CSS,
     "kb-form.js": JS,  # the knowledge-base page (知识库)

@@ -51,6 +51,8 @@
   }
 
   function addOwnReply(message) {
+    // the live event of this reply may have brought the timeline with it already
+    if ($("transcript").querySelector('[data-key="m:' + message.seq + '"]')) { return; }
     var name = app().me().agent.name;
     $("transcript").appendChild(itemNode({ key: "m:" + message.seq, kind: "agent", source: "desk",
       text: message.text, time: message.created_at, agent_name: name, buttons: [] }));
@@ -91,7 +93,8 @@
     $("conv-title").textContent = title;
     $("conv-channel").textContent = label("channels", conv.channel);
     var state = util.STATES[conv.state] || conv.state;
-    $("conv-state").textContent = state + (conv.disposition ? "（" + label("dispositions", conv.disposition) + "）" : "");
+    $("conv-state").textContent = state + (conv.disposition ? "（" + label("dispositions", conv.disposition) + "）" : "") +
+      (conv.state === "closed" && conv.rating ? " · 评分 " + conv.rating + "/5" : "");
   }
 
   function sendReply() {
@@ -125,7 +128,7 @@
     app().api("POST", "/conversations/" + conv.id + "/transfer", { skill_group: group }).then(function () {
       util.notify("会话已转接到" + label("skill_groups", group) + "，感谢您的处理");
       app().closeView();
-      app().poll();
+      app().refresh();
     }, function (error) { util.notify(util.describe(error), true); });
   }
 
@@ -154,7 +157,7 @@
       $("close-confirm").hidden = true;
       $("close").disabled = false;
       if (app().currentId() === id) { app().show({ conversation: data.conversation }); }
-      app().poll();
+      app().refresh();
     }, function (error) {
       $("close-confirm-go").disabled = false;
       util.notify(util.describe(error), true);

@@ -1,15 +1,43 @@
 /* 智客 坐席工作台: the inbox (排队中 and 我的会话) from GET /inbox.
    Rows are sorted by waiting time (the server's order); each names the customer, the
-   channel in Chinese, the last message and a wait timer that turns red past the SLA. */
+   channel in Chinese, the last message and a wait timer that turns red past the SLA.
+   Customer messages in conversations that are not open count as unread: a badge on the
+   row, and their total in the tab's title (desk-live.js). What was read is remembered in
+   this browser (localStorage, per agent), so a reload does not mark everything unread. */
 (function () {
   "use strict";
 
   var util = zhikeDesk, $ = util.$, el = util.el, clear = util.clear, label = util.label;
   var timers = [];  // {node, seconds, at}: the wait timers shown, ticking every second
-  var read = {};  // conversation id -> customer messages the agent has seen
+  var read = null;  // conversation id -> customer messages the agent has seen (null: not loaded)
   var lengths = {};
+  var unreadTotal = 0;
 
   function app() { return zhikeDesk.app; }
+
+  function storeKey() {
+    var me = app().me();
+    return me && me.agent ? "zhike.desk.read." + me.agent.agent_id : null;
+  }
+
+  function loadRead() {
+    read = {};
+    try {
+      var stored = JSON.parse(window.localStorage.getItem(storeKey()) || "{}");
+      if (stored && typeof stored === "object") { read = stored; }
+    } catch (error) { /* nothing remembered */ }
+  }
+
+  // Keeps the counts of the conversations still listed as mine.
+  function saveRead(mine) {
+    var kept = {};
+    mine.forEach(function (entry) {
+      var id = entry.conversation_id;
+      if (read[id]) { kept[id] = read[id]; }
+    });
+    read = kept;
+    try { window.localStorage.setItem(storeKey(), JSON.stringify(kept)); } catch (error) { /* full or private */ }
+  }
 
   function waitText(seconds, kind) {
     return (kind === "reply" ? "待回复 " : "等待 ") + util.formatWait(seconds);
@@ -42,6 +70,7 @@
     var unread = queued ? 0 : entry.user_messages - (read[entry.conversation_id] || 0);
     if (current) { unread = 0; }
     if (unread > 0) {
+      unreadTotal += unread;
       var badge = el("span", "unread", String(unread));
       badge.setAttribute("aria-label", unread + " 条未读");
       head.appendChild(badge);
@@ -69,6 +98,8 @@
 
   function render(data) {
     timers = [];
+    unreadTotal = 0;
+    if (read === null) { loadRead(); }
     var queue = $("queue"), mine = $("mine");
     clear(queue);
     clear(mine);
@@ -77,6 +108,7 @@
       if (app().currentId() === entry.conversation_id) { read[entry.conversation_id] = entry.user_messages; }
       mine.appendChild(rowNode(entry, false));
     });
+    saveRead(data.mine || []);
     $("queue-count").textContent = String((data.queue || []).length);
     $("mine-count").textContent = String((data.mine || []).length);
     $("queue-empty").hidden = (data.queue || []).length > 0;
@@ -85,6 +117,7 @@
     lengths = data.queue_lengths || {};
     renderTransferOptions();
     tick();
+    util.live.unread(unreadTotal);
   }
 
   // The transfer targets with how many wait in each group now.
@@ -97,9 +130,12 @@
     });
   }
 
-  function markRead(id, count) { read[id] = Math.max(read[id] || 0, count || 0); }
+  function markRead(id, count) {
+    if (read === null) { loadRead(); }
+    read[id] = Math.max(read[id] || 0, count || 0);
+  }
 
-  function reset() { timers = []; read = {}; lengths = {}; }
+  function reset() { timers = []; read = null; lengths = {}; unreadTotal = 0; util.live.unread(0); }
 
   window.setInterval(tick, 1000);
   util.inbox = { render: render, markRead: markRead, reset: reset, tick: tick };

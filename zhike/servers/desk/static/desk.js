@@ -1,5 +1,6 @@
-/* 智客 坐席工作台: the desk's single-page app — login, polling, the supervisor lists and
-   opening a conversation; the inbox, conversation, customer and assist parts are their own
+/* 智客 坐席工作台: the desk's single-page app — login, refreshing on the live events
+   (desk-live.js; no periodic polling), the supervisor lists and opening a conversation;
+   the inbox, conversation, customer and assist parts are their own
    files (desk-*.js). Text is only ever set with textContent. */
 (function () {
   "use strict";
@@ -9,17 +10,17 @@
   var $ = util.$, el = util.el, clear = util.clear;
   var describe = util.describe, notify = util.notify;
   var formatWait = util.formatWait;
-  var POLL_MS = 2500;
   var ROLE_NAMES = { agent: "坐席", supervisor: "主管", editor: "坐席 · 知识编辑", reviewer: "坐席 · 知识审核" };
 
-  var state = { csrf: null, me: null, conv: null, lastSeq: 0, lastUserSeq: 0, timer: null, busy: false };
+  var state = { csrf: null, me: null, conv: null, lastSeq: 0, lastUserSeq: 0, busy: false, again: false };
   var api = util.makeApi(function () { return state.csrf; }, function () { showLogin(); });
 
   function showLogin() {
-    stopPolling();
+    util.live.stop();
     state.csrf = state.me = null;
     closeView();
     util.inbox.reset();
+    util.history.reset();
     zhikeKb.reset();
     $("desk-view").hidden = true;
     $("login-view").hidden = false;
@@ -57,7 +58,8 @@
       util.conversation.renderDispositions();
     }).catch(function () { notify("界面文字加载失败，请刷新页面", true); });
     util.assist.loadCanned().catch(function () { notify("快捷回复加载失败", true); });
-    startPolling();
+    refresh();  // at once, and again when the live stream is ready
+    util.live.start();
     route();
   }
 
@@ -96,17 +98,13 @@
     });
   }
 
-  function startPolling() {
-    stopPolling();
-    poll();
-    state.timer = window.setInterval(poll, POLL_MS);
-  }
-
-  function stopPolling() { window.clearInterval(state.timer); state.timer = null; }
-
-  function poll() {
-    if (state.busy || !state.csrf) { return; }
+  // Reads the inbox, the agent's load, the open conversation and the supervisor lists again
+  // (after a live event or an action); a call while one runs runs once more afterwards.
+  function refresh() {
+    if (!state.csrf) { return; }
+    if (state.busy) { state.again = true; return; }
     state.busy = true;
+    state.again = false;
     var work = [
       api("GET", "/inbox").then(util.inbox.render),
       api("GET", "/me").then(function (me) { setMe(me.account, me.agent); })
@@ -119,7 +117,10 @@
     }
     Promise.all(work).catch(function (error) {
       if (error.status !== 401) { notify(describe(error), true); }
-    }).then(function () { state.busy = false; });
+    }).then(function () {
+      state.busy = false;
+      if (state.again) { refresh(); }
+    });
   }
 
   function acceptConversation(entry, button) {
@@ -127,7 +128,7 @@
     api("POST", "/conversations/" + entry.conversation_id + "/accept").then(function () {
       notify("已接入 " + entry.name + " 的会话");
       openConversation(entry.conversation_id);
-      poll();
+      refresh();
     }, function (error) {
       button.disabled = false;
       notify(describe(error), true);
@@ -188,10 +189,12 @@
       showConversation(data, true);
       util.customer.load(data.conversation);
       $("reply").focus();
+      refresh();  // the inbox marks it open and its messages read
     }, function (error) { notify(describe(error), true); });
   }
 
   function refreshConversation() {
+    if (!state.conv) { return Promise.resolve(); }
     var id = state.conv.id;
     return api("GET", "/conversations/" + id + "?after_seq=" + state.lastSeq).then(function (data) {
       if (state.conv && state.conv.id === id) { showConversation(data, false); }
@@ -233,7 +236,7 @@
 
   function setup() {
     zhikeDesk.app = {
-      api: api, poll: poll, accept: acceptConversation, open: openConversation,
+      api: api, refresh: refresh, refreshConversation: refreshConversation, accept: acceptConversation, open: openConversation,
       closeView: closeView, show: function (data) { showConversation(data, false); }, seen: seen,
       conv: function () { return state.conv; }, me: function () { return state.me; },
       currentId: function () { return state.conv ? state.conv.id : null; },
