@@ -151,9 +151,12 @@ def conversations_blueprint() -> Blueprint:
         desk, session = _desk(request), current_session(request)
         group = check_group_name(read_json(request).get("skill_group"))
         await visible_conversation(desk, session, conversation_id)
-        info = await desk.handoff.transfer(conversation_id, group, session.account.agent_id)
+        info = await desk.handoff.transfer(
+            conversation_id, group, session.account.agent_id, notify_bot=True
+        )
         await note_transfer(request.app, conversation_id)
-        return json_response({"conversation": conversation_json(info)})
+        notified = await desk.first_attempt(info.outbox_id)  # the customer's notice
+        return json_response({"conversation": conversation_json(info), "bot_notified": notified})
 
     @bp.post("/conversations/<conversation_id:int>/close")
     async def close(request: Request, conversation_id: int) -> HTTPResponse:
