@@ -79,12 +79,14 @@ class HandoffService:
         conversation_id: int,
         now: datetime | None = None,
         notify_bot: bool = False,
+        notify_customer: bool = False,
     ) -> ConversationInfo:
         """Assigns a queued conversation to the agent; see :func:`conversations.accept`.
 
         ``notify_bot`` queues a ``taken_over`` outbox row in the same transaction (also
-        when the owner accepts again); its id is the result's ``outbox_id``. A real
-        acceptance also tells the customer who took over (:mod:`notices`), after it.
+        when the owner accepts again); its id is the result's ``outbox_id``. With
+        ``notify_customer`` too, a real acceptance also tells the customer who took over
+        (:mod:`notices`), after it.
         """
         at = self._now(now)
 
@@ -94,7 +96,7 @@ class HandoffService:
             again = before.state == AGENT and before.agent_id == agent_id
             info = await conversations.accept(session, agent_id, conversation_id, at)
             info = await _notified(session, info, TAKEN_OVER, at, notify_bot)
-            if notify_bot and not again:
+            if notify_bot and notify_customer and not again:
                 await self._notice(session, info.id, notices.ACCEPTED, at, agent_name=agent.name)
             return info
 
@@ -106,18 +108,18 @@ class HandoffService:
         skill_group: str,
         agent_id: str | None = None,
         now: datetime | None = None,
-        notify_bot: bool = False,
+        notify_customer: bool = False,
     ) -> ConversationInfo:
         """Re-queues the conversation in another group; see :func:`conversations.transfer`.
 
-        ``notify_bot`` tells the customer, in the same transaction, that they are being
+        ``notify_customer`` tells the customer, in the same transaction, that they are being
         transferred (a notice; its outbox row is the result's ``outbox_id``).
         """
         at = self._now(now)
 
         async def work(session: AsyncSession) -> ConversationInfo:
             info = await conversations.transfer(session, conversation_id, skill_group, agent_id, at)
-            if not notify_bot:
+            if not notify_customer:
                 return info
             outbox_id = await self._notice(
                 session, info.id, notices.TRANSFERRING, at, group=skill_group
@@ -127,12 +129,16 @@ class HandoffService:
         return await self.db.run(work)
 
     async def reassign(
-        self, conversation_id: int, agent_id: str, now: datetime | None = None
+        self,
+        conversation_id: int,
+        agent_id: str,
+        now: datetime | None = None,
+        notify_customer: bool = True,
     ) -> ConversationInfo:
         """A supervisor gives a live conversation to another agent; see :mod:`reassign`.
 
-        When it changes hands, a ``taken_over`` row and the new agent's accept notice
-        are queued for the customer in the same transaction (``outbox_id``: the notice).
+        When it changes hands, a ``taken_over`` row and (``notify_customer``) the new
+        agent's accept notice are queued in the same transaction (``outbox_id``: the last).
         """
         at = self._now(now)
 
@@ -141,6 +147,8 @@ class HandoffService:
             if not moved:
                 return info
             info = await _notified(session, info, TAKEN_OVER, at, True)
+            if not notify_customer:
+                return info
             agent = await conversations.lock_agent(session, agent_id)
             notice = await self._notice(
                 session, info.id, notices.ACCEPTED, at, agent_name=agent.name
@@ -161,17 +169,19 @@ class HandoffService:
         disposition: str,
         now: datetime | None = None,
         notify_bot: bool = False,
+        notify_customer: bool = False,
     ) -> ConversationInfo:
         """Closes the episode and hands back to the bot; see :func:`conversations.close`.
 
-        ``notify_bot`` queues, in the same transaction, the customer's closing notice
-        and then a ``handed_back`` outbox row (which asks for the rating).
+        ``notify_bot`` queues a ``handed_back`` outbox row (which asks for the rating) in
+        the same transaction; with ``notify_customer`` the customer's closing notice
+        goes before it.
         """
         at = self._now(now)
 
         async def work(session: AsyncSession) -> ConversationInfo:
             info = await conversations.close(session, conversation_id, agent_id, disposition, at)
-            if notify_bot:
+            if notify_bot and notify_customer:
                 await self._notice(session, info.id, notices.ENDED, at)
             return await _notified(session, info, HANDED_BACK, at, notify_bot)
 
@@ -217,18 +227,20 @@ class HandoffService:
         now: datetime | None = None,
         agent_id: str | None = None,
         notify_bot: bool = False,
+        notify_customer: bool = False,
     ) -> StoredMessage:
         """Stores a message once, in order; see :func:`messages.append_message`.
 
         ``agent_id`` (direction ``agent``): the conversation must be with this agent,
         checked under its row lock. ``notify_bot`` queues a ``deliver`` outbox row for a
-        newly stored agent message in the same transaction (``outbox_id``).
+        newly stored agent message in the same transaction (``outbox_id``);
+        ``notify_customer`` adds the agent's name (``agent_name``) for the customer to see.
         """
         at = self._now(now)
 
         async def work(session: AsyncSession) -> StoredMessage:
             shown = payload
-            if direction == "agent" and agent_id is not None and notify_bot:
+            if direction == "agent" and agent_id is not None and notify_customer:
                 agent = await session.get(Agent, agent_id)  # the name the customer sees
                 shown = {**(payload or {}), "agent_name": agent.name if agent else agent_id}
             message = await messages.append_message(

@@ -82,7 +82,9 @@ def supervisor_blueprint() -> Blueprint:
         if not 0 < conversation_id <= MAX_ID:
             raise DeskError(404, "conversation_not_found", "no such conversation")
         desk = _desk(request)
-        info = await desk.handoff.reassign(conversation_id, agent_id)
+        info = await desk.handoff.reassign(
+            conversation_id, agent_id, notify_customer=desk.settings.customer_notices
+        )
         notified = await desk.first_attempt(info.outbox_id)
         return json_response({"conversation": conversation_json(info), "bot_notified": notified})
 

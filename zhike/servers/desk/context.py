@@ -85,14 +85,14 @@ class DeskContext:
         except KnowledgeUnavailable as error:
             logger.warning("knowledge base not readable yet, searched on first use: %s", error)
 
-    async def first_attempt(self, outbox_id: int | None) -> bool | None:
+    async def first_attempt(self, outbox_id: int | None, follow: bool = False) -> bool | None:
         """Whether the bot's side got a just-written outbox row at the first attempt.
 
         Waits at most ``settings.delivery.first_attempt_wait`` seconds for this process's
-        dispatcher (also while the row waits behind an earlier one of its conversation,
-        e.g. the closing notice before the hand-back), then asks the database. True:
-        delivered; False: stored and retried later; None: nothing was queued
-        (``outbox_id`` None).
+        dispatcher (with ``follow`` also while the row waits behind an earlier one of its
+        conversation, e.g. the closing notice before the hand-back), then asks the
+        database. True: delivered; False: stored and retried later; None: nothing was
+        queued (``outbox_id`` None).
         """
         if outbox_id is None:
             return None
@@ -103,7 +103,7 @@ class DeskContext:
             if outcome is not None:
                 return outcome
             entry = await self.outbox.entry(outbox_id)
-            if entry is None or entry.state != PENDING or loop.time() >= deadline:
+            if not follow or entry is None or entry.state != PENDING or loop.time() >= deadline:
                 return entry is not None and entry.state == DELIVERED
             await asyncio.sleep(min(FIRST_ATTEMPT_POLL, max(deadline - loop.time(), 0.0)))
 

@@ -33,6 +33,7 @@ FILES = {
     "desk-customer.js": JS,  # the customer panel
     "desk-tags.js": JS,  # its customer tags (客户画像)
     "desk-assist.js": JS,  # suggested and canned answers
+    "desk-supervisor.js": JS,  # 查看 and 转派 of live conversations (supervisors)
     "desk.js": JS,
     "desk.css": CSS,
     "kb-form.js": JS,  # the knowledge-base page (知识库)

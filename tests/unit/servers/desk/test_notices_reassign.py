@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.servers.desk.conftest import Desk, queued
+from tests.unit.servers.desk.conftest import Desk, RunningClock, build_desk, desk_settings, queued
 from tests.unit.servers.desk.flaky_rasa import RATING_QUESTION, FlakyRasa, eventually
-from tests.unit.servers.desk.test_delivery import rasa_desk
+from tests.unit.servers.desk.test_delivery import fast_delivery
 from zhike.lib.handoff.notices import NOTICE_TEXTS, notice_text
+from zhike.servers.desk.delivery.rasa_api import RasaConversations
+from zhike.servers.desk.delivery.sink import RasaSink
 
 SENDER = "demo"
 ACCEPTED_WANGFANG = "人工客服「王芳」已接入，请问有什么可以帮您？"
@@ -31,7 +33,9 @@ async def rasa() -> AsyncIterator[FlakyRasa]:
 
 @pytest.fixture
 async def desk(tmp_path: Path, rasa: FlakyRasa) -> AsyncIterator[Desk]:
-    built = await rasa_desk(tmp_path, rasa)
+    sink = RasaSink(RasaConversations(rasa.url, timeout=0.4))
+    settings = desk_settings(tmp_path, delivery=fast_delivery(), customer_notices=True)
+    built = await build_desk(settings, sink=sink, clock=RunningClock())
     yield built
     await built.context.close()
 

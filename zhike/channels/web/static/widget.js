@@ -80,6 +80,7 @@
     if (this.options.mode === "page") return;
     this.ui.panel.hidden = true;
     this.ui.launcher.hidden = false;
+    this.ui.launcher.focus(); // keyboard users go on where they opened it
     this.record.open = false;
     this.save();
   };
@@ -183,7 +184,14 @@
   // Queues a message; it is emitted once, when connected (never again after a drop).
   Widget.prototype.send = function (payload, shownText) {
     this.retireButtons();
-    var message = { id: uid(), from: "user", text: shownText, payload: payload, state: "pending" };
+    var message = {
+      id: uid(),
+      from: "user",
+      text: shownText,
+      payload: payload,
+      state: "pending",
+      at: Date.now(),
+    };
     this.record.messages.push(message);
     this.save();
     this.ui.list.appendChild(this.renderMessage(message));
@@ -228,8 +236,12 @@
     if (!data || typeof data !== "object") return;
     var key = store.keyOf(data);
     if (store.seen(this.record, key)) return; // already shown (live, then again in a catch-up)
-    var message = { id: uid(), from: "bot", text: "", buttons: [] };
+    var message = { id: uid(), from: "bot", text: "", buttons: [], at: Date.now() };
     if (key) message.key = key;
+    // When it was sent (the bot event's time), who sent it (an agent's name), or a notice.
+    if (typeof data.zhike_ts === "number" && isFinite(data.zhike_ts)) message.at = data.zhike_ts * 1000;
+    if (typeof data.zhike_sender === "string" && data.zhike_sender) message.sender = data.zhike_sender;
+    if (typeof data.zhike_notice === "string" && data.zhike_notice) message.notice = data.zhike_notice;
     store.advanceCursor(this.record, data);
     if (typeof data.text === "string") message.text = data.text;
     var buttons = data.quick_replies || data.buttons || [];
@@ -278,11 +290,20 @@
 
   Widget.prototype.renderAll = function () {
     var list = this.ui.list;
+    var self = this;
     while (list.firstChild) list.removeChild(list.firstChild);
     if (!this.record.messages.length) {
-      list.appendChild(this.renderMessage({ id: "welcome", from: "bot", text: TEXT.welcome }));
+      var welcome = { id: "welcome", from: "bot", text: TEXT.welcome, at: Date.now() };
+      list.appendChild(this.renderMessage(welcome));
+      var menu = server.suggestions;
+      if (menu && Array.isArray(menu.questions) && menu.questions.length) {
+        list.appendChild(
+          ui.suggestionsItem(menu, function (question) {
+            self.send(question, question);
+          }),
+        );
+      }
     }
-    var self = this;
     this.record.messages.forEach(function (message) {
       list.appendChild(self.renderMessage(message));
     });
