@@ -33,6 +33,7 @@ pytestmark = pytest.mark.e2e
 
 expect = widget_tests.expect
 browser = widget_tests.browser  # the module's chromium (skips when it is missing)
+context = widget_tests.context
 shop = widget_tests.shop
 Widget = widget_tests.Widget
 WIDGET = widget_tests.WIDGET
