@@ -188,6 +188,14 @@ var zhikeUi = (function () {
     return item;
   }
 
+  // A bot message's time (the bot event's), sender (an agent's name) and notice kind, as the
+  // server labelled it (zhike/channels/web/sync.py).
+  function label(message, data) {
+    if (typeof data.zhike_ts === "number" && isFinite(data.zhike_ts)) message.at = data.zhike_ts * 1000;
+    if (typeof data.zhike_sender === "string" && data.zhike_sender) message.sender = data.zhike_sender;
+    if (typeof data.zhike_notice === "string" && data.zhike_notice) message.notice = data.zhike_notice;
+  }
+
   // The 猜你想问 menu of a fresh conversation: {title, questions}; `onPick(question)`.
   function suggestionsItem(menu, onPick) {
     var item = el("li", "suggestions");
@@ -219,6 +227,7 @@ var zhikeUi = (function () {
     TEXT: TEXT,
     build: build,
     messageItem: messageItem,
+    label: label,
     suggestionsItem: suggestionsItem,
     showState: showState,
   };

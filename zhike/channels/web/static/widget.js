@@ -184,14 +184,8 @@
   // Queues a message; it is emitted once, when connected (never again after a drop).
   Widget.prototype.send = function (payload, shownText) {
     this.retireButtons();
-    var message = {
-      id: uid(),
-      from: "user",
-      text: shownText,
-      payload: payload,
-      state: "pending",
-      at: Date.now(),
-    };
+    var message = { id: uid(), from: "user", text: shownText, payload: payload, state: "pending" };
+    message.at = Date.now();
     this.record.messages.push(message);
     this.save();
     this.ui.list.appendChild(this.renderMessage(message));
@@ -238,10 +232,7 @@
     if (store.seen(this.record, key)) return; // already shown (live, then again in a catch-up)
     var message = { id: uid(), from: "bot", text: "", buttons: [], at: Date.now() };
     if (key) message.key = key;
-    // When it was sent (the bot event's time), who sent it (an agent's name), or a notice.
-    if (typeof data.zhike_ts === "number" && isFinite(data.zhike_ts)) message.at = data.zhike_ts * 1000;
-    if (typeof data.zhike_sender === "string" && data.zhike_sender) message.sender = data.zhike_sender;
-    if (typeof data.zhike_notice === "string" && data.zhike_notice) message.notice = data.zhike_notice;
+    ui.label(message, data); // when it was sent, by which agent, or a notice
     store.advanceCursor(this.record, data);
     if (typeof data.text === "string") message.text = data.text;
     var buttons = data.quick_replies || data.buttons || [];
@@ -293,15 +284,11 @@
     var self = this;
     while (list.firstChild) list.removeChild(list.firstChild);
     if (!this.record.messages.length) {
-      var welcome = { id: "welcome", from: "bot", text: TEXT.welcome, at: Date.now() };
-      list.appendChild(this.renderMessage(welcome));
+      // A fresh conversation: the welcome and the 猜你想问 menu (a click sends the question).
+      list.appendChild(this.renderMessage({ id: "welcome", from: "bot", text: TEXT.welcome, at: Date.now() }));
       var menu = server.suggestions;
       if (menu && Array.isArray(menu.questions) && menu.questions.length) {
-        list.appendChild(
-          ui.suggestionsItem(menu, function (question) {
-            self.send(question, question);
-          }),
-        );
+        list.appendChild(ui.suggestionsItem(menu, function (question) { self.send(question, question); }));
       }
     }
     this.record.messages.forEach(function (message) {
