@@ -67,7 +67,12 @@ class ActionBindingDone(FormSubmitAction):
 
 
 class ActionStopForm(Action):
-    """Leaves the active form at the user's request ("算了", "不办了") and forgets it."""
+    """Leaves the active form at the user's request ("算了", "不办了") and forgets it.
+
+    Asking for a person (``human_handoff``) leaves the form silently: the handoff's own
+    message follows at once, and a "已为您取消本次办理" line before "已为您转接人工客服"
+    would only confuse the customer.
+    """
 
     def name(self) -> str:
         """See the base class."""
@@ -76,6 +81,8 @@ class ActionStopForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Deactivates the loop and clears every form slot."""
-        dispatcher.utter_message(response="utter_form_stopped")
+        """Deactivates the loop and clears every form slot (says so unless handing over)."""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent != "human_handoff":
+            dispatcher.utter_message(response="utter_form_stopped")
         return [ActiveLoop(None), *(SlotSet(slot, None) for slot in FORM_SLOTS)]

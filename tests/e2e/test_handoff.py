@@ -113,3 +113,14 @@ def test_a_vip_asking_for_a_refund_gets_a_human_when_one_is_online(
     # 李娜 is not a VIP: the bot serves her refund even with an agent online
     assert "退款" in li_app.say("HP20240005申请退款")
     assert desk(fresh, lambda s: s.queue()) == []
+
+
+def test_asking_for_a_person_inside_a_form_says_only_the_handoff(
+    fresh: Stack, li_app: AppConversation
+) -> None:
+    desk(fresh, lambda s: s.save_agent("e2e-a4", "周杰", ["orders", "general"], online=True))
+    assert "退款的原因" in li_app.say("HP20240005申请退款")  # the refund form asks
+    replies = [r.get("text", "") for r in li_app.send("转人工")]
+    assert replies and replies[0].startswith("已为您转接人工客服"), replies
+    assert not any("取消" in text for text in replies)  # the form was left silently
+    _hand_back(fresh, "app:C002", _queued_for(fresh, "app:C002"))

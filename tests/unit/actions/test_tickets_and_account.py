@@ -92,6 +92,15 @@ async def test_leaving_a_form_clears_it(anonymous: Turn, dispatcher: CollectingD
     assert SlotSet("order_id", None) in events and SlotSet("requested_slot", None) in events
 
 
+async def test_asking_for_a_person_leaves_a_form_without_a_cancel_line(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = anonymous("转人工", "human_handoff", order_id="HP20240001", requested_slot="x")
+    events = await ActionStopForm().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages == []  # the handoff message follows; nothing before it
+    assert events[0] == ActiveLoop(None) and SlotSet("order_id", None) in events
+
+
 async def test_a_confident_other_request_switches_topic_but_free_text_is_an_answer(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:

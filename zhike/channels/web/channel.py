@@ -35,6 +35,7 @@ with these additions:
       session_secret_env: ZHIKE_WEB_SESSION_SECRET # optional (see web_session)
       # login_audience: zhike-web                  # optional: required ``aud`` claim
       # login_issuer: shop.example.com             # optional: required ``iss`` claim
+      # suggestions_file: /etc/zhike/suggestions.yml  # optional: the 猜你想问 menu
 
 Without the login and identity secrets (32+ bytes each) every chat is anonymous and the
 rest works.
@@ -46,6 +47,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -67,6 +69,7 @@ from zhike.channels.web.session import (
     WebSessions,
     session_key,
 )
+from zhike.channels.web.suggestions import load_suggestions
 from zhike.channels.web.sync import WebChatOutput, missed_messages, parse_after
 from zhike.common.json_body import value_problem
 from zhike.lib.identity.tokens import DEFAULT_LEEWAY
@@ -102,6 +105,8 @@ class WebChatInput(SocketIOInput):
         clock: current unix time in seconds (tests pass a fixed clock).
         session_secret: the key of session tokens (else derived from ``identity_secret``).
         gate: the admission gate (default: the process-wide one).
+        suggestions_file: the 猜你想问 menu (default: ``suggestions.yml`` of this package;
+            see :mod:`zhike.channels.web.suggestions`).
     """
 
     def __init__(
@@ -122,6 +127,7 @@ class WebChatInput(SocketIOInput):
         clock: Callable[[], float] = time.time,
         session_secret: str | None = None,
         gate: admission.Gate | None = None,
+        suggestions_file: str | None = None,
     ) -> None:
         super().__init__(
             user_message_evt,
@@ -145,6 +151,7 @@ class WebChatInput(SocketIOInput):
         self._signer = SessionSigner(session_key(session_secret, identity_secret), clock=clock)
         self._sessions: WebSessions | None = None
         self._gate = gate
+        self._suggestions_file = Path(suggestions_file) if suggestions_file else None
         self._app: Sanic | None = None
         if not session_persistence:
             logger.warning(
@@ -190,6 +197,7 @@ class WebChatInput(SocketIOInput):
             login_audience=credentials.get("login_audience"),
             login_issuer=credentials.get("login_issuer"),
             session_secret=secrets["session_secret"],
+            suggestions_file=credentials.get("suggestions_file"),
         )
 
     @property
@@ -206,6 +214,7 @@ class WebChatInput(SocketIOInput):
             "botEvent": self.bot_message_evt,
             "metadataKey": self.metadata_key,
             "loginTokenKey": LOGIN_TOKEN_KEY,
+            "suggestions": load_suggestions(self._suggestions_file),
         }
 
     def bind_identity(self, message: UserMessage) -> UserMessage:

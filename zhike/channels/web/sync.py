@@ -6,7 +6,9 @@ lid) never sees it, although the tracker store has it. Two pieces close that gap
 
 - :class:`WebChatOutput` emits exactly what Rasa's channel emits, plus ``zhike_key``
   (``"<bot event timestamp>#<part>"``, stable) and ``zhike_ts`` (the bot event's
-  timestamp) in each message, so the widget can tell what it has already shown;
+  timestamp) in each message, so the widget can tell what it has already shown (and
+  when it was sent); an agent's reply also carries ``zhike_sender`` (the agent's name)
+  and a handoff notice ``zhike_notice`` (its kind), from the bot event's metadata;
 - :func:`missed_messages` renders the bot events of a conversation from its tracker the
   same way, for the widget's ``zhike_sync`` request after a (re)connect.
 """
@@ -23,6 +25,8 @@ from socketio import AsyncServer
 
 KEY_FIELD = "zhike_key"
 TIMESTAMP_FIELD = "zhike_ts"
+LABEL_FIELDS = ("zhike_sender", "zhike_notice")  # from the desk (see delivery/rasa_api.py)
+MAX_LABEL = 64
 MAX_SYNCED_EVENTS = 50
 
 
@@ -60,8 +64,14 @@ async def render_parts(recipient_id: str, message: dict[str, Any]) -> list[dict[
     timestamp = message.get("timestamp")
     recorder = _PartsRecorder()
     await recorder.send_response(recipient_id, message)
-    if isinstance(timestamp, (int, float)):
-        for index, part in enumerate(recorder.parts):
+    labels = {
+        field: message[field][:MAX_LABEL]
+        for field in LABEL_FIELDS
+        if isinstance(message.get(field), str) and message[field]
+    }
+    for index, part in enumerate(recorder.parts):
+        part.update(labels)
+        if isinstance(timestamp, (int, float)):
             part[KEY_FIELD] = f"{timestamp!r}#{index}"
             part[TIMESTAMP_FIELD] = timestamp
     return recorder.parts

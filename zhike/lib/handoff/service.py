@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.common.times import utcnow
-from zhike.lib.handoff import conversations, messages, outbox, queue
+from zhike.lib.handoff import conversations, messages, notices, outbox, queue, reassign
 from zhike.lib.handoff.config import HandoffSettings
 from zhike.lib.handoff.db import HandoffDatabase
 from zhike.lib.handoff.errors import InvalidInput
-from zhike.lib.handoff.models import DELIVER, HANDED_BACK, TAKEN_OVER, Agent, Message
+from zhike.lib.handoff.models import AGENT, DELIVER, HANDED_BACK, TAKEN_OVER, Agent, Message
 from zhike.lib.handoff.results import (
     AgentLoad,
     ConversationInfo,
@@ -79,17 +79,26 @@ class HandoffService:
         conversation_id: int,
         now: datetime | None = None,
         notify_bot: bool = False,
+        notify_customer: bool = False,
     ) -> ConversationInfo:
         """Assigns a queued conversation to the agent; see :func:`conversations.accept`.
 
         ``notify_bot`` queues a ``taken_over`` outbox row in the same transaction (also
-        when the owner accepts again); its id is the result's ``outbox_id``.
+        when the owner accepts again); its id is the result's ``outbox_id``. With
+        ``notify_customer`` too, a real acceptance also tells the customer who took over
+        (:mod:`notices`), after it.
         """
         at = self._now(now)
 
         async def work(session: AsyncSession) -> ConversationInfo:
+            agent = await conversations.lock_agent(session, agent_id)  # accept's lock order
+            before = await conversations.lock_conversation(session, conversation_id)
+            again = before.state == AGENT and before.agent_id == agent_id
             info = await conversations.accept(session, agent_id, conversation_id, at)
-            return await _notified(session, info, TAKEN_OVER, at, notify_bot)
+            info = await _notified(session, info, TAKEN_OVER, at, notify_bot)
+            if notify_bot and notify_customer and not again:
+                await self._notice(session, info.id, notices.ACCEPTED, at, agent_name=agent.name)
+            return info
 
         return await self.db.run(work)
 
@@ -99,12 +108,59 @@ class HandoffService:
         skill_group: str,
         agent_id: str | None = None,
         now: datetime | None = None,
+        notify_customer: bool = False,
     ) -> ConversationInfo:
-        """Re-queues the conversation in another group; see :func:`conversations.transfer`."""
+        """Re-queues the conversation in another group; see :func:`conversations.transfer`.
+
+        ``notify_customer`` tells the customer, in the same transaction, that they are being
+        transferred (a notice; its outbox row is the result's ``outbox_id``).
+        """
         at = self._now(now)
-        return await self.db.run(
-            lambda s: conversations.transfer(s, conversation_id, skill_group, agent_id, at)
-        )
+
+        async def work(session: AsyncSession) -> ConversationInfo:
+            info = await conversations.transfer(session, conversation_id, skill_group, agent_id, at)
+            if not notify_customer:
+                return info
+            outbox_id = await self._notice(
+                session, info.id, notices.TRANSFERRING, at, group=skill_group
+            )
+            return replace(info, outbox_id=outbox_id)
+
+        return await self.db.run(work)
+
+    async def reassign(
+        self,
+        conversation_id: int,
+        agent_id: str,
+        now: datetime | None = None,
+        notify_customer: bool = True,
+    ) -> ConversationInfo:
+        """A supervisor gives a live conversation to another agent; see :mod:`reassign`.
+
+        When it changes hands, a ``taken_over`` row and (``notify_customer``) the new
+        agent's accept notice are queued in the same transaction (``outbox_id``: the last).
+        """
+        at = self._now(now)
+
+        async def work(session: AsyncSession) -> ConversationInfo:
+            info, moved = await reassign.reassign(session, conversation_id, agent_id, at)
+            if not moved:
+                return info
+            info = await _notified(session, info, TAKEN_OVER, at, True)
+            if not notify_customer:
+                return info
+            agent = await conversations.lock_agent(session, agent_id)
+            notice = await self._notice(
+                session, info.id, notices.ACCEPTED, at, agent_name=agent.name
+            )
+            return replace(info, outbox_id=notice)
+
+        return await self.db.run(work)
+
+    async def _notice(
+        self, session: AsyncSession, conversation_id: int, kind: str, at: datetime, **values: str
+    ) -> int:
+        return await notices.add_notice(session, self.settings, conversation_id, kind, at, **values)
 
     async def close(
         self,
@@ -113,15 +169,20 @@ class HandoffService:
         disposition: str,
         now: datetime | None = None,
         notify_bot: bool = False,
+        notify_customer: bool = False,
     ) -> ConversationInfo:
         """Closes the episode and hands back to the bot; see :func:`conversations.close`.
 
-        ``notify_bot`` queues a ``handed_back`` outbox row in the same transaction.
+        ``notify_bot`` queues a ``handed_back`` outbox row (which asks for the rating) in
+        the same transaction; with ``notify_customer`` the customer's closing notice
+        goes before it.
         """
         at = self._now(now)
 
         async def work(session: AsyncSession) -> ConversationInfo:
             info = await conversations.close(session, conversation_id, agent_id, disposition, at)
+            if notify_bot and notify_customer:
+                await self._notice(session, info.id, notices.ENDED, at)
             return await _notified(session, info, HANDED_BACK, at, notify_bot)
 
         return await self.db.run(work)
@@ -166,16 +227,22 @@ class HandoffService:
         now: datetime | None = None,
         agent_id: str | None = None,
         notify_bot: bool = False,
+        notify_customer: bool = False,
     ) -> StoredMessage:
         """Stores a message once, in order; see :func:`messages.append_message`.
 
         ``agent_id`` (direction ``agent``): the conversation must be with this agent,
         checked under its row lock. ``notify_bot`` queues a ``deliver`` outbox row for a
-        newly stored agent message in the same transaction (``outbox_id``).
+        newly stored agent message in the same transaction (``outbox_id``);
+        ``notify_customer`` adds the agent's name (``agent_name``) for the customer to see.
         """
         at = self._now(now)
 
         async def work(session: AsyncSession) -> StoredMessage:
+            shown = payload
+            if direction == "agent" and agent_id is not None and notify_customer:
+                agent = await session.get(Agent, agent_id)  # the name the customer sees
+                shown = {**(payload or {}), "agent_name": agent.name if agent else agent_id}
             message = await messages.append_message(
                 session,
                 self.settings,
@@ -183,7 +250,7 @@ class HandoffService:
                 direction,
                 text,
                 idempotency_key,
-                payload,
+                shown,
                 at,
                 agent_id=agent_id,
             )

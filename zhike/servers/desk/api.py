@@ -5,8 +5,10 @@ An agent sees and acts on conversations of their own skill groups only (403
 the caller. The handoff library decides everything else (states, capacity, races).
 
 Accept, reply and close store the change and, in the same transaction, an outbox row for
-the bot's side; the answer waits briefly for the dispatcher's first attempt and reports
-it (``bot_notified`` / ``delivered``: false means stored and retried in the background).
+the bot's side (and, with ``customer_notices``, the notice the customer sees: who took
+over, a transfer, the end; :mod:`zhike.lib.handoff.notices`); the answer waits briefly
+for the dispatcher's first attempt and reports it (``bot_notified`` / ``delivered``: false
+means stored and retried in the background).
 """
 
 from __future__ import annotations
@@ -117,7 +119,12 @@ def conversations_blueprint() -> Blueprint:
     async def accept(request: Request, conversation_id: int) -> HTTPResponse:
         desk, session = _desk(request), current_session(request)
         await visible_conversation(desk, session, conversation_id)
-        info = await desk.handoff.accept(session.account.agent_id, conversation_id, notify_bot=True)
+        info = await desk.handoff.accept(
+            session.account.agent_id,
+            conversation_id,
+            notify_bot=True,
+            notify_customer=desk.settings.customer_notices,
+        )
         notified = await desk.first_attempt(info.outbox_id)
         return json_response({"conversation": conversation_json(info), "bot_notified": notified})
 
@@ -138,7 +145,14 @@ def conversations_blueprint() -> Blueprint:
         await check_reply(request.app, text)  # 422 for a sensitive word: nothing is sent
         # the owner check (state agent, agent me) runs under the conversation's row lock
         message = await desk.handoff.append_message(
-            conversation_id, "agent", text, key, {"agent_id": me}, agent_id=me, notify_bot=True
+            conversation_id,
+            "agent",
+            text,
+            key,
+            {"agent_id": me},
+            agent_id=me,
+            notify_bot=True,
+            notify_customer=desk.settings.customer_notices,
         )
         delivered = await desk.first_attempt(message.outbox_id)
         return json_response(
@@ -151,9 +165,15 @@ def conversations_blueprint() -> Blueprint:
         desk, session = _desk(request), current_session(request)
         group = check_group_name(read_json(request).get("skill_group"))
         await visible_conversation(desk, session, conversation_id)
-        info = await desk.handoff.transfer(conversation_id, group, session.account.agent_id)
+        info = await desk.handoff.transfer(
+            conversation_id,
+            group,
+            session.account.agent_id,
+            notify_customer=desk.settings.customer_notices,
+        )
         await note_transfer(request.app, conversation_id)
-        return json_response({"conversation": conversation_json(info)})
+        notified = await desk.first_attempt(info.outbox_id)  # the customer's notice
+        return json_response({"conversation": conversation_json(info), "bot_notified": notified})
 
     @bp.post("/conversations/<conversation_id:int>/close")
     async def close(request: Request, conversation_id: int) -> HTTPResponse:
@@ -161,11 +181,16 @@ def conversations_blueprint() -> Blueprint:
         disposition = text_field(read_json(request), "disposition", MAX_DISPOSITION) or ""
         await visible_conversation(desk, session, conversation_id)
         info = await desk.handoff.close(
-            conversation_id, session.account.agent_id, disposition.strip(), notify_bot=True
+            conversation_id,
+            session.account.agent_id,
+            disposition.strip(),
+            notify_bot=True,
+            notify_customer=desk.settings.customer_notices,
         )
         recompute_later(request.app, info.customer_id)  # the customer's tags (客户画像)
         schedule_inspection(request.app, conversation_id)
-        notified = await desk.first_attempt(info.outbox_id)
+        # the hand-back follows the closing notice: wait for it behind the notice
+        notified = await desk.first_attempt(info.outbox_id, follow=True)
         return json_response({"conversation": conversation_json(info), "bot_notified": notified})
 
     return bp

@@ -1,4 +1,10 @@
-"""Supervisor routes: every queue, the agents' load, the live conversations and deliveries."""
+"""Supervisor routes: every queue, the agents' load, the live conversations and deliveries.
+
+``POST /supervisor/conversations/<id>/reassign`` (``{"agent_id": ...}``) gives a live
+conversation to another online agent with room for it (转派): 404 for an unknown
+conversation or agent, 409 ``agent_offline`` / ``agent_at_capacity`` /
+``not_reassignable``; the customer is told who took over.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from sanic.response import HTTPResponse
 from zhike.lib.handoff import DEAD, DELIVERED, PENDING, SKILL_GROUPS
 from zhike.servers.desk.context import DeskContext
 from zhike.servers.desk.errors import DeskError, json_response
-from zhike.servers.desk.http import int_query, require_supervisor
+from zhike.servers.desk.http import int_query, read_json, require_supervisor
 from zhike.servers.desk.serializers import (
     agent_json,
     conversation_json,
@@ -24,6 +30,8 @@ DELIVERY_FILTERS = {
     DELIVERED: (DELIVERED,),
 }
 MAX_DELIVERIES = 200
+MAX_ID = 2**31 - 1
+MAX_AGENT_ID = 64
 
 
 def _desk(request: Request) -> DeskContext:
@@ -64,6 +72,21 @@ def supervisor_blueprint() -> Blueprint:
             ids.extend(load.conversation_ids)
         infos = [await handoff.conversation(cid) for cid in sorted(set(ids))]
         return json_response({"conversations": [conversation_json(info) for info in infos]})
+
+    @bp.post("/supervisor/conversations/<conversation_id:int>/reassign")
+    async def reassign(request: Request, conversation_id: int) -> HTTPResponse:
+        require_supervisor(request)
+        agent_id = read_json(request).get("agent_id")
+        if not isinstance(agent_id, str) or not 0 < len(agent_id) <= MAX_AGENT_ID:
+            raise DeskError(400, "invalid_agent_id", "agent_id: the id of an agent")
+        if not 0 < conversation_id <= MAX_ID:
+            raise DeskError(404, "conversation_not_found", "no such conversation")
+        desk = _desk(request)
+        info = await desk.handoff.reassign(
+            conversation_id, agent_id, notify_customer=desk.settings.customer_notices
+        )
+        notified = await desk.first_attempt(info.outbox_id)
+        return json_response({"conversation": conversation_json(info), "bot_notified": notified})
 
     @bp.get("/supervisor/deliveries")
     async def deliveries(request: Request) -> HTTPResponse:

@@ -129,6 +129,8 @@ class DeskSettings:
         rasa_token: Rasa's ``--auth-token``, if it was started with one.
         assist_timeout: Seconds per Rasa call of agent assist and the customer context.
         delivery: How replies and take-over / hand-back notifications reach the bot.
+        customer_notices: Tell the customer when an agent takes over, transfers or ends
+            the conversation, and name the agent on replies (web widget).
         kb_db_url: Async SQLAlchemy URL of the knowledge base (``kb_*`` tables); ``None``:
             the ``db_url`` database.
         kb_service_token: The bearer token a trusted process sends to ``/api/kb/v1``
@@ -158,6 +160,7 @@ class DeskSettings:
     rasa_token: str | None = None
     assist_timeout: float = 3.0
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    customer_notices: bool = True
     kb_db_url: str | None = None
     kb_service_token: str | None = field(default=None, repr=False)
     max_import_body: int = MAX_IMPORT_BODY

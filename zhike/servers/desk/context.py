@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from zhike.common.database import AsyncDatabase
 from zhike.common.times import utcnow
 from zhike.lib.handoff import (
     DELIVERED,
+    PENDING,
     SKILL_GROUPS,
     AgentLoad,
     HandoffDatabase,
@@ -31,6 +33,8 @@ from zhike.servers.desk.delivery.sink import LoggingReplySink, RasaSink, ReplySi
 from zhike.servers.desk.errors import DeskError
 
 logger = logging.getLogger(__name__)
+
+FIRST_ATTEMPT_POLL = 0.05  # seconds between looks at a row that waits behind another
 
 
 @dataclass
@@ -81,21 +85,27 @@ class DeskContext:
         except KnowledgeUnavailable as error:
             logger.warning("knowledge base not readable yet, searched on first use: %s", error)
 
-    async def first_attempt(self, outbox_id: int | None) -> bool | None:
+    async def first_attempt(self, outbox_id: int | None, follow: bool = False) -> bool | None:
         """Whether the bot's side got a just-written outbox row at the first attempt.
 
         Waits at most ``settings.delivery.first_attempt_wait`` seconds for this process's
-        dispatcher, then asks the database. True: delivered; False: stored and retried
-        later; None: nothing was queued (``outbox_id`` None).
+        dispatcher (with ``follow`` also while the row waits behind an earlier one of its
+        conversation, e.g. the closing notice before the hand-back), then asks the
+        database. True: delivered; False: stored and retried later; None: nothing was
+        queued (``outbox_id`` None).
         """
         if outbox_id is None:
             return None
-        wait = self.settings.delivery.first_attempt_wait
-        outcome = await self.dispatcher.first_attempt(outbox_id, wait)
-        if outcome is not None:
-            return outcome
-        entry = await self.outbox.entry(outbox_id)
-        return entry is not None and entry.state == DELIVERED
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.delivery.first_attempt_wait
+        while True:
+            outcome = await self.dispatcher.first_attempt(outbox_id, deadline - loop.time())
+            if outcome is not None:
+                return outcome
+            entry = await self.outbox.entry(outbox_id)
+            if not follow or entry is None or entry.state != PENDING or loop.time() >= deadline:
+                return entry is not None and entry.state == DELIVERED
+            await asyncio.sleep(min(FIRST_ATTEMPT_POLL, max(deadline - loop.time(), 0.0)))
 
     async def agent(self, account: AccountInfo) -> AgentLoad:
         """The handoff agent of an account; 403 ``agent_not_found`` when it has none."""

@@ -95,8 +95,8 @@ def bot_part(
         text: str = raw if isinstance(raw, str) else ""
         metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
         if kind == "bot":
-            if (metadata or {}).get("agent_id"):
-                continue  # an agent's reply: the desk's transcript has it, with the name
+            if (metadata or {}).get("agent_id") or (metadata or {}).get("zhike_notice"):
+                continue  # an agent's reply or a notice: the desk's transcript has it
             buttons = _buttons(event)
             if not text.strip() and not buttons:
                 continue

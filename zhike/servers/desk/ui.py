@@ -36,6 +36,7 @@ FILES = {
     "desk-live.js": JS,  # the live events, unread count and title, shortcuts
     "desk-history.js": JS,  # 历史会话 and 留言
     "desk-live.css": CSS,
+    "desk-supervisor.js": JS,  # 查看 and 转派 of live conversations (supervisors)
     "desk.js": JS,
     "desk.css": CSS,
     "kb-form.js": JS,  # the knowledge-base page (知识库)

@@ -61,6 +61,22 @@ async def test_parts_are_rasas_socket_io_messages_with_a_stable_key() -> None:
     assert await render_parts("s", {"text": "无时间"}) == [{"text": "无时间"}]  # no key
 
 
+async def test_an_agents_reply_and_a_notice_carry_their_labels_live_and_caught_up() -> None:
+    metadata = {"agent_id": "a1", "zhike_sender": "王芳", "zhike_outbox_key": "zo-1"}
+    reply = BotUttered("您好，我来帮您查询", metadata=metadata, timestamp=T0)
+    notice = BotUttered("本次人工服务已结束", metadata={"zhike_notice": "ended"}, timestamp=T0 + 1)
+    [part] = await render_parts("s", reply.message())
+    assert (part["zhike_sender"], part["text"]) == ("王芳", "您好，我来帮您查询")
+    assert "agent_id" not in part and "zhike_outbox_key" not in part  # nothing else leaks
+    caught_up = await missed_messages(_tracker("s", [reply, notice]), None)
+    assert [(p.get("zhike_sender"), p.get("zhike_notice")) for p in caught_up] == [
+        ("王芳", None),
+        (None, "ended"),
+    ]
+    [bot] = await render_parts("s", _bot("机器人的回答", T0).message())
+    assert "zhike_sender" not in bot and "zhike_notice" not in bot
+
+
 async def test_catch_up_gives_the_bot_messages_since_the_cursor_bounded() -> None:
     events: list[Event] = [_bot(f"消息{i}", T0 + i) for i in range(60)]
     tracker = _tracker("s", events)

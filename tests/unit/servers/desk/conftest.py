@@ -211,6 +211,8 @@ def desk_settings(tmp_path: Path | None = None, **overrides: Any) -> DeskSetting
         "db_url": f"sqlite+aiosqlite:///{folder / f'desk-{uuid.uuid4().hex[:8]}.db'}",
         "cookie_secure": False,
         "app_name": f"zhike_desk_test_{uuid.uuid4().hex}",
+        # off: these tests count every delivery; test_notices_reassign turns them on
+        "customer_notices": False,
     }
     values.update(overrides)
     return DeskSettings(**values)

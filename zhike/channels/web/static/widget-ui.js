@@ -19,7 +19,20 @@ var zhikeUi = (function () {
     waiting: "等待发送",
     unsupported: "[暂不支持显示的消息]",
     welcome: "您好，我是智客在线客服，请问有什么可以帮您？",
+    assistant: "智能助手",
+    agent: "客服·",
+    suggestions: "猜你想问",
   };
+
+  function pad(number) {
+    return (number < 10 ? "0" : "") + number;
+  }
+
+  // "14:05" for a time in milliseconds (the browser's own zone).
+  function clock(at) {
+    var date = new Date(at);
+    return pad(date.getHours()) + ":" + pad(date.getMinutes());
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -37,6 +50,7 @@ var zhikeUi = (function () {
   }
 
   // The widget's elements in a shadow root on <body>. `actions`: open(), close(), submit().
+  // Escape anywhere in the window closes it (actions.close returns focus to the launcher).
   function build(options, actions) {
     var title = options.title || TEXT.title;
     var host = el("div");
@@ -101,6 +115,12 @@ var zhikeUi = (function () {
     [header, banner, list, typing, form].forEach(function (node) {
       panel.appendChild(node);
     });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !event.isComposing) {
+        event.preventDefault();
+        actions.close();
+      }
+    });
     root.appendChild(launcher);
     root.appendChild(panel);
     document.body.appendChild(host);
@@ -117,10 +137,16 @@ var zhikeUi = (function () {
   }
 
   // One message: {id, from: "user"|"bot", text, image, buttons: [{title, payload}], used,
-  // state}. `onQuickReply(button)` is called when one of its buttons is clicked.
+  // state, at (ms), sender (an agent's name), notice (a handoff notice's kind)}.
+  // `onQuickReply(button)` is called when one of its buttons is clicked.
   function messageItem(message, onQuickReply) {
+    if (message.notice) return noticeItem(message);
     var item = el("li", "message " + (message.from === "user" ? "from-user" : "from-bot"));
     item.setAttribute("data-id", message.id);
+    if (message.from !== "user") {
+      var who = message.sender ? TEXT.agent + message.sender : TEXT.assistant;
+      item.appendChild(el("div", message.sender ? "sender from-agent" : "sender", who));
+    }
     if (message.text) item.appendChild(el("div", "bubble", message.text));
     if (message.image) {
       var image = el("img", "image");
@@ -140,8 +166,53 @@ var zhikeUi = (function () {
       });
       item.appendChild(row);
     }
+    if (typeof message.at === "number") item.appendChild(timeOf(message.at));
     if (message.from === "user") item.appendChild(el("div", "state"));
     showState(item, message);
+    return item;
+  }
+
+  function timeOf(at) {
+    var node = el("time", "time", clock(at));
+    node.dateTime = new Date(at).toISOString();
+    return node;
+  }
+
+  // 人工客服「…」已接入 and the like: a line in the middle, not anybody's bubble.
+  function noticeItem(message) {
+    var item = el("li", "notice");
+    item.setAttribute("data-id", message.id);
+    item.setAttribute("data-notice", message.notice);
+    item.appendChild(el("div", "notice-text", message.text));
+    if (typeof message.at === "number") item.appendChild(timeOf(message.at));
+    return item;
+  }
+
+  // A bot message's time (the bot event's), sender (an agent's name) and notice kind, as the
+  // server labelled it (zhike/channels/web/sync.py).
+  function label(message, data) {
+    if (typeof data.zhike_ts === "number" && isFinite(data.zhike_ts)) message.at = data.zhike_ts * 1000;
+    if (typeof data.zhike_sender === "string" && data.zhike_sender) message.sender = data.zhike_sender;
+    if (typeof data.zhike_notice === "string" && data.zhike_notice) message.notice = data.zhike_notice;
+  }
+
+  // The 猜你想问 menu of a fresh conversation: {title, questions}; `onPick(question)`.
+  function suggestionsItem(menu, onPick) {
+    var item = el("li", "suggestions");
+    var heading = el("div", "suggestions-title", menu.title || TEXT.suggestions);
+    heading.id = "zhike-suggestions-title";
+    item.appendChild(heading);
+    var row = el("div", "suggestion-list");
+    row.setAttribute("role", "group");
+    row.setAttribute("aria-labelledby", heading.id);
+    menu.questions.forEach(function (question) {
+      row.appendChild(
+        button("suggestion", question, null, function () {
+          onPick(question);
+        }),
+      );
+    });
+    item.appendChild(row);
     return item;
   }
 
@@ -152,5 +223,12 @@ var zhikeUi = (function () {
     item.querySelector(".state").textContent = message.state === "pending" ? TEXT.waiting : "";
   }
 
-  return { TEXT: TEXT, build: build, messageItem: messageItem, showState: showState };
+  return {
+    TEXT: TEXT,
+    build: build,
+    messageItem: messageItem,
+    label: label,
+    suggestionsItem: suggestionsItem,
+    showState: showState,
+  };
 })();

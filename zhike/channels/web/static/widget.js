@@ -80,6 +80,7 @@
     if (this.options.mode === "page") return;
     this.ui.panel.hidden = true;
     this.ui.launcher.hidden = false;
+    this.ui.launcher.focus(); // keyboard users go on where they opened it
     this.record.open = false;
     this.save();
   };
@@ -184,6 +185,7 @@
   Widget.prototype.send = function (payload, shownText) {
     this.retireButtons();
     var message = { id: uid(), from: "user", text: shownText, payload: payload, state: "pending" };
+    message.at = Date.now();
     this.record.messages.push(message);
     this.save();
     this.ui.list.appendChild(this.renderMessage(message));
@@ -228,8 +230,9 @@
     if (!data || typeof data !== "object") return;
     var key = store.keyOf(data);
     if (store.seen(this.record, key)) return; // already shown (live, then again in a catch-up)
-    var message = { id: uid(), from: "bot", text: "", buttons: [] };
+    var message = { id: uid(), from: "bot", text: "", buttons: [], at: Date.now() };
     if (key) message.key = key;
+    ui.label(message, data); // when it was sent, by which agent, or a notice
     store.advanceCursor(this.record, data);
     if (typeof data.text === "string") message.text = data.text;
     var buttons = data.quick_replies || data.buttons || [];
@@ -278,11 +281,16 @@
 
   Widget.prototype.renderAll = function () {
     var list = this.ui.list;
+    var self = this;
     while (list.firstChild) list.removeChild(list.firstChild);
     if (!this.record.messages.length) {
-      list.appendChild(this.renderMessage({ id: "welcome", from: "bot", text: TEXT.welcome }));
+      // A fresh conversation: the welcome and the 猜你想问 menu (a click sends the question).
+      list.appendChild(this.renderMessage({ id: "welcome", from: "bot", text: TEXT.welcome, at: Date.now() }));
+      var menu = server.suggestions;
+      if (menu && Array.isArray(menu.questions) && menu.questions.length) {
+        list.appendChild(ui.suggestionsItem(menu, function (question) { self.send(question, question); }));
+      }
     }
-    var self = this;
     this.record.messages.forEach(function (message) {
       list.appendChild(self.renderMessage(message));
     });

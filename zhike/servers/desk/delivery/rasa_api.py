@@ -26,6 +26,8 @@ import httpx
 from zhike.common.handoff_names import HANDOFF_STATE_SLOT, RATING_ACTION
 
 OUTBOX_KEY = "zhike_outbox_key"  # event metadata: the desk outbox row that sent it
+SENDER_NAME = "zhike_sender"  # event metadata: the agent's name the customer sees
+NOTICE = "zhike_notice"  # event metadata: a handoff notice's kind (accepted, ended ...)
 SAFE = ":@!$&'()*+,;=-._~"  # characters a path segment may hold unescaped (RFC 3986)
 
 
@@ -83,14 +85,24 @@ class RasaConversations:
         self._tls: ssl.SSLContext | None = None
 
     async def send_agent_message(
-        self, sender_id: str, text: str, agent_id: str, key: str | None = None
+        self,
+        sender_id: str,
+        text: str,
+        agent_id: str,
+        key: str | None = None,
+        sender_name: str | None = None,
+        notice: str | None = None,
     ) -> None:
-        """Delivers an agent's reply to the customer through their latest channel.
+        """Delivers an agent's reply (or a handoff notice) through the customer's latest channel.
 
         ``key`` (an outbox idempotency key) goes into the event's metadata as
-        ``zhike_outbox_key``, so a retry can find out whether this reply arrived.
+        ``zhike_outbox_key``, so a retry can find out whether this reply arrived;
+        ``sender_name`` (the agent's name, shown above the reply in the web widget) as
+        ``zhike_sender``, ``notice`` (the kind of a handoff notice) as ``zhike_notice``.
         """
-        event = {"event": "bot", "text": text, "metadata": _metadata(key, agent_id=agent_id)}
+        extra = {SENDER_NAME: sender_name or "", NOTICE: notice or ""}
+        values = {"agent_id": agent_id, **{k: v for k, v in extra.items() if v}}
+        event = {"event": "bot", "text": text, "metadata": _metadata(key, **values)}
         await self._append(sender_id, [event], output_channel="latest")
 
     async def set_handoff_state(

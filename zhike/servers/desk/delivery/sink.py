@@ -108,13 +108,27 @@ class RasaSink:
     async def deliver(
         self, conversation: ConversationInfo, message: StoredMessage, delivery: Delivery
     ) -> None:
-        """The reply goes out through the customer's latest channel, once."""
+        """The reply (or a handoff notice) goes out through the customer's latest channel, once.
+
+        An agent's reply carries the agent's name; a notice (a ``system`` message the
+        handoff library wrote) its kind.
+        """
         sender = conversation.sender_id
         if delivery.retry and _marked(await self._events(sender), delivery.key):
             logger.info("Reply %d of %d had arrived already", message.seq, conversation.id)
             return
-        agent_id = str((message.payload or {}).get("agent_id") or conversation.agent_id or "")
-        await self.rasa.send_agent_message(sender, message.text, agent_id, key=delivery.key)
+        payload = message.payload or {}
+        agent_id = str(payload.get("agent_id") or conversation.agent_id or "")
+        name = payload.get("agent_name") if message.direction == "agent" else None
+        notice = payload.get("notice") if message.direction == "system" else None
+        await self.rasa.send_agent_message(
+            sender,
+            message.text,
+            agent_id,
+            key=delivery.key,
+            sender_name=name if isinstance(name, str) else None,
+            notice=notice if isinstance(notice, str) else None,
+        )
 
     async def taken_over(self, conversation: ConversationInfo, delivery: Delivery) -> None:
         """Sets ``handoff_state`` to ``agent`` (setting it twice is harmless)."""

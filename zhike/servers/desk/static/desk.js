@@ -164,6 +164,7 @@
         (GROUPS[conv.skill_group] || conv.skill_group) + (conv.agent_id ? " · " + conv.agent_id : "");
       var item = el("li", "sup-live-item");
       item.appendChild(util.button("row-main", label, function () { openConversation(conv.id); }));
+      if (util.supervisor) { util.supervisor.decorate(item, conv); } // 查看, 转派 (desk-supervisor.js)
       list.appendChild(item);
     });
     if (!list.firstChild) { list.appendChild(el("li", "muted", "暂无")); }
