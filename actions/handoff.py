@@ -42,6 +42,7 @@ from zhike.common.handoff_names import (
     WITH_AGENT,
 )
 from zhike.common.privacy import mask_text
+from zhike.common.topic_names import NOT_A_TOPIC
 from zhike.lib.handoff import HandoffError, HandoffOutcome, skill_group_for
 from zhike.lib.handoff.runtime import handoff_service
 from zhike.lib.kb.unanswered import HANDOFF
@@ -60,23 +61,7 @@ REASONS = {
 }
 # Triggers that the bot explains before the place in line (utter_handoff_lead_<reason>).
 LEADS = frozenset({REASON_ANGRY, REASON_FALLBACKS, REASON_VIP_MONEY, REASON_COMPLAINT})
-# Intents that say nothing about the customer's topic (the skill group comes from the rest).
 UNSURE = "nlu_fallback"
-NOT_A_TOPIC = frozenset(
-    {
-        "human_handoff",
-        "complain",
-        "affirm",
-        "deny",
-        "greet",
-        "goodbye",
-        "thank",
-        "inform",
-        "nlu_fallback",
-        "out_of_scope",
-        "bot_challenge",
-    }
-)
 SUMMARY_SLOTS = ("order_id", "refund_reason", "course_name", "lesson_time", "ticket_id")
 RECENT_MESSAGES = 5
 

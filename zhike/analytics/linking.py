@@ -27,26 +27,10 @@ from zhike.analytics.models import (
     SessionRow,
 )
 from zhike.common.times import utcnow
+from zhike.common.topic_names import NOT_A_TOPIC as TOPICLESS
 
 # Intents that do not say what a conversation is about (its topic is the next one).
-NOT_A_TOPIC = frozenset(
-    {
-        "human_handoff",
-        "complain",
-        "affirm",
-        "deny",
-        "greet",
-        "goodbye",
-        "thank",
-        "inform",
-        "nlu_fallback",
-        "out_of_scope",
-        "bot_challenge",
-        "chitchat",
-        "rate_service",
-        "csat_score",
-    }
-)
+NOT_A_TOPIC = TOPICLESS | {"chitchat", "rate_service", "csat_score"}
 CHUNK = 500
 # Episodes without a session are looked for again this long (older ones: only when their
 # sender's events arrive).

@@ -65,3 +65,22 @@ RESOLVE_ACTION = "action_resolve_switch"
 # without an order number means it.
 FOCUS_ORDER_SLOT = "focus_order"
 FOCUS_TURNS = 4
+
+
+# Intents that say nothing about what a conversation is about (its topic, and the skill
+# group a handoff goes to, come from the other intents).
+NOT_A_TOPIC = frozenset(
+    {
+        "human_handoff",
+        "complain",
+        "affirm",
+        "deny",
+        "greet",
+        "goodbye",
+        "thank",
+        "inform",
+        "nlu_fallback",
+        "out_of_scope",
+        "bot_challenge",
+    }
+)

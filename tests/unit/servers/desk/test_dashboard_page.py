@@ -9,10 +9,8 @@ fixed sample data or as missing or failing. Playwright drives Debian's chromium
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,21 +22,8 @@ from .served import served
 async_api = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
 expect = async_api.expect
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FAILED = "数据加载失败，请稍后重试"
 EXPORTS = "/api/desk/v1/analytics/export/"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
-    async with async_api.async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM)
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 @pytest.fixture

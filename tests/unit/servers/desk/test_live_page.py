@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +24,6 @@ from .served import served
 async_api = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
 expect = async_api.expect
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TITLE = "智客 · 坐席工作台"
 
 
@@ -72,18 +69,6 @@ class Cuttable:
 
         await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
         self.writers.difference_update((writer, up_writer))
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
-    async with async_api.async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM)
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 @pytest.fixture

@@ -7,9 +7,6 @@ chromium (``/usr/bin/chromium``); the test skips without it.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,20 +18,6 @@ from .served import served
 
 async_api = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
 expect: Any = async_api.expect
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
-    async with async_api.async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM)
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 async def logged_in(browser: Any, url: str, username: str, hash_: str = "") -> Any:

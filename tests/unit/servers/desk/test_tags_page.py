@@ -8,9 +8,7 @@ drives Debian's chromium (``/usr/bin/chromium``); the tests skip without it.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,20 +21,6 @@ from .served import served
 
 async_api = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
 expect = async_api.expect
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
-    async with async_api.async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM)
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 @pytest.fixture
