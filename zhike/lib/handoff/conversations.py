@@ -181,10 +181,21 @@ async def accept(
         raise NotAllowed(
             f"agent {agent_id!r} is not in skill group {row.skill_group!r}", "wrong_skill_group"
         )
-    if await queue.active_count(session, agent_id) >= agent.max_concurrent:
-        raise AgentAtCapacity(f"agent {agent_id!r} has {agent.max_concurrent} chats already")
+    return await assign(session, row, agent, now)
+
+
+async def assign(
+    session: AsyncSession, row: Conversation, agent: Agent, now: datetime
+) -> ConversationInfo:
+    """Gives a locked conversation to a locked agent who has room for one more chat.
+
+    Raises:
+        AgentAtCapacity: The agent has ``max_concurrent`` chats already.
+    """
+    if await queue.active_count(session, agent.id) >= agent.max_concurrent:
+        raise AgentAtCapacity(f"agent {agent.id!r} has {agent.max_concurrent} chats already")
     row.state = AGENT
-    row.agent_id = agent_id
+    row.agent_id = agent.id
     if row.agent_assigned_at is None:
         row.agent_assigned_at = now
     row.updated_at = now

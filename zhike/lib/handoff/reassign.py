@@ -12,9 +12,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from zhike.lib.handoff import queue
-from zhike.lib.handoff.conversations import lock_agent, lock_conversation
-from zhike.lib.handoff.errors import AgentAtCapacity, InvalidState
+from zhike.lib.handoff.conversations import assign, lock_agent, lock_conversation
+from zhike.lib.handoff.errors import InvalidState
 from zhike.lib.handoff.models import AGENT, QUEUED
 from zhike.lib.handoff.results import ConversationInfo
 
@@ -48,12 +47,4 @@ async def reassign(
         return ConversationInfo.of(row), False
     if not agent.online:
         raise AgentOffline(f"agent {agent_id!r} is offline")
-    if await queue.active_count(session, agent_id) >= agent.max_concurrent:
-        raise AgentAtCapacity(f"agent {agent_id!r} has {agent.max_concurrent} chats already")
-    row.state = AGENT
-    row.agent_id = agent_id
-    if row.agent_assigned_at is None:
-        row.agent_assigned_at = now
-    row.updated_at = now
-    await session.flush()
-    return ConversationInfo.of(row), True
+    return await assign(session, row, agent, now), True
