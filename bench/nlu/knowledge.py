@@ -17,13 +17,27 @@ starts with.
 from __future__ import annotations
 
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from bench.kb.topics import KEYS_BY_QUESTION, SEED_FILE
 from bench.nlu.model import FALLBACK, Parse
 from zhike.lib.kb.live import LiveKnowledge
-from zhike.nlu.knowledge_gate import DEFAULT_QUESTIONS_FROM, QUESTION_INTENT
+from zhike.nlu.knowledge_gate import (
+    DEFAULT_QUESTIONS_FROM,
+    QUESTION_INTENT,
+    gated,
+    may_be_question,
+)
+from zhike.nlu.policy_questions import PolicyQuestions
+
+QUESTIONS_FROM = frozenset(DEFAULT_QUESTIONS_FROM)
+
+
+@cache
+def _policy() -> PolicyQuestions:
+    return PolicyQuestions.load()
 
 
 def seeded_knowledge(folder: Path | None = None) -> LiveKnowledge:
@@ -37,18 +51,20 @@ async def decided(result: dict[str, Any], knowledge: LiveKnowledge) -> dict[str,
     """``result`` as the robot acts on it once the knowledge base had its say."""
     intent = str((result.get("intent") or {}).get("name") or FALLBACK)
     text = str(result.get("text") or "")
-    if intent not in DEFAULT_QUESTIONS_FROM or not text.strip():
+    if not may_be_question(result, QUESTIONS_FROM, _policy()):
         return result
     lookup = await knowledge.lookup(text, k=1)
-    if lookup.decision == "answer":
+    change = None
+    if lookup.hits:
+        change = gated(result, lookup.decision, lookup.hits[0].score, QUESTIONS_FROM)
+    if change is not None and lookup.decision == "answer":
         hit = lookup.hits[0]
         key = KEYS_BY_QUESTION.get(hit.entry.question, f"entry{hit.entry.id}")
         picked = {"intent_response_key": f"faq/{key}", "confidence": hit.score}
-        return {
-            **result,
-            "intent": {"name": QUESTION_INTENT, "confidence": hit.score},
-            "response_selector": {"default": {"response": picked, "ranking": [picked]}},
-        }
+        selector = {"default": {"response": picked, "ranking": [picked]}}
+        return {**result, **change, "response_selector": selector}
+    if change is not None:
+        return {**result, **change}
     if intent == QUESTION_INTENT:
         confidence = (result.get("intent") or {}).get("confidence")
         return {**result, "intent": {"name": FALLBACK, "confidence": confidence}}

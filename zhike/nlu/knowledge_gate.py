@@ -10,7 +10,9 @@ it). Requests to act keep their intents: only the intents in ``questions_from`` 
 looked at, so "我要退款" stays a refund request however well it matches a refund FAQ, and
 an unsure request that names the customer's order, parcel or ticket ("申请价保 HP20241001",
 see :mod:`zhike.nlu.anchors`) is left to the "您是想咨询…" buttons rather than answered
-with the policy.
+with the policy. One exception: a request intent phrased as a question about the rules
+("退款一般多久到账", "如果降价了能保价吗") is looked at too (``policy_questions``, see
+:mod:`zhike.nlu.policy_questions`), unless it names one of the customer's things.
 
 The gate is on only where the knowledge base is configured: ``ZHIKE_KB_DB_URL`` set (the
 stack sets it for the Rasa server). Without it (``rasa test nlu``, benchmarks of DIET
@@ -20,6 +22,7 @@ alone) messages pass through unchanged.
 
     - name: zhike.nlu.knowledge_gate.KnowledgeGate
       questions_from: [nlu_fallback, out_of_scope, faq]
+      policy_questions: true
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -44,12 +48,69 @@ from rasa.shared.nlu.training_data.message import Message
 
 from zhike.lib.kb.background import BackgroundKnowledge
 from zhike.lib.kb.settings import ENV_VAR as KB_DB_URL_ENV
-from zhike.nlu.anchors import unsure_anchored_request
+from zhike.nlu.anchors import names_a_thing, unsure_anchored_request
+from zhike.nlu.policy_questions import PolicyQuestions
 
 logger = logging.getLogger(__name__)
 
 QUESTION_INTENT = "faq"
 DEFAULT_QUESTIONS_FROM = ["nlu_fallback", "out_of_scope", QUESTION_INTENT]
+
+
+def may_be_question(
+    data: dict[str, Any],
+    questions_from: frozenset[str],
+    policy: PolicyQuestions | None,
+) -> bool:
+    """Whether the knowledge base may answer a parsed message (``data``: Rasa's parse keys).
+
+    Args:
+        data: the message's ``text``, ``intent``, ``intent_ranking`` and ``entities``.
+        questions_from: the intents that may become a question.
+        policy: the phrases that make a request a question about the rules, or None.
+    """
+    text = str(data.get(TEXT) or "")
+    if not text.strip() or text.startswith("/"):
+        return False  # a button's payload names its intent itself
+    intent = (data.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    if intent in questions_from:
+        # "申请价保 HP…" unsure: offer the request, don't explain the policy
+        return not unsure_anchored_request(data)
+    return policy is not None and policy.asks_to_know(intent, text) and not names_a_thing(data)
+
+
+def gated(
+    data: dict[str, Any], decision: str, score: float, questions_from: frozenset[str]
+) -> dict[str, Any] | None:
+    """The ``intent`` and ``intent_ranking`` the knowledge base's decision gives a message.
+
+    Args:
+        data: the parsed message (:func:`may_be_question` allowed it).
+        decision: the knowledge base's ``answer``, ``suggest`` or ``none``.
+        score: the best entry's score.
+        questions_from: the intents that may become a question.
+
+    Returns:
+        The new ``intent`` and ``intent_ranking``, or None to leave the message as it is.
+        An answer makes it ``faq``. A request asked as a question about the rules that an
+        entry may answer ("suggest") becomes ``nlu_fallback`` with ``faq`` ranked first:
+        the customer is offered the entry's question and the request as buttons.
+    """
+    intent = data.get(INTENT) or {}
+    question = {INTENT_NAME_KEY: QUESTION_INTENT, PREDICTED_CONFIDENCE_KEY: score}
+    ranking = [
+        r for r in data.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != QUESTION_INTENT
+    ]
+    if decision == "answer":
+        chosen = question
+    elif decision == "suggest" and intent.get(INTENT_NAME_KEY) not in questions_from:
+        chosen = {
+            INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+            PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY),
+        }
+    else:
+        return None
+    return {INTENT: chosen, INTENT_RANKING_KEY: [dict(question), *ranking]}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -64,10 +125,11 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Which intents may become a question."""
-        return {"questions_from": DEFAULT_QUESTIONS_FROM}
+        return {"questions_from": DEFAULT_QUESTIONS_FROM, "policy_questions": True}
 
     def __init__(self, config: dict[str, Any], knowledge: BackgroundKnowledge | None) -> None:
         self.questions_from = frozenset(config.get("questions_from") or DEFAULT_QUESTIONS_FROM)
+        self.policy = PolicyQuestions.load() if config.get("policy_questions", True) else None
         self.knowledge = knowledge
 
     @classmethod
@@ -90,29 +152,20 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
         return cls(config, knowledge)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Turns each answerable message of ``questions_from`` into ``faq``."""
+        """Lets the knowledge base decide the messages it may answer (:func:`gated`)."""
         if self.knowledge is None:
             return messages
         for message in messages:
             intent = message.data.get(INTENT) or {}
-            text = str(message.get(TEXT) or "")
-            if intent.get(INTENT_NAME_KEY) not in self.questions_from or not text.strip():
+            if not may_be_question(message.data, self.questions_from, self.policy):
                 continue
-            if text.startswith("/"):
-                continue  # a button's payload names its intent itself
-            if unsure_anchored_request(message.data):
-                continue  # "申请价保 HP…": offer the request, don't explain the policy
-            lookup = self.knowledge.lookup(text, k=1)
-            if lookup is None or lookup.decision != "answer":
+            lookup = self.knowledge.lookup(str(message.get(TEXT)), k=1)
+            if lookup is None or not lookup.hits:
                 continue
-            score = lookup.hits[0].score
-            question = {INTENT_NAME_KEY: QUESTION_INTENT, PREDICTED_CONFIDENCE_KEY: score}
-            ranking = [
-                r
-                for r in message.data.get(INTENT_RANKING_KEY) or []
-                if r.get(INTENT_NAME_KEY) != QUESTION_INTENT
-            ]
-            message.data[INTENT] = question
-            message.data[INTENT_RANKING_KEY] = [dict(question), *ranking]
-            logger.debug("Knowledge base answers a message NLU had as %s.", intent)
+            change = gated(message.data, lookup.decision, lookup.hits[0].score, self.questions_from)
+            if change is not None:
+                message.data.update(change)
+                logger.debug(
+                    "Knowledge base (%s) on a message NLU had as %s.", lookup.decision, intent
+                )
         return messages

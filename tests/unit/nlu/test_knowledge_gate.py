@@ -121,3 +121,37 @@ def test_an_unsure_request_naming_an_order_is_not_answered_with_the_policy(
     assert request.data["intent"]["name"] == "nlu_fallback"
     # ... while the same doubt without an order number is the policy question it is
     assert question.data["intent"]["name"] == "faq"
+
+
+def test_a_request_asked_as_a_question_about_the_rules_gets_the_policy(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    gate = KnowledgeGate({}, knowledge)
+    rules = _message("退款一般多久到账", "request_refund", 0.9)
+    act = _message("帮我退款，钱退到原来的卡上", "request_refund", 0.9)
+    order = _message("HP20240005 退款多久到账", "request_refund", 0.9)
+    order.data["entities"] = [{"entity": "order_id", "value": "HP20240005"}]
+    gate.process([rules, act, order])
+    assert rules.data["intent"]["name"] == "faq"
+    # asking to act, or about one's own order, keeps the request
+    assert act.data["intent"]["name"] == "request_refund"
+    assert order.data["intent"]["name"] == "request_refund"
+
+
+def test_a_rules_question_the_knowledge_base_only_half_matches_offers_both(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    gate = KnowledgeGate({}, knowledge)
+    message = _message("我想了解下保价问题", "request_price_protection", 0.95)
+    gate.process([message])
+    # "您是想问：" with the entry's question and the request as buttons
+    assert message.data["intent"]["name"] == "nlu_fallback"
+    ranked = [r["name"] for r in message.data["intent_ranking"]]
+    assert ranked[:2] == ["faq", "request_price_protection"]
+
+
+def test_policy_questions_can_be_switched_off(knowledge: BackgroundKnowledge) -> None:
+    gate = KnowledgeGate({"policy_questions": False}, knowledge)
+    message = _message("退款一般多久到账", "request_refund", 0.9)
+    gate.process([message])
+    assert message.data["intent"]["name"] == "request_refund"

@@ -1,0 +1,49 @@
+"""Requests phrased as questions about the rules, as customers type them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from zhike.nlu.policy_questions import PolicyQuestions
+
+CUES = PolicyQuestions.load()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "价格保护周期是多久啊",
+        "今天买了手机 明天如果降价可以申请价保吗",
+        "我想了解下你们的退货规则",
+        "换货要几天能换好",
+    ],
+)
+def test_questions_about_the_rules(text: str) -> None:
+    assert CUES.asks_to_know("request_price_protection", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我买的这个单子买了几天就降价好多 能退差价吗",  # 买了几天: how long ago, not how long
+        "帮我申请一下价保，降了50",
+        "麻烦尽快处理，如果不行我就投诉",
+        "保价",
+    ],
+)
+def test_requests_to_act(text: str) -> None:
+    assert not CUES.asks_to_know("request_price_protection", text)
+
+
+def test_only_the_listed_intents_are_looked_at() -> None:
+    assert not CUES.asks_to_know("query_order", "我的订单多久能到")
+    assert not CUES.asks_to_know(None, "退款多久到账")
+
+
+def test_a_broken_phrase_is_a_clear_error(tmp_path: Path) -> None:
+    broken = tmp_path / "cues.yml"
+    broken.write_text("intents: [request_refund]\nknow: ['多久(']\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no regular expression"):
+        PolicyQuestions.load(broken)
