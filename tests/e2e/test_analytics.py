@@ -1,6 +1,6 @@
 """Golden test of the analytics pipeline on the real stack, REST and 公众号 traffic.
 
-Six conversations are played through the real Rasa server, action server and desk:
+Seven conversations are played through the real Rasa server, action server and desk:
 
 ===========  ========  ===================================================  ============
 sender       channel   what happens                                         outcome
@@ -11,6 +11,9 @@ r-human      REST      转人工; an agent accepts, replies twice, closes;     h
                        the customer rates 4
 r-lost       REST      a message the bot does not understand, then the      abandoned
                        customer leaves (a new session starts)
+r-quit       REST      转人工, queued; the customer leaves before an agent   handed_off,
+                       accepts (a new session), the agent closes it as      queue-abandoned
+                       用户已离开
 w-kb-none    公众号    a question the knowledge base cannot answer,         handed_off
                        转人工, accepted, one reply, closed, no rating
 w-hi         公众号    你好                                                   bot_resolved
@@ -186,6 +189,12 @@ def test_the_kpis_of_scripted_traffic_are_exact(fresh: Stack, wechat_api: FakeAp
         r_lost.send(probe)  # the two-stage fallback's question; the customer leaves
         r_lost.send("/session_start")  # back later: a new session
 
+        r_quit = Conversation(rasa, f"r-quit-{tag}")
+        assert "转接人工客服" in r_quit.say("转人工")
+        r_quit_id = agent.queued(r_quit.sender)
+        r_quit.send("/session_start")  # gone before anyone accepted: a new session later
+        agent.post(f"/conversations/{r_quit_id}/close", {"disposition": "user_left"})
+
         openid = f"oKPI{uuid.uuid4().hex[:20]}"
         w_kb = WeChatFollower(rasa, wechat_api, openid)
         assert "暂时还回答不了" in w_kb.say("你们支持用数字人民币付尾款吗")
@@ -218,19 +227,21 @@ def test_the_kpis_of_scripted_traffic_are_exact(fresh: Stack, wechat_api: FakeAp
         "avg_resolution_s": mean_since_request("closed_at"),
         "avg_agent_reply_s": seconds(waiting["created_at"], answer["created_at"]),
     }
-    senders = [r_kb.sender, r_order.sender, r_human.sender, r_lost.sender]
+    senders = [r_kb.sender, r_order.sender, r_human.sender, r_lost.sender, r_quit.sender]
     senders += [f"wechat:{openid}", f"wechat:{w_hi.user_id}"]
     messages = sum(tracker_messages(fresh, s) for s in senders) + 3  # 3 agent replies
     expected = {
-        "conversations": 6,
+        "conversations": 7,
         "messages": messages,
         "bot_resolved": 3,
-        "handed_off": 2,
+        "handed_off": 3,
         "abandoned": 1,
-        "containment_rate": 0.5,
-        "handoff_rate": round(2 / 6, 4),
-        "abandonment_rate": round(1 / 6, 4),
-        "fallback_rate": round(1 / 12, 4),  # 12 customer messages, one not understood
+        "queue_abandoned": 1,  # r-quit; r-human and w-kb-none were accepted
+        "containment_rate": round(3 / 7, 4),
+        "handoff_rate": round(3 / 7, 4),
+        "abandonment_rate": round(1 / 7, 4),
+        "queue_abandonment_rate": round(1 / 3, 4),  # three handoffs entered the queue
+        "fallback_rate": round(1 / 13, 4),  # 13 customer messages, one not understood
         "knowledge_coverage": 0.5,  # two questions for the knowledge base, one answered
         "csat_score": 1.0,  # 5 and 4
         "csat_responses": 2,
@@ -247,9 +258,11 @@ def test_the_kpis_of_scripted_traffic_are_exact(fresh: Stack, wechat_api: FakeAp
     assert found == expected
     for name, value in expected_times.items():
         assert summary[name] == pytest.approx(value, abs=0.01), name
-    assert summary["by_channel"]["rest"]["conversations"] == 4
-    assert summary["by_channel"]["rest"]["handed_off"] == 1
+    assert summary["by_channel"]["rest"]["conversations"] == 5
+    assert summary["by_channel"]["rest"]["handed_off"] == 2
+    assert summary["by_channel"]["rest"]["queue_abandonment_rate"] == 0.5
     assert summary["by_channel"]["wechat"]["conversations"] == 2
+    assert summary["by_channel"]["wechat"]["queue_abandonment_rate"] == 0.0
     assert summary["by_channel"]["wechat"]["knowledge_coverage"] == 0.0
 
     env = {**os.environ, "ZHIKE_ANALYTICS_DB_URL": consumer.env["ZHIKE_ANALYTICS_DB_URL"]}

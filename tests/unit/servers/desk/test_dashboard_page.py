@@ -138,6 +138,11 @@ async def test_the_live_part_shows_queues_agents_and_kpis_against_targets(
     await expect(kpi(page, "csat_score")).to_have_class("kpi kpi-ok")
     await expect(kpi(page, "avg_first_response_s")).to_contain_text("1分05秒")
     await expect(kpi(page, "avg_first_response_s")).to_contain_text("目标 ≤30秒")
+    # Customers who left the queue before an agent accepted (no target: no colour).
+    queue = kpi(page, "queue_abandonment_rate")
+    await expect(queue).to_contain_text("排队放弃率")
+    await expect(queue).to_contain_text("4%")
+    await expect(queue).to_have_class("kpi")
     red = await containment.evaluate("node => getComputedStyle(node).borderLeftColor")
     assert red == "rgb(220, 38, 38)"
 
@@ -185,6 +190,11 @@ async def test_the_reports_draw_charts_tables_and_export_links(
     await expect(page.locator("#dash-summary")).to_contain_text("1,280")
     await expect(page.locator('#dash-summary [data-metric="avg_resolution_s"]')).to_contain_text(
         "6分55秒"
+    )
+    queue = page.locator('#dash-summary [data-metric="queue_abandonment_rate"]')
+    await expect(queue).to_have_text("排队放弃率4%")
+    await expect(page.locator('#dash-summary [data-metric="queue_abandoned"]')).to_have_text(
+        "排队放弃数12"
     )
     top = page.locator("#dash-panel-top-intents tbody tr")
     await expect(top.first.locator("td")).to_have_text(["1", "查询订单", "420"])

@@ -14,7 +14,8 @@
   var FACTS = [
     ["conversations", "会话数", "count"], ["messages", "消息数", "count"],
     ["containment_rate", "机器人解决率", "rate"], ["handoff_rate", "转人工率", "rate"],
-    ["abandonment_rate", "放弃率", "rate"], ["fallback_rate", "未识别率", "rate"],
+    ["abandonment_rate", "放弃率", "rate"], ["queue_abandonment_rate", "排队放弃率", "rate"],
+    ["queue_abandoned", "排队放弃数", "count"], ["fallback_rate", "未识别率", "rate"],
     ["knowledge_coverage", "知识库覆盖率", "rate"], ["csat_score", "满意度", "rate"],
     ["csat_responses", "评价数", "count"], ["avg_first_response_s", "平均首次响应", "seconds"],
     ["avg_agent_reply_s", "坐席平均回复", "seconds"], ["avg_resolution_s", "平均解决时长", "seconds"]
