@@ -253,9 +253,11 @@ async def test_missing_or_failing_analytics_leave_a_polite_message_and_the_live_
     await expect(page.locator('#dash-queues tr[data-group="courses"] td').nth(1)).to_have_text("1")
     await expect(kpi(page, "containment_rate")).to_contain_text("目标 ≥70%")
     # No CSV links to download a 404 from while the analytics routes are missing.
-    links = page.locator("#dash-export-conversations, #dash-view a[data-export]")
-    assert await links.count() == 7
-    for index in range(7):
+    links = page.locator(
+        "#dash-export-conversations, #dash-export-transcripts, #dash-view a[data-export]"
+    )
+    assert await links.count() == 8
+    for index in range(8):
         if mode == "missing":
             await expect(links.nth(index)).to_be_hidden()
         else:
