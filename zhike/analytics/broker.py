@@ -105,7 +105,10 @@ class MaskingSQLEventBroker(SQLEventBroker):
                     return
                 count = min(BATCH, len(self._queued))
                 batch = [self._queued.popleft() for _ in range(count)]
-            self._write_batch(batch)
+            try:
+                self._write_batch(batch)
+            except Exception:  # noqa: BLE001 - the writer must keep draining whatever happens
+                logger.exception("event broker: %d events were not stored", len(batch))
 
     def _write_batch(self, events: list[dict[str, Any]]) -> None:
         rows = []
