@@ -1,6 +1,6 @@
 """Golden test of the analytics pipeline on the real stack, REST and 公众号 traffic.
 
-Six conversations are played through the real Rasa server, action server and desk:
+Seven conversations are played through the real Rasa server, action server and desk:
 
 ===========  ========  ===================================================  ============
 sender       channel   what happens                                         outcome
@@ -11,6 +11,10 @@ r-human      REST      转人工; an agent accepts, replies twice, closes;     h
                        the customer rates 4
 r-lost       REST      a message the bot does not understand, then the      abandoned
                        customer leaves (a new session starts)
+r-quit       REST      转人工, queued; 算了不等了 (relayed to the queue) and   handed_off,
+                       the customer leaves before an agent accepts; the     queue-abandoned
+                       agent closes it as 用户已离开 (the bot then asks
+                       for a rating)
 w-kb-none    公众号    a question the knowledge base cannot answer,         handed_off
                        转人工, accepted, one reply, closed, no rating
 w-hi         公众号    你好                                                   bot_resolved
@@ -186,6 +190,13 @@ def test_the_kpis_of_scripted_traffic_are_exact(fresh: Stack, wechat_api: FakeAp
         r_lost.send(probe)  # the two-stage fallback's question; the customer leaves
         r_lost.send("/session_start")  # back later: a new session
 
+        r_quit = Conversation(rasa, f"r-quit-{tag}")
+        assert "转接人工客服" in r_quit.say("转人工")
+        r_quit_id = agent.queued(r_quit.sender)
+        assert "转给人工客服" in r_quit.say("算了，不等了")  # waiting: relayed to the queue
+        agent.post(f"/conversations/{r_quit_id}/close", {"disposition": "user_left"})
+        wait_for_event(fresh, r_quit.sender, {"event": "bot", "utter_action": "utter_ask_rating"})
+
         openid = f"oKPI{uuid.uuid4().hex[:20]}"
         w_kb = WeChatFollower(rasa, wechat_api, openid)
         assert "暂时还回答不了" in w_kb.say("你们支持用数字人民币付尾款吗")
@@ -218,23 +229,25 @@ def test_the_kpis_of_scripted_traffic_are_exact(fresh: Stack, wechat_api: FakeAp
         "avg_resolution_s": mean_since_request("closed_at"),
         "avg_agent_reply_s": seconds(waiting["created_at"], answer["created_at"]),
     }
-    senders = [r_kb.sender, r_order.sender, r_human.sender, r_lost.sender]
+    senders = [r_kb.sender, r_order.sender, r_human.sender, r_lost.sender, r_quit.sender]
     senders += [f"wechat:{openid}", f"wechat:{w_hi.user_id}"]
     messages = sum(tracker_messages(fresh, s) for s in senders) + 3  # 3 agent replies
     expected = {
-        "conversations": 6,
+        "conversations": 7,
         "messages": messages,
         "bot_resolved": 3,
-        "handed_off": 2,
+        "handed_off": 3,
         "abandoned": 1,
-        "containment_rate": 0.5,
-        "handoff_rate": round(2 / 6, 4),
-        "abandonment_rate": round(1 / 6, 4),
-        "fallback_rate": round(1 / 12, 4),  # 12 customer messages, one not understood
+        "queue_abandoned": 1,  # r-quit; r-human and w-kb-none were accepted
+        "containment_rate": round(3 / 7, 4),
+        "handoff_rate": round(3 / 7, 4),
+        "abandonment_rate": round(1 / 7, 4),
+        "queue_abandonment_rate": round(1 / 3, 4),  # three handoffs entered the queue
+        "fallback_rate": round(1 / 14, 4),  # 14 customer messages, one not understood
         "knowledge_coverage": 0.5,  # two questions for the knowledge base, one answered
         "csat_score": 1.0,  # 5 and 4
         "csat_responses": 2,
-        "csat_response_rate": round(2 / 3, 4),  # asked after r-kb, r-human and w-kb-none
+        "csat_response_rate": 0.5,  # asked after r-kb, r-human, r-quit and w-kb-none
     }
 
     deadline = time.monotonic() + 90
@@ -247,9 +260,11 @@ def test_the_kpis_of_scripted_traffic_are_exact(fresh: Stack, wechat_api: FakeAp
     assert found == expected
     for name, value in expected_times.items():
         assert summary[name] == pytest.approx(value, abs=0.01), name
-    assert summary["by_channel"]["rest"]["conversations"] == 4
-    assert summary["by_channel"]["rest"]["handed_off"] == 1
+    assert summary["by_channel"]["rest"]["conversations"] == 5
+    assert summary["by_channel"]["rest"]["handed_off"] == 2
+    assert summary["by_channel"]["rest"]["queue_abandonment_rate"] == 0.5
     assert summary["by_channel"]["wechat"]["conversations"] == 2
+    assert summary["by_channel"]["wechat"]["queue_abandonment_rate"] == 0.0
     assert summary["by_channel"]["wechat"]["knowledge_coverage"] == 0.0
 
     env = {**os.environ, "ZHIKE_ANALYTICS_DB_URL": consumer.env["ZHIKE_ANALYTICS_DB_URL"]}

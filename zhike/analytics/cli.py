@@ -1,10 +1,13 @@
-"""``python -m zhike.analytics``: the consumer service and the summary on the command line.
+"""``python -m zhike.analytics``: the consumer service, the summary and transcript export.
 
 * ``consume [--host H] [--health-port P] [--once]`` — runs the consumer until SIGINT or
   SIGTERM (``--once``: catches up and exits); ``GET /health`` on the port when given.
 * ``summary [--since ISO] [--until ISO] [--json]`` — the summary of the period (the
   fields of ``GET /api/desk/v1/analytics/summary``), as JSON or as a short table. It
   reads the analytics database as it is; run ``consume --once`` first to catch up.
+* ``export-transcripts --since ISO [--until ISO] --out FILE`` — every customer, bot and
+  agent message of the conversations that started in the period, masked, as CSV
+  (:mod:`zhike.analytics.transcripts`); prints how many lines it wrote.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ import json
 import logging
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 from zhike.analytics.consumer import Consumer, serve_health
 from zhike.analytics.db import AnalyticsDatabase
+from zhike.analytics.export import BOM
 from zhike.analytics.report import SUMMARY_FIELDS, BadPeriod, Reports, period
 from zhike.analytics.settings import AnalyticsSettings, settings_from_env
+from zhike.analytics.transcripts import HEADER, csv_lines, transcript_rows
 from zhike.common.database import safe_url
 from zhike.common.privacy import install_log_masking
 
@@ -39,6 +45,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     summary.add_argument("--since", help="ISO 8601 date or time (default: 7 days ago)")
     summary.add_argument("--until", help="ISO 8601 date or time (default: now)")
     summary.add_argument("--json", action="store_true", help="one JSON object")
+    transcripts = commands.add_parser(
+        "export-transcripts", help="write the period's whole transcripts (masked) as CSV"
+    )
+    transcripts.add_argument("--since", required=True, help="ISO 8601 date or time")
+    transcripts.add_argument("--until", help="ISO 8601 date or time (default: now)")
+    transcripts.add_argument("--out", required=True, type=Path, help="the CSV file to write")
     return parser.parse_args(argv)
 
 
@@ -81,6 +93,25 @@ async def summary(settings: AnalyticsSettings, args: argparse.Namespace) -> dict
         await db.dispose()
 
 
+async def export_transcripts(settings: AnalyticsSettings, args: argparse.Namespace) -> int:
+    """Writes the transcripts CSV to ``args.out``; returns the number of message lines."""
+    since, until = period(args.since, args.until, settings.zone)
+    db = AnalyticsDatabase(settings.db_url)
+    lines = 0
+    try:
+        await db.create_tables()
+        partial = args.out.with_name(args.out.name + ".partial")
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(BOM + csv_lines([HEADER]))
+            async for rows in transcript_rows(db, since, until, settings.zone):
+                handle.write(csv_lines(rows))
+                lines += len(rows)
+        partial.replace(args.out)  # a failed export leaves no half file under the name
+    finally:
+        await db.dispose()
+    return lines
+
+
 def _table(document: dict[str, Any]) -> str:
     lines = [f"{document['since']} – {document['until']}"]
     lines += [f"  {name:<22} {document.get(name)}" for name in SUMMARY_FIELDS]
@@ -100,7 +131,14 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings_from_env()
         if args.command == "consume":
             return asyncio.run(consume(settings, args))
+        if args.command == "export-transcripts":
+            written = asyncio.run(export_transcripts(settings, args))
+            print(f"{written} messages written to {args.out}")
+            return 0
         document = asyncio.run(summary(settings, args))
+    except OSError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except (BadPeriod, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

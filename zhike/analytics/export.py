@@ -51,11 +51,12 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([formula_safe(value) for value in row])
     return BOM + buffer.getvalue()
 
 
-def _cell(value: Any) -> Any:
+def formula_safe(value: Any) -> Any:
+    """A CSV cell: empty for ``None``, floats rounded, formulas defused with a ``'``."""
     if value is None:
         return ""
     if isinstance(value, float):

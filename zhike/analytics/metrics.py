@@ -29,6 +29,9 @@ SATISFIED = 4  # ratings 4 and 5 count as satisfied (CSAT)
 DIMENSIONS = ("channel", "intent", "skill_group", "agent", "hour", "day")
 UNKNOWN = "unknown"
 BOT_GROUP = "bot"  # the skill group of conversations no human served
+# Handoff requests closed at once as a ticket case (after hours, nobody online): no queue.
+TICKET_DISPOSITIONS = frozenset({"after_hours", "no_agent"})
+LEFT_QUEUE = "user_left"  # the disposition of a queued episode the customer left
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,46 @@ def outcome(session: Any, judging: Judging) -> str:
         return HANDED_OFF
     if not (session.open_loop or session.last_unanswered):
         return BOT_RESOLVED
-    ended = session.superseded or session.last_at <= judging.now - judging.idle
-    return ABANDONED if ended else IN_PROGRESS
+    return ABANDONED if ended(session, judging) else IN_PROGRESS
+
+
+def ended(session: Any, judging: Judging) -> bool:
+    """The conversation is over: the sender started a newer session, or it is idle."""
+    return bool(session.superseded or session.last_at <= judging.now - judging.idle)
+
+
+def entered_queue(episode: Any) -> bool:
+    """A handoff request that went to the live queue (not a ticket case)."""
+    return episode.requested_at is not None and episode.disposition not in TICKET_DISPOSITIONS
+
+
+def left_queue(episode: Any, session: Any, judging: Judging) -> bool:
+    """The customer left the queue before any agent accepted (queue abandonment).
+
+    A queued episode no agent ever accepted that was closed as ``user_left`` (the
+    customer cancelled or left), or that is still waiting while its conversation has
+    ended (a newer session of the sender, or silent for ``judging.idle``). An agent
+    accepting it later takes it back out.
+    """
+    if not entered_queue(episode) or episode.assigned_at is not None:
+        return False
+    if episode.closed_at is not None:
+        return bool(episode.disposition == LEFT_QUEUE)
+    return session is not None and ended(session, judging)
+
+
+def queue_metrics(
+    conversations: Sequence[Any], episodes: Sequence[Any], judging: Judging
+) -> dict[str, Any]:
+    """Handoffs that entered the live queue, those the customer left, and their ratio."""
+    sessions = {s.session_key: s for s in conversations}
+    queued = [e for e in episodes if entered_queue(e)]
+    left = sum(1 for e in queued if left_queue(e, sessions.get(e.session_key), judging))
+    return {
+        "queued_handoffs": len(queued),
+        "queue_abandoned": left,
+        "queue_abandonment_rate": ratio(left, len(queued)),
+    }
 
 
 def _seconds(start: datetime | None, end: datetime | None) -> float | None:
@@ -164,6 +205,7 @@ def summarize(sessions: Sequence[Any], handoffs: Sequence[Any], judging: Judging
         "csat_responses": len(rated),
         "csat_response_rate": ratio(len(rated), surveyed),
         "handoff_reasons": dict(reasons.most_common()),
+        **queue_metrics(conversations, episodes, judging),
         **time_metrics(episodes, judging),
     }
 

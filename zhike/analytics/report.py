@@ -30,9 +30,11 @@ SUMMARY_FIELDS = (
     "bot_resolved",
     "handed_off",
     "abandoned",
+    "queue_abandoned",
     "containment_rate",
     "handoff_rate",
     "abandonment_rate",
+    "queue_abandonment_rate",
     "fallback_rate",
     "knowledge_coverage",
     "csat_score",
@@ -45,6 +47,7 @@ SUMMARY_FIELDS = (
 )
 EXTRA_FIELDS = (
     "in_progress",
+    "queued_handoffs",
     "avg_first_response_bh_s",
     "avg_agent_reply_bh_s",
     "mtta_bh_s",

@@ -17,6 +17,14 @@ _PHONE_RE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4}
 _ID_CARD_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
 # An address keeps its province/city/district; the street part is hidden.
 _ADDRESS_HEAD_RE = re.compile(r"^(.*?(?:省|自治区|市).*?(?:市|区|县|旗|州))")
+# An address inside free text: a city (and district), then a street, number or building.
+_HAN = "\u4e00-\u9fa5"
+_ADDRESS_IN_TEXT_RE = re.compile(
+    rf"((?:[{_HAN}]{{2,7}}(?:省|自治区))?[{_HAN}]{{2,7}}市(?:[{_HAN}]{{1,7}}?(?:区|县|旗))?)"
+    rf"([{_HAN}A-Za-z0-9#＃\-－]{{0,30}}?"
+    rf"(?:路|街|道|巷|弄|胡同|号|栋|幢|单元|室|村|小区|大厦|公寓|花园)"
+    rf"[{_HAN}A-Za-z0-9#＃\-－]*)"
+)
 
 
 def mask_phone(phone: str) -> str:
@@ -61,6 +69,18 @@ def mask_text(text: str) -> str:
         return text
     text = _ID_CARD_RE.sub(lambda m: m.group(1) + "********" + m.group(3), text)
     return _PHONE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+
+
+def mask_addresses(text: str) -> str:
+    """Hides the street part of every address inside free text (上海市浦东新区****).
+
+    An address is a city (optionally with its province and district) followed by a
+    street, number or building; only the city and district stay. Meant for exports of
+    whole transcripts, where customers type their addresses.
+    """
+    if not text:
+        return text
+    return _ADDRESS_IN_TEXT_RE.sub(lambda m: m.group(1) + "****", text)
 
 
 def mask_data(value: Any, depth: int = 32) -> Any:

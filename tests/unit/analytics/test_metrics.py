@@ -198,6 +198,60 @@ def test_summary() -> None:
     assert summary["handoff_reasons"] == {"客户要求转人工": 1, "客户投诉": 1}
 
 
+def queue_traffic() -> tuple[list[SessionRow], list[HandoffRow]]:
+    """Eight conversations on two channels that asked for a human at 9:00 on the 2nd."""
+    asked = at(2, 9)
+    sessions = [
+        session(key, asked - timedelta(minutes=1), channel=channel, handed_off=True, **values)
+        for key, channel, values in (
+            ("cancelled", "wechat", {}),
+            ("new-session", "wechat", {"superseded": True}),
+            ("silent", "rest", {"last_at": NOW - timedelta(minutes=40)}),
+            ("waiting", "rest", {"last_at": NOW - timedelta(minutes=5)}),
+            ("after-hours", "rest", {"superseded": True}),
+            ("served", "rest", {"last_at": NOW - timedelta(minutes=40)}),
+            ("spam", "rest", {}),
+            ("came-back", "rest", {"superseded": True}),
+        )
+    ]
+    closed = NOW - timedelta(minutes=20)
+    episodes = [
+        handoff(21, "cancelled", requested_at=asked, closed_at=closed, disposition="user_left"),
+        handoff(22, "new-session", requested_at=asked),  # still queued
+        handoff(23, "silent", requested_at=asked),
+        handoff(24, "waiting", requested_at=asked),
+        handoff(25, "after-hours", requested_at=asked, closed_at=asked, disposition="after_hours"),
+        handoff(26, "served", requested_at=asked, assigned_at=closed, closed_at=NOW),
+        handoff(27, "spam", requested_at=asked, closed_at=closed, disposition="spam"),
+        handoff(28, "came-back", requested_at=asked, assigned_at=closed),  # accepted at last
+    ]
+    return sessions, episodes
+
+
+def test_customers_who_leave_the_queue_before_an_agent_accepts_are_queue_abandoned() -> None:
+    sessions, episodes = queue_traffic()
+    summary = metrics.summarize(sessions, episodes, JUDGING)
+    # 7 entered the queue (not the after-hours ticket); cancelled, new-session and silent left
+    assert (summary["queued_handoffs"], summary["queue_abandoned"]) == (7, 3)
+    assert summary["queue_abandonment_rate"] == pytest.approx(3 / 7)
+    assert summary["abandoned"] == 0  # conversation abandonment counts only the bot's
+    by_channel = dict(metrics.breakdown(sessions, episodes, "channel", JUDGING))
+    assert by_channel["wechat"]["queue_abandonment_rate"] == 1.0
+    assert by_channel["rest"]["queue_abandoned"] == 1
+    assert by_channel["rest"]["queue_abandonment_rate"] == pytest.approx(1 / 5)
+    # Half an hour later the customer still waiting has gone silent too.
+    later = metrics.Judging(now=NOW + timedelta(minutes=31), idle=JUDGING.idle, zone=SHANGHAI)
+    assert metrics.summarize(sessions, episodes, later)["queue_abandoned"] == 4
+
+
+def test_no_queued_handoff_leaves_the_queue_abandonment_rate_undefined() -> None:
+    summary = metrics.summarize(SESSIONS, HANDOFFS, JUDGING)
+    assert (summary["queued_handoffs"], summary["queue_abandoned"]) == (2, 0)  # S3, S4 served
+    assert summary["queue_abandonment_rate"] == 0.0
+    bot_only = metrics.summarize(SESSIONS[:2], HANDOFFS, JUDGING)
+    assert bot_only["queue_abandoned"] == 0 and bot_only["queue_abandonment_rate"] is None
+
+
 def test_undefined_rates_and_times_are_none() -> None:
     summary = metrics.summarize([SESSIONS[4]], HANDOFFS, JUDGING)
     assert summary["conversations"] == 0

@@ -10,6 +10,7 @@ from zhike.common.privacy import (
     MaskingFilter,
     install_log_masking,
     mask_address,
+    mask_addresses,
     mask_data,
     mask_id_card,
     mask_name,
@@ -123,3 +124,20 @@ def test_logged_tracebacks_are_masked_too(caplog: pytest.LogCaptureFixture) -> N
             logger.exception("storing failed")
     assert "ValueError" in caplog.text and "138****8001" in caplog.text
     assert "13800138001" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("改一下收货地址到上海市浦东新区张江路88号3栋502室，谢谢", "上海市浦东新区****，谢谢"),
+        ("寄到北京市海淀区中关村大街1号", "寄到北京市海淀区****"),
+        ("广东省深圳市南山区科技园科发路8号", "广东省深圳市南山区****"),
+        ("帮我送到成都市天府三街69号", "帮我送到成都市****"),
+        ("我在超市买的东西", "我在超市买的东西"),  # no address
+        ("杭州市西湖区", "杭州市西湖区"),  # a district alone is no address
+        ("", ""),
+    ],
+)
+def test_addresses_in_free_text_keep_only_city_and_district(text: str, expected: str) -> None:
+    assert mask_addresses(text).endswith(expected)
+    assert "88号" not in mask_addresses(text) and "69号" not in mask_addresses(text)

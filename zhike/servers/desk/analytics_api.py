@@ -1,7 +1,9 @@
 """The analytics API of the desk (supervisors only): KPIs, trend, breakdowns, top lists, CSV.
 
 Routes under ``/api/desk/v1/analytics`` (docs/analytics.md): ``summary``, ``trend``,
-``breakdown``, ``top`` and ``export/<conversations|summary|trend|breakdown>.csv``.
+``breakdown``, ``top`` and ``export/<conversations|summary|trend|breakdown>.csv``, and
+``export/transcripts.csv`` (every message of the period's conversations, masked,
+streamed in chunks so a long period never sits in memory).
 401 without a session, 403 for agents, 400 for a malformed period, bucket, dimension or
 limit, 503 when the analytics database cannot be read. The numbers come from the
 analytics tables the consumer fills (:mod:`zhike.analytics`); this module adds the
@@ -11,7 +13,8 @@ Chinese labels (channels, intents, skill groups, agents) and the HTTP shapes.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from sanic import Blueprint, Sanic
@@ -23,12 +26,14 @@ from zhike.analytics import export, metrics
 from zhike.analytics.db import AnalyticsDatabase
 from zhike.analytics.report import BadPeriod, Reports, period
 from zhike.analytics.settings import settings_from_env
+from zhike.analytics.transcripts import transcript_csv
 from zhike.servers.desk.api_views import intent_titles
 from zhike.servers.desk.errors import DeskError, json_response
 from zhike.servers.desk.http import int_query, require_supervisor
 from zhike.servers.desk.labels import CHANNEL_LABELS, SKILL_GROUP_LABELS
 
-EXPORTS = ("conversations", "summary", "trend", "breakdown")
+logger = logging.getLogger(__name__)
+EXPORTS = ("conversations", "summary", "trend", "breakdown", "transcripts")
 OTHER_LABELS = {
     "channel": {metrics.UNKNOWN: "未知渠道"},
     "intent": {metrics.UNKNOWN: "未识别"},
@@ -125,13 +130,46 @@ async def _document(request: Request, kind: str) -> tuple[dict[str, Any], Report
     return document, found
 
 
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="zhike-{name}.csv"'}
+
+
 def csv_response(body: str, name: str) -> HTTPResponse:
     """A CSV download."""
-    return HTTPResponse(
-        body=body.encode("utf-8"),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="zhike-{name}.csv"'},
-    )
+    return HTTPResponse(body=body.encode("utf-8"), content_type=CSV_TYPE, headers=_attachment(name))
+
+
+async def _next(chunks: AsyncIterator[str]) -> str:
+    try:
+        return await chunks.__anext__()
+    except StopAsyncIteration:
+        return ""
+
+
+async def stream_transcripts(request: Request) -> None:
+    """Streams ``transcripts.csv`` chunk by chunk.
+
+    The header and the first chunk are read before the answer starts, so a database
+    failure is still a 503; a failure later ends the file short.
+    """
+    require_supervisor(request)
+    found = await reports(request.app)
+    since, until = _period(request, found)
+    names = await _guarded(lambda: labeller(request, found))
+    chunks = transcript_csv(found.db, since, until, found.settings.zone, names)
+    first = [await _guarded(lambda: _next(chunks)), await _guarded(lambda: _next(chunks))]
+    response = await request.respond(content_type=CSV_TYPE, headers=_attachment("transcripts"))
+    for chunk in first:
+        await response.send(chunk.encode("utf-8"))
+    try:
+        async for chunk in chunks:
+            await response.send(chunk.encode("utf-8"))
+    except (SQLAlchemyError, OSError) as error:  # too late for a status: the file ends short
+        logger.warning("transcripts export stopped: %s", type(error).__name__)
+    await response.eof()
 
 
 def analytics_blueprint() -> Blueprint:
@@ -155,10 +193,13 @@ def analytics_blueprint() -> Blueprint:
         return json_response((await _document(request, "top"))[0])
 
     @bp.get("/analytics/export/<name:str>")
-    async def download(request: Request, name: str) -> HTTPResponse:
+    async def download(request: Request, name: str) -> HTTPResponse | None:
         kind = name[:-4] if name.endswith(".csv") else ""
         if kind not in EXPORTS:
             raise DeskError(404, "not_found", f"exports: {', '.join(e + '.csv' for e in EXPORTS)}")
+        if kind == "transcripts":
+            await stream_transcripts(request)
+            return None
         if kind != "conversations":
             document, _ = await _document(request, kind)
             writer = {

@@ -55,6 +55,7 @@ METRICS: dict[str, Metric] = {
         Metric("csat_score", "满意度", RATE),
         Metric("avg_first_response_s", "平均首次响应", SECONDS),
         Metric("abandonment_rate", "放弃率", RATE),
+        Metric("queue_abandonment_rate", "排队放弃率", RATE),
         Metric("fallback_rate", "未识别率", RATE),
         Metric("knowledge_coverage", "知识库覆盖率", RATE),
         Metric("csat_response_rate", "评价参与率", RATE),

@@ -138,6 +138,11 @@ async def test_the_live_part_shows_queues_agents_and_kpis_against_targets(
     await expect(kpi(page, "csat_score")).to_have_class("kpi kpi-ok")
     await expect(kpi(page, "avg_first_response_s")).to_contain_text("1分05秒")
     await expect(kpi(page, "avg_first_response_s")).to_contain_text("目标 ≤30秒")
+    # Customers who left the queue before an agent accepted (no target: no colour).
+    queue = kpi(page, "queue_abandonment_rate")
+    await expect(queue).to_contain_text("排队放弃率")
+    await expect(queue).to_contain_text("4%")
+    await expect(queue).to_have_class("kpi")
     red = await containment.evaluate("node => getComputedStyle(node).borderLeftColor")
     assert red == "rgb(220, 38, 38)"
 
@@ -185,6 +190,11 @@ async def test_the_reports_draw_charts_tables_and_export_links(
     await expect(page.locator("#dash-summary")).to_contain_text("1,280")
     await expect(page.locator('#dash-summary [data-metric="avg_resolution_s"]')).to_contain_text(
         "6分55秒"
+    )
+    queue = page.locator('#dash-summary [data-metric="queue_abandonment_rate"]')
+    await expect(queue).to_have_text("排队放弃率4%")
+    await expect(page.locator('#dash-summary [data-metric="queue_abandoned"]')).to_have_text(
+        "排队放弃数12"
     )
     top = page.locator("#dash-panel-top-intents tbody tr")
     await expect(top.first.locator("td")).to_have_text(["1", "查询订单", "420"])
@@ -243,9 +253,11 @@ async def test_missing_or_failing_analytics_leave_a_polite_message_and_the_live_
     await expect(page.locator('#dash-queues tr[data-group="courses"] td').nth(1)).to_have_text("1")
     await expect(kpi(page, "containment_rate")).to_contain_text("目标 ≥70%")
     # No CSV links to download a 404 from while the analytics routes are missing.
-    links = page.locator("#dash-export-conversations, #dash-view a[data-export]")
-    assert await links.count() == 7
-    for index in range(7):
+    links = page.locator(
+        "#dash-export-conversations, #dash-export-transcripts, #dash-view a[data-export]"
+    )
+    assert await links.count() == 8
+    for index in range(8):
         if mode == "missing":
             await expect(links.nth(index)).to_be_hidden()
         else:

@@ -1,8 +1,9 @@
 /* 智客 坐席工作台 · 数据看板: the reports over a date range — presets 今天/近7天/近30天 or two
    dates, the range summary, trend lines and per-channel/per-intent bars (Chart.js, vendored in
    vendor/chart.umd.js, with legends in the page), the top intents and unanswered questions and
-   the CSV export links. Each panel says 暂无数据 or 数据加载失败 on its own when its analytics
-   route is missing or fails. Text is only ever set with textContent. */
+   the CSV export links (next to the range: the conversations and their whole transcripts).
+   Each panel says 暂无数据 or 数据加载失败 on its own when its analytics route is missing or
+   fails. Text is only ever set with textContent. */
 (function () {
   "use strict";
 
@@ -14,7 +15,8 @@
   var FACTS = [
     ["conversations", "会话数", "count"], ["messages", "消息数", "count"],
     ["containment_rate", "机器人解决率", "rate"], ["handoff_rate", "转人工率", "rate"],
-    ["abandonment_rate", "放弃率", "rate"], ["fallback_rate", "未识别率", "rate"],
+    ["abandonment_rate", "放弃率", "rate"], ["queue_abandonment_rate", "排队放弃率", "rate"],
+    ["queue_abandoned", "排队放弃数", "count"], ["fallback_rate", "未识别率", "rate"],
     ["knowledge_coverage", "知识库覆盖率", "rate"], ["csat_score", "满意度", "rate"],
     ["csat_responses", "评价数", "count"], ["avg_first_response_s", "平均首次响应", "seconds"],
     ["avg_agent_reply_s", "坐席平均回复", "seconds"], ["avg_resolution_s", "平均解决时长", "seconds"]
@@ -77,6 +79,7 @@
 
   function setExports(range) {
     $("dash-export-conversations").href = EXPORT + "conversations.csv?" + range.query;
+    $("dash-export-transcripts").href = EXPORT + "transcripts.csv?" + range.query;
     document.querySelectorAll("#dash-view a[data-export]").forEach(function (link) {
       var extra = link.dataset.by ? "&by=" + link.dataset.by :
         link.dataset.export === "trend" ? "&bucket=" + range.bucket : "";
@@ -104,7 +107,9 @@
     ids.forEach(function (id) { setPanel(id, "loading"); });
     var exports = function (id, missing) {
       $(id).querySelectorAll("a[data-export]").forEach(function (link) { link.hidden = missing; });
-      if (id === "dash-panel-summary") { $("dash-export-conversations").hidden = missing; }
+      if (id === "dash-panel-summary") {
+        $("dash-export-conversations").hidden = $("dash-export-transcripts").hidden = missing;
+      }
     };
     dash.api("GET", path).then(function (data) {
       if (seq !== state.seq) { return; }

@@ -9,12 +9,14 @@ var zhikeDash = (function () {
   var $ = util.$, el = util.el, clear = util.clear;
   var LIVE_MS = 10000;
   var RATE = "rate";
-  var DEFAULT_KPIS = ["containment_rate", "avg_first_response_s", "csat_score", "handoff_rate"];
+  var DEFAULT_KPIS = ["containment_rate", "avg_first_response_s", "csat_score", "handoff_rate",
+    "queue_abandonment_rate"];
   var FALLBACK_METRICS = [
     { name: "containment_rate", label: "机器人解决率", unit: RATE, max: 1 },
     { name: "avg_first_response_s", label: "平均首次响应", unit: "seconds", max: 86400 },
     { name: "csat_score", label: "满意度", unit: RATE, max: 1 },
-    { name: "handoff_rate", label: "转人工率", unit: RATE, max: 1 }
+    { name: "handoff_rate", label: "转人工率", unit: RATE, max: 1 },
+    { name: "queue_abandonment_rate", label: "排队放弃率", unit: RATE, max: 1 }
   ];
   var MESSAGES = { empty: "暂无数据", error: "数据加载失败，请稍后重试", loading: "加载中…" };
   var TARGET_ERRORS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from tests.unit.analytics.conftest import T0, Script, settings
 from tests.unit.servers.desk.conftest import Desk, build_desk, desk_settings
 from zhike.analytics.db import AnalyticsDatabase
 from zhike.analytics.ingest import apply_events
+from zhike.analytics.linking import link_handoffs
+from zhike.analytics.models import HandoffRow
 from zhike.analytics.report import SUMMARY_FIELDS, Reports
 
 SINCE, UNTIL = "2026-12-01", "2026-12-01"  # the whole 1st of December, Shanghai time
@@ -90,6 +93,29 @@ async def test_summary(desk_with_data: Desk) -> None:
     assert set(SUMMARY_FIELDS) <= set(body["by_channel"]["rest"])
     outside = await get(desk_with_data, "summary?since=2026-11-01&until=2026-11-30")
     assert outside.json["conversations"] == 0 and outside.json["containment_rate"] is None
+
+
+async def test_the_summary_counts_customers_who_left_the_queue(desk_with_data: Desk) -> None:
+    reports: Reports = desk_with_data.app.ctx.analytics
+    asked = T0.replace(hour=11, minute=5)
+
+    async def work(session: Any) -> int:  # u2 asked for a human, then left the queue
+        session.add(
+            HandoffRow(
+                episode_id=1, sender_id="u2", channel="rest", requested_at=asked,
+                closed_at=asked + timedelta(minutes=3), disposition="user_left",
+                reference_at=asked,
+            )
+        )  # fmt: skip
+        await link_handoffs(session, senders=["u2"])
+        return 1
+
+    await reports.db.run(work)
+    body = (await get(desk_with_data, f"summary?since={SINCE}&until={UNTIL}")).json
+    assert (body["handed_off"], body["queue_abandoned"]) == (1, 1)
+    assert body["queue_abandonment_rate"] == 1.0
+    assert body["by_channel"]["rest"]["queue_abandonment_rate"] == 1.0
+    assert body["by_channel"]["socketio"]["queue_abandonment_rate"] is None  # nobody queued
 
 
 async def test_trend_breakdown_and_top(desk_with_data: Desk) -> None:
