@@ -13,10 +13,11 @@ inspect`` runs :func:`backfill`). Each round:
    missing or was made with another rating. A close the analytics consumer has not yet
    tied to its session waits up to :data:`LINK_GRACE` for the whole transcript, then the
    desk's part is inspected;
-3. reads the bot-only conversations (analytics sessions without a handoff) that ended
-   since the second mark — a new session of the customer, a rating, or
-   ``idle`` without a message — and inspects those whose record is missing or was made
-   with another rating or end;
+3. reads the conversations no agent took part in (analytics sessions without a handoff,
+   or whose handoff no agent accepted: after hours, nobody online) that ended since the
+   second mark — a new session of the customer, a rating, or ``idle`` without a message —
+   and inspects those whose record is missing or was made with another rating or end.
+   This mark never passes ``now - idle``, so a session still going is read again later;
 4. stores both marks (only while still holding the lease) and answers the customers
    involved, whose tags the desk then recomputes under the same lease.
 
@@ -223,7 +224,6 @@ class InspectionJob:
     ) -> datetime | None:
         if self.qa.analytics is None:
             return None
-        # A session that has not ended was active within ``idle``: never skip past that.
         since = min(mark or now - LOOKBACK, now - self.idle) - OVERLAP
         after: tuple[datetime, int] | None = None
         moved = mark
@@ -241,7 +241,9 @@ class InspectionJob:
             if len(found) < PAGE:
                 break
             after = (found[-1].last_at, found[-1].id)
-        return moved
+        # A session silent for less than ``idle`` may still be going: the mark never passes
+        # ``now - idle``, so one that ends later is read even after the job was down.
+        return min(moved, now - self.idle) if moved else None
 
 
 async def closed_since(qa: QaService, since: datetime) -> list[_Closed]:

@@ -6,8 +6,8 @@ customer's and the bot's (from Rasa's events) and the agents' (from the desk's
 
 - :func:`episode_lines`: the transcript of a handed-off conversation, from the end of
   the session's previous handoff (or its start) to this one's close, bot turns included;
-- :func:`finished_sessions`: bot-only sessions (no handoff) that have ended — the
-  customer started a new session, rated the bot, or was silent ``idle`` long;
+- :func:`finished_sessions`: bot-only sessions (no handoff, or one no agent accepted)
+  that have ended — the customer started a new session, rated, or was silent ``idle``;
 - :func:`session_lines`: a session's transcript.
 
 Lines are numbered 1, 2, ... in the order of the messages (time, then row id), so the
@@ -106,7 +106,7 @@ async def finished_sessions(
     after: tuple[datetime, int] | None = None,
     limit: int = 200,
 ) -> list[FinishedSession]:
-    """Ended bot-only sessions whose last activity is at or after ``since``.
+    """Ended sessions no agent took part in, whose last activity is at or after ``since``.
 
     Ordered by (last activity, id); ``after`` continues after such a pair (pages).
     A session with no customer message is no conversation and is left out.
@@ -117,7 +117,7 @@ async def finished_sessions(
         SessionRow.csat_rating.is_not(None),
     )
     query = select(SessionRow).where(
-        SessionRow.handed_off.is_(False),
+        or_(SessionRow.handed_off.is_(False), SessionRow.agent_id.is_(None)),
         SessionRow.user_messages > 0,
         SessionRow.last_at >= since,
         ended,

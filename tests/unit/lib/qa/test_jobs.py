@@ -220,3 +220,16 @@ async def test_the_lease_stands_by_and_expires(world: World) -> None:
     assert not await first.renew()
     await second.release()
     assert (await first.round()).held
+
+
+async def test_a_session_still_going_is_not_skipped_after_the_job_was_down(world: World) -> None:
+    job = world.replica("r1")
+    going = bot_only("b1", T0)  # ends at about T0 + 20 s, by silence only
+    first = Script("b2", start=T0 + timedelta(minutes=5)).session().user("在吗", "greet")
+    second = Script("b2", start=T0 + timedelta(minutes=10)).session().user("你好", "greet")
+    await world.events(going, first, second)  # b2's first session ended: a newer one began
+    world.clock.now = T0 + timedelta(minutes=11)
+    assert (await job.round()).inspected == 1  # b2's first session; b1 may still write
+    world.clock.now = T0 + timedelta(hours=3)  # every replica was down meanwhile
+    result = await job.round()
+    assert result.inspected == 2  # b1, and b2's second session, both silent long enough
