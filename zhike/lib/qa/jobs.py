@@ -5,9 +5,9 @@ Nothing is inspected while a page waits: the desk runs :class:`InspectionJob` ev
 inspect`` runs :func:`backfill`). Each round:
 
 1. takes the lease (the ``qa_state`` row ``jobs``, locked in its transaction: holder and
-   expiry, renewed after every conversation). Of several replicas one works at a time;
-   the others find the lease held and wait for the next round. A holder that stopped is
-   replaced :data:`LEASE_SECONDS` after its last renewal;
+   expiry, renewed before a conversation once a quarter of it has passed). Of several
+   replicas one works at a time; the others find the lease held and wait for the next
+   round. A holder that stopped is replaced :data:`LEASE_SECONDS` after its last renewal;
 2. reads the conversations an agent served that were closed or rated since the stored
    mark (``handoff_conversations.updated_at``), and inspects those whose record is
    missing or was made with another rating. A close the analytics consumer has not yet
@@ -138,6 +138,7 @@ class InspectionJob:
         self.holder = holder
         self.idle = idle
         self.wall = wall
+        self._renewed_at = float("-inf")
 
     async def _lease(self, take: bool, marks: dict[str, str | None] | None = None) -> bool:
         """Takes or renews the lease (and stores ``marks``); False when another holds it."""
@@ -154,11 +155,24 @@ class InspectionJob:
             return True
 
         await self.qa.ensure()
-        return await self.qa.db.run(work)
+        started = self.wall()
+        held = await self.qa.db.run(work)
+        self._renewed_at = started if held else float("-inf")
+        return held
 
     async def renew(self) -> bool:
         """Extends the lease this job holds; False when it lost it."""
         return await self._lease(take=False)
+
+    async def keep(self) -> bool:
+        """Renews the lease when a quarter of it has passed; False when it was lost.
+
+        Called before each conversation: the lease then has at least 15 s left when the
+        work starts, far more than one inspection or tag computation takes.
+        """
+        if self.wall() - self._renewed_at < LEASE_SECONDS / 4:
+            return True
+        return await self.renew()
 
     async def release(self) -> None:
         """Gives the lease back (another replica takes it on its next round)."""
@@ -207,7 +221,7 @@ class InspectionJob:
                     waiting = True  # the mark stays before it: read again next round
                     continue
                 if due:
-                    if not await self.renew():
+                    if not await self.keep():
                         return None
                     record = await self.qa.inspect(row.id)
                     if record is not None:
@@ -232,7 +246,7 @@ class InspectionJob:
             views = await store.inspected_views(self.qa.db, [-s.id for s in found])
             for item in found:
                 if views.get(-item.id) != (item.rating, item.last_at):
-                    if not await self.renew():
+                    if not await self.keep():
                         return None
                     record = await self.qa.inspect_session(item)
                     if record is not None:

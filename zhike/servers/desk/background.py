@@ -87,7 +87,7 @@ async def one_round(app: Sanic) -> RoundResult:
     customers = sorted(result.customers | set(await stale_customers(app)))
     tags = tag_service(app)
     for customer_id in customers:
-        if not await job.renew():
+        if not await job.keep():
             break
         try:
             await tags.recompute(customer_id)
