@@ -233,3 +233,36 @@ async def test_a_session_still_going_is_not_skipped_after_the_job_was_down(world
     world.clock.now = T0 + timedelta(hours=3)  # every replica was down meanwhile
     result = await job.round()
     assert result.inspected == 2  # b1, and b2's second session, both silent long enough
+
+
+async def test_a_second_handoff_in_one_session_reads_from_the_first_ones_close(
+    world: World,
+) -> None:
+    h, sender = world.handoff, "twice"
+    chat = Script(sender, start=T0).session().user("第一个问题", "query_order")
+    await world.events(chat)
+    at = chat.now + timedelta(seconds=1)
+    first = (await h.request_handoff(sender, "rest", None, "orders", {}, now=at)).conversation_id
+    await h.accept("a1", first, now=at + timedelta(seconds=1))
+    await h.append_message(first, "agent", "您好，第一次，感谢", "t-1", {"agent_id": "a1"},
+                           now=at + timedelta(seconds=2), agent_id="a1")  # fmt: skip
+    await h.close(first, "a1", "resolved", now=at + timedelta(seconds=3))
+    later = Script(sender, start=at + timedelta(minutes=2)).user("第二个问题", "query_order")
+    later.bot("正在为您转接人工", "utter_handoff")
+    await world.events(later)
+    at2 = later.now + timedelta(seconds=1)
+    second = (await h.request_handoff(sender, "rest", None, "orders", {}, now=at2)).conversation_id
+    await h.accept("a1", second, now=at2 + timedelta(seconds=1))
+    await h.append_message(second, "agent", "您好，第二次，感谢", "t-2", {"agent_id": "a1"},
+                           now=at2 + timedelta(seconds=2), agent_id="a1")  # fmt: skip
+    await h.close(second, "a1", "resolved", now=at2 + timedelta(seconds=3))
+    await h.rate(second, 1, now=at2 + timedelta(seconds=9))  # flagged: in the queue
+    await h.rate(first, 1, now=at2 + timedelta(seconds=9))
+    await world.sync()
+    world.clock.now = at2 + timedelta(minutes=1)
+    assert (await world.replica("r1").round()).inspected == 2
+    qa = world.replica("reader").qa
+    texts = {r["conversation_id"]: [line["text"] for line in r["excerpt"]]
+             for r in await qa.records(None, None, None)}  # fmt: skip
+    assert texts[first] == ["第一个问题", "您好，第一次，感谢"]
+    assert texts[second] == ["第二个问题", "正在为您转接人工", "您好，第二次，感谢"]
