@@ -50,9 +50,10 @@ async def record_count(url: str) -> int:
 
 
 def test_inspect_backfills_once_and_all_reinspects(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'desk.db'}"
+    monkeypatch.setenv("ZHIKE_ANALYTICS_DB_URL", f"sqlite+aiosqlite:///{tmp_path / 'a.db'}")
     asyncio.run(closed_conversations(url))
     assert main(["inspect", "--since", "2024-06-01", "--db-url", url]) == 0
     assert capsys.readouterr().out.strip() == "已质检 2 个会话，其中 1 个需要复核"

@@ -8,14 +8,16 @@ They live in the desk's database (next to ``desk_*`` and ``handoff_*``):
   and the rule settings;
 - ``qa_events``: what the handoff tables do not keep, such as each transfer;
 - ``qa_records``: one inspection result per conversation (unique ``conversation_id``:
-  re-inspecting replaces it) and its review.
+  re-inspecting replaces it) and its review. A conversation an agent served is keyed by
+  its handoff episode's id; a bot-only conversation (no handoff) by minus the id of its
+  analytics session (``analytics_sessions.id``), with ``session_key`` naming the session.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base
 
 from zhike.common.times import UTCDateTime, utcnow
@@ -66,7 +68,9 @@ class Record(QaBase):
     """The inspection of one conversation: rules hit, score, masked excerpt, review.
 
     ``rules`` is the hit rules' names between commas (``,low_rating,no_greeting,``) so a
-    filter is one ``LIKE``; ``hits`` and ``excerpt`` are JSON lists.
+    filter is one ``LIKE``; ``hits`` and ``excerpt`` are JSON lists. ``channel`` and
+    ``with_agent`` (an agent took part) were added with whole-transcript inspection: a
+    row made before has them NULL.
     """
 
     __tablename__ = "qa_records"
@@ -74,6 +78,9 @@ class Record(QaBase):
     conversation_id = Column(Integer, nullable=False, unique=True)
     agent_id = Column(String(64), nullable=True, index=True)
     skill_group = Column(String(32), nullable=True)
+    session_key = Column(String(300), nullable=True)
+    channel = Column(String(64), nullable=True)
+    with_agent = Column(Boolean, nullable=True)
     status = Column(String(16), nullable=False, default=PENDING)
     score = Column(Integer, nullable=False, default=100)
     rules = Column(String(512), nullable=False, default=",")
@@ -88,3 +95,11 @@ class Record(QaBase):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     __table_args__ = (Index("ix_qa_records_status", "status", "inspected_at"),)
+
+
+# Columns added to ``qa_records`` after it first shipped (added by QaDatabase.upgrade).
+ADDED_RECORD_COLUMNS = {
+    "session_key": "VARCHAR(300)",
+    "channel": "VARCHAR(64)",
+    "with_agent": "BOOLEAN",
+}

@@ -1,4 +1,7 @@
-"""The quality-inspection rules, applied to one closed conversation's desk transcript.
+"""The quality-inspection rules, applied to one finished conversation's transcript.
+
+A transcript is the whole conversation: the customer's, the bot's and the agents' turns
+(a bot-only conversation has no agent turns and no ``agent_assigned_at``).
 
 Pure functions: :func:`inspect_transcript` takes the transcript, the rule settings, the
 sensitive-word matcher and a sentiment scorer, and answers the rules hit, the score
@@ -20,6 +23,7 @@ from zhike.lib.qa.sentiment import NEGATIVE_AT
 # name -> (Chinese label, deduction)
 RULES: dict[str, tuple[str, int]] = {
     "sensitive_word": ("坐席使用敏感词", 30),
+    "bot_sensitive_word": ("机器人回复含敏感词", 20),
     "customer_abuse": ("客户辱骂", 5),
     "sla_first_reply": ("首次响应超时", 15),
     "sla_reply_gap": ("回复间隔超时", 10),
@@ -29,6 +33,7 @@ RULES: dict[str, tuple[str, int]] = {
     "negative_streak": ("客户连续负面情绪", 15),
     "sentiment_worse": ("客户情绪恶化", 10),
     "low_rating": ("客户低评分", 20),
+    "repeated_fallback": ("机器人多次未能理解", 10),
 }
 GREETINGS = ("您好", "你好", "很高兴为您服务", "欢迎", "早上好", "上午好", "下午好", "晚上好")
 CLOSINGS = (
@@ -36,6 +41,7 @@ CLOSINGS = (
     "欢迎再次", "随时联系",
 )  # fmt: skip
 MAX_EXCERPT = 80
+CONTEXT = 3  # messages shown before and after each flagged one in a long excerpt
 MAX_TEXT = 500
 
 
@@ -48,6 +54,7 @@ class RuleSettings:
     transfer_limit: int = 2
     negative_streak: int = 3
     low_rating: int = 2
+    fallback_limit: int = 3
     disabled: tuple[str, ...] = ()
 
     BOUNDS = {
@@ -56,6 +63,7 @@ class RuleSettings:
         "transfer_limit": (1, 20),
         "negative_streak": (2, 20),
         "low_rating": (1, 4),
+        "fallback_limit": (2, 20),
     }
 
     @classmethod
@@ -92,17 +100,27 @@ class RuleSettings:
 
 @dataclass(frozen=True)
 class Line:
-    """One message of the desk transcript (``who``: user, agent, bot or system)."""
+    """One message of the transcript (``who``: user, agent, bot or system).
+
+    ``fallback``: a customer message the bot answered with a fallback (did not understand).
+    """
 
     seq: int
     who: str
     text: str
     at: datetime
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
 class Transcript:
-    """What the rules look at in one closed conversation."""
+    """What the rules look at in one finished conversation.
+
+    ``agent_assigned_at`` is None for a conversation no agent served (bot-only): the
+    agent rules (SLA, greeting, closing) do not apply. ``before_handoff``: the customer's
+    last messages to the bot from the handoff summary, used when the transcript holds only
+    the desk's part; a whole transcript has them as lines before ``agent_assigned_at``.
+    """
 
     conversation_id: int
     lines: Sequence[Line]
@@ -202,11 +220,18 @@ def _sentiment(t: Transcript, s: RuleSettings, scorer: Callable[[str], float]) -
         best = run if len(run) > len(best) else best
     if len(best) >= s.negative_streak:
         hits.append(RuleHit("negative_streak", f"客户连续 {len(best)} 条负面消息", best))
-    earlier = [scorer(text) for text in list(t.before_handoff)[-3:] if text]
+    assigned = t.agent_assigned_at
+    bot_part = [text for text in t.before_handoff if text]
+    if assigned is not None and not bot_part:  # a whole transcript: the lines before it
+        bot_part = [line.text for line, _ in said if line.at < assigned]
+    if assigned is not None:
+        said = [(line, value) for line, value in said if line.at >= assigned]
+    earlier = [scorer(text) for text in bot_part[-3:]]
     if earlier and len(said) >= 2:  # the bot's part against the end with the agent
         before, what = sum(earlier) / len(earlier), "客户情绪在转人工后变差"
-    elif len(said) >= 4:  # no bot part: the start against the end with the agent
-        before, what = sum(v for _, v in said[:2]) / 2, "客户情绪在人工服务中变差"
+    elif len(said) >= 4:  # no bot part: the start against the end
+        before = sum(v for _, v in said[:2]) / 2
+        what = "客户情绪在人工服务中变差" if assigned is not None else "客户情绪在对话中变差"
     else:
         return hits
     after = sum(v for _, v in said[-2:]) / 2
@@ -215,31 +240,42 @@ def _sentiment(t: Transcript, s: RuleSettings, scorer: Callable[[str], float]) -
     return hits
 
 
+def _fallbacks(t: Transcript, s: RuleSettings) -> list[RuleHit]:
+    missed = [line.seq for line in t.lines if line.who == "user" and line.fallback]
+    if len(missed) < s.fallback_limit:
+        return []
+    return [RuleHit("repeated_fallback", f"机器人 {len(missed)} 次未能理解客户", missed)]
+
+
+WORD_RULES = {"agent": "sensitive_word", "bot": "bot_sensitive_word", "user": "customer_abuse"}
+
+
 def _words(
     lines: Sequence[Line], matcher: Matcher, masked: frozenset[str]
 ) -> tuple[list[RuleHit], dict[int, list[dict[str, Any]]]]:
     marks: dict[int, list[dict[str, Any]]] = {}
-    agent_words: dict[str, list[int]] = {}
+    said: dict[str, dict[str, list[int]]] = {"agent": {}, "bot": {}}
     abuse: list[int] = []
     for line in lines:
-        if line.who not in ("agent", "user"):
+        if line.who not in WORD_RULES:
             continue
         text = mask_text(line.text)[:MAX_TEXT]
         for hit in matcher.find(text):
             if line.who == "user" and hit.category not in masked:
                 continue
-            rule = "sensitive_word" if line.who == "agent" else "customer_abuse"
+            rule = WORD_RULES[line.who]
             marks.setdefault(line.seq, []).append(
                 {"start": hit.start, "end": hit.end, "rule": rule, "category": hit.category}
             )
-            if line.who == "agent":
-                agent_words.setdefault(f"{hit.word}（{hit.category}）", []).append(line.seq)
+            if line.who in said:
+                said[line.who].setdefault(f"{hit.word}（{hit.category}）", []).append(line.seq)
             elif line.seq not in abuse:
                 abuse.append(line.seq)
     hits = []
-    if agent_words:
-        seqs = sorted({seq for found in agent_words.values() for seq in found})
-        hits.append(RuleHit("sensitive_word", "、".join(agent_words), seqs))
+    for who, found in said.items():
+        if found:
+            seqs = sorted({seq for listed in found.values() for seq in listed})
+            hits.append(RuleHit(WORD_RULES[who], "、".join(found), seqs))
     if abuse:
         hits.append(RuleHit("customer_abuse", f"客户 {len(abuse)} 条消息含辱骂", abuse))
     return hits, marks
@@ -256,10 +292,7 @@ def _excerpt(
     for hit in hits:
         for seq in hit.seqs:
             by_seq.setdefault(seq, []).append(hit.rule)
-    shown = list(lines)
-    if len(shown) > MAX_EXCERPT:
-        half = MAX_EXCERPT // 2
-        shown = shown[:half] + shown[-half:]
+    shown = _in_context(list(lines), set(by_seq))
     items = []
     for line in shown:
         text = mask_text(line.text)[:MAX_TEXT]
@@ -278,6 +311,28 @@ def _excerpt(
     return items
 
 
+def _in_context(lines: list[Line], flagged: set[int]) -> list[Line]:
+    """All lines of a short transcript; of a long one, each flagged line with its context.
+
+    The flagged lines come with :data:`CONTEXT` lines either side (the start and the end
+    when nothing is flagged), at most :data:`MAX_EXCERPT` lines; the page shows a gap
+    where ``seq`` jumps.
+    """
+    if len(lines) <= MAX_EXCERPT:
+        return lines
+    places = [i for i, line in enumerate(lines) if line.seq in flagged]
+    if not places:
+        half = MAX_EXCERPT // 2
+        return lines[:half] + lines[-half:]
+    keep: set[int] = set()
+    for i in places:
+        wanted = set(range(max(0, i - CONTEXT), min(len(lines), i + CONTEXT + 1)))
+        if len(keep | wanted) > MAX_EXCERPT:
+            break
+        keep |= wanted
+    return [lines[i] for i in sorted(keep)]
+
+
 def inspect_transcript(
     transcript: Transcript,
     settings: RuleSettings,
@@ -290,7 +345,8 @@ def inspect_transcript(
     Args:
         transcript: The conversation.
         settings: Thresholds and disabled rules.
-        matcher: The sensitive words (all categories count in agents' messages).
+        matcher: The sensitive words (all categories count in agents' and the bot's
+            messages).
         masked: The categories that are abuse in customers' messages (shown as ``***``).
         scorer: A message's sentiment score (:func:`zhike.lib.qa.sentiment.score`).
     """
@@ -306,6 +362,7 @@ def inspect_transcript(
     )
     word_hits, marks = _words(lines, matcher, masked)
     hits = word_hits + _sla(t, settings) + _phrases(t) + _sentiment(t, settings, scorer)
+    hits += _fallbacks(t, settings)
     if t.transfers >= settings.transfer_limit:
         hits.append(RuleHit("repeated_transfer", f"会话被转接 {t.transfers} 次"))
     if t.rating is not None and t.rating <= settings.low_rating:

@@ -1,9 +1,11 @@
-"""Quality inspection of desk conversations: the live word checks and the inspections.
+"""Quality inspection of conversations: the live word checks and the inspections.
 
-:class:`QaService` works on the ``qa_*`` tables (:mod:`zhike.lib.qa.store`) and reads
-conversations through the handoff service. Its matcher is rebuilt only when the word
-list's revision changed, which is read (one primary-key row) before every use, so a word
-a supervisor adds on one replica is enforced by every replica at once.
+:class:`QaService` works on the ``qa_*`` tables (:mod:`zhike.lib.qa.store`), reads
+conversations through the handoff service and their whole transcripts (bot and agent
+turns) from the analytics tables (:mod:`zhike.lib.qa.transcripts`). Its matcher is
+rebuilt only when the word list's revision changed, which is read (one primary-key row)
+before every use, so a word a supervisor adds on one replica is enforced by every
+replica at once. Which conversations to inspect, and when, is :mod:`zhike.lib.qa.jobs`.
 """
 
 from __future__ import annotations
@@ -11,27 +13,25 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import or_, select
-
+from zhike.common.database import AsyncDatabase
 from zhike.common.times import utcnow
 from zhike.lib.handoff import HandoffService
 from zhike.lib.handoff.errors import NotFound
-from zhike.lib.handoff.models import CLOSED, Conversation
+from zhike.lib.handoff.models import CLOSED
 from zhike.lib.qa import store
 from zhike.lib.qa.matcher import Hit, Matcher
 from zhike.lib.qa.models import CONFIRMED, DISMISSED, PENDING, TRANSFER
 from zhike.lib.qa.rules import Line, RuleSettings, Transcript, inspect_transcript
 from zhike.lib.qa.sentiment import score
 from zhike.lib.qa.store import QaDatabase, QaError
+from zhike.lib.qa.transcripts import FinishedSession, episode_lines, session_lines
 from zhike.lib.qa.words import MAX_WORD, blocking_categories, categories, masked_categories, starter
 
 logger = logging.getLogger(__name__)
 
-LOOKBACK = timedelta(days=7)  # how far back the catch-up looks for uninspected conversations
-CATCH_UP_BATCH = 50
 DECISIONS = {"confirm": CONFIRMED, "dismiss": DISMISSED}
 
 
@@ -42,14 +42,21 @@ class QaService:
         db: The database with the ``qa_*`` tables (created on first use).
         handoff: Where the conversations are.
         clock: The current aware time.
+        analytics: The analytics tables (whole transcripts, bot-only conversations);
+            without them only the desk's part of a handed-off conversation is inspected.
     """
 
     def __init__(
-        self, db: QaDatabase, handoff: HandoffService, clock: Callable[[], datetime] = utcnow
+        self,
+        db: QaDatabase,
+        handoff: HandoffService,
+        clock: Callable[[], datetime] = utcnow,
+        analytics: AsyncDatabase | None = None,
     ) -> None:
         self.db = db
         self.handoff = handoff
         self.clock = clock
+        self.analytics = analytics
         self._ready = False
         self._ready_lock = asyncio.Lock()
         self._matcher: tuple[int, Matcher] | None = None
@@ -149,8 +156,17 @@ class QaService:
         await self.ensure()
         await store.add_event(self.db, conversation_id, TRANSFER, self._now())
 
+    async def _result(self, transcript: Transcript) -> Any:
+        settings, matcher, masked = await self.settings(), await self.matcher(), masked_categories()
+        return await asyncio.to_thread(
+            inspect_transcript, transcript, settings, matcher, masked, score
+        )
+
     async def inspect(self, conversation_id: int) -> dict[str, Any] | None:
-        """Inspects a closed conversation and stores (replaces) its record.
+        """Inspects a closed, agent-served conversation and stores (replaces) its record.
+
+        The transcript is the whole conversation from the analytics tables when the
+        consumer has it (bot turns included), else the desk's part and the bot summary.
 
         Returns:
             The record, or None when the conversation is not closed or never had an agent.
@@ -163,7 +179,13 @@ class QaService:
         if info.state != CLOSED or info.agent_assigned_at is None:
             return None
         stored = await self.handoff.messages(conversation_id)
-        lines = [Line(m.seq, m.direction, m.text, m.created_at) for m in stored]
+        whole = await episode_lines(self.analytics, conversation_id) if self.analytics else None
+        if whole is not None and any(line.who == "user" for line in whole.lines):
+            lines, recent = whole.lines, []
+        else:
+            whole = None
+            lines = [Line(m.seq, m.direction, m.text, m.created_at) for m in stored]
+            recent = [t for t in info.summary.get("recent_messages") or [] if isinstance(t, str)]
         transcript = Transcript(
             conversation_id,
             lines,
@@ -171,12 +193,9 @@ class QaService:
             info.closed_at,
             info.rating,
             await store.count_events(self.db, conversation_id, TRANSFER),
-            [t for t in info.summary.get("recent_messages") or [] if isinstance(t, str)],
+            recent,
         )
-        settings, matcher, masked = await self.settings(), await self.matcher(), masked_categories()
-        result = await asyncio.to_thread(
-            inspect_transcript, transcript, settings, matcher, masked, score
-        )
+        result = await self._result(transcript)
         agent_id = info.agent_id or next(
             (
                 str((m.payload or {}).get("agent_id"))
@@ -185,69 +204,54 @@ class QaService:
             ),
             None,
         )
+        return await self._save(
+            conversation_id,
+            result,
+            agent_id=agent_id,
+            skill_group=info.skill_group,
+            session_key=whole.session_key if whole else None,
+            channel=info.channel,
+            with_agent=True,
+            rating=info.rating,
+            closed_at=info.closed_at,
+        )
+
+    async def inspect_session(self, found: FinishedSession) -> dict[str, Any] | None:
+        """Inspects a finished bot-only conversation (record key ``-found.id``).
+
+        Returns:
+            The record, or None without the analytics tables.
+        """
+        if self.analytics is None:
+            return None
+        await self.ensure()
+        lines = await session_lines(self.analytics, found.session_key)
+        transcript = Transcript(-found.id, lines, None, found.last_at, found.rating)
+        return await self._save(
+            -found.id,
+            await self._result(transcript),
+            agent_id=None,
+            skill_group=None,
+            session_key=found.session_key,
+            channel=found.channel,
+            with_agent=False,
+            rating=found.rating,
+            closed_at=found.last_at,
+        )
+
+    async def _save(self, key: int, result: Any, **values: Any) -> dict[str, Any]:
         return await store.save_record(
             self.db,
             {
-                "conversation_id": conversation_id,
-                "agent_id": agent_id,
-                "skill_group": info.skill_group,
+                "conversation_id": key,
                 "score": result.score,
                 "rules": "," + "".join(f"{name}," for name in result.rules),
                 "hits": [hit.to_dict() for hit in result.hits],
                 "excerpt": result.excerpt,
-                "rating": info.rating,
-                "closed_at": info.closed_at,
                 "inspected_at": self._now(),
+                **values,
             },
         )
-
-    async def due(self, since: datetime, limit: int) -> list[int]:
-        """Closed, agent-served conversations since ``since`` not inspected since they changed.
-
-        A closed conversation changes only when the customer rates it: one whose record
-        has another rating is due again.
-        """
-        async with self.handoff.db.session() as session:
-            rows = await session.execute(
-                select(Conversation.id, Conversation.rating)
-                .where(
-                    Conversation.state == CLOSED,
-                    Conversation.agent_assigned_at.is_not(None),
-                    or_(Conversation.closed_at >= since, Conversation.rated_at >= since),
-                )
-                .order_by(Conversation.closed_at)
-            )
-            found = rows.all()
-        done = await store.inspected(self.db, [cid for cid, _ in found])
-        wanted = [cid for cid, rating in found if cid not in done or done[cid] != rating]
-        return wanted[:limit]
-
-    async def closed_since(self, since: datetime) -> list[int]:
-        """Every closed, agent-served conversation closed or rated since ``since``."""
-        async with self.handoff.db.session() as session:
-            rows = await session.execute(
-                select(Conversation.id)
-                .where(
-                    Conversation.state == CLOSED,
-                    Conversation.agent_assigned_at.is_not(None),
-                    or_(Conversation.closed_at >= since, Conversation.rated_at >= since),
-                )
-                .order_by(Conversation.closed_at)
-            )
-            return [cid for (cid,) in rows.all()]
-
-    async def inspect_since(self, since: datetime, limit: int = 10_000) -> int:
-        """Inspects the due conversations since ``since`` (backfill); how many."""
-        await self.ensure()
-        count = 0
-        for cid in await self.due(since, limit):
-            if await self.inspect(cid) is not None:
-                count += 1
-        return count
-
-    async def catch_up(self) -> int:
-        """Inspects a batch of recent due conversations (missed closes, late ratings)."""
-        return await self.inspect_since(self._now() - LOOKBACK, CATCH_UP_BATCH)
 
     async def records(
         self, status: str | None, rule: str | None, agent_id: str | None, limit: int = 100

@@ -13,11 +13,21 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, inspect, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.common.database import AsyncDatabase
-from zhike.lib.qa.models import CLEAN, PENDING, Event, QaBase, Record, State, Word
+from zhike.lib.qa.models import (
+    ADDED_RECORD_COLUMNS,
+    CLEAN,
+    PENDING,
+    Event,
+    QaBase,
+    Record,
+    State,
+    Word,
+)
 
 WORDS_KEY = "words"
 RULES_KEY = "rules"
@@ -47,6 +57,13 @@ class QaDatabase(AsyncDatabase):
         db._owner = False
         return db
 
+    def upgrade(self, connection: Connection) -> None:
+        """Adds the ``qa_records`` columns a table created before them lacks."""
+        present = {column["name"] for column in inspect(connection).get_columns("qa_records")}
+        for name, kind in ADDED_RECORD_COLUMNS.items():
+            if name not in present:
+                connection.execute(text(f"ALTER TABLE qa_records ADD COLUMN {name} {kind}"))
+
     async def dispose(self) -> None:
         """Closes the engine if this database opened it."""
         if self._owner:
@@ -60,6 +77,9 @@ def record_dict(row: Record) -> dict[str, Any]:
         "conversation_id": row.conversation_id,
         "agent_id": row.agent_id,
         "skill_group": row.skill_group,
+        "session_key": row.session_key,
+        "channel": row.channel,
+        "with_agent": row.with_agent,
         "status": row.status,
         "score": row.score,
         "rules": [name for name in row.rules.split(",") if name],
@@ -232,17 +252,29 @@ async def save_record(db: QaDatabase, values: dict[str, Any]) -> dict[str, Any]:
     return await db.run(work)
 
 
-async def inspected(db: QaDatabase, conversation_ids: list[int]) -> dict[int, int | None]:
-    """The rating each of these conversations had when last inspected (absent: never)."""
-    if not conversation_ids:
+async def inspected_views(
+    db: QaDatabase, keys: list[int]
+) -> dict[int, tuple[int | None, datetime | None]]:
+    """The rating and end time each of these records was made with (absent: never)."""
+    if not keys:
         return {}
     async with db.session() as session:
         rows = await session.execute(
-            select(Record.conversation_id, Record.rating).where(
-                Record.conversation_id.in_(conversation_ids)
+            select(Record.conversation_id, Record.rating, Record.closed_at).where(
+                Record.conversation_id.in_(keys)
             )
         )
-        return {cid: rating for cid, rating in rows.all()}
+        return {key: (rating, closed) for key, rating, closed in rows.all()}
+
+
+async def locked_document(session: AsyncSession, key: str, now: datetime) -> State:
+    """The named document, locked for the caller's transaction (created empty)."""
+    row = await _state(session, key, lock=True)
+    if row is None:
+        row = State(key=key, value={}, updated_at=now)
+        session.add(row)
+        await session.flush()  # a concurrent creator collides here and retries
+    return row
 
 
 async def find_records(

@@ -30,10 +30,8 @@ from zhike.servers.desk.qa_live import (
     mask_customer_items,
     mask_summary,
     note_transfer,
-    schedule_inspection,
 )
 from zhike.servers.desk.serializers import conversation_json, message_json, queue_entry_json
-from zhike.servers.desk.tags_service import recompute_later
 
 MAX_REPLY = 2000
 MAX_DISPOSITION = 64
@@ -187,8 +185,7 @@ def conversations_blueprint() -> Blueprint:
             notify_bot=True,
             notify_customer=desk.settings.customer_notices,
         )
-        recompute_later(request.app, info.customer_id)  # the customer's tags (客户画像)
-        schedule_inspection(request.app, conversation_id)
+        # inspection (质检) and the customer's tags: the background job (desk.background)
         # the hand-back follows the closing notice: wait for it behind the notice
         notified = await desk.first_attempt(info.outbox_id, follow=True)
         return json_response({"conversation": conversation_json(info), "bot_notified": notified})

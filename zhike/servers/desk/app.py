@@ -10,6 +10,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from zhike.common.database import safe_url
+from zhike.servers.desk import background
 from zhike.servers.desk.analytics_api import analytics_blueprint
 from zhike.servers.desk.api import conversations_blueprint
 from zhike.servers.desk.api_session import SESSION_COOKIE, session_blueprint
@@ -105,9 +106,14 @@ def create_app(
         async def start_delivery(app: Sanic, _loop: Any) -> None:
             app.ctx.desk.start()  # the outbox dispatcher, also for rows left by an earlier run
             app.add_task(app.ctx.desk.warm_up())  # the first 试一试 or assist does not wait
+            background.start(app)  # quality inspection and customer tags (leased)
+
+        async def stop_background(app: Sanic, _loop: Any) -> None:
+            await background.stop(app)
 
         app.register_listener(open_desk, "before_server_start")
         app.register_listener(start_delivery, "after_server_start")
+        app.register_listener(stop_background, "before_server_stop")
         app.register_listener(close_desk, "after_server_stop")
 
     @app.on_request

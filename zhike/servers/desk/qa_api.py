@@ -11,8 +11,10 @@ details). 401 without a session, 403 ``supervisor_only`` or ``forbidden_record``
 - ``GET|POST /qa/words``, ``DELETE /qa/words/<id>``: the sensitive words;
 - ``GET|PUT /qa/settings``: the rule thresholds and disabled rules.
 
-Listing first inspects the recently closed conversations not inspected since they
-changed (a missed close, a rating given after it), so the queue is complete.
+Listing only reads the stored records: the desk's background job inspects conversations
+as they finish (:mod:`zhike.servers.desk.background`). A record says where the
+conversation happened (``channel``, ``channel_label``) and whether an agent took part
+(``with_agent``); a bot-only one has no ``conversation_id`` (its ``session_key`` names it).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from zhike.lib.qa.rules import RULES
 from zhike.servers.desk.context import DeskContext
 from zhike.servers.desk.errors import DeskError, json_response
 from zhike.servers.desk.http import current_session, int_query, read_json, require_supervisor
+from zhike.servers.desk.labels import CHANNEL_LABELS
 from zhike.servers.desk.qa_live import desk_errors, qa_service
 from zhike.servers.desk.serializers import iso
 
@@ -57,6 +60,12 @@ def _record_json(record: dict[str, Any], names: dict[str, str], full: bool) -> d
         if full or key != "excerpt"
     }
     found["agent_name"] = names.get(record.get("agent_id") or "", record.get("agent_id"))
+    key = int(record["conversation_id"])
+    found["conversation_id"] = key if key > 0 else None  # bot-only: keyed by its session
+    with_agent = record.get("with_agent")  # NULL in a record made before the column
+    found["with_agent"] = key > 0 if with_agent is None else bool(with_agent)
+    channel = record.get("channel")
+    found["channel_label"] = CHANNEL_LABELS.get(channel or "", channel) if channel else None
     return found
 
 
@@ -79,7 +88,6 @@ def qa_blueprint() -> Blueprint:
         limit = min(max(int_query(request, "limit", 100), 1), MAX_LIST)
         service = qa_service(request.app)
         with desk_errors():
-            await service.catch_up()
             records = await service.records(status, rule, agent_id, limit)
         names = await _names(request.app.ctx.desk)
         return json_response(

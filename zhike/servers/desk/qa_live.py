@@ -9,9 +9,8 @@ The desk's routes call these small hooks (:mod:`zhike.servers.desk.api`,
 - :func:`customer_masker`: hides abusive words (``***``) in customers' messages as agents
   see them (transcript, bot summary, timeline, inbox preview, assist); the stored message
   stays as received;
-- :func:`note_transfer` and :func:`schedule_inspection`: count a transfer, and inspect a
-  conversation in the background after its close (a missed one is caught up later by
-  :meth:`~zhike.lib.qa.service.QaService.catch_up`).
+- :func:`note_transfer`: counts a transfer (the background job,
+  :mod:`zhike.servers.desk.background`, inspects the conversation after its close).
 
 The service lives on the app (one per app, on the desk's database engine); everything it
 knows is in the database, so every replica enforces the same word list.
@@ -99,15 +98,3 @@ async def note_transfer(app: Sanic, conversation_id: int) -> None:
         await qa_service(app).record_transfer(conversation_id)
     except STORAGE_FAILURES as error:
         logger.warning("transfer of %s not counted for QA: %s", conversation_id, error)
-
-
-def schedule_inspection(app: Sanic, conversation_id: int) -> None:
-    """Inspects a just-closed conversation in the background (the close does not wait)."""
-
-    async def inspect() -> None:
-        try:
-            await qa_service(app).inspect(conversation_id)
-        except STORAGE_FAILURES as error:  # caught up by the next catch-up
-            logger.warning("QA inspection of %s failed: %s", conversation_id, error)
-
-    app.add_task(inspect())

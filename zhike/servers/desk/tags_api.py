@@ -1,7 +1,8 @@
 """Customer tags (客户画像) routes of the desk API (mounted under ``/api/desk/v1``).
 
-- ``GET /customers/<id>/tags``: the customer's automatic and manual tags (recomputed first
-  when older than an hour) and suggestions for manual tags::
+- ``GET /customers/<id>/tags``: the customer's automatic and manual tags as stored (the
+  background job computes the automatic ones, :mod:`zhike.servers.desk.background`) and
+  suggestions for manual tags::
 
       {"customer_id": "C001", "tags": [{"tag": "refund_frequent", "value": "",
         "label": "高频退款", "colour": "red", "source": "auto", "reason": "近90天退款3次",
@@ -43,6 +44,7 @@ from zhike.servers.desk.tags_db import (
     MAX_MANUAL_TAG,
     StoredTag,
     add_manual_tag,
+    computed_at,
     customer_tags,
     popular_manual_tags,
     remove_manual_tag,
@@ -131,6 +133,10 @@ async def tags_document(request: Request, customer_id: str) -> dict[str, Any]:
     }
 
 
+# The background job has not computed this customer's automatic tags yet (a few seconds).
+PENDING = {"part": "auto", "error": "tags_pending", "message": "自动标签正在计算，请稍后刷新"}
+
+
 def tags_blueprint() -> Blueprint:
     """The customer-tags and segment routes."""
     bp = Blueprint("desk_tags")
@@ -143,15 +149,13 @@ def tags_blueprint() -> Blueprint:
         errors = []
         services(request.app)  # the backend client the assist routes use, built once
         try:
-            await tag_service(request.app).ensure_fresh(customer_id)
+            await tag_service(request.app).rules()  # read once; nothing is computed here
         except RulesInvalid as error:
             logger.error("tags: the rules file is invalid:\n%s", error)
             errors.append({"part": "auto", "error": "rules_invalid", "message": "自动标签规则有误"})
-        except Exception:
-            logger.exception("tags: computing a customer's automatic tags failed")
-            errors.append(
-                {"part": "auto", "error": "tags_unavailable", "message": "自动标签暂时无法更新"}
-            )
+        else:
+            if await computed_at(desk.auth.db, customer_id) is None:
+                errors.append(PENDING)
         return json_response({**await tags_document(request, customer_id), "errors": errors})
 
     @bp.post("/customers/<customer_id:str>/tags")

@@ -2,10 +2,12 @@
 
 :class:`TagService` reads the rules file once (in a worker thread), collects a customer's
 facts (:func:`zhike.lib.tags.collect.collect_facts`), evaluates the rules and stores the
-result (:func:`~zhike.servers.desk.tags_db.replace_auto_tags`). The desk recomputes a
-customer's tags when one of their conversations is closed (:func:`recompute_later`), when
-they are shown and older than :data:`STALE_AFTER`, and ``python -m zhike.tags recompute``
-recomputes any or all. Everything is in the database, so any replica may do it.
+result (:func:`~zhike.servers.desk.tags_db.replace_auto_tags`). The desk's background job
+(:mod:`zhike.servers.desk.background`) recomputes a customer's tags when one of their
+conversations finished, and while they wait for or talk to an agent when the tags are
+missing or older than :data:`STALE_AFTER`; ``python -m zhike.tags recompute`` recomputes
+any or all. Pages only read the stored tags. Everything is in the database, so any
+replica may do it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from zhike.lib.tags import DEFAULT_RULES_PATH, Rule, evaluate, load_rules
 from zhike.lib.tags.collect import collect_facts
 from zhike.servers.desk.db import DeskDatabase
 from zhike.servers.desk.labels import CHANNEL_LABELS, load_intent_titles
-from zhike.servers.desk.tags_db import computed_at, replace_auto_tags
+from zhike.servers.desk.tags_db import replace_auto_tags
 
 logger = logging.getLogger(__name__)
 
@@ -90,12 +92,6 @@ class TagService:
         await replace_auto_tags(self.desk_db, customer_id, results, evaluated, now)
         return len(results)
 
-    async def ensure_fresh(self, customer_id: str) -> None:
-        """Recomputes when never computed or older than :data:`STALE_AFTER`."""
-        last = await computed_at(self.desk_db, customer_id)
-        if last is None or self.clock() - last > STALE_AFTER:
-            await self.recompute(customer_id)
-
 
 def tag_service(app: Sanic) -> TagService:
     """The app's tag service, built on first use (``app.ctx.desk_tags``)."""
@@ -116,17 +112,3 @@ def tag_service(app: Sanic) -> TagService:
         current = TagService(desk.auth.db, desk.handoff.db, backend, clock=desk.handoff.clock)
         app.ctx.desk_tags = current
     return current
-
-
-def recompute_later(app: Sanic, customer_id: str | None) -> None:
-    """Recomputes a customer's tags in the background (a conversation was closed)."""
-    if not customer_id:
-        return
-
-    async def run() -> None:
-        try:
-            await tag_service(app).recompute(customer_id)
-        except Exception:
-            logger.exception("tags: recomputing a customer's tags after a close failed")
-
-    app.add_task(run())

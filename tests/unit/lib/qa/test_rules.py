@@ -177,3 +177,69 @@ def test_the_lexicon_reads_customer_service_turns() -> None:
     assert not is_negative("请问可以退款吗")
     assert not is_negative("我不生气，就问问")
     assert score("非常感谢，解决了") > 0
+
+
+def whole(lines: Sequence[tuple[float, str, str, bool]], rating: int | None = None) -> Transcript:
+    """A bot-only transcript (no agent): (seconds, who, text, the bot fell back)."""
+    found = [Line(i + 1, who, text, at(s), fb) for i, (s, who, text, fb) in enumerate(lines)]
+    return Transcript(-3, found, agent_assigned_at=None, closed_at=at(600), rating=rating)
+
+
+def test_a_bot_only_conversation_gets_only_the_rules_that_fit_it() -> None:
+    lines = [
+        (0, "user", "在吗", False),
+        (1, "bot", "您好，请问有什么可以帮您", False),
+        (5, "user", "查快递", False),
+        (6, "bot", "已发货，明天送达", False),
+    ]
+    assert run(whole(lines)).hits == []  # no greeting, closing or SLA rules without an agent
+    result = run(whole(lines, rating=1))
+    assert result.rules == ["low_rating"] and result.score == 80
+
+
+def test_repeated_fallbacks_are_counted_and_configurable() -> None:
+    lines = [(n * 10, "user", f"问题{n}", n % 2 == 0) for n in range(6)]
+    lines += [(n * 10 + 1, "bot", "抱歉，我没听懂", False) for n in range(6)]
+    result = run(whole(sorted(lines)))
+    assert result.rules == ["repeated_fallback"]
+    assert result.hits[0].detail == "机器人 3 次未能理解客户"
+    assert result.hits[0].seqs == [1, 5, 9]  # the customer messages the bot missed
+    assert run(whole(sorted(lines)), RuleSettings(fallback_limit=4)).hits == []
+    assert RuleSettings.from_dict({"fallback_limit": 5}).fallback_limit == 5
+
+
+def test_the_bots_sensitive_words_and_customer_abuse_in_a_bot_only_conversation() -> None:
+    lines = [
+        (0, "user", "sb机器人", False),
+        (1, "bot", "有问题可以加我微信", False),
+    ]
+    result = run(whole(lines))
+    assert result.rules == ["bot_sensitive_word", "customer_abuse"]
+    assert result.excerpt[0]["text"] == "**机器人"
+    assert result.excerpt[1]["marks"][0]["rule"] == "bot_sensitive_word"
+
+
+def test_a_whole_transcript_compares_sentiment_with_the_messages_before_the_handoff() -> None:
+    lines = [
+        (-60, "user", "你好，查一下订单，谢谢", False),
+        (-59, "bot", "请提供订单号", False),
+        (5, "agent", "您好", False),
+        (10, "user", "等了好久还没到", False),
+        (40, "user", "气死我了，我要投诉", False),
+        (50, "agent", "非常抱歉，感谢您的反馈", False),
+    ]
+    found = [Line(i + 1, w, t, at(s), f) for i, (s, w, t, f) in enumerate(lines)]
+    worse = next(
+        hit for hit in run(Transcript(8, found, at(0), at(60), None)).hits
+        if hit.rule == "sentiment_worse"
+    )  # fmt: skip
+    assert worse.detail == "客户情绪在转人工后变差" and worse.seqs == [4, 5]
+
+
+def test_a_long_excerpt_shows_each_flagged_message_in_context() -> None:
+    lines = [(n, "user" if n % 2 else "bot", f"消息{n}", False) for n in range(200)]
+    lines[101] = (101, "user", "你个傻逼", False)
+    result = run(whole(lines))
+    shown = [item["seq"] for item in result.excerpt]
+    assert shown == list(range(99, 106))  # 3 messages either side of the flagged one
+    assert result.excerpt[3]["rules"] == ["customer_abuse"]

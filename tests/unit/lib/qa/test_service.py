@@ -1,4 +1,4 @@
-"""The inspection service on SQLite: records are idempotent, late ratings are caught up."""
+"""The inspection service on SQLite: records are idempotent, late ratings re-inspected."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 from zhike.lib.handoff import HandoffDatabase, HandoffService
 from zhike.lib.qa import store
+from zhike.lib.qa.jobs import InspectionJob
 from zhike.lib.qa.models import Record
 from zhike.lib.qa.service import QaService
 from zhike.lib.qa.store import QaDatabase, QaError
@@ -78,13 +79,14 @@ async def test_a_late_low_rating_is_caught_up_and_reopens_the_review(
     service, handoff, clock = qa
     cid = await served_conversation(handoff, clock, "s2")
     clock.now = T0 + timedelta(minutes=1)
-    assert await service.catch_up() == 1
-    assert await service.catch_up() == 0  # nothing changed since
+    job = InspectionJob(service, "replica-1")
+    assert (await job.round()).inspected == 1
+    assert (await job.round()).inspected == 0  # nothing changed since
     record = (await service.records(None, None, None))[0]
     await service.review(record["id"], "dismiss", None, "s9")
     await handoff.rate(cid, 1, "太慢了", now=T0 + timedelta(minutes=2))
     clock.now = T0 + timedelta(minutes=3)
-    assert await service.catch_up() == 1
+    assert (await job.round()).inspected == 1
     record = await service.record(record["id"])
     assert "low_rating" in record["rules"] and record["status"] == "pending"
     assert [r["id"] for r in await service.records("pending", "low_rating", "a1")] == [record["id"]]

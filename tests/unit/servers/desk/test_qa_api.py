@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from tests.unit.analytics.conftest import T0, Script
+from zhike.analytics.ingest import apply_events
+
+from .background_round import analytics_of, background_round
 from .conftest import Desk, User, queued
 
 
@@ -116,10 +122,14 @@ async def test_a_low_rated_conversation_is_queued_reviewed_and_shown_to_its_agen
     await close(desk, agent, cid)
     await desk.handoff.rate(cid, 1, "不满意")
     queue = await desk.call("GET", "/qa/records?status=pending", boss)
-    assert queue.status == 200
+    assert queue.status == 200 and queue.json["records"] == []  # listing inspects nothing
+    desk.clock.advance(seconds=61)  # no analytics consumer here: the desk's part, after 60 s
+    assert (await background_round(desk)).inspected == 1
+    queue = await desk.call("GET", "/qa/records?status=pending", boss)
     [record] = [r for r in queue.json["records"] if r["conversation_id"] == cid]
     assert record["rules"] == ["low_rating"] and record["score"] == 80
     assert record["agent_name"] == "王芳" and "excerpt" not in record
+    assert record["with_agent"] is True and record["channel_label"] == "接口"
     assert queue.json["rules"]["low_rating"] == "客户低评分"
     only = await desk.call("GET", "/qa/records?rule=no_greeting", boss)
     assert cid not in [r["conversation_id"] for r in only.json["records"]]
@@ -182,5 +192,27 @@ async def test_transfers_are_counted_for_the_repeated_transfer_rule(desk: Desk) 
         assert answer.status == 200
     await desk.call("POST", f"/conversations/{cid}/accept", agent)
     await close(desk, agent, cid)
+    desk.clock.advance(seconds=61)
+    await background_round(desk)
     records = (await desk.call("GET", "/qa/records?rule=repeated_transfer", boss)).json["records"]
     assert [r["conversation_id"] for r in records] == [cid]
+
+
+async def test_a_bot_only_conversation_is_in_the_queue_for_supervisors_only(desk: Desk) -> None:
+    chat = Script("wx-1", start=T0, channel="wechat").session().user("在吗", "greet")
+    chat.fallback("啊").fallback("听不懂吗").fallback("你们就是一群废物")
+    analytics = await analytics_of(desk)
+    await analytics.run(lambda session: apply_events(session, chat.events))
+    desk.clock.now = T0 + timedelta(hours=1)  # silent for an hour: it has ended
+    assert (await background_round(desk)).inspected == 1
+    boss, agent = await desk.login("boss"), await desk.login("wangfang")
+    [record] = (await desk.call("GET", "/qa/records", boss)).json["records"]
+    assert record["conversation_id"] is None and record["with_agent"] is False
+    assert record["channel"] == "wechat" and record["channel_label"] == "公众号"
+    assert record["rules"] == ["customer_abuse", "repeated_fallback"]
+    detail = (await desk.call("GET", f"/qa/records/{record['id']}", boss)).json["record"]
+    assert detail["excerpt"][-2]["text"] == "你们就是一群**"  # masked; the bot answers last
+    assert {line["who"] for line in detail["excerpt"]} == {"user", "bot"}
+    assert (await desk.call("GET", "/qa/mine", agent)).json["records"] == []
+    assert (await desk.call("GET", f"/qa/records/{record['id']}", agent)).status == 403
+    assert (await background_round(desk)).inspected == 0  # once

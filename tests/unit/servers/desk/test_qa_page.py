@@ -7,12 +7,16 @@ chromium (``/usr/bin/chromium``); the test skips without it.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from tests.unit.analytics.conftest import T0, Script
+from zhike.analytics.ingest import apply_events
 from zhike.servers.desk.qa_live import qa_service
 
+from .background_round import analytics_of, background_round
 from .conftest import PASSWORD, Desk, queued
 from .served import served
 
@@ -71,10 +75,13 @@ async def test_words_replies_review_and_my_results_in_the_page(desk: Desk, brows
 
         await desk.handoff.close(cid, "a1", "resolved")
         await desk.handoff.rate(cid, 1, "太慢了")
+        desk.clock.advance(seconds=61)  # no analytics consumer here: the desk's part
+        await background_round(desk)
         await boss.click("#qa-refresh")
         item = boss.locator(".qa-item", has_text=f"会话 #{cid}")
         await expect(item).to_contain_text("待复核")
         await expect(item).to_contain_text("客户低评分")
+        await expect(item).to_contain_text("接口 · 有坐席参与")
         await item.click()
         await expect(boss.locator("#qa-hits")).to_contain_text("客户评分 1 分")
         await expect(boss.locator("#qa-excerpt li")).to_have_count(2)
@@ -92,6 +99,39 @@ async def test_words_replies_review_and_my_results_in_the_page(desk: Desk, brows
         await mine.click()
         await expect(agent.locator("#qa-review-note")).to_contain_text("请先确认客户需求再答复")
         await expect(agent.locator("#qa-review")).to_be_hidden()
+
+
+async def test_a_bot_only_conversation_is_reviewed_in_the_queue(desk: Desk, browser: Any) -> None:
+    chat = Script("wx-9", start=T0, channel="wechat").session().user("在吗", "greet")
+    chat.bot("您好，有问题可以加我微信", "utter_greet")
+    chat.fallback("啊").fallback("听不懂吗").fallback("你们就是一群废物")
+    analytics = await analytics_of(desk)
+    await analytics.run(lambda session: apply_events(session, chat.events))
+    desk.clock.now = T0 + timedelta(hours=1)  # silent for an hour: it has ended
+    await background_round(desk)
+    async with served(desk) as server:
+        boss = await logged_in(browser, server.url, "boss", "#qa")
+        item = boss.locator(".qa-item", has_text="机器人会话")
+        await expect(item).to_contain_text("公众号 · 仅机器人")
+        await expect(item).to_contain_text("待复核")
+        await expect(item).to_contain_text("机器人回复含敏感词、客户辱骂、机器人多次未能理解")
+        await item.click()
+        await expect(boss.locator("#qa-title")).to_have_text("机器人会话（公众号 · 仅机器人）")
+        await expect(boss.locator("#qa-hits")).to_contain_text("机器人 3 次未能理解客户")
+        lines = boss.locator("#qa-excerpt li")
+        await expect(lines.filter(has_text="机器人")).not_to_have_count(0)  # bot turns shown
+        bot_hit = boss.locator("#qa-excerpt li.from-bot mark.qa-hit")
+        await expect(bot_hit).to_have_text("加我微信")
+        abuse = boss.locator("#qa-excerpt li.from-user.qa-flagged", has_text="一群")
+        await expect(abuse.locator(".text")).to_have_text("你们就是一群**")  # masked
+        await boss.fill("#qa-comment", "知识库答案里有引流话术，请修改")
+        await boss.click("#qa-confirm")
+        await expect(boss.locator("#qa-state")).to_have_text("已确认")
+
+        agent = await logged_in(browser, server.url, "wangfang", "#qa")
+        await expect(agent.locator("#qa-view")).to_be_visible()
+        await expect(agent.locator("#qa-empty")).to_be_visible()  # not an agent's record
+        await expect(agent.locator(".qa-item")).to_have_count(0)
 
 
 async def test_the_qa_files_are_served_and_never_write_html(desk: Desk) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.unit.servers.desk.background_round import background_round
 from tests.unit.servers.desk.conftest import Desk, build_desk, desk_settings
 from zhike.lib.backend_client import BackendUnavailable
 from zhike.lib.backend_client.fake import InMemoryBackendClient
@@ -50,6 +51,11 @@ def labels(body: dict[str, Any], source: str = "auto") -> dict[str, str]:
 async def test_the_agent_of_a_conversation_sees_the_customers_automatic_tags(desk: Desk) -> None:
     await accepted(desk)
     user = await desk.login("wangfang")
+    pending = await desk.call("GET", "/customers/C001/tags", user)  # reads, computes nothing
+    assert pending.json["tags"] == [] and pending.json["errors"] == [
+        {"part": "auto", "error": "tags_pending", "message": "自动标签正在计算，请稍后刷新"}
+    ]
+    await background_round(desk)  # the customer talks to an agent: tags never computed
 
     response = await desk.call("GET", "/customers/C001/tags", user)
 
@@ -133,8 +139,7 @@ async def test_segments_count_customers_per_tag_for_supervisors_only(desk: Desk)
     wang, chen = await desk.login("wangfang"), await desk.login("chenjing")
     await desk.call("POST", "/customers/C001/tags", wang, {"tag": "老客户"})
     await desk.call("POST", "/customers/C002/tags", chen, {"tag": "老客户"})
-    await desk.call("GET", "/customers/C001/tags", wang)  # computes C001's tags
-    await desk.call("GET", "/customers/C002/tags", chen)
+    await background_round(desk)  # computes both customers' tags
 
     assert (await desk.call("GET", "/tags/segments", wang)).status == 403
     response = await desk.call("GET", "/tags/segments", await desk.login("boss"))
@@ -155,11 +160,11 @@ async def test_closing_a_conversation_recomputes_the_customers_tags(desk: Desk) 
         "POST", f"/conversations/{conversation}/close", user, {"disposition": "resolved"}
     )
     assert closed.status == 200, closed.text
-    for _ in range(100):
-        found = await customer_tags(desk.context.auth.db, "C002")
-        if found:
-            break
-        await asyncio.sleep(0.05)
+    assert await customer_tags(desk.context.auth.db, "C002") == []  # the close waits for nothing
+    desk.clock.advance(seconds=61)  # no analytics consumer here: inspected after the grace
+    result = await background_round(desk)
+    assert result.inspected == 1 and result.customers == {"C002"}
+    found = await customer_tags(desk.context.auth.db, "C002")
     assert {tag.label for tag in found} == {"课程家长", "新客户", "近期意图：查询订单状态"}
 
 

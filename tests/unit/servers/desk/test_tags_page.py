@@ -16,6 +16,7 @@ import pytest
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 from zhike.servers.desk.assist import AssistServices
 
+from .background_round import background_round
 from .conftest import PASSWORD, Desk, queued
 from .served import served
 
@@ -57,6 +58,7 @@ async def test_an_agent_sees_auto_tags_adds_one_and_the_supervisor_counts_it(
     browser: Any, desk: Desk, site: str
 ) -> None:
     await queued(desk, "app:C001", "orders")
+    await background_round(desk)  # the desk's job computes a waiting customer's tags
     page = await logged_in(browser, site, "wangfang")
 
     await page.locator("#queue button.accept").first.click()

@@ -14,7 +14,8 @@ var zhikeQa = (function () {
     ["qa-reply-gap", "reply_gap_seconds", "回复间隔超时（秒）", 5, 7200],
     ["qa-transfers", "transfer_limit", "转接次数达到", 1, 20],
     ["qa-streak", "negative_streak", "连续负面消息条数", 2, 20],
-    ["qa-low-rating", "low_rating", "低评分（不高于）", 1, 4]
+    ["qa-low-rating", "low_rating", "低评分（不高于）", 1, 4],
+    ["qa-fallbacks", "fallback_limit", "机器人未能理解次数达到", 2, 20]
   ];
   var FILTERS = [["pending", "待复核"], ["confirmed", "已确认"], ["dismissed", "已驳回"], ["", "全部状态"]];
   var state = { supervisor: false, rules: {}, current: null, ready: false, disabled: [], user: null };
@@ -94,6 +95,17 @@ var zhikeQa = (function () {
     }, function (error) { util.notify(describe(error), true); });
   }
 
+  // "会话 #12" for a conversation an agent served, "机器人会话" for a bot-only one.
+  function title(record) {
+    return record.conversation_id ? "会话 #" + record.conversation_id : "机器人会话";
+  }
+
+  // Where the conversation happened and whether an agent took part.
+  function where(record) {
+    return (record.channel_label ? record.channel_label + " · " : "") +
+      (record.with_agent ? "有坐席参与" : "仅机器人");
+  }
+
   function ruleNames(rules) {
     return (rules || []).map(function (name) { return state.rules[name] || name; }).join("、");
   }
@@ -106,13 +118,13 @@ var zhikeQa = (function () {
       item.dataset.recordId = record.id;
       item.tabIndex = 0;
       var head = el("div", "row-head");
-      head.appendChild(el("span", "row-name grow", "会话 #" + record.conversation_id +
+      head.appendChild(el("span", "row-name grow", title(record) +
         (state.supervisor && record.agent_name ? " · " + record.agent_name : "")));
       head.appendChild(el("span", "tag qa-" + record.status, STATUS[record.status] || record.status));
       head.appendChild(el("span", "qa-points", record.score + " 分"));
       item.appendChild(head);
       item.appendChild(el("div", "row-preview", ruleNames(record.rules)));
-      item.appendChild(el("div", "muted qa-when", util.formatDate(record.closed_at)));
+      item.appendChild(el("div", "muted qa-when", where(record) + " · " + util.formatDate(record.closed_at)));
       item.addEventListener("click", function () { open(record.id); });
       item.addEventListener("keydown", function (event) { if (event.key === "Enter") { open(record.id); } });
       list.appendChild(item);
@@ -149,8 +161,8 @@ var zhikeQa = (function () {
   function renderRecord(record) {
     $("qa-placeholder").hidden = true;
     $("qa-record").hidden = false;
-    $("qa-title").textContent = "会话 #" + record.conversation_id +
-      (record.agent_name ? " · 坐席 " + record.agent_name : "");
+    $("qa-title").textContent = title(record) +
+      (record.agent_name ? " · 坐席 " + record.agent_name : "") + "（" + where(record) + "）";
     $("qa-score").textContent = "质检得分 " + record.score;
     $("qa-state").textContent = STATUS[record.status] || record.status;
     $("qa-state").className = "tag qa-" + record.status;
@@ -164,7 +176,12 @@ var zhikeQa = (function () {
     });
     var excerpt = $("qa-excerpt");
     clear(excerpt);
+    var previous = null;
     (record.excerpt || []).forEach(function (line) {
+      if (previous !== null && line.seq > previous + 1) {  // a long transcript: lines left out
+        excerpt.appendChild(el("li", "qa-gap muted", "…… 省略 " + (line.seq - previous - 1) + " 条消息 ……"));
+      }
+      previous = line.seq;
       var flagged = (line.rules || []).length > 0;
       var item = el("li", "msg from-" + line.who + (flagged ? " qa-flagged" : ""));
       var meta = el("span", "who", (WHO[line.who] || line.who) + " " + util.formatTime(line.at));
