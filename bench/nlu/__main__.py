@@ -21,6 +21,7 @@ from bench.nlu.heldout import HELD_OUT_DIR, held_out_rows, load_held_out, score_
 from bench.nlu.jddc import JDDC_CHAT, LABELS_FILE, labelled_turns, read_labels
 from bench.nlu.jddc_score import jddc_details, jddc_rows, score_jddc
 from bench.nlu.knowledge import seeded_knowledge, with_knowledge
+from bench.nlu.opening import as_opening
 from bench.nlu.model import ModelError, Parse, load_parser, log, predict_all
 from bench.nlu.oos import CAIS_TEST, load_cais, oos_details, oos_rows, score_oos
 from bench.nlu.table import Row, render, write
@@ -127,10 +128,10 @@ async def measure(parse: Parse, inputs: Inputs, acting: Parse | None = None) -> 
 
 
 async def _measure_with_knowledge(parse: Parse, inputs: Inputs) -> Report:
-    """:func:`measure` with the seeded knowledge base deciding questions' answers."""
+    """:func:`measure` as the robot acts: the knowledge base answers, the opening rules apply."""
     knowledge = seeded_knowledge()
     try:
-        return await measure(parse, inputs, acting=with_knowledge(parse, knowledge))
+        return await measure(parse, inputs, acting=as_opening(with_knowledge(parse, knowledge)))
     finally:
         await knowledge.close()
 
