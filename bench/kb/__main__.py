@@ -6,6 +6,10 @@ scorer, the semantic one (the shipped LSA encoder alone) and the two fused, side
 Thresholds are calibrated for each scorer on the label-0 pairs of the other splits
 (AFQMC train, BQ dev). Needs no trained Rasa model; takes about a minute. Without
 ../shared/eval it prints why and exits 0.
+
+A second table compares the semantic-stage candidates of :mod:`bench.kb.candidates`
+(packages that ship their data in the wheel, not dependencies of zhike) with lexical and
+the shipped LSA encoder, for the candidates installed (``--no-candidates``: skip it).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.kb.candidates import load_candidates
 from bench.kb.corpora import (
     CALIBRATION_SETS,
     FAQ_MATCH,
@@ -27,6 +32,7 @@ from bench.kb.corpora import (
     read_queries,
     retrieval_corpora,
 )
+from bench.kb.encoder import training_texts
 from bench.kb.measure import (
     ANSWER_RATE,
     SUGGEST_RATE,
@@ -50,6 +56,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
 DEFAULT_OUT = PROJECT_ROOT / "results" / "bench-kb.md"
 TITLE = "zhike knowledge-base retrieval"
+CANDIDATES_TITLE = "Semantic-stage candidates (not dependencies of zhike)"
 PAIRS, RETRIEVAL = "pairs", "retrieval (16 topics + 20,000 distractors)"
 DISTRACTOR_ID = 1_000_000
 
@@ -166,7 +173,9 @@ def retrieval_rows(
         log(f"building the index with {scorer.name}")
         before = rss_mb()
         started = time.perf_counter()
-        searcher = Searcher.build(entries, encoder=scorer.encoder, semantic_share=scorer.share)
+        searcher = Searcher.build(
+            entries, analyzer=scorer.analyzer, encoder=scorer.encoder, semantic_share=scorer.share
+        )
         built = time.perf_counter() - started
         added = rss_mb() - before if index == order[0] else None
         searcher.search("预热", 5)
@@ -271,6 +280,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR, help="shared corpora")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="Markdown report")
+    parser.add_argument(
+        "--no-candidates", action="store_true", help="skip the table of installed candidates"
+    )
     return parser.parse_args(argv)
 
 
@@ -290,11 +302,36 @@ def measure(eval_dir: Path) -> list[Row]:
     return [*rows, Row(RETRIEVAL, loaded, [fmt(jieba, 0)] * len(SCORERS))]
 
 
+def candidate_table(eval_dir: Path) -> tuple[list[Row], list[str], list[str]]:
+    """The candidates' rows, their column names and the candidates not installed."""
+    lsa = load_default_encoder()
+    loaded = load_candidates(training_texts(), lsa, SEMANTIC_SHARE, rss_mb)
+    if not loaded.columns:
+        return [], [], loaded.missing
+    columns: list[Scorer | None] = [Scorer("lexical", None, 0.0)]
+    if lsa is not None:
+        columns.append(Scorer("fused LSA", lsa, SEMANTIC_SHARE))
+    columns += [Scorer(*column) for column in loaded.columns]
+    rows, thresholds = pair_rows(eval_dir, columns)
+    rows += retrieval_rows(eval_dir, columns, thresholds)
+    names = [scorer.name for scorer in columns if scorer is not None]
+    owner = {n: next((c for c in loaded.load_mb if n.endswith(c)), None) for n in names}
+    for metric, table in (("data loaded (MB)", loaded.load_mb), ("data load (s)", loaded.load_s)):
+        values = [fmt(table.get(owner[n] or ""), 1) if owner[n] else "-" for n in names]
+        rows.append(Row(RETRIEVAL, metric, values))
+    return rows, names, loaded.missing
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measures, prints and writes the report."""
     args = parse_args(argv)
     eval_dir = args.eval_dir.resolve()
     rows = measure(eval_dir)
+    candidates: list[Row] = []
+    names: list[str] = []
+    missing: list[str] = []
+    if not args.no_candidates and (eval_dir / FAQ_MATCH).is_dir():
+        candidates, names, missing = candidate_table(eval_dir)
     facts = [
         f"date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}",
         f"corpora: {eval_dir}",
@@ -302,6 +339,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{SEMANTIC_SHARE:.1f} semantic)",
     ]
     text = render(TITLE, facts, rows, [])
+    if candidates:
+        notes = [f"not installed: {', '.join(missing)}"] if missing else []
+        text += "\n" + render(CANDIDATES_TITLE, [], candidates, notes, names)
+    elif missing:
+        text += f"\nSemantic-stage candidates: none installed ({', '.join(missing)}).\n"
     print(text, flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

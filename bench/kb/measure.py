@@ -25,11 +25,15 @@ SUGGEST_RATE = 0.50
 
 @dataclass(frozen=True)
 class Scorer:
-    """One column of the table: lexical (no encoder), semantic (share 1) or fused."""
+    """One column of the table: lexical (no encoder), semantic (share 1) or fused.
+
+    ``analyzer``: the lexical stage's analyzer when not the project's (a candidate's).
+    """
 
     name: str
     encoder: Encoder | None
     share: float
+    analyzer: Analyzer | None = None
 
 
 def auc(scores: npt.ArrayLike, labels: Sequence[int]) -> float | None:
@@ -81,6 +85,7 @@ def rate_at(negatives: npt.ArrayLike, threshold: float) -> float | None:
 
 def pair_scores(pairs: Sequence[Pair], scorer: Scorer, analyzer: Analyzer) -> np.ndarray:
     """The score of every pair, as :func:`~zhike.lib.kb.retrieval.similarity` gives it."""
+    analyzer = scorer.analyzer or analyzer
     texts = list(dict.fromkeys(s for p in pairs for s in (p.a, p.b)))
     vectors = {t: unit_vector(analyzer.analyze(t)) for t in texts}
     lexical = np.clip([dot(vectors[p.a], vectors[p.b]) for p in pairs], 0.0, 1.0)

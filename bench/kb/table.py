@@ -37,8 +37,17 @@ def pct(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f}%"
 
 
-def render(title: str, facts: Sequence[str], rows: Sequence[Row], notes: Sequence[str]) -> str:
-    """Title, run facts, the table and notes as GitHub Markdown."""
+def render(
+    title: str,
+    facts: Sequence[str],
+    rows: Sequence[Row],
+    notes: Sequence[str],
+    columns: Sequence[str] = SCORERS,
+) -> str:
+    """Title, run facts, the table (one value column per name of ``columns``) and notes.
+
+    The last column is the one judged against the target (``fused met``).
+    """
     cells = [
         [
             r.section,
@@ -49,8 +58,11 @@ def render(title: str, facts: Sequence[str], rows: Sequence[Row], notes: Sequenc
         ]
         for r in rows
     ]
-    table = tabulate(cells, HEADERS, tablefmt="github", disable_numparse=True)
-    parts = [f"# {title}", "\n".join(f"- {fact}" for fact in facts), table]
+    headers = HEADERS if tuple(columns) == SCORERS else ["section", "metric", *columns, "target"]
+    if headers is not HEADERS:
+        cells = [cell[:-1] for cell in cells]
+    table = tabulate(cells, headers, tablefmt="github", disable_numparse=True)
+    parts = [f"# {title}", *(["\n".join(f"- {fact}" for fact in facts)] if facts else []), table]
     if notes:
         parts.append("\n".join(notes))
     return "\n\n".join(parts) + "\n"

