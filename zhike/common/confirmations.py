@@ -149,9 +149,16 @@ def sounds_like_yes_or_no(value: Any) -> bool:
 
     ``True`` for what :func:`parse_confirmation` reads, and for a short reply (at most
     :data:`SHORT_REPLY` characters) that starts with a word of yes or no ("嗯，就是这样",
-    "不不，你搞错了"); ``False`` for the rest ("催眠曲", "一无所有").
+    "不不，你搞错了") and asks nothing; ``False`` for the rest ("催眠曲", "一无所有", "是正品不?").
     """
     if parse_confirmation(value) is not None:
         return True
-    text = symbols_removed(normalize_text(value).lower())
+    normalized = normalize_text(value).lower()
+    if _QUESTION.search(normalized):
+        return False  # "是正品不?", "是不是没货了": a question, not an answer
+    text = symbols_removed(normalized)
     return len(text) <= SHORT_REPLY and text.startswith(tuple(_OPENING_WORDS))
+
+
+# A question of its own: a question mark, a closing question particle, or "A不A" / "有没有".
+_QUESTION = re.compile(r"[?？]|[吗么嘛呢][\s。.!！~～]*$|([^不没])[不没]\1|有没有")
