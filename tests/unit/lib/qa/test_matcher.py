@@ -71,10 +71,15 @@ def test_matching_is_linear_in_the_text() -> None:
     words = {"".join(rng.choice(alphabet) for _ in range(rng.randint(2, 5))) for _ in range(3000)}
     matcher = Matcher((word, "x") for word in words)
     short = "".join(rng.choice(alphabet) for _ in range(20_000))
-    started = time.perf_counter()
-    matcher.find_all(short)
-    one = time.perf_counter() - started
-    started = time.perf_counter()
-    matcher.find_all(short * 8)
-    eight = time.perf_counter() - started
-    assert eight < one * 8 * 3  # linear, with room for a busy machine
+
+    def fastest_of_three(text: str) -> float:
+        # the best of three runs: another process taking the CPU only slows some of them
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            matcher.find_all(text)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    one, eight = fastest_of_three(short), fastest_of_three(short * 8)
+    assert eight < one * 8 * 3  # linear (a quadratic matcher takes 64 times as long)
