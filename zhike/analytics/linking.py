@@ -46,6 +46,19 @@ def first_topic(intents: list[str]) -> str | None:
     return known[0] if known else None
 
 
+async def messages_by_session(db: AsyncSession, keys: list[str]) -> dict[str, list[MessageRow]]:
+    """The messages of the sessions ``keys``, each session's in the order they were said."""
+    messages: dict[str, list[MessageRow]] = defaultdict(list)
+    result = await db.execute(
+        select(MessageRow)
+        .where(MessageRow.session_key.in_(keys))
+        .order_by(MessageRow.at, MessageRow.id)
+    )
+    for message in result.scalars():
+        messages[message.session_key].append(message)
+    return messages
+
+
 async def refresh_sessions(db: AsyncSession, keys: Iterable[str]) -> None:
     """Recomputes the message counters of the sessions ``keys`` from their messages."""
     wanted = sorted(set(keys))
@@ -57,14 +70,7 @@ async def refresh_sessions(db: AsyncSession, keys: Iterable[str]) -> None:
                 await db.execute(select(SessionRow).where(SessionRow.session_key.in_(chunk)))
             ).scalars()
         }
-        messages: dict[str, list[MessageRow]] = defaultdict(list)
-        result = await db.execute(
-            select(MessageRow)
-            .where(MessageRow.session_key.in_(chunk))
-            .order_by(MessageRow.at, MessageRow.id)
-        )
-        for message in result.scalars():
-            messages[message.session_key].append(message)
+        messages = await messages_by_session(db, chunk)
         for key, session in sessions.items():
             _summarise(session, messages.get(key, []))
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -28,6 +27,7 @@ from sqlalchemy import and_, or_, select
 
 from zhike.analytics.db import AnalyticsDatabase
 from zhike.analytics.export import BOM, formula_safe
+from zhike.analytics.linking import messages_by_session
 from zhike.analytics.models import AGENT, BOT, USER, MessageRow, SessionRow
 from zhike.analytics.report import iso
 from zhike.common.privacy import mask_addresses, mask_text
@@ -78,16 +78,8 @@ async def _sessions_after(
 
 
 async def _messages_of(db: AnalyticsDatabase, keys: list[str]) -> dict[str, list[MessageRow]]:
-    messages: dict[str, list[MessageRow]] = defaultdict(list)
     async with db.session() as session:
-        found = await session.execute(
-            select(MessageRow)
-            .where(MessageRow.session_key.in_(keys))
-            .order_by(MessageRow.at, MessageRow.id)
-        )
-        for message in found.scalars():
-            messages[message.session_key].append(message)
-    return messages
+        return await messages_by_session(session, keys)
 
 
 async def transcript_rows(
