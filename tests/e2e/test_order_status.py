@@ -39,11 +39,6 @@ def test_the_app_ignores_the_sender_in_the_body(li_app: AppConversation) -> None
     assert "ZT9876543210" in li_app.say("查一下订单HP20240005")
 
 
-@pytest.mark.xfail(
-    reason="issue 15: 帮我查一下订单HP20240001 is nlu_fallback (0.61) for the merged model; "
-    "in the whole e2e run (not alone) the proof is then asked again for the next question",
-    strict=False,
-)
 def test_an_anonymous_user_proves_the_phone_digits_first(fresh: Stack) -> None:
     chat = Conversation(fresh.config.rasa_url)
     ask = chat.say("帮我查一下订单HP20240001")
