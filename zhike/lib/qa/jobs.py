@@ -18,8 +18,10 @@ inspect`` runs :func:`backfill`). Each round:
    second mark — a new session of the customer, a rating, or ``idle`` without a message —
    and inspects those whose record is missing or was made with another rating or end.
    This mark never passes ``now - idle``, so a session still going is read again later;
-4. stores both marks (only while still holding the lease) and answers the customers
-   involved, whose tags the desk then recomputes under the same lease.
+4. stores both marks (only while still holding the lease; the first never passes
+   ``now - SETTLE``, since a close is stamped before its transaction commits) and
+   answers the customers involved, whose tags the desk then recomputes under the same
+   lease.
 
 The marks only move over conversations done, and a crash between an inspection and the
 marks' update only means reading those rows again: the missing-or-changed check skips
@@ -48,6 +50,7 @@ LEASE_SECONDS = 20.0
 INTERVAL = 5.0  # seconds between two rounds of a replica
 LOOKBACK = timedelta(days=7)  # where a job without marks starts
 OVERLAP = timedelta(seconds=10)  # rows this long before a mark are read again
+SETTLE = timedelta(seconds=60)  # the handoff mark never passes now minus this
 LINK_GRACE = timedelta(seconds=60)
 PAGE = 200
 MAX_PAGES = 10  # per kind and round: a large backlog is worked off over several rounds
@@ -231,7 +234,9 @@ class InspectionJob:
             if len(rows) < PAGE:
                 break
             after = (rows[-1].updated_at, rows[-1].id)
-        return moved
+        # A close is stamped before its transaction commits: the mark stays SETTLE behind
+        # now, so one committed late (a wait for a connection or a row lock) is still read.
+        return min(moved, now - SETTLE) if moved else moved
 
     async def _sessions(
         self, mark: datetime | None, now: datetime, result: RoundResult

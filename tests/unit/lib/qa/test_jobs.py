@@ -21,6 +21,7 @@ from zhike.analytics import handoffs
 from zhike.analytics.db import AnalyticsDatabase
 from zhike.analytics.ingest import apply_events
 from zhike.lib.handoff import HandoffDatabase, HandoffService
+from zhike.lib.handoff.models import Conversation
 from zhike.lib.qa.jobs import LEASE_SECONDS, LINK_GRACE, InspectionJob
 from zhike.lib.qa.service import QaService
 from zhike.lib.qa.store import QaDatabase
@@ -266,3 +267,18 @@ async def test_a_second_handoff_in_one_session_reads_from_the_first_ones_close(
              for r in await qa.records(None, None, None)}  # fmt: skip
     assert texts[first] == ["第一个问题", "您好，第一次，感谢"]
     assert texts[second] == ["第二个问题", "正在为您转接人工", "您好，第二次，感谢"]
+
+
+async def test_a_close_committed_after_a_later_round_is_still_inspected(world: World) -> None:
+    job = world.replica("r1")
+    first = await served(world, "s1", T0)
+    async with world.handoff_db.session() as session:
+        closed = (await session.get(Conversation, first)).closed_at
+    world.clock.now = closed + timedelta(seconds=5)
+    await world.sync()
+    assert (await job.round()).inspected == 1
+    # stamped 20 s before the first close, committed only after that round
+    await served(world, "s2", T0 - timedelta(seconds=20))
+    await world.sync()
+    world.clock.now = closed + timedelta(seconds=10)
+    assert (await job.round()).inspected == 1
