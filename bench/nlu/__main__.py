@@ -21,9 +21,9 @@ from bench.nlu.heldout import HELD_OUT_DIR, held_out_rows, load_held_out, score_
 from bench.nlu.jddc import JDDC_CHAT, LABELS_FILE, labelled_turns, read_labels
 from bench.nlu.jddc_score import jddc_details, jddc_rows, score_jddc
 from bench.nlu.knowledge import seeded_knowledge, with_knowledge
-from bench.nlu.opening import as_opening
 from bench.nlu.model import ModelError, Parse, load_parser, log, predict_all
 from bench.nlu.oos import CAIS_TEST, load_cais, oos_details, oos_rows, score_oos
+from bench.nlu.opening import as_opening
 from bench.nlu.table import Row, render, write
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

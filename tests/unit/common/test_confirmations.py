@@ -33,6 +33,8 @@ def test_titles_and_long_requests_do_not(text: str) -> None:
     assert not sounds_like_yes_or_no(text)
 
 
-@pytest.mark.parametrize("text", ["是正品不?", "是不是确定没有货", "对吗", "不是说今天到吗", "是有没有货"])
+@pytest.mark.parametrize(
+    "text", ["是正品不?", "是不是确定没有货", "对吗", "不是说今天到吗", "是有没有货"]
+)
 def test_a_question_is_no_yes_or_no(text: str) -> None:
     assert not sounds_like_yes_or_no(text)
