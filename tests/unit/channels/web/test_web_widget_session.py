@@ -7,9 +7,7 @@ drives Debian's chromium (``/usr/bin/chromium``); the test skips without it.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,24 +19,18 @@ from .web_helpers import StoreAgent, serve
 
 async_api = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WIDGET = "#zhike-chat"
 IDENTITY_SECRET = "identity-secret-" + "i" * 32
 
 
 @pytest.fixture
-async def page() -> AsyncIterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
-    async with async_api.async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM)
-        context = await browser.new_context(locale="zh-CN")
-        context.set_default_timeout(15_000)
-        try:
-            yield await context.new_page()
-        finally:
-            await context.close()
-            await browser.close()
+async def page(browser: Any) -> AsyncIterator[Any]:
+    context = await browser.new_context(locale="zh-CN")
+    context.set_default_timeout(15_000)
+    try:
+        yield await context.new_page()
+    finally:
+        await context.close()
 
 
 async def _record(page: Any) -> dict[str, Any]:

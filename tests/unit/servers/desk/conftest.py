@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -14,7 +13,6 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright import async_api
 from sanic import Sanic
 from sqlalchemy import event
 
@@ -277,19 +275,3 @@ async def kb_desk(tmp_path: Path) -> AsyncIterator[Desk]:
     await built.context.auth.create_account("shenhe", PASSWORD, "r1", role="reviewer")
     yield built
     await built.context.close()
-
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    """Debian's headless chromium driven by Playwright (skipped when not installed)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
-    async with async_api.async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM)
-        try:
-            yield launched
-        finally:
-            await launched.close()
