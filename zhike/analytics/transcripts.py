@@ -23,13 +23,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from zhike.analytics.db import AnalyticsDatabase
 from zhike.analytics.export import BOM, formula_safe
 from zhike.analytics.linking import messages_by_session
 from zhike.analytics.models import AGENT, BOT, USER, MessageRow, SessionRow
 from zhike.analytics.report import iso
+from zhike.common.database import keyset_after
 from zhike.common.privacy import mask_addresses, mask_text
 
 CHUNK = 200  # conversations per read
@@ -62,14 +63,7 @@ async def _sessions_after(
         SessionRow.started_at < until,
         SessionRow.user_messages > 0,
     )
-    if after is not None:
-        started, row_id = after
-        query = query.where(
-            or_(
-                SessionRow.started_at > started,
-                and_(SessionRow.started_at == started, SessionRow.id > row_id),
-            )
-        )
+    query = query.where(*keyset_after(SessionRow.started_at, SessionRow.id, after))
     async with db.session() as session:
         found = await session.execute(
             query.order_by(SessionRow.started_at, SessionRow.id).limit(CHUNK)

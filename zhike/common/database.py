@@ -23,7 +23,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, and_, event, or_
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
@@ -65,6 +65,18 @@ def _engine_options(db_url: str) -> dict[str, Any]:
         return {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     return {"connect_args": {"timeout": 30}}
+
+
+def keyset_after(column: Any, id_column: Any, after: tuple[Any, int] | None) -> list[Any]:
+    """The condition for the rows after ``after`` in ``(column, id_column)`` order.
+
+    For keyset pages: ``query.where(*keyset_after(...))`` is no condition on the first page
+    (``after`` None) and "(column, id) > after" on the next ones.
+    """
+    if after is None:
+        return []
+    value, row_id = after
+    return [or_(column > value, and_(column == value, id_column > row_id))]
 
 
 class AsyncDatabase:

@@ -35,10 +35,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.analytics.models import HandoffRow
+from zhike.common.database import keyset_after
 from zhike.lib.handoff.models import CLOSED, Conversation
 from zhike.lib.qa import store
 from zhike.lib.qa.models import CLEAN
@@ -99,14 +100,7 @@ async def closed_conversations(
         Conversation.agent_assigned_at.is_not(None),
         Conversation.updated_at >= since,
     )
-    if after is not None:
-        at, row_id = after
-        query = query.where(
-            or_(
-                Conversation.updated_at > at,
-                and_(Conversation.updated_at == at, Conversation.id > row_id),
-            )
-        )
+    query = query.where(*keyset_after(Conversation.updated_at, Conversation.id, after))
     query = query.order_by(Conversation.updated_at, Conversation.id).limit(limit)
     async with qa.handoff.db.session() as session:
         return [_Closed(*row) for row in (await session.execute(query)).all()]

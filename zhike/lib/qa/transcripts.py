@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.analytics.models import HandoffRow, MessageRow, SessionRow
-from zhike.common.database import AsyncDatabase
+from zhike.common.database import AsyncDatabase, keyset_after
 from zhike.lib.qa.rules import Line
 
 CLOSE_SLACK = timedelta(seconds=5)  # the agent's closing words may be stored just after
@@ -122,11 +122,7 @@ async def finished_sessions(
         SessionRow.last_at >= since,
         ended,
     )
-    if after is not None:
-        at, row_id = after
-        query = query.where(
-            or_(SessionRow.last_at > at, and_(SessionRow.last_at == at, SessionRow.id > row_id))
-        )
+    query = query.where(*keyset_after(SessionRow.last_at, SessionRow.id, after))
     query = query.order_by(SessionRow.last_at, SessionRow.id).limit(limit)
     async with db.session() as session:
         rows = (await session.execute(query)).scalars().all()
