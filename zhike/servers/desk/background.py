@@ -35,7 +35,7 @@ from zhike.lib.qa.service import QaService
 from zhike.lib.qa.store import QaDatabase
 from zhike.servers.desk.analytics_api import reports
 from zhike.servers.desk.context import DeskContext
-from zhike.servers.desk.tags_db import computed_at
+from zhike.servers.desk.tags_db import computed_times
 from zhike.servers.desk.tags_service import STALE_AFTER, tag_service
 
 logger = logging.getLogger(__name__)
@@ -68,14 +68,9 @@ async def stale_customers(app: Sanic, limit: int = STALE_BATCH) -> list[str]:
     )
     async with desk.handoff.db.session() as session:
         active = sorted(str(c) for c in (await session.execute(query)).scalars())
-    now, found = desk.handoff.clock(), []
-    for customer_id in active:
-        last = await computed_at(desk.auth.db, customer_id)
-        if last is None or now - last > STALE_AFTER:
-            found.append(customer_id)
-            if len(found) >= limit:
-                break
-    return found
+    now, times = desk.handoff.clock(), await computed_times(desk.auth.db, active)
+    stale = [c for c in active if c not in times or now - times[c] > STALE_AFTER]
+    return stale[:limit]
 
 
 async def one_round(app: Sanic) -> RoundResult:

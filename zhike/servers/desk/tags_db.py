@@ -115,6 +115,17 @@ async def computed_at(db: DeskDatabase, customer_id: str) -> datetime | None:
     return None if run is None else run.computed_at
 
 
+async def computed_times(db: DeskDatabase, customer_ids: Collection[str]) -> dict[str, datetime]:
+    """When each of ``customer_ids`` had their automatic tags computed (absent: never)."""
+    if not customer_ids:
+        return {}
+    async with db.session() as session:
+        runs = await session.execute(
+            select(CustomerTagRun).where(CustomerTagRun.customer_id.in_(list(customer_ids)))
+        )
+        return {str(run.customer_id): run.computed_at for run in runs.scalars()}
+
+
 async def replace_auto_tags(
     db: DeskDatabase,
     customer_id: str,

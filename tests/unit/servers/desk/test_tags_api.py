@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ from zhike.lib.backend_client import BackendUnavailable
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 from zhike.lib.tags import TagResult
 from zhike.servers.desk.assist import AssistServices
+from zhike.servers.desk.background import stale_customers
 from zhike.servers.desk.tags_db import customer_tags, replace_auto_tags
-from zhike.servers.desk.tags_service import tag_service
+from zhike.servers.desk.tags_service import STALE_AFTER, tag_service
 
 
 @pytest.fixture
@@ -70,6 +72,15 @@ async def test_the_agent_of_a_conversation_sees_the_customers_automatic_tags(des
     }
     again = await desk.call("GET", "/customers/C001/tags", user)
     assert again.json["tags"] == response.json["tags"]
+
+
+async def test_a_waiting_customers_tags_are_refreshed_once_they_are_old(desk: Desk) -> None:
+    await handed_over(desk, "C001", "app:C001")
+    assert await stale_customers(desk.app) == ["C001"]  # never computed
+    await background_round(desk)
+    assert await stale_customers(desk.app) == []
+    desk.clock.advance(seconds=(STALE_AFTER + timedelta(minutes=1)).total_seconds())
+    assert await stale_customers(desk.app) == ["C001"]
 
 
 async def test_agents_add_and_remove_manual_tags_with_clear_refusals(desk: Desk) -> None:
