@@ -44,6 +44,7 @@ from zhike.common.handoff_names import (
 from zhike.common.privacy import mask_text
 from zhike.common.topic_names import NOT_A_TOPIC
 from zhike.lib.handoff import HandoffError, HandoffOutcome, skill_group_for
+from zhike.lib.handoff.leaving import wants_to_leave_queue
 from zhike.lib.handoff.runtime import handoff_service
 from zhike.lib.kb.unanswered import HANDOFF
 
@@ -268,14 +269,19 @@ class ActionRelayToAgent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Stores the messages for the agent; says so once while the customer waits."""
+        """Stores the messages for the agent; says so once while the customer waits.
+
+        A waiting customer's newest message that asks to stop waiting ("不等了", the
+        取消排队 button) leaves the queue (:func:`wants_to_leave_queue`).
+        """
         pending = unrelayed_messages(tracker)
         decision = None
         try:
             service = await handoff_service()
-            for key, text in pending:
+            for index, (key, text) in enumerate(pending):
+                leave = index == len(pending) - 1 and wants_to_leave_queue(text)
                 decision = await service.route_user_message(
-                    tracker.sender_id, input_channel(tracker), text, key
+                    tracker.sender_id, input_channel(tracker), text, key, leave_queue=leave
                 )
                 if decision.handler == "bot":
                     break
@@ -283,8 +289,12 @@ class ActionRelayToAgent(Action):
             logger.warning("Relaying a message to the desk failed: %s", error)
             dispatcher.utter_message(response="utter_handoff_relay_delayed")
             return []
-        if decision is not None and decision.handler == "bot":  # the desk closed it meanwhile
-            dispatcher.utter_message(response="utter_handoff_ended")
+        if decision is not None and decision.handler in ("bot", "left"):
+            # the desk closed it meanwhile, or the customer stopped waiting
+            left = decision.handler == "left"
+            dispatcher.utter_message(
+                response="utter_handoff_left_queue" if left else "utter_handoff_ended"
+            )
             return [SlotSet(HANDOFF_STATE_SLOT, None), SlotSet(RELAYED_SLOT, None)]
         if decision is not None and decision.handler == "queue" and not _said_waiting(tracker):
             dispatcher.utter_message(response="utter_handoff_waiting")

@@ -11,10 +11,9 @@ r-human      REST      转人工; an agent accepts, replies twice, closes;     h
                        the customer rates 4
 r-lost       REST      a message the bot does not understand, then the      abandoned
                        customer leaves (a new session starts)
-r-quit       REST      转人工, queued; 算了不等了 (relayed to the queue) and   handed_off,
-                       the customer leaves before an agent accepts; the     queue-abandoned
-                       agent closes it as 用户已离开 (the bot then asks
-                       for a rating)
+r-quit       REST      转人工, queued; 算了不等了: the customer leaves the     handed_off,
+                       queue before an agent accepts (closed as             queue-abandoned
+                       用户已离开, no rating asked)
 w-kb-none    公众号    a question the knowledge base cannot answer,         handed_off
                        转人工, accepted, one reply, closed, no rating
 w-hi         公众号    你好                                                   bot_resolved
@@ -193,9 +192,8 @@ def test_the_kpis_of_scripted_traffic_are_exact(fresh: Stack, wechat_api: FakeAp
         r_quit = Conversation(rasa, f"r-quit-{tag}")
         assert "转接人工客服" in r_quit.say("转人工")
         r_quit_id = agent.queued(r_quit.sender)
-        assert "转给人工客服" in r_quit.say("算了，不等了")  # waiting: relayed to the queue
-        agent.post(f"/conversations/{r_quit_id}/close", {"disposition": "user_left"})
-        wait_for_event(fresh, r_quit.sender, {"event": "bot", "utter_action": "utter_ask_rating"})
+        assert "已为您取消排队" in r_quit.say("算了，不等了")  # leaves the queue itself
+        assert agent.get(f"/conversations/{r_quit_id}").json()["disposition"] == "user_left"
 
         openid = f"oKPI{uuid.uuid4().hex[:20]}"
         w_kb = WeChatFollower(rasa, wechat_api, openid)
@@ -247,7 +245,7 @@ def test_the_kpis_of_scripted_traffic_are_exact(fresh: Stack, wechat_api: FakeAp
         "knowledge_coverage": 0.5,  # two questions for the knowledge base, one answered
         "csat_score": 1.0,  # 5 and 4
         "csat_responses": 2,
-        "csat_response_rate": 0.5,  # asked after r-kb, r-human, r-quit and w-kb-none
+        "csat_response_rate": round(2 / 3, 4),  # asked after r-kb, r-human and w-kb-none
     }
 
     deadline = time.monotonic() + 90

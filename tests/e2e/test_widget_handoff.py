@@ -7,7 +7,9 @@ focus ring; text has WCAG AA contrast. Then the customer asks for a person: an a
 accepts in the desk (the customer is told who), replies (labelled 客服·name, with a time),
 transfers (the customer is told), a supervisor reassigns it to a second agent in the
 desk's supervisor view (查看 opens it read-only, 转派 picks the agent) and the second agent
-closes it: the customer is thanked, then asked for a rating.
+closes it: the customer is thanked, then asked for a rating. A customer who stops waiting
+clicks 取消排队 under the queue message: the conversation leaves the agent's queue and
+the robot answers again.
 """
 
 from __future__ import annotations
@@ -188,6 +190,29 @@ def test_the_customer_is_told_who_serves_them_through_transfer_reassign_and_clos
         texts = widget.page.locator(f"{WIDGET} .messages > li").all_inner_texts()
         ended = next(i for i, text in enumerate(texts) if NOTICE_TEXTS["ended"] in text)
         assert any("打个分" in text for text in texts[ended + 1 :])
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def test_a_waiting_customer_leaves_the_queue_with_one_click(fresh: Stack, browser: Any) -> None:
+    agent = create_agent(fresh)
+    contexts = [browser.new_context(locale="zh-CN") for _ in range(2)]
+    for context in contexts:
+        context.set_default_timeout(widget_tests.TIMEOUT_MS)
+    try:
+        customer, desk_context = contexts
+        desk = DeskPage(fresh, desk_context)
+        desk.go_online(agent)
+        widget = widget_tests._open_chat_page(fresh, customer)
+        widget.say("转人工", "转接人工客服")
+        sender = widget.session_id()
+        expect(desk.row(sender)).to_be_visible()
+
+        widget.button("取消排队").click()
+        expect(widget.bot.filter(has_text="已为您取消排队")).to_be_visible()
+        expect(desk.row(sender)).to_have_count(0)  # gone from the agent's queue
+        widget.say("退款一般多久到账", "到账")  # the robot answers again
     finally:
         for context in contexts:
             context.close()

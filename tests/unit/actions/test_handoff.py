@@ -131,6 +131,22 @@ async def test_messages_while_queued_are_stored_once_and_acknowledged_once(
     assert [m.text for m in stored if m.direction == "user"] == ["我的快递三天没动了"]
 
 
+async def test_a_customer_who_stops_waiting_leaves_the_queue_and_gets_the_bot_back(
+    desk: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await _request(zhang, CollectingDispatcher())
+    [waiting] = await desk.queue()
+    tracker = zhang("算了，不等了", "deny", handoff_state="queued")
+
+    events = await ActionRelayToAgent().run(dispatcher, tracker, {})
+
+    assert _responses(dispatcher) == ["utter_handoff_left_queue"]
+    assert {"event": "slot", "timestamp": None, "name": "handoff_state", "value": None} in events
+    assert await desk.queue() == []
+    info = await desk.conversation(waiting.conversation_id)
+    assert (info.state, info.disposition) == ("closed", "user_left")
+
+
 async def test_while_an_agent_has_it_the_bot_says_nothing(
     desk: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.lib.handoff.config import MAX_KEY, HandoffSettings
-from zhike.lib.handoff.conversations import find_open, lock_conversation
+from zhike.lib.handoff.conversations import close, find_open, lock_conversation
 from zhike.lib.handoff.errors import IdempotencyConflict, InvalidInput, InvalidState, NotAllowed
+from zhike.lib.handoff.leaving import USER_LEFT
 from zhike.lib.handoff.models import AGENT, BOT, CLOSED, DIRECTIONS, QUEUED, Conversation, Message
 from zhike.lib.handoff.results import Handler, RouteDecision, StoredMessage
 from zhike.lib.handoff.text import stored_data, stored_text
@@ -184,13 +185,16 @@ async def route_user_message(
     idempotency_key: str,
     payload: dict[str, Any] | None,
     now: datetime,
+    leave_queue: bool = False,
 ) -> RouteDecision:
     """Decides who handles a user message and stores it unless the bot does.
 
     A retry of a message stored before (same key) answers where it went, even if the
     episode has been closed since, so it never reaches the bot twice. The text is stored
     masked and cut to ``settings.max_text`` characters (:func:`prepared`): a long
-    message is kept with a truncation mark rather than refused.
+    message is kept with a truncation mark rather than refused. With ``leave_queue`` (the
+    customer asked to stop waiting) a queued episode stores the message and is closed as
+    ``user_left`` in the same transaction: ``left``.
     """
     raw = text
     text, payload = prepared(settings, "user", text, payload)
@@ -203,7 +207,15 @@ async def route_user_message(
         stored = await lock_conversation(session, existing.conversation_id)
         if not _same(existing, stored.id, "user", text, raw):
             raise IdempotencyConflict("the idempotency key was used for another message")
-        handler = _handler_of(stored.state) if stored.state != CLOSED else "agent"
+        handler = _handler_of(stored.state) if stored.state != CLOSED else _closed_as(stored)
         return RouteDecision(handler, stored.id, StoredMessage.of(existing, created=False))
     message = await append_to(session, row, "user", text, idempotency_key, payload, now, raw=raw)
+    if leave_queue and row.state == QUEUED:
+        await close(session, row.id, None, USER_LEFT, now)
+        return RouteDecision("left", row.id, message)
     return RouteDecision(_handler_of(row.state), row.id, message)
+
+
+def _closed_as(row: Conversation) -> Handler:
+    """Where a retried message went whose episode is closed now."""
+    return "left" if row.disposition == USER_LEFT and row.agent_id is None else "agent"

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from zhike.lib.handoff.models import Agent, Conversation, Message, OutboxEntry
 
 OutcomeStatus = Literal["queued", "with_agent", "after_hours", "no_agent"]
-Handler = Literal["bot", "queue", "agent"]
+Handler = Literal["bot", "queue", "agent", "left"]
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,8 @@ class RouteDecision:
     Attributes:
         handler: ``bot`` (Rasa answers; nothing stored), ``queue`` (stored for the agent
             who will accept; the bot may still answer while the user waits) or ``agent``
-            (stored and shown to the agent; the bot stays silent).
+            (stored and shown to the agent; the bot stays silent) or ``left`` (stored, and
+            the customer left the queue: the episode is closed, the bot answers again).
         conversation_id: The open episode, if any.
         message: The stored message (``queue`` / ``agent``).
     """

@@ -269,14 +269,15 @@ class HandoffService:
         idempotency_key: str,
         payload: dict[str, Any] | None = None,
         now: datetime | None = None,
+        leave_queue: bool = False,
     ) -> RouteDecision:
-        """Bot or agent? Stores agent-bound messages; see :func:`messages.route_user_message`."""
+        """Bot or agent? Stores agent-bound messages; see :func:`messages.route_user_message`.
+
+        ``leave_queue``: the customer asked to stop waiting; a queued episode is closed.
+        """
         at = self._now(now)
-        return await self.db.run(
-            lambda s: messages.route_user_message(
-                s, self.settings, sender_id, channel, text, idempotency_key, payload, at
-            )
-        )
+        message = (sender_id, channel, text, idempotency_key, payload, at, leave_queue)
+        return await self.db.run(lambda s: messages.route_user_message(s, self.settings, *message))
 
     async def queue(
         self, skill_group: str | None = None, now: datetime | None = None

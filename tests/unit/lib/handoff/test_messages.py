@@ -124,6 +124,27 @@ async def test_route_user_message(service: HandoffService) -> None:
         await service.route_user_message("u1", "rest", "别的", "m-4")
 
 
+async def test_a_customer_who_stops_waiting_leaves_the_queue(service: HandoffService) -> None:
+    cid = (await service.request_handoff("u1", "rest", None, "orders")).conversation_id
+    left = await service.route_user_message("u1", "rest", "算了不等了", "m-1", leave_queue=True)
+    assert (left.handler, left.conversation_id) == ("left", cid)
+    info = await service.conversation(cid)
+    assert (info.state, info.disposition, info.agent_id) == ("closed", "user_left", None)
+    assert [m.text for m in await service.messages(cid)] == ["算了不等了"]
+    assert await service.queue() == []
+    retry = await service.route_user_message("u1", "rest", "算了不等了", "m-1", leave_queue=True)
+    assert retry.handler == "left" and retry.message is not None and not retry.message.created
+    assert (await service.route_user_message("u1", "rest", "查订单", "m-2")).handler == "bot"
+
+
+async def test_with_an_agent_a_wish_to_stop_goes_to_the_agent(service: HandoffService) -> None:
+    cid = (await service.request_handoff("u1", "rest", None, "orders")).conversation_id
+    await service.accept("a1", cid)
+    said = await service.route_user_message("u1", "rest", "不用人工了", "m-1", leave_queue=True)
+    assert said.handler == "agent"
+    assert (await service.conversation(cid)).state == "agent"
+
+
 async def test_the_reply_owner_is_checked_under_the_row_lock(service: HandoffService) -> None:
     cid = await with_agent(service)  # a1 has it
     await service.transfer(cid, "orders", "a1")  # back to the queue
