@@ -17,9 +17,6 @@ from bench.nlu.table import Row, percent
 CAIS_TEST = Path("oos") / "cais" / "ch.test"
 TARGET_RATE = 0.03
 TOP_WRONG = 15
-# chitchat/ask_weather's answer says the bot cannot check the weather: a polite decline
-# in chitchat's words, shown apart (it still counts as a false accept).
-POLITE_DECLINE = "chitchat/ask_weather"
 
 
 @dataclass(frozen=True)
@@ -103,12 +100,6 @@ class OosScore:
         hits = sum(1 for _, p in self.accepted if (p.intent in RETRIEVAL_INTENTS) is retrieval)
         return hits / self.total
 
-    def rate_without(self, label: str) -> float | None:
-        """:attr:`rate` not counting the utterances answered by ``label``."""
-        if not self.total:
-            return None
-        return sum(1 for _, p in self.accepted if p.label != label) / self.total
-
     def kind_rates(self) -> list[tuple[str, int, int]]:
         """Per CAIS intent: (intent, false accepts, utterances), most utterances first."""
         accepted = Counter(u.kind for u, _ in self.accepted)
@@ -157,11 +148,6 @@ def oos_rows(score: OosScore) -> list[Row]:
         ),
         Row(section, "… to chitchat/faq", percent(score.share(retrieval=True))),
         Row(section, "… to other (business, basics) intents", percent(score.share(False))),
-        Row(
-            section,
-            f"false-accept rate without {POLITE_DECLINE} (says it cannot)",
-            percent(score.rate_without(POLITE_DECLINE)),
-        ),
     ]
 
 

@@ -73,7 +73,7 @@ def test_scores_right_honest_and_confident_wrong(corpus):
         Prediction("query_logistics", 0.9),  # handled right
         Prediction("faq", 0.9, "faq", "faq/shipping_time"),  # right intent, wrong answer
         Prediction("nlu_fallback", 0.3, "modify_address"),  # handled, fell back: missed
-        Prediction("chitchat", 0.8, "chitchat", "chitchat/ask_weather"),  # oos answered
+        Prediction("chitchat", 0.8, "chitchat", "chitchat/how_are_you"),  # oos answered
         Prediction("out_of_scope", 0.7),  # clarify, declined: honest
         Prediction("human_handoff", 0.95),  # handled right (the target is the handoff)
     ]
