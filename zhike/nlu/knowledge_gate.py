@@ -94,23 +94,26 @@ def gated(
         The new ``intent`` and ``intent_ranking``, or None to leave the message as it is.
         An answer makes it ``faq``. A request asked as a question about the rules that an
         entry may answer ("suggest") becomes ``nlu_fallback`` with ``faq`` ranked first:
-        the customer is offered the entry's question and the request as buttons.
+        the customer is offered the entry's question and the request as buttons. One no
+        entry answers ("none": "取件标准写着不需要寄回 什么意思") becomes ``nlu_fallback``
+        too, the request first: asked about, never started as if the customer had asked.
     """
     intent = data.get(INTENT) or {}
     question = {INTENT_NAME_KEY: QUESTION_INTENT, PREDICTED_CONFIDENCE_KEY: score}
     ranking = [
         r for r in data.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != QUESTION_INTENT
     ]
+    unsure = {
+        INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+        PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY),
+    }
     if decision == "answer":
-        chosen = question
-    elif decision == "suggest" and intent.get(INTENT_NAME_KEY) not in questions_from:
-        chosen = {
-            INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-            PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY),
-        }
-    else:
+        return {INTENT: question, INTENT_RANKING_KEY: [dict(question), *ranking]}
+    if intent.get(INTENT_NAME_KEY) in questions_from:
         return None
-    return {INTENT: chosen, INTENT_RANKING_KEY: [dict(question), *ranking]}
+    if decision == "suggest":
+        return {INTENT: unsure, INTENT_RANKING_KEY: [dict(question), *ranking]}
+    return {INTENT: unsure, INTENT_RANKING_KEY: [dict(unsure), *ranking]}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -160,9 +163,10 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
             if not may_be_question(message.data, self.questions_from, self.policy):
                 continue
             lookup = self.knowledge.lookup(str(message.get(TEXT)), k=1)
-            if lookup is None or not lookup.hits:
+            if lookup is None:  # the index is not built yet
                 continue
-            change = gated(message.data, lookup.decision, lookup.hits[0].score, self.questions_from)
+            score = lookup.hits[0].score if lookup.hits else 0.0
+            change = gated(message.data, lookup.decision, score, self.questions_from)
             if change is not None:
                 message.data.update(change)
                 logger.debug(

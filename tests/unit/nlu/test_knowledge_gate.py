@@ -150,6 +150,18 @@ def test_a_rules_question_the_knowledge_base_only_half_matches_offers_both(
     assert ranked[:2] == ["faq", "request_price_protection"]
 
 
+def test_a_rules_question_no_entry_answers_is_asked_about_not_started(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    gate = KnowledgeGate({}, knowledge)
+    message = _message("上门取件的标准写着不需要寄回是什么意思", "reschedule_pickup", 0.9)
+    gate.process([message])
+    # "您是想咨询：" with the request as a button, not the pickup-rescheduling form
+    assert message.data["intent"]["name"] == "nlu_fallback"
+    ranked = [r["name"] for r in message.data["intent_ranking"]]
+    assert ranked[:2] == ["nlu_fallback", "reschedule_pickup"]
+
+
 def test_policy_questions_can_be_switched_off(knowledge: BackgroundKnowledge) -> None:
     gate = KnowledgeGate({"policy_questions": False}, knowledge)
     message = _message("退款一般多久到账", "request_refund", 0.9)
