@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -262,7 +263,8 @@ def say_order_status(dispatcher: CollectingDispatcher, tracker: Tracker, order: 
             ),
             eta=format_date(logistics.eta) if order.status == "shipped" else "已送达",
         )
-        if _asked_logistics(tracker) and len(logistics.events) > 1:
+        intent, text = _lookup_request(tracker)
+        if intent == "query_logistics" and len(logistics.events) > 1:
             lines = [
                 f"{format_time(event.time)} {event.location} {event.description}".strip()
                 for event in reversed(logistics.events[-3:])
@@ -270,16 +272,24 @@ def say_order_status(dispatcher: CollectingDispatcher, tracker: Tracker, order: 
             dispatcher.utter_message(
                 response="utter_order_tracking_events", events="\n".join(lines)
             )
+        if order.status == "delivered" and NOT_RECEIVED.search(text):
+            dispatcher.utter_message(response="utter_order_delivered_not_received")
 
 
-def _asked_logistics(tracker: Tracker) -> bool:
-    """Whether the lookup started with a logistics question (物流到哪了)."""
+# "显示签收了但我没收到": the status alone answers nothing; a person must look into it.
+NOT_RECEIVED = re.compile(
+    r"没(?:有)?(?:收|拿|见)到|未(?:收|拿)到|没签收|不是(?:我|本人)签收|谁签收|没人签收|被签收|丢件|丢了"
+)
+
+
+def _lookup_request(tracker: Tracker) -> tuple[str | None, str]:
+    """The intent and text of the message that started the lookup (物流到哪了, 订单状态)."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             if intent in ("query_logistics", "query_order", "list_orders"):
-                return bool(intent == "query_logistics")
-    return False
+                return intent, str(event.get("text") or "")
+    return None, ""
 
 
 def order_buttons(orders: list[Order]) -> list[dict[str, str]]:

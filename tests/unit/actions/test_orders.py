@@ -53,6 +53,27 @@ async def test_a_logistics_question_also_gets_the_latest_scans(
     assert len(dispatcher.messages[2]["events"].splitlines()) == 3
 
 
+async def test_a_delivered_parcel_the_customer_never_got_is_offered_a_person(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    said = "物流显示签收了 可我根本没收到啊"
+    await ActionOrderStatus().run(
+        dispatcher, zhang(said, "query_logistics", order_id="HP20240002"), DOMAIN
+    )
+
+    assert responses(dispatcher)[-1] == "utter_order_delivered_not_received"
+    plain = CollectingDispatcher()  # the same parcel, asked about plainly
+    await ActionOrderStatus().run(
+        plain, zhang("到哪了", "query_logistics", order_id="HP20240002"), DOMAIN
+    )
+    assert "utter_order_delivered_not_received" not in responses(plain)
+    on_the_way = CollectingDispatcher()  # not delivered yet: the tracking answers it
+    await ActionOrderStatus().run(
+        on_the_way, zhang(said, "query_logistics", order_id="HP20240001"), DOMAIN
+    )
+    assert "utter_order_delivered_not_received" not in responses(on_the_way)
+
+
 async def test_unshipped_order_reports_status_only(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
