@@ -43,9 +43,9 @@ from zhike.common.handoff_names import (
 )
 from zhike.common.privacy import mask_text
 from zhike.common.topic_names import NOT_A_TOPIC
-from zhike.lib.handoff import HandoffError, HandoffOutcome, skill_group_for
-from zhike.lib.handoff.leaving import wants_to_leave_queue
+from zhike.lib.handoff import HandoffError, HandoffOutcome, HandoffService, skill_group_for
 from zhike.lib.handoff.runtime import handoff_service
+from zhike.lib.handoff.waiting import asks_about_the_wait, wants_to_leave_queue
 from zhike.lib.kb.unanswered import HANDOFF
 
 logger = logging.getLogger(__name__)
@@ -296,9 +296,30 @@ class ActionRelayToAgent(Action):
                 response="utter_handoff_left_queue" if left else "utter_handoff_ended"
             )
             return [SlotSet(HANDOFF_STATE_SLOT, None), SlotSet(RELAYED_SLOT, None)]
-        if decision is not None and decision.handler == "queue" and not _said_waiting(tracker):
-            dispatcher.utter_message(response="utter_handoff_waiting")
+        if decision is not None and decision.handler == "queue":
+            await _answer_the_waiting(dispatcher, tracker, service, pending[-1][1])
         return [SlotSet(RELAYED_SLOT, pending[-1][0])] if pending else []
+
+
+async def _answer_the_waiting(
+    dispatcher: CollectingDispatcher, tracker: Tracker, service: HandoffService, text: str
+) -> None:
+    """ "还要等多久" gets the current place in line; anything else "请稍候" once."""
+    outcome = None
+    if asks_about_the_wait(text):
+        try:
+            outcome = await service.waiting_outcome(tracker.sender_id, input_channel(tracker))
+        except HandoffError as error:
+            logger.warning("Reading the queue position failed: %s", error)
+    if outcome is not None and outcome.position:
+        ahead = outcome.position - 1
+        dispatcher.utter_message(
+            response="utter_handoff_position" if ahead else "utter_handoff_position_next",
+            ahead=ahead,
+            minutes=_minutes(outcome),
+        )
+    elif not _said_waiting(tracker):
+        dispatcher.utter_message(response="utter_handoff_waiting")
 
 
 def unrelayed_messages(tracker: Tracker, limit: int = 50) -> list[tuple[str, str]]:

@@ -147,6 +147,24 @@ async def test_a_customer_who_stops_waiting_leaves_the_queue_and_gets_the_bot_ba
     assert (info.state, info.disposition) == ("closed", "user_left")
 
 
+async def test_asking_how_long_while_queued_tells_the_place_in_line(
+    desk: HandoffService, zhang: Turn, anonymous: Turn
+) -> None:
+    await _request(zhang, CollectingDispatcher())  # zhang is first in line
+    await _request(anonymous, CollectingDispatcher())
+    dispatcher = CollectingDispatcher()
+
+    tracker = anonymous("还要等多久啊", "query_ticket", handoff_state="queued")
+    await ActionRelayToAgent().run(dispatcher, tracker, {})
+
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_handoff_position" and said["ahead"] == 1
+    assert said["minutes"] >= 1
+    [_, waiting] = await desk.queue()
+    stored = await desk.messages(waiting.conversation_id)
+    assert stored[-1].text == "还要等多久啊"  # the agent sees it too
+
+
 async def test_while_an_agent_has_it_the_bot_says_nothing(
     desk: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:

@@ -99,6 +99,16 @@ async def _queued_outcome(
     return HandoffOutcome("queued", row.id, row.skill_group, position, wait)
 
 
+async def waiting_outcome(
+    session: AsyncSession, settings: HandoffSettings, sender_id: str, channel: str
+) -> HandoffOutcome | None:
+    """The sender's current place in line and expected wait while queued, else None."""
+    row = await find_open(session, sender_id, channel)
+    if row is None or row.state != QUEUED:
+        return None
+    return await _queued_outcome(session, settings, row)
+
+
 async def request_handoff(
     session: AsyncSession,
     settings: HandoffSettings,

@@ -73,6 +73,12 @@ class HandoffService:
             )
         )
 
+    async def waiting_outcome(self, sender_id: str, channel: str) -> HandoffOutcome | None:
+        """Place in line and expected wait of a queued sender; see :mod:`conversations`."""
+        return await self.db.run(
+            lambda s: conversations.waiting_outcome(s, self.settings, sender_id, channel)
+        )
+
     async def accept(
         self,
         agent_id: str,

@@ -1,10 +1,10 @@
-"""Which waiting customers' messages leave the queue."""
+"""Which waiting customers' messages leave the queue, and which ask how long it takes."""
 
 from __future__ import annotations
 
 import pytest
 
-from zhike.lib.handoff.leaving import wants_to_leave_queue
+from zhike.lib.handoff.waiting import asks_about_the_wait, wants_to_leave_queue
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,15 @@ def test_a_plain_wish_to_stop_waiting_leaves(text: str) -> None:
 )
 def test_anything_else_waits_for_the_agent(text: str | None) -> None:
     assert not wants_to_leave_queue(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["还要等多久啊", "怎么还没人理我", "有人吗？？", "人呢", "排到我了吗", "前面还有几个人"]
+)
+def test_asking_how_long_it_still_takes(text: str) -> None:
+    assert asks_about_the_wait(text) and not wants_to_leave_queue(text)
+
+
+@pytest.mark.parametrize("text", ["我的快递三天没动了", "好的谢谢", "退款多久到账", ""])
+def test_other_messages_are_no_wait_question(text: str) -> None:
+    assert not asks_about_the_wait(text)
