@@ -27,6 +27,13 @@ def test_a_delivered_order_is_reported_as_signed_for(zhang_app: AppConversation)
     assert "已签收" in zhang_app.say("hp20240002 这个订单到哪了")
 
 
+def test_a_signed_for_parcel_the_customer_never_got_is_offered_a_person(
+    zhang_app: AppConversation,
+) -> None:
+    answer = zhang_app.say("HP20240002 显示已经签收了 可是我没收到啊")
+    assert "已签收" in answer and "转人工" in answer
+
+
 def test_a_logistics_question_lists_the_latest_scans(zhang_app: AppConversation) -> None:
     answer = zhang_app.say("HP20240001的快递到哪了")
     assert "最近的物流记录" in answer
