@@ -8,8 +8,8 @@ accepts in the desk (the customer is told who), replies (labelled 客服·name, 
 transfers (the customer is told), a supervisor reassigns it to a second agent in the
 desk's supervisor view (查看 opens it read-only, 转派 picks the agent) and the second agent
 closes it: the customer is thanked, then asked for a rating. A customer who stops waiting
-clicks 取消排队 under the queue message: the conversation leaves the agent's queue and
-the robot answers again.
+asks how long it takes (and hears their place in line), then clicks 取消排队 under the
+queue message: the conversation leaves the agent's queue and the robot answers again.
 """
 
 from __future__ import annotations
@@ -208,6 +208,7 @@ def test_a_waiting_customer_leaves_the_queue_with_one_click(fresh: Stack, browse
         widget.say("转人工", "转接人工客服")
         sender = widget.session_id()
         expect(desk.row(sender)).to_be_visible()
+        widget.say("还要等多久啊", "轮到您")  # alone in line: 马上就轮到您了
 
         widget.button("取消排队").click()
         expect(widget.bot.filter(has_text="已为您取消排队")).to_be_visible()
