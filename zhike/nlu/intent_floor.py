@@ -33,6 +33,10 @@ Small talk, a greeting or "are you a robot?" (``off_topic``) that mentions a bus
 (:mod:`zhike.nlu.business_terms`: 订单, 退款, 发票, 课 …) is a request DIET did not
 understand: "新机有贴膜吗" is asked about, not answered with the weather.
 
+A small-talk answer must be about what the message says (``small_talk: true``,
+:mod:`zhike.nlu.small_talk`): the selector answered song titles with "how are you" and
+insults; a topic whose words the message lacks is asked about.
+
 ``config.yml`` (floors per retrieval intent; the defaults are measured on the held-out
 set and the out-of-scope corpus, see ``bench/nlu``)::
 
@@ -44,6 +48,7 @@ set and the out-of-scope corpus, see ``bench/nlu``)::
       anchored: {floor: 0.5, margin: 0.3}
       off_topic: [chitchat, greet, bot_challenge]
       yes_no: true
+      small_talk: true
 """
 
 from __future__ import annotations
@@ -70,6 +75,7 @@ from zhike.common.confirmations import parse_confirmation, sounds_like_yes_or_no
 from zhike.common.topic_names import BUSINESS_INTENTS
 from zhike.nlu.anchors import anchored_request
 from zhike.nlu.business_terms import BusinessTerms
+from zhike.nlu.small_talk import SmallTalkTopics
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +92,21 @@ DEFAULT_ANCHORED = {"floor": 0.5, "margin": 0.3}
 DEFAULT_OFF_TOPIC = ["chitchat", "greet", "bot_challenge"]
 
 
-def selected_confidence(data: dict[str, Any], intent: str) -> float:
-    """The confidence of the answer the ResponseSelector picked for ``intent``."""
+def _selected(data: dict[str, Any], intent: str) -> dict[str, Any]:
     selector = data.get("response_selector") or {}
     picked = selector.get(intent) or selector.get("default") or {}
-    return float((picked.get("response") or {}).get("confidence") or 0.0)
+    return picked.get("response") or {}
+
+
+def selected_confidence(data: dict[str, Any], intent: str) -> float:
+    """The confidence of the answer the ResponseSelector picked for ``intent``."""
+    return float(_selected(data, intent).get("confidence") or 0.0)
+
+
+def selected_key(data: dict[str, Any], intent: str) -> str | None:
+    """The ``intent/topic`` key of the answer the ResponseSelector picked for ``intent``."""
+    key = _selected(data, intent).get("intent_response_key")
+    return str(key) if key else None
 
 
 def below_floor(data: dict[str, Any], floors: dict[str, dict[str, float]]) -> bool:
@@ -125,6 +141,7 @@ class IntentFloor(GraphComponent, IntentClassifier):
             "anchored": DEFAULT_ANCHORED,
             "off_topic": DEFAULT_OFF_TOPIC,
             "yes_no": False,
+            "small_talk": True,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -142,6 +159,8 @@ class IntentFloor(GraphComponent, IntentClassifier):
         self.off_topic = frozenset(config.get("off_topic") or ())
         self.business_terms = BusinessTerms.load() if self.off_topic else None
         self.yes_no = bool(config.get("yes_no"))
+        # on unless switched off (models trained before the setting existed too)
+        self.small_talk = SmallTalkTopics.load() if config.get("small_talk", True) else None
 
     @classmethod
     def create(
@@ -174,6 +193,10 @@ class IntentFloor(GraphComponent, IntentClassifier):
                 logger.debug("A %s that talks business: asking instead.", name)
                 _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
                 continue
+            if self._off_the_topic(message.data, name):
+                logger.debug("Small talk about something else: asking instead.")
+                _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
+                continue
             if below_floor(message.data, self.floors):
                 if self._anchored(message.data, name):
                     continue
@@ -186,6 +209,12 @@ class IntentFloor(GraphComponent, IntentClassifier):
         if self.business_terms is None or name not in self.off_topic:
             return False
         return self.business_terms.mentioned(str(text or "")) is not None
+
+    def _off_the_topic(self, data: dict[str, Any], name: Any) -> bool:
+        """Whether the small-talk answer picked is about words the message does not say."""
+        if self.small_talk is None or name != "chitchat":
+            return False
+        return not self.small_talk.fits(selected_key(data, "chitchat"), data.get(TEXT))
 
     def _anchored(self, data: dict[str, Any], name: Any) -> bool:
         """Whether an unsure request names the customer's order/parcel/ticket clearly enough."""

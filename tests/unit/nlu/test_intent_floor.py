@@ -114,3 +114,28 @@ def test_without_the_anchored_setting_an_order_number_changes_nothing() -> None:
     clear = _with_order("query_order", 0.61, 0.12)
     floor.process([clear])
     assert clear.data["intent"]["name"] == "nlu_fallback"
+
+
+def _small_talk(text: str, topic: str) -> Message:
+    message = _message("chitchat", 0.98, 0.99)
+    message.data["text"] = text
+    message.data["response_selector"]["default"]["response"]["intent_response_key"] = topic
+    return message
+
+
+def test_small_talk_about_something_the_message_never_says_is_asked_about() -> None:
+    song = _small_talk("蜗牛与黄鹂鸟", "chitchat/insult")
+    sing = _small_talk("你会唱小酒窝吗", "chitchat/how_are_you")
+    joke = _small_talk("讲个段子乐呵乐呵", "chitchat/tell_joke")
+    name = _small_talk("该怎么称呼你", "chitchat/ask_name")
+    IntentFloor({"floors": DEFAULT_FLOORS}).process([song, sing, joke, name])
+    assert song.data["intent"]["name"] == "nlu_fallback"
+    assert sing.data["intent"]["name"] == "nlu_fallback"
+    assert joke.data["intent"]["name"] == "chitchat"
+    assert name.data["intent"]["name"] == "chitchat"
+
+
+def test_the_small_talk_check_can_be_switched_off() -> None:
+    song = _small_talk("蜗牛与黄鹂鸟", "chitchat/insult")
+    IntentFloor({"floors": DEFAULT_FLOORS, "small_talk": False}).process([song])
+    assert song.data["intent"]["name"] == "chitchat"
