@@ -304,7 +304,7 @@ class ActionRelayToAgent(Action):
 async def _answer_the_waiting(
     dispatcher: CollectingDispatcher, tracker: Tracker, service: HandoffService, text: str
 ) -> None:
-    """ "还要等多久" gets the current place in line; anything else "请稍候" once."""
+    """A wait question ("还要等多久") gets the place in line; anything else "请稍候" once."""
     outcome = None
     if asks_about_the_wait(text):
         try:
