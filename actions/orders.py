@@ -272,7 +272,8 @@ def say_order_status(dispatcher: CollectingDispatcher, tracker: Tracker, order: 
             dispatcher.utter_message(
                 response="utter_order_tracking_events", events="\n".join(lines)
             )
-        if order.status == "delivered" and NOT_RECEIVED.search(text):
+        said = f"{text} {(tracker.latest_message or {}).get('text') or ''}"
+        if order.status == "delivered" and NOT_RECEIVED.search(said):
             dispatcher.utter_message(response="utter_order_delivered_not_received")
 
 
@@ -283,8 +284,10 @@ NOT_RECEIVED = re.compile(
 
 
 def _lookup_request(tracker: Tracker) -> tuple[str | None, str]:
-    """The intent and text of the message that started the lookup (物流到哪了, 订单状态)."""
+    """The intent and text of this session's message that started the lookup (物流到哪了)."""
     for event in reversed(tracker.events):
+        if event.get("event") in ("session_started", "restart"):
+            break
         if event.get("event") == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             if intent in ("query_logistics", "query_order", "list_orders"):

@@ -193,7 +193,8 @@ def test_the_kpis_of_scripted_traffic_are_exact(fresh: Stack, wechat_api: FakeAp
         assert "转接人工客服" in r_quit.say("转人工")
         r_quit_id = agent.queued(r_quit.sender)
         assert "已为您取消排队" in r_quit.say("算了，不等了")  # leaves the queue itself
-        assert agent.get(f"/conversations/{r_quit_id}").json()["disposition"] == "user_left"
+        quit_info = agent.get(f"/conversations/{r_quit_id}").json()["conversation"]
+        assert quit_info["disposition"] == "user_left"
 
         openid = f"oKPI{uuid.uuid4().hex[:20]}"
         w_kb = WeChatFollower(rasa, wechat_api, openid)

@@ -67,6 +67,10 @@ async def test_a_delivered_parcel_the_customer_never_got_is_offered_a_person(
         plain, zhang("到哪了", "query_logistics", order_id="HP20240002"), DOMAIN
     )
     assert "utter_order_delivered_not_received" not in responses(plain)
+    unsure = CollectingDispatcher()  # NLU unsure, the order number started the lookup
+    tracker = zhang("HP20240002 显示签收了 我没收到", "nlu_fallback", order_id="HP20240002")
+    await ActionOrderStatus().run(unsure, tracker, DOMAIN)
+    assert responses(unsure)[-1] == "utter_order_delivered_not_received"
     on_the_way = CollectingDispatcher()  # not delivered yet: the tracking answers it
     await ActionOrderStatus().run(
         on_the_way, zhang(said, "query_logistics", order_id="HP20240001"), DOMAIN
