@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from zhike.analytics.business_hours import business_seconds
+from zhike.lib.handoff.models import USER_LEFT
 
 HANDED_OFF = "handed_off"
 BOT_RESOLVED = "bot_resolved"
@@ -31,7 +32,6 @@ UNKNOWN = "unknown"
 BOT_GROUP = "bot"  # the skill group of conversations no human served
 # Handoff requests closed at once as a ticket case (after hours, nobody online): no queue.
 TICKET_DISPOSITIONS = frozenset({"after_hours", "no_agent"})
-LEFT_QUEUE = "user_left"  # the disposition of a queued episode the customer left
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def left_queue(episode: Any, session: Any, judging: Judging) -> bool:
     if not entered_queue(episode) or episode.assigned_at is not None:
         return False
     if episode.closed_at is not None:
-        return bool(episode.disposition == LEFT_QUEUE)
+        return bool(episode.disposition == USER_LEFT)
     return session is not None and ended(session, judging)
 
 

@@ -16,10 +16,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from zhike.lib.handoff.config import MAX_KEY, HandoffSettings
 from zhike.lib.handoff.conversations import close, find_open, lock_conversation
 from zhike.lib.handoff.errors import IdempotencyConflict, InvalidInput, InvalidState, NotAllowed
-from zhike.lib.handoff.models import AGENT, BOT, CLOSED, DIRECTIONS, QUEUED, Conversation, Message
+from zhike.lib.handoff.models import (
+    AGENT,
+    BOT,
+    CLOSED,
+    DIRECTIONS,
+    QUEUED,
+    USER_LEFT,
+    Conversation,
+    Message,
+)
 from zhike.lib.handoff.results import Handler, RouteDecision, StoredMessage
 from zhike.lib.handoff.text import stored_data, stored_text
-from zhike.lib.handoff.waiting import USER_LEFT
 
 # In which states each direction may write. System notes may be added at any time.
 ALLOWED_STATES: dict[str, tuple[str, ...]] = {

@@ -35,6 +35,9 @@ AGENT = "agent"
 CLOSED = "closed"
 STATES = (BOT, QUEUED, AGENT, CLOSED)
 
+# The disposition of an episode the customer left while queued (取消排队, 不等了).
+USER_LEFT = "user_left"
+
 # Who wrote a message.
 DIRECTIONS = ("user", "bot", "agent", "system")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-USER_LEFT = "user_left"  # the disposition of an episode the customer left while queued
+from zhike.common.confirmations import normalize_text, symbols_removed
 
 # Words that say "I no longer want to wait / want a person".
 _LEAVE = re.compile(
@@ -26,7 +26,6 @@ _LEAVE = re.compile(
 )
 # A question about leaving is a question for the agent, not a decision.
 _QUESTION = re.compile(r"[?？]|吗|能不能|可不可以|可以|怎么|如何|是不是|会不会")
-_NOISE = re.compile(r"[\s,，.。!！~～…、]+")
 # "How much longer?" while waiting.
 _WAIT = re.compile(
     r"(?:还要|要|得|需要)?等多久|还要多久|还得多久|多久(?:才|能)(?:有人|轮到|接)|"
@@ -47,7 +46,7 @@ def wants_to_leave_queue(text: str | None) -> bool:
         True for a short statement with a leave phrase ("算了，不等了", "取消排队",
         "不用人工了谢谢"); False for questions, long messages and anything else.
     """
-    compact = _NOISE.sub("", text or "")
+    compact = _compact(text)
     if not compact or len(compact) > MAX_CHARS:
         return False
     return bool(_LEAVE.search(compact)) and not _QUESTION.search(compact)
@@ -55,5 +54,10 @@ def wants_to_leave_queue(text: str | None) -> bool:
 
 def asks_about_the_wait(text: str | None) -> bool:
     """Whether a waiting customer's message asks how long it still takes ("还要等多久")."""
-    compact = _NOISE.sub("", text or "")
+    compact = _compact(text)
     return bool(compact) and len(compact) <= MAX_CHARS * 2 and bool(_WAIT.search(compact))
+
+
+def _compact(text: str | None) -> str:
+    """The words of ``text`` without spaces and punctuation (question marks kept)."""
+    return symbols_removed(normalize_text(text), keep="?？")
