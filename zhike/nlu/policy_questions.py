@@ -16,12 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from zhike.nlu.phrases import phrase_pattern
+
 CUES_FILE = Path(__file__).resolve().parent / "policy_questions.yml"
-
-
-def _pattern(phrases: list[str]) -> re.Pattern[str] | None:
-    parts = [f"(?:{p})" for p in phrases if p and p.strip()]
-    return re.compile("|".join(parts)) if parts else None
 
 
 @dataclass(frozen=True)
@@ -43,8 +40,8 @@ class PolicyQuestions:
         try:
             return cls(
                 frozenset(str(i) for i in data.get("intents") or []),
-                _pattern([str(p) for p in data.get("know") or []]),
-                _pattern([str(p) for p in data.get("act") or []]),
+                phrase_pattern(data.get("know") or []),
+                phrase_pattern(data.get("act") or []),
             )
         except re.error as error:
             raise ValueError(f"{path}: a phrase is no regular expression ({error})") from error

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from zhike.nlu.phrases import phrase_pattern
+
 TOPICS_FILE = Path(__file__).resolve().parent / "small_talk.yml"
 
 
@@ -33,13 +35,12 @@ class SmallTalkTopics:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         topics: dict[str, re.Pattern[str]] = {}
         for topic, phrases in (data.get("topics") or {}).items():
-            parts = [f"(?:{p})" for p in phrases or [] if str(p).strip()]
-            if not parts:
-                continue
             try:
-                topics[str(topic)] = re.compile("|".join(parts))
+                pattern = phrase_pattern(phrases or [])
             except re.error as error:
                 raise ValueError(f"{path}: {topic}: no regular expression ({error})") from error
+            if pattern is not None:
+                topics[str(topic)] = pattern
         return cls(topics)
 
     def fits(self, response_key: str | None, text: str | None) -> bool:
