@@ -54,8 +54,7 @@ async def decided(result: dict[str, Any], knowledge: LiveKnowledge) -> dict[str,
     if not may_be_question(result, QUESTIONS_FROM, _policy()):
         return result
     lookup = await knowledge.lookup(text, k=1)
-    score = lookup.hits[0].score if lookup.hits else 0.0
-    change = gated(result, lookup.decision, score, QUESTIONS_FROM)
+    change = gated(result, lookup, QUESTIONS_FROM)
     if change is not None and lookup.decision == "answer":
         hit = lookup.hits[0]
         key = KEYS_BY_QUESTION.get(hit.entry.question, f"entry{hit.entry.id}")

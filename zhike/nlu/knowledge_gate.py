@@ -47,6 +47,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from zhike.lib.kb.background import BackgroundKnowledge
+from zhike.lib.kb.live import Lookup
 from zhike.lib.kb.settings import ENV_VAR as KB_DB_URL_ENV
 from zhike.nlu.anchors import names_a_thing, unsure_anchored_request
 from zhike.nlu.policy_questions import PolicyQuestions
@@ -80,14 +81,14 @@ def may_be_question(
 
 
 def gated(
-    data: dict[str, Any], decision: str, score: float, questions_from: frozenset[str]
+    data: dict[str, Any], lookup: Lookup, questions_from: frozenset[str]
 ) -> dict[str, Any] | None:
     """The ``intent`` and ``intent_ranking`` the knowledge base's decision gives a message.
 
     Args:
         data: the parsed message (:func:`may_be_question` allowed it).
-        decision: the knowledge base's ``answer``, ``suggest`` or ``none``.
-        score: the best entry's score.
+        lookup: the knowledge base's decision (``answer``, ``suggest`` or ``none``) and
+            best entries for the message.
         questions_from: the intents that may become a question.
 
     Returns:
@@ -98,7 +99,8 @@ def gated(
         entry answers ("none": "取件标准写着不需要寄回 什么意思") becomes ``nlu_fallback``
         too, the request first: asked about, never started as if the customer had asked.
     """
-    intent = data.get(INTENT) or {}
+    intent, decision = data.get(INTENT) or {}, lookup.decision
+    score = lookup.hits[0].score if lookup.hits else 0.0
     question = {INTENT_NAME_KEY: QUESTION_INTENT, PREDICTED_CONFIDENCE_KEY: score}
     ranking = [
         r for r in data.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != QUESTION_INTENT
@@ -165,8 +167,7 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
             lookup = self.knowledge.lookup(str(message.get(TEXT)), k=1)
             if lookup is None:  # the index is not built yet
                 continue
-            score = lookup.hits[0].score if lookup.hits else 0.0
-            change = gated(message.data, lookup.decision, score, self.questions_from)
+            change = gated(message.data, lookup, self.questions_from)
             if change is not None:
                 message.data.update(change)
                 logger.debug(
