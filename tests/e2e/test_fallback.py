@@ -72,3 +72,21 @@ def test_clicking_a_suggested_intent_continues_with_that_intent(
     chat.send(_unsure_probe(stack))
     answer = chat.say("/query_order")
     assert "订单号" in answer
+
+
+SMALL_TALK = yaml.safe_load((PROJECT_ROOT / "data" / "nlu" / "chitchat.yml").read_text("utf-8"))
+
+
+def test_weather_is_declined_and_a_song_title_gets_no_small_talk_about_something_else(
+    fresh: Stack,
+) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    assert "超出了我的服务范围" in chat.say("明天北京会下雨吗")
+    unrelated = [
+        reply["text"]
+        for key in ("chitchat/insult", "chitchat/how_are_you", "chitchat/ask_name")
+        for reply in SMALL_TALK["responses"][f"utter_{key}"]
+    ]
+    for title in ("稻香这首歌", "你会唱青花瓷吗", "听听告白气球"):
+        answer = chat.say(title)
+        assert answer and not any(text in answer for text in unrelated), title

@@ -124,8 +124,8 @@ def _small_talk(text: str, topic: str) -> Message:
 
 
 def test_small_talk_about_something_the_message_never_says_is_asked_about() -> None:
-    song = _small_talk("蜗牛与黄鹂鸟", "chitchat/insult")
-    sing = _small_talk("你会唱小酒窝吗", "chitchat/how_are_you")
+    song = _small_talk("稻香这首歌", "chitchat/insult")
+    sing = _small_talk("你会唱青花瓷吗", "chitchat/how_are_you")
     joke = _small_talk("讲个段子乐呵乐呵", "chitchat/tell_joke")
     name = _small_talk("该怎么称呼你", "chitchat/ask_name")
     IntentFloor({"floors": DEFAULT_FLOORS}).process([song, sing, joke, name])
@@ -136,6 +136,6 @@ def test_small_talk_about_something_the_message_never_says_is_asked_about() -> N
 
 
 def test_the_small_talk_check_can_be_switched_off() -> None:
-    song = _small_talk("蜗牛与黄鹂鸟", "chitchat/insult")
+    song = _small_talk("稻香这首歌", "chitchat/insult")
     IntentFloor({"floors": DEFAULT_FLOORS, "small_talk": False}).process([song])
     assert song.data["intent"]["name"] == "chitchat"
