@@ -8,7 +8,9 @@ ones. A second model trained on the same examples but built differently
 errs on other messages. Where the two agree the intent stands; where the second model's
 best intent is another one, the message becomes ``nlu_fallback`` and the two-stage
 fallback asks "您是想咨询下面哪个问题呢？" with both intents as buttons: one click more for
-the customer, instead of a wrong flow.
+the customer, instead of a wrong flow. Of the two, the one likelier by the average of
+both models' probabilities is offered first; that is also the "best intent" `rasa test
+nlu` counts. A message already declined gets its options in that order as well.
 
 Put it after the FallbackClassifier and :mod:`zhike.nlu.intent_floor` (a message already
 declined stays so) and before :mod:`zhike.nlu.exact_match` (a training example typed
@@ -46,7 +48,8 @@ from zhike.nlu.linear_model import LinearIntentModel, train
 logger = logging.getLogger(__name__)
 
 # A customer asking for a person is never asked "did you mean"; declined messages stay so.
-DEFAULT_EXEMPT = ["human_handoff", DEFAULT_NLU_FALLBACK_INTENT_NAME, "out_of_scope"]
+FALLBACK = DEFAULT_NLU_FALLBACK_INTENT_NAME
+DEFAULT_EXEMPT = ["human_handoff", FALLBACK, "out_of_scope"]
 
 
 def words_of(message: Message) -> list[str]:
@@ -130,39 +133,63 @@ class SecondOpinion(GraphComponent, IntentClassifier):
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Asks about each message whose intent the linear model ranks below another one."""
+        """Asks about each message whose intent the linear model ranks below another one.
+
+        Where the two models disagree, the likelier of their two intents (the average of
+        their probabilities) comes first among the options, for a message asked about
+        anyway (``nlu_fallback``) too: the first button is then the better guess.
+        """
         if self.model is None:
             return messages
         for message in messages:
             intent = message.get(INTENT) or {}
             name = intent.get(INTENT_NAME_KEY)
-            if not name or name in self.exempt:
+            if not name or (name in self.exempt and name != FALLBACK):
+                continue
+            ranking = list(message.get(INTENT_RANKING_KEY) or [])
+            diet = _confidences(ranking)
+            guess = name if name != FALLBACK else next(iter(diet), None)
+            if guess is None:
                 continue
             opinions = self.model.intent_probabilities(words_of(message))
             other = max(opinions, key=opinions.__getitem__)
-            if other == name:
+            if other == guess:
                 continue
-            logger.debug("DIET said %s, the linear model %s: asking.", name, other)
-            _ask_about(message, intent, other)
+            logger.debug("DIET said %s, the linear model %s: asking.", guess, other)
+            mean = {
+                candidate: (diet.get(candidate, 0.0) + opinions.get(candidate, 0.0)) / 2
+                for candidate in (guess, other)
+            }
+            first, second = sorted((guess, other), key=lambda c: -mean[c])
+            confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            _ask_about(message, confidence, ranking, (first, second))
         return messages
 
 
-def _ask_about(message: Message, intent: dict[str, Any], other: str) -> None:
-    """``nlu_fallback`` on top, then the intent, then the other model's, then the rest."""
-    ranking = list(message.get(INTENT_RANKING_KEY) or [])
-    name = intent.get(INTENT_NAME_KEY)
-    first = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) == name][:1] or [dict(intent)]
-    second = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) == other][:1] or [
-        {INTENT_NAME_KEY: other, PREDICTED_CONFIDENCE_KEY: 0.0}
-    ]
-    rest = [
-        entry
+def _confidences(ranking: list[dict[str, Any]]) -> dict[str, float]:
+    """DIET's confidence per intent, best first (the fallback left out)."""
+    return {
+        str(entry[INTENT_NAME_KEY]): float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
         for entry in ranking
-        if entry.get(INTENT_NAME_KEY) not in {name, other, DEFAULT_NLU_FALLBACK_INTENT_NAME}
-    ]
-    fallback = {
-        INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-        PREDICTED_CONFIDENCE_KEY: float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0),
+        if entry.get(INTENT_NAME_KEY) and entry.get(INTENT_NAME_KEY) != FALLBACK
     }
+
+
+def _ask_about(
+    message: Message,
+    confidence: float,
+    ranking: list[dict[str, Any]],
+    options: tuple[str, str],
+) -> None:
+    """``nlu_fallback`` on top, then the two options in order, then the rest of the ranking."""
+    placed = [
+        next(
+            (entry for entry in ranking if entry.get(INTENT_NAME_KEY) == option),
+            {INTENT_NAME_KEY: option, PREDICTED_CONFIDENCE_KEY: 0.0},
+        )
+        for option in options
+    ]
+    rest = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) not in {*options, FALLBACK}]
+    fallback = {INTENT_NAME_KEY: FALLBACK, PREDICTED_CONFIDENCE_KEY: confidence}
     message.set(INTENT, fallback, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [dict(fallback), *first, *second, *rest], add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [dict(fallback), *map(dict, placed), *rest], add_to_output=True)
