@@ -46,6 +46,9 @@ class JddcScore:
     """Outcomes of the labelled turns, per label."""
 
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)  # (label, outcome)
+    # handled turns with a request as target that were asked about, by where the
+    # clarification offered that request
+    offered: Counter[str] = field(default_factory=Counter)  # "first", "second", "no"
     wrong: list[tuple[LabelledTurn, Prediction]] = field(default_factory=list)
 
     @property
@@ -73,9 +76,25 @@ def score_jddc(turns: list[LabelledTurn], predictions: list[Prediction]) -> Jddc
     for turn, prediction in zip(turns, predictions, strict=True):
         result = outcome(turn, prediction)
         score.counts[(turn.label.label, result)] += 1
+        target = turn.label.target
+        if (
+            turn.label.label == "handled"
+            and result == HONEST_FALLBACK
+            and "/" not in (target or "/")
+        ):
+            score.offered[_place(turn.label.target, prediction)] += 1
         if result == WRONG:
             score.wrong.append((turn, prediction))
     return score
+
+
+def _place(target: str | None, prediction: Prediction) -> str:
+    """Where the clarification offered the target request: first, second or no button."""
+    if target in prediction.options[:1]:
+        return "first"
+    if target in prediction.options[1:2]:
+        return "second"
+    return "no"
 
 
 def jddc_rows(score: JddcScore) -> list[Row]:
@@ -107,12 +126,26 @@ def jddc_rows(score: JddcScore) -> list[Row]:
         ),
         Row(
             section,
+            "… … request asked about: offered as 1st / 2nd button",
+            _offered(score),
+        ),
+        Row(
+            section,
             "confident wrong (of all turns)",
             percent(wrong),
             f"<= {TARGET_WRONG:.0%}",
             None if wrong is None else wrong <= TARGET_WRONG,
         ),
     ]
+
+
+def _offered(score: JddcScore) -> str:
+    missed = sum(score.offered.values())
+    if not missed:
+        return "-"
+    return (
+        f"{percent(score.offered['first'] / missed)} / {percent(score.offered['second'] / missed)}"
+    )
 
 
 def _share_of(score: JddcScore, result: str, labels: tuple[str, ...]) -> float | None:

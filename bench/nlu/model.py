@@ -37,12 +37,15 @@ class Prediction:
         top_intent: the best intent before the fallback (as `rasa test nlu` counts it).
         retrieval: the ResponseSelector's pick (``faq/return_policy``), the answer the
             bot gives if the intent is faq or chitchat; ``None`` without a selector.
+        options: for a declined message, the requests the clarification offers as
+            buttons ("您是想咨询：…"), first button first.
     """
 
     intent: str
     confidence: float = 1.0
     top_intent: str = ""
     retrieval: str | None = None
+    options: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -80,7 +83,17 @@ def prediction_from(result: dict[str, Any]) -> Prediction:
     entry = selector.get(top) or selector.get("default") or {}
     key = (entry.get("response") or {}).get("intent_response_key")
     retrieval = str(key) if key else None
-    return Prediction(name, confidence, top, retrieval)
+    options = offered_requests(result) if name == FALLBACK else ()
+    return Prediction(name, confidence, top, retrieval, options)
+
+
+def offered_requests(result: dict[str, Any]) -> tuple[str, ...]:
+    """The requests (``/intent`` buttons) the robot's "您是想咨询：" offers for ``result``."""
+    from actions.fallback import suggestions
+
+    return tuple(
+        button["payload"][1:] for button in suggestions(result) if button["payload"].startswith("/")
+    )
 
 
 async def predict_all(parse: Parse, texts: Sequence[str], what: str = "") -> list[Prediction]:

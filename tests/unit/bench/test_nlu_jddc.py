@@ -9,7 +9,7 @@ import pytest
 
 from bench.nlu.jddc import fill_placeholders, labelled_turns, read_labels
 from bench.nlu.jddc_score import HONEST_FALLBACK, RIGHT, WRONG, jddc_rows, score_jddc
-from bench.nlu.model import Prediction
+from bench.nlu.model import Prediction, prediction_from
 
 # session, user, sender (0 customer, 1 agent), 3 unused columns, text
 CHAT = [
@@ -89,6 +89,39 @@ def test_scores_right_honest_and_confident_wrong(corpus):
     assert rows["handled right (of handled turns)"].met is False
     assert rows["confident wrong (of all turns)"].value == "33.3%"
     assert rows["honest fallback (of all turns)"].value == "33.3%"
+
+
+def test_a_request_asked_about_counts_where_the_clarification_offered_it(corpus):
+    chat, labels = corpus
+    turns = labelled_turns(chat, read_labels(labels))
+    address, faq = turns[2], turns[1]
+    offered = [
+        Prediction("nlu_fallback", 0.5, "modify_address", options=("modify_address", "x")),
+        Prediction("nlu_fallback", 0.5, "x", options=("x", "modify_address")),
+        Prediction("nlu_fallback", 0.5, "x", options=("x", "y")),
+        Prediction("nlu_fallback", 0.5, "x", options=()),
+    ]
+    score = score_jddc([address] * 4 + [faq], [*offered, Prediction("nlu_fallback", 0.4)])
+    assert dict(score.offered) == {"first": 1, "second": 1, "no": 2}  # the faq turn: no request
+    rows = {row.metric: row for row in jddc_rows(score)}
+    assert rows["… … request asked about: offered as 1st / 2nd button"].value == "25.0% / 25.0%"
+
+
+def test_the_options_of_a_declined_parse_are_the_requests_its_buttons_offer():
+    result = {
+        "text": "钱退回来没",
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.4},
+            {"name": "inform", "confidence": 0.4},  # never offered
+            {"name": "query_refund", "confidence": 0.3},
+            {"name": "query_logistics", "confidence": 0.2},
+            {"name": "greet", "confidence": 0.1},
+        ],
+    }
+    assert prediction_from(result).options == ("query_refund", "query_logistics")
+    sure = {**result, "intent": {"name": "query_refund", "confidence": 0.9}}
+    assert prediction_from(sure).options == ()
 
 
 def test_right_faq_answer_counts_as_handled(corpus):
