@@ -10,7 +10,8 @@ best intent is another one, the message becomes ``nlu_fallback`` and the two-sta
 fallback asks "您是想咨询下面哪个问题呢？" with both intents as buttons: one click more for
 the customer, instead of a wrong flow. Of the two, the one likelier by the average of
 both models' probabilities is offered first; that is also the "best intent" `rasa test
-nlu` counts. A message already declined gets its options in that order as well.
+nlu` counts. A message already declined gets its options in that order as well. The
+linear model's best intent is in the parse result as ``second_opinion``.
 
 Put it after the FallbackClassifier and :mod:`zhike.nlu.intent_floor` (a message already
 declined stays so) and before :mod:`zhike.nlu.exact_match` (a training example typed
@@ -49,6 +50,9 @@ logger = logging.getLogger(__name__)
 
 # A customer asking for a person is never asked "did you mean"; declined messages stay so.
 FALLBACK = DEFAULT_NLU_FALLBACK_INTENT_NAME
+# The linear model's best intent, in the parse result (``/model/parse``, the tracker's
+# ``parse_data``): {"name": ..., "confidence": ...}.
+SECOND_OPINION = "second_opinion"
 DEFAULT_EXEMPT = ["human_handoff", FALLBACK, "out_of_scope"]
 
 
@@ -153,6 +157,8 @@ class SecondOpinion(GraphComponent, IntentClassifier):
                 continue
             opinions = self.model.intent_probabilities(words_of(message))
             other = max(opinions, key=opinions.__getitem__)
+            view = {INTENT_NAME_KEY: other, PREDICTED_CONFIDENCE_KEY: round(opinions[other], 4)}
+            message.set(SECOND_OPINION, view, add_to_output=True)
             if other == guess:
                 continue
             logger.debug("DIET said %s, the linear model %s: asking.", guess, other)

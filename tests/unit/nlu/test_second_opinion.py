@@ -88,6 +88,8 @@ def test_where_both_models_agree_the_intent_stands(
     )
     assert data["intent"] == {"name": "query_logistics", "confidence": 0.91}
     assert data["intent_ranking"][0]["name"] == "query_logistics"
+    assert data["second_opinion"]["name"] == "query_logistics"
+    assert 0.5 < data["second_opinion"]["confidence"] <= 1
 
 
 @pytest.mark.parametrize("intent", ["human_handoff", "nlu_fallback", "out_of_scope"])
