@@ -60,6 +60,13 @@ SWITCH_OFFER_SLOT = "switch_offer"
 SWITCH_ASKED = "asked"
 ANSWER_ACTION = "action_answer_interruption"
 RESOLVE_ACTION = "action_resolve_switch"
+# A follow-up on the request just made, which the NLU's second opinion doubted, is taken
+# as that request again (zhike/dialogue/follow_up_policy.py, actions/follow_up.py).
+KEEP_TOPIC_ACTION = "action_keep_topic"
+# The parse result's second opinion (zhike/nlu/second_opinion.py) and, when it overruled
+# DIET, the intent DIET had given.
+SECOND_OPINION_KEY = "second_opinion"
+OVERRULED_KEY = "overruled"
 
 # The order the conversation is about; a follow-up within FOCUS_TURNS customer messages
 # without an order number means it.

@@ -44,6 +44,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from zhike.common.topic_names import OVERRULED_KEY, SECOND_OPINION_KEY
 from zhike.nlu.linear_model import LinearIntentModel, train
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,9 @@ logger = logging.getLogger(__name__)
 # A customer asking for a person is never asked "did you mean"; declined messages stay so.
 FALLBACK = DEFAULT_NLU_FALLBACK_INTENT_NAME
 # The linear model's best intent, in the parse result (``/model/parse``, the tracker's
-# ``parse_data``): {"name": ..., "confidence": ...}.
-SECOND_OPINION = "second_opinion"
+# ``parse_data``): {"name": ..., "confidence": ...}, and "overruled": DIET's intent when
+# the message became nlu_fallback for it (zhike/dialogue/follow_up_policy.py reads it).
+SECOND_OPINION = SECOND_OPINION_KEY
 DEFAULT_EXEMPT = ["human_handoff", FALLBACK, "out_of_scope"]
 
 
@@ -167,6 +169,8 @@ class SecondOpinion(GraphComponent, IntentClassifier):
                 for candidate in (guess, other)
             }
             first, second = sorted((guess, other), key=lambda c: -mean[c])
+            if name != FALLBACK:
+                message.set(SECOND_OPINION, {**view, OVERRULED_KEY: name}, add_to_output=True)
             confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             _ask_about(message, confidence, ranking, (first, second))
         return messages

@@ -40,6 +40,10 @@ def test_the_domain_declares_the_topic_switch_slots_and_actions(domain: Domain) 
         topic_names.FOCUS_ORDER_SLOT,
     ):
         assert slot in slots, slot
-    for action in (topic_names.ANSWER_ACTION, topic_names.RESOLVE_ACTION):
+    for action in (
+        topic_names.ANSWER_ACTION,
+        topic_names.RESOLVE_ACTION,
+        topic_names.KEEP_TOPIC_ACTION,
+    ):
         assert action in domain.user_actions, action
     assert topic_names.BUSINESS_INTENTS <= set(domain.intents)

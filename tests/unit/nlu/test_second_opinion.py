@@ -69,6 +69,8 @@ def test_diet_sure_of_logistics_for_a_refund_question_is_asked_about_with_both_a
         [("query_logistics", 0.93), ("human_handoff", 0.05), ("query_refund", 0.02)],
     )
     assert data["intent"] == {"name": "nlu_fallback", "confidence": 0.93}
+    assert data["second_opinion"]["name"] == "query_refund"
+    assert data["second_opinion"]["overruled"] == "query_logistics"
     assert [r["name"] for r in data["intent_ranking"]] == [
         "nlu_fallback",
         "query_logistics",
@@ -120,6 +122,7 @@ def test_a_message_asked_about_anyway_offers_the_likelier_option_first(
         [("nlu_fallback", 0.38), ("query_logistics", 0.38), ("query_refund", 0.33)],
     )
     assert data["intent"] == {"name": "nlu_fallback", "confidence": 0.38}
+    assert "overruled" not in data["second_opinion"]  # declined before, not overruled
     assert [r["name"] for r in data["intent_ranking"]] == [
         "nlu_fallback",
         "query_refund",

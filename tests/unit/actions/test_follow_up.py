@@ -1,0 +1,53 @@
+"""action_keep_topic: a doubted follow-up is said again with the request it continues."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActionExecuted, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.follow_up import ActionKeepTopic, kept_message
+
+LATEST = {
+    "text": "那iphone15能贴吗",
+    "message_id": "m-42",
+    "metadata": {"app_token": "signed"},
+    "intent": {"name": "nlu_fallback", "confidence": 0.94},
+    "intent_ranking": [
+        {"name": "nlu_fallback", "confidence": 0.94},
+        {"name": "ask_product", "confidence": 0.94},
+        {"name": "faq", "confidence": 0.01},
+    ],
+    "entities": [],
+    "second_opinion": {"name": "faq", "confidence": 0.4, "overruled": "ask_product"},
+}
+
+
+def tracker(latest: dict) -> Tracker:
+    events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": latest["text"], "parse_data": latest, "input_channel": "rest"},
+    ]
+    return Tracker("c1", {}, latest, events, False, None, {}, "action_listen")
+
+
+async def test_the_message_comes_back_with_the_overruled_request_and_its_identity() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionKeepTopic().run(dispatcher, tracker(LATEST), {})
+
+    assert dispatcher.messages == []
+    revert, listen, user = events
+    assert revert == UserUtteranceReverted()
+    assert listen == ActionExecuted("action_listen")
+    assert user["event"] == "user" and user["text"] == "那iphone15能贴吗"
+    assert user["parse_data"]["intent"] == {"name": "ask_product", "confidence": 0.94}
+    # who sent it (the app's signed identity) and which message it was are kept
+    assert user["metadata"] == {"app_token": "signed"} and user["message_id"] == "m-42"
+    assert user["input_channel"] == "rest"
+    assert LATEST["intent"]["name"] == "nlu_fallback"  # the tracker's message is not changed
+
+
+async def test_a_message_nothing_overruled_is_left_as_it_is() -> None:
+    plain = {**LATEST, "second_opinion": {"name": "faq", "confidence": 0.4}}
+    assert kept_message(plain) is None
+    assert await ActionKeepTopic().run(CollectingDispatcher(), tracker(plain), {}) == []
