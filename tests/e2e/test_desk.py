@@ -165,7 +165,8 @@ def test_an_agent_accepts_in_the_desk_replies_to_the_widget_and_hands_back(
 
     desk.accept(session_id)
     expect(desk.said("user")).to_have_text(["快递三天没动了"])
-    expect(desk.page.locator(".summary-intent")).to_have_text("查询物流进度")
+    # the topic is the customer's request before 转人工: "帮我查一下订单HP20240001"
+    expect(desk.page.locator(".summary-intent")).to_have_text("查询订单状态")
     expect(desk.page.locator(".summary-reason")).to_have_text("客户要求转人工")
     expect(desk.page.locator("#recent")).to_contain_text("转人工")
     expect(desk.page.locator("#agent-load")).to_have_text("接待 1/3")

@@ -90,3 +90,46 @@ def test_weather_is_declined_and_a_song_title_gets_no_small_talk_about_something
     for title in ("稻香这首歌", "你会唱青花瓷吗", "听听告白气球"):
         answer = chat.say(title)
         assert answer and not any(text in answer for text in unrelated), title
+
+
+# Customers' messages that fit two neighbouring requests. Where DIET and the second,
+# linear model (zhike/nlu/second_opinion.py) read one differently, the customer is asked
+# with both readings as buttons; which message they split on varies with training, so
+# the test takes the first that /model/parse shows split.
+TWO_READINGS = (
+    "发票开错了我想问下怎么弄",
+    "我那个退货申请咋样了",
+    "帮我看看这单还能取消吗",
+    "快递员说明天送，能不能改到后天",
+    "东西坏了是退还是换好",
+    "那个取件的一直没来电话",
+)
+
+
+def _split_probe(stack: Stack) -> tuple[str, list[str]]:
+    """A message the two models read differently, and its two readings (ranked order)."""
+    for probe in TWO_READINGS:
+        parse = httpx.post(
+            f"{stack.config.rasa_url}/model/parse", params=API, json={"text": probe}, timeout=30
+        ).json()
+        assert "second_opinion" in parse, "the second opinion is not in the pipeline"
+        readings = [r["name"] for r in parse["intent_ranking"][1:3]]
+        if (
+            parse["intent"]["name"] == "nlu_fallback"
+            and parse["second_opinion"]["name"] in readings
+            and all(name in TITLES["intents"] for name in readings)
+        ):
+            return probe, readings
+    pytest.skip("the two models read every probe message alike")
+
+
+def test_a_message_with_two_readings_offers_both_and_the_customer_picks(
+    stack: Stack, chat: Conversation
+) -> None:
+    probe, readings = _split_probe(stack)
+    buttons = chat.buttons(probe)
+    assert [b["title"] for b in buttons[:2]] == [TITLES["intents"][n] for n in readings]
+    assert buttons[-1]["title"] == "都不是"
+    # the customer's pick is taken as that request: no second "did you mean"
+    picked = chat.say(buttons[1]["payload"])
+    assert picked and "您是想咨询" not in picked and "换个说法" not in picked
