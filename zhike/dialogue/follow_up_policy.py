@@ -22,16 +22,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
-from rasa.engine.graph import ExecutionContext
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from zhike.common.topic_names import (
@@ -40,6 +36,7 @@ from zhike.common.topic_names import (
     OVERRULED_KEY,
     SECOND_OPINION_KEY,
 )
+from zhike.dialogue.coded_policy import CodedPolicy
 
 DEFAULT_PRIORITY = 7
 
@@ -47,29 +44,13 @@ DEFAULT_PRIORITY = 7
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
-class FollowUpPolicy(Policy):
+class FollowUpPolicy(CodedPolicy):
     """Predicts ``action_keep_topic`` for a doubted follow-up on the previous request."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Priority 7."""
         return {"priority": DEFAULT_PRIORITY}
-
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(config, model_storage, resource, execution_context, **kwargs)
-
-    def train(
-        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        """Nothing to learn."""
-        return self._resource
 
     def predict_action_probabilities(
         self,
@@ -79,12 +60,7 @@ class FollowUpPolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         """``action_keep_topic`` for a follow-up (see the module), else abstain."""
-        if kept_topic(tracker) is None or KEEP_TOPIC_ACTION not in domain.action_names_or_texts:
-            return self._prediction(self._default_predictions(domain))
-        # A "no user" prediction, so that it beats the RulePolicy's fallback rule.
-        return self._prediction(
-            confidence_scores_for(KEEP_TOPIC_ACTION, 1.0, domain), is_no_user_prediction=True
-        )
+        return self.choose(KEEP_TOPIC_ACTION if kept_topic(tracker) else None, domain)
 
 
 def kept_topic(tracker: DialogueStateTracker) -> str | None:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -43,7 +43,6 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SlotSet
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from zhike.common.handoff_names import (
@@ -53,6 +52,7 @@ from zhike.common.handoff_names import (
     HANDOFF_STATE_SLOT,
     RELAY_ACTION,
 )
+from zhike.dialogue.coded_policy import CodedPolicy
 from zhike.dialogue.escalation import EscalationRules, escalation_reason
 
 DEFAULT_PRIORITY = 7
@@ -73,7 +73,7 @@ DEFAULT_TAKEOVERS: list[dict[str, Any]] = [
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
-class HandoffPolicy(Policy):
+class HandoffPolicy(CodedPolicy):
     """Relays user messages to the human desk while an agent owns the conversation.
 
     Config: ``priority`` (default 7, above RulePolicy's 6); ``takeovers``, a list of
@@ -98,12 +98,6 @@ class HandoffPolicy(Policy):
         super().__init__(config, model_storage, resource, execution_context, **kwargs)
         self.escalation = EscalationRules.from_config(config.get("escalation"))
 
-    def train(
-        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        """Nothing to learn."""
-        return self._resource
-
     def predict_action_probabilities(
         self,
         tracker: DialogueStateTracker,
@@ -116,18 +110,10 @@ class HandoffPolicy(Policy):
         if action is None:
             reason = escalation_reason(tracker, self.escalation)
             if reason is not None and HANDOFF_ACTION in domain.action_names_or_texts:
-                return self._prediction(
-                    confidence_scores_for(HANDOFF_ACTION, 1.0, domain),
-                    optional_events=[SlotSet(HANDOFF_REASON_SLOT, reason)],
-                    is_no_user_prediction=True,
-                )
-        if action is None or action not in domain.action_names_or_texts:
-            return self._prediction(self._default_predictions(domain))
+                return self.choose(HANDOFF_ACTION, domain, [SlotSet(HANDOFF_REASON_SLOT, reason)])
         # "No user" predictions (like the RulePolicy's active loop) overrule all others;
         # among them the priority decides, so an active form or fallback loop can't win.
-        return self._prediction(
-            confidence_scores_for(action, 1.0, domain), is_no_user_prediction=True
-        )
+        return self.choose(action, domain)
 
 
 def next_action(

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -34,7 +34,6 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Restarted, SessionStarted, SlotSet, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from zhike.common.topic_names import (
@@ -47,6 +46,7 @@ from zhike.common.topic_names import (
     SWITCH_CONFIDENCE,
     SWITCH_STATE_SLOT,
 )
+from zhike.dialogue.coded_policy import CodedPolicy
 
 ORDER_FORM = "order_id_form"
 DEFAULT_PRIORITY = 7
@@ -69,7 +69,7 @@ FOLLOW_UP_LENGTH = 20
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
-class TopicSwitchPolicy(Policy):
+class TopicSwitchPolicy(CodedPolicy):
     """Sends a change of topic inside any form to the topic-switch actions."""
 
     @staticmethod
@@ -93,12 +93,6 @@ class TopicSwitchPolicy(Policy):
         self.intents = frozenset(config.get("intents") or DEFAULT_INTENTS)
         self.confidence = float(config.get("confidence", SWITCH_CONFIDENCE))
 
-    def train(
-        self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any
-    ) -> Resource:
-        """Nothing to learn."""
-        return self._resource
-
     def predict_action_probabilities(
         self,
         tracker: DialogueStateTracker,
@@ -107,13 +101,8 @@ class TopicSwitchPolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         """The topic-switch action (or listening after its question), else abstain."""
-        action = next_action(tracker, self.intents, self.confidence)
-        if action is None or action not in domain.action_names_or_texts:
-            return self._prediction(self._default_predictions(domain))
-        # A "no user" prediction, like the RulePolicy's active loop, which it must beat.
-        return self._prediction(
-            confidence_scores_for(action, 1.0, domain), is_no_user_prediction=True
-        )
+        # a "no user" prediction, like the RulePolicy's active loop, which it must beat
+        return self.choose(next_action(tracker, self.intents, self.confidence), domain)
 
 
 def next_action(
