@@ -82,7 +82,7 @@ def score_jddc(turns: list[LabelledTurn], predictions: list[Prediction]) -> Jddc
             and result == HONEST_FALLBACK
             and "/" not in (target or "/")
         ):
-            score.offered[_place(turn.label.target, prediction)] += 1
+            score.offered[_place(target, prediction)] += 1
         if result == WRONG:
             score.wrong.append((turn, prediction))
     return score

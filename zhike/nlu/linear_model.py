@@ -16,7 +16,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -63,21 +63,26 @@ class LinearIntentModel:
     idf: np.ndarray  # (features,)
     weights: np.ndarray  # (labels, features)
     bias: np.ndarray  # (labels,)
+    # for each feature index, whether it is a word (True) or a character n-gram
+    is_word: np.ndarray = field(init=False, repr=False)
 
-    def vector(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Indices and TF-IDF values of a message's known features (each kind L2-normed)."""
-        counts = Counter(
-            self.vocabulary[name] for name in features(words) if name in self.vocabulary
-        )
+    def __post_init__(self) -> None:
+        self.is_word = np.zeros(len(self.vocabulary), dtype=bool)
+        for name, index in self.vocabulary.items():
+            self.is_word[index] = name.startswith("w:")
+
+    def vector(self, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and TF-IDF values of known feature names (each kind L2-normed)."""
+        counts = Counter(self.vocabulary[name] for name in names if name in self.vocabulary)
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         indices = np.fromiter(counts, dtype=np.int64)
         values = np.array([(1.0 + math.log(counts[i])) for i in indices]) * self.idf[indices]
-        return indices, _normalised_by_kind(indices, values, self._kinds)
+        return indices, _normalised_by_kind(indices, values, self.is_word)
 
     def probabilities(self, words: Sequence[str]) -> dict[str, float]:
         """The probability of each label for a message of these words."""
-        indices, values = self.vector(words)
+        indices, values = self.vector(features(words))
         scores = self.bias + self.weights[:, indices] @ values
         scores = np.exp(scores - scores.max())
         scores /= scores.sum()
@@ -90,17 +95,6 @@ class LinearIntentModel:
             intent = label.split("/", 1)[0]
             summed[intent] = summed.get(intent, 0.0) + probability
         return summed
-
-    @property
-    def _kinds(self) -> np.ndarray:
-        """For each feature index, whether it is a word (True) or a character n-gram."""
-        cached: np.ndarray | None = getattr(self, "_kind_cache", None)
-        if cached is None or len(cached) != len(self.idf):
-            cached = np.zeros(len(self.idf), dtype=bool)
-            for name, index in self.vocabulary.items():
-                cached[index] = name.startswith("w:")
-            self._kind_cache = cached
-        return cached
 
     def save(self, directory: Path) -> None:
         """Writes the model into ``directory`` (JSON and ``.npy`` files)."""
@@ -120,7 +114,7 @@ class LinearIntentModel:
             labels=[str(label) for label in stored["labels"]],
             vocabulary={str(k): int(v) for k, v in stored["vocabulary"].items()},
             idf=np.load(directory / IDF_FILE, allow_pickle=False),
-            weights=np.load(directory / WEIGHTS_FILE, allow_pickle=False).astype(np.float64),
+            weights=np.load(directory / WEIGHTS_FILE, allow_pickle=False),
             bias=np.load(directory / BIAS_FILE, allow_pickle=False),
         )
 
@@ -167,7 +161,7 @@ def train(
     model = LinearIntentModel(labels, vocabulary, idf, np.zeros(0), np.zeros(0))
     rows, columns, data = [], [], []
     for row, (names, _) in enumerate(pairs):
-        indices, values = model.vector([name[2:] for name in names if name.startswith("w:")])
+        indices, values = model.vector(names)
         rows += [row] * len(indices)
         columns += indices.tolist()
         data += values.tolist()

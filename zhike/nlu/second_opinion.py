@@ -19,7 +19,7 @@ again keeps its intent)::
 
     - name: zhike.nlu.second_opinion.SecondOpinion
       strength: 10          # the logistic regression's C
-      exempt: [human_handoff, nlu_fallback, out_of_scope]
+      exempt: [human_handoff, out_of_scope]
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ FALLBACK = DEFAULT_NLU_FALLBACK_INTENT_NAME
 # ``parse_data``): {"name": ..., "confidence": ...}, and "overruled": DIET's intent when
 # the message became nlu_fallback for it (zhike/dialogue/follow_up_policy.py reads it).
 SECOND_OPINION = SECOND_OPINION_KEY
-DEFAULT_EXEMPT = ["human_handoff", FALLBACK, "out_of_scope"]
+DEFAULT_EXEMPT = ["human_handoff", "out_of_scope"]
 
 
 def words_of(message: Message) -> list[str]:
@@ -150,7 +150,8 @@ class SecondOpinion(GraphComponent, IntentClassifier):
         for message in messages:
             intent = message.get(INTENT) or {}
             name = intent.get(INTENT_NAME_KEY)
-            if not name or (name in self.exempt and name != FALLBACK):
+            # a declined message is never exempt: its options get ordered
+            if not name or (name != FALLBACK and name in self.exempt):
                 continue
             ranking = list(message.get(INTENT_RANKING_KEY) or [])
             diet = _confidences(ranking)
@@ -160,6 +161,8 @@ class SecondOpinion(GraphComponent, IntentClassifier):
             opinions = self.model.intent_probabilities(words_of(message))
             other = max(opinions, key=opinions.__getitem__)
             view = {INTENT_NAME_KEY: other, PREDICTED_CONFIDENCE_KEY: round(opinions[other], 4)}
+            if other != guess and name != FALLBACK:
+                view[OVERRULED_KEY] = name
             message.set(SECOND_OPINION, view, add_to_output=True)
             if other == guess:
                 continue
@@ -169,8 +172,6 @@ class SecondOpinion(GraphComponent, IntentClassifier):
                 for candidate in (guess, other)
             }
             first, second = sorted((guess, other), key=lambda c: -mean[c])
-            if name != FALLBACK:
-                message.set(SECOND_OPINION, {**view, OVERRULED_KEY: name}, add_to_output=True)
             confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             _ask_about(message, confidence, ranking, (first, second))
         return messages

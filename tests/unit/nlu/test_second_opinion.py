@@ -23,16 +23,6 @@ TRAINING = {
 
 
 @pytest.fixture
-def tokenizer(tmp_path: Path) -> ZhikeTokenizer:
-    return ZhikeTokenizer.create(
-        ZhikeTokenizer.get_default_config(),
-        LocalModelStorage(tmp_path),
-        Resource("tokenizer"),
-        CONTEXT,
-    )
-
-
-@pytest.fixture
 def second_opinion(tmp_path: Path, tokenizer: ZhikeTokenizer) -> SecondOpinion:
     data = TrainingData(
         [

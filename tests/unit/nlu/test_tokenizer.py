@@ -1,25 +1,10 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from zhike.nlu.tokenizer import ZhikeTokenizer, lemma_of
-
-
-@pytest.fixture
-def tokenizer(tmp_path: Path) -> ZhikeTokenizer:
-    return ZhikeTokenizer.create(
-        ZhikeTokenizer.get_default_config(),
-        LocalModelStorage(tmp_path),
-        Resource("tokenizer"),
-        ExecutionContext(GraphSchema({}), "test"),
-    )
 
 
 def tokens_of(tokenizer: ZhikeTokenizer, text: str) -> list[tuple[str, int, int, str]]:
