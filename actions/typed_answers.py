@@ -9,7 +9,6 @@ tracker), else those of the slot's question in the domain (``utter_ask_<form>_<s
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -17,50 +16,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.parsing import normalize_text
 from actions.typed_parsing import symbols_removed
+from zhike.common.choices import parse_ordinal
 
 AFFIRM, DENY = "affirm", "deny"
-_NUMERALS = {
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
-_DINGBATS = str.maketrans("❶❷❸❹❺❻❼❽❾➊➋➌➍➎➏➐➑➒", "123456789123456789")
-_ORDINAL = re.compile(
-    r"^(?:我|就|那|那就)*(?:选|要|选择|是)?(第)?(10|[1-9]|[一二三四五六七八九十])"
-    r"(个|项|条|门|节|单|号|种|位|件|行)?(?:吧|啊|呀|哈|的|哦|呢|啦)*$"
-)
-_LAST = re.compile(
-    r"^(?:我|就|那|那就)*(?:选|要|选择|是)?最后(?:一个|那个|一项|一条|这个)(?:吧|的)?$"
-)
-
-
-def parse_ordinal(value: Any, count: int) -> int | None:
-    """The index (from 0) of the option ``value`` picks among ``count``, if it picks one.
-
-    ``"2"``, ``"２"``, ``"②"``, ``"2️⃣"``, ``"第二个"``, ``"选2"``, ``"第2项吧"`` -> 1;
-    ``"最后一个"`` -> ``count - 1``. A bare Chinese numeral ("二") is not an ordinal;
-    neither is a number beyond the options.
-    """
-    text = symbols_removed(normalize_text(value).translate(_DINGBATS).lower())
-    if count <= 0 or not text:
-        return None
-    if _LAST.match(text):
-        return count - 1
-    match = _ORDINAL.match(text)
-    if match is None:
-        return None
-    first, numeral, measure = match.groups()
-    if not numeral.isdigit() and not (first or measure):
-        return None
-    number = int(numeral) if numeral.isdigit() else _NUMERALS[numeral]
-    return number - 1 if 1 <= number <= count else None
 
 
 def shown_buttons(tracker: Tracker, form: str) -> list[dict[str, Any]]:

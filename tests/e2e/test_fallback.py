@@ -133,3 +133,13 @@ def test_a_message_with_two_readings_offers_both_and_the_customer_picks(
     # the customer's pick is taken as that request: no second "did you mean"
     picked = chat.say(buttons[1]["payload"])
     assert picked and "您是想咨询" not in picked and "换个说法" not in picked
+
+
+def test_a_reading_typed_by_its_number_is_taken_as_the_click(
+    stack: Stack, chat: Conversation
+) -> None:
+    probe, _ = _split_probe(stack)
+    clicking = Conversation(stack.config.rasa_url)
+    clicked = clicking.say(clicking.buttons(probe)[1]["payload"])
+    chat.buttons(probe)
+    assert chat.say("第二个") == clicked

@@ -1,0 +1,47 @@
+"""A typed pick among buttons: by place ("2", "第三个", "最后一个") or by title."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhike.common.choices import chosen_button, parse_ordinal
+
+ORDERS = [
+    {"title": "HP20240003 纸尿裤（已付款，等待发货）", "payload": "HP20240003"},
+    {"title": "HP20240001 手机（已发货，正在运输中）", "payload": "HP20240001"},
+    {"title": "HP20240002 复印纸（已签收）", "payload": "HP20240002"},
+]
+TOPICS = [
+    {"title": "查询物流进度", "payload": "/query_logistics"},
+    {"title": "查看我的订单", "payload": "/list_orders"},
+    {"title": "都不是", "payload": "/out_of_scope"},
+]
+
+
+@pytest.mark.parametrize(
+    ("typed", "payload"),
+    [
+        ("第三个", "HP20240002"),
+        ("3", "HP20240002"),
+        ("选第2个吧", "HP20240001"),
+        ("最后一个", "HP20240002"),
+        ("①", "HP20240003"),
+    ],
+)
+def test_a_place_picks_that_button(typed: str, payload: str) -> None:
+    assert (chosen_button(typed, ORDERS) or {}).get("payload") == payload
+
+
+def test_a_typed_title_picks_its_button_whatever_the_punctuation() -> None:
+    assert (chosen_button("查看我的订单！", TOPICS) or {}).get("payload") == "/list_orders"
+    assert (chosen_button("都不是", TOPICS) or {}).get("payload") == "/out_of_scope"
+
+
+@pytest.mark.parametrize("typed", ["第四个", "4", "二", "我要退款", "", "HP20240001到哪了"])
+def test_anything_else_picks_nothing(typed: str) -> None:
+    assert chosen_button(typed, ORDERS) is None
+
+
+def test_no_buttons_no_pick() -> None:
+    assert chosen_button("1", []) is None
+    assert parse_ordinal("1", 0) is None

@@ -1,0 +1,93 @@
+"""A typed pick of a button the bot just showed is read as a click on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.events import ActiveLoop, BotUttered, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.message import Message
+
+from zhike.nlu.typed_choice import TYPED_CHOICE, TypedChoice, latest_buttons
+
+ORDERS = [
+    {"title": "HP20240003 纸尿裤（已付款，等待发货）", "payload": "HP20240003"},
+    {"title": "HP20240001 手机（已发货，正在运输中）", "payload": "HP20240001"},
+    {"title": "HP20240002 复印纸（已签收）", "payload": "HP20240002"},
+]
+RATING = [
+    {"title": f"{score}分", "payload": f'/rate_service{{"csat_score": "{score}"}}'}
+    for score in (5, 4, 3, 2, 1)
+]
+TOPICS = [
+    {"title": "查询物流进度", "payload": "/query_logistics"},
+    {"title": "查看我的订单", "payload": "/list_orders"},
+    {"title": "都不是", "payload": "/out_of_scope"},
+]
+
+
+def _component(tmp_path: Any) -> TypedChoice:
+    return TypedChoice.create(
+        {"except_intents": ["rate_service"]},
+        LocalModelStorage(tmp_path),
+        Resource("typed_choice"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+def _tracker(*events: Event) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("c1", list(events))
+
+
+def _read(component: TypedChoice, text: str, tracker: DialogueStateTracker) -> Message:
+    [message] = component.process([Message(data={"text": text})], tracker)
+    return message
+
+
+def _shown(buttons: list[dict[str, Any]], text: str = "您最近的订单如下") -> list[Event]:
+    return [UserUttered("我最近的订单"), BotUttered(text, data={"buttons": buttons})]
+
+
+def test_the_third_order_of_a_list_is_read_as_its_number(tmp_path: Any) -> None:
+    message = _read(_component(tmp_path), "第三个", _tracker(*_shown(ORDERS)))
+    assert message.get("text") == "HP20240002"
+    assert message.get(TYPED_CHOICE) == {
+        "typed": "第三个",
+        "title": ORDERS[2]["title"],
+        "payload": "HP20240002",
+    }
+    assert TYPED_CHOICE in message.as_dict(only_output_properties=True)
+
+
+def test_a_topic_offered_by_the_fallback_is_picked_by_number_or_title(tmp_path: Any) -> None:
+    component = _component(tmp_path)
+    in_fallback = _tracker(
+        *_shown(TOPICS, "您是想咨询下面哪个问题呢？"), ActiveLoop("action_two_stage_fallback")
+    )
+    assert _read(component, "1", in_fallback).get("text") == "/query_logistics"
+    assert _read(component, "查看我的订单", in_fallback).get("text") == "/list_orders"
+
+
+def test_a_new_request_is_read_as_itself(tmp_path: Any) -> None:
+    message = _read(_component(tmp_path), "我要退款", _tracker(*_shown(ORDERS)))
+    assert message.get("text") == "我要退款" and message.get(TYPED_CHOICE) is None
+
+
+def test_a_number_to_the_rating_question_is_a_score_not_a_button(tmp_path: Any) -> None:
+    tracker = _tracker(*_shown(RATING, "请您为本次服务打个分吧"))
+    assert _read(_component(tmp_path), "5", tracker).get("text") == "5"
+
+
+def test_inside_a_form_the_form_reads_its_own_options(tmp_path: Any) -> None:
+    tracker = _tracker(ActiveLoop("cancel_order_form"), *_shown(ORDERS, "请问是哪一笔订单呢？"))
+    assert _read(_component(tmp_path), "2", tracker).get("text") == "2"
+
+
+def test_only_the_bots_latest_turn_counts(tmp_path: Any) -> None:
+    earlier = _tracker(*_shown(ORDERS), UserUttered("HP20240001"), BotUttered("已发货"))
+    assert latest_buttons(earlier) == []
+    assert _read(_component(tmp_path), "2", earlier).get("text") == "2"
+    assert _read(_component(tmp_path), "2", None).get("text") == "2"  # no conversation

@@ -1,0 +1,76 @@
+"""Which of the offered buttons a customer means when they type instead of clicking.
+
+"2", "第二个", "②", "选2", "最后一个" pick a button by its place; typing a button's title
+picks it too. Shared by the forms (:mod:`actions.typed_answers`: a form's own options) and
+the NLU (:mod:`zhike.nlu.typed_choice`: the buttons of the bot's latest turn outside forms).
+Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from zhike.common.confirmations import normalize_text, symbols_removed
+
+_NUMERALS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_DINGBATS = str.maketrans("❶❷❸❹❺❻❼❽❾➊➋➌➍➎➏➐➑➒", "123456789123456789")
+_ORDINAL = re.compile(
+    r"^(?:我|就|那|那就)*(?:选|要|选择|是)?(第)?(10|[1-9]|[一二三四五六七八九十])"
+    r"(个|项|条|门|节|单|号|种|位|件|行)?(?:吧|啊|呀|哈|的|哦|呢|啦)*$"
+)
+_LAST = re.compile(
+    r"^(?:我|就|那|那就)*(?:选|要|选择|是)?最后(?:一个|那个|一项|一条|这个)(?:吧|的)?$"
+)
+
+
+def parse_ordinal(value: Any, count: int) -> int | None:
+    """The index (from 0) of the option ``value`` picks among ``count``, if it picks one.
+
+    ``"2"``, ``"２"``, ``"②"``, ``"2️⃣"``, ``"第二个"``, ``"选2"``, ``"第2项吧"`` -> 1;
+    ``"最后一个"`` -> ``count - 1``. A bare Chinese numeral ("二") is not an ordinal;
+    neither is a number beyond the options.
+    """
+    text = symbols_removed(normalize_text(value).translate(_DINGBATS).lower())
+    if count <= 0 or not text:
+        return None
+    if _LAST.match(text):
+        return count - 1
+    match = _ORDINAL.match(text)
+    if match is None:
+        return None
+    first, numeral, measure = match.groups()
+    if not numeral.isdigit() and not (first or measure):
+        return None
+    number = int(numeral) if numeral.isdigit() else _NUMERALS[numeral]
+    return number - 1 if 1 <= number <= count else None
+
+
+def plain_title(value: Any) -> str:
+    """``value`` without case, spaces, punctuation and emoji, to compare typed titles."""
+    if not isinstance(value, str):
+        return ""
+    return symbols_removed(normalize_text(value).lower())
+
+
+def chosen_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The button ``text`` picks among ``buttons`` (by title or by place), else ``None``."""
+    wanted = plain_title(text)
+    if not wanted or not buttons:
+        return None
+    for button in buttons:
+        if wanted == plain_title(button.get("title")):
+            return button
+    index = parse_ordinal(text, len(buttons))
+    return None if index is None else buttons[index]

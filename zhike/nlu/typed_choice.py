@@ -1,0 +1,114 @@
+"""A typed pick of one of the buttons the bot just showed is read as a click on it.
+
+Customers type "2", "第三个" or "最后一个" instead of clicking, and mean the button at that
+place: after "您最近的订单如下" the third order, after "您是想咨询…" the first topic. Read
+alone, "第三个" means nothing, and DIET guessed a joke or small talk. This component sees
+the conversation (Rasa passes the tracker to a component whose ``process`` asks for it):
+when the message picks one of the buttons of the bot's latest turn, by its place or its
+title (:func:`zhike.common.choices.chosen_button`), the message is read as that button's
+payload, exactly as if it had been clicked: an order number is looked up, ``/intent``
+payloads are taken by Rasa's ``RegexMessageHandler`` at the end of the pipeline. The
+customer's own words stay in the conversation (the tracker's ``user`` event keeps the
+typed text); the parse result says what was picked (``typed_choice``).
+
+Forms read their own options (:mod:`actions.typed_answers`), so inside a form nothing
+is changed, except in the two-stage fallback's loop, whose buttons are plain clicks. A
+rating question is left alone too: "5" there is a score, not the fifth button.
+
+Put it first in the pipeline, before the tokenizer::
+
+    - name: zhike.nlu.typed_choice.TypedChoice
+      except_intents: [rate_service]   # button sets where a number means something else
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from zhike.common.choices import chosen_button
+
+# The parse result's record of a typed pick: {"typed": ..., "title": ..., "payload": ...}.
+TYPED_CHOICE = "typed_choice"
+# The two-stage fallback is a loop, but its buttons are no form's options.
+FALLBACK_LOOP = "action_two_stage_fallback"
+DEFAULT_EXCEPT_INTENTS = ["rate_service"]
+
+
+def latest_buttons(tracker: DialogueStateTracker | None) -> list[dict[str, Any]]:
+    """The buttons of the bot's messages since the customer's latest message (last set wins)."""
+    if tracker is None:
+        return []
+    buttons: list[dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered) and not buttons:
+            buttons = list((event.data or {}).get("buttons") or [])
+    return [button for button in buttons if isinstance(button, dict) and button.get("payload")]
+
+
+def payload_intent(payload: str) -> str | None:
+    """``rate_service`` for ``/rate_service{"csat_score": "5"}``; ``None`` for plain text."""
+    if not payload.startswith("/"):
+        return None
+    return payload[1:].split("{", 1)[0].strip() or None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class TypedChoice(GraphComponent):
+    """Replaces a typed pick of a just-shown button with that button's payload."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Button sets with a payload of these intents are left alone."""
+        return {"except_intents": DEFAULT_EXCEPT_INTENTS}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.except_intents = frozenset(config.get("except_intents") or ())
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TypedChoice:
+        """See the parent class."""
+        return cls({**cls.get_default_config(), **config})
+
+    def process(
+        self, messages: list[Message], tracker: DialogueStateTracker | None = None
+    ) -> list[Message]:
+        """Reads each message that picks one of the latest buttons as its payload."""
+        buttons = self.offered(tracker)
+        if not buttons:
+            return messages
+        for message in messages:
+            text = message.get(TEXT)
+            button = chosen_button(text, buttons)
+            if button is None:
+                continue
+            payload = str(button["payload"])
+            record = {"typed": text, "title": button.get("title"), "payload": payload}
+            message.set(TEXT, payload)
+            message.set(TYPED_CHOICE, record, add_to_output=True)
+        return messages
+
+    def offered(self, tracker: DialogueStateTracker | None) -> list[dict[str, Any]]:
+        """The buttons a typed pick may choose from now (none inside a form)."""
+        if tracker is None or tracker.active_loop_name not in (None, FALLBACK_LOOP):
+            return []
+        buttons = latest_buttons(tracker)
+        if any(payload_intent(str(b["payload"])) in self.except_intents for b in buttons):
+            return []
+        return buttons
