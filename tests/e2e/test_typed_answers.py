@@ -58,3 +58,18 @@ def test_a_goodbye_in_the_middle_of_a_form_ends_the_form(zhang_app: AppConversat
     assert "打个分" in bye and "订单号" not in bye  # the form does not ask again
     assert "感谢您的评价" in zhang_app.say("5")
     assert "确认要取消" not in zhang_app.say("HP20240003")  # the cancellation was dropped
+
+
+def test_an_order_picked_from_the_list_by_its_place_is_looked_up(
+    zhang_app: AppConversation,
+) -> None:
+    listing = zhang_app.buttons("我最近买的订单")
+    assert len(listing) >= 3
+    answer = zhang_app.say("第三个")  # typed, not clicked
+    assert f"您的订单 {listing[2]['payload']}" in answer and "您是想咨询" not in answer
+
+
+def test_a_pasted_order_card_alone_shows_that_order(zhang_app: AppConversation) -> None:
+    answer = zhang_app.say(ORDER_CARD)
+    assert "HP20240003" in answer and "等待发货" in answer
+    assert "HP20240003" in zhang_app.say("能开发票吗")  # the order stays in focus

@@ -1,4 +1,9 @@
-"""Entities found by the regexes of the training data, with no annotated examples needed."""
+"""Entities found by the regexes of the training data, with no annotated examples needed.
+
+Nothing is found inside the fields of a pasted order card (:mod:`zhike.nlu.order_cards`):
+its order time is no date the customer asks about, and an extra ``date`` entity kept the
+rule "a bare order number starts an order lookup" from matching a pasted card.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from zhike.nlu.order_cards import card_spans
 
 # Full-width ASCII (ＨＰ２０２４…, typed with a Chinese IME) folded to half-width one
 # character for one character, so match offsets still point into the original text.
@@ -80,8 +87,11 @@ class PatternEntityExtractor(RegexEntityExtractor):
         text = fold_width(message.get(TEXT) or "")
         flags = 0 if self.case_sensitive else re.IGNORECASE
         entities = []
+        fields = card_spans(text)
         for pattern in self.patterns:
             for match in re.finditer(pattern["pattern"], text, flags=flags):
+                if any(start <= match.start() and match.end() <= end for start, end in fields):
+                    continue
                 entities.append(
                     {
                         ENTITY_ATTRIBUTE_TYPE: pattern["name"],

@@ -11,6 +11,7 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 
 from zhike.common.ids import ORDER_ID_PATTERN
+from zhike.nlu.order_cards import card_spans
 from zhike.nlu.pattern_entities import fold_width
 
 # An identifier token is featurized as its kind, never as its characters: otherwise the
@@ -23,16 +24,6 @@ PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"TK\d{8,13}", re.IGNORECASE), "__ticket_id__"),
     (re.compile(r"[0-9A-Z]{18}", re.IGNORECASE), "__code__"),  # tax number, credit code
     (re.compile(r"\d{4,}"), "__digits__"),  # last 4 digits, one-time codes, other numbers
-)
-
-
-# The fields of an order card customers paste from the app ("[订单编号:HP20249036，订单金额:
-# 128.00，下单时间:2024-02-20 18:03:11]"): amounts, times and product ids say nothing about
-# what the customer wants and drowned the question next to them (a pasted card with "发票
-# 抬头能改么" was read as a rating). The order number stays: it is found as an entity.
-CARD_FIELD = re.compile(
-    r"(?:订单金额|下单时间|付款时间|支付时间|商品ID|商品编号|商品数量|订单状态|支付方式|实付金额)"
-    r"\s*[:：]\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?|[^\s，,;；\]】]*)"
 )
 
 
@@ -64,11 +55,6 @@ def address_spans(text: str) -> list[tuple[int, int]]:
         name = next((n for n in LONG_PLACE_NAMES if text[start:first].endswith(n)), None)
         spans.append((max(start, first - (len(name) if name else 2)), end))
     return spans
-
-
-def card_spans(text: str) -> list[tuple[int, int]]:
-    """The character spans of pasted order-card fields (label and value) in ``text``."""
-    return [match.span() for match in CARD_FIELD.finditer(text)]
 
 
 def lemma_of(word: str) -> str:

@@ -71,3 +71,19 @@ def test_fold_width_keeps_length() -> None:
     text = "ＨＰ１２　ab中文"
     assert len(fold_width(text)) == len(text)
     assert fold_width(text) == "HP12 ab中文"
+
+
+def test_nothing_is_found_in_the_fields_of_a_pasted_order_card(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    component = PatternEntityExtractor.create(
+        {**PatternEntityExtractor.get_default_config(), "entities": ["order_id", "date"]},
+        storage,
+        Resource("pattern_entities"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+    date = {"name": "date", "pattern": r"\d{4}-\d{1,2}-\d{1,2}"}
+    component.train(TrainingData(regex_features=[REGEXES[0], date]))
+    card = "订单编号：HP20240001\n订单金额：¥5999.00\n下单时间：2024-11-20 10:31:05"
+    # the order time is no date the customer asks about: only the order number is found
+    assert _entities(component, card) == [("order_id", "HP20240001")]
+    assert ("date", "2024-12-08") in _entities(component, "HP20240001 改到2024-12-08送")
