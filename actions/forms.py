@@ -43,6 +43,8 @@ INTERRUPTING_INTENTS = frozenset(
     }
 )
 
+OUT_OF_SCOPE = "out_of_scope"
+
 
 class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
     """Base of every ``validate_<form>`` action.
@@ -166,6 +168,10 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
         if name in INTERRUPTING_INTENTS:
             return True
         confident = float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE
+        if name == OUT_OF_SCOPE:
+            # "今天天气咋样" is no order number (it was rejected as a malformed one); a
+            # reason or an address may be any text, so there it stays an answer
+            return confident and not free_text
         if name not in BUSINESS_INTENTS or not confident:
             return False
         if not free_text:

@@ -6,6 +6,7 @@ runs ``action_answer_interruption``:
 
 * a question that needs no question back (the order is named or in focus and the customer
   may see it, my orders, my lessons, my tickets) is answered and the form goes on;
+* a confident out-of-scope message ("今天天气咋样") is declined and the form goes on;
 * the form's own request again ("我要退款" in the refund form) just lets the form go on;
 * anything else is a change of topic: "您正在办理「取消订单」，需要先帮您处理「申请退款/退货」吗？"
   with two buttons. The slots ``switch_state`` (``asked``) and ``switch_offer`` (what to
@@ -57,6 +58,7 @@ SWITCH_WORDS = ("先处理", "处理", "先办", "换", "切换")
 KEEP_WORDS = ("继续", "接着", "接着办", "继续办", "先办完", "不换")
 SWITCH_NOW = re.compile(r"先(?:帮我)?(?:处理|办|弄|查|看|去)")
 KEEP_NOW = re.compile(r"不|别|继续|接着|办完")
+OUT_OF_SCOPE = "out_of_scope"
 # Inline answers reuse these actions (each reminds the customer the form goes on).
 INLINE_ACTIONS: dict[str, type[Action]] = {
     "action_list_orders": ActionListOrders,
@@ -111,6 +113,10 @@ class ActionAnswerInterruption(Action):
         if not form:
             return []
         intent = _intent(tracker) or ""
+        if intent == OUT_OF_SCOPE:  # "今天天气咋样" while asked for the order
+            dispatcher.utter_message(response="utter_out_of_scope_in_form")
+            remind_active_form(dispatcher, tracker)
+            return []
         if intent not in ENTRIES and mentioned_order(tracker):
             intent = "query_order"  # "HP20240003呢？": a question about that order
         text = (tracker.latest_message or {}).get("text")

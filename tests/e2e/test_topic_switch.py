@@ -71,6 +71,19 @@ def test_a_follow_up_means_the_order_just_looked_up(zhang_app: AppConversation) 
     assert "HP20240001" in eta and "预计送达" in eta
     assert "订单号" not in eta  # not asked again
 
+    # ... but "what if it arrives broken" is about the rules, not the parcel's whereabouts
+    assert "当前状态" not in zhang_app.say("那个签收了要是坏的怎么办")
+
+
+def test_a_question_from_another_domain_while_asked_for_the_order_is_declined(
+    zhang_app: AppConversation,
+) -> None:
+    assert "哪一笔订单" in zhang_app.say("我要改收货地址")
+    aside = zhang_app.say("今天天气咋样")
+    assert "超出了我的服务范围" in aside and "格式" not in aside  # no malformed order number
+    assert "哪一笔订单" in aside  # the question again
+    assert "收货地址" in zhang_app.say("HP20240003")
+
 
 def test_a_shipped_order_is_told_why_it_cannot_be_cancelled_before_any_question(
     zhang_app: AppConversation,

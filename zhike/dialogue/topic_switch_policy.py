@@ -55,6 +55,8 @@ DEFAULT_INTENTS = sorted(BUSINESS_INTENTS)
 # question about that order ("等下，HP20240003发货了吗" read as the shipping FAQ or as a
 # complaint), not small talk ...
 ORDER_QUESTION_INTENTS = frozenset({"faq", "chitchat", "inform", "nlu_fallback"})
+# A confident out-of-scope message the form gave up is declined, then the form goes on.
+OUT_OF_SCOPE = "out_of_scope"
 # ... unless the customer leaves the form: those have their rules.
 LEAVING_INTENTS = frozenset({"deny", "human_handoff", "goodbye"})
 # Right after an order was shown, an unsure short question about its delivery
@@ -64,6 +66,9 @@ FOLLOW_UP_INTENTS = frozenset({"nlu_fallback", "inform"})
 # A general question (faq) is such a follow-up only when it is about the parcel itself.
 FAQ_FOLLOW_UP = re.compile(r"到(?!账)|送|发货|发出|物流|快递|签收|哪了")
 FOLLOW_UP_LENGTH = 20
+# ... but "要是坏的怎么办" (what if it arrives broken) is a question about the rules, not
+# about where the parcel is: the order's status again would be a confident wrong answer.
+NOT_FOLLOW_UP = re.compile(r"怎么办|要是|如果|万一|假如|坏|破损|退|换")
 
 
 @DefaultV1Recipe.register(
@@ -126,7 +131,7 @@ def next_action(
     intent = (message.intent if message else {}) or {}
     name = intent.get("name")
     sure = float(intent.get("confidence") or 0.0) >= confidence
-    if name in intents and sure:
+    if (name in intents or name == OUT_OF_SCOPE) and sure:
         return ANSWER_ACTION
     names_order = any(e.get("entity") == "order_id" for e in (message.entities if message else []))
     if names_order and name not in LEAVING_INTENTS and (name in ORDER_QUESTION_INTENTS or not sure):
@@ -153,7 +158,7 @@ def is_order_follow_up(tracker: DialogueStateTracker) -> bool:
     if message is None or not tracker.get_slot(FOCUS_ORDER_SLOT):
         return False
     text = str(message.text or "")
-    if len(text) > FOLLOW_UP_LENGTH or not FOLLOW_UP.search(text):
+    if len(text) > FOLLOW_UP_LENGTH or not FOLLOW_UP.search(text) or NOT_FOLLOW_UP.search(text):
         return False
     if any(entity.get("entity") == "order_id" for entity in message.entities):
         return False  # another order named: the rules look that one up

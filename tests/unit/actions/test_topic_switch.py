@@ -224,3 +224,26 @@ async def test_asking_how_an_earlier_refund_is_going_is_offered_not_taken_as_the
     await ActionAnswerInterruption().run(dispatcher, tracker, real_domain)
     (offer,) = dispatcher.messages
     assert offer["response"] == "utter_offer_switch" and offer["new"] == "查询退款进度"
+
+
+async def test_an_out_of_scope_question_is_declined_and_the_form_goes_on(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    asked = zhang("今天天气咋样", "out_of_scope", requested_slot="order_id")
+    # no order number: the order form gives the message up instead of calling it malformed
+    assert await ValidateOrderIdForm().extract_order_id(dispatcher, asked, real_domain) == {}
+    events = await ActionAnswerInterruption().run(
+        dispatcher, _in(asked, "address_form"), real_domain
+    )
+    assert _responses(dispatcher) == ["utter_out_of_scope_in_form", "utter_form_resume"]
+    assert events == []  # the policy runs the form next: it asks for the order again
+
+
+async def test_a_free_text_answer_is_taken_whatever_the_model_made_of_it(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    from actions.refunds import ValidateRefundForm
+
+    reason = zhang("孩子说不喜欢这个颜色", "out_of_scope", requested_slot="refund_reason")
+    extracted = await ValidateRefundForm().extract_refund_reason(dispatcher, reason, real_domain)
+    assert extracted == {"refund_reason": "孩子说不喜欢这个颜色"}

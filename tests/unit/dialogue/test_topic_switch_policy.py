@@ -190,3 +190,19 @@ def test_an_unsure_delivery_question_right_after_an_order_means_that_order(
     ]
     stale = _after_status(domain, "明天能到吗", "nlu_fallback", *later)
     assert _predicted(policy, stale, domain) is None
+
+
+def test_a_confident_out_of_scope_message_the_form_gave_up_is_declined_in_passing(
+    policy: TopicSwitchPolicy, domain: Domain
+) -> None:
+    rejected = _in_form(domain, "out_of_scope", 0.99, None, ActionExecutionRejected(FORM))
+    assert _predicted(policy, rejected, domain) == ANSWER_ACTION
+    unsure = _in_form(domain, "out_of_scope", 0.5, None, ActionExecutionRejected(FORM))
+    assert _predicted(policy, unsure, domain) is None
+
+
+def test_what_if_it_arrives_broken_is_no_question_about_where_the_parcel_is(
+    policy: TopicSwitchPolicy, domain: Domain
+) -> None:
+    broken = _after_status(domain, "那个签收了要是坏的怎么办", "nlu_fallback")
+    assert _predicted(policy, broken, domain) is None
