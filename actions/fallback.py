@@ -22,8 +22,9 @@ from actions.identity import input_channel
 from actions.knowledge import question_buttons, record_unanswered
 from zhike.lib.kb.unanswered import FALLBACK
 
-# Intents that are never worth offering as "did you mean ...?".
-_NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny"}
+# Intents that are never worth offering as "did you mean ...?": a greeting or a thanks
+# needs no confirmation (「怎么这么慢」 was offered 「打个招呼」).
+_NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny", "greet", "thank"}
 QUESTION_INTENT = "faq"
 
 

@@ -71,3 +71,21 @@ async def test_final_fallback_offers_a_human_reverts_the_message_and_queues_it(
     finally:
         await db.dispose()
     assert group.examples == ("那个东西什么时候能到啊",)
+
+
+async def test_a_greeting_or_a_thanks_is_never_offered(
+    load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher
+) -> None:
+    tracker = load_tracker("unsure_parse")
+    tracker.latest_message["text"] = "怎么这么慢"
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "greet", "confidence": 0.37},
+        {"name": "thank", "confidence": 0.2},
+        {"name": "query_refund", "confidence": 0.1},
+    ]
+    await ActionAskAffirmation().run(dispatcher, tracker, DOMAIN)
+
+    [message] = dispatcher.messages
+    assert [b["title"] for b in message["buttons"]][0] == "查询退款进度"
+    assert all(b["payload"] not in ("/greet", "/thank") for b in message["buttons"])
