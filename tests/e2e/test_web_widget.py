@@ -32,6 +32,10 @@ expect = sync_api.expect
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WIDGET = "#zhike-chat"
 TIMEOUT_MS = 20_000
+# How long an expectation on a page waits (Playwright's default is 5 s): the desk learns of
+# a change by polling once a second, and on a busy 2-core machine running the whole stack
+# a queue that had emptied was still shown after 5 s once.
+EXPECT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +45,7 @@ def browser() -> Iterator[Any]:
             "chromium is not installed (Debian: apt-get install chromium; `make test` "
             "installs it): the web widget's browser tests are skipped"
         )
+    expect.set_options(timeout=EXPECT_MS)
     playwright = sync_api.sync_playwright().start()
     try:
         launched = playwright.chromium.launch(executable_path=CHROMIUM)
