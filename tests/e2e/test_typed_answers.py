@@ -72,4 +72,4 @@ def test_an_order_picked_from_the_list_by_its_place_is_looked_up(
 def test_a_pasted_order_card_alone_shows_that_order(zhang_app: AppConversation) -> None:
     answer = zhang_app.say(ORDER_CARD)
     assert "HP20240003" in answer and "等待发货" in answer
-    assert "HP20240003" in zhang_app.say("能开发票吗")  # the order stays in focus
+    assert "确认要取消订单 HP20240003" in zhang_app.say("那帮我取消吧")  # the order in focus
