@@ -66,9 +66,10 @@ FOLLOW_UP_INTENTS = frozenset({"nlu_fallback", "inform"})
 # A general question (faq) is such a follow-up only when it is about the parcel itself.
 FAQ_FOLLOW_UP = re.compile(r"到(?!账)|送|发货|发出|物流|快递|签收|哪了")
 FOLLOW_UP_LENGTH = 20
-# ... but "要是坏的怎么办" (what if it arrives broken) is a question about the rules, not
-# about where the parcel is: the order's status again would be a confident wrong answer.
-NOT_FOLLOW_UP = re.compile(r"怎么办|要是|如果|万一|假如|坏|破损|退|换")
+# ... but "要是坏的怎么办" (what if it arrives broken) is a question about the rules and
+# "能改到周六吗" a change, not questions about where the parcel is: the order's status
+# again would be a confident wrong answer.
+NOT_FOLLOW_UP = re.compile(r"怎么办|要是|如果|万一|假如|坏|破损|退|换|改")
 
 
 @DefaultV1Recipe.register(

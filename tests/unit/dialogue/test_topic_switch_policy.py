@@ -206,3 +206,5 @@ def test_what_if_it_arrives_broken_is_no_question_about_where_the_parcel_is(
 ) -> None:
     broken = _after_status(domain, "那个签收了要是坏的怎么办", "nlu_fallback")
     assert _predicted(policy, broken, domain) is None
+    change = _after_status(domain, "能改到周六吗", "nlu_fallback")
+    assert _predicted(policy, change, domain) is None

@@ -18,6 +18,8 @@ CUES = PolicyQuestions.load()
         "今天买了手机 明天如果降价可以申请价保吗",
         "我想了解下你们的退货规则",
         "换货要几天能换好",
+        "我想知道怎么开发票",
+        "想问下降价了怎么保价",
     ],
 )
 def test_questions_about_the_rules(text: str) -> None:
