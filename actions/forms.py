@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
@@ -44,6 +45,8 @@ INTERRUPTING_INTENTS = frozenset(
 )
 
 OUT_OF_SCOPE = "out_of_scope"
+# Colloquial question words beside those of actions.typed_parsing.looks_like_request.
+ASKS_WHAT = re.compile(r"咋|啥")
 
 
 class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
@@ -169,9 +172,12 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
             return True
         confident = float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE
         if name == OUT_OF_SCOPE:
-            # "今天天气咋样" is no order number (it was rejected as a malformed one); a
-            # reason or an address may be any text, so there it stays an answer
-            return confident and not free_text
+            # "今天天气咋样" asks something else (it was rejected as a malformed order
+            # number); "随便吧" to "调到什么时间" is a vague answer, and a reason or an
+            # address may be any text: those stay answers
+            text = self.latest_text(tracker)
+            asks = looks_like_request(text) or bool(ASKS_WHAT.search(text))
+            return confident and not free_text and asks
         if name not in BUSINESS_INTENTS or not confident:
             return False
         if not free_text:

@@ -53,6 +53,14 @@ def test_price_protection_asked_about_offers_the_rules_first(chat: Conversation,
     assert "订单号" not in said  # ... but not started on its own
 
 
+def test_asking_how_to_get_an_invoice_is_answered_not_started(chat: Conversation) -> None:
+    replies = chat.send("我想知道怎么开发票")
+    said = "\n".join(r.get("text", "") for r in replies)
+    titles = [b["title"] for r in replies for b in r.get("buttons", [])]
+    assert "验证身份" not in said and "手机号" not in said  # no identity check for a question
+    assert "发票" in said or any("发票" in title for title in titles)
+
+
 def test_a_question_in_the_middle_of_a_form_is_answered_and_the_form_goes_on(
     fresh: Stack,
 ) -> None:

@@ -247,3 +247,15 @@ async def test_a_free_text_answer_is_taken_whatever_the_model_made_of_it(
     reason = zhang("孩子说不喜欢这个颜色", "out_of_scope", requested_slot="refund_reason")
     extracted = await ValidateRefundForm().extract_refund_reason(dispatcher, reason, real_domain)
     assert extracted == {"refund_reason": "孩子说不喜欢这个颜色"}
+
+
+async def test_a_vague_answer_stays_an_answer_whatever_the_model_made_of_it(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    from actions.course_changes import ValidateLessonChangeForm
+
+    vague = zhang("随便吧", "out_of_scope", requested_slot="lesson_change_time")
+    extracted = await ValidateLessonChangeForm().extract_lesson_change_time(
+        dispatcher, vague, real_domain
+    )
+    assert extracted == {"lesson_change_time": "随便吧"}  # then "没能识别这个时间"
