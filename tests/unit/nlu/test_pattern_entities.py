@@ -18,22 +18,27 @@ REGEXES = [
 ]
 
 
-@pytest.fixture
-def extractor(tmp_path: Path) -> PatternEntityExtractor:
-    storage = LocalModelStorage(tmp_path)
+def _trained(
+    tmp_path: Path, entities: list[str], regexes: list[dict[str, str]]
+) -> PatternEntityExtractor:
     component = PatternEntityExtractor.create(
-        {**PatternEntityExtractor.get_default_config(), "entities": ["order_id", "phone"]},
-        storage,
+        {**PatternEntityExtractor.get_default_config(), "entities": entities},
+        LocalModelStorage(tmp_path),
         Resource("pattern_entities"),
         ExecutionContext(GraphSchema({}), "test"),
     )
     # No example annotates an entity: the regexes alone must be enough.
     data = TrainingData(
         training_examples=[Message(data={"text": "查订单", "intent": "query_order"})],
-        regex_features=REGEXES,
+        regex_features=regexes,
     )
     component.train(data)
     return component
+
+
+@pytest.fixture
+def extractor(tmp_path: Path) -> PatternEntityExtractor:
+    return _trained(tmp_path, ["order_id", "phone"], REGEXES)
 
 
 def _entities(extractor: PatternEntityExtractor, text: str) -> list[tuple[str, str]]:
@@ -74,15 +79,8 @@ def test_fold_width_keeps_length() -> None:
 
 
 def test_nothing_is_found_in_the_fields_of_a_pasted_order_card(tmp_path: Path) -> None:
-    storage = LocalModelStorage(tmp_path)
-    component = PatternEntityExtractor.create(
-        {**PatternEntityExtractor.get_default_config(), "entities": ["order_id", "date"]},
-        storage,
-        Resource("pattern_entities"),
-        ExecutionContext(GraphSchema({}), "test"),
-    )
     date = {"name": "date", "pattern": r"\d{4}-\d{1,2}-\d{1,2}"}
-    component.train(TrainingData(regex_features=[REGEXES[0], date]))
+    component = _trained(tmp_path, ["order_id", "date"], [REGEXES[0], date])
     card = "订单编号：HP20240001\n订单金额：¥5999.00\n下单时间：2024-11-20 10:31:05"
     # the order time is no date the customer asks about: only the order number is found
     assert _entities(component, card) == [("order_id", "HP20240001")]
