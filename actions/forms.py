@@ -25,7 +25,12 @@ from actions.typed_parsing import (
     parse_confirmation,
     says_stop,
 )
-from zhike.common.topic_names import BUSINESS_INTENTS, FOCUS_ORDER_SLOT, SWITCH_CONFIDENCE
+from zhike.common.topic_names import (
+    BUSINESS_INTENTS,
+    FOCUS_ORDER_SLOT,
+    OUT_OF_SCOPE,
+    SWITCH_CONFIDENCE,
+)
 from zhike.lib.backend_client import BackendUnavailable
 
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
@@ -44,7 +49,6 @@ INTERRUPTING_INTENTS = frozenset(
     }
 )
 
-OUT_OF_SCOPE = "out_of_scope"
 # Colloquial question words beside those of actions.typed_parsing.looks_like_request.
 ASKS_WHAT = re.compile(r"咋|啥")
 

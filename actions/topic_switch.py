@@ -47,6 +47,7 @@ from actions.typed_parsing import asks_progress, parse_confirmation, symbols_rem
 from zhike.common.topic_names import (
     ANSWER_ACTION,
     FOCUS_ORDER_SLOT,
+    OUT_OF_SCOPE,
     RESOLVE_ACTION,
     SWITCH_ASKED,
     SWITCH_OFFER_SLOT,
@@ -58,7 +59,6 @@ SWITCH_WORDS = ("先处理", "处理", "先办", "换", "切换")
 KEEP_WORDS = ("继续", "接着", "接着办", "继续办", "先办完", "不换")
 SWITCH_NOW = re.compile(r"先(?:帮我)?(?:处理|办|弄|查|看|去)")
 KEEP_NOW = re.compile(r"不|别|继续|接着|办完")
-OUT_OF_SCOPE = "out_of_scope"
 # Inline answers reuse these actions (each reminds the customer the form goes on).
 INLINE_ACTIONS: dict[str, type[Action]] = {
     "action_list_orders": ActionListOrders,

@@ -53,6 +53,8 @@ BUSINESS_INTENTS |= {
 }
 # Below this intent confidence a business intent is not taken as a change of topic.
 SWITCH_CONFIDENCE = 0.8
+# Asked in the middle of a form and confident, it is declined and the form goes on.
+OUT_OF_SCOPE = "out_of_scope"
 
 # The switch question: "asked" while the bot waits for its answer, and what it offers.
 SWITCH_STATE_SLOT = "switch_state"
@@ -87,7 +89,7 @@ NOT_A_TOPIC = frozenset(
         "thank",
         "inform",
         "nlu_fallback",
-        "out_of_scope",
+        OUT_OF_SCOPE,
         "bot_challenge",
     }
 )

@@ -41,6 +41,7 @@ from zhike.common.topic_names import (
     BUSINESS_INTENTS,
     FOCUS_ORDER_SLOT,
     FOCUS_TURNS,
+    OUT_OF_SCOPE,
     RESOLVE_ACTION,
     SWITCH_ASKED,
     SWITCH_CONFIDENCE,
@@ -55,8 +56,6 @@ DEFAULT_INTENTS = sorted(BUSINESS_INTENTS)
 # question about that order ("等下，HP20240003发货了吗" read as the shipping FAQ or as a
 # complaint), not small talk ...
 ORDER_QUESTION_INTENTS = frozenset({"faq", "chitchat", "inform", "nlu_fallback"})
-# A confident out-of-scope message the form gave up is declined, then the form goes on.
-OUT_OF_SCOPE = "out_of_scope"
 # ... unless the customer leaves the form: those have their rules.
 LEAVING_INTENTS = frozenset({"deny", "human_handoff", "goodbye"})
 # Right after an order was shown, an unsure short question about its delivery

@@ -13,7 +13,8 @@ typed text); the parse result says what was picked (``typed_choice``).
 
 Forms read their own options (:mod:`actions.typed_answers`), so inside a form nothing
 is changed, except in the two-stage fallback's loop, whose buttons are plain clicks. A
-rating question is left alone too: "5" there is a score, not the fifth button.
+rating question is left alone too: "5" there is a score, not the fifth button; and so is
+a conversation an agent has taken over.
 
 Put it first in the pipeline, before the tokenizer::
 
@@ -35,6 +36,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from zhike.common.choices import chosen_button
+from zhike.common.handoff_names import HANDOFF_STATE_SLOT, WITH_AGENT
 
 # The parse result's record of a typed pick: {"typed": ..., "title": ..., "payload": ...}.
 TYPED_CHOICE = "typed_choice"
@@ -108,6 +110,8 @@ class TypedChoice(GraphComponent):
         """The buttons a typed pick may choose from now (none inside a form)."""
         if tracker is None or tracker.active_loop_name not in (None, FALLBACK_LOOP):
             return []
+        if tracker.get_slot(HANDOFF_STATE_SLOT) == WITH_AGENT:
+            return []  # a person serves the customer: their words go to the agent as typed
         buttons = latest_buttons(tracker)
         if any(payload_intent(str(b["payload"])) in self.except_intents for b in buttons):
             return []

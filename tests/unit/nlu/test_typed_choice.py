@@ -7,7 +7,7 @@ from typing import Any
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.core.events import ActiveLoop, BotUttered, Event, UserUttered
+from rasa.shared.core.events import ActiveLoop, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
@@ -91,3 +91,8 @@ def test_only_the_bots_latest_turn_counts(tmp_path: Any) -> None:
     assert latest_buttons(earlier) == []
     assert _read(_component(tmp_path), "2", earlier).get("text") == "2"
     assert _read(_component(tmp_path), "2", None).get("text") == "2"  # no conversation
+
+
+def test_a_customer_an_agent_serves_is_read_as_typed(tmp_path: Any) -> None:
+    tracker = _tracker(*_shown(ORDERS), SlotSet("handoff_state", "agent"))
+    assert _read(_component(tmp_path), "2", tracker).get("text") == "2"
