@@ -15,8 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
 
 from actions.parsing import normalize_text
-from actions.typed_parsing import symbols_removed
-from zhike.common.choices import parse_ordinal
+from zhike.common.choices import parse_ordinal, plain_title
 
 AFFIRM, DENY = "affirm", "deny"
 
@@ -106,6 +105,4 @@ def chosen_option(
 
 def _plain(value: Any) -> str:
     """``value`` without case, spaces, punctuation and emoji, to compare typed titles."""
-    if isinstance(value, bool):
-        return ""
-    return symbols_removed(normalize_text(value).lower())
+    return "" if isinstance(value, bool) else plain_title(normalize_text(value))
