@@ -5,7 +5,9 @@ queued (the customer hears their place in line and the expected wait), or -- out
 business hours or with no agent online -- a ticket with the time someone will reply.
 While the conversation is handed over (slot ``handoff_state``), the HandoffPolicy runs
 ``action_relay_to_agent`` after every user message instead of any bot answer: the message
-is stored for the desk, once (the Rasa message id is its idempotency key).
+is stored for the desk, once (the Rasa message id is its idempotency key). A message that
+reaches the desk just after an agent closed the conversation is the bot's again: it is
+answered as if the bot had served all along (:func:`answered_by_the_bot`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,15 @@ from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionReverted, ActiveLoop, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    SlotSet,
+    UserUtteranceReverted,
+)
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.interfaces import ACTION_LISTEN_NAME
 from rasa_sdk.types import DomainDict
 
 from actions.account import FORM_SLOTS
@@ -289,16 +298,30 @@ class ActionRelayToAgent(Action):
             logger.warning("Relaying a message to the desk failed: %s", error)
             dispatcher.utter_message(response="utter_handoff_relay_delayed")
             return []
-        if decision is not None and decision.handler in ("bot", "left"):
-            # the desk closed it meanwhile, or the customer stopped waiting
-            left = decision.handler == "left"
-            dispatcher.utter_message(
-                response="utter_handoff_left_queue" if left else "utter_handoff_ended"
-            )
+        if decision is not None and decision.handler == "bot":
+            return answered_by_the_bot(tracker)  # the desk closed it meanwhile
+        if decision is not None and decision.handler == "left":
+            dispatcher.utter_message(response="utter_handoff_left_queue")
             return [SlotSet(HANDOFF_STATE_SLOT, None), SlotSet(RELAYED_SLOT, None)]
         if decision is not None and decision.handler == "queue":
             await _answer_the_waiting(dispatcher, tracker, service, pending[-1][1])
         return [SlotSet(RELAYED_SLOT, pending[-1][0])] if pending else []
+
+
+def answered_by_the_bot(tracker: Tracker) -> list[dict[str, Any]]:
+    """Events that give the latest message back to the bot, now that no agent has it.
+
+    The agent closed the conversation while the message was on its way (the desk's
+    「本次人工服务已结束」 notice came first, the slot's reset not yet): the message is
+    reverted and said again, unchanged, after the reset, so the policies answer it like any
+    other -- "退货政策是什么" gets the policy, not a second goodbye. The same event (same
+    timestamp and id) is counted once by analytics.
+    """
+    back = [SlotSet(HANDOFF_STATE_SLOT, None), SlotSet(RELAYED_SLOT, None)]
+    latest = next((e for e in reversed(tracker.events) if e.get("event") == "user"), None)
+    if latest is None:
+        return back
+    return [UserUtteranceReverted(), *back, ActionExecuted(ACTION_LISTEN_NAME), dict(latest)]
 
 
 async def _answer_the_waiting(

@@ -124,3 +124,23 @@ def test_asking_for_a_person_inside_a_form_says_only_the_handoff(
     assert replies and replies[0].startswith("已为您转接人工客服"), replies
     assert not any("取消" in text for text in replies)  # the form was left silently
     _hand_back(fresh, "app:C002", _queued_for(fresh, "app:C002"))
+
+
+def test_a_question_that_crosses_the_agents_goodbye_is_answered_by_the_bot(
+    fresh: Stack, li_app: AppConversation
+) -> None:
+    rasa = RasaConversations(fresh.config.rasa_url, fresh.config.rasa_token)
+    desk(fresh, lambda s: s.save_agent("e2e-a5", "吴倩", ["orders", "general"], online=True))
+    assert "已为您转接人工客服" in li_app.say("转人工")
+    conversation_id = _queued_for(fresh, "app:C002")
+    desk(fresh, lambda s: s.accept("e2e-a5", conversation_id))
+    asyncio.run(rasa.set_handoff_state("app:C002", "agent"))
+    # the agent closes; the bot hears of it only when the desk's outbox delivers, and the
+    # customer's next question is already on its way
+    desk(fresh, lambda s: s.close(conversation_id, "e2e-a5", "resolved"))
+    answer = li_app.say("对了，你们的退货政策是什么")
+    assert "7天内支持无理由退货" in answer
+    assert "请问还有什么可以帮您" not in answer  # not a second goodbye instead
+    assert "已转给人工客服" not in answer
+    stored = desk(fresh, lambda s: s.messages(conversation_id))
+    assert "对了，你们的退货政策是什么" not in [m.text for m in stored]  # the bot's, not the desk's

@@ -188,10 +188,15 @@ async def test_after_the_desk_closed_it_the_bot_takes_over_again(
     await desk.accept("a1", waiting.conversation_id)
     await desk.close(waiting.conversation_id, "a1", "resolved")
 
-    tracker = zhang("还有个问题", "inform", handoff_state="agent")
+    # the customer's question crossed the agent's goodbye: the bot answers it
+    tracker = zhang("你们的退货政策是什么", "faq/return_policy", handoff_state="agent")
     events = await ActionRelayToAgent().run(dispatcher, tracker, {})
-    assert _responses(dispatcher) == ["utter_handoff_ended"]
-    assert {"event": "slot", "timestamp": None, "name": "handoff_state", "value": None} in events
+    assert dispatcher.messages == []  # no second goodbye: the desk said it
+    assert [e["event"] for e in events] == ["rewind", "slot", "slot", "action", "user"]
+    assert events[1]["name"] == "handoff_state" and events[1]["value"] is None
+    assert events[3]["name"] == "action_listen"
+    assert events[-1] == tracker.events[-1]  # the same message, unchanged, for the bot
+    assert events[-1]["text"] == "你们的退货政策是什么"
 
 
 async def test_a_broken_handoff_database_gets_an_apology(
