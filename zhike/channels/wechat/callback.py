@@ -52,7 +52,6 @@ from zhike.channels.wechat.replay import (
 )
 from zhike.channels.wechat.turns import (
     DEFAULT_DEDUP_TTL,
-    ButtonMemory,
     Rendered,
     TtlCache,
     Turn,
@@ -146,7 +145,6 @@ class CallbackInput(InputChannel):
         self._welcome_hint = welcome_hint
         self._clock = clock
         self._turns: TtlCache[Turn] = TtlCache(DEFAULT_DEDUP_TTL)
-        self._buttons = ButtonMemory()
         self._background: set[asyncio.Task] = set()
         self._replay = ReplayGuard(replay_db_url or default_replay_db_url(), clock)
         if problems:
@@ -177,7 +175,7 @@ class CallbackInput(InputChannel):
         """An output channel that sends through the message API (``None`` without one)."""
         if not self.configured or self._api is None:
             return None
-        return self.output_class(self._api, self._buttons)
+        return self.output_class(self._api)
 
     def refusal(self, request: Request) -> HTTPResponse | None:
         """503 while unconfigured, 413 for a body over 64 KiB, else ``None``."""
@@ -310,7 +308,7 @@ class CallbackInput(InputChannel):
         if decision.kind != "bot":
             return decision.text or None
         sender_id = f"{self.channel_name}:{user}"
-        text = self._buttons.resolve(sender_id, decision.text) if decision.typed else decision.text
+        text = decision.text
         signed = assertion.sign(
             None, self.channel_name, sender_id, int(self._clock()), self._identity_secret
         )
@@ -338,7 +336,7 @@ class CallbackInput(InputChannel):
             )
             self._later(self._finish(task, collector, sender_id, decision.suffix))
             return None
-        rendered = self._rendered(task.result(), collector, sender_id, decision.suffix)
+        rendered = self._rendered(task.result(), collector, decision.suffix)
         pieces = split_text(rendered.text) if rendered.text else []
         if len(pieces) > 1 or rendered.raw:  # one passive reply holds one text message
             rest = Rendered("\n".join(pieces[1:]), raw=rendered.raw)
@@ -359,18 +357,14 @@ class CallbackInput(InputChannel):
             return False
         return True
 
-    def _rendered(
-        self, ok: bool, collector: TurnCollector, sender_id: str, suffix: str
-    ) -> Rendered:
-        rendered = render(collector.messages, suffix) if ok else Rendered(FAILURE_TEXT)
-        self._buttons.remember(sender_id, rendered.payloads)
-        return rendered
+    def _rendered(self, ok: bool, collector: TurnCollector, suffix: str) -> Rendered:
+        return render(collector.messages, suffix) if ok else Rendered(FAILURE_TEXT)
 
     async def _finish(
         self, task: asyncio.Task, collector: TurnCollector, sender_id: str, suffix: str
     ) -> None:
         ok = await task
-        await self._deliver(sender_id, self._rendered(ok, collector, sender_id, suffix))
+        await self._deliver(sender_id, self._rendered(ok, collector, suffix))
 
     async def _deliver(self, sender_id: str, rendered: Rendered) -> None:
         if not rendered.text and not rendered.raw:

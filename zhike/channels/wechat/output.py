@@ -2,8 +2,8 @@
 
 Used for answers that missed the passive-reply budget and by Rasa for messages that come
 later (``/conversations/<id>/trigger_intent?output_channel=wechat``, a human agent's
-reply). WeChat shows no buttons, so they become numbered lines (``回复 1：…``) and the
-channel remembers their payloads for the user's next reply.
+reply). WeChat shows no buttons, so they become numbered lines (``回复 1：…``); the NLU
+reads a reply of the number from the conversation (:mod:`zhike.nlu.typed_choice`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Protocol
 from rasa.core.channels.channel import OutputChannel
 
 from zhike.channels.wechat.api import WeChatApiError
-from zhike.channels.wechat.turns import ButtonMemory, Rendered, mask_user, render, split_text
+from zhike.channels.wechat.turns import Rendered, mask_user, render, split_text
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +40,14 @@ class ApiOutputChannel(OutputChannel):
 
     Args:
         api: the API client.
-        buttons: the channel's memory of numbered buttons.
     """
 
     channel_name: ClassVar[str] = ""
     # Seconds before each repeat of a message WeChat could not take (busy, unreachable).
     retry_delays: tuple[float, ...] = (0.5, 1.0, 2.0)
 
-    def __init__(self, api: MessageApi, buttons: ButtonMemory) -> None:
+    def __init__(self, api: MessageApi) -> None:
         self._api = api
-        self._buttons = buttons
 
     @classmethod
     def name(cls) -> str:
@@ -112,8 +110,6 @@ class ApiOutputChannel(OutputChannel):
 
     async def _send(self, recipient_id: str, message: Mapping[str, Any]) -> None:
         rendered = render([message])
-        if rendered.payloads:
-            self._buttons.remember(recipient_id, rendered.payloads)
         if not rendered.text and not rendered.raw:
             logger.warning(
                 "%s: a message with nothing WeChat can show was dropped.", self.channel_name

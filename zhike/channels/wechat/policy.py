@@ -56,7 +56,6 @@ class Decision:
     kind: str
     text: str = ""
     suffix: str = ""
-    typed: bool = False  # typed by the user: a number may choose a shown button
 
 
 def decide(fields: Mapping[str, str], menu: Mapping[str, str], welcome_hint: str) -> Decision:
@@ -74,7 +73,7 @@ def decide(fields: Mapping[str, str], menu: Mapping[str, str], welcome_hint: str
         if not capped.text:
             return Decision("reply", EMPTY_TEXT)
         suffix = TRUNCATED_NOTICE if capped.truncated else ""
-        return Decision("bot", capped.text, suffix=suffix, typed=True)
+        return Decision("bot", capped.text, suffix=suffix)
     if msg_type != "event":
         return Decision("reply", UNSUPPORTED_TEXT)
     event = fields.get("Event", "").strip().lower()

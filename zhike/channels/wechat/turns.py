@@ -3,14 +3,16 @@
 WeChat (and WeCom) wait 5 seconds for the answer to a callback, then send the same
 callback again, up to three times. :class:`TtlCache` remembers every message id for a
 few minutes so a retry is never handled twice. WeChat shows no buttons either: a bot
-message's buttons become numbered lines (``回复 1：…``) and :class:`ButtonMemory` turns
-a later reply of just that number into the button's payload.
+turn's buttons become numbered lines (``回复 1：…``, :func:`render`). A reply of just that
+number goes to Rasa as typed, and the NLU reads it from the conversation itself
+(:mod:`zhike.nlu.typed_choice`: the buttons of the bot's latest message), so any replica
+understands it; a rating's lines are numbered by their score, so "5" is five points.
 """
 
 from __future__ import annotations
 
+import re
 import time
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +23,6 @@ from rasa.core.channels.channel import CollectingOutputChannel
 V = TypeVar("V")
 
 DEFAULT_DEDUP_TTL = 300.0  # WeChat's retries come within ~15 s; 5 minutes is ample
-DEFAULT_BUTTON_TTL = 3600.0
 DEFAULT_MAX_ENTRIES = 10_000
 # WeChat's limit for a text message is 2048 bytes; keep a margin for the XML around it.
 MAX_TEXT_BYTES = 2000
@@ -106,65 +107,50 @@ class Turn:
     reply: str | None = None
 
 
-class ButtonMemory:
-    """The payloads of the numbered buttons last shown to each user.
-
-    Args:
-        ttl: seconds a user can answer with a number.
-        clock: monotonic seconds.
-    """
-
-    def __init__(
-        self, ttl: float = DEFAULT_BUTTON_TTL, clock: Callable[[], float] = time.monotonic
-    ):
-        self._cache: TtlCache[list[str]] = TtlCache(ttl, clock=clock)
-
-    def remember(self, sender_id: str, payloads: list[str]) -> None:
-        """Remembers the buttons just shown to ``sender_id`` (none: forget earlier ones)."""
-        if payloads:
-            self._cache.put(sender_id, list(payloads))
-        else:
-            self._cache.pop(sender_id)
-
-    def resolve(self, sender_id: str, text: str) -> str:
-        """The payload of the button numbered ``text`` (``1``, ``１``, ``1.``), else ``text``."""
-        payloads = self._cache.get(sender_id)
-        if not payloads:
-            return text
-        number = unicodedata.normalize("NFKC", text).strip().rstrip(".。、")
-        if number.isascii() and number.isdigit() and 1 <= int(number) <= len(payloads):
-            return payloads[int(number) - 1]
-        return text
-
-
 @dataclass
 class Rendered:
     """A bot turn made fit for WeChat.
 
     Attributes:
         text: all texts of the turn, buttons as numbered lines, in one text.
-        payloads: the payloads of the numbered buttons, in order (``回复 1`` is the first).
         raw: native WeChat messages from custom payloads (``{"msgtype": "news", …}``),
             which only the message API can send.
     """
 
     text: str = ""
-    payloads: list[str] = field(default_factory=list)
     raw: list[dict[str, Any]] = field(default_factory=list)
 
 
+# A rating button's payload (``/rate_service{"csat_score": "5"}``): its line is numbered 5.
+SCORE = re.compile(r'"csat_score"\s*:\s*"?([1-5])"?')
+
+
+def button_number(button: Mapping[str, Any], place: int) -> int:
+    """The number a customer replies to choose ``button``: its score, else its place."""
+    score = SCORE.search(str(button.get("payload") or ""))
+    return int(score.group(1)) if score else place
+
+
 def render(messages: Iterable[Mapping[str, Any]], suffix: str = "") -> Rendered:
-    """Joins the messages of a turn (Rasa's collected message dicts) into one text."""
+    """Joins the messages of a turn (Rasa's collected message dicts) into one text.
+
+    The buttons of the turn's last message with buttons are numbered (a reply of the number
+    chooses one, as the NLU reads it); any earlier ones of the turn are listed with a dot.
+    """
+    messages = list(messages)
+    numbered = max((i for i, m in enumerate(messages) if m.get("buttons")), default=-1)
     result = Rendered()
     parts: list[str] = []
-    for message in messages:
+    for index, message in enumerate(messages):
         lines: list[str] = []
         if message.get("text"):
             lines.append(str(message["text"]))
-        for button in message.get("buttons") or []:
+        for place, button in enumerate(message.get("buttons") or [], start=1):
             title = str(button.get("title") or button.get("payload") or "")
-            result.payloads.append(str(button.get("payload") or title))
-            lines.append(f"回复 {len(result.payloads)}：{title}")
+            if index == numbered:
+                lines.append(f"回复 {button_number(button, place)}：{title}")
+            else:
+                lines.append(f"· {title}")
         if message.get("image"):
             lines.append(f"图片：{message['image']}")
         if message.get("attachment"):

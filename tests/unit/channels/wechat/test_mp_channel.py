@@ -35,6 +35,7 @@ from zhike.channels.wechat.policy import (
     UNKNOWN_MENU_TEXT,
     UNSUPPORTED_TEXT,
 )
+from zhike.channels.wechat.turns import render
 from zhike.channels.wechat.xmlcodec import parse_message
 from zhike.lib.identity.assertion import METADATA_KEY, verify
 
@@ -260,7 +261,7 @@ async def test_recognised_voice_goes_to_the_bot() -> None:
 # --- numbered buttons -----------------------------------------------------------------------
 
 
-async def test_buttons_become_numbered_lines_and_a_number_sends_the_payload() -> None:
+async def test_buttons_become_numbered_lines_and_a_number_goes_to_the_bot_as_typed() -> None:
     buttons = [{"title": "是的", "payload": "/affirm"}, {"title": "不用了", "payload": "/deny"}]
     ch, agent = channel(), FakeAgent(buttons=buttons, texts=["确认取消订单吗？"])
     first = reply_content(await post(ch, agent, message_xml(Content="取消订单", msg_id="1")))
@@ -268,16 +269,38 @@ async def test_buttons_become_numbered_lines_and_a_number_sends_the_payload() ->
 
     agent.buttons, agent.texts = None, ["好的"]
     await post(ch, agent, message_xml(Content="２", msg_id="2"))  # full-width digit
-    await post(ch, agent, message_xml(Content="1", msg_id="3"))  # no buttons shown any more
-    assert agent.texts_received == ["取消订单", "/deny", "1"]
+    # the NLU reads the number against the conversation, on whichever replica takes it
+    assert agent.texts_received == ["取消订单", "２"]
 
 
-async def test_a_number_out_of_range_is_plain_text() -> None:
-    buttons = [{"title": "是的", "payload": "/affirm"}]
-    ch, agent = channel(), FakeAgent(buttons=buttons)
-    await post(ch, agent, message_xml(Content="取消订单", msg_id="1"))
-    await post(ch, agent, message_xml(Content="8001", msg_id="2"))
-    assert agent.texts_received == ["取消订单", "8001"]
+RATING = [
+    {"title": f"{name}（{score}分）", "payload": f'/rate_service{{"csat_score": "{score}"}}'}
+    for score, name in [(5, "非常满意"), (4, "满意"), (3, "一般"), (2, "不满意"), (1, "非常不满意")]
+]
+
+
+async def test_a_ratings_lines_are_numbered_by_their_score() -> None:
+    ch, agent = channel(), FakeAgent(buttons=RATING, texts=["请您为本次服务打个分吧"])
+    text = reply_content(await post(ch, agent, message_xml(Content="再见", msg_id="1")))
+    lines = text.splitlines()[1:]
+    assert lines[0] == "回复 5：非常满意（5分）"  # "5" is five points, not the fifth line
+    assert lines[-1] == "回复 1：非常不满意（1分）"
+
+
+async def test_only_the_turns_last_buttons_are_numbered() -> None:
+    rendered = render(
+        [
+            {
+                "text": "已为您转接人工客服",
+                "buttons": [{"title": "取消排队", "payload": "取消排队"}],
+            },
+            {
+                "text": "您是想咨询：",
+                "buttons": [{"title": "查物流", "payload": "/query_logistics"}],
+            },
+        ]
+    )
+    assert rendered.text == "已为您转接人工客服\n· 取消排队\n\n您是想咨询：\n回复 1：查物流"
 
 
 # --- retries and the passive-reply budget --------------------------------------------------------
@@ -321,10 +344,9 @@ async def test_slow_answer_arrives_through_the_customer_service_api(
     await ch.drain()
     [sent] = fake_api.sent
     assert sent["path"] == "/cgi-bin/message/custom/send"
-    assert sent["text"]["content"] == "订单已发货。\n回复 1：查物流\n\n还需要什么？\n回复 2：查物流"
+    assert sent["text"]["content"] == "订单已发货。\n· 查物流\n\n还需要什么？\n回复 1：查物流"
     assert fake_api.token_calls[0]["appid"] == APPID
     assert fake_api.token_calls[0]["grant_type"] == "client_credential"
-    await post(ch, FakeAgent(), message_xml(Content="1", msg_id="2"))  # buttons remembered
     assert "not ready" in caplog.text
 
 
