@@ -2,11 +2,17 @@
 
 A mixin of :class:`actions.forms.ZhikeFormValidationAction`: an anonymous user proves
 who they are (phone + one-time code), which binds their channel account to the customer.
+
+A message without a digit is no wrong number: customers say "等一下" while the SMS comes,
+"没收到" when it does not (the code is sent again to the phone they confirm), "我不记得
+手机号了" (a human can check who they are), or ask why. Each gets its own answer
+(:func:`aside`), never "手机号格式不对"; "没收到" is not a question about a parcel here.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -14,12 +20,37 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.identity import forget_identity, input_channel
-from actions.parsing import parse_binding_code, parse_mobile_phone
+from actions.parsing import normalize_text, parse_binding_code, parse_mobile_phone
 from actions.services import backend
 from zhike.common.privacy import mask_phone
 from zhike.lib.backend_client import BackendError, BackendRateLimited, BackendUnavailable
 
 BINDING_SLOTS = ("bind_phone", "bind_code")
+
+# What a message without digits says instead of the number asked for.
+NOT_RECEIVED, WAIT, NO_PHONE = "not_received", "wait", "no_phone"
+_NOT_RECEIVED = re.compile(r"没收到|收不到|没有收到|没来|还没到|没到|重发|重新发|再发|没.{0,2}短信")
+_WAIT = re.compile(r"^(?:等一?下|稍等|等等|等会儿?|马上|好的?|嗯+|ok|okay|好滴|收到|行)\W*$", re.I)
+_NO_PHONE = re.compile(
+    r"不记得|忘了|忘记|记不清|不知道.{0,3}号|没有手机|没手机|换号|换了|停机|注销|不是我的|不用那个"
+)
+
+
+def aside(text: Any, slot: str) -> str | None:
+    """What a message without a digit says while ``slot`` is asked; ``None``: nothing known.
+
+    :data:`NOT_RECEIVED` (the code), :data:`WAIT`, or :data:`NO_PHONE` (the phone).
+    """
+    text = normalize_text(text)
+    if not text or re.search(r"\d", text):
+        return None
+    if _WAIT.match(text):
+        return WAIT
+    if slot == "bind_code" and _NOT_RECEIVED.search(text):
+        return NOT_RECEIVED
+    if slot == "bind_phone" and _NO_PHONE.search(text):
+        return NO_PHONE
+    return None
 
 
 class BindingSlots:
@@ -49,14 +80,25 @@ class BindingSlots:
     async def extract_bind_phone(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The phone number the user gives to prove who they are."""
-        return self.text_answer("bind_phone", tracker)
+        """The phone number the user gives to prove who they are (or what they say instead)."""
+        return self.aside_answer("bind_phone", tracker) or self.text_answer("bind_phone", tracker)
 
     async def extract_bind_code(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The one-time code."""
-        return self.text_answer("bind_code", tracker)
+        """The one-time code (or what the user says instead)."""
+        return self.aside_answer("bind_code", tracker) or self.text_answer("bind_code", tracker)
+
+    def aside_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        """``{slot: text}`` for an :func:`aside` to ``slot``'s question, whatever the intent.
+
+        "没收到" read as a parcel not received, or "手机号换了" as a change of phone,
+        must not switch the topic: the validation answers it.
+        """
+        if tracker.get_slot("requested_slot") != slot:
+            return {}
+        text = (tracker.latest_message or {}).get("text")
+        return {slot: text} if aside(text, slot) else {}
 
     async def validate_bind_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -68,7 +110,7 @@ class BindingSlots:
         """
         phone = parse_mobile_phone(value)
         if phone is None:
-            return self.reject("bind_phone", dispatcher, tracker)
+            return self._no_phone(value, dispatcher, tracker)
         channel, sender = input_channel(tracker), tracker.sender_id
         try:
             await backend().request_binding_code(phone, channel, sender)
@@ -94,7 +136,7 @@ class BindingSlots:
         """
         code = parse_binding_code(value)
         if code is None or not tracker.get_slot("bind_phone"):
-            return self.reject("bind_code", dispatcher, tracker)
+            return self._no_code(value, dispatcher, tracker)
         channel, sender = input_channel(tracker), tracker.sender_id
         try:
             await backend().confirm_binding(None, code, channel, sender)
@@ -114,6 +156,38 @@ class BindingSlots:
             "form_failures": 0.0,
             **await self.after_binding(dispatcher, tracker),
         }
+
+    def _no_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        kind = aside(value, "bind_phone")
+        if kind == WAIT:
+            dispatcher.utter_message(response="utter_binding_wait")
+            return {"bind_phone": None}
+        if kind == NO_PHONE:  # a human can check who they are
+            dispatcher.utter_message(response="utter_bind_phone_unknown")
+            return {"bind_phone": None, "form_gave_up": True}
+        if _has_digit(value):
+            return self.reject("bind_phone", dispatcher, tracker)
+        return self.reject("bind_phone", dispatcher, tracker, "utter_bind_phone_needed")
+
+    def _no_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        kind = aside(value, "bind_code")
+        if kind == WAIT:
+            dispatcher.utter_message(response="utter_binding_wait")
+            return {"bind_code": None}
+        if kind == NOT_RECEIVED:  # the form asks for the phone again and sends a new code
+            dispatcher.utter_message(response="utter_binding_code_not_received")
+            return {"bind_code": None, "bind_phone": None}
+        if _has_digit(value) or not tracker.get_slot("bind_phone"):
+            return self.reject("bind_code", dispatcher, tracker)
+        return self.reject("bind_code", dispatcher, tracker, "utter_bind_code_needed")
+
+
+def _has_digit(value: Any) -> bool:
+    return bool(re.search(r"\d", normalize_text(value)))
 
 
 def _too_many(dispatcher: CollectingDispatcher, error: BackendError) -> None:

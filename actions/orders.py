@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import ORDER_PROOF, proven, with_proof
 from actions.forms import ZhikeFormValidationAction, remind_active_form
 from actions.identity import identify
+from actions.order_offers import offer_order_services
 from actions.parsing import parse_order_id, parse_phone_last4
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
@@ -240,6 +241,7 @@ class ActionOrderStatus(FormSubmitAction):
         if order is None:
             return events
         say_order_status(dispatcher, tracker, order)
+        offer_order_services(dispatcher, tracker, order.order_id)  # "…能换货吗", unsure
         return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
 
 

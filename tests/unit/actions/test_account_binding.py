@@ -84,3 +84,66 @@ async def test_a_locked_phone_ends_the_form_politely(dispatcher: CollectingDispa
     assert dispatcher.messages[0]["retry_minutes"] == 25
     # the backend picks the code: no phone is sent back, masked or not
     assert limited.confirmed == [(None, "123456", "socketio", "web-session-locked", {})]
+
+
+# What customers say instead of the number while the identity check waits for it.
+
+
+async def _phone_step(turn: Turn, text: str, intent: str, dispatcher: CollectingDispatcher) -> dict:
+    form = ValidateAccountBindingForm()
+    tracker = turn(text, intent, requested_slot="bind_phone")
+    extracted = await form.extract_bind_phone(dispatcher, tracker, DOMAIN)
+    if "bind_phone" not in extracted:
+        return {"extracted": extracted}
+    return await form.validate_bind_phone(extracted["bind_phone"], dispatcher, tracker, DOMAIN)
+
+
+async def _code_step(turn: Turn, text: str, intent: str, dispatcher: CollectingDispatcher) -> dict:
+    form = ValidateAccountBindingForm()
+    tracker = turn(text, intent, requested_slot="bind_code", bind_phone="138****8001")
+    extracted = await form.extract_bind_code(dispatcher, tracker, DOMAIN)
+    if "bind_code" not in extracted:
+        return {"extracted": extracted}
+    return await form.validate_bind_code(extracted["bind_code"], dispatcher, tracker, DOMAIN)
+
+
+async def test_no_sms_yet_sends_the_code_again_to_the_phone_confirmed(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    # read as a parcel not received, it must not switch to the logistics topic
+    slots = await _code_step(anonymous, "没收到啊", "query_logistics", dispatcher)
+    assert slots == {"bind_code": None, "bind_phone": None}  # the form asks for the phone
+    assert responses(dispatcher) == ["utter_binding_code_not_received"]
+
+
+async def test_waiting_for_the_sms_is_no_wrong_code(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    slots = await _code_step(anonymous, "等一下", "nlu_fallback", dispatcher)
+    assert slots == {"bind_code": None}  # not counted as a failure
+    assert responses(dispatcher) == ["utter_binding_wait"]
+
+
+async def test_a_forgotten_phone_is_offered_a_human(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    slots = await _phone_step(anonymous, "我手机号换了", "change_receiver_phone", dispatcher)
+    assert slots == {"bind_phone": None, "form_gave_up": True}
+    assert responses(dispatcher) == ["utter_bind_phone_unknown"]
+
+
+async def test_words_instead_of_a_phone_are_told_why_not_that_the_format_is_wrong(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    slots = await _phone_step(anonymous, "为什么要手机号", "nlu_fallback", dispatcher)
+    assert slots == {"bind_phone": None, "form_failures": 1.0}
+    await _phone_step(anonymous, "1380013", "inform", dispatcher)  # a short number
+    assert responses(dispatcher) == ["utter_bind_phone_needed", "utter_invalid_bind_phone"]
+
+
+async def test_a_confident_question_still_interrupts_the_phone_question(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    slots = await _phone_step(anonymous, "你们的退货政策是什么", "faq", dispatcher)
+    assert slots == {"extracted": {}}  # given up: the topic switch answers it
+    assert dispatcher.messages == []

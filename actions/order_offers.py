@@ -1,0 +1,58 @@
+"""An unclear message about an order offers the order's services its words name.
+
+"HP20240002能换货吗" was too unsure for the NLU (an unclear message with an order number
+is an order lookup): the customer got the order's status and nothing about the exchange
+they asked for. After the status, :func:`offer_order_services` offers, as buttons, each
+service on that order the message names (换货, 退款/退货, 取消, 改地址, 发票, 价保) -- a
+click starts it with the order already filled in, and the service's own flow decides
+whether the order qualifies. Offered, never started: the NLU was unsure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import intent_titles
+
+UNSURE = "nlu_fallback"
+# Words naming a service on an order, and the intent that starts it (in this order).
+SERVICES = (
+    (re.compile(r"换(?!.{0,3}地址)"), "request_exchange"),  # "换个地址" is the address
+    (re.compile(r"退(?:货|款|钱|掉)?|不想要"), "request_refund"),
+    (re.compile(r"取消|不要了"), "cancel_order"),
+    (re.compile(r"改.{0,3}地址|地址.{0,3}改|换.{0,3}地址"), "modify_address"),
+    (re.compile(r"发票"), "request_invoice"),
+    (re.compile(r"价保|保价|差价|降价"), "request_price_protection"),
+)
+
+
+def named_services(text: str) -> list[str]:
+    """The intents of the services on an order that ``text`` names, each once."""
+    found: list[str] = []
+    for pattern, intent in SERVICES:
+        if pattern.search(text) and intent not in found:
+            found.append(intent)
+    return found
+
+
+def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str) -> bool:
+    """Offers the services an unsure message named for ``order_id``; whether it did."""
+    latest: dict[str, Any] = tracker.latest_message or {}
+    if (latest.get("intent") or {}).get("name") != UNSURE:
+        return False
+    services = named_services(str(latest.get("text") or ""))
+    if not services:
+        return False
+    titles = intent_titles()["intents"]
+    entity = json.dumps({"order_id": order_id}, ensure_ascii=False)
+    buttons = [
+        {"title": titles.get(intent, intent), "payload": f"/{intent}{entity}"}
+        for intent in services
+    ]
+    dispatcher.utter_message(response="utter_order_services_offer", buttons=buttons)
+    return True

@@ -1,0 +1,58 @@
+"""An unclear message about an order offers the services its words name, after the status."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.order_offers import named_services
+from actions.orders import ActionOrderStatus
+
+from .conftest import Turn
+
+DOMAIN: dict = {"forms": {"order_id_form": {"required_slots": ["order_id"]}}}
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [message["response"] for message in dispatcher.messages]
+
+
+async def test_an_unsure_exchange_question_gets_the_status_and_the_exchange_offered(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("HP20240002能换货吗", "nlu_fallback", order_id="HP20240002")
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == [
+        "utter_order_status",
+        "utter_order_logistics",
+        "utter_order_services_offer",
+    ]
+    [button] = dispatcher.messages[-1]["buttons"]
+    assert button["title"].startswith("申请换货")
+    assert button["payload"] == '/request_exchange{"order_id": "HP20240002"}'
+
+
+async def test_a_sure_lookup_or_a_plain_order_number_offers_nothing(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    sure = zhang("HP20240002能退吗", "query_order", order_id="HP20240002")
+    await ActionOrderStatus().run(dispatcher, sure, DOMAIN)
+    bare = zhang("HP20240002", "nlu_fallback", order_id="HP20240002")
+    await ActionOrderStatus().run(dispatcher, bare, DOMAIN)
+    assert "utter_order_services_offer" not in responses(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        ("这个能不能换个颜色", ["request_exchange"]),
+        ("我想换个地址", ["modify_address"]),  # the address, not the goods
+        ("不想要了能退吗", ["request_refund"]),
+        ("HP20240003不要了", ["cancel_order"]),
+        ("降价了给补差价吗 顺便开个发票", ["request_invoice", "request_price_protection"]),
+        ("到哪了", []),
+        ("怎么还没发货", []),
+    ],
+)
+def test_the_services_a_message_names(text: str, services: list[str]) -> None:
+    assert named_services(text) == services
