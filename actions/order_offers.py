@@ -6,6 +6,10 @@ they asked for. After the status, :func:`offer_order_services` offers, as button
 service on that order the message names (换货, 退款/退货, 取消, 改地址, 发票, 价保) -- a
 click starts it with the order already filled in, and the service's own flow decides
 whether the order qualifies. Offered, never started: the NLU was unsure.
+
+The same holds for a bare order number given right after the knowledge base answered a
+question about a service ("降价了能补差价吗", then "HP20240002"): the customer read the
+rules and now names the order; the services the question named are offered.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import intent_titles
 
 UNSURE = "nlu_fallback"
+BARE_ORDER = frozenset({UNSURE, "inform"})  # the intents of a bare order number
+KB_ANSWERED_SLOT = "kb_answered"  # the question the knowledge base answered (actions.knowledge)
 # Words naming a service on an order, and the intent that starts it (in this order).
 SERVICES = (
     (re.compile(r"换(?!.{0,3}地址)"), "request_exchange"),  # "换个地址" is the address
@@ -43,9 +49,12 @@ def named_services(text: str) -> list[str]:
 def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str) -> bool:
     """Offers the services an unsure message named for ``order_id``; whether it did."""
     latest: dict[str, Any] = tracker.latest_message or {}
-    if (latest.get("intent") or {}).get("name") != UNSURE:
+    if (latest.get("intent") or {}).get("name") not in BARE_ORDER:
         return False
-    services = named_services(str(latest.get("text") or ""))
+    text = str(latest.get("text") or "")
+    services = named_services(text) if latest["intent"]["name"] == UNSURE else []
+    if not services:
+        services = named_services(just_answered(tracker) or "")
     if not services:
         return False
     titles = intent_titles()["intents"]
@@ -56,3 +65,20 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
     ]
     dispatcher.utter_message(response="utter_order_services_offer", buttons=buttons)
     return True
+
+
+def just_answered(tracker: Tracker) -> str | None:
+    """The question the knowledge base answered in reply to the previous message, if any."""
+    users = 0
+    for event in reversed(tracker.events or []):
+        kind = event.get("event")
+        if kind == "user":
+            users += 1
+            if users > 1:
+                return None  # before the previous message: an older answer
+        elif kind == "slot" and event.get("name") == KB_ANSWERED_SLOT and users == 1:
+            value = event.get("value")
+            return str(value) if value else None
+        elif kind in ("session_started", "restart"):
+            return None
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.order_offers import named_services
@@ -56,3 +57,40 @@ async def test_a_sure_lookup_or_a_plain_order_number_offers_nothing(
 )
 def test_the_services_a_message_names(text: str, services: list[str]) -> None:
     assert named_services(text) == services
+
+
+def _after_an_answer(turn: Turn, question: str, text: str) -> Tracker:
+    """``text`` right after the knowledge base answered ``question``."""
+    tracker = turn(text, "inform", order_id="HP20240002")
+    answered = [
+        {"event": "user", "text": question, "parse_data": {"intent": {"name": "faq"}}},
+        {"event": "action", "name": "action_answer_faq"},
+        {"event": "bot", "text": "亲，商品降价后 7 天内可申请价保…"},
+        {"event": "slot", "name": "kb_answered", "value": question},
+        {"event": "action", "name": "action_listen"},
+    ]
+    tracker.events[-1:-1] = answered
+    return tracker
+
+
+async def test_an_order_number_after_a_rules_answer_offers_that_service(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = _after_an_answer(zhang, "降价了能补差价吗", "HP20240002")
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher)[-1] == "utter_order_services_offer"
+    [button] = dispatcher.messages[-1]["buttons"]
+    assert button["payload"] == '/request_price_protection{"order_id": "HP20240002"}'
+
+
+async def test_an_older_answer_offers_nothing(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = _after_an_answer(zhang, "降价了能补差价吗", "HP20240002")
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "好的", "parse_data": {"intent": {"name": "affirm"}}},
+        {"event": "bot", "text": "还有什么可以帮您？"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    assert "utter_order_services_offer" not in responses(dispatcher)
