@@ -17,6 +17,7 @@ from actions.form_binding import BINDING_SLOTS, BindingSlots
 from actions.identity import identify
 from actions.parsing import parse_order_id, typed_text
 from actions.topics import form_intents
+from actions.tracking_numbers import order_with_tracking, tracking_number
 from actions.typed_answers import AFFIRM, DENY, chosen_option, domain_buttons, shown_buttons
 from actions.typed_parsing import (
     asks_progress,
@@ -254,9 +255,16 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
     ) -> dict[str, Any]:
         """Accepts HP + 8 digits in any case or width; anything else is re-asked.
 
+        A tracking number stands for the customer's own order shipped under it.
+
         The order taken is the conversation's order in focus from now on.
         """
         parsed = parse_order_id(value)
+        tracking = tracking_number(value) if parsed is None else None
+        if tracking is not None:  # the courier's number: the customer's order shipped under it
+            parsed = await order_with_tracking(tracker, tracking)
+            if parsed is None:
+                return self.reject("order_id", dispatcher, tracker, "utter_order_id_is_tracking")
         if parsed is None:
             return self.reject("order_id", dispatcher, tracker)
         problem = await self.check_order(parsed, dispatcher, tracker)
