@@ -4,7 +4,7 @@ A mixin of :class:`actions.forms.ZhikeFormValidationAction`: an anonymous user p
 who they are (phone + one-time code), which binds their channel account to the customer.
 
 A message without a digit is no wrong number: customers say "等一下" while the SMS comes,
-"没收到" when it does not (the code is sent again to the phone they confirm), "我不记得
+"没收到" when it does not (a phone number given then gets a new code), "我不记得
 手机号了" (a human can check who they are), or ask why. Each gets its own answer
 (:func:`aside`), never "手机号格式不对"; "没收到" is not a question about a parcel here.
 """
@@ -86,7 +86,14 @@ class BindingSlots:
     async def extract_bind_code(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The one-time code (or what the user says instead)."""
+        """The one-time code (or what the user says instead).
+
+        A mobile number instead of the code is a new try at the phone ("没收到" was
+        answered with: reply the right number): a code goes to it.
+        """
+        text = (tracker.latest_message or {}).get("text")
+        if tracker.get_slot("requested_slot") == "bind_code" and parse_mobile_phone(text):
+            return {"bind_phone": text}
         return self.aside_answer("bind_code", tracker) or self.text_answer("bind_code", tracker)
 
     def aside_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
@@ -178,9 +185,9 @@ class BindingSlots:
         if kind == WAIT:
             dispatcher.utter_message(response="utter_binding_wait")
             return {"bind_code": None}
-        if kind == NOT_RECEIVED:  # the form asks for the phone again and sends a new code
+        if kind == NOT_RECEIVED:  # wait a little, or reply the right phone for a new code
             dispatcher.utter_message(response="utter_binding_code_not_received")
-            return {"bind_code": None, "bind_phone": None}
+            return {"bind_code": None}
         if _has_digit(value) or not tracker.get_slot("bind_phone"):
             return self.reject("bind_code", dispatcher, tracker)
         return self.reject("bind_code", dispatcher, tracker, "utter_bind_code_needed")

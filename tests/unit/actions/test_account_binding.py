@@ -107,13 +107,21 @@ async def _code_step(turn: Turn, text: str, intent: str, dispatcher: CollectingD
     return await form.validate_bind_code(extracted["bind_code"], dispatcher, tracker, DOMAIN)
 
 
-async def test_no_sms_yet_sends_the_code_again_to_the_phone_confirmed(
-    anonymous: Turn, dispatcher: CollectingDispatcher
+async def test_no_sms_yet_is_asked_to_wait_or_give_the_right_phone(
+    anonymous: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
 ) -> None:
     # read as a parcel not received, it must not switch to the logistics topic
     slots = await _code_step(anonymous, "没收到啊", "query_logistics", dispatcher)
-    assert slots == {"bind_code": None, "bind_phone": None}  # the form asks for the phone
+    assert slots == {"bind_code": None}  # not counted as a wrong code
     assert responses(dispatcher) == ["utter_binding_code_not_received"]
+    # told to reply the right phone if none comes: a phone at the code step gets a code
+    form = ValidateAccountBindingForm()
+    tracker = anonymous("13900139002", "inform", requested_slot="bind_code", bind_phone="x")
+    extracted = await form.extract_bind_code(dispatcher, tracker, DOMAIN)
+    assert extracted == {"bind_phone": "13900139002"}
+    slots = await form.validate_bind_phone("13900139002", dispatcher, tracker, DOMAIN)
+    assert slots == {"bind_phone": "139****9002"}
+    assert backend.last_code("13900139002") is not None
 
 
 async def test_waiting_for_the_sms_is_no_wrong_code(
