@@ -31,8 +31,9 @@ CANCEL_ALTERNATIVES = {
     ),
     "refunding": "该订单正在退款中，回复「退款进度」可以查看处理情况。",
     "refunded": "该订单已退款完成。",
-    "cancelled": "该订单之前已经取消，无需重复操作。",
 }
+# Nothing to explain: the order is already what the customer asked for.
+ALREADY_CANCELLED = "cancelled"
 
 
 class CustomerOrderChange(FormSubmitAction, ABC):
@@ -164,6 +165,9 @@ class ValidateCancelOrderForm(OrderRuleChecks):
 
 def say_not_cancellable(dispatcher: CollectingDispatcher, order_id: str, status: str) -> None:
     """Why ``order_id`` cannot be cancelled in ``status``, and the alternative."""
+    if status == ALREADY_CANCELLED:
+        dispatcher.utter_message(response="utter_order_already_cancelled", order_id=order_id)
+        return
     dispatcher.utter_message(
         response="utter_order_not_cancellable",
         order_id=order_id,

@@ -127,3 +127,33 @@ def test_backend_down_gets_an_apology_and_the_conversation_goes_on(
             time.sleep(0.2)
     time.sleep(1.1)  # the action server's circuit breaker closes again
     assert "已发货" in zhang_app.say("查一下订单HP20240001")
+
+
+def test_the_parcels_tracking_number_stands_for_the_order(zhang_app: AppConversation) -> None:
+    assert "订单" in zhang_app.say("帮我查下订单")
+    answer = zhang_app.say("SF1234567890")  # copied from the courier's SMS
+    assert "HP20240001" in answer and "格式" not in answer
+
+
+def test_an_unsure_question_about_an_order_leads_to_the_service_it_names(
+    zhang_app: AppConversation,
+) -> None:
+    replies = zhang_app.send("HP20240002这个能换货吗")
+    text = "\n".join(r.get("text", "") for r in replies)
+    offered = [b for r in replies for b in r.get("buttons", []) if "换货" in b["title"]]
+    # either the exchange starts at once, or it is offered with the order filled in
+    assert "换货" in text or offered, replies
+    if offered:
+        assert "HP20240002" in offered[0]["payload"]
+        assert "换货" in zhang_app.say(offered[0]["payload"])
+
+
+def test_an_order_number_after_the_price_protection_rules_offers_it(
+    zhang_app: AppConversation,
+) -> None:
+    assert "价保" in zhang_app.say("买完就降价了，能补差价吗")
+    replies = zhang_app.send("HP20240002")
+    text = "\n".join(r.get("text", "") for r in replies)
+    titles = [b["title"] for r in replies for b in r.get("buttons", [])]
+    # offered after the order's status, or (read as a request at once) under way
+    assert any("价保" in title for title in titles) or "差价" in text, replies

@@ -62,3 +62,27 @@ def test_no_log_of_any_service_holds_a_full_phone_number(fresh: Stack) -> None:
     for name, text in logs.items():
         assert "13800138001" not in text, f"{name} logs a full phone number"
     assert "138****8001" in logs["backend.log"]  # the code was "sent", masked
+
+
+def test_the_identity_check_answers_what_customers_say_instead_of_numbers(
+    fresh: Stack,
+) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    assert "验证身份" in chat.say("我要开发票")
+    why = chat.say("为什么还要手机号啊")
+    assert "确认是您本人" in why and "格式" not in why
+    assert "138****8001" in chat.say("好吧 13800138001")
+    wait = chat.say("等一下哈")
+    assert "不着急" in wait and "不正确" not in wait
+    late = chat.say("怎么还没收到短信")  # not a question about a parcel here
+    assert "稍等" in late and "物流" not in late and "不正确" not in late
+    assert "验证成功" in chat.say(last_code(fresh, "13800138001"))
+
+
+def test_a_customer_who_forgot_their_phone_is_offered_a_person(fresh: Stack) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    assert "验证身份" in chat.say("帮我取消订单HP20240003")
+    replies = chat.send("我手机号早就换了")
+    text = "\n".join(r.get("text", "") for r in replies)
+    assert "人工客服" in text and "格式" not in text
+    assert any(b["title"] == "转人工客服" for r in replies for b in r.get("buttons", []))

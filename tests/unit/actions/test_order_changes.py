@@ -41,6 +41,11 @@ async def test_cancel_after_yes_cancels_and_after_no_keeps(
     assert order is not None and order.status == "cancelled"
     assert SlotSet("confirmed", None) in events and SlotSet("order_id", None) in events
 
+    again = CollectingDispatcher()  # "取消HP20240003" once more: it is, nothing to explain
+    result = await ValidateCancelOrderForm().validate_order_id("HP20240003", again, zhang(), DOMAIN)
+    assert responses(again) == ["utter_order_already_cancelled"]
+    assert result["form_gave_up"] is True
+
 
 async def test_a_shipped_order_gets_the_alternative(
     zhang: Turn, dispatcher: CollectingDispatcher
