@@ -9,6 +9,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.form_binding import NO_PHONE, PHONE_SLOTS, aside
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
 from actions.session import vip_slot
@@ -72,6 +73,7 @@ class ActionStopForm(Action):
     Asking for a person (``human_handoff``) leaves the form silently: the handoff's own
     message follows at once, and a "已为您取消本次办理" line before "已为您转接人工客服"
     would only confuse the customer.
+    "不记得了" to a phone question is offered a human who can check who they are.
     """
 
     def name(self) -> str:
@@ -83,6 +85,11 @@ class ActionStopForm(Action):
     ) -> list[dict[str, Any]]:
         """Deactivates the loop and clears every form slot (says so unless handing over)."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent != "human_handoff":
+        slot = tracker.get_slot("requested_slot")
+        text = tracker.latest_message.get("text")
+        if slot in PHONE_SLOTS and aside(text, slot) == NO_PHONE:
+            # "不记得了" to the phone question: not just "cancelled", a human can check
+            dispatcher.utter_message(response="utter_bind_phone_unknown")
+        elif intent != "human_handoff":
             dispatcher.utter_message(response="utter_form_stopped")
         return [ActiveLoop(None), *(SlotSet(slot, None) for slot in FORM_SLOTS)]

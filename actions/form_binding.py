@@ -26,11 +26,17 @@ from zhike.common.privacy import mask_phone
 from zhike.lib.backend_client import BackendError, BackendRateLimited, BackendUnavailable
 
 BINDING_SLOTS = ("bind_phone", "bind_code")
+# Questions answered with the customer's phone (all of it, or its last 4 digits).
+PHONE_SLOTS = ("bind_phone", "phone_last4")
 
 # What a message without digits says instead of the number asked for.
 NOT_RECEIVED, WAIT, NO_PHONE = "not_received", "wait", "no_phone"
 _NOT_RECEIVED = re.compile(r"没收到|收不到|没有收到|没来|还没到|没到|重发|重新发|再发|没.{0,2}短信")
-_WAIT = re.compile(r"^(?:等一?下|稍等|等等|等会儿?|马上|好的?|嗯+|ok|okay|好滴|收到|行)\W*$", re.I)
+_WAIT = re.compile(
+    r"^(?:等一?下|稍等一?下?|等等|等会儿?|马上|好的?|嗯+|ok|okay|好滴|收到|行|我?(?:找|看|查)一?[下看])"
+    r"[哈啊呀哦吧噢喔嘛呢]*\W*$",
+    re.I,
+)
 _NO_PHONE = re.compile(
     r"不记得|忘了|忘记|记不清|不知道.{0,3}号|没有手机|没手机|换号|换了|停机|注销|不是我的|不用那个"
 )
@@ -39,7 +45,7 @@ _NO_PHONE = re.compile(
 def aside(text: Any, slot: str) -> str | None:
     """What a message without a digit says while ``slot`` is asked; ``None``: nothing known.
 
-    :data:`NOT_RECEIVED` (the code), :data:`WAIT`, or :data:`NO_PHONE` (the phone).
+    :data:`NOT_RECEIVED` (the code), :data:`WAIT`, or :data:`NO_PHONE` (a phone slot).
     """
     text = normalize_text(text)
     if not text or re.search(r"\d", text):
@@ -48,7 +54,7 @@ def aside(text: Any, slot: str) -> str | None:
         return WAIT
     if slot == "bind_code" and _NOT_RECEIVED.search(text):
         return NOT_RECEIVED
-    if slot == "bind_phone" and _NO_PHONE.search(text):
+    if slot in PHONE_SLOTS and _NO_PHONE.search(text):
         return NO_PHONE
     return None
 

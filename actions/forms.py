@@ -265,6 +265,11 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
             parsed = await order_with_tracking(tracker, tracking)
             if parsed is None:
                 return self.reject("order_id", dispatcher, tracker, "utter_order_id_is_tracking")
+        if parsed is None and not re.search(r"\d", typed_text(value)):
+            # "我不知道订单号": where to find it, or (known) that the buttons will do
+            known = (await identify(tracker)).customer_id is not None
+            help_response = "utter_order_id_help_known" if known else "utter_order_id_help"
+            return self.reject("order_id", dispatcher, tracker, help_response)
         if parsed is None:
             return self.reject("order_id", dispatcher, tracker)
         problem = await self.check_order(parsed, dispatcher, tracker)

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import ORDER_PROOF, proven, with_proof
+from actions.form_binding import NO_PHONE, aside
 from actions.forms import ZhikeFormValidationAction, remind_active_form
 from actions.identity import identify
 from actions.order_offers import offer_order_services
@@ -187,8 +188,8 @@ class ValidateOrderIdForm(ZhikeFormValidationAction):
     async def extract_phone_last4(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The user's answer when the last 4 digits were asked."""
-        return self.text_answer("phone_last4", tracker)
+        """The user's answer when the last 4 digits were asked (or what they say instead)."""
+        return self.aside_answer("phone_last4", tracker) or self.text_answer("phone_last4", tracker)
 
     async def validate_phone_last4(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -196,6 +197,9 @@ class ValidateOrderIdForm(ZhikeFormValidationAction):
         """Checks the digits with the backend, which counts wrong tries per sender."""
         last4 = parse_phone_last4(value)
         order_id = tracker.get_slot("order_id")
+        if last4 is None and aside(value, "phone_last4") == NO_PHONE:
+            dispatcher.utter_message(response="utter_bind_phone_unknown")  # a human can check
+            return {"phone_last4": None, "form_gave_up": True}
         if last4 is None or not order_id:
             return self.reject("phone_last4", dispatcher, tracker)
         try:

@@ -172,6 +172,30 @@ async def test_validation_normalises_a_valid_order_number(
     assert dispatcher.messages == []
 
 
+async def test_not_knowing_the_order_number_is_helped_not_told_the_format_is_wrong(
+    anonymous: Turn, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    said = "我不知道订单号"
+    for turn in (anonymous, zhang):  # where to find it; a known customer: click an order
+        tracker = turn(said, "nlu_fallback", requested_slot="order_id")
+        result = await ValidateOrderIdForm().validate_order_id(said, dispatcher, tracker, DOMAIN)
+        assert result["order_id"] is None
+    assert responses(dispatcher) == ["utter_order_id_help", "utter_order_id_help_known"]
+
+
+async def test_an_anonymous_customer_who_forgot_the_phone_is_offered_a_person(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    form = ValidateOrderIdForm()
+    tracker = anonymous(
+        "我忘了是哪个手机号", "nlu_fallback", order_id="HP20240001", requested_slot="phone_last4"
+    )
+    extracted = await form.extract_phone_last4(dispatcher, tracker, DOMAIN)
+    result = await form.validate_phone_last4(extracted["phone_last4"], dispatcher, tracker, DOMAIN)
+    assert result == {"phone_last4": None, "form_gave_up": True}
+    assert responses(dispatcher) == ["utter_bind_phone_unknown"]
+
+
 async def test_validation_rejects_a_malformed_order_number_and_counts_it(
     anonymous: Turn, dispatcher: CollectingDispatcher
 ) -> None:

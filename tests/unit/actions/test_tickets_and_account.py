@@ -92,6 +92,15 @@ async def test_leaving_a_form_clears_it(anonymous: Turn, dispatcher: CollectingD
     assert SlotSet("order_id", None) in events and SlotSet("requested_slot", None) in events
 
 
+async def test_not_remembering_the_phone_is_offered_a_person_not_just_cancelled(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = anonymous("不记得了", "deny", order_id="HP20240001", requested_slot="phone_last4")
+    events = await ActionStopForm().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_bind_phone_unknown"]
+    assert events[0] == ActiveLoop(None)
+
+
 async def test_asking_for_a_person_leaves_a_form_without_a_cancel_line(
     anonymous: Turn, dispatcher: CollectingDispatcher
 ) -> None:
