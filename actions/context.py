@@ -73,3 +73,20 @@ def opening_text(tracker: Tracker, form: str) -> str:
                     return str(earlier.get("text") or "")
             return ""
     return ""
+
+
+def said_before_latest_message(tracker: Tracker, response: str) -> bool:
+    """Whether the bot's turn just before the customer's latest message said ``response``."""
+    seen_user = False
+    for event in reversed(list(tracker.events)):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif kind in ("restart", "session_started"):
+            return False
+        elif seen_user and kind == "bot":
+            if (event.get("metadata") or {}).get("utter_action") == response:
+                return True
+    return False

@@ -17,6 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.context import said_before_latest_message
 from actions.exchange_parsing import (
     COLOUR,
     DEFECT,
@@ -45,9 +46,11 @@ ALTERNATIVES = {
     ),
     "not_exchangeable": "如果收到的商品有质量问题，回复「转人工」，人工客服会为您核实处理。",
     "exchange_not_allowed": "签收后再来找我办理换货就可以啦。",
+    "order_closed": "如有其他问题，回复「转人工」由人工客服为您处理。",
     "exchange_exists": "回复「换货进度」可以查看进行中的换货。",
 }
 FORM = "exchange_form"
+NOT_ALLOWED = "utter_exchange_not_allowed"
 
 
 async def exchange_check(tracker: Tracker, order_id: str | None = None) -> ExchangeCheck | None:
@@ -108,9 +111,13 @@ class ValidateExchangeForm(ZhikeFormValidationAction):
             return self.reject(
                 "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
             )
+        if not check.eligible and said_before_latest_message(tracker, NOT_ALLOWED):
+            # "颜色不喜欢", "换成白色的" after the refusal: not the same words again
+            dispatcher.utter_message(response="utter_exchange_still_not_allowed")
+            return {"order_id": order_id, "focus_order": order_id, "form_gave_up": True}
         if not check.eligible:
             dispatcher.utter_message(
-                response="utter_exchange_not_allowed",
+                response=NOT_ALLOWED,
                 reason=check.message,
                 alternative=ALTERNATIVES.get(check.code or "", ""),
             )
@@ -352,7 +359,7 @@ class ActionRequestExchange(CustomerOrderChange):
         if error.code in (None, "not_found", "invalid_order_id"):
             return await super().refused(dispatcher, tracker, error, customer_id, order_id)
         dispatcher.utter_message(
-            response="utter_exchange_not_allowed",
+            response=NOT_ALLOWED,
             reason=error.message,
             alternative=ALTERNATIVES.get(error.code or "", ""),
         )

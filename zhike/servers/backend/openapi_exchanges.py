@@ -40,7 +40,8 @@ OPERATIONS: tuple[dict[str, Any], ...] = (
          summary="Request an exchange (size, colour or defect)", tag="exchanges",
          ok=(201, "Exchange"),
          errors=(_WRITE_404,
-                 (409, "exchange_not_allowed / not_exchangeable / exchange_window_passed / "
+                 (409, "exchange_not_allowed / order_closed / not_exchangeable / "
+                       "exchange_window_passed / "
                        "exchange_exists / not_same_family / out_of_stock"),
                  (422, "invalid_reason / invalid_sku / invalid_new_sku / invalid_pickup_slot "
                        "/ invalid_note")),

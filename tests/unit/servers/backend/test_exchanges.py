@@ -85,6 +85,7 @@ async def test_a_size_exchange_reserves_the_new_size_and_schedules_a_pickup(db: 
         ("HP20241301", "size", "ANTA-RUN-BK-44", "out_of_stock", "黑色 44 码」暂时缺货"),
         ("HP20241301", "size", "GREE-KFR35-YT", "not_same_family", "同款"),
         ("HP20240001", "defect", None, "exchange_not_allowed", "还没有签收"),
+        ("HP20240004", "defect", None, "order_closed", "正在退款中"),
     ],
 )  # fmt: skip
 async def test_refusals_say_why_in_chinese(

@@ -30,8 +30,9 @@ class ExchangesClient(abc.ABC):
 
         Returns:
             The check (``eligible`` False with ``code`` and a Chinese ``message`` when
-            not: ``exchange_not_allowed``, ``not_exchangeable``, ``exchange_window_passed``,
-            ``exchange_exists``), or ``None`` for an unknown or another customer's order.
+            not: ``exchange_not_allowed``, ``order_closed``, ``not_exchangeable``,
+            ``exchange_window_passed``, ``exchange_exists``), or ``None`` for an unknown
+            or another customer's order.
         """
 
     @abc.abstractmethod
@@ -55,7 +56,7 @@ class ExchangesClient(abc.ABC):
             pickup_slot: ``09:00-12:00`` (default) or ``14:00-18:00``, tomorrow.
 
         Raises:
-            BackendError: ``not_found``; 409 ``exchange_not_allowed``,
+            BackendError: ``not_found``; 409 ``exchange_not_allowed``, ``order_closed``,
                 ``not_exchangeable``, ``exchange_window_passed``, ``exchange_exists``,
                 ``not_same_family``, ``out_of_stock``; 422 ``invalid_reason``,
                 ``invalid_new_sku``, ``invalid_pickup_slot``, ``invalid_note``.

@@ -108,9 +108,15 @@ async def _variants(session: AsyncSession, sku: str) -> tuple[Variant, ...]:
     )
 
 
+# Orders past any exchange: refunding, refunded or cancelled (409 ``order_closed``).
+CLOSED = {"refunding": "正在退款中", "refunded": "已经退款", "cancelled": "已经取消"}
+
+
 def _refusal(
     order: Order, name: str, product: Product | None, days: int | None
 ) -> tuple[str, str] | None:
+    if order.status in CLOSED:
+        return "order_closed", f"订单 {order.id} {CLOSED[order.status]}，不能再申请换货"
     if order.status != "delivered" or days is None:
         return "exchange_not_allowed", (
             f"订单 {order.id} 还没有签收，签收后才能申请换货"
@@ -214,6 +220,7 @@ async def request_exchange(
         ApiError: 422 ``invalid_reason``, ``invalid_sku``, ``invalid_new_sku`` (missing
             for a size/colour exchange), ``invalid_pickup_slot`` or ``invalid_note``; 400
             malformed id; 404 ``not_found``; 409 ``exchange_not_allowed`` (not delivered),
+            ``order_closed`` (refunding, refunded, cancelled),
             ``not_exchangeable`` (e.g. food), ``exchange_window_passed``,
             ``exchange_exists``, ``not_same_family`` or ``out_of_stock``.
     """
