@@ -30,6 +30,7 @@ from rasa_sdk.interfaces import ACTION_LISTEN_NAME
 from rasa_sdk.types import DomainDict
 
 from actions.account import FORM_SLOTS
+from actions.complaints import add_to_recent_complaint
 from actions.identity import input_channel, known_customer_id
 from actions.knowledge import HANDOFF_AFTER_ANSWER, record_after_answer
 from actions.parsing import normalize_text
@@ -151,6 +152,10 @@ class ActionRequestHandoff(Action):
         group = skill_group_for(topic_of(tracker))
         events = _leave_loop(tracker)
         ticket_id = tracker.get_slot(HANDOFF_TICKET_SLOT)
+        if reason == "complaint" and await add_to_recent_complaint(
+            dispatcher, tracker, customer_id
+        ):
+            return events  # "态度太差了" after "我要投诉快递员": the same complaint
         if reason == "complaint":
             text = normalize_text((tracker.latest_message or {}).get("text"))[:1000]
             complaint = await open_ticket(tracker, "complaint", f"客户投诉：{text}", customer_id)

@@ -100,6 +100,13 @@ class TicketsClient(Protocol):
     ) -> Ticket: ...
     async def get_ticket(self, ticket_id: str) -> Ticket | None: ...
     async def list_tickets(self, customer_id: str) -> list[Ticket]: ...
+    async def add_ticket_note(
+        self,
+        ticket_id: str,
+        text: str,
+        customer_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Ticket: ...
 
 
 @runtime_checkable

@@ -15,6 +15,7 @@ from zhike.lib.backend_client.exchanges.base import ExchangesClient
 from zhike.lib.backend_client.invoices.base import InvoiceChangesClient
 from zhike.lib.backend_client.presales.base import PresalesClient
 from zhike.lib.backend_client.price_protection.base import PriceProtectionMethods
+from zhike.lib.backend_client.ticket_notes.base import TicketNotesMethods
 from zhike.lib.backend_client.visits.base import VisitsMethods
 
 
@@ -25,6 +26,7 @@ class CapabilityMethods(
     ExchangesClient,
     InvoiceChangesClient,
     DeliveryClient,
+    TicketNotesMethods,
     abc.ABC,
 ):
-    """Pre-sales, 价保 and contacts, visits, exchanges, invoice changes, delivery changes."""
+    """Pre-sales, 价保 and contacts, visits, exchanges, invoice and delivery changes, notes."""

@@ -216,7 +216,7 @@ class Ticket:
     """A service ticket (工单) handed to human agents.
 
     ``status`` is open, in_progress, resolved or closed; ``customer_id`` is ``None`` for an
-    anonymous customer.
+    anonymous customer; ``notes`` are the texts the customer added later, oldest first.
     """
 
     ticket_id: str
@@ -227,6 +227,7 @@ class Ticket:
     channel: str = ""
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from zhike.lib.backend_client.fake_support import IdentityMethods, client_error
 from zhike.lib.backend_client.invoices.local import InvoiceChangesLocal
 from zhike.lib.backend_client.presales.local import LocalPresalesMethods
 from zhike.lib.backend_client.price_protection.local import LocalPriceProtectionMethods
+from zhike.lib.backend_client.ticket_notes.local import LocalTicketNotesMethods
 from zhike.lib.backend_client.visits.local import LocalVisitsMethods
 from zhike.servers.backend import serializers as doc
 from zhike.servers.backend.code_delivery import SentCodes
@@ -55,6 +56,7 @@ class InMemoryBackendClient(
     LocalExchanges,
     InvoiceChangesLocal,
     LocalDeliveryMethods,
+    LocalTicketNotesMethods,
     BackendClient,
 ):
     """The reference backend in-process, seeded with the demo data set.

@@ -45,6 +45,7 @@ from zhike.lib.backend_client.parsing import (
 )
 from zhike.lib.backend_client.presales.http import HttpPresalesMethods
 from zhike.lib.backend_client.price_protection.http import HttpPriceProtectionMethods
+from zhike.lib.backend_client.ticket_notes.http import HttpTicketNotesMethods
 from zhike.lib.backend_client.transport import HttpTransport
 from zhike.lib.backend_client.visits.http import HttpVisitsMethods
 
@@ -62,6 +63,7 @@ class HttpBackendClient(
     HttpExchanges,
     InvoiceChangesHttp,
     HttpDeliveryMethods,
+    HttpTicketNotesMethods,
     BackendClient,
 ):
     """Talks to the zhike backend (or any server speaking its API, docs/backend-api.md).

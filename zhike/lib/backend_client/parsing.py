@@ -66,6 +66,15 @@ def _int(value: Any) -> int:
     return value
 
 
+def _texts(value: Any, key: str) -> tuple[str, ...]:
+    """A list of strings as a tuple; a missing (``None``) list is empty."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"{key} is not a list of strings")
+    return tuple(value)
+
+
 def _list_of(data: dict[str, Any], key: str, parse: Callable[[Any], T]) -> list[T]:
     items = data[key]
     if not isinstance(items, list):
@@ -274,6 +283,7 @@ def ticket_from_json(data: dict[str, Any]) -> Ticket:
         channel=_str(data.get("channel")),
         created_at=parse_time(data.get("created_at")),
         updated_at=parse_time(data.get("updated_at")),
+        notes=_texts(data.get("notes"), "notes"),
     )
 
 

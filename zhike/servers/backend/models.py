@@ -5,8 +5,8 @@ and after-sales terms. E-commerce (:mod:`zhike.servers.backend.tables.shop`): cu
 orders (+ items), logistics (+ tracking events), refunds and invoices. Online school
 (:mod:`zhike.servers.backend.tables.school`): students, courses, enrollments, lessons and
 lesson requests (leave / reschedule). Service and identity
-(:mod:`zhike.servers.backend.tables.service`): tickets, phone-check attempts, attempt
-counters, channel bindings, one-time codes and id sequences.
+(:mod:`zhike.servers.backend.tables.service`): tickets and their notes, phone-check
+attempts, attempt counters, channel bindings, one-time codes and id sequences.
 Relationships use ``lazy="raise"`` so async code must load what it needs explicitly
 (see :mod:`zhike.servers.backend.queries`).
 """
@@ -41,6 +41,7 @@ from zhike.servers.backend.tables.service import (
     IdSequence,
     PhoneCheckAttempts,
     Ticket,
+    TicketNote,
 )
 from zhike.servers.backend.tables.shop import (
     ORDER_STATUSES,
@@ -95,6 +96,7 @@ STATE_MODELS: dict[str, Any] = {
     model.__tablename__: model
     for model in (PhoneCheckAttempts, AttemptCounter, ChannelBinding, BindingCode, IdSequence)
 }
+STATE_MODELS.update({TicketNote.__tablename__: TicketNote})  # customers' notes on tickets
 
 __all__ = [
     "PRODUCT_CATEGORIES",
@@ -127,6 +129,7 @@ __all__ = [
     "ReturnPickup",
     "Student",
     "Ticket",
+    "TicketNote",
     "TrackingEvent",
     "UTCDateTime",
     "Visit",

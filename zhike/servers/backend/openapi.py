@@ -139,6 +139,13 @@ OPERATIONS: tuple[Operation, ...] = (
               header=("Idempotency-Key", "a repeat with the same key returns the first ticket")),
     Operation("GET", f"{API}/tickets/{{ticket_id}}", "One ticket", "tickets", (200, "Ticket"),
               ((404, "ticket_not_found"),)),
+    Operation("POST", f"{API}/tickets/{{ticket_id}}/notes", "Add the customer's note to an "
+              "open ticket (200 on an idempotent repeat)", "tickets", (201, "Ticket"),
+              (_WRITE_404,
+               (409, "ticket_closed / too_many_notes / idempotency_key_reused"),
+               (422, "invalid_note")),
+              body="TicketNoteRequest",
+              header=("Idempotency-Key", "a repeat with the same key adds nothing")),
 )  # fmt: skip
 OPERATIONS += presales_operations(Operation)
 OPERATIONS += tuple(Operation(**spec) for spec in openapi_price_protection.OPERATIONS)

@@ -216,6 +216,7 @@ DOCUMENTS: dict[str, Schema] = {
         channel=string(),
         created_at=TIME,
         updated_at=TIME,
+        notes=array(string("a note the customer added, oldest first")),
     ),
     "TicketList": obj(("tickets",), tickets=array(ref("Ticket"))),
     "PhoneCheck": obj(
@@ -291,5 +292,10 @@ REQUESTS: dict[str, Schema] = {
         summary=string("1-2000 characters"),
         customer_id=string(nullable=True),
         channel=string(),
+    ),
+    "TicketNoteRequest": obj(
+        ("text",),
+        text=string("1-500 characters"),
+        customer_id=string("the customer acting; required for a customer's ticket", nullable=True),
     ),
 }

@@ -172,7 +172,10 @@ def lesson_request_json(request: LessonRequest) -> JSON:
 
 
 def ticket_json(ticket: Ticket) -> JSON:
-    """A service ticket (the idempotency key stays private)."""
+    """A service ticket with its notes' texts, oldest first (idempotency keys stay private).
+
+    ``ticket.notes`` must be loaded (:mod:`zhike.servers.backend.services.tickets` does).
+    """
     return {
         "ticket_id": ticket.id,
         "customer_id": ticket.customer_id,
@@ -182,6 +185,7 @@ def ticket_json(ticket: Ticket) -> JSON:
         "channel": ticket.channel or "",
         "created_at": iso(ticket.created_at),
         "updated_at": iso(ticket.updated_at),
+        "notes": [note.text for note in ticket.notes],
     }
 
 

@@ -31,6 +31,7 @@ SAMPLE_IDS = {
     "channel_user_id": "o-hostile",
     "visit_id": "SV20240001",
     "exchange_id": "EX20241301",
+    "ticket_id": "TK20240002",
 }
 MARKER = "ECHO-MARKER-7f3a"
 

@@ -1,4 +1,4 @@
-"""``/api/v1/tickets``: open a ticket (idempotently), read one."""
+"""``/api/v1/tickets``: open a ticket (idempotently), read one, add a customer's note to one."""
 
 from __future__ import annotations
 
@@ -37,6 +37,20 @@ def tickets_blueprint() -> Blueprint:
 
         document, created = await database(request).run(work)
         return json_response(document, status=201 if created else 200)
+
+    @bp.post("/tickets/<ticket_id:str>/notes")
+    async def add_note(request: Request, ticket_id: str) -> HTTPResponse:
+        body = json_body(request)
+        key = request.headers.get(IDEMPOTENCY_HEADER)
+
+        async def work(session: AsyncSession) -> tuple[JSON, bool]:
+            result = await tickets.append_note(
+                session, ticket_id, body["text"], body["customer_id"], key
+            )
+            return ticket_json(result.ticket), result.added
+
+        document, added = await database(request).run(work)
+        return json_response(document, status=201 if added else 200)
 
     @bp.get("/tickets/<ticket_id:str>")
     async def get(request: Request, ticket_id: str) -> HTTPResponse:

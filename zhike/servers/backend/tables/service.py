@@ -1,4 +1,4 @@
-"""Service and identity tables: tickets, phone checks, bindings, codes, counters, id sequences."""
+"""Service and identity tables: tickets (+ notes), phone checks, bindings, codes, counters, ids."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ class Ticket(Base):
     """A service ticket (id like ``TK20240001``) handed to human agents.
 
     ``idempotency_key`` is the client's ``Idempotency-Key`` header: a repeat of the same
-    key finds this ticket instead of opening another one.
+    key finds this ticket instead of opening another one. ``notes`` are the customer's
+    follow-ups, oldest first (load them explicitly, e.g. ``selectinload(Ticket.notes)``).
     """
 
     __tablename__ = "tickets"
@@ -26,6 +27,25 @@ class Ticket(Base):
     idempotency_key = Column(String(128), nullable=True, unique=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    notes = relationship(
+        "TicketNote", order_by="TicketNote.id", cascade="all, delete-orphan", lazy="raise"
+    )
+
+
+class TicketNote(Base):
+    """A note the customer added to an open ticket (a follow-up message), oldest id first.
+
+    ``idempotency_key`` is the client's ``Idempotency-Key`` header: a repeat of the same
+    key finds this note instead of adding it again.
+    """
+
+    __tablename__ = "ticket_notes"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    ticket_id = Column(String(16), ForeignKey("tickets.id"), nullable=False, index=True)
+    text = Column(Text, nullable=False)
+    idempotency_key = Column(String(128), nullable=True, unique=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
 
 class PhoneCheckAttempts(Base):

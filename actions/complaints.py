@@ -1,0 +1,75 @@
+"""A complaint's follow-up messages go to the complaint ticket just opened, not new ones.
+
+An unhappy customer rarely says everything at once: "我要投诉快递员", then "态度太差了",
+then "还骂人". Each is a complaint to the NLU, and each used to open another ticket -- three
+cases for the complaint team, two of them without the story. Within a few messages of a
+complaint ticket opened in this conversation, a further complaint is added to that ticket
+as a note (:func:`add_to_recent_complaint`) and the customer hears it was recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import TICKET_PROOF, proven
+from actions.services import backend
+from zhike.common.privacy import mask_text
+from zhike.lib.backend_client import BackendError
+
+logger = logging.getLogger(__name__)
+
+# What the bot says when it has opened a complaint ticket (domain/handoff.yml).
+COMPLAINT_RESPONSES = frozenset(
+    {"utter_handoff_lead_complaint_ticket", "utter_handoff_complaint_later"}
+)
+RECENT_MESSAGES = 4  # a further complaint within this many customer messages is a follow-up
+TICKET_ID = re.compile(r"TK\d{8}")
+MAX_NOTE = 500
+
+
+def recent_complaint_ticket(tracker: Tracker) -> str | None:
+    """The complaint ticket opened in this conversation within :data:`RECENT_MESSAGES`.
+
+    Only a ticket this sender holds a proof of (slot ``my_tickets``) counts.
+    """
+    users = 0
+    for event in reversed(list(tracker.events)):
+        kind = event.get("event")
+        if kind == "user":
+            users += 1
+            if users > RECENT_MESSAGES:
+                return None
+        elif kind in ("restart", "session_started"):
+            return None
+        elif kind == "bot" and users >= 1:
+            said = (event.get("metadata") or {}).get("utter_action")
+            found = TICKET_ID.search(str(event.get("text") or ""))
+            if said in COMPLAINT_RESPONSES and found:
+                mine = proven(TICKET_PROOF, tracker.get_slot("my_tickets"), tracker.sender_id)
+                return found.group(0) if found.group(0) in mine else None
+    return None
+
+
+async def add_to_recent_complaint(
+    dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: str | None
+) -> bool:
+    """Adds the latest message to the recent complaint ticket; whether it did (and said so)."""
+    ticket_id = recent_complaint_ticket(tracker)
+    if ticket_id is None:
+        return False
+    latest: dict[str, Any] = tracker.latest_message or {}
+    text = mask_text(str(latest.get("text") or "").strip())[:MAX_NOTE]  # as they wrote it
+    message_id = str(latest.get("message_id") or "")
+    key = f"{tracker.sender_id}:{message_id}:note" if message_id else None
+    try:
+        await backend().add_ticket_note(ticket_id, text, customer_id, idempotency_key=key)
+    except BackendError as error:  # closed meanwhile, full, down: a new ticket instead
+        logger.warning("Could not add to complaint ticket %s: %s", ticket_id, error)
+        return False
+    dispatcher.utter_message(response="utter_complaint_noted", ticket_id=ticket_id)
+    return True

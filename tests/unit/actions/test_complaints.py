@@ -1,0 +1,66 @@
+"""A complaint's follow-up is added to the complaint ticket just opened, not a new one."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import TICKET_PROOF, with_proof
+from actions.complaints import recent_complaint_ticket
+from actions.handoff import ActionRequestHandoff
+from zhike.lib.backend_client.fake import InMemoryBackendClient
+
+from .conftest import Turn
+
+DOMAIN: dict = {}
+
+
+def _after_a_complaint(turn: Turn, ticket_id: str, text: str, proven: bool = True) -> Tracker:
+    """``text`` (a complaint) right after the bot opened complaint ticket ``ticket_id``."""
+    tracker = turn(text, "complain")
+    if proven:
+        tracker.slots["my_tickets"] = with_proof(TICKET_PROOF, None, ticket_id, tracker.sender_id)
+    said = f"非常抱歉给您带来了不好的体验😔 已为您登记投诉工单 {ticket_id}，人工客服现在不在线…"
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "我要投诉快递员", "parse_data": {"intent": {"name": "complain"}}},
+        {"event": "action", "name": "action_request_handoff"},
+        {
+            "event": "bot",
+            "text": said,
+            "metadata": {"utter_action": "utter_handoff_complaint_later"},
+        },
+        {"event": "action", "name": "action_listen"},
+    ]
+    return tracker
+
+
+async def test_the_story_goes_to_the_same_ticket(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    first = await backend.create_ticket("complaint", "客户投诉：我要投诉快递员", "C001", "app")
+    before = len(await backend.list_tickets("C001"))
+    tracker = _after_a_complaint(zhang, first.ticket_id, "态度太差了，还骂人")
+    events = await ActionRequestHandoff().run(dispatcher, tracker, DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_complaint_noted"]
+    assert dispatcher.messages[0]["ticket_id"] == first.ticket_id
+    ticket = await backend.get_ticket(first.ticket_id)
+    assert ticket is not None and ticket.notes == ("态度太差了，还骂人",)
+    assert len(await backend.list_tickets("C001")) == before  # no second ticket
+    assert not any(e.get("name") == "handoff_state" for e in events)
+    # the action retried with the same message adds nothing twice
+    await ActionRequestHandoff().run(CollectingDispatcher(), tracker, DOMAIN)
+    ticket = await backend.get_ticket(first.ticket_id)
+    assert ticket is not None and len(ticket.notes) == 1
+
+
+def test_only_a_recent_ticket_of_this_sender_counts(zhang: Turn) -> None:
+    tracker = _after_a_complaint(zhang, "TK20240099", "态度太差了", proven=False)
+    assert recent_complaint_ticket(tracker) is None  # a ticket id it holds no proof of
+    tracker = _after_a_complaint(zhang, "TK20240099", "态度太差了")
+    assert recent_complaint_ticket(tracker) == "TK20240099"
+    for _ in range(4):  # four more messages later it is a new complaint
+        tracker.events[-1:-1] = [
+            {"event": "user", "text": "嗯", "parse_data": {"intent": {"name": "affirm"}}},
+            {"event": "bot", "text": "好的"},
+        ]
+    assert recent_complaint_ticket(tracker) is None
