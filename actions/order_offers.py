@@ -22,10 +22,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import intent_titles
+from actions.knowledge import ANSWERED_SLOT
 
 UNSURE = "nlu_fallback"
 BARE_ORDER = frozenset({UNSURE, "inform"})  # the intents of a bare order number
-KB_ANSWERED_SLOT = "kb_answered"  # the question the knowledge base answered (actions.knowledge)
 # Words naming a service on an order, and the intent that starts it (in this order).
 SERVICES = (
     (re.compile(r"换(?!.{0,3}地址)"), "request_exchange"),  # "换个地址" is the address
@@ -76,7 +76,7 @@ def just_answered(tracker: Tracker) -> str | None:
             users += 1
             if users > 1:
                 return None  # before the previous message: an older answer
-        elif kind == "slot" and event.get("name") == KB_ANSWERED_SLOT and users == 1:
+        elif kind == "slot" and event.get("name") == ANSWERED_SLOT and users == 1:
             value = event.get("value")
             return str(value) if value else None
         elif kind in ("session_started", "restart"):

@@ -94,3 +94,14 @@ def test_the_backend_down_is_an_apology_and_a_ticket(
     clear_faults(fresh)
     assert "抱歉" in answer and "登记工单 TK" in answer
     assert "没有换货记录" in zhang_app.say("HP20241304换货进度")
+
+
+def test_a_refunding_order_is_told_so_and_asking_again_offers_a_person(
+    zhang_app: AppConversation,
+) -> None:
+    answer = zhang_app.say("HP20240004这个料理机我想换货")  # its refund is in progress
+    assert "正在退款中" in answer and "签收后" not in answer
+    again = zhang_app.send("我就是想换一个新的")
+    text = "\\n".join(r.get("text", "") for r in again)
+    assert "正在退款中" not in text  # not the same refusal word for word
+    assert any(b["title"] == "转人工客服" for r in again for b in r.get("buttons", []))

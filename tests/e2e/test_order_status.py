@@ -157,3 +157,13 @@ def test_an_order_number_after_the_price_protection_rules_offers_it(
     titles = [b["title"] for r in replies for b in r.get("buttons", [])]
     # offered after the order's status, or (read as a request at once) under way
     assert any("价保" in title for title in titles) or "差价" in text, replies
+
+
+def test_a_customer_who_does_not_know_the_order_number_is_helped(fresh: Stack) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    assert "订单号" in chat.say("你好我想查下我的订单")
+    answer = chat.say("我不知道订单号啊")
+    assert "我的订单" in answer and "格式" not in answer
+    chat.say("HP20240001")
+    forgot = chat.say("手机号忘了")  # asked for its last 4 digits
+    assert "人工客服" in forgot and "格式" not in forgot

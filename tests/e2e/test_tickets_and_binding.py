@@ -21,6 +21,17 @@ def test_a_complaint_opens_a_ticket_the_customer_can_ask_about(
     assert ticket in zhang_app.say("工单进度")  # a known customer sees their tickets
 
 
+def test_the_rest_of_the_story_goes_to_the_same_complaint_ticket(
+    zhang_app: AppConversation,
+) -> None:
+    answer = zhang_app.say("我要投诉送货的快递员")
+    assert "投诉工单 TK" in answer
+    ticket = answer.split("投诉工单 ")[1][:10]
+    more = zhang_app.say("态度太差了，还骂人")
+    assert ticket in more and "记录" in more
+    assert more.count("TK") == 1  # no second ticket
+
+
 def test_an_anonymous_complaint_ticket_is_visible_in_the_same_chat_only(fresh: Stack) -> None:
     chat = Conversation(fresh.config.rasa_url)
     answer = chat.say("你们这服务也太差了我要投诉")
