@@ -51,6 +51,7 @@ ALTERNATIVES = {
 }
 FORM = "exchange_form"
 NOT_ALLOWED = "utter_exchange_not_allowed"
+STILL_NOT_ALLOWED = "utter_exchange_still_not_allowed"  # said instead of a repeat
 
 
 async def exchange_check(tracker: Tracker, order_id: str | None = None) -> ExchangeCheck | None:
@@ -111,9 +112,12 @@ class ValidateExchangeForm(ZhikeFormValidationAction):
             return self.reject(
                 "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
             )
-        if not check.eligible and said_before_latest_message(tracker, NOT_ALLOWED):
+        refused_just_now = any(
+            said_before_latest_message(tracker, said) for said in (NOT_ALLOWED, STILL_NOT_ALLOWED)
+        )
+        if not check.eligible and refused_just_now:
             # "颜色不喜欢", "换成白色的" after the refusal: not the same words again
-            dispatcher.utter_message(response="utter_exchange_still_not_allowed")
+            dispatcher.utter_message(response=STILL_NOT_ALLOWED)
             return {"order_id": order_id, "focus_order": order_id, "form_gave_up": True}
         if not check.eligible:
             dispatcher.utter_message(

@@ -16,6 +16,7 @@ from actions.exchange_parsing import (
 from actions.exchange_status import ActionExchangeStatus
 from actions.exchanges import (
     NOT_ALLOWED,
+    STILL_NOT_ALLOWED,
     ActionAskExchangeConfirmed,
     ActionAskExchangeSku,
     ActionRequestExchange,
@@ -128,17 +129,18 @@ async def test_an_ineligible_order_is_explained_at_once(
     assert message["response"] == "utter_exchange_not_allowed" and words in message["reason"]
 
 
+@pytest.mark.parametrize("before", [NOT_ALLOWED, STILL_NOT_ALLOWED])
 async def test_the_same_refusal_is_not_said_twice_a_person_is_offered(
-    zhang: Turn, dispatcher: CollectingDispatcher
+    zhang: Turn, dispatcher: CollectingDispatcher, before: str
 ) -> None:
     tracker = zhang("颜色不喜欢", "request_exchange")  # right after the refusal of HP20240004
-    refused = {"event": "bot", "text": "抱歉，…", "metadata": {"utter_action": NOT_ALLOWED}}
+    refused = {"event": "bot", "text": "抱歉，…", "metadata": {"utter_action": before}}
     tracker.events[-1:-1] = [refused, {"event": "action", "name": "action_listen"}]
     result = await ValidateExchangeForm().validate_order_id(
         "HP20240004", dispatcher, tracker, DOMAIN
     )
     assert result["form_gave_up"] is True
-    assert [m["response"] for m in dispatcher.messages] == ["utter_exchange_still_not_allowed"]
+    assert [m["response"] for m in dispatcher.messages] == [STILL_NOT_ALLOWED]
 
 
 async def test_another_customers_order_is_not_found(
