@@ -48,7 +48,7 @@ def aside(text: Any, slot: str) -> str | None:
     :data:`NOT_RECEIVED` (the code), :data:`WAIT`, or :data:`NO_PHONE` (a phone slot).
     """
     text = normalize_text(text)
-    if not text or re.search(r"\d", text):
+    if not text or has_digit(text):
         return None
     if _WAIT.match(text):
         return WAIT
@@ -180,7 +180,7 @@ class BindingSlots:
         if kind == NO_PHONE:  # a human can check who they are
             dispatcher.utter_message(response="utter_bind_phone_unknown")
             return {"bind_phone": None, "form_gave_up": True}
-        if _has_digit(value):
+        if has_digit(value):
             return self.reject("bind_phone", dispatcher, tracker)
         return self.reject("bind_phone", dispatcher, tracker, "utter_bind_phone_needed")
 
@@ -194,12 +194,13 @@ class BindingSlots:
         if kind == NOT_RECEIVED:  # wait a little, or reply the right phone for a new code
             dispatcher.utter_message(response="utter_binding_code_not_received")
             return {"bind_code": None}
-        if _has_digit(value) or not tracker.get_slot("bind_phone"):
+        if has_digit(value) or not tracker.get_slot("bind_phone"):
             return self.reject("bind_code", dispatcher, tracker)
         return self.reject("bind_code", dispatcher, tracker, "utter_bind_code_needed")
 
 
-def _has_digit(value: Any) -> bool:
+def has_digit(value: Any) -> bool:
+    """Whether ``value`` has a digit (any width): an attempt at a number, not words."""
     return bool(re.search(r"\d", normalize_text(value)))
 
 

@@ -13,7 +13,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.context import focus_order, mentioned_order, slot_before_latest_message
-from actions.form_binding import BINDING_SLOTS, BindingSlots
+from actions.form_binding import BINDING_SLOTS, BindingSlots, has_digit
 from actions.identity import identify
 from actions.parsing import parse_order_id, typed_text
 from actions.topics import form_intents
@@ -265,7 +265,7 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
             parsed = await order_with_tracking(tracker, tracking)
             if parsed is None:
                 return self.reject("order_id", dispatcher, tracker, "utter_order_id_is_tracking")
-        if parsed is None and not re.search(r"\d", typed_text(value)):
+        if parsed is None and not has_digit(typed_text(value)):
             # "我不知道订单号": where to find it, or (known) that the buttons will do
             known = (await identify(tracker)).customer_id is not None
             help_response = "utter_order_id_help_known" if known else "utter_order_id_help"

@@ -65,11 +65,15 @@ async def _ticket_server(db: Database, seen: Seen) -> tuple[str, web.AppRunner]:
         seen.requests.append((request.path, key, body))
 
         async def work(s: AsyncSession) -> Any:
-            ticket = await tickets.add_ticket_note(
-                s, request.match_info["ticket_id"], body.get("text"), body.get("customer_id"),
-                key, now=NOW,
-            )  # fmt: skip
-            return ticket_json(ticket)
+            result = await tickets.append_note(
+                s,
+                request.match_info["ticket_id"],
+                body.get("text"),
+                body.get("customer_id"),
+                key,
+                now=NOW,
+            )
+            return ticket_json(result.ticket)
 
         return await answer(work, 201)
 

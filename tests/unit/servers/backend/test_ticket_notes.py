@@ -57,7 +57,9 @@ def note(
     now: datetime = LATER,
 ):
     async def work(session: AsyncSession) -> dict[str, Any]:
-        ticket = await tickets.add_ticket_note(session, ticket_id, text, customer_id, key, now=now)
+        ticket = (
+            await tickets.append_note(session, ticket_id, text, customer_id, key, now=now)
+        ).ticket
         return ticket_json(ticket)
 
     return work

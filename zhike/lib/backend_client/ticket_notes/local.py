@@ -26,9 +26,9 @@ class LocalTicketNotesMethods(LocalMethods):
         """See :class:`~zhike.lib.backend_client.ticket_notes.base.TicketNotesMethods`."""
 
         async def work(session: AsyncSession) -> Any:
-            ticket = await tickets.add_ticket_note(
+            result = await tickets.append_note(
                 session, ticket_id, text, customer_id, idempotency_key, now=self.clock()
             )
-            return ticket_json(ticket)
+            return ticket_json(result.ticket)
 
         return ticket_from_json(await self._write("add_ticket_note", ticket_id, work))

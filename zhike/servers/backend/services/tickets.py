@@ -176,11 +176,23 @@ async def append_note(
     *,
     now: datetime | None = None,
 ) -> NoteResult:
-    """Adds the acting customer's note to an open ticket (see :func:`add_ticket_note`).
+    """Adds a note (a customer's follow-up) to an open ticket.
+
+    The ticket's ``updated_at`` moves to ``now``. A ticket of a customer takes notes only
+    from that customer (``customer_id``); an anonymous ticket from any caller (who proved
+    they opened it). A repeat with a known ``idempotency_key`` adds nothing and returns
+    the ticket whatever its body says.
 
     Returns:
         The ticket (locked for the transaction, notes loaded) and whether the note was
         added now (False for a repeat of ``idempotency_key``).
+
+    Raises:
+        ApiError: 400 ``invalid_ticket_id`` / ``invalid_customer_id`` /
+            ``invalid_idempotency_key``; 404 ``not_found`` (unknown, or another
+            customer's); 409 ``ticket_closed`` (resolved or closed), ``too_many_notes``
+            (20 already), ``idempotency_key_reused`` (the key added a note to another
+            ticket); 422 ``invalid_note`` (empty or more than 500 characters).
     """
     now = current_time(now)
     canonical = _ticket_id_of(ticket_id)
@@ -214,30 +226,3 @@ async def append_note(
     ticket.updated_at = now
     await session.flush()
     return NoteResult(ticket, added=True)
-
-
-async def add_ticket_note(
-    session: AsyncSession,
-    ticket_id: str,
-    text: str,
-    customer_id: str | None = None,
-    idempotency_key: str | None = None,
-    *,
-    now: datetime | None = None,
-) -> Ticket:
-    """Adds a note (a customer's follow-up) to an open ticket; returns the ticket.
-
-    The ticket's ``updated_at`` moves to ``now``. A ticket of a customer takes notes only
-    from that customer (``customer_id``); an anonymous ticket from any caller (who proved
-    they opened it). A repeat with a known ``idempotency_key`` adds nothing and returns
-    the ticket whatever its body says.
-
-    Raises:
-        ApiError: 400 ``invalid_ticket_id`` / ``invalid_customer_id`` /
-            ``invalid_idempotency_key``; 404 ``not_found`` (unknown, or another
-            customer's); 409 ``ticket_closed`` (resolved or closed), ``too_many_notes``
-            (20 already), ``idempotency_key_reused`` (the key added a note to another
-            ticket); 422 ``invalid_note`` (empty or more than 500 characters).
-    """
-    result = await append_note(session, ticket_id, text, customer_id, idempotency_key, now=now)
-    return result.ticket
