@@ -13,7 +13,7 @@ import numpy.typing as npt
 from scipy.stats import rankdata
 
 from bench.kb.corpora import Pair
-from zhike.lib.kb.retrieval import Encoder, Searcher, Thresholds, decide
+from zhike.lib.kb.retrieval import DEFAULT_THRESHOLDS, Encoder, Searcher, Thresholds, decide
 from zhike.lib.kb.retrieval.analyzer import Analyzer
 from zhike.lib.kb.retrieval.lexical import dot, unit_vector
 from zhike.lib.kb.retrieval.semantic import fuse
@@ -70,10 +70,19 @@ def threshold_for_rate(negatives: npt.ArrayLike, rate: float) -> float:
 
 
 def calibrate(negatives: npt.ArrayLike) -> Thresholds:
-    """Thresholds letting ANSWER_RATE / SUGGEST_RATE of different-meaning pairs through."""
+    """Thresholds letting ANSWER_RATE / SUGGEST_RATE of different-meaning pairs through.
+
+    A clearly best entry is answered from as far below ``answer`` as the default
+    thresholds' ``clear`` is, with their margin.
+    """
     answer = threshold_for_rate(negatives, ANSWER_RATE)
+    suggest = min(answer, threshold_for_rate(negatives, SUGGEST_RATE))
+    below = DEFAULT_THRESHOLDS.answer - (DEFAULT_THRESHOLDS.clear or DEFAULT_THRESHOLDS.answer)
     return Thresholds(
-        answer=answer, suggest=min(answer, threshold_for_rate(negatives, SUGGEST_RATE))
+        answer=answer,
+        suggest=suggest,
+        clear=max(0.0, answer - below),
+        margin=DEFAULT_THRESHOLDS.margin,
     )
 
 

@@ -46,6 +46,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from zhike.common.topic_names import BUSINESS_INTENTS
 from zhike.lib.kb.background import BackgroundKnowledge
 from zhike.lib.kb.live import Lookup
 from zhike.lib.kb.settings import ENV_VAR as KB_DB_URL_ENV
@@ -98,8 +99,13 @@ def gated(
         the customer is offered the entry's question and the request as buttons. One no
         entry answers ("none": "取件标准写着不需要寄回 什么意思") becomes ``nlu_fallback``
         too, the request first: asked about, never started as if the customer had asked.
+        An entry answered only because it is clearly the best (``lookup.by_margin``) does
+        not answer an unsure message whose likeliest intent is a request ("修改发票"):
+        the customer keeps the request's buttons.
     """
     intent, decision = data.get(INTENT) or {}, lookup.decision
+    if decision == "answer" and lookup.by_margin and _request_leads(data):
+        decision = "suggest"
     score = lookup.hits[0].score if lookup.hits else 0.0
     question = {INTENT_NAME_KEY: QUESTION_INTENT, PREDICTED_CONFIDENCE_KEY: score}
     ranking = [
@@ -116,6 +122,18 @@ def gated(
     if decision == "suggest":
         return {INTENT: unsure, INTENT_RANKING_KEY: [dict(question), *ranking]}
     return {INTENT: unsure, INTENT_RANKING_KEY: [dict(unsure), *ranking]}
+
+
+def _request_leads(data: dict[str, Any]) -> bool:
+    """Whether a declined message's likeliest intent is a request to act."""
+    if (data.get(INTENT) or {}).get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
+        return False
+    ranked = (
+        r.get(INTENT_NAME_KEY)
+        for r in data.get(INTENT_RANKING_KEY) or []
+        if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
+    )
+    return next(ranked, None) in BUSINESS_INTENTS
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

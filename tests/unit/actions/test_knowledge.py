@@ -103,12 +103,24 @@ def test_suggestion_buttons_end_with_none_of_these() -> None:
 
 
 async def test_a_question_it_is_unsure_about_offers_the_closest_questions(customer: Turn) -> None:
-    dispatcher, events = await _ask(customer, "可以先试听一节课吗")
+    # two entries come close: the refund's arrival and the course refund
+    dispatcher, events = await _ask(customer, "退课的钱多久能退回来")
     [message] = dispatcher.messages
     assert message["response"] == "utter_kb_did_you_mean"
-    assert message["buttons"][0]["title"] == "可以免费试听吗？"
-    assert message["buttons"][-1]["title"] == "都不是"
-    assert [(e["name"], e["value"]) for e in events] == [(LAST_QUESTION_SLOT, "可以先试听一节课吗")]
+    titles = [b["title"] for b in message["buttons"]]
+    assert titles[:2] == ["退款多久能到账？", "退课怎么退费？"]
+    assert titles[-1] == "都不是"
+    assert [(e["name"], e["value"]) for e in events] == [
+        (LAST_QUESTION_SLOT, "退课的钱多久能退回来")
+    ]
+
+
+async def test_a_question_close_to_one_entry_only_is_answered(customer: Turn) -> None:
+    # below the answer threshold, but no other entry comes near it
+    dispatcher, _ = await _ask(customer, "可以先试听一节课吗")
+    [message] = dispatcher.messages
+    assert "试听" in message["text"]
+    assert message.get("response") != "utter_kb_did_you_mean"
 
 
 def _after_answer(turn: Turn, text: str, intent: str, users_between: int) -> Any:

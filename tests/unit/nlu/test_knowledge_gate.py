@@ -142,7 +142,7 @@ def test_a_rules_question_the_knowledge_base_only_half_matches_offers_both(
     knowledge: BackgroundKnowledge,
 ) -> None:
     gate = KnowledgeGate({}, knowledge)
-    message = _message("我想了解下保价问题", "request_price_protection", 0.95)
+    message = _message("手机保价周期多久", "request_price_protection", 0.95)
     gate.process([message])
     # "您是想问：" with the entry's question and the request as buttons
     assert message.data["intent"]["name"] == "nlu_fallback"
@@ -167,3 +167,38 @@ def test_policy_questions_can_be_switched_off(knowledge: BackgroundKnowledge) ->
     message = _message("退款一般多久到账", "request_refund", 0.9)
     gate.process([message])
     assert message.data["intent"]["name"] == "request_refund"
+
+
+def test_a_question_about_one_entry_only_is_answered_below_the_threshold(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    gate = KnowledgeGate({}, knowledge)
+    warranty = _message("你好，请问保修期是多长时间", "faq", 0.9)
+    rules = _message("我想了解下保价问题", "request_price_protection", 0.95)
+    gate.process([warranty, rules])
+    # well below the answer threshold, but far closer to one entry than to any other
+    assert warranty.data["intent"]["name"] == "faq"
+    assert rules.data["intent"]["name"] == "faq"
+
+
+def test_an_unsure_request_keeps_its_buttons_when_an_entry_is_only_clearly_best(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.77},
+        {"name": "change_invoice", "confidence": 0.77},
+        {"name": "query_invoice", "confidence": 0.02},
+    ]
+    change = Message(
+        data={"text": "修改发票", "intent": dict(ranking[0]), "intent_ranking": ranking}
+    )
+    question = _message("如何保修", "nlu_fallback", 0.45)
+    gate.process([change, question])
+    # the invoice rules are the only entry near "修改发票", yet the customer asked to act
+    assert change.data["intent"]["name"] == "nlu_fallback"
+    assert [r["name"] for r in change.data["intent_ranking"]][:2] == [
+        "nlu_fallback",
+        "change_invoice",
+    ]
+    assert question.data["intent"]["name"] == "faq"

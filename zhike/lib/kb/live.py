@@ -8,7 +8,8 @@ replica within seconds, without retraining or a restart. The revision is one row
 (``kb_state``), so polling costs one indexed read.
 
 A lookup's ``decision`` comes from the calibrated thresholds of
-:mod:`zhike.lib.kb.retrieval`: ``answer`` (say the best entry's answer), ``suggest``
+:mod:`zhike.lib.kb.retrieval`: ``answer`` (say the best entry's answer, also a clearly
+best entry below the threshold), ``suggest``
 ("您是想问：" with the closest questions) or ``none`` (own up, offer 转人工).
 
 The database is opened in the event loop of the first call: one :class:`LiveKnowledge`
@@ -62,10 +63,16 @@ class KnowledgeHit:
 
 @dataclass(frozen=True)
 class Lookup:
-    """The best entries for a message and what to do: answer, suggest or none."""
+    """The best entries for a message and what to do: answer, suggest or none.
+
+    ``by_margin``: the answer is the clearly best entry below the answer threshold
+    (:meth:`~zhike.lib.kb.retrieval.Thresholds.clearly_best`), a weaker answer than one at
+    the threshold: the NLU's knowledge gate lets an unsure request keep its buttons.
+    """
 
     decision: str
     hits: tuple[KnowledgeHit, ...]
+    by_margin: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,9 +167,14 @@ class LiveKnowledge:
         index = self._index
         if index is None:
             return None
-        found = [hit for hit in index.searcher.search(text, k=k) if hit.entry_id in index.entries]
-        hits = tuple(KnowledgeHit(index.entries[hit.entry_id], hit.score) for hit in found)
-        return Lookup(decide(found, self.thresholds), hits)
+        # two hits at least: the runner-up tells whether the best one is clear
+        found = [
+            hit for hit in index.searcher.search(text, k=max(k, 2)) if hit.entry_id in index.entries
+        ]
+        hits = tuple(KnowledgeHit(index.entries[hit.entry_id], hit.score) for hit in found[:k])
+        decision = decide(found, self.thresholds)
+        by_margin = decision == "answer" and found[0].score < self.thresholds.answer
+        return Lookup(decision, hits, by_margin)
 
     async def entry(self, entry_id: int) -> PublishedEntry | None:
         """A published entry by id (``None`` once it is archived or out of date)."""

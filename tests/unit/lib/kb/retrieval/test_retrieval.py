@@ -100,3 +100,18 @@ def test_thresholds_are_ordered_and_decide_the_band():
     assert decide([Hit(1, 0.6, "q")], limits) == "suggest"
     assert decide([Hit(1, 0.49, "q")], limits) == "none"
     assert decide([], limits) == "none"
+
+
+def test_a_clearly_best_entry_is_answered_below_the_answer_threshold():
+    limits = Thresholds(answer=0.8, suggest=0.5, clear=0.55, margin=0.3)
+    assert decide([Hit(1, 0.66, "q"), Hit(2, 0.2, "r")], limits) == "answer"
+    assert decide([Hit(1, 0.66, "q")], limits) == "answer"
+    # a close runner-up, or a best entry below ``clear``: suggest
+    assert decide([Hit(1, 0.66, "q"), Hit(2, 0.4, "r")], limits) == "suggest"
+    assert decide([Hit(1, 0.53, "q"), Hit(2, 0.1, "r")], limits) == "suggest"
+    # without ``clear`` only the answer threshold answers
+    assert decide([Hit(1, 0.66, "q"), Hit(2, 0.1, "r")], Thresholds(0.8, 0.5)) == "suggest"
+    with pytest.raises(ValueError):
+        Thresholds(answer=0.7, suggest=0.5, clear=0.9)
+    with pytest.raises(ValueError):
+        Thresholds(answer=0.7, suggest=0.5, clear=0.6, margin=0.0)
