@@ -12,6 +12,9 @@ the score decide:
   entry, and 「都不是」 sends ``kb_entry`` ``none``;
 * **none** — an honest "I can't answer that yet" with 转人工.
 
+A short follow-up right after an answer ("新疆也是吗" after the delivery area) that comes
+closest to the entry just answered gets that entry again, though it scores too low alone.
+
 What the robot could not answer (none, 「都不是」) goes to the knowledge base's
 unanswered-questions queue, masked, for staff to turn into new entries. When the
 knowledge base cannot be reached the customer gets an apology and 转人工, never an error.
@@ -28,7 +31,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.identity import input_channel
-from zhike.lib.kb.live import KnowledgeUnavailable, shared_knowledge
+from zhike.lib.kb.live import KnowledgeUnavailable, Lookup, shared_knowledge
 from zhike.lib.kb.unanswered import FALLBACK, REJECTED
 
 logger = logging.getLogger(__name__)
@@ -40,6 +43,8 @@ ANSWERED_SLOT = "kb_answered"
 # A handoff asked for within this many messages of an answer says the answer did not help.
 HANDOFF_AFTER_ANSWER = 2
 SUGGESTIONS = 3
+# A message this short right after an answer may be a follow-up on it ("新疆也是吗").
+FOLLOW_UP_LENGTH = 12
 ACTION_NAME = "action_answer_knowledge"
 HANDOFF_BUTTON = {"title": "转人工客服", "payload": "/human_handoff"}
 
@@ -91,12 +96,16 @@ class ActionAnswerKnowledge(Action):
                     question = tracker.get_slot(LAST_QUESTION_SLOT) or entry.question
                     return [SlotSet(LAST_QUESTION_SLOT, None), SlotSet(ANSWERED_SLOT, question)]
             lookup = await knowledge.lookup(text, k=SUGGESTIONS)
+            follow_up = None
+            if lookup.decision != "answer":
+                follow_up = await _followed_up_entry(tracker, text, lookup)
         except KnowledgeUnavailable:
             logger.warning("knowledge base unavailable", exc_info=True)
             dispatcher.utter_message(response="utter_kb_unavailable", buttons=[HANDOFF_BUTTON])
             return []
-        if lookup.decision == "answer":
-            await _say_entry(dispatcher, lookup.hits[0].entry, channel)
+        if lookup.decision == "answer" or follow_up is not None:
+            entry = follow_up or lookup.hits[0].entry
+            await _say_entry(dispatcher, entry, channel)
             return [SlotSet(LAST_QUESTION_SLOT, None), SlotSet(ANSWERED_SLOT, text)]
         if lookup.decision == "suggest":
             dispatcher.utter_message(
@@ -115,6 +124,41 @@ class ActionAnswerKnowledge(Action):
             await record_unanswered(str(question), REJECTED, channel)
         dispatcher.utter_message(response="utter_kb_not_these", buttons=[HANDOFF_BUTTON])
         return [SlotSet(LAST_QUESTION_SLOT, None)]
+
+
+async def _followed_up_entry(tracker: Tracker, text: str, lookup: Lookup) -> Any | None:
+    """The entry just answered, when a short follow-up is about it ("新疆也是吗").
+
+    A follow-up of at most :data:`FOLLOW_UP_LENGTH` characters, right after an answer,
+    that the knowledge base finds closest to the entry it just answered (too weakly to
+    answer it alone) gets that entry's answer again: "哪些地区可以配送" answered, then
+    "新疆也是吗" scores 0.46 on the same entry and nothing else comes near.
+    """
+    previous = just_answered(tracker)
+    if not previous or len(text) > FOLLOW_UP_LENGTH or not lookup.hits:
+        return None
+    answered = await shared_knowledge().lookup(previous, k=1)
+    if answered.decision != "answer" or not answered.hits:
+        return None
+    entry = answered.hits[0].entry
+    return entry if lookup.hits[0].entry.id == entry.id else None
+
+
+def just_answered(tracker: Tracker) -> str | None:
+    """The question the knowledge base answered in reply to the previous message, if any."""
+    users = 0
+    for event in reversed(tracker.events or []):
+        kind = event.get("event")
+        if kind == "user":
+            users += 1
+            if users > 1:
+                return None  # before the previous message: an older answer
+        elif kind == "slot" and event.get("name") == ANSWERED_SLOT and users == 1:
+            value = event.get("value")
+            return str(value) if value else None
+        elif kind in ("session_started", "restart"):
+            return None
+    return None
 
 
 async def _say_entry(dispatcher: CollectingDispatcher, entry: Any, channel: str) -> None:

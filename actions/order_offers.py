@@ -22,7 +22,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import intent_titles
-from actions.knowledge import ANSWERED_SLOT
+from actions.knowledge import just_answered
 
 UNSURE = "nlu_fallback"
 BARE_ORDER = frozenset({UNSURE, "inform"})  # the intents of a bare order number
@@ -65,20 +65,3 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
     ]
     dispatcher.utter_message(response="utter_order_services_offer", buttons=buttons)
     return True
-
-
-def just_answered(tracker: Tracker) -> str | None:
-    """The question the knowledge base answered in reply to the previous message, if any."""
-    users = 0
-    for event in reversed(tracker.events or []):
-        kind = event.get("event")
-        if kind == "user":
-            users += 1
-            if users > 1:
-                return None  # before the previous message: an older answer
-        elif kind == "slot" and event.get("name") == ANSWERED_SLOT and users == 1:
-            value = event.get("value")
-            return str(value) if value else None
-        elif kind in ("session_started", "restart"):
-            return None
-    return None

@@ -8,6 +8,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import (
+    ANSWERED_SLOT,
     LAST_QUESTION_SLOT,
     ActionAnswerKnowledge,
     record_after_answer,
@@ -143,3 +144,36 @@ async def test_a_handoff_long_after_the_answer_queues_nothing(
     tracker = _after_answer(customer, "转人工", "human_handoff", 3)
     await record_after_answer(tracker, HANDOFF, within=2)
     assert await _queued(knowledge_env) == []
+
+
+def _follow_up(turn: Turn, text: str, answered: str) -> Any:
+    tracker = turn(text, "faq", kb_answered=answered)
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": answered},
+        {"event": "action", "name": "action_answer_knowledge"},
+        {"event": "slot", "name": "kb_answered", "value": answered},
+    ]
+    return tracker
+
+
+async def test_a_short_follow_up_on_the_answer_gets_it_again(customer: Turn) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = _follow_up(customer, "新疆也是吗", "哪些地区可以配送")
+    events = await ActionAnswerKnowledge().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert "新疆" in message["text"] and "偏远地区" in message["text"]
+    assert (ANSWERED_SLOT, "新疆也是吗") in [(e["name"], e["value"]) for e in events]
+
+
+async def test_a_short_question_about_something_else_is_not_taken_as_a_follow_up(
+    customer: Turn,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = _follow_up(customer, "那保修呢", "哪些地区可以配送")
+    await ActionAnswerKnowledge().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert "配送" not in (message.get("text") or "")
+    # alone, without the answer before it, "新疆也是吗" is too vague to answer
+    alone = CollectingDispatcher()
+    await ActionAnswerKnowledge().run(alone, customer("新疆也是吗", "faq"), {})
+    assert alone.messages[0].get("response") in ("utter_kb_no_answer", "utter_kb_did_you_mean")
