@@ -26,6 +26,7 @@ from bench.nlu.model import FALLBACK, Parse
 from zhike.lib.kb.live import LiveKnowledge
 from zhike.nlu.knowledge_gate import (
     DEFAULT_QUESTIONS_FROM,
+    DEFAULT_SMALL_TALK_FROM,
     QUESTION_INTENT,
     gated,
     may_be_question,
@@ -33,6 +34,7 @@ from zhike.nlu.knowledge_gate import (
 from zhike.nlu.policy_questions import PolicyQuestions
 
 QUESTIONS_FROM = frozenset(DEFAULT_QUESTIONS_FROM)
+SMALL_TALK_FROM = frozenset(DEFAULT_SMALL_TALK_FROM)
 
 
 @cache
@@ -51,10 +53,10 @@ async def decided(result: dict[str, Any], knowledge: LiveKnowledge) -> dict[str,
     """``result`` as the robot acts on it once the knowledge base had its say."""
     intent = str((result.get("intent") or {}).get("name") or FALLBACK)
     text = str(result.get("text") or "")
-    if not may_be_question(result, QUESTIONS_FROM, _policy()):
+    if not may_be_question(result, QUESTIONS_FROM, _policy(), SMALL_TALK_FROM):
         return result
     lookup = await knowledge.lookup(text, k=1)
-    change = gated(result, lookup, QUESTIONS_FROM)
+    change = gated(result, lookup, QUESTIONS_FROM, SMALL_TALK_FROM)
     if change is not None and lookup.decision == "answer":
         hit = lookup.hits[0]
         key = KEYS_BY_QUESTION.get(hit.entry.question, f"entry{hit.entry.id}")

@@ -10,9 +10,12 @@ it). Requests to act keep their intents: only the intents in ``questions_from`` 
 looked at, so "我要退款" stays a refund request however well it matches a refund FAQ, and
 an unsure request that names the customer's order, parcel or ticket ("申请价保 HP20241001",
 see :mod:`zhike.nlu.anchors`) is left to the "您是想咨询…" buttons rather than answered
-with the policy. One exception: a request intent phrased as a question about the rules
-("退款一般多久到账", "如果降价了能保价吗") is looked at too (``policy_questions``, see
-:mod:`zhike.nlu.policy_questions`), unless it names one of the customer's things.
+with the policy. Small talk and greetings (``small_talk_from``) become a question only
+when they are in an entry's own words ("周末有人吗", a similar question of the service
+hours, which DIET reads as a greeting). One exception: a request intent phrased as a
+question about the rules ("退款一般多久到账", "如果降价了能保价吗") is looked at too
+(``policy_questions``, see :mod:`zhike.nlu.policy_questions`), unless it names one of the
+customer's things.
 
 The gate is on only where the knowledge base is configured: ``ZHIKE_KB_DB_URL`` set (the
 stack sets it for the Rasa server). Without it (``rasa test nlu``, benchmarks of DIET
@@ -22,6 +25,7 @@ alone) messages pass through unchanged.
 
     - name: zhike.nlu.knowledge_gate.KnowledgeGate
       questions_from: [nlu_fallback, out_of_scope, faq]
+      small_talk_from: [greet, chitchat, bot_challenge]
       policy_questions: true
 """
 
@@ -57,12 +61,17 @@ logger = logging.getLogger(__name__)
 
 QUESTION_INTENT = "faq"
 DEFAULT_QUESTIONS_FROM = ["nlu_fallback", "out_of_scope", QUESTION_INTENT]
+# Small talk and greetings become a question only in an entry's own words: staff who add
+# "周末有人吗" to the service hours see it answered, though DIET takes it for a greeting.
+DEFAULT_SMALL_TALK_FROM = ["greet", "chitchat", "bot_challenge"]
+IN_AN_ENTRYS_WORDS = 0.9
 
 
 def may_be_question(
     data: dict[str, Any],
     questions_from: frozenset[str],
     policy: PolicyQuestions | None,
+    small_talk_from: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether the knowledge base may answer a parsed message (``data``: Rasa's parse keys).
 
@@ -70,11 +79,14 @@ def may_be_question(
         data: the message's ``text``, ``intent``, ``intent_ranking`` and ``entities``.
         questions_from: the intents that may become a question.
         policy: the phrases that make a request a question about the rules, or None.
+        small_talk_from: the intents that become a question in an entry's own words.
     """
     text = str(data.get(TEXT) or "")
     if not text.strip() or text.startswith("/"):
         return False  # a button's payload names its intent itself
     intent = (data.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    if intent in small_talk_from:
+        return True
     if intent in questions_from:
         # "申请价保 HP…" unsure: offer the request, don't explain the policy
         return not unsure_anchored_request(data)
@@ -82,7 +94,10 @@ def may_be_question(
 
 
 def gated(
-    data: dict[str, Any], lookup: Lookup, questions_from: frozenset[str]
+    data: dict[str, Any],
+    lookup: Lookup,
+    questions_from: frozenset[str],
+    small_talk_from: frozenset[str] = frozenset(),
 ) -> dict[str, Any] | None:
     """The ``intent`` and ``intent_ranking`` the knowledge base's decision gives a message.
 
@@ -91,6 +106,8 @@ def gated(
         lookup: the knowledge base's decision (``answer``, ``suggest`` or ``none``) and
             best entries for the message.
         questions_from: the intents that may become a question.
+        small_talk_from: the intents that become a question when the message is in an
+            entry's own words (a score of :data:`IN_AN_ENTRYS_WORDS`).
 
     Returns:
         The new ``intent`` and ``intent_ranking``, or None to leave the message as it is.
@@ -104,9 +121,11 @@ def gated(
         the customer keeps the request's buttons.
     """
     intent, decision = data.get(INTENT) or {}, lookup.decision
+    score = lookup.hits[0].score if lookup.hits else 0.0
+    if intent.get(INTENT_NAME_KEY) in small_talk_from and score < IN_AN_ENTRYS_WORDS:
+        return None
     if decision == "answer" and lookup.by_margin and _request_leads(data):
         decision = "suggest"
-    score = lookup.hits[0].score if lookup.hits else 0.0
     question = {INTENT_NAME_KEY: QUESTION_INTENT, PREDICTED_CONFIDENCE_KEY: score}
     ranking = [
         r for r in data.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != QUESTION_INTENT
@@ -148,10 +167,15 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Which intents may become a question."""
-        return {"questions_from": DEFAULT_QUESTIONS_FROM, "policy_questions": True}
+        return {
+            "questions_from": DEFAULT_QUESTIONS_FROM,
+            "small_talk_from": DEFAULT_SMALL_TALK_FROM,
+            "policy_questions": True,
+        }
 
     def __init__(self, config: dict[str, Any], knowledge: BackgroundKnowledge | None) -> None:
         self.questions_from = frozenset(config.get("questions_from") or DEFAULT_QUESTIONS_FROM)
+        self.small_talk_from = frozenset(config.get("small_talk_from", DEFAULT_SMALL_TALK_FROM))
         self.policy = PolicyQuestions.load() if config.get("policy_questions", True) else None
         self.knowledge = knowledge
 
@@ -180,12 +204,14 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
             return messages
         for message in messages:
             intent = message.data.get(INTENT) or {}
-            if not may_be_question(message.data, self.questions_from, self.policy):
+            if not may_be_question(
+                message.data, self.questions_from, self.policy, self.small_talk_from
+            ):
                 continue
             lookup = self.knowledge.lookup(str(message.get(TEXT)), k=1)
             if lookup is None:  # the index is not built yet
                 continue
-            change = gated(message.data, lookup, self.questions_from)
+            change = gated(message.data, lookup, self.questions_from, self.small_talk_from)
             if change is not None:
                 message.data.update(change)
                 logger.debug(

@@ -202,3 +202,18 @@ def test_an_unsure_request_keeps_its_buttons_when_an_entry_is_only_clearly_best(
         "change_invoice",
     ]
     assert question.data["intent"]["name"] == "faq"
+
+
+def test_a_greeting_in_an_entrys_own_words_is_that_question(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    gate = KnowledgeGate({}, knowledge)
+    hours = _message("周末有人吗", "greet", 0.9)
+    hello = _message("你好，在吗", "greet", 0.99)
+    near = _message("晚上有人吗", "greet", 0.9)
+    gate.process([hours, hello, near])
+    # "周末有人吗" is one of the service hours' similar questions
+    assert hours.data["intent"]["name"] == "faq"
+    # a greeting, or one only close to an entry, stays what it is
+    assert hello.data["intent"]["name"] == "greet"
+    assert near.data["intent"]["name"] == "greet"
