@@ -11,6 +11,7 @@ from zhike.lib.kb.retrieval import (
     Searcher,
     Thresholds,
     decide,
+    default_analyzer,
     normalize,
     similarity,
 )
@@ -115,3 +116,13 @@ def test_a_clearly_best_entry_is_answered_below_the_answer_threshold():
         Thresholds(answer=0.7, suggest=0.5, clear=0.9)
     with pytest.raises(ValueError):
         Thresholds(answer=0.7, suggest=0.5, clear=0.6, margin=0.0)
+
+
+def test_greetings_and_announcements_of_a_question_weigh_nothing():
+    words = default_analyzer().words("你好，请问发票怎么开")
+    assert "你好" not in words and "请问" not in words
+    assert "发票" in words
+    # the question itself decides, however politely it is announced (the words match
+    # exactly; the semantic part, which reads the whole text, differs a little)
+    assert similarity("我想问下保修多久", "保修多久") >= 0.9
+    assert similarity("亲 打扰一下 能开专票吗", "能开专票吗") >= 0.9
