@@ -173,7 +173,7 @@ def test_a_question_about_one_entry_only_is_answered_below_the_threshold(
     knowledge: BackgroundKnowledge,
 ) -> None:
     gate = KnowledgeGate({}, knowledge)
-    warranty = _message("你好，请问保修期是多长时间", "faq", 0.9)
+    warranty = _message("如何保修", "faq", 0.9)
     rules = _message("我想了解下保价问题", "request_price_protection", 0.95)
     gate.process([warranty, rules])
     # well below the answer threshold, but far closer to one entry than to any other
