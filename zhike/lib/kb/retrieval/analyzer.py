@@ -131,7 +131,7 @@ class Analyzer:
         return self._tokenizer
 
     def words(self, text: str) -> list[str]:
-        """The words of ``text``, normalised, identifiers and courtesies dropped, synonyms mapped."""
+        """The words of ``text``: normalised, no identifiers or courtesies, synonyms mapped."""
         tokenizer = self._load()
         plain = _IDENTIFIER.sub("", normalize(text))
         if not plain:
