@@ -43,8 +43,10 @@ ANSWERED_SLOT = "kb_answered"
 # A handoff asked for within this many messages of an answer says the answer did not help.
 HANDOFF_AFTER_ANSWER = 2
 SUGGESTIONS = 3
-# A message this short right after an answer may be a follow-up on it ("新疆也是吗").
+# A message this short right after an answer may be a follow-up on it ("新疆也是吗"),
+# when it scores at least FOLLOW_UP_SCORE on the entry just answered.
 FOLLOW_UP_LENGTH = 12
+FOLLOW_UP_SCORE = 0.3
 ACTION_NAME = "action_answer_knowledge"
 HANDOFF_BUTTON = {"title": "转人工客服", "payload": "/human_handoff"}
 
@@ -130,13 +132,16 @@ async def _followed_up_entry(tracker: Tracker, text: str, lookup: Lookup) -> Any
     """The entry just answered, when a short follow-up is about it ("新疆也是吗").
 
     A follow-up of at most :data:`FOLLOW_UP_LENGTH` characters, right after an answer,
-    that the knowledge base finds closest to the entry it just answered (too weakly to
-    answer it alone) gets that entry's answer again: "哪些地区可以配送" answered, then
-    "新疆也是吗" scores 0.46 on the same entry and nothing else comes near.
+    that the knowledge base finds closest to the entry it just answered, from
+    :data:`FOLLOW_UP_SCORE` (too weakly to answer it alone), gets that entry's answer
+    again: "哪些地区可以配送" answered, then "新疆也是吗" scores 0.46 on the same entry and
+    nothing else comes near.
     """
     previous = just_answered(tracker)
     if not previous or len(text) > FOLLOW_UP_LENGTH or not lookup.hits:
         return None
+    if lookup.hits[0].score < FOLLOW_UP_SCORE:
+        return None  # nothing in common with any entry, the one just answered included
     answered = await shared_knowledge().lookup(previous, k=1)
     if answered.decision != "answer" or not answered.hits:
         return None
