@@ -50,7 +50,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.common.topic_names import BUSINESS_INTENTS
+from zhike.common.topic_names import BUSINESS_INTENTS, SECOND_OPINION_KEY
 from zhike.lib.kb.background import BackgroundKnowledge
 from zhike.lib.kb.live import Lookup
 from zhike.lib.kb.settings import ENV_VAR as KB_DB_URL_ENV
@@ -116,15 +116,16 @@ def gated(
         the customer is offered the entry's question and the request as buttons. One no
         entry answers ("none": "取件标准写着不需要寄回 什么意思") becomes ``nlu_fallback``
         too, the request first: asked about, never started as if the customer had asked.
-        An entry answered only because it is clearly the best (``lookup.by_margin``) does
-        not answer an unsure message whose likeliest intent is a request ("修改发票"):
-        the customer keeps the request's buttons.
+        An unsure message whose likeliest intent is a request keeps the request's
+        buttons rather than an answer that is only clearly the best entry
+        (``lookup.by_margin``: "修改发票"), or any answer when the linear model picks
+        the same request ("您好 申请价保", "不是说要开发票的吗 怎么没有发票呢?").
     """
     intent, decision = data.get(INTENT) or {}, lookup.decision
     score = lookup.hits[0].score if lookup.hits else 0.0
     if intent.get(INTENT_NAME_KEY) in small_talk_from and score < IN_AN_ENTRYS_WORDS:
         return None
-    if decision == "answer" and lookup.by_margin and _request_leads(data):
+    if decision == "answer" and _request_leads(data, agreed=not lookup.by_margin):
         decision = "suggest"
     question = {INTENT_NAME_KEY: QUESTION_INTENT, PREDICTED_CONFIDENCE_KEY: score}
     ranking = [
@@ -143,8 +144,11 @@ def gated(
     return {INTENT: unsure, INTENT_RANKING_KEY: [dict(unsure), *ranking]}
 
 
-def _request_leads(data: dict[str, Any]) -> bool:
-    """Whether a declined message's likeliest intent is a request to act."""
+def _request_leads(data: dict[str, Any], agreed: bool = False) -> bool:
+    """Whether a declined message's likeliest intent is a request to act.
+
+    With ``agreed``, only a request the second opinion (the linear model) picks too.
+    """
     if (data.get(INTENT) or {}).get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
         return False
     ranked = (
@@ -152,7 +156,10 @@ def _request_leads(data: dict[str, Any]) -> bool:
         for r in data.get(INTENT_RANKING_KEY) or []
         if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
     )
-    return next(ranked, None) in BUSINESS_INTENTS
+    lead = next(ranked, None)
+    if lead not in BUSINESS_INTENTS:
+        return False
+    return not agreed or (data.get(SECOND_OPINION_KEY) or {}).get(INTENT_NAME_KEY) == lead
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -217,3 +217,32 @@ def test_a_greeting_in_an_entrys_own_words_is_that_question(
     # a greeting, or one only close to an entry, stays what it is
     assert hello.data["intent"]["name"] == "greet"
     assert near.data["intent"]["name"] == "greet"
+
+
+def test_an_unsure_request_both_models_read_keeps_its_buttons_over_any_answer(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
+
+    def unsure(opinion: str) -> Message:
+        ranking = [
+            {"name": "nlu_fallback", "confidence": 0.63},
+            {"name": "request_price_protection", "confidence": 0.63},
+            {"name": "query_price_protection", "confidence": 0.35},
+        ]
+        return Message(
+            data={
+                "text": "您好 申请价保",
+                "intent": dict(ranking[0]),
+                "intent_ranking": ranking,
+                "second_opinion": {"name": opinion, "confidence": 0.5},
+            }
+        )
+
+    agreed, doubted = unsure("request_price_protection"), unsure("faq")
+    gate.process([agreed, doubted])
+    # both models read a request: 「申请价保」 stays the first button, not the policy
+    assert agreed.data["intent"]["name"] == "nlu_fallback"
+    assert agreed.data["intent_ranking"][1]["name"] == "request_price_protection"
+    # the linear model doubts it: the policy entry, which matches well, answers
+    assert doubted.data["intent"]["name"] == "faq"
