@@ -18,6 +18,7 @@ from actions.form_binding import NO_PHONE, aside
 from actions.forms import ZhikeFormValidationAction, remind_active_form
 from actions.identity import identify
 from actions.order_offers import offer_order_services
+from actions.own_orders import recent_orders
 from actions.parsing import parse_order_id, parse_phone_last4
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
@@ -310,14 +311,6 @@ def order_buttons(orders: list[Order]) -> list[dict[str, str]]:
         }
         for order in orders[:RECENT_ORDERS]
     ]
-
-
-async def recent_orders(tracker: Tracker) -> list[Order] | None:
-    """The identified customer's newest orders; ``None`` for an anonymous sender."""
-    identity = await identify(tracker)
-    if identity.customer_id is None:
-        return None
-    return (await backend().list_orders(identity.customer_id)) or []
 
 
 class ActionAskOrderId(Action):

@@ -15,9 +15,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.identity import identify
+from actions.own_orders import recent_orders
 from actions.parsing import normalize_text
-from actions.services import backend
 from zhike.lib.backend_client import BackendError, BackendUnavailable
 
 logger = logging.getLogger(__name__)
@@ -42,10 +41,7 @@ async def order_with_tracking(tracker: Tracker, number: str) -> str | None:
     customer's order.
     """
     try:
-        identity = await identify(tracker)
-        if identity.customer_id is None:
-            return None
-        orders = await backend().list_orders(identity.customer_id) or []
+        orders = await recent_orders(tracker) or []
     except (BackendUnavailable, BackendError):
         logger.warning("Could not look a tracking number up among the customer's orders.")
         return None
