@@ -65,6 +65,8 @@ DEFAULT_QUESTIONS_FROM = ["nlu_fallback", "out_of_scope", QUESTION_INTENT]
 # "周末有人吗" to the service hours see it answered, though DIET takes it for a greeting.
 DEFAULT_SMALL_TALK_FROM = ["greet", "chitchat", "bot_challenge"]
 IN_AN_ENTRYS_WORDS = 0.9
+# DIET's confidence from which it acts on a request alone (IntentFloor's ``requests``).
+SURE_REQUEST = 0.75
 
 
 def may_be_question(
@@ -119,7 +121,8 @@ def gated(
         An unsure message whose likeliest intent is a request keeps the request's
         buttons rather than an answer that is only clearly the best entry
         (``lookup.by_margin``: "修改发票"), or any answer when the linear model picks
-        the same request ("您好 申请价保", "不是说要开发票的吗 怎么没有发票呢?").
+        the same request ("您好 申请价保", "不是说要开发票的吗 怎么没有发票呢?") or DIET
+        alone was sure of it ("能换吗" is no question about changing teachers).
     """
     intent, decision = data.get(INTENT) or {}, lookup.decision
     score = lookup.hits[0].score if lookup.hits else 0.0
@@ -147,19 +150,24 @@ def gated(
 def _request_leads(data: dict[str, Any], agreed: bool = False) -> bool:
     """Whether a declined message's likeliest intent is a request to act.
 
-    With ``agreed``, only a request the second opinion (the linear model) picks too.
+    With ``agreed``, only a request the second opinion (the linear model) picks too, or
+    one DIET alone was sure enough of to act on (:data:`SURE_REQUEST`: "能换吗", DIET's
+    exchange at 0.91, which the linear model took for a question).
     """
     if (data.get(INTENT) or {}).get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
         return False
     ranked = (
-        r.get(INTENT_NAME_KEY)
+        r
         for r in data.get(INTENT_RANKING_KEY) or []
         if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
     )
-    lead = next(ranked, None)
-    if lead not in BUSINESS_INTENTS:
+    lead = next(ranked, {})
+    name = lead.get(INTENT_NAME_KEY)
+    if name not in BUSINESS_INTENTS:
         return False
-    return not agreed or (data.get(SECOND_OPINION_KEY) or {}).get(INTENT_NAME_KEY) == lead
+    if not agreed or float(lead.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= SURE_REQUEST:
+        return True
+    return (data.get(SECOND_OPINION_KEY) or {}).get(INTENT_NAME_KEY) == name
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

@@ -246,3 +246,27 @@ def test_an_unsure_request_both_models_read_keeps_its_buttons_over_any_answer(
     assert agreed.data["intent_ranking"][1]["name"] == "request_price_protection"
     # the linear model doubts it: the policy entry, which matches well, answers
     assert doubted.data["intent"]["name"] == "faq"
+
+
+def test_a_request_diet_was_sure_of_is_not_answered_with_a_policy_it_shares_a_word_with(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.91},
+        {"name": "request_exchange", "confidence": 0.91},
+        {"name": "faq", "confidence": 0.0},
+    ]
+    exchange = Message(
+        data={
+            "text": "能换吗",
+            "intent": dict(ranking[0]),
+            "intent_ranking": ranking,
+            # the linear model took it for a question: asked about, not answered
+            "second_opinion": {"name": "faq", "confidence": 0.87},
+        }
+    )
+    gate.process([exchange])
+    # "可以更换老师吗？" matches 换 well, but the customer asked to exchange something
+    assert exchange.data["intent"]["name"] == "nlu_fallback"
+    assert exchange.data["intent_ranking"][1]["name"] == "request_exchange"
