@@ -161,7 +161,7 @@ def _request_leads(data: dict[str, Any], agreed: bool = False) -> bool:
         for r in data.get(INTENT_RANKING_KEY) or []
         if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
     )
-    lead = next(ranked, {})
+    lead: dict[str, Any] = next(ranked, {})
     name = lead.get(INTENT_NAME_KEY)
     if name not in BUSINESS_INTENTS:
         return False
