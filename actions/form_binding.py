@@ -7,6 +7,9 @@ A message without a digit is no wrong number: customers say "等一下" while th
 "没收到" when it does not (a phone number given then gets a new code), "我不记得
 手机号了" (a human can check who they are), or ask why. Each gets its own answer
 (:func:`aside`), never "手机号格式不对"; "没收到" is not a question about a parcel here.
+A question the knowledge base answers ("退货运费谁出" while the code is asked, which the
+NLU was unsure of) is answered, and the phone or code asked again; an order number given
+for the phone is kept for the request and the phone asked again.
 """
 
 from __future__ import annotations
@@ -20,7 +23,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.identity import forget_identity, input_channel
-from actions.parsing import normalize_text, parse_binding_code, parse_mobile_phone
+from actions.knowledge import answer_if_known
+from actions.parsing import (
+    normalize_text,
+    parse_binding_code,
+    parse_mobile_phone,
+    parse_order_id,
+)
 from actions.services import backend
 from zhike.common.privacy import mask_phone
 from zhike.lib.backend_client import BackendError, BackendRateLimited, BackendUnavailable
@@ -123,7 +132,7 @@ class BindingSlots:
         """
         phone = parse_mobile_phone(value)
         if phone is None:
-            return self._no_phone(value, dispatcher, tracker)
+            return await self._no_phone(value, dispatcher, tracker)
         channel, sender = input_channel(tracker), tracker.sender_id
         try:
             await backend().request_binding_code(phone, channel, sender)
@@ -149,7 +158,7 @@ class BindingSlots:
         """
         code = parse_binding_code(value)
         if code is None or not tracker.get_slot("bind_phone"):
-            return self._no_code(value, dispatcher, tracker)
+            return await self._no_code(value, dispatcher, tracker)
         channel, sender = input_channel(tracker), tracker.sender_id
         try:
             await backend().confirm_binding(None, code, channel, sender)
@@ -170,7 +179,7 @@ class BindingSlots:
             **await self.after_binding(dispatcher, tracker),
         }
 
-    def _no_phone(
+    async def _no_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
         kind = aside(value, "bind_phone")
@@ -180,11 +189,17 @@ class BindingSlots:
         if kind == NO_PHONE:  # a human can check who they are
             dispatcher.utter_message(response="utter_bind_phone_unknown")
             return {"bind_phone": None, "form_gave_up": True}
+        order_id = parse_order_id(value)
+        if order_id is not None:  # kept (slot order_id) for the request after the check
+            dispatcher.utter_message(response="utter_bind_phone_got_order", order_id=order_id)
+            return {"bind_phone": None}
         if has_digit(value):
             return self.reject("bind_phone", dispatcher, tracker)
+        if await answer_if_known(dispatcher, str(value), input_channel(tracker)):
+            return {"bind_phone": None}  # a question: answered, then the phone again
         return self.reject("bind_phone", dispatcher, tracker, "utter_bind_phone_needed")
 
-    def _no_code(
+    async def _no_code(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
         kind = aside(value, "bind_code")
@@ -196,6 +211,8 @@ class BindingSlots:
             return {"bind_code": None}
         if has_digit(value) or not tracker.get_slot("bind_phone"):
             return self.reject("bind_code", dispatcher, tracker)
+        if await answer_if_known(dispatcher, str(value), input_channel(tracker)):
+            return {"bind_code": None}  # a question: answered, then the code again
         return self.reject("bind_code", dispatcher, tracker, "utter_bind_code_needed")
 
 

@@ -166,6 +166,24 @@ def just_answered(tracker: Tracker) -> str | None:
     return None
 
 
+async def answer_if_known(dispatcher: CollectingDispatcher, text: str, channel: str) -> bool:
+    """Says the answer when an entry answers ``text``; whether it did (never fails the turn).
+
+    For a question asked where a form expects a value the NLU could not tell apart
+    from one ("验证码收不到怎么办" while the code is asked): answered, then the form asks
+    again.
+    """
+    try:
+        lookup = await shared_knowledge().lookup(text, k=1)
+    except KnowledgeUnavailable:
+        logger.warning("knowledge base unavailable", exc_info=True)
+        return False
+    if lookup.decision != "answer" or not lookup.hits:
+        return False
+    await _say_entry(dispatcher, lookup.hits[0].entry, channel)
+    return True
+
+
 async def _say_entry(dispatcher: CollectingDispatcher, entry: Any, channel: str) -> None:
     """Says an entry's answer and counts it for knowledge coverage (never fails the turn)."""
     buttons = [{"title": b.title, "payload": b.payload} for b in entry.buttons]

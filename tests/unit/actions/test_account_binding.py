@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ValidateAccountBindingForm
@@ -15,6 +16,8 @@ from zhike.lib.backend_client.fake import InMemoryBackendClient
 from .conftest import Turn, make_turn
 
 DOMAIN: dict = {}
+# a digit-less answer may be a question the knowledge base answers
+pytestmark = pytest.mark.usefixtures("knowledge")
 
 
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
@@ -155,3 +158,23 @@ async def test_a_confident_question_still_interrupts_the_phone_question(
     slots = await _phone_step(anonymous, "你们的退货政策是什么", "faq", dispatcher)
     assert slots == {"extracted": {}}  # given up: the topic switch answers it
     assert dispatcher.messages == []
+
+
+async def test_a_question_at_the_code_step_is_answered_and_the_code_asked_again(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    # the NLU was unsure of it, so the form read it as the code
+    slots = await _code_step(anonymous, "对了退货的运费谁出啊", "nlu_fallback", dispatcher)
+    assert slots == {"bind_code": None}  # not counted as a failure; the code is asked again
+    [answer] = dispatcher.messages
+    assert "退货运费" in answer["text"]
+
+
+async def test_an_order_number_given_for_the_phone_is_kept_not_called_a_bad_phone(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    slots = await _phone_step(anonymous, "HP20240003", "inform", dispatcher)
+    assert slots == {"bind_phone": None}  # no failure counted; the phone is asked again
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_bind_phone_got_order"
+    assert message["order_id"] == "HP20240003"
