@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import ORDER_PROOF, proven, with_proof
+from actions.context import said_before_latest_message, slot_before_latest_message
 from actions.form_binding import NO_PHONE, aside
 from actions.forms import ZhikeFormValidationAction, remind_active_form
 from actions.identity import identify
@@ -245,6 +246,9 @@ class ActionOrderStatus(FormSubmitAction):
         order = await slot_order(tracker, dispatcher, events)
         if order is None:
             return events
+        if _in_transit_just_shown(tracker, order):  # "明天能到吗" right after the status
+            say_eta(dispatcher, order)
+            return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
         say_order_status(dispatcher, tracker, order)
         offer_order_services(dispatcher, tracker, order.order_id)  # "…能换货吗", unsure
         return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
@@ -282,6 +286,31 @@ def say_order_status(dispatcher: CollectingDispatcher, tracker: Tracker, order: 
         said = f"{text} {(tracker.latest_message or {}).get('text') or ''}"
         if order.status == "delivered" and NOT_RECEIVED.search(said):
             dispatcher.utter_message(response="utter_order_delivered_not_received")
+
+
+def _in_transit_just_shown(tracker: Tracker, order: Order) -> bool:
+    """Whether the bot's previous turn showed this parcel on its way (status, logistics)."""
+    return (
+        order.status == "shipped"
+        and order.logistics is not None
+        and said_before_latest_message(tracker, "utter_order_logistics")
+        and slot_before_latest_message(tracker, FOCUS_ORDER_SLOT) == order.order_id
+    )
+
+
+def say_eta(dispatcher: CollectingDispatcher, order: Order) -> None:
+    """One line for a follow-up on a parcel just shown: when it arrives, the latest scan."""
+    logistics = order.logistics
+    assert logistics is not None
+    latest = logistics.latest_event
+    dispatcher.utter_message(
+        response="utter_order_eta",
+        order_id=order.order_id,
+        eta=format_date(logistics.eta),
+        latest_event=(
+            f"{format_time(latest.time)} {latest.description}" if latest else "暂无物流更新"
+        ),
+    )
 
 
 # "显示签收了但我没收到": the status alone answers nothing; a person must look into it.

@@ -288,3 +288,27 @@ async def test_the_order_question_shows_a_known_customers_orders(
     dispatcher.messages.clear()
     await ActionAskOrderId().run(dispatcher, anonymous(), DOMAIN)
     assert responses(dispatcher) == ["utter_ask_order_id"]
+
+
+async def test_a_follow_up_right_after_the_parcel_was_shown_gets_the_arrival_only(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("明天能到吗", "query_logistics", order_id="HP20240001")
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "HP20240001到哪了"},
+        {"event": "slot", "name": "focus_order", "value": "HP20240001"},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_order_status"}},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_order_logistics"}},
+    ]
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    # not the status, the courier and the scans all over again
+    [eta] = dispatcher.messages
+    assert eta["response"] == "utter_order_eta"
+    assert eta["order_id"] == "HP20240001" and "月" in eta["eta"]
+
+    # another order, or the same one asked about later, gets the whole picture
+    other = CollectingDispatcher()
+    await ActionOrderStatus().run(
+        other, zhang("明天能到吗", "query_logistics", order_id="HP20240001"), DOMAIN
+    )
+    assert responses(other)[:2] == ["utter_order_status", "utter_order_logistics"]
