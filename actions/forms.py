@@ -26,6 +26,7 @@ from actions.typed_parsing import (
     parse_confirmation,
     says_stop,
 )
+from zhike.common.confirmations import is_acknowledgement
 from zhike.common.topic_names import (
     BUSINESS_INTENTS,
     FOCUS_ORDER_SLOT,
@@ -233,7 +234,8 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
 
         A typed button ("确认取消", "1") or a typed yes/no ("好的", "不用了", "确定取消" in a
         cancel form; :func:`~actions.parsing.parse_confirmation`) decides whatever the
-        intent; otherwise ``affirm`` -> True and ``deny`` -> False.
+        intent; otherwise ``affirm`` -> True and ``deny`` -> False, except for a message
+        that only says the customer understood ("明白了", which the NLU calls ``affirm``).
         """
         if tracker.get_slot("requested_slot") != "confirmed":
             return {}
@@ -243,6 +245,8 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
         typed = parse_confirmation(self.latest_text(tracker), self.confirm_words)
         if typed is not None:
             return {"confirmed": typed}
+        if is_acknowledgement(self.latest_text(tracker)):
+            return {}  # "好的明白了" is no yes to "确认取消吗？": asked again
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if intent in (AFFIRM, DENY):
             return {"confirmed": intent == AFFIRM}

@@ -22,7 +22,9 @@ counted wrong drops from 0.864 to 0.851. Inside a form the form still reads the 
 Yes and no (``yes_no: true``) must be said in words of yes or no
 (:func:`zhike.common.confirmations.sounds_like_yes_or_no`): DIET took song titles ("催眠曲",
 "一无所有") for ``affirm`` and ``deny``; such a message becomes ``nlu_fallback``, and a
-yes read as no ("不行" as ``affirm``) or a no read as yes becomes the other.
+yes read as no ("不行" as ``affirm``) or a no read as yes becomes the other. A message
+that only says the customer understood ("好的明白了", "知道了") is ``affirm`` whatever DIET
+made of it (``thank`` stays): it used to be a fallback, and two in a row a handoff.
 
 A request that names the customer's order, parcel or ticket ("申请价保 HP20241001") is
 kept from ``anchored.floor`` on when DIET prefers it over every other intent by
@@ -71,7 +73,11 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.common.confirmations import parse_confirmation, sounds_like_yes_or_no
+from zhike.common.confirmations import (
+    is_acknowledgement,
+    parse_confirmation,
+    sounds_like_yes_or_no,
+)
 from zhike.common.topic_names import BUSINESS_INTENTS
 from zhike.nlu.anchors import anchored_request
 from zhike.nlu.business_terms import BusinessTerms
@@ -79,7 +85,7 @@ from zhike.nlu.small_talk import SmallTalkTopics
 
 logger = logging.getLogger(__name__)
 
-AFFIRM, DENY = "affirm", "deny"
+AFFIRM, DENY, THANK = "affirm", "deny", "thank"
 YES_NO = {AFFIRM: True, DENY: False}
 DEFAULT_FLOORS: dict[str, dict[str, float]] = {
     "faq": {"intent": 0.5},
@@ -182,6 +188,10 @@ class IntentFloor(GraphComponent, IntentClassifier):
         for message in messages:
             intent = message.data.get(INTENT) or {}
             name = intent.get(INTENT_NAME_KEY)
+            if self.yes_no and is_acknowledgement(message.get(TEXT)):
+                if name not in (AFFIRM, THANK):  # "好的明白了": no request, no fallback
+                    _set_intent(message, AFFIRM, intent)
+                continue
             if self.yes_no and name in YES_NO:
                 said = parse_confirmation(message.get(TEXT))
                 if said is not None and YES_NO[name] != said:

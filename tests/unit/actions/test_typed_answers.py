@@ -101,6 +101,17 @@ async def test_a_typed_yes_or_no_confirms_the_cancellation_whatever_the_intent(
     assert slot_events(events) == {"confirmed": confirmed}
 
 
+async def test_saying_one_understood_does_not_confirm_a_cancellation(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    messages = question(real_domain, "utter_ask_cancel_order_form_confirmed")
+    slots = {"order_id": "HP20240003", "requested_slot": "confirmed"}
+    # the NLU reads "好的明白了" as affirm: still no yes to "确认取消吗？"
+    tracker = asked(zhang, "cancel_order_form", messages, "好的明白了", "affirm", **slots)
+    events = await ValidateCancelOrderForm().run(dispatcher, tracker, real_domain)
+    assert "confirmed" not in slot_events(events) or slot_events(events)["confirmed"] is None
+
+
 async def test_typing_the_yes_cancels_the_order_and_typing_no_keeps_it(
     zhang: Turn,
     dispatcher: CollectingDispatcher,

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from zhike.common.confirmations import parse_confirmation, sounds_like_yes_or_no
+from zhike.common.confirmations import (
+    is_acknowledgement,
+    parse_confirmation,
+    sounds_like_yes_or_no,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,3 +42,23 @@ def test_titles_and_long_requests_do_not(text: str) -> None:
 )
 def test_a_question_is_no_yes_or_no(text: str) -> None:
     assert not sounds_like_yes_or_no(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "understood"),
+    [
+        ("好的明白了", True),
+        ("嗯嗯知道了", True),
+        ("明白了，谢谢！", True),
+        ("OK 收到", True),
+        ("我不知道", False),  # the opposite
+        ("知道怎么退吗", False),  # a question
+        ("了解一下价保", False),  # a request
+        ("明白了但是还是想退", False),  # more than that
+    ],
+)
+def test_an_acknowledgement_says_only_that_the_customer_understood(
+    text: str, understood: bool
+) -> None:
+    assert is_acknowledgement(text) is understood
+    assert parse_confirmation(text) is None or not understood  # never a yes to a question

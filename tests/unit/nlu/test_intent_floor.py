@@ -85,6 +85,23 @@ def test_yes_and_no_must_be_said_in_words_of_yes_or_no() -> None:
     ]
 
 
+def test_saying_one_understood_is_a_plain_yes_not_a_fallback() -> None:
+    understood, thanks, doubted, question = (
+        _said("好的明白了", "nlu_fallback"),
+        _said("知道了谢谢", "thank"),
+        _said("懂了", "affirm"),
+        _said("明白了但是还是想退", "request_refund"),
+    )
+    floor = IntentFloor({"floors": DEFAULT_FLOORS, "yes_no": True})
+    floor.process([understood, thanks, doubted, question])
+    assert [m.data["intent"]["name"] for m in (understood, thanks, doubted, question)] == [
+        "affirm",  # "还有其他可以帮您的吗？", not "您是想咨询…" (two of those call a person)
+        "thank",
+        "affirm",  # no word of yes, but no song title either
+        "request_refund",  # more than understanding
+    ]
+
+
 def _with_order(intent: str, confidence: float, runner_up: float) -> Message:
     message = _message(intent, confidence, 0.0)
     message.data["intent_ranking"].append(
