@@ -165,15 +165,18 @@ _QUESTION = re.compile(r"[?？]|[吗么嘛呢][\s。.!！~～]*$|([^不没])[不
 
 
 # "明白了", "好的知道了", "嗯嗯了解": the customer took in what was said. No yes to a
-# question (a form's confirmation reads words of yes only), but no request either.
+# question (a form's confirmation reads words of yes only), but no request either. One
+# flat alternation per side (no nested repetition) on a short message only.
 _ACKNOWLEDGEMENT = re.compile(
-    r"^(?:(?:好的?|嗯+|恩+|哦+|噢+|ok|okay|行|我)?[,，。.!！~～\s]*)*"
-    r"(?:明白|知道|了解|懂|清楚|收到)(?:了|啦|啊|哈)?"
-    r"(?:[,，。.!！~～\s]*(?:谢谢|多谢|感谢)?(?:你|您|啦|了|哈)?)*[,，。.!！~～\s]*$",
+    r"(?:好|的|嗯|恩|哦|噢|ok|okay|行|我|[,，。.!！~～\s])*"
+    r"(?:明白|知道|了解|懂|清楚|收到)"
+    r"(?:了|啦|啊|哈|谢谢|多谢|感谢|你|您|[,，。.!！~～\s])*",
     re.I,
 )
+ACKNOWLEDGEMENT_LENGTH = 20
 
 
 def is_acknowledgement(value: Any) -> bool:
     """Whether a message only says the customer understood ("好的明白了", "知道了")."""
-    return bool(_ACKNOWLEDGEMENT.match(normalize_text(value).lower()))
+    text = normalize_text(value).lower()
+    return len(text) <= ACKNOWLEDGEMENT_LENGTH and bool(_ACKNOWLEDGEMENT.fullmatch(text))
