@@ -47,6 +47,19 @@ def _message(text: str, intent: str, confidence: float) -> Message:
     )
 
 
+def _unsure(text: str, request: str, confidence: float, opinion: str | None = None) -> Message:
+    """A message the NLU declined, ``request`` the likeliest intent (DIET's confidence)."""
+    ranking = [
+        {"name": "nlu_fallback", "confidence": confidence},
+        {"name": request, "confidence": confidence},
+        {"name": "faq", "confidence": 0.0},
+    ]
+    data: dict = {"text": text, "intent": dict(ranking[0]), "intent_ranking": ranking}
+    if opinion is not None:
+        data["second_opinion"] = {"name": opinion, "confidence": 0.5}
+    return Message(data=data)
+
+
 def test_an_answerable_question_nlu_was_unsure_of_becomes_a_question(
     knowledge: BackgroundKnowledge,
 ) -> None:
@@ -185,14 +198,7 @@ def test_an_unsure_request_keeps_its_buttons_when_an_entry_is_only_clearly_best(
     knowledge: BackgroundKnowledge,
 ) -> None:
     gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
-    ranking = [
-        {"name": "nlu_fallback", "confidence": 0.77},
-        {"name": "change_invoice", "confidence": 0.77},
-        {"name": "query_invoice", "confidence": 0.02},
-    ]
-    change = Message(
-        data={"text": "修改发票", "intent": dict(ranking[0]), "intent_ranking": ranking}
-    )
+    change = _unsure("修改发票", "change_invoice", 0.77)
     question = _message("如何保修", "nlu_fallback", 0.45)
     gate.process([change, question])
     # the invoice rules are the only entry near "修改发票", yet the customer asked to act
@@ -223,23 +229,8 @@ def test_an_unsure_request_both_models_read_keeps_its_buttons_over_any_answer(
     knowledge: BackgroundKnowledge,
 ) -> None:
     gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
-
-    def unsure(opinion: str) -> Message:
-        ranking = [
-            {"name": "nlu_fallback", "confidence": 0.63},
-            {"name": "request_price_protection", "confidence": 0.63},
-            {"name": "query_price_protection", "confidence": 0.35},
-        ]
-        return Message(
-            data={
-                "text": "您好 申请价保",
-                "intent": dict(ranking[0]),
-                "intent_ranking": ranking,
-                "second_opinion": {"name": opinion, "confidence": 0.5},
-            }
-        )
-
-    agreed, doubted = unsure("request_price_protection"), unsure("faq")
+    agreed = _unsure("您好 申请价保", "request_price_protection", 0.63, "request_price_protection")
+    doubted = _unsure("您好 申请价保", "request_price_protection", 0.63, "faq")
     gate.process([agreed, doubted])
     # both models read a request: 「申请价保」 stays the first button, not the policy
     assert agreed.data["intent"]["name"] == "nlu_fallback"
@@ -252,20 +243,8 @@ def test_a_request_diet_was_sure_of_is_not_answered_with_a_policy_it_shares_a_wo
     knowledge: BackgroundKnowledge,
 ) -> None:
     gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
-    ranking = [
-        {"name": "nlu_fallback", "confidence": 0.91},
-        {"name": "request_exchange", "confidence": 0.91},
-        {"name": "faq", "confidence": 0.0},
-    ]
-    exchange = Message(
-        data={
-            "text": "能换吗",
-            "intent": dict(ranking[0]),
-            "intent_ranking": ranking,
-            # the linear model took it for a question: asked about, not answered
-            "second_opinion": {"name": "faq", "confidence": 0.87},
-        }
-    )
+    # the linear model took it for a question: asked about, not answered
+    exchange = _unsure("能换吗", "request_exchange", 0.91, "faq")
     gate.process([exchange])
     # "可以更换老师吗？" matches 换 well, but the customer asked to exchange something
     assert exchange.data["intent"]["name"] == "nlu_fallback"
