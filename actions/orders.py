@@ -288,10 +288,16 @@ def say_order_status(dispatcher: CollectingDispatcher, tracker: Tracker, order: 
             dispatcher.utter_message(response="utter_order_delivered_not_received")
 
 
+# When will it come: "明天能到吗", "还要多久", "几号送到" (not "现在什么状态").
+ASKS_ARRIVAL = re.compile(r"能到|到吗|到没|几[号天点]|多久|哪天|什么时候|啥时候|送到|到货|送达")
+
+
 def _in_transit_just_shown(tracker: Tracker, order: Order) -> bool:
-    """Whether the bot's previous turn showed this parcel on its way (status, logistics)."""
+    """Whether the customer asks when a parcel arrives that the previous turn showed."""
+    text = str((tracker.latest_message or {}).get("text") or "")
     return (
-        order.status == "shipped"
+        ASKS_ARRIVAL.search(text) is not None
+        and order.status == "shipped"
         and order.logistics is not None
         and said_before_latest_message(tracker, "utter_order_logistics")
         and slot_before_latest_message(tracker, FOCUS_ORDER_SLOT) == order.order_id

@@ -306,7 +306,12 @@ async def test_a_follow_up_right_after_the_parcel_was_shown_gets_the_arrival_onl
     assert eta["response"] == "utter_order_eta"
     assert eta["order_id"] == "HP20240001" and "月" in eta["eta"]
 
-    # another order, or the same one asked about later, gets the whole picture
+    # asking for the status again, or about the same order later, gets the whole picture
+    again = zhang("HP20240001现在什么状态", "query_order", order_id="HP20240001")
+    again.events[-1:-1] = tracker.events[-5:-1]
+    status = CollectingDispatcher()
+    await ActionOrderStatus().run(status, again, DOMAIN)
+    assert responses(status)[:2] == ["utter_order_status", "utter_order_logistics"]
     other = CollectingDispatcher()
     await ActionOrderStatus().run(
         other, zhang("明天能到吗", "query_logistics", order_id="HP20240001"), DOMAIN
