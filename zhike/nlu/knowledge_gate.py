@@ -128,7 +128,7 @@ def gated(
     score = lookup.hits[0].score if lookup.hits else 0.0
     if intent.get(INTENT_NAME_KEY) in small_talk_from and score < IN_AN_ENTRYS_WORDS:
         return None
-    if decision == "answer" and _request_leads(data, agreed=not lookup.by_margin):
+    if decision == "answer" and _request_leads(data, strong_answer=not lookup.by_margin):
         decision = "suggest"
     question = {INTENT_NAME_KEY: QUESTION_INTENT, PREDICTED_CONFIDENCE_KEY: score}
     ranking = [
@@ -147,12 +147,13 @@ def gated(
     return {INTENT: unsure, INTENT_RANKING_KEY: [dict(unsure), *ranking]}
 
 
-def _request_leads(data: dict[str, Any], agreed: bool = False) -> bool:
+def _request_leads(data: dict[str, Any], strong_answer: bool = False) -> bool:
     """Whether a declined message's likeliest intent is a request to act.
 
-    With ``agreed``, only a request the second opinion (the linear model) picks too, or
-    one DIET alone was sure enough of to act on (:data:`SURE_REQUEST`: "能换吗", DIET's
-    exchange at 0.91, which the linear model took for a question).
+    Against a ``strong_answer`` (at the answer threshold), only a request the second
+    opinion (the linear model) picks too, or one DIET alone was sure enough of to act on
+    (:data:`SURE_REQUEST`: "能换吗", DIET's exchange at 0.91, which the linear model took
+    for a question).
     """
     if (data.get(INTENT) or {}).get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
         return False
@@ -165,7 +166,7 @@ def _request_leads(data: dict[str, Any], agreed: bool = False) -> bool:
     name = lead.get(INTENT_NAME_KEY)
     if name not in BUSINESS_INTENTS:
         return False
-    if not agreed or float(lead.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= SURE_REQUEST:
+    if not strong_answer or float(lead.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= SURE_REQUEST:
         return True
     return (data.get(SECOND_OPINION_KEY) or {}).get(INTENT_NAME_KEY) == name
 
