@@ -12,7 +12,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
-from actions.orders import seen_order, status_label
+from actions.orders import status_label
+from actions.own_orders import seen_order
 from actions.parsing import parse_address, parse_order_id
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise

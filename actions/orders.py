@@ -13,19 +13,18 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import ORDER_PROOF, proven, with_proof
+from actions.common import ORDER_PROOF, with_proof
 from actions.context import said_before_latest_message, slot_before_latest_message
 from actions.form_binding import NO_PHONE, aside
 from actions.forms import ZhikeFormValidationAction, remind_active_form
 from actions.identity import identify
 from actions.order_offers import offer_order_services
-from actions.own_orders import recent_orders
+from actions.own_orders import proved_orders, recent_orders, seen_order
 from actions.parsing import parse_order_id, parse_phone_last4
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
-from zhike.lib.identity.resolver import Identity
 
 logger = logging.getLogger(__name__)
 
@@ -77,39 +76,6 @@ def format_date(moment: datetime | None) -> str:
         return "暂未确定"
     local = _local(moment)
     return f"{local.month}月{local.day}日"
-
-
-def may_see(identity: Identity, order: Order, proved_orders: list[str]) -> bool:
-    """Whether ``identity`` may see ``order``.
-
-    A known customer sees only their own orders; an anonymous user only the orders they
-    proved with the last 4 digits of the order's phone in this conversation
-    (``proved_orders``, see :func:`proved_orders`).
-    """
-    if identity.customer_id is not None:
-        return order.customer_id == identity.customer_id
-    return order.order_id in proved_orders
-
-
-def proved_orders(tracker: Tracker) -> list[str]:
-    """The orders the sender proved: the valid, unexpired proofs of ``verified_orders``.
-
-    A bare or forged order number in the slot proves nothing (see :mod:`actions.common`).
-    """
-    return proven(ORDER_PROOF, tracker.get_slot("verified_orders"), tracker.sender_id)
-
-
-async def seen_order(tracker: Tracker, order_id: str) -> Order | None:
-    """The order if the sender may see it (:func:`may_see`), else ``None``; says nothing.
-
-    Raises:
-        BackendError: the lookup failed (``BackendUnavailable`` when the system is down).
-    """
-    identity = await identify(tracker)
-    order = await backend().get_order(order_id)
-    if order is None or not may_see(identity, order, proved_orders(tracker)):
-        return None
-    return order
 
 
 async def visible_order(

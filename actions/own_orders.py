@@ -1,12 +1,14 @@
-"""The identified customer's own orders: the only list a conversation may pick an order from."""
+"""The customer's own orders: which orders a sender may see, and the list to pick one from."""
 
 from __future__ import annotations
 
 from rasa_sdk import Tracker
 
+from actions.common import ORDER_PROOF, proven
 from actions.identity import identify
 from actions.services import backend
 from zhike.lib.backend_client import Order
+from zhike.lib.identity.resolver import Identity
 
 
 async def recent_orders(tracker: Tracker) -> list[Order] | None:
@@ -19,3 +21,36 @@ async def recent_orders(tracker: Tracker) -> list[Order] | None:
     if identity.customer_id is None:
         return None
     return (await backend().list_orders(identity.customer_id)) or []
+
+
+def may_see(identity: Identity, order: Order, proved_orders: list[str]) -> bool:
+    """Whether ``identity`` may see ``order``.
+
+    A known customer sees only their own orders; an anonymous user only the orders they
+    proved with the last 4 digits of the order's phone in this conversation
+    (``proved_orders``, see :func:`proved_orders`).
+    """
+    if identity.customer_id is not None:
+        return order.customer_id == identity.customer_id
+    return order.order_id in proved_orders
+
+
+def proved_orders(tracker: Tracker) -> list[str]:
+    """The orders the sender proved: the valid, unexpired proofs of ``verified_orders``.
+
+    A bare or forged order number in the slot proves nothing (see :mod:`actions.common`).
+    """
+    return proven(ORDER_PROOF, tracker.get_slot("verified_orders"), tracker.sender_id)
+
+
+async def seen_order(tracker: Tracker, order_id: str) -> Order | None:
+    """The order if the sender may see it (:func:`may_see`), else ``None``; says nothing.
+
+    Raises:
+        BackendError: the lookup failed (``BackendUnavailable`` when the system is down).
+    """
+    identity = await identify(tracker)
+    order = await backend().get_order(order_id)
+    if order is None or not may_see(identity, order, proved_orders(tracker)):
+        return None
+    return order
