@@ -10,6 +10,7 @@ knowledge base's unanswered-questions queue.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -20,6 +21,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import intent_titles
 from actions.identity import input_channel
 from actions.knowledge import question_buttons, record_unanswered
+from actions.order_questions import answer_about_focus_order
 from zhike.lib.kb.unanswered import FALLBACK
 
 # Intents that are never worth offering as "did you mean ...?": a greeting or a thanks
@@ -98,7 +100,13 @@ class ActionAskAffirmation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Sends the intro line with up to two topic buttons and a "none" button."""
+        """Sends the intro line with up to two topic buttons and a "none" button.
+
+        An unsure question about the order just shown ("这个能换吗") is answered for that
+        order instead (:mod:`actions.order_questions`).
+        """
+        if await answer_about_focus_order(dispatcher, tracker, datetime.now(timezone.utc)):
+            return []
         parse_data = tracker.latest_message or {}
         questions = None
         if _ranks_a_question(parse_data, limit=2):

@@ -14,6 +14,8 @@ the score decide:
 
 A short follow-up right after an answer ("新疆也是吗" after the delivery area) that comes
 closest to the entry just answered gets that entry again, though it scores too low alone.
+A question about the order just shown ("这个能退吗") is answered for that order first
+(:mod:`actions.order_questions`).
 
 What the robot could not answer (none, 「都不是」) goes to the knowledge base's
 unanswered-questions queue, masked, for staff to turn into new entries. When the
@@ -23,6 +25,7 @@ knowledge base cannot be reached the customer gets an apology and 转人工, nev
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -31,6 +34,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.identity import input_channel
+from actions.order_questions import answer_about_focus_order
 from zhike.lib.kb.live import KnowledgeUnavailable, Lookup, shared_knowledge
 from zhike.lib.kb.unanswered import FALLBACK, REJECTED
 
@@ -86,8 +90,12 @@ class ActionAnswerKnowledge(Action):
         """Looks the latest message up and says the answer, the suggestions or sorry."""
         channel = input_channel(tracker)
         text = str((tracker.latest_message or {}).get("text") or "").strip()
-        knowledge = shared_knowledge()
         picked = _picked_entry(tracker)
+        if picked is None and await answer_about_focus_order(
+            dispatcher, tracker, datetime.now(timezone.utc)
+        ):
+            return [SlotSet(LAST_QUESTION_SLOT, None)]  # "这个能退吗" right after the order
+        knowledge = shared_knowledge()
         try:
             if picked == NOT_THESE:
                 return await self._not_these(dispatcher, tracker, channel)

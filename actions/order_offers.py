@@ -14,36 +14,16 @@ rules and now names the order; the services the question named are offered.
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import intent_titles
 from actions.knowledge import just_answered
+from actions.order_questions import named_services, service_button
 
 UNSURE = "nlu_fallback"
 BARE_ORDER = frozenset({UNSURE, "inform"})  # the intents of a bare order number
-# Words naming a service on an order, and the intent that starts it (in this order).
-SERVICES = (
-    (re.compile(r"换(?!.{0,3}地址)"), "request_exchange"),  # "换个地址" is the address
-    (re.compile(r"退(?:货|款|钱|掉)?|不想要"), "request_refund"),
-    (re.compile(r"取消|不要了"), "cancel_order"),
-    (re.compile(r"改.{0,3}地址|地址.{0,3}改|换.{0,3}地址"), "modify_address"),
-    (re.compile(r"发票"), "request_invoice"),
-    (re.compile(r"价保|保价|差价|降价"), "request_price_protection"),
-)
-
-
-def named_services(text: str) -> list[str]:
-    """The intents of the services on an order that ``text`` names, each once."""
-    found: list[str] = []
-    for pattern, intent in SERVICES:
-        if pattern.search(text) and intent not in found:
-            found.append(intent)
-    return found
 
 
 def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str) -> bool:
@@ -57,11 +37,6 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
         services = named_services(just_answered(tracker) or "")
     if not services:
         return False
-    titles = intent_titles()["intents"]
-    entity = json.dumps({"order_id": order_id}, ensure_ascii=False)
-    buttons = [
-        {"title": titles.get(intent, intent), "payload": f"/{intent}{entity}"}
-        for intent in services
-    ]
+    buttons = [service_button(intent, order_id) for intent in services]
     dispatcher.utter_message(response="utter_order_services_offer", buttons=buttons)
     return True

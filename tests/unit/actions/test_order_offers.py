@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.order_offers import named_services
+from actions.order_questions import named_services
 from actions.orders import ActionOrderStatus
 
 from .conftest import Turn

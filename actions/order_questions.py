@@ -1,0 +1,187 @@
+"""A question about the order in focus is answered for that order ("这个能退吗").
+
+Right after an order was shown, "这个能退吗" asks about that order, not about the return
+policy in general. The NLU reads it as a question (or is unsure), and the knowledge base
+finds the policy too weakly to answer it, so the customer heard "暂时还回答不了". Now:
+
+* a question whether the order can be refunded or returned gets the answer for that order
+  (:func:`refund_blocker` mirrors the business system's refund rules): yes, with
+  「申请退款/退货」 as a button; or why not ("已有处理中的退款申请", "签收已超过 7 天")
+  with what to do instead;
+* a question naming another service on it (换货, 取消, 改地址, 发票, 价保) offers that
+  service as a button with the order filled in; the service's own flow checks its rules
+  when it starts.
+
+Only a short question (at most :data:`MAX_LENGTH` characters) that names no other order,
+within a few messages of the order being shown (:func:`actions.context.focus_order`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import datetime, timedelta, timezone
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import intent_titles
+from actions.context import focus_order, mentioned_order
+from actions.own_orders import seen_order
+from actions.parsing import typed_text
+from zhike.lib.backend_client import BackendError, Order
+from zhike.lib.backend_client.domain import (
+    CANCELLED,
+    DELIVERED,
+    PAID,
+    PENDING_PAYMENT,
+    REFUNDED,
+    REFUNDING,
+    SHIPPED,
+)
+
+logger = logging.getLogger(__name__)
+
+# Words naming a service on an order, and the intent that starts it (in this order).
+SERVICES = (
+    (re.compile(r"换(?!.{0,3}地址)"), "request_exchange"),  # "换个地址" is the address
+    (re.compile(r"退(?:货|款|钱|掉)?|不想要"), "request_refund"),
+    (re.compile(r"取消|不要了"), "cancel_order"),
+    (re.compile(r"改.{0,3}地址|地址.{0,3}改|换.{0,3}地址"), "modify_address"),
+    (re.compile(r"发票"), "request_invoice"),
+    (re.compile(r"价保|保价|差价|降价"), "request_price_protection"),
+)
+REFUND = "request_refund"
+# The business system's refund rules (zhike.servers.backend.services.orders): a paid,
+# shipped or delivered order, a delivered one within 7 days, no refund already open.
+REFUNDABLE = (PAID, SHIPPED, DELIVERED)
+REFUND_WINDOW = timedelta(days=7)
+OPEN_REFUNDS = ("requested", "processing", "approved")
+
+MAX_LENGTH = 20
+# "能退吗" / "可以退不" / "能不能换" / "退得了吗" / "可以退？": asks whether, not asks for.
+ASKS_WHETHER = re.compile(
+    r"[吗么嘛][?？]*$|[?？]$|(?:能|可以|行).{0,4}不[?？]*$|能不能|可不可以|行不行"
+    r"|[退换取][得不]了"
+)
+
+
+def named_services(text: str) -> list[str]:
+    """The intents of the services on an order that ``text`` names, each once."""
+    found: list[str] = []
+    for pattern, intent in SERVICES:
+        if pattern.search(text) and intent not in found:
+            found.append(intent)
+    return found
+
+
+def service_button(intent: str, order_id: str) -> dict[str, str]:
+    """A button that starts ``intent`` with ``order_id`` filled in."""
+    title = intent_titles()["intents"].get(intent, intent)
+    entity = json.dumps({"order_id": order_id}, ensure_ascii=False)
+    return {"title": title, "payload": f"/{intent}{entity}"}
+
+
+def delivered_at(order: Order) -> datetime | None:
+    """When a delivered order arrived: its latest tracking scan, else its last update."""
+    if order.logistics is not None and order.logistics.latest_event is not None:
+        return order.logistics.latest_event.time
+    return order.updated_at
+
+
+def refund_blocker(order: Order) -> tuple[str, list[str]] | None:
+    """Why ``order`` cannot be refunded now: ``(response, intents offered instead)``.
+
+    ``None`` when a refund may be requested. A delivered order past the 7 days is
+    refused by the business system too; the refund flow still takes its reason and
+    hands it to a person (out of policy), so only the answer to a question says so.
+    """
+    if any(refund.status in OPEN_REFUNDS for refund in order.refunds) or (
+        order.status == REFUNDING
+    ):
+        return "utter_refund_already_open", ["query_refund"]
+    if order.status == REFUNDED:
+        return "utter_refund_already_done", ["query_refund"]
+    if order.status == CANCELLED:
+        return "utter_refund_order_cancelled", []
+    if order.status == PENDING_PAYMENT:
+        return "utter_refund_order_unpaid", ["cancel_order"]
+    if order.status not in REFUNDABLE:
+        return "utter_refund_not_possible", ["human_handoff"]
+    return None
+
+
+def past_return_window(order: Order, now: datetime) -> bool:
+    """Whether a delivered order arrived more than 7 days ago."""
+    arrived = delivered_at(order)
+    if order.status != DELIVERED or arrived is None:
+        return False
+    if arrived.tzinfo is None:
+        arrived = arrived.replace(tzinfo=timezone.utc)
+    return now - arrived > REFUND_WINDOW
+
+
+def asks_about_focus_order(tracker: Tracker) -> tuple[str, list[str]] | None:
+    """``(order, services)`` when the latest message asks about the order in focus."""
+    text = typed_text((tracker.latest_message or {}).get("text"))
+    if not text or len(text) > MAX_LENGTH or not ASKS_WHETHER.search(text):
+        return None
+    order_id = focus_order(tracker)
+    if order_id is None or mentioned_order(tracker) not in (None, order_id):
+        return None
+    services = named_services(text)
+    return (order_id, services) if services else None
+
+
+async def answer_about_focus_order(
+    dispatcher: CollectingDispatcher, tracker: Tracker, now: datetime
+) -> bool:
+    """Answers a question about the order in focus; whether it did (never fails the turn)."""
+    asked = asks_about_focus_order(tracker)
+    if asked is None:
+        return False
+    order_id, services = asked
+    if services[0] != REFUND:
+        buttons = [service_button(intent, order_id) for intent in services]
+        dispatcher.utter_message(response="utter_order_services_offer", buttons=buttons)
+        return True
+    try:
+        order = await seen_order(tracker, order_id)
+    except BackendError as error:
+        logger.info("Refund question on %s left to the knowledge base: %s", order_id, error)
+        return False
+    if order is None:
+        return False
+    say_refund_answer(dispatcher, order, now)
+    return True
+
+
+def say_refund_answer(dispatcher: CollectingDispatcher, order: Order, now: datetime) -> None:
+    """Whether ``order`` can be refunded, and the button to do it or what to do instead."""
+    order_id = order.order_id
+    if say_refund_blocker(dispatcher, order):
+        return
+    if past_return_window(order, now):
+        buttons = [service_button(i, order_id) for i in ("request_exchange", "human_handoff")]
+        dispatcher.utter_message(
+            response="utter_refund_window_passed", order_id=order_id, buttons=buttons
+        )
+        return
+    delivered = order.status == DELIVERED
+    dispatcher.utter_message(
+        response="utter_refund_possible_delivered" if delivered else "utter_refund_possible",
+        order_id=order_id,
+        buttons=[service_button(REFUND, order_id)],
+    )
+
+
+def say_refund_blocker(dispatcher: CollectingDispatcher, order: Order) -> bool:
+    """Says why ``order`` cannot be refunded (:func:`refund_blocker`); whether it could not."""
+    blocked = refund_blocker(order)
+    if blocked is None:
+        return False
+    response, offered = blocked
+    buttons = [service_button(intent, order.order_id) for intent in offered]
+    dispatcher.utter_message(response=response, order_id=order.order_id, buttons=buttons or None)
+    return True

@@ -1,0 +1,129 @@
+"""A question about the order just shown ("这个能退吗") is answered for that order."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fallback import ActionAskAffirmation
+from actions.knowledge import ActionAnswerKnowledge
+from actions.order_questions import asks_about_focus_order, past_return_window, refund_blocker
+from zhike.lib.backend_client.domain import Refund
+from zhike.lib.backend_client.fake import InMemoryBackendClient
+
+from .conftest import Turn
+
+
+def shown(tracker: Tracker, order_id: str = "HP20240002") -> Tracker:
+    """The tracker with ``order_id`` put in focus just before the latest message."""
+    tracker.events.insert(-1, {"event": "slot", "name": "focus_order", "value": order_id})
+    return tracker
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str | None]:
+    return [message.get("response") for message in dispatcher.messages]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["这个能退吗", "可以退货不", "能不能退掉", "这单还能退款吗？", "那能换吗", "能取消吗"],
+)
+def test_a_short_question_whether_names_a_service_on_the_order_in_focus(
+    zhang: Turn, text: str
+) -> None:
+    asked = asks_about_focus_order(shown(zhang(text, "faq")))
+    assert asked is not None and asked[0] == "HP20240002"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "退货政策是怎样的",  # asks nothing about whether
+        "我要退货",  # a request, not a question
+        "HP20240003能退吗",  # another order
+        "我前两天在你们这买的那个东西如果不喜欢的话到底能不能退呢",  # too long to be a follow-up
+        "到哪了？",  # names no service
+    ],
+)
+def test_other_messages_are_no_question_about_the_order_in_focus(zhang: Turn, text: str) -> None:
+    assert asks_about_focus_order(shown(zhang(text, "faq"))) is None
+
+
+def test_without_an_order_in_focus_nothing_is_asked_about_it(zhang: Turn) -> None:
+    assert asks_about_focus_order(zhang("这个能退吗", "faq")) is None
+
+
+@pytest.mark.usefixtures("knowledge")
+@pytest.mark.parametrize(
+    ("order_id", "response", "button"),
+    [
+        (
+            "HP20240002",
+            "utter_refund_possible_delivered",
+            '/request_refund{"order_id": "HP20240002"}',
+        ),
+        ("HP20240003", "utter_refund_possible", '/request_refund{"order_id": "HP20240003"}'),
+        ("HP20240004", "utter_refund_already_open", '/query_refund{"order_id": "HP20240004"}'),
+    ],
+)
+async def test_whether_the_order_shown_can_be_refunded_is_answered_for_it(
+    zhang: Turn, dispatcher: CollectingDispatcher, order_id: str, response: str, button: str
+) -> None:
+    tracker = shown(zhang("这个能退吗", "faq"), order_id)
+    await ActionAnswerKnowledge().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == [response]
+    assert dispatcher.messages[0]["order_id"] == order_id
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == button
+
+
+@pytest.mark.usefixtures("knowledge")
+async def test_an_unsure_question_about_another_service_offers_it_on_the_order(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = shown(zhang("这个能换吗", "nlu_fallback"), "HP20240002")
+    await ActionAskAffirmation().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_order_services_offer"]
+    [button] = dispatcher.messages[0]["buttons"]
+    assert button["payload"] == '/request_exchange{"order_id": "HP20240002"}'
+
+
+@pytest.mark.usefixtures("knowledge")
+async def test_an_anonymous_sender_gets_the_general_answer_not_someone_elses_order(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = shown(anonymous("这个能退吗", "faq"), "HP20240002")  # never proved
+    await ActionAnswerKnowledge().run(dispatcher, tracker, {})
+    assert "utter_refund_possible_delivered" not in responses(dispatcher)
+    assert all("HP20240002" not in str(message) for message in dispatcher.messages)
+
+
+async def test_the_refund_rules_by_status(backend: InMemoryBackendClient) -> None:
+    paid = await backend.get_order("HP20240003")
+    delivered = await backend.get_order("HP20240002")
+    assert paid is not None and delivered is not None
+    assert refund_blocker(paid) is None and refund_blocker(delivered) is None
+    open_refund = Refund("RF1", "HP20240003", 100, "买错了", "requested")
+    assert refund_blocker(replace(paid, refunds=(open_refund,)))[0] == "utter_refund_already_open"
+    assert refund_blocker(replace(paid, status="pending_payment")) == (
+        "utter_refund_order_unpaid",
+        ["cancel_order"],
+    )
+    assert refund_blocker(replace(paid, status="cancelled"))[0] == "utter_refund_order_cancelled"
+    assert refund_blocker(replace(paid, status="refunded"))[0] == "utter_refund_already_done"
+
+
+async def test_a_delivered_order_may_be_returned_for_seven_days(
+    backend: InMemoryBackendClient,
+) -> None:
+    delivered = await backend.get_order("HP20240002")
+    assert delivered is not None and delivered.logistics is not None
+    arrived = delivered.logistics.events[-1].time
+    assert not past_return_window(delivered, arrived + timedelta(days=6))
+    assert past_return_window(delivered, arrived + timedelta(days=8))
+    paid = await backend.get_order("HP20240003")
+    assert paid is not None
+    assert not past_return_window(paid, datetime.now(timezone.utc) + timedelta(days=30))
