@@ -59,20 +59,36 @@ def mentioned_order(tracker: Tracker) -> str | None:
     return parse_order_id(message.get("text"))
 
 
-def opening_text(tracker: Tracker, form: str) -> str:
-    """What the customer wrote when ``form`` started ("周日的英语课改到下周二下午4点").
+def said_in_form(tracker: Tracker, form: str) -> list[str]:
+    """What the customer wrote since ``form`` started: the opening message first.
 
-    Details given there are kept through the identity check that comes first.
+    Details given there ("周日的英语课改到下周二下午4点", "买错了") are kept through the
+    identity check that comes first.
+
+    The form started with the earliest ``active_loop`` event naming it since it was last
+    ended (an interrupted form that resumes names itself again); the opening message is
+    the customer's message before it. Empty when ``form`` is not running.
     """
     events = list(tracker.events)
+    start = None
     for index in range(len(events) - 1, -1, -1):
         event = events[index]
-        if event.get("event") == "active_loop" and event.get("name") == form:
-            for earlier in reversed(events[:index]):
-                if earlier.get("event") == "user":
-                    return str(earlier.get("text") or "")
-            return ""
-    return ""
+        if event.get("event") in ("restart", "session_started"):
+            break
+        if event.get("event") == "active_loop":
+            if event.get("name") != form:
+                break
+            start = index
+    if start is None:
+        return []
+    opening = start
+    while opening > 0 and events[opening].get("event") != "user":
+        opening -= 1
+    return [
+        str(event.get("text") or "")
+        for event in events[opening:]
+        if event.get("event") == "user" and event.get("text")
+    ]
 
 
 def said_before_latest_message(tracker: Tracker, response: str) -> bool:

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import opening_text
+from actions.context import said_in_form
 from actions.courses import (
     KIND_LABELS,
     customer_lessons,
@@ -28,6 +28,7 @@ from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Lesson
 from zhike.lib.backend_client.domain import RESCHEDULE
+from zhike.lib.chinese_time import parse_chinese_time
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ def _now() -> datetime:
     return datetime.now(CHINA_TZ)
 
 
+# The longest message taken as a lesson or time while the phone or code is asked.
+NOTED_MAX = 30
 # "周日的英语课改到下周二下午4点": the lesson before the mark, the new time after it.
 _CHANGE_TO = re.compile(r"(?:改|调|换|挪|推|移|延)(?:到|成|至|去)|改为|调为|换成|延后到|推迟到")
 
@@ -46,6 +49,25 @@ def split_change(text: str) -> tuple[str, str | None]:
     if mark is None:
         return text, None
     return text[: mark.start()], text[mark.end() :] or None
+
+
+def named_lesson_and_time(said: list[str], now: datetime) -> tuple[str, str | None]:
+    """``(which lesson, new time)`` from what the customer said, the latest saying first.
+
+    The opening message is read as :func:`split_change` reads it. A later message --
+    said while the phone or code was asked -- names the lesson when it says 课 ("周六的
+    课"), else a time in it is the new time ("下周三晚上7点").
+    """
+    source, target = split_change(said[0]) if said else ("", None)
+    for text in said[1:]:
+        before, after = split_change(text)
+        if after is not None:
+            source, target = before or source, after
+        elif "课" in text:
+            source = text
+        elif parse_chinese_time(text, now) is not None:
+            target = text
+    return source, target
 
 
 async def _lesson(tracker: Tracker) -> Lesson | None:
@@ -146,12 +168,14 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
     async def after_binding(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
-        """Once the customer is known, the lesson and time named in the opening message.
+        """Once the customer is known, the lesson and time named before.
 
-        Before the identity check their lessons were unknown, so "周日的英语课" could
-        not be matched; it is not asked again.
+        In the opening message ("周日的英语课改到下周二下午4点"), or while the phone or
+        code was asked ("下周三晚上7点", :meth:`noted_detail`). Before the identity check
+        their lessons were unknown, so "周日的英语课" could not be matched; it is not
+        asked again.
         """
-        source, target = split_change(opening_text(tracker, self.form_name()))
+        source, target = named_lesson_and_time(said_in_form(tracker, self.form_name()), _now())
         try:
             _, lessons = await customer_lessons(tracker)
         except BackendError:
@@ -166,6 +190,12 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         if moment is not None and not tracker.get_slot("lesson_change_time"):
             slots["lesson_change_time"] = moment.isoformat()
         return slots
+
+    def noted_detail(self, text: str, tracker: Tracker) -> str | None:
+        """A lesson or a time said while the phone or code is asked ("下周三晚上7点")."""
+        if len(text) > NOTED_MAX or parse_chinese_time(text, _now()) is None:
+            return None
+        return f"「{text}」"
 
     async def validate_lesson_change_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -9,7 +9,10 @@ A message without a digit is no wrong number: customers say "等一下" while th
 (:func:`aside`), never "手机号格式不对"; "没收到" is not a question about a parcel here.
 A question the knowledge base answers ("退货运费谁出" while the code is asked, which the
 NLU was unsure of) is answered, and the phone or code asked again; an order number given
-for the phone is kept for the request and the phone asked again.
+for the phone is kept for the request and the phone asked again, and so is a detail of
+the request itself ("买错了" for a refund, "下周三晚上7点" for a lesson;
+:meth:`BindingSlots.noted_detail`). The last 4 digits (which the order lookup asks for)
+are told that the whole number is needed here, without counting as a wrong answer.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ BINDING_SLOTS = ("bind_phone", "bind_code")
 # Questions answered with the customer's phone (all of it, or its last 4 digits).
 PHONE_SLOTS = ("bind_phone", "phone_last4")
 
+# The last 4 digits of a phone: what the order lookup asks for, not the whole number.
+LAST4 = re.compile(r"\s*\d{4}\s*")
 # What a message without digits says instead of the number asked for.
 NOT_RECEIVED, WAIT, NO_PHONE = "not_received", "wait", "no_phone"
 _NOT_RECEIVED = re.compile(r"没收到|收不到|没有收到|没来|还没到|没到|重发|重新发|再发|没.{0,2}短信")
@@ -91,6 +96,24 @@ class BindingSlots:
     ) -> dict[str, Any]:
         """Hook: slots to set once the customer is known (default: none)."""
         return {}
+
+    def noted_detail(self, text: str, tracker: Tracker) -> str | None:
+        """Hook: what ``text`` says about the request itself, for the customer to see.
+
+        Said where the phone or code is asked ("买错了" for a refund, "下周三晚上7点" for
+        a lesson), it is no wrong number: the customer hears "好的，退款原因「买错了」我先
+        记下了", the phone or code is asked again, and the form takes the detail from
+        what was said (:func:`actions.context.said_in_form`). Default: nothing.
+        """
+        return None
+
+    def _noted(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """Says a detail of the request was noted (:meth:`noted_detail`); whether it was."""
+        detail = self.noted_detail(normalize_text(value), tracker)
+        if detail is None:
+            return False
+        dispatcher.utter_message(response="utter_binding_noted", detail=detail)
+        return True
 
     async def extract_bind_phone(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -193,6 +216,11 @@ class BindingSlots:
         if order_id is not None:  # kept (slot order_id) for the request after the check
             dispatcher.utter_message(response="utter_bind_phone_got_order", order_id=order_id)
             return {"bind_phone": None}
+        if self._noted(value, dispatcher, tracker):
+            return {"bind_phone": None}
+        if LAST4.fullmatch(normalize_text(value)):  # the last 4 digits other checks ask for
+            dispatcher.utter_message(response="utter_bind_phone_full_needed")
+            return {"bind_phone": None}
         if has_digit(value):
             return self.reject("bind_phone", dispatcher, tracker)
         if await answer_if_known(dispatcher, str(value), input_channel(tracker)):
@@ -208,6 +236,8 @@ class BindingSlots:
             return {"bind_code": None}
         if kind == NOT_RECEIVED:  # wait a little, or reply the right phone for a new code
             dispatcher.utter_message(response="utter_binding_code_not_received")
+            return {"bind_code": None}
+        if tracker.get_slot("bind_phone") and self._noted(value, dispatcher, tracker):
             return {"bind_code": None}
         if has_digit(value) or not tracker.get_slot("bind_phone"):
             return self.reject("bind_code", dispatcher, tracker)

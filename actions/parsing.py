@@ -139,3 +139,32 @@ def parse_reason(value: Any, limit: int = 200) -> str | None:
     """A free-text reason of 2-``limit`` characters, whitespace collapsed."""
     text = re.sub(r"\s+", " ", normalize_text(value)).strip()
     return text if 2 <= len(text) <= limit else None
+
+
+# Words that give a reason to return an order ("买错了", "质量太差", "尺码偏小").
+_REASON_WORDS = re.compile(
+    r"买错|拍错|下错|多买|多拍|买多|买重|不想要|不要了|不喜欢|不合适|不需要|用不上|"
+    r"质量|瑕疵|坏了|坏的|破了|破损|碎了|裂了|有问题|故障|不能用|用不了|没法用|"
+    r"发错|错发|少件|漏发|少发|缺件|尺码|太大|太小|偏大|偏小|色差|假货|描述不符|过敏"
+)
+# A clause that asks ("质量问题退货运费谁出") gives no reason.
+_ASKS = re.compile(r"[吗么呢嘛?？]|怎么|为什么|为啥|谁|多少|几[天个号]|什么|如何|能不能|可不可以")
+_CLAUSES = re.compile(r"[，,。.!！;；\s]+")
+REASON_CLAUSE_MAX = 30
+
+
+def reason_in(value: Any) -> str | None:
+    """The clause of a message that says why an order goes back ("买错了"), if any.
+
+    Only a clause with a word of :data:`_REASON_WORDS` that asks nothing, at most
+    :data:`REASON_CLAUSE_MAX` characters: "质量太差了我要退款" gives the whole clause,
+    "等下 先问问退款会退到哪里" nothing.
+    """
+    for clause in _CLAUSES.split(normalize_text(value)):
+        if (
+            2 <= len(clause) <= REASON_CLAUSE_MAX
+            and _REASON_WORDS.search(clause)
+            and not _ASKS.search(clause)
+        ):
+            return clause
+    return None

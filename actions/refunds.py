@@ -9,13 +9,18 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.context import said_in_form
 from actions.forms import ZhikeFormValidationAction
+from actions.identity import identify
 from actions.order_changes import CustomerOrderChange
+from actions.order_questions import say_refund_blocker
 from actions.orders import ValidateOrderIdForm, slot_order
-from actions.parsing import parse_reason
+from actions.own_orders import seen_order
+from actions.parsing import parse_reason, reason_in, typed_text
 from actions.services import backend
 from actions.submit import FormSubmitAction, open_ticket, remember_ticket
 from zhike.common.formats import yuan
+from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client import BackendError, Refund
 
 logger = logging.getLogger(__name__)
@@ -54,14 +59,50 @@ class ValidateRefundForm(ZhikeFormValidationAction):
             return False
         return super().interrupted(tracker, free_text)
 
+    def noted_detail(self, text: str, tracker: Tracker) -> str | None:
+        """A reason given while the phone or code is asked ("买错了") is noted."""
+        reason = reason_in(text)
+        return None if reason is None else f"退款原因「{reason}」"
+
+    async def check_order(
+        self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any] | None:
+        """An order that cannot be refunded ends the form before the reason is asked.
+
+        "已有处理中的退款申请", an unpaid or a cancelled order: the customer hears why at
+        once (:func:`~actions.order_questions.refund_blocker`), not after giving a reason
+        and confirming. A delivered order past its 7 days goes on: its reason is handed to
+        a person (out of policy).
+        """
+        try:
+            if (await identify(tracker)).customer_id is None:
+                return None  # checked when the refund is requested
+            order = await seen_order(tracker, order_id)
+        except BackendError as error:
+            logger.info("Refund check for %s skipped: %s", order_id, error)
+            return None
+        if order is None or not say_refund_blocker(dispatcher, order):
+            return None
+        return {"order_id": order_id, FOCUS_ORDER_SLOT: order_id, "form_gave_up": True}
+
     async def extract_refund_reason(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A typed option, or free text, when the reason was asked.
 
-        Clicked buttons fill the slot through their entity.
+        Clicked buttons fill the slot through their entity. A reason the customer gave
+        before it was asked -- in the opening message ("买错了，要退款") or while the
+        phone was asked ("买错了") -- is taken then (:func:`~actions.parsing.reason_in`),
+        and the question is not asked.
         """
         if tracker.get_slot("refund_reason"):
+            return {}
+        if tracker.get_slot("requested_slot") != "refund_reason":
+            said = said_in_form(tracker, self.form_name()) or [self.latest_text(tracker)]
+            for text in reversed(said):
+                reason = reason_in(typed_text(text))
+                if reason:  # "买错了" said before the reason was asked
+                    return {"refund_reason": reason}
             return {}
         return self.offered_option("refund_reason", tracker, domain) or self.text_answer(
             "refund_reason", tracker, free_text=True

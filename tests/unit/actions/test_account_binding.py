@@ -178,3 +178,12 @@ async def test_an_order_number_given_for_the_phone_is_kept_not_called_a_bad_phon
     [message] = dispatcher.messages
     assert message["response"] == "utter_bind_phone_got_order"
     assert message["order_id"] == "HP20240003"
+
+
+async def test_the_last_four_digits_are_told_the_whole_number_is_needed_here(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    # the order lookup asks for the last 4 digits; here a code is sent to the whole number
+    slots = await _phone_step(anonymous, "8001", "inform", dispatcher)
+    assert slots == {"bind_phone": None}  # no failure counted
+    assert responses(dispatcher) == ["utter_bind_phone_full_needed"]

@@ -6,7 +6,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.course_changes import ActionRequestLessonChange, ValidateLessonChangeForm, split_change
+from actions.course_changes import (
+    ActionRequestLessonChange,
+    ValidateLessonChangeForm,
+    named_lesson_and_time,
+    split_change,
+)
 from actions.courses import ActionCourseSchedule, match_lesson, parse_change_kind, parse_new_time
 from actions.enrollments import (
     ActionCancelEnrollment,
@@ -171,3 +176,32 @@ def test_a_reschedule_request_splits_into_the_lesson_and_the_new_time(
     text: str, source: str, target: str | None
 ) -> None:
     assert split_change(text) == (source, target)
+
+
+@pytest.mark.parametrize(
+    ("said", "source", "target"),
+    [
+        (["周日的英语课改到下周二下午4点", "13800138001"], "周日的英语课", "下周二下午4点"),
+        (
+            ["我的课能不能换个时间", "13800138001", "下周三晚上7点"],
+            "我的课能不能换个时间",
+            "下周三晚上7点",
+        ),
+        (["我想调课", "周日的英语课", "123456"], "周日的英语课", None),
+        (["我想调课", "周日的课改到周一晚上8点"], "周日的课", "周一晚上8点"),
+    ],
+)
+def test_the_lesson_and_time_said_before_the_identity_check_ended_are_kept(
+    said: list[str], source: str, target: str | None
+) -> None:
+    assert named_lesson_and_time(said, datetime(2026, 12, 4, 12, tzinfo=SHANGHAI)) == (
+        source,
+        target,
+    )
+
+
+def test_a_time_said_while_the_code_is_asked_is_noted(zhang: Turn) -> None:
+    form = ValidateLessonChangeForm()
+    tracker = zhang("下周三晚上7点", requested_slot="bind_code")
+    assert form.noted_detail("下周三晚上7点", tracker) == "「下周三晚上7点」"
+    assert form.noted_detail("123456", tracker) is None  # a wrong code stays a wrong code

@@ -1,0 +1,79 @@
+"""The refund form: a reason said before it was asked is kept; a refund already open is told."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.refunds import ValidateRefundForm
+
+from .conftest import Turn
+
+DOMAIN: dict = {}
+FORM = "refund_form"
+
+
+def in_form(tracker: Tracker, *earlier: str) -> Tracker:
+    """``tracker`` with the refund form opened by ``earlier[0]``, then ``earlier[1:]`` said."""
+    opening, *rest = earlier
+    events: list[dict] = [
+        {"event": "user", "text": opening},
+        {"event": "active_loop", "name": FORM},
+    ]
+    for text in rest:
+        events += [{"event": "bot", "text": "…"}, {"event": "user", "text": text}]
+    tracker.events[-1:-1] = events
+    return tracker
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [message["response"] for message in dispatcher.messages]
+
+
+async def test_a_reason_in_the_opening_message_is_not_asked_again(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = in_form(anonymous("13800138001", requested_slot="bind_phone"), "买错了，要退款")
+    extracted = await ValidateRefundForm().extract_refund_reason(dispatcher, tracker, DOMAIN)
+    assert extracted == {"refund_reason": "买错了"}
+
+
+async def test_a_reason_said_while_the_phone_is_asked_is_noted_not_a_bad_phone(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    form = ValidateRefundForm()
+    tracker = in_form(anonymous("买错了", "nlu_fallback", requested_slot="bind_phone"), "我要退款")
+    slots = await form.validate_bind_phone("买错了", dispatcher, tracker, DOMAIN)
+    assert slots == {"bind_phone": None}  # asked again, no failure counted
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_binding_noted"
+    assert message["detail"] == "退款原因「买错了」"
+    extracted = await form.extract_refund_reason(dispatcher, tracker, DOMAIN)
+    assert extracted == {"refund_reason": "买错了"}
+
+
+async def test_a_question_is_no_reason(anonymous: Turn, dispatcher: CollectingDispatcher) -> None:
+    tracker = in_form(
+        anonymous("质量问题退货运费谁出", "faq", requested_slot="bind_phone"), "我要退款"
+    )
+    assert await ValidateRefundForm().extract_refund_reason(dispatcher, tracker, DOMAIN) == {}
+    assert ValidateRefundForm().noted_detail("质量问题退货运费谁出", tracker) is None
+
+
+async def test_an_order_with_a_refund_open_is_told_before_the_reason_is_asked(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("HP20240004", requested_slot="order_id")
+    slots = await ValidateRefundForm().validate_order_id("HP20240004", dispatcher, tracker, DOMAIN)
+    assert slots["form_gave_up"] is True
+    assert responses(dispatcher) == ["utter_refund_already_open"]
+    assert dispatcher.messages[0]["buttons"][0]["payload"].startswith("/query_refund")
+
+
+async def test_a_refundable_order_goes_on_to_the_reason(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("HP20240003", requested_slot="order_id")
+    slots = await ValidateRefundForm().validate_order_id("HP20240003", dispatcher, tracker, DOMAIN)
+    assert slots == {"order_id": "HP20240003", "focus_order": "HP20240003"}
+    assert dispatcher.messages == []
