@@ -195,7 +195,8 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         """A lesson or a time said while the phone or code is asked ("下周三晚上7点")."""
         if len(text) > NOTED_MAX or parse_chinese_time(text, _now()) is None:
             return None
-        return f"「{text}」"
+        _, target = split_change(text)  # "改到下周三晚上7点" notes "下周三晚上7点"
+        return f"「{target or text}」"
 
     async def validate_lesson_change_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import intent_titles
 from actions.identity import input_channel
 from actions.knowledge import question_buttons, record_unanswered
-from actions.order_questions import answer_about_focus_order
+from actions.order_questions import answer_about_focus_order, answered_about_order
 from zhike.lib.kb.unanswered import FALLBACK
 
 # Intents that are never worth offering as "did you mean ...?": a greeting or a thanks
@@ -135,7 +135,14 @@ class ActionDefaultFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Utters ``utter_default`` (with 转人工 buttons) and reverts the user message."""
+        """Utters ``utter_default`` (with 转人工 buttons) and reverts the user message.
+
+        Not right after the previous unclear message was answered about the order in
+        focus ("这个还能退不", then "那能换吗"): Rasa counts two unclear messages in a row,
+        but the customer was understood; this one gets the first stage again.
+        """
+        if answered_about_order(tracker):
+            return await ActionAskAffirmation().run(dispatcher, tracker, domain)
         text = str((tracker.latest_message or {}).get("text") or "")
         await record_unanswered(text, FALLBACK, input_channel(tracker))
         dispatcher.utter_message(response="utter_default")

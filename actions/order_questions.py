@@ -27,7 +27,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import intent_titles
-from actions.context import focus_order, mentioned_order
+from actions.context import focus_order, mentioned_order, said_before_latest_message
 from actions.own_orders import seen_order
 from actions.parsing import typed_text
 from zhike.lib.backend_client import BackendError, Order
@@ -59,12 +59,27 @@ REFUNDABLE = (PAID, SHIPPED, DELIVERED)
 REFUND_WINDOW = timedelta(days=7)
 OPEN_REFUNDS = ("requested", "processing", "approved")
 
+# What an answer about the order in focus says (any of them).
+ORDER_ANSWERS = (
+    "utter_order_services_offer",
+    "utter_refund_possible",
+    "utter_refund_possible_delivered",
+    "utter_refund_window_passed",
+    "utter_refund_already_open",
+    "utter_refund_already_done",
+    "utter_refund_order_cancelled",
+    "utter_refund_order_unpaid",
+    "utter_refund_not_possible",
+)
 MAX_LENGTH = 20
 # "能退吗" / "可以退不" / "能不能换" / "退得了吗" / "可以退？": asks whether, not asks for.
 ASKS_WHETHER = re.compile(
     r"[吗么嘛][?？]*$|[?？]$|(?:能|可以|行).{0,4}不[?？]*$|能不能|可不可以|行不行"
     r"|[退换取][得不]了"
 )
+
+# "怎么退" / "多久到账" / "运费谁出" ask how, not whether: the knowledge base answers.
+ASKS_HOW = re.compile(r"怎么|怎样|如何|多久|多少|什么|啥|哪|几|谁|为什么|为啥")
 
 
 def named_services(text: str) -> list[str]:
@@ -122,11 +137,18 @@ def past_return_window(order: Order, now: datetime) -> bool:
     return now - arrived > REFUND_WINDOW
 
 
+def answered_about_order(tracker: Tracker) -> bool:
+    """Whether the robot's turn before the latest message answered about an order."""
+    return any(said_before_latest_message(tracker, response) for response in ORDER_ANSWERS)
+
+
 def asks_about_focus_order(tracker: Tracker) -> tuple[str, list[str]] | None:
     """``(order, services)`` when the latest message asks about the order in focus."""
     text = typed_text((tracker.latest_message or {}).get("text"))
     if not text or len(text) > MAX_LENGTH or not ASKS_WHETHER.search(text):
         return None
+    if ASKS_HOW.search(text):
+        return None  # "发票怎么开？" is answered from the knowledge base
     order_id = focus_order(tracker)
     if order_id is None or mentioned_order(tracker) not in (None, order_id):
         return None
@@ -176,10 +198,18 @@ def say_refund_answer(dispatcher: CollectingDispatcher, order: Order, now: datet
     )
 
 
-def say_refund_blocker(dispatcher: CollectingDispatcher, order: Order) -> bool:
-    """Says why ``order`` cannot be refunded (:func:`refund_blocker`); whether it could not."""
+def say_refund_blocker(
+    dispatcher: CollectingDispatcher, order: Order, only: tuple[str, ...] | None = None
+) -> bool:
+    """Says why ``order`` cannot be refunded (:func:`refund_blocker`); whether it did.
+
+    Args:
+        dispatcher: where to say it.
+        order: the order.
+        only: the blockers' responses to say (default: any); another blocker says nothing.
+    """
     blocked = refund_blocker(order)
-    if blocked is None:
+    if blocked is None or (only is not None and blocked[0] not in only):
         return False
     response, offered = blocked
     buttons = [service_button(intent, order.order_id) for intent in offered]

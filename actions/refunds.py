@@ -25,6 +25,13 @@ from zhike.lib.backend_client import BackendError, Refund
 
 logger = logging.getLogger(__name__)
 
+# What ends the refund form before the reason is asked (actions.order_questions).
+STOPS_THE_FORM = (
+    "utter_refund_already_open",
+    "utter_refund_already_done",
+    "utter_refund_order_unpaid",
+)
+
 REFUND_STATUS = {
     "requested": ("已提交，等待审核", "一般 1 个工作日内完成审核。"),
     "processing": ("审核通过，退款处理中", "款项将原路退回，一般 1–3 个工作日到账。"),
@@ -69,10 +76,10 @@ class ValidateRefundForm(ZhikeFormValidationAction):
     ) -> dict[str, Any] | None:
         """An order that cannot be refunded ends the form before the reason is asked.
 
-        "已有处理中的退款申请", an unpaid or a cancelled order: the customer hears why at
+        "已有处理中的退款申请", a refunded or an unpaid order: the customer hears why at
         once (:func:`~actions.order_questions.refund_blocker`), not after giving a reason
-        and confirming. A delivered order past its 7 days goes on: its reason is handed to
-        a person (out of policy).
+        and confirming. A cancelled order, or one delivered more than 7 days ago, goes on:
+        the reason is handed to a person (out of policy; the money may not have come back).
         """
         try:
             if (await identify(tracker)).customer_id is None:
@@ -81,7 +88,7 @@ class ValidateRefundForm(ZhikeFormValidationAction):
         except BackendError as error:
             logger.info("Refund check for %s skipped: %s", order_id, error)
             return None
-        if order is None or not say_refund_blocker(dispatcher, order):
+        if order is None or not say_refund_blocker(dispatcher, order, STOPS_THE_FORM):
             return None
         return {"order_id": order_id, FOCUS_ORDER_SLOT: order_id, "form_gave_up": True}
 

@@ -57,10 +57,12 @@ def test_a_refund_is_requested_with_a_reason_and_its_progress_asked_later(
     assert "HP20240002 的退款" in zhang_app.say("HP20240002的退款到哪一步了")
 
 
-def test_a_second_refund_is_refused(zhang_app: AppConversation) -> None:
-    zhang_app.say("订单HP20240004我要退款")  # already refunding
-    zhang_app.say("商品质量问题")
-    assert "暂时无法在线申请退款" in zhang_app.say("/affirm")
+def test_a_second_refund_is_told_before_a_reason_is_asked(zhang_app: AppConversation) -> None:
+    answer = zhang_app.send("订单HP20240004我要退款")  # already refunding
+    texts = " ".join(reply.get("text", "") for reply in answer)
+    assert "处理中的退款申请" in texts and "退款的原因" not in texts
+    assert any("退款进度" in b["title"] for reply in answer for b in reply.get("buttons", []))
+    assert "确认为订单" not in zhang_app.say("/affirm")
 
 
 def test_an_out_of_policy_refund_opens_a_ticket_the_customer_can_follow(

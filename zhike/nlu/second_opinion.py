@@ -44,6 +44,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from zhike.common.confirmations import is_acknowledgement
 from zhike.common.topic_names import OVERRULED_KEY, SECOND_OPINION_KEY
 from zhike.nlu.linear_model import LinearIntentModel, train
 
@@ -56,6 +57,7 @@ FALLBACK = DEFAULT_NLU_FALLBACK_INTENT_NAME
 # the message became nlu_fallback for it (zhike/dialogue/follow_up_policy.py reads it).
 SECOND_OPINION = SECOND_OPINION_KEY
 DEFAULT_EXEMPT = ["human_handoff", "out_of_scope"]
+AFFIRM = "affirm"
 
 
 def words_of(message: Message) -> list[str]:
@@ -153,6 +155,8 @@ class SecondOpinion(GraphComponent, IntentClassifier):
             # a declined message is never exempt: its options get ordered
             if not name or (name != FALLBACK and name in self.exempt):
                 continue
+            if name == AFFIRM and is_acknowledgement(message.get(TEXT)):
+                continue  # "好的明白了": affirm by the intent floor's rule, not DIET's guess
             ranking = list(message.get(INTENT_RANKING_KEY) or [])
             diet = _confidences(ranking)
             guess = name if name != FALLBACK else next(iter(diet), None)

@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fallback import ActionAskAffirmation
+from actions.fallback import ActionAskAffirmation, ActionDefaultFallback
 from actions.knowledge import ActionAnswerKnowledge
 from actions.order_questions import asks_about_focus_order, past_return_window, refund_blocker
 from zhike.lib.backend_client.domain import Refund
@@ -47,6 +47,8 @@ def test_a_short_question_whether_names_a_service_on_the_order_in_focus(
         "HP20240003能退吗",  # another order
         "我前两天在你们这买的那个东西如果不喜欢的话到底能不能退呢",  # too long to be a follow-up
         "到哪了？",  # names no service
+        "发票怎么开？",  # asks how: the knowledge base answers
+        "退货运费谁出吗",
     ],
 )
 def test_other_messages_are_no_question_about_the_order_in_focus(zhang: Turn, text: str) -> None:
@@ -127,3 +129,21 @@ async def test_a_delivered_order_may_be_returned_for_seven_days(
     paid = await backend.get_order("HP20240003")
     assert paid is not None
     assert not past_return_window(paid, datetime.now(timezone.utc) + timedelta(days=30))
+
+
+@pytest.mark.usefixtures("knowledge")
+async def test_a_second_unclear_message_right_after_an_answer_about_the_order_is_no_handoff(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    # "这个还能退不" (unclear, answered for the order), then "那能换吗" (unclear too):
+    # Rasa counts two unclear messages in a row and ends its fallback
+    tracker = shown(zhang("那能换吗", "nlu_fallback"), "HP20240002")
+    answer = {
+        "event": "bot",
+        "text": "订单 HP20240002 签收还不到 7 天……",
+        "metadata": {"utter_action": "utter_refund_possible_delivered"},
+    }
+    tracker.events.insert(-1, answer)
+    events = await ActionDefaultFallback().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_order_services_offer"]
+    assert events == []  # the message stands: it was understood

@@ -92,6 +92,22 @@ def test_a_request_for_a_person_and_a_declined_message_are_never_second_guessed(
     assert data["intent"]["name"] == intent
 
 
+@pytest.mark.parametrize("text", ["好的明白了", "懂了", "知道了"])
+def test_an_acknowledgement_made_affirm_by_rule_is_not_second_guessed(
+    second_opinion: SecondOpinion, tokenizer: ZhikeTokenizer, text: str
+) -> None:
+    # the linear model never learnt affirm; the intent floor's rule decided it
+    data = parsed(second_opinion, tokenizer, text, [("affirm", 0.45), ("query_refund", 0.3)])
+    assert data["intent"] == {"name": "affirm", "confidence": 0.45}
+
+
+def test_a_yes_to_something_else_is_still_second_guessed(
+    second_opinion: SecondOpinion, tokenizer: ZhikeTokenizer
+) -> None:
+    data = parsed(second_opinion, tokenizer, "退款到账了吗", [("affirm", 0.6)])
+    assert data["intent"]["name"] == "nlu_fallback"
+
+
 def test_an_intent_the_second_model_never_learnt_is_asked_about(
     second_opinion: SecondOpinion, tokenizer: ZhikeTokenizer
 ) -> None:
