@@ -30,6 +30,7 @@ from actions.common import intent_titles
 from actions.context import focus_order, mentioned_order, said_before_latest_message
 from actions.own_orders import seen_order
 from actions.parsing import typed_text
+from zhike.common.topic_names import ORDER_ANSWERS
 from zhike.lib.backend_client import BackendError, Order
 from zhike.lib.backend_client.domain import (
     CANCELLED,
@@ -59,18 +60,6 @@ REFUNDABLE = (PAID, SHIPPED, DELIVERED)
 REFUND_WINDOW = timedelta(days=7)
 OPEN_REFUNDS = ("requested", "processing", "approved")
 
-# What an answer about the order in focus says (any of them).
-ORDER_ANSWERS = (
-    "utter_order_services_offer",
-    "utter_refund_possible",
-    "utter_refund_possible_delivered",
-    "utter_refund_window_passed",
-    "utter_refund_already_open",
-    "utter_refund_already_done",
-    "utter_refund_order_cancelled",
-    "utter_refund_order_unpaid",
-    "utter_refund_not_possible",
-)
 MAX_LENGTH = 20
 # "能退吗" / "可以退不" / "能不能换" / "退得了吗" / "可以退？": asks whether, not asks for.
 ASKS_WHETHER = re.compile(

@@ -31,6 +31,9 @@ def test_can_this_be_returned_is_answered_for_the_order_just_shown(
     answer = texts(replies)
     assert "HP20240002" in answer and "7 天" in answer and "回答不了" not in answer
     [refund] = [b for r in replies for b in r.get("buttons", []) if "退款" in b["title"]]
+    exchange = zhang_app.send("那能换吗")  # unclear twice in a row, but understood both times
+    assert "人工" not in texts(exchange)
+    assert any("换货" in title for title in titles(exchange))
     # the button starts the refund of that order: its reason is asked next
     assert "退款的原因" in zhang_app.say(refund["payload"])
 

@@ -74,6 +74,21 @@ OVERRULED_KEY = "overruled"
 # without an order number means it.
 FOCUS_ORDER_SLOT = "focus_order"
 FOCUS_TURNS = 4
+# What an answer about the order in focus says (actions/order_questions.py): said to a
+# message the NLU was unsure of ("这个还能退不"), it shows the message was understood.
+ORDER_ANSWERS = frozenset(
+    {
+        "utter_order_services_offer",
+        "utter_refund_possible",
+        "utter_refund_possible_delivered",
+        "utter_refund_window_passed",
+        "utter_refund_already_open",
+        "utter_refund_already_done",
+        "utter_refund_order_cancelled",
+        "utter_refund_order_unpaid",
+        "utter_refund_not_possible",
+    }
+)
 
 
 # Intents that say nothing about what a conversation is about (its topic, and the skill

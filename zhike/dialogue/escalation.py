@@ -25,6 +25,7 @@ from typing import Any
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.events import (
     ActionExecuted,
+    BotUttered,
     Event,
     Restarted,
     SessionStarted,
@@ -42,6 +43,7 @@ from zhike.common.handoff_names import (
     REASON_FALLBACKS,
     REASON_VIP_MONEY,
 )
+from zhike.common.topic_names import ORDER_ANSWERS
 from zhike.dialogue.anger import DEFAULT_THRESHOLD, anger_score
 
 VIP_SLOT = "customer_vip"
@@ -158,15 +160,21 @@ def not_understood_in_a_row(events: Iterable[Event]) -> int:
     """How many of the latest user messages the bot did not understand, in a row.
 
     The newest message counts when its intent is ``nlu_fallback``; an earlier one when it
-    was also answered by a fallback action. "都不是"/"不是" answers to the fallback's
-    question are skipped; any other message, a new session or a handoff ends the count.
+    was also answered by a fallback action, unless that answer showed it was understood
+    after all (:data:`~zhike.common.topic_names.ORDER_ANSWERS`: "这个还能退不" answered
+    for the order in focus). "都不是"/"不是" answers to the fallback's question are
+    skipped; any other message, a new session or a handoff ends the count.
     """
     count = 0
     newest = True
     first_action: str | None = None  # the first action after the user message being read
+    understood = False  # the reply to the user message being read showed it was understood
     for event in reversed(list(events)):
         if isinstance(event, (SessionStarted, Restarted)):
             break
+        if isinstance(event, BotUttered):
+            understood = understood or event.metadata.get("utter_action") in ORDER_ANSWERS
+            continue
         if isinstance(event, ActionExecuted):
             if event.action_name in BOUNDARY_ACTIONS:
                 break
@@ -176,8 +184,8 @@ def not_understood_in_a_row(events: Iterable[Event]) -> int:
         if not isinstance(event, UserUttered):
             continue
         intent = (event.intent or {}).get(INTENT_NAME_KEY)
-        answered_by_fallback = first_action in FALLBACK_ACTIONS
-        first_action = None
+        answered_by_fallback = first_action in FALLBACK_ACTIONS and not understood
+        first_action, understood = None, False
         if intent == FALLBACK_INTENT and (newest or answered_by_fallback):
             count += 1
         elif not (answered_by_fallback and intent in FALLBACK_ANSWERS):

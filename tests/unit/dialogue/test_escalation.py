@@ -10,7 +10,14 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from zhike.dialogue.escalation import EscalationRules
@@ -116,6 +123,24 @@ def test_an_understood_message_in_between_resets_the_count(
         *bot("order_id_form"),
         ActiveLoop(None),
         *user("啦啦啦", "nlu_fallback"),
+    ]
+    assert _decide(policy, domain, events) == (None, None)
+
+
+def test_an_unclear_message_answered_about_the_order_in_focus_was_understood(
+    policy: HandoffPolicy, domain: Domain
+) -> None:
+    # "这个还能退不" right after an order was shown: the fallback answered it for the order
+    answered = BotUttered(
+        "订单 HP20240002 签收还不到 7 天……",
+        metadata={"utter_action": "utter_refund_possible_delivered"},
+    )
+    events = [
+        *user("这个还能退不", "nlu_fallback"),
+        *bot(TWO_STAGE),
+        ActiveLoop(TWO_STAGE),
+        answered,
+        *user("那能换吗", "nlu_fallback"),
     ]
     assert _decide(policy, domain, events) == (None, None)
 
