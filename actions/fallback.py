@@ -142,7 +142,8 @@ class ActionDefaultFallback(Action):
         but the customer was understood; this one gets the first stage again.
         """
         if answered_about_order(tracker):
-            return await ActionAskAffirmation().run(dispatcher, tracker, domain)
+            await ActionAskAffirmation().run(dispatcher, tracker, domain)
+            return [UserUtteranceReverted()]  # as below: the fallback loop does not start again
         text = str((tracker.latest_message or {}).get("text") or "")
         await record_unanswered(text, FALLBACK, input_channel(tracker))
         dispatcher.utter_message(response="utter_default")

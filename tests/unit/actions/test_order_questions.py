@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from rasa_sdk import Tracker
+from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionAskAffirmation, ActionDefaultFallback
@@ -146,4 +147,4 @@ async def test_a_second_unclear_message_right_after_an_answer_about_the_order_is
     tracker.events.insert(-1, answer)
     events = await ActionDefaultFallback().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_order_services_offer"]
-    assert events == []  # the message stands: it was understood
+    assert events == [UserUtteranceReverted()]  # (the fallback loop must not start again)
