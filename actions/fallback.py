@@ -21,13 +21,15 @@ from rasa_sdk.types import DomainDict
 from actions.common import intent_titles
 from actions.identity import input_channel
 from actions.knowledge import question_buttons, record_unanswered
-from actions.order_questions import answer_about_focus_order, answered_about_order
+from actions.order_questions import answer_about_focus_order
+from zhike.common.topic_names import ORDER_ANSWERS
 from zhike.lib.kb.unanswered import FALLBACK
 
 # Intents that are never worth offering as "did you mean ...?": a greeting or a thanks
 # needs no confirmation (「怎么这么慢」 was offered 「打个招呼」).
 _NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny", "greet", "thank"}
 QUESTION_INTENT = "faq"
+UNSURE = "nlu_fallback"
 
 
 def suggestions(
@@ -137,14 +139,55 @@ class ActionDefaultFallback(Action):
     ) -> list[dict[str, Any]]:
         """Utters ``utter_default`` (with 转人工 buttons) and reverts the user message.
 
-        Not right after the previous unclear message was answered about the order in
-        focus ("这个还能退不", then "那能换吗"): Rasa counts two unclear messages in a row,
-        but the customer was understood; this one gets the first stage again.
+        Rasa ends its fallback when two messages in a row were unclear to the NLU, but
+        the one before may have been understood after all: an order number in an unclear
+        message was looked up, "这个还能退不" was answered for the order in focus. Then
+        this message gets the first stage instead (:func:`previous_message_understood`).
         """
-        if answered_about_order(tracker):
+        unsure = ((tracker.latest_message or {}).get("intent") or {}).get("name") == UNSURE
+        if unsure and previous_message_understood(tracker):
             await ActionAskAffirmation().run(dispatcher, tracker, domain)
             return [UserUtteranceReverted()]  # as below: the fallback loop does not start again
         text = str((tracker.latest_message or {}).get("text") or "")
         await record_unanswered(text, FALLBACK, input_channel(tracker))
         dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]
+
+
+# Actions that answer a message the NLU was unsure of without understanding it.
+FALLBACK_ACTIONS = frozenset(
+    {
+        "action_two_stage_fallback",
+        "action_default_fallback",
+        "action_default_ask_affirmation",
+        "action_default_ask_rephrase",
+    }
+)
+
+
+def previous_message_understood(tracker: Tracker) -> bool:
+    """Whether the customer's message before the latest one was understood.
+
+    It was when an action other than the fallback's answered it (the order lookup of an
+    unclear message with an order number), or when the fallback's answer showed it was
+    understood after all (:data:`~zhike.common.topic_names.ORDER_ANSWERS`).
+    """
+    first_action, understood, users = None, False, 0
+    for event in reversed(list(tracker.events)):
+        kind = event.get("event")
+        if kind in ("restart", "session_started"):
+            return False
+        if kind == "bot":
+            understood = understood or (
+                (event.get("metadata") or {}).get("utter_action") in ORDER_ANSWERS
+            )
+        elif kind == "action" and event.get("name") not in (None, "action_listen"):
+            first_action = event.get("name")
+        elif kind == "user":
+            users += 1
+            if users == 2:
+                return understood or (
+                    first_action is not None and first_action not in FALLBACK_ACTIONS
+                )
+            first_action, understood = None, False
+    return False

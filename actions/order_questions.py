@@ -27,10 +27,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import intent_titles
-from actions.context import focus_order, mentioned_order, said_before_latest_message
+from actions.context import focus_order, mentioned_order
 from actions.own_orders import seen_order
 from actions.parsing import typed_text
-from zhike.common.topic_names import ORDER_ANSWERS
 from zhike.lib.backend_client import BackendError, Order
 from zhike.lib.backend_client.domain import (
     CANCELLED,
@@ -124,11 +123,6 @@ def past_return_window(order: Order, now: datetime) -> bool:
     if arrived.tzinfo is None:
         arrived = arrived.replace(tzinfo=timezone.utc)
     return now - arrived > REFUND_WINDOW
-
-
-def answered_about_order(tracker: Tracker) -> bool:
-    """Whether the robot's turn before the latest message answered about an order."""
-    return any(said_before_latest_message(tracker, response) for response in ORDER_ANSWERS)
 
 
 def asks_about_focus_order(tracker: Tracker) -> tuple[str, list[str]] | None:

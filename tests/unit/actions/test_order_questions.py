@@ -139,12 +139,49 @@ async def test_a_second_unclear_message_right_after_an_answer_about_the_order_is
     # "这个还能退不" (unclear, answered for the order), then "那能换吗" (unclear too):
     # Rasa counts two unclear messages in a row and ends its fallback
     tracker = shown(zhang("那能换吗", "nlu_fallback"), "HP20240002")
-    answer = {
-        "event": "bot",
-        "text": "订单 HP20240002 签收还不到 7 天……",
-        "metadata": {"utter_action": "utter_refund_possible_delivered"},
-    }
-    tracker.events.insert(-1, answer)
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "这个还能退不", "parse_data": {}},
+        {"event": "action", "name": "action_two_stage_fallback"},
+        {
+            "event": "bot",
+            "text": "订单 HP20240002 签收还不到 7 天……",
+            "metadata": {"utter_action": "utter_refund_possible_delivered"},
+        },
+        {"event": "action", "name": "action_listen"},
+    ]
     events = await ActionDefaultFallback().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_order_services_offer"]
     assert events == [UserUtteranceReverted()]  # (the fallback loop must not start again)
+
+
+@pytest.mark.usefixtures("knowledge")
+async def test_an_unclear_question_right_after_an_order_lookup_is_answered_not_given_up_on(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    # "帮我看看HP20240002这单" was unclear too, but looked up: Rasa's fallback sees two
+    # unclear messages in a row and ends at its last stage
+    tracker = shown(zhang("这个还能退不", "nlu_fallback"), "HP20240002")
+    tracker.events[-2:-2] = [
+        {"event": "user", "text": "帮我看看HP20240002这单", "parse_data": {}},
+        {"event": "action", "name": "action_order_status"},
+        {"event": "bot", "text": "您的订单 HP20240002…", "metadata": {}},
+        {"event": "action", "name": "action_listen"},
+    ]
+    events = await ActionDefaultFallback().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_refund_possible_delivered"]
+    assert events == [UserUtteranceReverted()]
+
+
+@pytest.mark.usefixtures("knowledge")
+async def test_two_messages_the_fallback_could_not_place_still_offer_a_person(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("啦啦啦", "nlu_fallback")
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "咕噜咕噜", "parse_data": {}},
+        {"event": "action", "name": "action_two_stage_fallback"},
+        {"event": "bot", "text": "您是想咨询…", "metadata": {}},
+        {"event": "action", "name": "action_listen"},
+    ]
+    await ActionDefaultFallback().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_default"]
