@@ -20,9 +20,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import intent_titles
 from actions.identity import input_channel
-from actions.knowledge import question_buttons, record_unanswered
+from actions.knowledge import answer_follow_up, question_buttons, record_unanswered
 from actions.order_questions import answer_about_focus_order
-from zhike.common.topic_names import ORDER_ANSWERS
+from zhike.common.topic_names import KB_ANSWERED_SLOT, ORDER_ANSWERS
 from zhike.lib.kb.unanswered import FALLBACK
 
 # Intents that are never worth offering as "did you mean ...?": a greeting or a thanks
@@ -105,11 +105,15 @@ class ActionAskAffirmation(Action):
         """Sends the intro line with up to two topic buttons and a "none" button.
 
         An unsure question about the order just shown ("这个能换吗") is answered for that
-        order instead (:mod:`actions.order_questions`).
+        order instead (:mod:`actions.order_questions`), and a short follow-up on the
+        knowledge-base answer just given ("质量问题呢") with that answer again.
         """
         if await answer_about_focus_order(dispatcher, tracker, datetime.now(timezone.utc)):
             return []
         parse_data = tracker.latest_message or {}
+        followed_up = await answer_follow_up(dispatcher, tracker, str(parse_data.get("text") or ""))
+        if followed_up is not None:
+            return followed_up
         questions = None
         if _ranks_a_question(parse_data, limit=2):
             questions = await question_buttons(str(parse_data.get("text") or ""), limit=2)
@@ -170,7 +174,8 @@ def previous_message_understood(tracker: Tracker) -> bool:
 
     It was when an action other than the fallback's answered it (the order lookup of an
     unclear message with an order number), or when the fallback's answer showed it was
-    understood after all (:data:`~zhike.common.topic_names.ORDER_ANSWERS`).
+    understood after all (:data:`~zhike.common.topic_names.ORDER_ANSWERS`, or a
+    knowledge-base answer: the slot ``kb_answered`` set).
     """
     first_action, understood, users = None, False, 0
     for event in reversed(list(tracker.events)):
@@ -181,6 +186,8 @@ def previous_message_understood(tracker: Tracker) -> bool:
             understood = understood or (
                 (event.get("metadata") or {}).get("utter_action") in ORDER_ANSWERS
             )
+        elif kind == "slot" and event.get("name") == KB_ANSWERED_SLOT and event.get("value"):
+            understood = True
         elif kind == "action" and event.get("name") not in (None, "action_listen"):
             first_action = event.get("name")
         elif kind == "user":

@@ -35,6 +35,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.identity import input_channel
 from actions.order_questions import answer_about_focus_order
+from zhike.common.topic_names import KB_ANSWERED_SLOT
 from zhike.lib.kb.live import KnowledgeUnavailable, Lookup, shared_knowledge
 from zhike.lib.kb.unanswered import FALLBACK, REJECTED
 
@@ -43,7 +44,7 @@ logger = logging.getLogger(__name__)
 ENTRY_ENTITY = "kb_entry"
 NOT_THESE = "none"
 LAST_QUESTION_SLOT = "kb_question"
-ANSWERED_SLOT = "kb_answered"
+ANSWERED_SLOT = KB_ANSWERED_SLOT
 # A handoff asked for within this many messages of an answer says the answer did not help.
 HANDOFF_AFTER_ANSWER = 2
 SUGGESTIONS = 3
@@ -155,6 +156,30 @@ async def _followed_up_entry(tracker: Tracker, text: str, lookup: Lookup) -> Any
         return None
     entry = answered.hits[0].entry
     return entry if lookup.hits[0].entry.id == entry.id else None
+
+
+async def answer_follow_up(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+) -> list[dict[str, Any]] | None:
+    """Answers a follow-up on the answer just given that the NLU was unsure of.
+
+    "质量问题呢" right after "退货运费谁出啊" was answered, "怎么预约" right after the
+    trial lesson: the entry just answered again (:func:`_followed_up_entry`), instead of
+    "您是想咨询…". The events to return, or ``None`` (nothing said; never fails the turn).
+    """
+    previous = just_answered(tracker)
+    if not previous or len(text) > FOLLOW_UP_LENGTH:
+        return None
+    try:
+        lookup = await shared_knowledge().lookup(text, k=SUGGESTIONS)
+        entry = await _followed_up_entry(tracker, text, lookup)
+    except KnowledgeUnavailable:
+        logger.warning("knowledge base unavailable", exc_info=True)
+        return None
+    if entry is None:
+        return None
+    await _say_entry(dispatcher, entry, input_channel(tracker))
+    return [SlotSet(ANSWERED_SLOT, previous)]  # a further follow-up is about it too
 
 
 def just_answered(tracker: Tracker) -> str | None:

@@ -74,6 +74,10 @@ OVERRULED_KEY = "overruled"
 # without an order number means it.
 FOCUS_ORDER_SLOT = "focus_order"
 FOCUS_TURNS = 4
+# The question the knowledge base answered last (actions/knowledge.py): set in reply to
+# a message the NLU was unsure of ("质量问题呢" right after an answer), it shows the
+# message was understood.
+KB_ANSWERED_SLOT = "kb_answered"
 # What an answer about the order in focus says (actions/order_questions.py): said to a
 # message the NLU was unsure of ("这个还能退不"), it shows the message was understood.
 ORDER_ANSWERS = frozenset(

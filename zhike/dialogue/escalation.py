@@ -29,6 +29,7 @@ from rasa.shared.core.events import (
     Event,
     Restarted,
     SessionStarted,
+    SlotSet,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -43,7 +44,7 @@ from zhike.common.handoff_names import (
     REASON_FALLBACKS,
     REASON_VIP_MONEY,
 )
-from zhike.common.topic_names import ORDER_ANSWERS
+from zhike.common.topic_names import KB_ANSWERED_SLOT, ORDER_ANSWERS
 from zhike.dialogue.anger import DEFAULT_THRESHOLD, anger_score
 
 VIP_SLOT = "customer_vip"
@@ -161,9 +162,11 @@ def not_understood_in_a_row(events: Iterable[Event]) -> int:
 
     The newest message counts when its intent is ``nlu_fallback``; an earlier one when it
     was also answered by a fallback action, unless that answer showed it was understood
-    after all (:data:`~zhike.common.topic_names.ORDER_ANSWERS`: "这个还能退不" answered
-    for the order in focus). "都不是"/"不是" answers to the fallback's question are
-    skipped; any other message, a new session or a handoff ends the count.
+    after all ("这个还能退不" answered for the order in focus:
+    :data:`~zhike.common.topic_names.ORDER_ANSWERS`; "质量问题呢" answered from the
+    knowledge base: the slot ``kb_answered`` set). "都不是"/"不是" answers to the
+    fallback's question are skipped; any other message, a new session or a handoff ends
+    the count.
     """
     count = 0
     newest = True
@@ -174,6 +177,9 @@ def not_understood_in_a_row(events: Iterable[Event]) -> int:
             break
         if isinstance(event, BotUttered):
             understood = understood or event.metadata.get("utter_action") in ORDER_ANSWERS
+            continue
+        if isinstance(event, SlotSet):
+            understood = understood or (event.key == KB_ANSWERED_SLOT and bool(event.value))
             continue
         if isinstance(event, ActionExecuted):
             if event.action_name in BOUNDARY_ACTIONS:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.fallback import ActionAskAffirmation
 from actions.knowledge import (
     ANSWERED_SLOT,
     LAST_QUESTION_SLOT,
@@ -177,3 +178,30 @@ async def test_a_short_question_about_something_else_is_not_taken_as_a_follow_up
     alone = CollectingDispatcher()
     await ActionAnswerKnowledge().run(alone, customer("新疆也是吗", "faq"), {})
     assert alone.messages[0].get("response") in ("utter_kb_no_answer", "utter_kb_did_you_mean")
+
+
+@pytest.mark.parametrize(
+    ("text", "answered", "words"),
+    [("质量问题呢", "退货运费谁出啊", "质量问题"), ("怎么预约", "课程可以试听吗", "试听")],
+)
+async def test_an_unclear_follow_up_on_the_answer_gets_it_again_not_did_you_mean(
+    customer: Turn, text: str, answered: str, words: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = _follow_up(customer, text, answered)
+    tracker.latest_message["intent"] = {"name": "nlu_fallback", "confidence": 0.5}
+    events = await ActionAskAffirmation().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert words in message["text"] and message.get("response") is None
+    # a further follow-up is about the same answer
+    assert [(e["name"], e["value"]) for e in events] == [(ANSWERED_SLOT, answered)]
+
+
+async def test_an_unclear_message_about_something_else_still_gets_did_you_mean(
+    customer: Turn,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = _follow_up(customer, "啊啊啊", "退货运费谁出啊")
+    tracker.latest_message["intent"] = {"name": "nlu_fallback", "confidence": 0.5}
+    await ActionAskAffirmation().run(dispatcher, tracker, {})
+    assert all("运费" not in (m.get("text") or "") for m in dispatcher.messages)

@@ -145,6 +145,20 @@ def test_an_unclear_message_answered_about_the_order_in_focus_was_understood(
     assert _decide(policy, domain, events) == (None, None)
 
 
+def test_an_unclear_follow_up_answered_from_the_knowledge_base_was_understood(
+    policy: HandoffPolicy, domain: Domain
+) -> None:
+    # "质量问题呢" right after an answer: the fallback answered it from the knowledge base
+    events = [
+        *user("质量问题呢", "nlu_fallback"),
+        *bot(TWO_STAGE),
+        ActiveLoop(TWO_STAGE),
+        SlotSet("kb_answered", "退货运费谁出啊"),
+        *user("那七天以后呢", "nlu_fallback"),
+    ]
+    assert _decide(policy, domain, events) == (None, None)
+
+
 def test_a_free_text_answer_in_a_form_is_not_a_failure(
     policy: HandoffPolicy, domain: Domain
 ) -> None:
