@@ -83,3 +83,13 @@ def test_i_see_after_an_answer_is_no_question_and_no_handoff(fresh: Stack) -> No
     second = chat.say("懂了")
     for reply in (first, second):
         assert "您是想咨询" not in reply and "工单" not in reply and "人工" not in reply
+
+
+def test_a_short_follow_up_on_an_answer_gets_it_again(fresh: Stack) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    assert "运费" in chat.say("退货运费谁出啊")
+    again = chat.say("质量问题呢")  # too vague alone; the answer just given covers it
+    assert "质量问题" in again and "您是想" not in again and "回答不了" not in again
+    assert "试听" in chat.say("课程可以试听吗")
+    booking = chat.say("怎么预约")
+    assert "试听" in booking and "您是想" not in booking
