@@ -19,10 +19,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import intent_titles
+from actions.context import previous_turn
 from actions.identity import input_channel
 from actions.knowledge import answer_follow_up, question_buttons, record_unanswered
 from actions.order_questions import answer_about_focus_order
-from zhike.common.topic_names import KB_ANSWERED_SLOT, ORDER_ANSWERS
 from zhike.lib.kb.unanswered import FALLBACK
 
 # Intents that are never worth offering as "did you mean ...?": a greeting or a thanks
@@ -146,55 +146,13 @@ class ActionDefaultFallback(Action):
         Rasa ends its fallback when two messages in a row were unclear to the NLU, but
         the one before may have been understood after all: an order number in an unclear
         message was looked up, "这个还能退不" was answered for the order in focus. Then
-        this message gets the first stage instead (:func:`previous_message_understood`).
+        this message gets the first stage instead (:func:`actions.context.previous_turn`).
         """
         unsure = ((tracker.latest_message or {}).get("intent") or {}).get("name") == UNSURE
-        if unsure and previous_message_understood(tracker):
+        if unsure and previous_turn(tracker).understood:
             await ActionAskAffirmation().run(dispatcher, tracker, domain)
             return [UserUtteranceReverted()]  # as below: the fallback loop does not start again
         text = str((tracker.latest_message or {}).get("text") or "")
         await record_unanswered(text, FALLBACK, input_channel(tracker))
         dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]
-
-
-# Actions that answer a message the NLU was unsure of without understanding it.
-FALLBACK_ACTIONS = frozenset(
-    {
-        "action_two_stage_fallback",
-        "action_default_fallback",
-        "action_default_ask_affirmation",
-        "action_default_ask_rephrase",
-    }
-)
-
-
-def previous_message_understood(tracker: Tracker) -> bool:
-    """Whether the customer's message before the latest one was understood.
-
-    It was when an action other than the fallback's answered it (the order lookup of an
-    unclear message with an order number), or when the fallback's answer showed it was
-    understood after all (:data:`~zhike.common.topic_names.ORDER_ANSWERS`, or a
-    knowledge-base answer: the slot ``kb_answered`` set).
-    """
-    first_action, understood, users = None, False, 0
-    for event in reversed(list(tracker.events)):
-        kind = event.get("event")
-        if kind in ("restart", "session_started"):
-            return False
-        if kind == "bot":
-            understood = understood or (
-                (event.get("metadata") or {}).get("utter_action") in ORDER_ANSWERS
-            )
-        elif kind == "slot" and event.get("name") == KB_ANSWERED_SLOT and event.get("value"):
-            understood = True
-        elif kind == "action" and event.get("name") not in (None, "action_listen"):
-            first_action = event.get("name")
-        elif kind == "user":
-            users += 1
-            if users == 2:
-                return understood or (
-                    first_action is not None and first_action not in FALLBACK_ACTIONS
-                )
-            first_action, understood = None, False
-    return False

@@ -9,7 +9,9 @@ whether the order qualifies. Offered, never started: the NLU was unsure.
 
 The same holds for a bare order number given right after the knowledge base answered a
 question about a service ("降价了能补差价吗", then "HP20240002"): the customer read the
-rules and now names the order; the services the question named are offered.
+rules and now names the order; the services the question named are offered. And for one
+typed instead of picking a button when the robot asked what a message meant ("买的手机降价
+了", "您是想咨询…", "HP20240001").
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import previous_turn
 from actions.knowledge import just_answered
 from actions.order_questions import named_services, service_button
 
@@ -35,6 +38,9 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
     services = named_services(text) if latest["intent"]["name"] == UNSURE else []
     if not services:
         services = named_services(just_answered(tracker) or "")
+    if not services:  # "买的手机降价了" was asked about, and the order number typed
+        previous = previous_turn(tracker)
+        services = named_services(previous.text) if previous.asked_about else []
     if not services:
         return False
     buttons = [service_button(intent, order_id) for intent in services]

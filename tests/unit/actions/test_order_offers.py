@@ -43,6 +43,35 @@ async def test_a_sure_lookup_or_a_plain_order_number_offers_nothing(
     assert "utter_order_services_offer" not in responses(dispatcher)
 
 
+async def test_an_order_number_typed_instead_of_a_button_offers_what_was_asked_about(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("HP20240002", "inform", order_id="HP20240002")
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "买的手机降价了"},
+        {"event": "action", "name": "action_two_stage_fallback"},
+        {"event": "bot", "text": "不好意思，我不太确定您的意思…"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher)[-1] == "utter_order_services_offer"
+    [button] = dispatcher.messages[-1]["buttons"]
+    assert button["payload"] == '/request_price_protection{"order_id": "HP20240002"}'
+
+
+async def test_an_order_number_after_an_understood_request_offers_nothing_more(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("HP20240002", "inform", order_id="HP20240002")
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "帮我查下降价的那个订单"},
+        {"event": "action", "name": "order_id_form"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    assert "utter_order_services_offer" not in responses(dispatcher)
+
+
 @pytest.mark.parametrize(
     ("text", "services"),
     [
