@@ -20,9 +20,9 @@ from actions.courses import (
     parse_change_kind,
     parse_new_time,
 )
+from actions.dates import CHINA_TZ
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
-from actions.orders import CHINA_TZ
 from actions.parsing import normalize_text
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise

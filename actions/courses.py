@@ -11,9 +11,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.dates import CHINA_TZ
 from actions.forms import remind_active_form
 from actions.identity import identify
-from actions.orders import CHINA_TZ
 from actions.services import backend
 from actions.submit import apologise
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Lesson

@@ -17,11 +17,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.dates import CHINA_TZ
 from actions.delivery_parsing import parse_window, slot_of, window_label, window_problem
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
 from actions.order_changes import customer_order
-from actions.orders import CHINA_TZ
 from actions.parsing import parse_mobile_phone
 from actions.services import backend
 from actions.topics import form_intents

@@ -10,7 +10,9 @@ finds the policy too weakly to answer it, so the customer heard "暂时还回答
   with what to do instead;
 * a question naming another service on it (换货, 取消, 改地址, 发票, 价保) offers that
   service as a button with the order filled in; the service's own flow checks its rules
-  when it starts.
+  when it starts;
+* "能不能快点" / "帮我催一下" gets when the order comes (shipped: the expected day; paid:
+  it ships within 48 hours) and 转人工客服 as a button, for a person to chase it.
 
 Only a short question (at most :data:`MAX_LENGTH` characters) that names no other order,
 within a few messages of the order being shown (:func:`actions.context.focus_order`).
@@ -28,6 +30,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import intent_titles
 from actions.context import focus_order, mentioned_order
+from actions.dates import format_date
 from actions.own_orders import seen_order
 from actions.parsing import typed_text
 from zhike.lib.backend_client import BackendError, Order
@@ -60,6 +63,8 @@ REFUND_WINDOW = timedelta(days=7)
 OPEN_REFUNDS = ("requested", "processing", "approved")
 
 MAX_LENGTH = 20
+# "能不能快点" / "帮我催一下" / "急用": the customer wants the order sooner.
+URGES = re.compile(r"快点|快一点|快些|催|尽快|加急|急用|着急|急着用|赶紧|加快|早点")
 # "能退吗" / "可以退不" / "能不能换" / "退得了吗" / "可以退？": asks whether, not asks for.
 ASKS_WHETHER = re.compile(
     r"[吗么嘛][?？]*$|[?？]$|(?:能|可以|行).{0,4}不[?？]*$|能不能|可不可以|行不行"
@@ -126,9 +131,17 @@ def past_return_window(order: Order, now: datetime) -> bool:
 
 
 def asks_about_focus_order(tracker: Tracker) -> tuple[str, list[str]] | None:
-    """``(order, services)`` when the latest message asks about the order in focus."""
+    """``(order, services)`` when the latest message asks about the order in focus.
+
+    ``services`` is empty for a customer urging it ("能不能快点", :data:`URGES`).
+    """
     text = typed_text((tracker.latest_message or {}).get("text"))
-    if not text or len(text) > MAX_LENGTH or not ASKS_WHETHER.search(text):
+    if not text or len(text) > MAX_LENGTH:
+        return None
+    if URGES.search(text) and not named_services(text):
+        order_id = focus_order(tracker)
+        return None if order_id is None or mentioned_order(tracker) else (order_id, [])
+    if not ASKS_WHETHER.search(text):
         return None
     if ASKS_HOW.search(text):
         return None  # "发票怎么开？" is answered from the knowledge base
@@ -147,7 +160,7 @@ async def answer_about_focus_order(
     if asked is None:
         return False
     order_id, services = asked
-    if services[0] != REFUND:
+    if services and services[0] != REFUND:
         buttons = [service_button(intent, order_id) for intent in services]
         dispatcher.utter_message(response="utter_order_services_offer", buttons=buttons)
         return True
@@ -158,8 +171,27 @@ async def answer_about_focus_order(
         return False
     if order is None:
         return False
+    if not services:
+        return say_urged(dispatcher, order)
     say_refund_answer(dispatcher, order, now)
     return True
+
+
+def say_urged(dispatcher: CollectingDispatcher, order: Order) -> bool:
+    """When a shipped or paid order comes, to a customer who urges it; whether it said so."""
+    handoff = [service_button("human_handoff", order.order_id)]
+    if order.status == SHIPPED and order.logistics is not None:
+        eta = format_date(order.logistics.eta)
+        dispatcher.utter_message(
+            response="utter_order_urged_shipped", order_id=order.order_id, eta=eta, buttons=handoff
+        )
+        return True
+    if order.status == PAID:
+        dispatcher.utter_message(
+            response="utter_order_urged_paid", order_id=order.order_id, buttons=handoff
+        )
+        return True
+    return False
 
 
 def say_refund_answer(dispatcher: CollectingDispatcher, order: Order, now: datetime) -> None:

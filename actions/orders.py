@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -15,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import ORDER_PROOF, with_proof
 from actions.context import said_before_latest_message, slot_before_latest_message
+from actions.dates import format_date, format_time
 from actions.form_binding import NO_PHONE, aside
 from actions.forms import ZhikeFormValidationAction, remind_active_form
 from actions.identity import identify
@@ -28,7 +27,6 @@ from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
 
 logger = logging.getLogger(__name__)
 
-CHINA_TZ = ZoneInfo("Asia/Shanghai")
 RECENT_ORDERS = 5
 
 STATUS_LABELS = {
@@ -54,28 +52,6 @@ def items_summary(order: Order) -> str:
     first = order.items[0].name
     count = sum(item.quantity for item in order.items)
     return first if count <= 1 else f"{first}等{count}件商品"
-
-
-def _local(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(CHINA_TZ)
-
-
-def format_time(moment: datetime | None) -> str:
-    """``"11月24日 18:05"`` in China time; naive datetimes are taken as UTC."""
-    if moment is None:
-        return ""
-    local = _local(moment)
-    return f"{local.month}月{local.day}日 {local:%H:%M}"
-
-
-def format_date(moment: datetime | None) -> str:
-    """``"11月26日"`` in China time, or ``"暂未确定"``."""
-    if moment is None:
-        return "暂未确定"
-    local = _local(moment)
-    return f"{local.month}月{local.day}日"
 
 
 async def visible_order(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from actions.orders import format_date
+from actions.dates import format_date
 from zhike.common.formats import yuan
 from zhike.lib.backend_client.presales.domain import (
     SELF_OPERATED,

@@ -14,10 +14,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.dates import CHINA_TZ
 from actions.forms import MAX_FAILURES, ZhikeFormValidationAction
 from actions.identity import known_customer_id
 from actions.order_changes import CustomerOrderChange, customer_order
-from actions.orders import CHINA_TZ
 from actions.parsing import parse_address, parse_mobile_phone, parse_order_id
 from actions.services import backend
 from actions.typed_parsing import parse_confirmation

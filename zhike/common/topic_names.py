@@ -91,6 +91,8 @@ ORDER_ANSWERS = frozenset(
         "utter_refund_order_cancelled",
         "utter_refund_order_unpaid",
         "utter_refund_not_possible",
+        "utter_order_urged_shipped",
+        "utter_order_urged_paid",
     }
 )
 

@@ -185,3 +185,32 @@ async def test_two_messages_the_fallback_could_not_place_still_offer_a_person(
     ]
     await ActionDefaultFallback().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_default"]
+
+
+@pytest.mark.usefixtures("knowledge")
+@pytest.mark.parametrize(
+    ("text", "order_id", "response"),
+    [
+        ("能不能快点", "HP20240001", "utter_order_urged_shipped"),
+        ("帮我催一下吧 急用", "HP20240003", "utter_order_urged_paid"),
+    ],
+)
+async def test_a_customer_urging_the_order_shown_hears_when_it_comes(
+    zhang: Turn, dispatcher: CollectingDispatcher, text: str, order_id: str, response: str
+) -> None:
+    tracker = shown(zhang(text, "nlu_fallback"), order_id)
+    await ActionAskAffirmation().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == [response]
+    assert dispatcher.messages[0]["buttons"][0]["payload"].startswith("/human_handoff")
+    if response == "utter_order_urged_shipped":
+        assert dispatcher.messages[0]["eta"].endswith("日")
+
+
+@pytest.mark.usefixtures("knowledge")
+async def test_urging_a_delivered_order_is_asked_about_as_before(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = shown(zhang("能不能快点", "nlu_fallback"), "HP20240002")
+    await ActionAskAffirmation().run(dispatcher, tracker, {})
+    assert responses(dispatcher) != ["utter_order_urged_shipped"]
+    assert all(not str(r).startswith("utter_order_urged") for r in responses(dispatcher))

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.orders import CHINA_TZ
+from actions.dates import CHINA_TZ
 from actions.visit_changes import (
     ActionCancelVisit,
     ActionRescheduleVisit,
