@@ -93,3 +93,21 @@ def test_a_short_follow_up_on_an_answer_gets_it_again(fresh: Stack) -> None:
     assert "试听" in chat.say("课程可以试听吗")
     booking = chat.say("怎么预约")
     assert "试听" in booking and "您是想" not in booking
+
+
+def test_urging_the_parcel_just_shown_tells_when_it_comes(fresh: Stack) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    chat.say("HP20240001到哪了")
+    assert "运输中" in chat.say("8001")
+    replies = chat.send("能不能快点啊")
+    assert "预计" in texts(replies) and "您是想" not in texts(replies)
+    assert "转人工客服" in titles(replies)
+
+
+def test_an_order_number_typed_after_did_you_mean_offers_what_was_asked(fresh: Stack) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    chat.say("买的手机降价了")  # unclear: asked about
+    chat.say("HP20240001")
+    replies = chat.send("8001")
+    assert "运输中" in texts(replies)
+    assert any("价保" in title for title in titles(replies))
