@@ -144,3 +144,18 @@ def li_app(identity_secret: str, backend: InMemoryBackendClient) -> Turn:
     sender = "app:C002"
     assertion = sign("C002", "app", sender, int(time.time()), identity_secret)
     return make_turn(sender, "app", {METADATA_KEY: assertion})
+
+
+def earlier_turn(tracker: Tracker, text: str, action: str, response: str | None = None) -> Tracker:
+    """``tracker`` with a turn before its latest message: ``text``, answered by ``action``.
+
+    ``response`` names what the answer said (the bot event's ``utter_action``).
+    """
+    metadata = {"utter_action": response} if response else {}
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": text, "parse_data": {}},
+        {"event": "action", "name": action},
+        {"event": "bot", "text": "…", "metadata": metadata},
+        {"event": "action", "name": "action_listen"},
+    ]
+    return tracker

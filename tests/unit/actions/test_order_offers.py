@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.order_questions import named_services
 from actions.orders import ActionOrderStatus
 
-from .conftest import Turn
+from .conftest import Turn, earlier_turn
 
 DOMAIN: dict = {"forms": {"order_id_form": {"required_slots": ["order_id"]}}}
 
@@ -47,12 +47,7 @@ async def test_an_order_number_typed_instead_of_a_button_offers_what_was_asked_a
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
     tracker = zhang("HP20240002", "inform", order_id="HP20240002")
-    tracker.events[-1:-1] = [
-        {"event": "user", "text": "买的手机降价了"},
-        {"event": "action", "name": "action_two_stage_fallback"},
-        {"event": "bot", "text": "不好意思，我不太确定您的意思…"},
-        {"event": "action", "name": "action_listen"},
-    ]
+    earlier_turn(tracker, "买的手机降价了", "action_two_stage_fallback")
     await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
     assert responses(dispatcher)[-1] == "utter_order_services_offer"
     [button] = dispatcher.messages[-1]["buttons"]
@@ -63,11 +58,7 @@ async def test_an_order_number_after_an_understood_request_offers_nothing_more(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
     tracker = zhang("HP20240002", "inform", order_id="HP20240002")
-    tracker.events[-1:-1] = [
-        {"event": "user", "text": "帮我查下降价的那个订单"},
-        {"event": "action", "name": "order_id_form"},
-        {"event": "action", "name": "action_listen"},
-    ]
+    earlier_turn(tracker, "帮我查下降价的那个订单", "order_id_form")
     await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
     assert "utter_order_services_offer" not in responses(dispatcher)
 

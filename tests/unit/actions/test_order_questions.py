@@ -16,7 +16,7 @@ from actions.order_questions import asks_about_focus_order, past_return_window, 
 from zhike.lib.backend_client.domain import Refund
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 
-from .conftest import Turn
+from .conftest import Turn, earlier_turn
 
 
 def shown(tracker: Tracker, order_id: str = "HP20240002") -> Tracker:
@@ -139,16 +139,9 @@ async def test_a_second_unclear_message_right_after_an_answer_about_the_order_is
     # "这个还能退不" (unclear, answered for the order), then "那能换吗" (unclear too):
     # Rasa counts two unclear messages in a row and ends its fallback
     tracker = shown(zhang("那能换吗", "nlu_fallback"), "HP20240002")
-    tracker.events[-1:-1] = [
-        {"event": "user", "text": "这个还能退不", "parse_data": {}},
-        {"event": "action", "name": "action_two_stage_fallback"},
-        {
-            "event": "bot",
-            "text": "订单 HP20240002 签收还不到 7 天……",
-            "metadata": {"utter_action": "utter_refund_possible_delivered"},
-        },
-        {"event": "action", "name": "action_listen"},
-    ]
+    earlier_turn(
+        tracker, "这个还能退不", "action_two_stage_fallback", "utter_refund_possible_delivered"
+    )
     events = await ActionDefaultFallback().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_order_services_offer"]
     assert events == [UserUtteranceReverted()]  # (the fallback loop must not start again)
@@ -160,13 +153,10 @@ async def test_an_unclear_question_right_after_an_order_lookup_is_answered_not_g
 ) -> None:
     # "帮我看看HP20240002这单" was unclear too, but looked up: Rasa's fallback sees two
     # unclear messages in a row and ends at its last stage
-    tracker = shown(zhang("这个还能退不", "nlu_fallback"), "HP20240002")
-    tracker.events[-2:-2] = [
-        {"event": "user", "text": "帮我看看HP20240002这单", "parse_data": {}},
-        {"event": "action", "name": "action_order_status"},
-        {"event": "bot", "text": "您的订单 HP20240002…", "metadata": {}},
-        {"event": "action", "name": "action_listen"},
-    ]
+    tracker = earlier_turn(
+        zhang("这个还能退不", "nlu_fallback"), "帮我看看HP20240002这单", "action_order_status"
+    )
+    shown(tracker, "HP20240002")
     events = await ActionDefaultFallback().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_refund_possible_delivered"]
     assert events == [UserUtteranceReverted()]
@@ -176,13 +166,7 @@ async def test_an_unclear_question_right_after_an_order_lookup_is_answered_not_g
 async def test_two_messages_the_fallback_could_not_place_still_offer_a_person(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
-    tracker = zhang("啦啦啦", "nlu_fallback")
-    tracker.events[-1:-1] = [
-        {"event": "user", "text": "咕噜咕噜", "parse_data": {}},
-        {"event": "action", "name": "action_two_stage_fallback"},
-        {"event": "bot", "text": "您是想咨询…", "metadata": {}},
-        {"event": "action", "name": "action_listen"},
-    ]
+    tracker = earlier_turn(zhang("啦啦啦", "nlu_fallback"), "咕噜咕噜", "action_two_stage_fallback")
     await ActionDefaultFallback().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_default"]
 
