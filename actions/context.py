@@ -145,10 +145,17 @@ class PreviousTurn:
         return bool(self.text) and not self.understood
 
 
-def previous_turn(tracker: Tracker) -> PreviousTurn:
-    """The customer's previous message (:class:`PreviousTurn`; empty when there is none)."""
+def previous_turn(tracker: Tracker, skip: frozenset[str] = frozenset()) -> PreviousTurn:
+    """The customer's previous message (:class:`PreviousTurn`; empty when there is none).
+
+    Args:
+        tracker: the conversation.
+        skip: messages first answered by one of these actions are passed over (the
+            order lookup's "手机号后 4 位" and the answer to it).
+    """
     first_action, understood, users = None, False, 0
-    for event in reversed(list(tracker.events)):
+    # without the messages taken back (the two-stage fallback re-reads a clarification)
+    for event in reversed(tracker.applied_events()):
         kind = event.get("event")
         if kind in ("restart", "session_started"):
             break
@@ -161,7 +168,7 @@ def previous_turn(tracker: Tracker) -> PreviousTurn:
             first_action = event.get("name")
         elif kind == "user":
             users += 1
-            if users == 2:
+            if users >= 2 and first_action not in skip:
                 answered = first_action is not None and first_action not in FALLBACK_ACTIONS
                 return PreviousTurn(str(event.get("text") or ""), understood or answered)
             first_action, understood = None, False

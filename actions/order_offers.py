@@ -27,6 +27,9 @@ from actions.order_questions import named_services, service_button
 
 UNSURE = "nlu_fallback"
 BARE_ORDER = frozenset({UNSURE, "inform"})  # the intents of a bare order number
+# The order lookup's own questions (which order, the phone's last 4 digits): the message
+# before them is what the customer wanted of the order.
+LOOKUP_STEPS = frozenset({"order_id_form"})
 
 
 def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str) -> bool:
@@ -39,7 +42,7 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
     if not services:
         services = named_services(just_answered(tracker) or "")
     if not services:  # "买的手机降价了" was asked about, and the order number typed
-        previous = previous_turn(tracker)
+        previous = previous_turn(tracker, skip=LOOKUP_STEPS)
         services = named_services(previous.text) if previous.asked_about else []
     if not services:
         return False

@@ -18,6 +18,7 @@ from actions.form_binding import NO_PHONE, aside
 from actions.forms import ZhikeFormValidationAction, remind_active_form
 from actions.identity import identify
 from actions.order_offers import offer_order_services
+from actions.order_questions import URGES, say_urged
 from actions.own_orders import proved_orders, recent_orders, seen_order
 from actions.parsing import parse_order_id, parse_phone_last4
 from actions.services import backend
@@ -189,7 +190,10 @@ class ActionOrderStatus(FormSubmitAction):
         if order is None:
             return events
         if _in_transit_just_shown(tracker, order):  # "明天能到吗" right after the status
-            say_eta(dispatcher, order)
+            if URGES.search(_latest_text(tracker)):  # "能不能快点啊"
+                say_urged(dispatcher, order)
+            else:
+                say_eta(dispatcher, order)
             return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
         say_order_status(dispatcher, tracker, order)
         offer_order_services(dispatcher, tracker, order.order_id)  # "…能换货吗", unsure
@@ -234,11 +238,15 @@ def say_order_status(dispatcher: CollectingDispatcher, tracker: Tracker, order: 
 ASKS_ARRIVAL = re.compile(r"能到|到吗|到没|几[号天点]|多久|哪天|什么时候|啥时候|送到|到货|送达")
 
 
+def _latest_text(tracker: Tracker) -> str:
+    return str((tracker.latest_message or {}).get("text") or "")
+
+
 def _in_transit_just_shown(tracker: Tracker, order: Order) -> bool:
-    """Whether the customer asks when a parcel arrives that the previous turn showed."""
-    text = str((tracker.latest_message or {}).get("text") or "")
+    """Whether the customer asks when (or urges) a parcel arrives that the previous turn showed."""
+    text = _latest_text(tracker)
     return (
-        ASKS_ARRIVAL.search(text) is not None
+        (ASKS_ARRIVAL.search(text) is not None or URGES.search(text) is not None)
         and order.status == "shipped"
         and order.logistics is not None
         and said_before_latest_message(tracker, "utter_order_logistics")

@@ -6,6 +6,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.order_offers import offer_order_services
 from actions.order_questions import named_services
 from actions.orders import ActionOrderStatus
 
@@ -114,3 +115,27 @@ async def test_an_older_answer_offers_nothing(
     ]
     await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
     assert "utter_order_services_offer" not in responses(dispatcher)
+
+
+async def test_the_asked_about_message_is_found_behind_the_lookup_and_a_taken_back_turn(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    # anonymous: "买的手机降价了" (asked about), "HP20240002" (the two-stage fallback
+    # takes it back and reads it again as a clarification), "8001" for the lookup
+    tracker = anonymous("8001", "inform", order_id="HP20240002")
+    earlier_turn(tracker, "买的手机降价了", "action_two_stage_fallback")
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "HP20240002", "parse_data": {}},
+        {"event": "action", "name": "action_two_stage_fallback"},  # a clarification:
+        {"event": "active_loop", "name": None},
+        {"event": "rewind"},  # taken back and read again
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "HP20240002", "parse_data": {}},
+        {"event": "action", "name": "order_id_form"},
+        {"event": "bot", "text": "请提供下单手机号的后 4 位"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    offered = offer_order_services(dispatcher, tracker, "HP20240002")
+    assert offered and dispatcher.messages[-1]["buttons"][0]["payload"].startswith(
+        "/request_price_protection"
+    )

@@ -317,3 +317,16 @@ async def test_a_follow_up_right_after_the_parcel_was_shown_gets_the_arrival_onl
         other, zhang("明天能到吗", "query_logistics", order_id="HP20240001"), DOMAIN
     )
     assert responses(other)[:2] == ["utter_order_status", "utter_order_logistics"]
+
+
+async def test_urging_the_parcel_just_shown_hears_when_it_comes_not_the_status_again(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("能不能快点啊", "query_logistics", order_id="HP20240001")
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "HP20240001到哪了"},
+        {"event": "slot", "name": "focus_order", "value": "HP20240001"},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_order_logistics"}},
+    ]
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_order_urged_shipped"]
