@@ -23,10 +23,11 @@ def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
     """The value ``slot`` had when the customer's latest message arrived.
 
     Rasa fills entity-mapped slots (``order_id``) from every message; this is what the
-    form had before, e.g. the order being cancelled before "HP20240002发货了吗".
+    form had before, e.g. the order being cancelled before "HP20240002发货了吗". A
+    message put back with another intent (``action_keep_topic``) is that message.
     """
     before_message = False
-    for event in reversed(list(tracker.events)):
+    for event in reversed(tracker.applied_events()):
         kind = event.get("event")
         if kind == "user":
             before_message = True
@@ -98,9 +99,13 @@ def said_in_form(tracker: Tracker, form: str) -> list[str]:
 
 
 def said_before_latest_message(tracker: Tracker, response: str) -> bool:
-    """Whether the bot's turn just before the customer's latest message said ``response``."""
+    """Whether the bot's turn just before the customer's latest message said ``response``.
+
+    A message taken back and put back with another intent (``action_keep_topic``) is
+    one message.
+    """
     seen_user = False
-    for event in reversed(list(tracker.events)):
+    for event in reversed(tracker.applied_events()):
         kind = event.get("event")
         if kind == "user":
             if seen_user:

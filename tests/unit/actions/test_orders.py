@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -319,8 +320,9 @@ async def test_a_follow_up_right_after_the_parcel_was_shown_gets_the_arrival_onl
     assert responses(other)[:2] == ["utter_order_status", "utter_order_logistics"]
 
 
+@pytest.mark.parametrize("kept", [False, True])
 async def test_urging_the_parcel_just_shown_hears_when_it_comes_not_the_status_again(
-    zhang: Turn, dispatcher: CollectingDispatcher
+    zhang: Turn, dispatcher: CollectingDispatcher, kept: bool
 ) -> None:
     tracker = zhang("能不能快点啊", "query_logistics", order_id="HP20240001")
     tracker.events[-1:-1] = [
@@ -328,5 +330,13 @@ async def test_urging_the_parcel_just_shown_hears_when_it_comes_not_the_status_a
         {"event": "slot", "name": "focus_order", "value": "HP20240001"},
         {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_order_logistics"}},
     ]
+    if kept:  # unsure, then put back as the logistics question it continues
+        tracker.events[-1:-1] = [
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": "能不能快点啊"},
+            {"event": "action", "name": "action_keep_topic"},
+            {"event": "rewind"},
+            {"event": "action", "name": "action_listen"},
+        ]
     await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
     assert responses(dispatcher) == ["utter_order_urged_shipped"]
