@@ -5,18 +5,12 @@ Read from the tracker's events only, so every replica of the action server sees 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
 
 from actions.parsing import parse_order_id
-from zhike.common.topic_names import (
-    FOCUS_ORDER_SLOT,
-    FOCUS_TURNS,
-    KB_ANSWERED_SLOT,
-    ORDER_ANSWERS,
-)
+from zhike.common.topic_names import FOCUS_ORDER_SLOT, FOCUS_TURNS
 
 
 def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
@@ -117,64 +111,3 @@ def said_before_latest_message(tracker: Tracker, response: str) -> bool:
             if (event.get("metadata") or {}).get("utter_action") == response:
                 return True
     return False
-
-
-# Actions that answer a message the NLU was unsure of without understanding it.
-FALLBACK_ACTIONS = frozenset(
-    {
-        "action_two_stage_fallback",
-        "action_default_fallback",
-        "action_default_ask_affirmation",
-        "action_default_ask_rephrase",
-    }
-)
-
-
-@dataclass(frozen=True)
-class PreviousTurn:
-    """The customer's message before the latest one, and how the robot took it.
-
-    ``understood``: an action other than the fallback's answered it (the order lookup of
-    an unclear message with an order number), or the fallback's answer showed it was
-    understood after all (:data:`~zhike.common.topic_names.ORDER_ANSWERS`, or a
-    knowledge-base answer: the slot ``kb_answered`` set). ``asked_about``: the fallback
-    asked what it meant ("您是想咨询…"), so it was not understood.
-    """
-
-    text: str = ""
-    understood: bool = False
-
-    @property
-    def asked_about(self) -> bool:
-        """Whether the robot asked what the message meant (it was there and not understood)."""
-        return bool(self.text) and not self.understood
-
-
-def previous_turn(tracker: Tracker, skip: frozenset[str] = frozenset()) -> PreviousTurn:
-    """The customer's previous message (:class:`PreviousTurn`; empty when there is none).
-
-    Args:
-        tracker: the conversation.
-        skip: messages first answered by one of these actions are passed over (the
-            order lookup's "手机号后 4 位" and the answer to it).
-    """
-    first_action, understood, users = None, False, 0
-    # without the messages taken back (the two-stage fallback re-reads a clarification)
-    for event in reversed(tracker.applied_events()):
-        kind = event.get("event")
-        if kind in ("restart", "session_started"):
-            break
-        if kind == "bot":
-            response = (event.get("metadata") or {}).get("utter_action")
-            understood = understood or response in ORDER_ANSWERS
-        elif kind == "slot" and event.get("name") == KB_ANSWERED_SLOT and event.get("value"):
-            understood = True
-        elif kind == "action" and event.get("name") not in (None, "action_listen"):
-            first_action = event.get("name")
-        elif kind == "user":
-            users += 1
-            if users >= 2 and first_action not in skip:
-                answered = first_action is not None and first_action not in FALLBACK_ACTIONS
-                return PreviousTurn(str(event.get("text") or ""), understood or answered)
-            first_action, understood = None, False
-    return PreviousTurn()

@@ -19,10 +19,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import intent_titles
-from actions.context import previous_turn
 from actions.identity import input_channel
 from actions.knowledge import answer_follow_up, question_buttons, record_unanswered
 from actions.order_questions import answer_about_focus_order
+from actions.turns import previous_turn
 from zhike.lib.kb.unanswered import FALLBACK
 
 # Intents that are never worth offering as "did you mean ...?": a greeting or a thanks
@@ -146,10 +146,11 @@ class ActionDefaultFallback(Action):
         Rasa ends its fallback when two messages in a row were unclear to the NLU, but
         the one before may have been understood after all: an order number in an unclear
         message was looked up, "这个还能退不" was answered for the order in focus. Then
-        this message gets the first stage instead (:func:`actions.context.previous_turn`).
+        this message gets the first stage instead (:class:`actions.turns.Turn`).
         """
         unsure = ((tracker.latest_message or {}).get("intent") or {}).get("name") == UNSURE
-        if unsure and previous_turn(tracker).understood:
+        previous = previous_turn(tracker)
+        if unsure and previous is not None and previous.understood:
             await ActionAskAffirmation().run(dispatcher, tracker, domain)
             return [UserUtteranceReverted()]  # as below: the fallback loop does not start again
         text = str((tracker.latest_message or {}).get("text") or "")

@@ -16,14 +16,15 @@ typed instead of picking a button when the robot asked what a message meant ("�
 
 from __future__ import annotations
 
+from itertools import takewhile
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import previous_turn
 from actions.knowledge import just_answered
 from actions.order_questions import named_services, service_button
+from actions.turns import recent_turns
 
 UNSURE = "nlu_fallback"
 BARE_ORDER = frozenset({UNSURE, "inform"})  # the intents of a bare order number
@@ -37,13 +38,18 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
     latest: dict[str, Any] = tracker.latest_message or {}
     if (latest.get("intent") or {}).get("name") not in BARE_ORDER:
         return False
-    text = str(latest.get("text") or "")
-    services = named_services(text) if latest["intent"]["name"] == UNSURE else []
+    turns = recent_turns(tracker)
+    # the latest message and the lookup's steps before it (the order number, the phone's
+    # last 4 digits), the first of them the message that started it ("我的订单HP20240003
+    # 还没发货 能取消吗")
+    steps = turns[:1] + list(takewhile(lambda turn: turn.first_action in LOOKUP_STEPS, turns[1:]))
+    opening = steps[-1] if steps else None
+    services = named_services(opening.text) if opening and opening.intent == UNSURE else []
     if not services:
         services = named_services(just_answered(tracker) or "")
-    if not services:  # "买的手机降价了" was asked about, and the order number typed
-        previous = previous_turn(tracker, skip=LOOKUP_STEPS)
-        services = named_services(previous.text) if previous.asked_about else []
+    before = turns[len(steps)] if len(turns) > len(steps) else None
+    if not services and before is not None and before.asked_about:
+        services = named_services(before.text)  # "买的手机降价了", asked about, then the number
     if not services:
         return False
     buttons = [service_button(intent, order_id) for intent in services]

@@ -49,7 +49,8 @@ logger = logging.getLogger(__name__)
 # Words naming a service on an order, and the intent that starts it (in this order).
 SERVICES = (
     (re.compile(r"换(?!.{0,3}地址)"), "request_exchange"),  # "换个地址" is the address
-    (re.compile(r"退(?:货|款|钱|掉)?|不想要"), "request_refund"),
+    # "少了一包" / "漏发" / "发错了": a refund's reason ("发错货或少件")
+    (re.compile(r"退(?:货|款|钱|掉)?|不想要|少(?:了|件|发)|漏发|缺件|发错"), "request_refund"),
     (re.compile(r"取消|不要了"), "cancel_order"),
     (re.compile(r"改.{0,3}地址|地址.{0,3}改|换.{0,3}地址"), "modify_address"),
     (re.compile(r"发票"), "request_invoice"),

@@ -71,6 +71,7 @@ async def test_an_order_number_after_an_understood_request_offers_nothing_more(
         ("我想换个地址", ["modify_address"]),  # the address, not the goods
         ("不想要了能退吗", ["request_refund"]),
         ("HP20240003不要了", ["cancel_order"]),
+        ("签收了 但是少了一包纸", ["request_refund"]),
         ("降价了给补差价吗 顺便开个发票", ["request_invoice", "request_price_protection"]),
         ("到哪了", []),
         ("怎么还没发货", []),
@@ -139,3 +140,22 @@ async def test_the_asked_about_message_is_found_behind_the_lookup_and_a_taken_ba
     assert offered and dispatcher.messages[-1]["buttons"][0]["payload"].startswith(
         "/request_price_protection"
     )
+
+
+async def test_an_unclear_opening_asked_for_the_phone_digits_is_offered_what_it_named(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = anonymous("8001", "inform", order_id="HP20240003")
+    tracker.events[-1:-1] = [
+        {
+            "event": "user",
+            "text": "你好 我的订单HP20240003还没发货 能取消吗",
+            "parse_data": {"intent": {"name": "nlu_fallback"}},
+        },
+        {"event": "action", "name": "order_id_form"},
+        {"event": "bot", "text": "请提供下单手机号的后 4 位"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    assert offer_order_services(dispatcher, tracker, "HP20240003")
+    [button] = dispatcher.messages[-1]["buttons"]
+    assert button["payload"] == '/cancel_order{"order_id": "HP20240003"}'
