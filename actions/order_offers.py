@@ -5,7 +5,9 @@ is an order lookup): the customer got the order's status and nothing about the e
 they asked for. After the status, :func:`offer_order_services` offers, as buttons, each
 service on that order the message names (换货, 退款/退货, 取消, 改地址, 发票, 价保) -- a
 click starts it with the order already filled in, and the service's own flow decides
-whether the order qualifies. Offered, never started: the NLU was unsure.
+whether the order qualifies. Offered, never started: the NLU was unsure, or read the
+message as a status question that also asks whether a service can be had ("我的订单还
+没发货 能取消吗").
 
 The same holds for a bare order number given right after the knowledge base answered a
 question about a service ("降价了能补差价吗", then "HP20240002"): the customer read the
@@ -23,7 +25,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import just_answered
-from actions.order_questions import named_services, service_button
+from actions.order_questions import asks_whether, named_services, service_button
 from actions.turns import recent_turns
 
 UNSURE = "nlu_fallback"
@@ -34,21 +36,22 @@ LOOKUP_STEPS = frozenset({"order_id_form"})
 
 
 def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str) -> bool:
-    """Offers the services an unsure message named for ``order_id``; whether it did."""
+    """Offers the services the customer's words named for ``order_id``; whether it did."""
     latest: dict[str, Any] = tracker.latest_message or {}
-    if (latest.get("intent") or {}).get("name") not in BARE_ORDER:
-        return False
+    bare = (latest.get("intent") or {}).get("name") in BARE_ORDER
     turns = recent_turns(tracker)
     # the latest message and the lookup's steps before it (the order number, the phone's
     # last 4 digits), the first of them the message that started it ("我的订单HP20240003
     # 还没发货 能取消吗")
     steps = turns[:1] + list(takewhile(lambda turn: turn.first_action in LOOKUP_STEPS, turns[1:]))
     opening = steps[-1] if steps else None
-    services = named_services(opening.text) if opening and opening.intent == UNSURE else []
-    if not services:
+    services: list[str] = []
+    if opening is not None and (opening.intent == UNSURE or asks_whether(opening.text)):
+        services = named_services(opening.text)
+    if not services and bare:
         services = named_services(just_answered(tracker) or "")
     before = turns[len(steps)] if len(turns) > len(steps) else None
-    if not services and before is not None and before.asked_about:
+    if not services and bare and before is not None and before.asked_about:
         services = named_services(before.text)  # "买的手机降价了", asked about, then the number
     if not services:
         return False

@@ -76,6 +76,11 @@ ASKS_WHETHER = re.compile(
 ASKS_HOW = re.compile(r"怎么|怎样|如何|多久|多少|什么|啥|哪|几|谁|为什么|为啥")
 
 
+def asks_whether(text: str) -> bool:
+    """Whether ``text`` asks whether something can be done ("能退吗"), not how ("怎么退")."""
+    return ASKS_WHETHER.search(text) is not None and ASKS_HOW.search(text) is None
+
+
 def named_services(text: str) -> list[str]:
     """The intents of the services on an order that ``text`` names, each once."""
     found: list[str] = []
@@ -142,9 +147,7 @@ def asks_about_focus_order(tracker: Tracker) -> tuple[str, list[str]] | None:
     if URGES.search(text) and not named_services(text):
         order_id = focus_order(tracker)
         return None if order_id is None or mentioned_order(tracker) else (order_id, [])
-    if not ASKS_WHETHER.search(text):
-        return None
-    if ASKS_HOW.search(text):
+    if not asks_whether(text):
         return None  # "发票怎么开？" is answered from the knowledge base
     order_id = focus_order(tracker)
     if order_id is None or mentioned_order(tracker) not in (None, order_id):

@@ -235,6 +235,8 @@ def say_order_status(dispatcher: CollectingDispatcher, tracker: Tracker, order: 
 
 
 # When will it come: "明天能到吗", "还要多久", "几号送到" (not "现在什么状态").
+# What shows a parcel's whereabouts: its logistics, or the one line about its arrival.
+PARCEL_SHOWN = ("utter_order_logistics", "utter_order_eta", "utter_order_urged_shipped")
 ASKS_ARRIVAL = re.compile(r"能到|到吗|到没|几[号天点]|多久|哪天|什么时候|啥时候|送到|到货|送达")
 
 
@@ -249,7 +251,7 @@ def _in_transit_just_shown(tracker: Tracker, order: Order) -> bool:
         (ASKS_ARRIVAL.search(text) is not None or URGES.search(text) is not None)
         and order.status == "shipped"
         and order.logistics is not None
-        and said_before_latest_message(tracker, "utter_order_logistics")
+        and any(said_before_latest_message(tracker, said) for said in PARCEL_SHOWN)
         and slot_before_latest_message(tracker, FOCUS_ORDER_SLOT) == order.order_id
     )
 

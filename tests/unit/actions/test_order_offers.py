@@ -34,14 +34,18 @@ async def test_an_unsure_exchange_question_gets_the_status_and_the_exchange_offe
     assert button["payload"] == '/request_exchange{"order_id": "HP20240002"}'
 
 
-async def test_a_sure_lookup_or_a_plain_order_number_offers_nothing(
+async def test_a_sure_lookup_offers_only_what_it_asks_whether_can_be_had(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
-    sure = zhang("HP20240002能退吗", "query_order", order_id="HP20240002")
-    await ActionOrderStatus().run(dispatcher, sure, DOMAIN)
+    past = zhang("查一下HP20240002退货的那个订单", "query_order", order_id="HP20240002")
+    await ActionOrderStatus().run(dispatcher, past, DOMAIN)
     bare = zhang("HP20240002", "nlu_fallback", order_id="HP20240002")
     await ActionOrderStatus().run(dispatcher, bare, DOMAIN)
     assert "utter_order_services_offer" not in responses(dispatcher)
+    # a status question that asks whether a service can be had: offered
+    both = zhang("我的订单HP20240002还没发货 能取消吗", "query_order", order_id="HP20240002")
+    await ActionOrderStatus().run(dispatcher, both, DOMAIN)
+    assert dispatcher.messages[-1]["buttons"][0]["payload"].startswith("/cancel_order")
 
 
 async def test_an_order_number_typed_instead_of_a_button_offers_what_was_asked_about(

@@ -340,3 +340,16 @@ async def test_urging_the_parcel_just_shown_hears_when_it_comes_not_the_status_a
         ]
     await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
     assert responses(dispatcher) == ["utter_order_urged_shipped"]
+
+
+async def test_asking_when_it_arrives_right_after_urging_it_gets_the_arrival_only(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("那明天能到吗", "query_logistics", order_id="HP20240001")
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "能不能快点啊"},
+        {"event": "slot", "name": "focus_order", "value": "HP20240001"},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_order_urged_shipped"}},
+    ]
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_order_eta"]
