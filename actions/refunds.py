@@ -76,6 +76,8 @@ class ValidateRefundForm(ZhikeFormValidationAction):
     ) -> dict[str, Any] | None:
         """An order that cannot be refunded ends the form before the reason is asked.
 
+        Another customer's order is asked again, as in every form that changes an order.
+
         "已有处理中的退款申请", a refunded or an unpaid order: the customer hears why at
         once (:func:`~actions.order_questions.refund_blocker`), not after giving a reason
         and confirming. A cancelled order, or one delivered more than 7 days ago, goes on:
@@ -88,7 +90,11 @@ class ValidateRefundForm(ZhikeFormValidationAction):
         except BackendError as error:
             logger.info("Refund check for %s skipped: %s", order_id, error)
             return None
-        if order is None or not say_refund_blocker(dispatcher, order, STOPS_THE_FORM):
+        if order is None:  # another customer's, or no such order: asked again
+            return self.reject(
+                "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
+            )
+        if not say_refund_blocker(dispatcher, order, STOPS_THE_FORM):
             return None
         return {"order_id": order_id, FOCUS_ORDER_SLOT: order_id, "form_gave_up": True}
 

@@ -45,3 +45,11 @@ def test_writes_on_another_customers_order_are_refused(li_app: AppConversation) 
     li_app.say("HP20240002开发票")
     li_app.say("个人")
     assert "没有查到订单 HP20240002" in li_app.say("/affirm")
+
+
+def test_a_refund_of_another_customers_order_is_refused_before_the_reason(
+    li_app: AppConversation,
+) -> None:
+    answer = li_app.say("HP20240002我要退款")
+    assert "没有查到订单 HP20240002" in answer and "退款的原因" not in answer
+    _clean(answer)

@@ -77,3 +77,12 @@ async def test_a_refundable_order_goes_on_to_the_reason(
     slots = await ValidateRefundForm().validate_order_id("HP20240003", dispatcher, tracker, DOMAIN)
     assert slots == {"order_id": "HP20240003", "focus_order": "HP20240003"}
     assert dispatcher.messages == []
+
+
+async def test_another_customers_order_is_asked_again_before_any_reason(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("HP20240005", requested_slot="order_id")  # 李娜's
+    slots = await ValidateRefundForm().validate_order_id("HP20240005", dispatcher, tracker, DOMAIN)
+    assert slots["order_id"] is None and "form_gave_up" not in slots
+    assert responses(dispatcher) == ["utter_order_not_found"]
