@@ -52,7 +52,7 @@ def split_change(text: str) -> tuple[str, str | None]:
 
 
 def named_lesson_and_time(said: list[str], now: datetime) -> tuple[str, str | None]:
-    """``(which lesson, new time)`` from what the customer said, the latest saying first.
+    """``(which lesson, new time)`` from what the customer said; a later saying wins.
 
     The opening message is read as :func:`split_change` reads it. A later message --
     said while the phone or code was asked -- names the lesson when it says 课 ("周六的
