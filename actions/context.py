@@ -92,8 +92,8 @@ def said_in_form(tracker: Tracker, form: str) -> list[str]:
     ]
 
 
-def said_before_latest_message(tracker: Tracker, response: str) -> bool:
-    """Whether the bot's turn just before the customer's latest message said ``response``.
+def said_before_latest_message(tracker: Tracker, *responses: str) -> bool:
+    """Whether the bot's turn just before the customer's latest message said any of ``responses``.
 
     A message taken back and put back with another intent (``action_keep_topic``) is
     one message.
@@ -108,6 +108,6 @@ def said_before_latest_message(tracker: Tracker, response: str) -> bool:
         elif kind in ("restart", "session_started"):
             return False
         elif seen_user and kind == "bot":
-            if (event.get("metadata") or {}).get("utter_action") == response:
+            if (event.get("metadata") or {}).get("utter_action") in responses:
                 return True
     return False

@@ -112,9 +112,7 @@ class ValidateExchangeForm(ZhikeFormValidationAction):
             return self.reject(
                 "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
             )
-        refused_just_now = any(
-            said_before_latest_message(tracker, said) for said in (NOT_ALLOWED, STILL_NOT_ALLOWED)
-        )
+        refused_just_now = said_before_latest_message(tracker, NOT_ALLOWED, STILL_NOT_ALLOWED)
         if not check.eligible and refused_just_now:
             # "颜色不喜欢", "换成白色的" after the refusal: not the same words again
             dispatcher.utter_message(response=STILL_NOT_ALLOWED)

@@ -121,11 +121,15 @@ async def customer_order(tracker: Tracker, order_id: str) -> tuple[bool, Order |
 class OrderRuleChecks(ZhikeFormValidationAction, ABC):
     """A form whose change is allowed only in some statuses: checked before asking more.
 
-    Subclasses set ``allowed`` and implement :meth:`explain` (why not, and what to do
-    instead).
+    Subclasses set ``allowed`` (or override :meth:`allows`) and implement :meth:`explain`
+    (why not, and what to do instead).
     """
 
     allowed: ClassVar[tuple[str, ...]]
+
+    def allows(self, order: Order) -> bool:
+        """Whether the change may be asked for on ``order`` (default: its status)."""
+        return order.status in self.allowed
 
     @abstractmethod
     def explain(self, dispatcher: CollectingDispatcher, order: Order) -> None:
@@ -142,7 +146,7 @@ class OrderRuleChecks(ZhikeFormValidationAction, ABC):
             return self.reject(
                 "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
             )
-        if order.status in self.allowed:
+        if self.allows(order):
             return None
         self.explain(dispatcher, order)
         return {"order_id": order_id, "focus_order": order_id, "form_gave_up": True}

@@ -217,18 +217,10 @@ def say_refund_answer(dispatcher: CollectingDispatcher, order: Order, now: datet
     )
 
 
-def say_refund_blocker(
-    dispatcher: CollectingDispatcher, order: Order, only: tuple[str, ...] | None = None
-) -> bool:
-    """Says why ``order`` cannot be refunded (:func:`refund_blocker`); whether it did.
-
-    Args:
-        dispatcher: where to say it.
-        order: the order.
-        only: the blockers' responses to say (default: any); another blocker says nothing.
-    """
+def say_refund_blocker(dispatcher: CollectingDispatcher, order: Order) -> bool:
+    """Says why ``order`` cannot be refunded (:func:`refund_blocker`); whether it did."""
     blocked = refund_blocker(order)
-    if blocked is None or (only is not None and blocked[0] not in only):
+    if blocked is None:
         return False
     response, offered = blocked
     buttons = [service_button(intent, order.order_id) for intent in offered]

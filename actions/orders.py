@@ -251,7 +251,7 @@ def _in_transit_just_shown(tracker: Tracker, order: Order) -> bool:
         (ASKS_ARRIVAL.search(text) is not None or URGES.search(text) is not None)
         and order.status == "shipped"
         and order.logistics is not None
-        and any(said_before_latest_message(tracker, said) for said in PARCEL_SHOWN)
+        and said_before_latest_message(tracker, *PARCEL_SHOWN)
         and slot_before_latest_message(tracker, FOCUS_ORDER_SLOT) == order.order_id
     )
 

@@ -10,18 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import said_in_form
-from actions.forms import ZhikeFormValidationAction
-from actions.identity import identify
-from actions.order_changes import CustomerOrderChange
-from actions.order_questions import say_refund_blocker
+from actions.order_changes import CustomerOrderChange, OrderRuleChecks
+from actions.order_questions import refund_blocker, say_refund_blocker
 from actions.orders import ValidateOrderIdForm, slot_order
-from actions.own_orders import seen_order
 from actions.parsing import parse_reason, reason_in, typed_text
 from actions.services import backend
 from actions.submit import FormSubmitAction, open_ticket, remember_ticket
 from zhike.common.formats import yuan
-from zhike.common.topic_names import FOCUS_ORDER_SLOT
-from zhike.lib.backend_client import BackendError, Refund
+from zhike.lib.backend_client import BackendError, Order, Refund
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +42,7 @@ def refund_status(refund: Refund) -> tuple[str, str]:
     return REFUND_STATUS.get(refund.status, ("处理中", "如有疑问，回复「转人工」咨询。"))
 
 
-class ValidateRefundForm(ZhikeFormValidationAction):
+class ValidateRefundForm(OrderRuleChecks):
     """Order number, a reason (buttons or free text) and a confirmation.
 
     A complaint ("质量太差了") is a fine refund reason, not an interruption.
@@ -71,32 +67,21 @@ class ValidateRefundForm(ZhikeFormValidationAction):
         reason = reason_in(text)
         return None if reason is None else f"退款原因「{reason}」"
 
-    async def check_order(
-        self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> dict[str, Any] | None:
-        """An order that cannot be refunded ends the form before the reason is asked.
-
-        Another customer's order is asked again, as in every form that changes an order.
+    def allows(self, order: Order) -> bool:
+        """Whether the reason may be asked: not for a refund the system would refuse.
 
         "已有处理中的退款申请", a refunded or an unpaid order: the customer hears why at
-        once (:func:`~actions.order_questions.refund_blocker`), not after giving a reason
-        and confirming. A cancelled order, or one delivered more than 7 days ago, goes on:
-        the reason is handed to a person (out of policy; the money may not have come back).
+        once (:meth:`explain`), not after giving a reason and confirming. A cancelled
+        order, or one delivered more than 7 days ago, goes on: the reason is handed to a
+        person (out of policy; the money may not have come back). Another customer's
+        order is asked again, as in every form that changes an order.
         """
-        try:
-            if (await identify(tracker)).customer_id is None:
-                return None  # checked when the refund is requested
-            order = await seen_order(tracker, order_id)
-        except BackendError as error:
-            logger.info("Refund check for %s skipped: %s", order_id, error)
-            return None
-        if order is None:  # another customer's, or no such order: asked again
-            return self.reject(
-                "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
-            )
-        if not say_refund_blocker(dispatcher, order, STOPS_THE_FORM):
-            return None
-        return {"order_id": order_id, FOCUS_ORDER_SLOT: order_id, "form_gave_up": True}
+        blocked = refund_blocker(order)
+        return blocked is None or blocked[0] not in STOPS_THE_FORM
+
+    def explain(self, dispatcher: CollectingDispatcher, order: Order) -> None:
+        """Why the order cannot be refunded, and what to do instead."""
+        say_refund_blocker(dispatcher, order)
 
     async def extract_refund_reason(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -11,17 +11,8 @@ from dataclasses import dataclass
 
 from rasa_sdk import Tracker
 
-from zhike.common.topic_names import KB_ANSWERED_SLOT, ORDER_ANSWERS
+from zhike.common.topic_names import FALLBACK_ACTIONS, KB_ANSWERED_SLOT, ORDER_ANSWERS
 
-# Actions that answer a message the NLU was unsure of without understanding it.
-FALLBACK_ACTIONS = frozenset(
-    {
-        "action_two_stage_fallback",
-        "action_default_fallback",
-        "action_default_ask_affirmation",
-        "action_default_ask_rephrase",
-    }
-)
 RECENT = 8
 
 

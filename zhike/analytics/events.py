@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from zhike.common.privacy import mask_text
+from zhike.common.topic_names import KB_ANSWERED_SLOT
 
 FALLBACK_INTENT = "nlu_fallback"
 # The bot's answers to a message it did not understand (data/rules/fallback.yml, config.yml).
@@ -35,7 +36,6 @@ COMMANDS = frozenset({"session_start", "restart"})
 AGENT_METADATA = "agent_id"  # a bot event the desk appended: an agent's reply
 KB_ACTION = "action_answer_knowledge"
 KB_ENTRY_ENTITY = "kb_entry"
-KB_ANSWERED_SLOT = "kb_answered"
 CUSTOMER_SLOT = "customer_id"
 HANDOFF_REASON_SLOT = "handoff_reason"
 # Bot responses that tell what the knowledge base did, or ask for a rating.

@@ -74,6 +74,17 @@ OVERRULED_KEY = "overruled"
 # without an order number means it.
 FOCUS_ORDER_SLOT = "focus_order"
 FOCUS_TURNS = 4
+# Actions that answer a message the NLU was unsure of without understanding it (the
+# two-stage fallback and its stages).
+TWO_STAGE_FALLBACK = "action_two_stage_fallback"
+FALLBACK_ACTIONS = frozenset(
+    {
+        TWO_STAGE_FALLBACK,
+        "action_default_fallback",
+        "action_default_ask_affirmation",
+        "action_default_ask_rephrase",
+    }
+)
 # The question the knowledge base answered last (actions/knowledge.py): set in reply to
 # a message the NLU was unsure of ("质量问题呢" right after an answer), it shows the
 # message was understood.

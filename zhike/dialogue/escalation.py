@@ -44,21 +44,16 @@ from zhike.common.handoff_names import (
     REASON_FALLBACKS,
     REASON_VIP_MONEY,
 )
-from zhike.common.topic_names import KB_ANSWERED_SLOT, ORDER_ANSWERS
+from zhike.common.topic_names import (
+    FALLBACK_ACTIONS,
+    KB_ANSWERED_SLOT,
+    ORDER_ANSWERS,
+    TWO_STAGE_FALLBACK,
+)
 from zhike.dialogue.anger import DEFAULT_THRESHOLD, anger_score
 
 VIP_SLOT = "customer_vip"
 FALLBACK_INTENT = "nlu_fallback"
-TWO_STAGE_LOOP = "action_two_stage_fallback"
-# Actions that answer a message the bot did not understand.
-FALLBACK_ACTIONS = frozenset(
-    {
-        TWO_STAGE_LOOP,
-        "action_default_fallback",
-        "action_default_ask_affirmation",
-        "action_default_ask_rephrase",
-    }
-)
 # Answers inside the two-stage fallback that neither count nor reset ("都不是", "不是").
 FALLBACK_ANSWERS = frozenset({"out_of_scope", "deny"})
 # Where counting stops: a new session, or the last time the customer was handed over.
@@ -145,7 +140,7 @@ def escalation_reason(tracker: DialogueStateTracker, rules: EscalationRules) -> 
     threshold = rules.anger_threshold
     if threshold is not None and anger_score(message.text).score >= threshold:
         return REASON_ANGRY
-    form_active = tracker.active_loop_name not in (None, TWO_STAGE_LOOP)
+    form_active = tracker.active_loop_name not in (None, TWO_STAGE_FALLBACK)
     if (
         rules.fallbacks_in_a_row
         and not form_active  # a form may take the message as a free-text answer

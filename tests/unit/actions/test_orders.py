@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -291,16 +293,25 @@ async def test_the_order_question_shows_a_known_customers_orders(
     assert responses(dispatcher) == ["utter_ask_order_id"]
 
 
+def _after_parcel(tracker: Any, asked: str, *said: str) -> Any:
+    """``tracker`` after ``asked`` put HP20240001 in focus and the robot said ``said``."""
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": asked},
+        {"event": "slot", "name": "focus_order", "value": "HP20240001"},
+        *({"event": "bot", "text": "…", "metadata": {"utter_action": r}} for r in said),
+    ]
+    return tracker
+
+
 async def test_a_follow_up_right_after_the_parcel_was_shown_gets_the_arrival_only(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
-    tracker = zhang("明天能到吗", "query_logistics", order_id="HP20240001")
-    tracker.events[-1:-1] = [
-        {"event": "user", "text": "HP20240001到哪了"},
-        {"event": "slot", "name": "focus_order", "value": "HP20240001"},
-        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_order_status"}},
-        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_order_logistics"}},
-    ]
+    tracker = _after_parcel(
+        zhang("明天能到吗", "query_logistics", order_id="HP20240001"),
+        "HP20240001到哪了",
+        "utter_order_status",
+        "utter_order_logistics",
+    )
     await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
     # not the status, the courier and the scans all over again
     [eta] = dispatcher.messages
@@ -324,12 +335,11 @@ async def test_a_follow_up_right_after_the_parcel_was_shown_gets_the_arrival_onl
 async def test_urging_the_parcel_just_shown_hears_when_it_comes_not_the_status_again(
     zhang: Turn, dispatcher: CollectingDispatcher, kept: bool
 ) -> None:
-    tracker = zhang("能不能快点啊", "query_logistics", order_id="HP20240001")
-    tracker.events[-1:-1] = [
-        {"event": "user", "text": "HP20240001到哪了"},
-        {"event": "slot", "name": "focus_order", "value": "HP20240001"},
-        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_order_logistics"}},
-    ]
+    tracker = _after_parcel(
+        zhang("能不能快点啊", "query_logistics", order_id="HP20240001"),
+        "HP20240001到哪了",
+        "utter_order_logistics",
+    )
     if kept:  # unsure, then put back as the logistics question it continues
         tracker.events[-1:-1] = [
             {"event": "action", "name": "action_listen"},
@@ -345,11 +355,10 @@ async def test_urging_the_parcel_just_shown_hears_when_it_comes_not_the_status_a
 async def test_asking_when_it_arrives_right_after_urging_it_gets_the_arrival_only(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
-    tracker = zhang("那明天能到吗", "query_logistics", order_id="HP20240001")
-    tracker.events[-1:-1] = [
-        {"event": "user", "text": "能不能快点啊"},
-        {"event": "slot", "name": "focus_order", "value": "HP20240001"},
-        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_order_urged_shipped"}},
-    ]
+    tracker = _after_parcel(
+        zhang("那明天能到吗", "query_logistics", order_id="HP20240001"),
+        "能不能快点啊",
+        "utter_order_urged_shipped",
+    )
     await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
     assert responses(dispatcher) == ["utter_order_eta"]
