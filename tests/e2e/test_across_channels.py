@@ -49,7 +49,9 @@ def web_say(rasa_url: str, text: str, login_token: str | None = None) -> tuple[s
 
         client.on("session_confirm", on_confirm)
         client.on("bot_uttered", replies.append)
-        await client.connect(rasa_url, socketio_path="/socket.io", transports=["polling"])
+        await client.connect(
+            rasa_url, socketio_path="/socket.io", transports=["polling"], wait_timeout=15
+        )
         custom = {"login_token": login_token} if login_token else {}
         try:
             await client.emit("session_request", {"customData": custom})

@@ -96,8 +96,11 @@ class Client:
         await self._events.put(session_id)
 
     async def __aenter__(self) -> Client:
-        # long polling: python-engineio's websocket client needs a newer aiohttp than Rasa's
-        await self.sio.connect(self.url, socketio_path="/socket.io", transports=["polling"])
+        # long polling: python-engineio's websocket client needs a newer aiohttp than Rasa's;
+        # the default 1 s wait for the namespace is too short on a busy CI machine
+        await self.sio.connect(
+            self.url, socketio_path="/socket.io", transports=["polling"], wait_timeout=15
+        )
         return self
 
     async def __aexit__(self, *_: Any) -> None:
