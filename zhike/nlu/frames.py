@@ -1,0 +1,193 @@
+"""A request in the words customers use for it: the frames of :file:`frames.yml`.
+
+On real customers' messages DIET and the linear second opinion are often both unsure, or
+disagree, about requests whose key words leave no doubt: "请尽快安排配送" (DIET 0.61),
+"这个订单可以明天到货吗" (0.32), "我想换个发票抬头可以吗" (taken for the invoice rules).
+Such messages were asked "您是想咨询…" with the right request among the buttons. A frame
+is the words of one request (``says``) and of its neighbours that rule it out
+(``unless``). :class:`FrameMatcher` takes a message that fits exactly one frame as that
+request when DIET ranks it among its likeliest intents (``support_rank``) or the linear
+model picks it: the words decide between the models' candidates, they never bring in a
+request neither model considered.
+
+Put it after :mod:`zhike.nlu.second_opinion` (it reads its pick) and before
+:mod:`zhike.nlu.exact_match` and :mod:`zhike.nlu.knowledge_gate` (a training example
+keeps its intent; a request asked as a question about the rules still reaches the
+knowledge base)::
+
+    - name: zhike.nlu.frames.FrameMatcher
+      support_rank: 3
+      exempt: [human_handoff]
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from zhike.common.topic_names import SECOND_OPINION_KEY
+
+logger = logging.getLogger(__name__)
+
+FRAMES_FILE = Path(__file__).resolve().parent / "frames.yml"
+# The frame a message was taken for, in the parse result (analytics and tests read it).
+FRAME_KEY = "frame"
+DEFAULT_EXEMPT = ["human_handoff"]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One request's words: any of ``says`` fits, none of ``unless`` may."""
+
+    intent: str
+    says: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...]
+
+    def fits(self, text: str) -> bool:
+        """Whether lower-cased ``text`` says the request's words and none of its neighbours'."""
+        return any(p.search(text) for p in self.says) and not any(
+            p.search(text) for p in self.unless
+        )
+
+
+class Frames:
+    """The frames of a YAML file (``frames: {intent: {says: [...], unless: [...]}}``)."""
+
+    def __init__(self, frames: list[Frame]) -> None:
+        self.frames = tuple(frames)
+
+    @classmethod
+    def load(cls, path: Path = FRAMES_FILE) -> Frames:
+        """Reads and compiles the file.
+
+        Raises:
+            ValueError: a frame without ``says``, or a pattern that is no regular expression
+                (the message names the intent and the pattern).
+        """
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        frames = []
+        for intent, spec in (data.get("frames") or {}).items():
+            says = _compiled(intent, (spec or {}).get("says"))
+            if not says:
+                raise ValueError(f"{path.name}: frame {intent!r} has no 'says' patterns")
+            frames.append(Frame(str(intent), says, _compiled(intent, spec.get("unless"))))
+        return cls(frames)
+
+    @property
+    def intents(self) -> frozenset[str]:
+        """The intents that have a frame."""
+        return frozenset(frame.intent for frame in self.frames)
+
+    def fitting(self, text: str | None) -> list[str]:
+        """The intents whose frame ``text`` fits, in file order."""
+        folded = str(text or "").lower()
+        return [frame.intent for frame in self.frames if folded and frame.fits(folded)]
+
+
+def _compiled(intent: str, patterns: Any) -> tuple[re.Pattern[str], ...]:
+    """Each pattern compiled; a bad one is an error that names the frame."""
+    compiled = []
+    for pattern in patterns or []:
+        try:
+            compiled.append(re.compile(str(pattern)))
+        except re.error as error:
+            message = f"frames.yml: frame {intent!r}: bad pattern {pattern!r}: {error}"
+            raise ValueError(message) from error
+    return tuple(compiled)
+
+
+def _diet_ranked(ranking: list[dict[str, Any]]) -> list[str]:
+    """DIET's intents by confidence, best first, the fallback left out."""
+    entries = [
+        entry
+        for entry in ranking
+        if entry.get(INTENT_NAME_KEY)
+        and entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
+    ]
+    entries.sort(key=lambda entry: -float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
+    return [str(entry[INTENT_NAME_KEY]) for entry in entries]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class FrameMatcher(GraphComponent, IntentClassifier):
+    """Takes a message that fits one frame, and that a model finds likely, as its request."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """DIET's top three support a frame; a customer asking for a person stays so."""
+        return {"support_rank": 3, "exempt": DEFAULT_EXEMPT}
+
+    def __init__(self, config: dict[str, Any], frames: Frames) -> None:
+        config = {**self.get_default_config(), **config}
+        self.support_rank = int(config["support_rank"])
+        self.exempt = frozenset(config["exempt"] or ())
+        self.frames = frames
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> FrameMatcher:
+        """See the parent class (the frames are read from :data:`FRAMES_FILE`)."""
+        return cls(config, Frames.load())
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Gives each message that fits exactly one supported frame that frame's intent."""
+        for message in messages:
+            name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            text = str(message.get(TEXT) or "")
+            if not name or name in self.exempt or text.startswith("/"):
+                continue
+            fitting = self.frames.fitting(text)
+            if len(fitting) != 1 or fitting[0] == name:
+                continue
+            ranking = list(message.get(INTENT_RANKING_KEY) or [])
+            if not self._supported(fitting[0], ranking, message.get(SECOND_OPINION_KEY)):
+                continue
+            logger.debug("%r fits the frame of %s (was %s).", text, fitting[0], name)
+            _set_intent(message, fitting[0], ranking)
+        return messages
+
+    def _supported(self, intent: str, ranking: list[dict[str, Any]], second: Any) -> bool:
+        """Whether DIET ranks ``intent`` high enough or the linear model picked it."""
+        if isinstance(second, dict) and second.get(INTENT_NAME_KEY) == intent:
+            return True
+        return intent in _diet_ranked(ranking)[: self.support_rank]
+
+
+def _set_intent(message: Message, intent: str, ranking: list[dict[str, Any]]) -> None:
+    """``intent`` first, with DIET's own confidence for it; the rest of the ranking after."""
+    entry = next(
+        (dict(e) for e in ranking if e.get(INTENT_NAME_KEY) == intent),
+        {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 0.0},
+    )
+    rest = [
+        dict(e)
+        for e in ranking
+        if e.get(INTENT_NAME_KEY) not in {intent, DEFAULT_NLU_FALLBACK_INTENT_NAME}
+    ]
+    message.set(INTENT, dict(entry), add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [entry, *rest], add_to_output=True)
+    message.set(FRAME_KEY, intent, add_to_output=True)
