@@ -14,6 +14,7 @@ from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
 from actions.session import vip_slot
 from actions.submit import SHARED_FORM_SLOTS, FormSubmitAction
+from actions.verify_first import after_binding
 from zhike.lib.backend_client import BackendUnavailable
 
 # Every slot a form may have filled (shared and form-specific), cleared when leaving.
@@ -60,11 +61,16 @@ class ActionBindingDone(FormSubmitAction):
     async def submit(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Tells an already known customer that nothing was needed."""
+        """Tells an already known customer that nothing was needed.
+
+        A check that a question about the customer's records asked for
+        (:mod:`actions.verify_first`) goes back to that question.
+        """
         if tracker.get_slot("bind_code") != "verified":
             dispatcher.utter_message(response="utter_already_bound")
             return []
-        return await vip_slot(tracker)  # the policy now knows whether to prefer a human
+        # the policy now knows whether to prefer a human
+        return [*await vip_slot(tracker), *after_binding(tracker)]
 
 
 class ActionStopForm(Action):

@@ -13,9 +13,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.dates import CHINA_TZ
 from actions.forms import remind_active_form
-from actions.identity import identify
 from actions.services import backend
 from actions.submit import apologise
+from actions.verify_first import customer_asking, verify_first
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Lesson
 from zhike.lib.backend_client.domain import LEAVE, RESCHEDULE
 from zhike.lib.chinese_time import parse_chinese_time
@@ -87,10 +87,10 @@ def parse_new_time(text: str, original: datetime | None, now: datetime) -> datet
 
 async def customer_lessons(tracker: Tracker) -> tuple[str | None, list[Lesson]]:
     """The identified customer and their upcoming lessons (up to 10)."""
-    identity = await identify(tracker)
-    if identity.customer_id is None:
+    customer_id = await customer_asking(tracker)
+    if customer_id is None:
         return None, []
-    return identity.customer_id, await backend().upcoming_lessons(identity.customer_id, limit=10)
+    return customer_id, await backend().upcoming_lessons(customer_id, limit=10)
 
 
 class ActionCourseSchedule(Action):
@@ -103,14 +103,13 @@ class ActionCourseSchedule(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """One line per lesson; anonymous users are told how to verify."""
+        """One line per lesson; an anonymous sender is verified first."""
         try:
             customer_id, lessons = await customer_lessons(tracker)
         except BackendUnavailable:
             return await apologise(dispatcher, tracker, "course", "查询课表失败", None)
         if customer_id is None:
-            dispatcher.utter_message(response="utter_need_customer")
-            return []
+            return verify_first(dispatcher, tracker)
         if not lessons:
             dispatcher.utter_message(response="utter_no_lessons")
             return []

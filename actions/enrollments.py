@@ -14,6 +14,7 @@ from actions.identity import identify
 from actions.parsing import normalize_text
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
+from actions.verify_first import customer_asking, request_message, verify_first
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Student
 
 logger = logging.getLogger(__name__)
@@ -146,13 +147,12 @@ class ActionCourseNotifications(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """subscribe_course_notifications -> on, unsubscribe_... -> off."""
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        intent = (request_message(tracker).get("intent") or {}).get("name")
         enabled = intent != "unsubscribe_course_notifications"
         try:
-            customer_id = (await identify(tracker)).customer_id
+            customer_id = await customer_asking(tracker)
             if customer_id is None:
-                dispatcher.utter_message(response="utter_need_customer")
-                return []
+                return verify_first(dispatcher, tracker)
             await backend().set_course_notifications(customer_id, enabled)
         except BackendUnavailable:
             return await apologise(dispatcher, tracker, "course", "修改上课提醒失败", None)

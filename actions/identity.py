@@ -41,15 +41,20 @@ def _key(tracker: Tracker) -> tuple[str, str]:
     return tracker.sender_id, message_id
 
 
-async def identify(tracker: Tracker) -> Identity:
+async def identify(tracker: Tracker, fresh: bool = False) -> Identity:
     """The identity of the conversation's sender for its latest message.
+
+    Args:
+        tracker: the conversation.
+        fresh: look it up even when this process has it cached (right after an identity
+            check, which another replica may have done).
 
     Raises:
         BackendUnavailable: the binding could not be looked up (the caller apologises).
     """
     key = _key(tracker)
     now = time.monotonic()
-    cached = _cache.get(key)
+    cached = None if fresh else _cache.get(key)
     if cached is not None and now - cached[0] < _CACHE_SECONDS and key[1]:
         return cached[1]
     metadata = (tracker.latest_message or {}).get("metadata") or {}

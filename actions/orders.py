@@ -23,6 +23,7 @@ from actions.own_orders import proved_orders, recent_orders, seen_order
 from actions.parsing import parse_order_id, parse_phone_last4
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
+from actions.verify_first import verify_first
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
 
@@ -324,7 +325,7 @@ class ActionAskOrderId(Action):
 
 
 class ActionListOrders(Action):
-    """Lists the identified customer's recent orders (anonymous users are told to bind)."""
+    """Lists the identified customer's recent orders (an anonymous sender is verified first)."""
 
     def name(self) -> str:
         """See the base class."""
@@ -340,7 +341,9 @@ class ActionListOrders(Action):
             logger.warning("Listing orders failed: %s", error)
             return await apologise(dispatcher, tracker, "order", "查询订单列表失败", None)
         if orders is None:
-            dispatcher.utter_message(response="utter_need_customer")
+            events = verify_first(dispatcher, tracker)
+            if events:
+                return events
         elif not orders:
             dispatcher.utter_message(response="utter_no_orders")
         else:

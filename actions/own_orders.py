@@ -7,6 +7,7 @@ from rasa_sdk import Tracker
 from actions.common import ORDER_PROOF, proven
 from actions.identity import identify
 from actions.services import backend
+from actions.verify_first import customer_asking
 from zhike.lib.backend_client import Order
 from zhike.lib.identity.resolver import Identity
 
@@ -17,10 +18,10 @@ async def recent_orders(tracker: Tracker) -> list[Order] | None:
     Raises:
         BackendError: the business system failed (BackendUnavailable: it is down).
     """
-    identity = await identify(tracker)
-    if identity.customer_id is None:
+    customer_id = await customer_asking(tracker)
+    if customer_id is None:
         return None
-    return (await backend().list_orders(identity.customer_id)) or []
+    return (await backend().list_orders(customer_id)) or []
 
 
 def may_see(identity: Identity, order: Order, proved_orders: list[str]) -> bool:

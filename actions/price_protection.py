@@ -22,6 +22,7 @@ from actions.order_changes import CustomerOrderChange
 from actions.parsing import parse_order_id
 from actions.services import backend
 from actions.submit import apologise
+from actions.verify_first import customer_asking, request_message, verify_first
 from zhike.common.formats import yuan
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client import BackendError, BackendUnavailable
@@ -146,15 +147,15 @@ class ActionPriceProtectionStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Lists the applications with their refunds' progress."""
-        text = str((tracker.latest_message or {}).get("text") or "")
-        named = next((e.get("value") for e in tracker.latest_message.get("entities") or []
+        asked = request_message(tracker)
+        text = str(asked.get("text") or "")
+        named = next((e.get("value") for e in asked.get("entities") or []
                       if e.get("entity") == "order_id"), None)  # fmt: skip
         order_id = parse_order_id(str(named or "")) or parse_order_id(text)
         try:
-            customer_id = (await identify(tracker)).customer_id
+            customer_id = await customer_asking(tracker)
             if customer_id is None:
-                dispatcher.utter_message(response="utter_need_customer")
-                return []
+                return verify_first(dispatcher, tracker)
             found = await backend().list_price_protections(customer_id)
         except BackendUnavailable:
             summary = "查询价保进度时系统故障"

@@ -21,6 +21,7 @@ from actions.identity import identify, known_customer_id
 from actions.parsing import parse_order_id
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
+from actions.verify_first import customer_asking, request_message, verify_first
 from actions.visit_parsing import (
     KIND_NAMES,
     parse_visit_id,
@@ -311,13 +312,11 @@ class ActionVisitStatus(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Open visits first, then the latest closed ones (at most 5 lines)."""
-        text = str((tracker.latest_message or {}).get("text") or "")
-        order_id = parse_order_id(text)
+        order_id = parse_order_id(str(request_message(tracker).get("text") or ""))
         try:
-            customer_id = (await identify(tracker)).customer_id
+            customer_id = await customer_asking(tracker)
             if customer_id is None:
-                dispatcher.utter_message(response="utter_need_customer")
-                return []
+                return verify_first(dispatcher, tracker)
             visits = await backend().list_visits(customer_id, order_id)
         except BackendUnavailable:
             return await apologise(dispatcher, tracker, "order", "查询上门预约失败", None)

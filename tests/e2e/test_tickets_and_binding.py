@@ -43,13 +43,33 @@ def test_an_anonymous_complaint_ticket_is_visible_in_the_same_chat_only(fresh: S
 
 def test_a_web_user_binds_by_phone_and_code_then_sees_their_orders(fresh: Stack) -> None:
     chat = Conversation(fresh.config.rasa_url)
-    assert "绑定账户" in chat.say("我的订单列表")  # anonymous: told how to verify
-    assert "手机号" in chat.say("绑定账户")
+    asked = chat.say("我的订单列表")  # anonymous: the identity check starts at once
+    assert "手机号" in asked and "绑定账户" not in asked
     assert "138****8001" in chat.say("13800138001")
     assert "验证码不正确" in chat.say("000000")
-    assert "验证成功" in chat.say(last_code(fresh, "13800138001"))
-    buttons = chat.buttons("我的订单列表")
-    assert {b["payload"] for b in buttons} >= {"HP20240001", "HP20240003"}
+    replies = chat.send(last_code(fresh, "13800138001"))
+    assert "验证成功" in replies[0]["text"]
+    # then the list asked for before the check, without asking again
+    payloads = {b["payload"] for r in replies for b in r.get("buttons") or []}
+    assert payloads >= {"HP20240001", "HP20240003"}
+    again = {b["payload"] for b in chat.buttons("我的订单列表")}  # verified: listed at once
+    assert "HP20240001" in again
+
+
+def test_a_question_about_own_records_is_answered_after_the_identity_check(
+    fresh: Stack,
+) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    asked = chat.say("孩子这礼拜都有啥课啊")
+    assert "手机号" in asked and "绑定账户" not in asked
+    chat.say("13800138001")
+    answer = chat.say(last_code(fresh, "13800138001"))
+    assert "验证成功" in answer and "近期的课程安排" in answer and "张小明" in answer
+    other = Conversation(fresh.config.rasa_url)
+    other.say("价保的结果出来了没")
+    other.say("13900139002")
+    answer = other.say(last_code(fresh, "13900139002"))
+    assert "验证成功" in answer and "价保" in answer and "验证码" not in answer.split("验证成功")[1]
 
 
 def test_an_anonymous_cancel_asks_to_verify_first(fresh: Stack) -> None:

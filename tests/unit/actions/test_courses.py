@@ -46,8 +46,11 @@ async def test_another_family_sees_only_its_own_lessons(
     await ActionCourseSchedule().run(dispatcher, li_app("下节课什么时候", "query_course"), DOMAIN)
     assert "张小明" not in str(dispatcher.messages)
     dispatcher.messages.clear()
-    await ActionCourseSchedule().run(dispatcher, anonymous(), DOMAIN)
-    assert responses(dispatcher) == ["utter_need_customer"]
+    events = await ActionCourseSchedule().run(dispatcher, anonymous(), DOMAIN)
+    assert [(e["event"], e.get("name")) for e in events] == [
+        ("followup", "account_binding_form")
+    ]  # verify first
+    assert responses(dispatcher) == []
 
 
 def test_change_kinds_and_new_times_in_chinese() -> None:

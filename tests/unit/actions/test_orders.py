@@ -279,8 +279,14 @@ async def test_recent_orders_are_offered_as_buttons(
     assert sorted(payloads)[:4] == ["HP20240001", "HP20240002", "HP20240003", "HP20240004"]
 
     dispatcher.messages.clear()
-    await ActionListOrders().run(dispatcher, anonymous("我的订单", "list_orders"), DOMAIN)
-    assert responses(dispatcher) == ["utter_need_customer"]
+    asked = await ActionListOrders().run(dispatcher, anonymous("我的订单", "list_orders"), DOMAIN)
+    assert [(e["event"], e.get("name")) for e in asked] == [("followup", "account_binding_form")]
+    assert responses(dispatcher) == []  # the identity check asks the phone
+    # in the middle of another form the check does not push it aside
+    during = anonymous("我的订单", "list_orders")
+    during.active_loop = {"name": "refund_form"}
+    assert await ActionListOrders().run(dispatcher, during, DOMAIN) == []
+    assert responses(dispatcher)[0] == "utter_need_customer"
 
 
 async def test_the_order_question_shows_a_known_customers_orders(

@@ -106,8 +106,12 @@ async def test_no_protections_and_anonymous_progress(
     await ActionPriceProtectionStatus().run(dispatcher, zhang("HP20241002价保进度"), DOMAIN)
     assert dispatcher.messages[-1]["response"] == "utter_no_price_protection"
     assert dispatcher.messages[-1]["scope"] == "订单 HP20241002 "
-    await ActionPriceProtectionStatus().run(dispatcher, anonymous("价保进度"), DOMAIN)
-    assert dispatcher.messages[-1]["response"] == "utter_need_customer"
+    dispatcher.messages.clear()
+    events = await ActionPriceProtectionStatus().run(dispatcher, anonymous("价保进度"), DOMAIN)
+    assert [(e["event"], e.get("name")) for e in events] == [
+        ("followup", "account_binding_form")
+    ]  # verify first
+    assert dispatcher.messages == []
 
 
 async def test_backend_down_apologises_with_a_ticket(

@@ -272,5 +272,7 @@ async def test_another_customer_cannot_touch_a_visit(
 async def test_anonymous_users_are_asked_to_verify(
     anonymous: Turn, dispatcher: CollectingDispatcher
 ) -> None:
-    await ActionVisitStatus().run(dispatcher, anonymous("师傅什么时候上门", "query_visit"), DOMAIN)
-    assert responses(dispatcher) == ["utter_need_customer"]
+    asked = anonymous("师傅什么时候上门", "query_visit")
+    events = await ActionVisitStatus().run(dispatcher, asked, DOMAIN)
+    assert [(e["event"], e.get("name")) for e in events] == [("followup", "account_binding_form")]
+    assert responses(dispatcher) == []
