@@ -120,8 +120,7 @@ def test_one_customer_on_three_channels_is_one_customer_and_every_message_has_it
 
     openid = f"oE2E{uuid.uuid4().hex[:20]}"
     follower = WeChatFollower(rasa, wechat_api, openid)
-    assert "绑定账户" in follower.say("我的订单列表")  # not bound yet: told how
-    follower.say("绑定账户")
+    assert "手机号" in follower.say("我的订单列表")  # not bound yet: the check starts
     assert "138****8001" in follower.say("13800138001")
     assert "验证成功" in follower.say(last_code(fresh, "13800138001"))
     wechat_answer = follower.say("我的订单列表")
@@ -141,5 +140,5 @@ def test_a_forged_web_login_token_leaves_the_chat_anonymous(fresh: Stack) -> Non
         {"sub": "C001", "exp": int(time.time()) + 3600}, "x" * 40, algorithm="HS256"
     )
     answer, _ = web_say(fresh.config.rasa_url, "我的订单列表", login_token=forged)
-    assert "绑定账户" in answer
+    assert "手机号" in answer  # anonymous: the identity check starts
     assert "HP20240001" not in answer

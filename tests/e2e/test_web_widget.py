@@ -250,7 +250,7 @@ def test_an_expired_token_given_to_the_js_api_chats_anonymously(
     page = context.new_page()
     page.goto(shop(_shop_page(fresh, 'data-auto-init="false"', init)))
     widget = Widget(page).online()
-    widget.say("我的订单列表", "绑定账户")  # anonymous: asked to verify first
+    widget.say("我的订单列表", "手机号")  # anonymous: the identity check starts
     metadata = _tracker(fresh, widget.session_id())["latest_message"]["metadata"]
     assert "zhike_identity" not in metadata and "login_token" not in metadata
 
