@@ -76,6 +76,8 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "快递显示签收了 可我没收到",  # a delivered-but-missing parcel
         "如果降价了能申请价保吗",  # a question about the rules
         "为什么我的订单被取消了",
+        "订单取消了 钱什么时候退给我",  # the refund of a cancelled order
+        "想问下取消订单的话优惠券还给吗",
         "换开的发票什么时候能好",
         "我想约周六送货",  # choosing a delivery time
         "电子发票没收到 麻烦重新发一下",  # sending the invoice again
