@@ -61,6 +61,8 @@ def _matcher() -> FrameMatcher:
         ("下单时勾了要发票 怎么到现在还没收到发票", "query_invoice"),
         ("麻烦帮我开一张电子发票", "request_invoice"),
         ("我那个工单到底有没有人处理", "query_ticket"),
+        ("帮我查个订单", "query_order"),
+        ("我那个订单现在啥情况了", "query_order"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
@@ -83,6 +85,7 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "电子发票没收到 麻烦重新发一下",  # sending the invoice again
         "可以开专票吗",  # a question about the rules
         "怎么提交工单",
+        "查一下我最近的订单",  # the list of orders
         "怎么还没收到短信",  # the identity check's code
         "今天天气怎么样",
     ],
