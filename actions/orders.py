@@ -197,6 +197,8 @@ class ActionOrderStatus(FormSubmitAction):
                 say_eta(dispatcher, order)
             return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
         say_order_status(dispatcher, tracker, order)
+        if order.status == "paid" and _waits_for_it(tracker):  # "我这单还没到 怎么回事"
+            say_urged(dispatcher, order)
         offer_order_services(dispatcher, tracker, order.order_id)  # "…能换货吗", unsure
         return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
 
@@ -243,6 +245,17 @@ ASKS_ARRIVAL = re.compile(r"能到|到吗|到没|几[号天点]|多久|哪天|�
 
 def _latest_text(tracker: Tracker) -> str:
     return str((tracker.latest_message or {}).get("text") or "")
+
+
+# "还没到" / "怎么还不发货" / "怎么回事": waiting for an order, not just asking its status.
+WAITING = re.compile(r"还没|还不|怎么回事|咋回事|等了|好几天")
+
+
+def _waits_for_it(tracker: Tracker) -> bool:
+    """Whether the lookup was asked when the order comes, or urged it (an unshipped order)."""
+    _, opening = _lookup_request(tracker)
+    said = f"{opening} {_latest_text(tracker)}"
+    return any(p.search(said) for p in (ASKS_ARRIVAL, URGES, WAITING))
 
 
 def _in_transit_just_shown(tracker: Tracker, order: Order) -> bool:

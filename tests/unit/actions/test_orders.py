@@ -56,6 +56,20 @@ async def test_a_logistics_question_also_gets_the_latest_scans(
     assert len(dispatcher.messages[2]["events"].splitlines()) == 3
 
 
+async def test_a_customer_waiting_for_an_unshipped_order_hears_when_it_ships(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    waiting = zhang("我这单咋还没到 都好几天了", "query_logistics", order_id="HP20240003")
+    await ActionOrderStatus().run(dispatcher, waiting, DOMAIN)
+    assert responses(dispatcher)[:2] == ["utter_order_status", "utter_order_urged_paid"]
+    assert dispatcher.messages[1]["buttons"][0]["title"] == "转人工客服"
+    plain = CollectingDispatcher()  # asked plainly: the status alone
+    await ActionOrderStatus().run(
+        plain, zhang("HP20240003现在什么状态", "query_order", order_id="HP20240003"), DOMAIN
+    )
+    assert responses(plain) == ["utter_order_status"]
+
+
 async def test_a_delivered_parcel_the_customer_never_got_is_offered_a_person(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
