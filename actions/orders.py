@@ -18,7 +18,7 @@ from actions.form_binding import NO_PHONE, aside
 from actions.forms import ZhikeFormValidationAction, remind_active_form
 from actions.identity import identify
 from actions.order_offers import offer_order_services
-from actions.order_questions import URGES, say_urged
+from actions.order_questions import URGES, named_services, say_urged
 from actions.own_orders import proved_orders, recent_orders, seen_order
 from actions.parsing import parse_order_id, parse_phone_last4
 from actions.services import backend
@@ -252,10 +252,14 @@ WAITING = re.compile(r"还没|还不|怎么回事|咋回事|等了|好几天")
 
 
 def _waits_for_it(tracker: Tracker) -> bool:
-    """Whether the lookup was asked when the order comes, or urged it (an unshipped order)."""
+    """Whether the lookup was asked when the order comes, or urged it (an unshipped order).
+
+    Not when the customer named a service ("还没发货 能取消吗"): that is offered instead.
+    """
     _, opening = _lookup_request(tracker)
     said = f"{opening} {_latest_text(tracker)}"
-    return any(p.search(said) for p in (ASKS_ARRIVAL, URGES, WAITING))
+    waits = any(p.search(said) for p in (ASKS_ARRIVAL, URGES, WAITING))
+    return waits and not named_services(said)
 
 
 def _in_transit_just_shown(tracker: Tracker, order: Order) -> bool:

@@ -68,6 +68,10 @@ async def test_a_customer_waiting_for_an_unshipped_order_hears_when_it_ships(
         plain, zhang("HP20240003现在什么状态", "query_order", order_id="HP20240003"), DOMAIN
     )
     assert responses(plain) == ["utter_order_status"]
+    cancel = CollectingDispatcher()  # a service named: offered, no reassurance about shipping
+    said = "HP20240003还没发货 能取消吗"
+    await ActionOrderStatus().run(cancel, zhang(said, "query_order", order_id="HP20240003"), DOMAIN)
+    assert "utter_order_urged_paid" not in responses(cancel)
 
 
 async def test_a_delivered_parcel_the_customer_never_got_is_offered_a_person(
