@@ -25,10 +25,15 @@ BINDING_FORM = "account_binding_form"
 BINDING_DONE = "action_binding_done"
 
 
+def _resumed(events: list[dict[str, Any]]) -> bool:
+    """Whether the latest action in ``events`` is the end of an identity check."""
+    ran = next((e for e in reversed(events) if e.get("event") == "action"), None)
+    return ran is not None and ran.get("name") == BINDING_DONE
+
+
 def resumed(tracker: Tracker) -> bool:
     """Whether the action runs again right after the identity check it asked for."""
-    ran = [e.get("name") for e in tracker.applied_events() if e.get("event") == "action"]
-    return bool(ran) and ran[-1] == BINDING_DONE
+    return _resumed(tracker.applied_events())
 
 
 async def customer_asking(tracker: Tracker) -> str | None:
@@ -74,8 +79,8 @@ def _asking_action(events: list[dict[str, Any]], start: int) -> str | None:
         if event.get("event") == "user":
             return None
         if event.get("event") == "followup" and event.get("name") == BINDING_FORM:
-            previous = [e for e in events[:index] if e.get("event") == "action"]
-            return str(previous[-1].get("name")) if previous else None
+            asking = next((e for e in reversed(events[:index]) if e.get("event") == "action"), None)
+            return str(asking.get("name")) if asking else None
     return None
 
 
@@ -94,7 +99,7 @@ def request_message(tracker: Tracker) -> dict[str, Any]:
     the message before the check started (the latest one is the one-time code).
     """
     events = tracker.applied_events()
-    start = _binding_start(events) if resumed(tracker) else None
+    start = _binding_start(events) if _resumed(events) else None
     while start is not None and start > 0 and events[start].get("event") != "user":
         start -= 1
     if start is None or events[start].get("event") != "user":

@@ -41,7 +41,7 @@ def names_a_thing(data: dict[str, Any]) -> bool:
     return any(e.get(ENTITY_ATTRIBUTE_TYPE) in ANCHOR_ENTITIES for e in data.get(ENTITIES) or [])
 
 
-def _ranked(data: dict[str, Any]) -> list[tuple[str, float]]:
+def ranked_intents(data: dict[str, Any]) -> list[tuple[str, float]]:
     """The intent ranking without the fallback, best first."""
     ranked = [
         (str(r.get(INTENT_NAME_KEY)), float(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
@@ -64,7 +64,7 @@ def anchored_request(data: dict[str, Any], floor: float, margin: float) -> str |
     """
     if not names_a_thing(data):
         return None
-    ranked = _ranked(data)
+    ranked = ranked_intents(data)
     if not ranked or ranked[0][0] not in BUSINESS_INTENTS or ranked[0][1] < floor:
         return None
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -75,7 +75,7 @@ def unsure_anchored_request(data: dict[str, Any]) -> bool:
     """Whether a message names one of the customer's things and most likely asks to act."""
     if not names_a_thing(data):
         return False
-    ranked = _ranked(data)
+    ranked = ranked_intents(data)
     return (
         bool(ranked) and ranked[0][0] in BUSINESS_INTENTS and (ranked[0][1] >= UNSURE_REQUEST_FLOOR)
     )

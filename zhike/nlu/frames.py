@@ -45,6 +45,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from zhike.common.topic_names import SECOND_OPINION_KEY
+from zhike.nlu.anchors import ranked_intents
 
 logger = logging.getLogger(__name__)
 
@@ -115,18 +116,6 @@ def _compiled(intent: str, patterns: Any) -> tuple[re.Pattern[str], ...]:
     return tuple(compiled)
 
 
-def _diet_ranked(ranking: list[dict[str, Any]]) -> list[str]:
-    """DIET's intents by confidence, best first, the fallback left out."""
-    entries = [
-        entry
-        for entry in ranking
-        if entry.get(INTENT_NAME_KEY)
-        and entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
-    ]
-    entries.sort(key=lambda entry: -float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
-    return [str(entry[INTENT_NAME_KEY]) for entry in entries]
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class FrameMatcher(GraphComponent, IntentClassifier):
     """Takes a message that fits one frame, and that a model finds likely, as its request."""
@@ -163,18 +152,19 @@ class FrameMatcher(GraphComponent, IntentClassifier):
             fitting = self.frames.fitting(text)
             if len(fitting) != 1 or fitting[0] == name:
                 continue
-            ranking = list(message.get(INTENT_RANKING_KEY) or [])
-            if not self._supported(fitting[0], ranking, message.get(SECOND_OPINION_KEY)):
+            if not self._supported(fitting[0], message.data):
                 continue
             logger.debug("%r fits the frame of %s (was %s).", text, fitting[0], name)
-            _set_intent(message, fitting[0], ranking)
+            _set_intent(message, fitting[0], list(message.get(INTENT_RANKING_KEY) or []))
         return messages
 
-    def _supported(self, intent: str, ranking: list[dict[str, Any]], second: Any) -> bool:
+    def _supported(self, intent: str, data: dict[str, Any]) -> bool:
         """Whether DIET ranks ``intent`` high enough or the linear model picked it."""
+        second = data.get(SECOND_OPINION_KEY)
         if isinstance(second, dict) and second.get(INTENT_NAME_KEY) == intent:
             return True
-        return intent in _diet_ranked(ranking)[: self.support_rank]
+        likeliest = ranked_intents(data)[: self.support_rank]
+        return intent in (name for name, _ in likeliest)
 
 
 def _set_intent(message: Message, intent: str, ranking: list[dict[str, Any]]) -> None:
