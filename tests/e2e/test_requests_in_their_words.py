@@ -42,3 +42,27 @@ def test_a_wrong_invoice_title_starts_the_change(zhang_app: AppConversation) -> 
     assert FRAMES.fitting(said) == ["change_invoice"]
     answer = zhang_app.say(said)
     assert UNSURE not in answer and "订单" in answer  # which order's invoice
+
+
+def test_the_courier_of_an_order_is_given_when_asked_in_passing(
+    zhang_app: AppConversation,
+) -> None:
+    said = "HP20240001 派件员的电话是多少啊"
+    assert FRAMES.fitting(said) == ["query_courier_contact"]
+    answer = zhang_app.say(said)
+    assert UNSURE not in answer
+    assert "HP20240001" in answer and "SF1234567890" in answer
+
+
+def test_a_new_receiver_phone_and_an_exchange_status_are_acted_on(
+    zhang_app: AppConversation,
+) -> None:
+    phone = "我换号了 订单上的收件电话帮我改一下"
+    assert FRAMES.fitting(phone) == ["change_receiver_phone"]
+    answer = zhang_app.say(phone)
+    assert UNSURE not in answer and "订单" in answer  # which order's phone
+    zhang_app.say("/restart")
+    exchange = "上周申请的换货现在啥进度"
+    assert FRAMES.fitting(exchange) == ["query_exchange"]
+    answer = zhang_app.say(exchange)
+    assert UNSURE not in answer and "哪一笔订单" in answer  # the exchange of which order

@@ -63,6 +63,16 @@ def _matcher() -> FrameMatcher:
         ("我那个工单到底有没有人处理", "query_ticket"),
         ("帮我查个订单", "query_order"),
         ("我那个订单现在啥情况了", "query_order"),
+        ("我换号了 订单上的收件电话帮我改一下", "change_receiver_phone"),
+        ("派件员的电话是多少啊", "query_courier_contact"),
+        ("上周申请的换货现在啥进度", "query_exchange"),
+        ("鞋子有点挤 我想换个新的", "request_exchange"),
+        ("能不能改一下送货时间 周末才在家", "schedule_delivery"),
+        ("新买的油烟机 麻烦安排师傅上门安装", "book_visit"),
+        ("我的退款怎么还没到账", "query_refund"),
+        ("上周买的现在降价了200 给我退差价", "request_price_protection"),
+        ("我上午申请价保了", "query_price_protection"),
+        ("售后到底审核通过没有", "query_ticket"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
@@ -78,6 +88,10 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "快递显示签收了 可我没收到",  # a delivered-but-missing parcel
         "如果降价了能申请价保吗",  # a question about the rules
         "为什么我的订单被取消了",
+        "降价了可以补差价吗",  # the rules of price protection
+        "安装要收费吗",
+        "换货一般要多久",
+        "快递员的电话多少 我收货电话写错了",  # two requests: the customer is asked
         "订单取消了 钱什么时候退给我",  # the refund of a cancelled order
         "想问下取消订单的话优惠券还给吗",
         "换开的发票什么时候能好",
