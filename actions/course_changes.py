@@ -28,7 +28,7 @@ from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Lesson
 from zhike.lib.backend_client.domain import RESCHEDULE
-from zhike.lib.chinese_time import parse_chinese_time
+from zhike.lib.chinese_time import describe, parse_chinese_time
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,20 @@ def named_lesson_and_time(said: list[str], now: datetime) -> tuple[str, str | No
     return source, target
 
 
+def pending_time(value: Any) -> bool:
+    """A new time kept as the customer said it ("周日"): a day whose clock is the lesson's.
+
+    A bare day said before the lesson is chosen waits for it; a resolved time is ISO 8601.
+    """
+    if not value:
+        return False
+    try:
+        datetime.fromisoformat(str(value))
+    except ValueError:
+        return True
+    return False
+
+
 async def _lesson(tracker: Tracker) -> Lesson | None:
     lesson_id = tracker.get_slot("lesson_id")
     if not lesson_id:
@@ -108,9 +122,20 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
             _, lessons = await customer_lessons(tracker)
         except BackendError:
             return {}
-        lesson = match_lesson(text, lessons, _now())
+        now = _now()
+        lesson = match_lesson(text, lessons, now)
         if lesson is not None:
             return {"lesson_id": lesson.lesson_id}
+        asked = tracker.get_slot("requested_slot")
+        said = parse_chinese_time(text, now) if text and "课" not in text else None
+        if asked == "lesson_id" and said is not None and not self.interrupted(tracker):
+            # "周日下午3点" while the lesson is asked: the new time, said first
+            dispatcher.utter_message(response="utter_lesson_change_time_noted", time=text)
+            return {"lesson_change_time": text}
+        named = parse_chinese_time(text, now) if asked is None and lessons else None
+        if named is not None and named.has_date:
+            # "周六的课改到周日" with no lesson on Saturday: say so before listing them
+            dispatcher.utter_message(response="utter_no_lesson_that_day", day=describe(named))
         return self.text_answer("lesson_id", tracker)
 
     async def validate_lesson_id(
@@ -122,8 +147,14 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             return {"lesson_id": None, "form_gave_up": True}
-        if any(lesson.lesson_id == value for lesson in lessons):
-            return {"lesson_id": value}
+        lesson = next((lesson for lesson in lessons if lesson.lesson_id == value), None)
+        if lesson is not None:
+            slots: dict[str, Any] = {"lesson_id": value}
+            wished = tracker.get_slot("lesson_change_time")
+            if pending_time(wished):  # "改到周日" said before: at this lesson's clock
+                moment = parse_new_time(normalize_text(wished), lesson.start_at, _now())
+                slots["lesson_change_time"] = moment.isoformat() if moment else None
+            return slots
         if not lessons:
             dispatcher.utter_message(response="utter_no_lessons")
             return {"lesson_id": None, "form_gave_up": True}
@@ -184,10 +215,14 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         lesson = match_lesson(source, lessons, now) if source else None
         if lesson is not None and not tracker.get_slot("lesson_id"):
             slots["lesson_id"] = lesson.lesson_id
-        moment = (
-            parse_new_time(target, lesson.start_at if lesson else None, now) if target else None
-        )
-        if moment is not None and not tracker.get_slot("lesson_change_time"):
+        if not target or tracker.get_slot("lesson_change_time"):
+            return slots
+        said = parse_chinese_time(target, now)
+        if lesson is None and said is not None and not said.has_time:
+            slots["lesson_change_time"] = target  # its clock comes with the lesson
+            return slots
+        moment = parse_new_time(target, lesson.start_at if lesson else None, now)
+        if moment is not None:
             slots["lesson_change_time"] = moment.isoformat()
         return slots
 
@@ -206,7 +241,11 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
             lesson = await _lesson(tracker)
         except BackendError:
             lesson = None
-        moment = parse_new_time(normalize_text(value), lesson.start_at if lesson else None, _now())
+        text = normalize_text(value)
+        said = parse_chinese_time(text, _now()) if lesson is None else None
+        if said is not None and not said.has_time:
+            return {"lesson_change_time": text}  # a bare day waits for its lesson's clock
+        moment = parse_new_time(text, lesson.start_at if lesson else None, _now())
         if moment is None:
             return self.reject("lesson_change_time", dispatcher, tracker)
         return {"lesson_change_time": moment.isoformat()}
@@ -238,7 +277,7 @@ class ActionAskLessonChangeConfirmed(Action):
                 kind_label=KIND_LABELS.get(kind or "", "调整"),
                 new_time=(
                     f"到 {lesson_time(datetime.fromisoformat(new_time))}"
-                    if kind == RESCHEDULE and new_time
+                    if kind == RESCHEDULE and new_time and not pending_time(new_time)
                     else ""
                 ),
             )

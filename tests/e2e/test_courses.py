@@ -55,3 +55,22 @@ def test_reminders_off_and_on(zhang_app: AppConversation) -> None:
 def test_a_family_without_these_courses_sees_only_its_own(li_app: AppConversation) -> None:
     answer = li_app.say("孩子下节课是什么时候")
     assert "张小明" not in answer and "初二数学" not in answer
+
+
+def test_a_day_without_lessons_and_a_time_said_first_are_understood(
+    zhang_app: AppConversation,
+) -> None:
+    replies = zhang_app.send("孩子周六的课能改到别的时间吗")
+    lessons = [b for r in replies for b in r.get("buttons", [])]
+    assert lessons and not any("（周六）" in b["title"] for b in lessons)  # the demo schedule
+    said = "\n".join(r.get("text", "") for r in replies)
+    assert "周六）没有找到要调整的课" in said and "哪一节课" in said
+    # the new time said before the lesson is kept, and the lesson asked again
+    noted = zhang_app.send("下周日下午3点")
+    assert "下周日下午3点" in noted[0]["text"] and "记下了" in noted[0]["text"]
+    assert [b["title"] for r in noted for b in r.get("buttons", [])] == [
+        b["title"] for b in lessons
+    ]
+    summary = zhang_app.say(lessons[-1]["payload"])  # a later lesson: no earlier request on it
+    assert "申请调课到" in summary and "（周日）15:00" in summary
+    assert "已为您提交调课申请" in zhang_app.say("确定")

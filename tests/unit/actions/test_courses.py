@@ -208,3 +208,46 @@ def test_a_time_said_while_the_code_is_asked_is_noted(zhang: Turn) -> None:
     tracker = zhang("下周三晚上7点", requested_slot="bind_code")
     assert form.noted_detail("下周三晚上7点", tracker) == "「下周三晚上7点」"
     assert form.noted_detail("123456", tracker) is None  # a wrong code stays a wrong code
+
+
+async def test_a_bare_day_said_before_the_lesson_is_chosen_takes_the_lessons_clock(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    form = ValidateLessonChangeForm()
+    # "孩子周六的课能改到下周三吗" with no lesson on Saturday: the day is kept as said,
+    # never as midnight
+    early = zhang("孩子周六的课能改到下周三吗", "reschedule_course")
+    assert await form.validate_lesson_change_time("下周三", dispatcher, early, DOMAIN) == {
+        "lesson_change_time": "下周三"
+    }
+    lesson = (await backend.upcoming_lessons("C001", limit=10))[0]
+    picked = zhang(lesson.lesson_id, requested_slot="lesson_id", lesson_change_time="下周三")
+    result = await form.validate_lesson_id(lesson.lesson_id, dispatcher, picked, DOMAIN)
+    moment = datetime.fromisoformat(result["lesson_change_time"])
+    clock = lesson.start_at.astimezone(SHANGHAI)
+    assert (moment.hour, moment.minute) == (clock.hour, clock.minute)
+    assert moment.weekday() == 2  # a Wednesday
+
+
+async def test_a_new_time_said_while_the_lesson_is_asked_is_kept(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    form = ValidateLessonChangeForm()
+    tracker = zhang("下周日下午3点", requested_slot="lesson_id")
+    assert await form.extract_lesson_id(dispatcher, tracker, DOMAIN) == {
+        "lesson_change_time": "下周日下午3点"
+    }
+    assert responses(dispatcher) == ["utter_lesson_change_time_noted"]
+
+
+async def test_a_day_without_a_lesson_is_said_before_the_lessons_are_listed(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    lessons = await backend.upcoming_lessons("C001", limit=10)
+    days = {lesson.start_at.astimezone(SHANGHAI).weekday() for lesson in lessons}
+    free = next(day for day in range(7) if day not in days)
+    name = "一二三四五六日"[free]
+    tracker = zhang(f"孩子周{name}的课能改到别的时间吗", "reschedule_course")
+    assert await ValidateLessonChangeForm().extract_lesson_id(dispatcher, tracker, DOMAIN) == {}
+    assert responses(dispatcher) == ["utter_no_lesson_that_day"]
+    assert f"周{name}" in dispatcher.messages[0]["day"]
