@@ -143,3 +143,14 @@ def test_a_reading_typed_by_its_number_is_taken_as_the_click(
     clicked = clicking.say(clicking.buttons(probe)[1]["payload"])
     chat.buttons(probe)
     assert chat.say("第二个") == clicked
+
+
+def test_a_plain_yes_to_the_question_takes_its_first_reading(
+    stack: Stack, chat: Conversation
+) -> None:
+    probe, _ = _split_probe(stack)
+    clicking = Conversation(stack.config.rasa_url)
+    clicked = clicking.say(clicking.buttons(probe)[0]["payload"])
+    chat.buttons(probe)
+    # "确定" used to be replayed as a bare yes: "还有其他可以帮您的吗？"
+    assert chat.say("确定") == clicked

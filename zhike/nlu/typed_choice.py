@@ -7,7 +7,9 @@ the conversation (Rasa passes the tracker to a component whose ``process`` asks 
 when the message picks one of the buttons of the bot's latest turn, by its place or its
 title (:func:`zhike.common.choices.chosen_button`), the message is read as that button's
 payload, exactly as if it had been clicked: an order number is looked up, ``/intent``
-payloads are taken by Rasa's ``RegexMessageHandler`` at the end of the pipeline. The
+payloads are taken by Rasa's ``RegexMessageHandler`` at the end of the pipeline. A plain
+yes ("确定", "是的", "嗯") to "您是想咨询…" picks its first topic, the likelier one: read
+alone it was replayed as a bare "yes" and got "还有其他可以帮您的吗？". The
 customer's own words stay in the conversation (the tracker's ``user`` event keeps the
 typed text); the parse result says what was picked (``typed_choice``).
 
@@ -36,6 +38,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from zhike.common.choices import chosen_button
+from zhike.common.confirmations import parse_confirmation
 from zhike.common.handoff_names import HANDOFF_STATE_SLOT, WITH_AGENT
 
 # The parse result's record of a typed pick: {"typed": ..., "title": ..., "payload": ...}.
@@ -98,6 +101,8 @@ class TypedChoice(GraphComponent):
         for message in messages:
             text = message.get(TEXT)
             button = chosen_button(text, buttons)
+            if button is None and _asked_which(tracker) and parse_confirmation(text) is True:
+                button = buttons[0]  # "是的" to "您是想咨询…": its first, likelier topic
             if button is None:
                 continue
             payload = str(button["payload"])
@@ -116,3 +121,8 @@ class TypedChoice(GraphComponent):
         if any(payload_intent(str(b["payload"])) in self.except_intents for b in buttons):
             return []
         return buttons
+
+
+def _asked_which(tracker: DialogueStateTracker | None) -> bool:
+    """Whether the bot's latest question was the two-stage fallback's "您是想咨询…"."""
+    return tracker is not None and tracker.active_loop_name == FALLBACK_LOOP

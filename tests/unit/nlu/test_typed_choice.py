@@ -71,6 +71,19 @@ def test_a_topic_offered_by_the_fallback_is_picked_by_number_or_title(tmp_path: 
     assert _read(component, "查看我的订单", in_fallback).get("text") == "/list_orders"
 
 
+def test_a_plain_yes_to_the_fallbacks_question_picks_its_first_topic(tmp_path: Any) -> None:
+    component = _component(tmp_path)
+    in_fallback = _tracker(
+        *_shown(TOPICS, "您是想咨询下面哪个问题呢？"), ActiveLoop("action_two_stage_fallback")
+    )
+    for yes in ("确定", "是的", "嗯嗯", "对的"):
+        assert _read(component, yes, in_fallback).get("text") == "/query_logistics", yes
+    for other in ("不是", "都不对", "确定吗？", "我要退款"):
+        assert _read(component, other, in_fallback).get("text") == other
+    # a yes to a list of orders picks none of them: only the fallback asks "which topic"
+    assert _read(component, "是的", _tracker(*_shown(ORDERS))).get("text") == "是的"
+
+
 def test_a_new_request_is_read_as_itself(tmp_path: Any) -> None:
     message = _read(_component(tmp_path), "我要退款", _tracker(*_shown(ORDERS)))
     assert message.get("text") == "我要退款" and message.get(TYPED_CHOICE) is None
