@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -14,6 +15,25 @@ from actions.order_changes import CustomerOrderChange
 from actions.services import backend
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client.price_protection import CourierContact, MerchantContact
+
+
+# "他一直不接电话怎么办": the number alone answers nothing new
+CANNOT_REACH = re.compile(r"打不通|不接|没人接|无人接听|联系不上|找不到他|关机|空号|不回")
+
+
+def cannot_reach(tracker: Tracker) -> bool:
+    """Whether the customer asking for the courier said they could not reach them."""
+    for event in reversed(tracker.events):
+        if event.get("event") in ("restart", "session_started"):
+            break
+        if event.get("event") != "user":
+            continue
+        if CANNOT_REACH.search(str(event.get("text") or "")):
+            return True
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent == "query_courier_contact":
+            return False  # the message that asked, and it did not say so
+    return False
 
 
 class ValidateCourierContactForm(ZhikeFormValidationAction):
@@ -92,6 +112,8 @@ class ActionCourierContact(CustomerOrderQuestion):
                 tracking_number=contact.tracking_number or "",
                 courier=courier_text(contact),
             )
+            if cannot_reach(tracker):
+                dispatcher.utter_message(response="utter_courier_unreachable")
         else:
             dispatcher.utter_message(
                 response="utter_courier_contact_unavailable",

@@ -161,6 +161,17 @@ async def test_courier_contact_is_masked_and_only_on_the_way(
     assert "还没有发货" in dispatcher.messages[-1]["reason"]
 
 
+async def test_a_courier_who_does_not_answer_gets_a_way_on(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    unreachable = zhang("他一直不接电话怎么办", "query_courier_contact", order_id="HP20240001")
+    await ActionCourierContact().run(dispatcher, unreachable, DOMAIN)
+    assert responses(dispatcher) == ["utter_courier_contact", "utter_courier_unreachable"]
+    asked = zhang("快递员电话多少", "query_courier_contact", order_id="HP20240001")
+    await ActionCourierContact().run(dispatcher, asked, DOMAIN)
+    assert responses(dispatcher)[2:] == ["utter_courier_contact"]
+
+
 def test_courier_text_without_a_virtual_number() -> None:
     contact = CourierContact(
         "HP1", True, "available", "", name="刘师傅", phone_masked="136****5432"
