@@ -16,7 +16,6 @@ from actions.services import backend
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client.price_protection import CourierContact, MerchantContact
 
-
 # "他一直不接电话怎么办": the number alone answers nothing new
 CANNOT_REACH = re.compile(r"打不通|不接|没人接|无人接听|联系不上|找不到他|关机|空号|不回")
 
