@@ -140,8 +140,13 @@ class ValidateInvoiceChangeForm(InvoiceTitleAnswers, InvoiceOrderChecks):
             if event.get("event") == "slot":
                 slots[event["name"]] = event.get("value")
         kind = parse_change_kind(slots.get("invoice_change"))
-        if kind is not None and not slots.get("form_gave_up"):
-            events.append(SlotSet("invoice_change_summary", change_summary(kind, slots)))
+        if kind is None or slots.get("form_gave_up"):
+            return events
+        summary = change_summary(kind, slots)
+        # only when it changed: a message that filled nothing ("等下 我先问下专票能开吗")
+        # must leave no event, so that the form gives it up to be answered
+        if summary != tracker.get_slot("invoice_change_summary"):
+            events.append(SlotSet("invoice_change_summary", summary))
         return events
 
     async def extract_invoice_change(
