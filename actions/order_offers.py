@@ -13,11 +13,13 @@ The same holds for a bare order number given right after the knowledge base answ
 question about a service ("降价了能补差价吗", then "HP20240002"): the customer read the
 rules and now names the order; the services the question named are offered. And for one
 typed instead of picking a button when the robot asked what a message meant ("买的手机降价
-了", "您是想咨询…", "HP20240001").
+了", "您是想咨询…", "HP20240001"). "不想要了" about an order not shipped yet is cancelling
+it, not a refund.
 """
 
 from __future__ import annotations
 
+import re
 from itertools import takewhile
 from typing import Any
 
@@ -27,16 +29,22 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.knowledge import just_answered
 from actions.order_questions import asks_whether, named_services, service_button
 from actions.turns import recent_turns
+from zhike.lib.backend_client import Order
+from zhike.lib.backend_client.domain import PAID, PENDING_PAYMENT
 
 UNSURE = "nlu_fallback"
 BARE_ORDER = frozenset({UNSURE, "inform"})  # the intents of a bare order number
 # The order lookup's own questions (which order, the phone's last 4 digits): the message
 # before them is what the customer wanted of the order.
 LOOKUP_STEPS = frozenset({"order_id_form"})
+# "我不想要了" without a word of refund: for an order not shipped yet, cancelling it
+NOT_WANTED = re.compile(r"不想要|不要了|不买了")
+REFUND_WORDS = re.compile(r"退")
+UNSHIPPED = frozenset({PAID, PENDING_PAYMENT})
 
 
-def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, order_id: str) -> bool:
-    """Offers the services the customer's words named for ``order_id``; whether it did."""
+def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> bool:
+    """Offers the services the customer's words named for ``order``; whether it did."""
     latest: dict[str, Any] = tracker.latest_message or {}
     bare = (latest.get("intent") or {}).get("name") in BARE_ORDER
     turns = recent_turns(tracker)
@@ -46,15 +54,28 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
     steps = turns[:1] + list(takewhile(lambda turn: turn.first_action in LOOKUP_STEPS, turns[1:]))
     opening = steps[-1] if steps else None
     services: list[str] = []
+    said = ""
     if opening is not None and (opening.intent == UNSURE or asks_whether(opening.text)):
-        services = named_services(opening.text)
+        said = opening.text
+        services = named_services(said)
     if not services and bare:
-        services = named_services(just_answered(tracker) or "")
+        said = just_answered(tracker) or ""
+        services = named_services(said)
     before = turns[len(steps)] if len(turns) > len(steps) else None
     if not services and bare and before is not None and before.asked_about:
-        services = named_services(before.text)  # "买的手机降价了", asked about, then the number
+        said = before.text
+        services = named_services(said)  # "买的手机降价了", asked about, then the number
     if not services:
         return False
-    buttons = [service_button(intent, order_id) for intent in services]
+    buttons = [service_button(intent, order.order_id) for intent in _for(order, services, said)]
     dispatcher.utter_message(response="utter_order_services_offer", buttons=buttons)
     return True
+
+
+
+def _for(order: Order, services: list[str], said: str) -> list[str]:
+    """``services`` as they apply to ``order``: "不想要了" before shipping is cancelling it."""
+    if order.status not in UNSHIPPED or not NOT_WANTED.search(said) or REFUND_WORDS.search(said):
+        return services
+    mapped = ["cancel_order" if intent == "request_refund" else intent for intent in services]
+    return list(dict.fromkeys(mapped))

@@ -199,7 +199,7 @@ class ActionOrderStatus(FormSubmitAction):
         say_order_status(dispatcher, tracker, order)
         if order.status == "paid" and _waits_for_it(tracker):  # "我这单还没到 怎么回事"
             say_urged(dispatcher, order)
-        offer_order_services(dispatcher, tracker, order.order_id)  # "…能换货吗", unsure
+        offer_order_services(dispatcher, tracker, order)  # "…能换货吗", unsure
         return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
 
 

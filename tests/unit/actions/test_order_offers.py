@@ -10,6 +10,8 @@ from actions.order_offers import offer_order_services
 from actions.order_questions import named_services
 from actions.orders import ActionOrderStatus
 
+from zhike.lib.backend_client.fake import InMemoryBackendClient
+
 from .conftest import Turn, earlier_turn
 
 DOMAIN: dict = {"forms": {"order_id_form": {"required_slots": ["order_id"]}}}
@@ -123,7 +125,7 @@ async def test_an_older_answer_offers_nothing(
 
 
 async def test_the_asked_about_message_is_found_behind_the_lookup_and_a_taken_back_turn(
-    anonymous: Turn, dispatcher: CollectingDispatcher
+    anonymous: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
 ) -> None:
     # anonymous: "买的手机降价了" (asked about), "HP20240002" (the two-stage fallback
     # takes it back and reads it again as a clarification), "8001" for the lookup
@@ -140,14 +142,16 @@ async def test_the_asked_about_message_is_found_behind_the_lookup_and_a_taken_ba
         {"event": "bot", "text": "请提供下单手机号的后 4 位"},
         {"event": "action", "name": "action_listen"},
     ]
-    offered = offer_order_services(dispatcher, tracker, "HP20240002")
+    order = await backend.get_order("HP20240002")
+    assert order is not None
+    offered = offer_order_services(dispatcher, tracker, order)
     assert offered and dispatcher.messages[-1]["buttons"][0]["payload"].startswith(
         "/request_price_protection"
     )
 
 
 async def test_an_unclear_opening_asked_for_the_phone_digits_is_offered_what_it_named(
-    anonymous: Turn, dispatcher: CollectingDispatcher
+    anonymous: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
 ) -> None:
     tracker = anonymous("8001", "inform", order_id="HP20240003")
     tracker.events[-1:-1] = [
@@ -160,6 +164,22 @@ async def test_an_unclear_opening_asked_for_the_phone_digits_is_offered_what_it_
         {"event": "bot", "text": "请提供下单手机号的后 4 位"},
         {"event": "action", "name": "action_listen"},
     ]
-    assert offer_order_services(dispatcher, tracker, "HP20240003")
+    order = await backend.get_order("HP20240003")
+    assert order is not None
+    assert offer_order_services(dispatcher, tracker, order)
     [button] = dispatcher.messages[-1]["buttons"]
     assert button["payload"] == '/cancel_order{"order_id": "HP20240003"}'
+
+
+async def test_not_wanting_an_order_not_shipped_yet_is_offered_as_cancelling_it(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    unshipped = zhang("HP20240003还没发货吧 我不想要了", "nlu_fallback", order_id="HP20240003")
+    await ActionOrderStatus().run(dispatcher, unshipped, DOMAIN)
+    [button] = dispatcher.messages[-1]["buttons"]
+    assert button["payload"] == '/cancel_order{"order_id": "HP20240003"}'
+    # on its way, it is a refund (the refund's own flow explains rejecting the parcel)
+    shipped = zhang("HP20240001到哪了 我不想要了", "nlu_fallback", order_id="HP20240001")
+    await ActionOrderStatus().run(dispatcher, shipped, DOMAIN)
+    [button] = dispatcher.messages[-1]["buttons"]
+    assert button["payload"].startswith("/request_refund")
