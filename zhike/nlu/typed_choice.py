@@ -8,8 +8,9 @@ when the message picks one of the buttons of the bot's latest turn, by its place
 title (:func:`zhike.common.choices.chosen_button`), the message is read as that button's
 payload, exactly as if it had been clicked: an order number is looked up, ``/intent``
 payloads are taken by Rasa's ``RegexMessageHandler`` at the end of the pipeline. A plain
-yes ("确定", "是的", "嗯") to "您是想咨询…" picks its first topic, the likelier one: read
-alone it was replayed as a bare "yes" and got "还有其他可以帮您的吗？". The
+yes ("确定", "是的", "嗯") to "您是想咨询…" or to "您是想为这个订单办理以下业务吗？" picks
+its first topic, the likelier one: read alone it was replayed as a bare "yes" and got
+"还有其他可以帮您的吗？". The
 customer's own words stay in the conversation (the tracker's ``user`` event keeps the
 typed text); the parse result says what was picked (``typed_choice``).
 
@@ -123,6 +124,21 @@ class TypedChoice(GraphComponent):
         return buttons
 
 
+# Questions whose first button a plain yes picks: the fallback's "您是想咨询…" (also when
+# asked outside its loop: actions/fallback.py asks it again, loop ended, when the message
+# before was understood after all) and the services offered for an order.
+ASK_WHICH = frozenset({"utter_ask_affirmation_intro", "utter_order_services_offer"})
+
+
 def _asked_which(tracker: DialogueStateTracker | None) -> bool:
-    """Whether the bot's latest question was the two-stage fallback's "您是想咨询…"."""
-    return tracker is not None and tracker.active_loop_name == FALLBACK_LOOP
+    """Whether the bot's latest question offered topics whose first a plain yes picks."""
+    if tracker is None:
+        return False
+    if tracker.active_loop_name == FALLBACK_LOOP:
+        return True
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and (event.data or {}).get("buttons"):
+            return (event.metadata or {}).get("utter_action") in ASK_WHICH
+    return False

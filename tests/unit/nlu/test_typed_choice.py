@@ -80,6 +80,25 @@ def test_a_plain_yes_to_the_fallbacks_question_picks_its_first_topic(tmp_path: A
         assert _read(component, yes, in_fallback).get("text") == "/query_logistics", yes
     for other in ("不是", "都不对", "确定吗？", "我要退款"):
         assert _read(component, other, in_fallback).get("text") == other
+    # asked again after the loop ended (the message before was understood after all)
+    asked_again = _tracker(
+        UserUttered("嗯 取消吧"),
+        BotUttered(
+            "您是想咨询下面哪个问题呢？",
+            data={"buttons": TOPICS},
+            metadata={"utter_action": "utter_ask_affirmation_intro"},
+        ),
+    )
+    assert _read(component, "确定", asked_again).get("text") == "/query_logistics"
+    offered = _tracker(
+        UserUttered("HP20240003还没发货吧 我不想要了"),
+        BotUttered(
+            "请问您是想为这个订单办理以下业务吗？",
+            data={"buttons": [{"title": "取消订单", "payload": "/cancel_order"}]},
+            metadata={"utter_action": "utter_order_services_offer"},
+        ),
+    )
+    assert _read(component, "好的", offered).get("text") == "/cancel_order"
     # a yes to a list of orders picks none of them: only the fallback asks "which topic"
     assert _read(component, "是的", _tracker(*_shown(ORDERS))).get("text") == "是的"
 
