@@ -15,6 +15,7 @@ from actions.context import said_in_form
 from actions.courses import (
     KIND_LABELS,
     customer_lessons,
+    lesson_day,
     lesson_time,
     match_lesson,
     parse_change_kind,
@@ -132,8 +133,8 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
             # "周日下午3点" while the lesson is asked: the new time, said first
             dispatcher.utter_message(response="utter_lesson_change_time_noted", time=text)
             return {"lesson_change_time": text}
-        named = parse_chinese_time(text, now) if asked is None and lessons else None
-        if named is not None and named.has_date:
+        named = lesson_day(text, now) if asked is None and lessons else None
+        if named is not None:
             # "周六的课改到周日" with no lesson on Saturday: say so before listing them
             dispatcher.utter_message(response="utter_no_lesson_that_day", day=describe(named))
         return self.text_answer("lesson_id", tracker)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from actions.submit import apologise
 from actions.verify_first import customer_asking, verify_first
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Lesson
 from zhike.lib.backend_client.domain import LEAVE, RESCHEDULE
-from zhike.lib.chinese_time import parse_chinese_time
+from zhike.lib.chinese_time import ParsedTime, parse_chinese_time
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,20 @@ def lesson_button(lesson: Lesson) -> dict[str, str]:
     return {"title": title, "payload": lesson.lesson_id}
 
 
+def lesson_day(text: str, now: datetime) -> ParsedTime | None:
+    """The day a message names for a lesson, a week on when it is already past.
+
+    "这周三的课请假" said on a Saturday can only mean the coming Wednesday: a lesson that
+    is over cannot be changed. ``None`` when no day is named.
+    """
+    parsed = parse_chinese_time(text, now)
+    if parsed is None or not parsed.has_date:
+        return None
+    if parsed.start.astimezone(CHINA_TZ).date() < now.astimezone(CHINA_TZ).date():
+        return replace(parsed, start=parsed.start + timedelta(days=7))
+    return parsed
+
+
 def match_lesson(text: str, lessons: list[Lesson], now: datetime) -> Lesson | None:
     """The lesson ``text`` names: its id, or a day ("周五的课") and/or a subject."""
     found = _LESSON_ID_RE.search(text)
@@ -53,11 +68,11 @@ def match_lesson(text: str, lessons: list[Lesson], now: datetime) -> Lesson | No
     subject = next((s for s in _SUBJECTS if s in text), None)
     if subject:
         candidates = [lesson for lesson in candidates if subject in lesson.course_name]
-    parsed = parse_chinese_time(text, now)
-    if parsed is not None and parsed.has_date:
-        day = parsed.start.astimezone(CHINA_TZ).date()
+    named = lesson_day(text, now)
+    if named is not None:
+        day = named.start.astimezone(CHINA_TZ).date()
         candidates = [c for c in candidates if c.start_at.astimezone(CHINA_TZ).date() == day]
-    if not subject and (parsed is None or not parsed.has_date):
+    if not subject and named is None:
         return None
     return candidates[0] if len(candidates) == 1 else None
 

@@ -251,3 +251,15 @@ async def test_a_day_without_a_lesson_is_said_before_the_lessons_are_listed(
     assert await ValidateLessonChangeForm().extract_lesson_id(dispatcher, tracker, DOMAIN) == {}
     assert responses(dispatcher) == ["utter_no_lesson_that_day"]
     assert f"周{name}" in dispatcher.messages[0]["day"]
+
+
+async def test_a_weekday_already_past_this_week_is_the_coming_one(
+    backend: InMemoryBackendClient,
+) -> None:
+    lessons = await backend.upcoming_lessons("C001", limit=10)
+    english = next(lesson for lesson in lessons if "英语" in lesson.course_name)
+    day = english.start_at.astimezone(SHANGHAI)
+    # the day after that lesson's weekday a week before: "这周X" is already past
+    now = day - timedelta(days=6)
+    weekday = "一二三四五六日"[day.weekday()]
+    assert match_lesson(f"英语课这周{weekday}能请假吗", lessons, now) == english
