@@ -53,6 +53,7 @@ def _matcher() -> FrameMatcher:
         ("鞋子不合适 我想退货", "request_refund"),
         ("帮我把昨天那个订单取消掉", "cancel_order"),
         ("算了 不想要了 取消吧", "cancel_order"),
+        ("算了不退了 再见", "goodbye"),
         ("收货地址填错了 能改一下吗", "modify_address"),
         ("这款耳机支持降噪吗", "ask_product"),
         ("上周申请的退款现在什么进度", "query_refund"),
@@ -92,6 +93,7 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "降价了可以补差价吗",  # the rules of price protection
         "安装要收费吗",
         "师傅不用来了 不要了 取消吧",  # the installation visit
+        "等了都一个礼拜了",  # 礼拜 is no bye
         "换货一般要多久",
         "快递员的电话多少 我收货电话写错了",  # two requests: the customer is asked
         "订单取消了 钱什么时候退给我",  # the refund of a cancelled order
