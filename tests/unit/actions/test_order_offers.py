@@ -9,7 +9,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.order_offers import offer_order_services
 from actions.order_questions import named_services
 from actions.orders import ActionOrderStatus
-
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn, earlier_turn
