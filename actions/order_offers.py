@@ -72,7 +72,6 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
     return True
 
 
-
 def _for(order: Order, services: list[str], said: str) -> list[str]:
     """``services`` as they apply to ``order``: "不想要了" before shipping is cancelling it."""
     if order.status not in UNSHIPPED or not NOT_WANTED.search(said) or REFUND_WORDS.search(said):
