@@ -19,7 +19,7 @@ from actions.forms import ZhikeFormValidationAction, remind_active_form
 from actions.identity import identify
 from actions.order_offers import offer_order_services
 from actions.order_questions import URGES, named_services, say_urged
-from actions.own_orders import proved_orders, recent_orders, seen_order
+from actions.own_orders import orders_for, proved_orders, recent_orders, seen_order
 from actions.parsing import parse_order_id, parse_phone_last4
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
@@ -335,6 +335,7 @@ class ActionAskOrderId(Action):
             logger.warning("Listing orders failed: %s", error)
             orders = None
         if orders:
+            orders = orders_for(tracker.active_loop_name, orders)
             dispatcher.utter_message(response="utter_choose_order", buttons=order_buttons(orders))
         else:
             dispatcher.utter_message(response="utter_ask_order_id")

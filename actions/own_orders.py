@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rasa_sdk import Tracker
 
 from actions.common import ORDER_PROOF, proven
@@ -9,6 +11,14 @@ from actions.identity import identify
 from actions.services import backend
 from actions.verify_first import customer_asking
 from zhike.lib.backend_client import Order
+from zhike.lib.backend_client.domain import (
+    DELIVERED,
+    PAID,
+    PENDING_PAYMENT,
+    REFUNDED,
+    REFUNDING,
+    SHIPPED,
+)
 from zhike.lib.identity.resolver import Identity
 
 
@@ -55,3 +65,33 @@ async def seen_order(tracker: Tracker, order_id: str) -> Order | None:
     if order is None or not may_see(identity, order, proved_orders(tracker)):
         return None
     return order
+
+
+NOT_SHIPPED = (PENDING_PAYMENT, PAID)
+ON_ITS_WAY = (PENDING_PAYMENT, PAID, SHIPPED)
+# Which orders a form's question "请问是哪一笔订单呢？" is about: "我的退款到哪一步了"
+# lists the orders with a refund, not every order.
+RELEVANT: dict[str, Callable[[Order], bool]] = {
+    "refund_status_form": lambda o: bool(o.refunds) or o.status in (REFUNDING, REFUNDED),
+    "invoice_status_form": lambda o: bool(o.invoices),
+    "invoice_resend_form": lambda o: bool(o.invoices),
+    "invoice_change_form": lambda o: bool(o.invoices),
+    "cancel_order_form": lambda o: o.status in NOT_SHIPPED,
+    "address_form": lambda o: o.status in NOT_SHIPPED,
+    "receiver_phone_form": lambda o: o.status in ON_ITS_WAY,
+    "delivery_time_form": lambda o: o.status in ON_ITS_WAY,
+    "intercept_form": lambda o: o.status == SHIPPED,
+    "courier_contact_form": lambda o: o.status == SHIPPED,
+    "refund_form": lambda o: o.status in (PAID, SHIPPED, DELIVERED),
+}
+
+
+def orders_for(form: str | None, orders: list[Order]) -> list[Order]:
+    """The orders ``form`` may be about, when some are; else all of them.
+
+    The others stay reachable: a typed order number is looked up as ever, and the form
+    explains why that order does not qualify.
+    """
+    relevant = RELEVANT.get(form or "")
+    picked = [order for order in orders if relevant(order)] if relevant else []
+    return picked or orders

@@ -386,3 +386,23 @@ async def test_asking_when_it_arrives_right_after_urging_it_gets_the_arrival_onl
     )
     await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
     assert responses(dispatcher) == ["utter_order_eta"]
+
+
+async def test_which_order_lists_the_orders_the_request_can_be_about(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    refund_status = zhang("我的退款到哪一步了", "query_refund")
+    refund_status.active_loop = {"name": "refund_status_form"}
+    await ActionAskOrderId().run(dispatcher, refund_status, DOMAIN)
+    listed = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    assert "HP20240004" in listed and "HP20240001" not in listed  # refunding; on its way
+    cancel = zhang("我要取消订单", "cancel_order")
+    cancel.active_loop = {"name": "cancel_order_form"}
+    await ActionAskOrderId().run(dispatcher, cancel, DOMAIN)
+    listed = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    assert "HP20240003" in listed and "HP20240001" not in listed  # paid; shipped
+    # a question about any order lists them all
+    status = zhang("查订单", "query_order")
+    status.active_loop = {"name": "order_id_form"}
+    await ActionAskOrderId().run(dispatcher, status, DOMAIN)
+    assert len(dispatcher.messages[-1]["buttons"]) > 2
