@@ -28,9 +28,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import just_answered
 from actions.order_questions import asks_whether, named_services, service_button
+from actions.own_orders import NOT_SHIPPED
 from actions.turns import recent_turns
 from zhike.lib.backend_client import Order
-from zhike.lib.backend_client.domain import PAID, PENDING_PAYMENT
 
 UNSURE = "nlu_fallback"
 BARE_ORDER = frozenset({UNSURE, "inform"})  # the intents of a bare order number
@@ -40,7 +40,6 @@ LOOKUP_STEPS = frozenset({"order_id_form"})
 # "我不想要了" without a word of refund: for an order not shipped yet, cancelling it
 NOT_WANTED = re.compile(r"不想要|不要了|不买了")
 REFUND_WORDS = re.compile(r"退")
-UNSHIPPED = frozenset({PAID, PENDING_PAYMENT})
 
 
 def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> bool:
@@ -74,7 +73,7 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
 
 def _for(order: Order, services: list[str], said: str) -> list[str]:
     """``services`` as they apply to ``order``: "不想要了" before shipping is cancelling it."""
-    if order.status not in UNSHIPPED or not NOT_WANTED.search(said) or REFUND_WORDS.search(said):
+    if order.status not in NOT_SHIPPED or not NOT_WANTED.search(said) or REFUND_WORDS.search(said):
         return services
     mapped = ["cancel_order" if intent == "request_refund" else intent for intent in services]
     return list(dict.fromkeys(mapped))

@@ -31,7 +31,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import intent_titles
 from actions.context import focus_order, mentioned_order
 from actions.dates import format_date
-from actions.own_orders import seen_order
+from actions.own_orders import REFUNDABLE, seen_order
 from actions.parsing import typed_text
 from zhike.lib.backend_client import BackendError, Order
 from zhike.lib.backend_client.domain import (
@@ -57,9 +57,8 @@ SERVICES = (
     (re.compile(r"价保|保价|差价|降价"), "request_price_protection"),
 )
 REFUND = "request_refund"
-# The business system's refund rules (zhike.servers.backend.services.orders): a paid,
-# shipped or delivered order, a delivered one within 7 days, no refund already open.
-REFUNDABLE = (PAID, SHIPPED, DELIVERED)
+# The business system's refund rules: REFUNDABLE statuses, a delivered order within 7
+# days, no refund already open.
 REFUND_WINDOW = timedelta(days=7)
 OPEN_REFUNDS = ("requested", "processing", "approved")
 

@@ -69,6 +69,9 @@ async def seen_order(tracker: Tracker, order_id: str) -> Order | None:
 
 NOT_SHIPPED = (PENDING_PAYMENT, PAID)
 ON_ITS_WAY = (PENDING_PAYMENT, PAID, SHIPPED)
+# The business system's refund rules (zhike.servers.backend.services.orders): a paid,
+# shipped or delivered order (a delivered one within 7 days, no refund already open).
+REFUNDABLE = (PAID, SHIPPED, DELIVERED)
 # Which orders a form's question "请问是哪一笔订单呢？" is about: "我的退款到哪一步了"
 # lists the orders with a refund, not every order.
 RELEVANT: dict[str, Callable[[Order], bool]] = {
@@ -82,7 +85,7 @@ RELEVANT: dict[str, Callable[[Order], bool]] = {
     "delivery_time_form": lambda o: o.status in ON_ITS_WAY,
     "intercept_form": lambda o: o.status == SHIPPED,
     "courier_contact_form": lambda o: o.status == SHIPPED,
-    "refund_form": lambda o: o.status in (PAID, SHIPPED, DELIVERED),
+    "refund_form": lambda o: o.status in REFUNDABLE,
 }
 
 
