@@ -128,11 +128,14 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         if lesson is not None:
             return {"lesson_id": lesson.lesson_id}
         asked = tracker.get_slot("requested_slot")
-        said = parse_chinese_time(text, now) if text and "课" not in text else None
-        if asked == "lesson_id" and said is not None and not self.interrupted(tracker):
-            # "周日下午3点" while the lesson is asked: the new time, said first
-            dispatcher.utter_message(response="utter_lesson_change_time_noted", time=text)
-            return {"lesson_change_time": text}
+        named = lesson_day(text, now) if text and "课" not in text else None
+        if asked == "lesson_id" and named is not None and not self.interrupted(tracker):
+            day = named.start.astimezone(CHINA_TZ).date()
+            if all(lesson.start_at.astimezone(CHINA_TZ).date() != day for lesson in lessons):
+                # "下周日下午3点" while the lesson is asked, a day without lessons: the new
+                # time, said first ("周三那节" with two lessons that Wednesday is no time)
+                dispatcher.utter_message(response="utter_lesson_change_time_noted", time=text)
+                return {"lesson_change_time": text}
         named = lesson_day(text, now) if asked is None and lessons else None
         if named is not None:
             # "周六的课改到周日" with no lesson on Saturday: say so before listing them

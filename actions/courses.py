@@ -44,6 +44,10 @@ def lesson_button(lesson: Lesson) -> dict[str, str]:
     return {"title": title, "payload": lesson.lesson_id}
 
 
+# Days said as past on purpose ("上周三的课", "昨天"): no week is added to them.
+_BACKWARDS = re.compile(r"上|昨|前天")
+
+
 def lesson_day(text: str, now: datetime) -> ParsedTime | None:
     """The day a message names for a lesson, a week on when it is already past.
 
@@ -53,7 +57,8 @@ def lesson_day(text: str, now: datetime) -> ParsedTime | None:
     parsed = parse_chinese_time(text, now)
     if parsed is None or not parsed.has_date:
         return None
-    if parsed.start.astimezone(CHINA_TZ).date() < now.astimezone(CHINA_TZ).date():
+    past = parsed.start.astimezone(CHINA_TZ).date() < now.astimezone(CHINA_TZ).date()
+    if past and not _BACKWARDS.search(parsed.text):  # "上周三", "昨天" stay in the past
         return replace(parsed, start=parsed.start + timedelta(days=7))
     return parsed
 

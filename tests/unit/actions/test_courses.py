@@ -263,3 +263,19 @@ async def test_a_weekday_already_past_this_week_is_the_coming_one(
     now = day - timedelta(days=6)
     weekday = "一二三四五六日"[day.weekday()]
     assert match_lesson(f"英语课这周{weekday}能请假吗", lessons, now) == english
+
+
+async def test_a_day_said_as_past_stays_past_and_a_lesson_day_is_no_new_time(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    lessons = await backend.upcoming_lessons("C001", limit=10)
+    english = next(lesson for lesson in lessons if "英语" in lesson.course_name)
+    day = english.start_at.astimezone(SHANGHAI)
+    weekday = "一二三四五六日"[day.weekday()]
+    # "上周X" is last week's on purpose: no lesson of the coming week is taken for it
+    assert match_lesson(f"上周{weekday}的英语课", lessons, day + timedelta(days=1)) is None
+    # asked which lesson, a day with a lesson is a lesson named (here none matches), no time
+    tracker = zhang(f"{day.month}月{day.day}日数学那节", requested_slot="lesson_id")
+    result = await ValidateLessonChangeForm().extract_lesson_id(dispatcher, tracker, DOMAIN)
+    assert "lesson_change_time" not in result
+    assert "utter_lesson_change_time_noted" not in responses(dispatcher)
