@@ -201,6 +201,21 @@ def li_app(fresh: Stack) -> AppConversation:
     return AppConversation(fresh.config.rasa_url, "C002")
 
 
+def first_unsure(stack: Stack, candidates: tuple[str, ...]) -> str:
+    """The first of ``candidates`` this model sends to the fallback (skips when none is).
+
+    Which messages a trained model is unsure of varies with the training run: tests of
+    what happens to an unclear message take one /model/parse shows unclear.
+    """
+    for text in candidates:
+        parse = httpx.post(
+            f"{stack.config.rasa_url}/model/parse", params=API, json={"text": text}, timeout=30
+        ).json()
+        if parse["intent"]["name"] == "nlu_fallback":
+            return text
+    pytest.skip(f"the model was confident about every one of {candidates}")
+
+
 def last_code(stack: Stack, phone: str) -> str:
     """The latest one-time code the backend "sent" to ``phone``."""
     response = httpx.get(f"{stack.config.backend_url}/__sent_codes/", params={"phone": phone})

@@ -8,7 +8,7 @@ import yaml
 
 from zhike.tools.stack import PROJECT_ROOT, Stack
 
-from .conftest import API, Conversation
+from .conftest import API, Conversation, first_unsure
 
 pytestmark = pytest.mark.e2e
 
@@ -41,13 +41,7 @@ PROBES = (
 
 
 def _unsure_probe(stack: Stack) -> str:
-    for probe in PROBES:
-        parse = httpx.post(
-            f"{stack.config.rasa_url}/model/parse", params=API, json={"text": probe}, timeout=30
-        ).json()
-        if parse["intent"]["name"] == "nlu_fallback":
-            return probe
-    pytest.skip("the model was confident about every probe message")
+    return first_unsure(stack, PROBES)
 
 
 def test_gibberish_gets_buttons_then_rephrase_then_a_human(fresh: Stack) -> None:

@@ -6,12 +6,11 @@ identity check asks for a phone or code are kept; "好的明白了" is no yes an
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from zhike.tools.stack import Stack
 
-from .conftest import API, AppConversation, Conversation, last_code
+from .conftest import AppConversation, Conversation, first_unsure, last_code
 
 pytestmark = pytest.mark.e2e
 
@@ -110,19 +109,9 @@ def test_urging_the_parcel_just_shown_tells_when_it_comes(fresh: Stack) -> None:
 PRICE_DROPS = ("刚买就降价", "手机价格便宜了好多", "买完就降价 这也太快了")
 
 
-def _unclear(stack: Stack, candidates: tuple[str, ...]) -> str:
-    for text in candidates:
-        parse = httpx.post(
-            f"{stack.config.rasa_url}/model/parse", params=API, json={"text": text}, timeout=30
-        ).json()
-        if parse["intent"]["name"] == "nlu_fallback":
-            return text
-    pytest.skip(f"this model is sure of every one of {candidates}")
-
-
 def test_an_order_number_typed_after_did_you_mean_offers_what_was_asked(fresh: Stack) -> None:
     chat = Conversation(fresh.config.rasa_url)
-    chat.say(_unclear(fresh, PRICE_DROPS))  # unclear: asked about
+    chat.say(first_unsure(fresh, PRICE_DROPS))  # unclear: asked about
     chat.say("HP20240001")
     replies = chat.send("8001")
     assert "运输中" in texts(replies)
