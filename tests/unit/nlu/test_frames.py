@@ -95,6 +95,7 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "师傅不用来了 不要了 取消吧",  # the installation visit
         "等了都一个礼拜了",  # 礼拜 is no bye
         "我要听再见",  # a song
+        "我的快递号码是多少",  # the tracking number, not the courier's phone
         "换货一般要多久",
         "快递员的电话多少 我收货电话写错了",  # two requests: the customer is asked
         "订单取消了 钱什么时候退给我",  # the refund of a cancelled order
