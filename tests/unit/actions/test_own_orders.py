@@ -1,0 +1,66 @@
+"""The customer's own orders offered to pick from: the list, and "which order?" per request."""
+
+from __future__ import annotations
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.orders import ActionAskOrderId, ActionListOrders
+
+from .conftest import Turn
+
+DOMAIN: dict = {"forms": {"order_id_form": {"required_slots": ["order_id"]}}}
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [message["response"] for message in dispatcher.messages]
+
+
+async def test_recent_orders_are_offered_as_buttons(
+    zhang: Turn, anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionListOrders().run(dispatcher, zhang("我的订单", "list_orders"), DOMAIN)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_recent_orders"
+    payloads = [button["payload"] for button in message["buttons"]]
+    # the newest five: the four base orders, then the after-sales demo orders (older)
+    assert sorted(payloads)[:4] == ["HP20240001", "HP20240002", "HP20240003", "HP20240004"]
+
+    dispatcher.messages.clear()
+    asked = await ActionListOrders().run(dispatcher, anonymous("我的订单", "list_orders"), DOMAIN)
+    assert [(e["event"], e.get("name")) for e in asked] == [("followup", "account_binding_form")]
+    assert responses(dispatcher) == []  # the identity check asks the phone
+    # in the middle of another form the check does not push it aside
+    during = anonymous("我的订单", "list_orders")
+    during.active_loop = {"name": "refund_form"}
+    assert await ActionListOrders().run(dispatcher, during, DOMAIN) == []
+    assert responses(dispatcher)[0] == "utter_need_customer"
+
+
+async def test_the_order_question_shows_a_known_customers_orders(
+    li_app: Turn, anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionAskOrderId().run(dispatcher, li_app(), DOMAIN)
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["HP20240005"]
+    dispatcher.messages.clear()
+    await ActionAskOrderId().run(dispatcher, anonymous(), DOMAIN)
+    assert responses(dispatcher) == ["utter_ask_order_id"]
+
+
+async def test_which_order_lists_the_orders_the_request_can_be_about(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    refund_status = zhang("我的退款到哪一步了", "query_refund")
+    refund_status.active_loop = {"name": "refund_status_form"}
+    await ActionAskOrderId().run(dispatcher, refund_status, DOMAIN)
+    listed = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    assert "HP20240004" in listed and "HP20240001" not in listed  # refunding; on its way
+    cancel = zhang("我要取消订单", "cancel_order")
+    cancel.active_loop = {"name": "cancel_order_form"}
+    await ActionAskOrderId().run(dispatcher, cancel, DOMAIN)
+    listed = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    assert "HP20240003" in listed and "HP20240001" not in listed  # paid; shipped
+    # a question about any order lists them all
+    status = zhang("查订单", "query_order")
+    status.active_loop = {"name": "order_id_form"}
+    await ActionAskOrderId().run(dispatcher, status, DOMAIN)
+    assert len(dispatcher.messages[-1]["buttons"]) > 2
