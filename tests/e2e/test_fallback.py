@@ -129,22 +129,18 @@ def test_a_message_with_two_readings_offers_both_and_the_customer_picks(
     assert picked and "您是想咨询" not in picked and "换个说法" not in picked
 
 
-def test_a_reading_typed_by_its_number_is_taken_as_the_click(
-    stack: Stack, chat: Conversation
+@pytest.mark.parametrize(
+    ("typed", "button"),
+    [
+        ("第二个", 1),  # the second reading, by its number
+        ("确定", 0),  # a plain yes: the first, likelier reading (was "还有其他可以帮您的吗？")
+    ],
+)
+def test_a_reading_typed_instead_of_clicked_is_taken_as_the_click(
+    stack: Stack, chat: Conversation, typed: str, button: int
 ) -> None:
     probe, _ = _split_probe(stack)
     clicking = Conversation(stack.config.rasa_url)
-    clicked = clicking.say(clicking.buttons(probe)[1]["payload"])
+    clicked = clicking.say(clicking.buttons(probe)[button]["payload"])
     chat.buttons(probe)
-    assert chat.say("第二个") == clicked
-
-
-def test_a_plain_yes_to_the_question_takes_its_first_reading(
-    stack: Stack, chat: Conversation
-) -> None:
-    probe, _ = _split_probe(stack)
-    clicking = Conversation(stack.config.rasa_url)
-    clicked = clicking.say(clicking.buttons(probe)[0]["payload"])
-    chat.buttons(probe)
-    # "确定" used to be replayed as a bare yes: "还有其他可以帮您的吗？"
-    assert chat.say("确定") == clicked
+    assert chat.say(typed) == clicked
