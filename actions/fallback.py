@@ -20,15 +20,23 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import intent_titles
 from actions.identity import input_channel
-from actions.knowledge import answer_follow_up, question_buttons, record_unanswered
+from actions.knowledge import (
+    HANDOFF_BUTTON,
+    QUESTION_INTENT,
+    answer_follow_up,
+    question_buttons,
+    record_unanswered,
+)
 from actions.order_questions import answer_about_focus_order
 from actions.turns import previous_turn
+from zhike.common.topic_names import BEYOND_KEY
 from zhike.lib.kb.unanswered import FALLBACK
 
 # Intents that are never worth offering as "did you mean ...?": a greeting or a thanks
 # needs no confirmation (「怎么这么慢」 was offered 「打个招呼」).
 _NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny", "greet", "thank"}
-QUESTION_INTENT = "faq"
+# "None of these": the two-stage fallback asks the customer to rephrase.
+NONE_OF_THESE = "/out_of_scope"
 UNSURE = "nlu_fallback"
 
 
@@ -108,9 +116,17 @@ class ActionAskAffirmation(Action):
         order instead (:mod:`actions.order_questions`), and a short follow-up on the
         knowledge-base answer just given ("质量问题呢") with that answer again.
         """
+        parse_data = tracker.latest_message or {}
+        beyond = parse_data.get(BEYOND_KEY)
+        if isinstance(beyond, dict) and beyond.get("name"):
+            # a topic the robot does not serve (zhike/nlu/frames.yml): say so, offer a person
+            buttons = [HANDOFF_BUTTON, {"title": "不是这个问题", "payload": NONE_OF_THESE}]
+            dispatcher.utter_message(
+                response="utter_beyond_scope", topic=beyond["name"], buttons=buttons
+            )
+            return []
         if await answer_about_focus_order(dispatcher, tracker, datetime.now(timezone.utc)):
             return []
-        parse_data = tracker.latest_message or {}
         followed_up = await answer_follow_up(dispatcher, tracker, str(parse_data.get("text") or ""))
         if followed_up is not None:
             return followed_up
@@ -121,7 +137,7 @@ class ActionAskAffirmation(Action):
         if not buttons:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        buttons.append({"title": "都不是", "payload": "/out_of_scope"})
+        buttons.append({"title": "都不是", "payload": NONE_OF_THESE})
         dispatcher.utter_message(response="utter_ask_affirmation_intro", buttons=buttons)
         return []
 

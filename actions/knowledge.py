@@ -25,6 +25,7 @@ knowledge base cannot be reached the customer gets an apology and 转人工, nev
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -37,6 +38,7 @@ from actions.identity import input_channel
 from actions.order_questions import answer_about_focus_order
 from zhike.common.topic_names import KB_ANSWERED_SLOT
 from zhike.lib.kb.live import KnowledgeUnavailable, Lookup, shared_knowledge
+from zhike.lib.kb.retrieval import SURE_QUESTION
 from zhike.lib.kb.unanswered import FALLBACK, REJECTED
 
 logger = logging.getLogger(__name__)
@@ -52,7 +54,10 @@ SUGGESTIONS = 3
 # when it scores at least FOLLOW_UP_SCORE on the entry just answered.
 FOLLOW_UP_LENGTH = 12
 FOLLOW_UP_SCORE = 0.3
+# The words of an elliptical question ("那保修呢", "新疆也是吗"): "and …?", "… too?"
+ELLIPTICAL = re.compile(r"^那|也|呢[?？。!！~～]*$")
 ACTION_NAME = "action_answer_knowledge"
+QUESTION_INTENT = "faq"
 HANDOFF_BUTTON = {"title": "转人工客服", "payload": "/human_handoff"}
 
 
@@ -68,6 +73,20 @@ def suggestion_buttons(hits: list[Any]) -> list[dict[str, str]]:
 
 def _entry_payload(value: str) -> str:
     return '/faq{"' + ENTRY_ENTITY + '": "' + value + '"}'
+
+
+def sure_question(parse_data: dict[str, Any] | None) -> bool:
+    """Whether the NLU is sure a parsed message is a question (``faq`` at SURE_QUESTION).
+
+    A short elliptical one ("新疆也是吗", "那保修呢") leans on what came before it: DIET is
+    sure of it as a question, but not of which.
+    """
+    intent = (parse_data or {}).get("intent") or {}
+    confidence = float(intent.get("confidence") or 0.0)
+    if intent.get("name") != QUESTION_INTENT or confidence < SURE_QUESTION:
+        return False
+    text = str((parse_data or {}).get("text") or "").strip()
+    return not (len(text) <= FOLLOW_UP_LENGTH and ELLIPTICAL.search(text))
 
 
 def _picked_entry(tracker: Tracker) -> str | None:
@@ -106,7 +125,8 @@ class ActionAnswerKnowledge(Action):
                     await _say_entry(dispatcher, entry, channel)
                     question = tracker.get_slot(LAST_QUESTION_SLOT) or entry.question
                     return [SlotSet(LAST_QUESTION_SLOT, None), SlotSet(ANSWERED_SLOT, question)]
-            lookup = await knowledge.lookup(text, k=SUGGESTIONS)
+            question = sure_question(tracker.latest_message)
+            lookup = await knowledge.lookup(text, k=SUGGESTIONS, question=question)
             follow_up = None
             if lookup.decision != "answer":
                 follow_up = await _followed_up_entry(tracker, text, lookup)

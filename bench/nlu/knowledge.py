@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from actions.knowledge import sure_question
 from bench.kb.topics import KEYS_BY_QUESTION, SEED_FILE
 from bench.nlu.model import FALLBACK, Parse
 from zhike.lib.kb.live import LiveKnowledge
@@ -55,7 +56,8 @@ async def decided(result: dict[str, Any], knowledge: LiveKnowledge) -> dict[str,
     text = str(result.get("text") or "")
     if not may_be_question(result, QUESTIONS_FROM, _policy(), SMALL_TALK_FROM):
         return result
-    lookup = await knowledge.lookup(text, k=1)
+    # action_answer_knowledge answers a question the NLU is sure of from a lower score
+    lookup = await knowledge.lookup(text, k=1, question=sure_question(result))
     change = gated(result, lookup, QUESTIONS_FROM, SMALL_TALK_FROM)
     if change is not None and lookup.decision == "answer":
         hit = lookup.hits[0]

@@ -2,8 +2,9 @@
 
 "2", "第二个", "②", "选2", "最后一个" pick a button by its place; typing a button's title
 picks it too. Shared by the forms (:mod:`actions.typed_answers`: a form's own options) and
-the NLU (:mod:`zhike.nlu.typed_choice`: the buttons of the bot's latest turn outside forms).
-Pure functions, no I/O.
+the NLU (:mod:`zhike.nlu.typed_choice`: the buttons of the bot's latest turn outside forms),
+which also reads a short reply in the words of one offered topic as that topic ("嗯 取消吧"
+for 「取消订单」, :func:`named_button`). Pure functions, no I/O.
 """
 
 from __future__ import annotations
@@ -74,3 +75,26 @@ def chosen_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | 
             return button
     index = parse_ordinal(text, len(buttons))
     return None if index is None else buttons[index]
+
+
+# A yes, or a request for help, before the words of a button ("嗯 取消吧", "好的 帮我改地址"),
+# and particles after them.
+_YES_FIRST = re.compile(r"^(?:嗯+|恩+|好的?|是的?|对的?|行|可以|ok|那就|那|就|请|麻烦|帮我)+")
+_PARTICLES = re.compile(r"(?:吧|啊|呀|哈|的|哦|呢|啦|了|一下)+$")
+NAMED_LENGTH = (2, 6)
+
+
+def named_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The button a short reply names by words of its title only, else ``None``.
+
+    "嗯 取消吧" names 「取消订单」 and "物流" 「查询物流进度」 when no other title has those
+    words; a yes, 帮我 and particles around them do not count. A question ("可以取消吗")
+    names nothing, nor do words found in two titles, or fewer than 2 or more than 6
+    characters.
+    """
+    core = _PARTICLES.sub("", _YES_FIRST.sub("", plain_title(text)))
+    low, high = NAMED_LENGTH
+    if not low <= len(core) <= high:
+        return None
+    named = [button for button in buttons if core in plain_title(button.get("title"))]
+    return named[0] if len(named) == 1 else None

@@ -69,6 +69,9 @@ KEEP_TOPIC_ACTION = "action_keep_topic"
 # DIET, the intent DIET had given.
 SECOND_OPINION_KEY = "second_opinion"
 OVERRULED_KEY = "overruled"
+# The parse result's topic the robot does not serve (zhike/nlu/frames.yml, ``beyond``):
+# ``{"topic": key, "name": what the customer reads}``; the message is nlu_fallback.
+BEYOND_KEY = "beyond"
 
 # The order the conversation is about; a follow-up within FOCUS_TURNS customer messages
 # without an order number means it.

@@ -31,6 +31,7 @@ from rasa.shared.core.events import SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from zhike.common.topic_names import (
+    BEYOND_KEY,
     BUSINESS_INTENTS,
     KEEP_TOPIC_ACTION,
     OVERRULED_KEY,
@@ -70,6 +71,8 @@ def kept_topic(tracker: DialogueStateTracker) -> str | None:
     message = tracker.latest_message
     if message is None or message.intent_name != DEFAULT_NLU_FALLBACK_INTENT_NAME:
         return None
+    if message.parse_data.get(BEYOND_KEY):
+        return None  # declined for its topic, not for the models' doubt
     opinion = message.parse_data.get(SECOND_OPINION_KEY) or {}
     overruled = opinion.get(OVERRULED_KEY) if isinstance(opinion, dict) else None
     if overruled not in BUSINESS_INTENTS:

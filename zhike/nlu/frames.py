@@ -44,7 +44,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.common.topic_names import SECOND_OPINION_KEY
+from zhike.common.topic_names import BEYOND_KEY, SECOND_OPINION_KEY
 from zhike.nlu.anchors import ranked_intents
 
 logger = logging.getLogger(__name__)
@@ -57,11 +57,16 @@ DEFAULT_EXEMPT = ["human_handoff"]
 
 @dataclass(frozen=True)
 class Frame:
-    """One request's words: any of ``says`` fits, none of ``unless`` may."""
+    """One request's (or topic's) words: any of ``says`` fits, none of ``unless`` may.
+
+    ``intent`` is the request's intent, or for a topic the robot does not serve its key;
+    ``name`` is such a topic's name as customers read it.
+    """
 
     intent: str
     says: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
+    name: str = ""
 
     def fits(self, text: str) -> bool:
         """Whether lower-cased ``text`` says the request's words and none of its neighbours'."""
@@ -71,27 +76,31 @@ class Frame:
 
 
 class Frames:
-    """The frames of a YAML file (``frames: {intent: {says: [...], unless: [...]}}``)."""
+    """The frames of a YAML file (``frames: {intent: {says: [...], unless: [...]}}``).
 
-    def __init__(self, frames: list[Frame]) -> None:
+    The file's ``beyond`` section holds, in the same form with a ``name`` each, the
+    topics the robot does not serve.
+    """
+
+    def __init__(self, frames: list[Frame], beyond: list[Frame] | None = None) -> None:
         self.frames = tuple(frames)
+        self.beyond = tuple(beyond or ())
 
     @classmethod
     def load(cls, path: Path = FRAMES_FILE) -> Frames:
         """Reads and compiles the file.
 
         Raises:
-            ValueError: a frame without ``says``, or a pattern that is no regular expression
-                (the message names the intent and the pattern).
+            ValueError: a frame without ``says``, a topic without ``name``, or a pattern
+                that is no regular expression (the message names the frame and the pattern).
         """
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        frames = []
-        for intent, spec in (data.get("frames") or {}).items():
-            says = _compiled(intent, (spec or {}).get("says"))
-            if not says:
-                raise ValueError(f"{path.name}: frame {intent!r} has no 'says' patterns")
-            frames.append(Frame(str(intent), says, _compiled(intent, spec.get("unless"))))
-        return cls(frames)
+        frames = [_frame(path, key, spec) for key, spec in (data.get("frames") or {}).items()]
+        beyond = [_frame(path, key, spec) for key, spec in (data.get("beyond") or {}).items()]
+        for topic in beyond:
+            if not topic.name:
+                raise ValueError(f"{path.name}: topic {topic.intent!r} has no 'name'")
+        return cls(frames, beyond)
 
     @property
     def intents(self) -> frozenset[str]:
@@ -102,6 +111,20 @@ class Frames:
         """The intents whose frame ``text`` fits, in file order."""
         folded = str(text or "").lower()
         return [frame.intent for frame in self.frames if folded and frame.fits(folded)]
+
+    def beyond_topic(self, text: str | None) -> Frame | None:
+        """The first topic the robot does not serve that ``text`` fits, if any."""
+        folded = str(text or "").lower()
+        return next((topic for topic in self.beyond if folded and topic.fits(folded)), None)
+
+
+def _frame(path: Path, key: Any, spec: Any) -> Frame:
+    """One frame or topic of the file; a frame without ``says`` is an error."""
+    spec = spec or {}
+    says = _compiled(key, spec.get("says"))
+    if not says:
+        raise ValueError(f"{path.name}: frame {key!r} has no 'says' patterns")
+    return Frame(str(key), says, _compiled(key, spec.get("unless")), str(spec.get("name") or ""))
 
 
 def _compiled(intent: str, patterns: Any) -> tuple[re.Pattern[str], ...]:
@@ -150,6 +173,9 @@ class FrameMatcher(GraphComponent, IntentClassifier):
             if not name or name in self.exempt or text.startswith("/"):
                 continue
             fitting = self.frames.fitting(text)
+            if not fitting:
+                self._decline_beyond(message, text)
+                continue
             if len(fitting) != 1 or fitting[0] == name:
                 continue
             if not self._supported(fitting[0], message.data):
@@ -157,6 +183,25 @@ class FrameMatcher(GraphComponent, IntentClassifier):
             logger.debug("%r fits the frame of %s (was %s).", text, fitting[0], name)
             _set_intent(message, fitting[0], list(message.get(INTENT_RANKING_KEY) or []))
         return messages
+
+    def _decline_beyond(self, message: Message, text: str) -> None:
+        """Declines a message about a topic the robot does not serve, and names the topic."""
+        topic = self.frames.beyond_topic(text)
+        if topic is None:
+            return
+        logger.debug("%r is about %s, which the robot does not serve.", text, topic.intent)
+        ranking = list(message.get(INTENT_RANKING_KEY) or [])
+        confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 1.0)
+        declined = {
+            INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+            PREDICTED_CONFIDENCE_KEY: confidence,
+        }
+        rest = [
+            dict(e) for e in ranking if e.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
+        ]
+        message.set(INTENT, declined, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [dict(declined), *rest], add_to_output=True)
+        message.set(BEYOND_KEY, {"topic": topic.intent, "name": topic.name}, add_to_output=True)
 
     def _supported(self, intent: str, data: dict[str, Any]) -> bool:
         """Whether DIET ranks ``intent`` high enough or the linear model picked it."""

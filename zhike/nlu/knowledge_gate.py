@@ -50,7 +50,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.common.topic_names import BUSINESS_INTENTS, SECOND_OPINION_KEY
+from zhike.common.topic_names import BEYOND_KEY, BUSINESS_INTENTS, SECOND_OPINION_KEY
 from zhike.lib.kb.background import BackgroundKnowledge
 from zhike.lib.kb.live import Lookup
 from zhike.lib.kb.settings import ENV_VAR as KB_DB_URL_ENV
@@ -86,6 +86,8 @@ def may_be_question(
     text = str(data.get(TEXT) or "")
     if not text.strip() or text.startswith("/"):
         return False  # a button's payload names its intent itself
+    if data.get(BEYOND_KEY):
+        return False  # a topic the robot does not serve (frames.yml): no entry answers it
     intent = (data.get(INTENT) or {}).get(INTENT_NAME_KEY)
     if intent in small_talk_from:
         return True

@@ -38,7 +38,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.common.choices import chosen_button
+from zhike.common.choices import chosen_button, named_button
 from zhike.common.confirmations import parse_confirmation
 from zhike.common.handoff_names import HANDOFF_STATE_SLOT, WITH_AGENT
 
@@ -102,8 +102,12 @@ class TypedChoice(GraphComponent):
         for message in messages:
             text = message.get(TEXT)
             button = chosen_button(text, buttons)
-            if button is None and _asked_which(tracker) and parse_confirmation(text) is True:
-                button = buttons[0]  # "是的" to "您是想咨询…": its first, likelier topic
+            if button is None and _asked_which(tracker):
+                if parse_confirmation(text) is True:
+                    button = buttons[0]  # "是的" to "您是想咨询…": its first, likelier topic
+                else:  # "嗯 取消吧" to 「取消订单」; "不是" is no pick of 「都不是」
+                    topics = [b for b in buttons if payload_intent(str(b["payload"])) != NONE]
+                    button = named_button(text, topics)
             if button is None:
                 continue
             payload = str(button["payload"])
@@ -128,6 +132,8 @@ class TypedChoice(GraphComponent):
 # asked outside its loop: actions/fallback.py asks it again, loop ended, when the message
 # before was understood after all) and the services offered for an order.
 ASK_WHICH = frozenset({"utter_ask_affirmation_intro", "utter_order_services_offer"})
+# The intent of their 「都不是」 button.
+NONE = "out_of_scope"
 
 
 def _asked_which(tracker: DialogueStateTracker | None) -> bool:

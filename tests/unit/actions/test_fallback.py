@@ -38,6 +38,24 @@ async def test_affirmation_offers_the_two_most_likely_topics_in_chinese(
     assert payloads[2] == "/out_of_scope"
 
 
+async def test_a_topic_the_robot_does_not_serve_is_owned_up_to_with_a_person_offered(
+    load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher
+) -> None:
+    tracker = load_tracker("unsure_parse")
+    tracker.latest_message["text"] = "我想问下怎么用你们京东发快递"
+    tracker.latest_message["beyond"] = {"topic": "send_parcel", "name": "寄快递（寄件）服务"}
+    await ActionAskAffirmation().run(dispatcher, tracker, DOMAIN)
+
+    [message] = dispatcher.messages
+    # not "您是想咨询：查询物流进度": the robot says it cannot, and offers a person
+    assert message["response"] == "utter_beyond_scope"
+    assert message["topic"] == "寄快递（寄件）服务"
+    assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
+        ("转人工客服", "/human_handoff"),
+        ("不是这个问题", "/out_of_scope"),
+    ]
+
+
 async def test_no_question_is_offered_that_the_knowledge_base_does_not_come_close_to(
     load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher
 ) -> None:

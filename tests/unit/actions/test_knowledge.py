@@ -125,6 +125,20 @@ async def test_a_question_close_to_one_entry_only_is_answered(customer: Turn) ->
     assert message.get("response") != "utter_kb_did_you_mean"
 
 
+async def test_a_question_the_nlu_is_sure_of_is_answered_from_a_clear_best_entry(
+    customer: Turn,
+) -> None:
+    # 0.52 against 怎么开发票？ and far less against the rest: DIET's word decides
+    sure, _ = await _ask(customer, "能开专用发票吗")
+    assert "发票" in sure.messages[0]["text"]
+    unsure = customer("能开专用发票吗", "faq")
+    unsure.latest_message["intent"]["confidence"] = 0.6
+    asked = CollectingDispatcher()
+    await ActionAnswerKnowledge().run(asked, unsure, {})
+    assert asked.messages[0]["response"] == "utter_kb_did_you_mean"
+    assert asked.messages[0]["buttons"][0]["title"] == "怎么开发票？"
+
+
 def _after_answer(turn: Turn, text: str, intent: str, users_between: int) -> Any:
     tracker = turn(text, intent, kb_answered="退款几天能到账")
     between = [{"event": "user", "text": "嗯"}] * users_between

@@ -103,6 +103,35 @@ def test_a_plain_yes_to_the_fallbacks_question_picks_its_first_topic(tmp_path: A
     assert _read(component, "是的", _tracker(*_shown(ORDERS))).get("text") == "是的"
 
 
+def test_a_short_reply_in_the_words_of_one_offered_topic_picks_it(tmp_path: Any) -> None:
+    component = _component(tmp_path)
+    services = [
+        {"title": "取消订单", "payload": "/cancel_order"},
+        {"title": "修改收货地址", "payload": "/modify_address"},
+    ]
+    offered = _tracker(
+        UserUttered("HP20240003还没发货吧 我不想要了"),
+        BotUttered(
+            "请问您是想为这个订单办理以下业务吗？",
+            data={"buttons": services},
+            metadata={"utter_action": "utter_order_services_offer"},
+        ),
+    )
+    picked = _read(component, "嗯 取消吧", offered)
+    assert picked.get("text") == "/cancel_order"
+    assert picked.get(TYPED_CHOICE)["title"] == "取消订单"
+    assert _read(component, "好的 帮我改收货地址", offered).get("text") == "/modify_address"
+    # a question, or words of no single title, are read as typed
+    for other in ("可以取消吗", "取消订单和地址都要改", "我要退款"):
+        assert _read(component, other, offered).get("text") == other
+    in_fallback = _tracker(
+        *_shown(TOPICS, "您是想咨询下面哪个问题呢？"), ActiveLoop("action_two_stage_fallback")
+    )
+    assert _read(component, "物流", in_fallback).get("text") == "/query_logistics"
+    # a list of orders is no question about topics: its titles are matched whole only
+    assert _read(component, "手机", _tracker(*_shown(ORDERS))).get("text") == "手机"
+
+
 def test_a_new_request_is_read_as_itself(tmp_path: Any) -> None:
     message = _read(_component(tmp_path), "我要退款", _tracker(*_shown(ORDERS)))
     assert message.get("text") == "我要退款" and message.get(TYPED_CHOICE) is None

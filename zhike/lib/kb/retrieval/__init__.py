@@ -11,7 +11,13 @@ from zhike.lib.kb.retrieval.analyzer import Analyzer, default_analyzer
 from zhike.lib.kb.retrieval.normalize import normalize
 from zhike.lib.kb.retrieval.searcher import Hit, IndexedEntry, Searcher, similarity
 from zhike.lib.kb.retrieval.semantic import Encoder, LsaEncoder
-from zhike.lib.kb.retrieval.thresholds import DEFAULT_THRESHOLDS, Decision, Thresholds, decide
+from zhike.lib.kb.retrieval.thresholds import (
+    DEFAULT_THRESHOLDS,
+    SURE_QUESTION,
+    Decision,
+    Thresholds,
+    decide,
+)
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -21,6 +27,7 @@ __all__ = [
     "Hit",
     "IndexedEntry",
     "LsaEncoder",
+    "SURE_QUESTION",
     "Searcher",
     "Thresholds",
     "decide",

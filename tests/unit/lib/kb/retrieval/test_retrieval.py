@@ -118,6 +118,23 @@ def test_a_clearly_best_entry_is_answered_below_the_answer_threshold():
         Thresholds(answer=0.7, suggest=0.5, clear=0.6, margin=0.0)
 
 
+def test_a_sure_question_is_answered_from_a_clear_best_entry_lower_still():
+    limits = Thresholds(
+        answer=0.8, suggest=0.5, clear=0.6, margin=0.3, question_clear=0.4, question_margin=0.2
+    )
+    clear = [Hit(1, 0.45, "q"), Hit(2, 0.2, "r")]
+    close = [Hit(1, 0.45, "q"), Hit(2, 0.3, "r")]
+    assert decide(clear, limits, question=True) == "answer"
+    assert decide(clear, limits) == "none"  # the NLU was not sure it is a question
+    assert decide(close, limits, question=True) == "none"  # no clear best entry
+    assert decide([Hit(1, 0.35, "q")], limits, question=True) == "none"  # too far from any
+    assert decide(clear, Thresholds(answer=0.8, suggest=0.5), question=True) == "none"
+    with pytest.raises(ValueError, match="question_clear"):
+        Thresholds(answer=0.7, suggest=0.5, question_clear=0.9)
+    with pytest.raises(ValueError, match="question_margin"):
+        Thresholds(answer=0.7, suggest=0.5, question_margin=0.0)
+
+
 def test_greetings_and_announcements_of_a_question_weigh_nothing():
     words = default_analyzer().words("你好，请问发票怎么开")
     assert "你好" not in words and "请问" not in words
