@@ -5,7 +5,8 @@ who they are (phone + one-time code), which binds their channel account to the c
 
 A message without a digit is no wrong number: customers say "等一下" while the SMS comes,
 "没收到" when it does not (a phone number given then gets a new code), "我不记得
-手机号了" (a human can check who they are), or ask why. Each gets its own answer
+手机号了" (a human can check who they are), "不记得订单号了" (no need: the orders are
+listed once verified), or ask why. Each gets its own answer
 (:func:`aside`), never "手机号格式不对"; "没收到" is not a question about a parcel here.
 A question the knowledge base answers ("退货运费谁出" while the code is asked, which the
 NLU was unsure of) is answered, and the phone or code asked again; an order number given
@@ -45,12 +46,17 @@ PHONE_SLOTS = ("bind_phone", "phone_last4")
 LAST4 = re.compile(r"\s*\d{4}\s*")
 # What a message without digits says instead of the number asked for.
 NOT_RECEIVED, WAIT, NO_PHONE = "not_received", "wait", "no_phone"
+NO_ORDER_ID = "no_order_id"
 _NOT_RECEIVED = re.compile(r"没收到|收不到|没有收到|没来|还没到|没到|重发|重新发|再发|没.{0,2}短信")
 _WAIT = re.compile(
     r"^(?:等一?下|稍等一?下?|等等|等会儿?|马上|好的?|嗯+|ok|okay|好滴|收到|行|我?(?:找|看|查)一?[下看])"
     r"[哈啊呀哦吧噢喔嘛呢]*\W*$",
     re.I,
 )
+# "不记得订单号了" while the phone is asked: the order number is not needed here
+_UNKNOWN = r"(?:不记得|忘了|忘记|记不清|不知道|找不到|查不到|没有)"
+_ORDER_NUMBER = r"(?:订单号|单号|订单编号)"
+_NO_ORDER_ID = re.compile(f"{_UNKNOWN}了?.{{0,3}}{_ORDER_NUMBER}|{_ORDER_NUMBER}.{{0,4}}{_UNKNOWN}")
 _NO_PHONE = re.compile(
     r"不记得|忘了|忘记|记不清|不知道.{0,3}号|没有手机|没手机|换号|换了|停机|注销|不是我的|不用那个"
 )
@@ -59,7 +65,8 @@ _NO_PHONE = re.compile(
 def aside(text: Any, slot: str) -> str | None:
     """What a message without a digit says while ``slot`` is asked; ``None``: nothing known.
 
-    :data:`NOT_RECEIVED` (the code), :data:`WAIT`, or :data:`NO_PHONE` (a phone slot).
+    :data:`NOT_RECEIVED` (the code), :data:`WAIT`, or for a phone slot
+    :data:`NO_ORDER_ID` (the order number is not known) or :data:`NO_PHONE`.
     """
     text = normalize_text(text)
     if not text or has_digit(text):
@@ -68,6 +75,8 @@ def aside(text: Any, slot: str) -> str | None:
         return WAIT
     if slot == "bind_code" and _NOT_RECEIVED.search(text):
         return NOT_RECEIVED
+    if slot in PHONE_SLOTS and _NO_ORDER_ID.search(text):
+        return NO_ORDER_ID
     if slot in PHONE_SLOTS and _NO_PHONE.search(text):
         return NO_PHONE
     return None
@@ -208,6 +217,9 @@ class BindingSlots:
         kind = aside(value, "bind_phone")
         if kind == WAIT:
             dispatcher.utter_message(response="utter_binding_wait")
+            return {"bind_phone": None}
+        if kind == NO_ORDER_ID:  # the orders are listed once the customer is verified
+            dispatcher.utter_message(response="utter_bind_no_order_id_needed")
             return {"bind_phone": None}
         if kind == NO_PHONE:  # a human can check who they are
             dispatcher.utter_message(response="utter_bind_phone_unknown")

@@ -36,6 +36,8 @@ from zhike.common.topic_names import (
 from zhike.lib.backend_client import BackendUnavailable
 
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
+# Set when an anonymous customer does not know the order number: verify them by phone.
+VERIFY_BY_PHONE_SLOT = "verify_by_phone"
 
 # Intents that are not an answer to a form's question: they leave the form (deny), ask
 # something else (faq, chitchat: answered, then the form goes on) or switch topic.
@@ -143,12 +145,15 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
     ) -> list[str]:
         """The domain's slots, preceded by the binding slots for an anonymous user.
 
+        Also in a form that needs no customer when the customer does not know the order
+        number (``verify_by_phone``): once verified, they pick the order from theirs.
         Empty once the form gave up (which ends it).
         """
         if tracker.get_slot("form_gave_up"):
             return []
         slots = await self.form_slots(list(domain_slots), tracker)
-        if self.needs_customer and not await self._bound(tracker):
+        verify = self.needs_customer or tracker.get_slot(VERIFY_BY_PHONE_SLOT)
+        if verify and not await self._bound(tracker):
             slots = [*BINDING_SLOTS, *slots]
         return slots
 
@@ -270,10 +275,12 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
             if parsed is None:
                 return self.reject("order_id", dispatcher, tracker, "utter_order_id_is_tracking")
         if parsed is None and not has_digit(typed_text(value)):
-            # "我不知道订单号": where to find it, or (known) that the buttons will do
-            known = (await identify(tracker)).customer_id is not None
-            help_response = "utter_order_id_help_known" if known else "utter_order_id_help"
-            return self.reject("order_id", dispatcher, tracker, help_response)
+            # "我不知道订单号": (known) the buttons will do, or where to find it and, for
+            # an anonymous customer, the phone check that lists their orders to pick from
+            if (await identify(tracker)).customer_id is not None:
+                return self.reject("order_id", dispatcher, tracker, "utter_order_id_help_known")
+            dispatcher.utter_message(response="utter_order_id_help")
+            return {"order_id": None, VERIFY_BY_PHONE_SLOT: True}
         if parsed is None:
             return self.reject("order_id", dispatcher, tracker)
         problem = await self.check_order(parsed, dispatcher, tracker)

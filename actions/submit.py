@@ -26,6 +26,7 @@ SHARED_FORM_SLOTS = (
     "confirmed",
     "form_failures",
     "form_gave_up",
+    "verify_by_phone",
     "bind_phone",
     "bind_code",
     "phone_last4",

@@ -117,3 +117,28 @@ def test_a_customer_who_forgot_their_phone_is_offered_a_person(fresh: Stack) -> 
     text = "\n".join(r.get("text", "") for r in replies)
     assert "人工客服" in text and "格式" not in text
     assert any(b["title"] == "转人工客服" for r in replies for b in r.get("buttons", []))
+
+
+def test_a_customer_who_does_not_know_the_order_number_verifies_and_picks_the_order(
+    fresh: Stack,
+) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    assert "订单号" in chat.say("帮我查下订单")
+    helped = chat.say("我不知道订单号啊")
+    assert "我的订单" in helped and "手机号" in helped and "绑定账户" not in helped
+    assert "138****8001" in chat.say("13800138001")
+    replies = chat.send(last_code(fresh, "13800138001"))
+    assert "验证成功" in replies[0]["text"]
+    payloads = {b["payload"] for r in replies for b in r.get("buttons") or []}
+    assert "HP20240001" in payloads  # their orders, to pick from
+    assert "SF1234567890" in chat.say("HP20240001")
+
+
+def test_a_forgotten_order_number_during_the_identity_check_is_no_forgotten_phone(
+    fresh: Stack,
+) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    assert "验证身份" in chat.say("我想退货")
+    answer = chat.say("不记得订单号了")
+    assert "不需要订单号" in answer and "人工" not in answer
+    assert "138****8001" in chat.say("13800138001")  # the check goes on

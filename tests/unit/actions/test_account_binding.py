@@ -135,6 +135,15 @@ async def test_waiting_for_the_sms_is_no_wrong_code(
     assert responses(dispatcher) == ["utter_binding_wait"]
 
 
+async def test_a_forgotten_order_number_is_no_forgotten_phone(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    # the refund asks for the phone first; the customer worries about the order number
+    slots = await _phone_step(anonymous, "不记得订单号了", "nlu_fallback", dispatcher)
+    assert slots == {"bind_phone": None}  # asked again, not given up, no human offered
+    assert responses(dispatcher) == ["utter_bind_no_order_id_needed"]
+
+
 async def test_a_forgotten_phone_is_offered_a_human(
     anonymous: Turn, dispatcher: CollectingDispatcher
 ) -> None:

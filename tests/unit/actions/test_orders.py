@@ -191,12 +191,18 @@ async def test_validation_normalises_a_valid_order_number(
 async def test_not_knowing_the_order_number_is_helped_not_told_the_format_is_wrong(
     anonymous: Turn, zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
-    said = "我不知道订单号"
-    for turn in (anonymous, zhang):  # where to find it; a known customer: click an order
-        tracker = turn(said, "nlu_fallback", requested_slot="order_id")
-        result = await ValidateOrderIdForm().validate_order_id(said, dispatcher, tracker, DOMAIN)
-        assert result["order_id"] is None
-    assert responses(dispatcher) == ["utter_order_id_help", "utter_order_id_help_known"]
+    said, form = "我不知道订单号", ValidateOrderIdForm()
+    known = zhang(said, "nlu_fallback", requested_slot="order_id")
+    result = await form.validate_order_id(said, dispatcher, known, DOMAIN)
+    assert result["order_id"] is None  # a known customer: click one of the orders shown
+    unknown = anonymous(said, "nlu_fallback", requested_slot="order_id")
+    result = await form.validate_order_id(said, dispatcher, unknown, DOMAIN)
+    # an anonymous one: where to find it, and the phone check that lists their orders
+    assert result == {"order_id": None, "verify_by_phone": True}
+    assert responses(dispatcher) == ["utter_order_id_help_known", "utter_order_id_help"]
+    verifying = anonymous("", "nlu_fallback", requested_slot="order_id", verify_by_phone=True)
+    slots = await form.required_slots(["order_id", "phone_last4"], dispatcher, verifying, DOMAIN)
+    assert slots[:3] == ["bind_phone", "bind_code", "order_id"]
 
 
 async def test_an_anonymous_customer_who_forgot_the_phone_is_offered_a_person(
