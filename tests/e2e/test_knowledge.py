@@ -42,6 +42,18 @@ def test_a_policy_question_typed_loosely_gets_the_answer(chat: Conversation) -> 
     assert "原路退回" in chat.say("退款一般几天能到账呀")
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("快递从石家庄到武汉要多久", "1–3天送达"), ("能开专用发票吗", "增值税专用发票")],
+)
+def test_a_question_the_nlu_is_sure_of_gets_the_clearly_closest_answer(
+    chat: Conversation, text: str, words: str
+) -> None:
+    # below the answer threshold, but clearly the closest entry, and surely a question
+    answer = chat.say(text)
+    assert words in answer and "您是想问" not in answer
+
+
 @pytest.mark.parametrize("text", ["我想了解下保价问题", "今天买了手机 明天如果降价可以申请价保吗"])
 def test_price_protection_asked_about_gets_the_rules_and_the_request_as_a_button(
     chat: Conversation, text: str

@@ -68,15 +68,16 @@ def test_a_new_receiver_phone_and_an_exchange_status_are_acted_on(
     assert UNSURE not in answer and "哪一笔订单" in answer  # the exchange of which order
 
 
+@pytest.mark.parametrize("yes", ["好的", "嗯 取消吧"])
 def test_not_wanting_an_order_not_shipped_yet_leads_to_cancelling_it(
-    zhang_app: AppConversation,
+    zhang_app: AppConversation, yes: str
 ) -> None:
     replies = zhang_app.send("HP20240003还没发货吧 我不想要了")
     titles = [b["title"] for r in replies for b in r.get("buttons", [])]
     assert "申请退款/退货" not in titles
-    if "确认取消" not in titles:  # the status, then the cancellation offered: "好的" takes it
+    if "确认取消" not in titles:  # the status, then the cancellation offered: a yes takes it
         assert titles == ["取消订单"]
-        replies = zhang_app.send("好的")
+        replies = zhang_app.send(yes)
     said = "\n".join(r.get("text", "") for r in replies)
     assert "确认要取消订单 HP20240003" in said
     assert "确认取消" not in zhang_app.say("我再想想")  # nothing cancelled
