@@ -5,6 +5,7 @@ Read from the tracker's events only, so every replica of the action server sees 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -109,5 +110,33 @@ def said_before_latest_message(tracker: Tracker, *responses: str) -> bool:
             return False
         elif seen_user and kind == "bot":
             if (event.get("metadata") or {}).get("utter_action") in responses:
+                return True
+    return False
+
+
+# Thanks, as in "好的 谢谢": for an answer, not a yes to what is being confirmed.
+_THANKS = re.compile(r"谢谢|多谢|感谢|谢啦|谢了|3q|thx|thanks?", re.IGNORECASE)
+_RESUMED = "utter_form_resume"
+
+
+def thanks_for_an_answer(tracker: Tracker) -> bool:
+    """Whether the latest message thanks the bot for an answer given in the middle of a form.
+
+    "等等 先别取消 HP20240001到哪了" is answered, then the form asks again "确认要取消订单
+    HP20240003 吗？" (``utter_form_resume`` first): "好的 谢谢" thanks for the answer, it
+    is no yes to the cancellation.
+    """
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if not _THANKS.search(text):
+        return False
+    seen_user = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif kind == "bot" and seen_user:
+            if (event.get("metadata") or {}).get("utter_action") == _RESUMED:
                 return True
     return False

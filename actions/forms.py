@@ -12,7 +12,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.context import focus_order, mentioned_order, slot_before_latest_message
+from actions.context import (
+    focus_order,
+    mentioned_order,
+    slot_before_latest_message,
+    thanks_for_an_answer,
+)
 from actions.form_binding import BINDING_SLOTS, BindingSlots, has_digit
 from actions.identity import identify
 from actions.parsing import parse_order_id, typed_text
@@ -247,6 +252,8 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
         option = self.offered_option("confirmed", tracker, domain)
         if option:
             return option
+        if thanks_for_an_answer(tracker):
+            return {}  # "好的 谢谢" for the answer given in between: asked again
         typed = parse_confirmation(self.latest_text(tracker), self.confirm_words)
         if typed is not None:
             return {"confirmed": typed}

@@ -112,6 +112,23 @@ async def test_saying_one_understood_does_not_confirm_a_cancellation(
     assert "confirmed" not in slot_events(events) or slot_events(events)["confirmed"] is None
 
 
+async def test_thanks_for_an_answer_given_in_between_does_not_confirm_a_cancellation(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    # "等等 先别取消 HP20240001到哪了" was answered, then "确认要取消订单 HP20240003 吗？" again
+    resumed = [{"response": "utter_form_resume", "text": "我们接着办理刚才的业务"}]
+    messages = resumed + question(real_domain, "utter_ask_cancel_order_form_confirmed")
+    slots = {"order_id": "HP20240003", "requested_slot": "confirmed"}
+    tracker = asked(zhang, "cancel_order_form", messages, "好的 谢谢", "affirm", **slots)
+    events = await ValidateCancelOrderForm().run(dispatcher, tracker, real_domain)
+    assert slot_events(events).get("confirmed") is None  # asked again, nothing cancelled
+    # asked without anything in between, the same words are a yes
+    plain = question(real_domain, "utter_ask_cancel_order_form_confirmed")
+    tracker = asked(zhang, "cancel_order_form", plain, "好的 谢谢", "affirm", **slots)
+    events = await ValidateCancelOrderForm().run(CollectingDispatcher(), tracker, real_domain)
+    assert slot_events(events)["confirmed"] is True
+
+
 async def test_typing_the_yes_cancels_the_order_and_typing_no_keeps_it(
     zhang: Turn,
     dispatcher: CollectingDispatcher,
