@@ -190,17 +190,28 @@ class ActionOrderStatus(FormSubmitAction):
         order = await slot_order(tracker, dispatcher, events)
         if order is None:
             return events
-        if _in_transit_just_shown(tracker, order):  # "明天能到吗" right after the status
-            if URGES.search(_latest_text(tracker)):  # "能不能快点啊"
-                say_urged(dispatcher, order)
-            else:
-                say_eta(dispatcher, order)
-            return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
-        say_order_status(dispatcher, tracker, order)
-        if order.status == "paid" and _waits_for_it(tracker):  # "我这单还没到 怎么回事"
-            say_urged(dispatcher, order)
-        offer_order_services(dispatcher, tracker, order)  # "…能换货吗", unsure
+        if not answer_about_order(dispatcher, tracker, order):
+            offer_order_services(dispatcher, tracker, order)  # "…能换货吗", unsure
         return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
+
+
+def answer_about_order(dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> bool:
+    """Answers a lookup of ``order``; whether it was a follow-up on the parcel just shown.
+
+    A follow-up ("明天能到吗" right after the status) gets the one line about the arrival
+    (or the urged line); otherwise the status, and for an unshipped order waited for
+    ("我这单还没到 怎么回事") when it ships.
+    """
+    if _in_transit_just_shown(tracker, order):
+        if URGES.search(_latest_text(tracker)):  # "能不能快点啊"
+            say_urged(dispatcher, order)
+        else:
+            say_eta(dispatcher, order)
+        return True
+    say_order_status(dispatcher, tracker, order)
+    if order.status == "paid" and _waits_for_it(tracker):
+        say_urged(dispatcher, order)
+    return False
 
 
 def say_order_status(dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> None:

@@ -32,7 +32,7 @@ from actions.common import intent_titles
 from actions.context import focus_order, mentioned_order
 from actions.courses import ActionCourseSchedule
 from actions.forms import remind_active_form
-from actions.orders import ActionListOrders, order_if_visible, say_order_status
+from actions.orders import ActionListOrders, answer_about_order, order_if_visible
 from actions.parsing import normalize_text
 from actions.tickets import ActionTicketStatus
 from actions.topics import (
@@ -139,11 +139,12 @@ class ActionAnswerInterruption(Action):
             return await INLINE_ACTIONS[entry]().run(dispatcher, tracker, domain)
         if entry != "order_id_form":
             return None
-        order_id = mentioned_order(tracker) or tracker.get_slot("order_id") or focus_order(tracker)
+        # "那个订单明天能到吗" right after another order was answered in passing: that one
+        order_id = mentioned_order(tracker) or focus_order(tracker) or tracker.get_slot("order_id")
         order = await order_if_visible(tracker, order_id) if order_id else None
         if order is None:
             return None
-        say_order_status(dispatcher, tracker, order)
+        answer_about_order(dispatcher, tracker, order)
         remind_active_form(dispatcher, tracker)
         return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
 

@@ -49,6 +49,28 @@ async def test_a_question_about_an_own_order_is_answered_and_the_form_goes_on(
     assert not _event(events, "followup") and not _event(events, "active_loop")
 
 
+async def test_that_order_in_the_middle_of_a_form_is_the_one_just_answered_about(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    # cancelling HP20240003, HP20240001's parcel was shown in passing: "那个订单明天能到吗"
+    tracker = _in(
+        zhang(
+            "那个订单明天能到吗", "query_logistics", requested_slot="confirmed", order_id="HP20240003"
+        ),
+        "cancel_order_form",
+    )
+    tracker.events[-1:-1] = [
+        {"event": "slot", "name": "focus_order", "value": "HP20240001"},
+        {"event": "bot", "text": "由顺丰配送…", "metadata": {"utter_action": "utter_order_logistics"}},
+    ]
+    tracker.slots["focus_order"] = "HP20240001"
+    await ActionAnswerInterruption().run(dispatcher, tracker, real_domain)
+    # the arrival of the parcel just shown, in one line, then the cancellation goes on
+    assert _responses(dispatcher)[0] == "utter_order_eta"
+    assert dispatcher.messages[0]["order_id"] == "HP20240001"
+    assert "utter_form_resume" in _responses(dispatcher)
+
+
 async def test_a_request_to_act_is_offered_before_switching(
     zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
 ) -> None:
