@@ -28,6 +28,18 @@ def test_a_question_about_another_order_is_answered_and_the_cancellation_goes_on
     assert "HP20240003 已为您取消" in done and "HP20240001" not in done
 
 
+def test_thanks_for_an_answer_in_between_cancels_nothing(zhang_app: AppConversation) -> None:
+    assert "确认要取消订单 HP20240003" in zhang_app.say("我要取消订单HP20240003")
+    answer = zhang_app.say("等等 先别取消 HP20240001到哪了")
+    assert "SF1234567890" in answer and "确认要取消订单 HP20240003" in answer
+    # "that order" is the one just shown: when it comes, then the cancellation again
+    arrival = zhang_app.say("那个订单明天能到吗")
+    assert "HP20240001" in arrival and "预计" in arrival and "HP20240003（" not in arrival
+    kept = zhang_app.say("好的 谢谢")
+    assert "已为您取消" not in kept and "确认要取消订单 HP20240003" in kept
+    assert "已为您取消" not in zhang_app.say("我再想想")
+
+
 def test_another_request_during_a_refund_is_offered_first_and_taken_on_yes(
     zhang_app: AppConversation,
 ) -> None:
