@@ -72,6 +72,11 @@ ON_ITS_WAY = (PENDING_PAYMENT, PAID, SHIPPED)
 # The business system's refund rules (zhike.servers.backend.services.orders): a paid,
 # shipped or delivered order (a delivered one within 7 days, no refund already open).
 REFUNDABLE = (PAID, SHIPPED, DELIVERED)
+# ... and of its other services: 价保 (paid, shipped or delivered), installation (shipped
+# or delivered), invoices (not for a cancelled or refunded order).
+PRICE_PROTECTED = (PAID, SHIPPED, DELIVERED)
+INSTALLABLE = (SHIPPED, DELIVERED)
+INVOICEABLE = (PAID, SHIPPED, DELIVERED, REFUNDING)
 # Which orders a form's question "请问是哪一笔订单呢？" is about: "我的退款到哪一步了"
 # lists the orders with a refund, not every order.
 RELEVANT: dict[str, Callable[[Order], bool]] = {
@@ -86,6 +91,12 @@ RELEVANT: dict[str, Callable[[Order], bool]] = {
     "intercept_form": lambda o: o.status == SHIPPED,
     "courier_contact_form": lambda o: o.status == SHIPPED,
     "refund_form": lambda o: o.status in REFUNDABLE,
+    "exchange_form": lambda o: o.status == DELIVERED,  # "尺码买小了": not the cancelled ones
+    "price_protection_form": lambda o: o.status in PRICE_PROTECTED,
+    "visit_form": lambda o: o.status in INSTALLABLE,
+    "invoice_form": lambda o: (
+        o.status in INVOICEABLE and all(invoice.status == "rejected" for invoice in o.invoices)
+    ),
 }
 
 

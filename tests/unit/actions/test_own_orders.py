@@ -59,6 +59,13 @@ async def test_which_order_lists_the_orders_the_request_can_be_about(
     await ActionAskOrderId().run(dispatcher, cancel, DOMAIN)
     listed = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
     assert "HP20240003" in listed and "HP20240001" not in listed  # paid; shipped
+    # an exchange: the delivered orders, not the ones cancelled or being refunded
+    exchange = zhang("我想换货 尺码买小了", "request_exchange")
+    exchange.active_loop = {"name": "exchange_form"}
+    await ActionAskOrderId().run(dispatcher, exchange, DOMAIN)
+    listed = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    assert "HP20240002" in listed and "HP20240004" not in listed  # delivered; refunding
+    assert "HP20240003" not in listed  # not shipped yet
     # a question about any order lists them all
     status = zhang("查订单", "query_order")
     status.active_loop = {"name": "order_id_form"}
