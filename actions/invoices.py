@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.form_binding import has_digit
 from actions.forms import ZhikeFormValidationAction
 from actions.order_changes import CustomerOrderChange
-from actions.parsing import parse_invoice_title, parse_tax_number
+from actions.parsing import normalize_text, parse_invoice_title, parse_tax_number
 from actions.services import backend
 from zhike.lib.backend_client import BackendError
 from zhike.lib.backend_client.domain import ELECTRONIC_NORMAL
@@ -21,6 +23,8 @@ else:  # at run time the mixin adds no Action class of its own
     _FormBase = object
 
 PERSONAL = "个人"
+# Looking a number up ("我找找", "我查一下", "稍等"): not a wrong answer.
+LOOKING = re.compile(r"(?:找|查|翻)(?:一下|一找|找|下|查)|等一?下|稍等|我看看|马上")
 INVOICE_STATUS = {"requested": "开票中", "issued": "已开具", "rejected": "未通过"}
 
 
@@ -50,8 +54,15 @@ class InvoiceTitleAnswers(_FormBase):
     async def validate_invoice_tax_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A unified social credit code with a correct check character."""
-        return self.accept("invoice_tax_number", parse_tax_number(value), dispatcher, tracker)
+        """A unified social credit code with a correct check character.
+
+        "税号是多少来着 我找找" is no wrong number: the customer is looking for it.
+        """
+        parsed = parse_tax_number(value)
+        if parsed is None and not has_digit(value) and LOOKING.search(normalize_text(value)):
+            dispatcher.utter_message(response="utter_binding_wait")
+            return {"invoice_tax_number": None}
+        return self.accept("invoice_tax_number", parsed, dispatcher, tracker)
 
 
 class ValidateInvoiceForm(InvoiceTitleAnswers, ZhikeFormValidationAction):

@@ -213,6 +213,18 @@ async def test_a_wrong_tax_number_is_asked_again_and_a_right_one_is_kept(
     assert right == {"invoice_tax_number": "91350100M000100Y43"}
 
 
+async def test_looking_for_the_tax_number_is_no_wrong_number(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    form = ValidateInvoiceForm()
+    tracker = zhang("税号是多少来着 我找找", "inform", requested_slot="invoice_tax_number")
+    slots = await form.validate_invoice_tax_number(
+        "税号是多少来着 我找找", dispatcher, tracker, DOMAIN
+    )
+    assert slots == {"invoice_tax_number": None}  # asked again, no failure counted
+    assert [m["response"] for m in dispatcher.messages] == ["utter_binding_wait"]
+
+
 async def test_invoices_are_requested_once(zhang: Turn, dispatcher: CollectingDispatcher) -> None:
     tracker = zhang(
         order_id="HP20240001",
