@@ -54,7 +54,7 @@ SERVICES = (
     (re.compile(r"取消|不要了"), "cancel_order"),
     (re.compile(r"改.{0,3}地址|地址.{0,3}改|换.{0,3}地址"), "modify_address"),
     (re.compile(r"发票"), "request_invoice"),
-    (re.compile(r"价保|保价|差价|降价"), "request_price_protection"),
+    (re.compile(r"价保|保价|差价|降价|降了|便宜了"), "request_price_protection"),  # "今天降了一百"
 )
 REFUND = "request_refund"
 # The business system's refund rules: REFUNDABLE statuses, a delivered order within 7

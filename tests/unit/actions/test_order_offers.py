@@ -78,6 +78,7 @@ async def test_an_order_number_after_an_understood_request_offers_nothing_more(
         ("HP20240003不要了", ["cancel_order"]),
         ("签收了 但是少了一包纸", ["request_refund"]),
         ("降价了给补差价吗 顺便开个发票", ["request_invoice", "request_price_protection"]),
+        ("我前天买的手机今天降了一百 能补吗", ["request_price_protection"]),
         ("到哪了", []),
         ("怎么还没发货", []),
     ],
