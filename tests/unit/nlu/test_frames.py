@@ -43,6 +43,7 @@ def _matcher() -> FrameMatcher:
     ("text", "intent"),
     [
         ("麻烦尽快给我配送一下，急用", "query_logistics"),
+        ("我刚才那个投诉大概多久有人处理", "query_ticket"),
         ("我那个快递明天能到不", "query_logistics"),
         ("手机还要多久才送到啊", "query_logistics"),
         ("包裹三天了物流都没更新", "query_logistics"),
@@ -105,6 +106,7 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "电子发票没收到 麻烦重新发一下",  # sending the invoice again
         "可以开专票吗",  # a question about the rules
         "怎么提交工单",
+        "我要投诉 你们处理一下",  # a complaint, not its status
         "查一下我最近的订单",  # the list of orders
         "怎么还没收到短信",  # the identity check's code
         "今天天气怎么样",
