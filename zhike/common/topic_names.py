@@ -72,6 +72,12 @@ OVERRULED_KEY = "overruled"
 # The parse result's topic the robot does not serve (zhike/nlu/frames.yml, ``beyond``):
 # ``{"topic": key, "name": what the customer reads}``; the message is nlu_fallback.
 BEYOND_KEY = "beyond"
+# A second request in the same message ("帮我查下HP20240001到哪了 另外HP20240002的发票开了
+# 没"): ``{"intent": ..., "text": its clause}`` in the parse result (zhike/nlu/also_asked.py);
+# once the first is answered the policy (zhike/dialogue/also_asked_policy.py) runs the
+# action (actions/also_asked.py) that offers it.
+ALSO_KEY = "also"
+ALSO_ACTION = "action_offer_also"
 
 # The order the conversation is about; a follow-up within FOCUS_TURNS customer messages
 # without an order number means it.

@@ -44,7 +44,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.common.topic_names import BEYOND_KEY, SECOND_OPINION_KEY
+from zhike.common.topic_names import ALSO_KEY, BEYOND_KEY, SECOND_OPINION_KEY
+from zhike.nlu.also_asked import also_asked
 from zhike.nlu.anchors import ranked_intents
 
 logger = logging.getLogger(__name__)
@@ -182,7 +183,16 @@ class FrameMatcher(GraphComponent, IntentClassifier):
                 continue
             logger.debug("%r fits the frame of %s (was %s).", text, fitting[0], name)
             _set_intent(message, fitting[0], list(message.get(INTENT_RANKING_KEY) or []))
+        for message in messages:
+            self._note_also_asked(message)
         return messages
+
+    def _note_also_asked(self, message: Message) -> None:
+        """Records a second request made in the message (:mod:`zhike.nlu.also_asked`)."""
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        other = also_asked(self.frames.fitting, str(message.get(TEXT) or ""), intent)
+        if other is not None:
+            message.set(ALSO_KEY, other, add_to_output=True)
 
     def _decline_beyond(self, message: Message, text: str) -> None:
         """Declines a message about a topic the robot does not serve, and names the topic."""

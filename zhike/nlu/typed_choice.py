@@ -130,8 +130,11 @@ class TypedChoice(GraphComponent):
 
 # Questions whose first button a plain yes picks: the fallback's "您是想咨询…" (also when
 # asked outside its loop: actions/fallback.py asks it again, loop ended, when the message
-# before was understood after all) and the services offered for an order.
-ASK_WHICH = frozenset({"utter_ask_affirmation_intro", "utter_order_services_offer"})
+# before was understood after all), the services offered for an order and the second
+# request of a message (actions/also_asked.py).
+ASK_WHICH = frozenset(
+    {"utter_ask_affirmation_intro", "utter_order_services_offer", "utter_also_asked"}
+)
 # The intent of their 「都不是」 button.
 NONE = "out_of_scope"
 

@@ -1,0 +1,52 @@
+"""The second request of a message, offered once the first one is answered.
+
+"帮我查下HP20240001到哪了 另外HP20240002的发票开了没": the robot answers one request (the
+NLU gives a message one intent); the other, recorded by :mod:`zhike.nlu.also_asked`, is
+offered as a button with its order number filled in (「查询物流进度（HP20240001）」), so
+nothing the customer asked for is lost. The policy
+(:mod:`zhike.dialogue.also_asked_policy`) runs this action when it is due.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import intent_titles
+from actions.parsing import parse_order_id
+from zhike.common.topic_names import ALSO_ACTION, ALSO_KEY
+
+
+def also_button(intent: str, clause: str) -> dict[str, str]:
+    """The button that starts ``intent`` with the order number ``clause`` names, if any."""
+    title = intent_titles()["intents"].get(intent, intent)
+    order_id = parse_order_id(clause)
+    if order_id is None:
+        return {"title": title, "payload": f"/{intent}"}
+    entity = json.dumps({"order_id": order_id}, ensure_ascii=False)
+    return {"title": f"{title}（{order_id}）", "payload": f"/{intent}{entity}"}
+
+
+class ActionOfferAlso(Action):
+    """「您刚才还提到：…」 with the other request of the customer's message as a button."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return ALSO_ACTION
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Offers the request recorded in the latest message; nothing when there is none."""
+        also = (tracker.latest_message or {}).get(ALSO_KEY)
+        if not isinstance(also, dict) or not also.get("intent"):
+            return []
+        button = also_button(str(also["intent"]), str(also.get("text") or ""))
+        dispatcher.utter_message(
+            response="utter_also_asked", request=button["title"], buttons=[button]
+        )
+        return []

@@ -1,0 +1,75 @@
+"""The second request of a message is offered once the first is answered, once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from zhike.common.topic_names import ALSO_ACTION
+from zhike.dialogue.also_asked_policy import AlsoAskedPolicy
+
+ROOT = Path(__file__).resolve().parents[3]
+TEXT = "帮我查下HP20240001到哪了 另外HP20240002的发票开了没"
+ALSO = {"intent": "query_logistics", "text": "帮我查下HP20240001到哪了"}
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain"))
+
+
+@pytest.fixture
+def policy(tmp_path: Path) -> AlsoAskedPolicy:
+    return AlsoAskedPolicy.create(
+        AlsoAskedPolicy.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("also_asked_policy"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+def _asked(also: dict | None = ALSO) -> UserUttered:
+    intent = {"name": "query_invoice", "confidence": 0.97}
+    parse = {"text": TEXT, "intent": intent, "intent_ranking": [intent]}
+    if also:
+        parse["also"] = also
+    return UserUttered(TEXT, intent, [], parse)
+
+
+def _next(policy: AlsoAskedPolicy, domain: Domain, *events: Event) -> str | None:
+    tracker = DialogueStateTracker.from_events("c1", [ActionExecuted(ACTION_LISTEN_NAME), *events])
+    prediction = policy.predict_action_probabilities(tracker, domain)
+    if max(prediction.probabilities) < 1.0:
+        return None
+    return domain.action_names_or_texts[prediction.probabilities.index(1.0)]
+
+
+def test_the_second_request_is_offered_once_the_first_is_answered_then_it_listens(
+    policy: AlsoAskedPolicy, domain: Domain
+) -> None:
+    assert _next(policy, domain, _asked()) is None  # the first request first
+    answered = [_asked(), ActionExecuted("invoice_status_form"), ActiveLoop(None)]
+    assert _next(policy, domain, *answered) is None  # the form's rule submits it
+    answered.append(ActionExecuted("action_invoice_status"))
+    assert _next(policy, domain, *answered) == ALSO_ACTION
+    assert _next(policy, domain, *answered, ActionExecuted(ALSO_ACTION)) == ACTION_LISTEN_NAME
+
+
+def test_no_offer_without_a_second_request_while_a_form_asks_or_after_a_fallback(
+    policy: AlsoAskedPolicy, domain: Domain
+) -> None:
+    assert _next(policy, domain, _asked(None), ActionExecuted("action_invoice_status")) is None
+    asking = [_asked(), ActionExecuted("invoice_status_form"), ActiveLoop("invoice_status_form")]
+    assert _next(policy, domain, *asking) is None
+    unsure = [_asked(), ActionExecuted("action_default_ask_affirmation")]
+    assert _next(policy, domain, *unsure) is None
+    greeted = [_asked(), ActionExecuted("utter_greet")]
+    assert _next(policy, domain, *greeted) is None  # a rule may go on after an utter_

@@ -1,0 +1,56 @@
+"""A second request in the same message is found in its own clause, by its frame."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from zhike.nlu.also_asked import also_asked, clauses
+from zhike.nlu.frames import FrameMatcher, Frames
+
+FRAMES = Frames.load()
+
+
+def test_a_message_is_cut_where_customers_join_requests() -> None:
+    assert clauses("帮我查下HP20240001到哪了 另外HP20240002的发票开了没") == [
+        "帮我查下HP20240001到哪了",
+        "HP20240002的发票开了没",
+    ]
+    assert clauses("发票抬头开错了，顺便帮我催一下物流！") == ["发票抬头开错了", "帮我催一下物流"]
+    assert clauses("我的快递到哪了") == ["我的快递到哪了"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "other"),
+    [
+        ("帮我查下HP20240001到哪了 另外HP20240002的发票开了没", "query_invoice", "query_logistics"),
+        ("发票抬头写错了要改成公司的。还有快递到哪了", "change_invoice", "query_logistics"),
+        ("我要改个地址 还有发票抬头开错了帮我改下", "modify_address", "change_invoice"),
+    ],
+)
+def test_the_other_request_is_found(text: str, intent: str, other: str) -> None:
+    found = also_asked(FRAMES.fitting, text, intent)
+    assert found is not None and found["intent"] == other and found["text"] in text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("HP20240003还没发货吧 我不想要了", "query_logistics"),  # one clause
+        ("快递到哪了 另外再帮我催一下", "query_logistics"),  # the same request twice
+        ("帮我查下快递到哪了 另外你们几点下班", "query_logistics"),  # a question, no frame
+        ("帮我查下快递到哪了 另外发票抬头开错了", "nlu_fallback"),  # the first not understood
+        ("/query_invoice", "query_invoice"),
+    ],
+)
+def test_no_other_request_is_made_up(text: str, intent: str) -> None:
+    assert also_asked(FRAMES.fitting, text, intent) is None
+
+
+def test_the_frame_matcher_records_it_in_the_parse_result() -> None:
+    text = "帮我查下HP20240001到哪了 另外HP20240002的发票开了没"
+    intent = {"name": "query_invoice", "confidence": 0.97}
+    message = Message(data={"text": text, "intent": intent, "intent_ranking": [intent]})
+    FrameMatcher(FrameMatcher.get_default_config(), FRAMES).process([message])
+    assert message.get("also") == {"intent": "query_logistics", "text": "帮我查下HP20240001到哪了"}
+    assert "also" in message.as_dict(only_output_properties=True)

@@ -1,0 +1,53 @@
+"""A second request in the same message: "帮我查下HP20240001到哪了 另外HP20240002的发票开了没".
+
+Customers put several things in one message. The NLU gives a message one intent, and the
+rest was lost: the robot answered the invoice and never looked the parcel up. The message
+is cut into clauses at the words that join requests ("另外", "还有", "顺便" …) and at the
+end of a sentence; a clause in the words of one request (``zhike/nlu/frames.yml``) other
+than the message's own is recorded in the parse result (:data:`ALSO_KEY`), and once the
+first request is answered the customer is offered the second as a button.
+
+Only frames decide (no model reads a clause alone), only requests to act
+(:data:`~zhike.common.topic_names.BUSINESS_INTENTS`), and only one: the first such clause.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from zhike.common.topic_names import BUSINESS_INTENTS
+
+# Where one request ends and another starts: a joining word, or the end of a sentence.
+_JOINS = re.compile(
+    r"(?:另外|还有|顺便|以及|同时|然后|再帮我|再帮忙|再问一?下|此外)[，,：:、\s]*|[。；;！!？?\n]+"
+)
+# Intents whose message gets no second offer: the robot did not act on the first.
+NOT_ANSWERED = frozenset({"nlu_fallback", "out_of_scope", "human_handoff"})
+
+
+def clauses(text: str) -> list[str]:
+    """``text`` cut at the words that join requests and at sentence ends (empty ones dropped)."""
+    return [part.strip(" ，,、") for part in _JOINS.split(text) if part.strip(" ，,、")]
+
+
+def also_asked(
+    fitting: Callable[[str], list[str]], text: str, intent: str | None
+) -> dict[str, Any] | None:
+    """The other request ``text`` makes beside ``intent``: ``{"intent", "text"}``, or ``None``.
+
+    A clause counts when it fits exactly one frame (``fitting``: the intents whose frames a
+    text fits, :meth:`zhike.nlu.frames.Frames.fitting`), of a request other than ``intent``.
+    A message of one clause, or about which the robot is unsure, makes no other request.
+    """
+    if not intent or intent in NOT_ANSWERED or text.startswith("/"):
+        return None
+    parts = clauses(text)
+    if len(parts) < 2:
+        return None
+    for part in parts:
+        fits = fitting(part)
+        if len(fits) == 1 and fits[0] != intent and fits[0] in BUSINESS_INTENTS:
+            return {"intent": fits[0], "text": part}
+    return None
