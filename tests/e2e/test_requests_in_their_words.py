@@ -81,3 +81,13 @@ def test_not_wanting_an_order_not_shipped_yet_leads_to_cancelling_it(
     said = "\n".join(r.get("text", "") for r in replies)
     assert "确认要取消订单 HP20240003" in said
     assert "确认取消" not in zhang_app.say("我再想想")  # nothing cancelled
+
+
+def test_two_requests_in_one_message_are_both_served(zhang_app: AppConversation) -> None:
+    replies = zhang_app.send("帮我查下HP20240001到哪了 另外HP20240002的发票开了没")
+    said = "\n".join(r.get("text", "") for r in replies)
+    assert "HP20240002" in said and "发票" in said  # one request answered ...
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    offered = [b for b in buttons if "HP20240001" in b["title"]]
+    assert offered and "您刚才还提到" in said  # ... the other offered with its order
+    assert "SF1234567890" in zhang_app.say("好的")  # a plain yes takes it
