@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -116,14 +117,22 @@ def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:
     assert FRAMES.fitting(text) == []
 
 
-def test_no_frame_fits_a_training_example_of_another_intent() -> None:
-    clashes = []
+def _training_examples() -> Iterator[tuple[str, str]]:
+    """``(intent, text)`` of every training example in data/nlu, as a customer typed it."""
     for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
             intent = str(item.get("intent") or "")
             for line in str(item.get("examples") or "").splitlines():
-                text = ANNOTATION.sub(r"\1", line.strip().removeprefix("- "))
-                clashes += [(f, intent, text) for f in FRAMES.fitting(text) if f != intent]
+                yield intent, ANNOTATION.sub(r"\1", line.strip().removeprefix("- "))
+
+
+def test_no_frame_fits_a_training_example_of_another_intent() -> None:
+    clashes = [
+        (frame, intent, text)
+        for intent, text in _training_examples()
+        for frame in FRAMES.fitting(text)
+        if frame != intent
+    ]
     assert clashes == [], "frames.yml fits examples of other intents (frame, intent, text)"
 
 
@@ -248,16 +257,12 @@ def test_the_robots_own_business_is_no_topic_beyond_it(text: str) -> None:
 
 
 def test_no_topic_beyond_the_robot_fits_an_example_it_serves() -> None:
-    declined = {"out_of_scope", "nlu_fallback"}
-    clashes = []
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-            intent = str(item.get("intent") or "")
-            for line in str(item.get("examples") or "").splitlines():
-                text = ANNOTATION.sub(r"\1", line.strip().removeprefix("- "))
-                topic = FRAMES.beyond_topic(text)
-                if intent and intent not in declined and topic is not None:
-                    clashes.append((topic.intent, intent, text))
+    declined = {"", "out_of_scope", "nlu_fallback"}
+    clashes = [
+        (topic.intent, intent, text)
+        for intent, text in _training_examples()
+        if intent not in declined and (topic := FRAMES.beyond_topic(text)) is not None
+    ]
     assert clashes == [], "frames.yml's beyond fits examples the robot serves (topic, intent, text)"
 
 
