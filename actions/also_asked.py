@@ -31,6 +31,24 @@ def also_button(intent: str, clause: str) -> dict[str, str]:
     return {"title": f"{title}（{order_id}）", "payload": f"/{intent}{entity}"}
 
 
+def pending_request(tracker: Tracker) -> dict[str, Any] | None:
+    """The second request recorded in the customer's latest message that made one.
+
+    The latest message, or an earlier one whose first request was a form ("我要改地址
+    顺便问下啥时候能到"); ``None`` once it was offered.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == ALSO_ACTION:
+            return None
+        if event.get("event") == "user":
+            also = (event.get("parse_data") or {}).get(ALSO_KEY)
+            if isinstance(also, dict) and also.get("intent"):
+                return also
+        if event.get("event") in ("restart", "session_started"):
+            return None
+    return None
+
+
 class ActionOfferAlso(Action):
     """「您刚才还提到：…」 with the other request of the customer's message as a button."""
 
@@ -41,9 +59,9 @@ class ActionOfferAlso(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Offers the request recorded in the latest message; nothing when there is none."""
-        also = (tracker.latest_message or {}).get(ALSO_KEY)
-        if not isinstance(also, dict) or not also.get("intent"):
+        """Offers the pending second request (:func:`pending_request`), if there is one."""
+        also = pending_request(tracker)
+        if also is None:
             return []
         button = also_button(str(also["intent"]), str(also.get("text") or ""))
         dispatcher.utter_message(

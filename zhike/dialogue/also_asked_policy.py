@@ -4,8 +4,8 @@ The NLU records it (:mod:`zhike.nlu.also_asked`, the parse key
 :data:`~zhike.common.topic_names.ALSO_KEY`). After the customer's message, once the bot
 has acted on it and no form is asking anything, this policy predicts
 :data:`~zhike.common.topic_names.ALSO_ACTION` (``actions/also_asked.py``: "您还提到…" with
-the request as a button), then ``action_listen``. A first request that starts a form
-(its questions come first) gets no offer: the customer says it again when it is done.
+the request as a button), then ``action_listen``. A first request that starts a form is
+done first (its questions come first): the offer follows the form's last step.
 
 ``config.yml``::
 
@@ -68,8 +68,9 @@ class AlsoAskedPolicy(CodedPolicy):
 def next_action(tracker: DialogueStateTracker, forms: frozenset[str] = frozenset()) -> str | None:
     """:data:`ALSO_ACTION` when it is due, ``action_listen`` after it, else ``None``.
 
-    Due right after a custom action that answered the latest message (not a form, whose
-    own rules go on; not an ``utter_`` one, which a rule may follow with another).
+    Due right after a custom action that answered the customer (not a form, whose own
+    rules go on; not an ``utter_`` one, which a rule may follow with another) when a
+    second request is pending (:func:`pending`).
     """
     latest = tracker.latest_action_name
     if latest == ALSO_ACTION:
@@ -78,14 +79,26 @@ def next_action(tracker: DialogueStateTracker, forms: frozenset[str] = frozenset
         return None
     if not latest or not latest.startswith("action_") or latest in forms | NOT_AN_ANSWER:
         return None
-    message = tracker.latest_message
-    if message is None or not message.parse_data.get(ALSO_KEY):
-        return None
+    return ALSO_ACTION if pending(tracker, forms) else None
+
+
+def pending(tracker: DialogueStateTracker, forms: frozenset[str]) -> bool:
+    """Whether a message of the task just done made a second request not offered yet.
+
+    That message is the latest one, or the one that started the form the customer has
+    answered since ("我要改地址 顺便问下啥时候能到": the address form's questions first);
+    a message answered by something else than a form in between ends the task.
+    """
+    first_action: str | None = None  # the first action after the message looked at
     for event in reversed(tracker.applied_events()):
-        if isinstance(event, UserUttered):
-            return ALSO_ACTION
-        if isinstance(event, ActionExecuted) and (
-            event.action_name == ALSO_ACTION or event.action_name in NOT_AN_ANSWER
-        ):
-            return None  # offered already, or the first request is not answered
-    return None
+        if isinstance(event, ActionExecuted):
+            if event.action_name == ALSO_ACTION:
+                return False  # offered already
+            first_action = event.action_name
+        elif isinstance(event, UserUttered):
+            if event.parse_data.get(ALSO_KEY):
+                return first_action not in NOT_AN_ANSWER  # the first request was answered
+            if first_action not in forms:
+                return False  # not an answer to a form: another task
+            first_action = None
+    return False

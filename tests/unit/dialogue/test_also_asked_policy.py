@@ -73,3 +73,34 @@ def test_no_offer_without_a_second_request_while_a_form_asks_or_after_a_fallback
     assert _next(policy, domain, *unsure) is None
     greeted = [_asked(), ActionExecuted("utter_greet")]
     assert _next(policy, domain, *greeted) is None  # a rule may go on after an utter_
+
+
+def test_after_a_form_started_by_the_message_the_offer_follows_its_last_step(
+    policy: AlsoAskedPolicy, domain: Domain
+) -> None:
+    # "我要改地址 顺便问下啥时候能到": the address form asks first, the offer comes after it
+    answer = UserUttered("北京市朝阳区建国路88号", {"name": "inform", "confidence": 0.9})
+    task = [
+        _asked(),
+        ActionExecuted("address_form"),
+        ActiveLoop("address_form"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        answer,
+        ActionExecuted("address_form"),
+        ActiveLoop(None),
+    ]
+    assert _next(policy, domain, *task) is None  # the form's rule submits it
+    assert _next(policy, domain, *task, ActionExecuted("action_modify_address")) == ALSO_ACTION
+    # a message answered by something else than the form in between: another task
+    other = [_asked(), ActionExecuted("action_invoice_status"), ActionExecuted(ALSO_ACTION)]
+    assert (
+        _next(
+            policy,
+            domain,
+            *other,
+            ActionExecuted(ACTION_LISTEN_NAME),
+            answer,
+            ActionExecuted("action_order_status"),
+        )
+        is None
+    )
