@@ -23,6 +23,8 @@ from zhike.common.topic_names import BUSINESS_INTENTS
 _JOINS = re.compile(
     r"(?:另外|还有|顺便|以及|同时|然后|再帮我|再帮忙|再问一?下|此外)[，,：:、\s]*|[。；;！!？?\n]+"
 )
+# A clause that calls a request off ("不用取消订单了"): nothing to offer.
+_CALLED_OFF = re.compile(r"不用|别|先不|不需要|无需|算了|不(?:取消|退|换|改|开|要取消)")
 # Intents whose message gets no second offer: the robot did not act on the first.
 NOT_ANSWERED = frozenset({"nlu_fallback", "out_of_scope", "human_handoff"})
 
@@ -38,7 +40,8 @@ def also_asked(
     """The other request ``text`` makes beside ``intent``: ``{"intent", "text"}``, or ``None``.
 
     A clause counts when it fits exactly one frame (``fitting``: the intents whose frames a
-    text fits, :meth:`zhike.nlu.frames.Frames.fitting`), of a request other than ``intent``.
+    text fits, :meth:`zhike.nlu.frames.Frames.fitting`), of a request other than ``intent``,
+    and does not call it off ("不用取消订单了").
     A message of one clause, or about which the robot is unsure, makes no other request.
     """
     if not intent or intent in NOT_ANSWERED or text.startswith("/"):
@@ -47,6 +50,8 @@ def also_asked(
     if len(parts) < 2:
         return None
     for part in parts:
+        if _CALLED_OFF.search(part):
+            continue
         fits = fitting(part)
         if len(fits) == 1 and fits[0] != intent and fits[0] in BUSINESS_INTENTS:
             return {"intent": fits[0], "text": part}

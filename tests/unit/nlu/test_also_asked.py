@@ -41,6 +41,7 @@ def test_the_other_request_is_found(text: str, intent: str, other: str) -> None:
         ("帮我查下快递到哪了 另外你们几点下班", "query_logistics"),  # a question, no frame
         ("帮我查下快递到哪了 另外发票抬头开错了", "nlu_fallback"),  # the first not understood
         ("/query_invoice", "query_invoice"),
+        ("不用取消订单了，帮我查下快递到哪了", "query_logistics"),  # called off
     ],
 )
 def test_no_other_request_is_made_up(text: str, intent: str) -> None:
