@@ -1,11 +1,13 @@
-"""A second request in the same message: "帮我查下HP20240001到哪了 另外HP20240002的发票开了没".
+"""Several requests in one message: "帮我查下HP20240001到哪了 另外HP20240002的发票开了没".
 
 Customers put several things in one message. The NLU gives a message one intent, and the
 rest was lost: the robot answered the invoice and never looked the parcel up. The message
 is cut into clauses at the words that join requests ("另外", "还有", "顺便" …) and at the
 end of a sentence; a clause in the words of one request (``zhike/nlu/frames.yml``) other
 than the message's own is recorded in the parse result (:data:`ALSO_KEY`), and once the
-first request is answered the customer is offered the second as a button.
+first request is answered the customer is offered the second as a button. A message
+whose clauses make two requests, which fit the whole message together, is taken as the
+first one (:func:`first_of_several`): the customer's own order.
 
 Only frames decide (no model reads a clause alone), only requests to act
 (:data:`~zhike.common.topic_names.BUSINESS_INTENTS`), and only one: the first such clause.
@@ -56,3 +58,21 @@ def also_asked(
         if len(fits) == 1 and fits[0] != intent and fits[0] in BUSINESS_INTENTS:
             return {"intent": fits[0], "text": part}
     return None
+
+
+def first_of_several(fitting: Callable[[str], list[str]], text: str) -> list[str]:
+    """The request of the first clause, when each clause makes a different one.
+
+    "帮我改个收货地址 另外我那个快递到哪了" fits two frames as a whole; clause by clause it
+    is the address, then the parcel: ``["modify_address"]`` (the parcel is then offered
+    as :func:`also_asked`). ``[]`` when the clauses do not split the requests that way.
+    """
+    requests = []
+    for part in clauses(text):
+        fits = fitting(part)
+        if len(fits) > 1:
+            return []
+        requests += fits
+    if len(requests) < 2 or len(set(requests)) != len(requests):
+        return []
+    return requests[:1]

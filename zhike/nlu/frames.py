@@ -45,7 +45,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from zhike.common.topic_names import ALSO_KEY, BEYOND_KEY, SECOND_OPINION_KEY
-from zhike.nlu.also_asked import also_asked
+from zhike.nlu.also_asked import also_asked, first_of_several
 from zhike.nlu.anchors import ranked_intents
 
 logger = logging.getLogger(__name__)
@@ -177,6 +177,8 @@ class FrameMatcher(GraphComponent, IntentClassifier):
             if not fitting:
                 self._decline_beyond(message, text)
                 continue
+            if len(fitting) > 1:  # "帮我改个收货地址 另外我那个快递到哪了": the first one first
+                fitting = first_of_several(self.frames.fitting, text)
             if len(fitting) != 1 or fitting[0] == name:
                 continue
             if not self._supported(fitting[0], message.data):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.nlu.also_asked import also_asked, clauses
+from zhike.nlu.also_asked import also_asked, clauses, first_of_several
 from zhike.nlu.frames import FrameMatcher, Frames
 
 FRAMES = Frames.load()
@@ -55,3 +55,17 @@ def test_the_frame_matcher_records_it_in_the_parse_result() -> None:
     FrameMatcher(FrameMatcher.get_default_config(), FRAMES).process([message])
     assert message.get("also") == {"intent": "query_logistics", "text": "帮我查下HP20240001到哪了"}
     assert "also" in message.as_dict(only_output_properties=True)
+
+
+def test_two_requests_the_models_could_not_choose_between_are_taken_in_order() -> None:
+    text = "帮我改个收货地址 另外我那个快递到哪了"
+    assert len(FRAMES.fitting(text)) == 2
+    assert first_of_several(FRAMES.fitting, text) == ["modify_address"]
+    unsure = {"name": "nlu_fallback", "confidence": 0.5}
+    ranking = [unsure, {"name": "modify_address", "confidence": 0.5}]
+    message = Message(data={"text": text, "intent": unsure, "intent_ranking": ranking})
+    FrameMatcher(FrameMatcher.get_default_config(), FRAMES).process([message])
+    assert message.get("intent")["name"] == "modify_address"
+    assert message.get("also")["intent"] == "query_logistics"
+    # both in one clause: no order to follow, the customer is asked
+    assert first_of_several(FRAMES.fitting, "帮我改下地址和申请价保") == []

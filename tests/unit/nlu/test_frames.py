@@ -189,8 +189,8 @@ def test_a_frame_no_model_considered_changes_nothing() -> None:
 
 
 def test_two_frames_a_person_and_a_button_payload_are_left_alone() -> None:
-    both = _parsed(  # a new address and a price protection: the customer is asked
-        "帮我改下地址，顺便申请价保",
+    both = _parsed(  # a new address and a price protection in one breath: the customer is asked
+        "帮我改下地址和申请价保",
         "nlu_fallback",
         [("nlu_fallback", 0.5), ("modify_address", 0.5), ("request_price_protection", 0.4)],
     )
