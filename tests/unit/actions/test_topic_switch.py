@@ -55,13 +55,20 @@ async def test_that_order_in_the_middle_of_a_form_is_the_one_just_answered_about
     # cancelling HP20240003, HP20240001's parcel was shown in passing: "那个订单明天能到吗"
     tracker = _in(
         zhang(
-            "那个订单明天能到吗", "query_logistics", requested_slot="confirmed", order_id="HP20240003"
+            "那个订单明天能到吗",
+            "query_logistics",
+            requested_slot="confirmed",
+            order_id="HP20240003",
         ),
         "cancel_order_form",
     )
     tracker.events[-1:-1] = [
         {"event": "slot", "name": "focus_order", "value": "HP20240001"},
-        {"event": "bot", "text": "由顺丰配送…", "metadata": {"utter_action": "utter_order_logistics"}},
+        {
+            "event": "bot",
+            "text": "由顺丰配送…",
+            "metadata": {"utter_action": "utter_order_logistics"},
+        },
     ]
     tracker.slots["focus_order"] = "HP20240001"
     await ActionAnswerInterruption().run(dispatcher, tracker, real_domain)
