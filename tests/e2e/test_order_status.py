@@ -162,8 +162,9 @@ def test_an_order_number_after_the_price_protection_rules_offers_it(
 def test_a_customer_who_does_not_know_the_order_number_is_helped(fresh: Stack) -> None:
     chat = Conversation(fresh.config.rasa_url)
     assert "订单号" in chat.say("你好我想查下我的订单")
-    answer = chat.say("我不知道订单号啊")
-    assert "绑定账户" in answer and "格式" not in answer
-    chat.say("HP20240001")
-    forgot = chat.say("手机号忘了")  # asked for its last 4 digits
+    answer = chat.say("我不知道订单号啊")  # where to find it, and the phone check at once
+    assert "我的订单" in answer and "手机号" in answer and "格式" not in answer
+    kept = chat.say("HP20240001")  # found it after all: kept for after the check
+    assert "HP20240001" in kept and "格式" not in kept
+    forgot = chat.say("手机号忘了")
     assert "人工客服" in forgot and "格式" not in forgot
