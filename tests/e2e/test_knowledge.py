@@ -44,7 +44,9 @@ def test_a_policy_question_typed_loosely_gets_the_answer(chat: Conversation) -> 
 
 @pytest.mark.parametrize(
     ("text", "words"),
-    [("快递从石家庄到武汉要多久", "1–3天送达"), ("能开专用发票吗", "增值税专用发票")],
+    # topics no other end-to-end test adds entries about (a close second entry rightly
+    # turns the answer into "您是想问")
+    [("快递从石家庄到武汉要多久", "1–3天送达"), ("退货是不是得先签收", "无理由退货")],
 )
 def test_a_question_the_nlu_is_sure_of_gets_the_clearly_closest_answer(
     chat: Conversation, text: str, words: str
