@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import TICKET_PROOF, proven, with_proof
-from actions.forms import MAX_FAILURES
+from actions.forms import MAX_FAILURES, VERIFY_BY_PHONE_SLOT
 from actions.identity import input_channel
 from actions.services import backend
 from zhike.common.handoff_names import HANDOFF_ACTION, HANDOFF_REASON_SLOT, REASON_ACTION_FAILED
@@ -26,7 +26,7 @@ SHARED_FORM_SLOTS = (
     "confirmed",
     "form_failures",
     "form_gave_up",
-    "verify_by_phone",
+    VERIFY_BY_PHONE_SLOT,
     "bind_phone",
     "bind_code",
     "phone_last4",
