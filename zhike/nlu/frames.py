@@ -8,7 +8,9 @@ is the words of one request (``says``) and of its neighbours that rule it out
 (``unless``). :class:`FrameMatcher` takes a message that fits exactly one frame as that
 request when DIET ranks it among its likeliest intents (``support_rank``) or the linear
 model picks it: the words decide between the models' candidates, they never bring in a
-request neither model considered.
+request neither model considered. The one exception is a frame marked ``alone`` (a
+product question, whose answer says honestly what it cannot tell): it may take a message
+both models declined.
 
 Put it after :mod:`zhike.nlu.second_opinion` (it reads its pick) and before
 :mod:`zhike.nlu.exact_match` and :mod:`zhike.nlu.knowledge_gate` (a training example
@@ -54,6 +56,9 @@ FRAMES_FILE = Path(__file__).resolve().parent / "frames.yml"
 # The frame a message was taken for, in the parse result (analytics and tests read it).
 FRAME_KEY = "frame"
 DEFAULT_EXEMPT = ["human_handoff"]
+# What a frame marked ``alone`` may overrule without a model's support: a message declined,
+# or taken for a greeting although it asks something ("在么 带数据线么?").
+OVERRULED_ALONE = frozenset({DEFAULT_NLU_FALLBACK_INTENT_NAME, "greet"})
 
 
 @dataclass(frozen=True)
@@ -61,13 +66,15 @@ class Frame:
     """One request's (or topic's) words: any of ``says`` fits, none of ``unless`` may.
 
     ``intent`` is the request's intent, or for a topic the robot does not serve its key;
-    ``name`` is such a topic's name as customers read it.
+    ``name`` is such a topic's name as customers read it. ``alone``: a message both models
+    declined may be taken as the request on its words alone.
     """
 
     intent: str
     says: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
     name: str = ""
+    alone: bool = False
 
     def fits(self, text: str) -> bool:
         """Whether lower-cased ``text`` says the request's words and none of its neighbours'."""
@@ -108,6 +115,10 @@ class Frames:
         """The intents that have a frame."""
         return frozenset(frame.intent for frame in self.frames)
 
+    def alone(self, intent: str) -> bool:
+        """Whether ``intent``'s frame may decide a message both models declined."""
+        return any(frame.alone for frame in self.frames if frame.intent == intent)
+
     def fitting(self, text: str | None) -> list[str]:
         """The intents whose frame ``text`` fits, in file order."""
         folded = str(text or "").lower()
@@ -125,7 +136,8 @@ def _frame(path: Path, key: Any, spec: Any) -> Frame:
     says = _compiled(key, spec.get("says"))
     if not says:
         raise ValueError(f"{path.name}: frame {key!r} has no 'says' patterns")
-    return Frame(str(key), says, _compiled(key, spec.get("unless")), str(spec.get("name") or ""))
+    unless = _compiled(key, spec.get("unless"))
+    return Frame(str(key), says, unless, str(spec.get("name") or ""), bool(spec.get("alone")))
 
 
 def _compiled(intent: str, patterns: Any) -> tuple[re.Pattern[str], ...]:
@@ -181,7 +193,8 @@ class FrameMatcher(GraphComponent, IntentClassifier):
                 fitting = first_of_several(self.frames.fitting, text)
             if len(fitting) != 1 or fitting[0] == name:
                 continue
-            if not self._supported(fitting[0], message.data):
+            alone = name in OVERRULED_ALONE and self.frames.alone(fitting[0])
+            if not (alone or self._supported(fitting[0], message.data)):
                 continue
             logger.debug("%r fits the frame of %s (was %s).", text, fitting[0], name)
             _set_intent(message, fitting[0], list(message.get(INTENT_RANKING_KEY) or []))

@@ -77,6 +77,11 @@ def _matcher() -> FrameMatcher:
         ("上周买的现在降价了200 给我退差价", "request_price_protection"),
         ("我上午申请价保了", "query_price_protection"),
         ("售后到底审核通过没有", "query_ticket"),
+        ("这台电脑带不带蓝牙啊", "ask_product"),
+        ("这款手机有无线充电吗", "ask_product"),
+        ("在吗 带充电头么", "ask_product"),
+        ("屏幕尺寸是多少", "ask_product"),
+        ("笔记本能自己加内存吗", "ask_product"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
@@ -111,6 +116,9 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "查一下我最近的订单",  # the list of orders
         "怎么还没收到短信",  # the identity check's code
         "今天天气怎么样",
+        "这个支持价保吗",  # the rules of price protection, not the product
+        "这款手机有保修吗",  # the warranty rules
+        "这个能用花呗吗",  # paying
     ],
 )
 def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:
@@ -186,6 +194,30 @@ def test_a_frame_no_model_considered_changes_nothing() -> None:
     assert policy.get("intent")["name"] == "faq"
     assert policy.get("intent_ranking") == ranking
     assert policy.get(FRAME_KEY) is None
+
+
+def test_a_product_question_both_models_declined_is_still_a_product_question() -> None:
+    colour = _parsed(  # neither model ranks ask_product among its likeliest
+        "是什么颜色的?",
+        "nlu_fallback",
+        [("nlu_fallback", 0.49), ("request_exchange", 0.49), ("faq", 0.0), ("greet", 0.0)],
+        second="request_exchange",
+    )
+    hello = _parsed("在么 带数据线么?", "greet", [("greet", 0.45), ("chitchat", 0.2)])
+    _matcher().process([colour, hello])
+    assert colour.get("intent")["name"] == "ask_product"
+    assert hello.get("intent")["name"] == "ask_product"
+
+
+def test_only_a_frame_marked_alone_takes_a_declined_message() -> None:
+    hurry = _parsed(  # the parcel's words, but a request on the customer's orders needs a model
+        "请尽快安排配送",
+        "nlu_fallback",
+        [("nlu_fallback", 0.5), ("greet", 0.5), ("goodbye", 0.1), ("deny", 0.05)],
+    )
+    _matcher().process([hurry])
+    assert hurry.get("intent")["name"] == "nlu_fallback"
+    assert FRAMES.alone("ask_product") and not FRAMES.alone("query_logistics")
 
 
 def test_two_frames_a_person_and_a_button_payload_are_left_alone() -> None:
