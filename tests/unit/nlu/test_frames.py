@@ -82,6 +82,13 @@ def _matcher() -> FrameMatcher:
         ("在吗 带充电头么", "ask_product"),
         ("屏幕尺寸是多少", "ask_product"),
         ("笔记本能自己加内存吗", "ask_product"),
+        ("快递怎么还没有给我送过来", "query_logistics"),
+        ("包裹几天能到啊", "query_logistics"),
+        ("我的订单预计到达是几号", "query_logistics"),
+        ("质量太差了 我需要退货", "request_refund"),
+        ("牛奶我要退两箱", "request_refund"),
+        ("前天买的洗衣机降价200 订单号HP20240002", "request_price_protection"),
+        ("我申请了售后 到现在都没审核", "query_ticket"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
@@ -119,6 +126,8 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "这个支持价保吗",  # the rules of price protection, not the product
         "这款手机有保修吗",  # the warranty rules
         "这个能用花呗吗",  # paying
+        "发到成都的话几天能到",  # a product's delivery to a region
+        "验证码还没有收到",
     ],
 )
 def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:
