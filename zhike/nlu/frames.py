@@ -10,7 +10,9 @@ request when DIET ranks it among its likeliest intents (``support_rank``) or the
 model picks it: the words decide between the models' candidates, they never bring in a
 request neither model considered. The one exception is a frame marked ``alone`` (a
 product question, whose answer says honestly what it cannot tell): it may take a message
-both models declined.
+both models declined. When DIET takes a message for one request and its words are those
+of another, which no model supports ("发票怎么是个人?" taken for a new invoice), neither
+is trusted: the message is declined, and the customer asked "您是想咨询…" with both.
 
 Put it after :mod:`zhike.nlu.second_opinion` (it reads its pick) and before
 :mod:`zhike.nlu.exact_match` and :mod:`zhike.nlu.knowledge_gate` (a training example
@@ -46,7 +48,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.common.topic_names import ALSO_KEY, BEYOND_KEY, SECOND_OPINION_KEY
+from zhike.common.topic_names import ALSO_KEY, BEYOND_KEY, BUSINESS_INTENTS, SECOND_OPINION_KEY
 from zhike.nlu.also_asked import also_asked, first_of_several
 from zhike.nlu.anchors import ranked_intents
 
@@ -179,7 +181,10 @@ class FrameMatcher(GraphComponent, IntentClassifier):
         return cls(config, Frames.load())
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Gives each message that fits exactly one supported frame that frame's intent."""
+        """Gives each message that fits exactly one supported frame that frame's intent.
+
+        A request the words contradict (one frame fits, unsupported) is declined instead.
+        """
         for message in messages:
             name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             text = str(message.get(TEXT) or "")
@@ -189,12 +194,15 @@ class FrameMatcher(GraphComponent, IntentClassifier):
             if not fitting:
                 self._decline_beyond(message, text)
                 continue
-            if len(fitting) > 1:  # "帮我改个收货地址 另外我那个快递到哪了": the first one first
+            several = len(fitting) > 1
+            if several:  # "帮我改个收货地址 另外我那个快递到哪了": the first one first
                 fitting = first_of_several(self.frames.fitting, text)
             if len(fitting) != 1 or fitting[0] == name:
                 continue
             alone = name in OVERRULED_ALONE and self.frames.alone(fitting[0])
             if not (alone or self._supported(fitting[0], message.data)):
+                if name in BUSINESS_INTENTS and not several:
+                    _ask_between(message, name, fitting[0])
                 continue
             logger.debug("%r fits the frame of %s (was %s).", text, fitting[0], name)
             _set_intent(message, fitting[0], list(message.get(INTENT_RANKING_KEY) or []))
@@ -215,17 +223,7 @@ class FrameMatcher(GraphComponent, IntentClassifier):
         if topic is None:
             return
         logger.debug("%r is about %s, which the robot does not serve.", text, topic.intent)
-        ranking = list(message.get(INTENT_RANKING_KEY) or [])
-        confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 1.0)
-        declined = {
-            INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-            PREDICTED_CONFIDENCE_KEY: confidence,
-        }
-        rest = [
-            dict(e) for e in ranking if e.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
-        ]
-        message.set(INTENT, declined, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [dict(declined), *rest], add_to_output=True)
+        _decline(message)
         message.set(BEYOND_KEY, {"topic": topic.intent, "name": topic.name}, add_to_output=True)
 
     def _supported(self, intent: str, data: dict[str, Any]) -> bool:
@@ -251,3 +249,37 @@ def _set_intent(message: Message, intent: str, ranking: list[dict[str, Any]]) ->
     message.set(INTENT, dict(entry), add_to_output=True)
     message.set(INTENT_RANKING_KEY, [entry, *rest], add_to_output=True)
     message.set(FRAME_KEY, intent, add_to_output=True)
+
+
+def _ask_between(message: Message, name: str, framed: str) -> None:
+    """Declines ``name`` for a message in the words of another request, ``framed``.
+
+    "你好，我买的这个显示器，发票怎么是个人?" was taken for a new invoice (DIET 0.84): its
+    words are a change of the invoice, which no model considered. Neither is trusted; the
+    customer is asked "您是想咨询…" with the model's request first and the words' second.
+    """
+    _decline(message, (name, framed))
+
+
+def _decline(message: Message, first: tuple[str, ...] = ()) -> None:
+    """Makes the message ``nlu_fallback``, with the intents ``first`` leading the rest."""
+    ranking = list(message.get(INTENT_RANKING_KEY) or [])
+    confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 1.0)
+    declined = {
+        INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+        PREDICTED_CONFIDENCE_KEY: confidence,
+    }
+    leading = [
+        next(
+            (dict(e) for e in ranking if e.get(INTENT_NAME_KEY) == intent),
+            {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 0.0},
+        )
+        for intent in first
+    ]
+    rest = [
+        dict(e)
+        for e in ranking
+        if e.get(INTENT_NAME_KEY) not in {*first, DEFAULT_NLU_FALLBACK_INTENT_NAME}
+    ]
+    message.set(INTENT, declined, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [dict(declined), *leading, *rest], add_to_output=True)

@@ -89,6 +89,7 @@ def _matcher() -> FrameMatcher:
         ("牛奶我要退两箱", "request_refund"),
         ("前天买的洗衣机降价200 订单号HP20240002", "request_price_protection"),
         ("我申请了售后 到现在都没审核", "query_ticket"),
+        ("我这个地址搞错了 能不能改一下", "modify_address"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
@@ -128,6 +129,7 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "这个能用花呗吗",  # paying
         "发到成都的话几天能到",  # a product's delivery to a region
         "验证码还没有收到",
+        "帮我把退货取件改到后天",  # the return's pickup, not a new return
     ],
 )
 def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:
@@ -227,6 +229,37 @@ def test_only_a_frame_marked_alone_takes_a_declined_message() -> None:
     _matcher().process([hurry])
     assert hurry.get("intent")["name"] == "nlu_fallback"
     assert FRAMES.alone("ask_product") and not FRAMES.alone("query_logistics")
+
+
+def test_a_request_its_words_contradict_is_asked_about() -> None:
+    title = _parsed(  # DIET: a new invoice; the words: the title on the invoice is wrong
+        "你好 我的发票怎么是个人? 我填的是公司抬头",
+        "request_invoice",
+        [("request_invoice", 0.84), ("inform", 0.02), ("request_price_protection", 0.01)],
+    )
+    _matcher().process([title])
+    assert title.get("intent")["name"] == "nlu_fallback"
+    assert [e["name"] for e in title.get("intent_ranking")][:3] == [
+        "nlu_fallback",
+        "request_invoice",
+        "change_invoice",
+    ]
+
+
+def test_words_that_fit_no_other_request_leave_the_model_alone() -> None:
+    greeting = _parsed(  # not a request: the words only decide between requests
+        "你好 我要修改收货地址",
+        "greet",
+        [("greet", 0.8), ("chitchat", 0.1), ("goodbye", 0.05)],
+    )
+    two = _parsed(  # two frames, one per clause: the also-asked offer handles the second
+        "帮我查下HP20240001到哪了 另外HP20240002的发票开了没",
+        "query_invoice",
+        [("query_invoice", 0.9), ("list_orders", 0.05), ("greet", 0.01)],
+    )
+    _matcher().process([greeting, two])
+    assert greeting.get("intent")["name"] == "greet"
+    assert two.get("intent")["name"] == "query_invoice"
 
 
 def test_two_frames_a_person_and_a_button_payload_are_left_alone() -> None:
