@@ -90,6 +90,9 @@ def _matcher() -> FrameMatcher:
         ("前天买的洗衣机降价200 订单号HP20240002", "request_price_protection"),
         ("我申请了售后 到现在都没审核", "query_ticket"),
         ("我这个地址搞错了 能不能改一下", "modify_address"),
+        ("订单都取消了 怎么还没退款", "query_refund"),
+        ("昨天买的洗衣机忘了要发票", "request_invoice"),
+        ("刚申请的换货 什么时候能寄出来", "query_exchange"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
