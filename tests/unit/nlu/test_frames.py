@@ -93,6 +93,9 @@ def _matcher() -> FrameMatcher:
         ("订单都取消了 怎么还没退款", "query_refund"),
         ("昨天买的洗衣机忘了要发票", "request_invoice"),
         ("刚申请的换货 什么时候能寄出来", "query_exchange"),
+        ("我周末要出门 这单能提前送吗", "schedule_delivery"),
+        ("上周那单的发票开了么", "query_invoice"),
+        ("麻烦重新开一张带公司税号的抬头", "change_invoice"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
