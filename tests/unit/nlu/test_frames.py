@@ -96,6 +96,7 @@ def _matcher() -> FrameMatcher:
         ("我周末要出门 这单能提前送吗", "schedule_delivery"),
         ("上周那单的发票开了么", "query_invoice"),
         ("麻烦重新开一张带公司税号的抬头", "change_invoice"),
+        ("帮我看下这单取消的原因", "query_order"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
