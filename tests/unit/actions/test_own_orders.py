@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.named_orders import goods_words, opening_text
 from actions.orders import ActionAskOrderId, ActionListOrders
 
 from .conftest import Turn
@@ -71,3 +73,43 @@ async def test_which_order_lists_the_orders_the_request_can_be_about(
     status.active_loop = {"name": "order_id_form"}
     await ActionAskOrderId().run(dispatcher, status, DOMAIN)
     assert len(dispatcher.messages[-1]["buttons"]) > 2
+
+
+async def test_the_order_whose_goods_the_customer_named_comes_first(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    shoes = zhang("那个鞋子磨脚 我需要退货", "request_refund")
+    shoes.active_loop = {"name": "refund_form"}
+    await ActionAskOrderId().run(dispatcher, shoes, DOMAIN)
+    first = dispatcher.messages[-1]["buttons"][0]
+    assert "鞋" in first["title"]
+    # nothing named: the newest orders, as before
+    plain = zhang("我要退货", "request_refund")
+    plain.active_loop = {"name": "refund_form"}
+    await ActionAskOrderId().run(dispatcher, plain, DOMAIN)
+    assert "鞋" not in dispatcher.messages[-1]["buttons"][0]["title"]
+
+
+def test_goods_words_leave_the_requests_own_words_out() -> None:
+    assert goods_words("我的快递怎么还没到") == set()
+    assert "空调" in goods_words("我买的空调什么时候来装")
+    assert "鞋" in goods_words("鞋子磨脚")
+    assert goods_words("订单上的手机号写错了") == set()
+
+
+def test_the_form_is_named_by_the_message_that_started_it() -> None:
+    tracker = Tracker(
+        "c1",
+        {},
+        {"text": "HP20241301"},
+        [
+            {"event": "user", "text": "鞋子磨脚 我要退货"},
+            {"event": "active_loop", "name": "refund_form"},
+            {"event": "user", "text": "HP20241301"},
+        ],
+        False,
+        None,
+        {"name": "refund_form"},
+        "action_listen",
+    )
+    assert opening_text(tracker) == "鞋子磨脚 我要退货"

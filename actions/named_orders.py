@@ -1,0 +1,80 @@
+"""The order a customer named by its goods: "鞋子磨脚 我要退货" means the running shoes.
+
+Customers name what they bought, not the order number ("我买的榨汁机…", "空调什么时候
+装"). When the robot asks "请问是哪一笔订单呢？", the orders whose goods the customer
+named come first, so the shoes are the first button instead of the sixth, hidden one.
+Goods are matched by their names in the business system: a pair of characters of the
+customer's words found in an item's name ("空调", "手机"), or a one-character noun said
+with its suffix ("鞋子" -> 跑步鞋). Only the order of the buttons changes: every order
+the question offered is still offered, and a typed order number works as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rasa_sdk import Tracker
+
+from zhike.lib.backend_client import Order
+
+# Character pairs of a customer's words that name no goods (the request's own words).
+_NOT_GOODS = re.compile(
+    r"订单|快递|物流|包裹|东西|商品|宝贝|退货|退款|换货|发票|地址|电话|手机号|号码|"
+    r"取消|售后|客服|价保|保价|安装|师傅|时间|时候|多久|什么|怎么|为什么|还没|已经|今天|昨天|明天"
+)
+# "鞋子", "袜子", "杯子": the noun is the one character before 子.
+_NOUN_SUFFIX = re.compile(r"([\u4e00-\u9fff])子")
+# A pair with one of these characters is grammar, not goods ("我的", "买的", "写错").
+_FUNCTION_CHARACTERS = frozenset(
+    "的了吗呢吧啊么嘛呀我你他她它们要是在有个这那就都还也把给买错来去到说想能会可以一下"
+)
+_ONE_CHARACTER_GOODS = frozenset("鞋袜裙杯帽被箱包瓶盒罐")
+_CJK = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
+
+
+def opening_text(tracker: Tracker) -> str:
+    """The customer's message that started the active form (else the latest message)."""
+    loop = (tracker.active_loop or {}).get("name")
+    events = list(tracker.events)
+    started = next(
+        (
+            i
+            for i in range(len(events) - 1, -1, -1)
+            if events[i].get("event") == "active_loop" and events[i].get("name") == loop
+        ),
+        None,
+    )
+    if loop and started is not None:
+        said = [e for e in events[:started] if e.get("event") == "user"]
+        if said:
+            return str(said[-1].get("text") or "")
+    return str((tracker.latest_message or {}).get("text") or "")
+
+
+def goods_words(text: str) -> set[str]:
+    """What in ``text`` may name goods: character pairs and one-character nouns."""
+    folded = _NOT_GOODS.sub(" ", text.lower())
+    words: set[str] = set()
+    for run in _CJK.findall(folded):
+        if run.isascii():
+            if len(run) >= 3 and not run.isdigit():  # "iphone", "note13"; not a quantity
+                words.add(run)
+            continue
+        pairs = (run[i : i + 2] for i in range(len(run) - 1))
+        words.update(pair for pair in pairs if not _FUNCTION_CHARACTERS.intersection(pair))
+    words.update(m for m in _NOUN_SUFFIX.findall(folded) if m in _ONE_CHARACTER_GOODS)
+    return words
+
+
+def named_first(text: str, orders: Sequence[Order]) -> list[Order]:
+    """``orders`` with those whose goods ``text`` names first, otherwise in their order."""
+    words = goods_words(text)
+    if not words:
+        return list(orders)
+
+    def named(order: Order) -> bool:
+        names = [item.name.lower().replace(" ", "") for item in order.items]
+        return any(word in name for name in names for word in words)
+
+    return sorted(orders, key=lambda order: not named(order))
