@@ -20,9 +20,6 @@ Only outside forms (a form reads its own answers) and only for requests
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
@@ -39,8 +36,6 @@ from zhike.common.topic_names import (
 )
 from zhike.dialogue.coded_policy import CodedPolicy
 
-DEFAULT_PRIORITY = 7
-
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
@@ -48,20 +43,9 @@ DEFAULT_PRIORITY = 7
 class FollowUpPolicy(CodedPolicy):
     """Predicts ``action_keep_topic`` for a doubted follow-up on the previous request."""
 
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        """Priority 7."""
-        return {"priority": DEFAULT_PRIORITY}
-
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
+    def decide(self, tracker: DialogueStateTracker, domain: Domain) -> str | None:
         """``action_keep_topic`` for a follow-up (see the module), else abstain."""
-        return self.choose(KEEP_TOPIC_ACTION if kept_topic(tracker) else None, domain)
+        return KEEP_TOPIC_ACTION if kept_topic(tracker) else None
 
 
 def kept_topic(tracker: DialogueStateTracker) -> str | None:

@@ -52,10 +52,9 @@ from zhike.common.handoff_names import (
     HANDOFF_STATE_SLOT,
     RELAY_ACTION,
 )
-from zhike.dialogue.coded_policy import CodedPolicy
+from zhike.dialogue.coded_policy import DEFAULT_PRIORITY, CodedPolicy
 from zhike.dialogue.escalation import EscalationRules, escalation_reason
 
-DEFAULT_PRIORITY = 7
 DEFAULT_TAKEOVERS: list[dict[str, Any]] = [
     {"slot": HANDOFF_STATE_SLOT, "values": sorted(HANDED_OVER), "action": RELAY_ACTION},
     {

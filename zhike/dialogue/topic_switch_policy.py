@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -47,10 +46,9 @@ from zhike.common.topic_names import (
     SWITCH_CONFIDENCE,
     SWITCH_STATE_SLOT,
 )
-from zhike.dialogue.coded_policy import CodedPolicy
+from zhike.dialogue.coded_policy import DEFAULT_PRIORITY, CodedPolicy
 
 ORDER_FORM = "order_id_form"
-DEFAULT_PRIORITY = 7
 DEFAULT_INTENTS = sorted(BUSINESS_INTENTS)
 # A message naming an order with one of these intents, or with an unsure one, is a
 # question about that order ("等下，HP20240003发货了吗" read as the shipping FAQ or as a
@@ -98,16 +96,10 @@ class TopicSwitchPolicy(CodedPolicy):
         self.intents = frozenset(config.get("intents") or DEFAULT_INTENTS)
         self.confidence = float(config.get("confidence", SWITCH_CONFIDENCE))
 
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
+    def decide(self, tracker: DialogueStateTracker, domain: Domain) -> str | None:
         """The topic-switch action (or listening after its question), else abstain."""
         # a "no user" prediction, like the RulePolicy's active loop, which it must beat
-        return self.choose(next_action(tracker, self.intents, self.confidence), domain)
+        return next_action(tracker, self.intents, self.confidence)
 
 
 def next_action(
