@@ -110,3 +110,27 @@ def test_a_second_request_waits_for_the_form_the_first_one_started(
     assert "您刚才还提到" in said
     titles = [b["title"] for r in replies for b in r.get("buttons", [])]
     assert any("物流" in title or "地址" in title for title in titles)
+
+
+def test_a_question_answered_during_the_form_keeps_the_second_request(
+    zhang_app: AppConversation,
+) -> None:
+    replies = zhang_app.send("麻烦帮我改下收货地址 还有我那个快递到哪了")
+    said = "\n".join(r.get("text", "") for r in replies)
+    assert "哪一笔订单" in said and "您刚才还提到" not in said  # the clauses in their order
+    zhang_app.say("HP20240003")
+    aside = zhang_app.say("对了 你们人工客服几点上班")
+    assert "在线" in aside or "9" in aside  # answered in passing, the form goes on
+    zhang_app.say("上海市浦东新区张江路100号 张伟 13800138001")
+    replies = zhang_app.send("确认修改")
+    said = "\n".join(r.get("text", "") for r in replies)
+    assert "已修改" in said and "您刚才还提到" in said
+
+
+def test_the_order_whose_goods_the_customer_named_is_offered_first(
+    zhang_app: AppConversation,
+) -> None:
+    said = "那双鞋子磨脚 我需要退货"
+    assert FRAMES.fitting(said) == ["request_refund"]
+    first = zhang_app.buttons(said)[0]
+    assert first["payload"] == "HP20241301" and "鞋" in first["title"]  # the running shoes

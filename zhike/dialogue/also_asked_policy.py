@@ -16,9 +16,6 @@ done first (its questions come first): the offer follows the form's last step.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
@@ -29,7 +26,6 @@ from zhike.common.handoff_names import HANDOFF_ACTION, HANDOFF_STATE_SLOT, WITH_
 from zhike.common.topic_names import ALSO_ACTION, ALSO_KEY
 from zhike.dialogue.coded_policy import CodedPolicy
 
-DEFAULT_PRIORITY = 7
 # Actions after which the first request is not answered yet (or was not understood).
 NOT_AN_ANSWER = frozenset(
     {
@@ -49,20 +45,9 @@ NOT_AN_ANSWER = frozenset(
 class AlsoAskedPolicy(CodedPolicy):
     """Predicts the offer of a second request once the first is answered, then listens."""
 
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        """Priority 7."""
-        return {"priority": DEFAULT_PRIORITY}
-
-    def predict_action_probabilities(
-        self,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        rule_only_data: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> PolicyPrediction:
+    def decide(self, tracker: DialogueStateTracker, domain: Domain) -> str | None:
         """The offer, ``action_listen`` right after it, or abstain (see the module)."""
-        return self.choose(next_action(tracker, frozenset(domain.form_names)), domain)
+        return next_action(tracker, frozenset(domain.form_names))
 
 
 def next_action(tracker: DialogueStateTracker, forms: frozenset[str] = frozenset()) -> str | None:
@@ -86,19 +71,22 @@ def pending(tracker: DialogueStateTracker, forms: frozenset[str]) -> bool:
     """Whether a message of the task just done made a second request not offered yet.
 
     That message is the latest one, or the one that started the form the customer has
-    answered since ("我要改地址 顺便问下啥时候能到": the address form's questions first);
-    a message answered by something else than a form in between ends the task.
+    answered since ("我要改地址 顺便问下啥时候能到": the address form's questions first).
+    A question answered in passing while the form waited (the form asked again after the
+    answer) is part of the task; a message no form went on after ends it.
     """
     first_action: str | None = None  # the first action after the message looked at
+    form_went_on = False  # ... and whether a form ran after it
     for event in reversed(tracker.applied_events()):
         if isinstance(event, ActionExecuted):
             if event.action_name == ALSO_ACTION:
                 return False  # offered already
             first_action = event.action_name
+            form_went_on = form_went_on or event.action_name in forms
         elif isinstance(event, UserUttered):
             if event.parse_data.get(ALSO_KEY):
                 return first_action not in NOT_AN_ANSWER  # the first request was answered
-            if first_action not in forms:
-                return False  # not an answer to a form: another task
-            first_action = None
+            if not form_went_on:
+                return False  # no form went on after it: another task
+            first_action, form_went_on = None, False
     return False

@@ -104,3 +104,30 @@ def test_after_a_form_started_by_the_message_the_offer_follows_its_last_step(
         )
         is None
     )
+
+
+def test_a_question_answered_in_passing_keeps_the_second_request(
+    policy: AlsoAskedPolicy, domain: Domain
+) -> None:
+    # "帮我改个收货地址 另外我那个快递到哪了"; while the address is asked, "运费谁出"
+    question = UserUttered("改地址要加运费吗", {"name": "faq", "confidence": 0.95})
+    answer = UserUttered("北京市朝阳区建国路88号", {"name": "inform", "confidence": 0.9})
+    task = [
+        _asked(),
+        ActionExecuted("address_form"),
+        ActiveLoop("address_form"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        question,
+        ActionExecuted("action_answer_knowledge"),
+        ActionExecuted("address_form"),  # the form asks again
+        ActionExecuted(ACTION_LISTEN_NAME),
+        answer,
+        ActionExecuted("address_form"),
+        ActiveLoop(None),
+        ActionExecuted("action_modify_address"),
+    ]
+    assert _next(policy, domain, *task) == ALSO_ACTION
+    # the question ended the form (no form after its answer): another task
+    ended = [*task[:6], ActiveLoop(None), ActionExecuted(ACTION_LISTEN_NAME)]
+    hello = UserUttered("好的", {"name": "affirm", "confidence": 0.9})
+    assert _next(policy, domain, *ended, hello, ActionExecuted("action_order_status")) is None
