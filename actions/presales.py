@@ -117,6 +117,9 @@ class ActionPresalesAnswer(Action):
                 return await self._fee_rules(dispatcher)
             dispatcher.utter_message(response="utter_presales_ask_product")
             return []
+        if product is None and not named:  # "是什么颜色的?": no product said, none before
+            dispatcher.utter_message(response="utter_presales_which_product")
+            return []
         if product is None:
             dispatcher.utter_message(response="utter_presales_unknown", buttons=HANDOFF_BUTTONS)
             return [SlotSet(PRODUCT_SLOT, None)]

@@ -34,6 +34,18 @@ def test_stock_spec_and_fit_are_answered_from_the_catalogue(fresh: Stack) -> Non
     assert "暂时缺货" in out and "预计" in out
 
 
+def test_a_product_question_in_a_customers_words_is_answered_or_asked_about(
+    fresh: Stack,
+) -> None:
+    visitor = Conversation(fresh.config.rasa_url)
+    # no product named and none before: which one, not "您是想咨询…" or "没有查到"
+    which = visitor.say("在吗 是什么颜色的?")
+    assert "哪款商品" in which and "您是想咨询" not in which
+    answer = visitor.say("这款手机带不带耳机啊")
+    assert "您是想咨询" not in answer and "Redmi Note 13 Pro" in answer
+    assert "子夜黑" in visitor.say("是什么颜色的?")  # the phone just talked about
+
+
 def test_delivery_time_to_a_region_with_follow_ups_and_the_fee(fresh: Stack) -> None:
     visitor = Conversation(fresh.config.rasa_url)
     assert "目前有货" in visitor.say("格力1.5匹的空调有现货吗")

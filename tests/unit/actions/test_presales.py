@@ -173,3 +173,14 @@ async def test_a_button_choice_answers_the_words_typed_before(
     tracker.events.insert(len(tracker.events) - 1, typed)
     await ActionPresalesAnswer().run(dispatcher, tracker, DOMAIN)
     assert "目前有货" in dispatcher.messages[0]["text"]
+
+
+async def test_a_question_naming_no_product_asks_which_one(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    _, events = await _ask(dispatcher, anonymous, "是什么颜色的?")
+    assert [m["response"] for m in dispatcher.messages] == ["utter_presales_which_product"]
+    assert events == []
+    # the product being discussed is the one asked about
+    said, _ = await _ask(dispatcher, anonymous, "是什么颜色的?", presales_product="GREE-KFR35-YT")
+    assert "格力" in said
