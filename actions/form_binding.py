@@ -127,7 +127,14 @@ class BindingSlots:
     async def extract_bind_phone(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The phone number the user gives to prove who they are (or what they say instead)."""
+        """The phone number the user gives to prove who they are (or what they say instead).
+
+        A number in the message that started the check ("13800138001" typed on its own)
+        is taken at once: the customer is not asked for what they just said.
+        """
+        text = (tracker.latest_message or {}).get("text")
+        if tracker.get_slot("requested_slot") is None and parse_mobile_phone(text):
+            return {"bind_phone": text}
         return self.aside_answer("bind_phone", tracker) or self.text_answer("bind_phone", tracker)
 
     async def extract_bind_code(

@@ -142,3 +142,15 @@ def test_a_forgotten_order_number_during_the_identity_check_is_no_forgotten_phon
     answer = chat.say("不记得订单号了")
     assert "不需要订单号" in answer and "人工" not in answer
     assert "138****8001" in chat.say("13800138001")  # the check goes on
+
+
+def test_a_phone_number_typed_after_turning_the_check_down_starts_it_again(
+    fresh: Stack,
+) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    assert "手机号" in chat.say("我的订单列表")
+    assert "取消" in chat.say("不用了")  # the check is turned down ...
+    sent = chat.say("13900139002")  # ... then the customer gives the number after all
+    assert "139****9002" in sent and "没能理解" not in sent
+    replies = chat.send(last_code(fresh, "13900139002"))
+    assert "验证成功" in replies[0]["text"]

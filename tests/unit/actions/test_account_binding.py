@@ -196,3 +196,16 @@ async def test_the_last_four_digits_are_told_the_whole_number_is_needed_here(
     slots = await _phone_step(anonymous, "8001", "inform", dispatcher)
     assert slots == {"bind_phone": None}  # no failure counted
     assert responses(dispatcher) == ["utter_bind_phone_full_needed"]
+
+
+async def test_a_phone_typed_on_its_own_starts_the_check_with_that_number(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    form = ValidateAccountBindingForm()
+    typed = anonymous("13800138001", "inform")  # the form just started: nothing asked yet
+    assert await form.extract_bind_phone(dispatcher, typed, DOMAIN) == {
+        "bind_phone": "13800138001"
+    }
+    # a message that started the check without a number is asked for it as ever
+    plain = anonymous("我要验证身份", "bind_account")
+    assert await form.extract_bind_phone(dispatcher, plain, DOMAIN) == {}
