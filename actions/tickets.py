@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import TICKET_PROOF, proven
-from actions.dates import format_time
+from actions.dates import format_time, working_days_after
 from actions.forms import remind_active_form
 from actions.identity import identify
 from actions.parsing import normalize_text
@@ -37,6 +37,8 @@ CATEGORIES = {
     "other": "其他问题",
 }
 SHOWN_TICKETS = 3
+# A new ticket is promised a call within one working day (utter_ticket_opened).
+CONTACT_WITHIN_WORKING_DAYS = 1
 
 
 def may_see_ticket(identity: Identity, ticket: Ticket, my_tickets: list[str]) -> bool:
@@ -61,7 +63,16 @@ def _say_ticket(dispatcher: CollectingDispatcher, ticket: Ticket) -> None:
         category=CATEGORIES.get(ticket.category, "其他问题"),
         status_label=TICKET_STATUS.get(ticket.status, "处理中"),
         updated=format_time(ticket.updated_at or ticket.created_at) or "刚刚",
+        promise=contact_promise(ticket),
     )
+
+
+def contact_promise(ticket: Ticket) -> str:
+    """When a ticket not handled yet is promised a call ("投诉处理要多久"), else ``""``."""
+    if ticket.status != "open" or ticket.created_at is None:
+        return ""
+    by = working_days_after(ticket.created_at, CONTACT_WITHIN_WORKING_DAYS)
+    return f"专员会在 {format_time(by)} 前联系您，请保持电话畅通。"
 
 
 class ActionTicketStatus(Action):
@@ -106,9 +117,10 @@ class ActionTicketStatus(Action):
 
     @staticmethod
     async def _known_tickets(identity: Identity, mine: list[str]) -> list[Ticket] | None:
-        if identity.customer_id is not None:
-            return await backend().list_tickets(identity.customer_id)
-        if not mine:
-            return None
+        """The tickets opened in this chat, newest first, then the customer's others."""
         found = [await backend().get_ticket(ticket_id) for ticket_id in reversed(mine)]
-        return [ticket for ticket in found if ticket is not None]
+        in_chat = [ticket for ticket in found if ticket is not None]
+        if identity.customer_id is None:
+            return in_chat if mine else None
+        others = await backend().list_tickets(identity.customer_id)
+        return in_chat + [t for t in others if t.ticket_id not in set(mine)]

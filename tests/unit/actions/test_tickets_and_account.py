@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.account import ActionStopForm, ValidateAccountBindingForm
-from actions.tickets import ActionTicketStatus
+from actions.tickets import ActionTicketStatus, contact_promise
+from zhike.lib.backend_client import Ticket
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn
@@ -40,6 +43,30 @@ async def test_without_a_number_known_customers_see_their_tickets(
     dispatcher.messages.clear()
     await ActionTicketStatus().run(dispatcher, anonymous("工单进度", "query_ticket"), DOMAIN)
     assert responses(dispatcher) == ["utter_ask_ticket_id"]
+
+
+async def test_the_ticket_opened_in_this_chat_comes_first_with_when_a_call_is_due(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    for n in range(3):  # older tickets of the customer
+        await backend.create_ticket("order", f"旧问题{n}", customer_id="C001")
+    complaint = await backend.create_ticket("complaint", "快递员态度差", customer_id="C001")
+    older = await backend.create_ticket("order", "另一件事", customer_id="C001")
+    mine = ticket_proofs("web-session-zhang", complaint.ticket_id)
+    asked = zhang("投诉处理要多久啊", "query_ticket", my_tickets=mine)
+    await ActionTicketStatus().run(dispatcher, asked, DOMAIN)
+    first = dispatcher.messages[0]
+    assert first["ticket_id"] == complaint.ticket_id  # not the newest of all: this chat's
+    assert first["promise"].startswith("专员会在") and "前联系您" in first["promise"]
+    assert older.ticket_id in [m["ticket_id"] for m in dispatcher.messages]
+
+
+def test_a_call_is_promised_one_working_day_after_the_ticket_not_on_a_weekend() -> None:
+    friday = datetime(2026, 12, 4, 2, 0, tzinfo=timezone.utc)  # Friday 10:00 China time
+    ticket = Ticket("TK20269999", "complaint", "慢", "open", created_at=friday)
+    assert contact_promise(ticket) == "专员会在 12月7日 10:00 前联系您，请保持电话畅通。"
+    handled = Ticket("TK20269999", "complaint", "慢", "in_progress", created_at=friday)
+    assert contact_promise(handled) == ""
 
 
 async def test_binding_by_phone_and_one_time_code(
