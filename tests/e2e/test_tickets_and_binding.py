@@ -19,6 +19,9 @@ def test_a_complaint_opens_a_ticket_the_customer_can_ask_about(
     ticket = answer.split("投诉工单 ")[1][:10]
     assert ticket in zhang_app.say(f"查一下工单{ticket}")
     assert ticket in zhang_app.say("工单进度")  # a known customer sees their tickets
+    # "how long": this chat's complaint first, with when the customer will be called
+    how_long = zhang_app.say("投诉处理要多久啊")
+    assert how_long.startswith(f"工单 {ticket}") and "前联系您" in how_long
 
 
 def test_the_rest_of_the_story_goes_to_the_same_complaint_ticket(
