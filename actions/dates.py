@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
@@ -29,13 +29,3 @@ def format_date(moment: datetime | None) -> str:
         return "暂未确定"
     local = _local(moment)
     return f"{local.month}月{local.day}日"
-
-
-def working_days_after(moment: datetime, days: int) -> datetime:
-    """``moment`` plus ``days`` working days (Saturday and Sunday skipped, China time)."""
-    later = moment
-    for _ in range(days):
-        later += timedelta(days=1)
-        while _local(later).weekday() >= 5:
-            later += timedelta(days=1)
-    return later

@@ -11,12 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import TICKET_PROOF, proven
-from actions.dates import format_time, working_days_after
+from actions.dates import format_time
 from actions.forms import remind_active_form
 from actions.identity import identify
 from actions.parsing import normalize_text
 from actions.services import backend
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Ticket
+from zhike.lib.handoff.config import HandoffSettings
+from zhike.lib.handoff.runtime import settings_from_env
 from zhike.lib.identity.resolver import Identity
 
 logger = logging.getLogger(__name__)
@@ -37,8 +39,6 @@ CATEGORIES = {
     "other": "其他问题",
 }
 SHOWN_TICKETS = 3
-# A new ticket is promised a call within one working day (utter_ticket_opened).
-CONTACT_WITHIN_WORKING_DAYS = 1
 
 
 def may_see_ticket(identity: Identity, ticket: Ticket, my_tickets: list[str]) -> bool:
@@ -67,11 +67,20 @@ def _say_ticket(dispatcher: CollectingDispatcher, ticket: Ticket) -> None:
     )
 
 
-def contact_promise(ticket: Ticket) -> str:
-    """When a ticket not handled yet is promised a call ("投诉处理要多久"), else ``""``."""
+def contact_promise(ticket: Ticket, settings: HandoffSettings | None = None) -> str:
+    """When a ticket not handled yet is due a call ("投诉处理要多久"), else ``""``.
+
+    The time the handoff service promised when it opened a ticket for lack of an agent
+    (:mod:`zhike.lib.handoff.conversations`): ``ticket_reply_within`` of business time.
+    """
     if ticket.status != "open" or ticket.created_at is None:
         return ""
-    by = working_days_after(ticket.created_at, CONTACT_WITHIN_WORKING_DAYS)
+    try:
+        settings = settings or settings_from_env()
+    except ValueError as error:  # malformed hours in the environment: no promise
+        logger.warning("No reply time for ticket %s: %s", ticket.ticket_id, error)
+        return ""
+    by = settings.hours.next_opening(ticket.created_at + settings.ticket_reply_within)
     return f"专员会在 {format_time(by)} 前联系您，请保持电话畅通。"
 
 

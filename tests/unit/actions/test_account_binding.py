@@ -203,9 +203,7 @@ async def test_a_phone_typed_on_its_own_starts_the_check_with_that_number(
 ) -> None:
     form = ValidateAccountBindingForm()
     typed = anonymous("13800138001", "inform")  # the form just started: nothing asked yet
-    assert await form.extract_bind_phone(dispatcher, typed, DOMAIN) == {
-        "bind_phone": "13800138001"
-    }
+    assert await form.extract_bind_phone(dispatcher, typed, DOMAIN) == {"bind_phone": "13800138001"}
     # a message that started the check without a number is asked for it as ever
     plain = anonymous("我要验证身份", "bind_account")
     assert await form.extract_bind_phone(dispatcher, plain, DOMAIN) == {}

@@ -9,6 +9,7 @@ from actions.account import ActionStopForm, ValidateAccountBindingForm
 from actions.tickets import ActionTicketStatus, contact_promise
 from zhike.lib.backend_client import Ticket
 from zhike.lib.backend_client.fake import InMemoryBackendClient
+from zhike.lib.handoff.runtime import settings_from_env
 
 from .conftest import Turn
 from .proofs import ticket_proofs
@@ -61,12 +62,16 @@ async def test_the_ticket_opened_in_this_chat_comes_first_with_when_a_call_is_du
     assert older.ticket_id in [m["ticket_id"] for m in dispatcher.messages]
 
 
-def test_a_call_is_promised_one_working_day_after_the_ticket_not_on_a_weekend() -> None:
-    friday = datetime(2026, 12, 4, 2, 0, tzinfo=timezone.utc)  # Friday 10:00 China time
-    ticket = Ticket("TK20269999", "complaint", "慢", "open", created_at=friday)
-    assert contact_promise(ticket) == "专员会在 12月7日 10:00 前联系您，请保持电话畅通。"
-    handled = Ticket("TK20269999", "complaint", "慢", "in_progress", created_at=friday)
-    assert contact_promise(handled) == ""
+def test_a_call_is_promised_as_the_handoff_promised_it_within_business_hours() -> None:
+    settings = settings_from_env({"ZHIKE_HANDOFF_HOURS": "09:00-21:00"})
+    morning = datetime(2026, 12, 4, 2, 0, tzinfo=timezone.utc)  # 10:00 China time
+    ticket = Ticket("TK20269999", "complaint", "慢", "open", created_at=morning)
+    assert contact_promise(ticket, settings) == "专员会在 12月4日 12:00 前联系您，请保持电话畅通。"
+    night = datetime(2026, 12, 4, 14, 0, tzinfo=timezone.utc)  # 22:00: the desk is closed
+    late = Ticket("TK20269999", "complaint", "慢", "open", created_at=night)
+    assert "12月5日 09:00" in contact_promise(late, settings)
+    handled = Ticket("TK20269999", "complaint", "慢", "in_progress", created_at=morning)
+    assert contact_promise(handled, settings) == ""
 
 
 async def test_binding_by_phone_and_one_time_code(
