@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from rasa_sdk import Tracker
 
+from actions.context import said_in_form
 from zhike.lib.backend_client import Order
 
 # Character pairs of a customer's words that name no goods (the request's own words).
@@ -33,23 +34,15 @@ _ONE_CHARACTER_GOODS = frozenset("鞋袜裙杯帽被箱包瓶盒罐")
 _CJK = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
 
 
-def opening_text(tracker: Tracker) -> str:
-    """The customer's message that started the active form (else the latest message)."""
+def said_for_the_form(tracker: Tracker) -> str:
+    """What the customer wrote since the active form started (else the latest message).
+
+    "鞋子磨脚 我需要退货" opened the refund; the goods are named there, not in the
+    identity check's answers that may come between.
+    """
     loop = (tracker.active_loop or {}).get("name")
-    events = list(tracker.events)
-    started = next(
-        (
-            i
-            for i in range(len(events) - 1, -1, -1)
-            if events[i].get("event") == "active_loop" and events[i].get("name") == loop
-        ),
-        None,
-    )
-    if loop and started is not None:
-        said = [e for e in events[:started] if e.get("event") == "user"]
-        if said:
-            return str(said[-1].get("text") or "")
-    return str((tracker.latest_message or {}).get("text") or "")
+    said = said_in_form(tracker, loop) if loop else []
+    return " ".join(said) or str((tracker.latest_message or {}).get("text") or "")
 
 
 def goods_words(text: str) -> set[str]:

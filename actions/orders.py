@@ -17,7 +17,7 @@ from actions.dates import format_date, format_time
 from actions.form_binding import NO_PHONE, aside
 from actions.forms import ZhikeFormValidationAction, remind_active_form
 from actions.identity import identify
-from actions.named_orders import named_first, opening_text
+from actions.named_orders import named_first, said_for_the_form
 from actions.order_offers import offer_order_services
 from actions.order_questions import URGES, named_services, say_urged
 from actions.own_orders import orders_for, proved_orders, recent_orders, seen_order
@@ -348,7 +348,7 @@ class ActionAskOrderId(Action):
             orders = None
         if orders:
             orders = named_first(
-                opening_text(tracker), orders_for(tracker.active_loop_name, orders)
+                said_for_the_form(tracker), orders_for(tracker.active_loop_name, orders)
             )
             dispatcher.utter_message(response="utter_choose_order", buttons=order_buttons(orders))
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.named_orders import goods_words, opening_text
+from actions.named_orders import goods_words, said_for_the_form
 from actions.orders import ActionAskOrderId, ActionListOrders
 
 from .conftest import Turn
@@ -97,7 +97,7 @@ def test_goods_words_leave_the_requests_own_words_out() -> None:
     assert goods_words("订单上的手机号写错了") == set()
 
 
-def test_the_form_is_named_by_the_message_that_started_it() -> None:
+def test_the_goods_are_read_from_what_was_said_since_the_form_started() -> None:
     tracker = Tracker(
         "c1",
         {},
@@ -112,4 +112,4 @@ def test_the_form_is_named_by_the_message_that_started_it() -> None:
         {"name": "refund_form"},
         "action_listen",
     )
-    assert opening_text(tracker) == "鞋子磨脚 我要退货"
+    assert said_for_the_form(tracker) == "鞋子磨脚 我要退货 HP20241301"
