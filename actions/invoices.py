@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.context import said_in_form
 from actions.form_binding import has_digit
 from actions.forms import ZhikeFormValidationAction
 from actions.order_changes import CustomerOrderChange
@@ -23,6 +24,12 @@ else:  # at run time the mixin adds no Action class of its own
     _FormBase = object
 
 PERSONAL = "个人"
+# A message that is nothing but a company's name ("杭州某某科技有限公司"): a title, whatever
+# was asked. "我要公司的" is not one.
+COMPANY_NAME = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z0-9（）()·&]{2,60}"
+    r"(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|事务所|工作室|学校|大学|医院|中心)$"
+)
 # Looking a number up ("我找找", "我查一下", "稍等"): not a wrong answer.
 LOOKING = re.compile(r"(?:找|查|翻)(?:一下|一找|找|下|查)|等一?下|稍等|我看看|马上")
 INVOICE_STATUS = {"requested": "开票中", "issued": "已开具", "rejected": "未通过"}
@@ -31,10 +38,37 @@ INVOICE_STATUS = {"requested": "开票中", "issued": "已开具", "rejected": "
 class InvoiceTitleAnswers(_FormBase):
     """The title and tax-number answers, shared by the invoice request and change forms."""
 
+    def noted_detail(self, text: str, tracker: Tracker) -> str | None:
+        """A company name or a tax number given while the phone or code is asked.
+
+        "杭州某某科技有限公司" there is no wrong phone: it is noted, and the form takes it
+        when it gets to the title (:meth:`said_before`).
+        """
+        if parse_tax_number(text):
+            return "税号"
+        return f"发票抬头「{text}」" if COMPANY_NAME.match(text) else None
+
+    def said_before(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        """The title or tax number the customer gave before it was asked, if any."""
+        for text in reversed(said_in_form(tracker, self.form_name())):
+            typed = normalize_text(text)
+            if slot == "invoice_tax_number" and parse_tax_number(typed):
+                return {slot: typed}
+            if slot == "invoice_title" and COMPANY_NAME.match(typed):
+                return {slot: typed}
+        return {}
+
     async def extract_invoice_title(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The typed button ("个人", "1"), or the user's text when the title was asked."""
+        """The typed button ("个人", "1"), or the user's text when the title was asked.
+
+        A company name given before (during the identity check) is taken at once.
+        """
+        if tracker.get_slot("invoice_title"):
+            return {}
+        if tracker.get_slot("requested_slot") != "invoice_title":
+            return self.said_before("invoice_title", tracker)
         return self.offered_option("invoice_title", tracker, domain) or self.text_answer(
             "invoice_title", tracker, free_text=True
         )
@@ -48,7 +82,11 @@ class InvoiceTitleAnswers(_FormBase):
     async def extract_invoice_tax_number(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The user's text when the tax number was asked."""
+        """The user's text when the tax number was asked (or a number given before)."""
+        if tracker.get_slot("invoice_tax_number"):
+            return {}
+        if tracker.get_slot("requested_slot") != "invoice_tax_number":
+            return self.said_before("invoice_tax_number", tracker)
         return self.text_answer("invoice_tax_number", tracker)
 
     async def validate_invoice_tax_number(

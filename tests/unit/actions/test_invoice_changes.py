@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.invoice_changes import (
@@ -236,3 +237,31 @@ async def test_the_mailing_address_in_the_request_itself_is_taken(
     assert "invoice_mail_address" in slots
     extracted = await form.extract_invoice_mail_address(dispatcher, tracker, DOMAIN)
     assert extracted == {"invoice_mail_address": "北京市朝阳区建国路93号1505室"}
+
+
+def _during_the_check(*said: str) -> Tracker:
+    events: list[dict] = [{"event": "user", "text": said[0]}]
+    events.append({"event": "active_loop", "name": "invoice_change_form"})
+    events += [{"event": "user", "text": text} for text in said[1:]]
+    return Tracker(
+        "web-session-anon",
+        {"requested_slot": "bind_phone"},
+        {"text": said[-1], "intent": {"name": "inform", "confidence": 0.9}},
+        events,
+        False,
+        None,
+        {"name": "invoice_change_form"},
+        "action_listen",
+    )
+
+
+async def test_a_company_title_given_during_the_identity_check_is_noted_and_kept() -> None:
+    form = ValidateInvoiceChangeForm()
+    tracker = _during_the_check("我的发票怎么开成个人了 我要公司的", "杭州某某科技有限公司")
+    assert form.noted_detail("杭州某某科技有限公司", tracker) == "发票抬头「杭州某某科技有限公司」"
+    assert form.noted_detail("我要公司的", tracker) is None  # no name
+    found = await form.extract_invoice_title(CollectingDispatcher(), tracker, {})
+    assert found == {"invoice_title": "杭州某某科技有限公司"}  # not asked again later
+    # a message that only mentions a company is no title
+    vague = _during_the_check("我的发票怎么开成个人了 我要公司的", "13800138001")
+    assert await form.extract_invoice_title(CollectingDispatcher(), vague, {}) == {}
