@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -67,11 +68,14 @@ def _say_ticket(dispatcher: CollectingDispatcher, ticket: Ticket) -> None:
     )
 
 
-def contact_promise(ticket: Ticket, settings: HandoffSettings | None = None) -> str:
+def contact_promise(
+    ticket: Ticket, settings: HandoffSettings | None = None, now: datetime | None = None
+) -> str:
     """When a ticket not handled yet is due a call ("投诉处理要多久"), else ``""``.
 
     The time the handoff service promised when it opened a ticket for lack of an agent
     (:mod:`zhike.lib.handoff.conversations`): ``ticket_reply_within`` of business time.
+    A time already past is owned up to, with 转人工 to chase it.
     """
     if ticket.status != "open" or ticket.created_at is None:
         return ""
@@ -81,6 +85,9 @@ def contact_promise(ticket: Ticket, settings: HandoffSettings | None = None) -> 
         logger.warning("No reply time for ticket %s: %s", ticket.ticket_id, error)
         return ""
     by = settings.hours.next_opening(ticket.created_at + settings.ticket_reply_within)
+    if by < (now or datetime.now(timezone.utc)):  # promised, and late: said so
+        when = format_time(by)
+        return f"原定 {when} 前联系您，已经晚了，非常抱歉🙏 需要的话回复「转人工」帮您催一下。"
     return f"专员会在 {format_time(by)} 前联系您，请保持电话畅通。"
 
 

@@ -66,12 +66,18 @@ def test_a_call_is_promised_as_the_handoff_promised_it_within_business_hours() -
     settings = settings_from_env({"ZHIKE_HANDOFF_HOURS": "09:00-21:00"})
     morning = datetime(2026, 12, 4, 2, 0, tzinfo=timezone.utc)  # 10:00 China time
     ticket = Ticket("TK20269999", "complaint", "慢", "open", created_at=morning)
-    assert contact_promise(ticket, settings) == "专员会在 12月4日 12:00 前联系您，请保持电话畅通。"
+    assert (
+        contact_promise(ticket, settings, now=morning)
+        == "专员会在 12月4日 12:00 前联系您，请保持电话畅通。"
+    )
     night = datetime(2026, 12, 4, 14, 0, tzinfo=timezone.utc)  # 22:00: the desk is closed
     late = Ticket("TK20269999", "complaint", "慢", "open", created_at=night)
-    assert "12月5日 09:00" in contact_promise(late, settings)
+    assert "12月5日 09:00" in contact_promise(late, settings, now=night)
     handled = Ticket("TK20269999", "complaint", "慢", "in_progress", created_at=morning)
-    assert contact_promise(handled, settings) == ""
+    assert contact_promise(handled, settings, now=morning) == ""
+    # the time has passed and nobody called: owned up to, with a way to chase it
+    overdue = contact_promise(ticket, settings, now=night)
+    assert overdue.startswith("原定 12月4日 12:00 前联系您，已经晚了") and "转人工" in overdue
 
 
 async def test_binding_by_phone_and_one_time_code(
