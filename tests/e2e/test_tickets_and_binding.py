@@ -157,3 +157,12 @@ def test_a_phone_number_typed_after_turning_the_check_down_starts_it_again(
     assert "139****9002" in sent and "没能理解" not in sent
     replies = chat.send(last_code(fresh, "13900139002"))
     assert "验证成功" in replies[0]["text"]
+
+
+def test_a_company_title_typed_during_the_identity_check_is_noted(fresh: Stack) -> None:
+    chat = Conversation(fresh.config.rasa_url)
+    assert "手机号" in chat.say("我的发票抬头开错了 要改成公司的")
+    noted = chat.say("杭州智客科技有限公司")
+    assert "发票抬头「杭州智客科技有限公司」我先记下了" in noted and "手机号" in noted
+    assert "格式" not in noted  # no wrong phone
+    assert "取消" in chat.say("算了")
