@@ -139,4 +139,5 @@ class ActionTicketStatus(Action):
         if identity.customer_id is None:
             return in_chat if mine else None
         others = await backend().list_tickets(identity.customer_id)
-        return in_chat + [t for t in others if t.ticket_id not in set(mine)]
+        shown = set(mine)
+        return in_chat + [ticket for ticket in others if ticket.ticket_id not in shown]

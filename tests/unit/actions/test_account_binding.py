@@ -207,3 +207,6 @@ async def test_a_phone_typed_on_its_own_starts_the_check_with_that_number(
     # a message that started the check without a number is asked for it as ever
     plain = anonymous("我要验证身份", "bind_account")
     assert await form.extract_bind_phone(dispatcher, plain, DOMAIN) == {}
+    # a number in a request is the request's (a new receiver), not who the customer is
+    receiver = anonymous("收货电话改成13912345678", "change_receiver_phone")
+    assert await form.extract_bind_phone(dispatcher, receiver, DOMAIN) == {}
