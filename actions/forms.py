@@ -34,6 +34,7 @@ from actions.typed_parsing import (
 from zhike.common.confirmations import is_acknowledgement
 from zhike.common.topic_names import (
     BUSINESS_INTENTS,
+    CONTRADICTED_KEY,
     FOCUS_ORDER_SLOT,
     OUT_OF_SCOPE,
     SWITCH_CONFIDENCE,
@@ -182,8 +183,10 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
             free_text: the question takes any text (an address, a reason): only
                 :data:`INTERRUPTING_INTENTS` interrupt it, not other requests.
         """
-        intent = (tracker.latest_message or {}).get("intent") or {}
-        name = intent.get("name")
+        latest = tracker.latest_message or {}
+        intent = latest.get("intent") or {}
+        contradicted = latest.get(CONTRADICTED_KEY)  # a request, though which one is asked
+        name = contradicted.get("intent") if isinstance(contradicted, dict) else intent.get("name")
         if name in INTERRUPTING_INTENTS:
             return True
         confident = float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE

@@ -78,6 +78,10 @@ BEYOND_KEY = "beyond"
 # action (actions/also_asked.py) that offers it.
 ALSO_KEY = "also"
 ALSO_ACTION = "action_offer_also"
+# A request DIET was sure of whose words are another's (zhike/nlu/frames.py): the message
+# is nlu_fallback, the customer asked between the two; ``{"intent": DIET's, "framed": the
+# words'}`` in the parse result. In a form it is a request all the same, never an answer.
+CONTRADICTED_KEY = "contradicted"
 
 # The order the conversation is about; a follow-up within FOCUS_TURNS customer messages
 # without an order number means it.

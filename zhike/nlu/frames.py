@@ -48,7 +48,13 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.common.topic_names import ALSO_KEY, BEYOND_KEY, BUSINESS_INTENTS, SECOND_OPINION_KEY
+from zhike.common.topic_names import (
+    ALSO_KEY,
+    BEYOND_KEY,
+    BUSINESS_INTENTS,
+    CONTRADICTED_KEY,
+    SECOND_OPINION_KEY,
+)
 from zhike.nlu.also_asked import also_asked, first_of_several
 from zhike.nlu.anchors import ranked_intents
 
@@ -259,6 +265,7 @@ def _ask_between(message: Message, name: str, framed: str) -> None:
     customer is asked "您是想咨询…" with the model's request first and the words' second.
     """
     _decline(message, (name, framed))
+    message.set(CONTRADICTED_KEY, {"intent": name, "framed": framed}, add_to_output=True)
 
 
 def _decline(message: Message, first: tuple[str, ...] = ()) -> None:

@@ -278,6 +278,19 @@ async def test_a_free_text_answer_is_taken_whatever_the_model_made_of_it(
     assert extracted == {"refund_reason": "孩子说不喜欢这个颜色"}
 
 
+async def test_a_request_whose_words_contradict_the_model_is_no_free_text_answer(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    from actions.refunds import ValidateRefundForm
+
+    said = "你好，我买的这个显示器，发票怎么是个人?我明明设定的公司抬头"
+    asked = zhang(said, "nlu_fallback", requested_slot="refund_reason")
+    asked.latest_message["intent"]["confidence"] = 0.84  # DIET's, for a new invoice
+    asked.latest_message["contradicted"] = {"intent": "request_invoice", "framed": "change_invoice"}
+    extracted = await ValidateRefundForm().extract_refund_reason(dispatcher, asked, real_domain)
+    assert extracted == {}  # a request, not the refund's reason
+
+
 async def test_a_vague_answer_stays_an_answer_whatever_the_model_made_of_it(
     zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
 ) -> None:
