@@ -40,6 +40,9 @@ CATEGORIES = {
     "other": "其他问题",
 }
 SHOWN_TICKETS = 3
+# Tickets the handoff service opens (a complaint, no agent online), whose reply time it
+# promised; a refund's ticket was promised a call within a working day instead.
+HANDOFF_CATEGORIES = frozenset({"complaint", "other"})
 
 
 def may_see_ticket(identity: Identity, ticket: Ticket, my_tickets: list[str]) -> bool:
@@ -71,13 +74,15 @@ def _say_ticket(dispatcher: CollectingDispatcher, ticket: Ticket) -> None:
 def contact_promise(
     ticket: Ticket, settings: HandoffSettings | None = None, now: datetime | None = None
 ) -> str:
-    """When a ticket not handled yet is due a call ("投诉处理要多久"), else ``""``.
+    """When a handoff's ticket not handled yet is due a call ("投诉处理要多久"), else ``""``.
 
     The time the handoff service promised when it opened a ticket for lack of an agent
     (:mod:`zhike.lib.handoff.conversations`): ``ticket_reply_within`` of business time.
     A time already past is owned up to, with 转人工 to chase it.
     """
     if ticket.status != "open" or ticket.created_at is None:
+        return ""
+    if ticket.category not in HANDOFF_CATEGORIES:  # e.g. a refund's: "1 个工作日内", as told
         return ""
     try:
         settings = settings or settings_from_env()

@@ -75,6 +75,8 @@ def test_a_call_is_promised_as_the_handoff_promised_it_within_business_hours() -
     assert "12月5日 09:00" in contact_promise(late, settings, now=night)
     handled = Ticket("TK20269999", "complaint", "慢", "in_progress", created_at=morning)
     assert contact_promise(handled, settings, now=morning) == ""
+    refund = Ticket("TK20269999", "refund", "超期退款", "open", created_at=morning)
+    assert contact_promise(refund, settings, now=morning) == ""  # told "1 个工作日内" then
     # the time has passed and nobody called: owned up to, with a way to chase it
     overdue = contact_promise(ticket, settings, now=night)
     assert overdue.startswith("原定 12月4日 12:00 前联系您，已经晚了") and "转人工" in overdue
