@@ -29,6 +29,7 @@ from rasa_sdk.types import DomainDict
 from actions.identity import forget_identity, input_channel
 from actions.knowledge import answer_if_known
 from actions.parsing import (
+    is_only_mobile_phone,
     normalize_text,
     parse_binding_code,
     parse_mobile_phone,
@@ -47,8 +48,6 @@ LAST4 = re.compile(r"\s*\d{4}\s*")
 # What a message without digits says instead of the number asked for.
 NOT_RECEIVED, WAIT, NO_PHONE = "not_received", "wait", "no_phone"
 NO_ORDER_ID = "no_order_id"
-# A message that is a mobile number and nothing else ("13800138001", "138 0013 8001").
-_BARE_PHONE = re.compile(r"^\s*(?:\+?86)?[\s-]*1\d{2}[\s-]?\d{4}[\s-]?\d{4}\s*$")
 _NOT_RECEIVED = re.compile(r"没收到|收不到|没有收到|没来|还没到|没到|重发|重新发|再发|没.{0,2}短信")
 _WAIT = re.compile(
     r"^(?:等一?下|稍等一?下?|等等|等会儿?|马上|好的?|嗯+|ok|okay|好滴|收到|行|我?(?:找|看|查)一?[下看])"
@@ -135,8 +134,8 @@ class BindingSlots:
         typed on its own) is taken at once: the customer is not asked for what they just
         said. A number in a request ("收货电话改成139…") is not who the customer is.
         """
-        text = str((tracker.latest_message or {}).get("text") or "")
-        if tracker.get_slot("requested_slot") is None and _BARE_PHONE.match(text):
+        text = (tracker.latest_message or {}).get("text")
+        if tracker.get_slot("requested_slot") is None and is_only_mobile_phone(text):
             return {"bind_phone": text}
         return self.aside_answer("bind_phone", tracker) or self.text_answer("bind_phone", tracker)
 

@@ -79,6 +79,11 @@ def parse_mobile_phone(value: Any) -> str | None:
     return "".join(match.groups()) if match else None
 
 
+def is_only_mobile_phone(value: Any) -> bool:
+    """Whether ``value`` is a mainland mobile number and nothing else ("138 0013 8001")."""
+    return _MOBILE_IN_TEXT_RE.fullmatch(normalize_text(value).strip()) is not None
+
+
 def parse_phone_last4(value: Any) -> str | None:
     """The last 4 digits of the phone: four digits standing alone, or a whole mobile number.
 

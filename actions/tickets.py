@@ -60,40 +60,48 @@ def tickets_of_chat(tracker: Tracker) -> list[str]:
     return proven(TICKET_PROOF, tracker.get_slot("my_tickets"), tracker.sender_id)
 
 
-def _say_ticket(dispatcher: CollectingDispatcher, ticket: Ticket) -> None:
+def _say_ticket(
+    dispatcher: CollectingDispatcher, ticket: Ticket, settings: HandoffSettings | None
+) -> None:
     dispatcher.utter_message(
         response="utter_ticket_status",
         ticket_id=ticket.ticket_id,
         category=CATEGORIES.get(ticket.category, "其他问题"),
         status_label=TICKET_STATUS.get(ticket.status, "处理中"),
         updated=format_time(ticket.updated_at or ticket.created_at) or "刚刚",
-        promise=contact_promise(ticket),
+        promise=contact_promise(ticket, settings),
     )
 
 
 def contact_promise(
-    ticket: Ticket, settings: HandoffSettings | None = None, now: datetime | None = None
+    ticket: Ticket, settings: HandoffSettings | None, now: datetime | None = None
 ) -> str:
     """When a handoff's ticket not handled yet is due a call ("投诉处理要多久"), else ``""``.
 
     The time the handoff service promised when it opened a ticket for lack of an agent
-    (:mod:`zhike.lib.handoff.conversations`): ``ticket_reply_within`` of business time.
-    A time already past is owned up to, with 转人工 to chase it.
+    (:meth:`~zhike.lib.handoff.config.HandoffSettings.ticket_reply_by`); none without
+    ``settings``. A time already past is owned up to, with 转人工 to chase it.
     """
     if ticket.status != "open" or ticket.created_at is None:
         return ""
     if ticket.category not in HANDOFF_CATEGORIES:  # e.g. a refund's: "1 个工作日内", as told
         return ""
-    try:
-        settings = settings or settings_from_env()
-    except ValueError as error:  # malformed hours in the environment: no promise
-        logger.warning("No reply time for ticket %s: %s", ticket.ticket_id, error)
+    if settings is None:  # malformed business hours in the environment
         return ""
-    by = settings.hours.next_opening(ticket.created_at + settings.ticket_reply_within)
+    by = settings.ticket_reply_by(ticket.created_at)
     if by < (now or datetime.now(timezone.utc)):  # promised, and late: said so
         when = format_time(by)
         return f"原定 {when} 前联系您，已经晚了，非常抱歉🙏 需要的话回复「转人工」帮您催一下。"
     return f"专员会在 {format_time(by)} 前联系您，请保持电话畅通。"
+
+
+def _handoff_settings() -> HandoffSettings | None:
+    """The business hours the handoff service promises by, or ``None`` when malformed."""
+    try:
+        return settings_from_env()
+    except ValueError as error:
+        logger.warning("No reply times for tickets: %s", error)
+        return None
 
 
 class ActionTicketStatus(Action):
@@ -109,6 +117,7 @@ class ActionTicketStatus(Action):
         """Answers only about tickets the sender may see (:func:`may_see_ticket`)."""
         ticket_id = normalize_text(tracker.get_slot("ticket_id")).upper() or None
         mine = tickets_of_chat(tracker)
+        settings = _handoff_settings()
         try:
             identity = await identify(tracker)
             if ticket_id is not None:
@@ -116,7 +125,7 @@ class ActionTicketStatus(Action):
                 if ticket is None or not may_see_ticket(identity, ticket, mine):
                     dispatcher.utter_message(response="utter_ticket_not_found", ticket_id=ticket_id)
                 else:
-                    _say_ticket(dispatcher, ticket)
+                    _say_ticket(dispatcher, ticket, settings)
                 return [SlotSet("ticket_id", None)]
             tickets = await self._known_tickets(identity, mine)
         except BackendUnavailable as error:
@@ -132,7 +141,7 @@ class ActionTicketStatus(Action):
         elif not tickets:
             dispatcher.utter_message(response="utter_no_tickets")
         for ticket in (tickets or [])[:SHOWN_TICKETS]:
-            _say_ticket(dispatcher, ticket)
+            _say_ticket(dispatcher, ticket, settings)
         remind_active_form(dispatcher, tracker)
         return []
 

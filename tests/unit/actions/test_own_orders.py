@@ -48,46 +48,51 @@ async def test_the_order_question_shows_a_known_customers_orders(
     assert responses(dispatcher) == ["utter_ask_order_id"]
 
 
+async def _listed(
+    dispatcher: CollectingDispatcher, turn: Turn, text: str, intent: str, form: str
+) -> list[dict[str, str]]:
+    """The orders "请问是哪一笔订单呢？" offers in ``form``, opened by ``text``."""
+    tracker = turn(text, intent)
+    tracker.active_loop = {"name": form}
+    await ActionAskOrderId().run(dispatcher, tracker, DOMAIN)
+    return dispatcher.messages[-1]["buttons"]
+
+
 async def test_which_order_lists_the_orders_the_request_can_be_about(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
-    refund_status = zhang("我的退款到哪一步了", "query_refund")
-    refund_status.active_loop = {"name": "refund_status_form"}
-    await ActionAskOrderId().run(dispatcher, refund_status, DOMAIN)
-    listed = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    def payloads(buttons: list[dict[str, str]]) -> list[str]:
+        return [b["payload"] for b in buttons]
+
+    listed = payloads(
+        await _listed(dispatcher, zhang, "我的退款到哪一步了", "query_refund", "refund_status_form")
+    )
     assert "HP20240004" in listed and "HP20240001" not in listed  # refunding; on its way
-    cancel = zhang("我要取消订单", "cancel_order")
-    cancel.active_loop = {"name": "cancel_order_form"}
-    await ActionAskOrderId().run(dispatcher, cancel, DOMAIN)
-    listed = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    listed = payloads(
+        await _listed(dispatcher, zhang, "我要取消订单", "cancel_order", "cancel_order_form")
+    )
     assert "HP20240003" in listed and "HP20240001" not in listed  # paid; shipped
     # an exchange: the delivered orders, not the ones cancelled or being refunded
-    exchange = zhang("我想换货 尺码买小了", "request_exchange")
-    exchange.active_loop = {"name": "exchange_form"}
-    await ActionAskOrderId().run(dispatcher, exchange, DOMAIN)
-    listed = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    listed = payloads(
+        await _listed(dispatcher, zhang, "我想换货 尺码买小了", "request_exchange", "exchange_form")
+    )
     assert "HP20240002" in listed and "HP20240004" not in listed  # delivered; refunding
     assert "HP20240003" not in listed  # not shipped yet
     # a question about any order lists them all
-    status = zhang("查订单", "query_order")
-    status.active_loop = {"name": "order_id_form"}
-    await ActionAskOrderId().run(dispatcher, status, DOMAIN)
-    assert len(dispatcher.messages[-1]["buttons"]) > 2
+    assert len(await _listed(dispatcher, zhang, "查订单", "query_order", "order_id_form")) > 2
 
 
 async def test_the_order_whose_goods_the_customer_named_comes_first(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
-    shoes = zhang("那个鞋子磨脚 我需要退货", "request_refund")
-    shoes.active_loop = {"name": "refund_form"}
-    await ActionAskOrderId().run(dispatcher, shoes, DOMAIN)
-    first = dispatcher.messages[-1]["buttons"][0]
+    shoes = await _listed(
+        dispatcher, zhang, "那个鞋子磨脚 我需要退货", "request_refund", "refund_form"
+    )
+    first = shoes[0]
     assert "鞋" in first["title"]
     # nothing named: the newest orders, as before
-    plain = zhang("我要退货", "request_refund")
-    plain.active_loop = {"name": "refund_form"}
-    await ActionAskOrderId().run(dispatcher, plain, DOMAIN)
-    assert "鞋" not in dispatcher.messages[-1]["buttons"][0]["title"]
+    plain = await _listed(dispatcher, zhang, "我要退货", "request_refund", "refund_form")
+    assert "鞋" not in plain[0]["title"]
 
 
 def test_goods_words_leave_the_requests_own_words_out() -> None:

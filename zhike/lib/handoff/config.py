@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from zhike.lib.handoff.hours import BusinessHours
@@ -42,6 +42,10 @@ class HandoffSettings:
     max_text: int = MAX_TEXT
     max_comment: int = MAX_COMMENT
     rating_window: timedelta = timedelta(hours=24)
+
+    def ticket_reply_by(self, opened: datetime) -> datetime:
+        """When a ticket opened at ``opened`` for lack of an agent is promised a reply."""
+        return self.hours.next_opening(opened + self.ticket_reply_within)
 
 
 @dataclass(frozen=True)

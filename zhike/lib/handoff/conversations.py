@@ -153,7 +153,7 @@ async def request_handoff(
     if not await queue.online_agents(session, skill_group):
         _close(row, "no_agent", now)
         await session.flush()
-        reply_by = hours.next_opening(now + settings.ticket_reply_within)
+        reply_by = settings.ticket_reply_by(now)
         return HandoffOutcome("no_agent", row.id, skill_group, reply_by=reply_by)
     row.state = QUEUED
     row.queued_at = now
