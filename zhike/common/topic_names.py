@@ -82,6 +82,12 @@ ALSO_ACTION = "action_offer_also"
 # is nlu_fallback, the customer asked between the two; ``{"intent": DIET's, "framed": the
 # words'}`` in the parse result. In a form it is a request all the same, never an answer.
 CONTRADICTED_KEY = "contradicted"
+# A question DIET took for one to the knowledge base, in the words of a frame that may
+# decide alone (zhike/nlu/frames.yml: "你好请问带电子狗吗?"): the frame's intent in the
+# parse result. The knowledge gate takes the message as that request when no entry answers.
+ALONE_FRAME_KEY = "alone_frame"
+# The intent of a question the knowledge base answers.
+QUESTION_INTENT = "faq"
 
 # The order the conversation is about; a follow-up within FOCUS_TURNS customer messages
 # without an order number means it.

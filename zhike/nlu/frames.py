@@ -49,10 +49,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from zhike.common.topic_names import (
+    ALONE_FRAME_KEY,
     ALSO_KEY,
     BEYOND_KEY,
     BUSINESS_INTENTS,
     CONTRADICTED_KEY,
+    QUESTION_INTENT,
     SECOND_OPINION_KEY,
 )
 from zhike.nlu.also_asked import also_asked, first_of_several
@@ -204,6 +206,10 @@ class FrameMatcher(GraphComponent, IntentClassifier):
             if several:  # "帮我改个收货地址 另外我那个快递到哪了": the first one first
                 fitting = first_of_several(self.frames.fitting, text)
             if len(fitting) != 1 or fitting[0] == name:
+                continue
+            if name == QUESTION_INTENT and self.frames.alone(fitting[0]):
+                # the knowledge base has its say first (zhike.nlu.knowledge_gate)
+                message.set(ALONE_FRAME_KEY, fitting[0], add_to_output=True)
                 continue
             alone = name in OVERRULED_ALONE and self.frames.alone(fitting[0])
             if not (alone or self._supported(fitting[0], message.data)):

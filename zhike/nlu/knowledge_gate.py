@@ -50,7 +50,13 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.common.topic_names import BEYOND_KEY, BUSINESS_INTENTS, SECOND_OPINION_KEY
+from zhike.common.topic_names import (
+    ALONE_FRAME_KEY,
+    BEYOND_KEY,
+    BUSINESS_INTENTS,
+    QUESTION_INTENT,
+    SECOND_OPINION_KEY,
+)
 from zhike.lib.kb.background import BackgroundKnowledge
 from zhike.lib.kb.live import Lookup
 from zhike.lib.kb.settings import ENV_VAR as KB_DB_URL_ENV
@@ -59,7 +65,6 @@ from zhike.nlu.policy_questions import PolicyQuestions
 
 logger = logging.getLogger(__name__)
 
-QUESTION_INTENT = "faq"
 DEFAULT_QUESTIONS_FROM = ["nlu_fallback", "out_of_scope", QUESTION_INTENT]
 # Small talk and greetings become a question only in an entry's own words: staff who add
 # "周末有人吗" to the service hours see it answered, though DIET takes it for a greeting.
@@ -115,7 +120,9 @@ def gated(
 
     Returns:
         The new ``intent`` and ``intent_ranking``, or None to leave the message as it is.
-        An answer makes it ``faq``. A request asked as a question about the rules that an
+        An answer makes it ``faq``. A question no entry answers that is in the words of a
+        frame deciding alone (``alone_frame``: "你好请问带电子狗吗?") becomes that request.
+        A request asked as a question about the rules that an
         entry may answer ("suggest") becomes ``nlu_fallback`` with ``faq`` ranked first:
         the customer is offered the entry's question and the request as buttons. One no
         entry answers ("none": "取件标准写着不需要寄回 什么意思") becomes ``nlu_fallback``
@@ -142,6 +149,11 @@ def gated(
     }
     if decision == "answer":
         return {INTENT: question, INTENT_RANKING_KEY: [dict(question), *ranking]}
+    framed = data.get(ALONE_FRAME_KEY)
+    if intent.get(INTENT_NAME_KEY) == QUESTION_INTENT and framed:
+        # "你好请问带电子狗吗?": no entry answers it, the product is looked up
+        request = {**intent, INTENT_NAME_KEY: framed}
+        return {INTENT: request, INTENT_RANKING_KEY: [dict(request), *ranking]}
     if intent.get(INTENT_NAME_KEY) in questions_from:
         return None
     if decision == "suggest":

@@ -13,6 +13,7 @@ from zhike.lib.kb.background import BackgroundKnowledge
 from zhike.lib.kb.db import KbDatabase
 from zhike.lib.kb.seed import ensure_seeded
 from zhike.lib.kb.service import KnowledgeBase
+from zhike.nlu.frames import FrameMatcher, Frames
 from zhike.nlu.knowledge_gate import DEFAULT_QUESTIONS_FROM, KnowledgeGate
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -155,7 +156,7 @@ def test_a_rules_question_the_knowledge_base_only_half_matches_offers_both(
     knowledge: BackgroundKnowledge,
 ) -> None:
     gate = KnowledgeGate({}, knowledge)
-    message = _message("手机保价周期多久", "request_price_protection", 0.95)
+    message = _message("想了解下价保从哪天开始算", "request_price_protection", 0.95)
     gate.process([message])
     # "您是想问：" with the entry's question and the request as buttons
     assert message.data["intent"]["name"] == "nlu_fallback"
@@ -249,3 +250,19 @@ def test_a_request_diet_was_sure_of_is_not_answered_with_a_policy_it_shares_a_wo
     # "可以更换老师吗？" matches 换 well, but the customer asked to exchange something
     assert exchange.data["intent"]["name"] == "nlu_fallback"
     assert exchange.data["intent_ranking"][1]["name"] == "request_exchange"
+
+
+def test_a_product_question_no_entry_answers_is_a_product_question(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    frames = FrameMatcher(FrameMatcher.get_default_config(), Frames.load())
+    gate = KnowledgeGate({}, knowledge)
+    product = _message("你好请问带电子狗吗?", "faq", 1.0)  # DIET: a question to the KB
+    invoice = _message("这个商品支持开专票吗", "faq", 1.0)  # a product's words too
+    frames.process([product, invoice])
+    assert invoice.data["alone_frame"] == "ask_product"
+    gate.process([product, invoice])
+    # no entry answers it: the catalogue is looked up, not "没有找到答案"
+    assert product.data["intent"]["name"] == "ask_product"
+    # an entry answers this one: the knowledge base has its say first
+    assert invoice.data["intent"]["name"] == "faq"
