@@ -40,6 +40,7 @@ from actions.presales_text import (
     stock_text,
     summary_text,
 )
+from actions.product_links import has_link, linked_sku, without_links
 from actions.services import backend
 from zhike.common.handoff_names import HANDOFF_ACTION
 from zhike.lib.backend_client import BackendError, BackendUnavailable
@@ -81,13 +82,23 @@ class ActionPresalesAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Finds the product, answers each aspect asked, or says what it cannot answer."""
-        text = question_text(tracker)
+        asked = question_text(tracker)
+        text = without_links(asked)  # the words; a pasted link names the product
         aspects = aspects_of(text)
         if COMPARE in aspects:
             dispatcher.utter_message(response="utter_presales_compare")
             return [FollowupAction(HANDOFF_ACTION)]
         try:
-            events = await self._answer(dispatcher, tracker, text, aspects)
+            if has_link(asked):
+                linked = await self._linked(asked)
+                if linked is None:
+                    dispatcher.utter_message(
+                        response="utter_presales_unknown_link", buttons=HANDOFF_BUTTONS
+                    )
+                    return [SlotSet(PRODUCT_SLOT, None)]
+                events = await self._answer(dispatcher, tracker, text, aspects, linked)
+            else:
+                events = await self._answer(dispatcher, tracker, text, aspects)
         except BackendUnavailable as error:
             logger.warning("Pre-sales lookup failed: %s", error)
             dispatcher.utter_message(response="utter_presales_unavailable")
@@ -96,9 +107,14 @@ class ActionPresalesAnswer(Action):
         return events
 
     async def _answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, aspects: list[str]
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        text: str,
+        aspects: list[str],
+        linked: Product | None = None,
     ) -> list[dict[str, Any]]:
-        found, named = await self._find(text)
+        found, named = ([linked], ()) if linked else await self._find(text)
         if len(found) > 1:
             names = "；".join(f"「{p.name}」" for p in found[:SHOWN_CHOICES])
             dispatcher.utter_message(response="utter_presales_which", choices=names)
@@ -159,6 +175,18 @@ class ActionPresalesAnswer(Action):
                 raise
             return [], ()
         return (_ties(list(found.matches)) if found.matches else []), found.named
+
+    async def _linked(self, text: str) -> Product | None:
+        """The product of the link pasted (None: not one of the shop's product pages)."""
+        sku = linked_sku(text)
+        if sku is None:
+            return None
+        try:
+            return await backend().get_product(sku)
+        except BackendError as error:
+            if isinstance(error, BackendUnavailable):
+                raise
+            return None
 
     async def _remembered(self, tracker: Tracker) -> Product | None:
         sku = tracker.get_slot(PRODUCT_SLOT)

@@ -90,6 +90,7 @@ def _matcher() -> FrameMatcher:
         ("包裹没收到 怎么就显示已确认了", "query_logistics"),
         ("保价 HP20241001", "request_price_protection"),
         ("咱们店里有卖充电宝吗", "ask_product"),
+        ("https://shop.example.com/item/A-1.html 这个味道酸吗", "ask_product"),
         ("为什么拒绝我的售后", "query_refund"),
         ("退货寄回去好几天了怎么没物流信息", "query_ticket"),
         ("质量太差了 我需要退货", "request_refund"),
