@@ -131,3 +131,12 @@ def test_an_unknown_product_goes_to_a_presales_agent(fresh: Stack) -> None:
     info = desk(fresh, lambda s: s.conversation(conversation_id))
     assert info.skill_group == "presales"
     _hand_back(fresh, shopper.sender, conversation_id)
+
+
+def test_a_pasted_product_page_names_the_product(fresh: Stack) -> None:
+    visitor = Conversation(fresh.config.rasa_url)
+    answer = visitor.say("https://shop.example.com/item/GREE-KFR35-YT.html 这个还有货吗")
+    assert "格力 云佳 1.5 匹" in answer and "目前有货" in answer
+    assert "四川" in visitor.say("发到成都要几天")  # the product of the link
+    unknown = visitor.say("味道酸吗 https://shop.example.com/item/965130.html")
+    assert "这个链接里的商品我这边没有查到" in unknown and "转售前客服" in unknown
