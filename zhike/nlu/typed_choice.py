@@ -27,6 +27,7 @@ Put it first in the pipeline, before the tokenizer::
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -103,7 +104,7 @@ class TypedChoice(GraphComponent):
             text = message.get(TEXT)
             button = chosen_button(text, buttons)
             if button is None and _asked_which(tracker):
-                if parse_confirmation(text) is True:
+                if parse_confirmation(text) is True and not _closing(text, buttons):
                     button = buttons[0]  # "是的" to "您是想咨询…": its first, likelier topic
                 else:  # "嗯 取消吧" to 「取消订单」; "不是" is no pick of 「都不是」
                     topics = [b for b in buttons if payload_intent(str(b["payload"])) != NONE]
@@ -137,6 +138,18 @@ ASK_WHICH = frozenset(
 )
 # The intent of their 「都不是」 button.
 NONE = "out_of_scope"
+
+
+# "好的谢谢" to a choice of topics closes the matter; "是的" / "对" says the first is right.
+_THANKS = re.compile(r"谢|thank|3q", re.IGNORECASE)
+_THATS_IT = re.compile(r"是|对|没错|确定|确认|就这")
+
+
+def _closing(text: Any, buttons: list[dict[str, Any]]) -> bool:
+    """Whether a yes with thanks ("好的谢谢") answers a choice of several topics: no pick."""
+    words = str(text or "")
+    topics = [b for b in buttons if payload_intent(str(b["payload"])) != NONE]
+    return len(topics) > 1 and bool(_THANKS.search(words)) and not _THATS_IT.search(words)
 
 
 def _asked_which(tracker: DialogueStateTracker | None) -> bool:

@@ -80,6 +80,9 @@ def test_a_plain_yes_to_the_fallbacks_question_picks_its_first_topic(tmp_path: A
         assert _read(component, yes, in_fallback).get("text") == "/query_logistics", yes
     for other in ("不是", "都不对", "确定吗？", "我要退款"):
         assert _read(component, other, in_fallback).get("text") == other
+    # "好的谢谢" closes the matter: no topic started; "是的谢谢" says the first is right
+    assert _read(component, "好的谢谢", in_fallback).get("text") == "好的谢谢"
+    assert _read(component, "是的 谢谢", in_fallback).get("text") == "/query_logistics"
     # asked again after the loop ended (the message before was understood after all)
     asked_again = _tracker(
         UserUttered("嗯 取消吧"),
