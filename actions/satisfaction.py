@@ -13,7 +13,8 @@ the NLU predicted, once ``action_record_rating`` runs for the message after the 
 (the rule for ``rate_service``, or a HandoffPolicy takeover of ``csat_state: asked``).
 A message that is not a rating is then given back: the action rejects itself
 (``ActionExecutionRejected``) and clears ``csat_state``, so the other policies handle it
-as if the question had not been asked.
+as if the question had not been asked. Thanks or a plain yes ("谢谢 没别的了", "好的")
+is answered the same way but leaves the question open: "4" after it is still the score.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ SCORE_SLOT = "csat_score"
 ASKED = "asked"
 RATING_INTENT = "rate_service"
 LOW_SCORE = 3
+# Replies that leave the rating question open: the score may come in the next message.
+STILL_ASKED_AFTER = frozenset({"thank", "affirm"})
 NO_COMMENT = ("不用了", "不用", "没有", "算了", "没了", "无")
 MAX_COMMENT = 500
 
@@ -112,6 +115,8 @@ class ActionRecordRating(Action):
         if score is None:
             score = parse_rating(text) if intent == RATING_INTENT else parse_rating_reply(text)
         if score is None and intent != RATING_INTENT and tracker.get_slot(STATE_SLOT) == ASKED:
+            if intent in STILL_ASKED_AFTER:  # "谢谢 没别的了", then "4": still the rating
+                return [ActionExecutionRejected(self.name())]
             return [ActionExecutionRejected(self.name()), *_cleared()]
         if score is None:
             dispatcher.utter_message(response="utter_rating_not_understood")

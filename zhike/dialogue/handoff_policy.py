@@ -42,7 +42,12 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from zhike.common.handoff_names import (
@@ -130,7 +135,20 @@ def next_action(
         return ACTION_LISTEN_NAME
     if latest != ACTION_LISTEN_NAME:
         return None
+    rejected = _rejected_just_now(tracker)
     for takeover in takeovers:
         if tracker.get_slot(str(takeover["slot"])) in set(takeover["values"]):
-            return str(takeover["action"])  # a user message arrived
+            action = str(takeover["action"])  # a user message arrived
+            # given back ("谢谢" to the rating question), the slot kept: the others answer
+            return None if action == rejected else action
+    return None
+
+
+def _rejected_just_now(tracker: DialogueStateTracker) -> str | None:
+    """The action that gave the latest user message back, if one did."""
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecutionRejected):
+            return event.action_name
+        if isinstance(event, (UserUttered, ActionExecuted)):
+            return None
     return None

@@ -187,6 +187,17 @@ async def test_after_the_question_a_message_that_is_no_rating_is_given_back(
     assert dispatcher.messages == [] and await _ratings(store) == []
 
 
+async def test_thanks_after_the_question_leave_it_open_for_the_score(
+    store: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    events = await ActionRecordRating().run(
+        dispatcher, zhang("谢谢 没别的了", "thank", csat_state="asked"), {}
+    )
+    assert [e["event"] for e in events] == ["action_execution_rejected"]  # still asked
+    await ActionRecordRating().run(dispatcher, zhang("4", "inform", csat_state="asked"), {})
+    assert [rating for rating, _, _ in await _ratings(store)] == [4]
+
+
 async def test_an_order_card_is_never_a_rating(
     store: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:

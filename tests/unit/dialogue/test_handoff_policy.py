@@ -10,7 +10,12 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from zhike.dialogue.handoff_policy import RELAY_ACTION, HandoffPolicy
@@ -98,3 +103,22 @@ def test_after_the_rating_question_the_next_message_goes_to_the_rating_action(
     # the action handed the message back (rejected itself and cleared the state)
     tracker.update(SlotSet("csat_state", None))
     assert _predicted(policy, tracker, domain) is None
+
+
+def test_a_message_given_back_with_the_question_still_open_goes_to_the_others(
+    policy: HandoffPolicy, domain: Domain
+) -> None:
+    events = [
+        ActionExecuted("action_ask_rating"),
+        SlotSet("csat_state", "asked"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        UserUttered("谢谢 没别的了", {"name": "thank", "confidence": 0.9}),
+        ActionExecutionRejected("action_record_rating"),  # "谢谢": the rating still asked
+    ]
+    tracker = DialogueStateTracker.from_events("s4", events, domain.slots)
+    assert _predicted(policy, tracker, domain) is None
+    # the next message goes to the rating action again
+    tracker.update(ActionExecuted("utter_noworries"))
+    tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+    tracker.update(UserUttered("4", {"name": "inform", "confidence": 0.6}))
+    assert _predicted(policy, tracker, domain) == "action_record_rating"
