@@ -125,6 +125,7 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "你们有会员吗",  # the membership, a knowledge-base question
         "确认收货后多久能退款",
         "现在申请退款还来得及吗",
+        "这个能不能免费试听",  # the school's trial lesson: the knowledge base
         "师傅不用来了 不要了 取消吧",  # the installation visit
         "等了都一个礼拜了",  # 礼拜 is no bye
         "我要听再见",  # a song
