@@ -4,7 +4,9 @@ An unhappy customer rarely says everything at once: "我要投诉快递员", the
 then "还骂人". Each is a complaint to the NLU, and each used to open another ticket -- three
 cases for the complaint team, two of them without the story. Within a few messages of a
 complaint ticket opened in this conversation, a further complaint is added to that ticket
-as a note (:func:`add_to_recent_complaint`) and the customer hears it was recorded.
+as a note (:func:`add_to_recent_complaint`) and the customer hears it was recorded. So is
+a detail the NLU could not place but thought likely a complaint ("就是今天送货那个 扔在门口
+就走了": :func:`note_complaint_detail`), instead of "您是想咨询…".
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import TICKET_PROOF, proven
+from actions.identity import known_customer_id
 from actions.services import backend
 from zhike.common.privacy import mask_text
+from zhike.common.topic_names import NOT_SUGGESTED
 from zhike.lib.backend_client import BackendError
 
 logger = logging.getLogger(__name__)
@@ -30,6 +34,7 @@ COMPLAINT_RESPONSES = frozenset(
 RECENT_MESSAGES = 4  # a further complaint within this many customer messages is a follow-up
 TICKET_ID = re.compile(r"TK\d{8}")
 MAX_NOTE = 500
+COMPLAINT_INTENT = "complain"
 
 
 def recent_complaint_ticket(tracker: Tracker) -> str | None:
@@ -73,3 +78,22 @@ async def add_to_recent_complaint(
         return False
     dispatcher.utter_message(response="utter_complaint_noted", ticket_id=ticket_id)
     return True
+
+
+def likely_complaint(parse_data: dict[str, Any]) -> bool:
+    """Whether a declined message's two likeliest topics include a complaint."""
+    ranked = [
+        r.get("name")
+        for r in parse_data.get("intent_ranking") or []
+        if r.get("name") not in NOT_SUGGESTED
+    ]
+    return COMPLAINT_INTENT in ranked[:2]
+
+
+async def note_complaint_detail(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Adds a declined message that is likely a complaint's detail to the recent ticket."""
+    if not likely_complaint(tracker.latest_message or {}):
+        return False
+    if recent_complaint_ticket(tracker) is None:
+        return False
+    return await add_to_recent_complaint(dispatcher, tracker, await known_customer_id(tracker))

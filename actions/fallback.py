@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import intent_titles
+from actions.complaints import note_complaint_detail
 from actions.identity import input_channel
 from actions.knowledge import (
     HANDOFF_BUTTON,
@@ -29,12 +30,11 @@ from actions.knowledge import (
 )
 from actions.order_questions import answer_about_focus_order
 from actions.turns import previous_turn
-from zhike.common.topic_names import BEYOND_KEY
+from zhike.common.topic_names import BEYOND_KEY, NOT_SUGGESTED
 from zhike.lib.kb.unanswered import FALLBACK
 
 # Intents that are never worth offering as "did you mean ...?": a greeting or a thanks
 # needs no confirmation (「怎么这么慢」 was offered 「打个招呼」).
-_NOT_SUGGESTED = {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny", "greet", "thank"}
 # "None of these": the two-stage fallback asks the customer to rephrase.
 NONE_OF_THESE = "/out_of_scope"
 UNSURE = "nlu_fallback"
@@ -58,7 +58,7 @@ def suggestions(
     buttons: list[dict[str, str]] = []
     for ranked in parse_data.get("intent_ranking") or []:
         name = ranked.get("name")
-        if not name or name in _NOT_SUGGESTED:
+        if not name or name in NOT_SUGGESTED:
             continue
         if name in titles["intents"]:
             buttons.append({"title": titles["intents"][name], "payload": f"/{name}"})
@@ -90,7 +90,7 @@ def _ranks_a_question(parse_data: dict[str, Any], limit: int) -> bool:
     ranked = [
         r.get("name")
         for r in parse_data.get("intent_ranking") or []
-        if r.get("name") not in _NOT_SUGGESTED
+        if r.get("name") not in NOT_SUGGESTED
     ]
     return QUESTION_INTENT in ranked[:limit]
 
@@ -125,6 +125,8 @@ class ActionAskAffirmation(Action):
                 response="utter_beyond_scope", topic=beyond["name"], buttons=buttons
             )
             return []
+        if await note_complaint_detail(dispatcher, tracker):
+            return []  # "就是今天送货那个 扔在门口就走了" right after the complaint
         if await answer_about_focus_order(dispatcher, tracker, datetime.now(timezone.utc)):
             return []
         followed_up = await answer_follow_up(dispatcher, tracker, str(parse_data.get("text") or ""))

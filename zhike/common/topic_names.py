@@ -126,6 +126,10 @@ ORDER_ANSWERS = frozenset(
     }
 )
 
+# Intents never offered as a topic when the robot asks "您是想咨询…" (actions/fallback.py).
+NOT_SUGGESTED = frozenset(
+    {"nlu_fallback", "out_of_scope", "inform", "affirm", "deny", "greet", "thank"}
+)
 
 # Intents that say nothing about what a conversation is about (its topic, and the skill
 # group a handoff goes to, come from the other intents).

@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import TICKET_PROOF, with_proof
 from actions.complaints import recent_complaint_ticket
+from actions.fallback import ActionAskAffirmation
 from actions.handoff import ActionRequestHandoff
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 
@@ -64,3 +65,31 @@ def test_only_a_recent_ticket_of_this_sender_counts(zhang: Turn) -> None:
             {"event": "bot", "text": "好的"},
         ]
     assert recent_complaint_ticket(tracker) is None
+
+
+async def test_a_detail_the_nlu_could_not_place_goes_to_the_complaint_just_opened(
+    zhang: Turn, backend: InMemoryBackendClient
+) -> None:
+    first = await backend.create_ticket("complaint", "客户投诉：我要投诉快递员", "C001", "app")
+    detail = _after_a_complaint(zhang, first.ticket_id, "就是今天送货那个 扔在门口就走了")
+    detail.latest_message["intent"] = {"name": "nlu_fallback", "confidence": 0.45}
+    detail.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "complain", "confidence": 0.4},
+        {"name": "query_logistics", "confidence": 0.3},
+    ]
+    dispatcher = CollectingDispatcher()
+    await ActionAskAffirmation().run(dispatcher, detail, DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_complaint_noted"]
+    ticket = await backend.get_ticket(first.ticket_id)
+    assert ticket is not None and ticket.notes == ("就是今天送货那个 扔在门口就走了",)
+    # a message nothing suggests is a complaint is asked about as usual
+    other = _after_a_complaint(zhang, first.ticket_id, "那个发票的事")
+    other.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "request_invoice", "confidence": 0.4},
+        {"name": "query_invoice", "confidence": 0.3},
+    ]
+    dispatcher = CollectingDispatcher()
+    await ActionAskAffirmation().run(dispatcher, other, DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_affirmation_intro"]
