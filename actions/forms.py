@@ -368,9 +368,9 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
         if tracker.get_slot("requested_slot") != slot:
             return {}
         text = self.latest_text(tracker)
-        form = self.form_name()
-        shown = shown_buttons(tracker, form)
-        value = chosen_option(text, slot, shown, domain_buttons(domain, form, slot))
+        shown = shown_buttons(tracker, self.form_name())
+        described = domain_buttons(domain, self.form_name(), slot)
+        value = chosen_option(text, slot, shown, described, self.confirm_words)
         return {} if value is None else {slot: value}
 
 

@@ -9,6 +9,7 @@ tracker), else those of the slot's question in the domain (``utter_ask_<form>_<s
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -16,6 +17,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.parsing import normalize_text
 from zhike.common.choices import parse_ordinal, plain_title
+from zhike.common.confirmations import parse_confirmation
+
+ORDER_SLOT = "order_id"
 
 AFFIRM, DENY = "affirm", "deny"
 
@@ -81,16 +85,25 @@ def button_value(button: dict[str, Any], slot: str) -> Any:
 
 
 def chosen_option(
-    text: str, slot: str, shown: list[dict[str, Any]], described: list[dict[str, Any]]
+    text: str,
+    slot: str,
+    shown: list[dict[str, Any]],
+    described: list[dict[str, Any]],
+    yes_words: Iterable[str] = (),
 ) -> Any:
     """The value of the button ``text`` means for ``slot``, or ``None``.
+
+    A plain yes ("嗯 确定取消吧") when a single order was offered is that order.
 
     Args:
         text: what the customer typed (a button's payload is never typed).
         slot: the slot the form asked for.
         shown: the buttons the bot showed with the question (:func:`shown_buttons`).
         described: the question's buttons in the domain, used when none were shown.
+        yes_words: the words naming the change being made, which say yes ("取消").
     """
+    if slot == ORDER_SLOT and len(shown) == 1 and parse_confirmation(text, yes_words) is True:
+        return button_value(shown[0], slot)
     buttons = shown or described
     wanted = _plain(text)
     if not wanted:

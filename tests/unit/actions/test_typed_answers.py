@@ -362,3 +362,19 @@ async def test_an_order_lookup_takes_the_number_from_a_pasted_card(
     tracker = asked(anonymous, "order_id_form", [], CARD, "query_order", requested_slot="order_id")
     events = await ValidateOrderIdForm().run(dispatcher, tracker, real_domain)
     assert SlotSet("order_id", "HP20240003") in events
+
+
+async def test_a_yes_picks_the_only_order_offered(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    only = {"title": "HP20240003 智能音箱（待发货）", "payload": "HP20240003"}
+    listed = [{"text": "请问是哪一笔订单呢？", "buttons": [only], "response": "utter_ask_order_id"}]
+    yes = "嗯 确定取消吧"
+    tracker = asked(zhang, "cancel_order_form", listed, yes, requested_slot="order_id")
+    events = await ValidateCancelOrderForm().run(dispatcher, tracker, real_domain)
+    assert slot_events(events)["order_id"] == "HP20240003"
+    # with two orders offered a yes says not which
+    two = [{**listed[0], "buttons": [only, {"title": "HP20240001 手机", "payload": "HP20240001"}]}]
+    tracker = asked(zhang, "cancel_order_form", two, yes, requested_slot="order_id")
+    events = await ValidateCancelOrderForm().run(CollectingDispatcher(), tracker, real_domain)
+    assert slot_events(events).get("order_id") is None
