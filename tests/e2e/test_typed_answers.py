@@ -73,3 +73,16 @@ def test_a_pasted_order_card_alone_shows_that_order(zhang_app: AppConversation) 
     answer = zhang_app.say(ORDER_CARD)
     assert "HP20240003" in answer and "等待发货" in answer
     assert "确认要取消订单 HP20240003" in zhang_app.say("那帮我取消吧")  # the order in focus
+
+
+def test_a_rating_after_a_thank_you_is_still_taken(zhang_app: AppConversation) -> None:
+    assert "打个分" in zhang_app.say("再见")
+    zhang_app.say("谢谢 没别的了")
+    assert "感谢您的评价" in zhang_app.say("4")
+
+
+def test_a_yes_picks_the_only_order_offered(li_app: AppConversation) -> None:
+    offered = [b["payload"] for b in li_app.buttons("我要取消订单")]
+    assert offered == ["HP20240005"]  # 李娜 has one order
+    answer = li_app.say("嗯 确定取消吧")
+    assert "HP20240005" in answer and "点选" not in answer
