@@ -305,13 +305,17 @@ def test_other_numbers_pick_no_option(typed: str) -> None:
         "稍等，先帮我看看HP20240003发货没",
         "运费谁出？",
         "我要开发票",
+        "等一下 我先问下你们发货用什么快递",
     ],
 )
 def test_questions_and_new_requests_are_not_free_text_answers(text: str) -> None:
     assert looks_like_request(text)
 
 
-@pytest.mark.parametrize("text", ["收到的东西坏了", "搬家了，换到朝阳区", "尺码不合适", "张三"])
+@pytest.mark.parametrize(
+    "text",
+    ["收到的东西坏了", "搬家了，换到朝阳区", "尺码不合适", "张三", "上海市浦东新区张江路88号 张伟"],
+)
 def test_reasons_addresses_and_titles_are_answers(text: str) -> None:
     assert not looks_like_request(text)
 
