@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
@@ -20,6 +19,7 @@ from actions.context import (
 )
 from actions.form_binding import BINDING_SLOTS, BindingSlots, has_digit
 from actions.identity import identify
+from actions.named_orders import order_named
 from actions.parsing import parse_order_id, typed_text
 from actions.topics import form_intents
 from actions.tracking_numbers import order_with_tracking, tracking_number
@@ -58,10 +58,6 @@ INTERRUPTING_INTENTS = frozenset(
         "complain",
     }
 )
-
-# Colloquial question words beside those of actions.typed_parsing.looks_like_request.
-ASKS_WHAT = re.compile(r"咋|啥")
-
 
 class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
     """Base of every ``validate_<form>`` action.
@@ -195,8 +191,7 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
             # number); "随便吧" to "调到什么时间" is a vague answer, and a reason or an
             # address may be any text: those stay answers
             text = self.latest_text(tracker)
-            asks = looks_like_request(text) or bool(ASKS_WHAT.search(text))
-            return confident and not free_text and asks
+            return confident and not free_text and looks_like_request(text)
         if name not in BUSINESS_INTENTS or not confident:
             return False
         if not free_text:
@@ -284,6 +279,8 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
             parsed = await order_with_tracking(tracker, tracking)
             if parsed is None:
                 return self.reject("order_id", dispatcher, tracker, "utter_order_id_is_tracking")
+        if parsed is None and not has_digit(typed_text(value)):
+            parsed = await order_named(tracker, typed_text(value))  # "就那个跑鞋"
         if parsed is None and not has_digit(typed_text(value)):
             # "我不知道订单号": (known) the buttons will do, or where to find it and, for
             # an anonymous customer, the phone check that lists their orders to pick from

@@ -6,7 +6,9 @@ named come first, so the shoes are the first button instead of the sixth, hidden
 Goods are matched by their names in the business system: a pair of characters of the
 customer's words found in an item's name ("空调", "手机"), or a one-character noun said
 with its suffix ("鞋子" -> 跑步鞋). Only the order of the buttons changes: every order
-the question offered is still offered, and a typed order number works as before.
+the question offered is still offered, and a typed order number works as before. A reply
+to the question that names the goods of exactly one of those orders ("就那个跑鞋") is that
+order (:func:`order_named`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from collections.abc import Sequence
 from rasa_sdk import Tracker
 
 from actions.context import said_in_form
-from zhike.lib.backend_client import Order
+from actions.own_orders import orders_for, recent_orders
+from zhike.lib.backend_client import BackendError, Order
 
 # Character pairs of a customer's words that name no goods (the request's own words).
 _NOT_GOODS = re.compile(
@@ -60,14 +63,33 @@ def goods_words(text: str) -> set[str]:
     return words
 
 
+def _names(order: Order, words: set[str]) -> bool:
+    """Whether one of ``words`` is in the name of one of the order's items."""
+    names = [item.name.lower().replace(" ", "") for item in order.items]
+    return any(word in name for name in names for word in words)
+
+
 def named_first(text: str, orders: Sequence[Order]) -> list[Order]:
     """``orders`` with those whose goods ``text`` names first, otherwise in their order."""
     words = goods_words(text)
     if not words:
         return list(orders)
+    return sorted(orders, key=lambda order: not _names(order, words))
 
-    def named(order: Order) -> bool:
-        names = [item.name.lower().replace(" ", "") for item in order.items]
-        return any(word in name for name in names for word in words)
 
-    return sorted(orders, key=lambda order: not named(order))
+async def order_named(tracker: Tracker, text: str) -> str | None:
+    """The one order the active form may be about whose goods ``text`` names, or None.
+
+    None for an anonymous sender, for words naming no goods or the goods of several
+    orders ("手机" with two phones bought: the buttons decide), and when the business
+    system fails (the question is asked again).
+    """
+    words = goods_words(text)
+    if not words:
+        return None
+    try:
+        orders = await recent_orders(tracker)
+    except BackendError:
+        return None
+    named = [o for o in orders_for(tracker.active_loop_name, orders or []) if _names(o, words)]
+    return named[0].order_id if len(named) == 1 else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.named_orders import goods_words, said_for_the_form
+from actions.named_orders import goods_words, order_named, said_for_the_form
 from actions.orders import ActionAskOrderId, ActionListOrders
 
 from .conftest import Turn
@@ -118,3 +118,12 @@ def test_the_goods_are_read_from_what_was_said_since_the_form_started() -> None:
         "action_listen",
     )
     assert said_for_the_form(tracker) == "鞋子磨脚 我要退货 HP20241301"
+
+
+async def test_a_reply_naming_the_goods_of_one_order_is_that_order(zhang: Turn) -> None:
+    tracker = zhang("就那个水壶", "nlu_fallback", requested_slot="order_id")
+    tracker.active_loop = {"name": "refund_form"}
+    assert await order_named(tracker, "就那个水壶") == "HP20241304"  # 美的 电热水壶
+    # the goods of two orders (two pairs of running shoes), or none named: the buttons decide
+    assert await order_named(tracker, "就那个跑鞋") is None
+    assert await order_named(tracker, "就那个") is None

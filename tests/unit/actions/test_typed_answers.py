@@ -378,3 +378,15 @@ async def test_a_yes_picks_the_only_order_offered(
     tracker = asked(zhang, "cancel_order_form", two, yes, requested_slot="order_id")
     events = await ValidateCancelOrderForm().run(CollectingDispatcher(), tracker, real_domain)
     assert slot_events(events).get("order_id") is None
+
+
+async def test_the_goods_named_pick_the_order(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    listed = [{"text": "请问是哪一笔订单呢？", "buttons": [], "response": "utter_choose_order"}]
+    tracker = asked(
+        zhang, "refund_form", listed, "就那个水壶", "nlu_fallback", requested_slot="order_id"
+    )
+    tracker.active_loop = {"name": "refund_form"}
+    events = await ValidateRefundForm().run(dispatcher, tracker, real_domain)
+    assert slot_events(events)["order_id"] == "HP20241304"  # 美的 电热水壶, not "点选"
