@@ -32,6 +32,13 @@ COMPANY_NAME = re.compile(
 )
 # Looking a number up ("我找找", "我查一下", "稍等"): not a wrong answer.
 LOOKING = re.compile(r"(?:找|查|翻)(?:一下|一找|找|下|查)|等一?下|稍等|我看看|马上")
+# Not at hand today ("税号还没拿到 晚点发你"): the invoice waits, nothing is submitted.
+LATER = re.compile(
+    r"晚点|晚些|晚一点|回头|改天|明天|过会儿?|稍后|之后再|以后再|等会儿?再|"
+    r"(?:还没|没)(?:拿到|找到|问到|要到)|问问?(?:一下)?财务|等我(?:拿到|找到|问)"
+)
+# "公司的", "开单位的": the kind of title, not yet the company's name.
+TITLE_KIND = re.compile(r"^(?:开|要|是|就)?(?:公司|单位|企业)(?:的|抬头|发票)*[吧啊哦呀]?$")
 INVOICE_STATUS = {"requested": "开票中", "issued": "已开具", "rejected": "未通过"}
 
 
@@ -76,7 +83,10 @@ class InvoiceTitleAnswers(_FormBase):
     async def validate_invoice_title(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """``个人`` or a company name of 2-100 characters."""
+        """``个人`` or a company name of 2-100 characters ("公司的" asks for the name)."""
+        if TITLE_KIND.match(normalize_text(value).strip(" 。.,，!！")):
+            dispatcher.utter_message(response="utter_invoice_title_company_name")
+            return {"invoice_title": None}
         return self.accept("invoice_title", parse_invoice_title(value), dispatcher, tracker)
 
     async def extract_invoice_tax_number(
@@ -94,9 +104,14 @@ class InvoiceTitleAnswers(_FormBase):
     ) -> dict[str, Any]:
         """A unified social credit code with a correct check character.
 
-        "税号是多少来着 我找找" is no wrong number: the customer is looking for it.
+        "税号是多少来着 我找找" is no wrong number: the customer is looking for it; "还没拿到
+        晚点发你" ends the request politely instead of asking three times.
         """
         parsed = parse_tax_number(value)
+        if parsed is None and not has_digit(value) and LATER.search(normalize_text(value)):
+            # "税号还没拿到 晚点发你": the form ends; asked again it starts afresh
+            dispatcher.utter_message(response="utter_invoice_tax_number_later")
+            return {"invoice_tax_number": None, "form_gave_up": True, "requested_slot": None}
         if parsed is None and not has_digit(value) and LOOKING.search(normalize_text(value)):
             dispatcher.utter_message(response="utter_binding_wait")
             return {"invoice_tax_number": None}

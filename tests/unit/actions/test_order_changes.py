@@ -225,6 +225,28 @@ async def test_looking_for_the_tax_number_is_no_wrong_number(
     assert [m["response"] for m in dispatcher.messages] == ["utter_binding_wait"]
 
 
+async def test_a_tax_number_not_at_hand_ends_the_request_politely(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    text = "税号还没拿到 晚点发你可以吗"
+    tracker = zhang(text, "nlu_fallback", requested_slot="invoice_tax_number")
+    slots = await ValidateInvoiceForm().validate_invoice_tax_number(text, dispatcher, tracker, {})
+    assert slots["form_gave_up"] is True and slots["invoice_tax_number"] is None
+    assert [m["response"] for m in dispatcher.messages] == ["utter_invoice_tax_number_later"]
+
+
+async def test_the_kind_of_title_asks_for_the_companys_name(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    form = ValidateInvoiceForm()
+    for kind in ("公司的", "开公司的吧", "单位"):
+        slots = await form.validate_invoice_title(kind, dispatcher, zhang(kind), DOMAIN)
+        assert slots == {"invoice_title": None}, kind
+    assert {m["response"] for m in dispatcher.messages} == {"utter_invoice_title_company_name"}
+    named = await form.validate_invoice_title("杭州智客科技有限公司", dispatcher, zhang(), DOMAIN)
+    assert named == {"invoice_title": "杭州智客科技有限公司"}
+
+
 async def test_invoices_are_requested_once(zhang: Turn, dispatcher: CollectingDispatcher) -> None:
     tracker = zhang(
         order_id="HP20240001",
