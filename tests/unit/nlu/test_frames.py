@@ -93,6 +93,7 @@ def _matcher() -> FrameMatcher:
         ("https://shop.example.com/item/A-1.html 这个味道酸吗", "ask_product"),
         ("为什么拒绝我的售后", "query_refund"),
         ("能不能改成送到公司 地址是文三路100号", "modify_address"),
+        ("空调什么时候能装", "query_visit"),
         ("退货寄回去好几天了怎么没物流信息", "query_ticket"),
         ("质量太差了 我需要退货", "request_refund"),
         ("牛奶我要退两箱", "request_refund"),
