@@ -58,6 +58,29 @@ def parse_ordinal(value: Any, count: int) -> int | None:
     return number - 1 if 1 <= number <= count else None
 
 
+# "第二个到哪了", "第一单能开发票吗": an option named by its place, then what is asked of it.
+_ORDINAL_THEN = re.compile(
+    r"^(?:那|就|那就)?(?:看)?第(10|[1-9]|[一二三四五六七八九十])(?:个|单|笔|条|项)"
+    r"(?:订单|单子)?[，,\s]*(\S.*)$"
+)
+
+
+def ordinal_reference(value: Any, count: int) -> tuple[int, str] | None:
+    """``(index, the rest)`` when ``value`` names an option by its place and asks more.
+
+    ``"第二个到哪了"`` -> ``(1, "到哪了")``; a bare ordinal ("第二个") is
+    :func:`parse_ordinal`'s, and a place beyond the options is none.
+    """
+    match = _ORDINAL_THEN.match(normalize_text(value))
+    if match is None or count <= 0:
+        return None
+    numeral, rest = match.groups()
+    number = int(numeral) if numeral.isdigit() else _NUMERALS[numeral]
+    if not 1 <= number <= count or not symbols_removed(rest):
+        return None
+    return number - 1, rest.strip()
+
+
 def plain_title(value: Any) -> str:
     """``value`` without case, spaces, punctuation and emoji, to compare typed titles."""
     if not isinstance(value, str):

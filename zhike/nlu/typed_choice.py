@@ -7,7 +7,9 @@ the conversation (Rasa passes the tracker to a component whose ``process`` asks 
 when the message picks one of the buttons of the bot's latest turn, by its place or its
 title (:func:`zhike.common.choices.chosen_button`), the message is read as that button's
 payload, exactly as if it had been clicked: an order number is looked up, ``/intent``
-payloads are taken by Rasa's ``RegexMessageHandler`` at the end of the pipeline. A plain
+payloads are taken by Rasa's ``RegexMessageHandler`` at the end of the pipeline. An order
+named by its place with a question ("第二个到哪了" after a list of orders) is read as that
+order's number and the question ("HP20240001 到哪了"). A plain
 yes ("确定", "是的", "嗯") to "您是想咨询…" or to "您是想为这个订单办理以下业务吗？" picks
 its first topic, the likelier one: read alone it was replayed as a bare "yes" and got
 "还有其他可以帮您的吗？". The
@@ -39,7 +41,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.common.choices import chosen_button, named_button
+from zhike.common.choices import chosen_button, named_button, ordinal_reference
 from zhike.common.confirmations import parse_confirmation
 from zhike.common.handoff_names import HANDOFF_STATE_SLOT, WITH_AGENT
 
@@ -109,11 +111,13 @@ class TypedChoice(GraphComponent):
                 else:  # "嗯 取消吧" to 「取消订单」; "不是" is no pick of 「都不是」
                     topics = [b for b in buttons if payload_intent(str(b["payload"])) != NONE]
                     button = named_button(text, topics)
-            if button is None:
+            said = None if button is None else str(button["payload"])
+            if button is None:  # "第二个到哪了" after a list of orders: that order, asked
+                button, said = _referred(text, buttons)
+            if button is None or said is None:
                 continue
-            payload = str(button["payload"])
-            record = {"typed": text, "title": button.get("title"), "payload": payload}
-            message.set(TEXT, payload)
+            record = {"typed": text, "title": button.get("title"), "payload": said}
+            message.set(TEXT, said)
             message.set(TYPED_CHOICE, record, add_to_output=True)
         return messages
 
@@ -150,6 +154,21 @@ def _closing(text: Any, buttons: list[dict[str, Any]]) -> bool:
     words = str(text or "")
     topics = [b for b in buttons if payload_intent(str(b["payload"])) != NONE]
     return len(topics) > 1 and bool(_THANKS.search(words)) and not _THATS_IT.search(words)
+
+
+def _referred(text: Any, buttons: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:
+    """The order button a message names by its place, and the message with its number.
+
+    Only plain payloads (order numbers): "第二个到哪了" becomes "HP20240001 到哪了".
+    """
+    reference = ordinal_reference(text, len(buttons))
+    if reference is None:
+        return None, None
+    button = buttons[reference[0]]
+    payload = str(button["payload"])
+    if payload.startswith("/"):
+        return None, None
+    return button, f"{payload} {reference[1]}"
 
 
 def _asked_which(tracker: DialogueStateTracker | None) -> bool:

@@ -160,3 +160,15 @@ def test_only_the_bots_latest_turn_counts(tmp_path: Any) -> None:
 def test_a_customer_an_agent_serves_is_read_as_typed(tmp_path: Any) -> None:
     tracker = _tracker(*_shown(ORDERS), SlotSet("handoff_state", "agent"))
     assert _read(_component(tmp_path), "2", tracker).get("text") == "2"
+
+
+def test_an_order_named_by_its_place_with_a_question_is_that_order_asked(tmp_path: Any) -> None:
+    component = _component(tmp_path)
+    listed = _tracker(*_shown(ORDERS))
+    asked = _read(component, "第二个到哪了", listed)
+    assert asked.get("text") == f"{ORDERS[1]['payload']} 到哪了"
+    assert asked.get("typed_choice")["typed"] == "第二个到哪了"
+    # beyond the list, or topics rather than orders: read as typed
+    assert _read(component, "第九个到哪了", listed).get("text") == "第九个到哪了"
+    topics = _tracker(*_shown(TOPICS, "您是想咨询下面哪个问题呢？"))
+    assert _read(component, "第一个怎么弄", topics).get("text") == "第一个怎么弄"
