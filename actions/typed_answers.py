@@ -16,7 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.types import DomainDict
 
 from actions.parsing import normalize_text
-from zhike.common.choices import parse_ordinal, plain_title
+from zhike.common.choices import named_button, parse_ordinal, plain_title
 from zhike.common.confirmations import parse_confirmation
 
 ORDER_SLOT = "order_id"
@@ -93,7 +93,8 @@ def chosen_option(
 ) -> Any:
     """The value of the button ``text`` means for ``slot``, or ``None``.
 
-    A plain yes ("嗯 确定取消吧") when a single order was offered is that order.
+    A plain yes ("嗯 确定取消吧") when a single order was offered is that order; a short
+    reply in the words of one title only ("数学那个") is that button.
 
     Args:
         text: what the customer typed (a button's payload is never typed).
@@ -113,7 +114,10 @@ def chosen_option(
         if value is not None and wanted in (_plain(button.get("title")), _plain(value)):
             return value
     index = parse_ordinal(text, len(shown))
-    return None if index is None else button_value(shown[index], slot)
+    if index is not None:
+        return button_value(shown[index], slot)
+    named = named_button(text, shown)  # "数学那个": the one title with those words
+    return None if named is None else button_value(named, slot)
 
 
 def _plain(value: Any) -> str:

@@ -102,16 +102,18 @@ def chosen_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | 
 
 # A yes, or a request for help, before the words of a button ("嗯 取消吧", "好的 帮我改地址"),
 # and particles after them.
-_YES_FIRST = re.compile(r"^(?:嗯+|恩+|好的?|是的?|对的?|行|可以|ok|那就|那|就|请|麻烦|帮我)+")
-_PARTICLES = re.compile(r"(?:吧|啊|呀|哈|的|哦|呢|啦|了|一下)+$")
+_YES_FIRST = re.compile(r"^(?:嗯+|恩+|好的?|是的?|对的?|行|可以|ok|那就|那|就是|就|选|请|麻烦|帮我)+")
+# ... and after them, particles and a pointing word ("数学那个", "英语那门吧").
+_PARTICLES = re.compile(r"(?:吧|啊|呀|哈|的|哦|呢|啦|了|一下|[那这](?:一?个|门|节|笔|单))+$")
 NAMED_LENGTH = (2, 6)
 
 
 def named_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The button a short reply names by words of its title only, else ``None``.
 
-    "嗯 取消吧" names 「取消订单」 and "物流" 「查询物流进度」 when no other title has those
-    words; a yes, 帮我 and particles around them do not count. A question ("可以取消吗")
+    "嗯 取消吧" names 「取消订单」, "物流" 「查询物流进度」 and "数学那个" 「张小明 初二数学
+    （秋季班）」 when no other title has those words; a yes, 帮我, particles and a pointing
+    word around them do not count. A question ("可以取消吗")
     names nothing, nor do words found in two titles, or fewer than 2 or more than 6
     characters.
     """

@@ -261,6 +261,18 @@ async def test_a_number_picks_the_course_to_cancel_and_the_kind_of_change(
     tracker = asked(zhang, form.form_name(), dispatcher.messages, "1", requested_slot="course_id")
     events = await form.run(dispatcher, tracker, real_domain)
     assert slot_events(events) == {"course_id": dispatcher.messages[-1]["buttons"][0]["payload"]}
+    buttons = dispatcher.messages[-1]["buttons"]
+    maths = next(b for b in buttons if "数学" in b["title"])
+    tracker = asked(
+        zhang,
+        form.form_name(),
+        dispatcher.messages,
+        "数学那个",
+        "inform",
+        requested_slot="course_id",
+    )
+    events = await form.run(dispatcher, tracker, real_domain)
+    assert slot_events(events) == {"course_id": maths["payload"]}  # named by its title's words
 
     lessons = ValidateLessonChangeForm()
     messages = question(real_domain, "utter_ask_lesson_change_kind")
@@ -362,31 +374,3 @@ async def test_an_order_lookup_takes_the_number_from_a_pasted_card(
     tracker = asked(anonymous, "order_id_form", [], CARD, "query_order", requested_slot="order_id")
     events = await ValidateOrderIdForm().run(dispatcher, tracker, real_domain)
     assert SlotSet("order_id", "HP20240003") in events
-
-
-async def test_a_yes_picks_the_only_order_offered(
-    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
-) -> None:
-    only = {"title": "HP20240003 智能音箱（待发货）", "payload": "HP20240003"}
-    listed = [{"text": "请问是哪一笔订单呢？", "buttons": [only], "response": "utter_ask_order_id"}]
-    yes = "嗯 确定取消吧"
-    tracker = asked(zhang, "cancel_order_form", listed, yes, requested_slot="order_id")
-    events = await ValidateCancelOrderForm().run(dispatcher, tracker, real_domain)
-    assert slot_events(events)["order_id"] == "HP20240003"
-    # with two orders offered a yes says not which
-    two = [{**listed[0], "buttons": [only, {"title": "HP20240001 手机", "payload": "HP20240001"}]}]
-    tracker = asked(zhang, "cancel_order_form", two, yes, requested_slot="order_id")
-    events = await ValidateCancelOrderForm().run(CollectingDispatcher(), tracker, real_domain)
-    assert slot_events(events).get("order_id") is None
-
-
-async def test_the_goods_named_pick_the_order(
-    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
-) -> None:
-    listed = [{"text": "请问是哪一笔订单呢？", "buttons": [], "response": "utter_choose_order"}]
-    tracker = asked(
-        zhang, "refund_form", listed, "就那个水壶", "nlu_fallback", requested_slot="order_id"
-    )
-    tracker.active_loop = {"name": "refund_form"}
-    events = await ValidateRefundForm().run(dispatcher, tracker, real_domain)
-    assert slot_events(events)["order_id"] == "HP20241304"  # 美的 电热水壶, not "点选"

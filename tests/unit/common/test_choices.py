@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhike.common.choices import chosen_button, parse_ordinal
+from zhike.common.choices import chosen_button, named_button, parse_ordinal
 
 ORDERS = [
     {"title": "HP20240003 纸尿裤（已付款，等待发货）", "payload": "HP20240003"},
@@ -45,3 +45,13 @@ def test_anything_else_picks_nothing(typed: str) -> None:
 def test_no_buttons_no_pick() -> None:
     assert chosen_button("1", []) is None
     assert parse_ordinal("1", 0) is None
+
+
+def test_a_short_reply_pointing_at_one_title_names_it() -> None:
+    courses = [
+        {"title": "张小明 初二数学（秋季班）", "payload": "C-MATH"},
+        {"title": "张小明 英语阅读提高班", "payload": "C-ENG"},
+    ]
+    assert named_button("数学那个", courses) == courses[0]
+    assert named_button("就是英语那门吧", courses) == courses[1]
+    assert named_button("张小明", courses) is None  # in both titles
