@@ -59,6 +59,7 @@ INTERRUPTING_INTENTS = frozenset(
     }
 )
 
+
 class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
     """Base of every ``validate_<form>`` action.
 

@@ -89,6 +89,14 @@ def test_a_company_invoice_needs_a_valid_tax_number(zhang_app: AppConversation) 
     assert "已经申请过发票" in zhang_app.say("/affirm")
 
 
+def test_the_kind_of_title_and_a_tax_number_not_at_hand(zhang_app: AppConversation) -> None:
+    zhang_app.say("HP20240001开发票")
+    assert "完整的公司名称" in zhang_app.say("公司的")  # not the title "公司的"
+    assert "纳税人识别号" in zhang_app.say("杭州智客科技有限公司")
+    later = zhang_app.say("税号还没拿到 我晚点再发你")
+    assert "这次先不提交" in later and "校验没有通过" not in later
+
+
 def test_a_course_question_mid_form_is_answered_and_the_form_goes_on(
     zhang_app: AppConversation,
 ) -> None:
@@ -104,3 +112,6 @@ def test_a_faq_question_mid_form_is_answered_and_the_question_repeated(
     zhang_app.say("我想改一下HP20240003的收货地址")
     answer = zhang_app.say("下单后多久发货？")
     assert "发货" in answer and "新的收货地址" in answer
+    # a question in the customer's words is no address either
+    answer = zhang_app.say("等一下 我先问下你们发货用什么快递")
+    assert "不太完整" not in answer and "新的收货地址" in answer
