@@ -21,8 +21,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import TICKET_PROOF, proven
 from actions.identity import known_customer_id
 from actions.services import backend
+from actions.turns import suggested_intents
 from zhike.common.privacy import mask_text
-from zhike.common.topic_names import NOT_SUGGESTED
 from zhike.lib.backend_client import BackendError
 
 logger = logging.getLogger(__name__)
@@ -82,12 +82,7 @@ async def add_to_recent_complaint(
 
 def likely_complaint(parse_data: dict[str, Any]) -> bool:
     """Whether a declined message's two likeliest topics include a complaint."""
-    ranked = [
-        r.get("name")
-        for r in parse_data.get("intent_ranking") or []
-        if r.get("name") not in NOT_SUGGESTED
-    ]
-    return COMPLAINT_INTENT in ranked[:2]
+    return COMPLAINT_INTENT in suggested_intents(parse_data)[:2]
 
 
 async def note_complaint_detail(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

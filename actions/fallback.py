@@ -29,8 +29,8 @@ from actions.knowledge import (
     record_unanswered,
 )
 from actions.order_questions import answer_about_focus_order
-from actions.turns import previous_turn
-from zhike.common.topic_names import BEYOND_KEY, NOT_SUGGESTED
+from actions.turns import previous_turn, suggested_intents
+from zhike.common.topic_names import BEYOND_KEY
 from zhike.lib.kb.unanswered import FALLBACK
 
 # Intents that are never worth offering as "did you mean ...?": a greeting or a thanks
@@ -56,10 +56,7 @@ def suggestions(
     selector = parse_data.get("response_selector") or {}
     remaining = list(questions or [])
     buttons: list[dict[str, str]] = []
-    for ranked in parse_data.get("intent_ranking") or []:
-        name = ranked.get("name")
-        if not name or name in NOT_SUGGESTED:
-            continue
+    for name in suggested_intents(parse_data):
         if name in titles["intents"]:
             buttons.append({"title": titles["intents"][name], "payload": f"/{name}"})
         elif name == QUESTION_INTENT:
@@ -87,12 +84,7 @@ def _retrieval_key(selector: dict[str, Any], intent: str) -> str | None:
 
 
 def _ranks_a_question(parse_data: dict[str, Any], limit: int) -> bool:
-    ranked = [
-        r.get("name")
-        for r in parse_data.get("intent_ranking") or []
-        if r.get("name") not in NOT_SUGGESTED
-    ]
-    return QUESTION_INTENT in ranked[:limit]
+    return QUESTION_INTENT in suggested_intents(parse_data)[:limit]
 
 
 class ActionAskAffirmation(Action):

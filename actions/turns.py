@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 from rasa_sdk import Tracker
 
-from zhike.common.topic_names import FALLBACK_ACTIONS, KB_ANSWERED_SLOT, ORDER_ANSWERS
+from zhike.common.topic_names import (
+    FALLBACK_ACTIONS,
+    KB_ANSWERED_SLOT,
+    NOT_SUGGESTED,
+    ORDER_ANSWERS,
+)
 
 RECENT = 8
 
@@ -74,3 +79,9 @@ def previous_turn(tracker: Tracker) -> Turn | None:
     """The customer's message before the latest one, if any."""
     turns = recent_turns(tracker, limit=2)
     return turns[1] if len(turns) > 1 else None
+
+
+def suggested_intents(parse_data: dict) -> list[str]:
+    """The topics of a parse, likeliest first, that "您是想咨询…" may offer."""
+    names = (r.get("name") for r in parse_data.get("intent_ranking") or [])
+    return [str(name) for name in names if name and name not in NOT_SUGGESTED]

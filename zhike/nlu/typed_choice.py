@@ -106,10 +106,10 @@ class TypedChoice(GraphComponent):
             text = message.get(TEXT)
             button = chosen_button(text, buttons)
             if button is None and _asked_which(tracker):
-                if parse_confirmation(text) is True and not _closing(text, buttons):
+                topics = [b for b in buttons if payload_intent(str(b["payload"])) != NONE]
+                if parse_confirmation(text) is True and not _closing(text, topics):
                     button = buttons[0]  # "是的" to "您是想咨询…": its first, likelier topic
                 else:  # "嗯 取消吧" to 「取消订单」; "不是" is no pick of 「都不是」
-                    topics = [b for b in buttons if payload_intent(str(b["payload"])) != NONE]
                     button = named_button(text, topics)
             said = None if button is None else str(button["payload"])
             if button is None:  # "第二个到哪了" after a list of orders: that order, asked
@@ -149,10 +149,9 @@ _THANKS = re.compile(r"谢|thank|3q", re.IGNORECASE)
 _THATS_IT = re.compile(r"是|对|没错|确定|确认|就这")
 
 
-def _closing(text: Any, buttons: list[dict[str, Any]]) -> bool:
+def _closing(text: Any, topics: list[dict[str, Any]]) -> bool:
     """Whether a yes with thanks ("好的谢谢") answers a choice of several topics: no pick."""
     words = str(text or "")
-    topics = [b for b in buttons if payload_intent(str(b["payload"])) != NONE]
     return len(topics) > 1 and bool(_THANKS.search(words)) and not _THATS_IT.search(words)
 
 

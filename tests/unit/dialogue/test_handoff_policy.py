@@ -13,6 +13,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionExecutionRejected,
+    Event,
     SlotSet,
     UserUttered,
 )
@@ -89,16 +90,22 @@ def test_after_a_low_rating_the_next_message_is_the_comment(
     assert _predicted(policy, tracker, domain) == ACTION_LISTEN_NAME
 
 
-def test_after_the_rating_question_the_next_message_goes_to_the_rating_action(
-    policy: HandoffPolicy, domain: Domain
-) -> None:
+def _after_the_rating_question(domain: Domain, *after: Event) -> DialogueStateTracker:
     events = [
         ActionExecuted("action_ask_rating"),
         SlotSet("csat_state", "asked"),
         ActionExecuted(ACTION_LISTEN_NAME),
-        UserUttered("5", {"name": "inform", "confidence": 0.6}),
+        *after,
     ]
-    tracker = DialogueStateTracker.from_events("s3", events, domain.slots)
+    return DialogueStateTracker.from_events("rated", events, domain.slots)
+
+
+def test_after_the_rating_question_the_next_message_goes_to_the_rating_action(
+    policy: HandoffPolicy, domain: Domain
+) -> None:
+    tracker = _after_the_rating_question(
+        domain, UserUttered("5", {"name": "inform", "confidence": 0.6})
+    )
     assert _predicted(policy, tracker, domain) == "action_record_rating"
     # the action handed the message back (rejected itself and cleared the state)
     tracker.update(SlotSet("csat_state", None))
@@ -108,14 +115,11 @@ def test_after_the_rating_question_the_next_message_goes_to_the_rating_action(
 def test_a_message_given_back_with_the_question_still_open_goes_to_the_others(
     policy: HandoffPolicy, domain: Domain
 ) -> None:
-    events = [
-        ActionExecuted("action_ask_rating"),
-        SlotSet("csat_state", "asked"),
-        ActionExecuted(ACTION_LISTEN_NAME),
+    tracker = _after_the_rating_question(
+        domain,
         UserUttered("谢谢 没别的了", {"name": "thank", "confidence": 0.9}),
         ActionExecutionRejected("action_record_rating"),  # "谢谢": the rating still asked
-    ]
-    tracker = DialogueStateTracker.from_events("s4", events, domain.slots)
+    )
     assert _predicted(policy, tracker, domain) is None
     # the next message goes to the rating action again
     tracker.update(ActionExecuted("utter_noworries"))
