@@ -27,7 +27,7 @@ from actions.invoice_parsing import (
     parse_mail_address,
     parse_mail_contact,
 )
-from actions.invoices import InvoiceTitleAnswers
+from actions.invoices import TITLE_KIND_SLOT, InvoiceTitleAnswers
 from actions.order_changes import CustomerOrderChange
 from actions.parsing import parse_order_id
 from actions.services import backend
@@ -239,7 +239,7 @@ class ValidateInvoiceChangeForm(InvoiceTitleAnswers, InvoiceOrderChecks):
 class ActionChangeInvoice(CustomerOrderChange):
     """Asks the backend for the change; it records a change request and re-issues."""
 
-    form_slots = ("order_id", *CHANGE_SLOTS)
+    form_slots = ("order_id", *CHANGE_SLOTS, TITLE_KIND_SLOT)
     ticket_category = "invoice"
     declined_response = "utter_invoice_not_changed"
 

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -24,6 +25,10 @@ else:  # at run time the mixin adds no Action class of its own
     _FormBase = object
 
 PERSONAL = "个人"
+# "公司的" without the name: the title is asked again as a company's name.
+TITLE_KIND_SLOT, COMPANY = "invoice_title_kind", "company"
+# The company title of a request put off for the tax number, taken by the next request.
+KEPT_TITLE_SLOT = "invoice_title_kept"
 # A message that is nothing but a company's name ("杭州某某科技有限公司"): a title, whatever
 # was asked. "我要公司的" is not one.
 COMPANY_NAME = re.compile(
@@ -75,7 +80,10 @@ class InvoiceTitleAnswers(_FormBase):
         if tracker.get_slot("invoice_title"):
             return {}
         if tracker.get_slot("requested_slot") != "invoice_title":
-            return self.said_before("invoice_title", tracker)
+            kept = tracker.get_slot(KEPT_TITLE_SLOT)
+            return self.said_before("invoice_title", tracker) or (
+                {"invoice_title": kept} if kept and self.form_name() == "invoice_form" else {}
+            )
         return self.offered_option("invoice_title", tracker, domain) or self.text_answer(
             "invoice_title", tracker, free_text=True
         )
@@ -85,8 +93,8 @@ class InvoiceTitleAnswers(_FormBase):
     ) -> dict[str, Any]:
         """``个人`` or a company name of 2-100 characters ("公司的" asks for the name)."""
         if TITLE_KIND.match(normalize_text(value).strip(" 。.,，!！")):
-            dispatcher.utter_message(response="utter_invoice_title_company_name")
-            return {"invoice_title": None}
+            # asked again as a company's name (utter_ask_*_invoice_title's variant)
+            return {"invoice_title": None, TITLE_KIND_SLOT: COMPANY}
         return self.accept("invoice_title", parse_invoice_title(value), dispatcher, tracker)
 
     async def extract_invoice_tax_number(
@@ -110,8 +118,17 @@ class InvoiceTitleAnswers(_FormBase):
         parsed = parse_tax_number(value)
         if parsed is None and not has_digit(value) and LATER.search(normalize_text(value)):
             # "税号还没拿到 晚点发你": the form ends; asked again it starts afresh
-            dispatcher.utter_message(response="utter_invoice_tax_number_later")
-            return {"invoice_tax_number": None, "form_gave_up": True, "requested_slot": None}
+            title = tracker.get_slot("invoice_title")
+            kept = title if title and title != PERSONAL else None
+            dispatcher.utter_message(
+                response="utter_invoice_tax_number_later", invoice_title_kept=kept
+            )
+            return {
+                "invoice_tax_number": None,
+                "form_gave_up": True,
+                "requested_slot": None,
+                KEPT_TITLE_SLOT: kept,
+            }
         if parsed is None and not has_digit(value) and LOOKING.search(normalize_text(value)):
             dispatcher.utter_message(response="utter_binding_wait")
             return {"invoice_tax_number": None}
@@ -138,7 +155,7 @@ class ValidateInvoiceForm(InvoiceTitleAnswers, ZhikeFormValidationAction):
 class ActionRequestInvoice(CustomerOrderChange):
     """Requests an electronic invoice; an existing one is shown instead of a second."""
 
-    form_slots = ("order_id", "invoice_title", "invoice_tax_number")
+    form_slots = ("order_id", "invoice_title", "invoice_tax_number", TITLE_KIND_SLOT)
     ticket_category = "invoice"
     declined_response = "utter_invoice_not_requested"
 
@@ -156,7 +173,7 @@ class ActionRequestInvoice(CustomerOrderChange):
             order_id, customer_id, title, ELECTRONIC_NORMAL, tax_number
         )
         dispatcher.utter_message(response="utter_invoice_requested", invoice_id=invoice.invoice_id)
-        return []
+        return [SlotSet(KEPT_TITLE_SLOT, None)]
 
     async def refused(
         self,

@@ -91,10 +91,16 @@ def test_a_company_invoice_needs_a_valid_tax_number(zhang_app: AppConversation) 
 
 def test_the_kind_of_title_and_a_tax_number_not_at_hand(zhang_app: AppConversation) -> None:
     zhang_app.say("HP20240001开发票")
-    assert "完整的公司名称" in zhang_app.say("公司的")  # not the title "公司的"
+    company = zhang_app.say("公司的")
+    assert "完整的公司名称" in company  # not the title "公司的" ...
+    assert "个人" not in company  # ... and the choice just made is not asked again
     assert "纳税人识别号" in zhang_app.say("杭州智客科技有限公司")
     later = zhang_app.say("税号还没拿到 我晚点再发你")
     assert "这次先不提交" in later and "校验没有通过" not in later
+    assert "杭州智客科技有限公司" in later  # kept for the next request
+    back = zhang_app.say("开发票 HP20240001 税号91350100M000100Y43")
+    assert "确认为订单 HP20240001 开具" in back and "杭州智客科技有限公司" in back
+    assert "开票申请已提交" in zhang_app.say("确认")
 
 
 def test_a_course_question_mid_form_is_answered_and_the_form_goes_on(

@@ -229,10 +229,31 @@ async def test_a_tax_number_not_at_hand_ends_the_request_politely(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
     text = "税号还没拿到 晚点发你可以吗"
-    tracker = zhang(text, "nlu_fallback", requested_slot="invoice_tax_number")
+    tracker = zhang(
+        text,
+        "nlu_fallback",
+        requested_slot="invoice_tax_number",
+        invoice_title="杭州智客科技有限公司",
+    )
     slots = await ValidateInvoiceForm().validate_invoice_tax_number(text, dispatcher, tracker, {})
     assert slots["form_gave_up"] is True and slots["invoice_tax_number"] is None
+    assert slots["invoice_title_kept"] == "杭州智客科技有限公司"
     assert [m["response"] for m in dispatcher.messages] == ["utter_invoice_tax_number_later"]
+    assert dispatcher.messages[0]["invoice_title_kept"] == "杭州智客科技有限公司"
+
+
+async def test_the_title_kept_for_a_put_off_tax_number_is_not_asked_again(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    text = "开发票 HP20240002 税号91350100M000100Y43"
+    tracker = zhang(
+        text,
+        "request_invoice",
+        requested_slot="order_id",
+        invoice_title_kept="杭州智客科技有限公司",
+    )
+    slots = await ValidateInvoiceForm().extract_invoice_title(dispatcher, tracker, DOMAIN)
+    assert slots == {"invoice_title": "杭州智客科技有限公司"}
 
 
 async def test_the_kind_of_title_asks_for_the_companys_name(
@@ -241,8 +262,9 @@ async def test_the_kind_of_title_asks_for_the_companys_name(
     form = ValidateInvoiceForm()
     for kind in ("公司的", "开公司的吧", "单位"):
         slots = await form.validate_invoice_title(kind, dispatcher, zhang(kind), DOMAIN)
-        assert slots == {"invoice_title": None}, kind
-    assert {m["response"] for m in dispatcher.messages} == {"utter_invoice_title_company_name"}
+        assert slots == {"invoice_title": None, "invoice_title_kind": "company"}, kind
+    # the form asks again, as a company's name (a variant of utter_ask_invoice_title)
+    assert not dispatcher.messages
     named = await form.validate_invoice_title("杭州智客科技有限公司", dispatcher, zhang(), DOMAIN)
     assert named == {"invoice_title": "杭州智客科技有限公司"}
 
