@@ -5,7 +5,9 @@ message became ``nlu_fallback`` only because the NLU's second opinion overruled 
 DIET's intent is the request of the customer's previous message ("那iphone15能贴吗" right
 after another product question). The action puts the message back with that intent, as
 Rasa's two-stage fallback does when the customer clicks a suggestion; the conversation
-then goes on as if the NLU had been sure.
+then goes on as if the NLU had been sure. A declined follow-up on a detail of the answer
+just given ("老师是谁啊" after the customer's lessons) is put back with the request
+:mod:`zhike.common.follow_ups` names for it.
 """
 
 from __future__ import annotations
@@ -18,15 +20,35 @@ from rasa_sdk.events import ActionExecuted, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from zhike.common.follow_ups import continued_request
 from zhike.common.topic_names import KEEP_TOPIC_ACTION, OVERRULED_KEY, SECOND_OPINION_KEY
 
 LISTEN = "action_listen"
 
 
-def kept_message(latest: dict[str, Any]) -> dict[str, Any] | None:
-    """The ``user`` event of ``latest`` with DIET's overruled intent, ``None`` without one."""
+def previous_intent(tracker: Tracker) -> str | None:
+    """The intent of the customer's message before the latest one, in this session."""
+    seen = 0
+    for event in reversed(tracker.applied_events()):
+        if event.get("event") == "session_started":
+            return None
+        if event.get("event") == "user":
+            seen += 1
+            if seen == 2:
+                return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+    return None
+
+
+def kept_message(latest: dict[str, Any], previous: str | None = None) -> dict[str, Any] | None:
+    """The ``user`` event of ``latest`` with the request it continues, ``None`` without one.
+
+    That is DIET's overruled intent, or the request a follow-up of ``previous`` (the
+    intent of the message before) becomes (:mod:`zhike.common.follow_ups`).
+    """
     opinion = latest.get(SECOND_OPINION_KEY) or {}
     intent = opinion.get(OVERRULED_KEY) if isinstance(opinion, dict) else None
+    if not intent or intent != previous:
+        intent = continued_request(previous, str(latest.get("text") or "")) or intent
     if not intent:
         return None
     parse_data = copy.deepcopy(latest)
@@ -55,7 +77,7 @@ class ActionKeepTopic(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Reverts the message and says it again with DIET's intent (nothing to say)."""
-        message = kept_message(tracker.latest_message or {})
+        message = kept_message(tracker.latest_message or {}, previous_intent(tracker))
         if message is None:
             return []
         message["input_channel"] = message["input_channel"] or tracker.get_latest_input_channel()

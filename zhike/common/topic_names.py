@@ -69,6 +69,10 @@ KEEP_TOPIC_ACTION = "action_keep_topic"
 # DIET, the intent DIET had given.
 SECOND_OPINION_KEY = "second_opinion"
 OVERRULED_KEY = "overruled"
+# In the parse result of a question (faq) no knowledge-base entry answers or comes near
+# (zhike/nlu/knowledge_gate.py): ``True``. The robot would say it cannot answer; a detail
+# of the answer just given ("老师是谁啊") is read in context instead (zhike/common/follow_ups.py).
+UNANSWERED_KEY = "unanswered"
 # The parse result's topic the robot does not serve (zhike/nlu/frames.yml, ``beyond``):
 # ``{"topic": key, "name": what the customer reads}``; the message is nlu_fallback.
 BEYOND_KEY = "beyond"

@@ -8,6 +8,11 @@ conversation knows better: when DIET's overruled intent is the request of the cu
 previous message, this policy predicts ``action_keep_topic`` (``actions/follow_up.py``),
 which puts the message back with that intent, and the conversation goes on as usual.
 
+A declined message, or a question the knowledge base has no entry for, is also a
+follow-up when it asks about a detail of the answer just given ("老师是谁啊" right after
+the customer's lessons, "明天下午可以吗" right after their installer visits):
+:mod:`zhike.common.follow_ups` lists those words per request.
+
 Only outside forms (a form reads its own answers) and only for requests
 (:data:`zhike.common.topic_names.BUSINESS_INTENTS`).
 
@@ -27,12 +32,15 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from zhike.common.follow_ups import continued_request
 from zhike.common.topic_names import (
     BEYOND_KEY,
     BUSINESS_INTENTS,
     KEEP_TOPIC_ACTION,
     OVERRULED_KEY,
+    QUESTION_INTENT,
     SECOND_OPINION_KEY,
+    UNANSWERED_KEY,
 )
 from zhike.dialogue.coded_policy import CodedPolicy
 
@@ -53,15 +61,20 @@ def kept_topic(tracker: DialogueStateTracker) -> str | None:
     if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop_name:
         return None
     message = tracker.latest_message
-    if message is None or message.intent_name != DEFAULT_NLU_FALLBACK_INTENT_NAME:
+    if message is None:
+        return None
+    unanswered = message.intent_name == QUESTION_INTENT and message.parse_data.get(UNANSWERED_KEY)
+    if message.intent_name != DEFAULT_NLU_FALLBACK_INTENT_NAME and not unanswered:
         return None
     if message.parse_data.get(BEYOND_KEY):
         return None  # declined for its topic, not for the models' doubt
     opinion = message.parse_data.get(SECOND_OPINION_KEY) or {}
     overruled = opinion.get(OVERRULED_KEY) if isinstance(opinion, dict) else None
-    if overruled not in BUSINESS_INTENTS:
-        return None
-    return str(overruled) if previous_intent(tracker) == overruled else None
+    previous = previous_intent(tracker)
+    if overruled in BUSINESS_INTENTS and previous == overruled:
+        return str(overruled)
+    # "老师是谁啊" right after the lessons: a detail of the answer just given
+    return continued_request(previous, message.text or "")
 
 
 def previous_intent(tracker: DialogueStateTracker) -> str | None:

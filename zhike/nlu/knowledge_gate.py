@@ -56,6 +56,7 @@ from zhike.common.topic_names import (
     BUSINESS_INTENTS,
     QUESTION_INTENT,
     SECOND_OPINION_KEY,
+    UNANSWERED_KEY,
 )
 from zhike.lib.kb.background import BackgroundKnowledge
 from zhike.lib.kb.live import Lookup
@@ -242,6 +243,8 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
             if lookup is None:  # the index is not built yet
                 continue
             change = gated(message.data, lookup, self.questions_from, self.small_talk_from)
+            if lookup.decision == "none" and intent.get(INTENT_NAME_KEY) == QUESTION_INTENT:
+                message.set(UNANSWERED_KEY, True, add_to_output=True)
             if change is not None:
                 message.data.update(change)
                 logger.debug(

@@ -51,3 +51,24 @@ async def test_a_message_nothing_overruled_is_left_as_it_is() -> None:
     plain = {**LATEST, "second_opinion": {"name": "faq", "confidence": 0.4}}
     assert kept_message(plain) is None
     assert await ActionKeepTopic().run(CollectingDispatcher(), tracker(plain), {}) == []
+
+
+async def test_a_detail_of_the_lessons_just_listed_comes_back_as_a_lesson_question() -> None:
+    latest = {
+        **LATEST,
+        "text": "老师是谁啊",
+        "second_opinion": {"name": "faq", "confidence": 0.9},
+    }
+    asked = {"intent": {"name": "query_course", "confidence": 0.98}, "text": "我最近有什么课"}
+    events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "我最近有什么课", "parse_data": asked},
+        {"event": "action", "name": "action_query_course"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "老师是谁啊", "parse_data": latest, "input_channel": "app"},
+    ]
+    story = Tracker("c1", {}, latest, events, False, None, {}, "action_listen")
+    _, _, user = await ActionKeepTopic().run(CollectingDispatcher(), story, {})
+    assert user["parse_data"]["intent"]["name"] == "query_course"
+    # without the lessons just before, nothing is continued
+    assert await ActionKeepTopic().run(CollectingDispatcher(), tracker(latest), {}) == []

@@ -122,3 +122,47 @@ def test_a_message_declined_on_its_own_or_inside_a_form_or_small_talk_is_left_al
     # only requests: small talk is never "continued"
     chat = [*said("你好", "greet"), listen, doubted("你好呀", "greet")]
     assert kept_topic(tracker(domain, *chat)) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "becomes"),
+    [
+        (("我最近有什么课", "query_course"), "老师是谁啊", "query_course"),
+        (("孩子这周有啥课", "query_course"), "英语那节几点开始呀", "query_course"),
+        (("我约的安装什么时候来", "query_visit"), "明天下午可以吗", "change_visit"),
+        (("师傅哪天上门", "query_visit"), "能不能改到周六上午", "change_visit"),
+    ],
+)
+def test_a_declined_detail_of_the_answer_just_given_continues_it(
+    domain: Domain, before: tuple[str, str], text: str, becomes: str
+) -> None:
+    story = tracker(domain, *said(*before), ActionExecuted(ACTION_LISTEN_NAME), doubted(text, None))
+    assert kept_topic(story) == becomes
+
+
+@pytest.mark.parametrize(
+    ("before", "text"),
+    [
+        # the same words after another answer: nothing to continue
+        (("退款什么时候到账", "query_refund"), "老师是谁啊"),
+        # another request on the lessons: the customer is asked
+        (("我最近有什么课", "query_course"), "明天那节课帮我请个假"),
+        # not a new time but a cancellation
+        (("我约的安装什么时候来", "query_visit"), "明天不用来了"),
+    ],
+)
+def test_other_messages_after_the_answer_are_not_taken_as_its_details(
+    domain: Domain, before: tuple[str, str], text: str
+) -> None:
+    story = tracker(domain, *said(*before), ActionExecuted(ACTION_LISTEN_NAME), doubted(text, None))
+    assert kept_topic(story) is None
+
+
+def test_a_question_the_knowledge_base_cannot_answer_may_be_a_detail_too(domain: Domain) -> None:
+    before = said("我最近有什么课", "query_course")
+    parse = {"text": "老师是谁啊", "intent": {"name": "faq", "confidence": 0.99}}
+    unanswered = UserUttered("老师是谁啊", parse["intent"], [], {**parse, "unanswered": True})
+    answered = UserUttered("老师是谁啊", parse["intent"], [], parse)
+    listen = ActionExecuted(ACTION_LISTEN_NAME)
+    assert kept_topic(tracker(domain, *before, listen, unanswered)) == "query_course"
+    assert kept_topic(tracker(domain, *before, listen, answered)) is None  # its entry answers

@@ -82,6 +82,15 @@ def test_requests_and_unknown_questions_are_left_alone(knowledge: BackgroundKnow
     assert button.data["intent"]["name"] == "nlu_fallback"
 
 
+def test_a_question_no_entry_answers_is_marked_unanswered(knowledge: BackgroundKnowledge) -> None:
+    gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
+    teacher = _message("老师是谁啊", "faq", 0.99)
+    answered = _message("优惠券要怎么用啊", "faq", 0.99)
+    gate.process([teacher, answered])
+    assert teacher.data["intent"]["name"] == "faq" and teacher.data["unanswered"] is True
+    assert "unanswered" not in answered.data
+
+
 def test_without_a_knowledge_base_nothing_changes() -> None:
     gate = KnowledgeGate({}, None)
     message = _message("优惠券要怎么用啊", "nlu_fallback", 0.4)
