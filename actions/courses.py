@@ -27,6 +27,9 @@ WEEKDAYS = "一二三四五六日"
 KIND_LABELS = {LEAVE: "请假", RESCHEDULE: "调课"}
 _LESSON_ID_RE = re.compile(r"\b(CS\d{3}-\d{8})\b", re.IGNORECASE)
 _SUBJECTS = ("数学", "英语", "语文", "物理", "化学", "生物", "历史", "地理", "政治", "口语")
+# "老师是谁", "哪个老师上" (and no time asked: "王老师的课几点" wants the timetable)
+_TEACHER = re.compile(r"老[师師]|教[师師]|谁[上教讲带]|哪位")
+_WHEN = re.compile(r"几点|幾點|哪天|什么时候|啥时候|周几|星期几|时间|几号")
 
 
 def lesson_time(start: datetime, end: datetime | None = None) -> str:
@@ -132,6 +135,17 @@ class ActionCourseSchedule(Action):
             return verify_first(dispatcher, tracker)
         if not lessons:
             dispatcher.utter_message(response="utter_no_lessons")
+            return []
+        text = str((tracker.latest_message or {}).get("text") or "")
+        subject = next((s for s in _SUBJECTS if s in text), None)
+        named = [lesson for lesson in lessons if subject and subject in lesson.course_name]
+        lessons = named or lessons  # "那英语课几点上": the English lessons only
+        if _TEACHER.search(text) and not _WHEN.search(text):
+            # "老师是谁啊": each course's teacher, not the timetable again
+            teachers = dict.fromkeys(
+                f"{lesson.course_name} · {lesson.teacher}" for lesson in lessons
+            )
+            dispatcher.utter_message(response="utter_lesson_teachers", teachers="；".join(teachers))
             return []
         dispatcher.utter_message(response="utter_lessons_intro")
         for lesson in lessons[:5]:

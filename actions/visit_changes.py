@@ -146,6 +146,22 @@ class ValidateVisitChangeForm(VisitFormValidation):
         """The current slot, repeated in the confirmation."""
         return {"visit_summary": slot_label(visit.day, visit.period)}
 
+    async def validate_visit_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The visit; a new time said before it was picked is checked against it now.
+
+        "明天下午可以吗" after the list of visits names the time first: once the visit is
+        known, that time is checked against its order's free slots and summed up (or asked
+        again with the reason).
+        """
+        picked = await super().validate_visit_id(value, dispatcher, tracker, domain)
+        time = tracker.get_slot("visit_time")
+        if not time or not picked.get("visit_order_id"):
+            return picked
+        tracker.slots.update(picked)
+        return {**picked, **await self.validate_visit_time(time, dispatcher, tracker, domain)}
+
     async def extract_visit_time(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:

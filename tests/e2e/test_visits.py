@@ -67,6 +67,20 @@ def test_a_visit_is_moved_to_another_day(zhang_app: AppConversation) -> None:
     assert f"{day.month}月{day.day}日" in zhang_app.say("师傅什么时候上门")
 
 
+def test_a_new_time_right_after_the_list_of_visits_moves_the_one_picked(
+    zhang_app: AppConversation,
+) -> None:
+    listed = zhang_app.say("我预约的上门安装是什么时候")
+    assert "SV20240001" in listed and "SV20240003" in listed
+    day = china_day(5)
+    which = zhang_app.say(f"{typed_date(5)}下午可以吗")  # a new time for one of them
+    assert "哪一个上门预约" in which
+    confirm = zhang_app.say("电视那个")
+    # the time said before the visit was picked is the one confirmed, with the visit
+    assert "SV20240001" in confirm and f"{day.month}月{day.day}日" in confirm and "下午" in confirm
+    assert "改约成功" in zhang_app.say("确认改约")
+
+
 def test_a_visit_is_picked_then_cancelled(zhang_app: AppConversation) -> None:
     replies = zhang_app.send("不装了取消预约")
     assert "哪一个上门预约" in "".join(reply.get("text", "") for reply in replies)

@@ -40,6 +40,23 @@ async def test_the_schedule_lists_my_childs_next_lessons(
     assert any(line["teacher"] == "王老师" for line in lines)
 
 
+async def test_a_subject_named_narrows_the_schedule_and_a_teacher_question_gets_the_teachers(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    await ActionCourseSchedule().run(dispatcher, zhang("那英语课几点上", "query_course"), DOMAIN)
+    lines = [m for m in dispatcher.messages if m["response"] == "utter_lesson_line"]
+    assert lines and {line["course"] for line in lines} == {"英语阅读提高班"}
+    dispatcher.messages.clear()
+    await ActionCourseSchedule().run(dispatcher, zhang("老师是谁啊", "query_course"), DOMAIN)
+    assert responses(dispatcher) == ["utter_lesson_teachers"]
+    teachers = dispatcher.messages[0]["teachers"]
+    assert "初二数学（秋季班） · 王老师" in teachers and "英语阅读提高班 · 陈老师" in teachers
+    assert teachers.count("王老师") == 1  # once per course, not per lesson
+    dispatcher.messages.clear()
+    await ActionCourseSchedule().run(dispatcher, zhang("王老师的课几点上", "query_course"), DOMAIN)
+    assert "utter_lesson_line" in responses(dispatcher)  # a time asked: the timetable
+
+
 async def test_another_family_sees_only_its_own_lessons(
     li_app: Turn, anonymous: Turn, dispatcher: CollectingDispatcher
 ) -> None:

@@ -223,6 +223,11 @@ async def test_a_visit_is_changed_cancelled_and_followed(
     assert await change.extract_visit_id(dispatcher, named, DOMAIN) == {"visit_id": "SV20240001"}
     valid = await change.validate_visit_id("SV20240001", dispatcher, zhang(), DOMAIN)
     assert valid["visit_order_id"] == "HP20241402"
+    # "后天下午可以吗" said before the visit was picked: checked and summed up with it
+    early = zhang(visit_time=f"{china_day(2)} pm")
+    picked = await change.validate_visit_id("SV20240001", dispatcher, early, DOMAIN)
+    assert picked["visit_time"] == f"{china_day(2)} pm"
+    assert "SV20240001" in picked["visit_summary"] and "改为" in picked["visit_summary"]
     tracker = zhang(visit_id="SV20240001", visit_order_id="HP20241402")
     new = await change.validate_visit_time("后天下午", dispatcher, tracker, DOMAIN)
     assert new["visit_time"] == f"{china_day(2)} pm" and "改为" in new["visit_summary"]
