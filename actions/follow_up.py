@@ -13,6 +13,7 @@ just given ("老师是谁啊" after the customer's lessons) is put back with the
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -20,35 +21,22 @@ from rasa_sdk.events import ActionExecuted, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from zhike.common.follow_ups import continued_request
-from zhike.common.topic_names import KEEP_TOPIC_ACTION, OVERRULED_KEY, SECOND_OPINION_KEY
+from zhike.common.follow_ups import earlier_intents, kept_intent
+from zhike.common.topic_names import KEEP_TOPIC_ACTION
 
 LISTEN = "action_listen"
 
 
-def previous_intent(tracker: Tracker) -> str | None:
-    """The intent of the customer's message before the latest one, in this session."""
-    seen = 0
-    for event in reversed(tracker.applied_events()):
-        if event.get("event") == "session_started":
-            return None
-        if event.get("event") == "user":
-            seen += 1
-            if seen == 2:
-                return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-    return None
-
-
-def kept_message(latest: dict[str, Any], previous: str | None = None) -> dict[str, Any] | None:
+def kept_message(
+    latest: dict[str, Any], earlier: Sequence[str | None] = ()
+) -> dict[str, Any] | None:
     """The ``user`` event of ``latest`` with the request it continues, ``None`` without one.
 
-    That is DIET's overruled intent, or the request a follow-up of ``previous`` (the
-    intent of the message before) becomes (:mod:`zhike.common.follow_ups`).
+    Args:
+        latest: the latest message's parse result.
+        earlier: the intents of the messages before it, latest first.
     """
-    opinion = latest.get(SECOND_OPINION_KEY) or {}
-    intent = opinion.get(OVERRULED_KEY) if isinstance(opinion, dict) else None
-    if not intent or intent != previous:
-        intent = continued_request(previous, str(latest.get("text") or "")) or intent
+    intent = kept_intent(latest, earlier)
     if not intent:
         return None
     parse_data = copy.deepcopy(latest)
@@ -77,7 +65,9 @@ class ActionKeepTopic(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Reverts the message and says it again with DIET's intent (nothing to say)."""
-        message = kept_message(tracker.latest_message or {}, previous_intent(tracker))
+        message = kept_message(
+            tracker.latest_message or {}, earlier_intents(tracker.applied_events())
+        )
         if message is None:
             return []
         message["input_channel"] = message["input_channel"] or tracker.get_latest_input_channel()

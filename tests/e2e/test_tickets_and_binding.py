@@ -35,6 +35,17 @@ def test_the_rest_of_the_story_goes_to_the_same_complaint_ticket(
     assert more.count("TK") == 1  # no second ticket
 
 
+def test_a_detail_and_how_long_after_a_complaint_stay_with_its_ticket(
+    zhang_app: AppConversation,
+) -> None:
+    answer = zhang_app.say("我要投诉 快递员态度太差了")
+    ticket = answer.split("投诉工单 ")[1][:10]
+    detail = zhang_app.say("就是那个顺丰的 骂人")  # a statement DIET cannot place
+    assert ticket in detail and "记录" in detail
+    how_long = zhang_app.say("多久能处理好")  # no word of a ticket: this complaint's
+    assert how_long.startswith(f"工单 {ticket}") and "前联系您" in how_long
+
+
 def test_an_anonymous_complaint_ticket_is_visible_in_the_same_chat_only(fresh: Stack) -> None:
     chat = Conversation(fresh.config.rasa_url)
     answer = chat.say("你们这服务也太差了我要投诉")

@@ -2,21 +2,35 @@
 
 "老师是谁啊" alone is nothing the robot serves; right after the customer's lessons were
 listed it asks about them. The file lists, per request (``after``), the words of such
-follow-ups and the request they are (``becomes``). The follow-up policy
+follow-ups and the request they are (``becomes``), and how many messages back the request
+may be (``within``: a complaint's details come over several). The follow-up policy
 (:mod:`zhike.dialogue.follow_up_policy`) and ``action_keep_topic`` (``actions/follow_up.py``)
-read it through :func:`continued_request`.
+read it through :func:`kept_intent`, which also restores a request the NLU's second opinion
+doubted in a follow-up on that very request.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from zhike.common.topic_names import (
+    BEYOND_KEY,
+    BUSINESS_INTENTS,
+    OVERRULED_KEY,
+    QUESTION_INTENT,
+    SECOND_OPINION_KEY,
+    UNANSWERED_KEY,
+)
+
 FOLLOW_UPS_FILE = Path(__file__).resolve().parent / "follow_ups.yml"
+FALLBACK, INFORM = "nlu_fallback", "inform"
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,7 @@ class FollowUp:
     becomes: str
     says: re.Pattern[str]
     unless: re.Pattern[str] | None = None
+    within: int = 1  # how many of the customer's messages back ``after`` may be
 
     def fits(self, text: str) -> bool:
         """Whether ``text`` (any case) is in this follow-up's words."""
@@ -60,7 +75,12 @@ def load_follow_ups(path: Path = FOLLOW_UPS_FILE) -> tuple[FollowUp, ...]:
             raise ValueError(f"{path}: follow-up {number}: {error}") from error
         if not entry.get("after") or not entry.get("becomes") or says is None:
             raise ValueError(f"{path}: follow-up {number} needs after, becomes and says")
-        follow_ups.append(FollowUp(str(entry["after"]), str(entry["becomes"]), says, unless))
+        within = entry.get("within", 1)
+        if not isinstance(within, int) or within < 1:
+            raise ValueError(f"{path}: follow-up {number}: within must be a number from 1")
+        follow_ups.append(
+            FollowUp(str(entry["after"]), str(entry["becomes"]), says, unless, within)
+        )
     return tuple(follow_ups)
 
 
@@ -69,9 +89,68 @@ def _default() -> tuple[FollowUp, ...]:
     return load_follow_ups()
 
 
-def continued_request(previous_intent: str | None, text: str) -> str | None:
-    """The request ``text`` continues right after a message of ``previous_intent``."""
+def continued_request(earlier: Sequence[str | None], text: str) -> str | None:
+    """The request ``text`` continues, given the intents of the messages before it.
+
+    Args:
+        earlier: the intents of the customer's earlier messages in this session, the
+            latest first (the one right before ``text`` at index 0).
+        text: the message.
+    """
     for follow_up in _default():
-        if follow_up.after == previous_intent and follow_up.fits(text):
+        if follow_up.after in earlier[: follow_up.within] and follow_up.fits(text):
             return follow_up.becomes
     return None
+
+
+def kept_intent(parse_data: dict[str, Any], earlier: Sequence[str | None]) -> str | None:
+    """The request a message the robot would not act on continues, ``None`` if none.
+
+    Args:
+        parse_data: the message's parse result (``intent``, ``entities``, the second
+            opinion, :data:`~zhike.common.topic_names.UNANSWERED_KEY` ...).
+        earlier: the intents of the customer's earlier messages in this session, the
+            latest first.
+
+    Returns:
+        For a message declined only because the second opinion overruled DIET's
+        request, that request when it is the one of the message right before ("那
+        iphone15能贴吗" after a product question); else, for a declined message, a
+        question no entry answers or a bare statement (``inform`` without a number), the
+        request a follow-up in its words continues (:func:`continued_request`).
+    """
+    intent = (parse_data.get("intent") or {}).get("name")
+    if parse_data.get(BEYOND_KEY):
+        return None  # declined for its topic, not for the models' doubt
+    if intent == FALLBACK:
+        opinion = parse_data.get(SECOND_OPINION_KEY) or {}
+        overruled = opinion.get(OVERRULED_KEY) if isinstance(opinion, dict) else None
+        if overruled in BUSINESS_INTENTS and list(earlier[:1]) == [overruled]:
+            return str(overruled)
+    elif intent == QUESTION_INTENT:
+        if not parse_data.get(UNANSWERED_KEY):
+            return None  # the knowledge base answers it
+    elif intent != INFORM or parse_data.get("entities"):
+        return None  # a request, or a number that starts its own lookup
+    # "老师是谁啊" right after the lessons: a detail of the answer just given
+    return continued_request(earlier, str(parse_data.get("text") or ""))
+
+
+def earlier_intents(events: Iterable[dict[str, Any]], most: int = 5) -> list[str | None]:
+    """The intents of the customer's messages before the latest one, latest first.
+
+    Args:
+        events: the conversation's applied events as dicts (Rasa's wire format), oldest
+            first.
+        most: how many to return at most; only this session's count.
+    """
+    intents: list[str | None] = []
+    users = 0
+    for event in reversed(list(events)):
+        if event.get("event") == "session_started" or len(intents) >= most:
+            break
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                intents.append(((event.get("parse_data") or {}).get("intent") or {}).get("name"))
+    return intents

@@ -26,22 +26,13 @@ Only outside forms (a form reads its own answers) and only for requests
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from zhike.common.follow_ups import continued_request
-from zhike.common.topic_names import (
-    BEYOND_KEY,
-    BUSINESS_INTENTS,
-    KEEP_TOPIC_ACTION,
-    OVERRULED_KEY,
-    QUESTION_INTENT,
-    SECOND_OPINION_KEY,
-    UNANSWERED_KEY,
-)
+from zhike.common.follow_ups import earlier_intents, kept_intent
+from zhike.common.topic_names import KEEP_TOPIC_ACTION
 from zhike.dialogue.coded_policy import CodedPolicy
 
 
@@ -63,28 +54,6 @@ def kept_topic(tracker: DialogueStateTracker) -> str | None:
     message = tracker.latest_message
     if message is None:
         return None
-    unanswered = message.intent_name == QUESTION_INTENT and message.parse_data.get(UNANSWERED_KEY)
-    if message.intent_name != DEFAULT_NLU_FALLBACK_INTENT_NAME and not unanswered:
-        return None
-    if message.parse_data.get(BEYOND_KEY):
-        return None  # declined for its topic, not for the models' doubt
-    opinion = message.parse_data.get(SECOND_OPINION_KEY) or {}
-    overruled = opinion.get(OVERRULED_KEY) if isinstance(opinion, dict) else None
-    previous = previous_intent(tracker)
-    if overruled in BUSINESS_INTENTS and previous == overruled:
-        return str(overruled)
-    # "老师是谁啊" right after the lessons: a detail of the answer just given
-    return continued_request(previous, message.text or "")
-
-
-def previous_intent(tracker: DialogueStateTracker) -> str | None:
-    """The intent of the customer's message before the latest one, in this session."""
-    seen = 0
-    for event in reversed(tracker.applied_events()):
-        if isinstance(event, SessionStarted):
-            return None
-        if isinstance(event, UserUttered):
-            seen += 1
-            if seen == 2:
-                return event.intent_name
-    return None
+    said = (e for e in tracker.applied_events() if isinstance(e, (UserUttered, SessionStarted)))
+    earlier = earlier_intents(event.as_dict() for event in said)
+    return kept_intent({**message.parse_data, "text": message.text}, earlier)

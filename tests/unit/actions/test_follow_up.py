@@ -24,7 +24,14 @@ LATEST = {
 
 
 def tracker(latest: dict) -> Tracker:
+    before = {
+        "intent": {"name": "ask_product", "confidence": 0.97},
+        "text": "钢化膜适合note13pro吗",
+    }
     events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": before["text"], "parse_data": before},
+        {"event": "action", "name": "action_answer_product"},
         {"event": "action", "name": "action_listen"},
         {"event": "user", "text": latest["text"], "parse_data": latest, "input_channel": "rest"},
     ]
@@ -70,5 +77,5 @@ async def test_a_detail_of_the_lessons_just_listed_comes_back_as_a_lesson_questi
     story = Tracker("c1", {}, latest, events, False, None, {}, "action_listen")
     _, _, user = await ActionKeepTopic().run(CollectingDispatcher(), story, {})
     assert user["parse_data"]["intent"]["name"] == "query_course"
-    # without the lessons just before, nothing is continued
+    # without the lessons just before (a product question), nothing is continued
     assert await ActionKeepTopic().run(CollectingDispatcher(), tracker(latest), {}) == []

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from zhike.common.follow_ups import continued_request, load_follow_ups
+from zhike.common.follow_ups import (
+    continued_request,
+    earlier_intents,
+    kept_intent,
+    load_follow_ups,
+)
 
 
 def test_the_shipped_file_loads() -> None:
@@ -14,11 +19,56 @@ def test_the_shipped_file_loads() -> None:
 
 
 def test_a_follow_up_is_read_only_after_its_request() -> None:
-    assert continued_request("query_course", "老师是谁啊") == "query_course"
-    assert continued_request("query_course", "老師是誰") == "query_course"
-    assert continued_request(None, "老师是谁啊") is None
-    assert continued_request("query_visit", "后天上午行不行") == "change_visit"
-    assert continued_request("query_visit", "后天上午不用来了 取消吧") is None
+    assert continued_request(["query_course"], "老师是谁啊") == "query_course"
+    assert continued_request(["query_course"], "老師是誰") == "query_course"
+    assert continued_request([], "老师是谁啊") is None
+    assert continued_request(["ask_product", "query_course"], "老师是谁啊") is None  # not just now
+    assert continued_request(["query_visit"], "后天上午行不行") == "change_visit"
+    assert continued_request(["query_visit"], "后天上午不用来了 取消吧") is None
+
+
+def test_a_complaints_details_and_its_progress_come_over_several_messages() -> None:
+    after = ["complain", "complain"]  # the complaint, then a detail already noted
+    assert continued_request(after, "多久能处理好") == "query_ticket"
+    assert continued_request(after, "就是那个顺丰的 骂人") == "complain"
+    assert continued_request(["greet", "thank", "deny", "complain"], "多久能处理好") is None
+    assert continued_request(after, "为什么顺丰这么慢") is None  # a question of its own
+
+
+def _parsed(text: str, intent: str, **more: object) -> dict[str, object]:
+    return {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [], **more}
+
+
+def test_only_a_message_the_robot_would_not_act_on_is_read_as_a_follow_up() -> None:
+    after = ["query_course"]
+    assert kept_intent(_parsed("老师是谁啊", "nlu_fallback"), after) == "query_course"
+    assert kept_intent(_parsed("老师是谁啊", "faq", unanswered=True), after) == "query_course"
+    assert kept_intent(_parsed("老师是谁啊", "faq"), after) is None  # an entry answers it
+    assert kept_intent(_parsed("王老师", "inform"), after) == "query_course"
+    numbered = _parsed("老师 TK20240001", "inform", entities=[{"entity": "ticket_id"}])
+    assert kept_intent(numbered, after) is None  # a number starts its own lookup
+    assert kept_intent(_parsed("老师怎么请假", "reschedule_course"), after) is None
+    beyond = _parsed("老师是谁啊", "nlu_fallback", beyond={"topic": "x", "name": "y"})
+    assert kept_intent(beyond, after) is None
+
+
+def test_a_request_the_second_opinion_doubted_is_restored_only_right_after_itself() -> None:
+    doubted = _parsed(
+        "那iphone15能贴吗",
+        "nlu_fallback",
+        second_opinion={"name": "faq", "overruled": "ask_product"},
+    )
+    assert kept_intent(doubted, ["ask_product"]) == "ask_product"
+    assert kept_intent(doubted, ["query_refund", "ask_product"]) is None
+
+
+def test_earlier_intents_are_this_sessions_latest_first() -> None:
+    def user(intent: str) -> dict[str, object]:
+        return {"event": "user", "parse_data": {"intent": {"name": intent}}}
+
+    events = [user("greet"), {"event": "session_started"}, user("query_course"), user("faq")]
+    assert earlier_intents(events) == ["query_course"]
+    assert earlier_intents([user(str(n)) for n in range(9)], most=3) == ["7", "6", "5"]
 
 
 @pytest.mark.parametrize(
