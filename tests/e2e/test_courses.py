@@ -14,6 +14,14 @@ def test_the_next_lessons_of_my_child(zhang_app: AppConversation) -> None:
     assert "张小明" in answer and "初二数学（秋季班）" in answer and "王老师" in answer
 
 
+def test_details_asked_right_after_the_timetable_are_about_it(zhang_app: AppConversation) -> None:
+    zhang_app.say("孩子最近有什么课")
+    teachers = zhang_app.say("老师是谁啊")
+    assert "初二数学（秋季班） · 王老师" in teachers and "英语阅读提高班 · 陈老师" in teachers
+    english = zhang_app.say("那英语课几点上")
+    assert "英语阅读提高班" in english and "初二数学" not in english
+
+
 def test_leave_for_the_next_math_lesson(zhang_app: AppConversation) -> None:
     buttons = zhang_app.buttons("我要给孩子请假")
     math = next(b for b in buttons if "初二数学" in b["title"])

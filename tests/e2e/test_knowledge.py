@@ -77,6 +77,12 @@ def test_asking_how_to_get_an_invoice_is_answered_not_started(chat: Conversation
     assert "发票" in said or any("发票" in title for title in titles)
 
 
+def test_whether_coupons_come_back_is_answered_not_a_cancellation(chat: Conversation) -> None:
+    said = chat.say("取消订单的话优惠券会退回来吗")
+    assert "优惠券会在退款完成后自动返还" in said
+    assert "验证身份" not in said and "确认要取消" not in said  # nothing started
+
+
 def test_a_question_in_the_middle_of_a_form_is_answered_and_the_form_goes_on(
     fresh: Stack,
 ) -> None:
