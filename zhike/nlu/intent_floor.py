@@ -24,7 +24,8 @@ Yes and no (``yes_no: true``) must be said in words of yes or no
 "一无所有") for ``affirm`` and ``deny``; such a message becomes ``nlu_fallback``, and a
 yes read as no ("不行" as ``affirm``) or a no read as yes becomes the other. A message
 that only says the customer understood ("好的明白了", "知道了") is ``affirm`` whatever DIET
-made of it (``thank`` stays): it used to be a fallback, and two in a row a handoff.
+made of it (``thank`` stays): it used to be a fallback, and two in a row a handoff. One
+that only drops the matter ("算了 先不退了 我再想想") is ``deny`` (``goodbye`` stays).
 
 A request that names the customer's order, parcel or ticket ("申请价保 HP20241001") is
 kept from ``anchored.floor`` on when DIET prefers it over every other intent by
@@ -75,6 +76,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from zhike.common.confirmations import (
     is_acknowledgement,
+    is_never_mind,
     parse_confirmation,
     sounds_like_yes_or_no,
 )
@@ -85,7 +87,7 @@ from zhike.nlu.small_talk import SmallTalkTopics
 
 logger = logging.getLogger(__name__)
 
-AFFIRM, DENY, THANK = "affirm", "deny", "thank"
+AFFIRM, DENY, THANK, GOODBYE = "affirm", "deny", "thank", "goodbye"
 YES_NO = {AFFIRM: True, DENY: False}
 DEFAULT_FLOORS: dict[str, dict[str, float]] = {
     "faq": {"intent": 0.5},
@@ -191,6 +193,10 @@ class IntentFloor(GraphComponent, IntentClassifier):
             if self.yes_no and is_acknowledgement(message.get(TEXT)):
                 if name not in (AFFIRM, THANK):  # "好的明白了": no request, no fallback
                     _set_intent(message, AFFIRM, intent)
+                continue
+            if self.yes_no and is_never_mind(message.get(TEXT)):
+                if name not in (DENY, GOODBYE):  # "算了 先不退了 我再想想": a no
+                    _set_intent(message, DENY, intent)
                 continue
             if self.yes_no and name in YES_NO:
                 said = parse_confirmation(message.get(TEXT))

@@ -44,7 +44,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from zhike.common.confirmations import is_acknowledgement
+from zhike.common.confirmations import is_acknowledgement, is_never_mind
 from zhike.common.topic_names import OVERRULED_KEY, SECOND_OPINION_KEY
 from zhike.nlu.linear_model import LinearIntentModel, train
 
@@ -57,7 +57,7 @@ FALLBACK = DEFAULT_NLU_FALLBACK_INTENT_NAME
 # the message became nlu_fallback for it (zhike/dialogue/follow_up_policy.py reads it).
 SECOND_OPINION = SECOND_OPINION_KEY
 DEFAULT_EXEMPT = ["human_handoff", "out_of_scope"]
-AFFIRM = "affirm"
+AFFIRM, DENY = "affirm", "deny"
 
 
 def words_of(message: Message) -> list[str]:
@@ -157,6 +157,8 @@ class SecondOpinion(GraphComponent, IntentClassifier):
                 continue
             if name == AFFIRM and is_acknowledgement(message.get(TEXT)):
                 continue  # "好的明白了": affirm by the intent floor's rule, not DIET's guess
+            if name == DENY and is_never_mind(message.get(TEXT)):
+                continue  # "算了 我再想想": deny by the intent floor's rule
             ranking = list(message.get(INTENT_RANKING_KEY) or [])
             diet = _confidences(ranking)
             guess = name if name != FALLBACK else next(iter(diet), None)

@@ -6,6 +6,7 @@ import pytest
 
 from zhike.common.confirmations import (
     is_acknowledgement,
+    is_never_mind,
     parse_confirmation,
     sounds_like_yes_or_no,
 )
@@ -62,3 +63,20 @@ def test_an_acknowledgement_says_only_that_the_customer_understood(
 ) -> None:
     assert is_acknowledgement(text) is understood
     assert parse_confirmation(text) is None or not understood  # never a yes to a question
+
+
+@pytest.mark.parametrize(
+    ("text", "dropped"),
+    [
+        ("算了 先不退了 我再想想", True),
+        ("那还是不退了吧", True),
+        ("没事了", True),
+        ("我再考虑一下", True),
+        ("不想要了", False),  # a reason to return, not a no
+        ("算了 帮我退了吧", False),  # a request after all
+        ("我再想想要不要换", False),  # more than that
+        ("算了吧这个服务太差了我要投诉你们", False),  # too long: a complaint
+    ],
+)
+def test_dropping_the_matter_is_read_only_in_its_own_words(text: str, dropped: bool) -> None:
+    assert is_never_mind(text) is dropped

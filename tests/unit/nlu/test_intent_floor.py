@@ -102,6 +102,20 @@ def test_saying_one_understood_is_a_plain_yes_not_a_fallback() -> None:
     ]
 
 
+def test_dropping_the_matter_is_a_no_not_a_fallback() -> None:
+    dropped, leaving, asked = (
+        _said("算了 先不退了 我再想想", "nlu_fallback"),
+        _said("算了", "goodbye"),
+        _said("算了 帮我退了吧", "request_refund"),
+    )
+    IntentFloor({"floors": DEFAULT_FLOORS, "yes_no": True}).process([dropped, leaving, asked])
+    assert [m.data["intent"]["name"] for m in (dropped, leaving, asked)] == [
+        "deny",  # a polite close (or the form stops), not "您是想咨询…" and then a person
+        "goodbye",
+        "request_refund",
+    ]
+
+
 def _with_order(intent: str, confidence: float, runner_up: float) -> Message:
     message = _message(intent, confidence, 0.0)
     message.data["intent_ranking"].append(
