@@ -77,6 +77,14 @@ def test_calling_the_refund_off_while_its_reason_is_asked(zhang_app: AppConversa
     assert "已签收" in zhang_app.say("查下订单HP20240002的状态")
 
 
+def test_dropping_the_matter_twice_is_no_handoff(zhang_app: AppConversation) -> None:
+    assert "退款的原因" in zhang_app.say("订单HP20240002我要退款")
+    stopped = zhang_app.say("算了 先不退了 我再想想")
+    assert "取消本次办理" in stopped and "退款的原因" not in stopped
+    again = zhang_app.say("算了 我再考虑一下")  # outside the form now: a polite close
+    assert "人工" not in again and "TK" not in again and "您是想咨询" not in again
+
+
 def test_a_follow_up_means_the_order_just_looked_up(zhang_app: AppConversation) -> None:
     assert "HP20240001" in zhang_app.say("查下订单HP20240001的状态")
     eta = zhang_app.say("明天能到吗")
