@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -18,6 +19,7 @@ from actions.parsing import parse_address, parse_order_id
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
 from zhike.common.privacy import mask_address
+from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
 
 logger = logging.getLogger(__name__)
@@ -71,7 +73,7 @@ class CustomerOrderChange(FormSubmitAction, ABC):
     ) -> list[dict[str, Any]]:
         """Explains a refusal (default: the order is not found for this customer)."""
         dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
-        return []
+        return [SlotSet(FOCUS_ORDER_SLOT, None)]  # not in focus: not the customer's
 
     async def submit(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -80,6 +80,8 @@ async def visible_order(
         order = None
     if order is None:
         dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
+        # not the customer's: "那我自己的订单呢" must not mean this number again
+        events.append(SlotSet(FOCUS_ORDER_SLOT, None))
     return order
 
 

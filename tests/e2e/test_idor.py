@@ -53,3 +53,15 @@ def test_a_refund_of_another_customers_order_is_refused_before_the_reason(
     answer = li_app.say("HP20240002我要退款")
     assert "没有查到订单 HP20240002" in answer and "退款的原因" not in answer
     _clean(answer)
+
+
+def test_after_another_customers_number_my_own_order_is_asked_for(li_app: AppConversation) -> None:
+    _clean(li_app.say("帮我查下HP20240001"))
+    replies = li_app.send("那我自己的订单呢")
+    said = " ".join(
+        [r.get("text") or "" for r in replies]
+        + [b["title"] for r in replies for b in r.get("buttons", [])]
+    )
+    _clean(said)
+    assert "HP20240001" not in said  # the number that was not hers is not "her order"
+    assert "HP20240005" in said  # her own order, shown or offered

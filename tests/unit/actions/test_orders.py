@@ -118,8 +118,10 @@ async def test_another_customers_order_is_answered_like_an_unknown_one(
     li_app: Turn, dispatcher: CollectingDispatcher
 ) -> None:
     # 李娜 (C002, app channel) asks for 张伟's order, then for a number that does not exist
-    await ActionOrderStatus().run(dispatcher, li_app(order_id="HP20240001"), DOMAIN)
+    events = await ActionOrderStatus().run(dispatcher, li_app(order_id="HP20240001"), DOMAIN)
     await ActionOrderStatus().run(dispatcher, li_app(order_id="HP29999999"), DOMAIN)
+    # and it is not the order in focus: "那我自己的订单呢" next does not mean it again
+    assert {"event": "slot", "timestamp": None, "name": "focus_order", "value": None} in events
 
     foreign, unknown = dispatcher.messages
     assert foreign["response"] == unknown["response"] == "utter_order_not_found"
