@@ -39,6 +39,21 @@ def test_requests_to_act(text: str) -> None:
     assert not CUES.asks_to_know("request_price_protection", text)
 
 
+@pytest.mark.parametrize(
+    ("intent", "text", "asks"),
+    [
+        ("request_refund", "刚买的热水器可以退吗", True),
+        ("request_refund", "我这个订单可以退吗?", True),
+        ("cancel_order", "取消订单的话优惠券会退回来吗", True),
+        ("request_refund", "退款的话券还会还给我吗", True),
+        ("request_refund", "可以退吗 帮我退了吧", False),  # asked to act after all
+        ("request_refund", "我要退货", False),
+    ],
+)
+def test_whether_it_may_be_returned_and_what_comes_back(intent: str, text: str, asks: bool) -> None:
+    assert CUES.asks_to_know(intent, text) is asks
+
+
 def test_only_the_listed_intents_are_looked_at() -> None:
     assert not CUES.asks_to_know("query_order", "我的订单多久能到")
     assert not CUES.asks_to_know(None, "退款多久到账")
