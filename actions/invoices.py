@@ -120,9 +120,10 @@ class InvoiceTitleAnswers(_FormBase):
             # "税号还没拿到 晚点发你": the form ends; asked again it starts afresh
             title = tracker.get_slot("invoice_title")
             kept = title if title and title != PERSONAL else None
-            dispatcher.utter_message(
-                response="utter_invoice_tax_number_later", invoice_title_kept=kept
-            )
+            if kept:
+                dispatcher.utter_message(response="utter_invoice_tax_number_later_kept", title=kept)
+            else:
+                dispatcher.utter_message(response="utter_invoice_tax_number_later")
             return {
                 "invoice_tax_number": None,
                 "form_gave_up": True,

@@ -238,8 +238,8 @@ async def test_a_tax_number_not_at_hand_ends_the_request_politely(
     slots = await ValidateInvoiceForm().validate_invoice_tax_number(text, dispatcher, tracker, {})
     assert slots["form_gave_up"] is True and slots["invoice_tax_number"] is None
     assert slots["invoice_title_kept"] == "杭州智客科技有限公司"
-    assert [m["response"] for m in dispatcher.messages] == ["utter_invoice_tax_number_later"]
-    assert dispatcher.messages[0]["invoice_title_kept"] == "杭州智客科技有限公司"
+    assert [m["response"] for m in dispatcher.messages] == ["utter_invoice_tax_number_later_kept"]
+    assert dispatcher.messages[0]["title"] == "杭州智客科技有限公司"
 
 
 async def test_the_title_kept_for_a_put_off_tax_number_is_not_asked_again(
