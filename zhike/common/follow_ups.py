@@ -31,6 +31,8 @@ from zhike.common.topic_names import (
 
 FOLLOW_UPS_FILE = Path(__file__).resolve().parent / "follow_ups.yml"
 FALLBACK, INFORM = "nlu_fallback", "inform"
+# A statement with one of these is a lookup of its own (data/rules: a bare order number ...).
+NUMBER_ENTITIES = frozenset({"order_id", "ticket_id", "phone", "tracking_number"})
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,9 @@ def kept_intent(parse_data: dict[str, Any], earlier: Sequence[str | None]) -> st
     elif intent == QUESTION_INTENT:
         if not parse_data.get(UNANSWERED_KEY):
             return None  # the knowledge base answers it
-    elif intent != INFORM or parse_data.get("entities"):
+    elif intent != INFORM or any(
+        entity.get("entity") in NUMBER_ENTITIES for entity in parse_data.get("entities") or []
+    ):
         return None  # a request, or a number that starts its own lookup
     # "老师是谁啊" right after the lessons: a detail of the answer just given
     return continued_request(earlier, str(parse_data.get("text") or ""))

@@ -60,6 +60,7 @@ from zhike.common.topic_names import (
 )
 from zhike.lib.kb.background import BackgroundKnowledge
 from zhike.lib.kb.live import Lookup
+from zhike.lib.kb.retrieval import SURE_QUESTION
 from zhike.lib.kb.settings import ENV_VAR as KB_DB_URL_ENV
 from zhike.nlu.anchors import names_a_thing, unsure_anchored_request
 from zhike.nlu.policy_questions import PolicyQuestions
@@ -229,6 +230,19 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
             knowledge.start()
         return cls(config, knowledge)
 
+    def _unanswered(self, intent: dict[str, Any], lookup: Lookup) -> bool:
+        """Whether a question (faq) gets no answer: at most suggestions ("您是想问：").
+
+        As ``action_answer_knowledge`` decides: a question the NLU is sure of is also
+        answered with the clearly best entry.
+        """
+        if intent.get(INTENT_NAME_KEY) != QUESTION_INTENT or lookup.decision == "answer":
+            return False
+        sure = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= SURE_QUESTION
+        return self.knowledge is None or not self.knowledge.live.thresholds.clearly_best(
+            lookup.hits, question=sure
+        )
+
     def process(self, messages: list[Message]) -> list[Message]:
         """Lets the knowledge base decide the messages it may answer (:func:`gated`)."""
         if self.knowledge is None:
@@ -239,11 +253,11 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
                 message.data, self.questions_from, self.policy, self.small_talk_from
             ):
                 continue
-            lookup = self.knowledge.lookup(str(message.get(TEXT)), k=1)
+            lookup = self.knowledge.lookup(str(message.get(TEXT)), k=2)
             if lookup is None:  # the index is not built yet
                 continue
             change = gated(message.data, lookup, self.questions_from, self.small_talk_from)
-            if lookup.decision == "none" and intent.get(INTENT_NAME_KEY) == QUESTION_INTENT:
+            if self._unanswered(intent, lookup):
                 message.set(UNANSWERED_KEY, True, add_to_output=True)
             if change is not None:
                 message.data.update(change)

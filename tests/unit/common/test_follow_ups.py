@@ -45,6 +45,8 @@ def test_only_a_message_the_robot_would_not_act_on_is_read_as_a_follow_up() -> N
     assert kept_intent(_parsed("老师是谁啊", "faq", unanswered=True), after) == "query_course"
     assert kept_intent(_parsed("老师是谁啊", "faq"), after) is None  # an entry answers it
     assert kept_intent(_parsed("王老师", "inform"), after) == "query_course"
+    courier = _parsed("顺丰的老师傅", "inform", entities=[{"entity": "courier"}])
+    assert kept_intent(courier, after) == "query_course"  # a word, not a number
     numbered = _parsed("老师 TK20240001", "inform", entities=[{"entity": "ticket_id"}])
     assert kept_intent(numbered, after) is None  # a number starts its own lookup
     assert kept_intent(_parsed("老师怎么请假", "reschedule_course"), after) is None

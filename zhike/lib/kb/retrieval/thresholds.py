@@ -39,11 +39,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from zhike.lib.kb.retrieval.searcher import Hit
 
 Decision = Literal["answer", "suggest", "none"]
+
+
+class Scored(Protocol):
+    """A search hit or a knowledge-base hit: anything with a score from 0 to 1."""
+
+    @property
+    def score(self) -> float:
+        """How well it matches."""
+        ...
+
 # DIET's confidence from which a message is surely a question (intent ``faq``).
 SURE_QUESTION = 0.9
 
@@ -77,7 +87,7 @@ class Thresholds:
             if not 0.0 < getattr(self, name) <= 1.0:
                 raise ValueError(f"need 0 < {name} <= 1, got {name}={getattr(self, name)}")
 
-    def clearly_best(self, hits: Sequence[Hit], question: bool = False) -> bool:
+    def clearly_best(self, hits: Sequence[Scored], question: bool = False) -> bool:
         """Whether the best hit is at ``clear`` or above and ``margin`` above the next one.
 
         For a sure ``question``, ``question_clear`` and ``question_margin`` count too.
