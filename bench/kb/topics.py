@@ -21,6 +21,7 @@ TOPIC_QUESTIONS = {
     "payment_methods": "支持哪些付款方式？",
     "invoice_rules": "怎么开发票？",
     "coupon_usage": "优惠券怎么使用？",
+    "coupon_return": "取消订单或退款后，优惠券会退回吗？",
     "membership": "会员有什么权益，怎么开通？",
     "trial_lesson": "可以免费试听吗？",
     "course_materials": "课程讲义和回放在哪里看？",
