@@ -31,6 +31,7 @@ from actions.typed_parsing import (
     parse_confirmation,
     says_stop,
 )
+from zhike.common.choices import naming_core
 from zhike.common.confirmations import is_acknowledgement
 from zhike.common.topic_names import (
     BUSINESS_INTENTS,
@@ -48,15 +49,7 @@ VERIFY_BY_PHONE_SLOT = "verify_by_phone"
 # Intents that are not an answer to a form's question: they leave the form (deny), ask
 # something else (faq, chitchat: answered, then the form goes on) or switch topic.
 INTERRUPTING_INTENTS = frozenset(
-    {
-        "faq",
-        "chitchat",
-        "deny",
-        "human_handoff",
-        "goodbye",
-        "bot_challenge",
-        "complain",
-    }
+    {"faq", "chitchat", "deny", "human_handoff", "goodbye", "bot_challenge", "complain"}
 )
 
 
@@ -232,9 +225,12 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
             return {"order_id": focus}  # "那帮我取消吧" right after looking at an order
         if tracker.get_slot("requested_slot") == "order_id" and looks_like_order_card(text):
             return {"order_id": parse_order_id(text) or text}
-        return self.offered_option("order_id", tracker, domain) or self.text_answer(
-            "order_id", tracker
-        )
+        offered = self.offered_option("order_id", tracker, domain)
+        if not offered and requested == "order_id" and naming_core(text):
+            # "是那个破壁机的" (DIET: a product question): the one order of those goods
+            named = await order_named(tracker, text)
+            offered = {"order_id": named} if named else {}
+        return offered or self.text_answer("order_id", tracker)
 
     async def extract_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

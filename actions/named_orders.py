@@ -34,6 +34,17 @@ _FUNCTION_CHARACTERS = frozenset(
     "的了吗呢吧啊么嘛呀我你他她它们要是在有个这那就都还也把给买错来去到说想能会可以一下"
 )
 _ONE_CHARACTER_GOODS = frozenset("鞋袜裙杯帽被箱包瓶盒罐")
+# Brands customers write in Chinese that the business system lists in Latin letters.
+_BRANDS = {
+    "红米": "redmi",
+    "小米": "xiaomi",
+    "华为": "huawei",
+    "荣耀": "honor",
+    "三星": "samsung",
+    "苹果": "iphone",
+    "耐克": "nike",
+    "阿迪": "adidas",
+}
 _CJK = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
 
 
@@ -60,6 +71,7 @@ def goods_words(text: str) -> set[str]:
         pairs = (run[i : i + 2] for i in range(len(run) - 1))
         words.update(pair for pair in pairs if not _FUNCTION_CHARACTERS.intersection(pair))
     words.update(m for m in _NOUN_SUFFIX.findall(folded) if m in _ONE_CHARACTER_GOODS)
+    words.update(_BRANDS[word] for word in list(words) if word in _BRANDS)  # 红米 -> redmi
     return words
 
 

@@ -118,9 +118,30 @@ def named_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | N
     names nothing, nor do words found in two titles, or fewer than 2 or more than 6
     characters.
     """
-    core = _PARTICLES.sub("", _YES_FIRST.sub("", plain_title(text)))
-    low, high = NAMED_LENGTH
-    if not low <= len(core) <= high:
+    core = naming_core(text)
+    if core is None:
         return None
     named = [button for button in buttons if core in plain_title(button.get("title"))]
     return named[0] if len(named) == 1 else None
+
+
+# "那个", "这门" before the words ("是那个破壁机的"): pointing, not naming.
+_POINTING_FIRST = re.compile(r"^(?:[那这](?:一?个|门|节|笔|单|款|双|台|件)?|一?个)+")
+_ASKS = re.compile(r"[?？吗么]|怎么|为什么|为啥|什么|多少|能不能|可不可以|是不是")
+
+
+def naming_core(text: Any) -> str | None:
+    """The words a short reply names something by, without a yes, pointing or particles.
+
+    "就那个安踏的" -> "安踏", "嗯 数学那门吧" -> "数学"; ``None`` for a question
+    ("那个能退吗") or words fewer than 2 or more than 6 characters.
+    """
+    plain = plain_title(text)
+    if _ASKS.search(plain):
+        return None
+    low, high = NAMED_LENGTH
+    pointed = _POINTING_FIRST.sub("", _YES_FIRST.sub("", _POINTING_FIRST.sub("", plain)))
+    for core in (_PARTICLES.sub("", pointed), _PARTICLES.sub("", _YES_FIRST.sub("", plain))):
+        if low <= len(core) <= high:
+            return core  # "个人" stays a title: no word of two characters is left without 个
+    return None

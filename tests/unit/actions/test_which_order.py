@@ -7,7 +7,9 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.order_changes import ValidateCancelOrderForm
-from actions.refunds import ValidateRefundForm
+from actions.named_orders import goods_words
+from actions.orders import ValidateOrderIdForm
+from actions.refunds import ValidateRefundForm, ValidateRefundStatusForm
 
 from .conftest import Turn
 from .test_typed_answers import asked, slot_events
@@ -39,3 +41,37 @@ async def test_the_goods_named_pick_the_order(
     tracker.active_loop = {"name": "refund_form"}
     events = await ValidateRefundForm().run(dispatcher, tracker, real_domain)
     assert slot_events(events)["order_id"] == "HP20241304"  # 美的 电热水壶, not "点选"
+
+
+async def test_goods_named_short_and_sure_of_another_intent_still_answer_which_order(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    listed = [{"text": "请问是哪一笔订单呢？", "buttons": [], "response": "utter_choose_order"}]
+    # DIET sure it is a product question: the words still name the blender's order
+    tracker = asked(
+        zhang,
+        "refund_status_form",
+        listed,
+        "是那个破壁机的",
+        "ask_product",
+        requested_slot="order_id",
+    )
+    tracker.active_loop = {"name": "refund_status_form"}
+    events = await ValidateRefundStatusForm().run(dispatcher, tracker, real_domain)
+    assert slot_events(events)["order_id"] == "HP20240004"  # 九阳 破壁料理机, refunding
+    # the razor is one order among all of them (the status lookup may be about any)
+    tracker = asked(
+        zhang, "order_id_form", listed, "飞利浦那个", "nlu_fallback", requested_slot="order_id"
+    )
+    tracker.active_loop = {"name": "order_id_form"}
+    events = await ValidateOrderIdForm().run(CollectingDispatcher(), tracker, real_domain)
+    assert slot_events(events)["order_id"] == "HP20241306"
+    # a brand written in Chinese names goods the business system lists in Latin letters
+    assert "redmi" in goods_words("就那个红米的")
+    # a request for a person is no goods: the form gives the message up
+    tracker = asked(
+        zhang, "order_id_form", listed, "转人工", "human_handoff", requested_slot="order_id"
+    )
+    tracker.active_loop = {"name": "order_id_form"}
+    events = await ValidateOrderIdForm().run(CollectingDispatcher(), tracker, real_domain)
+    assert "order_id" not in slot_events(events)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhike.common.choices import chosen_button, named_button, parse_ordinal
+from zhike.common.choices import chosen_button, named_button, naming_core, parse_ordinal
 
 ORDERS = [
     {"title": "HP20240003 纸尿裤（已付款，等待发货）", "payload": "HP20240003"},
@@ -55,3 +55,18 @@ def test_a_short_reply_pointing_at_one_title_names_it() -> None:
     assert named_button("数学那个", courses) == courses[0]
     assert named_button("就是英语那门吧", courses) == courses[1]
     assert named_button("张小明", courses) is None  # in both titles
+
+
+@pytest.mark.parametrize(
+    ("text", "core"),
+    [
+        ("是那个破壁机的", "破壁机"),
+        ("就那个红米的", "红米"),
+        ("那门英语吧", "英语"),
+        ("个人", "个人"),  # a title, not 个 + 人
+        ("那个能退吗", None),  # a question names nothing
+        ("这个", None),
+    ],
+)
+def test_the_words_a_short_reply_names_something_by(text: str, core: str | None) -> None:
+    assert naming_core(text) == core
