@@ -140,3 +140,38 @@ def thanks_for_an_answer(tracker: Tracker) -> bool:
             if (event.get("metadata") or {}).get("utter_action") == _RESUMED:
                 return True
     return False
+
+
+def bot_texts_before_latest_message(tracker: Tracker) -> str:
+    """What the bot said in its turn just before the customer's latest message, joined."""
+    said: list[str] = []
+    seen_user = False
+    for event in reversed(tracker.applied_events()):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_user:
+                break
+            seen_user = True
+        elif seen_user and kind == "bot":
+            said.append(str(event.get("text") or ""))
+    return "\n".join(reversed(said))
+
+
+def form_resumed(tracker: Tracker, form: str) -> bool:
+    """Whether another action ran between the customer's latest message and this form run.
+
+    (Rasa calls the validation action with the form's own ``action`` event last.) Any
+    other action after the message means the message was handled by something else.
+    """
+    undone = 0  # an "undo" event takes back the action before it (a declined handoff)
+    for event in reversed(list(tracker.events)):
+        kind = event.get("event")
+        if kind == "user":
+            return False
+        if kind == "undo":
+            undone += 1
+        elif kind == "action" and undone:
+            undone -= 1
+        elif kind == "action" and event.get("name") != form:
+            return True
+    return False

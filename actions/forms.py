@@ -12,7 +12,9 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.context import (
+    bot_texts_before_latest_message,
     focus_order,
+    form_resumed,
     mentioned_order,
     slot_before_latest_message,
     thanks_for_an_answer,
@@ -42,6 +44,8 @@ from zhike.common.topic_names import (
 )
 from zhike.lib.backend_client import BackendUnavailable
 
+# A reply to the confirmation that only repeats a detail of its summary ("43").
+RESTATED = "restated"
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
 # Set when an anonymous customer does not know the order number: verify them by phone.
 VERIFY_BY_PHONE_SLOT = "verify_by_phone"
@@ -126,7 +130,7 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
         an answer in passing) asks its question again; the message that was handled
         meanwhile is not an answer to it.
         """
-        if resumed(tracker, self.form_name()):
+        if form_resumed(tracker, self.form_name()):
             return []
         return list(await super().get_extraction_events(dispatcher, tracker, domain))
 
@@ -257,6 +261,9 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if intent in (AFFIRM, DENY):
             return {"confirmed": intent == AFFIRM}
+        core = naming_core(self.latest_text(tracker))
+        if core and core in bot_texts_before_latest_message(tracker):
+            return {"confirmed": RESTATED}  # "43" to "…换成 黑色 43 码。确认吗？": asked again
         return {}
 
     # --- validation of the shared slots -------------------------------------------------
@@ -314,7 +321,10 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
     async def validate_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Yes or no, as extracted."""
+        """Yes or no, as extracted; a detail of the summary repeated asks again."""
+        if value == RESTATED:
+            dispatcher.utter_message(response="utter_confirm_again")
+            return {"confirmed": None}
         return {"confirmed": bool(value)}
 
     # --- helpers ------------------------------------------------------------------------
@@ -366,26 +376,6 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
         described = domain_buttons(domain, self.form_name(), slot)
         value = chosen_option(text, slot, shown, described, self.confirm_words)
         return {} if value is None else {slot: value}
-
-
-def resumed(tracker: Tracker, form: str) -> bool:
-    """Whether another action ran between the customer's latest message and this form run.
-
-    (Rasa calls the validation action with the form's own ``action`` event last.) Any
-    other action after the message means the message was handled by something else.
-    """
-    undone = 0  # an "undo" event takes back the action before it (a declined handoff)
-    for event in reversed(list(tracker.events)):
-        kind = event.get("event")
-        if kind == "user":
-            return False
-        if kind == "undo":
-            undone += 1
-        elif kind == "action" and undone:
-            undone -= 1
-        elif kind == "action" and event.get("name") != form:
-            return True
-    return False
 
 
 def remind_active_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

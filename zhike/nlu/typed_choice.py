@@ -107,8 +107,11 @@ class TypedChoice(GraphComponent):
             button = chosen_button(text, buttons)
             if button is None and _asked_which(tracker):
                 topics = [b for b in buttons if payload_intent(str(b["payload"])) != NONE]
+                first = payload_intent(str(buttons[0]["payload"]))
                 if parse_confirmation(text) is True and not _closing(text, topics):
-                    button = buttons[0]  # "是的" to "您是想咨询…": its first, likelier topic
+                    # "是的" to "您是想咨询…": its first, likelier topic; never 「结束咨询」:
+                    # "确定" meant the form the fallback interrupted, not leaving
+                    button = None if first == GOODBYE else buttons[0]
                 else:  # "嗯 取消吧" to 「取消订单」; "不是" is no pick of 「都不是」
                     button = named_button(text, topics)
             said = None if button is None else str(button["payload"])
@@ -141,7 +144,7 @@ ASK_WHICH = frozenset(
     {"utter_ask_affirmation_intro", "utter_order_services_offer", "utter_also_asked"}
 )
 # The intent of their 「都不是」 button.
-NONE = "out_of_scope"
+NONE, GOODBYE = "out_of_scope", "goodbye"
 
 
 # "好的谢谢" to a choice of topics closes the matter; "是的" / "对" says the first is right.

@@ -225,7 +225,7 @@ async def test_a_follow_up_without_an_order_number_means_the_order_just_shown(
 def test_a_form_resumed_after_another_action_does_not_take_the_message_again(
     zhang: Turn,
 ) -> None:
-    from actions.forms import resumed
+    from actions.context import form_resumed as resumed
 
     def with_events(*events: dict[str, Any]) -> Tracker:
         tracker = zhang("继续", "affirm")

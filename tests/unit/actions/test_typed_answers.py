@@ -112,6 +112,18 @@ async def test_saying_one_understood_does_not_confirm_a_cancellation(
     assert "confirmed" not in slot_events(events) or slot_events(events)["confirmed"] is None
 
 
+async def test_repeating_a_detail_of_the_summary_asks_for_the_confirmation_again(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    summary = {"text": "订单 HP20241301：黑色 42 码 换成 黑色 43 码。", "buttons": []}
+    messages = [summary, *question(real_domain, "utter_ask_cancel_order_form_confirmed")]
+    slots = {"order_id": "HP20241301", "requested_slot": "confirmed"}
+    tracker = asked(zhang, "cancel_order_form", messages, "43", "nlu_fallback", **slots)
+    events = await ValidateCancelOrderForm().run(dispatcher, tracker, real_domain)
+    assert slot_events(events).get("confirmed") is None  # no yes, no no: asked again ...
+    assert [m["response"] for m in dispatcher.messages] == ["utter_confirm_again"]  # ... kindly
+
+
 async def test_thanks_for_an_answer_given_in_between_does_not_confirm_a_cancellation(
     zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
 ) -> None:

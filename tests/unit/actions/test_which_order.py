@@ -6,8 +6,8 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.order_changes import ValidateCancelOrderForm
 from actions.named_orders import goods_words
+from actions.order_changes import ValidateCancelOrderForm
 from actions.orders import ValidateOrderIdForm
 from actions.refunds import ValidateRefundForm, ValidateRefundStatusForm
 

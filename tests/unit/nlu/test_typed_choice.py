@@ -93,6 +93,12 @@ def test_a_plain_yes_to_the_fallbacks_question_picks_its_first_topic(tmp_path: A
         ),
     )
     assert _read(component, "确定", asked_again).get("text") == "/query_logistics"
+    # a yes never picks 「结束咨询」: "确定" meant the form the fallback interrupted
+    leaving = [{"title": "结束咨询", "payload": "/goodbye"}, *TOPICS]
+    in_form = _tracker(
+        *_shown(leaving, "您是想咨询下面哪个问题呢？"), ActiveLoop("action_two_stage_fallback")
+    )
+    assert _read(component, "确定", in_form).get("text") == "确定"
     offered = _tracker(
         UserUttered("HP20240003还没发货吧 我不想要了"),
         BotUttered(

@@ -54,6 +54,7 @@ class Scored(Protocol):
         """How well it matches."""
         ...
 
+
 # DIET's confidence from which a message is surely a question (intent ``faq``).
 SURE_QUESTION = 0.9
 
