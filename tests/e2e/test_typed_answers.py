@@ -86,3 +86,21 @@ def test_a_yes_picks_the_only_order_offered(li_app: AppConversation) -> None:
     assert offered == ["HP20240005"]  # 李娜 has one order
     answer = li_app.say("嗯 确定取消吧")
     assert "HP20240005" in answer and "点选" not in answer
+
+
+def test_repeating_the_new_size_and_then_yes_submits_the_exchange(
+    zhang_app: AppConversation,
+) -> None:
+    confirm = zhang_app.say("HP20241301 鞋子码数小了想换大一码")
+    assert "黑色 43 码" in confirm and "确认申请换货吗" in confirm
+    again = zhang_app.say("43")  # the customer repeats the size: asked again, kindly
+    assert "确认" in again and "您是想咨询" not in again and "再见" not in again
+    assert "换货申请已提交" in zhang_app.say("确定")
+
+
+def test_the_goods_named_answer_which_order_even_in_a_status_question(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("我的退款到哪一步了")
+    status = zhang_app.say("是那个破壁机的")  # no order number: the blender being refunded
+    assert "HP20240004" in status and "先咨询商品" not in status
