@@ -81,9 +81,10 @@ class InvoiceTitleAnswers(_FormBase):
             return {}
         if tracker.get_slot("requested_slot") != "invoice_title":
             kept = tracker.get_slot(KEPT_TITLE_SLOT)
-            return self.said_before("invoice_title", tracker) or (
-                {"invoice_title": kept} if kept and self.form_name() == "invoice_form" else {}
-            )
+            if kept and self.form_name() == "invoice_form":  # taken once: a "no" asks afresh
+                said = self.said_before("invoice_title", tracker)
+                return {"invoice_title": kept, **said, KEPT_TITLE_SLOT: None}
+            return self.said_before("invoice_title", tracker)
         return self.offered_option("invoice_title", tracker, domain) or self.text_answer(
             "invoice_title", tracker, free_text=True
         )

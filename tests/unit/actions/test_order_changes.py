@@ -253,7 +253,7 @@ async def test_the_title_kept_for_a_put_off_tax_number_is_not_asked_again(
         invoice_title_kept="杭州智客科技有限公司",
     )
     slots = await ValidateInvoiceForm().extract_invoice_title(dispatcher, tracker, DOMAIN)
-    assert slots == {"invoice_title": "杭州智客科技有限公司"}
+    assert slots == {"invoice_title": "杭州智客科技有限公司", "invoice_title_kept": None}
 
 
 async def test_the_kind_of_title_asks_for_the_companys_name(
