@@ -40,10 +40,13 @@ from zhike.common.topic_names import (
     CONTRADICTED_KEY,
     FOCUS_ORDER_SLOT,
     OUT_OF_SCOPE,
+    OVERRULED_KEY,
+    SECOND_OPINION_KEY,
     SWITCH_CONFIDENCE,
 )
 from zhike.lib.backend_client import BackendUnavailable
 
+UNSURE = "nlu_fallback"
 # A reply to the confirmation that only repeats a detail of its summary ("43").
 RESTATED = "restated"
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
@@ -181,6 +184,14 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
         intent = latest.get("intent") or {}
         contradicted = latest.get(CONTRADICTED_KEY)  # a request, though which one is asked
         name = contradicted.get("intent") if isinstance(contradicted, dict) else intent.get("name")
+        opinion = latest.get(SECOND_OPINION_KEY) or {}
+        if (
+            free_text
+            and name == UNSURE
+            and isinstance(opinion, dict)
+            and opinion.get(OVERRULED_KEY)
+        ):
+            name = opinion[OVERRULED_KEY]  # "等下 我先问下专票能开吗": DIET's request, doubted
         if name in INTERRUPTING_INTENTS:
             return True
         confident = float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE

@@ -291,6 +291,24 @@ async def test_a_request_whose_words_contradict_the_model_is_no_free_text_answer
     assert extracted == {}  # a request, not the refund's reason
 
 
+async def test_a_question_the_second_opinion_doubted_is_no_invoice_title(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    from actions.invoice_changes import ValidateInvoiceChangeForm
+
+    said = "等下 我先问下专票能开吗"
+    asked = zhang(said, "nlu_fallback", requested_slot="invoice_title")
+    asked.latest_message["intent"]["confidence"] = 0.93  # DIET's, for the invoice's status
+    asked.latest_message["second_opinion"] = {"name": "faq", "overruled": "query_invoice"}
+    form = ValidateInvoiceChangeForm()
+    assert await form.extract_invoice_title(dispatcher, asked, real_domain) == {}
+    # a company's name DIET doubted the same way is still the title
+    named = zhang("杭州智客科技有限公司", "nlu_fallback", requested_slot="invoice_title")
+    named.latest_message["second_opinion"] = {"name": "inform", "overruled": "change_invoice"}
+    taken = await form.extract_invoice_title(dispatcher, named, real_domain)
+    assert taken == {"invoice_title": "杭州智客科技有限公司"}
+
+
 async def test_a_vague_answer_stays_an_answer_whatever_the_model_made_of_it(
     zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
 ) -> None:
