@@ -48,6 +48,9 @@ def test_requests_to_act(text: str) -> None:
         ("request_refund", "退款的话券还会还给我吗", True),
         ("request_refund", "可以退吗 帮我退了吧", False),  # asked to act after all
         ("request_refund", "我要退货", False),
+        ("reschedule_course", "英语课能不能换个时间", False),  # a change asked for
+        ("request_exchange", "这个能不能换货呀 买大了", False),  # ... and one to act on
+        ("request_refund", "你好 这个还可以退货吗? 买了没用上", True),
     ],
 )
 def test_whether_it_may_be_returned_and_what_comes_back(intent: str, text: str, asks: bool) -> None:
