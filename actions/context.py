@@ -6,6 +6,7 @@ Read from the tracker's events only, so every replica of the action server sees 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -93,25 +94,31 @@ def said_in_form(tracker: Tracker, form: str) -> list[str]:
     ]
 
 
-def said_before_latest_message(tracker: Tracker, *responses: str) -> bool:
-    """Whether the bot's turn just before the customer's latest message said any of ``responses``.
+def _bot_turn_before_latest_message(tracker: Tracker) -> Iterator[dict[str, Any]]:
+    """The bot's events between the customer's latest message and the one before, latest first.
 
     A message taken back and put back with another intent (``action_keep_topic``) is
-    one message.
+    one message; a restart or a new session ends the turn.
     """
     seen_user = False
     for event in reversed(tracker.applied_events()):
         kind = event.get("event")
         if kind == "user":
             if seen_user:
-                return False
+                return
             seen_user = True
         elif kind in ("restart", "session_started"):
-            return False
+            return
         elif seen_user and kind == "bot":
-            if (event.get("metadata") or {}).get("utter_action") in responses:
-                return True
-    return False
+            yield event
+
+
+def said_before_latest_message(tracker: Tracker, *responses: str) -> bool:
+    """Whether the bot's turn before the customer's latest message said any of ``responses``."""
+    return any(
+        (event.get("metadata") or {}).get("utter_action") in responses
+        for event in _bot_turn_before_latest_message(tracker)
+    )
 
 
 # Thanks, as in "好的 谢谢": for an answer, not a yes to what is being confirmed.
@@ -144,16 +151,7 @@ def thanks_for_an_answer(tracker: Tracker) -> bool:
 
 def bot_texts_before_latest_message(tracker: Tracker) -> str:
     """What the bot said in its turn just before the customer's latest message, joined."""
-    said: list[str] = []
-    seen_user = False
-    for event in reversed(tracker.applied_events()):
-        kind = event.get("event")
-        if kind == "user":
-            if seen_user:
-                break
-            seen_user = True
-        elif seen_user and kind == "bot":
-            said.append(str(event.get("text") or ""))
+    said = [str(event.get("text") or "") for event in _bot_turn_before_latest_message(tracker)]
     return "\n".join(reversed(said))
 
 
