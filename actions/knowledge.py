@@ -36,6 +36,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.identity import input_channel
 from actions.order_questions import answer_about_focus_order
+from zhike.common.lead_ins import new_matter
 from zhike.common.topic_names import KB_ANSWERED_SLOT
 from zhike.lib.kb.live import KnowledgeUnavailable, Lookup, shared_knowledge
 from zhike.lib.kb.retrieval import SURE_QUESTION
@@ -109,7 +110,7 @@ class ActionAnswerKnowledge(Action):
     ) -> list[dict[str, Any]]:
         """Looks the latest message up and says the answer, the suggestions or sorry."""
         channel = input_channel(tracker)
-        text = str((tracker.latest_message or {}).get("text") or "").strip()
+        text = new_matter(str((tracker.latest_message or {}).get("text") or "").strip())
         picked = _picked_entry(tracker)
         if picked is None and await answer_about_focus_order(
             dispatcher, tracker, datetime.now(timezone.utc)

@@ -24,6 +24,7 @@ from typing import Any
 from actions.knowledge import sure_question
 from bench.kb.topics import KEYS_BY_QUESTION, SEED_FILE
 from bench.nlu.model import FALLBACK, Parse
+from zhike.common.lead_ins import new_matter
 from zhike.lib.kb.live import LiveKnowledge
 from zhike.nlu.knowledge_gate import (
     DEFAULT_QUESTIONS_FROM,
@@ -53,7 +54,7 @@ def seeded_knowledge(folder: Path | None = None) -> LiveKnowledge:
 async def decided(result: dict[str, Any], knowledge: LiveKnowledge) -> dict[str, Any]:
     """``result`` as the robot acts on it once the knowledge base had its say."""
     intent = str((result.get("intent") or {}).get("name") or FALLBACK)
-    text = str(result.get("text") or "")
+    text = new_matter(str(result.get("text") or ""))  # as the gate and the action ask
     if not may_be_question(result, QUESTIONS_FROM, _policy(), SMALL_TALK_FROM):
         return result
     # action_answer_knowledge answers a question the NLU is sure of from a lower score

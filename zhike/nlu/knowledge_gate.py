@@ -50,6 +50,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from zhike.common.lead_ins import new_matter
 from zhike.common.topic_names import (
     ALONE_FRAME_KEY,
     BEYOND_KEY,
@@ -133,13 +134,20 @@ def gated(
         buttons rather than an answer that is only clearly the best entry
         (``lookup.by_margin``: "修改发票"), or any answer when the linear model picks
         the same request ("您好 申请价保", "不是说要开发票的吗 怎么没有发票呢?") or DIET
-        alone was sure of it ("能换吗" is no question about changing teachers).
+        alone was sure of it ("能换吗" is no question about changing teachers); a message
+        in an entry's own words (:data:`IN_AN_ENTRYS_WORDS`: "价保怎么申请", written by
+        staff as a similar question) is answered all the same, and the answer's buttons
+        offer the request.
     """
     intent, decision = data.get(INTENT) or {}, lookup.decision
     score = lookup.hits[0].score if lookup.hits else 0.0
     if intent.get(INTENT_NAME_KEY) in small_talk_from and score < IN_AN_ENTRYS_WORDS:
         return None
-    if decision == "answer" and _request_leads(data, strong_answer=not lookup.by_margin):
+    if (
+        decision == "answer"
+        and score < IN_AN_ENTRYS_WORDS
+        and _request_leads(data, strong_answer=not lookup.by_margin)
+    ):
         decision = "suggest"
     question = {INTENT_NAME_KEY: QUESTION_INTENT, PREDICTED_CONFIDENCE_KEY: score}
     ranking = [
@@ -253,7 +261,7 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
                 message.data, self.questions_from, self.policy, self.small_talk_from
             ):
                 continue
-            lookup = self.knowledge.lookup(str(message.get(TEXT)), k=2)
+            lookup = self.knowledge.lookup(new_matter(str(message.get(TEXT))), k=2)
             if lookup is None:  # the index is not built yet
                 continue
             change = gated(message.data, lookup, self.questions_from, self.small_talk_from)

@@ -11,6 +11,7 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 
 from zhike.common.ids import ORDER_ID_PATTERN
+from zhike.common.lead_ins import lead_in_end
 from zhike.nlu.order_cards import card_spans
 from zhike.nlu.pattern_entities import fold_width
 
@@ -80,6 +81,8 @@ class ZhikeTokenizer(JiebaTokenizer):
     * Gives the tokens of a postal address the lemma ``__address__``.
     * Leaves out the fields of a pasted order card (amount, order time, product id): only
       the customer's own words and the order number count.
+    * Leaves out the lead-in before a new matter ("好的谢谢 对了 能开发票吗",
+      :mod:`zhike.common.lead_ins`): the question counts.
     """
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
@@ -96,6 +99,9 @@ class ZhikeTokenizer(JiebaTokenizer):
             if any(a <= token.start and token.end <= b for a, b in addresses):
                 token.lemma = ADDRESS_LEMMA
         spans = card_spans(text)
+        lead_in = lead_in_end(text)
+        if lead_in:
+            spans.append((0, lead_in))
         if spans:
             kept = [t for t in tokens if not any(a <= t.start and t.end <= b for a, b in spans)]
             tokens = kept or tokens

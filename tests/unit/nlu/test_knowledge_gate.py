@@ -249,6 +249,30 @@ def test_an_unsure_request_both_models_read_keeps_its_buttons_over_any_answer(
     assert doubted.data["intent"]["name"] == "faq"
 
 
+def test_an_unsure_request_in_an_entrys_own_words_gets_that_answer(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
+    # staff wrote 「價保怎麼申請」 as a similar question of the price-protection entry, whose
+    # answer has the 「申请价保」 button: both models' unsure status query does not win
+    how = _unsure("价保怎么申请", "query_price_protection", 0.52, "query_price_protection")
+    apply = _unsure("您好 申请价保", "request_price_protection", 0.63, "request_price_protection")
+    gate.process([how, apply])
+    assert how.data["intent"]["name"] == "faq"
+    assert apply.data["intent"]["name"] == "nlu_fallback"  # only close to the entry
+
+
+def test_the_knowledge_base_is_asked_the_new_matter_after_a_lead_in(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
+    plain = _message("运费险怎么理赔", "nlu_fallback", 0.4)
+    led = _message("好的谢谢 还有个问题 运费险怎么理赔", "nlu_fallback", 0.4)
+    gate.process([plain, led])
+    assert plain.data["intent"]["name"] == led.data["intent"]["name"]
+    assert plain.data["intent"]["confidence"] == pytest.approx(led.data["intent"]["confidence"])
+
+
 def test_a_request_diet_was_sure_of_is_not_answered_with_a_policy_it_shares_a_word_with(
     knowledge: BackgroundKnowledge,
 ) -> None:

@@ -72,3 +72,12 @@ def test_an_address_is_one_kind_of_thing_and_the_words_around_it_stay(
     assert "寄到" in lemmas or "寄" in lemmas  # the verb is no part of the address
     assert all(lemmas[w] != "__address__" for w in ("发票", "纸质") if w in lemmas)
     assert all(lemma != "__address__" for *_, lemma in tokens_of(tokenizer, "我在北京市"))
+
+
+def test_the_lead_in_before_a_new_matter_is_left_out(tokenizer: ZhikeTokenizer) -> None:
+    words = [t[0] for t in tokens_of(tokenizer, "好的谢谢 对了 能开发票吗")]
+    assert words == [t[0] for t in tokens_of(tokenizer, "能开发票吗")]
+    offsets = [t[1] for t in tokens_of(tokenizer, "好的谢谢 对了 能开发票吗")]
+    assert offsets[0] == len("好的谢谢 对了 ")  # offsets stay those of the typed text
+    thanks = [t[0] for t in tokens_of(tokenizer, "好的谢谢")]
+    assert "谢谢" in thanks  # thanks alone are the customer's words
