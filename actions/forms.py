@@ -27,6 +27,7 @@ from actions.topics import form_intents
 from actions.tracking_numbers import order_with_tracking, tracking_number
 from actions.typed_answers import AFFIRM, DENY, chosen_option, domain_buttons, shown_buttons
 from actions.typed_parsing import (
+    asks_instead_of_order,
     asks_progress,
     looks_like_order_card,
     looks_like_request,
@@ -240,6 +241,9 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
             return {"order_id": focus}  # "那帮我取消吧" right after looking at an order
         if tracker.get_slot("requested_slot") == "order_id" and looks_like_order_card(text):
             return {"order_id": parse_order_id(text) or text}
+        unsure = ((tracker.latest_message or {}).get("intent") or {}).get("name") == UNSURE
+        if unsure and asks_instead_of_order(text):
+            return {}  # "好的 对了 能开发票吗", unsure: the fallback asks what is meant
         offered = self.offered_option("order_id", tracker, domain)
         if not offered and requested == "order_id" and naming_core(text):
             # "是那个破壁机的" (DIET: a product question): the one order of those goods
@@ -387,9 +391,3 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
         described = domain_buttons(domain, self.form_name(), slot)
         value = chosen_option(text, slot, shown, described, self.confirm_words)
         return {} if value is None else {slot: value}
-
-
-def remind_active_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-    """After answering something else in the middle of a form, says the form goes on."""
-    if tracker.active_loop_name:
-        dispatcher.utter_message(response="utter_form_resume")

@@ -143,6 +143,24 @@ def looks_like_request(value: Any) -> bool:
     return bool(_QUESTION.search(text) or _REQUEST.search(text) or ORDER_ID_RE.search(text))
 
 
+# Words of a reply about which order it is ("订单号找不到", "不知道是哪一个"): no other question.
+_ABOUT_WHICH = re.compile(r"订单|单号|哪个|哪一|不知道|找不到|忘了")
+
+
+def asks_instead_of_order(value: Any) -> bool:
+    """Whether a reply to "哪一笔订单" asks something else ("能开发票吗", "为啥不能取消").
+
+    A question without a digit and without a word about which order it is: an unsure one
+    is no order the customer tried to name, and "不用输入订单号" would not answer it.
+    """
+    text = normalize_text(value)
+    return (
+        bool(_QUESTION.search(text))
+        and not _ABOUT_WHICH.search(text)
+        and not any(char.isdigit() for char in text)
+    )
+
+
 _STOP = re.compile(r"(?:不|别|不要|不用|不想|先不)(?:再|用|要|去)?")
 
 

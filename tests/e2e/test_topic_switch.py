@@ -105,6 +105,19 @@ def test_a_question_from_another_domain_while_asked_for_the_order_is_declined(
     assert "收货地址" in zhang_app.say("HP20240003")
 
 
+def test_a_question_after_thanks_while_asked_which_order_is_answered_and_the_refund_goes_on(
+    zhang_app: AppConversation,
+) -> None:
+    assert "哪一笔订单" in zhang_app.say("我要退款")
+    reply = zhang_app.say("好的谢谢 对了 能开发票吗")
+    assert "不用输入订单号" not in reply  # a question, not a failed try at naming the order
+    if "电子普通发票" not in reply:  # unsure of question or request: it asks which
+        assert "怎么开发票" in reply
+        reply = zhang_app.say("怎么开发票？")
+    assert "电子普通发票" in reply and "哪一笔订单" in reply  # answered, then the refund
+    assert "退款的原因" in zhang_app.say("HP20241301")
+
+
 def test_a_shipped_order_is_told_why_it_cannot_be_cancelled_before_any_question(
     zhang_app: AppConversation,
 ) -> None:

@@ -7,6 +7,7 @@ import pytest
 from actions.parsing import parse_order_id
 from actions.typed_answers import parse_ordinal
 from actions.typed_parsing import (
+    asks_instead_of_order,
     asks_progress,
     looks_like_order_card,
     looks_like_request,
@@ -343,3 +344,16 @@ def test_refund_reasons_with_a_no_in_them_are_not_calling_it_off(text: str) -> N
 )
 def test_a_progress_question_is_told_from_a_reason(text: str, asks: bool) -> None:
     assert asks_progress(text) is asks
+
+
+@pytest.mark.parametrize("text", ["能开发票吗", "为啥不能取消", "退款要多久到账？", "运费谁出呢"])
+def test_a_question_asked_instead_of_naming_the_order(text: str) -> None:
+    assert asks_instead_of_order(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我不知道订单号", "订单号在哪看啊", "不知道是哪一个", "就那个跑鞋", "第二个", "HP2024001是吗"],
+)
+def test_a_reply_about_which_order_it_is_is_an_answer(text: str) -> None:
+    assert not asks_instead_of_order(text)
