@@ -72,6 +72,10 @@ def test_an_acknowledgement_says_only_that_the_customer_understood(
         ("那还是不退了吧", True),
         ("没事了", True),
         ("我再考虑一下", True),
+        ("那算了 到了再说吧 谢谢", True),  # while asked which parcel to chase
+        ("以后再说", True),
+        ("谢谢", False),  # thanks alone drop nothing
+        ("我再说一遍", False),
         ("不想要了", False),  # a reason to return, not a no
         ("算了 帮我退了吧", False),  # a request after all
         ("我再想想要不要换", False),  # more than that

@@ -154,6 +154,8 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "发到成都的话几天能到",  # a product's delivery to a region
         "验证码还没有收到",
         "帮我把退货取件改到后天",  # the return's pickup, not a new return
+        "帮我查下退款",  # the refund under way
+        "今天可以到的非得要绕",  # a complaint of the route
     ],
 )
 def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:
