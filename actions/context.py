@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.parsing import parse_order_id
 from zhike.common.topic_names import FOCUS_ORDER_SLOT, FOCUS_TURNS
@@ -173,3 +174,9 @@ def form_resumed(tracker: Tracker, form: str) -> bool:
         elif kind == "action" and event.get("name") != form:
             return True
     return False
+
+
+def remind_active_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """After answering something else in the middle of a form, says the form goes on."""
+    if tracker.active_loop_name:
+        dispatcher.utter_message(response="utter_form_resume")

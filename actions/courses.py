@@ -12,8 +12,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.context import remind_active_form
 from actions.dates import CHINA_TZ
-from actions.forms import remind_active_form
 from actions.services import backend
 from actions.submit import apologise
 from actions.verify_first import customer_asking, verify_first

@@ -9,7 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import ZhikeFormValidationAction, remind_active_form
+from actions.context import remind_active_form
+from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
 from actions.parsing import normalize_text
 from actions.services import backend

@@ -12,10 +12,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import ORDER_PROOF, with_proof
-from actions.context import said_before_latest_message, slot_before_latest_message
+from actions.context import (
+    remind_active_form,
+    said_before_latest_message,
+    slot_before_latest_message,
+)
 from actions.dates import format_date, format_time
 from actions.form_binding import NO_PHONE, aside
-from actions.forms import ZhikeFormValidationAction, remind_active_form
+from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
 from actions.named_orders import named_first, said_for_the_form
 from actions.order_offers import offer_order_services

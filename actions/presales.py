@@ -19,7 +19,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import remind_active_form
+from actions.context import remind_active_form
 from actions.parsing import normalize_text
 from actions.presales_text import (
     COMPARE,

@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import TICKET_PROOF, proven
+from actions.context import remind_active_form
 from actions.dates import format_time
-from actions.forms import remind_active_form
 from actions.identity import identify
 from actions.parsing import normalize_text
 from actions.services import backend

@@ -29,9 +29,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.account import FORM_SLOTS
 from actions.common import intent_titles
-from actions.context import focus_order, mentioned_order
+from actions.context import focus_order, mentioned_order, remind_active_form
 from actions.courses import ActionCourseSchedule
-from actions.forms import remind_active_form
 from actions.orders import ActionListOrders, answer_about_order, order_if_visible
 from actions.parsing import normalize_text
 from actions.tickets import ActionTicketStatus

@@ -16,7 +16,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import ZhikeFormValidationAction, remind_active_form
+from actions.context import remind_active_form
+from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify, known_customer_id
 from actions.parsing import parse_order_id
 from actions.services import backend
