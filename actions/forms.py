@@ -13,33 +13,28 @@ from rasa_sdk.types import DomainDict
 
 from actions.context import (
     bot_texts_before_latest_message,
-    focus_order,
     form_resumed,
-    mentioned_order,
     slot_before_latest_message,
     thanks_for_an_answer,
 )
-from actions.form_binding import BINDING_SLOTS, BindingSlots, has_digit
+from actions.form_binding import BINDING_SLOTS, BindingSlots
 from actions.identity import identify
-from actions.named_orders import order_named
-from actions.parsing import parse_order_id, typed_text
+from actions.order_slot import UNSURE, VERIFY_BY_PHONE_SLOT, OrderSlot
+from actions.parsing import typed_text
 from actions.topics import form_intents
-from actions.tracking_numbers import order_with_tracking, tracking_number
 from actions.typed_answers import AFFIRM, DENY, chosen_option, domain_buttons, shown_buttons
 from actions.typed_parsing import (
-    asks_instead_of_order,
     asks_progress,
     looks_like_order_card,
     looks_like_request,
     parse_confirmation,
     says_stop,
 )
-from zhike.common.choices import naming_core
+from zhike.common.choices import naming_core, several_named
 from zhike.common.confirmations import is_acknowledgement
 from zhike.common.topic_names import (
     BUSINESS_INTENTS,
     CONTRADICTED_KEY,
-    FOCUS_ORDER_SLOT,
     OUT_OF_SCOPE,
     OVERRULED_KEY,
     SECOND_OPINION_KEY,
@@ -47,12 +42,9 @@ from zhike.common.topic_names import (
 )
 from zhike.lib.backend_client import BackendUnavailable
 
-UNSURE = "nlu_fallback"
 # A reply to the confirmation that only repeats a detail of its summary ("43").
 RESTATED = "restated"
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
-# Set when an anonymous customer does not know the order number: verify them by phone.
-VERIFY_BY_PHONE_SLOT = "verify_by_phone"
 
 # Intents that are not an answer to a form's question: they leave the form (deny), ask
 # something else (faq, chitchat: answered, then the form goes on) or switch topic.
@@ -61,7 +53,7 @@ INTERRUPTING_INTENTS = frozenset(
 )
 
 
-class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
+class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, ABC):
     """Base of every ``validate_<form>`` action.
 
     Contract for subclasses:
@@ -88,8 +80,8 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
       "确定取消" confirms a cancellation), a button's title or number ("2", "第二个";
       :meth:`offered_option`), an order card pasted when the order number is asked.
 
-    This base validates the slots every form shares: ``order_id``, ``confirmed`` and the
-    binding slots.
+    This base validates the slots every form shares: ``order_id``
+    (:class:`actions.order_slot.OrderSlot`), ``confirmed`` and the binding slots.
     """
 
     needs_customer: ClassVar[bool] = False
@@ -225,32 +217,6 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
             return {}
         return {slot: text} if text else {}
 
-    async def extract_order_id(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """A picked order button ("2"), an order card whatever the NLU made of it, or text.
-
-        A reply without a well-formed number still reaches validation (to explain).
-        """
-        if tracker.get_slot("order_id"):
-            return {}
-        text = self.latest_text(tracker)
-        requested = tracker.get_slot("requested_slot")
-        focus = focus_order(tracker)
-        if requested is None and focus and not mentioned_order(tracker):
-            return {"order_id": focus}  # "那帮我取消吧" right after looking at an order
-        if tracker.get_slot("requested_slot") == "order_id" and looks_like_order_card(text):
-            return {"order_id": parse_order_id(text) or text}
-        unsure = ((tracker.latest_message or {}).get("intent") or {}).get("name") == UNSURE
-        if unsure and asks_instead_of_order(text):
-            return {}  # "好的 对了 能开发票吗", unsure: the fallback asks what is meant
-        offered = self.offered_option("order_id", tracker, domain)
-        if not offered and requested == "order_id" and naming_core(text):
-            # "是那个破壁机的" (DIET: a product question): the one order of those goods
-            named = await order_named(tracker, text)
-            offered = {"order_id": named} if named else {}
-        return offered or self.text_answer("order_id", tracker)
-
     async def extract_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -282,56 +248,6 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
         return {}
 
     # --- validation of the shared slots -------------------------------------------------
-
-    async def validate_order_id(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Accepts HP + 8 digits in any case or width; anything else is re-asked.
-
-        A tracking number stands for the customer's own order shipped under it.
-
-        The order taken is the conversation's order in focus from now on.
-        """
-        parsed = parse_order_id(value)
-        tracking = tracking_number(value) if parsed is None else None
-        if tracking is not None:  # the courier's number: the customer's order shipped under it
-            parsed = await order_with_tracking(tracker, tracking)
-            if parsed is None:
-                return self.reject("order_id", dispatcher, tracker, "utter_order_id_is_tracking")
-        if parsed is None and not has_digit(typed_text(value)):
-            parsed = await order_named(tracker, typed_text(value))  # "就那个跑鞋"
-        if parsed is None and not has_digit(typed_text(value)):
-            # "我不知道订单号": (known) the buttons will do, or where to find it and, for
-            # an anonymous customer, the phone check that lists their orders to pick from
-            if (await identify(tracker)).customer_id is not None:
-                return self.reject("order_id", dispatcher, tracker, "utter_order_id_help_known")
-            dispatcher.utter_message(response="utter_order_id_help")
-            return {"order_id": None, VERIFY_BY_PHONE_SLOT: True}
-        if parsed is None:
-            return self.reject("order_id", dispatcher, tracker)
-        problem = await self.check_order(parsed, dispatcher, tracker)
-        if problem is not None:
-            return problem
-        return {"order_id": parsed, FOCUS_ORDER_SLOT: parsed}
-
-    async def check_order(
-        self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> dict[str, Any] | None:
-        """Hook: the business rules for ``order_id``, checked before anything is asked.
-
-        Returns ``None`` when the form may go on, else the slots that end or re-ask it (a
-        shipped order is not offered cancellation: the customer hears why at once).
-        """
-        return None
-
-    async def after_binding(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> dict[str, Any]:
-        """Checks the order taken before the customer was known (see :meth:`check_order`)."""
-        order_id = parse_order_id(tracker.get_slot("order_id"))
-        if order_id is None:
-            return {}
-        return await self.check_order(order_id, dispatcher, tracker) or {}
 
     async def validate_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -365,11 +281,21 @@ class ZhikeFormValidationAction(BindingSlots, FormValidationAction, ABC):
         The third invalid answer in the form ends it (``form_gave_up``) without another
         question; the submit action then offers a human agent.
         """
+        named = several_named(self.latest_text(tracker), shown_buttons(tracker, self.form_name()))
+        if named is not None:  # "阅读那个" with two reading lessons
+            return self.which_named(slot, dispatcher, named)
         failures = int(tracker.get_slot("form_failures") or 0) + 1
         if failures >= MAX_FAILURES:
             return {slot: None, "form_failures": float(failures), "form_gave_up": True}
         dispatcher.utter_message(response=response or f"utter_invalid_{slot}", **kwargs)
         return {slot: None, "form_failures": float(failures)}
+
+    def which_named(
+        self, slot: str, dispatcher: CollectingDispatcher, named: str
+    ) -> dict[str, Any]:
+        """Asks which of the options a reply names (no failed answer: the customer helped)."""
+        dispatcher.utter_message(response="utter_several_named", named=named)
+        return {slot: None}
 
     @staticmethod
     def latest_text(tracker: Tracker) -> str:

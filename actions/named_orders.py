@@ -89,19 +89,31 @@ def named_first(text: str, orders: Sequence[Order]) -> list[Order]:
     return sorted(orders, key=lambda order: not _names(order, words))
 
 
-async def order_named(tracker: Tracker, text: str) -> str | None:
-    """The one order the active form may be about whose goods ``text`` names, or None.
+async def orders_named(tracker: Tracker, text: str) -> list[str]:
+    """The orders the active form may be about whose goods ``text`` names.
 
-    None for an anonymous sender, for words naming no goods or the goods of several
-    orders ("手机" with two phones bought: the buttons decide), and when the business
+    Empty for an anonymous sender, for words naming no goods, and when the business
     system fails (the question is asked again).
     """
     words = goods_words(text)
     if not words:
-        return None
+        return []
     try:
         orders = await recent_orders(tracker)
     except BackendError:
-        return None
-    named = [o for o in orders_for(tracker.active_loop_name, orders or []) if _names(o, words)]
-    return named[0].order_id if len(named) == 1 else None
+        return []
+    return [
+        order.order_id
+        for order in orders_for(tracker.active_loop_name, orders or [])
+        if _names(order, words)
+    ]
+
+
+async def order_named(tracker: Tracker, text: str) -> str | None:
+    """The one order the active form may be about whose goods ``text`` names, or None.
+
+    None also for the goods of several orders ("手机" with two phones bought: the
+    buttons decide, see :func:`orders_named`).
+    """
+    named = await orders_named(tracker, text)
+    return named[0] if len(named) == 1 else None

@@ -104,3 +104,19 @@ def test_the_goods_named_answer_which_order_even_in_a_status_question(
     zhang_app.say("我的退款到哪一步了")
     status = zhang_app.say("是那个破壁机的")  # no order number: the blender being refunded
     assert "HP20240004" in status and "先咨询商品" not in status
+
+
+def test_goods_of_two_orders_are_asked_which_and_the_number_then_goes_on(
+    zhang_app: AppConversation,
+) -> None:
+    assert "哪一笔订单" in zhang_app.say("我想换货")
+    which = zhang_app.say("鞋子")  # two pairs of running shoes bought
+    assert "好几个都是「鞋子」" in which and "不用输入订单号" not in which
+    assert "HP20241301" in which and "HP20241302" in which  # both offered again
+    assert "格式" not in zhang_app.say("HP20241301")
+
+
+def test_a_lesson_named_by_words_of_two_lessons_is_asked_which(zhang_app: AppConversation) -> None:
+    zhang_app.say("我要给孩子请假")
+    which = zhang_app.say("就是阅读那个")  # two English reading lessons listed
+    assert "好几个都是「阅读」" in which and "没有找到这节课" not in which

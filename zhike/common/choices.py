@@ -118,11 +118,21 @@ def named_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | N
     names nothing, nor do words found in two titles, or fewer than 2 or more than 6
     characters.
     """
+    named = buttons_named(text, buttons)
+    return named[0] if len(named) == 1 else None
+
+
+def buttons_named(text: Any, buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The buttons whose titles have the words a short reply names (:func:`naming_core`)."""
     core = naming_core(text)
     if core is None:
-        return None
-    named = [button for button in buttons if core in plain_title(button.get("title"))]
-    return named[0] if len(named) == 1 else None
+        return []
+    return [button for button in buttons if core in plain_title(button.get("title"))]
+
+
+def several_named(text: Any, buttons: list[dict[str, Any]]) -> str | None:
+    """The words of a reply that names several buttons ("阅读那个", two reading lessons)."""
+    return naming_core(text) if len(buttons_named(text, buttons)) > 1 else None
 
 
 # "那个", "这门" before the words ("是那个破壁机的"): pointing, not naming.

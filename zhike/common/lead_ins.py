@@ -40,5 +40,5 @@ def lead_in_end(text: str) -> int:
 
 
 def new_matter(text: str) -> str:
-    """``text`` without a lead-in before a new matter ("好的谢谢 对了 能开发票吗" -> "能开发票吗")."""
+    """``text`` without its lead-in ("好的谢谢 对了 能开发票吗" -> "能开发票吗")."""
     return text[lead_in_end(text) :]

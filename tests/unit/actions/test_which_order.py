@@ -75,3 +75,39 @@ async def test_goods_named_short_and_sure_of_another_intent_still_answer_which_o
     tracker.active_loop = {"name": "order_id_form"}
     events = await ValidateOrderIdForm().run(CollectingDispatcher(), tracker, real_domain)
     assert "order_id" not in slot_events(events)
+
+
+async def test_goods_of_several_orders_are_asked_which_without_a_failure(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    listed = [{"text": "请问是哪一笔订单呢？", "buttons": [], "response": "utter_choose_order"}]
+    tracker = asked(zhang, "refund_form", listed, "鞋子", "nlu_fallback", requested_slot="order_id")
+    tracker.active_loop = {"name": "refund_form"}
+    events = await ValidateRefundForm().run(dispatcher, tracker, real_domain)
+    slots = slot_events(events)
+    assert slots.get("order_id") is None and "form_failures" not in slots  # no failed try
+    said = [(m.get("response"), m.get("named")) for m in dispatcher.messages]
+    assert ("utter_several_named", "鞋子") in said  # two pairs of running shoes: which one
+    assert all(m.get("response") != "utter_order_id_help_known" for m in dispatcher.messages)
+
+
+async def test_an_unsure_question_asked_instead_of_the_order_is_no_answer(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    listed = [{"text": "请问是哪一笔订单呢？", "buttons": [], "response": "utter_choose_order"}]
+    asked_instead = "好的谢谢 对了 能开发票吗"
+    tracker = asked(
+        zhang, "refund_form", listed, asked_instead, "nlu_fallback", requested_slot="order_id"
+    )
+    tracker.active_loop = {"name": "refund_form"}
+    events = await ValidateRefundForm().run(dispatcher, tracker, real_domain)
+    assert "order_id" not in slot_events(events)  # the fallback asks what is meant
+    assert not dispatcher.messages  # no "不用输入订单号哦"
+    # "我不知道订单号" is about the order: the buttons will do
+    tracker = asked(
+        zhang, "refund_form", listed, "我不知道订单号", "nlu_fallback", requested_slot="order_id"
+    )
+    tracker.active_loop = {"name": "refund_form"}
+    told = CollectingDispatcher()
+    await ValidateRefundForm().run(told, tracker, real_domain)
+    assert [m.get("response") for m in told.messages] == ["utter_order_id_help_known"]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from zhike.common.choices import chosen_button, named_button, naming_core, parse_ordinal
+from zhike.common.choices import (
+    chosen_button,
+    named_button,
+    naming_core,
+    parse_ordinal,
+    several_named,
+)
 
 ORDERS = [
     {"title": "HP20240003 纸尿裤（已付款，等待发货）", "payload": "HP20240003"},
@@ -55,6 +61,17 @@ def test_a_short_reply_pointing_at_one_title_names_it() -> None:
     assert named_button("数学那个", courses) == courses[0]
     assert named_button("就是英语那门吧", courses) == courses[1]
     assert named_button("张小明", courses) is None  # in both titles
+
+
+def test_a_reply_naming_several_titles_is_asked_which() -> None:
+    lessons = [
+        {"title": "张小明 初二数学（秋季班） 12月8日（周二）19:00", "payload": "L1"},
+        {"title": "张小明 英语阅读提高班 12月10日（周四）10:00", "payload": "L2"},
+        {"title": "张小明 英语阅读提高班 12月17日（周四）10:00", "payload": "L3"},
+    ]
+    assert several_named("对 就是阅读那个", lessons) == "阅读"
+    assert several_named("数学那个", lessons) is None  # one title: that one
+    assert several_named("阅读课能请假吗", lessons) is None  # a question names nothing
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,145 @@
+"""The order a form is about: the ``order_id`` slot every form shares.
+
+A mixin of :class:`actions.forms.ZhikeFormValidationAction`. The order is taken from a
+picked button ("2"), a typed number, a pasted order card, the courier's tracking number,
+the goods the customer names ("就那个跑鞋") or, asked nothing yet, the order just talked
+about ("那帮我取消吧"). A reply that names the goods of several orders ("鞋子", two pairs
+bought) is asked which of them; an unsure question asked instead ("能开发票吗") is no
+answer at all, and the fallback asks what is meant.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.context import focus_order, mentioned_order
+from actions.form_binding import has_digit
+from actions.identity import identify
+from actions.named_orders import order_named, orders_named
+from actions.parsing import parse_order_id, typed_text
+from actions.tracking_numbers import order_with_tracking, tracking_number
+from actions.typed_parsing import asks_instead_of_order, looks_like_order_card
+from zhike.common.choices import naming_core
+from zhike.common.topic_names import FOCUS_ORDER_SLOT
+
+UNSURE = "nlu_fallback"
+# Set when an anonymous customer does not know the order number: verify them by phone.
+VERIFY_BY_PHONE_SLOT = "verify_by_phone"
+
+
+class OrderSlot:
+    """Extraction and validation of ``order_id``, and the hook for the order's rules."""
+
+    def text_answer(self, slot: str, tracker: Tracker, free_text: bool = False) -> dict[str, Any]:
+        """See :meth:`actions.forms.ZhikeFormValidationAction.text_answer`."""
+        raise NotImplementedError
+
+    def offered_option(self, slot: str, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        """See :meth:`actions.forms.ZhikeFormValidationAction.offered_option`."""
+        raise NotImplementedError
+
+    def reject(
+        self,
+        slot: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        response: str | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """See :meth:`actions.forms.ZhikeFormValidationAction.reject`."""
+        raise NotImplementedError
+
+    def which_named(
+        self, slot: str, dispatcher: CollectingDispatcher, named: str
+    ) -> dict[str, Any]:
+        """See :meth:`actions.forms.ZhikeFormValidationAction.which_named`."""
+        raise NotImplementedError
+
+    @staticmethod
+    def latest_text(tracker: Tracker) -> str:
+        """See :meth:`actions.forms.ZhikeFormValidationAction.latest_text`."""
+        raise NotImplementedError
+
+    async def extract_order_id(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A picked order button ("2"), an order card whatever the NLU made of it, or text.
+
+        A reply without a well-formed number still reaches validation (to explain).
+        """
+        if tracker.get_slot("order_id"):
+            return {}
+        text = self.latest_text(tracker)
+        requested = tracker.get_slot("requested_slot")
+        focus = focus_order(tracker)
+        if requested is None and focus and not mentioned_order(tracker):
+            return {"order_id": focus}  # "那帮我取消吧" right after looking at an order
+        if tracker.get_slot("requested_slot") == "order_id" and looks_like_order_card(text):
+            return {"order_id": parse_order_id(text) or text}
+        unsure = ((tracker.latest_message or {}).get("intent") or {}).get("name") == UNSURE
+        if unsure and asks_instead_of_order(text):
+            return {}  # "好的 对了 能开发票吗", unsure: the fallback asks what is meant
+        offered = self.offered_option("order_id", tracker, domain)
+        if not offered and requested == "order_id" and naming_core(text):
+            # "是那个破壁机的" (DIET: a product question): the one order of those goods
+            named = await order_named(tracker, text)
+            offered = {"order_id": named} if named else {}
+        return offered or self.text_answer("order_id", tracker)
+
+    async def validate_order_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Accepts HP + 8 digits in any case or width; anything else is re-asked.
+
+        A tracking number stands for the customer's own order shipped under it.
+
+        The order taken is the conversation's order in focus from now on.
+        """
+        parsed = parse_order_id(value)
+        tracking = tracking_number(value) if parsed is None else None
+        if tracking is not None:  # the courier's number: the customer's order shipped under it
+            parsed = await order_with_tracking(tracker, tracking)
+            if parsed is None:
+                return self.reject("order_id", dispatcher, tracker, "utter_order_id_is_tracking")
+        text = typed_text(value)
+        named = [] if has_digit(text) else await orders_named(tracker, text)
+        if parsed is None and len(named) == 1:
+            parsed = named[0]  # "就那个跑鞋"
+        if parsed is None and not has_digit(text):
+            # "我不知道订单号": (known) the buttons will do, or where to find it and, for
+            # an anonymous customer, the phone check that lists their orders to pick from
+            if named:  # "鞋子", two pairs bought
+                return self.which_named("order_id", dispatcher, naming_core(text) or text)
+            if (await identify(tracker)).customer_id is not None:
+                return self.reject("order_id", dispatcher, tracker, "utter_order_id_help_known")
+            dispatcher.utter_message(response="utter_order_id_help")
+            return {"order_id": None, VERIFY_BY_PHONE_SLOT: True}
+        if parsed is None:
+            return self.reject("order_id", dispatcher, tracker)
+        problem = await self.check_order(parsed, dispatcher, tracker)
+        if problem is not None:
+            return problem
+        return {"order_id": parsed, FOCUS_ORDER_SLOT: parsed}
+
+    async def check_order(
+        self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any] | None:
+        """Hook: the business rules for ``order_id``, checked before anything is asked.
+
+        Returns ``None`` when the form may go on, else the slots that end or re-ask it (a
+        shipped order is not offered cancellation: the customer hears why at once).
+        """
+        return None
+
+    async def after_binding(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """Checks the order taken before the customer was known (see :meth:`check_order`)."""
+        order_id = parse_order_id(tracker.get_slot("order_id"))
+        if order_id is None:
+            return {}
+        return await self.check_order(order_id, dispatcher, tracker) or {}
