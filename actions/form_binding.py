@@ -26,6 +26,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.form_parts import FormPart
 from actions.identity import forget_identity, input_channel
 from actions.knowledge import answer_if_known
 from actions.parsing import (
@@ -83,23 +84,8 @@ def aside(text: Any, slot: str) -> str | None:
     return None
 
 
-class BindingSlots:
+class BindingSlots(FormPart):
     """Extraction and validation of ``bind_phone`` and ``bind_code``."""
-
-    def text_answer(self, slot: str, tracker: Tracker, free_text: bool = False) -> dict[str, Any]:
-        """See :meth:`actions.forms.ZhikeFormValidationAction.text_answer`."""
-        raise NotImplementedError
-
-    def reject(
-        self,
-        slot: str,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        response: str | None = None,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        """See :meth:`actions.forms.ZhikeFormValidationAction.reject`."""
-        raise NotImplementedError
 
     async def after_binding(
         self, dispatcher: CollectingDispatcher, tracker: Tracker

@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.context import focus_order, mentioned_order
 from actions.form_binding import has_digit
+from actions.form_parts import FormPart
 from actions.identity import identify
 from actions.named_orders import order_named, orders_named
 from actions.parsing import parse_order_id, typed_text
@@ -31,38 +32,8 @@ UNSURE = "nlu_fallback"
 VERIFY_BY_PHONE_SLOT = "verify_by_phone"
 
 
-class OrderSlot:
+class OrderSlot(FormPart):
     """Extraction and validation of ``order_id``, and the hook for the order's rules."""
-
-    def text_answer(self, slot: str, tracker: Tracker, free_text: bool = False) -> dict[str, Any]:
-        """See :meth:`actions.forms.ZhikeFormValidationAction.text_answer`."""
-        raise NotImplementedError
-
-    def offered_option(self, slot: str, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        """See :meth:`actions.forms.ZhikeFormValidationAction.offered_option`."""
-        raise NotImplementedError
-
-    def reject(
-        self,
-        slot: str,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        response: str | None = None,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        """See :meth:`actions.forms.ZhikeFormValidationAction.reject`."""
-        raise NotImplementedError
-
-    def which_named(
-        self, slot: str, dispatcher: CollectingDispatcher, named: str
-    ) -> dict[str, Any]:
-        """See :meth:`actions.forms.ZhikeFormValidationAction.which_named`."""
-        raise NotImplementedError
-
-    @staticmethod
-    def latest_text(tracker: Tracker) -> str:
-        """See :meth:`actions.forms.ZhikeFormValidationAction.latest_text`."""
-        raise NotImplementedError
 
     async def extract_order_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

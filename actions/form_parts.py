@@ -1,0 +1,49 @@
+"""What the parts of a form's validation (mixins) may call on the whole form.
+
+:class:`actions.forms.ZhikeFormValidationAction` is made of parts: the identity check
+(:class:`actions.form_binding.BindingSlots`) and the order
+(:class:`actions.order_slot.OrderSlot`). Each part calls back into the form for the
+shared steps declared here; the form defines them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+
+class FormPart:
+    """The form's shared steps, as a part of it sees them."""
+
+    def text_answer(self, slot: str, tracker: Tracker, free_text: bool = False) -> dict[str, Any]:
+        """See :meth:`actions.forms.ZhikeFormValidationAction.text_answer`."""
+        raise NotImplementedError
+
+    def offered_option(self, slot: str, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        """See :meth:`actions.forms.ZhikeFormValidationAction.offered_option`."""
+        raise NotImplementedError
+
+    def reject(
+        self,
+        slot: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        response: str | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """See :meth:`actions.forms.ZhikeFormValidationAction.reject`."""
+        raise NotImplementedError
+
+    def which_named(
+        self, slot: str, dispatcher: CollectingDispatcher, named: str
+    ) -> dict[str, Any]:
+        """See :meth:`actions.forms.ZhikeFormValidationAction.which_named`."""
+        raise NotImplementedError
+
+    @staticmethod
+    def latest_text(tracker: Tracker) -> str:
+        """See :meth:`actions.forms.ZhikeFormValidationAction.latest_text`."""
+        raise NotImplementedError
