@@ -156,6 +156,7 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "帮我把退货取件改到后天",  # the return's pickup, not a new return
         "帮我查下退款",  # the refund under way
         "今天可以到的非得要绕",  # a complaint of the route
+        "我的订单设置的是明天晚上六点以后送到 能不能修改一下",  # the delivery time changed
     ],
 )
 def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:
@@ -270,6 +271,25 @@ def test_a_request_its_words_contradict_is_asked_about() -> None:
         "request_invoice",
         "change_invoice",
     ]
+
+
+def test_words_of_another_request_do_not_overrule_two_sure_models() -> None:
+    ranking = [("request_refund", 0.95), ("query_refund", 0.01), ("greet", 0.01)]
+    both = _parsed(
+        "今天下单，下错了码数 刚看到申请了退款", "request_refund", ranking, second="request_refund"
+    )
+    doubted = _parsed(
+        "今天下单，下错了码数 刚看到申请了退款", "request_refund", ranking, second="query_refund"
+    )
+    _matcher().process([both, doubted])
+    # the words say a refund's status, both models a new refund: the customer is asked
+    assert both.get("intent")["name"] == "nlu_fallback"
+    assert [e["name"] for e in both.get("intent_ranking")][1:3] == [
+        "request_refund",
+        "query_refund",
+    ]
+    # the linear model reads the words' request: the words decide
+    assert doubted.get("intent")["name"] == "query_refund"
 
 
 def test_words_that_fit_no_other_request_leave_the_model_alone() -> None:
