@@ -31,7 +31,7 @@ from actions.typed_parsing import (
     says_stop,
 )
 from zhike.common.choices import naming_core, several_named
-from zhike.common.confirmations import is_acknowledgement
+from zhike.common.confirmations import is_acknowledgement, is_thanks
 from zhike.common.topic_names import (
     BUSINESS_INTENTS,
     CONTRADICTED_KEY,
@@ -281,9 +281,13 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         The third invalid answer in the form ends it (``form_gave_up``) without another
         question; the submit action then offers a human agent.
         """
-        named = several_named(self.latest_text(tracker), shown_buttons(tracker, self.form_name()))
+        text, shown = self.latest_text(tracker), shown_buttons(tracker, self.form_name())
+        named = several_named(text, shown)
         if named is not None:  # "阅读那个" with two reading lessons
             return self.which_named(slot, dispatcher, named)
+        if len(shown) > 1 and (parse_confirmation(text) is True or is_thanks(text)):
+            dispatcher.utter_message(response="utter_pick_one")  # "好的" to "哪一节课"
+            return {slot: None}
         failures = int(tracker.get_slot("form_failures") or 0) + 1
         if failures >= MAX_FAILURES:
             return {slot: None, "form_failures": float(failures), "form_gave_up": True}

@@ -120,3 +120,5 @@ def test_a_lesson_named_by_words_of_two_lessons_is_asked_which(zhang_app: AppCon
     zhang_app.say("我要给孩子请假")
     which = zhang_app.say("就是阅读那个")  # two English reading lessons listed
     assert "好几个都是「阅读」" in which and "没有找到这节课" not in which
+    thanks = zhang_app.say("谢谢啦")  # no lesson named: asked kindly to pick one
+    assert "点选一下是哪一个" in thanks and "没有找到这节课" not in thanks

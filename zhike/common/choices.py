@@ -131,8 +131,14 @@ def buttons_named(text: Any, buttons: list[dict[str, Any]]) -> list[dict[str, An
 
 
 def several_named(text: Any, buttons: list[dict[str, Any]]) -> str | None:
-    """The words of a reply that names several buttons ("阅读那个", two reading lessons)."""
-    return naming_core(text) if len(buttons_named(text, buttons)) > 1 else None
+    """The words of a reply that names several buttons ("阅读那个", two reading lessons).
+
+    Never digits: "41" (a shoe size) is in the titles of orders by their numbers.
+    """
+    core = naming_core(text)
+    if core is None or any(char.isdigit() for char in core):
+        return None
+    return core if len(buttons_named(text, buttons)) > 1 else None
 
 
 # "那个", "这门" before the words ("是那个破壁机的"): pointing, not naming.

@@ -202,3 +202,17 @@ def is_never_mind(value: Any) -> bool:
     if len(text) > NEVER_MIND_LENGTH or not _DROPS_IT.search(text):
         return False
     return not _NEVER_MIND_PIECES.sub("", text)
+
+
+# "谢谢啦", "好的 谢谢": thanks and nothing else.
+_THANKS_ONLY = re.compile(
+    r"(?:好的?|嗯+|恩+|哦+|谢谢|多谢|感谢|谢啦|谢了|3q|thx|thanks?|你|您|啦|啊|哈|呀|了|"
+    r"[,，。.!！~～\s])*(?:谢谢|多谢|感谢|谢啦|谢了|3q|thx|thanks?)"
+    r"(?:你|您|啦|啊|哈|呀|了|[,，。.!！~～\s])*",
+    re.I,
+)
+
+
+def is_thanks(value: Any) -> bool:
+    """Whether a message only thanks ("谢谢啦", "好的 谢谢"): no answer to a question."""
+    return bool(_THANKS_ONLY.fullmatch(normalize_text(value).lower()))

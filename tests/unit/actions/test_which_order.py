@@ -111,3 +111,20 @@ async def test_an_unsure_question_asked_instead_of_the_order_is_no_answer(
     told = CollectingDispatcher()
     await ValidateRefundForm().run(told, tracker, real_domain)
     assert [m.get("response") for m in told.messages] == ["utter_order_id_help_known"]
+
+
+async def test_a_yes_or_thanks_to_several_orders_is_asked_to_pick_without_a_failure(
+    zhang: Turn, real_domain: dict[str, Any]
+) -> None:
+    two = [
+        {"title": "HP20241301 安踏 男子跑步鞋 黑色 42 码（已签收）", "payload": "HP20241301"},
+        {"title": "HP20241302 安踏 男子跑步鞋 黑色 43 码（已签收）", "payload": "HP20241302"},
+    ]
+    listed = [{"text": "请问是哪一笔订单呢？", "buttons": two, "response": "utter_ask_order_id"}]
+    for said in ("确定", "谢谢啦"):
+        tracker = asked(zhang, "refund_form", listed, said, "affirm", requested_slot="order_id")
+        tracker.active_loop = {"name": "refund_form"}
+        told = CollectingDispatcher()
+        events = await ValidateRefundForm().run(told, tracker, real_domain)
+        assert "form_failures" not in slot_events(events)
+        assert [m.get("response") for m in told.messages] == ["utter_pick_one"]

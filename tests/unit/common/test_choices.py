@@ -72,6 +72,8 @@ def test_a_reply_naming_several_titles_is_asked_which() -> None:
     assert several_named("对 就是阅读那个", lessons) == "阅读"
     assert several_named("数学那个", lessons) is None  # one title: that one
     assert several_named("阅读课能请假吗", lessons) is None  # a question names nothing
+    orders = [{"title": "HP20241301 跑步鞋 42 码"}, {"title": "HP20241302 跑步鞋 43 码"}]
+    assert several_named("41", orders) is None  # a size, though both numbers have 41
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import pytest
 from zhike.common.confirmations import (
     is_acknowledgement,
     is_never_mind,
+    is_thanks,
     parse_confirmation,
     sounds_like_yes_or_no,
 )
@@ -84,3 +85,17 @@ def test_an_acknowledgement_says_only_that_the_customer_understood(
 )
 def test_dropping_the_matter_is_read_only_in_its_own_words(text: str, dropped: bool) -> None:
     assert is_never_mind(text) is dropped
+
+
+@pytest.mark.parametrize(
+    ("text", "thanks"),
+    [
+        ("谢谢啦", True),
+        ("好的 谢谢", True),
+        ("感谢您！", True),
+        ("好的", False),
+        ("谢谢 我要退款", False),
+    ],
+)
+def test_thanks_alone_are_told_from_thanks_with_a_request(text: str, thanks: bool) -> None:
+    assert is_thanks(text) is thanks
