@@ -156,7 +156,9 @@ class ActionDefaultFallback(Action):
         Rasa ends its fallback when two messages in a row were unclear to the NLU, but
         the one before may have been understood after all: an order number in an unclear
         message was looked up, "这个还能退不" was answered for the order in focus. Then
-        this message gets the first stage instead (:class:`actions.turns.Turn`).
+        this message gets the first stage instead (:class:`actions.turns.Turn`). A short
+        follow-up on the knowledge-base answer just given gets that answer again, as in
+        the first stage.
         """
         unsure = ((tracker.latest_message or {}).get("intent") or {}).get("name") == UNSURE
         previous = previous_turn(tracker)
@@ -164,6 +166,9 @@ class ActionDefaultFallback(Action):
             await ActionAskAffirmation().run(dispatcher, tracker, domain)
             return [UserUtteranceReverted()]  # as below: the fallback loop does not start again
         text = str((tracker.latest_message or {}).get("text") or "")
+        followed_up = await answer_follow_up(dispatcher, tracker, text)
+        if followed_up is not None:  # "质量问题呢" (a bare statement to the NLU) after an answer
+            return [UserUtteranceReverted(), *followed_up]  # the rules' fallback turn, undone
         await record_unanswered(text, FALLBACK, input_channel(tracker))
         dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]

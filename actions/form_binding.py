@@ -139,7 +139,7 @@ class BindingSlots(FormPart):
         return self.aside_answer("bind_code", tracker) or self.text_answer("bind_code", tracker)
 
     def aside_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
-        """``{slot: text}`` for an :func:`aside` to ``slot``'s question, whatever the intent.
+        """``{slot: text}`` for an :func:`aside` or a detail of the request, whatever the intent.
 
         "没收到" read as a parcel not received, or "手机号换了" as a change of phone,
         must not switch the topic: the validation answers it.
@@ -147,7 +147,10 @@ class BindingSlots(FormPart):
         if tracker.get_slot("requested_slot") != slot:
             return {}
         text = (tracker.latest_message or {}).get("text")
-        return {slot: text} if aside(text, slot) else {}
+        # "买错了" (a refund's reason) is noted whatever the NLU made of it: it matches
+        # 「买错了能退吗」 of the return policy, and was then neither noted nor answered
+        detail = self.noted_detail(normalize_text(text), tracker)
+        return {slot: text} if aside(text, slot) or detail is not None else {}
 
     async def validate_bind_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

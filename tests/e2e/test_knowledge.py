@@ -52,12 +52,14 @@ def test_a_question_the_nlu_is_sure_of_gets_the_clearly_closest_answer(
     chat: Conversation, text: str, words: str
 ) -> None:
     # below the answer threshold, but clearly the closest entry: answered when DIET is
-    # sure it is a question, else offered first ("您是想问") -- one click at most
+    # sure it is a question, else offered ("您是想问", or "您是想咨询…" beside the request
+    # DIET leaned to) -- one click at most
     replies = chat.send(text)
     answer = "\n".join(r.get("text") or "" for r in replies)
-    if "您是想问" in answer:  # DIET unsure it is a question: the entry is offered first
-        first = next(button for r in replies for button in r.get("buttons", []))
-        answer = chat.say(first["payload"])
+    if "您是想问" in answer or "您是想咨询" in answer:  # DIET unsure it is a question
+        buttons = [button for r in replies for button in r.get("buttons", [])]
+        entry = next((b for b in buttons if b["title"].endswith("？")), buttons[0])
+        answer = chat.say(entry["payload"])
     assert words in answer
 
 
