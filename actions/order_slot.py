@@ -52,7 +52,7 @@ class OrderSlot(FormPart):
         if tracker.get_slot("requested_slot") == "order_id" and looks_like_order_card(text):
             return {"order_id": parse_order_id(text) or text}
         unsure = ((tracker.latest_message or {}).get("intent") or {}).get("name") == UNSURE
-        if unsure and asks_instead_of_order(text):
+        if unsure and asks_instead_of_order(text) and not await orders_named(tracker, text):
             return {}  # "好的 对了 能开发票吗", unsure: the fallback asks what is meant
         offered = self.offered_option("order_id", tracker, domain)
         if not offered and requested == "order_id" and naming_core(text):

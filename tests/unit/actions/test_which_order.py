@@ -103,6 +103,13 @@ async def test_an_unsure_question_asked_instead_of_the_order_is_no_answer(
     events = await ValidateRefundForm().run(dispatcher, tracker, real_domain)
     assert "order_id" not in slot_events(events)  # the fallback asks what is meant
     assert not dispatcher.messages  # no "不用输入订单号哦"
+    # a question naming the goods of one order is that order, asked about
+    tracker = asked(
+        zhang, "refund_form", listed, "是那个水壶吗", "nlu_fallback", requested_slot="order_id"
+    )
+    tracker.active_loop = {"name": "refund_form"}
+    events = await ValidateRefundForm().run(CollectingDispatcher(), tracker, real_domain)
+    assert slot_events(events)["order_id"] == "HP20241304"  # 美的 电热水壶
     # "我不知道订单号" is about the order: the buttons will do
     tracker = asked(
         zhang, "refund_form", listed, "我不知道订单号", "nlu_fallback", requested_slot="order_id"
