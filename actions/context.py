@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.parsing import parse_order_id
+from zhike.common.confirmations import THANKS_WORDS
 from zhike.common.topic_names import FOCUS_ORDER_SLOT, FOCUS_TURNS
 
 
@@ -123,7 +124,7 @@ def said_before_latest_message(tracker: Tracker, *responses: str) -> bool:
 
 
 # Thanks, as in "好的 谢谢": for an answer, not a yes to what is being confirmed.
-_THANKS = re.compile(r"谢谢|多谢|感谢|谢啦|谢了|3q|thx|thanks?", re.IGNORECASE)
+_THANKS = re.compile(THANKS_WORDS, re.IGNORECASE)
 _RESUMED = "utter_form_resume"
 
 

@@ -31,7 +31,7 @@ from actions.typed_parsing import (
     says_stop,
 )
 from zhike.common.choices import naming_core, several_named
-from zhike.common.confirmations import is_acknowledgement, is_thanks
+from zhike.common.confirmations import is_acknowledgement, is_yes_or_thanks
 from zhike.common.topic_names import (
     BUSINESS_INTENTS,
     CONTRADICTED_KEY,
@@ -285,7 +285,7 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         named = several_named(text, shown)
         if named is not None:  # "阅读那个" with two reading lessons
             return self.which_named(slot, dispatcher, named)
-        if len(shown) > 1 and (parse_confirmation(text) is True or is_thanks(text)):
+        if len(shown) > 1 and is_yes_or_thanks(text):
             dispatcher.utter_message(response="utter_pick_one")  # "好的" to "哪一节课"
             return {slot: None}
         failures = int(tracker.get_slot("form_failures") or 0) + 1

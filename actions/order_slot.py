@@ -20,7 +20,7 @@ from actions.context import focus_order, mentioned_order
 from actions.form_binding import has_digit
 from actions.form_parts import FormPart
 from actions.identity import identify
-from actions.named_orders import order_named, orders_named
+from actions.named_orders import orders_named
 from actions.parsing import parse_order_id, typed_text
 from actions.tracking_numbers import order_with_tracking, tracking_number
 from actions.typed_parsing import asks_instead_of_order, looks_like_order_card
@@ -52,13 +52,15 @@ class OrderSlot(FormPart):
         if tracker.get_slot("requested_slot") == "order_id" and looks_like_order_card(text):
             return {"order_id": parse_order_id(text) or text}
         unsure = ((tracker.latest_message or {}).get("intent") or {}).get("name") == UNSURE
-        if unsure and asks_instead_of_order(text) and not await orders_named(tracker, text):
+        asks = unsure and asks_instead_of_order(text)
+        naming = requested == "order_id" and naming_core(text) is not None
+        named = await orders_named(tracker, text) if asks or naming else []
+        if asks and not named:
             return {}  # "好的 对了 能开发票吗", unsure: the fallback asks what is meant
         offered = self.offered_option("order_id", tracker, domain)
-        if not offered and requested == "order_id" and naming_core(text):
+        if not offered and naming and len(named) == 1:
             # "是那个破壁机的" (DIET: a product question): the one order of those goods
-            named = await order_named(tracker, text)
-            offered = {"order_id": named} if named else {}
+            offered = {"order_id": named[0]}
         return offered or self.text_answer("order_id", tracker)
 
     async def validate_order_id(

@@ -22,7 +22,6 @@ from actions.identity import identify, known_customer_id
 from actions.parsing import parse_order_id
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
-from actions.typed_parsing import parse_confirmation
 from actions.verify_first import customer_asking, request_message, verify_first
 from actions.visit_parsing import (
     KIND_NAMES,
@@ -33,7 +32,7 @@ from actions.visit_parsing import (
     visit_line,
 )
 from actions.visits import check_time, extract_time, order_options
-from zhike.common.confirmations import is_thanks
+from zhike.common.confirmations import is_yes_or_thanks
 from zhike.lib.backend_client import BackendError, BackendUnavailable
 from zhike.lib.backend_client.visits.domain import OPEN_VISIT_STATUSES, Visit
 
@@ -105,7 +104,7 @@ class VisitFormValidation(ZhikeFormValidationAction, ABC):
             return {"visit_id": parse_visit_id(text) or parse_order_id(text)}
         if requested is None and len(visits) <= 1:
             return {"visit_id": visits[0].visit_id if visits else "none"}
-        if requested == "visit_id" and (parse_confirmation(text) is True or is_thanks(text)):
+        if requested == "visit_id" and is_yes_or_thanks(text):
             return {"visit_id": text}  # "好的" to which visit: asked to pick one (reject)
         return {}
 

@@ -204,11 +204,12 @@ def is_never_mind(value: Any) -> bool:
     return not _NEVER_MIND_PIECES.sub("", text)
 
 
+# Words of thanks (read case-insensitively).
+THANKS_WORDS = r"谢谢|多谢|感谢|谢啦|谢了|3q|thx|thanks?"
 # "谢谢啦", "好的 谢谢": thanks and nothing else.
 _THANKS_ONLY = re.compile(
-    r"(?:好的?|嗯+|恩+|哦+|谢谢|多谢|感谢|谢啦|谢了|3q|thx|thanks?|你|您|啦|啊|哈|呀|了|"
-    r"[,，。.!！~～\s])*(?:谢谢|多谢|感谢|谢啦|谢了|3q|thx|thanks?)"
-    r"(?:你|您|啦|啊|哈|呀|了|[,，。.!！~～\s])*",
+    rf"(?:好的?|嗯+|恩+|哦+|{THANKS_WORDS}|你|您|啦|啊|哈|呀|了|[,，。.!！~～\s])*"
+    rf"(?:{THANKS_WORDS})(?:你|您|啦|啊|哈|呀|了|[,，。.!！~～\s])*",
     re.I,
 )
 
@@ -216,3 +217,8 @@ _THANKS_ONLY = re.compile(
 def is_thanks(value: Any) -> bool:
     """Whether a message only thanks ("谢谢啦", "好的 谢谢"): no answer to a question."""
     return bool(_THANKS_ONLY.fullmatch(normalize_text(value).lower()))
+
+
+def is_yes_or_thanks(value: Any) -> bool:
+    """A plain yes or thanks ("好的", "确定", "谢谢啦"): no pick among several options."""
+    return parse_confirmation(value) is True or is_thanks(value)
