@@ -8,7 +8,11 @@ group, agent and ``last_seq``) and compares them with what it read the time befo
   group or agent → queued is ``transferred``; one that is no longer open is ``closed``;
 - a conversation whose ``last_seq`` grew has new messages: one ``message`` event per new
   message (its seq and direction, never its text);
-- an agent who went on- or offline is an ``agent`` event (for supervisors and that agent).
+- an agent who went on- or offline is an ``agent`` event (for supervisors and that agent);
+- an episode queued and closed between two polls (the customer tapped 取消排队 right away)
+  was never seen open: the newest episodes are read too, and one found closed that the
+  poll before did not know closed is ``closed`` (a page that read the inbox in between
+  would otherwise keep showing it).
 
 Everything comes from committed rows, so a change made through any desk replica (or by
 the bot's side) reaches the pages of every replica within about a second; no process keeps
@@ -23,15 +27,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
-from zhike.lib.handoff import AGENT, QUEUED, HandoffService
+from zhike.lib.handoff import AGENT, CLOSED, QUEUED, HandoffService
 from zhike.lib.handoff.models import Agent, Conversation, Message
 
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
 QUEUE_LIMIT = 256  # events waiting for one slow page before it is told to refresh everything
+# Episodes read again below the newest one seen: a transaction of another process may
+# commit a lower id after a poll saw a higher one (PostgreSQL sequences).
+RECENT_IDS = 64
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,28 @@ def changes(before: dict[int, Open], after: dict[int, Open]) -> tuple[list[Event
     return events, grown
 
 
+def closed_unseen(
+    before: dict[int, Open], known: dict[int, Open], recent: dict[int, Open]
+) -> list[Event]:
+    """``closed`` events for the recent episodes closed without a poll seeing them open.
+
+    Args:
+        before: the open conversations of the previous poll (their closing is
+            :func:`changes`' event).
+        known: the recent episodes the previous poll read.
+        recent: the recent episodes read now, open or closed.
+    """
+    events = []
+    for cid, now in recent.items():
+        old = known.get(cid)
+        if now.state != CLOSED or cid in before or (old is not None and old.state == CLOSED):
+            continue
+        data = {"conversation_id": cid, "change": "closed", "state": CLOSED}
+        data["skill_group"] = now.skill_group
+        events.append(Event("inbox", data, *_who(now)))
+    return events
+
+
 class EventHub:
     """Polls the handoff tables for one desk process and fans changes out to its streams.
 
@@ -137,6 +166,8 @@ class EventHub:
         self.viewers: set[Viewer] = set()
         self._task: asyncio.Task[None] | None = None
         self._seen: dict[int, Open] | None = None
+        self._recent: dict[int, Open] = {}  # the newest episodes, closed ones too
+        self._newest: int | None = None  # the highest episode id read
         self._online: dict[str, bool] = {}
         self.primed = asyncio.Event()  # the baseline is read: later changes become events
         self.polls = 0
@@ -145,7 +176,7 @@ class EventHub:
         """Starts delivering events to ``viewer`` (and polling, if it is the first)."""
         self.viewers.add(viewer)
         if self._task is None or self._task.done():
-            self._seen = None
+            self._seen, self._recent, self._newest = None, {}, None
             self.primed.clear()
             self._task = asyncio.get_running_loop().create_task(self._run())
         return viewer
@@ -180,13 +211,16 @@ class EventHub:
 
     async def poll_once(self) -> list[Event]:
         """Reads the open conversations once and hands out what changed."""
-        found, online = await self._read(self._open)
+        found, online, recent = await self._read(self._open)
         self.polls += 1
+        known, self._recent = self._recent, recent
+        self._newest = max([self._newest or 0, *recent, *found])
         if self._seen is None:
             self._seen, self._online = found, online
             self.primed.set()
             return []
         events, grown = changes(self._seen, found)
+        events += closed_unseen(self._seen, known, recent)
         for agent_id, now in online.items():
             if self._online.get(agent_id, now) != now:
                 data = {"agent_id": agent_id, "online": now}
@@ -204,20 +238,32 @@ class EventHub:
         async with self.service.db.session() as session:
             return await work(session)
 
-    @staticmethod
-    async def _open(session: Any) -> tuple[dict[int, Open], dict[str, bool]]:
+    async def _open(self, session: Any) -> tuple[dict[int, Open], dict[str, bool], dict[int, Open]]:
+        """The open conversations, who is online, and the newest episodes (by primary key)."""
         agents = await session.execute(select(Agent.id, Agent.online))
+        columns = (
+            Conversation.id,
+            Conversation.state,
+            Conversation.skill_group,
+            Conversation.agent_id,
+            Conversation.last_seq,
+        )
         rows = await session.execute(
-            select(
-                Conversation.id,
-                Conversation.state,
-                Conversation.skill_group,
-                Conversation.agent_id,
-                Conversation.last_seq,
-            ).where(Conversation.state.in_((QUEUED, AGENT)))
+            select(*columns).where(Conversation.state.in_((QUEUED, AGENT)))
         )
         found = {cid: Open(state, group, agent, seq or 0) for cid, state, group, agent, seq in rows}
-        return found, {agent_id: bool(online) for agent_id, online in agents}
+        newest = self._newest
+        if newest is None:
+            newest = (await session.execute(select(func.max(Conversation.id)))).scalar() or 0
+        rows = await session.execute(
+            select(*columns).where(
+                Conversation.id > newest - RECENT_IDS, Conversation.queued_at.is_not(None)
+            )
+        )
+        recent = {
+            cid: Open(state, group, agent, seq or 0) for cid, state, group, agent, seq in rows
+        }
+        return found, {agent_id: bool(online) for agent_id, online in agents}, recent
 
     @staticmethod
     async def _messages(session: Any, grown: dict[int, int], found: dict[int, Open]) -> list[Event]:

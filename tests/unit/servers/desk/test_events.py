@@ -14,7 +14,7 @@ import httpx
 from zhike.servers.desk import create_app
 from zhike.servers.desk.api_session import SESSION_COOKIE
 from zhike.servers.desk.events import _next
-from zhike.servers.desk.events_hub import QUEUE_LIMIT, Event, Viewer
+from zhike.servers.desk.events_hub import QUEUE_LIMIT, Event, EventHub, Viewer
 
 from .conftest import API, Desk, queued
 from .served import Served, served
@@ -164,3 +164,31 @@ async def test_a_page_that_falls_behind_is_told_to_read_everything_again() -> No
     assert await _next(viewer, 0.1) == "resync"
     assert viewer.queue.empty() and not viewer.overflowed
     assert await _next(viewer, 0.05) == "heartbeat"
+
+
+async def test_an_episode_queued_and_left_between_two_polls_still_closes_on_the_page(
+    desk: Desk,
+) -> None:
+    """取消排队 right after 转人工: no poll saw it open, yet a page may have listed it."""
+    hub = EventHub(desk.handoff)
+    orders, courses = (
+        Viewer("a1", False, frozenset({"orders"})),
+        Viewer("a2", False, frozenset({"courses"})),
+    )
+    hub.viewers.update({orders, courses})
+    assert await hub.poll_once() == []  # the baseline
+    brief = await queued(desk, "s-brief", "orders")
+    await desk.handoff.route_user_message(
+        "s-brief", "rest", "算了不等了", "s-brief-2", leave_queue=True
+    )
+    closed = {"change": "closed", "state": "closed", "skill_group": "orders"}
+    events = await hub.poll_once()
+    assert [(e.kind, e.data) for e in events] == [("inbox", {"conversation_id": brief, **closed})]
+    assert orders.queue.qsize() == 1 and courses.queue.empty()
+    assert await hub.poll_once() == []  # said once
+
+    seen = await queued(desk, "s-seen", "orders")
+    assert [e.data["change"] for e in await hub.poll_once()] == ["queued"]
+    await desk.handoff.close(seen, None, "user_left")
+    events = await hub.poll_once()
+    assert [(e.kind, e.data) for e in events] == [("inbox", {"conversation_id": seen, **closed})]
