@@ -40,6 +40,7 @@ from zhike.common.topic_names import (
     SECOND_OPINION_KEY,
     SWITCH_CONFIDENCE,
 )
+from zhike.common.urges import urges_only
 from zhike.lib.backend_client import BackendUnavailable
 
 # A reply to the confirmation that only repeats a detail of its summary ("43").
@@ -187,6 +188,8 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
             name = opinion[OVERRULED_KEY]  # "等下 我先问下专票能开吗": DIET's request, doubted
         if name in INTERRUPTING_INTENTS:
             return True
+        if not free_text and urges_only(self.latest_text(tracker)):
+            return False  # "能不能快点 我急用" asked which order: impatient, see reject
         confident = float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE
         if name == OUT_OF_SCOPE:
             # "今天天气咋样" asks something else (it was rejected as a malformed order
@@ -285,8 +288,10 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         named = several_named(text, shown)
         if named is not None:  # "阅读那个" with two reading lessons
             return self.which_named(slot, dispatcher, named)
-        if len(shown) > 1 and is_yes_or_thanks(text):
-            dispatcher.utter_message(response="utter_pick_one")  # "好的" to "哪一节课"
+        if len(shown) > 1 and (is_yes_or_thanks(text) or urges_only(text)):
+            # "好的" to "哪一节课"; "能不能快点" to "哪一笔订单": no failed answer
+            picked = "utter_urged_pick_one" if urges_only(text) else "utter_pick_one"
+            dispatcher.utter_message(response=picked)
             return {slot: None}
         failures = int(tracker.get_slot("form_failures") or 0) + 1
         if failures >= MAX_FAILURES:

@@ -33,6 +33,7 @@ from actions.context import focus_order, mentioned_order
 from actions.dates import format_date
 from actions.own_orders import REFUNDABLE, seen_order
 from actions.parsing import typed_text
+from zhike.common.urges import URGES
 from zhike.lib.backend_client import BackendError, Order
 from zhike.lib.backend_client.domain import (
     CANCELLED,
@@ -63,8 +64,6 @@ REFUND_WINDOW = timedelta(days=7)
 OPEN_REFUNDS = ("requested", "processing", "approved")
 
 MAX_LENGTH = 20
-# "能不能快点" / "帮我催一下" / "急用": the customer wants the order sooner.
-URGES = re.compile(r"快点|快一点|快些|催|尽快|加急|急用|着急|急着用|赶紧|加快|早点")
 # "能退吗" / "可以退不" / "能不能换" / "退得了吗" / "可以退？": asks whether, not asks for.
 ASKS_WHETHER = re.compile(
     r"[吗么嘛][?？]*$|[?？]$|(?:能|可以|行).{0,4}不[?？]*$|能不能|可不可以|行不行"

@@ -23,13 +23,15 @@ from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
 from actions.named_orders import named_first, said_for_the_form
 from actions.order_offers import offer_order_services
-from actions.order_questions import URGES, named_services, say_urged
+from actions.order_questions import named_services, say_urged
 from actions.own_orders import orders_for, proved_orders, recent_orders, seen_order
 from actions.parsing import parse_order_id, parse_phone_last4
+from actions.refund_progress import say_refund_urged
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
 from actions.verify_first import verify_first
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
+from zhike.common.urges import URGES
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
 
 logger = logging.getLogger(__name__)
@@ -209,6 +211,8 @@ def answer_about_order(dispatcher: CollectingDispatcher, tracker: Tracker, order
     (or the urged line); otherwise the status, and for an unshipped order waited for
     ("我这单还没到 怎么回事") when it ships.
     """
+    if say_refund_urged(dispatcher, tracker, order):  # "能不能快点" right after its refund
+        return True
     if _in_transit_just_shown(tracker, order):
         if URGES.search(_latest_text(tracker)):  # "能不能快点啊"
             say_urged(dispatcher, order)

@@ -14,10 +14,11 @@ from actions.order_changes import CustomerOrderChange, OrderRuleChecks
 from actions.order_questions import refund_blocker, say_refund_blocker
 from actions.orders import ValidateOrderIdForm, slot_order
 from actions.parsing import parse_reason, reason_in, typed_text
+from actions.refund_progress import refund_status
 from actions.services import backend
 from actions.submit import FormSubmitAction, open_ticket, remember_ticket
 from zhike.common.formats import yuan
-from zhike.lib.backend_client import BackendError, Order, Refund
+from zhike.lib.backend_client import BackendError, Order
 
 logger = logging.getLogger(__name__)
 
@@ -27,19 +28,6 @@ STOPS_THE_FORM = (
     "utter_refund_already_done",
     "utter_refund_order_unpaid",
 )
-
-REFUND_STATUS = {
-    "requested": ("已提交，等待审核", "一般 1 个工作日内完成审核。"),
-    "processing": ("审核通过，退款处理中", "款项将原路退回，一般 1–3 个工作日到账。"),
-    "approved": ("审核通过，退款处理中", "款项将原路退回，一般 1–3 个工作日到账。"),
-    "completed": ("退款已完成", "款项已原路退回，如未到账请留意银行或支付平台的入账记录。"),
-    "rejected": ("退款申请未通过", "如有疑问，回复「转人工」由人工客服为您说明。"),
-}
-
-
-def refund_status(refund: Refund) -> tuple[str, str]:
-    """The Chinese label and a note about what happens next."""
-    return REFUND_STATUS.get(refund.status, ("处理中", "如有疑问，回复「转人工」咨询。"))
 
 
 class ValidateRefundForm(OrderRuleChecks):

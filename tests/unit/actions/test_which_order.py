@@ -135,3 +135,38 @@ async def test_a_yes_or_thanks_to_several_orders_is_asked_to_pick_without_a_fail
         events = await ValidateRefundForm().run(told, tracker, real_domain)
         assert "form_failures" not in slot_events(events)
         assert [m.get("response") for m in told.messages] == ["utter_pick_one"]
+
+
+async def test_an_urge_asked_which_order_is_asked_to_pick_kindly_without_a_failure(
+    zhang: Turn, real_domain: dict[str, Any]
+) -> None:
+    """ "能不能快点 我急用", sure it is a parcel query, is impatience, not another request."""
+    two = [
+        {"title": "HP20240004 九阳 破壁料理机 L18-P396（退款处理中）", "payload": "HP20240004"},
+        {
+            "title": "HP20241205 得力 A4 复印纸 70g 500 张/包等2件商品（退款处理中）",
+            "payload": "HP20241205",
+        },
+    ]
+    listed = [{"text": "请问是哪一笔订单呢？", "buttons": two, "response": "utter_ask_order_id"}]
+    for said in ("能不能快点 我急用", "怎么这么慢啊 都一个礼拜了"):
+        tracker = asked(
+            zhang, "refund_status_form", listed, said, "query_logistics", requested_slot="order_id"
+        )
+        tracker.active_loop = {"name": "refund_status_form"}
+        told = CollectingDispatcher()
+        events = await ValidateRefundStatusForm().run(told, tracker, real_domain)
+        assert slot_events(events) == {"order_id": None}  # asked again, no failure
+        assert [m.get("response") for m in told.messages] == ["utter_urged_pick_one"]
+    # naming the parcel it is a question of its own (the topic switch answers it)
+    tracker = asked(
+        zhang,
+        "refund_status_form",
+        listed,
+        "快点 我的快递到哪了",
+        "query_logistics",
+        requested_slot="order_id",
+    )
+    tracker.active_loop = {"name": "refund_status_form"}
+    told = CollectingDispatcher()
+    assert await ValidateRefundStatusForm().run(told, tracker, real_domain) == []

@@ -1,0 +1,36 @@
+"""Impatient customers: "能不能快点 我急用" is about the matter at hand, whatever it names.
+
+Alone, such words read as a parcel query. Asked which order, the customer is impatient,
+not asking something else: asked kindly to pick, no failed answer, no "先帮您处理…吗".
+Right after a refund's progress, the refund is chased (with a button to a person), not
+the parcel shown again. The openings are plain requests, so the conversations do not
+depend on one trained model's quirks.
+"""
+
+from __future__ import annotations
+
+from .conftest import AppConversation
+
+
+def test_an_impatient_customer_asked_which_order_is_asked_kindly_then_the_refund_chased(
+    zhang_app: AppConversation,
+) -> None:
+    assert "哪一笔订单" in zhang_app.say("我的退款到哪一步了")
+    replies = zhang_app.send("怎么这么慢啊 都一个礼拜了")
+    said = "\n".join(r.get("text", "") for r in replies)
+    assert "理解您着急的心情" in said and "点选" in said
+    assert "不用输入订单号" not in said
+    assert "HP20240004" in [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert "RF20240001" in zhang_app.say("HP20240004")  # the blender's refund
+    chased = zhang_app.send("能不能快点 我急用")
+    said = "\n".join(r.get("text", "") for r in chased)
+    assert "RF20240001" in said and "催一催" in said
+    assert "运单号" not in said  # not the parcel, long delivered
+    assert any("人工" in b["title"] for r in chased for b in r.get("buttons", []))
+
+
+def test_an_urge_inside_a_form_is_no_change_of_topic(zhang_app: AppConversation) -> None:
+    assert "哪一笔订单" in zhang_app.say("我要退款")
+    said = zhang_app.say("能不能快点 我急用")
+    assert "理解您着急的心情" in said and "先帮您处理" not in said
+    assert "退款的原因" in zhang_app.say("HP20240002")  # the form goes on

@@ -1,0 +1,43 @@
+"""A customer urging the matter at hand: "能不能快点 我急用", "怎么这么慢啊 都一个礼拜了".
+
+Alone, such a message names nothing; the NLU, trained on customers who chase parcels,
+reads it as a parcel query. In a conversation it is about what the robot is doing or has
+just shown: asked which order, the customer is impatient, not asking something else (the
+form asks again, kindly); right after a refund's progress it chases that refund, not the
+parcel. :func:`urges_only` tells such a message from one that names a matter of its own
+("快点发货", "退款怎么还没到账"), which is a request like any other.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "能不能快点" / "帮我催一下" / "急用": the customer wants it sooner.
+URGES = re.compile(r"快点|快一点|快些|催|尽快|加急|急用|着急|急着用|赶紧|加快|早点")
+# "怎么这么慢" / "都一个礼拜了" / "等了好几天": the customer finds it slow.
+SLOW = re.compile(
+    r"(?:这么|太|好|真|很|也太)慢|慢死|慢吞吞|磨蹭|拖了|拖这么久|这么久"
+    r"|等了.{0,4}(?:天|礼拜|星期|周|月)|都.{0,4}(?:礼拜|星期|周|天|月)了"
+)
+# Words of a matter of its own: the urge is about that, a request like any other.
+MATTER = re.compile(
+    r"快递|物流|包裹|发货|发出|送货|配送|派送|运单|单号|退款|退钱|退货|到账|发票|课|老师"
+    r"|师傅|上门|安装|维修|换货|地址|取消|人工|客服|投诉|工单|价保|\d{3,}|hp\d",
+    re.I,
+)
+MAX_LENGTH = 24
+
+
+def urges(text: str) -> bool:
+    """Whether ``text`` urges or finds it slow ("能不能快点", "怎么这么慢")."""
+    return bool(URGES.search(text) or SLOW.search(text))
+
+
+def urges_only(text: str) -> bool:
+    """Whether ``text`` is a short urge that names no matter of its own.
+
+    True for "能不能快点 我急用" and "怎么这么慢啊 都一个礼拜了"; False for "快点发货",
+    "退款怎么还没到账" (they name what they chase) and for a long message.
+    """
+    text = text.strip()
+    return len(text) <= MAX_LENGTH and urges(text) and not MATTER.search(text)
