@@ -30,14 +30,13 @@ from actions.knowledge import (
 )
 from actions.order_questions import answer_about_focus_order
 from actions.turns import previous_turn, suggested_intents
-from zhike.common.topic_names import BEYOND_KEY
+from zhike.common.topic_names import BEYOND_KEY, UNSURE
 from zhike.lib.kb.unanswered import FALLBACK
 
 # Intents that are never worth offering as "did you mean ...?": a greeting or a thanks
 # needs no confirmation (「怎么这么慢」 was offered 「打个招呼」).
 # "None of these": the two-stage fallback asks the customer to rephrase.
 NONE_OF_THESE = "/out_of_scope"
-UNSURE = "nlu_fallback"
 
 
 def suggestions(

@@ -52,7 +52,7 @@ from zhike.common.handoff_names import (
     WITH_AGENT,
 )
 from zhike.common.privacy import mask_text
-from zhike.common.topic_names import NOT_A_TOPIC
+from zhike.common.topic_names import NOT_A_TOPIC, UNSURE
 from zhike.lib.handoff import HandoffError, HandoffOutcome, HandoffService, skill_group_for
 from zhike.lib.handoff.runtime import handoff_service
 from zhike.lib.handoff.waiting import asks_about_the_wait, wants_to_leave_queue
@@ -72,7 +72,6 @@ REASONS = {
 }
 # Triggers that the bot explains before the place in line (utter_handoff_lead_<reason>).
 LEADS = frozenset({REASON_ANGRY, REASON_FALLBACKS, REASON_VIP_MONEY, REASON_COMPLAINT})
-UNSURE = "nlu_fallback"
 SUMMARY_SLOTS = ("order_id", "refund_reason", "course_name", "lesson_time", "ticket_id")
 RECENT_MESSAGES = 5
 

@@ -30,9 +30,9 @@ from actions.knowledge import just_answered
 from actions.order_questions import asks_whether, named_services, service_button
 from actions.own_orders import NOT_SHIPPED
 from actions.turns import recent_turns
+from zhike.common.topic_names import UNSURE
 from zhike.lib.backend_client import Order
 
-UNSURE = "nlu_fallback"
 BARE_ORDER = frozenset({UNSURE, "inform"})  # the intents of a bare order number
 # The order lookup's own questions (which order, the phone's last 4 digits): the message
 # before them is what the customer wanted of the order.

@@ -25,9 +25,8 @@ from actions.parsing import parse_order_id, typed_text
 from actions.tracking_numbers import order_with_tracking, tracking_number
 from actions.typed_parsing import asks_instead_of_order, looks_like_order_card
 from zhike.common.choices import naming_core
-from zhike.common.topic_names import FOCUS_ORDER_SLOT
+from zhike.common.topic_names import FOCUS_ORDER_SLOT, UNSURE
 
-UNSURE = "nlu_fallback"
 # Set when an anonymous customer does not know the order number: verify them by phone.
 VERIFY_BY_PHONE_SLOT = "verify_by_phone"
 

@@ -55,6 +55,8 @@ BUSINESS_INTENTS |= {
 SWITCH_CONFIDENCE = 0.8
 # Asked in the middle of a form and confident, it is declined and the form goes on.
 OUT_OF_SCOPE = "out_of_scope"
+# The intent of a message the NLU declined (no intent sure enough).
+UNSURE = "nlu_fallback"
 
 # The switch question: "asked" while the bot waits for its answer, and what it offers.
 SWITCH_STATE_SLOT = "switch_state"
