@@ -188,8 +188,8 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
             name = opinion[OVERRULED_KEY]  # "等下 我先问下专票能开吗": DIET's request, doubted
         if name in INTERRUPTING_INTENTS:
             return True
-        if not free_text and urges_only(self.latest_text(tracker)):
-            return False  # "能不能快点 我急用" asked which order: impatient, see reject
+        if self.impatient(tracker):
+            return False  # "能不能快点 我急用" asked which order: see reject
         confident = float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE
         if name == OUT_OF_SCOPE:
             # "今天天气咋样" asks something else (it was rejected as a malformed order
@@ -206,6 +206,15 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         text = self.latest_text(tracker)
         own = name in form_intents(self.form_name())
         return asks_progress(text) or (not own and looks_like_request(text))
+
+    def impatient(self, tracker: Tracker) -> bool:
+        """Whether the latest message only urges a question with several options.
+
+        "能不能快点 我急用" asked which order (or which reason) is no answer and no other
+        request: :meth:`reject` asks kindly to pick, and no failed answer is counted.
+        """
+        shown = shown_buttons(tracker, self.form_name())
+        return len(shown) > 1 and urges_only(self.latest_text(tracker))
 
     def text_answer(self, slot: str, tracker: Tracker, free_text: bool = False) -> dict[str, Any]:
         """``{slot: text}`` when the form asked for ``slot`` and the user answered.
@@ -267,7 +276,7 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         self, slot: str, parsed: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
         """``{slot: parsed}``, or :meth:`reject` when the parser found nothing (``None``)."""
-        if parsed is None:
+        if parsed is None or self.impatient(tracker):  # "能不能快点" is no reason
             return self.reject(slot, dispatcher, tracker)
         return {slot: parsed}
 
@@ -288,10 +297,10 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         named = several_named(text, shown)
         if named is not None:  # "阅读那个" with two reading lessons
             return self.which_named(slot, dispatcher, named)
-        if len(shown) > 1 and (is_yes_or_thanks(text) or urges_only(text)):
-            # "好的" to "哪一节课"; "能不能快点" to "哪一笔订单": no failed answer
-            picked = "utter_urged_pick_one" if urges_only(text) else "utter_pick_one"
-            dispatcher.utter_message(response=picked)
+        urged = self.impatient(tracker)
+        if urged or (len(shown) > 1 and is_yes_or_thanks(text)):
+            # "能不能快点" to "哪一笔订单"; "好的" to "哪一节课": no failed answer
+            dispatcher.utter_message(response="utter_urged_pick_one" if urged else "utter_pick_one")
             return {slot: None}
         failures = int(tracker.get_slot("form_failures") or 0) + 1
         if failures >= MAX_FAILURES:

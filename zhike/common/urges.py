@@ -26,6 +26,12 @@ MATTER = re.compile(
     re.I,
 )
 MAX_LENGTH = 24
+# What an urge says besides urging: "能不能快点 我急用", "麻烦帮我催一下".
+FILLER = re.compile(
+    r"能不能|能否|可不可以|可以|请|麻烦|帮我|帮忙|给我|一下|一点|你们|我|你|怎么|咋|到底|真的|已经"
+    r"|[了吧呢啊呀哈嘛吗么都还的呐哇]|[\s,，。.!！?？~～、…]"
+)
+REST = 2  # characters left beyond urging and filler: "用起来太慢了" is a reason, not an urge
 
 
 def urges(text: str) -> bool:
@@ -37,7 +43,11 @@ def urges_only(text: str) -> bool:
     """Whether ``text`` is a short urge that names no matter of its own.
 
     True for "能不能快点 我急用" and "怎么这么慢啊 都一个礼拜了"; False for "快点发货",
-    "退款怎么还没到账" (they name what they chase) and for a long message.
+    "退款怎么还没到账" (they name what they chase), for a message that says more
+    ("买来急用的 结果坏了", "用起来太慢了": a refund's reason) and for a long one.
     """
     text = text.strip()
-    return len(text) <= MAX_LENGTH and urges(text) and not MATTER.search(text)
+    if len(text) > MAX_LENGTH or not urges(text) or MATTER.search(text):
+        return False
+    rest = FILLER.sub("", SLOW.sub("", URGES.sub("", text)))
+    return len(rest) <= REST

@@ -12,7 +12,7 @@ from actions.orders import ValidateOrderIdForm
 from actions.refunds import ValidateRefundForm, ValidateRefundStatusForm
 
 from .conftest import Turn
-from .test_typed_answers import asked, slot_events
+from .test_typed_answers import asked, question, slot_events
 
 
 async def test_a_yes_picks_the_only_order_offered(
@@ -170,3 +170,22 @@ async def test_an_urge_asked_which_order_is_asked_to_pick_kindly_without_a_failu
     tracker.active_loop = {"name": "refund_status_form"}
     told = CollectingDispatcher()
     assert await ValidateRefundStatusForm().run(told, tracker, real_domain) == []
+
+
+async def test_an_urge_asked_the_reason_is_asked_to_pick_but_a_reason_with_urging_is_taken(
+    zhang: Turn, real_domain: dict[str, Any]
+) -> None:
+    reasons = question(real_domain, "utter_ask_refund_reason")  # four reasons to click
+    form = ValidateRefundForm()
+    for said, intent in (("能不能快点 我急用", "query_logistics"), ("太慢了吧", "complain")):
+        tracker = asked(zhang, "refund_form", reasons, said, intent, requested_slot="refund_reason")
+        tracker.active_loop = {"name": "refund_form"}
+        told = CollectingDispatcher()
+        events = await form.run(told, tracker, real_domain)
+        assert slot_events(events) == {"refund_reason": None}  # asked again, no failure
+        assert [m.get("response") for m in told.messages] == ["utter_urged_pick_one"]
+    said = "买来急用的 结果坏了"
+    tracker = asked(zhang, "refund_form", reasons, said, "complain", requested_slot="refund_reason")
+    tracker.active_loop = {"name": "refund_form"}
+    events = await form.run(CollectingDispatcher(), tracker, real_domain)
+    assert slot_events(events)["refund_reason"] == said

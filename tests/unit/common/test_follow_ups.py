@@ -31,6 +31,7 @@ def test_a_complaints_details_and_its_progress_come_over_several_messages() -> N
     after = ["complain", "complain"]  # the complaint, then a detail already noted
     assert continued_request(after, "多久能处理好") == "query_ticket"
     assert continued_request(after, "就是那个顺丰的 骂人") == "complain"
+    assert continued_request(after, "能不能快点") == "query_ticket"  # chased: its status
     assert continued_request(["greet", "thank", "deny", "complain"], "多久能处理好") is None
     assert continued_request(after, "为什么顺丰这么慢") is None  # a question of its own
 

@@ -30,6 +30,8 @@ def test_a_bare_urge_names_no_matter(text: str) -> None:
         "快点给我转人工",  # a person
         "HP20240001能不能快点",  # an order of its own
         "老师怎么这么慢才回",  # the lessons
+        "买来急用的 结果坏了",  # a refund's reason
+        "用起来太慢了",  # a refund's reason too
         "我急用，能不能帮我把订单地址改一下送到公司，公司地址是杭州市西湖区文三路",  # long
     ],
 )
