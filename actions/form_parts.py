@@ -26,6 +26,10 @@ class FormPart:
         """See :meth:`actions.forms.ZhikeFormValidationAction.offered_option`."""
         raise NotImplementedError
 
+    def impatient(self, tracker: Tracker) -> bool:
+        """See :meth:`actions.forms.ZhikeFormValidationAction.impatient`."""
+        raise NotImplementedError
+
     def reject(
         self,
         slot: str,

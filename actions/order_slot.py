@@ -51,7 +51,7 @@ class OrderSlot(FormPart):
         if tracker.get_slot("requested_slot") == "order_id" and looks_like_order_card(text):
             return {"order_id": parse_order_id(text) or text}
         unsure = ((tracker.latest_message or {}).get("intent") or {}).get("name") == UNSURE
-        asks = unsure and asks_instead_of_order(text)
+        asks = unsure and asks_instead_of_order(text) and not self.impatient(tracker)
         naming = requested == "order_id" and naming_core(text) is not None
         named = await orders_named(tracker, text) if asks or naming else []
         if asks and not named:

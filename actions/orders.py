@@ -314,6 +314,7 @@ def say_eta(dispatcher: CollectingDispatcher, order: Order) -> None:
 # "显示签收了但我没收到": the status alone answers nothing; a person must look into it.
 NOT_RECEIVED = re.compile(
     r"没(?:有)?(?:收|拿|见)到|未(?:收|拿)到|没签收|不是(?:我|本人)签收|谁签收|没人签收|被签收|丢件|丢了"
+    r"|(?:还|怎么|一直)没(?:有)?到(?!账)"  # "怎么还没到啊" about a parcel shown as delivered
 )
 
 

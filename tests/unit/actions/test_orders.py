@@ -92,6 +92,10 @@ async def test_a_delivered_parcel_the_customer_never_got_is_offered_a_person(
         on_the_way, zhang(said, "query_logistics", order_id="HP20240001"), DOMAIN
     )
     assert "utter_order_delivered_not_received" not in responses(on_the_way)
+    waiting = CollectingDispatcher()  # "怎么还没到啊" of a parcel shown as delivered
+    tracker = zhang("怎么还没到啊", "query_logistics", order_id="HP20240002")
+    await ActionOrderStatus().run(waiting, tracker, DOMAIN)
+    assert responses(waiting)[-1] == "utter_order_delivered_not_received"
 
 
 async def test_unshipped_order_reports_status_only(

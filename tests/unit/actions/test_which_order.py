@@ -158,6 +158,19 @@ async def test_an_urge_asked_which_order_is_asked_to_pick_kindly_without_a_failu
         events = await ValidateRefundStatusForm().run(told, tracker, real_domain)
         assert slot_events(events) == {"order_id": None}  # asked again, no failure
         assert [m.get("response") for m in told.messages] == ["utter_urged_pick_one"]
+    # unsure what it asks, it is still no question asked instead of naming the order
+    tracker = asked(
+        zhang,
+        "refund_status_form",
+        listed,
+        "能不能快点啊",
+        "nlu_fallback",
+        requested_slot="order_id",
+    )
+    tracker.active_loop = {"name": "refund_status_form"}
+    told = CollectingDispatcher()
+    await ValidateRefundStatusForm().run(told, tracker, real_domain)
+    assert [m.get("response") for m in told.messages] == ["utter_urged_pick_one"]
     # naming the parcel it is a question of its own (the topic switch answers it)
     tracker = asked(
         zhang,
