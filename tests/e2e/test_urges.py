@@ -34,3 +34,28 @@ def test_an_urge_inside_a_form_is_no_change_of_topic(zhang_app: AppConversation)
     said = zhang_app.say("能不能快点 我急用")
     assert "理解您着急的心情" in said and "先帮您处理" not in said
     assert "退款的原因" in zhang_app.say("HP20240002")  # the form goes on
+
+
+def test_an_urge_asked_the_reason_is_asked_to_pick_and_the_refund_goes_on(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("我要退款")
+    assert "退款的原因" in zhang_app.say("HP20240002")
+    said = zhang_app.say("能不能快点 我急用")
+    assert "理解您着急的心情" in said and "运单号" not in said  # not the parcel
+    assert "确认为订单 HP20240002 申请退款" in zhang_app.say("不想要了（七天无理由）")
+
+
+def test_a_complaint_chased_gets_its_tickets_promise(zhang_app: AppConversation) -> None:
+    opened = zhang_app.say("我要投诉 快递员态度太差了")
+    ticket = next(word for word in opened.replace("，", " ").split() if word.startswith("TK"))
+    chased = zhang_app.say("能不能快点")
+    assert ticket[:10] in chased and "前联系您" in chased
+
+
+def test_a_parcel_shown_as_delivered_and_still_awaited_is_offered_help(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("帮我查下订单")
+    assert "已签收" in zhang_app.say("HP20241306")
+    assert "没有收到" in zhang_app.say("怎么还没到啊")
