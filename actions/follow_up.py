@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from zhike.common.follow_ups import earlier_intents, kept_intent
-from zhike.common.topic_names import KEEP_TOPIC_ACTION
+from zhike.common.topic_names import KEEP_TOPIC_ACTION, KEPT_KEY
 
 LISTEN = "action_listen"
 
@@ -42,6 +42,7 @@ def kept_message(
     parse_data = copy.deepcopy(latest)
     ranking = parse_data.get("intent_ranking") or []
     confidence = next((r.get("confidence") for r in ranking if r.get("name") == intent), None)
+    parse_data[KEPT_KEY] = (latest.get("intent") or {}).get("name") or "unknown"  # once only
     parse_data["intent"] = {"name": intent, "confidence": float(confidence or 1.0)}
     return {
         "event": "user",

@@ -290,12 +290,12 @@ class ValidateVisitForm(ZhikeFormValidationAction):
 async def extract_time(
     form: ZhikeFormValidationAction, tracker: Tracker, domain: DomainDict
 ) -> dict[str, Any]:
-    """``visit_time`` from a typed slot, a slot button, or the request itself."""
+    """``visit_time`` from a typed slot, a slot button, the request, or said before the visit."""
     if tracker.get_slot("visit_time"):
         return {}
     requested = tracker.get_slot("requested_slot")
     text = form.latest_text(tracker)
-    if requested is None:
+    if requested in (None, "visit_id"):  # "明天上午" while asked which visit: taken too
         answer = parse_visit_slot(text, china_now())  # "改到周日" alone: asked in full later
         return {"visit_time": text} if answer.problem is None else {}
     if requested != "visit_time":

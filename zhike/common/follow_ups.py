@@ -23,11 +23,13 @@ import yaml
 from zhike.common.topic_names import (
     BEYOND_KEY,
     BUSINESS_INTENTS,
+    KEPT_KEY,
     OVERRULED_KEY,
     QUESTION_INTENT,
     SECOND_OPINION_KEY,
     UNANSWERED_KEY,
 )
+from zhike.common.urges import urges_only
 
 FOLLOW_UPS_FILE = Path(__file__).resolve().parent / "follow_ups.yml"
 FALLBACK, INFORM = "nlu_fallback", "inform"
@@ -119,11 +121,19 @@ def kept_intent(parse_data: dict[str, Any], earlier: Sequence[str | None]) -> st
         request, that request when it is the one of the message right before ("那
         iphone15能贴吗" after a product question); else, for a declined message, a
         question no entry answers or a bare statement (``inform`` without a number), the
-        request a follow-up in its words continues (:func:`continued_request`).
+        request a follow-up in its words continues (:func:`continued_request`). An urge
+        that names nothing ("能不能早点来 我着急用", :func:`~zhike.common.urges.urges_only`)
+        is such a follow-up whatever the NLU read (a parcel query, sure).
     """
     intent = (parse_data.get("intent") or {}).get("name")
     if parse_data.get(BEYOND_KEY):
         return None  # declined for its topic, not for the models' doubt
+    if parse_data.get(KEPT_KEY):
+        return None  # put back once already: it is that request now
+    text = str(parse_data.get("text") or "")
+    if urges_only(text):  # "能不能早点来" names nothing: it urges the answer just given
+        kept = continued_request(earlier, text)
+        return kept if kept != intent else None
     if intent == FALLBACK:
         opinion = parse_data.get(SECOND_OPINION_KEY) or {}
         overruled = opinion.get(OVERRULED_KEY) if isinstance(opinion, dict) else None
@@ -137,7 +147,7 @@ def kept_intent(parse_data: dict[str, Any], earlier: Sequence[str | None]) -> st
     ):
         return None  # a request, or a number that starts its own lookup
     # "老师是谁啊" right after the lessons: a detail of the answer just given
-    return continued_request(earlier, str(parse_data.get("text") or ""))
+    return continued_request(earlier, text)
 
 
 def earlier_intents(events: Iterable[dict[str, Any]], most: int = 5) -> list[str | None]:

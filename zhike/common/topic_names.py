@@ -67,6 +67,8 @@ RESOLVE_ACTION = "action_resolve_switch"
 # A follow-up on the request just made, which the NLU's second opinion doubted, is taken
 # as that request again (zhike/dialogue/follow_up_policy.py, actions/follow_up.py).
 KEEP_TOPIC_ACTION = "action_keep_topic"
+# In the parse data of a message action_keep_topic put back: the intent the NLU gave it.
+KEPT_KEY = "kept_from"
 # The parse result's second opinion (zhike/nlu/second_opinion.py) and, when it overruled
 # DIET, the intent DIET had given.
 SECOND_OPINION_KEY = "second_opinion"

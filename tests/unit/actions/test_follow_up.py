@@ -79,3 +79,25 @@ async def test_a_detail_of_the_lessons_just_listed_comes_back_as_a_lesson_questi
     assert user["parse_data"]["intent"]["name"] == "query_course"
     # without the lessons just before (a product question), nothing is continued
     assert await ActionKeepTopic().run(CollectingDispatcher(), tracker(latest), {}) == []
+
+
+async def test_a_message_put_back_is_never_put_back_again() -> None:
+    """ "能不能早点来" after the visits: a change of visit once, not a loop of put-backs."""
+    urge = {**LATEST, "text": "能不能早点来 我着急用", "second_opinion": None}
+    urge["intent"] = {"name": "query_logistics", "confidence": 0.97}
+    visits = {"intent": {"name": "query_visit", "confidence": 0.99}, "text": "师傅什么时候来"}
+    events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": visits["text"], "parse_data": visits},
+        {"event": "action", "name": "action_query_visits"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": urge["text"], "parse_data": urge, "input_channel": "app"},
+    ]
+    story = Tracker("c1", {}, urge, events, False, None, {}, "action_listen")
+    _, _, user = await ActionKeepTopic().run(CollectingDispatcher(), story, {})
+    assert user["parse_data"]["intent"]["name"] == "change_visit"
+    assert user["parse_data"]["kept_from"] == "query_logistics"
+    again = Tracker(
+        "c1", {}, user["parse_data"], [*events[:-1], user], False, None, {}, "action_listen"
+    )
+    assert await ActionKeepTopic().run(CollectingDispatcher(), again, {}) == []

@@ -228,6 +228,9 @@ async def test_a_visit_is_changed_cancelled_and_followed(
     picked = await change.validate_visit_id("SV20240001", dispatcher, early, DOMAIN)
     assert picked["visit_time"] == f"{china_day(2)} pm"
     assert "SV20240001" in picked["visit_summary"] and "改为" in picked["visit_summary"]
+    # "明天上午" typed while asked which visit is the new time, not a failed answer
+    asked = zhang("后天上午", "inform", requested_slot="visit_id")
+    assert await change.extract_visit_time(dispatcher, asked, DOMAIN) == {"visit_time": "后天上午"}
     tracker = zhang(visit_id="SV20240001", visit_order_id="HP20241402")
     new = await change.validate_visit_time("后天下午", dispatcher, tracker, DOMAIN)
     assert new["visit_time"] == f"{china_day(2)} pm" and "改为" in new["visit_summary"]
