@@ -59,3 +59,10 @@ def test_a_parcel_shown_as_delivered_and_still_awaited_is_offered_help(
     zhang_app.say("帮我查下订单")
     assert "已签收" in zhang_app.say("HP20241306")
     assert "没有收到" in zhang_app.say("怎么还没到啊")
+
+
+def test_an_urge_right_after_the_visits_moves_a_visit_earlier(zhang_app: AppConversation) -> None:
+    assert "SV20240003" in zhang_app.say("我约的师傅啥时候来")
+    which = zhang_app.say("能不能早点来 我着急用")  # read alone: a parcel query
+    assert "哪一个上门预约" in which and "运单号" not in which
+    assert "哪天上门" in zhang_app.say("空调那个")  # a new time for the air conditioner
