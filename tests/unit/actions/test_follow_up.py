@@ -23,15 +23,17 @@ LATEST = {
 }
 
 
-def tracker(latest: dict) -> Tracker:
-    before = {
-        "intent": {"name": "ask_product", "confidence": 0.97},
-        "text": "钢化膜适合note13pro吗",
-    }
+PRODUCT = {"intent": {"name": "ask_product", "confidence": 0.97}, "text": "钢化膜适合note13pro吗"}
+
+
+def tracker(
+    latest: dict, before: dict = PRODUCT, answered: str = "action_answer_product"
+) -> Tracker:
+    """``latest`` right after ``before`` was answered by ``answered``."""
     events = [
         {"event": "action", "name": "action_listen"},
         {"event": "user", "text": before["text"], "parse_data": before},
-        {"event": "action", "name": "action_answer_product"},
+        {"event": "action", "name": answered},
         {"event": "action", "name": "action_listen"},
         {"event": "user", "text": latest["text"], "parse_data": latest, "input_channel": "rest"},
     ]
@@ -86,18 +88,9 @@ async def test_a_message_put_back_is_never_put_back_again() -> None:
     urge = {**LATEST, "text": "能不能早点来 我着急用", "second_opinion": None}
     urge["intent"] = {"name": "query_logistics", "confidence": 0.97}
     visits = {"intent": {"name": "query_visit", "confidence": 0.99}, "text": "师傅什么时候来"}
-    events = [
-        {"event": "action", "name": "action_listen"},
-        {"event": "user", "text": visits["text"], "parse_data": visits},
-        {"event": "action", "name": "action_query_visits"},
-        {"event": "action", "name": "action_listen"},
-        {"event": "user", "text": urge["text"], "parse_data": urge, "input_channel": "app"},
-    ]
-    story = Tracker("c1", {}, urge, events, False, None, {}, "action_listen")
+    story = tracker(urge, visits, "action_query_visits")
     _, _, user = await ActionKeepTopic().run(CollectingDispatcher(), story, {})
     assert user["parse_data"]["intent"]["name"] == "change_visit"
     assert user["parse_data"]["kept_from"] == "query_logistics"
-    again = Tracker(
-        "c1", {}, user["parse_data"], [*events[:-1], user], False, None, {}, "action_listen"
-    )
+    again = tracker(user["parse_data"], visits, "action_query_visits")
     assert await ActionKeepTopic().run(CollectingDispatcher(), again, {}) == []

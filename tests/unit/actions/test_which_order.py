@@ -149,40 +149,24 @@ async def test_an_urge_asked_which_order_is_asked_to_pick_kindly_without_a_failu
         },
     ]
     listed = [{"text": "请问是哪一笔订单呢？", "buttons": two, "response": "utter_ask_order_id"}]
-    for said in ("能不能快点 我急用", "怎么这么慢啊 都一个礼拜了"):
+
+    async def reply(said: str, intent: str) -> tuple[list[dict[str, Any]], list[str]]:
         tracker = asked(
-            zhang, "refund_status_form", listed, said, "query_logistics", requested_slot="order_id"
+            zhang, "refund_status_form", listed, said, intent, requested_slot="order_id"
         )
         tracker.active_loop = {"name": "refund_status_form"}
         told = CollectingDispatcher()
         events = await ValidateRefundStatusForm().run(told, tracker, real_domain)
+        return events, [m.get("response") for m in told.messages]
+
+    for said in ("能不能快点 我急用", "怎么这么慢啊 都一个礼拜了"):
+        events, said_back = await reply(said, "query_logistics")
         assert slot_events(events) == {"order_id": None}  # asked again, no failure
-        assert [m.get("response") for m in told.messages] == ["utter_urged_pick_one"]
+        assert said_back == ["utter_urged_pick_one"]
     # unsure what it asks, it is still no question asked instead of naming the order
-    tracker = asked(
-        zhang,
-        "refund_status_form",
-        listed,
-        "能不能快点啊",
-        "nlu_fallback",
-        requested_slot="order_id",
-    )
-    tracker.active_loop = {"name": "refund_status_form"}
-    told = CollectingDispatcher()
-    await ValidateRefundStatusForm().run(told, tracker, real_domain)
-    assert [m.get("response") for m in told.messages] == ["utter_urged_pick_one"]
+    assert (await reply("能不能快点啊", "nlu_fallback"))[1] == ["utter_urged_pick_one"]
     # naming the parcel it is a question of its own (the topic switch answers it)
-    tracker = asked(
-        zhang,
-        "refund_status_form",
-        listed,
-        "快点 我的快递到哪了",
-        "query_logistics",
-        requested_slot="order_id",
-    )
-    tracker.active_loop = {"name": "refund_status_form"}
-    told = CollectingDispatcher()
-    assert await ValidateRefundStatusForm().run(told, tracker, real_domain) == []
+    assert await reply("快点 我的快递到哪了", "query_logistics") == ([], [])
 
 
 async def test_an_urge_asked_the_reason_is_asked_to_pick_but_a_reason_with_urging_is_taken(
