@@ -9,15 +9,13 @@ button to a person who can chase it.
 
 from __future__ import annotations
 
-import re
-
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import said_before_latest_message
 from actions.order_questions import OPEN_REFUNDS, service_button
 from actions.parsing import typed_text
-from zhike.common.urges import urges
+from zhike.common.urges import PARCEL, urges
 from zhike.lib.backend_client import Order, Refund
 
 REFUND_STATUS = {
@@ -29,8 +27,6 @@ REFUND_STATUS = {
 }
 # What the refund's progress was shown with.
 REFUND_SHOWN = ("utter_refund_status", "utter_refund_urged")
-# The parcel, named: "快点 我的快递呢" asks about it, not the refund.
-PARCEL = re.compile(r"快递|物流|包裹|发货|送货|配送|派送|运单|签收")
 
 
 def refund_status(refund: Refund) -> tuple[str, str]:

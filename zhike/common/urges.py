@@ -19,9 +19,12 @@ SLOW = re.compile(
     r"(?:这么|太|好|真|很|也太)慢|慢死|慢吞吞|磨蹭|拖了|拖这么久|这么久"
     r"|等了.{0,4}(?:天|礼拜|星期|周|月)|都.{0,4}(?:礼拜|星期|周|天|月)了"
 )
+# The parcel, named: "快点 我的快递呢" chases it, not a refund shown just before.
+PARCEL_WORDS = r"快递|物流|包裹|发货|发出|送货|配送|派送|运单|签收"
+PARCEL = re.compile(PARCEL_WORDS)
 # Words of a matter of its own: the urge is about that, a request like any other.
 MATTER = re.compile(
-    r"快递|物流|包裹|发货|发出|送货|配送|派送|运单|单号|退款|退钱|退货|到账|发票|课|老师"
+    PARCEL_WORDS + r"|单号|退款|退钱|退货|到账|发票|课|老师"
     r"|师傅|上门|安装|维修|换货|地址|取消|人工|客服|投诉|工单|价保|\d{3,}|hp\d",
     re.I,
 )

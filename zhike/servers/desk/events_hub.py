@@ -95,6 +95,13 @@ def _who(*seen: Open | None) -> tuple[frozenset[str], frozenset[str]]:
     return groups, agents
 
 
+def _inbox(cid: int, change: str, state: str, *seen: Open | None) -> Event:
+    """An ``inbox`` event of conversation ``cid`` for whoever saw it (before and after)."""
+    group = next(o.skill_group for o in reversed(seen) if o is not None)
+    data = {"conversation_id": cid, "change": change, "state": state, "skill_group": group}
+    return Event("inbox", data, *_who(*seen))
+
+
 def changes(before: dict[int, Open], after: dict[int, Open]) -> tuple[list[Event], dict[int, int]]:
     """The inbox events between two polls, and which conversations got new messages.
 
@@ -114,16 +121,12 @@ def changes(before: dict[int, Open], after: dict[int, Open]) -> tuple[list[Event
         elif old.skill_group != now.skill_group or (old.state, now.state) == (AGENT, QUEUED):
             change = "transferred"
         if change is not None:
-            data = {"conversation_id": cid, "change": change, "state": now.state}
-            data["skill_group"] = now.skill_group
-            events.append(Event("inbox", data, *_who(old, now)))
+            events.append(_inbox(cid, change, now.state, old, now))
         if old is not None and now.last_seq > old.last_seq:
             grown[cid] = old.last_seq
     for cid, old in before.items():
         if cid not in after:
-            data = {"conversation_id": cid, "change": "closed", "state": "closed"}
-            data["skill_group"] = old.skill_group
-            events.append(Event("inbox", data, *_who(old)))
+            events.append(_inbox(cid, "closed", CLOSED, old))
     return events, grown
 
 
@@ -143,9 +146,7 @@ def closed_unseen(
         old = known.get(cid)
         if now.state != CLOSED or cid in before or (old is not None and old.state == CLOSED):
             continue
-        data = {"conversation_id": cid, "change": "closed", "state": CLOSED}
-        data["skill_group"] = now.skill_group
-        events.append(Event("inbox", data, *_who(now)))
+        events.append(_inbox(cid, "closed", CLOSED, now))
     return events
 
 
