@@ -40,11 +40,12 @@ from zhike.common.topic_names import (
     SECOND_OPINION_KEY,
     SWITCH_CONFIDENCE,
 )
-from zhike.common.urges import urges_only
+from zhike.common.urges import urges, urges_only, without_urges
 from zhike.lib.backend_client import BackendUnavailable
 
-# A reply to the confirmation that only repeats a detail of its summary ("43").
-RESTATED = "restated"
+# A reply to the confirmation that only repeats a detail of its summary ("43"), or only
+# urges ("能不能快点 我急着报销"): no yes, no no, and no other request.
+RESTATED, URGED = "restated", "urged"
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
 
 # Intents that are not an answer to a form's question: they leave the form (deny), ask
@@ -188,8 +189,8 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
             name = opinion[OVERRULED_KEY]  # "等下 我先问下专票能开吗": DIET's request, doubted
         if name in INTERRUPTING_INTENTS:
             return True
-        if self.impatient(tracker):
-            return False  # "能不能快点 我急用" asked which order: see reject
+        if self.urged(tracker):
+            return False  # "能不能快点 我急用" asked which order or a phone: see reject
         confident = float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE
         if name == OUT_OF_SCOPE:
             # "今天天气咋样" asks something else (it was rejected as a malformed order
@@ -215,6 +216,15 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         """
         shown = shown_buttons(tracker, self.form_name())
         return len(shown) > 1 and urges_only(self.latest_text(tracker))
+
+    def urged(self, tracker: Tracker) -> bool:
+        """Whether the latest message only urges the form's question, whatever it asks.
+
+        "能不能快点 我急用" asked for a phone or an order number is no answer either, and
+        no parcel query: :meth:`reject` asks kindly for the answer, no failure counted.
+        """
+        asked = tracker.get_slot("requested_slot") is not None
+        return asked and urges_only(self.latest_text(tracker))
 
     def text_answer(self, slot: str, tracker: Tracker, free_text: bool = False) -> dict[str, Any]:
         """``{slot: text}`` when the form asked for ``slot`` and the user answered.
@@ -247,10 +257,14 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         if thanks_for_an_answer(tracker):
             return {}  # "好的 谢谢" for the answer given in between: asked again
         typed = parse_confirmation(self.latest_text(tracker), self.confirm_words)
+        if typed is None and urges(self.latest_text(tracker)):  # "确认 快点": a yes all the same
+            typed = parse_confirmation(without_urges(self.latest_text(tracker)), self.confirm_words)
         if typed is not None:
             return {"confirmed": typed}
         if is_acknowledgement(self.latest_text(tracker)):
             return {}  # "好的明白了" is no yes to "确认取消吗？": asked again
+        if self.urged(tracker):
+            return {"confirmed": URGED}  # "能不能快点 我急着报销": no parcel query, asked again
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if intent in (AFFIRM, DENY):
             return {"confirmed": intent == AFFIRM}
@@ -264,9 +278,10 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
     async def validate_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Yes or no, as extracted; a detail of the summary repeated asks again."""
-        if value == RESTATED:
-            dispatcher.utter_message(response="utter_confirm_again")
+        """Yes or no, as extracted; a detail of the summary repeated, or an urge, asks again."""
+        if value in (RESTATED, URGED):
+            again = "utter_confirm_again" if value == RESTATED else "utter_urged_confirm"
+            dispatcher.utter_message(response=again)
             return {"confirmed": None}
         return {"confirmed": bool(value)}
 
@@ -297,10 +312,14 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         named = several_named(text, shown)
         if named is not None:  # "阅读那个" with two reading lessons
             return self.which_named(slot, dispatcher, named)
-        urged = self.impatient(tracker)
-        if urged or (len(shown) > 1 and is_yes_or_thanks(text)):
-            # "能不能快点" to "哪一笔订单"; "好的" to "哪一节课": no failed answer
-            dispatcher.utter_message(response="utter_urged_pick_one" if urged else "utter_pick_one")
+        if self.urged(tracker):  # "能不能快点" to "哪一笔订单" or to "您的手机号": no failure
+            pick = len(shown) > 1
+            dispatcher.utter_message(
+                response="utter_urged_pick_one" if pick else "utter_urged_answer"
+            )
+            return {slot: None}
+        if len(shown) > 1 and is_yes_or_thanks(text):  # "好的" to "哪一节课": no failed answer
+            dispatcher.utter_message(response="utter_pick_one")
             return {slot: None}
         failures = int(tracker.get_slot("form_failures") or 0) + 1
         if failures >= MAX_FAILURES:

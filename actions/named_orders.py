@@ -96,17 +96,30 @@ async def orders_named(tracker: Tracker, text: str) -> list[str]:
     system fails (the question is asked again).
     """
     words = goods_words(text)
-    if not words:
-        return []
-    try:
-        orders = await recent_orders(tracker)
-    except BackendError:
-        return []
+    orders = await _recent(tracker) if words else []
     return [
         order.order_id
-        for order in orders_for(tracker.active_loop_name, orders or [])
+        for order in orders_for(tracker.active_loop_name, orders)
         if _names(order, words)
     ]
+
+
+async def named_among_recent(tracker: Tracker, text: str) -> list[Order]:
+    """The customer's recent orders whose goods ``text`` names, whatever the form.
+
+    "就是那个手机" in the address form names the phone order even when it has shipped
+    (and is not offered): the form says why that order cannot change.
+    """
+    words = goods_words(text)
+    orders = await _recent(tracker) if words else []
+    return [order for order in orders if _names(order, words)]
+
+
+async def _recent(tracker: Tracker) -> list[Order]:
+    try:
+        return list(await recent_orders(tracker) or [])
+    except BackendError:
+        return []
 
 
 async def order_named(tracker: Tracker, text: str) -> str | None:

@@ -20,7 +20,7 @@ from actions.context import focus_order, mentioned_order
 from actions.form_binding import has_digit
 from actions.form_parts import FormPart
 from actions.identity import identify
-from actions.named_orders import orders_named
+from actions.named_orders import named_among_recent, orders_named
 from actions.parsing import parse_order_id, typed_text
 from actions.tracking_numbers import order_with_tracking, tracking_number
 from actions.typed_parsing import asks_instead_of_order, looks_like_order_card
@@ -86,10 +86,20 @@ class OrderSlot(FormPart):
             # an anonymous customer, the phone check that lists their orders to pick from
             if named:  # "鞋子", two pairs bought
                 return self.which_named("order_id", dispatcher, naming_core(text) or text)
-            if (await identify(tracker)).customer_id is not None:
+            if (await identify(tracker)).customer_id is None:
+                dispatcher.utter_message(response="utter_order_id_help")
+                return {"order_id": None, VERIFY_BY_PHONE_SLOT: True}
+            elsewhere = [order.order_id for order in await named_among_recent(tracker, text)]
+            if len(elsewhere) > 1:  # "那个手机", two phones, neither offered
+                dispatcher.utter_message(
+                    response="utter_named_not_offered",
+                    named=naming_core(text) or text,
+                    orders="、".join(elsewhere),
+                )
+                return {"order_id": None}
+            if not elsewhere:
                 return self.reject("order_id", dispatcher, tracker, "utter_order_id_help_known")
-            dispatcher.utter_message(response="utter_order_id_help")
-            return {"order_id": None, VERIFY_BY_PHONE_SLOT: True}
+            parsed = elsewhere[0]  # "就是那个手机", shipped: the rules below say why not
         if parsed is None:
             return self.reject("order_id", dispatcher, tracker)
         problem = await self.check_order(parsed, dispatcher, tracker)

@@ -98,7 +98,7 @@ class ValidateReturnDisputeForm(ZhikeFormValidationAction):
         words = description_without_refs(value)
         if words == IMAGE_ONLY or (len(words) < DESCRIPTION_MIN and images):
             words = IMAGE_ONLY
-        if len(words) < DESCRIPTION_MIN:
+        if len(words) < DESCRIPTION_MIN or self.urged(tracker):  # "能不能快点" tells nothing
             return self.reject("dispute_description", dispatcher, tracker)
         return {"dispute_description": words[:1000], "dispute_images": images[:9] or None}
 

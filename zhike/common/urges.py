@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 # "能不能快点" / "帮我催一下" / "急用": the customer wants it sooner.
-URGES = re.compile(r"快点|快一点|快些|催|尽快|加急|急用|着急|急着用|赶紧|加快|早点")
+URGES = re.compile(r"快点|快一点|快些|催|尽快|加急|急用|急需|着急|急着|赶紧|加快|早点")
 # "怎么这么慢" / "都一个礼拜了" / "等了好几天": the customer finds it slow.
 SLOW = re.compile(
     r"(?:这么|太|好|真|很|也太)慢|慢死|慢吞吞|磨蹭|拖了|拖这么久|这么久"
@@ -42,6 +42,11 @@ def urges(text: str) -> bool:
     return bool(URGES.search(text) or SLOW.search(text))
 
 
+def without_urges(text: str) -> str:
+    """``text`` with its urging words taken out: "确认 快点" -> "确认 "."""
+    return SLOW.sub("", URGES.sub("", text))
+
+
 def urges_only(text: str) -> bool:
     """Whether ``text`` is a short urge that names no matter of its own.
 
@@ -52,5 +57,5 @@ def urges_only(text: str) -> bool:
     text = text.strip()
     if len(text) > MAX_LENGTH or not urges(text) or MATTER.search(text):
         return False
-    rest = FILLER.sub("", SLOW.sub("", URGES.sub("", text)))
+    rest = FILLER.sub("", without_urges(text))
     return len(rest) <= REST
