@@ -31,12 +31,15 @@ from actions.knowledge import (
 from actions.order_questions import answer_about_focus_order
 from actions.turns import previous_turn, suggested_intents
 from zhike.common.topic_names import BEYOND_KEY, UNSURE
+from zhike.common.urges import urges_only
 from zhike.lib.kb.unanswered import FALLBACK
 
 # Intents that are never worth offering as "did you mean ...?": a greeting or a thanks
 # needs no confirmation (「怎么这么慢」 was offered 「打个招呼」).
 # "None of these": the two-stage fallback asks the customer to rephrase.
 NONE_OF_THESE = "/out_of_scope"
+# What a customer who only urges, with nothing just shown, may be chasing.
+URGE_BUTTONS = [{"title": "查看我的订单", "payload": "/list_orders"}, HANDOFF_BUTTON]
 
 
 def suggestions(
@@ -105,7 +108,8 @@ class ActionAskAffirmation(Action):
 
         An unsure question about the order just shown ("这个能换吗") is answered for that
         order instead (:mod:`actions.order_questions`), and a short follow-up on the
-        knowledge-base answer just given ("质量问题呢") with that answer again.
+        knowledge-base answer just given ("质量问题呢") with that answer again. A bare urge
+        ("怎么这么慢") is asked what it chases, with the orders and a person as buttons.
         """
         parse_data = tracker.latest_message or {}
         beyond = parse_data.get(BEYOND_KEY)
@@ -123,6 +127,10 @@ class ActionAskAffirmation(Action):
         followed_up = await answer_follow_up(dispatcher, tracker, str(parse_data.get("text") or ""))
         if followed_up is not None:
             return followed_up
+        if urges_only(str(parse_data.get("text") or "")):
+            # "怎么这么慢" with nothing it may chase just shown: which matter, not small talk
+            dispatcher.utter_message(response="utter_urge_unclear", buttons=URGE_BUTTONS)
+            return []
         questions = None
         if _ranks_a_question(parse_data, limit=2):
             questions = await question_buttons(str(parse_data.get("text") or ""), limit=2)

@@ -46,9 +46,12 @@ class FollowUp:
     says: re.Pattern[str]
     unless: re.Pattern[str] | None = None
     within: int = 1  # how many of the customer's messages back ``after`` may be
+    urged: bool = False  # a bare urge ("怎么这么慢") fits too
 
-    def fits(self, text: str) -> bool:
-        """Whether ``text`` (any case) is in this follow-up's words."""
+    def fits(self, text: str, urged: bool = False) -> bool:
+        """Whether ``text`` (any case) is in this follow-up's words (or an urge it takes)."""
+        if urged and self.urged:
+            return True
         lowered = text.lower()
         return bool(self.says.search(lowered)) and not (
             self.unless is not None and self.unless.search(lowered)
@@ -82,8 +85,9 @@ def load_follow_ups(path: Path = FOLLOW_UPS_FILE) -> tuple[FollowUp, ...]:
         within = entry.get("within", 1)
         if not isinstance(within, int) or within < 1:
             raise ValueError(f"{path}: follow-up {number}: within must be a number from 1")
+        urged = bool(entry.get("urged", False))
         follow_ups.append(
-            FollowUp(str(entry["after"]), str(entry["becomes"]), says, unless, within)
+            FollowUp(str(entry["after"]), str(entry["becomes"]), says, unless, within, urged)
         )
     return tuple(follow_ups)
 
@@ -93,16 +97,17 @@ def _default() -> tuple[FollowUp, ...]:
     return load_follow_ups()
 
 
-def continued_request(earlier: Sequence[str | None], text: str) -> str | None:
+def continued_request(earlier: Sequence[str | None], text: str, urged: bool = False) -> str | None:
     """The request ``text`` continues, given the intents of the messages before it.
 
     Args:
         earlier: the intents of the customer's earlier messages in this session, the
             latest first (the one right before ``text`` at index 0).
         text: the message.
+        urged: ``text`` is a bare urge (:func:`~zhike.common.urges.urges_only`).
     """
     for follow_up in _default():
-        if follow_up.after in earlier[: follow_up.within] and follow_up.fits(text):
+        if follow_up.after in earlier[: follow_up.within] and follow_up.fits(text, urged):
             return follow_up.becomes
     return None
 
@@ -132,7 +137,7 @@ def kept_intent(parse_data: dict[str, Any], earlier: Sequence[str | None]) -> st
         return None  # put back once already: it is that request now
     text = str(parse_data.get("text") or "")
     if urges_only(text):  # "能不能早点来" names nothing: it urges the answer just given
-        kept = continued_request(earlier, text)
+        kept = continued_request(earlier, text, urged=True)
         return kept if kept != intent else None
     if intent == FALLBACK:
         opinion = parse_data.get(SECOND_OPINION_KEY) or {}

@@ -95,7 +95,7 @@ async def test_a_greeting_or_a_thanks_is_never_offered(
     load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher
 ) -> None:
     tracker = load_tracker("unsure_parse")
-    tracker.latest_message["text"] = "怎么这么慢"
+    tracker.latest_message["text"] = "这都什么情况"
     tracker.latest_message["intent_ranking"] = [
         {"name": "nlu_fallback", "confidence": 0.45},
         {"name": "greet", "confidence": 0.37},
@@ -107,3 +107,20 @@ async def test_a_greeting_or_a_thanks_is_never_offered(
     [message] = dispatcher.messages
     assert [b["title"] for b in message["buttons"]][0] == "查询退款进度"
     assert all(b["payload"] not in ("/greet", "/thank") for b in message["buttons"])
+
+
+async def test_a_bare_urge_with_nothing_to_chase_is_asked_what_it_chases(
+    load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher
+) -> None:
+    tracker = load_tracker("unsure_parse")
+    tracker.latest_message["text"] = "怎么这么慢"
+    tracker.latest_message["intent_ranking"] = [  # 「确认是不是机器人 / 结束咨询」 before
+        {"name": "nlu_fallback", "confidence": 0.74},
+        {"name": "bot_challenge", "confidence": 0.1},
+        {"name": "goodbye", "confidence": 0.05},
+    ]
+    await ActionAskAffirmation().run(dispatcher, tracker, DOMAIN)
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_urge_unclear"
+    assert [b["payload"] for b in message["buttons"]] == ["/list_orders", "/human_handoff"]

@@ -103,6 +103,7 @@ def test_a_bare_urge_is_about_the_answer_just_given_whatever_the_nlu_read() -> N
     urge = _parsed("能不能早点来 我着急用", "query_logistics")  # sure: a parcel query
     assert kept_intent(urge, ["query_visit"]) == "change_visit"  # the visit just listed
     assert kept_intent(_parsed("能不能快点", "query_logistics"), ["complain"]) == "query_ticket"
+    assert kept_intent(_parsed("怎么这么慢", "nlu_fallback"), ["complain"]) == "query_ticket"
     assert kept_intent(urge, ["query_order"]) is None  # the order's own urged line
     named = _parsed("能不能早点送货", "query_logistics")  # names the parcel
     assert kept_intent(named, ["query_visit"]) is None
