@@ -141,6 +141,28 @@ def several_named(text: Any, buttons: list[dict[str, Any]]) -> str | None:
     return core if len(buttons_named(text, buttons)) > 1 else None
 
 
+# "那帮我申请一下", "好的 帮我办一下吧": what is left of a reply that says to go ahead.
+_GO_AHEAD = re.compile(r"(?:我要|我想|我)?(?:申请|办理|办|处理|操作|弄|提交|搞)下?")
+
+
+def go_ahead_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The only button offered when a short reply says to go ahead with it, else ``None``.
+
+    "那帮我申请一下" or "好的 帮我办一下吧" right after an answer offering one request
+    (「申请退货/退款」) means that request, as do words of its title ("退货"); a
+    question ("可以申请吗") does not.
+    """
+    if len(buttons) != 1:
+        return None
+    plain = plain_title(text)
+    if _ASKS.search(plain):
+        return None
+    bare = _PARTICLES.sub("", _YES_FIRST.sub("", plain))
+    if _GO_AHEAD.fullmatch(bare) or named_button(text, buttons):
+        return buttons[0]
+    return None
+
+
 # "那个", "这门" before the words ("是那个破壁机的"): pointing, not naming.
 _POINTING_FIRST = re.compile(r"^(?:[那这](?:一?个|门|节|笔|单|款|双|台|件)?|一?个)+")
 _ASKS = re.compile(r"[?？吗么]|怎么|为什么|为啥|什么|多少|能不能|可不可以|是不是")

@@ -12,7 +12,8 @@ named by its place with a question ("第二个到哪了" after a list of orders)
 order's number and the question ("HP20240001 到哪了"). A plain
 yes ("确定", "是的", "嗯") to "您是想咨询…" or to "您是想为这个订单办理以下业务吗？" picks
 its first topic, the likelier one: read alone it was replayed as a bare "yes" and got
-"还有其他可以帮您的吗？". The
+"还有其他可以帮您的吗？". "那帮我申请一下" right after an answer that offers one request
+(「申请退货/退款」 under the return policy) is a click on it. The
 customer's own words stay in the conversation (the tracker's ``user`` event keeps the
 typed text); the parse result says what was picked (``typed_choice``).
 
@@ -41,9 +42,15 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.common.choices import chosen_button, named_button, ordinal_reference
+from zhike.common.choices import (
+    chosen_button,
+    go_ahead_button,
+    named_button,
+    ordinal_reference,
+)
 from zhike.common.confirmations import parse_confirmation
 from zhike.common.handoff_names import HANDOFF_STATE_SLOT, WITH_AGENT
+from zhike.common.topic_names import BUSINESS_INTENTS
 
 # The parse result's record of a typed pick: {"typed": ..., "title": ..., "payload": ...}.
 TYPED_CHOICE = "typed_choice"
@@ -102,10 +109,12 @@ class TypedChoice(GraphComponent):
         buttons = self.offered(tracker)
         if not buttons:
             return messages
+        asked_which = _asked_which(tracker)
+        requests = [b for b in buttons if payload_intent(str(b["payload"])) in BUSINESS_INTENTS]
         for message in messages:
             text = message.get(TEXT)
             button = chosen_button(text, buttons)
-            if button is None and _asked_which(tracker):
+            if button is None and asked_which:
                 topics = [b for b in buttons if payload_intent(str(b["payload"])) != NONE]
                 first = payload_intent(str(buttons[0]["payload"]))
                 if parse_confirmation(text) is True and not _closing(text, topics):
@@ -114,6 +123,8 @@ class TypedChoice(GraphComponent):
                     button = None if first == GOODBYE else buttons[0]
                 else:  # "嗯 取消吧" to 「取消订单」; "不是" is no pick of 「都不是」
                     button = named_button(text, topics)
+            elif button is None:  # "那帮我申请一下" after an answer offering one request
+                button = go_ahead_button(text, requests)
             said = None if button is None else str(button["payload"])
             if button is None:  # "第二个到哪了" after a list of orders: that order, asked
                 button, said = _referred(text, buttons)

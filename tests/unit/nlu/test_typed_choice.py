@@ -178,3 +178,27 @@ def test_an_order_named_by_its_place_with_a_question_is_that_order_asked(tmp_pat
     assert _read(component, "第九个到哪了", listed).get("text") == "第九个到哪了"
     topics = _tracker(*_shown(TOPICS, "您是想咨询下面哪个问题呢？"))
     assert _read(component, "第一个怎么弄", topics).get("text") == "第一个怎么弄"
+
+
+def test_go_ahead_after_an_answer_offering_one_request_picks_that_request(tmp_path: Any) -> None:
+    component = _component(tmp_path)
+    refund = {"title": "申请退货/退款", "payload": "/request_refund"}
+    handoff = {"title": "转人工客服", "payload": "/human_handoff"}
+    policy = "亲，商品签收后7天内支持无理由退货哦……"
+    answered = _tracker(UserUttered("退货运费谁出"), BotUttered(policy, data={"buttons": [refund]}))
+    for said in ("那帮我申请一下", "好的 帮我办一下吧", "退货"):
+        picked = _read(component, said, answered)
+        assert picked.get("text") == "/request_refund", said
+        assert picked.get(TYPED_CHOICE)["typed"] == said
+    # a person offered beside it changes nothing: going ahead means the request
+    both = _tracker(
+        UserUttered("退货运费谁出"), BotUttered(policy, data={"buttons": [refund, handoff]})
+    )
+    assert _read(component, "那就申请吧", both).get("text") == "/request_refund"
+    # a question about it, another matter, or a plain thanks are read as typed
+    for other in ("可以申请吗", "质量问题呢", "好的谢谢", "那我要投诉"):
+        assert _read(component, other, answered).get("text") == other
+    # two requests offered: going ahead says not which
+    two = [refund, {"title": "申请价保", "payload": "/request_price_protection"}]
+    offered = _tracker(UserUttered("降价了能退吗"), BotUttered(policy, data={"buttons": two}))
+    assert _read(component, "那帮我申请一下", offered).get("text") == "那帮我申请一下"
