@@ -29,7 +29,7 @@ from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Lesson
 from zhike.lib.backend_client.domain import RESCHEDULE
-from zhike.lib.chinese_time import describe, parse_chinese_time
+from zhike.lib.chinese_time import ParsedTime, describe, parse_chinese_time
 
 logger = logging.getLogger(__name__)
 
@@ -129,9 +129,9 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
             return {"lesson_id": lesson.lesson_id}
         asked = tracker.get_slot("requested_slot")
         named = lesson_day(text, now) if text and "课" not in text else None
-        if asked == "lesson_id" and named is not None and not self.interrupted(tracker):
-            day = named.start.astimezone(CHINA_TZ).date()
-            if all(lesson.start_at.astimezone(CHINA_TZ).date() != day for lesson in lessons):
+        leave = tracker.get_slot("lesson_change_kind") == "leave"  # no new time to say
+        if asked == "lesson_id" and named and not leave and not self.interrupted(tracker):
+            if not on_day(lessons, named):
                 # "下周日下午3点" while the lesson is asked, a day without lessons: the new
                 # time, said first ("周三那节" with two lessons that Wednesday is no time)
                 dispatcher.utter_message(response="utter_lesson_change_time_noted", time=text)
@@ -162,6 +162,11 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         if not lessons:
             dispatcher.utter_message(response="utter_no_lessons")
             return {"lesson_id": None, "form_gave_up": True}
+        named = lesson_day(normalize_text(value), _now())
+        if named is not None and not on_day(lessons, named):
+            # "这周六的", a day without lessons: said so, no failed answer
+            dispatcher.utter_message(response="utter_no_lesson_that_day", day=describe(named))
+            return {"lesson_id": None}
         return self.reject("lesson_id", dispatcher, tracker)
 
     async def extract_lesson_change_kind(
@@ -339,3 +344,9 @@ class ActionRequestLessonChange(FormSubmitAction):
             request_id=request.request_id,
         )
         return []
+
+
+def on_day(lessons: list[Lesson], named: ParsedTime) -> list[Lesson]:
+    """The lessons on the day ``named`` names."""
+    day = named.start.astimezone(CHINA_TZ).date()
+    return [lesson for lesson in lessons if lesson.start_at.astimezone(CHINA_TZ).date() == day]

@@ -30,7 +30,7 @@ from actions.typed_parsing import (
     parse_confirmation,
     says_stop,
 )
-from zhike.common.choices import naming_core, several_named
+from zhike.common.choices import naming_core, says_go_ahead, several_named
 from zhike.common.confirmations import is_acknowledgement, is_yes_or_thanks
 from zhike.common.topic_names import (
     BUSINESS_INTENTS,
@@ -131,6 +131,21 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         if form_resumed(tracker, self.form_name()):
             return []
         return list(await super().get_extraction_events(dispatcher, tracker, domain))
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Validates the slots set this turn, except those only cleared.
+
+        A switch of topic clears the old form's slots and starts the new form, which Rasa
+        validates with them: ``order_id`` cleared was 「不用输入订单号哦」 and a cleared
+        ``confirmed`` a no. Nothing the customer said is in a cleared slot.
+        """
+        events, start = tracker.events, len(tracker.events)
+        while start and events[start - 1].get("event") == "slot":
+            start -= 1  # the candidates: the slot events at the end (rasa_sdk's own rule)
+        events[start:] = [event for event in events[start:] if event.get("value") is not None]
+        return list(await super().get_validation_events(dispatcher, tracker, domain))
 
     # --- which slots --------------------------------------------------------------------
 
@@ -318,7 +333,8 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
                 response="utter_urged_pick_one" if pick else "utter_urged_answer"
             )
             return {slot: None}
-        if len(shown) > 1 and is_yes_or_thanks(text):  # "好的" to "哪一节课": no failed answer
+        if len(shown) > 1 and (is_yes_or_thanks(text) or says_go_ahead(text, self.confirm_words)):
+            # "好的" to "哪一节课", "好的 那就退吧" to "哪一笔订单": no failed answer
             dispatcher.utter_message(response="utter_pick_one")
             return {slot: None}
         failures = int(tracker.get_slot("form_failures") or 0) + 1

@@ -8,6 +8,8 @@ runs ``action_answer_interruption``:
   may see it, my orders, my lessons, my tickets) is answered and the form goes on;
 * a confident out-of-scope message ("今天天气咋样") is declined and the form goes on;
 * the form's own request again ("我要退款" in the refund form) just lets the form go on;
+* another lookup while a lookup asks its question ("快递员电话多少" asked which parcel)
+  replaces it at once: nothing the customer gave is lost;
 * anything else is a change of topic: "您正在办理「取消订单」，需要先帮您处理「申请退款/退货」吗？"
   with two buttons. The slots ``switch_state`` (``asked``) and ``switch_offer`` (what to
   start, with the values the message carried) remember the offer.
@@ -58,6 +60,8 @@ SWITCH_WORDS = ("先处理", "处理", "先办", "换", "切换")
 KEEP_WORDS = ("继续", "接着", "接着办", "继续办", "先办完", "不换")
 SWITCH_NOW = re.compile(r"先(?:帮我)?(?:处理|办|弄|查|看|去)")
 KEEP_NOW = re.compile(r"不|别|继续|接着|办完")
+# The forms that only look something up: another lookup replaces one without a question.
+LOOKUP_FORMS = frozenset(entry for entry in QUESTION_ENTRIES.values() if is_form(entry))
 # Inline answers reuse these actions (each reminds the customer the form goes on).
 INLINE_ACTIONS: dict[str, type[Action]] = {
     "action_list_orders": ActionListOrders,
@@ -127,6 +131,11 @@ class ActionAnswerInterruption(Action):
             answered = await self._answer(intent, dispatcher, tracker, domain)
             if answered is not None:
                 return answered  # then the form (or, after a fault, the handoff)
+            if form in LOOKUP_FORMS:
+                # "快递员电话多少" while asked which parcel to look up: one lookup for
+                # another loses nothing the customer would miss, so no question first
+                carried = _carried_slots(tracker, QUESTION_ENTRIES[intent], domain)
+                return switched(QUESTION_ENTRIES[intent], carried)
         return self._offer(intent, form, dispatcher, tracker, domain)
 
     async def _answer(
@@ -222,11 +231,14 @@ class ActionResolveSwitch(Action):
         if not answer:
             dispatcher.utter_message(response="utter_switch_kept", current=form_title(form))
             return cleared  # the policy runs the form next: it asks its question again
-        carried = offer.get("slots") or {}
-        return [
-            *cleared,
-            ActiveLoop(None),
-            *(SlotSet(slot, None) for slot in FORM_SLOTS if slot not in carried),
-            *(SlotSet(slot, value) for slot, value in carried.items()),
-            FollowupAction(entry),
-        ]
+        return [*cleared, *switched(entry, offer.get("slots") or {})]
+
+
+def switched(entry: str, carried: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events that end the form and start ``entry`` with the ``carried`` values."""
+    return [
+        ActiveLoop(None),
+        *(SlotSet(slot, None) for slot in FORM_SLOTS if slot not in carried),
+        *(SlotSet(slot, value) for slot, value in carried.items()),
+        FollowupAction(entry),
+    ]

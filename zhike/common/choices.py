@@ -10,6 +10,7 @@ for 「取消订单」, :func:`named_button`). Pure functions, no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from zhike.common.confirmations import normalize_text, symbols_removed
@@ -145,22 +146,29 @@ def several_named(text: Any, buttons: list[dict[str, Any]]) -> str | None:
 _GO_AHEAD = re.compile(r"(?:我要|我想|我)?(?:申请|办理|办|处理|操作|弄|提交|搞)下?")
 
 
+def says_go_ahead(text: Any, words: Iterable[str] = ()) -> bool:
+    """Whether a short reply only says to go ahead: "那帮我申请一下", "好的 帮我办一下吧".
+
+    So does a form's own word for its change among ``words`` ("好的 那就退吧" with 退 in a
+    refund); a question ("可以申请吗") does not.
+    """
+    plain = plain_title(text)
+    if not plain or _ASKS.search(plain):
+        return False
+    bare = _PARTICLES.sub("", _YES_FIRST.sub("", plain))
+    return bool(_GO_AHEAD.fullmatch(bare)) or bare in words
+
+
 def go_ahead_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The only button offered when a short reply says to go ahead with it, else ``None``.
 
-    "那帮我申请一下" or "好的 帮我办一下吧" right after an answer offering one request
-    (「申请退货/退款」) means that request, as do words of its title ("退货"); a
-    question ("可以申请吗") does not.
+    "那帮我申请一下" or "好的 帮我办一下吧" (:func:`says_go_ahead`) right after an answer
+    offering one request (「申请退货/退款」) means that request, as do words of its title
+    ("退货"); a question ("可以申请吗") does not.
     """
     if len(buttons) != 1:
         return None
-    plain = plain_title(text)
-    if _ASKS.search(plain):
-        return None
-    bare = _PARTICLES.sub("", _YES_FIRST.sub("", plain))
-    if _GO_AHEAD.fullmatch(bare) or named_button(text, buttons):
-        return buttons[0]
-    return None
+    return buttons[0] if says_go_ahead(text) or named_button(text, buttons) else None
 
 
 # "那个", "这门" before the words ("是那个破壁机的"): pointing, not naming.

@@ -296,3 +296,19 @@ async def test_a_day_said_as_past_stays_past_and_a_lesson_day_is_no_new_time(
     result = await ValidateLessonChangeForm().extract_lesson_id(dispatcher, tracker, DOMAIN)
     assert "lesson_change_time" not in result
     assert "utter_lesson_change_time_noted" not in responses(dispatcher)
+
+
+async def test_a_day_without_a_lesson_to_take_leave_from_is_said_and_asked_again(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    """ "我想请个假", then "这周X的": no lesson that day; it was "没能理解", 转人工."""
+    lessons = await backend.upcoming_lessons("C001", limit=10)
+    days = {lesson.start_at.astimezone(SHANGHAI).weekday() for lesson in lessons}
+    name = "一二三四五六日"[next(day for day in range(7) if day not in days)]
+    form = ValidateLessonChangeForm()
+    said = f"这周{name}的"
+    tracker = zhang(said, requested_slot="lesson_id", lesson_change_kind="leave")
+    assert await form.extract_lesson_id(dispatcher, tracker, DOMAIN) == {"lesson_id": said}
+    assert await form.validate_lesson_id(said, dispatcher, tracker, DOMAIN) == {"lesson_id": None}
+    assert responses(dispatcher) == ["utter_no_lesson_that_day"]  # no failed answer counted
+    assert f"周{name}" in dispatcher.messages[0]["day"]

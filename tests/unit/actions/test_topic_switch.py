@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import ZhikeFormValidationAction
+from actions.order_changes import ValidateCancelOrderForm
 from actions.orders import ValidateOrderIdForm
 from actions.topic_switch import ActionAnswerInterruption, ActionResolveSwitch
 from tests.unit.actions.conftest import Turn
@@ -319,3 +320,34 @@ async def test_a_vague_answer_stays_an_answer_whatever_the_model_made_of_it(
         dispatcher, vague, real_domain
     )
     assert extracted == {"lesson_change_time": "随便吧"}  # then "没能识别这个时间"
+
+
+async def test_another_lookup_while_a_lookup_asks_which_order_replaces_it_at_once(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    """ "我上周买的坚果到哪了", then "快递员电话多少": no 「需要先帮您处理…吗？」."""
+    asked = zhang("快递员电话多少", "query_courier_contact", requested_slot="order_id")
+    events = await ActionAnswerInterruption().run(
+        dispatcher, _in(asked, "order_id_form"), real_domain
+    )
+    assert dispatcher.messages == []  # the courier form asks which order itself
+    assert _event(events, "active_loop")[0]["name"] is None
+    assert _event(events, "followup")[0]["name"] == "courier_contact_form"
+    # a request to act is still offered first
+    told = CollectingDispatcher()
+    refund = zhang("算了我要退款", "request_refund", requested_slot="order_id")
+    await ActionAnswerInterruption().run(told, _in(refund, "order_id_form"), real_domain)
+    assert _responses(told) == ["utter_offer_switch"]
+
+
+async def test_the_form_a_switch_starts_takes_no_cleared_slot_for_an_answer(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    """ "好的谢谢" to 「先取消订单？」: the cancel form started, and validated the refund
+    form's cleared order as 「不用输入订单号哦」 (and a cleared confirmation as a no)."""
+    tracker = zhang("好的谢谢", "affirm")
+    cleared = [{"event": "slot", "name": name, "value": None} for name in ("order_id", "confirmed")]
+    tracker.events.extend(cleared)
+    events = await ValidateCancelOrderForm().run(dispatcher, tracker, real_domain)
+    assert dispatcher.messages == []
+    assert not [e for e in _event(events, "slot") if e["name"] in ("order_id", "confirmed")]

@@ -186,3 +186,23 @@ async def test_an_urge_asked_the_reason_is_asked_to_pick_but_a_reason_with_urgin
     tracker.active_loop = {"name": "refund_form"}
     events = await form.run(CollectingDispatcher(), tracker, real_domain)
     assert slot_events(events)["refund_reason"] == said
+
+
+async def test_going_ahead_asked_which_order_is_asked_to_pick_without_a_failure(
+    zhang: Turn, real_domain: dict[str, Any]
+) -> None:
+    """ "好的 那就退吧" with two pairs of shoes offered: 「不用输入订单号」 before."""
+    shoes = [
+        {"title": "HP20241301 安踏 男子跑步鞋 黑色 42 码（已签收）", "payload": "HP20241301"},
+        {"title": "HP20241302 安踏 男子跑步鞋 黑色 43 码（已签收）", "payload": "HP20241302"},
+    ]
+    listed = [{"text": "请问是哪一笔订单呢？", "buttons": shoes, "response": "utter_ask_order_id"}]
+    for said in ("好的 那就退吧", "那帮我办一下"):
+        tracker = asked(
+            zhang, "refund_form", listed, said, "nlu_fallback", requested_slot="order_id"
+        )
+        tracker.active_loop = {"name": "refund_form"}
+        told = CollectingDispatcher()
+        events = await ValidateRefundForm().run(told, tracker, real_domain)
+        assert slot_events(events) == {"order_id": None}  # no failure counted
+        assert [m.get("response") for m in told.messages] == ["utter_pick_one"]
