@@ -9,7 +9,9 @@ depend on one trained model's quirks.
 
 from __future__ import annotations
 
-from .conftest import AppConversation
+from zhike.tools.stack import Stack
+
+from .conftest import AppConversation, Conversation, first_unsure
 
 
 def test_an_impatient_customer_asked_which_order_is_asked_kindly_then_the_refund_chased(
@@ -66,3 +68,19 @@ def test_an_urge_right_after_the_visits_moves_a_visit_earlier(zhang_app: AppConv
     which = zhang_app.say("能不能早点来 我着急用")  # read alone: a parcel query
     assert "哪一个上门预约" in which and "运单号" not in which
     assert "哪天上门" in zhang_app.say("空调那个")  # a new time for the air conditioner
+
+
+def test_a_complaint_found_slow_gets_its_tickets_promise(zhang_app: AppConversation) -> None:
+    opened = zhang_app.say("我要投诉 快递员态度太差了")
+    ticket = next(word for word in opened.replace("，", " ").split() if word.startswith("TK"))
+    chased = zhang_app.say("怎么这么慢")  # before: 「确认是不是机器人 / 结束咨询」
+    assert ticket[:10] in chased and "前联系您" in chased
+
+
+def test_a_bare_urge_with_nothing_to_chase_is_asked_what_it_chases(fresh: Stack) -> None:
+    urge = first_unsure(fresh, ("怎么这么慢", "怎么这么慢啊", "这也太慢了吧"))
+    replies = Conversation(fresh.config.rasa_url).send(urge)
+    said = "\n".join(reply.get("text", "") for reply in replies)
+    assert "催哪件事" in said
+    titles = [button["title"] for reply in replies for button in reply.get("buttons", [])]
+    assert titles == ["查看我的订单", "转人工客服"]  # not small talk

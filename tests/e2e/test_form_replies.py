@@ -1,0 +1,89 @@
+"""Replies inside a form that are not its answer, as customers type them, through the app.
+
+An urge to a confirmation or to the phone question, a go-ahead when several orders are
+offered, a day without lessons, goods whose order cannot be changed, another lookup while
+one asks which order, a yes to a switch of topic: each got a wrong turn before (the
+parcel shown, 「不用输入订单号哦」, "没能理解", a question too many). The openings are plain
+requests, so the conversations do not depend on one trained model's quirks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from zhike.tools.stack import Stack
+
+from .conftest import AppConversation, Conversation
+
+WEEKDAYS = "一二三四五六日"
+
+
+def test_an_urge_to_the_confirmation_asks_for_it_again_not_the_parcel(
+    zhang_app: AppConversation,
+) -> None:
+    assert "哪一笔订单" in zhang_app.say("我要开发票")
+    zhang_app.say("HP20241406")
+    assert "确认为订单 HP20241406 开具" in zhang_app.say("个人")
+    urged = zhang_app.say("能不能快点 我急着报销")
+    assert "理解您着急的心情" in urged and "确认为订单 HP20241406 开具" in urged
+    assert "运单号" not in urged  # before: the air conditioner's parcel
+    assert "开具" in zhang_app.say("确认开票")
+
+
+def test_an_urge_to_the_phone_question_is_asked_kindly(fresh: Stack) -> None:
+    visitor = Conversation(fresh.config.rasa_url)
+    assert "手机号" in visitor.say("我想取消订单")
+    urged = visitor.say("能不能快点 我急用")
+    assert "理解您着急的心情" in urged and "手机号" in urged
+    assert "先帮您处理" not in urged  # before: 「需要先帮您处理「查询物流进度」吗？」
+
+
+def test_going_ahead_with_several_orders_offered_is_asked_to_pick(
+    zhang_app: AppConversation,
+) -> None:
+    assert "哪一笔订单" in zhang_app.say("鞋子磨脚 我要退货")
+    picked = zhang_app.say("好的 那就退吧")
+    assert "点选" in picked and "不用输入订单号" not in picked
+    assert "退款的原因" in zhang_app.say("HP20241301")
+
+
+def test_going_ahead_after_the_return_policy_starts_the_return(zhang_app: AppConversation) -> None:
+    buttons = zhang_app.buttons("退货运费谁出")
+    assert "/request_refund" in [button["payload"] for button in buttons]
+    started = zhang_app.say("那帮我申请一下")  # before: 「您是想咨询 申请价保 / 查看我的订单」
+    assert "哪一笔订单" in started
+
+
+def test_a_day_without_lessons_to_take_leave_from_is_told(zhang_app: AppConversation) -> None:
+    lessons = zhang_app.buttons("我想请个假")
+    taught = {match for b in lessons for match in re.findall(r"周([一二三四五六日])", b["title"])}
+    free = next(day for day in WEEKDAYS if day not in taught)
+    said = zhang_app.say(f"这周{free}的")  # before: "没能理解", with a person offered
+    assert f"周{free}）没有找到要调整的课" in said and "哪一节课" in said
+    assert "转人工" not in said
+
+
+def test_goods_whose_order_cannot_change_address_are_told_why(zhang_app: AppConversation) -> None:
+    assert "哪一笔订单" in zhang_app.say("我要改收货地址")
+    said = zhang_app.say("就是那个手机")  # the phones have shipped or arrived
+    assert "HP20240001" in said and "不能办理" in said
+    assert "不用输入订单号" not in said
+
+
+def test_another_lookup_while_asked_which_parcel_starts_at_once(
+    zhang_app: AppConversation,
+) -> None:
+    assert "哪一笔订单" in zhang_app.say("我上周买的坚果到哪了")
+    switched = zhang_app.say("快递员的电话是多少")
+    assert "哪一笔订单" in switched and "先帮您处理" not in switched
+    assert "快递员" in zhang_app.say("HP20240001")
+
+
+def test_a_yes_to_a_switch_starts_the_new_request_without_a_wrong_turn(
+    zhang_app: AppConversation,
+) -> None:
+    assert "哪一笔订单" in zhang_app.say("我要退款")
+    assert "先帮您处理「取消订单」" in zhang_app.say("我要取消订单")
+    started = zhang_app.say("好的谢谢")
+    assert "哪一笔订单" in started and "不用输入订单号" not in started
+    assert "确认要取消订单 HP20241204" in zhang_app.say("HP20241204")
