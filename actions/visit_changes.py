@@ -31,7 +31,7 @@ from actions.visit_parsing import (
     slot_of,
     visit_line,
 )
-from actions.visits import check_time, extract_time, order_options
+from actions.visit_times import check_time, extract_time, order_options
 from zhike.common.confirmations import is_yes_or_thanks
 from zhike.lib.backend_client import BackendError, BackendUnavailable
 from zhike.lib.backend_client.visits.domain import OPEN_VISIT_STATUSES, Visit

@@ -24,7 +24,8 @@ from actions.visit_parsing import (
     slot_label,
     slot_of,
 )
-from actions.visits import BOOKING_DAYS, PAID, china_now, order_options, visit_item
+from actions.visit_times import BOOKING_DAYS, china_now, order_options
+from actions.visits import PAID, visit_item
 from zhike.common.privacy import mask_address, mask_phone
 from zhike.lib.backend_client.visits.domain import INSTALL, REPAIR, VisitOptions
 
