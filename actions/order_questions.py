@@ -54,7 +54,7 @@ SERVICES = (
     (re.compile(r"退(?:货|款|钱|掉)?|不想要|少(?:了|件|发)|漏发|缺件|发错"), "request_refund"),
     (re.compile(r"取消|不要了"), "cancel_order"),
     (re.compile(r"改.{0,3}地址|地址.{0,3}改|换.{0,3}地址"), "modify_address"),
-    (re.compile(r"发票"), "request_invoice"),
+    (re.compile(r"发票|开票"), "request_invoice"),  # "这个能开票吗"
     (re.compile(r"价保|保价|差价|降价|降了|便宜了"), "request_price_protection"),  # "今天降了一百"
 )
 REFUND = "request_refund"

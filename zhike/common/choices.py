@@ -106,7 +106,9 @@ def chosen_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | 
 _YES_FIRST = re.compile(
     r"^(?:嗯+|恩+|好的?|是的?|对的?|行|可以|ok|那就|那|就是|就|选|请|麻烦|帮我)+"
 )
-_PARTICLES = re.compile(r"(?:吧|啊|呀|哈|的|哦|呢|啦|了|一下|[那这](?:一?个|门|节|笔|单))+$")
+_PARTICLES = re.compile(
+    r"(?:吧|啊|呀|哈|的|哦|呢|啦|了|一下|[那这](?:一?个|门|节|笔|单|双|台|件|款|套|部))+$"
+)
 NAMED_LENGTH = (2, 6)
 
 

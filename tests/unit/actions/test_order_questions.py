@@ -31,7 +31,15 @@ def responses(dispatcher: CollectingDispatcher) -> list[str | None]:
 
 @pytest.mark.parametrize(
     "text",
-    ["这个能退吗", "可以退货不", "能不能退掉", "这单还能退款吗？", "那能换吗", "能取消吗"],
+    [
+        "这个能退吗",
+        "可以退货不",
+        "能不能退掉",
+        "这单还能退款吗？",
+        "那能换吗",
+        "能取消吗",
+        "这个能开票吗",  # 开票 names the invoice as 发票 does
+    ],
 )
 def test_a_short_question_whether_names_a_service_on_the_order_in_focus(
     zhang: Turn, text: str

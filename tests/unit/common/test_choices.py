@@ -61,6 +61,12 @@ def test_a_short_reply_pointing_at_one_title_names_it() -> None:
     assert named_button("数学那个", courses) == courses[0]
     assert named_button("就是英语那门吧", courses) == courses[1]
     assert named_button("张小明", courses) is None  # in both titles
+    shoes = [
+        {"title": "HP20241301 安踏 男子跑步鞋 黑色 42 码（已签收）", "payload": "HP20241301"},
+        {"title": "HP20241302 安踏 男子跑步鞋 黑色 43 码（已签收）", "payload": "HP20241302"},
+    ]
+    assert named_button("42码那双", shoes) == shoes[0]  # was 「订单号格式好像不太对」
+    assert named_button("黑色那双", shoes) is None  # both are black
 
 
 def test_a_reply_naming_several_titles_is_asked_which() -> None:
