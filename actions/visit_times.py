@@ -80,7 +80,7 @@ async def extract_time(
         return {}
     requested = tracker.get_slot("requested_slot")
     text = form.latest_text(tracker)
-    if requested in (None, "visit_id"):  # "明天上午" while asked which visit: taken too
+    if requested in (None, "visit_id", "order_id"):  # "明天上午" asked which visit or order
         answer = parse_visit_slot(text, china_now())  # "改到周日" alone: asked in full later
         return {"visit_time": text} if answer.problem is None else {}
     if requested != "visit_time":

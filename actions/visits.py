@@ -24,11 +24,12 @@ from actions.visit_parsing import (
     fault_description,
     parse_problem,
     parse_visit_kind,
+    parse_visit_slot,
     short_name,
     slot_label,
     slot_of,
 )
-from actions.visit_times import check_time, extract_time, order_options
+from actions.visit_times import check_time, china_now, extract_time, order_options
 from zhike.lib.backend_client import BackendError
 from zhike.lib.backend_client.visits.domain import INSTALL, REPAIR, VisitItem, VisitOptions
 
@@ -203,10 +204,41 @@ class ValidateVisitForm(ZhikeFormValidationAction):
     async def validate_visit_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A free slot of the order from tomorrow to 14 days ahead; else re-asked."""
+        """A free slot of the order from tomorrow to 14 days ahead; else re-asked.
+
+        Said before the order is known ("明天下午行不行" asked which order), it is noted
+        as said and checked once the order is picked (:meth:`validate_order_id`).
+        """
         order_id = parse_order_id(tracker.get_slot("order_id"))
+        if order_id is None:
+            answer = parse_visit_slot(str(value), china_now())
+            said = slot_label(answer.day, answer.period) if answer.day and answer.period else value
+            dispatcher.utter_message(response="utter_visit_time_noted", time=str(said))
+            return {"visit_time": str(value)}
         options = await order_options(tracker, order_id)
         return check_time(self, value, options, dispatcher, tracker)
+
+    async def extract_order_id(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The order, unless the reply to "which order" names the visit's time ("明天下午")."""
+        if tracker.get_slot("requested_slot") == "order_id" and await extract_time(
+            self, tracker, domain
+        ):
+            return {}
+        return await super().extract_order_id(dispatcher, tracker, domain)
+
+    async def validate_order_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The order; a time noted before it was picked is checked against it now."""
+        picked = await super().validate_order_id(value, dispatcher, tracker, domain)
+        time = tracker.get_slot("visit_time")
+        pending = time and slot_of(time) is None and "visit_time" not in tracker.slots_to_validate()
+        if not picked.get("order_id") or picked.get("form_gave_up") or not pending:
+            return picked
+        tracker.slots.update(picked)
+        return {**picked, **await self.validate_visit_time(time, dispatcher, tracker, domain)}
 
     async def extract_visit_contact(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

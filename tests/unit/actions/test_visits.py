@@ -284,3 +284,29 @@ async def test_anonymous_users_are_asked_to_verify(
     events = await ActionVisitStatus().run(dispatcher, asked, DOMAIN)
     assert [(e["event"], e.get("name")) for e in events] == [("followup", "account_binding_form")]
     assert responses(dispatcher) == []
+
+
+async def test_a_time_said_before_the_order_is_noted_then_checked_against_it(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "空调到了 什么时候能来装", asked which order: "明天下午行不行" was "没能理解"."""
+    form = ValidateVisitForm()
+    asked = zhang("明天下午行不行", "nlu_fallback", requested_slot="order_id", visit_kind="install")
+    assert await form.extract_order_id(dispatcher, asked, DOMAIN) == {}  # no order number
+    assert await form.extract_visit_time(dispatcher, asked, DOMAIN) == {
+        "visit_time": "明天下午行不行"
+    }
+    noted = await form.validate_visit_time("明天下午行不行", dispatcher, asked, DOMAIN)
+    assert noted == {"visit_time": "明天下午行不行"}  # kept as said until the order is known
+    assert responses(dispatcher) == ["utter_visit_time_noted"]
+    assert dispatcher.messages[0]["time"].endswith("下午 13:00–18:00")
+    picked = zhang(
+        "HP20241401", requested_slot="order_id", visit_kind="install", visit_time="明天下午行不行"
+    )
+    slots = await form.validate_order_id("HP20241401", dispatcher, picked, DOMAIN)
+    assert slots["order_id"] == "HP20241401"
+    # checked now: a free afternoon booked as such, or asked again with the reason
+    tomorrow_pm = slot_value(datetime.fromisoformat(china_day(1)).date(), "pm")
+    assert slots["visit_time"] in (tomorrow_pm, None)
+    if slots["visit_time"] is None:
+        assert responses(dispatcher)[-1].startswith("utter_visit_")
