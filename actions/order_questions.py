@@ -33,6 +33,7 @@ from actions.context import focus_order, mentioned_order
 from actions.dates import format_date
 from actions.own_orders import REFUNDABLE, seen_order
 from actions.parsing import typed_text
+from zhike.common.refund_kinds import is_price_difference
 from zhike.common.urges import URGES
 from zhike.lib.backend_client import BackendError, Order
 from zhike.lib.backend_client.domain import (
@@ -109,8 +110,9 @@ def refund_blocker(order: Order) -> tuple[str, list[str]] | None:
     refused by the business system too; the refund flow still takes its reason and
     hands it to a person (out of policy), so only the answer to a question says so.
     """
-    if any(refund.status in OPEN_REFUNDS for refund in order.refunds) or (
-        order.status == REFUNDING
+    if order.status == REFUNDING or any(  # a price difference (价保) blocks no return
+        refund.status in OPEN_REFUNDS and not is_price_difference(refund.reason)
+        for refund in order.refunds
     ):
         return "utter_refund_already_open", ["query_refund"]
     if order.status == REFUNDED:

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.fallback import ActionAskAffirmation, ActionDefaultFallback
 from actions.knowledge import ActionAnswerKnowledge
 from actions.order_questions import asks_about_focus_order, past_return_window, refund_blocker
+from zhike.common.refund_kinds import PRICE_PROTECTION_REASON
 from zhike.lib.backend_client.domain import Refund
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 
@@ -119,6 +120,9 @@ async def test_the_refund_rules_by_status(backend: InMemoryBackendClient) -> Non
     assert refund_blocker(paid) is None and refund_blocker(delivered) is None
     open_refund = Refund("RF1", "HP20240003", 100, "买错了", "requested")
     assert refund_blocker(replace(paid, refunds=(open_refund,)))[0] == "utter_refund_already_open"
+    # a price difference paid back (价保) leaves the goods to return
+    difference = Refund("RF2", "HP20240002", 100, PRICE_PROTECTION_REASON, "processing")
+    assert refund_blocker(replace(delivered, refunds=(difference,))) is None
     assert refund_blocker(replace(paid, status="pending_payment")) == (
         "utter_refund_order_unpaid",
         ["cancel_order"],

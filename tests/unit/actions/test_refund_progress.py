@@ -45,3 +45,14 @@ async def test_the_parcel_named_or_asked_later_is_the_parcel(zhang: Turn) -> Non
     shown_order = [{"text": "您的订单 HP20240004 …", "response": "utter_order_status"}]
     told = await lookup(zhang, "能不能快点 我急用", shown_order)
     assert "utter_refund_urged" not in [m["response"] for m in told]
+
+
+async def test_when_it_comes_right_after_the_refund_is_the_money(zhang: Turn) -> None:
+    """ "好的 那什么时候能到" showed the parcel, delivered long ago."""
+    for said in ("好的 那什么时候能到", "多久能到啊"):
+        [message] = await lookup(zhang, said, SHOWN)
+        assert message["response"] == "utter_refund_urged"
+        assert "1–3 个工作日到账" in message["note"]
+    shown_order = [{"text": "您的订单 HP20240004 …", "response": "utter_order_status"}]
+    told = await lookup(zhang, "那什么时候能到", shown_order)  # after the order: the order
+    assert "utter_refund_urged" not in [m["response"] for m in told]

@@ -95,6 +95,7 @@ def test_where_the_money_goes_right_after_the_refund_is_that_refund() -> None:
     after = ["inform", "query_refund"]  # "我的退款到哪一步了", then "九阳那个"
     assert continued_request(after, "谢谢 那钱退到哪里") == "query_refund"
     assert continued_request(after, "多久能到账") == "query_refund"
+    assert continued_request(after, "好的 那什么时候能到") == "query_refund"
     assert continued_request(after, "运费退到哪里") is None  # the shipping fee's rules
     assert continued_request(["greet", "inform", "query_refund"], "钱退到哪里") is None
 

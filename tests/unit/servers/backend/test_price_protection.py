@@ -15,7 +15,7 @@ from zhike.servers.backend.db import Database
 from zhike.servers.backend.errors import ApiError
 from zhike.servers.backend.models import Order, PriceEvent, PriceProtection, Product, Refund
 from zhike.servers.backend.seed import seed_if_empty
-from zhike.servers.backend.services import contacts
+from zhike.servers.backend.services import contacts, orders
 from zhike.servers.backend.services import price_protection as rules
 
 NOW = datetime(2024, 11, 25, 6, 0, tzinfo=timezone.utc)
@@ -213,3 +213,18 @@ async def test_merchant_contacts(db: Database) -> None:
     assert error.code == "product_not_found"
     error = await refusal(run(db, lambda s: contacts.order_merchants(s, "HP20240001", "C002")))
     assert error.code == "not_found"
+
+
+async def test_a_price_difference_paid_back_leaves_the_goods_to_return(db: Database) -> None:
+    """价保 then a return: not 「已有处理中的退款申请」; the return pays back the rest."""
+    await run(db, lambda s: rules.apply_price_protection(s, "HP20241001", "C001", now=NOW))
+    order = await run(db, lambda s: queries.get_order(s, "HP20241001"))
+    assert order is not None
+    returned = await run(
+        db, lambda s: orders.request_refund(s, "HP20241001", "C001", "不想要了", now=NOW)
+    )
+    assert returned.amount_fen == order.amount_fen - 30000  # the difference is paid already
+    error = await refusal(  # a second return is refused as before
+        run(db, lambda s: orders.request_refund(s, "HP20241001", "C001", "不想要了", now=NOW))
+    )
+    assert error.code == "refund_exists"

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.common.ids import REFUND_PREFIX
+from zhike.common.refund_kinds import is_price_difference
 from zhike.servers.backend import queries
 from zhike.servers.backend.errors import ApiError
 from zhike.servers.backend.models import Logistics, Order, Refund
@@ -72,7 +73,7 @@ async def cancel_order(
         refund = Refund(
             id=await allocate_id(session, REFUND_PREFIX),
             order_id=order.id,
-            amount_fen=order.amount_fen,
+            amount_fen=refundable_fen(order),
             reason=CANCEL_REFUND_REASON,
             status="completed",
             created_at=now,
@@ -108,7 +109,10 @@ async def request_refund(
     if text is None:
         raise ApiError(422, "invalid_reason", f"请填写退款原因（1-{REASON_MAX} 个字）")
     order = await customer_order(session, order_id, customer_id)
-    if any(refund.status in OPEN_REFUND_STATUSES for refund in order.refunds):
+    if any(
+        refund.status in OPEN_REFUND_STATUSES and not is_price_difference(refund.reason)
+        for refund in order.refunds
+    ):  # a price difference paid back (价保) leaves the goods to return
         raise ApiError(409, "refund_exists", f"订单 {order.id} 已有处理中的退款申请")
     if order.status not in REFUNDABLE:
         raise ApiError(409, "refund_not_allowed", f"订单 {order.id} 当前状态不支持申请退款")
@@ -119,7 +123,7 @@ async def request_refund(
     refund = Refund(
         id=await allocate_id(session, REFUND_PREFIX),
         order_id=order.id,
-        amount_fen=order.amount_fen,
+        amount_fen=refundable_fen(order),
         reason=text,
         status="requested",
         created_at=now,
@@ -170,3 +174,13 @@ async def change_address(
     order.updated_at = now
     await session.flush()
     return order
+
+
+def refundable_fen(order: Order) -> int:
+    """What a full refund pays back: the price, less the price differences refunded (价保)."""
+    paid_back = sum(
+        refund.amount_fen
+        for refund in order.refunds
+        if is_price_difference(refund.reason) and refund.status != "rejected"
+    )
+    return max(order.amount_fen - paid_back, 0)

@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhike.common.formats import yuan
 from zhike.common.ids import PRICE_PROTECTION_PREFIX, REFUND_PREFIX
+from zhike.common.refund_kinds import PRICE_PROTECTION_REASON
 from zhike.servers.backend.errors import ApiError
 from zhike.servers.backend.models import (
     Order,
@@ -56,7 +57,7 @@ SELF_SELLER = "京选自营"
 SELF_WINDOW_DAYS = 7
 SHOP_WINDOW_DAYS = 15
 PROTECTED_STATUSES = ("paid", "shipped", "delivered")
-REFUND_REASON = "价格保护退差价"
+REFUND_REASON = PRICE_PROTECTION_REASON
 PROMOTION_LABELS = {
     "flash_sale": "秒杀/限时抢购活动价",
     "plus_price": "PLUS 会员专享价",
