@@ -87,3 +87,25 @@ def test_a_yes_to_a_switch_starts_the_new_request_without_a_wrong_turn(
     started = zhang_app.say("好的谢谢")
     assert "哪一笔订单" in started and "不用输入订单号" not in started
     assert "确认要取消订单 HP20241204" in zhang_app.say("HP20241204")
+
+
+def test_a_pair_named_by_its_size_is_that_order(zhang_app: AppConversation) -> None:
+    assert "哪一笔订单" in zhang_app.say("鞋子小了想换大一码")
+    picked = zhang_app.say("42码那双")  # before: 「订单号格式好像不太对」
+    assert "格式" not in picked and "哪一笔订单" not in picked
+
+
+def test_whether_the_order_just_shown_can_be_invoiced_offers_its_invoice(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("订单编号：HP20240002 订单金额：¥89.00 下单时间：2024-11-20")
+    buttons = zhang_app.buttons("这个能开票吗")
+    assert any(b["payload"].startswith("/request_invoice") for b in buttons)
+
+
+def test_a_visit_time_said_before_the_order_is_kept(zhang_app: AppConversation) -> None:
+    assert "哪一笔订单" in zhang_app.say("空调到了 什么时候能来装")
+    noted = zhang_app.say("明天下午行不行")  # before: 「您是想咨询 课程请假/调课 …」
+    assert "先帮您记下了" in noted and "哪一笔订单" in noted
+    booked = zhang_app.say("HP20241401")
+    assert "哪天上门" not in booked  # the time is not asked again
