@@ -93,6 +93,10 @@ async def _lesson(tracker: Tracker) -> Lesson | None:
     return next((lesson for lesson in lessons if lesson.lesson_id == lesson_id), None)
 
 
+# A lesson's leave or reschedule request the school still has (the backend refuses another).
+LIVE_REQUESTS = ("pending", "approved")
+
+
 class ValidateLessonChangeForm(ZhikeFormValidationAction):
     """Which lesson, leave or reschedule, and (for a reschedule) the wished time."""
 
@@ -152,6 +156,10 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
             dispatcher.utter_message(response="utter_backend_unavailable")
             return {"lesson_id": None, "form_gave_up": True}
         lesson = next((lesson for lesson in lessons if lesson.lesson_id == value), None)
+        if lesson is not None and lesson.request_status in LIVE_REQUESTS:
+            # checked before the confirmation, not after it ("确认提交吗？" then "已经提交过")
+            dispatcher.utter_message(response="utter_lesson_change_exists")
+            return {"lesson_id": value, "form_gave_up": True}
         if lesson is not None:
             slots: dict[str, Any] = {"lesson_id": value}
             wished = tracker.get_slot("lesson_change_time")

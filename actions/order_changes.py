@@ -243,17 +243,40 @@ class ValidateAddressForm(OrderRuleChecks):
             status_label=status_label(order.status),
         )
 
+    async def extract_order_id(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The order, unless the reply to "which order" is the new address itself."""
+        if self._address_first(tracker):
+            return {}
+        return await super().extract_order_id(dispatcher, tracker, domain)
+
     async def extract_new_address(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The user's text when the new address was asked."""
+        """The user's text when the new address was asked, or an address said before."""
+        if self._address_first(tracker):  # "上海市浦东新区…" asked which order: noted
+            return {"new_address": self.latest_text(tracker)}
         return self.text_answer("new_address", tracker, free_text=True)
 
     async def validate_new_address(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A plausible full address (province/city/district + street); else re-asked."""
-        return self.accept("new_address", parse_address(value), dispatcher, tracker)
+        taken = self.accept("new_address", parse_address(value), dispatcher, tracker)
+        if taken.get("new_address") and not tracker.get_slot("order_id"):
+            dispatcher.utter_message(response="utter_address_noted")  # the order comes next
+        return taken
+
+    def _address_first(self, tracker: Tracker) -> bool:
+        """Whether the customer gives the new address while asked which order."""
+        text = self.latest_text(tracker)
+        return (
+            tracker.get_slot("requested_slot") == "order_id"
+            and not tracker.get_slot("new_address")
+            and parse_order_id(text) is None
+            and parse_address(text) is not None
+        )
 
 
 class ActionChangeAddress(CustomerOrderChange):

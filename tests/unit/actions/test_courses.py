@@ -312,3 +312,17 @@ async def test_a_day_without_a_lesson_to_take_leave_from_is_said_and_asked_again
     assert await form.validate_lesson_id(said, dispatcher, tracker, DOMAIN) == {"lesson_id": None}
     assert responses(dispatcher) == ["utter_no_lesson_that_day"]  # no failed answer counted
     assert f"周{name}" in dispatcher.messages[0]["day"]
+
+
+async def test_a_lesson_with_a_request_already_is_told_before_the_confirmation(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    """ "对" to 「确认提交吗？」 got 「已经提交过」: the rule is now checked first."""
+    lesson = (await backend.upcoming_lessons("C001", limit=10))[0]
+    await backend.request_lesson_change(lesson.lesson_id, lesson.student_id, "C001", "leave")
+    tracker = zhang(lesson.lesson_id, requested_slot="lesson_id", lesson_change_kind="leave")
+    slots = await ValidateLessonChangeForm().validate_lesson_id(
+        lesson.lesson_id, dispatcher, tracker, DOMAIN
+    )
+    assert slots == {"lesson_id": lesson.lesson_id, "form_gave_up": True}
+    assert responses(dispatcher) == ["utter_lesson_change_exists"]

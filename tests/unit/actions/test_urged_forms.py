@@ -2,8 +2,9 @@
 
 "能不能快点 我急着报销" to a confirmation, or "能不能快点 我急用" asked for a phone or an
 address, names nothing of its own: the NLU, sure it is a parcel query, had the form give
-it up and the parcel shown, or a failed answer counted. Also: goods named in the address
-form whose order is not offered are told why, not 「不用输入订单号」.
+it up and the parcel shown, or a failed answer counted. Also, in the address form: goods
+named whose order is not offered are told why, not 「不用输入订单号」, and the new address
+given before the order is noted, not called a malformed order number.
 """
 
 from __future__ import annotations
@@ -125,3 +126,17 @@ async def test_goods_named_whose_order_is_not_offered_are_told_why(
     # goods of no order at all: where to find the order, as before
     slots, [message] = await named("那个冰箱")
     assert message["response"] == "utter_order_id_help_known"
+
+
+async def test_the_new_address_given_before_the_order_is_noted_not_a_bad_number(
+    zhang: Turn, real_domain: dict[str, Any]
+) -> None:
+    """ "上海市浦东新区张江路88号" asked which order got 「订单号格式好像不太对」."""
+    listed = [{"text": "请问是哪一笔订单呢？", "buttons": [], "response": "utter_ask_order_id"}]
+    said = "上海市浦东新区张江路88号 李明"
+    tracker = asked(zhang, "address_form", listed, said, "inform", requested_slot="order_id")
+    tracker.active_loop = {"name": "address_form"}
+    told = CollectingDispatcher()
+    events = await ValidateAddressForm().run(told, tracker, real_domain)
+    assert slot_events(events) == {"new_address": said}
+    assert responses(told) == ["utter_address_noted"]  # then which order, asked again
