@@ -108,3 +108,11 @@ def test_a_bare_urge_is_about_the_answer_just_given_whatever_the_nlu_read() -> N
     assert kept_intent(urge, ["query_order"]) is None  # the order's own urged line
     named = _parsed("能不能早点送货", "query_logistics")  # names the parcel
     assert kept_intent(named, ["query_visit"]) is None
+
+
+def test_my_own_right_after_an_order_lookup_is_my_orders() -> None:
+    """ "帮我查下HP20240005" (not hers), then "那我自己的呢": her orders, not "您是想咨询…"."""
+    for said in ("那我自己的呢", "我的呢？", "那我的订单呢"):
+        assert continued_request(["query_order"], said) == "query_order"
+        assert continued_request(["query_logistics"], said) == "query_order"
+    assert continued_request(["query_order"], "我的东西什么时候到") is None  # a request of its own
