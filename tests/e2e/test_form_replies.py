@@ -109,3 +109,48 @@ def test_a_visit_time_said_before_the_order_is_kept(zhang_app: AppConversation) 
     assert "先帮您记下了" in noted and "哪一笔订单" in noted
     booked = zhang_app.say("HP20241401")
     assert "哪天上门" not in booked  # the time is not asked again
+
+
+def test_a_lesson_with_a_request_already_is_told_before_any_confirmation(
+    zhang_app: AppConversation,
+) -> None:
+    lesson = zhang_app.buttons("我想请个假")[-1]  # the furthest: well before its cut-off
+    assert "确认提交" in zhang_app.say(lesson["payload"])
+    assert "已为您提交" in zhang_app.say("确认提交")
+    zhang_app.buttons("我想请个假")
+    again = zhang_app.say(lesson["payload"])
+    assert "已经提交过" in again and "确认提交" not in again  # before: asked, then refused
+
+
+def test_the_new_address_given_before_the_order_is_kept(zhang_app: AppConversation) -> None:
+    assert "哪一笔订单" in zhang_app.say("我要改收货地址")
+    noted = zhang_app.say("上海市浦东新区张江路88号 李明")  # before: 「订单号格式好像不太对」
+    assert "先帮您记下了" in noted and "哪一笔订单" in noted
+    assert "确认将订单 HP20241204 的收货地址修改为" in zhang_app.say("HP20241204")
+
+
+def test_my_own_orders_after_someone_elses_number(zhang_app: AppConversation) -> None:
+    assert "没有查到" in zhang_app.say("帮我查下HP20240005")  # 李娜's
+    own = zhang_app.say("那我自己的呢")
+    assert "哪一笔订单" in own and "您是想咨询" not in own
+
+
+def test_a_price_difference_paid_back_leaves_the_goods_to_return(
+    zhang_app: AppConversation,
+) -> None:
+    assert "哪一笔订单" in zhang_app.say("买的东西降价了 能退差价不")
+    assert "确认为订单 HP20240001 申请价保" in zhang_app.say("HP20240001")
+    assert "价保申请成功" in zhang_app.say("确定")
+    asked = zhang_app.say("那我要退货")  # the order just protected, in focus
+    assert (
+        "退款的原因" in asked and "已经有一笔" not in asked
+    )  # before: 「已经有一笔处理中的退款申请了」
+
+
+def test_when_it_comes_right_after_a_refunds_progress_is_the_money(
+    zhang_app: AppConversation,
+) -> None:
+    assert "哪一笔订单" in zhang_app.say("退款到账了吗")
+    assert "RF20240001" in zhang_app.say("HP20240004")
+    when = zhang_app.say("好的 那什么时候能到")  # before: the parcel, delivered long ago
+    assert "1–3 个工作日到账" in when and "运单号" not in when

@@ -32,7 +32,7 @@ from zhike.common.topic_names import (
 from zhike.common.urges import urges_only
 
 FOLLOW_UPS_FILE = Path(__file__).resolve().parent / "follow_ups.yml"
-FALLBACK, INFORM = "nlu_fallback", "inform"
+FALLBACK, INFORM, ORDER_LOOKUP = "nlu_fallback", "inform", "query_order"
 # A statement with one of these is a lookup of its own (data/rules: a bare order number ...).
 NUMBER_ENTITIES = frozenset({"order_id", "ticket_id", "phone", "tracking_number"})
 
@@ -171,5 +171,18 @@ def earlier_intents(events: Iterable[dict[str, Any]], most: int = 5) -> list[str
         if event.get("event") == "user":
             users += 1
             if users > 1:
-                intents.append(((event.get("parse_data") or {}).get("intent") or {}).get("name"))
+                intents.append(_acted_intent(event.get("parse_data") or {}))
     return intents
+
+
+def _acted_intent(parse_data: dict[str, Any]) -> str | None:
+    """The message's intent; a declined or bare one naming an order is that order's lookup.
+
+    "帮我查下HP20240005", declined by the NLU, still looked the order up (a rule starts
+    the lookup for an order number): "那我自己的呢" right after follows that lookup.
+    """
+    intent = (parse_data.get("intent") or {}).get("name")
+    entities = parse_data.get("entities") or []
+    if intent in (FALLBACK, INFORM) and any(e.get("entity") == "order_id" for e in entities):
+        return ORDER_LOOKUP
+    return intent

@@ -72,6 +72,11 @@ def test_earlier_intents_are_this_sessions_latest_first() -> None:
     events = [user("greet"), {"event": "session_started"}, user("query_course"), user("faq")]
     assert earlier_intents(events) == ["query_course"]
     assert earlier_intents([user(str(n)) for n in range(9)], most=3) == ["7", "6", "5"]
+    # "帮我查下HP20240005", declined, still looked that order up: it counts as the lookup
+    number = {"entity": "order_id", "value": "HP20240005"}
+    looked_up = {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}
+    looked_up["parse_data"]["entities"] = [number]  # type: ignore[index]
+    assert earlier_intents([looked_up, user("nlu_fallback")]) == ["query_order"]
 
 
 @pytest.mark.parametrize(
