@@ -8,8 +8,8 @@ runs ``action_answer_interruption``:
   may see it, my orders, my lessons, my tickets) is answered and the form goes on;
 * a confident out-of-scope message ("今天天气咋样") is declined and the form goes on;
 * the form's own request again ("我要退款" in the refund form) just lets the form go on;
-* another lookup while a lookup asks its question ("快递员电话多少" asked which parcel)
-  replaces it at once: nothing the customer gave is lost;
+* another lookup form while a lookup form asks its question ("快递员电话多少" asked which
+  parcel) replaces it at once: nothing the customer gave is lost;
 * anything else is a change of topic: "您正在办理「取消订单」，需要先帮您处理「申请退款/退货」吗？"
   with two buttons. The slots ``switch_state`` (``asked``) and ``switch_offer`` (what to
   start, with the values the message carried) remember the offer.
@@ -131,11 +131,11 @@ class ActionAnswerInterruption(Action):
             answered = await self._answer(intent, dispatcher, tracker, domain)
             if answered is not None:
                 return answered  # then the form (or, after a fault, the handoff)
-            if form in LOOKUP_FORMS:
-                # "快递员电话多少" while asked which parcel to look up: one lookup for
+            entry = QUESTION_ENTRIES[intent]
+            if form in LOOKUP_FORMS and entry in LOOKUP_FORMS:
+                # "快递员电话多少" while asked which parcel to look up: one lookup form for
                 # another loses nothing the customer would miss, so no question first
-                carried = _carried_slots(tracker, QUESTION_ENTRIES[intent], domain)
-                return switched(QUESTION_ENTRIES[intent], carried)
+                return switched(entry, _carried_slots(tracker, entry, domain))
         return self._offer(intent, form, dispatcher, tracker, domain)
 
     async def _answer(

@@ -351,3 +351,12 @@ async def test_the_form_a_switch_starts_takes_no_cleared_slot_for_an_answer(
     events = await ValidateCancelOrderForm().run(dispatcher, tracker, real_domain)
     assert dispatcher.messages == []
     assert not [e for e in _event(events, "slot") if e["name"] in ("order_id", "confirmed")]
+
+
+async def test_a_product_question_while_a_lookup_asks_which_order_is_still_offered(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    """Only a lookup form replaces a lookup form: an answer of another kind is offered."""
+    asked = zhang("这款手机支持快充吗", "ask_product", requested_slot="order_id")
+    await ActionAnswerInterruption().run(dispatcher, _in(asked, "order_id_form"), real_domain)
+    assert _responses(dispatcher) == ["utter_offer_switch"]
