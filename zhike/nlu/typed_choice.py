@@ -150,9 +150,15 @@ class TypedChoice(GraphComponent):
 # Questions whose first button a plain yes picks: the fallback's "您是想咨询…" (also when
 # asked outside its loop: actions/fallback.py asks it again, loop ended, when the message
 # before was understood after all), the services offered for an order and the second
-# request of a message (actions/also_asked.py).
+# request of a message (actions/also_asked.py), and the last fallback's
+# "需要为您转接人工客服吗？" (「转人工客服」 first: "确定" to it got 「还有其他可以帮您的吗？」).
 ASK_WHICH = frozenset(
-    {"utter_ask_affirmation_intro", "utter_order_services_offer", "utter_also_asked"}
+    {
+        "utter_ask_affirmation_intro",
+        "utter_order_services_offer",
+        "utter_also_asked",
+        "utter_default",
+    }
 )
 # The intent of their 「都不是」 button.
 NONE, GOODBYE = "out_of_scope", "goodbye"

@@ -202,3 +202,24 @@ def test_go_ahead_after_an_answer_offering_one_request_picks_that_request(tmp_pa
     two = [refund, {"title": "申请价保", "payload": "/request_price_protection"}]
     offered = _tracker(UserUttered("降价了能退吗"), BotUttered(policy, data={"buttons": two}))
     assert _read(component, "那帮我申请一下", offered).get("text") == "那帮我申请一下"
+
+
+def test_a_yes_to_the_offer_of_a_person_is_a_handoff(tmp_path: Any) -> None:
+    """ "确定" to 「需要为您转接人工客服吗？」 got 「还有其他可以帮您的吗？」."""
+    component = _component(tmp_path)
+    offer = [
+        {"title": "转人工客服", "payload": "/human_handoff"},
+        {"title": "不用了，我再问问", "payload": "/deny"},
+    ]
+    asked = _tracker(
+        UserUttered("这周六的"),
+        BotUttered(
+            "抱歉，我暂时没能理解您的问题。需要为您转接人工客服吗？",
+            data={"buttons": offer},
+            metadata={"utter_action": "utter_default"},
+        ),
+    )
+    for yes in ("确定", "好的", "嗯嗯"):
+        assert _read(component, yes, asked).get("text") == "/human_handoff", yes
+    assert _read(component, "不用了", asked).get("text") == "/deny"
+    assert _read(component, "好的谢谢", asked).get("text") == "好的谢谢"  # closes the matter
