@@ -16,6 +16,7 @@ from actions.forms import ZhikeFormValidationAction
 from actions.order_changes import CustomerOrderChange
 from actions.parsing import normalize_text, parse_invoice_title, parse_tax_number
 from actions.services import backend
+from zhike.common.confirmations import parse_confirmation
 from zhike.lib.backend_client import BackendError
 from zhike.lib.backend_client.domain import ELECTRONIC_NORMAL
 
@@ -31,10 +32,13 @@ TITLE_KIND_SLOT, COMPANY = "invoice_title_kind", "company"
 KEPT_TITLE_SLOT = "invoice_title_kept"
 # A message that is nothing but a company's name ("杭州某某科技有限公司"): a title, whatever
 # was asked. "我要公司的" is not one.
-COMPANY_NAME = re.compile(
-    r"^[\u4e00-\u9fffA-Za-z0-9（）()·&]{2,60}"
-    r"(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|事务所|工作室|学校|大学|医院|中心)$"
+_COMPANY = (
+    r"[\u4e00-\u9fffA-Za-z0-9（）()·&]{2,60}?"
+    r"(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|事务所|工作室|学校|大学|医院|中心)"
 )
+COMPANY_NAME = re.compile(f"^{_COMPANY}$")
+# "开发票 抬头上海某某科技有限公司 税号…": the title named in a longer message.
+TITLE_IN_TEXT = re.compile(f"抬头(?:是|为|开|写成?|用)?[:：\\s]*({_COMPANY})")
 # Looking a number up ("我找找", "我查一下", "稍等"): not a wrong answer.
 LOOKING = re.compile(r"(?:找|查|翻)(?:一下|一找|找|下|查)|等一?下|稍等|我看看|马上")
 # Not at hand today ("税号还没拿到 晚点发你"): the invoice waits, nothing is submitted.
@@ -68,6 +72,9 @@ class InvoiceTitleAnswers(_FormBase):
                 return {slot: typed}
             if slot == "invoice_title" and COMPANY_NAME.match(typed):
                 return {slot: typed}
+            named = TITLE_IN_TEXT.search(typed)
+            if slot == "invoice_title" and named:  # "开发票 抬头上海某某有限公司 税号…"
+                return {slot: named.group(1)}
         return {}
 
     async def extract_invoice_title(
@@ -96,6 +103,8 @@ class InvoiceTitleAnswers(_FormBase):
         if TITLE_KIND.match(normalize_text(value).strip(" 。.,，!！")):
             # asked again as a company's name (utter_ask_*_invoice_title's variant)
             return {"invoice_title": None, TITLE_KIND_SLOT: COMPANY}
+        if parse_confirmation(value) is not None:  # "对的" is no company's name
+            return self.reject("invoice_title", dispatcher, tracker)
         return self.accept("invoice_title", parse_invoice_title(value), dispatcher, tracker)
 
     async def extract_invoice_tax_number(

@@ -269,6 +269,21 @@ async def test_the_kind_of_title_asks_for_the_companys_name(
     assert named == {"invoice_title": "杭州智客科技有限公司"}
 
 
+async def test_the_title_named_in_the_opening_message_is_taken_and_a_yes_is_no_title(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "开发票 抬头上海智客科技有限公司 税号…": the title was asked again, and "对的" became it."""
+    form = ValidateInvoiceForm()
+    text = "开发票 抬头上海智客科技有限公司 税号91350100M000100Y43"
+    tracker = zhang(text, "request_invoice", requested_slot="order_id")
+    tracker.events.append({"event": "active_loop", "name": "invoice_form"})
+    assert await form.extract_invoice_title(dispatcher, tracker, DOMAIN) == {
+        "invoice_title": "上海智客科技有限公司"
+    }
+    slots = await form.validate_invoice_title("对的", dispatcher, zhang("对的"), DOMAIN)
+    assert slots["invoice_title"] is None  # asked again: a yes names no company
+
+
 async def test_invoices_are_requested_once(zhang: Turn, dispatcher: CollectingDispatcher) -> None:
     tracker = zhang(
         order_id="HP20240001",
