@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from zhike.tools.stack import Stack
 
 from .conftest import AppConversation, Conversation
@@ -154,3 +156,23 @@ def test_when_it_comes_right_after_a_refunds_progress_is_the_money(
     assert "RF20240001" in zhang_app.say("HP20240004")
     when = zhang_app.say("好的 那什么时候能到")  # before: the parcel, delivered long ago
     assert "1–3 个工作日到账" in when and "运单号" not in when
+
+
+def test_the_invoice_details_in_the_opening_message_are_kept(zhang_app: AppConversation) -> None:
+    assert "哪一笔订单" in zhang_app.say("开发票 抬头上海智客科技有限公司 税号91350100M000100Y43")
+    confirm = zhang_app.say("HP20241406")  # before: the title asked again, and "对的" taken as it
+    assert "抬头：上海智客科技有限公司" in confirm
+    assert "申请编号" in zhang_app.say("对的")
+
+
+def test_a_yes_to_the_offer_of_a_person_hands_over(fresh: Stack) -> None:
+    visitor = Conversation(fresh.config.rasa_url)
+    unclear = ("这周六的", "那个呢", "嗯嗯那个")
+    for text in unclear:  # two unclear messages in a row: the robot offers a person
+        said = visitor.say(text)
+        if "转接人工客服吗" in said:
+            break
+    else:
+        pytest.skip("this model understood every message: no person was offered")
+    handed = visitor.say("确定")  # before: 「还有其他可以帮您的吗？」
+    assert "还有其他可以帮您的吗" not in handed and ("工单" in handed or "人工" in handed)
