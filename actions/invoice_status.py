@@ -25,7 +25,7 @@ STATUS_LABELS = {
     "rejected": "未通过",
     "reissuing": "换开中",
 }
-TYPE_NAMES = {"electronic_normal": "电子普通发票", "vat_special": "增值税专用发票"}
+TYPE_NAMES = {"electronic_normal": "普通发票", "vat_special": "增值税专用发票"}  # after the medium
 MEDIUM_NAMES = {"electronic": "电子", "paper": "纸质"}
 CHANGE_NAMES = {
     "title": "修改抬头",

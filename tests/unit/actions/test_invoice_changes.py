@@ -222,6 +222,8 @@ async def test_resend_and_status(zhang: Turn, dispatcher: CollectingDispatcher) 
     status = dispatcher.messages[-1]
     assert status["response"] == "utter_invoice_status" and status["status_label"] == "已开具"
     assert "zh****@qq.com" in status["where"]
+    said = f"{status['medium']}{status['invoice_type']}"
+    assert said == "电子普通发票"  # was 「电子电子普通发票」
     await ActionInvoiceStatus().run(dispatcher, zhang(order_id="HP20241104"), DOMAIN)
     assert dispatcher.messages[-1]["status_label"] == "开具中"
     await ActionInvoiceStatus().run(dispatcher, zhang(order_id="HP20241106"), DOMAIN)
