@@ -60,6 +60,8 @@ SWITCH_WORDS = ("先处理", "处理", "先办", "换", "切换")
 KEEP_WORDS = ("继续", "接着", "接着办", "继续办", "先办完", "不换")
 SWITCH_NOW = re.compile(r"先(?:帮我)?(?:处理|办|弄|查|看|去)")
 KEEP_NOW = re.compile(r"不|别|继续|接着|办完")
+# Words pointing at the order the form is about ("这个能改地址吗", "这单先退款").
+POINTING = re.compile(r"这个|这单|这笔|这一单|该订单|它")
 # The forms that only look something up: another lookup replaces one without a question.
 LOOKUP_FORMS = frozenset(entry for entry in QUESTION_ENTRIES.values() if is_form(entry))
 # Inline answers reuse these actions (each reminds the customer the form goes on).
@@ -95,7 +97,11 @@ def _carried_slots(tracker: Tracker, entry: str, domain: DomainDict) -> dict[str
         for entity in (tracker.latest_message or {}).get("entities") or []
         if entity.get("entity") in wanted and entity.get("value") is not None
     }
-    order = mentioned_order(tracker)
+    text = str((tracker.latest_message or {}).get("text") or "")
+    # "这个能改地址吗" while cancelling an order: that order
+    order = mentioned_order(tracker) or (
+        tracker.get_slot("order_id") if POINTING.search(text) else None
+    )
     if order and "order_id" in wanted:
         carried["order_id"] = order
     return carried

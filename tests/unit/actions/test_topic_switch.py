@@ -360,3 +360,30 @@ async def test_a_product_question_while_a_lookup_asks_which_order_is_still_offer
     asked = zhang("这款手机支持快充吗", "ask_product", requested_slot="order_id")
     await ActionAnswerInterruption().run(dispatcher, _in(asked, "order_id_form"), real_domain)
     assert _responses(dispatcher) == ["utter_offer_switch"]
+
+
+async def test_a_switch_pointing_at_the_forms_order_carries_it(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    """ "等一下 先别取消 这个能改地址吗", then yes: the address form asked which order."""
+    tracker = zhang(
+        "等一下 先别取消 这个能改地址吗",
+        "modify_address",
+        requested_slot="confirmed",
+        order_id="HP20241204",
+    )
+    events = await ActionAnswerInterruption().run(
+        dispatcher, _in(tracker, "cancel_order_form"), real_domain
+    )
+    offer = {e["name"]: e["value"] for e in _event(events, "slot")}["switch_offer"]
+    assert offer == {"intent": "modify_address", "slots": {"order_id": "HP20241204"}}
+    # another request naming nothing of the order does not take it
+    told = CollectingDispatcher()
+    other = zhang(
+        "我要开发票", "request_invoice", requested_slot="confirmed", order_id="HP20241204"
+    )
+    events = await ActionAnswerInterruption().run(
+        told, _in(other, "cancel_order_form"), real_domain
+    )
+    offer = {e["name"]: e["value"] for e in _event(events, "slot")}["switch_offer"]
+    assert offer["slots"] == {}
