@@ -176,3 +176,10 @@ def test_a_yes_to_the_offer_of_a_person_hands_over(fresh: Stack) -> None:
         pytest.skip("this model understood every message: no person was offered")
     handed = visitor.say("确定")  # before: 「还有其他可以帮您的吗？」
     assert "还有其他可以帮您的吗" not in handed and ("工单" in handed or "人工" in handed)
+
+
+def test_a_switch_pointing_at_the_order_keeps_it(zhang_app: AppConversation) -> None:
+    assert "确认要取消订单 HP20241204" in zhang_app.say("帮我取消订单HP20241204")
+    assert "修改收货地址" in zhang_app.say("等一下 先别取消 这个能改地址吗")
+    asked = zhang_app.say("好")  # before: which order, though "这个" named it
+    assert "新的收货地址" in asked and "哪一笔订单" not in asked
