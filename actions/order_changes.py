@@ -13,7 +13,13 @@ from rasa_sdk.types import DomainDict
 
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
-from actions.orders import status_label
+from actions.order_rules import (
+    ADDRESS_CHANGEABLE,
+    CANCELLABLE,
+    say_address_not_changeable,
+    say_not_cancellable,
+    status_label,
+)
 from actions.own_orders import seen_order
 from actions.parsing import parse_address, parse_order_id
 from actions.services import backend
@@ -23,20 +29,6 @@ from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
 
 logger = logging.getLogger(__name__)
-
-# What a customer can do instead when an order can no longer be cancelled.
-CANCEL_ALTERNATIVES = {
-    "shipped": (
-        "包裹已在路上，您可以拒收快递，包裹退回仓库后会为您全额退款；也可以签收后申请退货退款。"
-    ),
-    "delivered": (
-        "订单已签收，如不满意可以在签收后 7 天内申请「七天无理由退货」，回复「申请退款」即可办理。"
-    ),
-    "refunding": "该订单正在退款中，回复「退款进度」可以查看处理情况。",
-    "refunded": "该订单已退款完成。",
-}
-# Nothing to explain: the order is already what the customer asked for.
-ALREADY_CANCELLED = "cancelled"
 
 
 class CustomerOrderChange(FormSubmitAction, ABC):
@@ -98,11 +90,6 @@ class CustomerOrderChange(FormSubmitAction, ABC):
             return await apologise(dispatcher, tracker, self.ticket_category, summary, customer_id)
         except BackendError as error:
             return await self.refused(dispatcher, tracker, error, customer_id, order_id)
-
-
-# Statuses in which the backend accepts the change (zhike.servers.backend.services.orders).
-CANCELLABLE = ("pending_payment", "paid")
-ADDRESS_CHANGEABLE = ("pending_payment", "paid")
 
 
 async def customer_order(tracker: Tracker, order_id: str) -> tuple[bool, Order | None]:
@@ -170,19 +157,6 @@ class ValidateCancelOrderForm(OrderRuleChecks):
         say_not_cancellable(dispatcher, order.order_id, order.status)
 
 
-def say_not_cancellable(dispatcher: CollectingDispatcher, order_id: str, status: str) -> None:
-    """Why ``order_id`` cannot be cancelled in ``status``, and the alternative."""
-    if status == ALREADY_CANCELLED:
-        dispatcher.utter_message(response="utter_order_already_cancelled", order_id=order_id)
-        return
-    dispatcher.utter_message(
-        response="utter_order_not_cancellable",
-        order_id=order_id,
-        status_label=status_label(status),
-        alternative=CANCEL_ALTERNATIVES.get(status, "如有疑问，回复「转人工」由人工客服为您处理。"),
-    )
-
-
 class ActionCancelOrder(CustomerOrderChange):
     """Cancels an unshipped order; explains the alternative for a shipped one."""
 
@@ -237,11 +211,7 @@ class ValidateAddressForm(OrderRuleChecks):
 
     def explain(self, dispatcher: CollectingDispatcher, order: Order) -> None:
         """Shipped (or closed) already: the address can no longer be changed here."""
-        dispatcher.utter_message(
-            response="utter_address_not_changeable",
-            order_id=order.order_id,
-            status_label=status_label(order.status),
-        )
+        say_address_not_changeable(dispatcher, order.order_id, order.status)
 
     async def extract_order_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

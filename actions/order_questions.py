@@ -10,7 +10,8 @@ finds the policy too weakly to answer it, so the customer heard "暂时还回答
   with what to do instead;
 * a question naming another service on it (换货, 取消, 改地址, 发票, 价保) offers that
   service as a button with the order filled in; the service's own flow checks its rules
-  when it starts;
+  when it starts, except cancelling and a new address, which the order's status decides
+  at once (a shipped order: why not, and what to do instead);
 * "能不能快点" / "帮我催一下" gets when the order comes (shipped: the expected day; paid:
   it ships within 48 hours) and 转人工客服 as a button, for a person to chase it.
 
@@ -31,6 +32,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import intent_titles
 from actions.context import focus_order, mentioned_order
 from actions.dates import format_date
+from actions.order_rules import say_change_blocker
 from actions.own_orders import REFUNDABLE, seen_order
 from actions.parsing import typed_text
 from zhike.common.refund_kinds import is_price_difference
@@ -164,15 +166,18 @@ async def answer_about_focus_order(
     if asked is None:
         return False
     order_id, services = asked
-    if services and services[0] != REFUND:
-        buttons = [service_button(intent, order_id) for intent in services]
-        dispatcher.utter_message(response="utter_order_services_offer", buttons=buttons)
-        return True
     try:
         order = await seen_order(tracker, order_id)
     except BackendError as error:
-        logger.info("Refund question on %s left to the knowledge base: %s", order_id, error)
+        logger.info("Question on %s left to the knowledge base: %s", order_id, error)
         return False
+    if services and services[0] != REFUND:
+        # "能取消吗" about a shipped order: why not, and what instead -- not a button to it
+        if order is not None and say_change_blocker(dispatcher, order, services[0]):
+            return True
+        buttons = [service_button(intent, order_id) for intent in services]
+        dispatcher.utter_message(response="utter_order_services_offer", buttons=buttons)
+        return True
     if order is None:
         return False
     if not services:

@@ -24,6 +24,7 @@ from actions.identity import identify
 from actions.named_orders import named_first, said_for_the_form
 from actions.order_offers import offer_order_services
 from actions.order_questions import named_services, say_urged
+from actions.order_rules import status_label
 from actions.own_orders import orders_for, proved_orders, recent_orders, seen_order
 from actions.parsing import parse_order_id, parse_phone_last4
 from actions.refund_progress import say_refund_urged
@@ -37,21 +38,6 @@ from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
 logger = logging.getLogger(__name__)
 
 RECENT_ORDERS = 5
-
-STATUS_LABELS = {
-    "pending_payment": "待付款",
-    "paid": "已付款，等待发货",
-    "shipped": "已发货，正在运输中",
-    "delivered": "已签收",
-    "cancelled": "已取消",
-    "refunding": "退款处理中",
-    "refunded": "已退款",
-}
-
-
-def status_label(status: str) -> str:
-    """The customer-facing Chinese label of an order status code."""
-    return STATUS_LABELS.get(status, "处理中")
 
 
 def items_summary(order: Order) -> str:

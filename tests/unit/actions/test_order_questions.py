@@ -210,3 +210,21 @@ async def test_urging_a_delivered_order_is_asked_about_as_before(
     await ActionAskAffirmation().run(dispatcher, tracker, {})
     assert responses(dispatcher) != ["utter_order_urged_shipped"]
     assert all(not str(r).startswith("utter_order_urged") for r in responses(dispatcher))
+
+
+@pytest.mark.parametrize(
+    ("order_id", "text", "response"),
+    [
+        ("HP20240001", "能取消吗", "utter_order_not_cancellable"),  # shipped
+        ("HP20240001", "能改地址吗", "utter_address_not_changeable"),
+        ("HP20240003", "能取消吗", "utter_order_services_offer"),  # paid: offered
+    ],
+)
+async def test_cancelling_or_a_new_address_is_answered_by_the_orders_status(
+    zhang: Turn, order_id: str, text: str, response: str
+) -> None:
+    """ "能取消吗" about a shipped order offered 「取消订单」, which then said no."""
+    dispatcher = CollectingDispatcher()
+    tracker = shown(zhang(text, "nlu_fallback"), order_id)
+    await ActionAskAffirmation().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == [response]
