@@ -183,3 +183,11 @@ def test_a_switch_pointing_at_the_order_keeps_it(zhang_app: AppConversation) -> 
     assert "修改收货地址" in zhang_app.say("等一下 先别取消 这个能改地址吗")
     asked = zhang_app.say("好")  # before: which order, though "这个" named it
     assert "新的收货地址" in asked and "哪一笔订单" not in asked
+
+
+def test_whether_a_shipped_order_can_be_cancelled_is_answered_at_once(
+    zhang_app: AppConversation,
+) -> None:
+    assert "已发货" in zhang_app.say("HP20240001")
+    said = zhang_app.say("能取消吗")  # before: a 「取消订单」 button, which then said no
+    assert "拒收" in said and "办理以下业务" not in said
