@@ -333,11 +333,12 @@ async def test_another_lookup_while_a_lookup_asks_which_order_replaces_it_at_onc
     assert dispatcher.messages == []  # the courier form asks which order itself
     assert _event(events, "active_loop")[0]["name"] is None
     assert _event(events, "followup")[0]["name"] == "courier_contact_form"
-    # a request to act is still offered first
-    told = CollectingDispatcher()
-    refund = zhang("算了我要退款", "request_refund", requested_slot="order_id")
-    await ActionAnswerInterruption().run(told, _in(refund, "order_id_form"), real_domain)
-    assert _responses(told) == ["utter_offer_switch"]
+    # a request to act, or a question an action answers (not a lookup form), is offered
+    for said, intent in (("算了我要退款", "request_refund"), ("这款手机支持快充吗", "ask_product")):
+        told = CollectingDispatcher()
+        other = zhang(said, intent, requested_slot="order_id")
+        await ActionAnswerInterruption().run(told, _in(other, "order_id_form"), real_domain)
+        assert _responses(told) == ["utter_offer_switch"], said
 
 
 async def test_the_form_a_switch_starts_takes_no_cleared_slot_for_an_answer(
@@ -351,15 +352,6 @@ async def test_the_form_a_switch_starts_takes_no_cleared_slot_for_an_answer(
     events = await ValidateCancelOrderForm().run(dispatcher, tracker, real_domain)
     assert dispatcher.messages == []
     assert not [e for e in _event(events, "slot") if e["name"] in ("order_id", "confirmed")]
-
-
-async def test_a_product_question_while_a_lookup_asks_which_order_is_still_offered(
-    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
-) -> None:
-    """Only a lookup form replaces a lookup form: an answer of another kind is offered."""
-    asked = zhang("这款手机支持快充吗", "ask_product", requested_slot="order_id")
-    await ActionAnswerInterruption().run(dispatcher, _in(asked, "order_id_form"), real_domain)
-    assert _responses(dispatcher) == ["utter_offer_switch"]
 
 
 async def test_a_switch_pointing_at_the_forms_order_carries_it(
