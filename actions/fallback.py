@@ -38,8 +38,6 @@ from zhike.lib.kb.unanswered import FALLBACK
 # needs no confirmation (「怎么这么慢」 was offered 「打个招呼」).
 # "None of these": the two-stage fallback asks the customer to rephrase.
 NONE_OF_THESE = "/out_of_scope"
-# What a customer who only urges, with nothing just shown, may be chasing.
-URGE_BUTTONS = [{"title": "查看我的订单", "payload": "/list_orders"}, HANDOFF_BUTTON]
 
 
 def suggestions(
@@ -129,7 +127,10 @@ class ActionAskAffirmation(Action):
             return followed_up
         if urges_only(str(parse_data.get("text") or "")):
             # "怎么这么慢" with nothing it may chase just shown: which matter, not small talk
-            dispatcher.utter_message(response="utter_urge_unclear", buttons=URGE_BUTTONS)
+            orders = {"title": intent_titles()["intents"]["list_orders"], "payload": "/list_orders"}
+            dispatcher.utter_message(
+                response="utter_urge_unclear", buttons=[orders, HANDOFF_BUTTON]
+            )
             return []
         questions = None
         if _ranks_a_question(parse_data, limit=2):

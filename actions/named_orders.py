@@ -95,24 +95,21 @@ async def orders_named(tracker: Tracker, text: str) -> list[str]:
     Empty for an anonymous sender, for words naming no goods, and when the business
     system fails (the question is asked again).
     """
-    words = goods_words(text)
-    orders = await _recent(tracker) if words else []
-    return [
-        order.order_id
-        for order in orders_for(tracker.active_loop_name, orders)
-        if _names(order, words)
-    ]
+    return (await goods_named(tracker, text))[0]
 
 
-async def named_among_recent(tracker: Tracker, text: str) -> list[Order]:
-    """The customer's recent orders whose goods ``text`` names, whatever the form.
+async def goods_named(tracker: Tracker, text: str) -> tuple[list[str], list[str]]:
+    """The orders whose goods ``text`` names: those the form may be about, and all of them.
 
-    "就是那个手机" in the address form names the phone order even when it has shipped
-    (and is not offered): the form says why that order cannot change.
+    One lookup of the customer's recent orders for both. "就是那个手机" in the address
+    form names the phone orders even when they have shipped (none offered): the form
+    says why they cannot change.
     """
     words = goods_words(text)
     orders = await _recent(tracker) if words else []
-    return [order for order in orders if _names(order, words)]
+    named = [order.order_id for order in orders if _names(order, words)]
+    eligible = {order.order_id for order in orders_for(tracker.active_loop_name, orders)}
+    return [order_id for order_id in named if order_id in eligible], named
 
 
 async def _recent(tracker: Tracker) -> list[Order]:

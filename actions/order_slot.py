@@ -20,7 +20,7 @@ from actions.context import focus_order, mentioned_order
 from actions.form_binding import has_digit
 from actions.form_parts import FormPart
 from actions.identity import identify
-from actions.named_orders import named_among_recent, orders_named
+from actions.named_orders import goods_named, orders_named
 from actions.parsing import parse_order_id, typed_text
 from actions.tracking_numbers import order_with_tracking, tracking_number
 from actions.typed_parsing import asks_instead_of_order, looks_like_order_card
@@ -78,7 +78,7 @@ class OrderSlot(FormPart):
             if parsed is None:
                 return self.reject("order_id", dispatcher, tracker, "utter_order_id_is_tracking")
         text = typed_text(value)
-        named = [] if has_digit(text) else await orders_named(tracker, text)
+        named, elsewhere = ([], []) if has_digit(text) else await goods_named(tracker, text)
         if parsed is None and len(named) == 1:
             parsed = named[0]  # "就那个跑鞋"
         if parsed is None and not has_digit(text):
@@ -89,7 +89,6 @@ class OrderSlot(FormPart):
             if (await identify(tracker)).customer_id is None:
                 dispatcher.utter_message(response="utter_order_id_help")
                 return {"order_id": None, VERIFY_BY_PHONE_SLOT: True}
-            elsewhere = [order.order_id for order in await named_among_recent(tracker, text)]
             if len(elsewhere) > 1:  # "那个手机", two phones, neither offered
                 dispatcher.utter_message(
                     response="utter_named_not_offered",
