@@ -41,6 +41,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -70,6 +71,9 @@ DEFAULT_EXEMPT = ["human_handoff"]
 # What a frame marked ``alone`` may overrule without a model's support: a message declined,
 # or taken for a greeting although it asks something ("在么 带数据线么?").
 OVERRULED_ALONE = frozenset({DEFAULT_NLU_FALLBACK_INTENT_NAME, "greet"})
+# ... and a message taken for an answer that gave nothing ("味道酸吗 https://…/item/….html"
+# was inform, with no order number, date or product name in it).
+EMPTY_ANSWER = "inform"
 
 
 @dataclass(frozen=True)
@@ -212,7 +216,7 @@ class FrameMatcher(GraphComponent, IntentClassifier):
                 # the knowledge base has its say first (zhike.nlu.knowledge_gate)
                 message.set(ALONE_FRAME_KEY, fitting[0], add_to_output=True)
                 continue
-            alone = name in OVERRULED_ALONE and self.frames.alone(fitting[0])
+            alone = _overruled_alone(name, message) and self.frames.alone(fitting[0])
             supported = alone or self._supported(fitting[0], message.data)
             if not supported or (
                 name in BUSINESS_INTENTS and _both_models_sure(message.data, name)
@@ -249,6 +253,11 @@ class FrameMatcher(GraphComponent, IntentClassifier):
             return True
         likeliest = ranked_intents(data)[: self.support_rank]
         return intent in (name for name, _ in likeliest)
+
+
+def _overruled_alone(name: str, message: Message) -> bool:
+    """Whether a frame marked ``alone`` may overrule ``name`` without a model's support."""
+    return name in OVERRULED_ALONE or (name == EMPTY_ANSWER and not message.get(ENTITIES))
 
 
 def _set_intent(message: Message, intent: str, ranking: list[dict[str, Any]]) -> None:

@@ -49,6 +49,8 @@ def _matcher() -> FrameMatcher:
         ("手机还要多久才送到啊", "query_logistics"),
         ("包裹三天了物流都没更新", "query_logistics"),
         ("我的东西现在到哪儿了", "query_logistics"),
+        ("查询快递", "query_logistics"),
+        ("帮我查下物流", "query_logistics"),
         ("发票抬头写错了 帮我改成公司的", "change_invoice"),
         ("能不能给我重开一张专票", "change_invoice"),
         ("手机降价了 我要申请价保", "request_price_protection"),
@@ -247,6 +249,23 @@ def test_a_product_question_both_models_declined_is_still_a_product_question() -
     _matcher().process([colour, hello])
     assert colour.get("intent")["name"] == "ask_product"
     assert hello.get("intent")["name"] == "ask_product"
+
+
+def test_looking_up_the_courier_is_not_looking_up_the_parcel() -> None:
+    assert "query_logistics" not in FRAMES.fitting("帮我查一下快递员电话")
+
+
+def test_a_pasted_product_page_taken_for_an_empty_answer_is_a_product_question() -> None:
+    link = "https://shop.example.com/item/965130.html"
+    ranking = [("inform", 0.55), ("request_refund", 0.16)]
+    asked = _parsed(f"味道酸吗 {link}", "inform", ranking, second="inform")
+    answer = _parsed(  # an order number given: an answer, whatever the link
+        f"HP20240001 {link}", "inform", [("inform", 0.9), ("query_order", 0.05)]
+    )
+    answer.set("entities", [{"entity": "order_id", "value": "HP20240001"}])
+    _matcher().process([asked, answer])
+    assert asked.get("intent")["name"] == "ask_product"
+    assert answer.get("intent")["name"] == "inform"
 
 
 def test_only_a_frame_marked_alone_takes_a_declined_message() -> None:

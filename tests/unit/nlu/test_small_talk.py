@@ -39,3 +39,16 @@ def test_a_broken_expression_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text("topics:\n  insult:\n    - '笨('\n", encoding="utf-8")
     with pytest.raises(ValueError, match="insult"):
         SmallTalkTopics.load(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["你没有英文版网站?", "大海航行靠舵手", "我想买个书包送人"],
+)
+def test_praise_needs_words_of_praise(text: str) -> None:
+    assert not SmallTalkTopics.load().fits("chitchat/praise", text)
+
+
+@pytest.mark.parametrize("text", ["你们客服效率真高 给个好评", "这个回答很到位", "小智好样的"])
+def test_praise_in_customers_words_is_praise(text: str) -> None:
+    assert SmallTalkTopics.load().fits("chitchat/praise", text)
