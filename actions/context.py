@@ -123,6 +123,14 @@ def said_before_latest_message(tracker: Tracker, *responses: str) -> bool:
     )
 
 
+def buttons_before_latest_message(tracker: Tracker, response: str) -> list[dict[str, Any]]:
+    """The buttons of ``response`` if the bot's turn before the latest message said it."""
+    for event in _bot_turn_before_latest_message(tracker):
+        if (event.get("metadata") or {}).get("utter_action") == response:
+            return list((event.get("data") or {}).get("buttons") or [])
+    return []
+
+
 # Thanks, as in "好的 谢谢": for an answer, not a yes to what is being confirmed.
 _THANKS = re.compile(THANKS_WORDS, re.IGNORECASE)
 _RESUMED = "utter_form_resume"

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions.context import said_in_form
 from actions.courses import (
     KIND_LABELS,
+    LIVE_REQUESTS,
     customer_lessons,
     lesson_day,
     lesson_time,
@@ -91,10 +92,6 @@ async def _lesson(tracker: Tracker) -> Lesson | None:
         return None
     _, lessons = await customer_lessons(tracker)
     return next((lesson for lesson in lessons if lesson.lesson_id == lesson_id), None)
-
-
-# A lesson's leave or reschedule request the school still has (the backend refuses another).
-LIVE_REQUESTS = ("pending", "approved")
 
 
 class ValidateLessonChangeForm(ZhikeFormValidationAction):

@@ -41,6 +41,10 @@ def lesson_time(start: datetime, end: datetime | None = None) -> str:
     return text
 
 
+# A lesson's leave or reschedule request the school still has (the backend refuses another).
+LIVE_REQUESTS = ("pending", "approved")
+
+
 def lesson_button(lesson: Lesson) -> dict[str, str]:
     """A button whose payload is the lesson id (the form extracts it)."""
     title = f"{lesson.student_name} {lesson.course_name} {lesson_time(lesson.start_at)}"
@@ -172,7 +176,11 @@ class ActionAskLessonId(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Buttons for the next lessons."""
+        """Buttons for the next lessons, those with a leave or change requested left out.
+
+        A lesson already asked off is no choice ("请假" offered it again, then said it
+        was requested); when every lesson has a request, all are listed as they are.
+        """
         try:
             _, lessons = await customer_lessons(tracker)
         except BackendError:
@@ -180,6 +188,7 @@ class ActionAskLessonId(Action):
         if not lessons:
             dispatcher.utter_message(response="utter_no_lessons")
             return []
-        buttons = [lesson_button(lesson) for lesson in lessons[:6]]
+        free = [lesson for lesson in lessons if lesson.request_status not in LIVE_REQUESTS]
+        buttons = [lesson_button(lesson) for lesson in (free or lessons)[:6]]
         dispatcher.utter_message(response="utter_choose_lesson", buttons=buttons)
         return []

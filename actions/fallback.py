@@ -28,16 +28,12 @@ from actions.knowledge import (
     question_buttons,
     record_unanswered,
 )
+from actions.order_clarification import NONE_OF_THESE, clarify_named_order
 from actions.order_questions import answer_about_focus_order
 from actions.turns import previous_turn, suggested_intents
 from zhike.common.topic_names import BEYOND_KEY, UNSURE
 from zhike.common.urges import urges_only
 from zhike.lib.kb.unanswered import FALLBACK
-
-# Intents that are never worth offering as "did you mean ...?": a greeting or a thanks
-# needs no confirmation (「怎么这么慢」 was offered 「打个招呼」).
-# "None of these": the two-stage fallback asks the customer to rephrase.
-NONE_OF_THESE = "/out_of_scope"
 
 
 def suggestions(
@@ -136,6 +132,8 @@ class ActionAskAffirmation(Action):
         if _ranks_a_question(parse_data, limit=2):
             questions = await question_buttons(str(parse_data.get("text") or ""), limit=2)
         buttons = suggestions(parse_data, questions=questions)
+        if await clarify_named_order(dispatcher, tracker, domain, buttons):
+            return []  # "我的水壶怎么样了": which request, for the kettle's order
         if not buttons:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
@@ -177,6 +175,9 @@ class ActionDefaultFallback(Action):
         followed_up = await answer_follow_up(dispatcher, tracker, text)
         if followed_up is not None:  # "质量问题呢" (a bare statement to the NLU) after an answer
             return [UserUtteranceReverted(), *followed_up]  # the rules' fallback turn, undone
+        if await clarify_named_order(dispatcher, tracker, domain, []):
+            # "是那个水壶" after "您是想咨询…" (an answer without an entity to Rasa): that order
+            return [UserUtteranceReverted()]
         await record_unanswered(text, FALLBACK, input_channel(tracker))
         dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]

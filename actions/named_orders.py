@@ -127,3 +127,15 @@ async def order_named(tracker: Tracker, text: str) -> str | None:
     """
     named = await orders_named(tracker, text)
     return named[0] if len(named) == 1 else None
+
+
+async def order_named_by_goods(tracker: Tracker, text: str) -> Order | None:
+    """The one recent order of the customer whose goods ``text`` names, whatever its status.
+
+    None for an anonymous sender, for words naming no goods or the goods of several
+    orders, and when the business system fails.
+    """
+    words = goods_words(text)
+    orders = await _recent(tracker) if words else []
+    named = [order for order in orders if _names(order, words)]
+    return named[0] if len(named) == 1 else None

@@ -8,7 +8,7 @@ import yaml
 
 from zhike.tools.stack import PROJECT_ROOT, Stack
 
-from .conftest import API, Conversation, first_unsure
+from .conftest import API, AppConversation, Conversation, first_unsure
 
 pytestmark = pytest.mark.e2e
 
@@ -144,3 +144,38 @@ def test_a_reading_typed_instead_of_clicked_is_taken_as_the_click(
     clicked = clicking.say(clicking.buttons(probe)[button]["payload"])
     chat.buttons(probe)
     assert chat.say(typed) == clicked
+
+
+# 张伟 (C001) bought one 电热水壶 (HP20241304). Customers name what they bought, and the
+# robot may still be unsure what they want done with it.
+PROBLEMS = ("我买的东西有点问题", "买的东西不太对劲", "我那个东西出了点状况")
+KETTLE_OPENINGS = ("我的水壶怎么样了", "水壶那单咋样了", "那个水壶呢")
+
+
+def test_naming_the_goods_after_a_clarification_offers_that_orders_requests(
+    fresh: Stack, zhang_app: AppConversation
+) -> None:
+    problem = first_unsure(fresh, PROBLEMS)
+    offered = [b["payload"] for b in zhang_app.buttons(problem)]
+    replies = zhang_app.send("是那个水壶")  # an answer without an entity, to the NLU
+    said = "\n".join(r.get("text", "") for r in replies)
+    assert "HP20241304" in said and "没能理解" not in said  # before: 「没能理解…转人工」
+    payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert payloads[-1] == "/out_of_scope"
+    assert payloads[:-1] and all('"order_id": "HP20241304"' in p for p in payloads[:-1])
+    # the requests the clarification offered, now for the kettle
+    assert {p.split("{")[0] for p in payloads[:-1]} <= {
+        p.replace("/list_orders", "/query_order") for p in offered
+    }
+    started = zhang_app.say(payloads[0])
+    assert "HP20241304" in started and "哪一笔订单" not in started
+
+
+def test_an_unclear_question_about_named_goods_carries_that_order(
+    fresh: Stack, zhang_app: AppConversation
+) -> None:
+    opening = first_unsure(fresh, KETTLE_OPENINGS)
+    replies = zhang_app.send(opening)
+    assert "HP20241304" in "\n".join(r.get("text", "") for r in replies)
+    payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert all('"order_id": "HP20241304"' in p for p in payloads[:-1])

@@ -12,7 +12,13 @@ from actions.course_changes import (
     named_lesson_and_time,
     split_change,
 )
-from actions.courses import ActionCourseSchedule, match_lesson, parse_change_kind, parse_new_time
+from actions.courses import (
+    ActionAskLessonId,
+    ActionCourseSchedule,
+    match_lesson,
+    parse_change_kind,
+    parse_new_time,
+)
 from actions.enrollments import (
     ActionCancelEnrollment,
     ActionCourseNotifications,
@@ -326,3 +332,16 @@ async def test_a_lesson_with_a_request_already_is_told_before_the_confirmation(
     )
     assert slots == {"lesson_id": lesson.lesson_id, "form_gave_up": True}
     assert responses(dispatcher) == ["utter_lesson_change_exists"]
+
+
+async def test_a_lesson_already_asked_off_is_not_offered_again(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    lessons = await backend.upcoming_lessons("C001", limit=10)
+    asked_off = lessons[0]
+    await backend.request_lesson_change(asked_off.lesson_id, asked_off.student_id, "C001", "leave")
+    tracker = zhang("我想请个假", requested_slot="lesson_id")
+    await ActionAskLessonId().run(dispatcher, tracker, DOMAIN)
+    offered = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert asked_off.lesson_id not in offered
+    assert offered == [lesson.lesson_id for lesson in lessons[1:7]]

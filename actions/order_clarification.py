@@ -1,0 +1,90 @@
+"""A message the robot did not understand that names the goods of one of the customer's orders.
+
+"我的水壶怎么样了" (the NLU unsure between an exchange's progress and the order's status)
+and "是那个水壶" (the reply to "您是想咨询下面哪个问题呢？" after "我买的东西有点问题") say
+which order the customer means, even when the robot is unsure what they want done. The
+clarification then names that order and its buttons carry it: one click starts the
+request for the kettle, instead of "没能理解" or a question about which order.
+
+The buttons are the requests the message itself suggests, or, for a reply to the
+clarification just shown, that clarification's requests; 「查看我的订单」 becomes the
+order's own status. Only for a known customer (the orders are theirs) and only when the
+words name exactly one of their recent orders.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import intent_titles
+from actions.context import buttons_before_latest_message
+from actions.named_orders import order_named_by_goods
+from actions.orders import items_summary
+from actions.topics import ENTRIES
+from zhike.common.topic_names import BUSINESS_INTENTS
+
+# The first stage's intro (domain/common.yml): its buttons are what a reply may pick from.
+CLARIFICATION = "utter_ask_affirmation_intro"
+# "None of these": the two-stage fallback asks the customer to rephrase.
+NONE_OF_THESE = "/out_of_scope"
+ORDER_STATUS, ORDER_LIST = "query_order", "list_orders"
+
+
+async def clarify_named_order(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: DomainDict,
+    buttons: list[dict[str, str]],
+) -> bool:
+    """Asks which request the customer means for the one order their words name.
+
+    ``buttons`` are the message's own suggestions. Returns whether it was asked.
+    """
+    if any(not str(button.get("payload") or "").startswith("/") for button in buttons):
+        return False  # a question the knowledge base may answer is offered: keep it
+    text = str((tracker.latest_message or {}).get("text") or "")
+    order = await order_named_by_goods(tracker, text)
+    if order is None:
+        return False
+    earlier = buttons_before_latest_message(tracker, CLARIFICATION)
+    intents = _requests(earlier) or _requests(buttons)
+    picked = [intent for intent in intents if _takes_an_order(intent, domain)] or [ORDER_STATUS]
+    titles = intent_titles()["intents"]
+    entity = json.dumps({"order_id": order.order_id}, ensure_ascii=False)
+    offered = [
+        {"title": titles.get(intent, intent), "payload": f"/{intent}{entity}"}
+        for intent in dict.fromkeys(picked)
+    ]
+    offered.append({"title": "都不是", "payload": NONE_OF_THESE})
+    dispatcher.utter_message(
+        response="utter_ask_about_named_order",
+        order_id=order.order_id,
+        items=items_summary(order),
+        buttons=offered,
+    )
+    return True
+
+
+def _requests(buttons: list[dict[str, Any]]) -> list[str]:
+    """The business requests among ``/intent`` buttons, 「查看我的订单」 as the order's status."""
+    found = []
+    for button in buttons:
+        payload = str(button.get("payload") or "")
+        if not payload.startswith("/"):
+            continue
+        intent = payload[1:].split("{", 1)[0]
+        intent = ORDER_STATUS if intent == ORDER_LIST else intent
+        if intent in BUSINESS_INTENTS:
+            found.append(intent)
+    return found
+
+
+def _takes_an_order(intent: str, domain: DomainDict) -> bool:
+    """Whether the form ``intent`` starts asks for an order number."""
+    form = (domain.get("forms") or {}).get(ENTRIES.get(intent, "")) or {}
+    return "order_id" in (form.get("required_slots") or [])
