@@ -7,11 +7,13 @@ is checked first to fit its frame, so the test says which words carry it.
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from zhike.nlu.frames import Frames
+from zhike.tools.stack import Stack
 
-from .conftest import AppConversation
+from .conftest import API, AppConversation
 
 pytestmark = pytest.mark.e2e
 
@@ -134,3 +136,20 @@ def test_the_order_whose_goods_the_customer_named_is_offered_first(
     assert FRAMES.fitting(said) == ["request_refund"]
     first = zhang_app.buttons(said)[0]
     assert first["payload"] == "HP20241301" and "鞋" in first["title"]  # the running shoes
+
+
+def test_a_parcel_asked_after_beside_an_invoice_question_is_not_lost(
+    stack: Stack, zhang_app: AppConversation
+) -> None:
+    said = "空调啥时候到 还有能不能开个发票"
+    assert FRAMES.fitting("空调啥时候到") == ["query_logistics"]
+    payloads = [b["payload"].split("{")[0] for b in zhang_app.buttons(said)]
+    if "/query_logistics" in payloads:  # "您是想咨询": the parcel first (was: two invoice readings)
+        assert payloads.index("/query_logistics") == 0
+        return
+    # a model sure of the invoice starts it, and the parcel is offered once it is done
+    parse = httpx.post(
+        f"{stack.config.rasa_url}/model/parse", params=API, json={"text": said}, timeout=30
+    ).json()
+    assert parse["intent"]["name"] != "nlu_fallback"
+    assert parse["also"]["intent"] == "query_logistics"

@@ -76,3 +76,20 @@ def first_of_several(fitting: Callable[[str], list[str]], text: str) -> list[str
     if len(requests) < 2 or len(set(requests)) != len(requests):
         return []
     return requests[:1]
+
+
+def clause_requests(fitting: Callable[[str], list[str]], text: str) -> list[str]:
+    """The requests whose words clauses of ``text`` are in, one each, in the order said.
+
+    ``[]`` for a message of one clause: only a message that puts several things together
+    is read clause by clause. A clause that calls a request off counts for nothing.
+    """
+    parts = clauses(text)
+    if len(parts) < 2:
+        return []
+    found: list[str] = []
+    for part in parts:
+        fits = fitting(part)
+        if len(fits) == 1 and fits[0] in BUSINESS_INTENTS and not _CALLED_OFF.search(part):
+            found.append(fits[0])
+    return list(dict.fromkeys(found))

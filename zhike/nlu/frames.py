@@ -59,7 +59,7 @@ from zhike.common.topic_names import (
     QUESTION_INTENT,
     SECOND_OPINION_KEY,
 )
-from zhike.nlu.also_asked import also_asked, first_of_several
+from zhike.nlu.also_asked import also_asked, clause_requests, first_of_several
 from zhike.nlu.anchors import ranked_intents
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,8 @@ FRAME_KEY = "frame"
 DEFAULT_EXEMPT = ["human_handoff"]
 # What a frame marked ``alone`` may overrule without a model's support: a message declined,
 # or taken for a greeting although it asks something ("在么 带数据线么?").
-OVERRULED_ALONE = frozenset({DEFAULT_NLU_FALLBACK_INTENT_NAME, "greet"})
+DECLINED = DEFAULT_NLU_FALLBACK_INTENT_NAME
+OVERRULED_ALONE = frozenset({DECLINED, "greet"})
 # ... and a message taken for an answer that gave nothing ("味道酸吗 https://…/item/….html"
 # was inform, with no order number, date or product name in it).
 EMPTY_ANSWER = "inform"
@@ -205,7 +206,8 @@ class FrameMatcher(GraphComponent, IntentClassifier):
                 continue
             fitting = self.frames.fitting(text)
             if not fitting:
-                self._decline_beyond(message, text)
+                if not self._decline_beyond(message, text) and name == DECLINED:
+                    _offer_clause_request(message, clause_requests(self.frames.fitting, text))
                 continue
             several = len(fitting) > 1
             if several:  # "帮我改个收货地址 另外我那个快递到哪了": the first one first
@@ -237,14 +239,15 @@ class FrameMatcher(GraphComponent, IntentClassifier):
         if other is not None:
             message.set(ALSO_KEY, other, add_to_output=True)
 
-    def _decline_beyond(self, message: Message, text: str) -> None:
+    def _decline_beyond(self, message: Message, text: str) -> bool:
         """Declines a message about a topic the robot does not serve, and names the topic."""
         topic = self.frames.beyond_topic(text)
         if topic is None:
-            return
+            return False
         logger.debug("%r is about %s, which the robot does not serve.", text, topic.intent)
         _decline(message)
         message.set(BEYOND_KEY, {"topic": topic.intent, "name": topic.name}, add_to_output=True)
+        return True
 
     def _supported(self, intent: str, data: dict[str, Any]) -> bool:
         """Whether DIET ranks ``intent`` high enough or the linear model picked it."""
@@ -302,6 +305,23 @@ def _ask_between(message: Message, name: str, framed: str) -> None:
     """
     _decline(message, (name, framed))
     message.set(CONTRADICTED_KEY, {"intent": name, "framed": framed}, add_to_output=True)
+
+
+def _offer_clause_request(message: Message, requests: list[str]) -> None:
+    """Offers first the request a clause of a declined message is in the words of.
+
+    "空调啥时候到 还有能不能开个发票": the whole fits no frame and DIET ranked only the
+    invoice, so "您是想咨询" offered two invoice requests and the parcel was lost; its
+    clause is the parcel's, offered first, beside the model's best reading.
+    """
+    if not requests:
+        return
+    ranked = [
+        str(e.get(INTENT_NAME_KEY))
+        for e in message.get(INTENT_RANKING_KEY) or []
+        if e.get(INTENT_NAME_KEY) not in (DECLINED, requests[0])
+    ]
+    _decline(message, (requests[0], *ranked[:1]))
 
 
 def _decline(message: Message, first: tuple[str, ...] = ()) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.nlu.also_asked import also_asked, clauses, first_of_several
+from zhike.nlu.also_asked import also_asked, clause_requests, clauses, first_of_several
 from zhike.nlu.frames import FrameMatcher, Frames
 
 FRAMES = Frames.load()
@@ -69,3 +69,24 @@ def test_two_requests_the_models_could_not_choose_between_are_taken_in_order() -
     assert message.get("also")["intent"] == "query_logistics"
     # both in one clause: no order to follow, the customer is asked
     assert first_of_several(FRAMES.fitting, "帮我改下地址和申请价保") == []
+
+
+def test_a_declined_message_offers_first_the_request_a_clause_is_in_the_words_of() -> None:
+    text = "空调啥时候到 还有能不能开个发票"
+    assert clause_requests(FRAMES.fitting, text) == ["query_logistics"]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.52},
+        {"name": "request_invoice", "confidence": 0.52},
+        {"name": "query_invoice", "confidence": 0.2},
+    ]
+    message = Message(data={"text": text, "intent": ranking[0], "intent_ranking": ranking})
+    FrameMatcher(FrameMatcher.get_default_config(), FRAMES).process([message])
+    offered = [entry["name"] for entry in message.get("intent_ranking")]
+    # was: 申请开发票 / 查询发票进度, the parcel lost
+    assert offered[:3] == ["nlu_fallback", "query_logistics", "request_invoice"]
+
+
+def test_only_requests_said_in_clauses_of_their_own_and_not_called_off_count() -> None:
+    assert clause_requests(FRAMES.fitting, "空调啥时候到") == []  # one clause: the models decide
+    called_off = "空调啥时候到 另外不用取消订单了"
+    assert clause_requests(FRAMES.fitting, called_off) == ["query_logistics"]
