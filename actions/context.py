@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.parsing import parse_order_id
 from zhike.common.confirmations import THANKS_WORDS
-from zhike.common.topic_names import FOCUS_ORDER_SLOT, FOCUS_TURNS
+from zhike.common.topic_names import FOCUS_ORDER_SLOT, FOCUS_TURNS, TYPED_CHOICE_KEY
 
 
 def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
@@ -64,6 +64,34 @@ def mentioned_order(tracker: Tracker) -> str | None:
     return parse_order_id(message.get("text"))
 
 
+# "您是想咨询…" (actions/fallback.py): a button clicked there answers the message before it.
+_CLARIFICATIONS = ("utter_ask_affirmation_intro", "utter_ask_about_named_order")
+
+
+def _clarified(events: list[dict[str, Any]], opening: int) -> int:
+    """The message a clarification button picked at ``opening`` answered, else ``opening``.
+
+    "空调啥时候到 还有能不能开个发票", then 「查询物流进度」 clicked or typed: the goods were
+    named in the message the robot asked about, not in the pick. The two-stage fallback
+    sends the pick again after taking it back; that copy is skipped.
+    """
+    picked = events[opening]
+    said = str(picked.get("text") or "")
+    typed = (picked.get("parse_data") or {}).get(TYPED_CHOICE_KEY)
+    offered: set[str] = set()
+    for index in range(opening - 1, -1, -1):
+        event = events[index]
+        kind = event.get("event")
+        if kind == "bot" and (event.get("metadata") or {}).get("utter_action") in _CLARIFICATIONS:
+            buttons = (event.get("data") or {}).get("buttons") or []
+            offered.update(str(b.get(key) or "") for b in buttons for key in ("title", "payload"))
+        elif kind == "user" and str(event.get("text") or "") != said:
+            return index if offered and (typed or said in offered) else opening
+        elif kind in ("restart", "session_started"):
+            break
+    return opening
+
+
 def said_in_form(tracker: Tracker, form: str) -> list[str]:
     """What the customer wrote since ``form`` started: the opening message first.
 
@@ -89,6 +117,7 @@ def said_in_form(tracker: Tracker, form: str) -> list[str]:
     opening = start
     while opening > 0 and events[opening].get("event") != "user":
         opening -= 1
+    opening = _clarified(events, opening)
     return [
         str(event.get("text") or "")
         for event in events[opening:]

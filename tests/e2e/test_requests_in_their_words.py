@@ -146,6 +146,8 @@ def test_a_parcel_asked_after_beside_an_invoice_question_is_not_lost(
     payloads = [b["payload"].split("{")[0] for b in zhang_app.buttons(said)]
     if "/query_logistics" in payloads:  # "您是想咨询": the parcel first (was: two invoice readings)
         assert payloads.index("/query_logistics") == 0
+        listed = zhang_app.buttons("查询物流进度")  # the pick typed: the goods named come first
+        assert "空调" in listed[0]["title"]
         return
     # a model sure of the invoice starts it, and the parcel is offered once it is done
     parse = httpx.post(

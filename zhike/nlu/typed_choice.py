@@ -50,10 +50,9 @@ from zhike.common.choices import (
 )
 from zhike.common.confirmations import parse_confirmation
 from zhike.common.handoff_names import HANDOFF_STATE_SLOT, WITH_AGENT
-from zhike.common.topic_names import BUSINESS_INTENTS
+from zhike.common.topic_names import BUSINESS_INTENTS, TYPED_CHOICE_KEY
 
-# The parse result's record of a typed pick: {"typed": ..., "title": ..., "payload": ...}.
-TYPED_CHOICE = "typed_choice"
+TYPED_CHOICE = TYPED_CHOICE_KEY
 # The two-stage fallback is a loop, but its buttons are no form's options.
 FALLBACK_LOOP = "action_two_stage_fallback"
 DEFAULT_EXCEPT_INTENTS = ["rate_service"]

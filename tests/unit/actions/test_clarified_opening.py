@@ -1,0 +1,65 @@
+"""A request picked from "您是想咨询…" keeps what the customer said in the message asked about."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions.context import said_in_form
+from actions.named_orders import goods_words
+
+ASKED = "空调啥时候到 还有能不能开个发票"
+CLARIFICATION = {
+    "event": "bot",
+    "text": "不好意思，我不太确定您的意思，您是想咨询下面哪个问题呢？",
+    "data": {
+        "buttons": [
+            {"title": "查询物流进度", "payload": "/query_logistics"},
+            {"title": "申请开发票", "payload": "/request_invoice"},
+            {"title": "都不是", "payload": "/out_of_scope"},
+        ]
+    },
+    "metadata": {"utter_action": "utter_ask_affirmation_intro"},
+}
+
+
+def _user(text: str, intent: str, **parse: Any) -> dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}, **parse}}
+
+
+def _tracker(pick: dict[str, Any]) -> Tracker:
+    events = [
+        {"event": "session_started"},
+        _user(ASKED, "nlu_fallback"),
+        {"event": "action", "name": "action_two_stage_fallback"},
+        {"event": "active_loop", "name": "action_two_stage_fallback"},
+        CLARIFICATION,
+        {"event": "action", "name": "action_listen"},
+        pick,
+        {"event": "action", "name": "action_two_stage_fallback"},
+        {"event": "active_loop", "name": None},
+        {"event": "rewind"},
+        pick,  # the fallback sends the pick again
+        {"event": "action", "name": "order_id_form"},
+        {"event": "active_loop", "name": "order_id_form"},
+    ]
+    active = {"name": "order_id_form"}
+    return Tracker("app:C001", {}, pick["parse_data"], events, False, None, active, None)
+
+
+def test_a_clicked_pick_keeps_the_goods_named_in_the_message_asked_about() -> None:
+    said = said_in_form(_tracker(_user("/query_logistics", "query_logistics")), "order_id_form")
+    assert said[0] == ASKED and "空调" in goods_words(" ".join(said))
+
+
+def test_a_typed_pick_keeps_them_too() -> None:
+    typed = _user("查询物流进度", "query_logistics")  # the title typed, as a click
+    assert said_in_form(_tracker(typed), "order_id_form")[0] == ASKED
+    words = _user("第一个", "query_logistics", typed_choice={"payload": "/query_logistics"})
+    assert said_in_form(_tracker(words), "order_id_form")[0] == ASKED
+
+
+def test_a_new_message_after_the_clarification_is_no_pick() -> None:
+    new = _user("我要查物流", "query_logistics")
+    assert said_in_form(_tracker(new), "order_id_form") == ["我要查物流"]
