@@ -16,6 +16,7 @@ from actions.courses import (
     KIND_LABELS,
     LIVE_REQUESTS,
     customer_lessons,
+    leave_reason_wish,
     lesson_day,
     lesson_time,
     match_lesson,
@@ -171,6 +172,12 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         if named is not None and not on_day(lessons, named):
             # "这周六的", a day without lessons: said so, no failed answer
             dispatcher.utter_message(response="utter_no_lesson_that_day", day=describe(named))
+            return {"lesson_id": None}
+        wish = leave_reason_wish(str(value))
+        if wish is not None and named is None:
+            # "孩子发烧了": why, not which lesson (was 「没有找到这节课」)
+            kind = KIND_LABELS.get(tracker.get_slot("lesson_change_kind") or "", "请假")
+            dispatcher.utter_message(response="utter_leave_reason_noted", wish=wish, kind=kind)
             return {"lesson_id": None}
         return self.reject("lesson_id", dispatcher, tracker)
 

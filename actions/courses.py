@@ -25,6 +25,22 @@ logger = logging.getLogger(__name__)
 
 WEEKDAYS = "一二三四五六日"
 KIND_LABELS = {LEAVE: "请假", RESCHEDULE: "调课"}
+# Why the child cannot come ("孩子发烧了", "那天要出差"), said while asked which lesson: noted
+# kindly, no failed answer; the school takes no reason, so nothing is stored.
+LEAVE_REASON = re.compile(
+    r"发烧|生病|病了|感冒|咳嗽|不舒服|住院|看病|医院|受伤|摔|疫苗|有事|出差|出门|旅游|旅行|"
+    r"回老家|走亲戚|考试|比赛|活动|婚礼|葬礼|去不了|来不了|上不了|赶不上|没时间|没空"
+)
+_SICK = re.compile(r"发烧|生病|病了|感冒|咳嗽|不舒服|住院|看病|医院|受伤|摔")
+
+
+def leave_reason_wish(text: str) -> str | None:
+    """For a reason to miss a lesson, the wish said with it ("希望早日康复，" or ""), else None."""
+    if not LEAVE_REASON.search(text):
+        return None
+    return "希望孩子早日康复，" if _SICK.search(text) else ""
+
+
 _LESSON_ID_RE = re.compile(r"\b(CS\d{3}-\d{8})\b", re.IGNORECASE)
 _SUBJECTS = ("数学", "英语", "语文", "物理", "化学", "生物", "历史", "地理", "政治", "口语")
 # "老师是谁", "哪个老师上" (and no time asked: "王老师的课几点" wants the timetable)

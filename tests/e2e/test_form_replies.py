@@ -125,6 +125,17 @@ def test_a_lesson_with_a_request_already_is_told_before_any_confirmation(
     assert "已经提交过" in again and "确认提交" not in again  # before: asked, then refused
 
 
+def test_why_the_child_cannot_come_is_noted_while_the_lesson_is_asked(
+    zhang_app: AppConversation,
+) -> None:
+    assert "哪一节课" in zhang_app.say("我想请个假")
+    replies = zhang_app.send("孩子发烧了")  # before: 「没有找到这节课哦」
+    noted = "\n".join(r.get("text", "") for r in replies)
+    assert "早日康复" in noted and "没有找到" not in noted and "哪一节课" in noted
+    lessons = [b for r in replies for b in r.get("buttons", [])]
+    assert "确认提交" in zhang_app.say(lessons[-1]["payload"])
+
+
 def test_the_new_address_given_before_the_order_is_kept(zhang_app: AppConversation) -> None:
     assert "哪一笔订单" in zhang_app.say("我要改收货地址")
     noted = zhang_app.say("上海市浦东新区张江路88号 李明")  # before: 「订单号格式好像不太对」

@@ -345,3 +345,20 @@ async def test_a_lesson_already_asked_off_is_not_offered_again(
     offered = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
     assert asked_off.lesson_id not in offered
     assert offered == [lesson.lesson_id for lesson in lessons[1:7]]
+
+
+@pytest.mark.parametrize(
+    ("said", "wish"),
+    [("孩子发烧了", "希望孩子早日康复，"), ("那天我们要回老家", "")],
+)
+async def test_why_the_child_cannot_come_is_noted_kindly_while_the_lesson_is_asked(
+    zhang: Turn, dispatcher: CollectingDispatcher, said: str, wish: str
+) -> None:
+    """Was 「没有找到这节课哦」 with a failed answer counted."""
+    tracker = zhang(said, requested_slot="lesson_id", lesson_change_kind="leave")
+    form = ValidateLessonChangeForm()
+    slots = await form.validate_lesson_id(said, dispatcher, tracker, DOMAIN)
+    assert slots == {"lesson_id": None}  # asked again, no failure counted
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_leave_reason_noted"
+    assert message["wish"] == wish and message["kind"] == "请假"
