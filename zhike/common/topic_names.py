@@ -85,10 +85,10 @@ BEYOND_KEY = "beyond"
 # once the first is answered the policy (zhike/dialogue/also_asked_policy.py) runs the
 # action (actions/also_asked.py) that offers it.
 ALSO_KEY = "also"
+ALSO_ACTION = "action_offer_also"
 # The parse result's record of a button picked by typing (zhike/nlu/typed_choice.py):
 # {"typed": ..., "title": ..., "payload": ...}; the message is that click.
 TYPED_CHOICE_KEY = "typed_choice"
-ALSO_ACTION = "action_offer_also"
 # A request DIET was sure of whose words are another's (zhike/nlu/frames.py): the message
 # is nlu_fallback, the customer asked between the two; ``{"intent": DIET's, "framed": the
 # words'}`` in the parse result. In a form it is a request all the same, never an answer.

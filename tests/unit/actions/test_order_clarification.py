@@ -55,14 +55,20 @@ async def test_naming_the_goods_after_a_clarification_asks_about_that_order(
     assert events == [UserUtteranceReverted()]
 
 
+async def _asked_about(
+    turn: Turn, text: str, dispatcher: CollectingDispatcher, domain: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The first stage's messages for ``text``, which the NLU read as two lookups."""
+    tracker = turn(text, "nlu_fallback")
+    tracker.latest_message = _unsure(text, "query_exchange", "query_order")
+    await ActionAskAffirmation().run(dispatcher, tracker, domain)
+    return dispatcher.messages
+
+
 async def test_an_unclear_message_naming_the_goods_carries_the_order_in_its_buttons(
     zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
 ) -> None:
-    tracker = zhang("我的水壶怎么样了", "nlu_fallback")
-    tracker.latest_message = _unsure("我的水壶怎么样了", "query_exchange", "query_order")
-    await ActionAskAffirmation().run(dispatcher, tracker, real_domain)
-
-    [message] = dispatcher.messages
+    [message] = await _asked_about(zhang, "我的水壶怎么样了", dispatcher, real_domain)
     assert message["response"] == "utter_ask_about_named_order"
     titles = [b["title"] for b in message["buttons"]]
     assert titles == ["查询换货进度", "查询订单状态", "都不是"]
@@ -79,16 +85,12 @@ async def test_an_unclear_message_naming_the_goods_carries_the_order_in_its_butt
 async def test_goods_of_no_single_order_get_the_plain_clarification(
     zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any], text: str
 ) -> None:
-    tracker = zhang(text, "nlu_fallback")
-    tracker.latest_message = _unsure(text, "query_exchange", "query_order")
-    await ActionAskAffirmation().run(dispatcher, tracker, real_domain)
-    assert dispatcher.messages[0]["response"] == "utter_ask_affirmation_intro"
+    messages = await _asked_about(zhang, text, dispatcher, real_domain)
+    assert messages[0]["response"] == "utter_ask_affirmation_intro"
 
 
 async def test_an_anonymous_visitor_gets_the_plain_clarification(
     anonymous: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
 ) -> None:
-    tracker = anonymous("我的水壶怎么样了", "nlu_fallback")
-    tracker.latest_message = _unsure("我的水壶怎么样了", "query_exchange", "query_order")
-    await ActionAskAffirmation().run(dispatcher, tracker, real_domain)
-    assert dispatcher.messages[0]["response"] == "utter_ask_affirmation_intro"
+    messages = await _asked_about(anonymous, "我的水壶怎么样了", dispatcher, real_domain)
+    assert messages[0]["response"] == "utter_ask_affirmation_intro"
