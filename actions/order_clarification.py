@@ -14,16 +14,15 @@ words name exactly one of their recent orders.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import intent_titles
 from actions.context import buttons_before_latest_message
 from actions.named_orders import order_named_by_goods
+from actions.order_questions import service_button
 from actions.orders import items_summary
 from actions.topics import ENTRIES
 from zhike.common.topic_names import BUSINESS_INTENTS
@@ -54,12 +53,7 @@ async def clarify_named_order(
     earlier = buttons_before_latest_message(tracker, CLARIFICATION)
     intents = _requests(earlier) or _requests(buttons)
     picked = [intent for intent in intents if _takes_an_order(intent, domain)] or [ORDER_STATUS]
-    titles = intent_titles()["intents"]
-    entity = json.dumps({"order_id": order.order_id}, ensure_ascii=False)
-    offered = [
-        {"title": titles.get(intent, intent), "payload": f"/{intent}{entity}"}
-        for intent in dict.fromkeys(picked)
-    ]
+    offered = [service_button(intent, order.order_id) for intent in dict.fromkeys(picked)]
     offered.append({"title": "都不是", "payload": NONE_OF_THESE})
     dispatcher.utter_message(
         response="utter_ask_about_named_order",
