@@ -55,6 +55,12 @@ _FOUR_DIGITS_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _SIX_DIGITS_RE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 _CREDIT_IN_TEXT_RE = re.compile(r"(?<![0-9A-Z])([0-9A-Z]{18})(?![0-9A-Z])")
 _PERSONAL_TITLES = {"个人", "本人", "个人抬头", "个人发票", "开个人", "个人的", "私人"}
+# A request or a question, not a name: "发我邮箱吧" (asked for the company's name) was
+# taken for the title. A name ending in 吧 (某某网吧) is still a name.
+_NOT_A_TITLE = re.compile(
+    r"发我|发到|发给|寄到|寄给|给我|帮我|邮箱|邮件|怎么|为什么|能不能|可不可以|可以吗|行吗|好吗|"
+    r"多久|什么时候|[吗呢嘛][?？!！。~～]*$"
+)
 _ADDRESS_HINTS = (
     "省",
     "市",
@@ -126,7 +132,7 @@ def parse_invoice_title(value: Any) -> str | None:
     text = re.sub(r"^(?:发票)?抬头(?:是|为|开)?[:：\s]*", "", text)
     if text in _PERSONAL_TITLES:
         return "个人"
-    if not 2 <= len(text) <= 100 or re.fullmatch(r"[\d\W_]+", text):
+    if not 2 <= len(text) <= 100 or re.fullmatch(r"[\d\W_]+", text) or _NOT_A_TITLE.search(text):
         return None
     return text
 

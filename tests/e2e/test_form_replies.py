@@ -136,6 +136,16 @@ def test_why_the_child_cannot_come_is_noted_while_the_lesson_is_asked(
     assert "确认提交" in zhang_app.say(lessons[-1]["payload"])
 
 
+def test_a_request_said_when_asked_for_the_companys_name_is_no_title(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("我要开发票")
+    assert "抬头" in zhang_app.say("HP20241406")
+    assert "公司名称" in zhang_app.say("公司")
+    said = zhang_app.say("发我邮箱吧")  # before: taken for the title, the tax number asked
+    assert "纳税人识别号" not in said and "公司名称" in said
+
+
 def test_the_new_address_given_before_the_order_is_kept(zhang_app: AppConversation) -> None:
     assert "哪一笔订单" in zhang_app.say("我要改收货地址")
     noted = zhang_app.say("上海市浦东新区张江路88号 李明")  # before: 「订单号格式好像不太对」

@@ -110,6 +110,9 @@ def test_parse_address(text: str, expected: str | None) -> None:
         ("1", None),
         ("1234567", None),
         ("公" * 101, None),
+        ("发我邮箱吧", None),  # asked for the company's name: a request, not a name
+        ("能开专票吗", None),
+        ("杭州某某网吧", "杭州某某网吧"),
     ],
 )
 def test_parse_invoice_title(text: str, expected: str | None) -> None:
