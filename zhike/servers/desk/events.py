@@ -3,7 +3,7 @@
 The stream opens with ``event: ready`` (the page then reads the inbox once) and carries
 
 - ``event: inbox`` — ``{"conversation_id", "change", "state", "skill_group"}``; ``change`` is
-  ``queued``, ``accepted``, ``transferred`` or ``closed``;
+  ``queued``, ``accepted``, ``transferred``, ``reassigned`` or ``closed``;
 - ``event: message`` — ``{"conversation_id", "seq", "direction"}``: a new message (the page
   reads it through the usual routes, so the text never travels here);
 - ``event: agent`` — ``{"agent_id", "online"}``: an agent went on- or offline (supervisors

@@ -5,7 +5,8 @@ A :class:`EventHub` runs in each desk process while at least one page listens. E
 group, agent and ``last_seq``) and compares them with what it read the time before:
 
 - a conversation that appears queued is ``queued``; queued → agent is ``accepted``; a new
-  group or agent → queued is ``transferred``; one that is no longer open is ``closed``;
+  group or agent → queued is ``transferred``; another agent in the same group (a
+  supervisor's 转派) is ``reassigned``; one that is no longer open is ``closed``;
 - a conversation whose ``last_seq`` grew has new messages: one ``message`` event per new
   message (its seq and direction, never its text);
 - an agent who went on- or offline is an ``agent`` event (for supervisors and that agent);
@@ -120,6 +121,8 @@ def changes(before: dict[int, Open], after: dict[int, Open]) -> tuple[list[Event
             change = "accepted"
         elif old.skill_group != now.skill_group or (old.state, now.state) == (AGENT, QUEUED):
             change = "transferred"
+        elif old.agent_id != now.agent_id:  # a supervisor's 转派 from one agent to another
+            change = "reassigned"
         if change is not None:
             events.append(_inbox(cid, change, now.state, old, now))
         if old is not None and now.last_seq > old.last_seq:

@@ -14,7 +14,7 @@ import httpx
 from zhike.servers.desk import create_app
 from zhike.servers.desk.api_session import SESSION_COOKIE
 from zhike.servers.desk.events import _next
-from zhike.servers.desk.events_hub import QUEUE_LIMIT, Event, EventHub, Viewer
+from zhike.servers.desk.events_hub import QUEUE_LIMIT, Event, EventHub, Open, Viewer, changes
 
 from .conftest import API, Desk, queued
 from .served import Served, served
@@ -192,3 +192,13 @@ async def test_an_episode_queued_and_left_between_two_polls_still_closes_on_the_
     await desk.handoff.close(seen, None, "user_left")
     events = await hub.poll_once()
     assert [(e.kind, e.data) for e in events] == [("inbox", {"conversation_id": seen, **closed})]
+
+
+def test_a_live_conversation_given_to_another_agent_reaches_both_agents() -> None:
+    """转派 within a group: the new agent's page lists it, the old one's drops it."""
+    before = {7: Open("agent", "orders", "a1", 3)}
+    after = {7: Open("agent", "orders", "a2", 3)}
+    events, grown = changes(before, after)
+    [event] = events
+    assert event.data["change"] == "reassigned" and event.agents == frozenset({"a1", "a2"})
+    assert grown == {} and changes(after, after) == ([], {})
