@@ -155,3 +155,23 @@ def test_a_parcel_asked_after_beside_an_invoice_question_is_not_lost(
     ).json()
     assert parse["intent"]["name"] != "nlu_fallback"
     assert parse["also"]["intent"] == "query_logistics"
+
+
+def test_the_parcel_is_offered_once_the_invoice_picked_instead_is_done(
+    zhang_app: AppConversation,
+) -> None:
+    said = "空调啥时候到 还有能不能开个发票"
+    first = zhang_app.send(said)
+    payloads = [b["payload"].split("{")[0] for r in first for b in r.get("buttons", [])]
+    if "/request_invoice" in payloads:  # "您是想咨询…": the customer picks the invoice
+        assert "哪一笔订单" in zhang_app.say("申请开发票")
+    else:  # a model sure of the invoice starts it at once
+        assert "哪一笔订单" in "\n".join(r.get("text", "") for r in first)
+    zhang_app.say("HP20241405")
+    zhang_app.say("个人")
+    replies = zhang_app.send("确认")
+    answer = "\n".join(r.get("text", "") for r in replies)
+    assert "开票申请已提交" in answer or "已经申请过发票" in answer
+    assert "您刚才还提到" in answer  # ... and the parcel asked about first is not lost
+    titles = [b["title"] for r in replies for b in r.get("buttons", [])]
+    assert titles == ["查询物流进度"]

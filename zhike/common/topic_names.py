@@ -86,6 +86,12 @@ BEYOND_KEY = "beyond"
 # action (actions/also_asked.py) that offers it.
 ALSO_KEY = "also"
 ALSO_ACTION = "action_offer_also"
+# A message of several clauses the robot asked about ("您是想咨询…"), a clause in the words
+# of a request ("空调啥时候到 还有能不能开个发票": the parcel): ``[{"intent": ..., "text":
+# its clause}, ...]`` in the order said (zhike/nlu/also_asked.py). The customer picks one
+# request; once it is done, the first other one is offered as :data:`ALSO_KEY`'s would
+# be (zhike/common/several_requests.py).
+CLAUSES_KEY = "clause_requests"
 # The parse result's record of a button picked by typing (zhike/nlu/typed_choice.py):
 # {"typed": ..., "title": ..., "payload": ...}; the message is that click.
 TYPED_CHOICE_KEY = "typed_choice"

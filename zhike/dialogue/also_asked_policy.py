@@ -5,7 +5,9 @@ The NLU records it (:mod:`zhike.nlu.also_asked`, the parse key
 has acted on it and no form is asking anything, this policy predicts
 :data:`~zhike.common.topic_names.ALSO_ACTION` (``actions/also_asked.py``: "您还提到…" with
 the request as a button), then ``action_listen``. A first request that starts a form is
-done first (its questions come first): the offer follows the form's last step.
+done first (its questions come first): the offer follows the form's last step. A message
+the robot asked about ("您是想咨询…") whose clauses made several requests counts the same
+once the customer picks one of them (:mod:`zhike.common.several_requests`).
 
 ``config.yml``::
 
@@ -19,10 +21,11 @@ from __future__ import annotations
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from zhike.common.handoff_names import HANDOFF_ACTION, HANDOFF_STATE_SLOT, WITH_AGENT
+from zhike.common.several_requests import Step, owed_after_pick
 from zhike.common.topic_names import ALSO_ACTION, ALSO_KEY
 from zhike.dialogue.coded_policy import CodedPolicy
 
@@ -84,9 +87,34 @@ def pending(tracker: DialogueStateTracker, forms: frozenset[str]) -> bool:
             first_action = event.action_name
             form_went_on = form_went_on or event.action_name in forms
         elif isinstance(event, UserUttered):
-            if event.parse_data.get(ALSO_KEY):
+            if event.parse_data.get(ALSO_KEY) or _left_by_pick(tracker, event):
                 return first_action not in NOT_AN_ANSWER  # the first request was answered
             if not form_went_on:
                 return False  # no form went on after it: another task
             first_action, form_went_on = None, False
     return False
+
+
+def _left_by_pick(tracker: DialogueStateTracker, message: UserUttered) -> bool:
+    """Whether ``message`` picked one request of a message of several the robot asked about.
+
+    "空调啥时候到 还有能不能开个发票", "您是想咨询…", 「申请开发票」: the message before the
+    pick recorded its clauses' requests (the parcel), and the pick leaves one of them
+    owed (:func:`~zhike.common.several_requests.owed_after_pick`). The two-stage fallback
+    takes the asked-about message out of the applied events, so the walk reads them all.
+    """
+    events = list(tracker.events)
+    at = next((i for i in range(len(events) - 1, -1, -1) if events[i] is message), None)
+    if at is None:
+        return False
+    before = (_step(event) for event in reversed(events[:at]))
+    return owed_after_pick(before, message.text or "", message.intent_name) is not None
+
+
+def _step(event: Event) -> Step:
+    """``event`` as :func:`~zhike.common.several_requests.owed_after_pick` reads it."""
+    if isinstance(event, ActionExecuted):
+        return "action", event.action_name or "", "", {}
+    if isinstance(event, UserUttered):
+        return "user", "", event.text or "", dict(event.parse_data)
+    return event.type_name, "", "", {}

@@ -84,12 +84,21 @@ def clause_requests(fitting: Callable[[str], list[str]], text: str) -> list[str]
     ``[]`` for a message of one clause: only a message that puts several things together
     is read clause by clause. A clause that calls a request off counts for nothing.
     """
+    return [part["intent"] for part in requests_by_clause(fitting, text)]
+
+
+def requests_by_clause(fitting: Callable[[str], list[str]], text: str) -> list[dict[str, str]]:
+    """:func:`clause_requests` with the clause of each: ``[{"intent", "text"}, ...]``.
+
+    The first clause of a request stands for it ("帮我查下HP20240001到哪了": its order number
+    goes with the offer).
+    """
     parts = clauses(text)
     if len(parts) < 2:
         return []
-    found: list[str] = []
+    found: dict[str, str] = {}
     for part in parts:
         fits = fitting(part)
         if len(fits) == 1 and fits[0] in BUSINESS_INTENTS and not _CALLED_OFF.search(part):
-            found.append(fits[0])
-    return list(dict.fromkeys(found))
+            found.setdefault(fits[0], part)
+    return [{"intent": intent, "text": part} for intent, part in found.items()]

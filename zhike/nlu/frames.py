@@ -55,11 +55,17 @@ from zhike.common.topic_names import (
     ALSO_KEY,
     BEYOND_KEY,
     BUSINESS_INTENTS,
+    CLAUSES_KEY,
     CONTRADICTED_KEY,
     QUESTION_INTENT,
     SECOND_OPINION_KEY,
 )
-from zhike.nlu.also_asked import also_asked, clause_requests, first_of_several
+from zhike.nlu.also_asked import (
+    also_asked,
+    clause_requests,
+    first_of_several,
+    requests_by_clause,
+)
 from zhike.nlu.anchors import ranked_intents
 
 logger = logging.getLogger(__name__)
@@ -233,9 +239,20 @@ class FrameMatcher(GraphComponent, IntentClassifier):
         return messages
 
     def _note_also_asked(self, message: Message) -> None:
-        """Records a second request made in the message (:mod:`zhike.nlu.also_asked`)."""
+        """Records a second request made in the message (:mod:`zhike.nlu.also_asked`).
+
+        A message of several clauses asked about ("您是想咨询…") records the requests its
+        clauses make (:data:`CLAUSES_KEY`): once the customer's pick is done, a clause's
+        request not picked is offered.
+        """
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        other = also_asked(self.frames.fitting, str(message.get(TEXT) or ""), intent)
+        text = str(message.get(TEXT) or "")
+        if intent == DECLINED and not text.startswith("/"):
+            said = requests_by_clause(self.frames.fitting, text)
+            if said:
+                message.set(CLAUSES_KEY, said, add_to_output=True)
+            return
+        other = also_asked(self.frames.fitting, text, intent)
         if other is not None:
             message.set(ALSO_KEY, other, add_to_output=True)
 

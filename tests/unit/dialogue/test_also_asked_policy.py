@@ -10,7 +10,13 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    Event,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from zhike.common.topic_names import ALSO_ACTION
@@ -131,3 +137,40 @@ def test_a_question_answered_in_passing_keeps_the_second_request(
     ended = [*task[:6], ActiveLoop(None), ActionExecuted(ACTION_LISTEN_NAME)]
     hello = UserUttered("好的", {"name": "affirm", "confidence": 0.9})
     assert _next(policy, domain, *ended, hello, ActionExecuted("action_order_status")) is None
+
+
+def test_the_request_a_pick_left_is_offered_once_the_picked_one_is_done(
+    policy: AlsoAskedPolicy, domain: Domain
+) -> None:
+    # "空调啥时候到 还有能不能开个发票", "您是想咨询…", 「申请开发票」 typed as "第二个"
+    said = "空调啥时候到 还有能不能开个发票"
+    unsure = {"name": "nlu_fallback", "confidence": 0.52}
+    clauses = [{"intent": "query_logistics", "text": "空调啥时候到"}]
+    parse = {"text": said, "intent": unsure, "intent_ranking": [unsure], "clause_requests": clauses}
+    invoice = {"name": "request_invoice", "confidence": 1.0}
+    asked = [
+        UserUttered(said, unsure, [], parse),
+        ActionExecuted("action_two_stage_fallback"),
+        ActiveLoop("action_two_stage_fallback"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        UserUttered("第二个", invoice),
+        ActionExecuted("action_two_stage_fallback"),
+        ActiveLoop(None),
+        UserUtteranceReverted(),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        UserUttered("第二个", invoice),  # the fallback's copy: the message now stands for
+        ActionExecuted("invoice_form"),
+        ActiveLoop("invoice_form"),
+    ]
+    assert _next(policy, domain, *asked) is None  # the form asks its questions first
+    done = [*asked, ActiveLoop(None), ActionExecuted("action_request_invoice")]
+    assert _next(policy, domain, *done) == ALSO_ACTION
+    # the parcel itself picked: nothing else was asked for
+    parcel = {"name": "query_logistics", "confidence": 1.0}
+    itself = [
+        UserUttered("查询物流进度", parcel)
+        if isinstance(e, UserUttered) and e.text == "第二个"
+        else e
+        for e in asked[:10]
+    ]
+    assert _next(policy, domain, *itself, ActionExecuted("action_order_status")) is None

@@ -84,6 +84,21 @@ def test_a_declined_message_offers_first_the_request_a_clause_is_in_the_words_of
     offered = [entry["name"] for entry in message.get("intent_ranking")]
     # was: 申请开发票 / 查询发票进度, the parcel lost
     assert offered[:3] == ["nlu_fallback", "query_logistics", "request_invoice"]
+    # whichever the customer picks, the parcel's clause is on record for afterwards
+    said = [{"intent": "query_logistics", "text": "空调啥时候到"}]
+    assert message.get("clause_requests") == said
+    assert "clause_requests" in message.as_dict(only_output_properties=True)
+
+
+def test_a_message_understood_or_of_one_clause_records_no_clauses() -> None:
+    for text, intent in (
+        ("空调啥时候到 还有能不能开个发票", "request_invoice"),
+        ("空调啥时候到", "nlu_fallback"),
+    ):
+        top = {"name": intent, "confidence": 0.9}
+        message = Message(data={"text": text, "intent": top, "intent_ranking": [top]})
+        FrameMatcher(FrameMatcher.get_default_config(), FRAMES).process([message])
+        assert message.get("clause_requests") is None
 
 
 def test_only_requests_said_in_clauses_of_their_own_and_not_called_off_count() -> None:
