@@ -105,11 +105,19 @@ async def goods_named(tracker: Tracker, text: str) -> tuple[list[str], list[str]
     form names the phone orders even when they have shipped (none offered): the form
     says why they cannot change.
     """
+    named, orders = await _named_by_goods(tracker, text)
+    eligible = {order.order_id for order in orders_for(tracker.active_loop_name, orders)}
+    return [o.order_id for o in named if o.order_id in eligible], [o.order_id for o in named]
+
+
+async def _named_by_goods(tracker: Tracker, text: str) -> tuple[list[Order], list[Order]]:
+    """The customer's recent orders whose goods ``text`` names, and all recent orders.
+
+    No lookup when ``text`` names no goods.
+    """
     words = goods_words(text)
     orders = await _recent(tracker) if words else []
-    named = [order.order_id for order in orders if _names(order, words)]
-    eligible = {order.order_id for order in orders_for(tracker.active_loop_name, orders)}
-    return [order_id for order_id in named if order_id in eligible], named
+    return [order for order in orders if _names(order, words)], orders
 
 
 async def _recent(tracker: Tracker) -> list[Order]:
@@ -135,7 +143,5 @@ async def order_named_by_goods(tracker: Tracker, text: str) -> Order | None:
     None for an anonymous sender, for words naming no goods or the goods of several
     orders, and when the business system fails.
     """
-    words = goods_words(text)
-    orders = await _recent(tracker) if words else []
-    named = [order for order in orders if _names(order, words)]
+    named, _ = await _named_by_goods(tracker, text)
     return named[0] if len(named) == 1 else None
