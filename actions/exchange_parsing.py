@@ -15,8 +15,10 @@ from actions.parsing import normalize_text
 from zhike.lib.backend_client.exchanges import ExchangeCheck, ExchangeVariant
 
 SIZE, COLOUR, DEFECT = "size", "colour", "defect"
+# "能换个新的吗": the same goods again, new, is what a faulty one is exchanged for.
 _DEFECT = re.compile(
-    r"坏|破|裂|漏|质量|故障|瑕疵|不工作|不能用|用不了|不加热|没反应|不亮|开胶|断了|残次|次品|有问题"
+    r"坏|破|裂|漏|质量|故障|瑕疵|不工作|不能用|用不了|不加热|没反应|不亮|开胶|断了|残次|次品|有问题|"
+    r"换(?:一?[个台只件])?新"
 )
 _SIZE = re.compile(
     r"尺码|码数|号码|[大小]一[码号]|[大小]了|偏[大小]|挤脚|夹脚|太[大小]|不合脚|穿不上|\d{2}(?:码|号)|"
@@ -124,6 +126,31 @@ def resolve_variant(value: Any, check: ExchangeCheck) -> ExchangeVariant | None:
             narrowed = [v for v in narrowed if v.size == check.size] or narrowed
         matches = narrowed
     return matches[0] if matches else None
+
+
+# A size too small or too big said in other words than _UP / _DOWN ("鞋子小了", "偏大").
+_TOO_SMALL = re.compile(r"小了|偏小|太小|挤脚|夹脚|穿不上|穿不进")
+_TOO_BIG = re.compile(r"大了|偏大|太大")
+# A reply that is only a size ("43码", "要43的", "换成43吧").
+_ONLY_A_SIZE = re.compile(r"(?:换成?|要|就|换个)?(\d{2})\s*(?:码|号)?(?:的)?[吧呀啊]?")
+
+
+def ordered_size_meant(reply: Any, said_before: Any) -> str | None:
+    """The ordered size a size alone names, said after the wish to go one size up or down.
+
+    "鞋子码数小了 想换大一码", then "43码" asked which order: 43 is the size wanted, so the
+    order is the pair in 42 (``"42"``). ``None`` unless ``reply`` is only a two-digit size
+    and ``said_before`` says which way.
+    """
+    size = _ONLY_A_SIZE.fullmatch(normalize_text(reply).strip())
+    before = normalize_text(said_before)
+    if size is None:
+        return None
+    down = _DOWN.search(before) or _TOO_BIG.search(before)
+    up = _UP.search(before) or _TOO_SMALL.search(before)
+    if bool(up) == bool(down):
+        return None
+    return str(int(size.group(1)) + (-1 if up else 1))
 
 
 def variant_label(variant: ExchangeVariant) -> str:

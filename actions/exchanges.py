@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import said_before_latest_message
+from actions.context import said_before_latest_message, said_in_form
 from actions.exchange_parsing import (
     COLOUR,
     DEFECT,
     SIZE,
     names_variant,
+    ordered_size_meant,
     parse_exchange_reason,
     resolve_variant,
     variant_label,
@@ -32,6 +34,7 @@ from actions.identity import identify
 from actions.order_changes import CustomerOrderChange
 from actions.parsing import parse_order_id
 from actions.services import backend
+from actions.typed_answers import shown_buttons
 from zhike.common.privacy import mask_address
 from zhike.lib.backend_client import BackendError, BackendUnavailable
 from zhike.lib.backend_client.exchanges import ExchangeCheck, ExchangeVariant
@@ -125,6 +128,27 @@ class ValidateExchangeForm(ZhikeFormValidationAction):
             )
             return {"order_id": order_id, "focus_order": order_id, "form_gave_up": True}
         return None
+
+    async def extract_order_id(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """As for any order; a size alone after "想换大一码" is the size wanted, not the order.
+
+        "43码" asked which order, with a pair in 42 and one in 43 offered: the pair in 42
+        is exchanged for 43, not the 43 one "exchanged" again.
+        """
+        requested = tracker.get_slot("requested_slot")
+        if requested == "order_id" and not tracker.get_slot("order_id"):
+            text = self.latest_text(tracker)
+            earlier = " ".join(said_in_form(tracker, self.form_name())[:-1])
+            ordered = ordered_size_meant(text, earlier)
+            pattern = re.compile(rf"(?<!\d){ordered}\s*[码号]") if ordered else None
+            shown = shown_buttons(tracker, self.form_name()) if pattern else []
+            fits = [b for b in shown if pattern and pattern.search(str(b.get("title") or ""))]
+            order_id = parse_order_id(fits[0].get("payload")) if len(fits) == 1 else None
+            if order_id:
+                return {"order_id": order_id, "exchange_wish": text}
+        return await super().extract_order_id(dispatcher, tracker, domain)
 
     async def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

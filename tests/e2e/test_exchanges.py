@@ -55,6 +55,24 @@ def test_a_broken_kettle_is_exchanged_for_a_new_one(zhang_app: AppConversation) 
     assert "换货申请已提交" in zhang_app.say("好的")
 
 
+def test_a_size_given_when_asked_which_order_is_the_size_wanted(
+    zhang_app: AppConversation,
+) -> None:
+    asked = zhang_app.say("鞋子码数小了 想换大一码")
+    assert "哪一笔订单" in asked  # both pairs (42 and 43) are listed
+    confirm = zhang_app.say("43码")  # the size wanted, not the pair in 43 (past its window)
+    assert "HP20241301" in confirm and "黑色 42 码 换成 黑色 43 码" in confirm
+    assert "超过 15 天换货期" not in confirm
+
+
+def test_a_new_one_asked_for_the_kettle_just_named_keeps_kettle_and_fault(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("你好 我上周买的那个电热水壶用了两次就不加热了")
+    confirm = zhang_app.say("能换个新的吗")  # typed, not the button offered
+    assert "HP20241304" in confirm and "全新的同款" in confirm and "确认申请换货吗" in confirm
+
+
 def test_the_progress_of_a_reshipped_exchange(zhang_app: AppConversation) -> None:
     zhang_app.say("换货进度")
     answer = zhang_app.say("HP20241305")

@@ -10,6 +10,7 @@ from actions.exchange_parsing import (
     description_without_refs,
     image_refs,
     names_variant,
+    ordered_size_meant,
     parse_exchange_reason,
     resolve_variant,
 )
@@ -58,6 +59,7 @@ SHOE = ExchangeCheck(
         ("收到的杯子是坏的能换个新的吗", "defect"),
         ("颜色不喜欢，换个白色的", "colour"),
         ("鞋子开胶了，换一双", "defect"),
+        ("能换个新的吗", "defect"),  # the same goods, new: a faulty one
         ("size", "size"),
         ("我要换货", None),
     ],
@@ -83,6 +85,44 @@ def test_a_size_or_colour_is_resolved_among_the_variants(text: str, sku: str | N
     variant = resolve_variant(text, SHOE)
     assert (variant.sku if variant else None) == sku
     assert names_variant("鞋子小了想换大一码") and not names_variant("我要换货")
+
+
+@pytest.mark.parametrize(
+    ("reply", "said_before", "ordered"),
+    [
+        ("43码", "鞋子码数小了 想换大一码", "42"),
+        ("要43的", "鞋子太小了", "42"),
+        ("42码", "偏大 想换小一号", "43"),
+        ("43码", "我要换货", None),  # no way said: the size names the order
+        ("43码的那双", "鞋子小了", None),  # more than a size
+        ("HP20241301", "鞋子小了", None),
+    ],
+)
+def test_a_size_alone_after_one_way_is_the_size_wanted(
+    reply: str, said_before: str, ordered: str | None
+) -> None:
+    assert ordered_size_meant(reply, said_before) == ordered
+
+
+async def test_a_size_given_for_which_order_picks_the_pair_one_size_off(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    # "鞋子码数小了 想换大一码", the orders shown, "43码": the 42 pair, exchanged for 43
+    tracker = zhang("43码", "nlu_fallback", requested_slot="order_id")
+    tracker.active_loop = {"name": "exchange_form"}
+    shoes = [
+        {"title": "HP20241301 安踏 男子跑步鞋 黑色 42 码（已签收）", "payload": "HP20241301"},
+        {"title": "HP20241302 安踏 男子跑步鞋 黑色 43 码（已签收）", "payload": "HP20241302"},
+    ]
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "鞋子码数小了 想换大一码", "parse_data": {}},
+        {"event": "active_loop", "name": "exchange_form"},
+        {"event": "action", "name": "exchange_form"},
+        {"event": "bot", "text": "请问是哪一笔订单呢？", "data": {"buttons": shoes}},
+        {"event": "action", "name": "action_listen"},
+    ]
+    found = await ValidateExchangeForm().extract_order_id(dispatcher, tracker, DOMAIN)
+    assert found == {"order_id": "HP20241301", "exchange_wish": "43码"}
 
 
 def test_images_come_from_the_channel_metadata_and_links_in_the_text() -> None:
