@@ -45,6 +45,7 @@ from actions.topics import (
 )
 from actions.typed_answers import parse_ordinal, shown_buttons
 from actions.typed_parsing import asks_progress, parse_confirmation, symbols_removed
+from zhike.common.choices import named_button
 from zhike.common.topic_names import (
     ANSWER_ACTION,
     FOCUS_ORDER_SLOT,
@@ -188,7 +189,8 @@ def switch_answer(tracker: Tracker) -> bool | None:
     """Whether the reply to the switch question says switch (``True``) or keep (``False``).
 
     A button (or its typed title or number), a typed yes/no ("好的", "不用了", "先处理吧",
-    "继续"), the offered request asked again, or an affirm/deny intent; ``None`` otherwise.
+    "继续"), words of one button's title only ("那改吧"), the offered request asked again,
+    or an affirm/deny intent; ``None`` otherwise.
     """
     text = normalize_text((tracker.latest_message or {}).get("text"))
     plain = symbols_removed(text.lower())
@@ -206,6 +208,9 @@ def switch_answer(tracker: Tracker) -> bool | None:
         return typed
     if SWITCH_NOW.search(text) and not KEEP_NOW.search(text):
         return True  # "先处理退款吧", "那先帮我查一下"
+    named = named_button(text, shown, shortest=1)
+    if named is not None:  # "那改吧": 「继续修改收货地址」's words, not the other's
+        return named.get("payload") == "/affirm"
     intent = _intent(tracker)
     offer = tracker.get_slot(SWITCH_OFFER_SLOT) or {}
     if intent == offer.get("intent"):

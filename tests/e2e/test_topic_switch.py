@@ -61,6 +61,14 @@ def test_keeping_on_with_the_refund_after_the_offer(zhang_app: AppConversation) 
     assert "等待发货" in zhang_app.say("查下订单HP20240003的状态")  # not cancelled
 
 
+def test_keeping_on_in_the_words_of_the_change_itself(zhang_app: AppConversation) -> None:
+    assert "哪一笔订单" in zhang_app.say("我要改地址")
+    offer = zhang_app.say("我要开发票")
+    assert "先帮您处理「申请开发票」" in offer
+    kept = zhang_app.say("那改吧")  # was: "您是想咨询…", and the address change lost
+    assert "继续办理「修改收货地址」" in kept and "哪一笔订单" in kept
+
+
 def test_asking_about_an_earlier_refund_is_not_taken_as_the_refund_reason(
     zhang_app: AppConversation,
 ) -> None:

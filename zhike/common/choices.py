@@ -112,22 +112,27 @@ _PARTICLES = re.compile(
 NAMED_LENGTH = (2, 6)
 
 
-def named_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | None:
+def named_button(
+    text: Any, buttons: list[dict[str, Any]], shortest: int = NAMED_LENGTH[0]
+) -> dict[str, Any] | None:
     """The button a short reply names by words of its title only, else ``None``.
 
     "嗯 取消吧" names 「取消订单」, "物流" 「查询物流进度」 and "数学那个" 「张小明 初二数学
     （秋季班）」 when no other title has those words; a yes, 帮我, particles and a pointing
     word around them do not count. A question ("可以取消吗")
-    names nothing, nor do words found in two titles, or fewer than 2 or more than 6
-    characters.
+    names nothing, nor do words found in two titles, or fewer than ``shortest`` (2) or
+    more than 6 characters. Between two titles of different topics one character may do
+    ("那改吧": 「继续修改收货地址」, not 「先咨询送达时间和运费」).
     """
-    named = buttons_named(text, buttons)
+    named = buttons_named(text, buttons, shortest)
     return named[0] if len(named) == 1 else None
 
 
-def buttons_named(text: Any, buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def buttons_named(
+    text: Any, buttons: list[dict[str, Any]], shortest: int = NAMED_LENGTH[0]
+) -> list[dict[str, Any]]:
     """The buttons whose titles have the words a short reply names (:func:`naming_core`)."""
-    core = naming_core(text)
+    core = naming_core(text, shortest)
     if core is None:
         return []
     return [button for button in buttons if core in plain_title(button.get("title"))]
@@ -178,16 +183,16 @@ _POINTING_FIRST = re.compile(r"^(?:[那这](?:一?个|门|节|笔|单|款|双|�
 _ASKS = re.compile(r"[?？吗么]|怎么|为什么|为啥|什么|多少|能不能|可不可以|是不是")
 
 
-def naming_core(text: Any) -> str | None:
+def naming_core(text: Any, shortest: int = NAMED_LENGTH[0]) -> str | None:
     """The words a short reply names something by, without a yes, pointing or particles.
 
     "就那个安踏的" -> "安踏", "嗯 数学那门吧" -> "数学"; ``None`` for a question
-    ("那个能退吗") or words fewer than 2 or more than 6 characters.
+    ("那个能退吗") or words fewer than ``shortest`` (2) or more than 6 characters.
     """
     plain = plain_title(text)
     if _ASKS.search(plain):
         return None
-    low, high = NAMED_LENGTH
+    low, high = shortest, NAMED_LENGTH[1]
     pointed = _POINTING_FIRST.sub("", _YES_FIRST.sub("", _POINTING_FIRST.sub("", plain)))
     for core in (_PARTICLES.sub("", pointed), _PARTICLES.sub("", _YES_FIRST.sub("", plain))):
         if low <= len(core) <= high:

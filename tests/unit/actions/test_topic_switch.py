@@ -379,3 +379,41 @@ async def test_a_switch_pointing_at_the_forms_order_carries_it(
     )
     offer = {e["name"]: e["value"] for e in _event(events, "slot")}["switch_offer"]
     assert offer["slots"] == {}
+
+
+def _offered(turn: Turn, text: str) -> Tracker:
+    """ "我要改地址", "不是这个 我想问问运费怎么算", the switch offered, then ``text``."""
+    offer = {"intent": "ask_shipping", "slots": {}}
+    tracker = _in(
+        turn(
+            text,
+            "nlu_fallback",
+            requested_slot="order_id",
+            switch_state="asked",
+            switch_offer=offer,
+        ),
+        "address_form",
+    )
+    buttons = [
+        {"title": "先咨询送达时间和运费", "payload": "/affirm"},
+        {"title": "继续修改收货地址", "payload": "/deny"},
+    ]
+    tracker.events[-1:-1] = [
+        {"event": "action", "name": "action_answer_interruption"},
+        {"event": "bot", "text": "您正在办理「修改收货地址」…", "data": {"buttons": buttons}},
+        {"event": "action", "name": "action_listen"},
+    ]
+    return tracker
+
+
+async def test_a_reply_in_the_words_of_one_choice_takes_it(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    # "那改吧": the address change goes on (was: "您是想咨询…", and the form lost)
+    events = await ActionResolveSwitch().run(dispatcher, _offered(zhang, "那改吧"), real_domain)
+    assert _responses(dispatcher) == ["utter_switch_kept"]
+    assert not _event(events, "action_execution_rejected") and not _event(events, "followup")
+    dispatcher.messages.clear()
+    # "运费吧": the other one's words, the question first
+    events = await ActionResolveSwitch().run(dispatcher, _offered(zhang, "运费吧"), real_domain)
+    assert _event(events, "followup")[0]["name"] == "action_presales_answer"
