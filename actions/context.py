@@ -72,12 +72,16 @@ def _clarified(events: list[dict[str, Any]], opening: int) -> int:
     """The message a clarification button picked at ``opening`` answered, else ``opening``.
 
     "空调啥时候到 还有能不能开个发票", then 「查询物流进度」 clicked or typed: the goods were
-    named in the message the robot asked about, not in the pick. The two-stage fallback
-    sends the pick again after taking it back; that copy is skipped.
+    named in the message the robot asked about, not in the pick. So for a request
+    offered there asked in other words ("能换个新的吗" to 「申请换货」 for the kettle that
+    "用了两次就不加热了"). The two-stage fallback sends the pick again after taking it back;
+    that copy is skipped.
     """
     picked = events[opening]
     said = str(picked.get("text") or "")
-    typed = (picked.get("parse_data") or {}).get(TYPED_CHOICE_KEY)
+    parse = picked.get("parse_data") or {}
+    typed = parse.get(TYPED_CHOICE_KEY)
+    intent = (parse.get("intent") or {}).get("name")
     offered: set[str] = set()
     for index in range(opening - 1, -1, -1):
         event = events[index]
@@ -86,7 +90,10 @@ def _clarified(events: list[dict[str, Any]], opening: int) -> int:
             buttons = (event.get("data") or {}).get("buttons") or []
             offered.update(str(b.get(key) or "") for b in buttons for key in ("title", "payload"))
         elif kind == "user" and str(event.get("text") or "") != said:
-            return index if offered and (typed or said in offered) else opening
+            asked_for = bool(intent) and any(
+                p == f"/{intent}" or p.startswith(f"/{intent}{{") for p in offered
+            )
+            return index if offered and (typed or said in offered or asked_for) else opening
         elif kind in ("restart", "session_started"):
             break
     return opening

@@ -132,8 +132,9 @@ class ActionAskAffirmation(Action):
         if _ranks_a_question(parse_data, limit=2):
             questions = await question_buttons(str(parse_data.get("text") or ""), limit=2)
         buttons = suggestions(parse_data, questions=questions)
-        if await clarify_named_order(dispatcher, tracker, domain, buttons):
-            return []  # "我的水壶怎么样了": which request, for the kettle's order
+        named = await clarify_named_order(dispatcher, tracker, domain, buttons)
+        if named is not None:
+            return named  # "我的水壶怎么样了": which request, for the kettle's order
         if not buttons:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
@@ -175,9 +176,10 @@ class ActionDefaultFallback(Action):
         followed_up = await answer_follow_up(dispatcher, tracker, text)
         if followed_up is not None:  # "质量问题呢" (a bare statement to the NLU) after an answer
             return [UserUtteranceReverted(), *followed_up]  # the rules' fallback turn, undone
-        if await clarify_named_order(dispatcher, tracker, domain, []):
+        named = await clarify_named_order(dispatcher, tracker, domain, [])
+        if named is not None:
             # "是那个水壶" after "您是想咨询…" (an answer without an entity to Rasa): that order
-            return [UserUtteranceReverted()]
+            return [UserUtteranceReverted(), *named]
         await record_unanswered(text, FALLBACK, input_channel(tracker))
         dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -25,7 +26,7 @@ from actions.named_orders import order_named_by_goods
 from actions.order_questions import service_button
 from actions.orders import items_summary
 from actions.topics import ENTRIES
-from zhike.common.topic_names import BUSINESS_INTENTS
+from zhike.common.topic_names import BUSINESS_INTENTS, FOCUS_ORDER_SLOT
 
 # The first stage's intro (domain/common.yml): its buttons are what a reply may pick from.
 CLARIFICATION = "utter_ask_affirmation_intro"
@@ -39,17 +40,19 @@ async def clarify_named_order(
     tracker: Tracker,
     domain: DomainDict,
     buttons: list[dict[str, str]],
-) -> bool:
+) -> list[dict[str, Any]] | None:
     """Asks which request the customer means for the one order their words name.
 
-    ``buttons`` are the message's own suggestions. Returns whether it was asked.
+    ``buttons`` are the message's own suggestions. Returns ``None`` when it did not ask,
+    else the events that put that order in focus: "能换个新的吗" typed instead of a click
+    is about it.
     """
     if any(not str(button.get("payload") or "").startswith("/") for button in buttons):
-        return False  # a question the knowledge base may answer is offered: keep it
+        return None  # a question the knowledge base may answer is offered: keep it
     text = str((tracker.latest_message or {}).get("text") or "")
     order = await order_named_by_goods(tracker, text)
     if order is None:
-        return False
+        return None
     earlier = buttons_before_latest_message(tracker, CLARIFICATION)
     intents = _requests(earlier) or _requests(buttons)
     picked = [intent for intent in intents if _takes_an_order(intent, domain)] or [ORDER_STATUS]
@@ -61,7 +64,7 @@ async def clarify_named_order(
         items=items_summary(order),
         buttons=offered,
     )
-    return True
+    return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
 
 
 def _requests(buttons: list[dict[str, Any]]) -> list[str]:

@@ -60,6 +60,9 @@ def test_a_typed_pick_keeps_them_too() -> None:
     assert said_in_form(_tracker(words), "order_id_form")[0] == ASKED
 
 
-def test_a_new_message_after_the_clarification_is_no_pick() -> None:
-    new = _user("我要查物流", "query_logistics")
-    assert said_in_form(_tracker(new), "order_id_form") == ["我要查物流"]
+def test_an_offered_request_asked_in_other_words_is_a_pick_another_one_is_not() -> None:
+    # "能换个新的吗" to 「申请换货」 for the kettle that "用了两次就不加热了": the defect counts
+    asked = _user("我要查物流", "query_logistics")
+    assert said_in_form(_tracker(asked), "order_id_form")[0] == ASKED
+    new = _user("我要退款", "request_refund")
+    assert said_in_form(_tracker(new), "order_id_form") == ["我要退款"]

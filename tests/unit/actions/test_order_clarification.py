@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionAskAffirmation, ActionDefaultFallback
@@ -52,7 +52,8 @@ async def test_naming_the_goods_after_a_clarification_asks_about_that_order(
         '/request_refund{"order_id": "HP20241304"}',
         "/out_of_scope",
     ]
-    assert events == [UserUtteranceReverted()]
+    # ... and the kettle is the order in focus: "能换个新的吗" typed instead of a click
+    assert events == [UserUtteranceReverted(), SlotSet("focus_order", KETTLE)]
 
 
 async def _asked_about(
