@@ -14,7 +14,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.parsing import parse_order_id
 from zhike.common.confirmations import THANKS_WORDS
-from zhike.common.topic_names import FOCUS_ORDER_SLOT, FOCUS_TURNS, TYPED_CHOICE_KEY
+from zhike.common.topic_names import (
+    BUSINESS_INTENTS,
+    FOCUS_ORDER_SLOT,
+    FOCUS_TURNS,
+    TYPED_CHOICE_KEY,
+)
 
 
 def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
@@ -165,6 +170,20 @@ def buttons_before_latest_message(tracker: Tracker, response: str) -> list[dict[
         if (event.get("metadata") or {}).get("utter_action") == response:
             return list((event.get("data") or {}).get("buttons") or [])
     return []
+
+
+def requests_offered(buttons: list[dict[str, Any]]) -> list[str]:
+    """The business requests among ``/intent`` buttons, 「查看我的订单」 as the order's status."""
+    found = []
+    for button in buttons:
+        payload = str(button.get("payload") or "")
+        if not payload.startswith("/"):
+            continue
+        intent = payload[1:].split("{", 1)[0]
+        intent = "query_order" if intent == "list_orders" else intent
+        if intent in BUSINESS_INTENTS:
+            found.append(intent)
+    return found
 
 
 # Thanks, as in "好的 谢谢": for an answer, not a yes to what is being confirmed.

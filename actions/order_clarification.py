@@ -21,18 +21,18 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import buttons_before_latest_message
+from actions.context import buttons_before_latest_message, requests_offered
 from actions.named_orders import order_named_by_goods
 from actions.order_questions import service_button
 from actions.orders import items_summary
 from actions.topics import ENTRIES
-from zhike.common.topic_names import BUSINESS_INTENTS, FOCUS_ORDER_SLOT
+from zhike.common.topic_names import FOCUS_ORDER_SLOT
 
 # The first stage's intro (domain/common.yml): its buttons are what a reply may pick from.
 CLARIFICATION = "utter_ask_affirmation_intro"
 # "None of these": the two-stage fallback asks the customer to rephrase.
 NONE_OF_THESE = "/out_of_scope"
-ORDER_STATUS, ORDER_LIST = "query_order", "list_orders"
+ORDER_STATUS = "query_order"
 
 
 async def clarify_named_order(
@@ -54,7 +54,7 @@ async def clarify_named_order(
     if order is None:
         return None
     earlier = buttons_before_latest_message(tracker, CLARIFICATION)
-    intents = _requests(earlier) or _requests(buttons)
+    intents = requests_offered(earlier) or requests_offered(buttons)
     picked = [intent for intent in intents if _takes_an_order(intent, domain)] or [ORDER_STATUS]
     offered = [service_button(intent, order.order_id) for intent in dict.fromkeys(picked)]
     offered.append({"title": "都不是", "payload": NONE_OF_THESE})
@@ -65,20 +65,6 @@ async def clarify_named_order(
         buttons=offered,
     )
     return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
-
-
-def _requests(buttons: list[dict[str, Any]]) -> list[str]:
-    """The business requests among ``/intent`` buttons, 「查看我的订单」 as the order's status."""
-    found = []
-    for button in buttons:
-        payload = str(button.get("payload") or "")
-        if not payload.startswith("/"):
-            continue
-        intent = payload[1:].split("{", 1)[0]
-        intent = ORDER_STATUS if intent == ORDER_LIST else intent
-        if intent in BUSINESS_INTENTS:
-            found.append(intent)
-    return found
 
 
 def _takes_an_order(intent: str, domain: DomainDict) -> bool:

@@ -9,7 +9,9 @@ whether the order qualifies. Offered, never started: the NLU was unsure, or read
 message as a status question that also asks whether a service can be had ("我的订单还
 没发货 能取消吗").
 
-The same holds for a bare order number given right after the knowledge base answered a
+A bare order number typed instead of picking one of the requests "您是想咨询…" offered
+("空调什么时候上门安装", then "HP20241401") gets those requests for that order. The same
+holds for a bare order number given right after the knowledge base answered a
 question about a service ("降价了能补差价吗", then "HP20240002"): the customer read the
 rules and now names the order; the services the question named are offered. And for one
 typed instead of picking a button when the robot asked what a message meant ("买的手机降价
@@ -26,6 +28,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import buttons_before_latest_message, requests_offered
 from actions.knowledge import just_answered
 from actions.order_questions import asks_whether, named_services, service_button
 from actions.own_orders import NOT_SHIPPED
@@ -34,6 +37,10 @@ from zhike.common.topic_names import UNSURE
 from zhike.lib.backend_client import Order
 
 BARE_ORDER = frozenset({UNSURE, "inform"})  # the intents of a bare order number
+# "您是想咨询…" (actions/fallback.py), whose requests a bare order number typed instead of a
+# click is for; the order's status and parcel are what the lookup shows anyway.
+CLARIFICATION = "utter_ask_affirmation_intro"
+SHOWN_WITH_STATUS = frozenset({"query_order", "query_logistics"})
 # The order lookup's own questions (which order, the phone's last 4 digits): the message
 # before them is what the customer wanted of the order.
 LOOKUP_STEPS = frozenset({"order_id_form"})
@@ -64,6 +71,9 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
     if not services and bare and before is not None and before.asked_about:
         said = before.text
         services = named_services(said)  # "买的手机降价了", asked about, then the number
+        if not services:  # "空调什么时候上门安装", asked about: the requests offered then
+            offered = requests_offered(buttons_before_latest_message(tracker, CLARIFICATION))
+            services = [intent for intent in offered if intent not in SHOWN_WITH_STATUS]
     if not services:
         return False
     buttons = [service_button(intent, order.order_id) for intent in _for(order, services, said)]

@@ -60,6 +60,28 @@ async def test_an_order_number_typed_instead_of_a_button_offers_what_was_asked_a
     assert button["payload"] == '/request_price_protection{"order_id": "HP20240002"}'
 
 
+async def test_an_order_number_typed_instead_of_a_pick_offers_the_requests_asked_between(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    # "空调什么时候上门安装", "您是想咨询…" (two visit requests), then "HP20241401"
+    tracker = zhang("HP20241401", "inform", order_id="HP20241401")
+    earlier_turn(tracker, "空调什么时候上门安装", "action_two_stage_fallback")
+    tracker.events[-3]["metadata"] = {"utter_action": "utter_ask_affirmation_intro"}
+    tracker.events[-3]["data"] = {
+        "buttons": [
+            {"title": "查询师傅上门时间", "payload": "/query_visit"},
+            {"title": "预约上门安装/维修", "payload": "/book_visit"},
+            {"title": "都不是", "payload": "/out_of_scope"},
+        ]
+    }
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher)[-1] == "utter_order_services_offer"
+    assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == [
+        '/query_visit{"order_id": "HP20241401"}',
+        '/book_visit{"order_id": "HP20241401"}',
+    ]
+
+
 async def test_an_order_number_after_an_understood_request_offers_nothing_more(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
