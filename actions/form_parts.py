@@ -26,6 +26,10 @@ class FormPart:
         """See :meth:`actions.forms.ZhikeFormValidationAction.offered_option`."""
         raise NotImplementedError
 
+    def noted_detail(self, text: str, tracker: Tracker) -> str | None:
+        """See :meth:`actions.form_binding.BindingSlots.noted_detail`."""
+        raise NotImplementedError
+
     def impatient(self, tracker: Tracker) -> bool:
         """See :meth:`actions.forms.ZhikeFormValidationAction.impatient`."""
         raise NotImplementedError

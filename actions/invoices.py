@@ -49,6 +49,15 @@ LATER = re.compile(
 # "公司的", "开单位的": the kind of title, not yet the company's name.
 TITLE_KIND = re.compile(r"^(?:开|要|是|就)?(?:公司|单位|企业)(?:的|抬头|发票)*[吧啊哦呀]?$")
 INVOICE_STATUS = {"requested": "开票中", "issued": "已开具", "rejected": "未通过"}
+_PARTS = re.compile(r"[\s，,。；;：:]+")
+
+
+def company_named(text: str) -> str | None:
+    """A company's name after 抬头, or as a whole part of ``text`` ("公司的 上海某某有限公司")."""
+    named = TITLE_IN_TEXT.search(text)
+    if named:
+        return named.group(1)
+    return next((part for part in _PARTS.split(text) if COMPANY_NAME.match(part)), None)
 
 
 class InvoiceTitleAnswers(_FormBase):
@@ -62,7 +71,8 @@ class InvoiceTitleAnswers(_FormBase):
         """
         if parse_tax_number(text):
             return "税号"
-        return f"发票抬头「{text}」" if COMPANY_NAME.match(text) else None
+        company = company_named(text)
+        return f"发票抬头「{company}」" if company else None
 
     def said_before(self, slot: str, tracker: Tracker) -> dict[str, Any]:
         """The title or tax number the customer gave before it was asked, if any."""
@@ -70,11 +80,9 @@ class InvoiceTitleAnswers(_FormBase):
             typed = normalize_text(text)
             if slot == "invoice_tax_number" and parse_tax_number(typed):
                 return {slot: typed}
-            if slot == "invoice_title" and COMPANY_NAME.match(typed):
-                return {slot: typed}
-            named = TITLE_IN_TEXT.search(typed)
-            if slot == "invoice_title" and named:  # "开发票 抬头上海某某有限公司 税号…"
-                return {slot: named.group(1)}
+            company = company_named(typed) if slot == "invoice_title" else None
+            if company:  # "开发票 抬头上海某某有限公司 税号…", "公司的 上海某某有限公司"
+                return {slot: company}
         return {}
 
     async def extract_invoice_title(

@@ -69,7 +69,9 @@ class OrderSlot(FormPart):
 
         A tracking number stands for the customer's own order shipped under it.
 
-        The order taken is the conversation's order in focus from now on.
+        The order taken is the conversation's order in focus from now on. A detail of
+        the request said instead (a company's name or tax number for an invoice, a refund's
+        reason: :meth:`noted_detail`) is noted for later and the order asked again.
         """
         parsed = parse_order_id(value)
         tracking = tracking_number(value) if parsed is None else None
@@ -78,6 +80,10 @@ class OrderSlot(FormPart):
             if parsed is None:
                 return self.reject("order_id", dispatcher, tracker, "utter_order_id_is_tracking")
         text = typed_text(value)
+        detail = self.noted_detail(text, tracker) if parsed is None else None
+        if detail is not None:  # "公司的 上海某某有限公司" asked which order: for later
+            dispatcher.utter_message(response="utter_detail_noted", detail=detail)
+            return {"order_id": None}
         named, elsewhere = ([], []) if has_digit(text) else await goods_named(tracker, text)
         if parsed is None and len(named) == 1:
             parsed = named[0]  # "就那个跑鞋"

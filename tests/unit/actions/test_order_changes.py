@@ -199,6 +199,30 @@ async def test_a_personal_invoice_skips_the_tax_number(
     assert await form.required_slots(slots, dispatcher, company, DOMAIN) == slots
 
 
+async def test_a_title_and_tax_number_said_when_asked_which_order_are_noted_for_later(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    form = ValidateInvoiceForm()
+    said = ["公司的 上海智客科技有限公司", "税号91350100M000100Y43"]
+    for text in said:  # was: "不用输入订单号哦", "这个订单号格式好像不太对哦"
+        tracker = zhang(text, "inform", requested_slot="order_id")
+        assert await form.validate_order_id(text, dispatcher, tracker, DOMAIN) == {"order_id": None}
+    assert responses(dispatcher) == ["utter_detail_noted", "utter_detail_noted"]
+    assert dispatcher.messages[0]["detail"] == "发票抬头「上海智客科技有限公司」"
+    # once the order is picked, the form takes both instead of asking
+    tracker = zhang("HP20240001", "inform", order_id="HP20240001")
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "我想开个发票", "parse_data": {}},
+        {"event": "active_loop", "name": "invoice_form"},
+        *({"event": "user", "text": text, "parse_data": {}} for text in said),
+    ]
+    tracker.active_loop = {"name": "invoice_form"}
+    title = await form.extract_invoice_title(dispatcher, tracker, DOMAIN)
+    assert title == {"invoice_title": "上海智客科技有限公司"}
+    tax = await form.extract_invoice_tax_number(dispatcher, tracker, DOMAIN)
+    assert tax == {"invoice_tax_number": "税号91350100M000100Y43"}
+
+
 async def test_a_wrong_tax_number_is_asked_again_and_a_right_one_is_kept(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
