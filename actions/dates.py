@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
-CHINA_TZ = ZoneInfo("Asia/Shanghai")
+from zhike.common.times import CHINA_TZ
 
 
 def _local(moment: datetime) -> datetime:

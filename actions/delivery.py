@@ -10,14 +10,13 @@ from __future__ import annotations
 import logging
 import re
 from abc import ABC
-from datetime import date, datetime
+from datetime import date
 from typing import Any, ClassVar
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.dates import CHINA_TZ
 from actions.delivery_parsing import parse_window, slot_of, window_label, window_problem
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
@@ -25,6 +24,7 @@ from actions.order_changes import customer_order
 from actions.parsing import parse_mobile_phone
 from actions.services import backend
 from actions.topics import form_intents
+from zhike.common.times import china_now
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client import BackendError, Order
 
@@ -34,11 +34,6 @@ logger = logging.getLogger(__name__)
 CLOSED = ("cancelled", "refunding", "refunded")
 INTERCEPTION_STATES = {"requested": "处理中", "intercepted": "已拦截成功，包裹正在退回仓库"}
 _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def china_now() -> datetime:
-    """The current time in China (the days customers mean)."""
-    return datetime.now(CHINA_TZ)
 
 
 def delivered(order: Order) -> bool:

@@ -9,14 +9,13 @@ the order's free slots.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.dates import CHINA_TZ
 from actions.forms import MAX_FAILURES, ZhikeFormValidationAction
 from actions.identity import known_customer_id
 from actions.services import backend
@@ -28,15 +27,11 @@ from actions.visit_parsing import (
     slot_of,
     slot_value,
 )
+from zhike.common.times import china_now
 from zhike.lib.backend_client import BackendError
 from zhike.lib.backend_client.visits.domain import VisitOptions
 
 BOOKING_DAYS = 14
-
-
-def china_now() -> datetime:
-    """The current time in China."""
-    return datetime.now(CHINA_TZ)
 
 
 async def order_options(tracker: Tracker, order_id: str | None) -> VisitOptions | None:

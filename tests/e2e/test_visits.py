@@ -50,6 +50,22 @@ def test_an_air_conditioner_installation_is_booked_with_a_typed_date(
     assert visit_id in status and "正在为您安排师傅" in status
 
 
+def test_an_order_typed_to_an_unclear_question_gets_its_visits_and_a_time_books_one(
+    zhang_app: AppConversation,
+) -> None:
+    replies = zhang_app.send("空调什么时候上门安装")
+    titles = [b["title"] for r in replies for b in r.get("buttons", [])]
+    if "预约上门安装/维修" in titles:  # "您是想咨询…": the order typed instead of a pick
+        replies = zhang_app.send("HP20241401")
+        titles = [b["title"] for r in replies for b in r.get("buttons", [])]
+        assert "预约上门安装/维修" in titles  # was: the order's status and nothing more
+        booking = zhang_app.say("明天下午可以吗")  # was: "您是想咨询…" about a delivery
+    else:  # a model sure of the booking asks which order first
+        zhang_app.say("HP20241401")
+        booking = zhang_app.say("明天下午可以吗")
+    assert "您是想咨询" not in booking and "配送" not in booking
+
+
 def test_a_full_slot_offers_the_nearest_free_ones_and_tomorrow_works(
     zhang_app: AppConversation,
 ) -> None:

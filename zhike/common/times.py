@@ -1,9 +1,13 @@
-"""Timestamps: the clock and the SQL column type every zhike table stores time in."""
+"""Timestamps: the clocks and the SQL column type every zhike table stores time in.
+
+UTC for what is stored; China time for the days customers mean ("明天").
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -25,6 +29,14 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
+
+
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def china_now() -> datetime:
+    """The current time in China (the days customers mean)."""
+    return datetime.now(CHINA_TZ)
 
 
 def utcnow() -> datetime:

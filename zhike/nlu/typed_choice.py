@@ -12,7 +12,9 @@ named by its place with a question ("第二个到哪了" after a list of orders)
 order's number and the question ("HP20240001 到哪了"). A plain
 yes ("确定", "是的", "嗯") to "您是想咨询…" or to "您是想为这个订单办理以下业务吗？" picks
 its first topic, the likelier one: read alone it was replayed as a bare "yes" and got
-"还有其他可以帮您的吗？". "那帮我申请一下" right after an answer that offers one request
+"还有其他可以帮您的吗？". A short reply naming a time ("明天下午可以吗") picks the one
+topic offered whose form asks for a time (booking the visit). "那帮我申请一下" right
+after an answer that offers one request
 (「申请退货/退款」 under the return policy) is a click on it. The
 customer's own words stay in the conversation (the tracker's ``user`` event keeps the
 typed text); the parse result says what was picked (``typed_choice``).
@@ -50,7 +52,9 @@ from zhike.common.choices import (
 )
 from zhike.common.confirmations import parse_confirmation
 from zhike.common.handoff_names import HANDOFF_STATE_SLOT, WITH_AGENT
+from zhike.common.times import china_now
 from zhike.common.topic_names import BUSINESS_INTENTS, TYPED_CHOICE_KEY
+from zhike.lib.chinese_time import parse_chinese_time
 
 TYPED_CHOICE = TYPED_CHOICE_KEY
 # The two-stage fallback is a loop, but its buttons are no form's options.
@@ -121,7 +125,7 @@ class TypedChoice(GraphComponent):
                     # "确定" meant the form the fallback interrupted, not leaving
                     button = None if first == GOODBYE else buttons[0]
                 else:  # "嗯 取消吧" to 「取消订单」; "不是" is no pick of 「都不是」
-                    button = named_button(text, topics)
+                    button = named_button(text, topics) or _timed(text, topics)
             elif button is None:  # "那帮我申请一下" after an answer offering one request
                 button = go_ahead_button(text, requests)
             said = None if button is None else str(button["payload"])
@@ -159,6 +163,11 @@ ASK_WHICH = frozenset(
         "utter_default",
     }
 )
+# Requests whose form asks for a time, and how long a reply naming one may be.
+TIMED_REQUESTS = frozenset(
+    {"book_visit", "change_visit", "schedule_delivery", "reschedule_pickup", "reschedule_course"}
+)
+MAX_TIMED_REPLY = 16
 # The intent of their 「都不是」 button.
 NONE, GOODBYE = "out_of_scope", "goodbye"
 
@@ -187,6 +196,19 @@ def _referred(text: Any, buttons: list[dict[str, Any]]) -> tuple[dict[str, Any] 
     if payload.startswith("/"):
         return None, None
     return button, f"{payload} {reference[1]}"
+
+
+def _timed(text: Any, topics: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The one offered request that takes a time, for a short reply that names one.
+
+    "明天下午可以吗" to 「查询师傅上门时间」 / 「预约上门安装/维修」: the visit booked then
+    (the form reads the time from the customer's words, which stay in the conversation).
+    """
+    words = str(text or "")
+    timed = [b for b in topics if payload_intent(str(b["payload"])) in TIMED_REQUESTS]
+    if len(timed) != 1 or len(words) > MAX_TIMED_REPLY:
+        return None
+    return timed[0] if parse_chinese_time(words, china_now()) is not None else None
 
 
 def _asked_which(tracker: DialogueStateTracker | None) -> bool:

@@ -141,6 +141,36 @@ def test_a_short_reply_in_the_words_of_one_offered_topic_picks_it(tmp_path: Any)
     assert _read(component, "手机", _tracker(*_shown(ORDERS))).get("text") == "手机"
 
 
+def test_a_time_named_to_topics_of_which_one_takes_a_time_picks_it(tmp_path: Any) -> None:
+    component = _component(tmp_path)
+    visits = [
+        {"title": "查询师傅上门时间", "payload": '/query_visit{"order_id": "HP20241401"}'},
+        {"title": "预约上门安装/维修", "payload": '/book_visit{"order_id": "HP20241401"}'},
+    ]
+    offered = _tracker(
+        UserUttered("HP20241401"),
+        BotUttered(
+            "请问您是想为这个订单办理以下业务吗？",
+            data={"buttons": visits},
+            metadata={"utter_action": "utter_order_services_offer"},
+        ),
+    )
+    picked = _read(component, "明天下午可以吗", offered)  # was: "您是想咨询…" about delivery
+    assert picked.get("text") == '/book_visit{"order_id": "HP20241401"}'
+    assert picked.get(TYPED_CHOICE)["typed"] == "明天下午可以吗"
+    # no time, or two requests that take one: read as typed
+    assert _read(component, "师傅什么时候来", offered).get("text") == "师傅什么时候来"
+    both = [*visits, {"title": "修改上门时间", "payload": "/change_visit"}]
+    offered_both = _tracker(
+        BotUttered(
+            "您是想咨询下面哪个问题呢？",
+            data={"buttons": both},
+            metadata={"utter_action": "utter_ask_affirmation_intro"},
+        ),
+    )
+    assert _read(component, "明天下午", offered_both).get("text") == "明天下午"
+
+
 def test_a_new_request_is_read_as_itself(tmp_path: Any) -> None:
     message = _read(_component(tmp_path), "我要退款", _tracker(*_shown(ORDERS)))
     assert message.get("text") == "我要退款" and message.get(TYPED_CHOICE) is None
