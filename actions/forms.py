@@ -31,7 +31,7 @@ from actions.typed_parsing import (
     says_stop,
 )
 from zhike.common.choices import naming_core, says_go_ahead, several_named
-from zhike.common.confirmations import is_acknowledgement, is_yes_or_thanks
+from zhike.common.confirmations import is_acknowledgement, is_yes_or_thanks, says_only_go_on
 from zhike.common.topic_names import (
     BUSINESS_INTENTS,
     CONTRADICTED_KEY,
@@ -305,8 +305,12 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
     def accept(
         self, slot: str, parsed: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
-        """``{slot: parsed}``, or :meth:`reject` when the parser found nothing (``None``)."""
-        if parsed is None or self.impatient(tracker):  # "能不能快点" is no reason
+        """``{slot: parsed}``, or :meth:`reject` when the parser found nothing (``None``).
+
+        Neither "能不能快点" nor "哦好的 那继续吧" (after an answer given in passing) is a
+        reason, a title or an address.
+        """
+        if parsed is None or self.impatient(tracker) or says_only_go_on(self.latest_text(tracker)):
             return self.reject(slot, dispatcher, tracker)
         return {slot: parsed}
 
@@ -336,6 +340,8 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         if len(shown) > 1 and (is_yes_or_thanks(text) or says_go_ahead(text, self.confirm_words)):
             # "好的" to "哪一节课", "好的 那就退吧" to "哪一笔订单": no failed answer
             dispatcher.utter_message(response="utter_pick_one")
+            return {slot: None}
+        if says_only_go_on(text):  # "哦好的 那继续吧": the question again, no failed answer
             return {slot: None}
         failures = int(tracker.get_slot("form_failures") or 0) + 1
         if failures >= MAX_FAILURES:

@@ -146,6 +146,31 @@ def test_a_request_said_when_asked_for_the_companys_name_is_no_title(
     assert "纳税人识别号" not in said and "公司名称" in said
 
 
+def test_invoice_details_given_when_asked_which_order_are_kept(
+    zhang_app: AppConversation,
+) -> None:
+    assert "哪一笔订单" in zhang_app.say("我想开个发票")
+    noted = zhang_app.say("公司的 上海智客科技有限公司")  # was: 「不用输入订单号哦」
+    assert "上海智客科技有限公司" in noted and "记下" in noted
+    noted = zhang_app.say("税号91350100M000100Y43")  # was: 「这个订单号格式好像不太对」
+    assert "税号" in noted and "格式" not in noted
+    confirm = zhang_app.say("HP20240002")
+    assert "上海智客科技有限公司" in confirm and "91350100M000100Y43" in confirm
+
+
+def test_going_on_after_a_question_in_passing_is_no_refund_reason(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("我要退款")
+    assert "退款的原因" in zhang_app.say("HP20240002")
+    aside = zhang_app.say("稍等 我先问下 退款会退到哪里")
+    assert "原路" in aside and "退款的原因" in aside  # answered, the reason asked again
+    again = zhang_app.say("哦好的 那继续吧")  # was: the refund's reason, then confirmed
+    assert "确认为订单" not in again and "退款原因：哦好的" not in again
+    confirm = zhang_app.say("质量问题")
+    assert "确认为订单 HP20240002 申请退款" in confirm and "质量问题" in confirm
+
+
 def test_the_new_address_given_before_the_order_is_kept(zhang_app: AppConversation) -> None:
     assert "哪一笔订单" in zhang_app.say("我要改收货地址")
     noted = zhang_app.say("上海市浦东新区张江路88号 李明")  # before: 「订单号格式好像不太对」

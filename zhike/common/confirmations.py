@@ -222,3 +222,18 @@ def is_thanks(value: Any) -> bool:
 def is_yes_or_thanks(value: Any) -> bool:
     """A plain yes or thanks ("好的", "确定", "谢谢啦"): no pick among several options."""
     return parse_confirmation(value) is True or is_thanks(value)
+
+
+# "哦好的 那继续吧", "嗯嗯", "好的": the customer lets the robot go on (after an answer given in
+# passing), and says nothing more. No answer to a question that takes any words (a reason).
+_GO_ON = re.compile(
+    r"(?:好|的|嗯|恩|哦|噢|喔|ok|okay|行|可以|那|就|我们|咱们|[,，。.!！~～\s])*"
+    r"(?:继续|接着|往下|下一步)?(?:办|说|来|问)?(?:吧|呀|啊|哈|呗|了|[,，。.!！~～\s])*",
+    re.I,
+)
+
+
+def says_only_go_on(value: Any) -> bool:
+    """Whether a short message only lets the robot go on ("哦好的 那继续吧", "嗯嗯", "好的")."""
+    text = normalize_text(value).lower()
+    return 0 < len(text) <= ACKNOWLEDGEMENT_LENGTH and bool(_GO_ON.fullmatch(text))

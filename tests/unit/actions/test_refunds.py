@@ -86,3 +86,19 @@ async def test_another_customers_order_is_asked_again_before_any_reason(
     slots = await ValidateRefundForm().validate_order_id("HP20240005", dispatcher, tracker, DOMAIN)
     assert slots["order_id"] is None and "form_gave_up" not in slots
     assert responses(dispatcher) == ["utter_order_not_found"]
+
+
+async def test_letting_the_robot_go_on_after_an_aside_is_no_reason(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    # "稍等 我先问下 退款会退到哪里" answered in passing, then "哦好的 那继续吧"
+    form = ValidateRefundForm()
+    for text in ("哦好的 那继续吧", "嗯嗯"):
+        tracker = zhang(text, "affirm", requested_slot="refund_reason", order_id="HP20240002")
+        slots = await form.validate_refund_reason(text, dispatcher, tracker, {})
+        assert slots == {"refund_reason": None}  # asked again; was: the reason, confirmed
+    assert dispatcher.messages == []  # no "invalid reason", no failure counted
+    tracker = zhang("质量问题", "inform", requested_slot="refund_reason", order_id="HP20240002")
+    assert await form.validate_refund_reason("质量问题", dispatcher, tracker, {}) == {
+        "refund_reason": "质量问题"
+    }
