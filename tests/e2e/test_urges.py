@@ -31,6 +31,16 @@ def test_an_impatient_customer_asked_which_order_is_asked_kindly_then_the_refund
     assert any("人工" in b["title"] for r in chased for b in r.get("buttons", []))
 
 
+def test_finding_a_refund_slow_right_after_its_progress_chases_it(
+    zhang_app: AppConversation,
+) -> None:
+    assert "RF20240001" in zhang_app.say("HP20240004退款怎么还没到账")
+    chased = zhang_app.send("都一个星期了")  # was: 「超出了我的服务范围」
+    said = "\n".join(r.get("text", "") for r in chased)
+    assert "RF20240001" in said and "服务范围" not in said
+    assert any("人工" in b["title"] for r in chased for b in r.get("buttons", []))
+
+
 def test_an_urge_inside_a_form_is_no_change_of_topic(zhang_app: AppConversation) -> None:
     assert "哪一笔订单" in zhang_app.say("我要退款")
     said = zhang_app.say("能不能快点 我急用")
