@@ -30,6 +30,7 @@ from actions.knowledge import (
 )
 from actions.order_clarification import NONE_OF_THESE, clarify_named_order
 from actions.order_questions import answer_about_focus_order
+from actions.refund_progress import say_focus_refund_urged
 from actions.turns import previous_turn, suggested_intents
 from zhike.common.topic_names import BEYOND_KEY, UNSURE
 from zhike.common.urges import urges_only
@@ -122,6 +123,8 @@ class ActionAskAffirmation(Action):
         if followed_up is not None:
             return followed_up
         if urges_only(str(parse_data.get("text") or "")):
+            if await say_focus_refund_urged(dispatcher, tracker):
+                return []  # "都一个星期了" right after the refund's progress
             # "怎么这么慢" with nothing it may chase just shown: which matter, not small talk
             orders = {"title": intent_titles()["intents"]["list_orders"], "payload": "/list_orders"}
             dispatcher.utter_message(

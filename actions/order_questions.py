@@ -36,7 +36,7 @@ from actions.order_rules import say_change_blocker
 from actions.own_orders import REFUNDABLE, seen_order
 from actions.parsing import typed_text
 from zhike.common.refund_kinds import is_price_difference
-from zhike.common.urges import URGES
+from zhike.common.urges import urges
 from zhike.lib.backend_client import BackendError, Order
 from zhike.lib.backend_client.domain import (
     CANCELLED,
@@ -141,12 +141,13 @@ def past_return_window(order: Order, now: datetime) -> bool:
 def asks_about_focus_order(tracker: Tracker) -> tuple[str, list[str]] | None:
     """``(order, services)`` when the latest message asks about the order in focus.
 
-    ``services`` is empty for a customer urging it ("能不能快点", :data:`URGES`).
+    ``services`` is empty for a customer urging it or finding it slow ("能不能快点", "都一个
+    星期了": :func:`~zhike.common.urges.urges`).
     """
     text = typed_text((tracker.latest_message or {}).get("text"))
     if not text or len(text) > MAX_LENGTH:
         return None
-    if URGES.search(text) and not named_services(text):
+    if urges(text) and not named_services(text):
         order_id = focus_order(tracker)
         return None if order_id is None or mentioned_order(tracker) else (order_id, [])
     if not asks_whether(text):

@@ -14,11 +14,12 @@ import re
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import said_before_latest_message
+from actions.context import focus_order, said_before_latest_message
 from actions.order_questions import OPEN_REFUNDS, service_button
+from actions.own_orders import seen_order
 from actions.parsing import typed_text
 from zhike.common.urges import PARCEL, urges
-from zhike.lib.backend_client import Order, Refund
+from zhike.lib.backend_client import BackendError, Order, Refund
 from zhike.lib.backend_client.domain import SHIPPED
 
 REFUND_STATUS = {
@@ -67,3 +68,15 @@ def say_refund_urged(dispatcher: CollectingDispatcher, tracker: Tracker, order: 
         buttons=[service_button("human_handoff", order.order_id)],
     )
     return True
+
+
+async def say_focus_refund_urged(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """:func:`say_refund_urged` for the order in focus ("都一个星期了" the NLU did not read)."""
+    order_id = focus_order(tracker)
+    if order_id is None:
+        return False
+    try:
+        order = await seen_order(tracker, order_id)
+    except BackendError:
+        return False
+    return order is not None and say_refund_urged(dispatcher, tracker, order)

@@ -32,6 +32,10 @@ kept from ``anchored.floor`` on when DIET prefers it over every other intent by
 ``anchored.margin`` (:mod:`zhike.nlu.anchors`): the number takes most of such a short
 message and leaves DIET half sure of an obvious request.
 
+A bare urge read as another domain ("都一个星期了": ``out_of_scope``, sure) is asked about:
+it is slow about what the robot has just shown (the refund's progress), which the fallback
+reads in context.
+
 Small talk, a greeting or "are you a robot?" (``off_topic``) that mentions a business word
 (:mod:`zhike.nlu.business_terms`: 订单, 退款, 发票, 课 …) is a request DIET did not
 understand: "新机有贴膜吗" is asked about, not answered with the weather.
@@ -80,7 +84,8 @@ from zhike.common.confirmations import (
     parse_confirmation,
     sounds_like_yes_or_no,
 )
-from zhike.common.topic_names import BUSINESS_INTENTS
+from zhike.common.topic_names import BUSINESS_INTENTS, OUT_OF_SCOPE
+from zhike.common.urges import urges_only
 from zhike.nlu.anchors import anchored_request
 from zhike.nlu.business_terms import BusinessTerms
 from zhike.nlu.small_talk import SmallTalkTopics
@@ -204,6 +209,10 @@ class IntentFloor(GraphComponent, IntentClassifier):
                     _set_intent(message, AFFIRM if said else DENY, intent)
                 elif not sounds_like_yes_or_no(message.get(TEXT)):
                     _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
+                continue
+            if name == OUT_OF_SCOPE and urges_only(str(message.get(TEXT) or "")):
+                # "都一个星期了": slow about what was just shown, not another domain
+                _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
                 continue
             if self._talks_business(name, message.get(TEXT)):
                 logger.debug("A %s that talks business: asking instead.", name)

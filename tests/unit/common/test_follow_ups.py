@@ -113,9 +113,6 @@ def test_a_bare_urge_is_about_the_answer_just_given_whatever_the_nlu_read() -> N
     assert kept_intent(urge, ["query_order"]) is None  # the order's own urged line
     named = _parsed("能不能早点送货", "query_logistics")  # names the parcel
     assert kept_intent(named, ["query_visit"]) is None
-    # "都一个星期了" right after the refund's progress (the NLU: out of scope, sure)
-    slow = _parsed("都一个星期了", "out_of_scope")
-    assert kept_intent(slow, ["query_refund"]) == "query_refund"
 
 
 def test_my_own_right_after_an_order_lookup_is_my_orders() -> None:

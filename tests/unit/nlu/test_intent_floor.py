@@ -170,3 +170,13 @@ def test_the_small_talk_check_can_be_switched_off() -> None:
     song = _small_talk("稻香这首歌", "chitchat/insult")
     IntentFloor({"floors": DEFAULT_FLOORS, "small_talk": False}).process([song])
     assert song.data["intent"]["name"] == "chitchat"
+
+
+def test_a_bare_urge_read_as_another_domain_is_asked_about_in_context() -> None:
+    slow = _message("out_of_scope", 1.0, 0.0)
+    slow.data["text"] = "都一个星期了"  # right after a refund's progress
+    weather = _message("out_of_scope", 1.0, 0.0)
+    weather.data["text"] = "明天天气怎么样"
+    IntentFloor({"floors": DEFAULT_FLOORS}).process([slow, weather])
+    assert slow.data["intent"]["name"] == "nlu_fallback"
+    assert weather.data["intent"]["name"] == "out_of_scope"

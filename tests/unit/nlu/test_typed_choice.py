@@ -51,6 +51,18 @@ def _shown(buttons: list[dict[str, Any]], text: str = "您最近的订单如下"
     return [UserUttered("我最近的订单"), BotUttered(text, data={"buttons": buttons})]
 
 
+def _offered_for(said: str, buttons: list[dict[str, Any]]) -> DialogueStateTracker:
+    """``said``, then the services offered for its order as ``buttons``."""
+    return _tracker(
+        UserUttered(said),
+        BotUttered(
+            "请问您是想为这个订单办理以下业务吗？",
+            data={"buttons": buttons},
+            metadata={"utter_action": "utter_order_services_offer"},
+        ),
+    )
+
+
 def test_the_third_order_of_a_list_is_read_as_its_number(tmp_path: Any) -> None:
     message = _read(_component(tmp_path), "第三个", _tracker(*_shown(ORDERS)))
     assert message.get("text") == "HP20240002"
@@ -99,13 +111,8 @@ def test_a_plain_yes_to_the_fallbacks_question_picks_its_first_topic(tmp_path: A
         *_shown(leaving, "您是想咨询下面哪个问题呢？"), ActiveLoop("action_two_stage_fallback")
     )
     assert _read(component, "确定", in_form).get("text") == "确定"
-    offered = _tracker(
-        UserUttered("HP20240003还没发货吧 我不想要了"),
-        BotUttered(
-            "请问您是想为这个订单办理以下业务吗？",
-            data={"buttons": [{"title": "取消订单", "payload": "/cancel_order"}]},
-            metadata={"utter_action": "utter_order_services_offer"},
-        ),
+    offered = _offered_for(
+        "HP20240003还没发货吧 我不想要了", [{"title": "取消订单", "payload": "/cancel_order"}]
     )
     assert _read(component, "好的", offered).get("text") == "/cancel_order"
     # a yes to a list of orders picks none of them: only the fallback asks "which topic"
@@ -118,14 +125,7 @@ def test_a_short_reply_in_the_words_of_one_offered_topic_picks_it(tmp_path: Any)
         {"title": "取消订单", "payload": "/cancel_order"},
         {"title": "修改收货地址", "payload": "/modify_address"},
     ]
-    offered = _tracker(
-        UserUttered("HP20240003还没发货吧 我不想要了"),
-        BotUttered(
-            "请问您是想为这个订单办理以下业务吗？",
-            data={"buttons": services},
-            metadata={"utter_action": "utter_order_services_offer"},
-        ),
-    )
+    offered = _offered_for("HP20240003还没发货吧 我不想要了", services)
     picked = _read(component, "嗯 取消吧", offered)
     assert picked.get("text") == "/cancel_order"
     assert picked.get(TYPED_CHOICE)["title"] == "取消订单"
@@ -147,28 +147,14 @@ def test_a_time_named_to_topics_of_which_one_takes_a_time_picks_it(tmp_path: Any
         {"title": "查询师傅上门时间", "payload": '/query_visit{"order_id": "HP20241401"}'},
         {"title": "预约上门安装/维修", "payload": '/book_visit{"order_id": "HP20241401"}'},
     ]
-    offered = _tracker(
-        UserUttered("HP20241401"),
-        BotUttered(
-            "请问您是想为这个订单办理以下业务吗？",
-            data={"buttons": visits},
-            metadata={"utter_action": "utter_order_services_offer"},
-        ),
-    )
+    offered = _offered_for("HP20241401", visits)
     picked = _read(component, "明天下午可以吗", offered)  # was: "您是想咨询…" about delivery
     assert picked.get("text") == '/book_visit{"order_id": "HP20241401"}'
     assert picked.get(TYPED_CHOICE)["typed"] == "明天下午可以吗"
     # no time, or two requests that take one: read as typed
     assert _read(component, "师傅什么时候来", offered).get("text") == "师傅什么时候来"
     both = [*visits, {"title": "修改上门时间", "payload": "/change_visit"}]
-    offered_both = _tracker(
-        BotUttered(
-            "您是想咨询下面哪个问题呢？",
-            data={"buttons": both},
-            metadata={"utter_action": "utter_ask_affirmation_intro"},
-        ),
-    )
-    assert _read(component, "明天下午", offered_both).get("text") == "明天下午"
+    assert _read(component, "明天下午", _offered_for("HP20241401", both)).get("text") == "明天下午"
 
 
 def test_a_new_request_is_read_as_itself(tmp_path: Any) -> None:
