@@ -310,7 +310,8 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         Neither "能不能快点" nor "哦好的 那继续吧" (after an answer given in passing) is a
         reason, a title or an address.
         """
-        if parsed is None or self.impatient(tracker) or says_only_go_on(self.latest_text(tracker)):
+        go_on = isinstance(parsed, str) and says_only_go_on(parsed)
+        if parsed is None or self.impatient(tracker) or go_on:
             return self.reject(slot, dispatcher, tracker)
         return {slot: parsed}
 
