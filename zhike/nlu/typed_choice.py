@@ -168,6 +168,11 @@ TIMED_REQUESTS = frozenset(
     {"book_visit", "change_visit", "schedule_delivery", "reschedule_pickup", "reschedule_course"}
 )
 MAX_TIMED_REPLY = 16
+# What may stand around the time a reply proposes: "改到…", "…可以吗", "…行不行", "就…吧".
+_PROPOSES = re.compile(
+    r"(?:那|就|改|换|约|调|到|在|成)*\s*(?:可以|行|方便|好|不|吧|吗|么|呢|啊|呀|嘛|的|"
+    r"[,，。.!！?？~～\s])*",
+)
 # The intent of their 「都不是」 button.
 NONE, GOODBYE = "out_of_scope", "goodbye"
 
@@ -208,7 +213,10 @@ def _timed(text: Any, topics: list[dict[str, Any]]) -> dict[str, Any] | None:
     timed = [b for b in topics if payload_intent(str(b["payload"])) in TIMED_REQUESTS]
     if len(timed) != 1 or len(words) > MAX_TIMED_REPLY:
         return None
-    return timed[0] if parse_chinese_time(words, china_now()) is not None else None
+    said = parse_chinese_time(words, china_now())
+    if said is None or not _PROPOSES.fullmatch(words.replace(said.text, " ", 1)):
+        return None  # "明天能到吗" asks about the parcel: no time proposed
+    return timed[0]
 
 
 def _asked_which(tracker: DialogueStateTracker | None) -> bool:
