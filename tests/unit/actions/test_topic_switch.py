@@ -10,29 +10,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.forms import ZhikeFormValidationAction
 from actions.order_changes import ValidateCancelOrderForm
 from actions.orders import ValidateOrderIdForm
-from actions.topic_switch import ActionAnswerInterruption, ActionResolveSwitch
+from actions.topic_switch import ActionAnswerInterruption
 from tests.unit.actions.conftest import Turn
+from tests.unit.actions.switching import events_of, in_form, responses
 
 ORDER = {"entity": "order_id", "value": "HP20240001"}
-
-
-def _in(tracker: Tracker, form: str) -> Tracker:
-    tracker.active_loop = {"name": form}
-    return tracker
-
-
-def _responses(dispatcher: CollectingDispatcher) -> list[str]:
-    return [message.get("response") or "" for message in dispatcher.messages]
-
-
-def _event(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
-    return [event for event in events if event.get("event") == kind]
 
 
 async def test_a_question_about_an_own_order_is_answered_and_the_form_goes_on(
     zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
 ) -> None:
-    tracker = _in(
+    tracker = in_form(
         zhang(
             "稍等，先帮我看看HP20240001发货没",
             "query_logistics",
@@ -43,18 +31,18 @@ async def test_a_question_about_an_own_order_is_answered_and_the_form_goes_on(
         "cancel_order_form",
     )
     events = await ActionAnswerInterruption().run(dispatcher, tracker, real_domain)
-    assert _responses(dispatcher)[0] == "utter_order_status"
+    assert responses(dispatcher)[0] == "utter_order_status"
     assert dispatcher.messages[0]["order_id"] == "HP20240001"
-    assert "utter_form_resume" in _responses(dispatcher)
+    assert "utter_form_resume" in responses(dispatcher)
     # The cancellation of HP20240003 goes on: the policy runs the form next.
-    assert not _event(events, "followup") and not _event(events, "active_loop")
+    assert not events_of(events, "followup") and not events_of(events, "active_loop")
 
 
 async def test_that_order_in_the_middle_of_a_form_is_the_one_just_answered_about(
     zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
 ) -> None:
     # cancelling HP20240003, HP20240001's parcel was shown in passing: "那个订单明天能到吗"
-    tracker = _in(
+    tracker = in_form(
         zhang(
             "那个订单明天能到吗",
             "query_logistics",
@@ -74,15 +62,15 @@ async def test_that_order_in_the_middle_of_a_form_is_the_one_just_answered_about
     tracker.slots["focus_order"] = "HP20240001"
     await ActionAnswerInterruption().run(dispatcher, tracker, real_domain)
     # the arrival of the parcel just shown, in one line, then the cancellation goes on
-    assert _responses(dispatcher)[0] == "utter_order_eta"
+    assert responses(dispatcher)[0] == "utter_order_eta"
     assert dispatcher.messages[0]["order_id"] == "HP20240001"
-    assert "utter_form_resume" in _responses(dispatcher)
+    assert "utter_form_resume" in responses(dispatcher)
 
 
 async def test_a_request_to_act_is_offered_before_switching(
     zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
 ) -> None:
-    tracker = _in(
+    tracker = in_form(
         zhang(
             "算了，先帮我把HP20240001退款",
             "request_refund",
@@ -97,86 +85,26 @@ async def test_a_request_to_act_is_offered_before_switching(
     assert offer["response"] == "utter_offer_switch"
     assert (offer["current"], offer["new"]) == ("取消订单", "申请退款/退货")
     assert [button["payload"] for button in offer["buttons"]] == ["/affirm", "/deny"]
-    slots = {event["name"]: event["value"] for event in _event(events, "slot")}
+    slots = {event["name"]: event["value"] for event in events_of(events, "slot")}
     assert slots["switch_state"] == "asked"
     assert slots["switch_offer"] == {
         "intent": "request_refund",
         "slots": {"order_id": "HP20240001"},
     }
-    assert not _event(events, "followup")  # nothing changes before the customer says so
+    assert not events_of(events, "followup")  # nothing changes before the customer says so
 
 
 async def test_an_order_the_visitor_has_not_proved_is_offered_not_reported_missing(
     anonymous: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
 ) -> None:
-    tracker = _in(
+    tracker = in_form(
         anonymous(
             "HP20240001到哪了", "query_logistics", requested_slot="bind_phone", entities=[ORDER]
         ),
         "refund_form",
     )
     await ActionAnswerInterruption().run(dispatcher, tracker, real_domain)
-    assert _responses(dispatcher) == ["utter_offer_switch"]
-
-
-def _asked(turn: Turn, text: str, intent: str) -> Tracker:
-    offer = {"intent": "request_refund", "slots": {"order_id": "HP20240001"}}
-    return _in(
-        turn(
-            text,
-            intent,
-            requested_slot="confirmed",
-            order_id="HP20240003",
-            switch_state="asked",
-            switch_offer=offer,
-        ),
-        "cancel_order_form",
-    )
-
-
-async def test_yes_ends_the_form_and_starts_the_offered_request_with_its_order(
-    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
-) -> None:
-    events = await ActionResolveSwitch().run(
-        dispatcher, _asked(zhang, "好的呀", "affirm"), real_domain
-    )
-    slots = {event["name"]: event["value"] for event in _event(events, "slot")}
-    assert slots["order_id"] == "HP20240001" and slots["confirmed"] is None
-    assert slots["switch_state"] is None and slots["switch_offer"] is None
-    assert _event(events, "active_loop")[0]["name"] is None
-    assert _event(events, "followup")[0]["name"] == "refund_form"
-
-
-async def test_keep_going_resumes_the_form(
-    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
-) -> None:
-    events = await ActionResolveSwitch().run(
-        dispatcher, _asked(zhang, "继续吧", "inform"), real_domain
-    )
-    assert _responses(dispatcher) == ["utter_switch_kept"]
-    assert not _event(events, "followup") and not _event(events, "active_loop")
-    assert {e["name"]: e["value"] for e in _event(events, "slot")}["switch_state"] is None
-
-
-async def test_asking_for_the_offered_request_again_means_yes(
-    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
-) -> None:
-    events = await ActionResolveSwitch().run(
-        dispatcher, _asked(zhang, "我要退款", "request_refund"), real_domain
-    )
-    assert _event(events, "followup")[0]["name"] == "refund_form"
-
-
-async def test_something_else_is_handed_back_to_the_form(
-    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
-) -> None:
-    events = await ActionResolveSwitch().run(
-        dispatcher, _asked(zhang, "东西是好的就是不想要了", "inform"), real_domain
-    )
-    assert _event(events, "action_execution_rejected")
-    assert not dispatcher.messages
-    slots = {event["name"]: event["value"] for event in _event(events, "slot")}
-    assert slots == {"switch_state": None, "switch_offer": None}
+    assert responses(dispatcher) == ["utter_offer_switch"]
 
 
 async def test_a_form_keeps_its_order_when_the_message_names_another(
@@ -198,7 +126,7 @@ async def test_a_form_keeps_its_order_when_the_message_names_another(
 
     events = await CancelForm().run(dispatcher, tracker, real_domain)
     assert {"event": "slot", "timestamp": None, "name": "order_id", "value": "HP20240003"} in events
-    assert _event(events, "action_execution_rejected")
+    assert events_of(events, "action_execution_rejected")
 
 
 async def test_a_follow_up_without_an_order_number_means_the_order_just_shown(
@@ -247,7 +175,7 @@ async def test_asking_how_an_earlier_refund_is_going_is_offered_not_taken_as_the
     zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
 ) -> None:
     # Read as the form's own request by the model: still a question about progress.
-    tracker = _in(
+    tracker = in_form(
         zhang("我之前那个退款处理得怎么样了", "request_refund", requested_slot="refund_reason"),
         "refund_form",
     )
@@ -263,9 +191,9 @@ async def test_an_out_of_scope_question_is_declined_and_the_form_goes_on(
     # no order number: the order form gives the message up instead of calling it malformed
     assert await ValidateOrderIdForm().extract_order_id(dispatcher, asked, real_domain) == {}
     events = await ActionAnswerInterruption().run(
-        dispatcher, _in(asked, "address_form"), real_domain
+        dispatcher, in_form(asked, "address_form"), real_domain
     )
-    assert _responses(dispatcher) == ["utter_out_of_scope_in_form", "utter_form_resume"]
+    assert responses(dispatcher) == ["utter_out_of_scope_in_form", "utter_form_resume"]
     assert events == []  # the policy runs the form next: it asks for the order again
 
 
@@ -328,17 +256,17 @@ async def test_another_lookup_while_a_lookup_asks_which_order_replaces_it_at_onc
     """ "我上周买的坚果到哪了", then "快递员电话多少": no 「需要先帮您处理…吗？」."""
     asked = zhang("快递员电话多少", "query_courier_contact", requested_slot="order_id")
     events = await ActionAnswerInterruption().run(
-        dispatcher, _in(asked, "order_id_form"), real_domain
+        dispatcher, in_form(asked, "order_id_form"), real_domain
     )
     assert dispatcher.messages == []  # the courier form asks which order itself
-    assert _event(events, "active_loop")[0]["name"] is None
-    assert _event(events, "followup")[0]["name"] == "courier_contact_form"
+    assert events_of(events, "active_loop")[0]["name"] is None
+    assert events_of(events, "followup")[0]["name"] == "courier_contact_form"
     # a request to act, or a question an action answers (not a lookup form), is offered
     for said, intent in (("算了我要退款", "request_refund"), ("这款手机支持快充吗", "ask_product")):
         told = CollectingDispatcher()
         other = zhang(said, intent, requested_slot="order_id")
-        await ActionAnswerInterruption().run(told, _in(other, "order_id_form"), real_domain)
-        assert _responses(told) == ["utter_offer_switch"], said
+        await ActionAnswerInterruption().run(told, in_form(other, "order_id_form"), real_domain)
+        assert responses(told) == ["utter_offer_switch"], said
 
 
 async def test_the_form_a_switch_starts_takes_no_cleared_slot_for_an_answer(
@@ -351,7 +279,7 @@ async def test_the_form_a_switch_starts_takes_no_cleared_slot_for_an_answer(
     tracker.events.extend(cleared)
     events = await ValidateCancelOrderForm().run(dispatcher, tracker, real_domain)
     assert dispatcher.messages == []
-    assert not [e for e in _event(events, "slot") if e["name"] in ("order_id", "confirmed")]
+    assert not [e for e in events_of(events, "slot") if e["name"] in ("order_id", "confirmed")]
 
 
 async def test_a_switch_pointing_at_the_forms_order_carries_it(
@@ -365,9 +293,9 @@ async def test_a_switch_pointing_at_the_forms_order_carries_it(
         order_id="HP20241204",
     )
     events = await ActionAnswerInterruption().run(
-        dispatcher, _in(tracker, "cancel_order_form"), real_domain
+        dispatcher, in_form(tracker, "cancel_order_form"), real_domain
     )
-    offer = {e["name"]: e["value"] for e in _event(events, "slot")}["switch_offer"]
+    offer = {e["name"]: e["value"] for e in events_of(events, "slot")}["switch_offer"]
     assert offer == {"intent": "modify_address", "slots": {"order_id": "HP20241204"}}
     # another request naming nothing of the order does not take it
     told = CollectingDispatcher()
@@ -375,45 +303,7 @@ async def test_a_switch_pointing_at_the_forms_order_carries_it(
         "我要开发票", "request_invoice", requested_slot="confirmed", order_id="HP20241204"
     )
     events = await ActionAnswerInterruption().run(
-        told, _in(other, "cancel_order_form"), real_domain
+        told, in_form(other, "cancel_order_form"), real_domain
     )
-    offer = {e["name"]: e["value"] for e in _event(events, "slot")}["switch_offer"]
+    offer = {e["name"]: e["value"] for e in events_of(events, "slot")}["switch_offer"]
     assert offer["slots"] == {}
-
-
-def _offered(turn: Turn, text: str) -> Tracker:
-    """ "我要改地址", "不是这个 我想问问运费怎么算", the switch offered, then ``text``."""
-    offer = {"intent": "ask_shipping", "slots": {}}
-    tracker = _in(
-        turn(
-            text,
-            "nlu_fallback",
-            requested_slot="order_id",
-            switch_state="asked",
-            switch_offer=offer,
-        ),
-        "address_form",
-    )
-    buttons = [
-        {"title": "先咨询送达时间和运费", "payload": "/affirm"},
-        {"title": "继续修改收货地址", "payload": "/deny"},
-    ]
-    tracker.events[-1:-1] = [
-        {"event": "action", "name": "action_answer_interruption"},
-        {"event": "bot", "text": "您正在办理「修改收货地址」…", "data": {"buttons": buttons}},
-        {"event": "action", "name": "action_listen"},
-    ]
-    return tracker
-
-
-async def test_a_reply_in_the_words_of_one_choice_takes_it(
-    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
-) -> None:
-    # "那改吧": the address change goes on (was: "您是想咨询…", and the form lost)
-    events = await ActionResolveSwitch().run(dispatcher, _offered(zhang, "那改吧"), real_domain)
-    assert _responses(dispatcher) == ["utter_switch_kept"]
-    assert not _event(events, "action_execution_rejected") and not _event(events, "followup")
-    dispatcher.messages.clear()
-    # "运费吧": the other one's words, the question first
-    events = await ActionResolveSwitch().run(dispatcher, _offered(zhang, "运费吧"), real_domain)
-    assert _event(events, "followup")[0]["name"] == "action_presales_answer"
