@@ -70,7 +70,9 @@ def mentioned_order(tracker: Tracker) -> str | None:
 
 
 # "您是想咨询…" (actions/fallback.py): a button clicked there answers the message before it.
-_CLARIFICATIONS = ("utter_ask_affirmation_intro", "utter_ask_about_named_order")
+# The first stage's intro (domain/common.yml): its buttons are what a reply may pick from.
+CLARIFICATION = "utter_ask_affirmation_intro"
+_CLARIFICATIONS = (CLARIFICATION, "utter_ask_about_named_order")
 
 
 def _clarified(events: list[dict[str, Any]], opening: int) -> int:

@@ -21,15 +21,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import buttons_before_latest_message, requests_offered
+from actions.context import CLARIFICATION, buttons_before_latest_message, requests_offered
 from actions.named_orders import order_named_by_goods
 from actions.order_questions import service_button
 from actions.orders import items_summary
 from actions.topics import ENTRIES
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
 
-# The first stage's intro (domain/common.yml): its buttons are what a reply may pick from.
-CLARIFICATION = "utter_ask_affirmation_intro"
 # "None of these": the two-stage fallback asks the customer to rephrase.
 NONE_OF_THESE = "/out_of_scope"
 ORDER_STATUS = "query_order"

@@ -28,7 +28,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import buttons_before_latest_message, requests_offered
+from actions.context import CLARIFICATION, buttons_before_latest_message, requests_offered
 from actions.knowledge import just_answered
 from actions.order_questions import asks_whether, named_services, service_button
 from actions.own_orders import NOT_SHIPPED
@@ -37,9 +37,7 @@ from zhike.common.topic_names import UNSURE
 from zhike.lib.backend_client import Order
 
 BARE_ORDER = frozenset({UNSURE, "inform"})  # the intents of a bare order number
-# "您是想咨询…" (actions/fallback.py), whose requests a bare order number typed instead of a
-# click is for; the order's status and parcel are what the lookup shows anyway.
-CLARIFICATION = "utter_ask_affirmation_intro"
+# The order's status and parcel are what the lookup shows anyway: not offered again.
 SHOWN_WITH_STATUS = frozenset({"query_order", "query_logistics"})
 # The order lookup's own questions (which order, the phone's last 4 digits): the message
 # before them is what the customer wanted of the order.
