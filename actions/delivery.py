@@ -17,7 +17,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.delivery_parsing import parse_window, slot_of, window_label, window_problem
+from actions.delivery_parsing import (
+    named_day,
+    parse_window,
+    proposed_window,
+    slot_of,
+    window_label,
+    window_problem,
+)
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
 from actions.order_changes import customer_order
@@ -160,28 +167,46 @@ class WindowSlots(DeliveryRuleChecks, ABC):
             return {}
         return {slot: text}
 
+    def changed_at_confirmation(self, text: str, tracker: Tracker) -> dict[str, Any]:
+        """Another day or slot said to the confirmation ("改到周日吧", "还是下午吧")."""
+        day, slot = proposed_window(text, china_now())
+        changed: dict[str, Any] = {}
+        if isinstance(day, tuple):
+            changed["window_date"] = text  # "周末": which of its two days is asked
+        elif day is not None and day.isoformat() != tracker.get_slot("window_date"):
+            changed["window_date"] = day.isoformat()
+        if slot is not None and slot != tracker.get_slot("window_slot"):
+            changed["window_slot"] = slot
+        return changed
+
     async def extract_window_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A day named anywhere before the confirmation ("能不能周六再送")."""
+        """A day named anywhere before the confirmation ("能不能周六再送"), or a day button."""
         if not self._may_fill(tracker, "window_date"):
             return {}
+        option = self.offered_option("window_date", tracker, domain)
+        if option:
+            return option  # "周日" or "2" to 「周六（12月12日）」 / 「周日（12月13日）」
         text = self.latest_text(tracker)
-        day, _ = parse_window(text, china_now())
-        if day is not None:
+        day = named_day(text, china_now())
+        if isinstance(day, date):
             return {"window_date": day.isoformat()}
+        if day is not None and tracker.get_slot("requested_slot") != "window_date":
+            return {}  # "能改到周末送吗": which of its two days is asked with the day
         return self._unreadable(tracker, "window_date", text)
 
     async def validate_window_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A day from tomorrow to 7 days ahead; else re-asked with the reason."""
+        """A day from tomorrow to 7 days ahead; else re-asked with the reason.
+
+        "周末" with both days bookable is no failed answer: the question asks which.
+        """
         text = str(value or "")
-        day: date | None
-        if _DATE_TEXT.match(text):
-            day = date.fromisoformat(text)
-        else:
-            day, _ = parse_window(text, china_now())
+        day = date.fromisoformat(text) if _DATE_TEXT.match(text) else named_day(text, china_now())
+        if isinstance(day, tuple):
+            return {"window_date": None}  # actions/delivery_questions.py asks which of the two
         if day is None:
             return self.reject("window_date", dispatcher, tracker)
         problem = window_problem(day, china_now().date())

@@ -1,4 +1,4 @@
-"""What customers type about delivery windows: "周六上午", "明天来不了，改到后天", "晚上".
+"""What customers type about delivery windows: "周六上午", "明天来不了，改到后天", "周末".
 
 Pure functions like :mod:`actions.parsing` (no I/O, no Rasa objects): the day and the
 slot (上午 ``am``, 下午 ``pm``, 晚上 ``evening``) a message asks for, the 7-day window
@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from actions.parsing import normalize_text
-from zhike.lib.chinese_time import ParsedTime, parse_chinese_time
+from zhike.lib.chinese_time import ParsedTime, parse_chinese_time, weekend_days
 
 WINDOW_DAYS = 7  # the backend's rule (services/delivery.py): tomorrow to 7 days ahead
 SLOT_LABELS = {
@@ -40,6 +40,7 @@ _UNSUITABLE = re.compile(
     r"^\s*(?:的话)?\s*(?:来不了|不行|不方便|没空|没时间|不在|不能|没人|有事|没法)"
 )
 _WEEKDAYS = "一二三四五六日"
+_QUESTION = re.compile(r"[吗么?？]|能不能|可不可以|行不行")
 
 
 def slot_of(value: Any) -> str | None:
@@ -101,6 +102,44 @@ def parse_window(value: Any, now: datetime) -> tuple[date | None, str | None]:
             slot = _slot_of_time(parsed)
     if slot is None:
         slot = slot_of(text[marker.end() :] if marker else text) if day is not None else None
+    return day, slot
+
+
+def named_day(value: Any, now: datetime) -> date | tuple[date, date] | None:
+    """The day a message asks for ("周六"), or both days of the weekend it names ("周末").
+
+    A weekend with one day that may be booked gives that day ("周末" said on a Saturday:
+    Sunday); with both, both (the form asks which); with neither, its Saturday (the
+    form says why it cannot be booked).
+    """
+    day, _ = parse_window(value, now)
+    if day is not None:
+        return day
+    weekend = weekend_days(normalize_text(value), now)
+    if weekend is None:
+        return None
+    bookable = [d for d in weekend if window_problem(d, now.date()) is None]
+    if len(bookable) == 2:
+        return weekend
+    return bookable[0] if bookable else weekend[0]
+
+
+def proposed_window(
+    value: Any, now: datetime
+) -> tuple[date | tuple[date, date] | None, str | None]:
+    """The day (:func:`named_day`) and slot a reply proposes: "改到周日吧", "还是下午吧".
+
+    A question about a time proposes nothing ("明天能到吗"), unless it asks for a change
+    ("能改到周日吗").
+    """
+    text = normalize_text(value)
+    if _QUESTION.search(text) and not _TARGET.search(text):
+        return None, None
+    day = named_day(text, now)
+    _, slot = parse_window(text, now)
+    if slot is None:
+        times = _suitable_times(text, now)
+        slot = next((s for s in map(_slot_of_time, times) if s is not None), None)
     return day, slot
 
 

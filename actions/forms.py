@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
@@ -46,6 +47,8 @@ from zhike.lib.backend_client import BackendUnavailable
 # A reply to the confirmation that only repeats a detail of its summary ("43"), or only
 # urges ("能不能快点 我急着报销"): no yes, no no, and no other request.
 RESTATED, URGED = "restated", "urged"
+# A no to the confirmation that changes a detail ("不行 改到后天", "不是买错 是尺码小").
+_CHANGES = re.compile(r"改|换|而是|不是.{1,12}是")
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
 
 # Intents that are not an answer to a form's question: they leave the form (deny), ask
@@ -271,9 +274,14 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
             return option
         if thanks_for_an_answer(tracker):
             return {}  # "好的 谢谢" for the answer given in between: asked again
-        typed = parse_confirmation(self.latest_text(tracker), self.confirm_words)
-        if typed is None and urges(self.latest_text(tracker)):  # "确认 快点": a yes all the same
-            typed = parse_confirmation(without_urges(self.latest_text(tracker)), self.confirm_words)
+        text = self.latest_text(tracker)
+        typed = parse_confirmation(text, self.confirm_words)
+        if typed is None and urges(text):  # "确认 快点": a yes all the same
+            typed = parse_confirmation(without_urges(text), self.confirm_words)
+        if typed is None or (typed is False and _CHANGES.search(text)):
+            changed = self.changed_at_confirmation(text, tracker)
+            if changed:  # "不是买错 是质量问题": the summary again, changed; not a no
+                return changed
         if typed is not None:
             return {"confirmed": typed}
         if is_acknowledgement(self.latest_text(tracker)):
@@ -286,6 +294,15 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         core = naming_core(self.latest_text(tracker))
         if core and core in bot_texts_before_latest_message(tracker):
             return {"confirmed": RESTATED}  # "43" to "…换成 黑色 43 码。确认吗？": asked again
+        return {}
+
+    def changed_at_confirmation(self, text: str, tracker: Tracker) -> dict[str, Any]:
+        """The details a reply to the confirmation changes: none unless a form says.
+
+        A form whose summary shows a detail said in a word ("质量问题" for a refund's
+        reason, "改到周日吧" for a delivery day) returns the slots that reply changes;
+        they are validated as answers, and the confirmation is asked again with them.
+        """
         return {}
 
     # --- validation of the shared slots -------------------------------------------------

@@ -162,16 +162,24 @@ _REASON_WORDS = re.compile(
 _ASKS = re.compile(r"[吗么呢嘛?？]|怎么|为什么|为啥|谁|多少|几[天个号]|什么|如何|能不能|可不可以")
 _CLAUSES = re.compile(r"[，,。.!！;；\s]+")
 REASON_CLAUSE_MAX = 30
+# "改成" / "其实是" before a reason that replaces another one.
+_CHANGED_TO = re.compile(r"^(?:原因|其实|应该|而|还)*(?:改成|改为|换成|写成|是)+")
 
 
-def reason_in(value: Any) -> str | None:
+def reason_in(value: Any, last: bool = False) -> str | None:
     """The clause of a message that says why an order goes back ("买错了"), if any.
 
     Only a clause with a word of :data:`_REASON_WORDS` that asks nothing, at most
     :data:`REASON_CLAUSE_MAX` characters: "质量太差了我要退款" gives the whole clause,
-    "等下 先问问退款会退到哪里" nothing.
+    "等下 先问问退款会退到哪里" nothing. With ``last``, the last such clause, without
+    the words that change it: "不是买错 改成质量问题" gives "质量问题".
     """
-    for clause in _CLAUSES.split(normalize_text(value)):
+    clauses = _CLAUSES.split(normalize_text(value))
+    for clause in reversed(clauses) if last else clauses:
+        if last and clause.startswith("不是"):
+            continue  # "质量问题 不是买错": the reason it is not
+        if last:
+            clause = _CHANGED_TO.sub("", clause)
         if (
             2 <= len(clause) <= REASON_CLAUSE_MAX
             and _REASON_WORDS.search(clause)

@@ -55,6 +55,14 @@ class ValidateRefundForm(OrderRuleChecks):
         reason = reason_in(text)
         return None if reason is None else f"退款原因「{reason}」"
 
+    def changed_at_confirmation(self, text: str, tracker: Tracker) -> dict[str, Any]:
+        """Another reason said to the confirmation ("质量问题", "不是买错 是尺码偏小")."""
+        reason = reason_in(text, last=True)
+        current = str(tracker.get_slot("refund_reason") or "")
+        if reason is None or reason in current or (current and current in reason):
+            return {}
+        return {"refund_reason": reason}
+
     def allows(self, order: Order) -> bool:
         """Whether the reason may be asked: not for a refund the system would refuse.
 

@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from actions.delivery_parsing import parse_window, slot_of, window_label, window_problem
+from actions.delivery_parsing import (
+    named_day,
+    parse_window,
+    proposed_window,
+    slot_of,
+    window_label,
+    window_problem,
+)
 
 NOW = datetime(2024, 12, 3, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Tuesday
 
@@ -56,3 +63,38 @@ def test_the_window_is_tomorrow_to_7_days_ahead() -> None:
 def test_a_window_reads_back_in_chinese() -> None:
     assert window_label("2024-12-07", "pm") == "12月7日（周六）下午（13:00-18:00）"
     assert window_label(None, "pm") == "" and window_label("周六", "pm") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "expected"),
+    [
+        ("能改到周末送吗", NOW, (date(2024, 12, 7), date(2024, 12, 8))),
+        # on a Saturday only Sunday may be booked: that day, nothing to ask
+        ("周末吧", NOW.replace(day=7), date(2024, 12, 8)),
+        # 下下周末 is past the 7-day window: its Saturday, refused with the reason
+        ("下下周末", NOW, date(2024, 12, 21)),
+        ("周六下午", NOW, date(2024, 12, 7)),
+        ("好的", NOW, None),
+    ],
+)
+def test_a_weekend_is_both_its_days_when_both_may_be_booked(
+    text: str, now: datetime, expected: object
+) -> None:
+    assert named_day(text, now) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("改到后天吧", (date(2024, 12, 5), None)),
+        ("还是下午吧", (None, "pm")),
+        ("不行 改到周四晚上", (date(2024, 12, 5), "evening")),
+        ("能改到周五吗", (date(2024, 12, 6), None)),
+        ("明天能到吗", (None, None)),  # a question about the parcel proposes nothing
+        ("好的", (None, None)),
+    ],
+)
+def test_a_reply_to_the_confirmation_proposes_a_day_or_a_slot(
+    text: str, expected: tuple[object, object]
+) -> None:
+    assert proposed_window(text, NOW) == expected

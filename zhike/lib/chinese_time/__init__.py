@@ -1,7 +1,8 @@
 """Chinese date and time expressions for forms: "明天下午三点", "下周三晚上", "11月28号".
 
 ``parse_chinese_time`` finds the first date/time expression in a message and resolves it
-against ``now``; ``describe`` renders a result for a confirmation ("11月28日（周六）19:00").
+against ``now``; ``describe`` renders a result for a confirmation ("11月28日（周六）19:00");
+``weekend_days`` gives the two days of a weekend named ("下周末").
 Both are pure functions: no I/O, no clock reads, no state.
 
 Grammar, in order of appearance in the message: one *date* (relative day, weekday,
@@ -47,5 +48,6 @@ Rules for ambiguous input (all relative to ``now``, in its time zone):
 
 from zhike.lib.chinese_time.describe import describe
 from zhike.lib.chinese_time.parse import ParsedTime, parse_chinese_time
+from zhike.lib.chinese_time.weekend import weekend_days
 
-__all__ = ["ParsedTime", "describe", "parse_chinese_time"]
+__all__ = ["ParsedTime", "describe", "parse_chinese_time", "weekend_days"]

@@ -1,0 +1,154 @@
+"""A detail changed in a word at the confirmation, and "周末" for a delivery day.
+
+"质量问题" to 「确认为订单 … 申请退款吗？退款原因：七天无理由退货。」 changes the reason and
+asks again; "不行 改到后天晚上" to a delivery window changes the window, not a no. "周末" to
+the day question asks which of its two days, with no failed answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import delivery, delivery_questions
+from actions.delivery import ValidateDeliveryTimeForm, ValidatePickupForm
+from actions.delivery_questions import ActionAskDeliveryDay, ActionAskPickupDay
+from actions.refunds import ValidateRefundForm
+
+from .conftest import Turn
+
+DOMAIN: dict = {}
+TUESDAY = datetime(2026, 12, 8, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+WINDOW = {"order_id": "HP20241204", "window_date": "2026-12-12", "window_slot": "pm"}
+
+
+@pytest.fixture(autouse=True)
+def on_a_tuesday(monkeypatch: pytest.MonkeyPatch) -> None:
+    for module in (delivery, delivery_questions):
+        monkeypatch.setattr(module, "china_now", lambda: TUESDAY)
+
+
+def opened(tracker: Tracker, form: str, *said: str) -> Tracker:
+    """``tracker`` with ``form`` opened by ``said[0]``, then ``said[1:]`` said."""
+    opening, *rest = said
+    events: list[dict[str, Any]] = [
+        {"event": "user", "text": opening},
+        {"event": "active_loop", "name": form},
+    ]
+    for text in rest:
+        events += [{"event": "bot", "text": "…"}, {"event": "user", "text": text}]
+    tracker.events[-1:-1] = events
+    tracker.active_loop = {"name": form}
+    return tracker
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "reason", "expected"),
+    [
+        ("质量问题", "complain", "七天无理由退货", {"refund_reason": "质量问题"}),
+        ("不是买错 是尺码偏小", "deny", "买错了", {"refund_reason": "尺码偏小"}),
+        ("原因改成发错货了", "inform", "买错了", {"refund_reason": "发错货了"}),
+        ("算了不要了", "deny", "买错了", {"confirmed": False}),  # calling it off, as before
+        ("好的", "affirm", "买错了", {"confirmed": True}),
+        ("不退了", "deny", "质量问题", {"confirmed": False}),
+    ],
+)
+async def test_another_reason_said_to_the_refund_confirmation_changes_it(
+    zhang: Turn,
+    dispatcher: CollectingDispatcher,
+    said: str,
+    intent: str,
+    reason: str,
+    expected: dict[str, Any],
+) -> None:
+    slots = {"order_id": "HP20240002", "refund_reason": reason}
+    tracker = zhang(said, intent, requested_slot="confirmed", **slots)
+    assert await ValidateRefundForm().extract_confirmed(dispatcher, tracker, DOMAIN) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("还是上午吧", {"window_slot": "am"}),
+        ("不行 改到后天晚上", {"window_date": "2026-12-10", "window_slot": "evening"}),
+        ("改到周五吧", {"window_date": "2026-12-11"}),
+        ("周末吧", {"window_date": "周末吧"}),  # which of its two days is asked next
+        ("确认预约", {"confirmed": True}),
+        ("不用了", {"confirmed": False}),
+    ],
+)
+async def test_another_day_or_slot_said_to_the_delivery_confirmation_changes_it(
+    zhang: Turn, dispatcher: CollectingDispatcher, said: str, expected: dict[str, Any]
+) -> None:
+    tracker = zhang(said, "inform", requested_slot="confirmed", **WINDOW)
+    form = ValidateDeliveryTimeForm()
+    assert await form.extract_confirmed(dispatcher, tracker, DOMAIN) == expected
+
+
+async def test_a_question_about_the_parcel_changes_no_window(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("明天能到吗", "query_logistics", requested_slot="confirmed", **WINDOW)
+    form = ValidateDeliveryTimeForm()
+    assert "window_date" not in await form.extract_confirmed(dispatcher, tracker, DOMAIN)
+
+
+async def test_a_weekend_asks_which_of_its_days_with_no_failed_answer(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    form = ValidateDeliveryTimeForm()
+    asked = {"order_id": "HP20241204", "requested_slot": "window_date"}
+    tracker = opened(zhang("周末吧", **asked), "delivery_time_form", "这单能改个时间送吗")
+    extracted = await form.extract_window_date(dispatcher, tracker, real_domain)
+    assert await form.validate_window_date(
+        extracted["window_date"], dispatcher, tracker, real_domain
+    ) == {"window_date": None}
+    assert dispatcher.messages == []  # no 「没能看懂」, no failure counted
+    await ActionAskDeliveryDay().run(dispatcher, tracker, real_domain)
+    [question] = dispatcher.messages
+    assert question["response"] == "utter_ask_weekend_day"
+    titles = [button["title"] for button in question["buttons"]]
+    assert titles == ["周六（12月12日）", "周日（12月13日）"]
+
+
+async def test_a_weekend_in_the_opening_message_is_asked_about_when_the_day_is(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    opening = zhang("能改到周末送吗", "schedule_delivery")
+    form = ValidateDeliveryTimeForm()
+    assert await form.extract_window_date(dispatcher, opening, real_domain) == {}
+    tracker = opened(
+        zhang("HP20241204", requested_slot="order_id"), "pickup_form", "上门取件能改到周末吗"
+    )
+    await ActionAskPickupDay().run(dispatcher, tracker, real_domain)
+    assert dispatcher.messages[-1]["response"] == "utter_ask_weekend_day"
+    later = opened(zhang("周六吧", requested_slot="window_date"), "pickup_form", "周末", "周六吧")
+    dispatcher.messages.clear()
+    await ActionAskPickupDay().run(dispatcher, later, real_domain)
+    assert dispatcher.messages[-1]["response"] == "utter_ask_pickup_form_window_date"
+
+
+async def test_a_typed_weekday_picks_its_button(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    buttons = [delivery_questions.day_button(date(2026, 12, d)) for d in (12, 13)]
+    tracker = zhang("周日", requested_slot="window_date", order_id="HP20241204")
+    tracker.events[-1:-1] = [
+        {"event": "action", "name": "pickup_form"},
+        {"event": "bot", "text": "…", "data": {"buttons": buttons}},
+        {"event": "action", "name": "action_listen"},
+    ]
+    picked = await ValidatePickupForm().extract_window_date(dispatcher, tracker, real_domain)
+    day = date.fromisoformat(
+        (
+            await ValidatePickupForm().validate_window_date(
+                picked["window_date"], dispatcher, tracker, real_domain
+            )
+        )["window_date"]
+    )
+    assert day == TUESDAY.date() + timedelta(days=5)
