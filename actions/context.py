@@ -72,7 +72,8 @@ def mentioned_order(tracker: Tracker) -> str | None:
 # "您是想咨询…" (actions/fallback.py): a button clicked there answers the message before it.
 # The first stage's intro (domain/common.yml): its buttons are what a reply may pick from.
 CLARIFICATION = "utter_ask_affirmation_intro"
-_CLARIFICATIONS = (CLARIFICATION, "utter_ask_about_named_order")
+# The services offered for an order (actions/order_offers.py) are picked the same way.
+_CLARIFICATIONS = (CLARIFICATION, "utter_ask_about_named_order", "utter_order_services_offer")
 
 
 def _clarified(events: list[dict[str, Any]], opening: int) -> int:
@@ -82,7 +83,8 @@ def _clarified(events: list[dict[str, Any]], opening: int) -> int:
     named in the message the robot asked about, not in the pick. So for a request
     offered there asked in other words ("能换个新的吗" to 「申请换货」 for the kettle that
     "用了两次就不加热了"). The two-stage fallback sends the pick again after taking it back;
-    that copy is skipped.
+    that copy is skipped. A bare order number typed instead of a pick ("HP20241401" to
+    「查询师傅上门时间」 / 「预约上门安装/维修」) answered the message too.
     """
     picked = events[opening]
     said = str(picked.get("text") or "")
@@ -100,7 +102,9 @@ def _clarified(events: list[dict[str, Any]], opening: int) -> int:
             asked_for = bool(intent) and any(
                 p == f"/{intent}" or p.startswith(f"/{intent}{{") for p in offered
             )
-            return index if offered and (typed or said in offered or asked_for) else opening
+            bare_order = parse_order_id(said) == said.strip().upper() != ""
+            picked_by = typed or said in offered or asked_for or bare_order
+            return index if offered and picked_by else opening
         elif kind in ("restart", "session_started"):
             break
     return opening
@@ -131,7 +135,12 @@ def said_in_form(tracker: Tracker, form: str) -> list[str]:
     opening = start
     while opening > 0 and events[opening].get("event") != "user":
         opening -= 1
-    opening = _clarified(events, opening)
+    # "空调什么时候上门安装", 「您是想咨询…」, "HP20241401", 「…办理以下业务吗？」, a pick
+    for _ in range(3):
+        answered = _clarified(events, opening)
+        if answered == opening:
+            break
+        opening = answered
     return [
         str(event.get("text") or "")
         for event in events[opening:]

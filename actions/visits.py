@@ -13,9 +13,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.context import said_in_form
 from actions.forms import ZhikeFormValidationAction
 from actions.order_changes import CustomerOrderChange, customer_order
-from actions.parsing import parse_address, parse_mobile_phone, parse_order_id
+from actions.parsing import parse_address, parse_mobile_phone, parse_order_id, typed_text
 from actions.services import backend
 from actions.typed_parsing import parse_confirmation
 from actions.visit_parsing import (
@@ -137,7 +138,9 @@ class ValidateVisitForm(ZhikeFormValidationAction):
             return {}
         requested = tracker.get_slot("requested_slot")
         text = self.latest_text(tracker)
-        if requested is None:
+        if requested is None:  # "空调什么时候上门安装", then its order and a pick: 安装
+            said = [typed_text(t) for t in said_in_form(tracker, self.form_name())] or [text]
+            text = next((t for t in reversed(said) if parse_visit_kind(t)), text)
             kind = parse_visit_kind(text)
             problem = fault_description(text) if kind == REPAIR else None
             found: dict[str, Any] = {"visit_kind": kind} if kind else {}

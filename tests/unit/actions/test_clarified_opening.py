@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import said_in_form
 from actions.named_orders import goods_words
+from actions.visits import ValidateVisitForm
 
 ASKED = "空调啥时候到 还有能不能开个发票"
 CLARIFICATION = {
@@ -66,3 +68,45 @@ def test_an_offered_request_asked_in_other_words_is_a_pick_another_one_is_not() 
     assert said_in_form(_tracker(asked), "order_id_form")[0] == ASKED
     new = _user("我要退款", "request_refund")
     assert said_in_form(_tracker(new), "order_id_form") == ["我要退款"]
+
+
+def _visit_tracker(answer: dict[str, Any]) -> Tracker:
+    """ "空调什么时候上门安装", 「您是想咨询…」, ``answer``, the order's services, a typed pick."""
+    visits = [
+        {"title": "查询师傅上门时间", "payload": "/query_visit"},
+        {"title": "预约上门安装/维修", "payload": "/book_visit"},
+    ]
+    booking = '/book_visit{"order_id": "HP20241401"}'
+    offer = {"title": "预约上门安装/维修", "payload": booking}
+    pick = _user(booking, "book_visit", typed_choice={"typed": "明天下午可以吗"})
+    events = [
+        {"event": "session_started"},
+        _user("空调什么时候上门安装", "nlu_fallback"),
+        {**CLARIFICATION, "data": {"buttons": visits}},
+        {"event": "action", "name": "action_listen"},
+        answer,
+        {"event": "action", "name": "action_order_status"},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_order_status"}},
+        {
+            "event": "bot",
+            "text": "请问您是想为这个订单办理以下业务吗？",
+            "data": {"buttons": [offer]},
+            "metadata": {"utter_action": "utter_order_services_offer"},
+        },
+        {"event": "action", "name": "action_listen"},
+        pick,
+        {"event": "action", "name": "visit_form"},
+        {"event": "active_loop", "name": "visit_form"},
+    ]
+    active = {"name": "visit_form"}
+    return Tracker("app:C001", {}, pick["parse_data"], events, False, None, active, None)
+
+
+async def test_an_order_number_typed_to_a_clarification_keeps_the_message_asked_about() -> None:
+    tracker = _visit_tracker(_user("HP20241401", "inform"))
+    assert said_in_form(tracker, "visit_form")[0] == "空调什么时候上门安装"
+    kind = await ValidateVisitForm().extract_visit_kind(CollectingDispatcher(), tracker, {})
+    assert kind == {"visit_kind": "install"}
+    # words of their own are no bare order number: the visit starts from them
+    own = _visit_tracker(_user("HP20241401这个订单", "inform"))
+    assert said_in_form(own, "visit_form")[0] == "HP20241401这个订单"
