@@ -47,8 +47,8 @@ from zhike.lib.backend_client import BackendUnavailable
 # A reply to the confirmation that only repeats a detail of its summary ("43"), or only
 # urges ("能不能快点 我急着报销"): no yes, no no, and no other request.
 RESTATED, URGED = "restated", "urged"
-# A no to the confirmation that changes a detail ("不行 改到后天", "不是买错 是尺码小").
-_CHANGES = re.compile(r"改|换|而是|不是.{1,12}是")
+# A no to the confirmation that changes a detail ("不行 改到后天", "不对 其实是质量问题").
+_CHANGES = re.compile(r"改|换|而是|其实是|应该是|不是.{1,12}是")
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
 
 # Intents that are not an answer to a form's question: they leave the form (deny), ask
@@ -239,10 +239,15 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         """Whether the latest message only urges the form's question, whatever it asks.
 
         "能不能快点 我急用" asked for a phone or an order number is no answer either, and
-        no parcel query: :meth:`reject` asks kindly for the answer, no failure counted.
+        no parcel query: :meth:`reject` asks kindly for the answer, no failure counted. So
+        is an urge about the form's own matter ("都一个星期了还没到账" for a refund).
         """
-        asked = tracker.get_slot("requested_slot") is not None
-        return asked and urges_only(self.latest_text(tracker))
+        text = self.latest_text(tracker)
+        if tracker.get_slot("requested_slot") is None or not urges(text):
+            return False
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        # "都一个星期了还没到账" asked which refund: the form's own matter, chased
+        return urges_only(text) or intent in (*form_intents(self.form_name()), UNSURE)
 
     def text_answer(self, slot: str, tracker: Tracker, free_text: bool = False) -> dict[str, Any]:
         """``{slot: text}`` when the form asked for ``slot`` and the user answered.
@@ -297,11 +302,9 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         return {}
 
     def changed_at_confirmation(self, text: str, tracker: Tracker) -> dict[str, Any]:
-        """The details a reply to the confirmation changes: none unless a form says.
+        """The slots a reply to the confirmation changes ("质量问题" for a refund's reason).
 
-        A form whose summary shows a detail said in a word ("质量问题" for a refund's
-        reason, "改到周日吧" for a delivery day) returns the slots that reply changes;
-        they are validated as answers, and the confirmation is asked again with them.
+        None unless a form says; they are validated as answers, and the question asked again.
         """
         return {}
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from zhike.common.times import china_now
+from zhike.lib.chinese_time import weekend_days
 from zhike.tools.stack import Stack
 
 from .conftest import AppConversation, clear_faults, inject_fault
@@ -139,3 +141,24 @@ def test_no_pickup_to_reschedule_and_evening_pickups_refused(zhang_app: AppConve
     zhang_app.say("HP20241205上门取件时间改一下")
     zhang_app.say("后天")
     assert "只能预约上午" in zhang_app.say("晚上")
+
+
+# --- a weekend, and a window changed at the confirmation -----------------------------------
+
+
+def test_a_weekend_is_asked_as_its_two_days_and_a_new_slot_changes_the_window(
+    zhang_app: AppConversation,
+) -> None:
+    saturday, sunday = weekend_days("周末", china_now())
+    asked = zhang_app.say("HP20241204的空调能改到周末送吗")
+    if china_now().weekday() == 5:  # a Saturday: only tomorrow may be booked, not asked
+        assert "送达时段" in asked
+    else:  # was: 「没能看懂是哪一天哦」
+        assert f"周六（{saturday.month}月{saturday.day}日）" in asked and "周日" in asked
+        assert "送达时段" in zhang_app.say("周日吧")
+    confirm = zhang_app.say("下午")
+    assert f"{sunday.month}月{sunday.day}日（周日）下午" in confirm
+    changed = zhang_app.say("不行 还是改成上午吧")  # was: taken as a no, nothing booked
+    assert f"{sunday.month}月{sunday.day}日（周日）上午" in changed and "确认将订单" in changed
+    done = zhang_app.say("确认")
+    assert "已为订单 HP20241204 预约配送时间" in done and "上午" in done

@@ -238,3 +238,27 @@ def test_whether_a_shipped_order_can_be_cancelled_is_answered_at_once(
     assert "已发货" in zhang_app.say("HP20240001")
     said = zhang_app.say("能取消吗")  # before: a 「取消订单」 button, which then said no
     assert "拒收" in said and "办理以下业务" not in said
+
+
+def test_another_reason_said_to_the_refund_confirmation_changes_it(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("我要退款")
+    zhang_app.say("HP20240002")
+    confirm = zhang_app.say("不想要了")
+    assert "确认为订单 HP20240002 申请退款" in confirm
+    changed = zhang_app.say("不对 其实是质量问题")  # was: 「没能理解」, or taken as a no
+    assert "退款原因：质量问题" in changed and "确认为订单 HP20240002" in changed
+    assert "退款申请已提交" in zhang_app.say("确认")
+
+
+def test_not_wanting_a_shipped_order_after_asking_about_it_offers_the_ways_out(
+    zhang_app: AppConversation,
+) -> None:
+    zhang_app.say("HP20240001怎么还没到 帮我催一下")
+    ways = zhang_app.send("那算了 我不要了")  # was: 「好的～如果还有其他问题…」
+    text = "\n".join(reply.get("text", "") for reply in ways)
+    titles = [button["title"] for reply in ways for button in reply.get("buttons", [])]
+    assert "HP20240001 已经发货了" in text and "拦截" in text
+    assert titles == ["拦截快递/退回包裹", "申请退款/退货"]
+    assert "确认为订单 HP20240001 申请拦截包裹" in zhang_app.say("那拦截吧")

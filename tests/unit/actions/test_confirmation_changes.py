@@ -53,6 +53,7 @@ def opened(tracker: Tracker, form: str, *said: str) -> Tracker:
         ("质量问题", "complain", "七天无理由退货", {"refund_reason": "质量问题"}),
         ("不是买错 是尺码偏小", "deny", "买错了", {"refund_reason": "尺码偏小"}),
         ("原因改成发错货了", "inform", "买错了", {"refund_reason": "发错货了"}),
+        ("不对 其实是质量问题", "deny", "不想要了", {"refund_reason": "质量问题"}),
         ("算了不要了", "deny", "买错了", {"confirmed": False}),  # calling it off, as before
         ("好的", "affirm", "买错了", {"confirmed": True}),
         ("不退了", "deny", "质量问题", {"confirmed": False}),
