@@ -110,6 +110,24 @@ def _clarified(events: list[dict[str, Any]], opening: int) -> int:
     return opening
 
 
+def typed_for_pick(tracker: Tracker) -> str:
+    """The words a button was picked with ("明天下午可以吗" for 「预约上门安装/维修」), else "".
+
+    The message became the button's payload (zhike/nlu/typed_choice.py); what else the
+    customer said there -- a time, a reason -- is in these words. A payload with entities
+    is parsed again by Rasa, which drops the record: the user event keeps the words.
+    """
+    latest = tracker.latest_message or {}
+    typed = latest.get(TYPED_CHOICE_KEY)
+    if isinstance(typed, dict) and typed.get("typed"):
+        return str(typed["typed"])
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            words = str(event.get("text") or "")
+            return "" if words == latest.get("text") or words.startswith("/") else words
+    return ""
+
+
 def said_in_form(tracker: Tracker, form: str) -> list[str]:
     """What the customer wrote since ``form`` started: the opening message first.
 

@@ -95,6 +95,10 @@ async def _lesson(tracker: Tracker) -> Lesson | None:
     return next((lesson for lesson in lessons if lesson.lesson_id == lesson_id), None)
 
 
+# "发烧了" to 「确认提交吗？」: why, not a yes or a no (noted, and the question asked again).
+REASON_SAID = "reason_said"
+
+
 class ValidateLessonChangeForm(ZhikeFormValidationAction):
     """Which lesson, leave or reschedule, and (for a reschedule) the wished time."""
 
@@ -246,6 +250,23 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         if moment is not None:
             slots["lesson_change_time"] = moment.isoformat()
         return slots
+
+    def changed_at_confirmation(self, text: str, tracker: Tracker) -> dict[str, Any]:
+        """Why the child cannot come, said to the confirmation ("发烧了"): noted, asked again."""
+        if leave_reason_wish(text) is None or parse_chinese_time(text, _now()) is not None:
+            return {}
+        return {"confirmed": REASON_SAID}
+
+    async def validate_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """See the base class; a reason is noted kindly (the school stores none)."""
+        if value != REASON_SAID:
+            return await super().validate_confirmed(value, dispatcher, tracker, domain)
+        kind = KIND_LABELS.get(tracker.get_slot("lesson_change_kind") or "", "请假")
+        wish = leave_reason_wish(self.latest_text(tracker)) or ""
+        dispatcher.utter_message(response="utter_leave_reason_noted", wish=wish, kind=kind)
+        return {"confirmed": None}
 
     def noted_detail(self, text: str, tracker: Tracker) -> str | None:
         """A lesson or a time said while the phone or code is asked ("下周三晚上7点")."""

@@ -13,12 +13,13 @@ from rasa_sdk.types import DomainDict
 from actions.context import said_in_form
 from actions.form_binding import has_digit
 from actions.forms import ZhikeFormValidationAction
-from actions.order_changes import CustomerOrderChange
+from actions.order_changes import CustomerOrderChange, customer_order
 from actions.parsing import normalize_text, parse_invoice_title, parse_tax_number
 from actions.services import backend
 from zhike.common.confirmations import parse_confirmation
+from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client import BackendError
-from zhike.lib.backend_client.domain import ELECTRONIC_NORMAL
+from zhike.lib.backend_client.domain import ELECTRONIC_NORMAL, Invoice
 
 if TYPE_CHECKING:
     _FormBase = ZhikeFormValidationAction
@@ -58,6 +59,16 @@ def company_named(text: str) -> str | None:
     if named:
         return named.group(1)
     return next((part for part in _PARTS.split(text) if COMPANY_NAME.match(part)), None)
+
+
+def say_invoice_exists(dispatcher: CollectingDispatcher, order_id: str, invoice: Invoice) -> None:
+    """The order's invoice, instead of a second one (「已经申请过发票啦」)."""
+    dispatcher.utter_message(
+        response="utter_invoice_exists",
+        order_id=order_id,
+        invoice_id=invoice.invoice_id,
+        status_label=INVOICE_STATUS.get(invoice.status, "处理中"),
+    )
 
 
 class InvoiceTitleAnswers(_FormBase):
@@ -170,6 +181,27 @@ class ValidateInvoiceForm(InvoiceTitleAnswers, ZhikeFormValidationAction):
             return [slot for slot in domain_slots if slot != "invoice_tax_number"]
         return domain_slots
 
+    async def check_order(
+        self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any] | None:
+        """An order invoiced already is told at once, before the title is asked.
+
+        The backend's rule (one invoice per order, unless rejected) decides again when
+        the invoice is requested.
+        """
+        known, order = await customer_order(tracker, order_id)
+        if not known:
+            return None
+        if order is None:
+            return self.reject(
+                "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
+            )
+        current = next((i for i in reversed(order.invoices) if i.status != "rejected"), None)
+        if current is None:
+            return None
+        say_invoice_exists(dispatcher, order_id, current)
+        return {"order_id": order_id, FOCUS_ORDER_SLOT: order_id, "form_gave_up": True}
+
 
 class ActionRequestInvoice(CustomerOrderChange):
     """Requests an electronic invoice; an existing one is shown instead of a second."""
@@ -212,12 +244,7 @@ class ActionRequestInvoice(CustomerOrderChange):
                 order = None
             invoice = order.invoices[-1] if order is not None and order.invoices else None
             if invoice is not None:
-                dispatcher.utter_message(
-                    response="utter_invoice_exists",
-                    order_id=order_id,
-                    invoice_id=invoice.invoice_id,
-                    status_label=INVOICE_STATUS.get(invoice.status, "处理中"),
-                )
+                say_invoice_exists(dispatcher, order_id, invoice)
                 return []
         dispatcher.utter_message(
             response="utter_invoice_refused", order_id=order_id, reason=error.message

@@ -16,8 +16,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.context import typed_for_pick
 from actions.forms import MAX_FAILURES, ZhikeFormValidationAction
 from actions.identity import known_customer_id
+from actions.parsing import typed_text
 from actions.services import backend
 from actions.visit_parsing import (
     day_label,
@@ -74,7 +76,7 @@ async def extract_time(
     if tracker.get_slot("visit_time"):
         return {}
     requested = tracker.get_slot("requested_slot")
-    text = form.latest_text(tracker)
+    text = form.latest_text(tracker) or typed_text(typed_for_pick(tracker))
     if requested in (None, "visit_id", "order_id"):  # "明天上午" asked which visit or order
         answer = parse_visit_slot(text, china_now())  # "改到周日" alone: asked in full later
         return {"visit_time": text} if answer.problem is None else {}

@@ -65,6 +65,7 @@ def test_an_order_typed_to_an_unclear_question_gets_its_visits_and_a_time_books_
         booking = zhang_app.say("明天下午可以吗")
     assert "您是想咨询" not in booking and "配送" not in booking
     assert "还是上门维修" not in booking  # 安装 was said in the message asked about
+    assert "哪天上门" not in booking and "师傅将按以下信息上门" in booking  # the time kept
 
 
 def test_a_full_slot_offers_the_nearest_free_ones_and_tomorrow_works(
