@@ -43,7 +43,7 @@ def ways_out(order: Order) -> tuple[str, tuple[str, ...]] | None:
 
 
 class ActionPlainNo(Action):
-    """ "不用了": closes the topic; "我不要了" about the order in focus offers the ways out."""
+    """A plain no: "不用了" closes the topic, "我不要了" offers the order in focus a way out."""
 
     def name(self) -> str:
         """See the base class."""
