@@ -167,15 +167,18 @@ def desk(stack: Stack, work: Callable[[HandoffService], Awaitable[T]]) -> T:
         return pool.submit(asyncio.run, run()).result()
 
 
-async def _all_agents_offline(service: HandoffService) -> None:
+async def _desk_quiet(service: HandoffService) -> None:
+    """No agent online and nobody waiting: an earlier test's customer is not ahead in line."""
     for agent in await service.agent_load():
         if agent.online:
             await service.set_online(agent.agent_id, False)
+    for entry in await service.queue():
+        await service.close(entry.conversation_id, None, "test_reset")
 
 
 @pytest.fixture
 def fresh(stack: Stack) -> Stack:
-    """The demo data as seeded, no fault injected, no code kept as sent, no agent online.
+    """The demo data as seeded: no fault, no code kept as sent, no agent online, nobody waiting.
 
     With nobody online, a handoff (asked for or triggered) ends as a ticket and the bot
     keeps answering; tests that need an agent put one online themselves.
@@ -184,7 +187,7 @@ def fresh(stack: Stack) -> Stack:
     httpx.delete(f"{base}/__faults/", timeout=10).raise_for_status()
     httpx.post(f"{base}/__reset/", json={}, timeout=30).raise_for_status()
     httpx.delete(f"{base}/__sent_codes/", timeout=10).raise_for_status()
-    desk(stack, _all_agents_offline)
+    desk(stack, _desk_quiet)
     time.sleep(1.1)  # let the action server's circuit breaker close after a fault test
     return stack
 
