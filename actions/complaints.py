@@ -6,7 +6,9 @@ cases for the complaint team, two of them without the story. Within a few messag
 complaint ticket opened in this conversation, a further complaint is added to that ticket
 as a note (:func:`add_to_recent_complaint`) and the customer hears it was recorded. So is
 a detail the NLU could not place but thought likely a complaint ("就是今天送货那个 扔在门口
-就走了": :func:`note_complaint_detail`), instead of "您是想咨询…".
+就走了": :func:`note_complaint_detail`), instead of "您是想咨询…", and the order number
+given right after the ticket ("就是HP20240004": :func:`names_the_complaints_order`),
+instead of the order's status.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import TICKET_PROOF, proven
 from actions.identity import known_customer_id
+from actions.parsing import ORDER_ID_RE, parse_order_id, typed_text
 from actions.services import backend
 from actions.turns import suggested_intents
 from zhike.common.privacy import mask_text
@@ -35,10 +38,11 @@ RECENT_MESSAGES = 4  # a further complaint within this many customer messages is
 TICKET_ID = re.compile(r"TK\d{8}")
 MAX_NOTE = 500
 COMPLAINT_INTENT = "complain"
+ORDER_WORDS_MAX = 6  # "就是这个订单" around the number: it only names the order
 
 
-def recent_complaint_ticket(tracker: Tracker) -> str | None:
-    """The complaint ticket opened in this conversation within :data:`RECENT_MESSAGES`.
+def recent_complaint_ticket(tracker: Tracker, within: int = RECENT_MESSAGES) -> str | None:
+    """The complaint ticket opened in this conversation within ``within`` customer messages.
 
     Only a ticket this sender holds a proof of (slot ``my_tickets``) counts.
     """
@@ -47,7 +51,7 @@ def recent_complaint_ticket(tracker: Tracker) -> str | None:
         kind = event.get("event")
         if kind == "user":
             users += 1
-            if users > RECENT_MESSAGES:
+            if users > within:
                 return None
         elif kind in ("restart", "session_started"):
             return None
@@ -78,6 +82,14 @@ async def add_to_recent_complaint(
         return False
     dispatcher.utter_message(response="utter_complaint_noted", ticket_id=ticket_id)
     return True
+
+
+def names_the_complaints_order(tracker: Tracker) -> bool:
+    """ "就是HP20240004" right after a complaint ticket: the order it is about, not a lookup."""
+    text = typed_text((tracker.latest_message or {}).get("text"))
+    if parse_order_id(text) is None or len(ORDER_ID_RE.sub("", text)) > ORDER_WORDS_MAX:
+        return False
+    return recent_complaint_ticket(tracker, within=1) is not None
 
 
 def likely_complaint(parse_data: dict[str, Any]) -> bool:

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import ORDER_PROOF, with_proof
+from actions.complaints import add_to_recent_complaint, names_the_complaints_order
 from actions.context import (
     remind_active_form,
     said_before_latest_message,
@@ -20,7 +21,7 @@ from actions.context import (
 from actions.dates import format_date, format_time
 from actions.form_binding import NO_PHONE, aside
 from actions.forms import ZhikeFormValidationAction
-from actions.identity import identify
+from actions.identity import identify, known_customer_id
 from actions.named_orders import named_first, said_for_the_form
 from actions.order_offers import offer_order_services
 from actions.order_questions import named_services, say_urged
@@ -185,6 +186,10 @@ class ActionOrderStatus(FormSubmitAction):
         order = await slot_order(tracker, dispatcher, events)
         if order is None:
             return events
+        if names_the_complaints_order(tracker) and await add_to_recent_complaint(
+            dispatcher, tracker, await known_customer_id(tracker)
+        ):  # "就是HP20240004" after 「已为您登记投诉工单」: noted on it
+            return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
         if not answer_about_order(dispatcher, tracker, order):
             offer_order_services(dispatcher, tracker, order)  # "…能换货吗", unsure
         return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]

@@ -46,6 +46,16 @@ def test_a_detail_and_how_long_after_a_complaint_stay_with_its_ticket(
     assert how_long.startswith(f"工单 {ticket}") and "前联系您" in how_long
 
 
+def test_the_order_given_right_after_a_complaint_is_added_to_its_ticket(
+    zhang_app: AppConversation,
+) -> None:
+    answer = zhang_app.say("你们这个破壁机质量太差了 我要投诉")
+    ticket = answer.split("投诉工单 ")[1][:10]
+    given = zhang_app.say("就是HP20240004")  # was: the order's status, the complaint aside
+    assert ticket in given and "记录" in given and "当前状态" not in given
+    assert "HP20240004" in zhang_app.say("它现在什么状态")  # the order stays in focus
+
+
 def test_an_anonymous_complaint_ticket_is_visible_in_the_same_chat_only(fresh: Stack) -> None:
     chat = Conversation(fresh.config.rasa_url)
     answer = chat.say("你们这服务也太差了我要投诉")

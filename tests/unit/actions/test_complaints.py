@@ -9,6 +9,7 @@ from actions.common import TICKET_PROOF, with_proof
 from actions.complaints import recent_complaint_ticket
 from actions.fallback import ActionAskAffirmation
 from actions.handoff import ActionRequestHandoff
+from actions.orders import ActionOrderStatus
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn
@@ -93,3 +94,25 @@ async def test_a_detail_the_nlu_could_not_place_goes_to_the_complaint_just_opene
     dispatcher = CollectingDispatcher()
     await ActionAskAffirmation().run(dispatcher, other, DOMAIN)
     assert [m["response"] for m in dispatcher.messages] == ["utter_ask_affirmation_intro"]
+
+
+async def test_the_order_given_right_after_the_complaint_goes_to_its_ticket(
+    zhang: Turn, backend: InMemoryBackendClient
+) -> None:
+    first = await backend.create_ticket("complaint", "客户投诉：破壁机质量太差", "C001", "app")
+    named = _after_a_complaint(zhang, first.ticket_id, "就是HP20240004")
+    named.slots["order_id"] = "HP20240004"
+    told = CollectingDispatcher()
+    events = await ActionOrderStatus().run(told, named, DOMAIN)
+    assert [m["response"] for m in told.messages] == ["utter_complaint_noted"]  # no status
+    ticket = await backend.get_ticket(first.ticket_id)
+    assert ticket is not None and ticket.notes == ("就是HP20240004",)
+    assert {"event": "slot", "name": "focus_order", "value": "HP20240004"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+    # a question about the order is still a lookup
+    asked = _after_a_complaint(zhang, first.ticket_id, "HP20240004现在到哪了 物流怎么样")
+    asked.slots["order_id"] = "HP20240004"
+    told = CollectingDispatcher()
+    await ActionOrderStatus().run(told, asked, DOMAIN)
+    assert "utter_complaint_noted" not in [m.get("response") for m in told.messages]
