@@ -85,7 +85,10 @@ async def add_to_recent_complaint(
 
 
 def names_the_complaints_order(tracker: Tracker) -> bool:
-    """ "就是HP20240004" right after a complaint ticket: the order it is about, not a lookup."""
+    """Whether the latest message only names the order a complaint ticket just opened is about.
+
+    "就是HP20240004" right after 「已为您登记投诉工单」: noted on the ticket, not a lookup.
+    """
     text = typed_text((tracker.latest_message or {}).get("text"))
     if parse_order_id(text) is None or len(ORDER_ID_RE.sub("", text)) > ORDER_WORDS_MAX:
         return False

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from actions.parsing import normalize_text
 from zhike.common.privacy import mask_address, mask_phone
 from zhike.lib.backend_client.visits.domain import AM, INSTALL, PM, REPAIR, Slot, Visit
-from zhike.lib.chinese_time import parse_chinese_time
+from zhike.lib.chinese_time import parse_chinese_time, weekend_days
 
 WEEKDAYS = "一二三四五六日"
 PERIOD_NAMES = {AM: "上午", PM: "下午"}
@@ -112,6 +112,20 @@ def parse_visit_slot(value: object, now: datetime) -> SlotAnswer:
     if period is None:
         return SlotAnswer(day, None, "no_period")
     return SlotAnswer(day, period, None)
+
+
+def weekend_said(said: list[str], now: datetime) -> tuple[date, date] | None:
+    """The weekend the customer's latest words about a day named ("周末能上门安装吗").
+
+    ``None`` when a day was named after it ("周六下午吧") or no weekend at all.
+    """
+    for text in reversed(said):
+        if parse_visit_slot(text, now).day is not None:
+            return None
+        days = weekend_days(normalize_text(text), now)
+        if days is not None:
+            return days
+    return None
 
 
 def _period_word(text: str) -> str | None:

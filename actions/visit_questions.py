@@ -14,6 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.context import said_in_form
 from actions.parsing import parse_order_id
 from actions.visit_parsing import (
     KIND_NAMES,
@@ -23,6 +24,7 @@ from actions.visit_parsing import (
     slot_button,
     slot_label,
     slot_of,
+    weekend_said,
 )
 from actions.visit_times import BOOKING_DAYS, china_now, order_options
 from actions.visits import PAID, visit_item
@@ -40,7 +42,7 @@ class ActionAskVisitTime(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Free slots of the order (the visit's order when changing one)."""
+        """Free slots of the order (the visit's order when changing one), at a weekend named."""
         order_id = parse_order_id(tracker.get_slot("order_id"))
         if tracker.active_loop_name == "visit_change_form":
             order_id = parse_order_id(tracker.get_slot("visit_order_id"))
@@ -48,7 +50,16 @@ class ActionAskVisitTime(Action):
         today = china_now().date()
         first = options.earliest if options is not None else today + timedelta(days=1)
         last = today + timedelta(days=BOOKING_DAYS)
-        buttons = [slot_button(slot) for slot in (options.free_slots[:4] if options else ())]
+        free = options.free_slots if options else ()
+        weekend = weekend_said(said_in_form(tracker, str(tracker.active_loop_name)), china_now())
+        on_weekend = [slot for slot in free if weekend and slot.day in weekend]
+        if on_weekend:  # "周末能上门安装吗": the weekend's free slots, not the nearest ones
+            dispatcher.utter_message(
+                response="utter_ask_visit_time_weekend",
+                buttons=[slot_button(slot) for slot in on_weekend[:4]],
+            )
+            return []
+        buttons = [slot_button(slot) for slot in free[:4]]
         dispatcher.utter_message(
             response="utter_ask_visit_time",
             first_day=day_label(first),

@@ -28,6 +28,7 @@ from actions.visit_parsing import (
     slot_label,
     slot_of,
     slot_value,
+    weekend_said,
 )
 from zhike.common.times import china_now
 from zhike.lib.backend_client import BackendError
@@ -100,6 +101,8 @@ def check_time(
         day, period = kept
     else:
         answer = parse_visit_slot(value, now)
+        if answer.problem == "no_date" and weekend_said([str(value or "")], now):
+            return {"visit_time": None}  # "周末": its free slots are offered, no failed answer
         if answer.problem is not None or answer.day is None or answer.period is None:
             response = f"utter_visit_time_{answer.problem or 'no_date'}"
             return form.reject("visit_time", dispatcher, tracker, response)

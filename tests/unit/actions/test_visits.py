@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -20,6 +20,7 @@ from actions.visit_parsing import (
     parse_visit_kind,
     parse_visit_slot,
     slot_value,
+    weekend_said,
 )
 from actions.visit_questions import ActionAskVisitContact, ActionAskVisitTime
 from actions.visits import ActionBookVisit, ValidateVisitForm
@@ -310,3 +311,30 @@ async def test_a_time_said_before_the_order_is_noted_then_checked_against_it(
     assert slots["visit_time"] in (tomorrow_pm, None)
     if slots["visit_time"] is None:
         assert responses(dispatcher)[-1].startswith("utter_visit_")
+
+
+def test_the_weekend_said_last_is_the_one_to_offer() -> None:
+    saturday, sunday = date(2024, 12, 7), date(2024, 12, 8)
+    assert weekend_said(["周末能上门安装空调吗", "HP20241406"], NOW) == (saturday, sunday)
+    assert weekend_said(["周末能上门安装空调吗", "周六下午吧"], NOW) is None  # a day, later
+    assert weekend_said(["明天上午"], NOW) is None
+
+
+async def test_a_weekend_gets_its_free_slots_and_no_failed_answer(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    form = ValidateVisitForm()
+    slots = {"order_id": "HP20241401", "visit_kind": "install"}
+    tracker = zhang("周末", requested_slot="visit_time", **slots)
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "周末能上门安装空调吗"},
+        {"event": "active_loop", "name": "visit_form"},
+    ]
+    tracker.active_loop = {"name": "visit_form"}
+    asked = await form.validate_visit_time("周末", dispatcher, tracker, DOMAIN)
+    assert asked == {"visit_time": None} and dispatcher.messages == []  # nothing counted
+    await ActionAskVisitTime().run(dispatcher, tracker, DOMAIN)
+    [question] = dispatcher.messages
+    assert question["response"] == "utter_ask_visit_time_weekend"
+    titles = [button["title"] for button in question["buttons"]]
+    assert titles and all("周六" in t or "周日" in t for t in titles)
