@@ -157,3 +157,12 @@ def test_backend_down_apologises_with_a_ticket(fresh: Stack, zhang_app: AppConve
     answer = zhang_app.say("确认预约")
     assert "抱歉" in answer and "工单 TK" in answer
     clear_faults(fresh)
+
+
+def test_a_weekend_visit_is_offered_the_weekends_free_slots(zhang_app: AppConversation) -> None:
+    replies = zhang_app.send("HP20241401周末能上门安装空调吗")  # was: the nearest slots
+    text = "\n".join(reply.get("text", "") for reply in replies)
+    titles = [button["title"] for reply in replies for button in reply.get("buttons", [])]
+    assert "周末可以上门" in text
+    assert titles and all("周六" in title or "周日" in title for title in titles)
+    assert "师傅将按以下信息上门" in zhang_app.say(titles[-1])
