@@ -27,7 +27,7 @@ from actions.delivery_parsing import (
 )
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
-from actions.order_changes import customer_order
+from actions.order_changes import order_to_check
 from actions.parsing import parse_mobile_phone
 from actions.services import backend
 from actions.topics import form_intents
@@ -78,13 +78,9 @@ class DeliveryRuleChecks(ZhikeFormValidationAction, ABC):
         self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any] | None:
         """Another customer's or an unknown order is re-asked; an ineligible one ends the form."""
-        known, order = await customer_order(tracker, order_id)
-        if not known:
-            return None
-        if order is None:
-            return self.reject(
-                "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
-            )
+        order = await order_to_check(self, order_id, dispatcher, tracker)
+        if not isinstance(order, Order):
+            return order
         reason = self.refusal(order)
         if reason is not None:
             dispatcher.utter_message(response="utter_delivery_change_refused", reason=reason)

@@ -13,12 +13,12 @@ from rasa_sdk.types import DomainDict
 from actions.context import said_in_form
 from actions.form_binding import has_digit
 from actions.forms import ZhikeFormValidationAction
-from actions.order_changes import CustomerOrderChange, customer_order
+from actions.order_changes import CustomerOrderChange, order_to_check
 from actions.parsing import normalize_text, parse_invoice_title, parse_tax_number
 from actions.services import backend
 from zhike.common.confirmations import parse_confirmation
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
-from zhike.lib.backend_client import BackendError
+from zhike.lib.backend_client import BackendError, Order
 from zhike.lib.backend_client.domain import ELECTRONIC_NORMAL, Invoice
 
 if TYPE_CHECKING:
@@ -189,13 +189,9 @@ class ValidateInvoiceForm(InvoiceTitleAnswers, ZhikeFormValidationAction):
         The backend's rule (one invoice per order, unless rejected) decides again when
         the invoice is requested.
         """
-        known, order = await customer_order(tracker, order_id)
-        if not known:
-            return None
-        if order is None:
-            return self.reject(
-                "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
-            )
+        order = await order_to_check(self, order_id, dispatcher, tracker)
+        if not isinstance(order, Order):
+            return order
         current = next((i for i in reversed(order.invoices) if i.status != "rejected"), None)
         if current is None:
             return None

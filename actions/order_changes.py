@@ -107,6 +107,27 @@ async def customer_order(tracker: Tracker, order_id: str) -> tuple[bool, Order |
         return False, None
 
 
+async def order_to_check(
+    form: ZhikeFormValidationAction,
+    order_id: str,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+) -> Order | dict[str, Any] | None:
+    """The customer's ``order_id`` whose rules a form checks before asking more.
+
+    ``None`` when the customer or the backend cannot say (the rules are checked when the
+    change is made); for an order that is not theirs, the slots that ask for it again.
+    """
+    known, order = await customer_order(tracker, order_id)
+    if not known:
+        return None
+    if order is None:
+        return form.reject(
+            "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
+        )
+    return order
+
+
 class OrderRuleChecks(ZhikeFormValidationAction, ABC):
     """A form whose change is allowed only in some statuses: checked before asking more.
 
@@ -128,13 +149,9 @@ class OrderRuleChecks(ZhikeFormValidationAction, ABC):
         self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any] | None:
         """Another customer's or an unknown order is re-asked; a wrong status ends the form."""
-        known, order = await customer_order(tracker, order_id)
-        if not known:
-            return None
-        if order is None:
-            return self.reject(
-                "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
-            )
+        order = await order_to_check(self, order_id, dispatcher, tracker)
+        if not isinstance(order, Order):
+            return order
         if self.allows(order):
             return None
         self.explain(dispatcher, order)

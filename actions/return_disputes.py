@@ -17,10 +17,10 @@ from rasa_sdk.types import DomainDict
 from actions.exchange_parsing import description_without_refs, image_refs
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import input_channel
-from actions.order_changes import CustomerOrderChange, customer_order
+from actions.order_changes import CustomerOrderChange, order_to_check
 from actions.services import backend
 from actions.submit import remember_ticket
-from zhike.lib.backend_client import BackendError
+from zhike.lib.backend_client import BackendError, Order
 
 DESCRIPTION_MIN = 2
 IMAGE_ONLY = "（客户仅发送了图片，请查看图片证据）"
@@ -57,13 +57,9 @@ class ValidateReturnDisputeForm(ZhikeFormValidationAction):
         self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any] | None:
         """Another customer's order is not found; one without a return has nothing to dispute."""
-        known, order = await customer_order(tracker, order_id)
-        if not known:
-            return None
-        if order is None:
-            return self.reject(
-                "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
-            )
+        order = await order_to_check(self, order_id, dispatcher, tracker)
+        if not isinstance(order, Order):
+            return order
         if order.refunds:
             return None
         try:

@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.context import said_in_form
 from actions.forms import ZhikeFormValidationAction
-from actions.order_changes import CustomerOrderChange, customer_order
+from actions.order_changes import CustomerOrderChange, order_to_check
 from actions.parsing import parse_address, parse_mobile_phone, parse_order_id, typed_text
 from actions.services import backend
 from actions.typed_parsing import parse_confirmation
@@ -31,7 +31,7 @@ from actions.visit_parsing import (
     slot_of,
 )
 from actions.visit_times import check_time, china_now, extract_time, order_options
-from zhike.lib.backend_client import BackendError
+from zhike.lib.backend_client import BackendError, Order
 from zhike.lib.backend_client.visits.domain import INSTALL, REPAIR, VisitItem, VisitOptions
 
 PAID = "paid"
@@ -72,13 +72,9 @@ class ValidateVisitForm(ZhikeFormValidationAction):
         self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any] | None:
         """Another customer's order is not found; what the order does not allow is said."""
-        known, order = await customer_order(tracker, order_id)
-        if not known:
-            return None
-        if order is None:
-            return self.reject(
-                "order_id", dispatcher, tracker, "utter_order_not_found", order_id=order_id
-            )
+        order = await order_to_check(self, order_id, dispatcher, tracker)
+        if not isinstance(order, Order):
+            return order
         kind = tracker.get_slot("visit_kind")
         if not kind or "visit_kind" in tracker.slots_to_validate():
             return None  # validate_visit_kind checks it (once) in this same run
