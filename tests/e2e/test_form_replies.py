@@ -154,8 +154,9 @@ def test_invoice_details_given_when_asked_which_order_are_kept(
     assert "上海智客科技有限公司" in noted and "记下" in noted
     noted = zhang_app.say("税号91350100M000100Y43")  # was: 「这个订单号格式好像不太对」
     assert "税号" in noted and "格式" not in noted
-    confirm = zhang_app.say("HP20240002")  # the title and the tax number are not asked
-    assert "确认为订单 HP20240002" in confirm and "上海智客科技有限公司" in confirm
+    # the title and the tax number are not asked (HP20240002 is invoiced already: told at once)
+    confirm = zhang_app.say("HP20240003")
+    assert "确认为订单 HP20240003" in confirm and "上海智客科技有限公司" in confirm
 
 
 def test_going_on_after_a_question_in_passing_is_no_refund_reason(
