@@ -39,7 +39,7 @@ _TARGET = re.compile(r"(?:改|换|调|挪|推|延|约|放|安排|定)(?:到|成|
 _UNSUITABLE = re.compile(
     r"^\s*(?:的话)?\s*(?:来不了|不行|不方便|没空|没时间|不在|不能|没人|有事|没法)"
 )
-_WEEKDAYS = "一二三四五六日"
+WEEKDAYS = "一二三四五六日"
 _QUESTION = re.compile(r"[吗么?？]|能不能|可不可以|行不行")
 
 
@@ -159,7 +159,7 @@ def window_problem(day: date, today: date) -> str | None:
 
 def day_label(day: date) -> str:
     """``12月7日（周六）``."""
-    return f"{day.month}月{day.day}日（周{_WEEKDAYS[day.weekday()]}）"
+    return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）"
 
 
 def window_label(day: date | str | None, slot: str | None) -> str:

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import said_in_form
-from actions.delivery_parsing import day_label, named_day
+from actions.delivery_parsing import WEEKDAYS, day_label, named_day
 from zhike.common.times import china_now
 
 
@@ -33,7 +33,7 @@ def weekend_named(said: list[str]) -> tuple[date, date] | None:
 
 def day_button(day: date) -> dict[str, str]:
     """「周六（12月12日）」, sending the date itself (a weekday alone may name another week)."""
-    weekday = "周" + "一二三四五六日"[day.weekday()]
+    weekday = f"周{WEEKDAYS[day.weekday()]}"
     return {"title": f"{weekday}（{day.month}月{day.day}日）", "payload": day_label(day)}
 
 

@@ -8,7 +8,6 @@ it. Anything else that says no closes the topic politely, as the rule always did
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -21,10 +20,7 @@ from actions.order_offers import NOT_WANTED
 from actions.order_questions import service_button
 from actions.own_orders import NOT_SHIPPED
 from actions.parsing import typed_text
-from zhike.lib.backend_client import Order
 from zhike.lib.backend_client.domain import DELIVERED, SHIPPED
-
-logger = logging.getLogger(__name__)
 
 # What can be done with an order the customer no longer wants, by its status.
 WAYS_OUT = {
@@ -35,11 +31,6 @@ WAYS_OUT = {
     ),
     DELIVERED: ("已经签收了，可以申请退货退款", ("request_refund",)),
 }
-
-
-def ways_out(order: Order) -> tuple[str, tuple[str, ...]] | None:
-    """How ``order`` can be given up, and the requests that do it; ``None`` when it can't."""
-    return WAYS_OUT.get(order.status)
 
 
 class ActionPlainNo(Action):
@@ -56,7 +47,7 @@ class ActionPlainNo(Action):
         text = typed_text((tracker.latest_message or {}).get("text"))
         order_id = focus_order(tracker) if NOT_WANTED.search(text) else None
         order = (await customer_order(tracker, order_id))[1] if order_id else None
-        found = ways_out(order) if order is not None else None
+        found = WAYS_OUT.get(order.status) if order is not None else None
         if order is None or found is None:
             dispatcher.utter_message(response="utter_ok")
             return []
