@@ -1,8 +1,9 @@
 """What the parts of a form's validation (mixins) may call on the whole form.
 
 :class:`actions.forms.ZhikeFormValidationAction` is made of parts: the identity check
-(:class:`actions.form_binding.BindingSlots`) and the order
-(:class:`actions.order_slot.OrderSlot`). Each part calls back into the form for the
+(:class:`actions.form_binding.BindingSlots`), the order
+(:class:`actions.order_slot.OrderSlot`) and the confirmation
+(:class:`actions.form_confirmation.ConfirmationSlot`). Each part calls back into the form for the
 shared steps declared here; the form defines them.
 """
 
@@ -32,6 +33,10 @@ class FormPart:
 
     def impatient(self, tracker: Tracker) -> bool:
         """See :meth:`actions.forms.ZhikeFormValidationAction.impatient`."""
+        raise NotImplementedError
+
+    def urged(self, tracker: Tracker) -> bool:
+        """See :meth:`actions.forms.ZhikeFormValidationAction.urged`."""
         raise NotImplementedError
 
     def reject(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
@@ -13,26 +12,24 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.context import (
-    bot_texts_before_latest_message,
     form_resumed,
     slot_before_latest_message,
-    thanks_for_an_answer,
 )
 from actions.form_binding import BINDING_SLOTS, BindingSlots
+from actions.form_confirmation import ConfirmationSlot
 from actions.identity import identify
 from actions.order_slot import UNSURE, VERIFY_BY_PHONE_SLOT, OrderSlot
 from actions.parsing import typed_text
 from actions.topics import form_intents
-from actions.typed_answers import AFFIRM, DENY, chosen_option, domain_buttons, shown_buttons
+from actions.typed_answers import chosen_option, domain_buttons, shown_buttons
 from actions.typed_parsing import (
     asks_progress,
     looks_like_order_card,
     looks_like_request,
-    parse_confirmation,
     says_stop,
 )
-from zhike.common.choices import naming_core, says_go_ahead, several_named
-from zhike.common.confirmations import is_acknowledgement, is_yes_or_thanks, says_only_go_on
+from zhike.common.choices import says_go_ahead, several_named
+from zhike.common.confirmations import is_yes_or_thanks, says_only_go_on
 from zhike.common.topic_names import (
     BUSINESS_INTENTS,
     CONTRADICTED_KEY,
@@ -41,14 +38,9 @@ from zhike.common.topic_names import (
     SECOND_OPINION_KEY,
     SWITCH_CONFIDENCE,
 )
-from zhike.common.urges import urges, urges_only, without_urges
+from zhike.common.urges import urges, urges_only
 from zhike.lib.backend_client import BackendUnavailable
 
-# A reply to the confirmation that only repeats a detail of its summary ("43"), or only
-# urges ("能不能快点 我急着报销"): no yes, no no, and no other request.
-RESTATED, URGED = "restated", "urged"
-# A no to the confirmation that changes a detail ("不行 改到后天", "不对 其实是质量问题").
-_CHANGES = re.compile(r"改|换|而是|其实是|应该是|不是.{1,12}是")
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
 
 # Intents that are not an answer to a form's question: they leave the form (deny), ask
@@ -58,7 +50,9 @@ INTERRUPTING_INTENTS = frozenset(
 )
 
 
-class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, ABC):
+class ZhikeFormValidationAction(
+    OrderSlot, BindingSlots, ConfirmationSlot, FormValidationAction, ABC
+):
     """Base of every ``validate_<form>`` action.
 
     Contract for subclasses:
@@ -90,9 +84,6 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
     """
 
     needs_customer: ClassVar[bool] = False
-    # Words naming the change the form confirms ("取消" in the cancel order form): in a
-    # reply to the confirmation they mean yes (see actions.parsing.parse_confirmation).
-    confirm_words: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     def name(self) -> str:
@@ -261,64 +252,6 @@ class ZhikeFormValidationAction(OrderSlot, BindingSlots, FormValidationAction, A
         if slot != "order_id" and looks_like_order_card(text):
             return {}
         return {slot: text} if text else {}
-
-    async def extract_confirmed(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Yes or no, only when confirmation was asked.
-
-        A typed button ("确认取消", "1") or a typed yes/no ("好的", "不用了", "确定取消" in a
-        cancel form; :func:`~actions.parsing.parse_confirmation`) decides whatever the
-        intent; otherwise ``affirm`` -> True and ``deny`` -> False, except for a message
-        that only says the customer understood ("明白了", which the NLU calls ``affirm``).
-        """
-        if tracker.get_slot("requested_slot") != "confirmed":
-            return {}
-        option = self.offered_option("confirmed", tracker, domain)
-        if option:
-            return option
-        if thanks_for_an_answer(tracker):
-            return {}  # "好的 谢谢" for the answer given in between: asked again
-        text = self.latest_text(tracker)
-        typed = parse_confirmation(text, self.confirm_words)
-        if typed is None and urges(text):  # "确认 快点": a yes all the same
-            typed = parse_confirmation(without_urges(text), self.confirm_words)
-        if typed is None or (typed is False and _CHANGES.search(text)):
-            changed = self.changed_at_confirmation(text, tracker)
-            if changed:  # "不是买错 是质量问题": the summary again, changed; not a no
-                return changed
-        if typed is not None:
-            return {"confirmed": typed}
-        if is_acknowledgement(self.latest_text(tracker)):
-            return {}  # "好的明白了" is no yes to "确认取消吗？": asked again
-        if self.urged(tracker):
-            return {"confirmed": URGED}  # "能不能快点 我急着报销": no parcel query, asked again
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        if intent in (AFFIRM, DENY):
-            return {"confirmed": intent == AFFIRM}
-        core = naming_core(self.latest_text(tracker))
-        if core and core in bot_texts_before_latest_message(tracker):
-            return {"confirmed": RESTATED}  # "43" to "…换成 黑色 43 码。确认吗？": asked again
-        return {}
-
-    def changed_at_confirmation(self, text: str, tracker: Tracker) -> dict[str, Any]:
-        """The slots a reply to the confirmation changes ("质量问题" for a refund's reason).
-
-        None unless a form says; they are validated as answers, and the question asked again.
-        """
-        return {}
-
-    # --- validation of the shared slots -------------------------------------------------
-
-    async def validate_confirmed(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Yes or no, as extracted; a detail of the summary repeated, or an urge, asks again."""
-        if value in (RESTATED, URGED):
-            again = "utter_confirm_again" if value == RESTATED else "utter_urged_confirm"
-            dispatcher.utter_message(response=again)
-            return {"confirmed": None}
-        return {"confirmed": bool(value)}
 
     # --- helpers ------------------------------------------------------------------------
 

@@ -1,0 +1,95 @@
+"""The confirmation every form ends with: a yes, a no, or a detail said again.
+
+A part (mixin) of :class:`actions.forms.ZhikeFormValidationAction`. The reply to
+「确认…吗？」 is read from what the customer typed before the NLU's intent: a typed button
+("确认取消", "1"), a typed yes or no ("好的", "不用了"), a detail of the summary changed
+("不对 其实是质量问题": :meth:`ConfirmationSlot.changed_at_confirmation`), a detail only
+repeated ("43") or an urge ("能不能快点"): the last two ask again, no yes and no no.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.context import bot_texts_before_latest_message, thanks_for_an_answer
+from actions.form_parts import FormPart
+from actions.typed_answers import AFFIRM, DENY
+from actions.typed_parsing import parse_confirmation
+from zhike.common.choices import naming_core
+from zhike.common.confirmations import is_acknowledgement
+from zhike.common.urges import urges, without_urges
+
+# A reply to the confirmation that only repeats a detail of its summary ("43"), or only
+# urges ("能不能快点 我急着报销"): no yes, no no, and no other request.
+RESTATED, URGED = "restated", "urged"
+# A no to the confirmation that changes a detail ("不行 改到后天", "不对 其实是质量问题").
+_CHANGES = re.compile(r"改|换|而是|其实是|应该是|不是.{1,12}是")
+
+
+class ConfirmationSlot(FormPart):
+    """Reads and validates the ``confirmed`` slot."""
+
+    # Words naming the change the form confirms ("取消" in the cancel order form): in a
+    # reply to the confirmation they mean yes (see actions.parsing.parse_confirmation).
+    confirm_words: ClassVar[tuple[str, ...]] = ()
+
+    async def extract_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Yes or no, only when confirmation was asked.
+
+        A typed button ("确认取消", "1") or a typed yes/no ("好的", "不用了", "确定取消" in a
+        cancel form; :func:`~actions.parsing.parse_confirmation`) decides whatever the
+        intent; otherwise ``affirm`` -> True and ``deny`` -> False, except for a message
+        that only says the customer understood ("明白了", which the NLU calls ``affirm``).
+        """
+        if tracker.get_slot("requested_slot") != "confirmed":
+            return {}
+        option = self.offered_option("confirmed", tracker, domain)
+        if option:
+            return option
+        if thanks_for_an_answer(tracker):
+            return {}  # "好的 谢谢" for the answer given in between: asked again
+        text = self.latest_text(tracker)
+        typed = parse_confirmation(text, self.confirm_words)
+        if typed is None and urges(text):  # "确认 快点": a yes all the same
+            typed = parse_confirmation(without_urges(text), self.confirm_words)
+        if typed is None or (typed is False and _CHANGES.search(text)):
+            changed = self.changed_at_confirmation(text, tracker)
+            if changed:  # "不是买错 是质量问题": the summary again, changed; not a no
+                return changed
+        if typed is not None:
+            return {"confirmed": typed}
+        if is_acknowledgement(self.latest_text(tracker)):
+            return {}  # "好的明白了" is no yes to "确认取消吗？": asked again
+        if self.urged(tracker):
+            return {"confirmed": URGED}  # "能不能快点 我急着报销": no parcel query, asked again
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent in (AFFIRM, DENY):
+            return {"confirmed": intent == AFFIRM}
+        core = naming_core(self.latest_text(tracker))
+        if core and core in bot_texts_before_latest_message(tracker):
+            return {"confirmed": RESTATED}  # "43" to "…换成 黑色 43 码。确认吗？": asked again
+        return {}
+
+    def changed_at_confirmation(self, text: str, tracker: Tracker) -> dict[str, Any]:
+        """The slots a reply to the confirmation changes ("质量问题" for a refund's reason).
+
+        None unless a form says; they are validated as answers, and the question asked again.
+        """
+        return {}
+
+    async def validate_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Yes or no, as extracted; a detail of the summary repeated, or an urge, asks again."""
+        if value in (RESTATED, URGED):
+            again = "utter_confirm_again" if value == RESTATED else "utter_urged_confirm"
+            dispatcher.utter_message(response=again)
+            return {"confirmed": None}
+        return {"confirmed": bool(value)}
