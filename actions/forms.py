@@ -260,10 +260,10 @@ class ZhikeFormValidationAction(
     ) -> dict[str, Any]:
         """``{slot: parsed}``, or :meth:`reject` when the parser found nothing (``None``).
 
-        Neither "能不能快点" nor "哦好的 那继续吧" (after an answer given in passing) is a
-        reason, a title or an address.
+        Neither "能不能快点" nor "哦好的 那继续吧" (after an answer given in passing) nor a
+        plain yes ("确定") is a reason, a title or an address.
         """
-        go_on = isinstance(parsed, str) and says_only_go_on(parsed)
+        go_on = isinstance(parsed, str) and (says_only_go_on(parsed) or is_yes_or_thanks(parsed))
         if parsed is None or self.impatient(tracker) or go_on:
             return self.reject(slot, dispatcher, tracker)
         return {slot: parsed}

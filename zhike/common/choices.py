@@ -101,10 +101,12 @@ def chosen_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | 
     return None if index is None else buttons[index]
 
 
-# A yes, or a request for help, before the words of a button ("嗯 取消吧", "好的 帮我改地址"),
-# and after them particles and a pointing word ("数学那个", "英语那门吧").
+# A yes, a sound of assent, or a request for help, before the words of a button ("嗯 取消吧",
+# "哦 那就七天无理由吧", "好吧 确定取消", "好的 帮我改地址"), and after them particles and a
+# pointing word ("数学那个", "英语那门吧").
 _YES_FIRST = re.compile(
-    r"^(?:嗯+|恩+|好的?|是的?|对的?|行|可以|ok|那就|那|就是|就|选|请|麻烦|帮我)+"
+    r"^(?:嗯+|恩+|哦+|噢+|喔+|额+|呃+|好吧|好的?|是的?|对的?|行|可以|ok|确定|确认|那就|那|"
+    r"就是|就|选|请|麻烦|帮我)+"
 )
 _PARTICLES = re.compile(
     r"(?:吧|啊|呀|哈|的|哦|呢|啦|了|一下|[那这](?:一?个|门|节|笔|单|双|台|件|款|套|部))+$"

@@ -39,7 +39,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecutionRejected, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -116,7 +116,7 @@ class TypedChoice(GraphComponent):
         requests = [b for b in buttons if payload_intent(str(b["payload"])) in BUSINESS_INTENTS]
         for message in messages:
             text = message.get(TEXT)
-            button = chosen_button(text, buttons)
+            button = chosen_button(text, buttons) or _form_pick(text, tracker)
             if button is None and asked_which:
                 topics = [b for b in buttons if payload_intent(str(b["payload"])) != NONE]
                 first = payload_intent(str(buttons[0]["payload"]))
@@ -127,7 +127,7 @@ class TypedChoice(GraphComponent):
                 else:  # "嗯 取消吧" to 「取消订单」; "不是" is no pick of 「都不是」
                     button = named_button(text, topics) or _timed(text, topics)
             elif button is None:  # "那帮我申请一下" after an answer offering one request
-                button = go_ahead_button(text, requests)
+                button = go_ahead_button(text, requests) or _chase(text, buttons)
             said = None if button is None else str(button["payload"])
             if button is None:  # "第二个到哪了" after a list of orders: that order, asked
                 button, said = _referred(text, buttons)
@@ -188,6 +188,25 @@ def _closing(text: Any, topics: list[dict[str, Any]]) -> bool:
     return len(topics) > 1 and bool(_THANKS.search(words)) and not _THATS_IT.search(words)
 
 
+# "那能催一下吗", "帮我催催": a short request to chase, to an answer offering an agent for it.
+_CHASE = re.compile(r"催")
+MAX_CHASE = 12
+HANDOFF = "human_handoff"
+
+
+def _chase(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The one agent button, for a short reply asking to chase ("那能催一下吗").
+
+    「…如果确实急用，可以转人工客服帮您催一催～」 was answered; saying the same status again
+    to "那能催一下吗" helps no one: the customer takes the agent offered.
+    """
+    words = str(text or "")
+    agents = [b for b in buttons if payload_intent(str(b["payload"])) == HANDOFF]
+    if len(agents) != 1 or len(words) > MAX_CHASE or not _CHASE.search(words):
+        return None
+    return agents[0]
+
+
 def _referred(text: Any, buttons: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:
     """The order button a message names by its place, and the message with its number.
 
@@ -217,6 +236,41 @@ def _timed(text: Any, topics: list[dict[str, Any]]) -> dict[str, Any] | None:
     if said is None or not _PROPOSES.fullmatch(words.replace(said.text, " ", 1)):
         return None  # "明天能到吗" asks about the parcel: no time proposed
     return timed[0]
+
+
+def interrupted_form_buttons(tracker: DialogueStateTracker | None) -> list[dict[str, Any]]:
+    """The buttons of the form question the fallback's "您是想咨询…" interrupted.
+
+    "额 取消了钱多久退回来" to 「确认要取消订单…吗？」 was not understood, and the form gave
+    the message up (``ActionExecutionRejected``) to the two-stage fallback; the form's
+    question and its buttons are still open underneath.
+    """
+    if tracker is None or tracker.active_loop_name != FALLBACK_LOOP:
+        return []
+    rejected, passed = False, False
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecutionRejected):
+            rejected = True
+        elif isinstance(event, UserUttered):
+            if passed or not rejected:
+                return []
+            passed = True
+        elif passed and isinstance(event, BotUttered) and (event.data or {}).get("buttons"):
+            buttons = (event.data or {}).get("buttons") or []
+            return [b for b in buttons if isinstance(b, dict) and b.get("payload")]
+    return []
+
+
+def _form_pick(text: Any, tracker: DialogueStateTracker | None) -> dict[str, Any] | None:
+    """The button of the interrupted form's question a reply to "您是想咨询…" picks.
+
+    "好吧 确定取消" answers 「确认要取消订单…吗？」 (「确认取消」), not the topics offered in
+    between; so does "七天无理由" to the refund's reasons. The form then goes on.
+    """
+    buttons = interrupted_form_buttons(tracker)
+    if not buttons:
+        return None
+    return chosen_button(text, buttons) or named_button(text, buttons)
 
 
 def _asked_which(tracker: DialogueStateTracker | None) -> bool:

@@ -7,7 +7,14 @@ from typing import Any
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.core.events import ActiveLoop, BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecutionRejected,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
@@ -117,6 +124,67 @@ def test_a_plain_yes_to_the_fallbacks_question_picks_its_first_topic(tmp_path: A
     assert _read(component, "好的", offered).get("text") == "/cancel_order"
     # a yes to a list of orders picks none of them: only the fallback asks "which topic"
     assert _read(component, "是的", _tracker(*_shown(ORDERS))).get("text") == "是的"
+
+
+CONFIRM_CANCEL = [
+    {"title": "确认取消", "payload": "/affirm"},
+    {"title": "我再想想", "payload": "/deny"},
+]
+REFUND_TOPICS = [
+    {"title": "查询退款进度", "payload": "/query_refund"},
+    {"title": "退款多久能到账？", "payload": "/faq/refund_time"},
+    {"title": "都不是", "payload": "/out_of_scope"},
+]
+
+
+def _form_interrupted(question: str, buttons: list[dict[str, Any]]) -> DialogueStateTracker:
+    """A form asked ``question``; the next message was given up to the fallback's question."""
+    return _tracker(
+        UserUttered("取消订单 HP20240003"),
+        ActiveLoop("cancel_order_form"),
+        BotUttered(question, data={"buttons": buttons}),
+        UserUttered("额 能不能先告诉我取消了钱多久退回来"),
+        ActionExecutionRejected("cancel_order_form"),
+        ActiveLoop("action_two_stage_fallback"),
+        BotUttered("您是想咨询下面哪个问题呢？", data={"buttons": REFUND_TOPICS}),
+    )
+
+
+def test_a_reply_to_the_form_a_clarification_interrupted_answers_the_form(
+    tmp_path: Any,
+) -> None:
+    component = _component(tmp_path)
+    asked = _form_interrupted("确认要取消订单 HP20240003 吗？", CONFIRM_CANCEL)
+    for typed in ("好吧 确定取消", "确认取消", "嗯 我再想想"):
+        picked = _read(component, typed, asked)
+        assert picked.get(TYPED_CHOICE)["title"] in ("确认取消", "我再想想"), typed
+    assert _read(component, "好吧 确定取消", asked).get("text") == "/affirm"
+    # the clarification's own topics still come first, by place or title
+    assert _read(component, "2", asked).get("text") == "/faq/refund_time"
+    assert _read(component, "查询退款进度", asked).get("text") == "/query_refund"
+    # the same reply without a form underneath picks nothing of the form's
+    plain = _tracker(
+        UserUttered("额 能不能先告诉我取消了钱多久退回来"),
+        ActiveLoop("action_two_stage_fallback"),
+        BotUttered("您是想咨询下面哪个问题呢？", data={"buttons": REFUND_TOPICS}),
+    )
+    assert _read(component, "好吧 确定取消", plain).get("text") == "好吧 确定取消"
+
+
+def test_asking_to_chase_takes_the_agent_offered_for_it(tmp_path: Any) -> None:
+    component = _component(tmp_path)
+    agent = {"title": "转人工客服", "payload": '/human_handoff{"order_id": "HP20240003"}'}
+    urged = _tracker(
+        UserUttered("等了一周了还没发货 HP20240003"),
+        BotUttered("理解您着急的心情🙏 …可以转人工客服帮您催一催～", data={"buttons": [agent]}),
+    )
+    for typed in ("那能催一下吗", "帮我催催", "你们催一下仓库"):
+        assert _read(component, typed, urged).get("text") == agent["payload"], typed
+    for other in ("什么时候发货", "那我再等等吧", "我都催了好几次了你们到底什么时候能发货啊"):
+        assert _read(component, other, urged).get("text") == other
+    # no agent offered: a request to chase is read as typed
+    listed = _tracker(*_shown(ORDERS))
+    assert _read(component, "帮我催一下", listed).get("text") == "帮我催一下"
 
 
 def test_a_short_reply_in_the_words_of_one_offered_topic_picks_it(tmp_path: Any) -> None:
