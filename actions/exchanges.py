@@ -31,11 +31,9 @@ from actions.exchange_parsing import (
 )
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
-from actions.order_changes import CustomerOrderChange
 from actions.parsing import parse_order_id
 from actions.services import backend
 from actions.typed_answers import shown_buttons
-from zhike.common.privacy import mask_address
 from zhike.lib.backend_client import BackendError, BackendUnavailable
 from zhike.lib.backend_client.exchanges import ExchangeCheck, ExchangeVariant
 
@@ -160,9 +158,13 @@ class ValidateExchangeForm(ZhikeFormValidationAction):
         return {**result, **await self._from_wish(result["order_id"], dispatcher, tracker)}
 
     async def _from_wish(
-        self, order_id: str, dispatcher: CollectingDispatcher, tracker: Tracker
+        self,
+        order_id: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        wish: str | None = None,
     ) -> dict[str, Any]:
-        wish = tracker.get_slot("exchange_wish")
+        wish = wish or tracker.get_slot("exchange_wish")
         reason = tracker.get_slot("exchange_reason")
         if not wish or reason == DEFECT or tracker.get_slot("exchange_sku"):
             return {}
@@ -227,6 +229,12 @@ class ValidateExchangeForm(ZhikeFormValidationAction):
         (A variant taken with the order this turn may have set the reason already.)
         """
         reason = parse_exchange_reason(tracker.get_slot("exchange_reason") or value)
+        order_id = tracker.get_slot("order_id")
+        if reason is None and order_id and names_variant(value):
+            # "43" to 「想换货的原因是什么呢？」: the size wanted, so the size is the reason
+            wished = await self._from_wish(order_id, dispatcher, tracker, str(value))
+            if wished:
+                return wished
         if reason is None:
             return self.reject("exchange_reason", dispatcher, tracker)
         kept = {"exchange_wish": tracker.get_slot("exchange_wish")}
@@ -336,57 +344,4 @@ class ActionAskExchangeConfirmed(Action):
                 target=target,
             )
         dispatcher.utter_message(response="utter_ask_exchange_form_confirmed")
-        return []
-
-
-class ActionRequestExchange(CustomerOrderChange):
-    """Opens the exchange; says the pickup window and what is sent back."""
-
-    form_slots = ("order_id", "exchange_reason", "exchange_sku", "exchange_wish")
-    declined_response = "utter_exchange_not_requested"
-
-    def name(self) -> str:
-        """See the base class."""
-        return "action_request_exchange"
-
-    async def change(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, customer_id: str, order_id: str
-    ) -> list[dict[str, Any]]:
-        """Requests it; the reply masks the pickup address."""
-        reason = str(tracker.get_slot("exchange_reason") or DEFECT)
-        sku = tracker.get_slot("exchange_sku") if reason != DEFECT else None
-        check = await backend().check_exchange(order_id, customer_id)
-        note = str(tracker.get_slot("exchange_wish") or REASON_LABELS.get(reason, ""))
-        exchange = await backend().request_exchange(order_id, customer_id, reason, sku, note)
-        order = await backend().get_order(order_id)
-        new_item = "同款新品"
-        if check is not None and reason != DEFECT:
-            chosen = next((v for v in check.variants if v.sku == exchange.new_sku), None)
-            new_item = variant_label(chosen) if chosen is not None else exchange.new_sku
-        dispatcher.utter_message(
-            response="utter_exchange_requested",
-            exchange_id=exchange.exchange_id,
-            new_item=new_item,
-            pickup_date=exchange.pickup_date,
-            pickup_slot=exchange.pickup_slot,
-            masked_address=mask_address(order.shipping_address) if order else "原收货地址",
-        )
-        return []
-
-    async def refused(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        error: BackendError,
-        customer_id: str,
-        order_id: str,
-    ) -> list[dict[str, Any]]:
-        """The backend's reason (window, stock, ...) and what to do instead."""
-        if error.code in (None, "not_found", "invalid_order_id"):
-            return await super().refused(dispatcher, tracker, error, customer_id, order_id)
-        dispatcher.utter_message(
-            response=NOT_ALLOWED,
-            reason=error.message,
-            alternative=ALTERNATIVES.get(error.code or "", ""),
-        )
         return []

@@ -15,12 +15,12 @@ from actions.exchange_parsing import (
     resolve_variant,
 )
 from actions.exchange_status import ActionExchangeStatus
+from actions.exchange_submit import ActionRequestExchange
 from actions.exchanges import (
     NOT_ALLOWED,
     STILL_NOT_ALLOWED,
     ActionAskExchangeConfirmed,
     ActionAskExchangeSku,
-    ActionRequestExchange,
     ValidateExchangeForm,
 )
 from actions.return_disputes import ActionOpenReturnDispute, ValidateReturnDisputeForm
@@ -147,6 +147,23 @@ async def test_an_order_with_a_size_named_gets_that_size_at_once(
     assert result["order_id"] == "HP20241301"
     assert result["exchange_sku"] == "ANTA-RUN-BK-43" and result["exchange_reason"] == "size"
     assert not dispatcher.messages
+
+
+async def test_a_size_given_for_the_reason_is_the_size_wanted(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    # 「请问想换货的原因是什么呢？」 answered "43" for the pair in 42: size, to 43
+    tracker = zhang("43", "nlu_fallback", order_id="HP20241301", requested_slot="exchange_reason")
+    result = await ValidateExchangeForm().validate_exchange_reason(
+        "43", dispatcher, tracker, DOMAIN
+    )
+    assert result == {"exchange_sku": "ANTA-RUN-BK-43", "exchange_reason": "size"}
+    # a size the goods do not come in is no reason: asked again
+    tracker = zhang("99", "nlu_fallback", order_id="HP20241301", requested_slot="exchange_reason")
+    result = await ValidateExchangeForm().validate_exchange_reason(
+        "99", dispatcher, tracker, DOMAIN
+    )
+    assert result["exchange_reason"] is None
 
 
 @pytest.mark.parametrize(
