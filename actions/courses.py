@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import remind_active_form
+from actions.context import remind_active_form, said_in_form
 from actions.dates import CHINA_TZ
 from actions.services import backend
 from actions.submit import apologise
@@ -43,7 +43,7 @@ def leave_reason_wish(text: str) -> str | None:
 
 
 _LESSON_ID_RE = re.compile(r"\b(CS\d{3}-\d{8})\b", re.IGNORECASE)
-_SUBJECTS = ("数学", "英语", "语文", "物理", "化学", "生物", "历史", "地理", "政治", "口语")
+_SUBJECTS = ("数学", "英语", "语文", "物理", "化学", "生物", "历史", "地理", "政治", "口语", "阅读")
 # "老师是谁", "哪个老师上" (and no time asked: "王老师的课几点" wants the timetable)
 _TEACHER = re.compile(r"老[师師]|教[师師]|谁[上教讲带]|哪位")
 _WHEN = re.compile(r"几点|幾點|哪天|什么时候|啥时候|周几|星期几|时间|几号")
@@ -87,16 +87,26 @@ def lesson_day(text: str, now: datetime) -> ParsedTime | None:
     return parsed
 
 
+def named_subject(text: str) -> str | None:
+    """The subject a message names ("数学课改到周六" -> "数学"), else ``None``."""
+    return next((subject for subject in _SUBJECTS if subject in text), None)
+
+
+def of_subject(lessons: list[Lesson], subject: str | None) -> list[Lesson]:
+    """The lessons of ``subject`` (all of them when no subject is named)."""
+    if subject is None:
+        return lessons
+    return [lesson for lesson in lessons if subject in lesson.course_name]
+
+
 def match_lesson(text: str, lessons: list[Lesson], now: datetime) -> Lesson | None:
     """The lesson ``text`` names: its id, or a day ("周五的课") and/or a subject."""
     found = _LESSON_ID_RE.search(text)
     if found:
         wanted = found.group(1).upper()
         return next((lesson for lesson in lessons if lesson.lesson_id.upper() == wanted), None)
-    candidates = lessons
-    subject = next((s for s in _SUBJECTS if s in text), None)
-    if subject:
-        candidates = [lesson for lesson in candidates if subject in lesson.course_name]
+    subject = named_subject(text)
+    candidates = of_subject(lessons, subject)
     named = lesson_day(text, now)
     if named is not None:
         day = named.start.astimezone(CHINA_TZ).date()
@@ -158,9 +168,7 @@ class ActionCourseSchedule(Action):
             dispatcher.utter_message(response="utter_no_lessons")
             return []
         text = str((tracker.latest_message or {}).get("text") or "")
-        subject = next((s for s in _SUBJECTS if s in text), None)
-        named = [lesson for lesson in lessons if subject and subject in lesson.course_name]
-        lessons = named or lessons  # "那英语课几点上": the English lessons only
+        lessons = of_subject(lessons, named_subject(text)) or lessons  # "那英语课几点上"
         if _TEACHER.search(text) and not _WHEN.search(text):
             # "老师是谁啊": each course's teacher, not the timetable again
             teachers = dict.fromkeys(
@@ -206,6 +214,11 @@ class ActionAskLessonId(Action):
             dispatcher.utter_message(response="utter_no_lessons")
             return []
         free = [lesson for lesson in lessons if lesson.request_status not in LIVE_REQUESTS]
-        buttons = [lesson_button(lesson) for lesson in (free or lessons)[:6]]
+        offered = free or lessons
+        form = (tracker.active_loop or {}).get("name")
+        said = " ".join(said_in_form(tracker, form)) if form else ""
+        # "我想把数学课调到周六上午10点": the maths lessons only, when there are some
+        offered = of_subject(offered, named_subject(said)) or offered
+        buttons = [lesson_button(lesson) for lesson in offered[:6]]
         dispatcher.utter_message(response="utter_choose_lesson", buttons=buttons)
         return []

@@ -347,6 +347,26 @@ async def test_a_lesson_already_asked_off_is_not_offered_again(
     assert offered == [lesson.lesson_id for lesson in lessons[1:7]]
 
 
+async def test_only_the_lessons_of_the_subject_named_are_offered(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    """ "我想把数学课调到周六上午10点" listed the English lessons too."""
+    tracker = zhang("我想把数学课调到周六上午10点", requested_slot="lesson_id")
+    tracker.active_loop = {"name": "lesson_change_form"}
+    tracker.events.append({"event": "active_loop", "name": "lesson_change_form"})
+    await ActionAskLessonId().run(dispatcher, tracker, DOMAIN)
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert len(titles) > 1 and all("数学" in title for title in titles)
+    # no subject named: every lesson, as before
+    dispatcher = CollectingDispatcher()
+    tracker = zhang("我想请个假", requested_slot="lesson_id")
+    tracker.active_loop = {"name": "lesson_change_form"}
+    tracker.events.append({"event": "active_loop", "name": "lesson_change_form"})
+    await ActionAskLessonId().run(dispatcher, tracker, DOMAIN)
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert any("数学" in title for title in titles) and any("英语" in title for title in titles)
+
+
 @pytest.mark.parametrize(
     ("said", "wish"),
     [("孩子发烧了", "希望孩子早日康复，"), ("那天我们要回老家", "")],
