@@ -24,6 +24,7 @@ from actions.own_orders import seen_order
 from actions.parsing import parse_address, parse_order_id
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
+from actions.typed_parsing import asks_question
 from zhike.common.privacy import mask_address
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
@@ -241,9 +242,16 @@ class ValidateAddressForm(OrderRuleChecks):
     async def extract_new_address(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The user's text when the new address was asked, or an address said before."""
+        """The user's text when the new address was asked, or an address said before.
+
+        A question with no address in it ("顺便问下发票怎么开", which the NLU was unsure of)
+        is no incomplete address: the form gives it up to be answered, then asks again.
+        """
+        text = self.latest_text(tracker)
         if self._address_first(tracker):  # "上海市浦东新区…" asked which order: noted
-            return {"new_address": self.latest_text(tracker)}
+            return {"new_address": text}
+        if asks_question(text) and parse_address(text) is None:
+            return {}
         return self.text_answer("new_address", tracker, free_text=True)
 
     async def validate_new_address(

@@ -132,6 +132,11 @@ _REQUEST = re.compile(
 )
 
 
+def asks_question(value: Any) -> bool:
+    """Whether a message asks something ("顺便问下发票怎么开", "几天能到？")."""
+    return bool(_QUESTION.search(normalize_text(value)))
+
+
 def looks_like_request(value: Any) -> bool:
     """Whether a reply reads as a question or a new request rather than a free-text answer.
 

@@ -165,6 +165,11 @@ async def test_a_confident_other_request_switches_topic_but_free_text_is_an_answ
     assert await form.extract_new_address(dispatcher, address, DOMAIN) == {
         "new_address": "上海市浦东新区碧波路690弄"
     }
+    # a question the NLU was unsure of is no incomplete address: given up, to be answered
+    asked = zhang("顺便问下发票怎么开", "nlu_fallback", requested_slot="new_address")
+    assert await form.extract_new_address(dispatcher, asked, DOMAIN) == {}
+    where = zhang("搬到北京市朝阳区建国路88号了 能改吗", "nlu_fallback", requested_slot="new_address")
+    assert await form.extract_new_address(dispatcher, where, DOMAIN) != {}
 
 
 async def test_answering_something_else_mid_form_says_the_form_goes_on(
