@@ -168,7 +168,9 @@ async def test_a_confident_other_request_switches_topic_but_free_text_is_an_answ
     # a question the NLU was unsure of is no incomplete address: given up, to be answered
     asked = zhang("顺便问下发票怎么开", "nlu_fallback", requested_slot="new_address")
     assert await form.extract_new_address(dispatcher, asked, DOMAIN) == {}
-    where = zhang("搬到北京市朝阳区建国路88号了 能改吗", "nlu_fallback", requested_slot="new_address")
+    where = zhang(
+        "搬到北京市朝阳区建国路88号了 能改吗", "nlu_fallback", requested_slot="new_address"
+    )
     assert await form.extract_new_address(dispatcher, where, DOMAIN) != {}
 
 
