@@ -24,8 +24,8 @@ from actions.own_orders import seen_order
 from actions.parsing import parse_address, parse_order_id
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
-from actions.typed_parsing import asks_question
 from zhike.common.privacy import mask_address
+from zhike.common.questions import asks_question
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
 

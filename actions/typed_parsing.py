@@ -11,6 +11,7 @@ from typing import Any
 
 from actions.parsing import ORDER_ID_RE, normalize_text
 from zhike.common.confirmations import parse_confirmation, symbols_removed
+from zhike.common.questions import QUESTION
 
 _CARD_ORDER_LABEL = re.compile(r"订单(?:编号|号码|号)\s*:")
 _CARD_FIELDS: tuple[re.Pattern[str], ...] = (
@@ -123,18 +124,9 @@ def parse_rating_reply(value: Any) -> int | None:
     return score if not symbols_removed(rest) else None
 
 
-_QUESTION = re.compile(
-    r"[?？]|吗|呢|多久|多少|几天|什么|啥|咋|怎么|怎样|如何|哪|是否|有没有|能不能|可不可以"
-    r"|行不行|进度|状态|到了没|发货没|了没|问下|问一下|想问|请问"
-)
 _REQUEST = re.compile(
     r"^(?:等下|等一下|等等|稍等|先|那|对了|另外|还有|顺便)?[，,\s]*(?:帮我|给我|麻烦|请|我要|我想|我需要|查)"
 )
-
-
-def asks_question(value: Any) -> bool:
-    """Whether a message asks something ("顺便问下发票怎么开", "几天能到？")."""
-    return bool(_QUESTION.search(normalize_text(value)))
 
 
 def looks_like_request(value: Any) -> bool:
@@ -145,7 +137,7 @@ def looks_like_request(value: Any) -> bool:
     only a message that also reads like this is a change of topic (with a confident intent).
     """
     text = normalize_text(value)
-    return bool(_QUESTION.search(text) or _REQUEST.search(text) or ORDER_ID_RE.search(text))
+    return bool(QUESTION.search(text) or _REQUEST.search(text) or ORDER_ID_RE.search(text))
 
 
 # Words of a reply about which order it is ("订单号找不到", "不知道是哪一个"): no other question.
@@ -160,7 +152,7 @@ def asks_instead_of_order(value: Any) -> bool:
     """
     text = normalize_text(value)
     return (
-        bool(_QUESTION.search(text))
+        bool(QUESTION.search(text))
         and not _ABOUT_WHICH.search(text)
         and not any(char.isdigit() for char in text)
     )

@@ -39,7 +39,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.core.events import ActionExecutionRejected, BotUttered, UserUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -55,6 +55,7 @@ from zhike.common.handoff_names import HANDOFF_STATE_SLOT, WITH_AGENT
 from zhike.common.times import china_now
 from zhike.common.topic_names import BUSINESS_INTENTS, TYPED_CHOICE_KEY
 from zhike.lib.chinese_time import parse_chinese_time
+from zhike.nlu.form_reply import interrupted_form
 
 TYPED_CHOICE = TYPED_CHOICE_KEY
 # The two-stage fallback is a loop, but its buttons are no form's options.
@@ -238,38 +239,16 @@ def _timed(text: Any, topics: list[dict[str, Any]]) -> dict[str, Any] | None:
     return timed[0]
 
 
-def interrupted_form_buttons(tracker: DialogueStateTracker | None) -> list[dict[str, Any]]:
-    """The buttons of the form question the fallback's "您是想咨询…" interrupted.
-
-    "额 取消了钱多久退回来" to 「确认要取消订单…吗？」 was not understood, and the form gave
-    the message up (``ActionExecutionRejected``) to the two-stage fallback; the form's
-    question and its buttons are still open underneath.
-    """
-    if tracker is None or tracker.active_loop_name != FALLBACK_LOOP:
-        return []
-    rejected, passed = False, False
-    for event in reversed(tracker.events):
-        if isinstance(event, ActionExecutionRejected):
-            rejected = True
-        elif isinstance(event, UserUttered):
-            if passed or not rejected:
-                return []
-            passed = True
-        elif passed and isinstance(event, BotUttered) and (event.data or {}).get("buttons"):
-            buttons = (event.data or {}).get("buttons") or []
-            return [b for b in buttons if isinstance(b, dict) and b.get("payload")]
-    return []
-
-
 def _form_pick(text: Any, tracker: DialogueStateTracker | None) -> dict[str, Any] | None:
     """The button of the interrupted form's question a reply to "您是想咨询…" picks.
 
     "好吧 确定取消" answers 「确认要取消订单…吗？」 (「确认取消」), not the topics offered in
     between; so does "七天无理由" to the refund's reasons. The form then goes on.
     """
-    buttons = interrupted_form_buttons(tracker)
-    if not buttons:
+    interrupted = interrupted_form(tracker)
+    if interrupted is None or not interrupted[1]:
         return None
+    buttons = interrupted[1]
     return chosen_button(text, buttons) or named_button(text, buttons)
 
 

@@ -1,0 +1,103 @@
+"""A reply to the form the fallback's question interrupted goes back to that form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.events import (
+    ActionExecutionRejected,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.message import Message
+
+from zhike.nlu.form_reply import FORM_REPLY_KEY, FormReply, interrupted_form
+
+TOPICS = [
+    {"title": "查询发票进度", "payload": "/query_invoice"},
+    {"title": "申请开发票", "payload": "/request_invoice"},
+    {"title": "都不是", "payload": "/out_of_scope"},
+]
+
+
+def _component(tmp_path: Any) -> FormReply:
+    return FormReply.create(
+        {}, LocalModelStorage(tmp_path), Resource("form_reply"), ExecutionContext(GraphSchema({}))
+    )
+
+
+def _address_asked_then(*after: Event) -> DialogueStateTracker:
+    """The address form asked for the new address; then ``after``."""
+    return DialogueStateTracker.from_events(
+        "c1",
+        [
+            UserUttered("我要改收货地址"),
+            ActiveLoop("address_form"),
+            BotUttered("请发送新的收货地址（省市区 + 详细地址）。"),
+            *after,
+        ],
+    )
+
+
+def _fallback_over_the_form() -> DialogueStateTracker:
+    return _address_asked_then(
+        UserUttered("顺便问下发票怎么开"),
+        ActionExecutionRejected("address_form"),
+        ActiveLoop("action_two_stage_fallback"),
+        BotUttered("您是想咨询下面哪个问题呢？", data={"buttons": TOPICS}),
+    )
+
+
+def _read(tmp_path: Any, text: str, intent: str, tracker: DialogueStateTracker) -> Message:
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.6}})
+    [read] = _component(tmp_path).process([message], tracker)
+    return read
+
+
+def test_an_address_after_the_fallbacks_question_answers_the_form(tmp_path: Any) -> None:
+    tracker = _fallback_over_the_form()
+    assert interrupted_form(tracker) == ("address_form", [])
+    read = _read(tmp_path, "上海市浦东新区张江路88号3栋502", "nlu_fallback", tracker)
+    assert read.get("intent") == {"name": "inform", "confidence": 1.0}
+    assert read.get(FORM_REPLY_KEY) == "address_form"
+    assert FORM_REPLY_KEY in read.as_dict(only_output_properties=True)
+    assert (
+        _read(tmp_path, "放门卫室就行", "out_of_scope", tracker).get("intent")["name"] == "inform"
+    )
+
+
+def test_questions_picks_and_understood_messages_are_left_alone(tmp_path: Any) -> None:
+    tracker = _fallback_over_the_form()
+    for text, intent in (
+        ("我是问发票怎么开", "nlu_fallback"),  # asks again: the fallback goes on
+        ("/request_invoice", "request_invoice"),  # a topic clicked
+        ("算了不改了", "deny"),
+        ("电子发票几天能开好？", "out_of_scope"),
+    ):
+        assert _read(tmp_path, text, intent, tracker).get("intent")["name"] == intent, text
+
+
+def test_without_a_form_under_the_fallback_nothing_changes(tmp_path: Any) -> None:
+    plain = DialogueStateTracker.from_events(
+        "c1",
+        [
+            UserUttered("顺便问下发票怎么开"),
+            ActiveLoop("action_two_stage_fallback"),
+            BotUttered("您是想咨询下面哪个问题呢？", data={"buttons": TOPICS}),
+        ],
+    )
+    assert interrupted_form(plain) is None
+    assert (
+        _read(tmp_path, "上海市浦东新区张江路88号", "nlu_fallback", plain).get("intent")["name"]
+        == "nlu_fallback"
+    )
+    # the form still asking (no fallback in between): the form reads its own answers
+    asking = _address_asked_then()
+    assert interrupted_form(asking) is None
+    assert interrupted_form(None) is None

@@ -1,0 +1,102 @@
+"""A reply to the form that the fallback's 「您是想咨询…」 interrupted goes back to that form.
+
+A form asks (a new address, a reason, a yes); the customer asks something the NLU is unsure
+of ("顺便问下发票怎么开"); the form gives the message up and the two-stage fallback asks
+"您是想咨询下面哪个问题呢？". The customer then often answers the form instead
+("上海市浦东新区张江路88号3栋502"). Read alone, the NLU is unsure of that too, and two
+unsure messages in a row were a handoff: 「抱歉，我没能理解您的问题」 to an address.
+
+This component, last in the pipeline, sees the conversation: while the fallback's question
+is open over an interrupted form (:func:`interrupted_form`), a message the NLU declined
+(``nlu_fallback``, ``out_of_scope``) that asks nothing
+(:func:`zhike.common.questions.asks_question`) becomes ``inform``. The fallback then ends
+as for a click, the message is replayed to the form, and the form validates it as its
+answer: an address is taken, anything else is asked for again, as a form does. The parse
+result names the form (:data:`FORM_REPLY_KEY`). A button of the form's question typed
+again ("好吧 确定取消") is read earlier, by :mod:`zhike.nlu.typed_choice`.
+
+``config.yml`` (after :mod:`zhike.nlu.knowledge_gate`, so a question the knowledge base
+answers stays a question)::
+
+    - name: zhike.nlu.form_reply.FormReply
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import ActionExecutionRejected, BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from zhike.common.questions import asks_question
+from zhike.common.topic_names import OUT_OF_SCOPE, TWO_STAGE_FALLBACK, UNSURE
+
+FORM_REPLY_KEY = "form_reply"
+ANSWER_INTENT = "inform"
+DECLINED = frozenset({UNSURE, OUT_OF_SCOPE})
+
+
+def interrupted_form(
+    tracker: DialogueStateTracker | None,
+) -> tuple[str, list[dict[str, Any]]] | None:
+    """The form the open "您是想咨询…" interrupted, and the buttons of its question.
+
+    The form gave the customer's message up (``ActionExecutionRejected``) to the two-stage
+    fallback, whose question is open now; the form's question (with its buttons, if any)
+    is the bot's last message before that message. ``None`` when no form waits.
+    """
+    if tracker is None or tracker.active_loop_name != TWO_STAGE_FALLBACK:
+        return None
+    form: str | None = None
+    passed = False
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecutionRejected) and not passed:
+            form = form or event.action_name
+        elif isinstance(event, UserUttered):
+            if passed or form is None:
+                return (form, []) if passed and form else None
+            passed = True
+        elif (
+            form and passed and isinstance(event, BotUttered) and (event.data or {}).get("buttons")
+        ):
+            buttons = (event.data or {}).get("buttons") or []
+            return form, [b for b in buttons if isinstance(b, dict) and b.get("payload")]
+    return (form, []) if passed and form else None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class FormReply(GraphComponent):
+    """Reads a declined reply to an interrupted form as the form's answer (``inform``)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> FormReply:
+        """See the parent class."""
+        return cls()
+
+    def process(
+        self, messages: list[Message], tracker: DialogueStateTracker | None = None
+    ) -> list[Message]:
+        """Makes each declined message that asks nothing the interrupted form's answer."""
+        interrupted = interrupted_form(tracker)
+        if interrupted is None:
+            return messages
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            text = str(message.get(TEXT) or "")
+            if intent.get("name") not in DECLINED or text.startswith("/") or asks_question(text):
+                continue
+            message.set(INTENT, {"name": ANSWER_INTENT, "confidence": 1.0}, add_to_output=True)
+            message.set(FORM_REPLY_KEY, interrupted[0], add_to_output=True)
+        return messages
