@@ -30,7 +30,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import CLARIFICATION, buttons_before_latest_message, requests_offered
 from actions.knowledge import just_answered
-from actions.order_questions import asks_whether, named_services, service_button
+from actions.order_questions import (
+    asks_whether,
+    named_services,
+    refund_blocker,
+    service_button,
+)
 from actions.own_orders import NOT_SHIPPED
 from actions.turns import recent_turns
 from zhike.common.topic_names import UNSURE
@@ -75,13 +80,28 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
     if not services:
         return False
     buttons = [service_button(intent, order.order_id) for intent in _for(order, services, said)]
+    if not buttons:
+        return False
     dispatcher.utter_message(response="utter_order_services_offer", buttons=buttons)
     return True
 
 
 def _for(order: Order, services: list[str], said: str) -> list[str]:
-    """``services`` as they apply to ``order``: "不想要了" before shipping is cancelling it."""
-    if order.status not in NOT_SHIPPED or not NOT_WANTED.search(said) or REFUND_WORDS.search(said):
-        return services
-    mapped = ["cancel_order" if intent == "request_refund" else intent for intent in services]
+    """``services`` as they apply to ``order``.
+
+    "不想要了" before shipping is cancelling it; a refund of an order with one open or done
+    is its progress ("退款多久到账", then "我那个HP20240004的呢": not a second refund).
+    """
+    cancelling = (
+        order.status in NOT_SHIPPED and NOT_WANTED.search(said) and not REFUND_WORDS.search(said)
+    )
+    mapped: list[str] = []
+    for intent in services:
+        blocked = refund_blocker(order) if intent == "request_refund" else None
+        if blocked is not None:
+            mapped += blocked[1]
+        elif intent == "request_refund" and cancelling:
+            mapped.append("cancel_order")
+        else:
+            mapped.append(intent)
     return list(dict.fromkeys(mapped))

@@ -205,3 +205,18 @@ async def test_not_wanting_an_order_not_shipped_yet_is_offered_as_cancelling_it(
     await ActionOrderStatus().run(dispatcher, shipped, DOMAIN)
     [button] = dispatcher.messages[-1]["buttons"]
     assert button["payload"].startswith("/request_refund")
+
+
+async def test_an_order_being_refunded_is_offered_its_refunds_progress_not_a_refund(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    # "退款多久到账" (answered), then "我那个HP20240004的呢": the blender's refund is open
+    tracker = zhang("我那个HP20240004的呢", "nlu_fallback", order_id="HP20240004")
+    earlier_turn(tracker, "我的退款要多久才能到账", "action_answer_knowledge")
+    answered = {"event": "slot", "name": "kb_answered", "value": "我的退款要多久才能到账"}
+    tracker.events.insert(len(tracker.events) - 2, answered)
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher)[-1] == "utter_order_services_offer"
+    assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == [
+        '/query_refund{"order_id": "HP20240004"}'
+    ]
