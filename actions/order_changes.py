@@ -250,7 +250,7 @@ class ValidateAddressForm(OrderRuleChecks):
         text = self.latest_text(tracker)
         if self._address_first(tracker):  # "上海市浦东新区…" asked which order: noted
             return {"new_address": text}
-        if asks_question(text) and parse_address(text) is None:
+        if asks_question(text) and parse_address(text) is None and not self.urged(tracker):
             return {}
         return self.text_answer("new_address", tracker, free_text=True)
 

@@ -156,7 +156,8 @@ def parse_reason(value: Any, limit: int = 200) -> str | None:
 _REASON_WORDS = re.compile(
     r"买错|拍错|下错|多买|多拍|买多|买重|不想要|不要了|不喜欢|不合适|不需要|用不上|"
     r"质量|瑕疵|坏了|坏的|破了|破损|碎了|裂了|有问题|故障|不能用|用不了|没法用|"
-    r"发错|错发|少件|漏发|少发|缺件|尺码|太大|太小|偏大|偏小|色差|假货|描述不符|过敏"
+    r"发错|错发|少件|漏发|少发|缺件|尺码|太大|太小|偏大|偏小|色差|假货|描述不符|过敏|"
+    r"划痕|划伤|刮花|掉漆|异响|漏水|漏电|不加热|没反应|不亮|开胶|变形|发霉|过期"
 )
 # A clause that asks ("质量问题退货运费谁出") gives no reason.
 _ASKS = re.compile(r"[吗么呢嘛?？]|怎么|为什么|为啥|谁|多少|几[天个号]|什么|如何|能不能|可不可以")
@@ -175,15 +176,28 @@ def reason_in(value: Any, last: bool = False) -> str | None:
     the words that change it: "不是买错 改成质量问题" gives "质量问题".
     """
     clauses = _CLAUSES.split(normalize_text(value))
-    for clause in reversed(clauses) if last else clauses:
-        if last and clause.startswith("不是"):
+    if not last:
+        # "质量问题 屏幕有划痕": the reason and the clauses right after it that say more
+        found = [index for index, clause in enumerate(clauses) if _says_why(clause)]
+        if not found:
+            return None
+        end = found[0] + 1
+        while end in found and len("，".join(clauses[found[0] : end + 1])) <= REASON_CLAUSE_MAX:
+            end += 1
+        return "，".join(clauses[found[0] : end])
+    for clause in reversed(clauses):
+        if clause.startswith("不是"):
             continue  # "质量问题 不是买错": the reason it is not
-        if last:
-            clause = _CHANGED_TO.sub("", clause)
-        if (
-            2 <= len(clause) <= REASON_CLAUSE_MAX
-            and _REASON_WORDS.search(clause)
-            and not _ASKS.search(clause)
-        ):
+        clause = _CHANGED_TO.sub("", clause)
+        if _says_why(clause):
             return clause
     return None
+
+
+def _says_why(clause: str) -> bool:
+    """Whether a clause gives a reason and asks nothing (at most REASON_CLAUSE_MAX long)."""
+    return (
+        2 <= len(clause) <= REASON_CLAUSE_MAX
+        and bool(_REASON_WORDS.search(clause))
+        and not _ASKS.search(clause)
+    )

@@ -38,6 +38,16 @@ async def test_a_reason_in_the_opening_message_is_not_asked_again(
     assert extracted == {"refund_reason": "买错了"}
 
 
+async def test_what_the_opening_message_says_of_the_fault_stays_with_the_reason(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "质量问题 屏幕有划痕" kept only "质量问题": the shop never saw the scratch."""
+    opening = "我要退款 HP20240002 质量问题 屏幕有划痕"
+    tracker = in_form(anonymous("13800138001", requested_slot="bind_phone"), opening)
+    extracted = await ValidateRefundForm().extract_refund_reason(dispatcher, tracker, DOMAIN)
+    assert extracted == {"refund_reason": "质量问题，屏幕有划痕"}
+
+
 async def test_a_reason_said_while_the_phone_is_asked_is_noted_not_a_bad_phone(
     anonymous: Turn, dispatcher: CollectingDispatcher
 ) -> None:
