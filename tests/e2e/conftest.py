@@ -204,6 +204,16 @@ def li_app(fresh: Stack) -> AppConversation:
     return AppConversation(fresh.config.rasa_url, "C002")
 
 
+def texts(replies: list[dict]) -> str:
+    """The texts of the bot's replies, joined by newlines."""
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def titles(replies: list[dict]) -> list[str]:
+    """The titles of the buttons of the bot's replies, in order."""
+    return [button["title"] for reply in replies for button in reply.get("buttons", [])]
+
+
 def first_unsure(stack: Stack, candidates: tuple[str, ...]) -> str:
     """The first of ``candidates`` this model sends to the fallback (skips when none is).
 

@@ -11,15 +11,7 @@ conversation must end the same; the openings are plain requests.
 
 from __future__ import annotations
 
-from .conftest import AppConversation
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
-
-
-def titles(replies: list[dict]) -> list[str]:
-    return [button["title"] for reply in replies for button in reply.get("buttons", [])]
+from .conftest import AppConversation, texts, titles
 
 
 def test_a_cancellation_confirmed_after_a_question_is_cancelled(

@@ -10,17 +10,9 @@ import pytest
 
 from zhike.tools.stack import Stack
 
-from .conftest import AppConversation, Conversation, first_unsure, last_code
+from .conftest import AppConversation, Conversation, first_unsure, last_code, texts, titles
 
 pytestmark = pytest.mark.e2e
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
-
-
-def titles(replies: list[dict]) -> list[str]:
-    return [button["title"] for reply in replies for button in reply.get("buttons", [])]
 
 
 def test_can_this_be_returned_is_answered_for_the_order_just_shown(
