@@ -168,7 +168,10 @@ _CHANGED_TO = re.compile(r"^(?:原因|其实|应该|而|还)*(?:改成|改为|�
 
 
 def reason_in(value: Any, last: bool = False) -> str | None:
-    """The clause of a message that says why an order goes back ("买错了"), if any.
+    """The clauses of a message that say why an order goes back ("买错了"), if any.
+
+    The first such clause, with those right after it that say more ("质量问题 屏幕有划痕"
+    gives "质量问题，屏幕有划痕"), at most :data:`REASON_CLAUSE_MAX` characters together.
 
     Only a clause with a word of :data:`_REASON_WORDS` that asks nothing, at most
     :data:`REASON_CLAUSE_MAX` characters: "质量太差了我要退款" gives the whole clause,
