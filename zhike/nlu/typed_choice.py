@@ -19,6 +19,11 @@ after an answer that offers one request
 customer's own words stay in the conversation (the tracker's ``user`` event keeps the
 typed text); the parse result says what was picked (``typed_choice``).
 
+"那能催一下吗" right after an answer offering a person to chase the order takes that person.
+While "您是想咨询…" is open over a form it interrupted, a reply that types a button of the
+form's question ("好吧 确定取消" to 「确认取消」) is that click: the form goes on
+(:mod:`zhike.nlu.form_reply` reads the form's other answers).
+
 Forms read their own options (:mod:`actions.typed_answers`), so inside a form nothing
 is changed, except in the two-stage fallback's loop, whose buttons are plain clicks. A
 rating question is left alone too: "5" there is a score, not the fifth button; and so is
