@@ -188,13 +188,21 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
     async def extract_lesson_change_kind(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """请假 or 调课, also when said with the lesson ("周五的课请假")."""
+        """请假 or 调课, also when said with the lesson ("周五的课请假") or before it.
+
+        "英语课想换个时间上", asked about (「您是想咨询…」) and picked as 「课程请假/调课」,
+        said 调课 already: the messages since the form started count, the latest first.
+        """
         if tracker.get_slot("lesson_change_kind"):
             return {}
         option = self.offered_option("lesson_change_kind", tracker, domain)
         if option:
             return option
-        kind = parse_change_kind(self.latest_text(tracker))
+        said = [self.latest_text(tracker)]
+        if tracker.get_slot("requested_slot") != "lesson_change_kind":
+            earlier = reversed(said_in_form(tracker, self.form_name()))
+            said += [normalize_text(text) for text in earlier]
+        kind = next(filter(None, map(parse_change_kind, said)), None)
         if kind is not None:
             return {"lesson_change_kind": kind}
         return self.text_answer("lesson_change_kind", tracker)

@@ -185,6 +185,8 @@ class ZhikeFormValidationAction(
                 :data:`INTERRUPTING_INTENTS` interrupt it, not other requests.
         """
         latest = tracker.latest_message or {}
+        if self.latest_text(tracker).isdigit():
+            return False  # "43" (a size), "8001", "5": an answer, whatever the NLU made of it
         intent = latest.get("intent") or {}
         contradicted = latest.get(CONTRADICTED_KEY)  # a request, though which one is asked
         name = contradicted.get("intent") if isinstance(contradicted, dict) else intent.get("name")
