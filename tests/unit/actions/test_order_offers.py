@@ -35,6 +35,38 @@ async def test_an_unsure_exchange_question_gets_the_status_and_the_exchange_offe
     assert button["payload"] == '/request_exchange{"order_id": "HP20240002"}'
 
 
+async def test_an_unsure_visit_question_gets_the_visit_requests_offered_for_its_order(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "空调安装的师傅啥时候来 HP20241401" showed the parcel, not a word of the visit."""
+    tracker = zhang("空调安装的师傅啥时候来 HP20241401", "nlu_fallback", order_id="HP20241401")
+    tracker.events[-1]["parse_data"]["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.58},
+        {"name": "query_visit", "confidence": 0.58},
+        {"name": "book_visit", "confidence": 0.38},
+        {"name": "query_logistics", "confidence": 0.02},
+    ]
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher)[-1] == "utter_order_services_offer"
+    assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == [
+        '/query_visit{"order_id": "HP20241401"}',
+        '/book_visit{"order_id": "HP20241401"}',
+    ]
+
+
+async def test_an_unsure_status_question_is_offered_nothing_more(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang("HP20240001 咋回事啊", "nlu_fallback", order_id="HP20240001")
+    tracker.events[-1]["parse_data"]["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "query_logistics", "confidence": 0.5},
+        {"name": "query_order", "confidence": 0.3},
+    ]
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    assert "utter_order_services_offer" not in responses(dispatcher)
+
+
 async def test_a_sure_lookup_offers_only_what_it_asks_whether_can_be_had(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
