@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.common import intent_titles
 from actions.context import (
     form_resumed,
     slot_before_latest_message,
@@ -21,12 +22,14 @@ from actions.identity import identify
 from actions.order_slot import UNSURE, VERIFY_BY_PHONE_SLOT, OrderSlot
 from actions.parsing import typed_text
 from actions.topics import form_intents
+from actions.turns import suggested_intents
 from actions.typed_answers import chosen_option, domain_buttons, shown_buttons
 from actions.typed_parsing import (
     asks_progress,
     looks_like_order_card,
     looks_like_request,
     says_stop,
+    stop_then,
 )
 from zhike.common.choices import says_go_ahead, several_named
 from zhike.common.confirmations import is_yes_or_thanks, says_only_go_on
@@ -101,17 +104,33 @@ class ZhikeFormValidationAction(
         (``ActionExecutionRejected``) to be answered as a change of topic.
         """
         requested = tracker.get_slot("requested_slot")
-        if requested not in (None, "confirmed") and says_stop(
-            self.latest_text(tracker), self.confirm_words
-        ):
-            # "那还是不退了吧" while the reason is asked: the form ends, politely.
-            dispatcher.utter_message(response="utter_form_stopped")
+        text = self.latest_text(tracker)
+        rest = stop_then(text, self.confirm_words)
+        if requested not in (None, "confirmed") and (says_stop(text, self.confirm_words) or rest):
+            # "那还是不退了吧" while the reason is asked: the form ends, politely; what
+            # follows ("那算了先不退了 我想问下保价") is offered as the clarification would
+            buttons = self.offers_after_stop(tracker) if rest else []
+            if buttons:
+                dispatcher.utter_message(response="utter_form_stopped_then_pick", buttons=buttons)
+            else:
+                dispatcher.utter_message(response="utter_form_stopped")
             return [SlotSet("form_gave_up", True), SlotSet("requested_slot", None)]
         kept = slot_before_latest_message(tracker, "order_id")
         current = tracker.get_slot("order_id")
         if kept and current != kept and requested not in (None, "order_id"):
             return [SlotSet("order_id", kept), ActionExecutionRejected(self.form_name())]
         return await super().run(dispatcher, tracker, domain)
+
+    def offers_after_stop(self, tracker: Tracker) -> list[dict[str, str]]:
+        """Buttons for the likeliest requests of the message, other than this form's own."""
+        own = form_intents(self.form_name())
+        titles = intent_titles()["intents"]
+        likeliest = suggested_intents(tracker.latest_message or {})
+        return [
+            {"title": titles[intent], "payload": f"/{intent}"}
+            for intent in likeliest[:3]
+            if intent in BUSINESS_INTENTS and intent not in own and intent in titles
+        ][:2]
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

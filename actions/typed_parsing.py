@@ -176,6 +176,23 @@ def says_stop(value: Any, action_words: Iterable[str]) -> bool:
     return re.search(rf"{_STOP.pattern}(?:{named})", text) is not None
 
 
+# Where the first thing a message says ends: a pause, the end of a sentence, a joining word.
+_FIRST_CLAUSE_END = re.compile(r"[，,。.!！?？；;\s]+|(?=另外|还有|顺便|对了)")
+
+
+def stop_then(value: Any, action_words: Iterable[str]) -> str | None:
+    """What follows a call-off said first: "那算了先不退了 我想问下保价" → "我想问下保价".
+
+    ``None`` unless the message's first clause calls the change off (:func:`says_stop`)
+    and something follows it.
+    """
+    text = normalize_text(value)
+    parts = [part for part in _FIRST_CLAUSE_END.split(text, maxsplit=1) if part]
+    if len(parts) < 2 or not says_stop(parts[0], action_words):
+        return None
+    return parts[1]
+
+
 _PROGRESS = re.compile(
     r"进度|进展|怎么样了|到哪(?:一步|了)|处理(?:得|的)?(?:怎么样|如何)|好了没|有结果|"
     r"什么时候(?:能)?(?:到账|处理好|退回|办好)"

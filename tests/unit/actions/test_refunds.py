@@ -112,3 +112,35 @@ async def test_letting_the_robot_go_on_after_an_aside_is_no_reason(
     assert await form.validate_refund_reason("质量问题", dispatcher, tracker, {}) == {
         "refund_reason": "质量问题"
     }
+
+
+async def test_calling_the_refund_off_then_asking_offers_what_was_asked(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "那算了先不退了 我想问下保价" was taken as the refund's reason."""
+    text = "那算了先不退了 我想问下保价"
+    tracker = in_form(zhang(text, "nlu_fallback", requested_slot="refund_reason"), "我要退款")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.68},
+        {"name": "query_price_protection", "confidence": 0.68},
+        {"name": "request_refund", "confidence": 0.2},
+        {"name": "request_price_protection", "confidence": 0.18},
+    ]
+    events = await ValidateRefundForm().run(dispatcher, tracker, DOMAIN)
+    assert {"event": "slot", "name": "form_gave_up", "value": True, "timestamp": None} in events
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_form_stopped_then_pick"
+    # the refund itself is no offer: the customer just called it off
+    assert [b["payload"] for b in message["buttons"]] == [
+        "/query_price_protection",
+        "/request_price_protection",
+    ]
+
+
+async def test_calling_the_refund_off_alone_just_ends_it(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = in_form(zhang("那还是不退了吧", "deny", requested_slot="refund_reason"), "我要退款")
+    events = await ValidateRefundForm().run(dispatcher, tracker, DOMAIN)
+    assert {"event": "slot", "name": "form_gave_up", "value": True, "timestamp": None} in events
+    assert responses(dispatcher) == ["utter_form_stopped"]

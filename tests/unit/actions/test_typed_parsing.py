@@ -15,6 +15,7 @@ from actions.typed_parsing import (
     parse_rating,
     parse_rating_reply,
     says_stop,
+    stop_then,
 )
 
 CANCEL_ORDER = ("取消",)  # the cancel order form's confirm_words
@@ -329,6 +330,21 @@ def test_calling_a_refund_off_while_its_reason_is_asked(text: str) -> None:
 @pytest.mark.parametrize("text", ["不想要了", "质量不好", "不合适", "发错货了"])
 def test_refund_reasons_with_a_no_in_them_are_not_calling_it_off(text: str) -> None:
     assert not says_stop(text, REFUND)
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("那算了先不退了 我想问下保价", "我想问下保价"),
+        ("算了不退款了，发票怎么开", "发票怎么开"),
+        ("别退了另外帮我查下物流", "另外帮我查下物流"),
+        ("那还是不退了吧", None),  # nothing follows: says_stop alone
+        ("质量问题 不想要了", None),  # a reason first
+        ("不想要了 质量不好", None),  # "不想要了" is a reason, not a call-off
+    ],
+)
+def test_what_follows_a_call_off_said_first(text: str, rest: str | None) -> None:
+    assert stop_then(text, REFUND) == rest
 
 
 @pytest.mark.parametrize(
