@@ -121,3 +121,13 @@ def test_my_own_right_after_an_order_lookup_is_my_orders() -> None:
         assert continued_request(["query_order"], said) == "query_order"
         assert continued_request(["query_logistics"], said) == "query_order"
     assert continued_request(["query_order"], "我的东西什么时候到") is None  # a request of its own
+
+
+def test_a_courier_who_does_not_answer_is_a_matter_for_a_person() -> None:
+    """ "打不通啊" right after the courier's number: a clarification of unrelated topics."""
+    assert continued_request(["query_courier_contact"], "打不通啊") == "human_handoff"
+    assert continued_request(["query_courier_contact"], "打了好几次都没人接") == "human_handoff"
+    assert kept_intent(_parsed("打不通啊", "nlu_fallback"), ["query_courier_contact"]) == (
+        "human_handoff"
+    )
+    assert continued_request(["query_order"], "打不通啊") is None  # no number was given
