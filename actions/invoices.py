@@ -38,8 +38,12 @@ _COMPANY = (
     r"(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|事务所|工作室|学校|大学|医院|中心)"
 )
 COMPANY_NAME = re.compile(f"^{_COMPANY}$")
-# "开发票 抬头上海某某科技有限公司 税号…": the title named in a longer message.
-TITLE_IN_TEXT = re.compile(f"抬头(?:是|为|开|写成?|用)?[:：\\s]*({_COMPANY})")
+# "开发票 抬头上海某某科技有限公司 税号…", "公司是上海某某有限公司": the title named in a
+# longer message (never "公司是" as part of the name).
+TITLE_IN_TEXT = re.compile(
+    "(?:抬头(?:是|为|开|写成?|用)?|(?:公司|单位)(?:名称|名字|全称|名)?(?:是|为|叫)|"
+    f"(?:公司|单位)(?:名称|名字|全称|名)[:：]?)[:：\\s]*({_COMPANY})"
+)
 # Looking a number up ("我找找", "我查一下", "稍等"): not a wrong answer.
 LOOKING = re.compile(r"(?:找|查|翻)(?:一下|一找|找|下|查)|等一?下|稍等|我看看|马上")
 # Not at hand today ("税号还没拿到 晚点发你"): the invoice waits, nothing is submitted.

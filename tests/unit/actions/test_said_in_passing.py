@@ -102,3 +102,23 @@ async def test_the_time_survives_a_payload_with_the_order(zhang: Turn) -> None:
     }
     clicked = zhang('/book_visit{"order_id": "HP20241401"}', "book_visit")
     assert await extract_time(ValidateVisitForm(), clicked, DOMAIN) == {}
+
+
+async def test_a_company_said_with_its_label_is_the_title_without_the_label(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "公司是上海智客…有限公司" in the opening made the title 「公司是上海智客…」."""
+    opening = "我要开发票 HP20240003 公司是上海智客信息科技有限公司 税号91350100M000100Y43"
+    tracker = zhang("HP20240003", requested_slot="order_id")
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": opening},
+        {"event": "active_loop", "name": "invoice_form"},
+    ]
+    form = ValidateInvoiceForm()
+    title = await form.extract_invoice_title(dispatcher, tracker, DOMAIN)
+    assert title == {"invoice_title": "上海智客信息科技有限公司"}
+    said = await form.extract_invoice_tax_number(dispatcher, tracker, DOMAIN)
+    tax = await form.validate_invoice_tax_number(
+        said["invoice_tax_number"], dispatcher, tracker, DOMAIN
+    )
+    assert tax == {"invoice_tax_number": "91350100M000100Y43"}
