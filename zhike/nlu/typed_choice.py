@@ -133,7 +133,11 @@ class TypedChoice(GraphComponent):
                 else:  # "嗯 取消吧" to 「取消订单」; "不是" is no pick of 「都不是」
                     button = named_button(text, topics) or _timed(text, topics)
             elif button is None:  # "那帮我申请一下" after an answer offering one request
-                button = go_ahead_button(text, requests) or _chase(text, buttons)
+                button = (
+                    go_ahead_button(text, requests)
+                    or _go_ahead_with_details(text, requests)
+                    or _chase(text, buttons)
+                )
             said = None if button is None else str(button["payload"])
             if button is None:  # "第二个到哪了" after a list of orders: that order, asked
                 button, said = _referred(text, buttons)
@@ -211,6 +215,29 @@ def _chase(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | None:
     if len(agents) != 1 or len(words) > MAX_CHASE or not _CHASE.search(words):
         return None
     return agents[0]
+
+
+# Where a reply's first words end: "那开吧 公司是… 税号…".
+_FIRST_WORDS = re.compile(r"[\s,，。.!！:：;；]+")
+MAX_GO_AHEAD = 6
+_ASKS = re.compile(r"[?？吗么]|怎么|为什么|为啥|什么|多少|多久|几天|哪|能不能|可不可以|是不是")
+
+
+def _go_ahead_with_details(text: Any, requests: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The request a go-ahead said first names, when the details of it follow.
+
+    "那开吧 公司是上海某某有限公司 税号…" right after the invoice rules (「申请开发票」,
+    「修改发票」): "开" names one of them, and the form then reads the title and the tax
+    number from the customer's words. Read as a whole it was a bare statement and got
+    "需要为您转接人工客服吗？". A question after it ("那开吧 多久能开好") is no go-ahead.
+    """
+    words = str(text or "")
+    parts = _FIRST_WORDS.split(words.strip(), maxsplit=1)
+    if len(requests) < 2 or len(parts) < 2 or len(parts[0]) > MAX_GO_AHEAD:
+        return None
+    if _ASKS.search(words):
+        return None
+    return named_button(parts[0], requests, shortest=1)
 
 
 def _referred(text: Any, buttons: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:

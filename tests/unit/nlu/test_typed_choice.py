@@ -290,6 +290,27 @@ def test_go_ahead_after_an_answer_offering_one_request_picks_that_request(tmp_pa
     assert _read(component, "那帮我申请一下", offered).get("text") == "那帮我申请一下"
 
 
+def test_a_go_ahead_said_first_with_the_details_after_picks_the_request_it_names(
+    tmp_path: Any,
+) -> None:
+    """ "那开吧 公司是… 税号…" after the invoice rules got "需要为您转接人工客服吗？"."""
+    component = _component(tmp_path)
+    rules = "亲，下单后即可在「订单详情」申请电子普通发票……"
+    invoice = [
+        {"title": "申请开发票", "payload": "/request_invoice"},
+        {"title": "修改发票", "payload": "/change_invoice"},
+    ]
+    answered = _tracker(UserUttered("发票怎么开"), BotUttered(rules, data={"buttons": invoice}))
+    said = "那开吧 公司是上海智客信息科技有限公司 税号91350100M000100Y43"
+    picked = _read(component, said, answered)
+    assert picked.get("text") == "/request_invoice"
+    assert picked.get(TYPED_CHOICE)["typed"] == said  # the form reads the details from it
+    assert _read(component, "那改吧，抬头写错了", answered).get("text") == "/change_invoice"
+    # a question after the go-ahead, or first words naming both, are read as typed
+    for other in ("那开吧 多久能开好", "发票 公司是上海某某有限公司", "好的 我考虑一下"):
+        assert _read(component, other, answered).get("text") == other
+
+
 def test_a_yes_to_the_offer_of_a_person_is_a_handoff(tmp_path: Any) -> None:
     """ "确定" to 「需要为您转接人工客服吗？」 got 「还有其他可以帮您的吗？」."""
     component = _component(tmp_path)
