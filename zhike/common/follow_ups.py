@@ -24,6 +24,7 @@ from zhike.common.topic_names import (
     BEYOND_KEY,
     BUSINESS_INTENTS,
     KEPT_KEY,
+    OUT_OF_SCOPE,
     OVERRULED_KEY,
     QUESTION_INTENT,
     SECOND_OPINION_KEY,
@@ -39,14 +40,15 @@ NUMBER_ENTITIES = frozenset({"order_id", "ticket_id", "phone", "tracking_number"
 
 @dataclass(frozen=True)
 class FollowUp:
-    """Right after a message of intent ``after``, a message in ``says`` is ``becomes``."""
+    """Right after a message of an intent in ``after``, a message in ``says`` is ``becomes``."""
 
-    after: str
+    after: frozenset[str]  # any of these requests
     becomes: str
     says: re.Pattern[str]
     unless: re.Pattern[str] | None = None
     within: int = 1  # how many of the customer's messages back ``after`` may be
     urged: bool = False  # a bare urge ("怎么这么慢") fits too
+    beyond: bool = False  # also a message the NLU read as out of scope ("那怎么办")
 
     def fits(self, text: str, urged: bool = False) -> bool:
         """Whether ``text`` (any case) is in this follow-up's words (or an urge it takes)."""
@@ -85,11 +87,20 @@ def load_follow_ups(path: Path = FOLLOW_UPS_FILE) -> tuple[FollowUp, ...]:
         within = entry.get("within", 1)
         if not isinstance(within, int) or within < 1:
             raise ValueError(f"{path}: follow-up {number}: within must be a number from 1")
-        urged = bool(entry.get("urged", False))
+        urged, beyond = bool(entry.get("urged", False)), bool(entry.get("beyond", False))
+        after = _requests(entry["after"])
         follow_ups.append(
-            FollowUp(str(entry["after"]), str(entry["becomes"]), says, unless, within, urged)
+            FollowUp(after, str(entry["becomes"]), says, unless, within, urged, beyond)
         )
     return tuple(follow_ups)
+
+
+def _requests(after: object) -> frozenset[str]:
+    """The intents of an entry's ``after``: one, a list, or ``"*"`` for every request."""
+    names = after if isinstance(after, list) else [after]
+    if "*" in names:
+        return BUSINESS_INTENTS
+    return frozenset(str(name) for name in names)
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +108,9 @@ def _default() -> tuple[FollowUp, ...]:
     return load_follow_ups()
 
 
-def continued_request(earlier: Sequence[str | None], text: str, urged: bool = False) -> str | None:
+def continued_request(
+    earlier: Sequence[str | None], text: str, urged: bool = False, beyond: bool = False
+) -> str | None:
     """The request ``text`` continues, given the intents of the messages before it.
 
     Args:
@@ -105,9 +118,14 @@ def continued_request(earlier: Sequence[str | None], text: str, urged: bool = Fa
             latest first (the one right before ``text`` at index 0).
         text: the message.
         urged: ``text`` is a bare urge (:func:`~zhike.common.urges.urges_only`).
+        beyond: the NLU read ``text`` as out of scope: only entries that take such
+            messages (``beyond: true``) count.
     """
     for follow_up in _default():
-        if follow_up.after in earlier[: follow_up.within] and follow_up.fits(text, urged):
+        if beyond and not follow_up.beyond:
+            continue
+        recent = earlier[: follow_up.within]
+        if follow_up.after.intersection(recent) and follow_up.fits(text, urged):
             return follow_up.becomes
     return None
 
@@ -144,6 +162,8 @@ def kept_intent(parse_data: dict[str, Any], earlier: Sequence[str | None]) -> st
         overruled = opinion.get(OVERRULED_KEY) if isinstance(opinion, dict) else None
         if overruled in BUSINESS_INTENTS and list(earlier[:1]) == [overruled]:
             return str(overruled)
+    elif intent == OUT_OF_SCOPE:  # "那怎么办" right after a request refused
+        return continued_request(earlier, text, beyond=True)
     elif intent == QUESTION_INTENT:
         if not parse_data.get(UNANSWERED_KEY):
             return None  # the knowledge base answers it

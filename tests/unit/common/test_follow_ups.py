@@ -15,7 +15,7 @@ from zhike.common.follow_ups import (
 
 
 def test_the_shipped_file_loads() -> None:
-    assert {f.after for f in load_follow_ups()} >= {"query_course", "query_visit"}
+    assert set().union(*(f.after for f in load_follow_ups())) >= {"query_course", "query_visit"}
 
 
 def test_a_follow_up_is_read_only_after_its_request() -> None:
@@ -131,3 +131,17 @@ def test_a_courier_who_does_not_answer_is_a_matter_for_a_person() -> None:
         "human_handoff"
     )
     assert continued_request(["query_order"], "打不通啊") is None  # no number was given
+
+
+def test_what_now_right_after_a_request_is_a_matter_for_a_person() -> None:
+    """ "那怎么办" after 「已无法直接取消」 got 「这个问题超出了我的服务范围」."""
+    # "我要取消订单", "HP20240001" (its lookup), then the refusal
+    earlier = ["query_order", "cancel_order"]
+    for said in ("那怎么办", "那咋办啊", "那我该怎么办？", "那现在怎么弄"):
+        assert kept_intent(_parsed(said, "out_of_scope"), earlier) == "human_handoff", said
+    assert kept_intent(_parsed("那怎么办", "out_of_scope"), ["greet"]) is None  # no request
+    assert kept_intent(_parsed("那怎么办", "out_of_scope"), []) is None
+    # other entries never take a message out of scope: a complaint's details
+    assert kept_intent(_parsed("放首周杰伦的歌", "out_of_scope"), ["complain"]) is None
+    # a question of its own after a request is no "what now"
+    assert kept_intent(_parsed("狗狗拉肚子怎么办", "out_of_scope"), earlier) is None
