@@ -145,3 +145,10 @@ def test_what_now_right_after_a_request_is_a_matter_for_a_person() -> None:
     assert kept_intent(_parsed("放首周杰伦的歌", "out_of_scope"), ["complain"]) is None
     # a question of its own after a request is no "what now"
     assert kept_intent(_parsed("狗狗拉肚子怎么办", "out_of_scope"), earlier) is None
+
+
+def test_an_address_right_after_the_address_change_is_a_matter_for_a_person() -> None:
+    """The change refused (shipped), the new address got 「修改发票」/「修改收货地址」."""
+    said = "上海市徐汇区漕河泾开发区宜山路700号"
+    assert kept_intent(_parsed(said, "nlu_fallback"), ["modify_address"]) == "human_handoff"
+    assert kept_intent(_parsed(said, "nlu_fallback"), ["query_order"]) is None
