@@ -18,15 +18,27 @@ from rasa_sdk.types import DomainDict
 
 from actions.context import bot_texts_before_latest_message, thanks_for_an_answer
 from actions.form_parts import FormPart
+from actions.topics import form_intents
 from actions.typed_answers import AFFIRM, DENY
-from actions.typed_parsing import parse_confirmation
+from actions.typed_parsing import looks_like_request, parse_confirmation
 from zhike.common.choices import naming_core
 from zhike.common.confirmations import is_acknowledgement
+from zhike.common.questions import asks_question
+from zhike.common.topic_names import OUT_OF_SCOPE, SWITCH_CONFIDENCE, UNSURE
 from zhike.common.urges import urges, without_urges
 
 # A reply to the confirmation that only repeats a detail of its summary ("43"), or only
 # urges ("能不能快点 我急着报销"): no yes, no no, and no other request.
 RESTATED, URGED = "restated", "urged"
+# A remark to the confirmation ("降了200"): no yes, no no, no question, no other request.
+REMARKED = "remarked"
+# Intents of a message that says nothing the robot serves (inform: without a number).
+_UNCLEAR = frozenset({OUT_OF_SCOPE, "inform"})
+AGAIN = {
+    RESTATED: "utter_confirm_again",
+    URGED: "utter_urged_confirm",
+    REMARKED: "utter_confirm_unclear",
+}
 # A no to the confirmation that changes a detail ("不行 改到后天", "不对 其实是质量问题").
 _CHANGES = re.compile(r"改|换|而是|其实是|应该是|不是.{1,12}是")
 
@@ -75,7 +87,32 @@ class ConfirmationSlot(FormPart):
         core = naming_core(self.latest_text(tracker))
         if core and core in bot_texts_before_latest_message(tracker):
             return {"confirmed": RESTATED}  # "43" to "…换成 黑色 43 码。确认吗？": asked again
+        if self.remarked(tracker):
+            return {"confirmed": REMARKED}  # "降了200": asked again, not a handoff
         return {}
+
+    def remarked(self, tracker: Tracker) -> bool:
+        """Whether the reply to the confirmation is only a remark ("降了200", "我看看啊").
+
+        Not a question nor a request in words, and the NLU's likeliest reading is out of
+        scope, a bare statement, or the form's own request, unsure: given up, it got the
+        fallback's 「没能理解…转接人工客服吗？」 while the confirmation waited. A message
+        likelier another request or a question is given up to be answered, as before.
+        """
+        text = self.latest_text(tracker)
+        if not text or asks_question(text) or looks_like_request(text):
+            return False
+        latest = tracker.latest_message or {}
+        intent = latest.get("intent") or {}
+        name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
+        if name == UNSURE:  # what the NLU was unsure of: a question or another request?
+            ranked = [r for r in latest.get("intent_ranking") or [] if r.get("name") != UNSURE]
+            name = ranked[0].get("name") if ranked else OUT_OF_SCOPE
+            confidence = 0.0
+        if name in _UNCLEAR:
+            return name != "inform" or not latest.get("entities")
+        own = form_intents((tracker.active_loop or {}).get("name"))
+        return name in own and confidence < SWITCH_CONFIDENCE
 
     def changed_at_confirmation(self, text: str, tracker: Tracker) -> dict[str, Any]:
         """The slots a reply to the confirmation changes ("质量问题" for a refund's reason).
@@ -87,9 +124,8 @@ class ConfirmationSlot(FormPart):
     async def validate_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Yes or no, as extracted; a detail of the summary repeated, or an urge, asks again."""
-        if value in (RESTATED, URGED):
-            again = "utter_confirm_again" if value == RESTATED else "utter_urged_confirm"
-            dispatcher.utter_message(response=again)
+        """Yes or no, as extracted; a detail repeated, an urge or a remark asks again."""
+        if value in AGAIN:
+            dispatcher.utter_message(response=AGAIN[value])
             return {"confirmed": None}
         return {"confirmed": bool(value)}

@@ -153,3 +153,41 @@ async def test_a_typed_weekday_picks_its_button(
         )["window_date"]
     )
     assert day == TUESDAY.date() + timedelta(days=5)
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "ranking", "expected"),
+    [
+        # remarks: asked again (they got 「没能理解…转接人工客服吗？」)
+        ("降了200", "request_refund", [], {"confirmed": "remarked"}),
+        ("我刚看了一下", "nlu_fallback", ["out_of_scope", "chitchat"], {"confirmed": "remarked"}),
+        ("嗯嗯嗯那个", "out_of_scope", [], {"confirmed": "remarked"}),
+        # a question, another request, or one the NLU leaned to: given up to be answered
+        ("钱多久能到", "nlu_fallback", ["out_of_scope"], {}),
+        ("顺便开个发票", "nlu_fallback", ["request_invoice", "out_of_scope"], {}),
+        ("帮我查下物流", "nlu_fallback", ["out_of_scope"], {}),
+        ("HP20240002的物流", "query_logistics", [], {}),
+    ],
+)
+async def test_a_remark_to_the_confirmation_asks_it_again(
+    zhang: Turn,
+    dispatcher: CollectingDispatcher,
+    said: str,
+    intent: str,
+    ranking: list[str],
+    expected: dict[str, Any],
+) -> None:
+    slots = {"order_id": "HP20240002", "refund_reason": "质量问题"}
+    tracker = opened(
+        zhang(said, intent, requested_slot="confirmed", **slots), "refund_form", "我要退款"
+    )
+    tracker.latest_message["intent"]["confidence"] = 0.3
+    tracker.latest_message["intent_ranking"] = [
+        {"name": name, "confidence": 0.3} for name in ["nlu_fallback", *ranking]
+    ]
+    form = ValidateRefundForm()
+    assert await form.extract_confirmed(dispatcher, tracker, DOMAIN) == expected
+    if expected:
+        again = await form.validate_confirmed("remarked", dispatcher, tracker, DOMAIN)
+        assert again == {"confirmed": None}
+        assert dispatcher.messages[-1]["response"] == "utter_confirm_unclear"
