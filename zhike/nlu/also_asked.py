@@ -29,6 +29,21 @@ _JOINS = re.compile(
 _CALLED_OFF = re.compile(r"不用|别|先不|不需要|无需|算了|不(?:取消|退|换|改|开|要取消)")
 # Intents whose message gets no second offer: the robot did not act on the first.
 NOT_ANSWERED = frozenset({"nlu_fallback", "out_of_scope", "human_handoff"})
+# Requests answered at once for an order, parcel or ticket named: no form beyond which one.
+LOOKUPS = frozenset(
+    {
+        "query_order",
+        "query_logistics",
+        "query_refund",
+        "query_invoice",
+        "query_ticket",
+        "query_visit",
+        "query_exchange",
+        "query_price_protection",
+        "query_courier_contact",
+    }
+)
+_NUMBERED = re.compile(r"[A-Za-z]{2}\d{6,}")
 
 
 def clauses(text: str) -> list[str]:
@@ -58,6 +73,28 @@ def also_asked(
         if len(fits) == 1 and fits[0] != intent and fits[0] in BUSINESS_INTENTS:
             return {"intent": fits[0], "text": part}
     return None
+
+
+def lookup_first(
+    fitting: Callable[[str], list[str]], text: str, intent: str | None
+) -> tuple[str, dict[str, str]] | None:
+    """The lookup to answer first, and the change ``intent`` to offer after it.
+
+    "HP20240001到哪了 顺便帮我开个发票" was the invoice's form first, and the parcel was
+    offered only once the invoice was done: the quick answer the customer could have had
+    at once waited for a form. When a clause looks up an order it names (one of
+    :data:`LOOKUPS`) and another clause, naming no order, makes the change ``intent``,
+    the lookup is answered first and the change offered after it
+    (``(lookup intent, {"intent", "text"})``); else ``None``.
+    """
+    if intent not in BUSINESS_INTENTS or intent in LOOKUPS:
+        return None
+    said = requests_by_clause(fitting, text)
+    lookups = [c for c in said if c["intent"] in LOOKUPS and _NUMBERED.search(c["text"])]
+    change = next((c for c in said if c["intent"] == intent), None)
+    if len(lookups) != 1 or change is None or _NUMBERED.search(change["text"]):
+        return None
+    return lookups[0]["intent"], change
 
 
 def first_of_several(fitting: Callable[[str], list[str]], text: str) -> list[str]:

@@ -64,6 +64,7 @@ from zhike.nlu.also_asked import (
     also_asked,
     clause_requests,
     first_of_several,
+    lookup_first,
     requests_by_clause,
 )
 from zhike.nlu.anchors import ranked_intents
@@ -251,6 +252,11 @@ class FrameMatcher(GraphComponent, IntentClassifier):
             said = requests_by_clause(self.frames.fitting, text)
             if said:
                 message.set(CLAUSES_KEY, said, add_to_output=True)
+            return
+        first = lookup_first(self.frames.fitting, text, intent)
+        if first is not None:  # "HP20240001到哪了 顺便帮我开个发票": the parcel at once
+            _set_intent(message, first[0], list(message.get(INTENT_RANKING_KEY) or []))
+            message.set(ALSO_KEY, first[1], add_to_output=True)
             return
         other = also_asked(self.frames.fitting, text, intent)
         if other is not None:

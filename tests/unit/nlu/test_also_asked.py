@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from zhike.nlu.also_asked import also_asked, clause_requests, clauses, first_of_several
+from zhike.nlu.also_asked import (
+    also_asked,
+    clause_requests,
+    clauses,
+    first_of_several,
+    lookup_first,
+)
 from zhike.nlu.frames import FrameMatcher, Frames
 
 FRAMES = Frames.load()
@@ -55,6 +61,32 @@ def test_the_frame_matcher_records_it_in_the_parse_result() -> None:
     FrameMatcher(FrameMatcher.get_default_config(), FRAMES).process([message])
     assert message.get("also") == {"intent": "query_logistics", "text": "帮我查下HP20240001到哪了"}
     assert "also" in message.as_dict(only_output_properties=True)
+
+
+@pytest.mark.parametrize(
+    "text", ["HP20240001到哪了 顺便帮我开个发票", "帮我开个发票 还有HP20240001到哪了"]
+)
+def test_a_lookup_of_an_order_named_is_answered_before_a_change(text: str) -> None:
+    """The invoice's form came first; the parcel was offered only once it was done."""
+    intent = {"name": "request_invoice", "confidence": 0.95}
+    ranking = [intent, {"name": "query_logistics", "confidence": 0.03}]
+    message = Message(data={"text": text, "intent": intent, "intent_ranking": ranking})
+    FrameMatcher(FrameMatcher.get_default_config(), FRAMES).process([message])
+    assert message.get("intent")["name"] == "query_logistics"
+    assert message.get("also") == {"intent": "request_invoice", "text": "帮我开个发票"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "帮我改个收货地址 另外我那个快递到哪了",  # the lookup would ask which order too
+        "取消订单HP20240003 顺便看下HP20240001到哪了",  # the change names its own order
+        "HP20240001到哪了",  # one request
+    ],
+)
+def test_a_change_said_first_stays_first_otherwise(text: str) -> None:
+    assert lookup_first(FRAMES.fitting, text, "modify_address") is None
+    assert lookup_first(FRAMES.fitting, text, "cancel_order") is None
 
 
 def test_two_requests_the_models_could_not_choose_between_are_taken_in_order() -> None:
