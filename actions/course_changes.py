@@ -20,6 +20,7 @@ from actions.courses import (
     lesson_day,
     lesson_time,
     match_lesson,
+    misses_lesson,
     parse_change_kind,
     parse_new_time,
 )
@@ -30,7 +31,7 @@ from actions.parsing import normalize_text
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Lesson
-from zhike.lib.backend_client.domain import RESCHEDULE
+from zhike.lib.backend_client.domain import LEAVE, RESCHEDULE
 from zhike.lib.chinese_time import ParsedTime, describe, parse_chinese_time
 
 logger = logging.getLogger(__name__)
@@ -205,6 +206,9 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         kind = next(filter(None, map(parse_change_kind, said)), None)
         if kind is not None:
             return {"lesson_change_kind": kind}
+        text, asked = self.latest_text(tracker), tracker.get_slot("requested_slot")
+        if asked == "lesson_change_kind" and misses_lesson(text, _now()):
+            return {"lesson_change_kind": LEAVE}  # "发烧" to 请假还是调课: the child misses it
         return self.text_answer("lesson_change_kind", tracker)
 
     async def validate_lesson_change_kind(

@@ -42,6 +42,11 @@ def leave_reason_wish(text: str) -> str | None:
     return "希望孩子早日康复，" if _SICK.search(text) else ""
 
 
+def misses_lesson(text: str, now: datetime) -> bool:
+    """A reason to miss a lesson, with no other time named ("发烧", "那天有事")."""
+    return leave_reason_wish(text) is not None and parse_chinese_time(text, now) is None
+
+
 _LESSON_ID_RE = re.compile(r"\b(CS\d{3}-\d{8})\b", re.IGNORECASE)
 _SUBJECTS = ("数学", "英语", "语文", "物理", "化学", "生物", "历史", "地理", "政治", "口语", "阅读")
 # "老师是谁", "哪个老师上" (and no time asked: "王老师的课几点" wants the timetable)

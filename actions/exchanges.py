@@ -29,6 +29,7 @@ from actions.exchange_parsing import (
     resolve_variant,
     variant_label,
 )
+from actions.form_confirmation import RESTATED
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
 from actions.parsing import parse_order_id
@@ -196,6 +197,16 @@ class ValidateExchangeForm(ZhikeFormValidationAction):
         )
 
     # --- the reason ---------------------------------------------------------------------
+
+    def changed_at_confirmation(self, text: str, tracker: Tracker) -> dict[str, Any]:
+        """The reason said again at the confirmation ("不加热了" for a defect): asked again.
+
+        Given up, "不加热了" got 「您是想咨询…」 with a refund first.
+        """
+        reason = tracker.get_slot("exchange_reason")
+        if reason and parse_exchange_reason(text) == reason:
+            return {"confirmed": RESTATED}
+        return {}
 
     async def extract_exchange_reason(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -237,6 +237,22 @@ async def test_a_defect_asks_no_size(zhang: Turn, dispatcher: CollectingDispatch
     )
 
 
+async def test_the_fault_described_at_the_confirmation_asks_it_again(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "不加热了" to 「…质量问题…确认申请换货吗？」 got 「您是想咨询…」, a refund first."""
+    form = ValidateExchangeForm()
+    slots = {"order_id": "HP20241304", "exchange_reason": "defect"}
+    said = zhang("不加热了", "request_refund", requested_slot="confirmed", **slots)
+    assert await form.extract_confirmed(dispatcher, said, DOMAIN) == {"confirmed": "restated"}
+    assert await form.validate_confirmed("restated", dispatcher, said, DOMAIN) == {
+        "confirmed": None
+    }
+    assert dispatcher.messages[-1]["response"] == "utter_confirm_again"
+    other = zhang("不想换了", "deny", requested_slot="confirmed", **slots)
+    assert await form.extract_confirmed(dispatcher, other, DOMAIN) == {"confirmed": False}
+
+
 async def test_the_sizes_in_stock_are_buttons_and_the_summary_names_both(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:

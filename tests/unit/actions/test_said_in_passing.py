@@ -122,3 +122,20 @@ async def test_a_company_said_with_its_label_is_the_title_without_the_label(
         said["invoice_tax_number"], dispatcher, tracker, DOMAIN
     )
     assert tax == {"invoice_tax_number": "91350100M000100Y43"}
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("发烧", {"lesson_change_kind": "leave"}),  # was: 「请回复「请假」或「调课」哦」
+        ("那天家里有事", {"lesson_change_kind": "leave"}),
+        ("调到周六", {"lesson_change_kind": "reschedule"}),
+        ("发烧了 改到下周六吧", {"lesson_change_kind": "reschedule"}),  # a time named
+    ],
+)
+async def test_why_the_child_misses_the_lesson_asked_leave_or_move_is_a_leave(
+    zhang: Turn, dispatcher: CollectingDispatcher, said: str, expected: dict[str, Any]
+) -> None:
+    form = ValidateLessonChangeForm()
+    tracker = zhang(said, "inform", requested_slot="lesson_change_kind", lesson_id="CS101-20241203")
+    assert await form.extract_lesson_change_kind(dispatcher, tracker, DOMAIN) == expected

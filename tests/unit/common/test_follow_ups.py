@@ -152,3 +152,16 @@ def test_an_address_right_after_the_address_change_is_a_matter_for_a_person() ->
     said = "上海市徐汇区漕河泾开发区宜山路700号"
     assert kept_intent(_parsed(said, "nlu_fallback"), ["modify_address"]) == "human_handoff"
     assert kept_intent(_parsed(said, "nlu_fallback"), ["query_order"]) is None
+
+
+def test_where_to_leave_the_parcel_right_after_it_was_shown_is_for_the_courier() -> None:
+    """ "那能不能放驿站" after the parcel's status got 「超出了我的服务范围」."""
+    for said in ("那能不能放驿站", "让他放快递柜吧"):
+        assert kept_intent(_parsed(said, "out_of_scope"), ["query_logistics"]) == (
+            "query_courier_contact"
+        )
+    assert kept_intent(_parsed("那能不能放驿站", "nlu_fallback"), ["query_order"]) == (
+        "query_courier_contact"
+    )
+    assert kept_intent(_parsed("快递员乱放驿站 我要投诉", "nlu_fallback"), ["query_order"]) is None
+    assert kept_intent(_parsed("那能不能放驿站", "out_of_scope"), ["greet"]) is None
