@@ -228,7 +228,11 @@ def is_yes_or_thanks(value: Any) -> bool:
 # passing), and says nothing more. No answer to a question that takes any words (a reason).
 _GO_ON = re.compile(
     r"(?:好|的|嗯|恩|哦|噢|喔|ok|okay|行|可以|那|就|我们|咱们|[,，。.!！~～\s])*"
-    r"(?:继续|接着|往下|下一步)?(?:办|说|来|问)?(?:吧|呀|啊|哈|呗|了|[,，。.!！~～\s])*",
+    r"(?:(?:继续|接着|往下|下一步)?(?:办|说|来|问)?"
+    # "继续改地址", "接着办退款吧": going on with the form's own matter, named
+    r"|(?:继续|接着)(?:办理?|弄|改|修改|退|换|申请|开|请|调)?"
+    r"(?:地址|退款|退货|换货|发票|票|课|假|手续|这个|刚才的|刚才那个)?)"
+    r"(?:吧|呀|啊|哈|呗|了|[,，。.!！~～\s])*",
     re.I,
 )
 

@@ -9,6 +9,7 @@ from zhike.common.confirmations import (
     is_never_mind,
     is_thanks,
     parse_confirmation,
+    says_only_go_on,
     sounds_like_yes_or_no,
 )
 
@@ -99,3 +100,18 @@ def test_dropping_the_matter_is_read_only_in_its_own_words(text: str, dropped: b
 )
 def test_thanks_alone_are_told_from_thanks_with_a_request(text: str, thanks: bool) -> None:
     assert is_thanks(text) is thanks
+
+
+@pytest.mark.parametrize(
+    ("text", "go_on"),
+    [
+        ("哦好的 那继续吧", True),
+        ("继续改地址", True),  # was read as an address, 「地址好像不太完整哦」
+        ("好的 接着办退款吧", True),
+        ("继续使用不了", False),  # a reason
+        ("改地址", False),
+        ("上海市浦东新区张江路88号", False),
+    ],
+)
+def test_going_on_with_the_form_may_name_its_matter(text: str, go_on: bool) -> None:
+    assert says_only_go_on(text) is go_on
