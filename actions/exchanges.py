@@ -285,9 +285,9 @@ class ValidateExchangeForm(ZhikeFormValidationAction):
         variant = resolve_variant(value, check)
         if variant is None:
             return self.reject("exchange_sku", dispatcher, tracker, options=options_text(check))
-        if not variant.in_stock:
+        if not variant.in_stock:  # explained once (not 「没有找到这个尺码」 too): no failure
             self._out_of_stock(dispatcher, variant, check)
-            return self.reject("exchange_sku", dispatcher, tracker, options=options_text(check))
+            return {"exchange_sku": None}
         return self._chosen(variant, check)
 
 

@@ -215,8 +215,8 @@ async def test_an_out_of_stock_size_is_explained_and_asked_again(
 ) -> None:
     tracker = zhang("44码", requested_slot="exchange_sku", order_id="HP20241301")
     result = await ValidateExchangeForm().validate_exchange_sku("44码", dispatcher, tracker, DOMAIN)
-    assert result["exchange_sku"] is None
-    out = dispatcher.messages[0]
+    assert result == {"exchange_sku": None}  # no failed answer counted
+    [out] = dispatcher.messages  # was followed by 「没有找到这个尺码或颜色哦」
     assert out["response"] == "utter_exchange_out_of_stock" and out["variant"] == "黑色 44 码"
     assert out["options"] == "黑色 43 码、白色 42 码"
     result = await ValidateExchangeForm().validate_exchange_sku("白色", dispatcher, tracker, DOMAIN)
