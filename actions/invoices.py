@@ -51,8 +51,10 @@ LATER = re.compile(
     r"晚点|晚些|晚一点|回头|改天|明天|过会儿?|稍后|之后再|以后再|等会儿?再|"
     r"(?:还没|没)(?:拿到|找到|问到|要到)|问问?(?:一下)?财务|等我(?:拿到|找到|问)"
 )
-# "公司的", "开单位的": the kind of title, not yet the company's name.
-TITLE_KIND = re.compile(r"^(?:开|要|是|就)?(?:公司|单位|企业)(?:的|抬头|发票)*[吧啊哦呀]?$")
+# "公司的", "开单位的", "改成公司的": the kind of title, not yet the company's name.
+TITLE_KIND = re.compile(
+    r"^(?:改成|改为|换成|开成|写成|要开|开个|开|要|是|就)?(?:公司|单位|企业)(?:的|抬头|发票)*[吧啊哦呀]?$"
+)
 INVOICE_STATUS = {"requested": "开票中", "issued": "已开具", "rejected": "未通过"}
 _PARTS = re.compile(r"[\s，,。；;：:]+")
 

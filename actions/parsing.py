@@ -129,7 +129,7 @@ def parse_address(value: Any) -> str | None:
 def parse_invoice_title(value: Any) -> str | None:
     """``"个人"`` for a personal invoice, else a company name of 2-100 characters."""
     text = normalize_text(value).strip(" 。.,，")
-    text = re.sub(r"^(?:发票)?抬头(?:是|为|开)?[:：\s]*", "", text)
+    text = re.sub(r"^(?:改成|改为|换成|写成)?(?:发票)?(?:抬头(?:是|为|开)?)?[:：\s]*", "", text)
     text = re.sub(r"^(?:公司|单位)(?:名称|名字|全称|名)?(?:是|为|叫|[:：])[:：\s]*", "", text)
     if text in _PERSONAL_TITLES:
         return "个人"

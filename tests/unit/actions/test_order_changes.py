@@ -284,7 +284,8 @@ async def test_the_kind_of_title_asks_for_the_companys_name(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
     form = ValidateInvoiceForm()
-    for kind in ("公司的", "开公司的吧", "单位"):
+    # "改成公司的" to the new title was the title 「改成公司的」 itself
+    for kind in ("公司的", "开公司的吧", "单位", "改成公司的"):
         slots = await form.validate_invoice_title(kind, dispatcher, zhang(kind), DOMAIN)
         assert slots == {"invoice_title": None, "invoice_title_kind": "company"}, kind
     # the form asks again, as a company's name (a variant of utter_ask_invoice_title)
