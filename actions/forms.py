@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
@@ -122,13 +123,19 @@ class ZhikeFormValidationAction(
         return await super().run(dispatcher, tracker, domain)
 
     def offers_after_stop(self, tracker: Tracker) -> list[dict[str, str]]:
-        """Buttons for the likeliest requests of the message, other than this form's own."""
+        """Buttons for the likeliest requests of the message, other than this form's own.
+
+        With the order the message names: "算了不退了 帮我查下HP20240001的物流" offers the
+        parcel of HP20240001.
+        """
         own = form_intents(self.form_name())
         titles = intent_titles()["intents"]
-        likeliest = suggested_intents(tracker.latest_message or {})
+        latest = tracker.latest_message or {}
+        named = [e["value"] for e in latest.get("entities") or [] if e.get("entity") == "order_id"]
+        order = json.dumps({"order_id": named[0]}, ensure_ascii=False) if named else ""
         return [
-            {"title": titles[intent], "payload": f"/{intent}"}
-            for intent in likeliest[:3]
+            {"title": titles[intent], "payload": f"/{intent}{order}"}
+            for intent in suggested_intents(latest)[:3]
             if intent in BUSINESS_INTENTS and intent not in own and intent in titles
         ][:2]
 

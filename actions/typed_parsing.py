@@ -180,15 +180,20 @@ def says_stop(value: Any, action_words: Iterable[str]) -> bool:
 _FIRST_CLAUSE_END = re.compile(r"[，,。.!！?？；;\s]+|(?=另外|还有|顺便|对了)")
 
 
+# Dropping it, not holding it: "算了", "不退了", "还是不" ("先别取消 帮我看看…" only waits).
+_DROPS = re.compile(r"算了|(?:不|别)\S{0,4}了|还是不|不用了")
+
+
 def stop_then(value: Any, action_words: Iterable[str]) -> str | None:
     """What follows a call-off said first: "那算了先不退了 我想问下保价" → "我想问下保价".
 
-    ``None`` unless the message's first clause calls the change off (:func:`says_stop`)
+    ``None`` unless the message's first clause drops the change (:func:`says_stop`, in
+    words of dropping it: "先别取消 帮我看看…" asks something first and keeps the change)
     and something follows it.
     """
     text = normalize_text(value)
     parts = [part for part in _FIRST_CLAUSE_END.split(text, maxsplit=1) if part]
-    if len(parts) < 2 or not says_stop(parts[0], action_words):
+    if len(parts) < 2 or not says_stop(parts[0], action_words) or not _DROPS.search(parts[0]):
         return None
     return parts[1]
 

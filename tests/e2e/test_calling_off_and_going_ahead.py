@@ -128,3 +128,9 @@ def test_going_on_with_the_address_after_an_aside_is_no_address(
     again = zhang_app.say("继续改地址")  # was: 「地址好像不太完整哦」
     assert "不太完整" not in again and "新的收货地址" in again
     assert "确认将订单 HP20240003" in zhang_app.say("上海市浦东新区张江路88号3栋502")
+
+
+def test_holding_a_cancellation_to_ask_first_keeps_it(zhang_app: AppConversation) -> None:
+    zhang_app.say("我要取消订单")
+    aside = zhang_app.say("先别取消 帮我看看HP20240003什么时候发货")
+    assert "已为您取消本次办理" not in aside  # "先别" holds the cancellation, drops nothing

@@ -144,3 +144,19 @@ async def test_calling_the_refund_off_alone_just_ends_it(
     events = await ValidateRefundForm().run(dispatcher, tracker, DOMAIN)
     assert {"event": "slot", "name": "form_gave_up", "value": True, "timestamp": None} in events
     assert responses(dispatcher) == ["utter_form_stopped"]
+
+
+async def test_the_order_named_after_calling_the_refund_off_goes_with_the_offer(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    text = "算了不退了 帮我查下HP20240001的物流"
+    entities = [{"entity": "order_id", "value": "HP20240001"}]
+    said = zhang(text, "nlu_fallback", requested_slot="refund_reason", entities=entities)
+    tracker = in_form(said, "我要退款")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.6},
+        {"name": "query_logistics", "confidence": 0.6},
+    ]
+    await ValidateRefundForm().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    assert message["buttons"][0]["payload"] == '/query_logistics{"order_id": "HP20240001"}'

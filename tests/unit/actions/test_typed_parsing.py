@@ -341,6 +341,7 @@ def test_refund_reasons_with_a_no_in_them_are_not_calling_it_off(text: str) -> N
         ("那还是不退了吧", None),  # nothing follows: says_stop alone
         ("质量问题 不想要了", None),  # a reason first
         ("不想要了 质量不好", None),  # "不想要了" is a reason, not a call-off
+        ("先别退 帮我看看HP20240003什么时候发货", None),  # waits, keeps the refund
     ],
 )
 def test_what_follows_a_call_off_said_first(text: str, rest: str | None) -> None:
