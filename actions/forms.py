@@ -27,6 +27,7 @@ from actions.turns import suggested_intents
 from actions.typed_answers import chosen_option, domain_buttons, shown_buttons
 from actions.typed_parsing import (
     asks_progress,
+    holds_then,
     looks_like_order_card,
     looks_like_request,
     says_stop,
@@ -116,6 +117,11 @@ class ZhikeFormValidationAction(
             else:
                 dispatcher.utter_message(response="utter_form_stopped")
             return [SlotSet("form_gave_up", True), SlotSet("requested_slot", None)]
+        held = holds_then(text, self.confirm_words) and not form_resumed(tracker, self.form_name())
+        if requested not in (None, "confirmed") and held:
+            # "先别取消 帮我看看HP20240003什么时候发货": not the order to cancel; answered
+            # in passing (the topic switch), and the form asks its question again
+            return [ActionExecutionRejected(self.form_name())]
         kept = slot_before_latest_message(tracker, "order_id")
         current = tracker.get_slot("order_id")
         if kept and current != kept and requested not in (None, "order_id"):

@@ -198,6 +198,19 @@ def stop_then(value: Any, action_words: Iterable[str]) -> str | None:
     return parts[1]
 
 
+def holds_then(value: Any, action_words: Iterable[str]) -> str | None:
+    """What is asked after holding the change: "先别取消 帮我看看HP20240003什么时候发货".
+
+    The first clause says not to go on yet (:func:`says_stop`, not in words of dropping
+    it), and something follows: asked first, the change kept for after.
+    """
+    text = normalize_text(value)
+    parts = [part for part in _FIRST_CLAUSE_END.split(text, maxsplit=1) if part]
+    if len(parts) < 2 or not says_stop(parts[0], action_words) or _DROPS.search(parts[0]):
+        return None
+    return parts[1]
+
+
 _PROGRESS = re.compile(
     r"进度|进展|怎么样了|到哪(?:一步|了)|处理(?:得|的)?(?:怎么样|如何)|好了没|有结果|"
     r"什么时候(?:能)?(?:到账|处理好|退回|办好)"

@@ -134,3 +134,6 @@ def test_holding_a_cancellation_to_ask_first_keeps_it(zhang_app: AppConversation
     zhang_app.say("我要取消订单")
     aside = zhang_app.say("先别取消 帮我看看HP20240003什么时候发货")
     assert "已为您取消本次办理" not in aside  # "先别" holds the cancellation, drops nothing
+    assert "等待发货" in aside  # answered first (was: 「确认要取消订单 HP20240003 吗？」)
+    assert "确认要取消订单 HP20240003" in aside  # then the cancellation goes on, for it
+    assert "HP20240003 已为您取消" in zhang_app.say("那还是取消吧")

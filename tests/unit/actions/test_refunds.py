@@ -160,3 +160,15 @@ async def test_the_order_named_after_calling_the_refund_off_goes_with_the_offer(
     await ValidateRefundForm().run(dispatcher, tracker, DOMAIN)
     [message] = dispatcher.messages
     assert message["buttons"][0]["payload"] == '/query_logistics{"order_id": "HP20240001"}'
+
+
+async def test_holding_the_refund_to_ask_first_gives_the_message_up(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "先别退 帮我看看HP20240003…" while the order was asked became the order to refund."""
+    text = "先别退 帮我看看HP20240003什么时候发货"
+    entities = [{"entity": "order_id", "value": "HP20240003"}]
+    said = zhang(text, "query_logistics", requested_slot="order_id", entities=entities)
+    events = await ValidateRefundForm().run(dispatcher, in_form(said, "我要退款"), DOMAIN)
+    assert [e["event"] for e in events] == ["action_execution_rejected"]
+    assert not dispatcher.messages

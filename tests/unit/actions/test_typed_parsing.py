@@ -9,6 +9,7 @@ from actions.typed_answers import parse_ordinal
 from actions.typed_parsing import (
     asks_instead_of_order,
     asks_progress,
+    holds_then,
     looks_like_order_card,
     looks_like_request,
     parse_confirmation,
@@ -346,6 +347,19 @@ def test_refund_reasons_with_a_no_in_them_are_not_calling_it_off(text: str) -> N
 )
 def test_what_follows_a_call_off_said_first(text: str, rest: str | None) -> None:
     assert stop_then(text, REFUND) == rest
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("先别取消 帮我看看HP20240003什么时候发货", "帮我看看HP20240003什么时候发货"),
+        ("等等 先不取消，运费退吗", None),  # "等等" first: no hold in the first clause
+        ("算了不取消了 帮我查下物流", None),  # dropped, not held
+        ("先别取消", None),  # nothing asked after it
+    ],
+)
+def test_what_is_asked_after_holding_the_change(text: str, rest: str | None) -> None:
+    assert holds_then(text, CANCEL_ORDER) == rest
 
 
 @pytest.mark.parametrize(
