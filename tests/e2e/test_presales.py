@@ -46,6 +46,12 @@ def test_a_product_question_in_a_customers_words_is_answered_or_asked_about(
     assert "子夜黑" in visitor.say("是什么颜色的?")  # the phone just talked about
 
 
+def test_a_phone_named_with_its_brand_is_the_phone_not_its_accessory(fresh: Stack) -> None:
+    answer = Conversation(fresh.config.rasa_url).say("Redmi Note 13 Pro 有几种颜色")
+    assert "钢化膜" not in answer  # was: the screen protector's parameters
+    assert "子夜黑" in answer
+
+
 def test_delivery_time_to_a_region_with_follow_ups_and_the_fee(fresh: Stack) -> None:
     visitor = Conversation(fresh.config.rasa_url)
     assert "目前有货" in visitor.say("格力1.5匹的空调有现货吗")

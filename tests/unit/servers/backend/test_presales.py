@@ -34,6 +34,8 @@ async def _search(db: Database, query: str) -> list[str]:
     [
         ("格力那个1.5匹空调还有货吗", "GREE-KFR35-YT"),
         ("Note 13 Pro 有货吗", "RM-N13P-8256-BK"),
+        # the brand as a Latin word weighed less for its own phone: the screen protector won
+        ("Redmi Note 13 Pro 有几种颜色", "RM-N13P-8256-BK"),
         ("ｎｏｔｅ１３ｐｒｏ手机", "RM-N13P-8256-BK"),
         ("65寸电视有吗", "HISENSE-65E3K"),
         ("钢化膜适合note13pro吗", "GLASS-N13P-2"),

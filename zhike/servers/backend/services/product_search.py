@@ -90,8 +90,8 @@ def _terms(product: Product, keywords: Iterable[str]) -> dict[str, int]:
         for i in range(len(run) - 1):
             terms.setdefault(run[i : i + 2], 2)
     for word in (product.brand, *keywords):
-        if normalize(word):
-            terms[normalize(word)] = 4
+        if normalize(word):  # never less than as a Latin word ("redmi": 5, not 4)
+            terms[normalize(word)] = max(terms.get(normalize(word), 0), 4)
     terms[re.sub(r"[^a-z0-9]", "", product.sku.lower())] = 10
     return terms
 
