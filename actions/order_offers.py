@@ -7,7 +7,9 @@ service on that order the message names (换货, 退款/退货, 取消, 改地�
 click starts it with the order already filled in, and the service's own flow decides
 whether the order qualifies. Offered, never started: the NLU was unsure, or read the
 message as a status question that also asks whether a service can be had ("我的订单还
-没发货 能取消吗").
+没发货 能取消吗"). When an unsure message's words name no service ("空调安装的师傅啥时候来
+HP20241401"), the two requests the NLU found likeliest for it, those "您是想咨询…" would
+have offered, are offered for the order (查询师傅上门时间, 预约上门安装/维修).
 
 A bare order number typed instead of picking one of the requests "您是想咨询…" offered
 ("空调什么时候上门安装", then "HP20241401") gets those requests for that order. The same

@@ -180,6 +180,12 @@ def says_stop(value: Any, action_words: Iterable[str]) -> bool:
 _FIRST_CLAUSE_END = re.compile(r"[，,。.!！?？；;\s]+|(?=另外|还有|顺便|对了)")
 
 
+def _first_clause(value: Any) -> tuple[str, str]:
+    """The message's first clause and what follows it ("" when nothing does)."""
+    parts = [part for part in _FIRST_CLAUSE_END.split(normalize_text(value), maxsplit=1) if part]
+    return (parts[0], parts[1]) if len(parts) > 1 else ("".join(parts), "")
+
+
 # Dropping it, not holding it: "算了", "不退了", "还是不" ("先别取消 帮我看看…" only waits).
 _DROPS = re.compile(r"算了|(?:不|别)\S{0,4}了|还是不|不用了")
 
@@ -191,11 +197,8 @@ def stop_then(value: Any, action_words: Iterable[str]) -> str | None:
     words of dropping it: "先别取消 帮我看看…" asks something first and keeps the change)
     and something follows it.
     """
-    text = normalize_text(value)
-    parts = [part for part in _FIRST_CLAUSE_END.split(text, maxsplit=1) if part]
-    if len(parts) < 2 or not says_stop(parts[0], action_words) or not _DROPS.search(parts[0]):
-        return None
-    return parts[1]
+    first, rest = _first_clause(value)
+    return rest if rest and says_stop(first, action_words) and _DROPS.search(first) else None
 
 
 def holds_then(value: Any, action_words: Iterable[str]) -> str | None:
@@ -204,11 +207,8 @@ def holds_then(value: Any, action_words: Iterable[str]) -> str | None:
     The first clause says not to go on yet (:func:`says_stop`, not in words of dropping
     it), and something follows: asked first, the change kept for after.
     """
-    text = normalize_text(value)
-    parts = [part for part in _FIRST_CLAUSE_END.split(text, maxsplit=1) if part]
-    if len(parts) < 2 or not says_stop(parts[0], action_words) or _DROPS.search(parts[0]):
-        return None
-    return parts[1]
+    first, rest = _first_clause(value)
+    return rest if rest and says_stop(first, action_words) and not _DROPS.search(first) else None
 
 
 _PROGRESS = re.compile(

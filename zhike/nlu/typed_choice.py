@@ -57,6 +57,7 @@ from zhike.common.choices import (
 )
 from zhike.common.confirmations import parse_confirmation
 from zhike.common.handoff_names import HANDOFF_STATE_SLOT, WITH_AGENT
+from zhike.common.questions import asks_question
 from zhike.common.times import china_now
 from zhike.common.topic_names import BUSINESS_INTENTS, TYPED_CHOICE_KEY
 from zhike.lib.chinese_time import parse_chinese_time
@@ -220,7 +221,6 @@ def _chase(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | None:
 # Where a reply's first words end: "那开吧 公司是… 税号…".
 _FIRST_WORDS = re.compile(r"[\s,，。.!！:：;；]+")
 MAX_GO_AHEAD = 6
-_ASKS = re.compile(r"[?？吗么]|怎么|为什么|为啥|什么|多少|多久|几天|哪|能不能|可不可以|是不是")
 
 
 def _go_ahead_with_details(text: Any, requests: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -235,7 +235,7 @@ def _go_ahead_with_details(text: Any, requests: list[dict[str, Any]]) -> dict[st
     parts = _FIRST_WORDS.split(words.strip(), maxsplit=1)
     if len(requests) < 2 or len(parts) < 2 or len(parts[0]) > MAX_GO_AHEAD:
         return None
-    if _ASKS.search(words):
+    if asks_question(words):
         return None
     return named_button(parts[0], requests, shortest=1)
 
