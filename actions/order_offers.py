@@ -40,25 +40,18 @@ from actions.order_questions import (
 )
 from actions.own_orders import NOT_SHIPPED
 from actions.turns import recent_turns, suggested_intents
-from zhike.common.topic_names import BUSINESS_INTENTS, UNSURE
+from zhike.common.topic_names import BUSINESS_INTENTS, COURSE_INTENTS, UNSURE
 from zhike.lib.backend_client import Order
 
 BARE_ORDER = frozenset({UNSURE, "inform"})  # the intents of a bare order number
 # The order's status and parcel are what the lookup shows anyway: not offered again.
 SHOWN_WITH_STATUS = frozenset({"query_order", "query_logistics"})
 # Requests that are not about one order: never offered for it.
-NOT_ORDER_SERVICES = SHOWN_WITH_STATUS | {
-    "list_orders",
-    "query_course",
-    "reschedule_course",
-    "cancel_course",
-    "subscribe_course_notifications",
-    "unsubscribe_course_notifications",
-    "query_ticket",
-    "bind_account",
-    "ask_product",
-    "ask_shipping",
-}
+NOT_ORDER_SERVICES = (
+    SHOWN_WITH_STATUS
+    | COURSE_INTENTS
+    | {"list_orders", "query_ticket", "bind_account", "ask_product", "ask_shipping"}
+)
 # The order lookup's own questions (which order, the phone's last 4 digits): the message
 # before them is what the customer wanted of the order.
 LOOKUP_STEPS = frozenset({"order_id_form"})

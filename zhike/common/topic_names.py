@@ -8,9 +8,19 @@ data test checks that the domain declares every name.
 
 from __future__ import annotations
 
+# The requests about a child's lessons (none is about an order).
+COURSE_INTENTS = frozenset(
+    {
+        "query_course",
+        "reschedule_course",
+        "cancel_course",
+        "subscribe_course_notifications",
+        "unsubscribe_course_notifications",
+    }
+)
 # Requests that start a task of their own (``actions/topics.py`` says which form or
 # action): a confident one in the middle of another form is a change of topic.
-BUSINESS_INTENTS = frozenset(
+BUSINESS_INTENTS = COURSE_INTENTS | frozenset(
     {
         "query_order",
         "query_logistics",
@@ -23,11 +33,6 @@ BUSINESS_INTENTS = frozenset(
         "change_invoice",
         "resend_invoice",
         "query_invoice",
-        "query_course",
-        "reschedule_course",
-        "cancel_course",
-        "subscribe_course_notifications",
-        "unsubscribe_course_notifications",
         "query_ticket",
         "bind_account",
         "ask_product",
