@@ -265,7 +265,7 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
 
     def changed_at_confirmation(self, text: str, tracker: Tracker) -> dict[str, Any]:
         """Why the child cannot come, said to the confirmation ("发烧了"): noted, asked again."""
-        if leave_reason_wish(text) is None or parse_chinese_time(text, _now()) is not None:
+        if not misses_lesson(text, _now()):
             return {}
         return {"confirmed": REASON_SAID}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
@@ -12,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common import intent_titles
 from actions.context import (
     form_resumed,
     slot_before_latest_message,
@@ -20,6 +18,7 @@ from actions.context import (
 from actions.form_binding import BINDING_SLOTS, BindingSlots
 from actions.form_confirmation import ConfirmationSlot
 from actions.identity import identify
+from actions.order_questions import service_button
 from actions.order_slot import UNSURE, VERIFY_BY_PHONE_SLOT, OrderSlot
 from actions.parsing import typed_text
 from actions.topics import form_intents
@@ -135,14 +134,12 @@ class ZhikeFormValidationAction(
         parcel of HP20240001.
         """
         own = form_intents(self.form_name())
-        titles = intent_titles()["intents"]
         latest = tracker.latest_message or {}
         named = [e["value"] for e in latest.get("entities") or [] if e.get("entity") == "order_id"]
-        order = json.dumps({"order_id": named[0]}, ensure_ascii=False) if named else ""
         return [
-            {"title": titles[intent], "payload": f"/{intent}{order}"}
+            service_button(intent, named[0] if named else None)
             for intent in suggested_intents(latest)[:3]
-            if intent in BUSINESS_INTENTS and intent not in own and intent in titles
+            if intent in BUSINESS_INTENTS and intent not in own
         ][:2]
 
     async def get_extraction_events(

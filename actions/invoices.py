@@ -14,7 +14,7 @@ from actions.context import said_in_form
 from actions.form_binding import has_digit
 from actions.forms import ZhikeFormValidationAction
 from actions.order_changes import CustomerOrderChange, order_to_check
-from actions.parsing import normalize_text, parse_invoice_title, parse_tax_number
+from actions.parsing import TITLE_LABEL, normalize_text, parse_invoice_title, parse_tax_number
 from actions.services import backend
 from zhike.common.confirmations import parse_confirmation
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
@@ -40,10 +40,7 @@ _COMPANY = (
 COMPANY_NAME = re.compile(f"^{_COMPANY}$")
 # "开发票 抬头上海某某科技有限公司 税号…", "公司是上海某某有限公司": the title named in a
 # longer message (never "公司是" as part of the name).
-TITLE_IN_TEXT = re.compile(
-    "(?:抬头(?:是|为|开|写成?|用)?|(?:公司|单位)(?:名称|名字|全称|名)?(?:是|为|叫)|"
-    f"(?:公司|单位)(?:名称|名字|全称|名)[:：]?)[:：\\s]*({_COMPANY})"
-)
+TITLE_IN_TEXT = re.compile(f"{TITLE_LABEL}[:：\\s]*({_COMPANY})")
 # Looking a number up ("我找找", "我查一下", "稍等"): not a wrong answer.
 LOOKING = re.compile(r"(?:找|查|翻)(?:一下|一找|找|下|查)|等一?下|稍等|我看看|马上")
 # Not at hand today ("税号还没拿到 晚点发你"): the invoice waits, nothing is submitted.

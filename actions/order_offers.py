@@ -39,18 +39,26 @@ from actions.order_questions import (
     service_button,
 )
 from actions.own_orders import NOT_SHIPPED
-from actions.turns import recent_turns, suggested_intents
+from actions.turns import recent_turns
 from zhike.common.topic_names import BUSINESS_INTENTS, COURSE_INTENTS, UNSURE
 from zhike.lib.backend_client import Order
 
 BARE_ORDER = frozenset({UNSURE, "inform"})  # the intents of a bare order number
 # The order's status and parcel are what the lookup shows anyway: not offered again.
 SHOWN_WITH_STATUS = frozenset({"query_order", "query_logistics"})
-# Requests that are not about one order: never offered for it.
-NOT_ORDER_SERVICES = (
-    SHOWN_WITH_STATUS
-    | COURSE_INTENTS
-    | {"list_orders", "query_ticket", "bind_account", "ask_product", "ask_shipping"}
+# The requests on one order the lookup does not show anyway (not its status or parcel,
+# nor lessons, tickets, the account or products): offered for it.
+ORDER_SERVICES = (
+    BUSINESS_INTENTS
+    - SHOWN_WITH_STATUS
+    - COURSE_INTENTS
+    - {
+        "list_orders",
+        "query_ticket",
+        "bind_account",
+        "ask_product",
+        "ask_shipping",
+    }
 )
 # The order lookup's own questions (which order, the phone's last 4 digits): the message
 # before them is what the customer wanted of the order.
@@ -76,7 +84,7 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
         said = opening.text
         services = named_services(said)
         if not services and opening.intent == UNSURE:  # "空调安装的师傅啥时候来 HP20241401"
-            services = _likely_requests(tracker, said)
+            services = [i for i in opening.likeliest[:2] if i in ORDER_SERVICES]
     if not services and bare:
         said = just_answered(tracker) or ""
         services = named_services(said)
@@ -94,23 +102,6 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
         return False
     dispatcher.utter_message(response="utter_order_services_offer", buttons=buttons)
     return True
-
-
-def _likely_requests(tracker: Tracker, text: str) -> list[str]:
-    """The order's requests the NLU found likeliest for the unsure message ``text``.
-
-    The two the clarification would have offered ("您是想咨询…"), when they are requests
-    on an order other than its status, which the lookup shows anyway.
-    """
-    for event in reversed(tracker.events):
-        if event.get("event") == "user" and event.get("text") == text:
-            likeliest = suggested_intents(event.get("parse_data") or {})[:2]
-            return [
-                intent
-                for intent in likeliest
-                if intent in BUSINESS_INTENTS and intent not in NOT_ORDER_SERVICES
-            ]
-    return []
 
 
 def _for(order: Order, services: list[str], said: str) -> list[str]:

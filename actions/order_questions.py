@@ -91,10 +91,10 @@ def named_services(text: str) -> list[str]:
     return found
 
 
-def service_button(intent: str, order_id: str) -> dict[str, str]:
-    """A button that starts ``intent`` with ``order_id`` filled in."""
+def service_button(intent: str, order_id: str | None) -> dict[str, str]:
+    """A button that starts ``intent`` with ``order_id`` filled in (if there is one)."""
     title = intent_titles()["intents"].get(intent, intent)
-    entity = json.dumps({"order_id": order_id}, ensure_ascii=False)
+    entity = json.dumps({"order_id": order_id}, ensure_ascii=False) if order_id else ""
     return {"title": title, "payload": f"/{intent}{entity}"}
 
 

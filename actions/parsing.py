@@ -126,11 +126,17 @@ def parse_address(value: Any) -> str | None:
     return text
 
 
+# The words that label a title, before the name: "抬头是", "公司是", "公司名称：".
+TITLE_LABEL = (
+    r"(?:抬头(?:是|为|开|写成?|用)?|(?:公司|单位)(?:名称|名字|全称|名)?(?:是|为|叫|[:：])"
+    r"|(?:公司|单位)(?:名称|名字|全称|名))"
+)
+_LABELLED = re.compile(rf"^(?:改成|改为|换成|写成)?(?:发票)?{TITLE_LABEL}?[:：\s]*")
+
+
 def parse_invoice_title(value: Any) -> str | None:
     """``"个人"`` for a personal invoice, else a company name of 2-100 characters."""
-    text = normalize_text(value).strip(" 。.,，")
-    text = re.sub(r"^(?:改成|改为|换成|写成)?(?:发票)?(?:抬头(?:是|为|开)?)?[:：\s]*", "", text)
-    text = re.sub(r"^(?:公司|单位)(?:名称|名字|全称|名)?(?:是|为|叫|[:：])[:：\s]*", "", text)
+    text = _LABELLED.sub("", normalize_text(value).strip(" 。.,，"), count=1)
     if text in _PERSONAL_TITLES:
         return "个人"
     if not 2 <= len(text) <= 100 or re.fullmatch(r"[\d\W_]+", text) or _NOT_A_TITLE.search(text):

@@ -35,6 +35,7 @@ class Turn:
     intent: str | None
     first_action: str | None
     shown_understood: bool = False
+    likeliest: tuple[str, ...] = ()  # its topics "您是想咨询…" may offer (suggested_intents)
 
     @property
     def understood(self) -> bool:
@@ -69,8 +70,11 @@ def recent_turns(tracker: Tracker, limit: int = RECENT) -> list[Turn]:
         elif kind == "action" and event.get("name") not in (None, "action_listen"):
             first_action = event.get("name")
         elif kind == "user":
-            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            turns.append(Turn(str(event.get("text") or ""), intent, first_action, understood))
+            parse = event.get("parse_data") or {}
+            intent = (parse.get("intent") or {}).get("name")
+            likeliest = tuple(suggested_intents(parse))
+            text = str(event.get("text") or "")
+            turns.append(Turn(text, intent, first_action, understood, likeliest))
             first_action, understood = None, False
     return turns
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from actions.parsing import ORDER_ID_RE, normalize_text
+from zhike.common.choices import first_clause
 from zhike.common.confirmations import parse_confirmation, symbols_removed
 from zhike.common.questions import QUESTION
 
@@ -176,16 +177,6 @@ def says_stop(value: Any, action_words: Iterable[str]) -> bool:
     return re.search(rf"{_STOP.pattern}(?:{named})", text) is not None
 
 
-# Where the first thing a message says ends: a pause, the end of a sentence, a joining word.
-_FIRST_CLAUSE_END = re.compile(r"[，,。.!！?？；;\s]+|(?=另外|还有|顺便|对了)")
-
-
-def _first_clause(value: Any) -> tuple[str, str]:
-    """The message's first clause and what follows it ("" when nothing does)."""
-    parts = [part for part in _FIRST_CLAUSE_END.split(normalize_text(value), maxsplit=1) if part]
-    return (parts[0], parts[1]) if len(parts) > 1 else ("".join(parts), "")
-
-
 # Dropping it, not holding it: "算了", "不退了", "还是不" ("先别取消 帮我看看…" only waits).
 _DROPS = re.compile(r"算了|(?:不|别)\S{0,4}了|还是不|不用了")
 
@@ -197,7 +188,7 @@ def stop_then(value: Any, action_words: Iterable[str]) -> str | None:
     words of dropping it: "先别取消 帮我看看…" asks something first and keeps the change)
     and something follows it.
     """
-    first, rest = _first_clause(value)
+    first, rest = first_clause(normalize_text(value))
     return rest if rest and says_stop(first, action_words) and _DROPS.search(first) else None
 
 
@@ -207,7 +198,7 @@ def holds_then(value: Any, action_words: Iterable[str]) -> str | None:
     The first clause says not to go on yet (:func:`says_stop`, not in words of dropping
     it), and something follows: asked first, the change kept for after.
     """
-    first, rest = _first_clause(value)
+    first, rest = first_clause(normalize_text(value))
     return rest if rest and says_stop(first, action_words) and not _DROPS.search(first) else None
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from zhike.common.confirmations import normalize_text, symbols_removed
+from zhike.common.questions import asks_question
 
 _NUMERALS = {
     "一": 1,
@@ -169,15 +170,20 @@ def says_go_ahead(text: Any, words: Iterable[str] = ()) -> bool:
 
 
 def go_ahead_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The only button offered when a short reply says to go ahead with it, else ``None``.
+    """The button a reply says to go ahead with, else ``None``.
 
     "那帮我申请一下" or "好的 帮我办一下吧" (:func:`says_go_ahead`) right after an answer
     offering one request (「申请退货/退款」) means that request, as do words of its title
-    ("退货"); a question ("可以申请吗") does not.
+    ("退货"); a question ("可以申请吗") does not. Among several, the first words name one
+    when its details follow: "那开吧 公司是上海某某有限公司 税号…" after 「申请开发票」 and
+    「修改发票」 (the form reads the details from the customer's words).
     """
-    if len(buttons) != 1:
+    if len(buttons) == 1:
+        return buttons[0] if says_go_ahead(text) or named_button(text, buttons) else None
+    first, rest = first_clause(text)
+    if len(buttons) < 2 or not rest or len(first) > MAX_GO_AHEAD or asks_question(text):
         return None
-    return buttons[0] if says_go_ahead(text) or named_button(text, buttons) else None
+    return named_button(first, buttons, shortest=1)
 
 
 # "那个", "这门" before the words ("是那个破壁机的"): pointing, not naming.
@@ -200,3 +206,19 @@ def naming_core(text: Any, shortest: int = NAMED_LENGTH[0]) -> str | None:
         if low <= len(core) <= high:
             return core  # "个人" stays a title: no word of two characters is left without 个
     return None
+
+
+# How long the first words of a go-ahead with details after it may be ("那开吧").
+MAX_GO_AHEAD = 6
+# Where the first thing a reply says ends: a pause, the end of a sentence, a joining word.
+_FIRST_CLAUSE_END = re.compile(r"[，,。.!！?？；;:：\s]+|(?=另外|还有|顺便|对了)")
+
+
+def first_clause(text: Any) -> tuple[str, str]:
+    """A reply's first clause and what follows it ("" when nothing does).
+
+    "那开吧 公司是… 税号…" -> ("那开吧", "公司是… 税号…"); "那算了先不退了 我想问下保价" ->
+    ("那算了先不退了", "我想问下保价").
+    """
+    parts = [part for part in _FIRST_CLAUSE_END.split(str(text or "").strip(), maxsplit=1) if part]
+    return (parts[0], parts[1]) if len(parts) > 1 else ("".join(parts), "")

@@ -63,20 +63,18 @@ def also_asked(
     """
     if not intent or intent in NOT_ANSWERED or text.startswith("/"):
         return None
-    parts = clauses(text)
-    if len(parts) < 2:
+    return other_than(requests_by_clause(fitting, text), intent)
+
+
+def other_than(said: list[dict[str, str]], intent: str | None) -> dict[str, str] | None:
+    """The first of the requests said (:func:`requests_by_clause`) other than ``intent``."""
+    if not intent or intent in NOT_ANSWERED:
         return None
-    for part in parts:
-        if _CALLED_OFF.search(part):
-            continue
-        fits = fitting(part)
-        if len(fits) == 1 and fits[0] != intent and fits[0] in BUSINESS_INTENTS:
-            return {"intent": fits[0], "text": part}
-    return None
+    return next((dict(part) for part in said if part["intent"] != intent), None)
 
 
 def lookup_first(
-    fitting: Callable[[str], list[str]], text: str, intent: str | None
+    said: list[dict[str, str]], intent: str | None
 ) -> tuple[str, dict[str, str]] | None:
     """The lookup to answer first, and the change ``intent`` to offer after it.
 
@@ -85,11 +83,11 @@ def lookup_first(
     at once waited for a form. When a clause looks up an order it names (one of
     :data:`LOOKUPS`) and another clause, naming no order, makes the change ``intent``,
     the lookup is answered first and the change offered after it
-    (``(lookup intent, {"intent", "text"})``); else ``None``.
+    (``(lookup intent, {"intent", "text"})``); else ``None``. ``said``: the message's
+    requests by clause (:func:`requests_by_clause`).
     """
     if intent not in BUSINESS_INTENTS or intent in LOOKUPS:
         return None
-    said = requests_by_clause(fitting, text)
     lookups = [c for c in said if c["intent"] in LOOKUPS and _NUMBERED.search(c["text"])]
     change = next((c for c in said if c["intent"] == intent), None)
     if len(lookups) != 1 or change is None or _NUMBERED.search(change["text"]):

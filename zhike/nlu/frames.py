@@ -61,10 +61,10 @@ from zhike.common.topic_names import (
     SECOND_OPINION_KEY,
 )
 from zhike.nlu.also_asked import (
-    also_asked,
     clause_requests,
     first_of_several,
     lookup_first,
+    other_than,
     requests_by_clause,
 )
 from zhike.nlu.anchors import ranked_intents
@@ -253,12 +253,13 @@ class FrameMatcher(GraphComponent, IntentClassifier):
             if said:
                 message.set(CLAUSES_KEY, said, add_to_output=True)
             return
-        first = lookup_first(self.frames.fitting, text, intent)
+        said = [] if text.startswith("/") else requests_by_clause(self.frames.fitting, text)
+        first = lookup_first(said, intent)
         if first is not None:  # "HP20240001到哪了 顺便帮我开个发票": the parcel at once
             _set_intent(message, first[0], list(message.get(INTENT_RANKING_KEY) or []))
             message.set(ALSO_KEY, first[1], add_to_output=True)
             return
-        other = also_asked(self.frames.fitting, text, intent)
+        other = other_than(said, intent)
         if other is not None:
             message.set(ALSO_KEY, other, add_to_output=True)
 

@@ -15,8 +15,9 @@ its first topic, the likelier one: read alone it was replayed as a bare "yes" an
 "还有其他可以帮您的吗？". A short reply naming a time ("明天下午可以吗") picks the one
 topic offered whose form asks for a time (booking the visit). "那帮我申请一下" right
 after an answer that offers one request
-(「申请退货/退款」 under the return policy) is a click on it. The
-customer's own words stay in the conversation (the tracker's ``user`` event keeps the
+(「申请退货/退款」 under the return policy) is a click on it, and so is "那开吧 公司是… 税号…"
+on the one of several requests its first words name (:func:`zhike.common.choices.go_ahead_button`).
+The customer's own words stay in the conversation (the tracker's ``user`` event keeps the
 typed text); the parse result says what was picked (``typed_choice``).
 
 "那能催一下吗" right after an answer offering a person to chase the order takes that person.
@@ -57,7 +58,6 @@ from zhike.common.choices import (
 )
 from zhike.common.confirmations import parse_confirmation
 from zhike.common.handoff_names import HANDOFF_STATE_SLOT, WITH_AGENT
-from zhike.common.questions import asks_question
 from zhike.common.times import china_now
 from zhike.common.topic_names import BUSINESS_INTENTS, TYPED_CHOICE_KEY
 from zhike.lib.chinese_time import parse_chinese_time
@@ -134,11 +134,7 @@ class TypedChoice(GraphComponent):
                 else:  # "嗯 取消吧" to 「取消订单」; "不是" is no pick of 「都不是」
                     button = named_button(text, topics) or _timed(text, topics)
             elif button is None:  # "那帮我申请一下" after an answer offering one request
-                button = (
-                    go_ahead_button(text, requests)
-                    or _go_ahead_with_details(text, requests)
-                    or _chase(text, buttons)
-                )
+                button = go_ahead_button(text, requests) or _chase(text, buttons)
             said = None if button is None else str(button["payload"])
             if button is None:  # "第二个到哪了" after a list of orders: that order, asked
                 button, said = _referred(text, buttons)
@@ -216,28 +212,6 @@ def _chase(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] | None:
     if len(agents) != 1 or len(words) > MAX_CHASE or not _CHASE.search(words):
         return None
     return agents[0]
-
-
-# Where a reply's first words end: "那开吧 公司是… 税号…".
-_FIRST_WORDS = re.compile(r"[\s,，。.!！:：;；]+")
-MAX_GO_AHEAD = 6
-
-
-def _go_ahead_with_details(text: Any, requests: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The request a go-ahead said first names, when the details of it follow.
-
-    "那开吧 公司是上海某某有限公司 税号…" right after the invoice rules (「申请开发票」,
-    「修改发票」): "开" names one of them, and the form then reads the title and the tax
-    number from the customer's words. Read as a whole it was a bare statement and got
-    "需要为您转接人工客服吗？". A question after it ("那开吧 多久能开好") is no go-ahead.
-    """
-    words = str(text or "")
-    parts = _FIRST_WORDS.split(words.strip(), maxsplit=1)
-    if len(requests) < 2 or len(parts) < 2 or len(parts[0]) > MAX_GO_AHEAD:
-        return None
-    if asks_question(words):
-        return None
-    return named_button(parts[0], requests, shortest=1)
 
 
 def _referred(text: Any, buttons: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:

@@ -26,6 +26,14 @@ def in_form(tracker: Tracker, *earlier: str) -> Tracker:
     return tracker
 
 
+def ranked(tracker: Tracker, *ranking: tuple[str, float]) -> Tracker:
+    """``tracker`` with the latest message's intent ranking as given (name, confidence)."""
+    tracker.latest_message["intent_ranking"] = [
+        {"name": name, "confidence": confidence} for name, confidence in ranking
+    ]
+    return tracker
+
+
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
     return [message["response"] for message in dispatcher.messages]
 
@@ -119,13 +127,13 @@ async def test_calling_the_refund_off_then_asking_offers_what_was_asked(
 ) -> None:
     """ "那算了先不退了 我想问下保价" was taken as the refund's reason."""
     text = "那算了先不退了 我想问下保价"
-    tracker = in_form(zhang(text, "nlu_fallback", requested_slot="refund_reason"), "我要退款")
-    tracker.latest_message["intent_ranking"] = [
-        {"name": "nlu_fallback", "confidence": 0.68},
-        {"name": "query_price_protection", "confidence": 0.68},
-        {"name": "request_refund", "confidence": 0.2},
-        {"name": "request_price_protection", "confidence": 0.18},
-    ]
+    tracker = ranked(
+        in_form(zhang(text, "nlu_fallback", requested_slot="refund_reason"), "我要退款"),
+        ("nlu_fallback", 0.68),
+        ("query_price_protection", 0.68),
+        ("request_refund", 0.2),
+        ("request_price_protection", 0.18),
+    )
     events = await ValidateRefundForm().run(dispatcher, tracker, DOMAIN)
     assert {"event": "slot", "name": "form_gave_up", "value": True, "timestamp": None} in events
     [message] = dispatcher.messages
@@ -152,11 +160,7 @@ async def test_the_order_named_after_calling_the_refund_off_goes_with_the_offer(
     text = "算了不退了 帮我查下HP20240001的物流"
     entities = [{"entity": "order_id", "value": "HP20240001"}]
     said = zhang(text, "nlu_fallback", requested_slot="refund_reason", entities=entities)
-    tracker = in_form(said, "我要退款")
-    tracker.latest_message["intent_ranking"] = [
-        {"name": "nlu_fallback", "confidence": 0.6},
-        {"name": "query_logistics", "confidence": 0.6},
-    ]
+    tracker = ranked(in_form(said, "我要退款"), ("nlu_fallback", 0.6), ("query_logistics", 0.6))
     await ValidateRefundForm().run(dispatcher, tracker, DOMAIN)
     [message] = dispatcher.messages
     assert message["buttons"][0]["payload"] == '/query_logistics{"order_id": "HP20240001"}'

@@ -11,6 +11,7 @@ from zhike.nlu.also_asked import (
     clauses,
     first_of_several,
     lookup_first,
+    requests_by_clause,
 )
 from zhike.nlu.frames import FrameMatcher, Frames
 
@@ -85,8 +86,9 @@ def test_a_lookup_of_an_order_named_is_answered_before_a_change(text: str) -> No
     ],
 )
 def test_a_change_said_first_stays_first_otherwise(text: str) -> None:
-    assert lookup_first(FRAMES.fitting, text, "modify_address") is None
-    assert lookup_first(FRAMES.fitting, text, "cancel_order") is None
+    said = requests_by_clause(FRAMES.fitting, text)
+    assert lookup_first(said, "modify_address") is None
+    assert lookup_first(said, "cancel_order") is None
 
 
 def test_two_requests_the_models_could_not_choose_between_are_taken_in_order() -> None:
