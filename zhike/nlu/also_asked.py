@@ -122,6 +122,16 @@ def clause_requests(fitting: Callable[[str], list[str]], text: str) -> list[str]
     return [part["intent"] for part in requests_by_clause(fitting, text)]
 
 
+def every_clause_a_request(fitting: Callable[[str], list[str]], text: str) -> list[dict[str, str]]:
+    """:func:`requests_by_clause` when each clause of ``text`` makes a request of its own.
+
+    "我要退款 HP20240002 还有发票也要开": the refund, then the invoice. ``[]`` when a clause
+    fits no request, or two clauses the same one: the words do not explain the message.
+    """
+    said = requests_by_clause(fitting, text)
+    return said if len(said) >= 2 and len(said) == len(clauses(text)) else []
+
+
 def requests_by_clause(fitting: Callable[[str], list[str]], text: str) -> list[dict[str, str]]:
     """:func:`clause_requests` with the clause of each: ``[{"intent", "text"}, ...]``.
 

@@ -62,6 +62,7 @@ from zhike.common.topic_names import (
 )
 from zhike.nlu.also_asked import (
     clause_requests,
+    every_clause_a_request,
     first_of_several,
     lookup_first,
     other_than,
@@ -213,7 +214,9 @@ class FrameMatcher(GraphComponent, IntentClassifier):
                 continue
             fitting = self.frames.fitting(text)
             if not fitting:
-                if not self._decline_beyond(message, text) and name == DECLINED:
+                if self._decline_beyond(message, text) or name != DECLINED:
+                    continue
+                if not self._take_first_clause(message, text):
                     _offer_clause_request(message, clause_requests(self.frames.fitting, text))
                 continue
             several = len(fitting) > 1
@@ -232,6 +235,8 @@ class FrameMatcher(GraphComponent, IntentClassifier):
             ):
                 if name in BUSINESS_INTENTS and not several:
                     _ask_between(message, name, fitting[0])
+                elif name == DECLINED:
+                    self._take_first_clause(message, text)
                 continue
             logger.debug("%r fits the frame of %s (was %s).", text, fitting[0], name)
             _set_intent(message, fitting[0], list(message.get(INTENT_RANKING_KEY) or []))
@@ -271,6 +276,19 @@ class FrameMatcher(GraphComponent, IntentClassifier):
         logger.debug("%r is about %s, which the robot does not serve.", text, topic.intent)
         _decline(message)
         message.set(BEYOND_KEY, {"topic": topic.intent, "name": topic.name}, add_to_output=True)
+        return True
+
+    def _take_first_clause(self, message: Message, text: str) -> bool:
+        """Takes a declined message of several requests, one a clause, for the first one.
+
+        "我要退款 HP20240002 还有发票也要开" was unclear to DIET as a whole and got both as
+        buttons; each clause is in the words of a request and a model considered one of
+        them, so the refund starts and the invoice is offered after it (``also``).
+        """
+        said = every_clause_a_request(self.frames.fitting, text)
+        if not any(self._supported(part["intent"], message.data) for part in said):
+            return False
+        _set_intent(message, said[0]["intent"], list(message.get(INTENT_RANKING_KEY) or []))
         return True
 
     def _supported(self, intent: str, data: dict[str, Any]) -> bool:

@@ -9,6 +9,7 @@ from zhike.nlu.also_asked import (
     also_asked,
     clause_requests,
     clauses,
+    every_clause_a_request,
     first_of_several,
     lookup_first,
     requests_by_clause,
@@ -122,6 +123,38 @@ def test_a_declined_message_offers_first_the_request_a_clause_is_in_the_words_of
     said = [{"intent": "query_logistics", "text": "空调啥时候到"}]
     assert message.get("clause_requests") == said
     assert "clause_requests" in message.as_dict(only_output_properties=True)
+
+
+@pytest.mark.parametrize(
+    "text", ["我要退款 HP20240002 还有发票也要开", "取消订单HP20240003 另外帮我改下地址"]
+)
+def test_a_declined_message_each_clause_a_request_starts_the_first(text: str) -> None:
+    """Both were offered as buttons; the customer had said in order what they wanted."""
+    said = every_clause_a_request(FRAMES.fitting, text)
+    assert len(said) == 2
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": said[1]["intent"], "confidence": 0.41},  # a model considered the second
+        {"name": "change_invoice", "confidence": 0.24},
+    ]
+    message = Message(data={"text": text, "intent": ranking[0], "intent_ranking": ranking})
+    FrameMatcher(FrameMatcher.get_default_config(), FRAMES).process([message])
+    assert message.get("intent")["name"] == said[0]["intent"]
+    assert message.get("also") == said[1]
+
+
+def test_clauses_the_words_do_not_all_explain_are_still_asked_about() -> None:
+    # the second clause is a question, not a request: no order of requests to follow
+    assert every_clause_a_request(FRAMES.fitting, "空调啥时候到 还有能不能开个发票") == []
+    assert every_clause_a_request(FRAMES.fitting, "我要退款 HP20240002") == []  # one clause
+    text = "我要退款 HP20240002 还有发票也要开"
+    ranking = [  # neither request considered by a model: the words alone decide nothing
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "cancel_course", "confidence": 0.3},
+    ]
+    message = Message(data={"text": text, "intent": ranking[0], "intent_ranking": ranking})
+    FrameMatcher(FrameMatcher.get_default_config(), FRAMES).process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"
 
 
 def test_a_message_understood_or_of_one_clause_records_no_clauses() -> None:

@@ -109,6 +109,8 @@ def _matcher() -> FrameMatcher:
         ("我这个地址搞错了 能不能改一下", "modify_address"),
         ("订单都取消了 怎么还没退款", "query_refund"),
         ("昨天买的洗衣机忘了要发票", "request_invoice"),
+        ("发票也要开", "request_invoice"),
+        ("发票帮我开一张吧", "request_invoice"),
         ("刚申请的换货 什么时候能寄出来", "query_exchange"),
         ("我周末要出门 这单能提前送吗", "schedule_delivery"),
         ("上周那单的发票开了么", "query_invoice"),
@@ -165,6 +167,11 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
 )
 def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:
     assert FRAMES.fitting(text) == []
+
+
+@pytest.mark.parametrize("text", ["发票开了吗", "发票开错了", "发票怎么开", "发票要开吗"])
+def test_the_invoice_named_first_is_asked_for_only_in_words_of_asking(text: str) -> None:
+    assert "request_invoice" not in FRAMES.fitting(text)
 
 
 def _training_examples() -> Iterator[tuple[str, str]]:
