@@ -10,6 +10,7 @@ knowledge base's unanswered-questions queue.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -35,6 +36,9 @@ from actions.turns import previous_turn, suggested_intents
 from zhike.common.topic_names import BEYOND_KEY, UNSURE
 from zhike.common.urges import urges_only
 from zhike.lib.kb.unanswered import FALLBACK
+
+# A message of punctuation or symbols only ("？", "。。。", "~~").
+_SAYS_NOTHING = re.compile(r"^[\W_]*$")
 
 
 def suggestions(
@@ -107,6 +111,10 @@ class ActionAskAffirmation(Action):
         ("怎么这么慢") is asked what it chases, with the orders and a person as buttons.
         """
         parse_data = tracker.latest_message or {}
+        if _SAYS_NOTHING.match(str(parse_data.get("text") or "")):
+            # "？", "。。。": no words to guess topics from; ask what the customer needs
+            dispatcher.utter_message(response="utter_ask_what_you_need")
+            return []
         beyond = parse_data.get(BEYOND_KEY)
         if isinstance(beyond, dict) and beyond.get("name"):
             # a topic the robot does not serve (zhike/nlu/frames.yml): say so, offer a person

@@ -56,6 +56,20 @@ async def test_a_topic_the_robot_does_not_serve_is_owned_up_to_with_a_person_off
     ]
 
 
+@pytest.mark.parametrize("text", ["？", "。。。", "??", "~~~"])
+async def test_a_message_of_punctuation_only_is_asked_what_the_customer_needs(
+    text: str, load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher
+) -> None:
+    """「？」 was offered 绑定账户 and 申请退款: topics guessed from no words at all."""
+    tracker = load_tracker("unsure_parse")
+    tracker.latest_message["text"] = text
+    await ActionAskAffirmation().run(dispatcher, tracker, DOMAIN)
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_ask_what_you_need"
+    assert not message["buttons"]
+
+
 async def test_no_question_is_offered_that_the_knowledge_base_does_not_come_close_to(
     load_tracker: Callable[..., Tracker], dispatcher: CollectingDispatcher
 ) -> None:
