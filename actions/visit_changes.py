@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.context import remind_active_form
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify, known_customer_id
+from actions.order_questions import service_button
 from actions.parsing import parse_order_id
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
@@ -345,7 +346,9 @@ class ActionVisitStatus(Action):
             visits = []
         if not visits:
             response = "utter_no_visits_for_order" if order_id else "utter_no_visits"
-            dispatcher.utter_message(response=response, order_id=order_id or "")
+            # "好的 那帮我约一下" after it books the visit (zhike.common.choices.go_ahead_button)
+            book = [] if tracker.active_loop_name else [service_button("book_visit", order_id)]
+            dispatcher.utter_message(response=response, order_id=order_id or "", buttons=book)
             remind_active_form(dispatcher, tracker)
             return []
         ordered = sorted(visits, key=lambda v: v.status not in OPEN_VISIT_STATUSES)

@@ -264,6 +264,18 @@ async def test_the_engineer_is_said_masked(zhang: Turn, dispatcher: CollectingDi
     assert "王师傅" in lines and "王建国" not in lines and "已派单" in lines
 
 
+async def test_no_visit_for_the_order_comes_with_the_booking_to_go_ahead_with(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "好的 那帮我约一下" after it was 「您是想咨询…」: there was nothing to go ahead with."""
+    await ActionVisitStatus().run(
+        dispatcher, zhang("HP20241401 空调什么时候来装", "query_visit"), DOMAIN
+    )
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_no_visits_for_order" and said["order_id"] == "HP20241401"
+    assert [b["payload"] for b in said["buttons"]] == ['/book_visit{"order_id": "HP20241401"}']
+
+
 async def test_another_customer_cannot_touch_a_visit(
     li_app: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
 ) -> None:
