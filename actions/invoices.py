@@ -54,6 +54,8 @@ TITLE_KIND = re.compile(
 )
 INVOICE_STATUS = {"requested": "开票中", "issued": "已开具", "rejected": "未通过"}
 _PARTS = re.compile(r"[\s，,。；;：:]+")
+# "是上海某某有限公司", "应该是…", "改成…": how the name is said, not part of it.
+_SAID_AS = re.compile(r"^(?:(?:应该|其实|就)?是|改成|改为|换成)(?=..)")
 
 
 def company_named(text: str) -> str | None:
@@ -61,7 +63,8 @@ def company_named(text: str) -> str | None:
     named = TITLE_IN_TEXT.search(text)
     if named:
         return named.group(1)
-    return next((part for part in _PARTS.split(text) if COMPANY_NAME.match(part)), None)
+    parts = (_SAID_AS.sub("", part) for part in _PARTS.split(text))
+    return next((part for part in parts if COMPANY_NAME.match(part)), None)
 
 
 def say_invoice_exists(dispatcher: CollectingDispatcher, order_id: str, invoice: Invoice) -> None:
@@ -165,7 +168,26 @@ class InvoiceTitleAnswers(_FormBase):
         if parsed is None and not has_digit(value) and LOOKING.search(normalize_text(value)):
             dispatcher.utter_message(response="utter_binding_wait")
             return {"invoice_tax_number": None}
+        company = None if parsed or has_digit(value) else company_named(normalize_text(value))
+        if company:  # a company's name where its tax number is asked: no wrong number
+            return self.title_at_tax_number(company, dispatcher, tracker)
         return self.accept("invoice_tax_number", parsed, dispatcher, tracker)
+
+    @staticmethod
+    def title_at_tax_number(
+        company: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        """The title said again is told apart from the tax number; another one corrects it.
+
+        "上海智客信息科技有限公司" once more at the tax number's question was "税号校验没有
+        通过"; the customer took the question for the name's. A name other than the title
+        is the title corrected ("哦不对 是上海智客网络科技有限公司").
+        """
+        if company == tracker.get_slot("invoice_title"):
+            dispatcher.utter_message(response="utter_invoice_tax_number_not_title", title=company)
+            return {"invoice_tax_number": None}
+        dispatcher.utter_message(response="utter_invoice_title_corrected", title=company)
+        return {"invoice_tax_number": None, "invoice_title": company}
 
 
 class ValidateInvoiceForm(InvoiceTitleAnswers, ZhikeFormValidationAction):

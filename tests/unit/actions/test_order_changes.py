@@ -249,6 +249,35 @@ async def test_looking_for_the_tax_number_is_no_wrong_number(
     assert [m["response"] for m in dispatcher.messages] == ["utter_binding_wait"]
 
 
+@pytest.mark.parametrize(
+    ("text", "response", "title"),
+    [
+        # the name again: the question was taken for the name's, no wrong number
+        ("上海智客信息科技有限公司", "utter_invoice_tax_number_not_title", None),
+        # another name: the title corrected, the tax number still asked
+        (
+            "不对 是上海智客网络科技有限公司",
+            "utter_invoice_title_corrected",
+            "上海智客网络科技有限公司",
+        ),
+    ],
+)
+async def test_a_company_name_at_the_tax_number_is_no_failed_check(
+    text: str, response: str, title: str | None, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """Both were 「这个税号校验没有通过」."""
+    tracker = zhang(
+        text,
+        "inform",
+        requested_slot="invoice_tax_number",
+        invoice_title="上海智客信息科技有限公司",
+    )
+    slots = await ValidateInvoiceForm().validate_invoice_tax_number(text, dispatcher, tracker, {})
+    assert slots["invoice_tax_number"] is None
+    assert slots.get("invoice_title") == title
+    assert [m["response"] for m in dispatcher.messages] == [response]
+
+
 async def test_a_tax_number_not_at_hand_ends_the_request_politely(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
