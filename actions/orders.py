@@ -24,7 +24,7 @@ from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify, known_customer_id
 from actions.named_orders import named_first, said_for_the_form
 from actions.order_offers import offer_order_services
-from actions.order_questions import named_services, say_urged
+from actions.order_questions import named_services, say_urged, service_button
 from actions.order_rules import status_label
 from actions.own_orders import orders_for, proved_orders, recent_orders, seen_order
 from actions.parsing import parse_order_id, parse_phone_last4
@@ -207,6 +207,11 @@ def answer_about_order(dispatcher: CollectingDispatcher, tracker: Tracker, order
     if _in_transit_just_shown(tracker, order):
         if URGES.search(_latest_text(tracker)):  # "能不能快点啊"
             say_urged(dispatcher, order)
+        elif order.status == "paid":  # "明天能到吗" about an order not shipped yet
+            handoff = [service_button("human_handoff", order.order_id)]
+            dispatcher.utter_message(
+                response="utter_order_eta_unshipped", order_id=order.order_id, buttons=handoff
+            )
         else:
             say_eta(dispatcher, order)
         return True
@@ -253,6 +258,7 @@ def say_order_status(dispatcher: CollectingDispatcher, tracker: Tracker, order: 
 # When will it come: "明天能到吗", "还要多久", "几号送到" (not "现在什么状态").
 # What shows a parcel's whereabouts: its logistics, or the one line about its arrival.
 PARCEL_SHOWN = ("utter_order_logistics", "utter_order_eta", "utter_order_urged_shipped")
+UNSHIPPED_SHOWN = ("utter_order_urged_paid", "utter_order_eta_unshipped")
 ASKS_ARRIVAL = re.compile(r"能到|到吗|到没|几[号天点]|多久|哪天|什么时候|啥时候|送到|到货|送达")
 
 
@@ -276,13 +282,13 @@ def _waits_for_it(tracker: Tracker) -> bool:
 
 
 def _in_transit_just_shown(tracker: Tracker, order: Order) -> bool:
-    """Whether the customer asks when (or urges) a parcel arrives that the previous turn showed."""
+    """Whether the customer asks when (or urges) an order comes that the previous turn showed."""
     text = _latest_text(tracker)
+    shipped = order.status == "shipped" and order.logistics is not None
     return (
         (ASKS_ARRIVAL.search(text) is not None or URGES.search(text) is not None)
-        and order.status == "shipped"
-        and order.logistics is not None
-        and said_before_latest_message(tracker, *PARCEL_SHOWN)
+        and (shipped or order.status == "paid")
+        and said_before_latest_message(tracker, *(PARCEL_SHOWN if shipped else UNSHIPPED_SHOWN))
         and slot_before_latest_message(tracker, FOCUS_ORDER_SLOT) == order.order_id
     )
 

@@ -331,6 +331,24 @@ async def test_a_follow_up_right_after_the_parcel_was_shown_gets_the_arrival_onl
     assert responses(other)[:2] == ["utter_order_status", "utter_order_logistics"]
 
 
+async def test_asking_when_an_unshipped_order_just_urged_comes_is_told_it_has_not_shipped(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """「明天能到吗」 got the status and the same reassurance all over again."""
+    tracker = _after_parcel(
+        zhang("明天能到吗", "query_logistics", order_id="HP20240003"),
+        "东西还没到 急用",
+        "utter_order_status",
+        "utter_order_urged_paid",
+    )
+    [focus] = [e for e in tracker.events if e.get("name") == "focus_order"]
+    focus["value"] = "HP20240003"  # the order shown
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_order_eta_unshipped" and said["order_id"] == "HP20240003"
+    assert [b["title"] for b in said["buttons"]] == ["转人工客服"]
+
+
 @pytest.mark.parametrize("kept", [False, True])
 async def test_urging_the_parcel_just_shown_hears_when_it_comes_not_the_status_again(
     zhang: Turn, dispatcher: CollectingDispatcher, kept: bool
