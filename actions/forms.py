@@ -29,6 +29,7 @@ from actions.typed_parsing import (
     holds_then,
     looks_like_order_card,
     looks_like_request,
+    says_more,
     says_stop,
     stop_then,
 )
@@ -110,7 +111,7 @@ class ZhikeFormValidationAction(
         if requested not in (None, "confirmed") and (says_stop(text, self.confirm_words) or rest):
             # "那还是不退了吧" while the reason is asked: the form ends, politely; what
             # follows ("那算了先不退了 我想问下保价") is offered as the clarification would
-            buttons = self.offers_after_stop(tracker) if rest else []
+            buttons = self.offers_after_stop(tracker) if rest and says_more(rest) else []
             if buttons:
                 dispatcher.utter_message(response="utter_form_stopped_then_pick", buttons=buttons)
             else:

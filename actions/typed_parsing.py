@@ -192,6 +192,22 @@ def stop_then(value: Any, action_words: Iterable[str]) -> str | None:
     return rest if rest and says_stop(first, action_words) and _DROPS.search(first) else None
 
 
+# After a call-off, words that only say it again: "还是原来的吧", "不用了 谢谢", "没事了".
+_MORE_OF_THE_SAME = re.compile(
+    r"原来|原先|原样|之前的|不变|就这样|不用|不要了|没事|谢谢|算了|先这样|不[^\s]{0,4}了"
+)
+_SHORT_REST = 8
+
+
+def says_more(rest: str) -> bool:
+    """Whether the words after a call-off (:func:`stop_then`) say something new.
+
+    "算了不改了 还是原来的吧" ended the form offering unrelated requests: "还是原来的吧"
+    only calls the change off again.
+    """
+    return not (_MORE_OF_THE_SAME.search(rest) and len(rest) <= _SHORT_REST)
+
+
 def holds_then(value: Any, action_words: Iterable[str]) -> str | None:
     """What is asked after holding the change: "先别取消 帮我看看HP20240003什么时候发货".
 

@@ -15,6 +15,7 @@ from actions.typed_parsing import (
     parse_confirmation,
     parse_rating,
     parse_rating_reply,
+    says_more,
     says_stop,
     stop_then,
 )
@@ -347,6 +348,21 @@ def test_refund_reasons_with_a_no_in_them_are_not_calling_it_off(text: str) -> N
 )
 def test_what_follows_a_call_off_said_first(text: str, rest: str | None) -> None:
     assert stop_then(text, REFUND) == rest
+
+
+@pytest.mark.parametrize(
+    ("text", "more"),
+    [
+        ("算了不改了 还是原来的吧", False),  # was: 「您接着想问的是…」 with unrelated requests
+        ("算了不退了 还是不退了吧", False),
+        ("不退了 不用了谢谢", False),
+        ("那算了先不退了 我想问下保价", True),
+        ("算了不退款了，发票怎么开", True),
+    ],
+)
+def test_keeping_things_as_they_were_says_nothing_more(text: str, more: bool) -> None:
+    rest = stop_then(text, ("改", "修改", *REFUND))
+    assert rest and says_more(rest) is more
 
 
 @pytest.mark.parametrize(
