@@ -26,6 +26,7 @@ from actions.parsing import ORDER_ID_RE, parse_order_id, typed_text
 from actions.services import backend
 from actions.turns import suggested_intents
 from zhike.common.privacy import mask_text
+from zhike.common.questions import asks_question
 from zhike.lib.backend_client import BackendError
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ TICKET_ID = re.compile(r"TK\d{8}")
 MAX_NOTE = 500
 COMPLAINT_INTENT = "complain"
 ORDER_WORDS_MAX = 6  # "就是这个订单" around the number: it only names the order
+# What the NLU makes of more of the story with the order ("那单 打电话骂人"): no request.
+TOLD = frozenset({"inform", "nlu_fallback", COMPLAINT_INTENT})
 
 
 def recent_complaint_ticket(tracker: Tracker, within: int = RECENT_MESSAGES) -> str | None:
@@ -89,8 +92,14 @@ def names_the_complaints_order(tracker: Tracker) -> bool:
 
     "就是HP20240004" right after 「已为您登记投诉工单」: noted on the ticket, not a lookup.
     """
-    text = typed_text((tracker.latest_message or {}).get("text"))
-    if parse_order_id(text) is None or len(ORDER_ID_RE.sub("", text)) > ORDER_WORDS_MAX:
+    latest = tracker.latest_message or {}
+    text = typed_text(latest.get("text"))
+    if parse_order_id(text) is None:
+        return False
+    words = ORDER_ID_RE.sub("", text)
+    # "就是HP20240001那单 打电话骂人": the order and more of the story, no new request
+    told = (latest.get("intent") or {}).get("name") in TOLD and not asks_question(words)
+    if len(words) > ORDER_WORDS_MAX and not told:
         return False
     return recent_complaint_ticket(tracker, within=1) is not None
 

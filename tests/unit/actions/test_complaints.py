@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -116,3 +117,25 @@ async def test_the_order_given_right_after_the_complaint_goes_to_its_ticket(
     told = CollectingDispatcher()
     await ActionOrderStatus().run(told, asked, DOMAIN)
     assert "utter_complaint_noted" not in [m.get("response") for m in told.messages]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "noted"),
+    [
+        ("就是HP20240004那单 打电话还骂人", "inform", True),  # was: the order's status
+        ("HP20240004这单 客服一直推脱", "nlu_fallback", True),
+        ("HP20240004 帮我查下物流", "query_logistics", False),  # a request of its own
+    ],
+)
+async def test_the_order_told_with_more_of_the_story_goes_to_the_ticket(
+    text: str, intent: str, noted: bool, zhang: Turn, backend: InMemoryBackendClient
+) -> None:
+    first = await backend.create_ticket("complaint", "客户投诉：快递员态度差", "C001", "app")
+    told = _after_a_complaint(zhang, first.ticket_id, text)
+    told.latest_message["intent"] = {"name": intent, "confidence": 0.7}
+    told.slots["order_id"] = "HP20240004"
+    dispatcher = CollectingDispatcher()
+    await ActionOrderStatus().run(dispatcher, told, DOMAIN)
+    said = [m.get("response") for m in dispatcher.messages]
+    assert ("utter_complaint_noted" in said) is noted
+    assert ("utter_order_status" in said) is not noted

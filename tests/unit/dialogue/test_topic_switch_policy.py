@@ -208,3 +208,6 @@ def test_what_if_it_arrives_broken_is_no_question_about_where_the_parcel_is(
     assert _predicted(policy, broken, domain) is None
     change = _after_status(domain, "能改到周六吗", "nlu_fallback")
     assert _predicted(policy, change, domain) is None
+    # after a complaint naming the order: the customer waits for a person, not the parcel
+    reply = _after_status(domain, "多久给我答复", "nlu_fallback")
+    assert _predicted(policy, reply, domain) is None
