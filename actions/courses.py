@@ -75,6 +75,8 @@ def lesson_button(lesson: Lesson) -> dict[str, str]:
 
 # Days said as past on purpose ("上周三的课", "昨天"): no week is added to them.
 _BACKWARDS = re.compile(r"上|昨|前天")
+# A weekday with no week named ("周六", not "下周六"): the week of the lesson moved.
+_BARE_WEEKDAY = re.compile(r"(?<![这本下上])(?:周|星期|礼拜)[一二三四五六日天]")
 
 
 def lesson_day(text: str, now: datetime) -> ParsedTime | None:
@@ -139,6 +141,12 @@ def parse_new_time(text: str, original: datetime | None, now: datetime) -> datet
     if not parsed.has_time and original is not None:
         clock = original.astimezone(CHINA_TZ)
         start = start.replace(hour=clock.hour, minute=clock.minute, second=0, microsecond=0)
+    if original is not None and _BARE_WEEKDAY.search(text):
+        # "下周五的课改到周六": that Saturday, not this week's, the day before the lesson
+        day = original.astimezone(CHINA_TZ).date()
+        same_week = day + timedelta(days=start.weekday() - day.weekday())
+        moved = start + timedelta(days=(same_week - start.date()).days)
+        start = moved if moved > now else start
     if not now < start <= now + timedelta(days=30):
         return None
     return start

@@ -92,6 +92,19 @@ def test_change_kinds_and_new_times_in_chinese() -> None:
     assert parse_new_time("随便", original, now) is None
 
 
+def test_a_weekday_alone_is_in_the_week_of_the_lesson_moved() -> None:
+    """「下周五的英语课改到周六上午」 became this week's Saturday, a week before the lesson."""
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI)  # a Monday
+    lesson = datetime(2026, 12, 18, 10, 0, tzinfo=SHANGHAI)  # next week's Friday
+    assert parse_new_time("周六", lesson, now) == datetime(2026, 12, 19, 10, 0, tzinfo=SHANGHAI)
+    moved = parse_new_time("周六上午", lesson, now)
+    assert moved is not None and moved.date().isoformat() == "2026-12-19"
+    # a week named is that week; a lesson this week keeps this week's days
+    assert parse_new_time("这周六", lesson, now).date().isoformat() == "2026-12-12"
+    this_week = datetime(2026, 12, 9, 19, 0, tzinfo=SHANGHAI)  # Wednesday
+    assert parse_new_time("周五", this_week, now).date().isoformat() == "2026-12-11"
+
+
 async def test_a_lesson_is_found_by_subject_and_day(
     zhang: Turn, backend: InMemoryBackendClient
 ) -> None:
