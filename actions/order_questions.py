@@ -36,7 +36,7 @@ from actions.order_rules import say_change_blocker
 from actions.own_orders import REFUNDABLE, seen_order
 from actions.parsing import typed_text
 from zhike.common.refund_kinds import is_price_difference
-from zhike.common.urges import urges
+from zhike.common.urges import STUCK, urges
 from zhike.lib.backend_client import BackendError, Order
 from zhike.lib.backend_client.domain import (
     CANCELLED,
@@ -147,7 +147,8 @@ def asks_about_focus_order(tracker: Tracker) -> tuple[str, list[str]] | None:
     text = typed_text((tracker.latest_message or {}).get("text"))
     if not text or len(text) > MAX_LENGTH:
         return None
-    if urges(text) and not named_services(text):
+    if (urges(text) or STUCK.search(text)) and not named_services(text):
+        # "能不能快点", "都三天没动了" right after the order was shown
         order_id = focus_order(tracker)
         return None if order_id is None or mentioned_order(tracker) else (order_id, [])
     if not asks_whether(text):

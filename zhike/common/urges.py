@@ -19,6 +19,9 @@ SLOW = re.compile(
     r"(?:这么|太|好|真|很|也太)慢|慢死|慢吞吞|磨蹭|拖了|拖这么久|这么久"
     r"|等了.{0,4}(?:天|礼拜|星期|周|月)|都.{0,4}(?:礼拜|星期|周|天|月)了"
 )
+# "都三天没动了", "物流一直不更新": the parcel shown is stuck (only about a parcel: at a
+# repair's question "开机没动静" is the fault, at a refund's "物流不更新" the reason).
+STUCK = re.compile(r"没(?:动静|动|更新)|不更新|卡住了")
 # The parcel, named: "快点 我的快递呢" chases it, not a refund shown just before.
 PARCEL_WORDS = r"快递|物流|包裹|发货|发出|送货|配送|派送|运单|签收"
 PARCEL = re.compile(PARCEL_WORDS)

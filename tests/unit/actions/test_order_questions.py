@@ -189,6 +189,8 @@ async def test_two_messages_the_fallback_could_not_place_still_offer_a_person(
     [
         ("能不能快点", "HP20240001", "utter_order_urged_shipped"),
         ("帮我催一下吧 急用", "HP20240003", "utter_order_urged_paid"),
+        ("都三天没动了", "HP20240001", "utter_order_urged_shipped"),  # was: 「您是想咨询…」
+        ("物流一直不更新啊", "HP20240001", "utter_order_urged_shipped"),
     ],
 )
 async def test_a_customer_urging_the_order_shown_hears_when_it_comes(

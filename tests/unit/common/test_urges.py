@@ -42,3 +42,5 @@ def test_an_urge_naming_a_matter_is_a_request_of_its_own(text: str) -> None:
 def test_only_urges_and_slowness_count() -> None:
     assert urges("退款怎么这么慢") and urges("快点发货")
     assert not urges("我要退款") and not urges_only("好的谢谢")
+    # at a form's question these are answers: the fault, the reason
+    assert not urges("开机没动静") and not urges("物流一直没更新")
