@@ -27,6 +27,16 @@ from actions.typed_parsing import asks_instead_of_order, looks_like_order_card
 from zhike.common.choices import naming_core
 from zhike.common.topic_names import FOCUS_ORDER_SLOT, UNSURE
 
+# Forms that look an order up (no change): the goods named in the request pick the order.
+LOOKUPS = frozenset(
+    {
+        "order_id_form",
+        "refund_status_form",
+        "exchange_status_form",
+        "invoice_status_form",
+        "courier_contact_form",
+    }
+)
 # Set when an anonymous customer does not know the order number: verify them by phone.
 VERIFY_BY_PHONE_SLOT = "verify_by_phone"
 
@@ -48,6 +58,12 @@ class OrderSlot(FormPart):
         focus = focus_order(tracker)
         if requested is None and focus and not mentioned_order(tracker):
             return {"order_id": focus}  # "那帮我取消吧" right after looking at an order
+        if requested is None and tracker.active_loop_name in LOOKUPS and not has_digit(text):
+            # "我上周买的那个破壁机 退款退到哪了": the one order of those goods, not asked
+            # (a lookup only: a change asks, the goods named first among its buttons)
+            opening = await orders_named(tracker, text)
+            if len(opening) == 1:
+                return {"order_id": opening[0]}
         if tracker.get_slot("requested_slot") == "order_id" and looks_like_order_card(text):
             return {"order_id": parse_order_id(text) or text}
         unsure = ((tracker.latest_message or {}).get("intent") or {}).get("name") == UNSURE

@@ -206,3 +206,23 @@ async def test_going_ahead_asked_which_order_is_asked_to_pick_without_a_failure(
         events = await ValidateRefundForm().run(told, tracker, real_domain)
         assert slot_events(events) == {"order_id": None}  # no failure counted
         assert [m.get("response") for m in told.messages] == ["utter_pick_one"]
+
+
+async def test_the_goods_of_one_order_named_in_the_request_are_that_order(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    """「我上周买的那个破壁机 退款退到哪了」 was asked which order, the blender's first."""
+    tracker = zhang("你好 我想问下 我上周买的那个破壁机 退款退到哪了", "query_refund")
+    tracker.active_loop = {"name": "refund_status_form"}
+    events = await ValidateRefundStatusForm().run(dispatcher, tracker, real_domain)
+    assert slot_events(events)["order_id"] == "HP20240004"
+    # the goods of two orders, or none, or a change: asked which, as before
+    for text, form, validate in (
+        ("鞋子到哪了", "order_id_form", ValidateOrderIdForm()),
+        ("我要退款", "refund_status_form", ValidateRefundStatusForm()),
+        ("那个破壁机我要退款", "refund_form", ValidateRefundForm()),
+    ):
+        tracker = zhang(text, "query_order")
+        tracker.active_loop = {"name": form}
+        events = await validate.run(CollectingDispatcher(), tracker, real_domain)
+        assert slot_events(events).get("order_id") is None
