@@ -41,6 +41,11 @@ COMPANY_NAME = re.compile(f"^{_COMPANY}$")
 # "开发票 抬头上海某某科技有限公司 税号…", "公司是上海某某有限公司": the title named in a
 # longer message (never "公司是" as part of the name).
 TITLE_IN_TEXT = re.compile(f"{TITLE_LABEL}[:：\\s]*({_COMPANY})")
+# "个人的就行", "抬头写个人": a personal title said with the request (not "我个人觉得").
+PERSONAL_SAID = re.compile(
+    r"(?:抬头|开|写|要|是|就)个人(?:的|抬头|发票)?(?=$|[\s，,。!！~～]|就|吧|即可|哈)"
+    r"|(?:^|[\s，,。])个人(?:的|抬头)?(?=$|[\s，,。!！~～]|就|吧|即可)"
+)
 # Looking a number up ("我找找", "我查一下", "稍等"): not a wrong answer.
 LOOKING = re.compile(r"(?:找|查|翻)(?:一下|一找|找|下|查)|等一?下|稍等|我看看|马上")
 # Not at hand today ("税号还没拿到 晚点发你"): the invoice waits, nothing is submitted.
@@ -100,6 +105,9 @@ class InvoiceTitleAnswers(_FormBase):
             company = company_named(typed) if slot == "invoice_title" else None
             if company:  # "开发票 抬头上海某某有限公司 税号…", "公司的 上海某某有限公司"
                 return {slot: company}
+            if slot == "invoice_title" and self.form_name() == "invoice_form":
+                if PERSONAL_SAID.search(typed):  # "帮我开个电子发票 个人的就行 HP20240003"
+                    return {slot: PERSONAL}  # (in a change, "个人" may be the old title)
         return {}
 
     async def extract_invoice_title(

@@ -223,6 +223,25 @@ async def test_a_title_and_tax_number_said_when_asked_which_order_are_noted_for_
     assert tax == {"invoice_tax_number": "税号91350100M000100Y43"}
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("帮我开个电子发票 个人的就行 HP20240003", "个人"),  # was: 「个人还是公司名称呢」
+        ("开个人发票 HP20240003", "个人"),
+        ("我个人觉得发票还是要开一下 HP20240003", None),
+        ("能开个人的吗 HP20240003", None),  # a question: the title is still asked
+    ],
+)
+async def test_a_personal_title_said_with_the_request_is_taken(
+    text: str, title: str | None, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = zhang(text, "request_invoice", order_id="HP20240003")
+    tracker.active_loop = {"name": "invoice_form"}
+    tracker.events[-1:-1] = [{"event": "active_loop", "name": "invoice_form"}]
+    said = await ValidateInvoiceForm().extract_invoice_title(dispatcher, tracker, DOMAIN)
+    assert said.get("invoice_title") == title
+
+
 async def test_a_wrong_tax_number_is_asked_again_and_a_right_one_is_kept(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
