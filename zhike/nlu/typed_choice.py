@@ -132,7 +132,11 @@ class TypedChoice(GraphComponent):
                     # "确定" meant the form the fallback interrupted, not leaving
                     button = None if first == GOODBYE else buttons[0]
                 else:  # "嗯 取消吧" to 「取消订单」; "不是" is no pick of 「都不是」
-                    button = named_button(text, topics) or _timed(text, topics)
+                    button = (
+                        named_button(text, topics)
+                        or _timed(text, topics)
+                        or named_button(text, topics, shortest=1)  # "好的 那帮我约一下"
+                    )
             elif button is None:  # "那帮我申请一下" after an answer offering one request
                 button = go_ahead_button(text, requests) or _chase(text, buttons)
             said = None if button is None else str(button["payload"])

@@ -207,6 +207,15 @@ def test_a_short_reply_in_the_words_of_one_offered_topic_picks_it(tmp_path: Any)
     assert _read(component, "物流", in_fallback).get("text") == "/query_logistics"
     # a list of orders is no question about topics: its titles are matched whole only
     assert _read(component, "手机", _tracker(*_shown(ORDERS))).get("text") == "手机"
+    # one word of one title will do: "约" of 「预约上门安装/维修」 (was 「您是想咨询…」)
+    visits = [
+        {"title": "预约上门安装/维修", "payload": "/book_visit"},
+        {"title": "查询师傅上门时间", "payload": "/query_visit"},
+    ]
+    offered = _offered_for("HP20241401 空调什么时候来装", visits)
+    assert _read(component, "好的 那帮我约一下", offered).get("text") == "/book_visit"
+    assert _read(component, "那帮我查一下", offered).get("text") == "/query_visit"
+    assert _read(component, "上门", offered).get("text") == "上门"  # in both titles
 
 
 def test_a_time_named_to_topics_of_which_one_takes_a_time_picks_it(tmp_path: Any) -> None:
