@@ -97,6 +97,8 @@ ALSO_ACTION = "action_offer_also"
 # request; once it is done, the first other one is offered as :data:`ALSO_KEY`'s would
 # be (zhike/common/several_requests.py).
 CLAUSES_KEY = "clause_requests"
+# A message of satisfaction read as thanks (zhike/nlu/satisfied.py): answered as praise.
+SATISFIED_KEY = "satisfied"
 # The parse result's record of a button picked by typing (zhike/nlu/typed_choice.py):
 # {"typed": ..., "title": ..., "payload": ...}; the message is that click.
 TYPED_CHOICE_KEY = "typed_choice"

@@ -116,11 +116,6 @@ def selected_confidence(data: dict[str, Any], intent: str) -> float:
     return float(_selected(data, intent).get("confidence") or 0.0)
 
 
-# Small-talk topics about the shop's goods and service, whose words are business words
-# ("宝贝收到了 质量很好"): the topic's own words (small_talk.yml) decide, not the terms.
-ABOUT_THE_SHOP = frozenset({"chitchat/satisfied"})
-
-
 def selected_key(data: dict[str, Any], intent: str) -> str | None:
     """The ``intent/topic`` key of the answer the ResponseSelector picked for ``intent``."""
     key = _selected(data, intent).get("intent_response_key")
@@ -219,7 +214,7 @@ class IntentFloor(GraphComponent, IntentClassifier):
                 # "都一个星期了": slow about what was just shown, not another domain
                 _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
                 continue
-            if self._talks_business(name, message.data):
+            if self._talks_business(name, message.get(TEXT)):
                 logger.debug("A %s that talks business: asking instead.", name)
                 _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
                 continue
@@ -234,16 +229,11 @@ class IntentFloor(GraphComponent, IntentClassifier):
                 _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
         return messages
 
-    def _talks_business(self, name: Any, data: dict[str, Any]) -> bool:
-        """Whether small talk (or a greeting …) mentions a business word.
-
-        Not for a topic about the shop itself (:data:`ABOUT_THE_SHOP`): "物流很快 点赞".
-        """
+    def _talks_business(self, name: Any, text: Any) -> bool:
+        """Whether small talk (or a greeting …) mentions a business word."""
         if self.business_terms is None or name not in self.off_topic:
             return False
-        if name == "chitchat" and selected_key(data, "chitchat") in ABOUT_THE_SHOP:
-            return False
-        return self.business_terms.mentioned(str(data.get(TEXT) or "")) is not None
+        return self.business_terms.mentioned(str(text or "")) is not None
 
     def _off_the_topic(self, data: dict[str, Any], name: Any) -> bool:
         """Whether the small-talk answer picked is about words the message does not say."""
