@@ -34,6 +34,9 @@ TOPIC_QUESTIONS = {
     "leave_policy": "请假或调课有什么规定？",
     "installation_fee": "安装收费吗？",
     "warranty_repair": "保修期多久，过保了怎么修？",
+    "genuine_goods": "商品都是正品吗？",
+    "price_bargain": "价格能再优惠一点吗？",
+    "course_enrolment": "课程怎么报名，学费多少？",
 }
 KEYS_BY_QUESTION = {question: key for key, question in TOPIC_QUESTIONS.items()}
 
