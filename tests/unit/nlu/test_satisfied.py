@@ -45,6 +45,9 @@ def test_satisfaction_alone_is_thanks(text: str, intent: str) -> None:
         "质量很好吗",  # a question
         "挺好的 帮我开个发票",  # a request
         "鞋子不错 想换个大一码的",
+        "希望这次包装能完好一点",  # a wish
+        "播放一首我很喜欢的老歌",  # a song asked for
+        "推荐几本好看的小说",  # a recommendation asked for
     ],
 )
 def test_a_complaint_question_or_request_is_not_satisfaction(text: str) -> None:
