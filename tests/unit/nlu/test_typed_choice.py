@@ -285,6 +285,14 @@ def test_go_ahead_after_an_answer_offering_one_request_picks_that_request(tmp_pa
         picked = _read(component, said, answered)
         assert picked.get("text") == "/request_refund", said
         assert picked.get(TYPED_CHOICE)["typed"] == said
+    # one word of the title will do: "约" after 「还没有预约上门服务哦」 (was 「您是想咨询…」)
+    book = {"title": "预约上门安装/维修", "payload": '/book_visit{"order_id": "HP20241401"}'}
+    no_visit = _tracker(
+        UserUttered("HP20241401 空调什么时候来装"),
+        BotUttered("订单 HP20241401 还没有预约上门服务哦。", data={"buttons": [book]}),
+    )
+    assert _read(component, "好的 那帮我约一下", no_visit).get("text") == book["payload"]
+    assert _read(component, "那算了", no_visit).get("text") == "那算了"
     # a person offered beside it changes nothing: going ahead means the request
     both = _tracker(
         UserUttered("退货运费谁出"), BotUttered(policy, data={"buttons": [refund, handoff]})
