@@ -188,6 +188,14 @@ async def answer_about_focus_order(
     return True
 
 
+def say_not_shipped_yet(dispatcher: CollectingDispatcher, order: Order) -> None:
+    """A paid order just urged, asked when it comes ("明天能到吗"): not with the courier yet."""
+    handoff = [service_button("human_handoff", order.order_id)]
+    dispatcher.utter_message(
+        response="utter_order_eta_unshipped", order_id=order.order_id, buttons=handoff
+    )
+
+
 def say_urged(dispatcher: CollectingDispatcher, order: Order) -> bool:
     """When a shipped or paid order comes, to a customer who urges it; whether it said so."""
     handoff = [service_button("human_handoff", order.order_id)]

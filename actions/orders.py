@@ -24,7 +24,7 @@ from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify, known_customer_id
 from actions.named_orders import named_first, said_for_the_form
 from actions.order_offers import offer_order_services
-from actions.order_questions import named_services, say_urged, service_button
+from actions.order_questions import named_services, say_not_shipped_yet, say_urged
 from actions.order_rules import status_label
 from actions.own_orders import orders_for, proved_orders, recent_orders, seen_order
 from actions.parsing import parse_order_id, parse_phone_last4
@@ -208,10 +208,7 @@ def answer_about_order(dispatcher: CollectingDispatcher, tracker: Tracker, order
         if URGES.search(_latest_text(tracker)):  # "能不能快点啊"
             say_urged(dispatcher, order)
         elif order.status == "paid":  # "明天能到吗" about an order not shipped yet
-            handoff = [service_button("human_handoff", order.order_id)]
-            dispatcher.utter_message(
-                response="utter_order_eta_unshipped", order_id=order.order_id, buttons=handoff
-            )
+            say_not_shipped_yet(dispatcher, order)
         else:
             say_eta(dispatcher, order)
         return True

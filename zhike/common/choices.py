@@ -179,7 +179,7 @@ def go_ahead_button(text: Any, buttons: list[dict[str, Any]]) -> dict[str, Any] 
     「修改发票」 (the form reads the details from the customer's words).
     """
     if len(buttons) == 1:  # one word of its title will do: "好的 那帮我约一下" (预约…)
-        named = named_button(text, buttons, shortest=1)
+        named = named_button(text, buttons) or named_button(text, buttons, shortest=1)
         return buttons[0] if says_go_ahead(text) or named else None
     first, rest = first_clause(text)
     if len(buttons) < 2 or not rest or len(first) > MAX_GO_AHEAD or asks_question(text):
