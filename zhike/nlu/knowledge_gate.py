@@ -110,6 +110,7 @@ def gated(
     lookup: Lookup,
     questions_from: frozenset[str],
     small_talk_from: frozenset[str] = frozenset(),
+    policy: PolicyQuestions | None = None,
 ) -> dict[str, Any] | None:
     """The ``intent`` and ``intent_ranking`` the knowledge base's decision gives a message.
 
@@ -120,6 +121,8 @@ def gated(
         questions_from: the intents that may become a question.
         small_talk_from: the intents that become a question when the message is in an
             entry's own words (a score of :data:`IN_AN_ENTRYS_WORDS`).
+        policy: the phrases of asking about the rules: an unsure request asked so
+            ("我想给孩子报个英语课 怎么收费", DIET's unsure lesson change) is answered.
 
     Returns:
         The new ``intent`` and ``intent_ranking``, or None to leave the message as it is.
@@ -147,6 +150,7 @@ def gated(
         decision == "answer"
         and score < IN_AN_ENTRYS_WORDS
         and _request_leads(data, strong_answer=not lookup.by_margin)
+        and not _asks_about_the_rules(data, policy)
     ):
         decision = "suggest"
     question = {INTENT_NAME_KEY: QUESTION_INTENT, PREDICTED_CONFIDENCE_KEY: score}
@@ -169,6 +173,21 @@ def gated(
     if decision == "suggest":
         return {INTENT: unsure, INTENT_RANKING_KEY: [dict(question), *ranking]}
     return {INTENT: unsure, INTENT_RANKING_KEY: [dict(unsure), *ranking]}
+
+
+def _asks_about_the_rules(data: dict[str, Any], policy: PolicyQuestions | None) -> bool:
+    """Whether a declined message, read as its likeliest request, asks about the rules."""
+    if policy is None or names_a_thing(data):
+        return False
+    lead = next(
+        (
+            r.get(INTENT_NAME_KEY)
+            for r in data.get(INTENT_RANKING_KEY) or []
+            if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
+        ),
+        None,
+    )
+    return policy.asks_to_know(lead, str(data.get(TEXT) or ""))
 
 
 def _request_leads(data: dict[str, Any], strong_answer: bool = False) -> bool:
@@ -264,7 +283,9 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
             lookup = self.knowledge.lookup(new_matter(str(message.get(TEXT))), k=2)
             if lookup is None:  # the index is not built yet
                 continue
-            change = gated(message.data, lookup, self.questions_from, self.small_talk_from)
+            change = gated(
+                message.data, lookup, self.questions_from, self.small_talk_from, self.policy
+            )
             if self._unanswered(intent, lookup):
                 message.set(UNANSWERED_KEY, True, add_to_output=True)
             if change is not None:

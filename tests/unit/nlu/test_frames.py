@@ -163,6 +163,7 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "下节课帮我挪到周六",  # moving a lesson, not the timetable
         "今天可以到的非得要绕",  # a complaint of the route
         "我的订单设置的是明天晚上六点以后送到 能不能修改一下",  # the delivery time changed
+        "你好 我申请退货的运费 店家说原路返还",  # the return's postage, no return started
     ],
 )
 def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:

@@ -262,6 +262,18 @@ def test_an_unsure_request_in_an_entrys_own_words_gets_that_answer(
     assert apply.data["intent"]["name"] == "nlu_fallback"  # only close to the entry
 
 
+def test_an_unsure_request_asked_about_its_price_gets_the_answer(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    """ "我想给孩子报个英语课 怎么收费": both models' unsure lesson change, no words of one."""
+    gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
+    price = _unsure("我想给孩子报个英语课 怎么收费", "reschedule_course", 0.45, "reschedule_course")
+    act = _unsure("帮我给孩子报个英语课 怎么收费", "reschedule_course", 0.45, "reschedule_course")
+    gate.process([price, act])
+    assert price.data["intent"]["name"] == "faq"
+    assert act.data["intent"]["name"] == "nlu_fallback"  # 帮我: asked to act, buttons stay
+
+
 def test_the_knowledge_base_is_asked_the_new_matter_after_a_lead_in(
     knowledge: BackgroundKnowledge,
 ) -> None:
