@@ -233,7 +233,9 @@ class BindingSlots(FormPart):
             return {"bind_phone": None}
         if has_digit(value):
             return self.reject("bind_phone", dispatcher, tracker)
-        if await answer_if_known(dispatcher, str(value), input_channel(tracker)):
+        if await answer_if_known(
+            dispatcher, str(value), input_channel(tracker), tracker.active_loop_name
+        ):
             return {"bind_phone": None}  # a question: answered, then the phone again
         return self.reject("bind_phone", dispatcher, tracker, "utter_bind_phone_needed")
 
@@ -251,7 +253,9 @@ class BindingSlots(FormPart):
             return {"bind_code": None}
         if has_digit(value) or not tracker.get_slot("bind_phone"):
             return self.reject("bind_code", dispatcher, tracker)
-        if await answer_if_known(dispatcher, str(value), input_channel(tracker)):
+        if await answer_if_known(
+            dispatcher, str(value), input_channel(tracker), tracker.active_loop_name
+        ):
             return {"bind_code": None}  # a question: answered, then the code again
         return self.reject("bind_code", dispatcher, tracker, "utter_bind_code_needed")
 

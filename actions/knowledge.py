@@ -34,8 +34,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.form_questions import asked_in_form
 from actions.identity import input_channel
 from actions.order_questions import answer_about_focus_order
+from actions.topics import form_intents
 from zhike.common.lead_ins import new_matter
 from zhike.common.topic_names import KB_ANSWERED_SLOT
 from zhike.lib.kb.live import KnowledgeUnavailable, Lookup, shared_knowledge
@@ -112,6 +114,11 @@ class ActionAnswerKnowledge(Action):
         channel = input_channel(tracker)
         text = new_matter(str((tracker.latest_message or {}).get("text") or "").strip())
         picked = _picked_entry(tracker)
+        in_form = asked_in_form(tracker.active_loop_name, text) if picked is None else None
+        if in_form and await answer_if_known(
+            dispatcher, in_form, channel, tracker.active_loop_name
+        ):
+            return [SlotSet(LAST_QUESTION_SLOT, None), SlotSet(ANSWERED_SLOT, text)]
         if picked is None and await answer_about_focus_order(
             dispatcher, tracker, datetime.now(timezone.utc)
         ):
@@ -123,7 +130,7 @@ class ActionAnswerKnowledge(Action):
             if picked is not None and picked.isdigit():
                 entry = await knowledge.entry(int(picked))
                 if entry is not None:
-                    await _say_entry(dispatcher, entry, channel)
+                    await _say_entry(dispatcher, entry, channel, tracker.active_loop_name)
                     question = tracker.get_slot(LAST_QUESTION_SLOT) or entry.question
                     return [SlotSet(LAST_QUESTION_SLOT, None), SlotSet(ANSWERED_SLOT, question)]
             question = sure_question(tracker.latest_message)
@@ -137,7 +144,7 @@ class ActionAnswerKnowledge(Action):
             return []
         if lookup.decision == "answer" or follow_up is not None:
             entry = follow_up or lookup.hits[0].entry
-            await _say_entry(dispatcher, entry, channel)
+            await _say_entry(dispatcher, entry, channel, tracker.active_loop_name)
             return [SlotSet(LAST_QUESTION_SLOT, None), SlotSet(ANSWERED_SLOT, text)]
         if lookup.decision == "suggest":
             dispatcher.utter_message(
@@ -220,7 +227,9 @@ def just_answered(tracker: Tracker) -> str | None:
     return None
 
 
-async def answer_if_known(dispatcher: CollectingDispatcher, text: str, channel: str) -> bool:
+async def answer_if_known(
+    dispatcher: CollectingDispatcher, text: str, channel: str, form: str | None = None
+) -> bool:
     """Says the answer when an entry answers ``text``; whether it did (never fails the turn).
 
     For a question asked where a form expects a value the NLU could not tell apart
@@ -234,13 +243,24 @@ async def answer_if_known(dispatcher: CollectingDispatcher, text: str, channel: 
         return False
     if lookup.decision != "answer" or not lookup.hits:
         return False
-    await _say_entry(dispatcher, lookup.hits[0].entry, channel)
+    await _say_entry(dispatcher, lookup.hits[0].entry, channel, form)
     return True
 
 
-async def _say_entry(dispatcher: CollectingDispatcher, entry: Any, channel: str) -> None:
-    """Says an entry's answer and counts it for knowledge coverage (never fails the turn)."""
-    buttons = [{"title": b.title, "payload": b.payload} for b in entry.buttons]
+async def _say_entry(
+    dispatcher: CollectingDispatcher, entry: Any, channel: str, form: str | None = None
+) -> None:
+    """Says an entry's answer and counts it for knowledge coverage (never fails the turn).
+
+    Inside ``form``, a button that would start the form's own request is left out: the
+    customer is already doing it (「申请退货/退款」 under the return policy, in the refund).
+    """
+    own = {f"/{intent}" for intent in form_intents(form)}
+    buttons = [
+        {"title": b.title, "payload": b.payload}
+        for b in entry.buttons
+        if str(b.payload).split("{", 1)[0] not in own
+    ]
     text = entry.answer_for(channel)
     if entry.link:
         text = f"{text}\n{entry.link}"

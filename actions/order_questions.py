@@ -73,6 +73,9 @@ ASKS_WHETHER = re.compile(
     r"|[退换取][得不]了"
 )
 
+# "取消了优惠券还退吗", "退货运费能退吗": about the coupon or the postage, not the order's
+# service -- the knowledge base answers.
+ASIDE_MONEY = re.compile(r"优惠券|优惠卷|券|红包|积分|运费|邮费")
 # "怎么退" / "多久到账" / "运费谁出" ask how, not whether: the knowledge base answers.
 ASKS_HOW = re.compile(r"怎么|怎样|如何|多久|多少|什么|啥|哪|几|谁|为什么|为啥")
 
@@ -151,8 +154,9 @@ def asks_about_focus_order(tracker: Tracker) -> tuple[str, list[str]] | None:
         # "能不能快点", "都三天没动了" right after the order was shown
         order_id = focus_order(tracker)
         return None if order_id is None or mentioned_order(tracker) else (order_id, [])
-    if not asks_whether(text):
-        return None  # "发票怎么开？" is answered from the knowledge base
+    if not asks_whether(text) or ASIDE_MONEY.search(text):
+        # "发票怎么开？", "取消了优惠券还退吗": answered from the knowledge base
+        return None
     order_id = focus_order(tracker)
     if order_id is None or mentioned_order(tracker) not in (None, order_id):
         return None

@@ -33,10 +33,14 @@ from actions.account import FORM_SLOTS
 from actions.common import intent_titles
 from actions.context import focus_order, mentioned_order, remind_active_form
 from actions.courses import ActionCourseSchedule
+from actions.form_questions import asked_in_form
+from actions.identity import input_channel
+from actions.knowledge import answer_if_known
 from actions.orders import ActionListOrders, answer_about_order, order_if_visible
 from actions.parsing import normalize_text
 from actions.tickets import ActionTicketStatus
 from actions.topics import (
+    CHANGE_ENTRIES,
     ENTRIES,
     PROGRESS_QUESTIONS,
     QUESTION_ENTRIES,
@@ -127,9 +131,13 @@ class ActionAnswerInterruption(Action):
             dispatcher.utter_message(response="utter_out_of_scope_in_form")
             remind_active_form(dispatcher, tracker)
             return []
+        text = (tracker.latest_message or {}).get("text")
+        asked = asked_in_form(form, text) if intent not in CHANGE_ENTRIES else None
+        if asked and await answer_if_known(dispatcher, asked, input_channel(tracker), form):
+            remind_active_form(dispatcher, tracker)  # "这个要多少钱运费" in the refund form
+            return []
         if intent not in ENTRIES and mentioned_order(tracker):
             intent = "query_order"  # "HP20240003呢？": a question about that order
-        text = (tracker.latest_message or {}).get("text")
         if (intent not in ENTRIES or intent in form_intents(form)) and asks_progress(text):
             intent = PROGRESS_QUESTIONS.get(form, intent)  # "之前那个退款处理得怎么样了"
         if intent not in ENTRIES or intent in form_intents(form):

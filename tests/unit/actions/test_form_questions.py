@@ -1,0 +1,81 @@
+"""Questions inside a form read as questions about the form's matter (form_questions.yml).
+
+"这个要多少钱运费" while a refund is filed asks who pays the return's postage (was: "需要先
+帮您处理「咨询送达时间和运费」吗？"); "取消了优惠券还退吗" while an order is cancelled asks
+about the coupon (was: 「订单可以申请退款哦」).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.form_questions import asked_in_form, load_form_questions
+from actions.knowledge import ActionAnswerKnowledge
+from actions.topic_switch import ActionAnswerInterruption
+from tests.unit.actions.conftest import Turn
+from tests.unit.actions.switching import in_form, responses
+
+pytestmark = pytest.mark.usefixtures("knowledge")
+
+
+def test_the_shipped_file_loads_and_reads_questions_by_form() -> None:
+    assert load_form_questions()
+    assert asked_in_form("refund_form", "这个要多少钱运费") == "退货运费谁出"
+    assert asked_in_form("exchange_form", "寄回去的邮费谁出啊") == "退货运费谁出"
+    assert asked_in_form("cancel_order_form", "取消了优惠券还退吗") is not None
+    assert asked_in_form("course_cancel_form", "钱退到哪里") is not None
+    assert asked_in_form("address_form", "这个要多少钱运费") is None  # not about a return
+    assert asked_in_form(None, "这个要多少钱运费") is None
+    assert asked_in_form("refund_form", "优惠券运费券还退吗") != "退货运费谁出"
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("form_questions:\n  - forms: [refund_form]\n    says: [运费]\n", "needs"),
+        ("form_questions:\n  - forms: [refund_form]\n    says: ['(']\n    asks: x\n", "entry 1"),
+    ],
+)
+def test_a_broken_file_is_named(tmp_path: Path, text: str, error: str) -> None:
+    path = tmp_path / "form_questions.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=error):
+        load_form_questions(path)
+
+
+async def test_the_postage_asked_in_the_refund_form_is_the_returns(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    tracker = in_form(
+        zhang("这个要多少钱运费", "ask_shipping", requested_slot="refund_reason"), "refund_form"
+    )
+    events = await ActionAnswerInterruption().run(dispatcher, tracker, real_domain)
+    answer = dispatcher.messages[0]
+    assert "退货运费" in answer["text"]
+    # already filing a refund: no button to start one
+    assert not [b for b in answer.get("buttons") or [] if "退" in b["title"]]
+    assert responses(dispatcher)[-1] == "utter_form_resume"
+    assert events == []  # no switch offered: the form asks its question again
+
+
+async def test_a_coupon_asked_about_while_cancelling_is_no_refund_question(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = in_form(
+        zhang(
+            "等等 我先问下 取消了优惠券还退吗",
+            "faq",
+            requested_slot="confirmed",
+            order_id="HP20240003",
+            focus_order="HP20240003",
+        ),
+        "cancel_order_form",
+    )
+    await ActionAnswerKnowledge().run(dispatcher, tracker, {})
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "优惠券" in said
+    assert "utter_order_services_offer" not in responses(dispatcher)  # was: 可以申请退款
