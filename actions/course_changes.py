@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +26,13 @@ from actions.courses import (
 from actions.dates import CHINA_TZ
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
+from actions.lesson_change_times import (
+    NOTED_MAX,
+    changed_time,
+    named_lesson_and_time,
+    pending_time,
+    split_change,
+)
 from actions.parsing import normalize_text
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
@@ -39,53 +45,6 @@ logger = logging.getLogger(__name__)
 
 def _now() -> datetime:
     return datetime.now(CHINA_TZ)
-
-
-# The longest message taken as a lesson or time while the phone or code is asked.
-NOTED_MAX = 30
-# "周日的英语课改到下周二下午4点": the lesson before the mark, the new time after it.
-_CHANGE_TO = re.compile(r"(?:改|调|换|挪|推|移|延)(?:到|成|至|去)|改为|调为|换成|延后到|推迟到")
-
-
-def split_change(text: str) -> tuple[str, str | None]:
-    """``(which lesson, new time)`` parts of a reschedule request; no mark: ``(text, None)``."""
-    mark = _CHANGE_TO.search(text)
-    if mark is None:
-        return text, None
-    return text[: mark.start()], text[mark.end() :] or None
-
-
-def named_lesson_and_time(said: list[str], now: datetime) -> tuple[str, str | None]:
-    """``(which lesson, new time)`` from what the customer said; a later saying wins.
-
-    The opening message is read as :func:`split_change` reads it. A later message --
-    said while the phone or code was asked -- names the lesson when it says 课 ("周六的
-    课"), else a time in it is the new time ("下周三晚上7点").
-    """
-    source, target = split_change(said[0]) if said else ("", None)
-    for text in said[1:]:
-        before, after = split_change(text)
-        if after is not None:
-            source, target = before or source, after
-        elif "课" in text:
-            source = text
-        elif parse_chinese_time(text, now) is not None:
-            target = text
-    return source, target
-
-
-def pending_time(value: Any) -> bool:
-    """A new time kept as the customer said it ("周日"): a day whose clock is the lesson's.
-
-    A bare day said before the lesson is chosen waits for it; a resolved time is ISO 8601.
-    """
-    if not value:
-        return False
-    try:
-        datetime.fromisoformat(str(value))
-    except ValueError:
-        return True
-    return False
 
 
 async def _lesson(tracker: Tracker) -> Lesson | None:
@@ -264,10 +223,17 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         return slots
 
     def changed_at_confirmation(self, text: str, tracker: Tracker) -> dict[str, Any]:
-        """Why the child cannot come, said to the confirmation ("发烧了"): noted, asked again."""
-        if not misses_lesson(text, _now()):
+        """Why the child cannot come ("发烧了"): noted, asked again; or another new time.
+
+        "上午十点" to 「…申请调课到 12月12日（周六）19:00。确认提交吗？」 moves the wished
+        time to that clock on the same day; "改到周日吧" to that day.
+        """
+        if misses_lesson(text, _now()):
+            return {"confirmed": REASON_SAID}
+        if tracker.get_slot("lesson_change_kind") != RESCHEDULE:
             return {}
-        return {"confirmed": REASON_SAID}
+        moment = changed_time(text, tracker.get_slot("lesson_change_time"), _now())
+        return {"lesson_change_time": moment.isoformat()} if moment is not None else {}
 
     async def validate_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -291,6 +257,8 @@ class ValidateLessonChangeForm(ZhikeFormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """A future time within 30 days ("下周三晚上7点"); stored as ISO 8601."""
+        if value and not pending_time(value):
+            return {"lesson_change_time": str(value)}  # resolved: a new clock at the confirmation
         try:
             lesson = await _lesson(tracker)
         except BackendError:

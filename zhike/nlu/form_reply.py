@@ -15,6 +15,12 @@ answer: an address is taken, anything else is asked for again, as a form does. T
 result names the form (:data:`FORM_REPLY_KEY`). A button of the form's question typed
 again ("好吧 确定取消") is read earlier, by :mod:`zhike.nlu.typed_choice`.
 
+While a form runs, a reply that only proposes a time
+(:func:`zhike.nlu.proposed_times.proposes_a_time`: "上午十点", "那就周六吧") is the
+form's answer too, however the NLU read it as a question, small talk or nothing: DIET
+took "上午十点" for the service hours, and the knowledge base answered it in the middle
+of a lesson change instead of the form moving the lesson to ten.
+
 ``config.yml`` (after :mod:`zhike.nlu.knowledge_gate`, so a question the knowledge base
 answers stays a question)::
 
@@ -36,10 +42,13 @@ from rasa.shared.nlu.training_data.message import Message
 
 from zhike.common.questions import asks_question
 from zhike.common.topic_names import OUT_OF_SCOPE, TWO_STAGE_FALLBACK, UNSURE
+from zhike.nlu.proposed_times import proposes_a_time
 
 FORM_REPLY_KEY = "form_reply"
 ANSWER_INTENT = "inform"
 DECLINED = frozenset({UNSURE, OUT_OF_SCOPE})
+# What the NLU may have made of a bare time said to a form ("上午十点": faq at 1.0).
+TIME_MISREAD = DECLINED | {"faq", "chitchat", "greet"}
 
 
 def interrupted_form(
@@ -88,15 +97,29 @@ class FormReply(GraphComponent):
     def process(
         self, messages: list[Message], tracker: DialogueStateTracker | None = None
     ) -> list[Message]:
-        """Makes each declined message that asks nothing the interrupted form's answer."""
+        """Makes each declined message that asks nothing the interrupted form's answer.
+
+        And, while a form runs, a bare time however it was read (:data:`TIME_MISREAD`).
+        """
         interrupted = interrupted_form(tracker)
-        if interrupted is None:
-            return messages
+        running = _running_form(tracker)
         for message in messages:
-            intent = message.get(INTENT) or {}
+            intent = (message.get(INTENT) or {}).get("name")
             text = str(message.get(TEXT) or "")
-            if intent.get("name") not in DECLINED or text.startswith("/") or asks_question(text):
+            if text.startswith("/"):
+                continue
+            if interrupted is not None and intent in DECLINED and not asks_question(text):
+                form = interrupted[0]
+            elif running is not None and intent in TIME_MISREAD and proposes_a_time(text):
+                form = running
+            else:
                 continue
             message.set(INTENT, {"name": ANSWER_INTENT, "confidence": 1.0}, add_to_output=True)
-            message.set(FORM_REPLY_KEY, interrupted[0], add_to_output=True)
+            message.set(FORM_REPLY_KEY, form, add_to_output=True)
         return messages
+
+
+def _running_form(tracker: DialogueStateTracker | None) -> str | None:
+    """The form asking the customer now (not the fallback's loop), if any."""
+    name = tracker.active_loop_name if tracker is not None else None
+    return name if name and name != TWO_STAGE_FALLBACK else None

@@ -58,10 +58,9 @@ from zhike.common.choices import (
 )
 from zhike.common.confirmations import parse_confirmation
 from zhike.common.handoff_names import HANDOFF_STATE_SLOT, WITH_AGENT
-from zhike.common.times import china_now
 from zhike.common.topic_names import BUSINESS_INTENTS, TYPED_CHOICE_KEY
-from zhike.lib.chinese_time import parse_chinese_time
 from zhike.nlu.form_reply import interrupted_form
+from zhike.nlu.proposed_times import proposes_a_time
 
 TYPED_CHOICE = TYPED_CHOICE_KEY
 # The two-stage fallback is a loop, but its buttons are no form's options.
@@ -178,12 +177,6 @@ ASK_WHICH = frozenset(
 TIMED_REQUESTS = frozenset(
     {"book_visit", "change_visit", "schedule_delivery", "reschedule_pickup", "reschedule_course"}
 )
-MAX_TIMED_REPLY = 16
-# What may stand around the time a reply proposes: "改到…", "…可以吗", "…行不行", "就…吧".
-_PROPOSES = re.compile(
-    r"(?:那|就|改|换|约|调|到|在|成)*\s*(?:可以|行|方便|好|不|吧|吗|么|呢|啊|呀|嘛|的|"
-    r"[,，。.!！?？~～\s])*",
-)
 # The intent of their 「都不是」 button.
 NONE, GOODBYE = "out_of_scope", "goodbye"
 
@@ -239,12 +232,8 @@ def _timed(text: Any, topics: list[dict[str, Any]]) -> dict[str, Any] | None:
     "明天下午可以吗" to 「查询师傅上门时间」 / 「预约上门安装/维修」: the visit booked then
     (the form reads the time from the customer's words, which stay in the conversation).
     """
-    words = str(text or "")
     timed = [b for b in topics if payload_intent(str(b["payload"])) in TIMED_REQUESTS]
-    if len(timed) != 1 or len(words) > MAX_TIMED_REPLY:
-        return None
-    said = parse_chinese_time(words, china_now())
-    if said is None or not _PROPOSES.fullmatch(words.replace(said.text, " ", 1)):
+    if len(timed) != 1 or not proposes_a_time(text):
         return None  # "明天能到吗" asks about the parcel: no time proposed
     return timed[0]
 

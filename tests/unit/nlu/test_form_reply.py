@@ -101,3 +101,38 @@ def test_without_a_form_under_the_fallback_nothing_changes(tmp_path: Any) -> Non
     asking = _address_asked_then()
     assert interrupted_form(asking) is None
     assert interrupted_form(None) is None
+
+
+def _lesson_change_confirming() -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(
+        "c1",
+        [
+            UserUttered("周三的数学课能不能换到周六"),
+            ActiveLoop("lesson_change_form"),
+            BotUttered("…申请调课到 12月12日（周六）19:00。确认提交吗？"),
+        ],
+    )
+
+
+def test_a_bare_time_said_to_a_form_is_its_answer_however_the_nlu_read_it(
+    tmp_path: Any,
+) -> None:
+    """ "上午十点" to a lesson change's confirmation: DIET's service-hours question at 1.0."""
+    tracker = _lesson_change_confirming()
+    for text, intent in (("上午十点", "faq"), ("那就周六下午吧", "chitchat"), ("明天", "greet")):
+        read = _read(tmp_path, text, intent, tracker)
+        assert read.get("intent") == {"name": "inform", "confidence": 1.0}, text
+        assert read.get(FORM_REPLY_KEY) == "lesson_change_form"
+
+
+def test_questions_and_requests_with_a_time_stay_what_they_are(tmp_path: Any) -> None:
+    tracker = _lesson_change_confirming()
+    for text, intent in (
+        ("明天能到吗", "faq"),  # a question, not a time proposed
+        ("你们周末几点上班", "faq"),
+        ("明天的英语课也请个假", "reschedule_course"),  # a request of its own
+        ("上午十点", "affirm"),  # only misreadings of a time are corrected
+    ):
+        assert _read(tmp_path, text, intent, tracker).get("intent")["name"] == intent, text
+    plain = DialogueStateTracker.from_events("c1", [UserUttered("你好")])
+    assert _read(tmp_path, "上午十点", "faq", plain).get("intent")["name"] == "faq"  # no form
