@@ -128,6 +128,20 @@ def weekend_said(said: list[str], now: datetime) -> tuple[date, date] | None:
     return None
 
 
+def day_said(said: list[str], now: datetime) -> date | None:
+    """The day the customer's latest words about a time named without 上午/下午 ("约周六吧").
+
+    ``None`` when the latest time named is a full slot, a weekend or none at all.
+    """
+    for text in reversed(said):
+        answer = parse_visit_slot(text, now)
+        if answer.day is not None:
+            return answer.day if answer.problem == "no_period" else None
+        if weekend_days(normalize_text(text), now) is not None:
+            return None
+    return None
+
+
 def _period_word(text: str) -> str | None:
     if re.search(r"上午|早上|早晨|上半天|早点", text):
         return AM

@@ -6,7 +6,7 @@ free slots become buttons, the order's address and phone are shown masked.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -20,6 +20,7 @@ from actions.visit_parsing import (
     KIND_NAMES,
     contact_text,
     day_label,
+    day_said,
     short_name,
     slot_button,
     slot_label,
@@ -29,7 +30,7 @@ from actions.visit_parsing import (
 from actions.visit_times import BOOKING_DAYS, china_now, order_options
 from actions.visits import PAID, visit_item
 from zhike.common.privacy import mask_address, mask_phone
-from zhike.lib.backend_client.visits.domain import INSTALL, REPAIR, VisitOptions
+from zhike.lib.backend_client.visits.domain import AM, INSTALL, PM, REPAIR, Slot, VisitOptions
 
 
 class ActionAskVisitTime(Action):
@@ -51,7 +52,8 @@ class ActionAskVisitTime(Action):
         first = options.earliest if options is not None else today + timedelta(days=1)
         last = today + timedelta(days=BOOKING_DAYS)
         free = options.free_slots if options else ()
-        weekend = weekend_said(said_in_form(tracker, str(tracker.active_loop_name)), china_now())
+        said = said_in_form(tracker, str(tracker.active_loop_name))
+        weekend = weekend_said(said, china_now())
         on_weekend = [slot for slot in free if weekend and slot.day in weekend]
         if on_weekend:  # "周末能上门安装吗": the weekend's free slots, not the nearest ones
             dispatcher.utter_message(
@@ -59,6 +61,17 @@ class ActionAskVisitTime(Action):
                 buttons=[slot_button(slot) for slot in on_weekend[:4]],
             )
             return []
+        day = day_said(said, china_now())
+        on_day = _half_days(day, free, first, last)
+        if on_day:  # "那就约周六吧": that day's morning or afternoon, not a new question
+            dispatcher.utter_message(
+                response="utter_ask_visit_time_day",
+                day=day_label(on_day[0].day),
+                buttons=[slot_button(slot) for slot in on_day],
+            )
+            return []
+        if day is not None and options is not None and first <= day <= last:
+            dispatcher.utter_message(response="utter_visit_day_full", day=day_label(day))
         buttons = [slot_button(slot) for slot in free[:4]]
         dispatcher.utter_message(
             response="utter_ask_visit_time",
@@ -67,6 +80,20 @@ class ActionAskVisitTime(Action):
             buttons=buttons,
         )
         return []
+
+
+def _half_days(day: date | None, free: tuple[Slot, ...], first: date, last: date) -> list[Slot]:
+    """The free half-days of ``day``: none when it is full, out of the window or not said.
+
+    The backend lists the nearest free slots only: a day after the last one listed is
+    offered both halves, checked when one is picked.
+    """
+    if day is None or not first <= day <= last:
+        return []
+    on_day = [slot for slot in free if slot.day == day]
+    if on_day or (free and day <= max(slot.day for slot in free)):
+        return on_day
+    return [Slot(day, period, "") for period in (AM, PM)]
 
 
 class ActionAskVisitContact(Action):

@@ -63,6 +63,8 @@ def slot_problem(
         return None
     if any(slot.day == day and slot.period == period for slot in options.free_slots):
         return None
+    if options.free_slots and day > max(slot.day for slot in options.free_slots):
+        return None  # after the nearest free slots listed: the backend checks it on booking
     offer = "、".join(slot_label(s.day, s.period) for s in nearest(options.free_slots, day))
     return "utter_visit_slot_full", {
         "slot": slot_label(day, period),

@@ -25,6 +25,9 @@ def test_a_follow_up_is_read_only_after_its_request() -> None:
     assert continued_request(["ask_product", "query_course"], "老师是谁啊") is None  # not just now
     assert continued_request(["query_visit"], "后天上午行不行") == "change_visit"
     assert continued_request(["query_visit"], "后天上午不用来了 取消吧") is None
+    assert continued_request(["query_visit"], "那就约周六吧") == "change_visit"
+    assert continued_request(["query_visit"], "定在明天下午") == "change_visit"
+    assert continued_request(["query_visit"], "约周六的取消吧") is None
 
 
 def test_a_complaints_details_and_its_progress_come_over_several_messages() -> None:

@@ -1,0 +1,110 @@
+"""The time question of the visit forms, with what the customer already said of the day.
+
+"那就约周六吧" right after the list of visits, then which visit: Saturday's morning and
+afternoon as buttons (was: the nearest free slots, 周六 forgotten).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import visit_questions
+from actions.dates import CHINA_TZ
+from actions.visit_parsing import day_said
+from actions.visit_questions import ActionAskVisitTime
+from actions.visit_times import order_options, slot_problem
+from zhike.lib.backend_client.visits.domain import VisitOptions
+
+from .conftest import Turn
+
+DOMAIN: dict = {}
+NOW = datetime(2024, 12, 4, 10, 0, tzinfo=CHINA_TZ)  # a Wednesday
+
+
+def test_the_day_said_last_without_a_half_day_is_the_one_to_offer() -> None:
+    saturday = date(2024, 12, 7)
+    assert day_said(["那就约周六吧", "SV20240003"], NOW) == saturday
+    assert day_said(["那就约周六吧", "周六下午"], NOW) is None  # a full slot, later
+    assert day_said(["周末能上门吗"], NOW) is None  # the weekend's own question
+    assert day_said(["改个时间"], NOW) is None
+
+
+def _visit_change(zhang: Turn, *said: str) -> object:
+    tracker = zhang(said[-1], requested_slot="visit_time", visit_order_id="HP20241406")
+    tracker.events[-1:-1] = [
+        *({"event": "user", "text": text} for text in said[:1]),
+        {"event": "active_loop", "name": "visit_change_form"},
+        *({"event": "user", "text": text} for text in said[1:-1]),
+    ]
+    tracker.active_loop = {"name": "visit_change_form"}
+    return tracker
+
+
+async def test_the_day_named_before_the_visit_was_picked_is_offered_by_half_days(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    options = await order_options(zhang(), "HP20241406")
+    assert options is not None and options.free_slots
+    day = options.free_slots[0].day  # a day with a free half-day
+    named = f"那就约{day.month}月{day.day}号吧"
+    await ActionAskVisitTime().run(dispatcher, _visit_change(zhang, named, "SV20240003"), DOMAIN)
+    [question] = dispatcher.messages
+    assert question["response"] == "utter_ask_visit_time_day"
+    titles = [button["title"] for button in question["buttons"]]
+    assert titles and all(f"{day.month}月{day.day}日" in title for title in titles)
+
+
+async def test_a_day_with_no_free_half_day_is_said_to_be_full(
+    zhang: Turn, dispatcher: CollectingDispatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = await order_options(zhang(), "HP20241406")
+    assert options is not None and options.free_slots
+    day = options.free_slots[0].day
+    booked_up = replace(options, free_slots=tuple(s for s in options.free_slots if s.day != day))
+
+    async def fewer(tracker: object, order_id: str | None) -> VisitOptions:
+        return booked_up
+
+    monkeypatch.setattr(visit_questions, "order_options", fewer)
+    said = f"{day.month}月{day.day}号吧"
+    await ActionAskVisitTime().run(dispatcher, _visit_change(zhang, said, "SV20240003"), DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_visit_day_full",
+        "utter_ask_visit_time",
+    ]
+    assert dispatcher.messages[0]["day"].startswith(f"{day.month}月{day.day}日")
+
+
+async def test_a_day_after_the_nearest_free_slots_is_offered_both_half_days(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    options = await order_options(zhang(), "HP20241406")
+    assert options is not None and options.free_slots
+    later = max(slot.day for slot in options.free_slots) + timedelta(days=2)
+    said = f"那就约{later.month}月{later.day}号吧"
+    await ActionAskVisitTime().run(dispatcher, _visit_change(zhang, said, "SV20240003"), DOMAIN)
+    [question] = dispatcher.messages
+    assert question["response"] == "utter_ask_visit_time_day"
+    titles = [button["title"] for button in question["buttons"]]
+    assert len(titles) == 2 and all(f"{later.month}月{later.day}日" in t for t in titles)
+
+
+async def test_a_half_day_after_the_nearest_free_slots_is_not_called_full(zhang: Turn) -> None:
+    """The backend lists the 10 nearest free half-days: "下周六上午" was 「已经约满了」."""
+    options = await order_options(zhang(), "HP20241406")
+    assert options is not None and options.free_slots
+    listed = max(slot.day for slot in options.free_slots)
+    today = options.earliest - timedelta(days=1)
+    assert slot_problem(options, listed + timedelta(days=2), "am", today) is None
+    taken = next(
+        (d, p)
+        for d in (options.earliest + timedelta(days=n) for n in range(10))
+        for p in ("am", "pm")
+        if all((s.day, s.period) != (d, p) for s in options.free_slots)
+    )  # a half-day among the listed ones that has no room left
+    problem = slot_problem(options, *taken, today)
+    assert problem is not None and problem[0] == "utter_visit_slot_full"
