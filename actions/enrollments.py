@@ -75,10 +75,20 @@ class ValidateCourseCancelForm(ZhikeFormValidationAction):
     async def extract_course_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A button payload (clicked, or typed as "1"), or a course named in the text."""
-        return self.offered_option("course_id", tracker, domain) or self.text_answer(
+        """A button payload (clicked, or typed as "1"), or a course named in the text.
+
+        The opening message's course ("我想退掉英语阅读课", the NLU's ``course``: 英语阅读
+        提高班) is taken at once, instead of asking which course.
+        """
+        answer = self.offered_option("course_id", tracker, domain) or self.text_answer(
             "course_id", tracker
         )
+        if answer or tracker.get_slot("course_id"):
+            return answer
+        if tracker.get_slot("requested_slot") not in (None, "course_id"):
+            return {}
+        named = next(tracker.get_latest_entity_values("course"), None)
+        return {"course_id": named} if named else {}
 
     async def validate_course_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -89,15 +99,20 @@ class ValidateCourseCancelForm(ZhikeFormValidationAction):
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_backend_unavailable")
             return {"course_id": None, "form_gave_up": True}
-        text = normalize_text(value)
         active = _active(students)
         if not active:
             dispatcher.utter_message(response="utter_course_not_cancellable")
             return {"course_id": None, "form_gave_up": True}
-        for student, course_id, name in active:
-            key = f"{student.student_id}/{course_id}"
-            if text.upper() == key or (len(text) >= 2 and (text in name or name in text)):
-                return {"course_id": key}
+        # what was typed, and the course the NLU named in it ("英语阅读课": 英语阅读提高班)
+        said = [
+            normalize_text(value),
+            *map(normalize_text, tracker.get_latest_entity_values("course")),
+        ]
+        for text in said:
+            for student, course_id, name in active:
+                key = f"{student.student_id}/{course_id}"
+                if text.upper() == key or (len(text) >= 2 and (text in name or name in text)):
+                    return {"course_id": key}
         return self.reject("course_id", dispatcher, tracker)
 
 

@@ -6,12 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.course_changes import (
-    ActionRequestLessonChange,
-    ValidateLessonChangeForm,
-    named_lesson_and_time,
-    split_change,
-)
+from actions.course_changes import ActionRequestLessonChange, ValidateLessonChangeForm
 from actions.courses import (
     ActionAskLessonId,
     ActionCourseSchedule,
@@ -187,6 +182,26 @@ async def test_a_course_is_cancelled_by_button_or_name(
     assert statuses["CS002"] == "cancelled" and statuses["CS001"] == "active"
 
 
+async def test_the_course_named_in_the_opening_message_is_not_asked_for(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "我想退掉英语阅读课 孩子没时间上": was 「请问要退哪门课程呢？」."""
+    form = ValidateCourseCancelForm()
+    course = [{"entity": "course", "value": "英语阅读提高班"}]
+    opening = zhang("我想退掉英语阅读课 孩子没时间上", "cancel_course", entities=course)
+    named = await form.extract_course_id(dispatcher, opening, DOMAIN)
+    assert await form.validate_course_id(named["course_id"], dispatcher, opening, DOMAIN) == {
+        "course_id": "S001/CS002"
+    }
+    typed = zhang("英语阅读课", requested_slot="course_id", entities=course)
+    value = (await form.extract_course_id(dispatcher, typed, DOMAIN))["course_id"]
+    assert await form.validate_course_id(value, dispatcher, typed, DOMAIN) == {
+        "course_id": "S001/CS002"
+    }
+    plain = zhang("我要退课", "cancel_course")
+    assert await form.extract_course_id(dispatcher, plain, DOMAIN) == {}
+
+
 async def test_reminders_follow_the_intent(
     zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
 ) -> None:
@@ -201,42 +216,6 @@ async def test_reminders_follow_the_intent(
     customer = await backend.get_customer("C001")
     assert customer is not None and customer.course_notifications is True
     assert responses(dispatcher) == ["utter_notifications_off", "utter_notifications_on"]
-
-
-@pytest.mark.parametrize(
-    ("text", "source", "target"),
-    [
-        ("周日的英语课改到下周二下午4点", "周日的英语课", "下周二下午4点"),
-        ("把周五数学课调到周六上午", "把周五数学课", "周六上午"),
-        ("英语课想换个时间上", "英语课想换个时间上", None),
-    ],
-)
-def test_a_reschedule_request_splits_into_the_lesson_and_the_new_time(
-    text: str, source: str, target: str | None
-) -> None:
-    assert split_change(text) == (source, target)
-
-
-@pytest.mark.parametrize(
-    ("said", "source", "target"),
-    [
-        (["周日的英语课改到下周二下午4点", "13800138001"], "周日的英语课", "下周二下午4点"),
-        (
-            ["我的课能不能换个时间", "13800138001", "下周三晚上7点"],
-            "我的课能不能换个时间",
-            "下周三晚上7点",
-        ),
-        (["我想调课", "周日的英语课", "123456"], "周日的英语课", None),
-        (["我想调课", "周日的课改到周一晚上8点"], "周日的课", "周一晚上8点"),
-    ],
-)
-def test_the_lesson_and_time_said_before_the_identity_check_ended_are_kept(
-    said: list[str], source: str, target: str | None
-) -> None:
-    assert named_lesson_and_time(said, datetime(2026, 12, 4, 12, tzinfo=SHANGHAI)) == (
-        source,
-        target,
-    )
 
 
 def test_a_time_said_while_the_code_is_asked_is_noted(zhang: Turn) -> None:
