@@ -84,12 +84,17 @@ def _step(check: ExchangeCheck, up: bool) -> ExchangeVariant | None:
     return max(smaller, key=lambda v: _size_key(v.size), default=None)
 
 
-def _size_named(text: str) -> str | None:
-    number = re.search(r"(?<!\d)(\d{2}(?:\.5)?)(?!\d)", text)
-    if number:
-        return number.group(1)
-    letter = re.search(r"(?<![A-Z])(XXXL|XXL|XL|XS|S|M|L)(?![A-Z])", text)
-    return letter.group(1) if letter else None
+def _size_named(text: str, ordered: str = "") -> str | None:
+    """The size wanted: the last one named other than the size ordered.
+
+    "鞋子42码小了 换43" names the pair's own size first: 43 is wanted. The ordered size
+    alone ("白色42码" for a black 42) names no new size.
+    """
+    named = re.findall(r"(?<!\d)(\d{2}(?:\.5)?)(?!\d)", text) or re.findall(
+        r"(?<![A-Z])(XXXL|XXL|XL|XS|S|M|L)(?![A-Z])", text
+    )
+    wanted = [size for size in named if size.upper() != ordered.upper()]
+    return wanted[-1] if wanted else None
 
 
 def resolve_variant(value: Any, check: ExchangeCheck) -> ExchangeVariant | None:
@@ -111,7 +116,7 @@ def resolve_variant(value: Any, check: ExchangeCheck) -> ExchangeVariant | None:
     if colour is None:
         short = re.search(r"([黑白红蓝灰绿粉黄紫米])(?:的|色)", text)
         colour = f"{short.group(1)}色" if short else None
-    size = _size_named(text)
+    size = _size_named(text, check.size or "")
     matches = [
         v
         for v in check.variants

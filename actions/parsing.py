@@ -110,15 +110,22 @@ def parse_binding_code(value: Any) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
+# "好的 地址是…", "嗯 改到…", "麻烦送到…": what stands before the address (or its label).
+_ADDRESS_LEAD_IN = re.compile(
+    r"^(?:(?:好的?|嗯+|哦+|行|可以|那就?|麻烦(?:你|您)?|请)[，,。.!！~～\s]*)*"
+    r"(?:改(?:成|为|到)|(?:送|寄|发)到)?\s*"
+)
+
+
 def parse_address(value: Any) -> str | None:
     """A plausible Chinese delivery address (8-200 characters with place words), cleaned.
 
     Returns ``None`` for text that cannot be a full address ("改一下地址", "北京").
     """
-    text = re.sub(
-        r"^(?:新的?)?(?:收货)?地址(?:是|为|改成|改为)?[:：\s]*", "", normalize_text(value)
-    )
+    text = _ADDRESS_LEAD_IN.sub("", normalize_text(value).strip())
+    text = re.sub(r"^(?:新的?)?(?:收货)?地址(?:是|为|改成|改为)?[:：\s]*", "", text)
     text = re.sub(r"\s+", " ", text).strip(" 。.,，")
+    text = re.sub(r"(?<=[号室栋楼元层户])[吧呀哈啊]+[。.!！~～]*$", "", text)  # "…88号吧"
     if not 8 <= len(text) <= 200:
         return None
     if sum(hint in text for hint in _ADDRESS_HINTS) < 2:

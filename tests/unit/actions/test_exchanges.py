@@ -79,6 +79,9 @@ def test_the_reason_is_read_from_the_words(text: str, reason: str | None) -> Non
         ("ANTA-RUN-BK-43", "ANTA-RUN-BK-43"),
         ("小一码", None),
         ("红色", None),
+        ("鞋子42码小了 换43", "ANTA-RUN-BK-43"),  # the pair's own size first: 43 wanted
+        ("42码的换成白色42码", "ANTA-RUN-WH-42"),
+        ("42码小了", None),  # the ordered size alone: which size is asked
     ],
 )
 def test_a_size_or_colour_is_resolved_among_the_variants(text: str, sku: str | None) -> None:
