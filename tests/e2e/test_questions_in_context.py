@@ -1,0 +1,86 @@
+"""Questions and details read in the context of what the customer is doing, through the app.
+
+"这个要多少钱运费" while filing a refund was offered a switch to the shop's delivery fees;
+"取消了优惠券还退吗" while cancelling got 「可以申请退款哦」; "上午十点" to a lesson change's
+confirmation got the service hours; "我想退掉英语阅读课" was asked which course; "那就约周六吧"
+after the list of visits offered delivery scheduling, and 周六 was then forgotten;
+"我想给孩子报个英语课 怎么收费" was offered 请假/退课. Whichever way this training run reads
+these messages, the conversation must end the same.
+"""
+
+from __future__ import annotations
+
+from .conftest import AppConversation, texts, titles
+
+
+def test_the_postage_asked_while_filing_a_refund_is_the_returns(
+    zhang_app: AppConversation,
+) -> None:
+    assert "退款的原因" in zhang_app.say("我要退款 HP20240002")
+    replies = zhang_app.send("这个要多少钱运费")
+    assert "退货运费" in texts(replies)
+    assert "需要先帮您处理" not in texts(replies)  # was: a switch to the delivery fees
+    assert "退款的原因" in texts(replies)  # and the refund goes on
+    assert "退款原因：商品质量问题" in zhang_app.say("质量问题")
+
+
+def test_a_coupon_asked_about_while_cancelling_is_answered_and_the_cancel_goes_on(
+    zhang_app: AppConversation,
+) -> None:
+    assert "确认要取消订单 HP20240003" in zhang_app.say("帮我取消订单HP20240003")
+    replies = zhang_app.send("等等 我先问下 取消了优惠券还退吗")
+    assert "优惠券" in texts(replies)
+    assert "可以申请退款" not in texts(replies)
+    assert "已为您取消" in zhang_app.say("确认取消")
+
+
+def test_a_new_clock_at_a_lesson_changes_confirmation_moves_the_lesson(
+    zhang_app: AppConversation,
+) -> None:
+    summary = zhang_app.say("周三的数学课能不能换到周六")
+    assert "申请调课到" in summary and "（周六）19:00" in summary
+    again = zhang_app.say("上午十点")
+    assert "（周六）10:00" in again and "确认提交" in again
+    assert "人工客服每天" not in again  # was: the service hours
+
+
+def test_the_course_named_at_once_is_not_asked_for(zhang_app: AppConversation) -> None:
+    replies = zhang_app.send("我想退掉英语阅读课 孩子没时间上")
+    if "转人工" in " ".join(titles(replies)) and "退课" not in texts(replies):
+        replies = zhang_app.send("不用了 我自己办")  # a VIP asking about money is offered a person
+    assert "请问要退哪门课程" not in texts(replies)
+    assert "确认要退掉这门课程吗" in texts(replies)
+    assert "已为张小明办理「英语阅读提高班」退课" in zhang_app.say("确认退课")
+
+
+def test_a_day_said_after_the_visits_were_listed_is_kept(zhang_app: AppConversation) -> None:
+    listed = zhang_app.say("在吗 我上礼拜买的空调啥时候能装")
+    assert "SV20240003" in listed
+    asked = zhang_app.send("那就约下周六吧")
+    assert "您是想咨询" not in texts(asked) and "送达" not in texts(asked)
+    if "哪一个上门预约" in texts(asked):
+        asked = zhang_app.send("SV20240003")
+    assert titles(asked) and all("（周六）" in title for title in titles(asked))
+    summary = zhang_app.say(titles(asked)[0])
+    assert "（周六）" in summary and "SV20240003" in summary
+
+
+def test_the_price_of_enrolling_is_answered(zhang_app: AppConversation) -> None:
+    replies = zhang_app.send("我想给孩子报个英语课 怎么收费")
+    assert "学费" in texts(replies)
+    assert "请假" not in " ".join(titles(replies))  # was: 课程请假/调课, 退课
+
+
+def test_the_size_wanted_is_the_one_after_the_pairs_own(zhang_app: AppConversation) -> None:
+    """ "鞋子42码小了 换43" was exchanged for a white 42."""
+    replies = zhang_app.send("鞋子42码小了 换43")
+    if "哪一笔订单" in texts(replies):
+        replies = zhang_app.send("HP20241301")
+    assert "换成 黑色 43 码" in texts(replies)
+    assert "白色" not in texts(replies)
+
+
+def test_an_address_after_a_lead_in_is_the_address(zhang_app: AppConversation) -> None:
+    assert "新的收货地址" in zhang_app.say("帮我改个地址 HP20240003")
+    confirm = zhang_app.say("好的 地址是上海市浦东新区张江路88号3栋502")
+    assert "修改为「上海市浦东新区张江路88号3栋502」" in confirm  # was: 「好的 地址是…」
