@@ -37,6 +37,7 @@ TOPIC_QUESTIONS = {
     "genuine_goods": "商品都是正品吗？",
     "price_bargain": "价格能再优惠一点吗？",
     "course_enrolment": "课程怎么报名，学费多少？",
+    "interception_fee": "拦截快递要收费吗？",
 }
 KEYS_BY_QUESTION = {question: key for key, question in TOPIC_QUESTIONS.items()}
 

@@ -84,3 +84,12 @@ def test_an_address_after_a_lead_in_is_the_address(zhang_app: AppConversation) -
     assert "新的收货地址" in zhang_app.say("帮我改个地址 HP20240003")
     confirm = zhang_app.say("好的 地址是上海市浦东新区张江路88号3栋502")
     assert "修改为「上海市浦东新区张江路88号3栋502」" in confirm  # was: 「好的 地址是…」
+
+
+def test_the_interception_fee_asked_at_its_confirmation_is_answered(
+    zhang_app: AppConversation,
+) -> None:
+    assert "申请拦截包裹吗" in zhang_app.say("HP20240001 帮我拦截一下")
+    replies = zhang_app.send("拦截要钱吗")
+    assert "10 元服务费" in texts(replies)  # was: 「您是想咨询…」 with 安装收费吗？
+    assert "申请拦截包裹吗" in texts(replies)

@@ -29,6 +29,8 @@ def test_the_shipped_file_loads_and_reads_questions_by_form() -> None:
     assert asked_in_form("cancel_order_form", "取消了优惠券还退吗") is not None
     assert asked_in_form("course_cancel_form", "钱退到哪里") is not None
     assert asked_in_form("address_form", "这个要多少钱运费") is None  # not about a return
+    assert asked_in_form("price_protection_form", "价保的钱退到哪里") == "退款多久能到账？"
+    assert asked_in_form("intercept_form", "拦截要钱吗") == "拦截快递要收费吗？"
     assert asked_in_form(None, "这个要多少钱运费") is None
     assert asked_in_form("refund_form", "优惠券运费券还退吗") != "退货运费谁出"
 
