@@ -111,8 +111,10 @@ def parse_binding_code(value: Any) -> str | None:
 
 
 # "好的 地址是…", "嗯 改到…", "麻烦送到…": what stands before the address (or its label).
+# A word of it counts only before a pause or the label: 行知路, 那曲市 are places.
 _ADDRESS_LEAD_IN = re.compile(
-    r"^(?:(?:好的?|嗯+|哦+|行|可以|那就?|麻烦(?:你|您)?|请)[，,。.!！~～\s]*)*"
+    r"^(?:(?:好的?|嗯+|哦+|行|可以|那就?|麻烦(?:你|您)?|请)"
+    r"(?:[，,。.!！~～\s]+|(?=改(?:成|为|到)|(?:送|寄|发)到|(?:新的?)?(?:收货)?地址)))*"
     r"(?:改(?:成|为|到)|(?:送|寄|发)到)?\s*"
 )
 
