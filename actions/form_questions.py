@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from zhike.common.follow_ups import listed_pattern, says_unless
+
 FORM_QUESTIONS_FILE = Path(__file__).with_name("form_questions.yml")
 
 
@@ -31,12 +33,7 @@ class FormQuestion:
 
     def fits(self, form: str | None, text: str) -> bool:
         """Whether ``text``, said while ``form`` is open, is this question."""
-        if form not in self.forms:
-            return False
-        lowered = text.lower()
-        return bool(self.says.search(lowered)) and not (
-            self.unless is not None and self.unless.search(lowered)
-        )
+        return form in self.forms and says_unless(self.says, self.unless, text)
 
 
 def load_form_questions(path: Path = FORM_QUESTIONS_FILE) -> tuple[FormQuestion, ...]:
@@ -58,20 +55,14 @@ def _question(path: Path, number: int, entry: dict[str, Any]) -> FormQuestion:
     forms = entry.get("forms")
     forms = [forms] if isinstance(forms, str) else list(forms or [])
     asks = str(entry.get("asks") or "").strip()
-    if not forms or not entry.get("says") or not asks:
-        raise ValueError(f"{where} needs 'forms', 'says' and 'asks'")
     try:
-        says = _pattern(entry["says"])
-        unless = _pattern(entry["unless"]) if entry.get("unless") else None
+        says = listed_pattern(entry.get("says"))
+        unless = listed_pattern(entry.get("unless"))
     except re.error as error:
         raise ValueError(f"{where}: a pattern is no regular expression ({error})") from error
-    assert says is not None
+    if not forms or says is None or not asks:
+        raise ValueError(f"{where} needs 'forms', 'says' and 'asks'")
     return FormQuestion(frozenset(str(f) for f in forms), says, unless, asks)
-
-
-def _pattern(patterns: Any) -> re.Pattern[str] | None:
-    listed = [patterns] if isinstance(patterns, str) else list(patterns or [])
-    return re.compile("|".join(f"(?:{p})" for p in listed)) if listed else None
 
 
 @lru_cache(maxsize=1)

@@ -27,7 +27,7 @@ from actions.visit_parsing import (
     slot_of,
     weekend_said,
 )
-from actions.visit_times import BOOKING_DAYS, china_now, order_options
+from actions.visit_times import BOOKING_DAYS, china_now, listed_until, order_options
 from actions.visits import PAID, visit_item
 from zhike.common.privacy import mask_address, mask_phone
 from zhike.lib.backend_client.visits.domain import AM, INSTALL, PM, REPAIR, Slot, VisitOptions
@@ -91,7 +91,8 @@ def _half_days(day: date | None, free: tuple[Slot, ...], first: date, last: date
     if day is None or not first <= day <= last:
         return []
     on_day = [slot for slot in free if slot.day == day]
-    if on_day or (free and day <= max(slot.day for slot in free)):
+    listed = listed_until(free)
+    if on_day or (listed is not None and day <= listed):
         return on_day
     return [Slot(day, period, "") for period in (AM, PM)]
 

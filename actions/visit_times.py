@@ -32,7 +32,7 @@ from actions.visit_parsing import (
 )
 from zhike.common.times import china_now
 from zhike.lib.backend_client import BackendError
-from zhike.lib.backend_client.visits.domain import VisitOptions
+from zhike.lib.backend_client.visits.domain import Slot, VisitOptions
 
 BOOKING_DAYS = 14
 
@@ -46,6 +46,11 @@ async def order_options(tracker: Tracker, order_id: str | None) -> VisitOptions 
         return await backend().visit_options(order_id, customer_id)
     except BackendError:
         return None
+
+
+def listed_until(free: tuple[Slot, ...]) -> date | None:
+    """The last day of the free slots listed: the backend lists the nearest ones only."""
+    return max((slot.day for slot in free), default=None)
 
 
 def slot_problem(
@@ -63,7 +68,8 @@ def slot_problem(
         return None
     if any(slot.day == day and slot.period == period for slot in options.free_slots):
         return None
-    if options.free_slots and day > max(slot.day for slot in options.free_slots):
+    listed = listed_until(options.free_slots)
+    if listed is not None and day > listed:
         return None  # after the nearest free slots listed: the backend checks it on booking
     offer = "、".join(slot_label(s.day, s.period) for s in nearest(options.free_slots, day))
     return "utter_visit_slot_full", {

@@ -54,13 +54,21 @@ class FollowUp:
         """Whether ``text`` (any case) is in this follow-up's words (or an urge it takes)."""
         if urged and self.urged:
             return True
-        lowered = text.lower()
-        return bool(self.says.search(lowered)) and not (
-            self.unless is not None and self.unless.search(lowered)
-        )
+        return says_unless(self.says, self.unless, text)
 
 
-def _pattern(phrases: object) -> re.Pattern[str] | None:
+def says_unless(says: re.Pattern[str], unless: re.Pattern[str] | None, text: str) -> bool:
+    """Whether lower-cased ``text`` fits ``says`` and not ``unless`` (a file entry's words)."""
+    lowered = text.lower()
+    return bool(says.search(lowered)) and not (unless is not None and unless.search(lowered))
+
+
+def listed_pattern(phrases: object) -> re.Pattern[str] | None:
+    """One pattern for a list of regular expressions (None for no list or an empty one).
+
+    Raises:
+        re.error: a phrase is no valid regular expression.
+    """
     parts = (
         [f"(?:{p})" for p in phrases or [] if str(p).strip()] if isinstance(phrases, list) else []
     )
@@ -78,8 +86,8 @@ def load_follow_ups(path: Path = FOLLOW_UPS_FILE) -> tuple[FollowUp, ...]:
     follow_ups: list[FollowUp] = []
     for number, entry in enumerate(data.get("follow_ups") or [], 1):
         try:
-            says = _pattern(entry.get("says"))
-            unless = _pattern(entry.get("unless"))
+            says = listed_pattern(entry.get("says"))
+            unless = listed_pattern(entry.get("unless"))
         except re.error as error:
             raise ValueError(f"{path}: follow-up {number}: {error}") from error
         if not entry.get("after") or not entry.get("becomes") or says is None:

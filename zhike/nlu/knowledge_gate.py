@@ -179,15 +179,17 @@ def _asks_about_the_rules(data: dict[str, Any], policy: PolicyQuestions | None) 
     """Whether a declined message, read as its likeliest request, asks about the rules."""
     if policy is None or names_a_thing(data):
         return False
-    lead = next(
-        (
-            r.get(INTENT_NAME_KEY)
-            for r in data.get(INTENT_RANKING_KEY) or []
-            if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
-        ),
-        None,
+    return policy.asks_to_know(_lead(data).get(INTENT_NAME_KEY), str(data.get(TEXT) or ""))
+
+
+def _lead(data: dict[str, Any]) -> dict[str, Any]:
+    """A declined message's likeliest intent in its ranking (the fallback left out)."""
+    ranked = (
+        r
+        for r in data.get(INTENT_RANKING_KEY) or []
+        if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
     )
-    return policy.asks_to_know(lead, str(data.get(TEXT) or ""))
+    return next(ranked, {})
 
 
 def _request_leads(data: dict[str, Any], strong_answer: bool = False) -> bool:
@@ -200,12 +202,7 @@ def _request_leads(data: dict[str, Any], strong_answer: bool = False) -> bool:
     """
     if (data.get(INTENT) or {}).get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
         return False
-    ranked = (
-        r
-        for r in data.get(INTENT_RANKING_KEY) or []
-        if r.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME
-    )
-    lead: dict[str, Any] = next(ranked, {})
+    lead = _lead(data)
     name = lead.get(INTENT_NAME_KEY)
     if name not in BUSINESS_INTENTS:
         return False
