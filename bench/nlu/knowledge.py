@@ -59,7 +59,7 @@ async def decided(result: dict[str, Any], knowledge: LiveKnowledge) -> dict[str,
         return result
     # action_answer_knowledge answers a question the NLU is sure of from a lower score
     lookup = await knowledge.lookup(text, k=1, question=sure_question(result))
-    change = gated(result, lookup, QUESTIONS_FROM, SMALL_TALK_FROM)
+    change = gated(result, lookup, QUESTIONS_FROM, SMALL_TALK_FROM, _policy())
     if change is not None and lookup.decision == "answer":
         hit = lookup.hits[0]
         key = KEYS_BY_QUESTION.get(hit.entry.question, f"entry{hit.entry.id}")
