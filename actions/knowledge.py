@@ -39,7 +39,7 @@ from actions.identity import input_channel
 from actions.order_questions import answer_about_focus_order
 from actions.topics import form_intents
 from zhike.common.lead_ins import new_matter
-from zhike.common.topic_names import KB_ANSWERED_SLOT
+from zhike.common.topic_names import KB_ANSWERED_SLOT, RULES_QUESTION_KEY
 from zhike.lib.kb.live import KnowledgeUnavailable, Lookup, shared_knowledge
 from zhike.lib.kb.retrieval import SURE_QUESTION
 from zhike.lib.kb.unanswered import FALLBACK, REJECTED
@@ -134,7 +134,9 @@ class ActionAnswerKnowledge(Action):
                     question = tracker.get_slot(LAST_QUESTION_SLOT) or entry.question
                     return [SlotSet(LAST_QUESTION_SLOT, None), SlotSet(ANSWERED_SLOT, question)]
             question = sure_question(tracker.latest_message)
-            lookup = await knowledge.lookup(text, k=SUGGESTIONS, question=question)
+            # a request asked about the rules, as the knowledge gate found and answered it
+            rules = bool((tracker.latest_message or {}).get(RULES_QUESTION_KEY))
+            lookup = await knowledge.lookup(text, k=SUGGESTIONS, question=question, rules=rules)
             follow_up = None
             if lookup.decision != "answer":
                 follow_up = await _followed_up_entry(tracker, text, lookup)

@@ -30,6 +30,7 @@ from zhike.nlu.knowledge_gate import (
     DEFAULT_QUESTIONS_FROM,
     DEFAULT_SMALL_TALK_FROM,
     QUESTION_INTENT,
+    asked_about_the_rules,
     gated,
     may_be_question,
 )
@@ -57,8 +58,10 @@ async def decided(result: dict[str, Any], knowledge: LiveKnowledge) -> dict[str,
     text = new_matter(str(result.get("text") or ""))  # as the gate and the action ask
     if not may_be_question(result, QUESTIONS_FROM, _policy(), SMALL_TALK_FROM):
         return result
-    # action_answer_knowledge answers a question the NLU is sure of from a lower score
-    lookup = await knowledge.lookup(text, k=1, question=sure_question(result))
+    # action_answer_knowledge answers a question the NLU is sure of from a lower score, and
+    # so a request asked about the rules (the gate marks it)
+    rules = asked_about_the_rules(result, _policy())
+    lookup = await knowledge.lookup(text, k=1, question=sure_question(result), rules=rules)
     change = gated(result, lookup, QUESTIONS_FROM, SMALL_TALK_FROM, _policy())
     if change is not None and lookup.decision == "answer":
         hit = lookup.hits[0]

@@ -82,6 +82,11 @@ OVERRULED_KEY = "overruled"
 # (zhike/nlu/knowledge_gate.py): ``True``. The robot would say it cannot answer; a detail
 # of the answer just given ("老师是谁啊") is read in context instead (zhike/common/follow_ups.py).
 UNANSWERED_KEY = "unanswered"
+# In the parse result of a request asked as a question about the rules ("报个英语课 学费多少",
+# zhike/nlu/policy_questions.yml): ``True``. The words tell it is a question, so the
+# knowledge base answers an entry clearly ahead of the others from a lower lead
+# (zhike/nlu/knowledge_gate.py, ``action_answer_knowledge``).
+RULES_QUESTION_KEY = "asks_the_rules"
 # The parse result's topic the robot does not serve (zhike/nlu/frames.yml, ``beyond``):
 # ``{"topic": key, "name": what the customer reads}``; the message is nlu_fallback.
 BEYOND_KEY = "beyond"

@@ -15,7 +15,9 @@ when they are in an entry's own words ("周末有人吗", a similar question of 
 hours, which DIET reads as a greeting). One exception: a request intent phrased as a
 question about the rules ("退款一般多久到账", "如果降价了能保价吗") is looked at too
 (``policy_questions``, see :mod:`zhike.nlu.policy_questions`), unless it names one of the
-customer's things.
+customer's things; its words say it is a question, so an entry clearly ahead of the
+others answers it from a lower lead ("有没有适合初二的数学班 学费多少", see
+:mod:`zhike.lib.kb.retrieval.thresholds`).
 
 The gate is on only where the knowledge base is configured: ``ZHIKE_KB_DB_URL`` set (the
 stack sets it for the Rasa server). Without it (``rasa test nlu``, benchmarks of DIET
@@ -56,6 +58,7 @@ from zhike.common.topic_names import (
     BEYOND_KEY,
     BUSINESS_INTENTS,
     QUESTION_INTENT,
+    RULES_QUESTION_KEY,
     SECOND_OPINION_KEY,
     UNANSWERED_KEY,
 )
@@ -150,7 +153,7 @@ def gated(
         decision == "answer"
         and score < IN_AN_ENTRYS_WORDS
         and _request_leads(data, strong_answer=not lookup.by_margin)
-        and not _asks_about_the_rules(data, policy)
+        and not asked_about_the_rules(data, policy)
     ):
         decision = "suggest"
     question = {INTENT_NAME_KEY: QUESTION_INTENT, PREDICTED_CONFIDENCE_KEY: score}
@@ -175,8 +178,12 @@ def gated(
     return {INTENT: unsure, INTENT_RANKING_KEY: [dict(unsure), *ranking]}
 
 
-def _asks_about_the_rules(data: dict[str, Any], policy: PolicyQuestions | None) -> bool:
-    """Whether a declined message, read as its likeliest request, asks about the rules."""
+def asked_about_the_rules(data: dict[str, Any], policy: PolicyQuestions | None) -> bool:
+    """Whether a request (declined: its likeliest one) is asked about the rules.
+
+    Its words say it is a question: the knowledge base answers an entry clearly ahead of
+    the others from a lower lead (:data:`~zhike.common.topic_names.RULES_QUESTION_KEY`).
+    """
     if policy is None or names_a_thing(data):
         return False
     return policy.asks_to_know(_lead(data).get(INTENT_NAME_KEY), str(data.get(TEXT) or ""))
@@ -277,9 +284,12 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
                 message.data, self.questions_from, self.policy, self.small_talk_from
             ):
                 continue
-            lookup = self.knowledge.lookup(new_matter(str(message.get(TEXT))), k=2)
+            rules = asked_about_the_rules(message.data, self.policy)
+            lookup = self.knowledge.lookup(new_matter(str(message.get(TEXT))), k=2, rules=rules)
             if lookup is None:  # the index is not built yet
                 continue
+            if rules:
+                message.set(RULES_QUESTION_KEY, True, add_to_output=True)
             change = gated(
                 message.data, lookup, self.questions_from, self.small_talk_from, self.policy
             )

@@ -274,6 +274,25 @@ def test_an_unsure_request_asked_about_its_price_gets_the_answer(
     assert act.data["intent"]["name"] == "nlu_fallback"  # 帮我: asked to act, buttons stay
 
 
+def test_a_rules_question_is_answered_by_an_entry_clearly_ahead_of_the_others(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    """ "有没有适合初二的数学班 学费多少": DIET unsure (a withdrawal at 0.45), no sure faq."""
+    gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
+    fees = _unsure("有没有适合初二的数学班 学费多少", "cancel_course", 0.45)
+    act = _unsure("帮我报个初二的数学班 学费多少", "cancel_course", 0.45)
+    pickup = _message("上门取件的标准写着不需要寄回是什么意思", "reschedule_pickup", 0.9)
+    gate.process([fees, act, pickup])
+    # the enrolment-and-fees entry, well ahead of the withdrawal's refund, answers it
+    assert fees.data["intent"]["name"] == "faq"
+    assert fees.data["asks_the_rules"] is True
+    # asked to act ("帮我"): the buttons, and no mark
+    assert act.data["intent"]["name"] == "nlu_fallback"
+    assert "asks_the_rules" not in act.data
+    # the return policy, only half a match, is not its answer
+    assert pickup.data["intent"]["name"] == "nlu_fallback"
+
+
 def test_the_knowledge_base_is_asked_the_new_matter_after_a_lead_in(
     knowledge: BackgroundKnowledge,
 ) -> None:

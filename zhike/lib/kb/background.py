@@ -44,10 +44,14 @@ class BackgroundKnowledge:
                 )
                 self._thread.start()
 
-    def lookup(self, text: str, k: int = 3) -> Lookup | None:
-        """The current index's :class:`Lookup` for ``text`` (``None``: no index yet)."""
+    def lookup(self, text: str, k: int = 3, rules: bool = False) -> Lookup | None:
+        """The current index's :class:`Lookup` for ``text`` (``None``: no index yet).
+
+        ``rules``: the message is a request asked about the rules
+        (:func:`zhike.lib.kb.retrieval.decide`).
+        """
         self.start()
-        return self.live.lookup_now(text, k)
+        return self.live.lookup_now(text, k, rules=rules)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stops the thread and closes its database."""

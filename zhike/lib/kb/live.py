@@ -151,17 +151,22 @@ class LiveKnowledge:
                 logger.warning("knowledge base not refreshed, answering from the last index")
             self._checked = time.monotonic()
 
-    async def lookup(self, text: str, k: int = 3, question: bool = False) -> Lookup:
+    async def lookup(
+        self, text: str, k: int = 3, question: bool = False, rules: bool = False
+    ) -> Lookup:
         """The ``k`` best published entries for ``text`` and the decision they lead to.
 
-        ``question``: the NLU is sure ``text`` is a question (see :func:`decide`).
+        ``question``: the NLU is sure ``text`` is a question; ``rules``: it is a request
+        asked about the rules (see :func:`decide`).
         """
         await self.refresh()
-        found = self.lookup_now(text, k, question)
+        found = self.lookup_now(text, k, question, rules)
         assert found is not None  # refresh raises otherwise
         return found
 
-    def lookup_now(self, text: str, k: int = 3, question: bool = False) -> Lookup | None:
+    def lookup_now(
+        self, text: str, k: int = 3, question: bool = False, rules: bool = False
+    ) -> Lookup | None:
         """:meth:`lookup` on the index as it is, without a refresh (``None``: no index yet).
 
         Safe from another thread than the refreshing one: an index is never changed,
@@ -175,7 +180,7 @@ class LiveKnowledge:
             hit for hit in index.searcher.search(text, k=max(k, 2)) if hit.entry_id in index.entries
         ]
         hits = tuple(KnowledgeHit(index.entries[hit.entry_id], hit.score) for hit in found[:k])
-        decision = decide(found, self.thresholds, question)
+        decision = decide(found, self.thresholds, question, rules)
         by_margin = decision == "answer" and found[0].score < self.thresholds.answer
         return Lookup(decision, hits, by_margin)
 

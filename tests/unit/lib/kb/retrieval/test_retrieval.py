@@ -135,6 +135,21 @@ def test_a_sure_question_is_answered_from_a_clear_best_entry_lower_still():
         Thresholds(answer=0.7, suggest=0.5, question_margin=0.0)
 
 
+def test_a_request_asked_about_the_rules_is_answered_from_clear_with_the_question_lead():
+    limits = Thresholds(
+        answer=0.8, suggest=0.5, clear=0.6, margin=0.3, question_clear=0.4, question_margin=0.2
+    )
+    ahead = [Hit(1, 0.67, "q"), Hit(2, 0.42, "r")]  # 0.25 ahead: not clear by ``margin``
+    assert decide(ahead, limits, rules=True) == "answer"
+    assert decide(ahead, limits) == "suggest"
+    # below ``clear`` the words alone are not enough, though a sure question would be
+    half = [Hit(1, 0.47, "q"), Hit(2, 0.24, "r")]
+    assert decide(half, limits, rules=True) == "none"
+    assert decide(half, limits, question=True) == "answer"
+    assert decide([Hit(1, 0.67, "q"), Hit(2, 0.5, "r")], limits, rules=True) == "suggest"
+    assert decide(ahead, Thresholds(answer=0.8, suggest=0.5), rules=True) == "suggest"
+
+
 def test_greetings_and_announcements_of_a_question_weigh_nothing():
     words = default_analyzer().words("你好，请问发票怎么开")
     assert "你好" not in words and "请问" not in words
