@@ -116,6 +116,8 @@ def _matcher() -> FrameMatcher:
         ("上周那单的发票开了么", "query_invoice"),
         ("麻烦重新开一张带公司税号的抬头", "change_invoice"),
         ("帮我看下这单取消的原因", "query_order"),
+        ("我要退英语阅读课", "cancel_course"),
+        ("数学课不想上了 给我退了吧", "cancel_course"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
@@ -164,6 +166,9 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "今天可以到的非得要绕",  # a complaint of the route
         "我的订单设置的是明天晚上六点以后送到 能不能修改一下",  # the delivery time changed
         "你好 我申请退货的运费 店家说原路返还",  # the return's postage, no return started
+        "退课怎么退费",  # the withdrawal's rules
+        "退课的钱什么时候到",  # the money of a withdrawal made
+        "可以退课吗",
     ],
 )
 def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:
