@@ -38,6 +38,7 @@ TOPIC_QUESTIONS = {
     "price_bargain": "价格能再优惠一点吗？",
     "course_enrolment": "课程怎么报名，学费多少？",
     "interception_fee": "拦截快递要收费吗？",
+    "address_change_fee": "修改收货地址要收费吗？",
 }
 KEYS_BY_QUESTION = {question: key for key, question in TOPIC_QUESTIONS.items()}
 

@@ -33,6 +33,10 @@ def test_the_shipped_file_loads_and_reads_questions_by_form() -> None:
     assert asked_in_form("intercept_form", "拦截要钱吗") == "拦截快递要收费吗？"
     assert asked_in_form(None, "这个要多少钱运费") is None
     assert asked_in_form("refund_form", "优惠券运费券还退吗") != "退货运费谁出"
+    assert asked_in_form("price_protection_form", "价保的钱多久到") == "退款多久能到账？"
+    assert asked_in_form("address_form", "改地址要钱吗") == "修改收货地址要收费吗？"
+    assert asked_in_form("invoice_form", "等下 电子发票多久能开好") == "电子发票多久能开出来"
+    assert asked_in_form("refund_form", "改地址要钱吗") is None
 
 
 @pytest.mark.parametrize(
@@ -81,3 +85,21 @@ async def test_a_coupon_asked_about_while_cancelling_is_no_refund_question(
     said = " ".join(m.get("text") or "" for m in dispatcher.messages)
     assert "优惠券" in said
     assert "utter_order_services_offer" not in responses(dispatcher)  # was: 可以申请退款
+
+
+async def test_the_fee_asked_while_changing_the_address_is_answered_and_the_form_goes_on(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = in_form(
+        zhang(
+            "改地址要钱吗",
+            "faq",
+            requested_slot="new_address",
+            order_id="HP20240003",
+            focus_order="HP20240003",
+        ),
+        "address_form",
+    )
+    await ActionAnswerKnowledge().run(dispatcher, tracker, {})
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "免费" in said  # was: the address asked for again, the question unanswered
