@@ -116,6 +116,42 @@ class ValidateCourseCancelForm(ZhikeFormValidationAction):
         return self.reject("course_id", dispatcher, tracker)
 
 
+class ActionAskCourseCancelConfirmed(Action):
+    """Names the course and the refund rule before asking to confirm the withdrawal."""
+
+    def name(self) -> str:
+        """See the base class."""
+        return "action_ask_course_cancel_form_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Says "为张小明退掉「英语阅读提高班」：…退费规则", then asks.
+
+        A customer with two children or two courses sees which one is withdrawn; one who
+        named the course at once never saw the rules the course buttons come with.
+        """
+        student_id, _, course_id = str(tracker.get_slot("course_id") or "").partition("/")
+        try:
+            _, students = await _students(tracker)
+        except BackendError:
+            students = []
+        named = next(
+            (
+                (student.name, name)
+                for student, active_id, name in _active(students)
+                if student.student_id == student_id and active_id == course_id
+            ),
+            None,
+        )
+        if named is not None:
+            dispatcher.utter_message(
+                response="utter_course_cancel_summary", student=named[0], course=named[1]
+            )
+        dispatcher.utter_message(response="utter_ask_course_cancel_form_confirmed")
+        return []
+
+
 class ActionCancelEnrollment(FormSubmitAction):
     """Cancels the enrollment after a "yes"."""
 
