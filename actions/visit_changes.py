@@ -58,9 +58,14 @@ def named_visit(text: str, visits: list[Visit]) -> Visit | None:
     order_id = parse_order_id(text)
     if order_id:
         return next((visit for visit in visits if visit.order_id == order_id), None)
-    word = next((word for word in _PRODUCT_WORDS if word in text), None)
-    found = [visit for visit in visits if word and word in visit.product_name]
+    found = of_product_named(text, visits)
     return found[0] if len(found) == 1 else None
+
+
+def of_product_named(text: str, visits: list[Visit]) -> list[Visit]:
+    """The visits for the product ``text`` names ("我那个空调"), none when it names none."""
+    word = next((word for word in _PRODUCT_WORDS if word in text), None)
+    return [visit for visit in visits if word and word in visit.product_name]
 
 
 def visit_button(visit: Visit) -> dict[str, str]:
@@ -105,6 +110,9 @@ class VisitFormValidation(ZhikeFormValidationAction, ABC):
             return {"visit_id": parse_visit_id(text) or parse_order_id(text)}
         if requested is None and len(visits) <= 1:
             return {"visit_id": visits[0].visit_id if visits else "none"}
+        focused = [visit for visit in visits if visit.order_id == tracker.get_slot("focus_order")]
+        if requested is None and len(focused) == 1:
+            return {"visit_id": focused[0].visit_id}  # "那能不能改到周六" after its status
         if requested == "visit_id" and is_yes_or_thanks(text):
             return {"visit_id": text}  # "好的" to which visit: asked to pick one (reject)
         return {}
@@ -332,8 +340,14 @@ class ActionVisitStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        """Open visits first, then the latest closed ones (at most 5 lines)."""
-        order_id = parse_order_id(str(request_message(tracker).get("text") or ""))
+        """Open visits first, then the latest closed ones (at most 5 lines).
+
+        Only the visits for the product named ("我那个空调什么时候来装"), when it has any.
+        The order of the one open visit shown is the order in focus: "那能不能改到周六"
+        changes that visit. Of several open ones shown, none is.
+        """
+        text = str(request_message(tracker).get("text") or "")
+        order_id = parse_order_id(text)
         try:
             customer_id = await customer_asking(tracker)
             if customer_id is None:
@@ -351,8 +365,14 @@ class ActionVisitStatus(Action):
             dispatcher.utter_message(response=response, order_id=order_id or "", buttons=book)
             remind_active_form(dispatcher, tracker)
             return []
-        ordered = sorted(visits, key=lambda v: v.status not in OPEN_VISIT_STATUSES)
+        ordered = sorted(
+            of_product_named(text, visits) or visits,
+            key=lambda v: v.status not in OPEN_VISIT_STATUSES,
+        )
         lines = "\n".join(visit_line(visit) for visit in ordered[:5])
         dispatcher.utter_message(response="utter_visit_status", lines=lines)
         remind_active_form(dispatcher, tracker)
+        open_ones = [visit for visit in ordered[:5] if visit.status in OPEN_VISIT_STATUSES]
+        if len(open_ones) > 1:
+            return []
         return [SlotSet("focus_order", ordered[0].order_id)]

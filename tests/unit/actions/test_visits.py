@@ -256,6 +256,27 @@ async def test_a_visit_is_changed_cancelled_and_followed(
     assert visit.status == "cancelled"
 
 
+async def test_the_visit_of_the_product_named_is_shown_and_followed_up(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "我那个空调什么时候来装啊" listed the TV too; "那能不能改到周六" asked which visit."""
+    events = await ActionVisitStatus().run(
+        dispatcher, zhang("你好 我那个空调什么时候来装啊", "query_visit"), DOMAIN
+    )
+    lines = dispatcher.messages[-1]["lines"]
+    assert "SV20240003" in lines and "SV20240001" not in lines  # the AC, not the TV
+    assert events == [{"event": "slot", "timestamp": None, "name": "focus_order",
+                       "value": "HP20241406"}]  # fmt: skip
+    then = zhang("那能不能改到周六", "change_visit", focus_order="HP20241406")
+    picked = await ValidateVisitChangeForm().extract_visit_id(dispatcher, then, DOMAIN)
+    assert picked == {"visit_id": "SV20240003"}
+    # both open visits shown: no visit is the one in focus, the customer is asked
+    both = await ActionVisitStatus().run(dispatcher, zhang("师傅什么时候上门"), DOMAIN)
+    assert both == []
+    unnamed = zhang("能改到周六吗", "change_visit")
+    assert await ValidateVisitChangeForm().extract_visit_id(dispatcher, unnamed, DOMAIN) == {}
+
+
 async def test_the_engineer_is_said_masked(zhang: Turn, dispatcher: CollectingDispatcher) -> None:
     await ActionVisitStatus().run(
         dispatcher, zhang("HP20241402的安装什么时候", "query_visit"), DOMAIN
