@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 CLOSED = ("cancelled", "refunding", "refunded")
 INTERCEPTION_STATES = {"requested": "处理中", "intercepted": "已拦截成功，包裹正在退回仓库"}
 _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A question, not an answer: "新号码是多少你们能看到吗"
+_ASKS = re.compile(r"吗|么|嘛|[?？]|多少|是什么|能看到|看得到|知道")
 
 
 def delivered(order: Order) -> bool:
@@ -323,5 +325,15 @@ class ValidateReceiverPhoneForm(DeliveryRuleChecks):
     async def validate_receiver_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """An 11-digit mainland mobile number."""
-        return self.accept("receiver_phone", parse_mobile_phone(value), dispatcher, tracker)
+        """An 11-digit mainland mobile number.
+
+        A question without a digit ("新号码是多少你们能看到吗") is told that the robot
+        cannot see the new number, not that the number looks wrong.
+        """
+        phone = parse_mobile_phone(value)
+        text = str(value or "")
+        if phone is None and not re.search(r"\d", text) and _ASKS.search(text):
+            return self.reject(
+                "receiver_phone", dispatcher, tracker, "utter_receiver_phone_not_seen"
+            )
+        return self.accept("receiver_phone", phone, dispatcher, tracker)

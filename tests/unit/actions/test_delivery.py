@@ -267,6 +267,19 @@ async def test_a_wrong_number_is_asked_again_and_a_delivered_order_refused(
     assert "一样" in dispatcher.messages[-1]["reason"]
 
 
+async def test_a_question_instead_of_the_number_is_told_the_robot_cannot_see_it(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "新号码是多少你们能看到吗" was told 「手机号好像不太对」."""
+    form = ValidateReceiverPhoneForm()
+    asked = zhang("新号码是多少你们能看到吗", requested_slot="receiver_phone")
+    result = await form.validate_receiver_phone(
+        asked.latest_message["text"], dispatcher, asked, DOMAIN
+    )
+    assert result["receiver_phone"] is None
+    assert responses(dispatcher) == ["utter_receiver_phone_not_seen"]
+
+
 # --- return pickup ------------------------------------------------------------------------
 
 
