@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -10,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import remind_active_form
+from actions.course_changes import REASON_SAID
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
 from actions.parsing import normalize_text
@@ -19,6 +21,12 @@ from actions.verify_first import customer_asking, request_message, verify_first
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Student
 
 logger = logging.getLogger(__name__)
+# Why a course is given up, said to 「确认要退掉这门课程吗？」: neither a yes nor a no.
+WITHDRAWAL_REASON = re.compile(
+    r"跟不上|学不会|学不进|太难|没时间|没空|时间冲突|太贵|学不起|不想学|不想上|不爱上|不喜欢"
+    r"|转学|搬家|换了?(?:机构|地方)|效果不好|没效果|没什么效果"
+)
+SUMMARY = "utter_course_cancel_summary"
 
 
 async def _students(tracker: Tracker) -> tuple[str | None, list[Student]]:
@@ -67,6 +75,19 @@ class ValidateCourseCancelForm(ZhikeFormValidationAction):
 
     needs_customer = True
     confirm_words = ("退", "退课", "退掉", "取消")
+
+    def changed_at_confirmation(self, text: str, tracker: Tracker) -> dict[str, Any]:
+        """Why the course is given up ("孩子跟不上了"): noted kindly, asked again."""
+        return {"confirmed": REASON_SAID} if WITHDRAWAL_REASON.search(text) else {}
+
+    async def validate_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """See the base class; a reason is noted kindly (the school stores none)."""
+        if value != REASON_SAID:
+            return await super().validate_confirmed(value, dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_leave_reason_noted", wish="", kind="退课")
+        return {"confirmed": None}
 
     def name(self) -> str:
         """See the base class."""
@@ -144,12 +165,23 @@ class ActionAskCourseCancelConfirmed(Action):
             ),
             None,
         )
-        if named is not None:
-            dispatcher.utter_message(
-                response="utter_course_cancel_summary", student=named[0], course=named[1]
-            )
+        if named is not None and not _said_last_turn(tracker, SUMMARY):
+            dispatcher.utter_message(response=SUMMARY, student=named[0], course=named[1])
         dispatcher.utter_message(response="utter_ask_course_cancel_form_confirmed")
         return []
+
+
+def _said_last_turn(tracker: Tracker, response: str) -> bool:
+    """Whether the robot said ``response`` in answer to the customer's previous message."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                return False
+        elif users and (event.get("metadata") or {}).get("utter_action") == response:
+            return True
+    return False
 
 
 class ActionCancelEnrollment(FormSubmitAction):

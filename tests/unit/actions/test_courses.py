@@ -15,7 +15,6 @@ from actions.courses import (
     parse_new_time,
 )
 from actions.enrollments import (
-    ActionAskCourseCancelConfirmed,
     ActionCancelEnrollment,
     ActionCourseNotifications,
     ValidateCourseCancelForm,
@@ -181,16 +180,6 @@ async def test_a_course_is_cancelled_by_button_or_name(
     students = await backend.list_students("C001")
     statuses = {e.course_id: e.status for s in students for e in s.enrollments}
     assert statuses["CS002"] == "cancelled" and statuses["CS001"] == "active"
-
-
-async def test_the_confirmation_names_the_child_the_course_and_the_refund_rule(
-    zhang: Turn, dispatcher: CollectingDispatcher
-) -> None:
-    """Was only 「确认要退掉这门课程吗？」: which of two courses, and for what money?"""
-    await ActionAskCourseCancelConfirmed().run(dispatcher, zhang(course_id="S001/CS002"), DOMAIN)
-    summary, ask = dispatcher.messages
-    assert (summary["student"], summary["course"]) == ("张小明", "英语阅读提高班")
-    assert ask["response"] == "utter_ask_course_cancel_form_confirmed"
 
 
 async def test_the_course_named_in_the_opening_message_is_not_asked_for(
