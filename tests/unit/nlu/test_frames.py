@@ -118,6 +118,7 @@ def _matcher() -> FrameMatcher:
         ("帮我看下这单取消的原因", "query_order"),
         ("我要退英语阅读课", "cancel_course"),
         ("数学课不想上了 给我退了吧", "cancel_course"),
+        ("都两天了还没人联系我", "query_ticket"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
@@ -169,6 +170,8 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "退课怎么退费",  # the withdrawal's rules
         "退课的钱什么时候到",  # the money of a withdrawal made
         "可以退课吗",
+        "预约了安装 怎么还没人联系我",  # the visit
+        "快递怎么还没人联系我",  # the parcel
     ],
 )
 def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:
