@@ -267,3 +267,12 @@ async def test_a_company_title_given_during_the_identity_check_is_noted_and_kept
     # a message that only mentions a company is no title
     vague = _during_the_check("我的发票怎么开成个人了 我要公司的", "13800138001")
     assert await form.extract_invoice_title(CollectingDispatcher(), vague, {}) == {}
+
+
+def test_wanting_a_companys_title_names_no_company() -> None:
+    """ "发票抬头开错了 要改成公司" was taken as the title 「要改成公司」, the tax number asked."""
+    form = ValidateInvoiceChangeForm()
+    tracker = _during_the_check("发票抬头开错了 要改成公司", "13800138001")
+    assert form.noted_detail("发票抬头开错了 要改成公司", tracker) is None
+    named = form.noted_detail("要改成杭州某某科技有限公司", tracker)
+    assert named == "发票抬头「杭州某某科技有限公司」"
