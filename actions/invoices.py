@@ -61,7 +61,9 @@ INVOICE_STATUS = {"requested": "开票中", "issued": "已开具", "rejected": "
 _PARTS = re.compile(r"[\s，,。；;：:]+")
 # "是上海某某有限公司", "应该是…", "要改成…": how the name is said, not part of it ("要改成公司"
 # names no company).
-_SAID_AS = re.compile(r"^(?:(?:应该|其实|就)?是|(?:要|想|得|帮我|给我)?(?:改成|改为|换成|开成))(?=..)")
+_SAID_AS = re.compile(
+    r"^(?:(?:应该|其实|就)?是|(?:要|想|得|帮我|给我)?(?:改成|改为|换成|开成))(?=..)"
+)
 
 
 def company_named(text: str) -> str | None:

@@ -4,8 +4,10 @@
 "取消了优惠券还退吗" while cancelling got 「可以申请退款哦」; "上午十点" to a lesson change's
 confirmation got the service hours; "我想退掉英语阅读课" was asked which course; "那就约周六吧"
 after the list of visits offered delivery scheduling, and 周六 was then forgotten;
-"我想给孩子报个英语课 怎么收费" was offered 请假/退课. Whichever way this training run reads
-these messages, the conversation must end the same.
+"我想给孩子报个英语课 怎么收费" was offered 请假/退课. "改地址要钱吗" in the address form got the
+address question again; "新号码是多少你们能看到吗" was told the number looked wrong; "我那个空调
+什么时候来装" listed the TV too, and "那能不能改到周六" was asked which visit. Whichever way this
+training run reads these messages, the conversation must end the same.
 """
 
 from __future__ import annotations
@@ -93,3 +95,71 @@ def test_the_interception_fee_asked_at_its_confirmation_is_answered(
     replies = zhang_app.send("拦截要钱吗")
     assert "10 元服务费" in texts(replies)  # was: 「您是想咨询…」 with 安装收费吗？
     assert "申请拦截包裹吗" in texts(replies)
+
+
+def test_a_withdrawal_in_plain_words_names_the_course_before_it_is_confirmed(
+    zhang_app: AppConversation,
+) -> None:
+    replies = zhang_app.send("我要退英语阅读课")  # was: 「您是想咨询…」 退课 / 请假调课
+    if "转人工" in " ".join(titles(replies)) and "退课" not in texts(replies):
+        replies = zhang_app.send("不用了 我自己办")  # a VIP asking about money is offered a person
+    assert "为张小明退掉「英语阅读提高班」" in texts(replies)
+    assert "确认要退掉这门课程吗" in texts(replies)
+    assert "已为张小明办理「英语阅读提高班」退课" in zhang_app.say("确认退课")
+
+
+def test_the_fees_of_a_class_asked_about_are_answered(zhang_app: AppConversation) -> None:
+    replies = zhang_app.send("有没有适合初二的数学班 学费多少")
+    assert "学费" in texts(replies)
+    assert "退课" not in " ".join(titles(replies))  # was: 退课 / 咨询商品 buttons
+
+
+def test_the_fee_of_changing_the_address_is_answered_and_the_change_goes_on(
+    zhang_app: AppConversation,
+) -> None:
+    assert "新的收货地址" in zhang_app.say("HP20240003的地址要改一下")
+    replies = zhang_app.send("改地址要钱吗")
+    assert "免费" in texts(replies)  # was: the address asked for again, no answer
+    assert "新的收货地址" in texts(replies)
+    confirm = zhang_app.say("上海市浦东新区张江路88号3栋502")
+    assert "修改为「上海市浦东新区张江路88号3栋502」" in confirm
+
+
+def test_how_long_the_invoice_takes_is_answered_while_it_is_requested(
+    zhang_app: AppConversation,
+) -> None:
+    assert "发票抬头" in zhang_app.say("HP20240003要开发票")
+    replies = zhang_app.send("等下 电子发票多久能开好")
+    assert "1–3 个工作日" in texts(replies)  # was: 「您是想咨询…」
+    assert "发票抬头" in texts(replies)
+    assert "开具电子普通发票吗" in zhang_app.say("个人")
+
+
+def test_a_question_instead_of_the_new_phone_is_answered_honestly(
+    zhang_app: AppConversation,
+) -> None:
+    assert "新的收货人手机号" in zhang_app.say("帮我改一下HP20240003的收货电话")
+    replies = zhang_app.send("新号码是多少你们能看到吗")
+    assert "看不到" in texts(replies)
+    assert "手机号好像不太对" not in texts(replies)
+    assert "改为 139****5678" in zhang_app.say("13912345678")
+
+
+def test_the_visit_of_the_product_asked_about_is_the_one_changed(
+    zhang_app: AppConversation,
+) -> None:
+    listed = zhang_app.say("你好 我那个空调什么时候来装啊")
+    assert "SV20240003" in listed and "SV20240001" not in listed  # was: the TV's visit too
+    asked = zhang_app.send("那能不能改到周六")
+    assert "哪一个上门预约" not in texts(asked)
+    assert titles(asked) and all("（周六）" in title for title in titles(asked))
+
+
+def test_nobody_in_touch_after_a_complaint_gets_the_cases_progress(
+    zhang_app: AppConversation,
+) -> None:
+    filed = zhang_app.say("我要投诉 客服态度太差了")
+    assert "工单" in filed
+    replies = zhang_app.send("怎么还没人联系我")
+    assert "工单" in texts(replies)  # was: 「您是想咨询…」
+    assert "您是想咨询" not in texts(replies)
