@@ -119,6 +119,9 @@ def _matcher() -> FrameMatcher:
         ("我要退英语阅读课", "cancel_course"),
         ("数学课不想上了 给我退了吧", "cancel_course"),
         ("都两天了还没人联系我", "query_ticket"),
+        ("包裹是不是丢了 帮我查查", "query_logistics"),
+        ("明天会送吗", "query_logistics"),
+        ("三天了都没有物流信息", "query_logistics"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
@@ -172,6 +175,8 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "可以退课吗",
         "预约了安装 怎么还没人联系我",  # the visit
         "快递怎么还没人联系我",  # the parcel
+        "今天能送吗 我想约明天",  # choosing the delivery day
+        "丢件了怎么赔",  # the compensation
     ],
 )
 def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:
