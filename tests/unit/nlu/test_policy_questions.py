@@ -20,6 +20,8 @@ CUES = PolicyQuestions.load()
         "换货要几天能换好",
         "我想知道怎么开发票",
         "想问下降价了怎么保价",
+        "这个保价么",
+        "这款手机支持价格保护吗",
     ],
 )
 def test_questions_about_the_rules(text: str) -> None:
@@ -33,6 +35,7 @@ def test_questions_about_the_rules(text: str) -> None:
         "帮我申请一下价保，降了50",
         "麻烦尽快处理，如果不行我就投诉",
         "保价",
+        "昨天买的今天降了200 能保价吗",  # the drop said: a request
     ],
 )
 def test_requests_to_act(text: str) -> None:
