@@ -241,8 +241,9 @@ class ValidateExchangeForm(ZhikeFormValidationAction):
         """
         reason = parse_exchange_reason(tracker.get_slot("exchange_reason") or value)
         order_id = tracker.get_slot("order_id")
-        if reason is None and order_id and names_variant(value):
-            # "43" to 「想换货的原因是什么呢？」: the size wanted, so the size is the reason
+        if reason != DEFECT and order_id and names_variant(value):
+            # "43", "43码" to 「想换货的原因是什么呢？」: the size wanted, so the size is the
+            # reason (was: "43码" the reason only, and the size asked for after it)
             wished = await self._from_wish(order_id, dispatcher, tracker, str(value))
             if wished:
                 return wished

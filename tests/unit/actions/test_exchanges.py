@@ -155,12 +155,13 @@ async def test_an_order_with_a_size_named_gets_that_size_at_once(
 async def test_a_size_given_for_the_reason_is_the_size_wanted(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
-    # 「请问想换货的原因是什么呢？」 answered "43" for the pair in 42: size, to 43
-    tracker = zhang("43", "nlu_fallback", order_id="HP20241301", requested_slot="exchange_reason")
-    result = await ValidateExchangeForm().validate_exchange_reason(
-        "43", dispatcher, tracker, DOMAIN
-    )
-    assert result == {"exchange_sku": "ANTA-RUN-BK-43", "exchange_reason": "size"}
+    # 「请问想换货的原因是什么呢？」 answered "43" or "43码" for the pair in 42: size, to 43
+    for said in ("43", "43码", "换43码的"):
+        tracker = zhang(said, order_id="HP20241301", requested_slot="exchange_reason")
+        result = await ValidateExchangeForm().validate_exchange_reason(
+            said, dispatcher, tracker, DOMAIN
+        )
+        assert result == {"exchange_sku": "ANTA-RUN-BK-43", "exchange_reason": "size"}, said
     # a size the goods do not come in is no reason: asked again
     tracker = zhang("99", "nlu_fallback", order_id="HP20241301", requested_slot="exchange_reason")
     result = await ValidateExchangeForm().validate_exchange_reason(
