@@ -10,6 +10,7 @@ another request: the delivery-fee question of pre-sales) answer it, and the form
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,15 +25,23 @@ FORM_QUESTIONS_FILE = Path(__file__).with_name("form_questions.yml")
 
 @dataclass(frozen=True)
 class FormQuestion:
-    """While one of ``forms`` is open, a message in ``says`` asks ``asks``."""
+    """While one of ``forms`` is open, a message in ``says`` asks ``asks``.
+
+    ``when``: slot values the form must hold ("师傅上门收费吗" asks the installation's fee
+    while an installation is booked, the repair's while a repair is).
+    """
 
     forms: frozenset[str]
     says: re.Pattern[str]
     unless: re.Pattern[str] | None
     asks: str
+    when: tuple[tuple[str, str], ...] = ()
 
-    def fits(self, form: str | None, text: str) -> bool:
-        """Whether ``text``, said while ``form`` is open, is this question."""
+    def fits(self, form: str | None, text: str, slots: Mapping[str, Any] | None = None) -> bool:
+        """Whether ``text``, said while ``form`` is open with ``slots``, is this question."""
+        held = slots or {}
+        if any(str(held.get(slot)) != value for slot, value in self.when):
+            return False
         return form in self.forms and says_unless(self.says, self.unless, text)
 
 
@@ -62,7 +71,11 @@ def _question(path: Path, number: int, entry: dict[str, Any]) -> FormQuestion:
         raise ValueError(f"{where}: a pattern is no regular expression ({error})") from error
     if not forms or says is None or not asks:
         raise ValueError(f"{where} needs 'forms', 'says' and 'asks'")
-    return FormQuestion(frozenset(str(f) for f in forms), says, unless, asks)
+    when = entry.get("when") or {}
+    if not isinstance(when, dict):
+        raise ValueError(f"{where}: 'when' maps slots to values")
+    held = tuple((str(slot), str(value)) for slot, value in when.items())
+    return FormQuestion(frozenset(str(f) for f in forms), says, unless, asks, held)
 
 
 @lru_cache(maxsize=1)
@@ -71,8 +84,13 @@ def form_questions() -> tuple[FormQuestion, ...]:
     return load_form_questions()
 
 
-def asked_in_form(form: str | None, text: str | None) -> str | None:
-    """The question to look up for ``text`` said while ``form`` is open, if one fits."""
+def asked_in_form(
+    form: str | None, text: str | None, slots: Mapping[str, Any] | None = None
+) -> str | None:
+    """The question to look up for ``text`` said while ``form`` is open, if one fits.
+
+    ``slots``: the conversation's slots, for the entries that say ``when``.
+    """
     if not form or not text:
         return None
-    return next((q.asks for q in form_questions() if q.fits(form, text)), None)
+    return next((q.asks for q in form_questions() if q.fits(form, text, slots)), None)

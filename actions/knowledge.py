@@ -114,7 +114,9 @@ class ActionAnswerKnowledge(Action):
         channel = input_channel(tracker)
         text = new_matter(str((tracker.latest_message or {}).get("text") or "").strip())
         picked = _picked_entry(tracker)
-        in_form = asked_in_form(tracker.active_loop_name, text) if picked is None else None
+        in_form = (
+            asked_in_form(tracker.active_loop_name, text, tracker.slots) if picked is None else None
+        )
         if in_form and await answer_if_known(
             dispatcher, in_form, channel, tracker.active_loop_name
         ):

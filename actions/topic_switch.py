@@ -135,7 +135,11 @@ class ActionAnswerInterruption(Action):
         # a question about the form's matter, also when the NLU read it as the form's own
         # request ("改地址要钱吗": modify_address at 0.97), not when it asks for another change
         own = intent in form_intents(form)
-        asked = asked_in_form(form, text) if own or intent not in CHANGE_ENTRIES else None
+        asked = (
+            asked_in_form(form, text, tracker.slots)
+            if own or intent not in CHANGE_ENTRIES
+            else None
+        )
         if asked and await answer_if_known(dispatcher, asked, input_channel(tracker), form):
             remind_active_form(dispatcher, tracker)  # "这个要多少钱运费" in the refund form
             return []

@@ -39,6 +39,7 @@ TOPIC_QUESTIONS = {
     "course_enrolment": "课程怎么报名，学费多少？",
     "interception_fee": "拦截快递要收费吗？",
     "address_change_fee": "修改收货地址要收费吗？",
+    "exchange_time": "换货多久能收到新商品？",
 }
 KEYS_BY_QUESTION = {question: key for key, question in TOPIC_QUESTIONS.items()}
 

@@ -37,6 +37,18 @@ def test_the_shipped_file_loads_and_reads_questions_by_form() -> None:
     assert asked_in_form("address_form", "改地址要钱吗") == "修改收货地址要收费吗？"
     assert asked_in_form("invoice_form", "等下 电子发票多久能开好") == "电子发票多久能开出来"
     assert asked_in_form("refund_form", "改地址要钱吗") is None
+    assert asked_in_form("refund_form", "等会 退款是退到微信吗") == "退款多久能到账？"
+    assert asked_in_form("cancel_order_form", "取消了钱什么时候退") == "退款多久能到账？"
+    assert asked_in_form("intercept_form", "拦截了以后钱怎么退") == "退款多久能到账？"
+    assert asked_in_form("exchange_form", "换货要多久能到") == "换货多久能收到新商品？"
+
+
+def test_a_fee_asked_while_a_visit_is_booked_is_the_fee_of_that_kind_of_visit() -> None:
+    """ "师傅上门收费吗" was 「您是想咨询…」; an installation and a repair cost differently."""
+    install, repair = {"visit_kind": "install"}, {"visit_kind": "repair"}
+    assert asked_in_form("visit_form", "师傅上门收费吗", install) == "安装收费吗？"
+    assert asked_in_form("visit_form", "师傅上门收费吗", repair) == "保修期多久，过保了怎么修？"
+    assert asked_in_form("visit_form", "师傅上门收费吗") is None  # the kind not known yet
 
 
 @pytest.mark.parametrize(
@@ -44,6 +56,10 @@ def test_the_shipped_file_loads_and_reads_questions_by_form() -> None:
     [
         ("form_questions:\n  - forms: [refund_form]\n    says: [运费]\n", "needs"),
         ("form_questions:\n  - forms: [refund_form]\n    says: ['(']\n    asks: x\n", "entry 1"),
+        (
+            "form_questions:\n  - forms: [visit_form]\n    when: [x]\n    says: [a]\n    asks: b\n",
+            "'when' maps slots",
+        ),
     ],
 )
 def test_a_broken_file_is_named(tmp_path: Path, text: str, error: str) -> None:
