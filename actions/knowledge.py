@@ -34,10 +34,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.form_questions import asked_in_form
 from actions.identity import input_channel
 from actions.order_questions import answer_about_focus_order
 from actions.topics import form_intents
+from zhike.common.form_questions import asked_in_form
 from zhike.common.lead_ins import new_matter
 from zhike.common.topic_names import KB_ANSWERED_SLOT, RULES_QUESTION_KEY
 from zhike.lib.kb.live import KnowledgeUnavailable, Lookup, shared_knowledge

@@ -33,7 +33,6 @@ from actions.account import FORM_SLOTS
 from actions.common import intent_titles
 from actions.context import focus_order, mentioned_order, remind_active_form
 from actions.courses import ActionCourseSchedule
-from actions.form_questions import asked_in_form
 from actions.identity import input_channel
 from actions.knowledge import answer_if_known
 from actions.orders import ActionListOrders, answer_about_order, order_if_visible
@@ -50,6 +49,7 @@ from actions.topics import (
 from actions.typed_answers import parse_ordinal, shown_buttons
 from actions.typed_parsing import asks_progress, parse_confirmation, symbols_removed
 from zhike.common.choices import named_button
+from zhike.common.form_questions import asked_in_form
 from zhike.common.topic_names import (
     ANSWER_ACTION,
     FOCUS_ORDER_SLOT,

@@ -21,6 +21,11 @@ form's answer too, however the NLU read it as a question, small talk or nothing:
 took "上午十点" for the service hours, and the knowledge base answered it in the middle
 of a lesson change instead of the form moving the lesson to ten.
 
+While a form runs, a message the NLU declined that is a question about the form's matter
+(:mod:`zhike.common.form_questions`: "师傅上门收费吗" while an installation is booked) is
+the question intent ``faq``: the knowledge base answers it and the form asks its question
+again, instead of 「您是想咨询…」 over the form.
+
 ``config.yml`` (after :mod:`zhike.nlu.knowledge_gate`, so a question the knowledge base
 answers stays a question)::
 
@@ -40,8 +45,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from zhike.common.form_questions import asked_in_form
 from zhike.common.questions import asks_question
-from zhike.common.topic_names import OUT_OF_SCOPE, TWO_STAGE_FALLBACK, UNSURE
+from zhike.common.topic_names import OUT_OF_SCOPE, QUESTION_INTENT, TWO_STAGE_FALLBACK, UNSURE
 from zhike.nlu.proposed_times import proposes_a_time
 
 FORM_REPLY_KEY = "form_reply"
@@ -99,7 +105,8 @@ class FormReply(GraphComponent):
     ) -> list[Message]:
         """Makes each declined message that asks nothing the interrupted form's answer.
 
-        And, while a form runs, a bare time however it was read (:data:`TIME_MISREAD`).
+        And, while a form runs, a bare time however it was read (:data:`TIME_MISREAD`), and
+        a declined question about the form's matter a question (``faq``).
         """
         interrupted = interrupted_form(tracker)
         running = _running_form(tracker)
@@ -108,15 +115,24 @@ class FormReply(GraphComponent):
             text = str(message.get(TEXT) or "")
             if text.startswith("/"):
                 continue
+            reply = ANSWER_INTENT
             if interrupted is not None and intent in DECLINED and not asks_question(text):
                 form = interrupted[0]
             elif running is not None and intent in TIME_MISREAD and proposes_a_time(text):
                 form = running
+            elif running is not None and intent in DECLINED and _asked_in(running, text, tracker):
+                form, reply = running, QUESTION_INTENT  # "师傅上门收费吗" while booking a visit
             else:
                 continue
-            message.set(INTENT, {"name": ANSWER_INTENT, "confidence": 1.0}, add_to_output=True)
+            message.set(INTENT, {"name": reply, "confidence": 1.0}, add_to_output=True)
             message.set(FORM_REPLY_KEY, form, add_to_output=True)
         return messages
+
+
+def _asked_in(form: str, text: str, tracker: DialogueStateTracker | None) -> bool:
+    """Whether ``text`` is a question about ``form``'s matter (form_questions.yml)."""
+    slots = tracker.current_slot_values() if tracker is not None else {}
+    return asked_in_form(form, text, slots) is not None
 
 
 def _running_form(tracker: DialogueStateTracker | None) -> str | None:

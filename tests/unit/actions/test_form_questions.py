@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.form_questions import asked_in_form, load_form_questions
 from actions.knowledge import ActionAnswerKnowledge
 from actions.topic_switch import ActionAnswerInterruption
 from tests.unit.actions.conftest import Turn
 from tests.unit.actions.switching import in_form, responses
+from zhike.common.form_questions import asked_in_form, load_form_questions
 
 pytestmark = pytest.mark.usefixtures("knowledge")
 

@@ -12,6 +12,7 @@ from rasa.shared.core.events import (
     ActiveLoop,
     BotUttered,
     Event,
+    SlotSet,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -136,3 +137,29 @@ def test_questions_and_requests_with_a_time_stay_what_they_are(tmp_path: Any) ->
         assert _read(tmp_path, text, intent, tracker).get("intent")["name"] == intent, text
     plain = DialogueStateTracker.from_events("c1", [UserUttered("你好")])
     assert _read(tmp_path, "上午十点", "faq", plain).get("intent")["name"] == "faq"  # no form
+
+
+def _visit_booking(kind: str) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(
+        "c1",
+        [
+            UserUttered("我想预约安装 HP20241401"),
+            ActiveLoop("visit_form"),
+            SlotSet("visit_kind", kind),
+            BotUttered("请问希望师傅哪天上门呢？"),
+        ],
+    )
+
+
+def test_a_declined_question_about_the_forms_matter_is_a_question(tmp_path: Any) -> None:
+    """ "师傅上门收费吗" while a visit is booked was 「您是想咨询…」 over the form."""
+    read = _read(tmp_path, "师傅上门收费吗", "nlu_fallback", _visit_booking("install"))
+    assert read.get("intent") == {"name": "faq", "confidence": 1.0}
+    assert read.get(FORM_REPLY_KEY) == "visit_form"
+    # no form question of that form in those words, or no form: left to the fallback
+    other = _read(tmp_path, "你们老板是谁", "nlu_fallback", _visit_booking("install"))
+    assert other.get("intent")["name"] == "nlu_fallback"
+    plain = DialogueStateTracker.from_events("c1", [UserUttered("你好")])
+    assert _read(tmp_path, "师傅上门收费吗", "nlu_fallback", plain).get("intent")["name"] == (
+        "nlu_fallback"
+    )

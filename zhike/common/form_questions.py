@@ -5,6 +5,8 @@ who pays for sending the goods back. The file lists, per form, the words of such
 and the question to look up in the knowledge base instead. ``action_answer_knowledge``
 (a question the NLU read as one) and ``action_answer_interruption`` (one it read as
 another request: the delivery-fee question of pre-sales) answer it, and the form goes on.
+One the NLU declined ("师傅上门收费吗" while a visit is booked) is made a question by
+:mod:`zhike.nlu.form_reply`, instead of 「您是想咨询…」 over the form.
 """
 
 from __future__ import annotations
