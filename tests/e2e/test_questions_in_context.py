@@ -6,7 +6,9 @@ confirmation got the service hours; "我想退掉英语阅读课" was asked whic
 after the list of visits offered delivery scheduling, and 周六 was then forgotten;
 "我想给孩子报个英语课 怎么收费" was offered 请假/退课. "改地址要钱吗" in the address form got the
 address question again; "新号码是多少你们能看到吗" was told the number looked wrong; "我那个空调
-什么时候来装" listed the TV too, and "那能不能改到周六" was asked which visit. Whichever way this
+什么时候来装" listed the TV too, and "那能不能改到周六" was asked which visit; "取消了钱什么时候退"
+at a cancellation's confirmation offered a switch to refund progress, and its "确认" then
+asked which order; "师傅上门收费吗" while booking was 「您是想咨询…」. Whichever way this
 training run reads these messages, the conversation must end the same.
 """
 
@@ -163,3 +165,32 @@ def test_nobody_in_touch_after_a_complaint_gets_the_cases_progress(
     replies = zhang_app.send("怎么还没人联系我")
     assert "工单" in texts(replies)  # was: 「您是想咨询…」
     assert "您是想咨询" not in texts(replies)
+
+
+def test_when_the_money_comes_back_is_answered_and_the_yes_is_the_forms(
+    zhang_app: AppConversation,
+) -> None:
+    assert "确认要取消订单 HP20240003" in zhang_app.say("帮我取消HP20240003")
+    replies = zhang_app.send("取消了钱什么时候退")
+    assert "工作日" in texts(replies)  # was: 「需要先帮您处理「查询退款进度」吗？」
+    assert "需要先帮您处理" not in texts(replies)
+    assert "已为您取消" in zhang_app.say("确认")  # was: the refund progress, 哪一笔订单
+
+
+def test_a_fee_asked_while_booking_an_installation_is_the_installations(
+    zhang_app: AppConversation,
+) -> None:
+    assert "哪天上门" in zhang_app.say("我想预约安装 HP20241401")
+    replies = zhang_app.send("师傅上门收费吗")
+    assert "免费上门安装" in texts(replies)  # was: 「您是想咨询…」
+    assert "哪天上门" in texts(replies)
+
+
+def test_the_size_said_for_the_exchanges_reason_after_a_question_is_the_size(
+    zhang_app: AppConversation,
+) -> None:
+    assert "换货的原因" in zhang_app.say("鞋子想换个码 HP20241301")
+    replies = zhang_app.send("换货要多久能到")
+    assert "上门取件" in texts(replies)  # was: 「暂时还回答不了」
+    assert "换货的原因" in texts(replies)
+    assert "换成 黑色 43 码" in zhang_app.say("43码")  # was: which size, asked again
