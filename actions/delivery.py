@@ -31,6 +31,7 @@ from actions.order_changes import order_to_check
 from actions.parsing import parse_mobile_phone
 from actions.services import backend
 from actions.topics import form_intents
+from zhike.common.questions import asks_question
 from zhike.common.times import china_now
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.lib.backend_client import BackendError, Order
@@ -41,8 +42,6 @@ logger = logging.getLogger(__name__)
 CLOSED = ("cancelled", "refunding", "refunded")
 INTERCEPTION_STATES = {"requested": "处理中", "intercepted": "已拦截成功，包裹正在退回仓库"}
 _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# A question, not an answer: "新号码是多少你们能看到吗"
-_ASKS = re.compile(r"吗|么|嘛|[?？]|多少|是什么|能看到|看得到|知道")
 
 
 def delivered(order: Order) -> bool:
@@ -332,7 +331,7 @@ class ValidateReceiverPhoneForm(DeliveryRuleChecks):
         """
         phone = parse_mobile_phone(value)
         text = str(value or "")
-        if phone is None and not re.search(r"\d", text) and _ASKS.search(text):
+        if phone is None and not re.search(r"\d", text) and asks_question(text):
             return self.reject(
                 "receiver_phone", dispatcher, tracker, "utter_receiver_phone_not_seen"
             )

@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import remind_active_form
+from actions.context import remind_active_form, said_before_latest_message
 from actions.course_changes import REASON_SAID
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify
@@ -165,23 +165,10 @@ class ActionAskCourseCancelConfirmed(Action):
             ),
             None,
         )
-        if named is not None and not _said_last_turn(tracker, SUMMARY):
+        if named is not None and not said_before_latest_message(tracker, SUMMARY):
             dispatcher.utter_message(response=SUMMARY, student=named[0], course=named[1])
         dispatcher.utter_message(response="utter_ask_course_cancel_form_confirmed")
         return []
-
-
-def _said_last_turn(tracker: Tracker, response: str) -> bool:
-    """Whether the robot said ``response`` in answer to the customer's previous message."""
-    users = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users += 1
-            if users > 1:
-                return False
-        elif users and (event.get("metadata") or {}).get("utter_action") == response:
-            return True
-    return False
 
 
 class ActionCancelEnrollment(FormSubmitAction):
