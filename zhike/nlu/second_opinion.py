@@ -13,6 +13,12 @@ both models' probabilities is offered first; that is also the "best intent" `ras
 nlu` counts. A message already declined gets its options in that order as well. The
 linear model's best intent is in the parse result as ``second_opinion``.
 
+Where the linear model is the one that says "another domain" (``out_of_scope``, from the
+``out_of_scope`` probability on) and the message names no business word nor an order,
+parcel or ticket number, the message is out of scope: "最近有啥热搜" and "怎么养多肉植物",
+which DIET took for the order list and a question about the shop, get "这个我帮不上"
+instead of buttons for requests nobody made.
+
 Put it after the FallbackClassifier and :mod:`zhike.nlu.intent_floor` (a message already
 declined stays so) and before :mod:`zhike.nlu.exact_match` (a training example typed
 again keeps its intent)::
@@ -20,6 +26,7 @@ again keeps its intent)::
     - name: zhike.nlu.second_opinion.SecondOpinion
       strength: 10          # the logistic regression's C
       exempt: [human_handoff, out_of_scope]
+      out_of_scope: 0.45    # the linear model's "another domain" stands (null: never)
 """
 
 from __future__ import annotations
@@ -45,7 +52,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from zhike.common.confirmations import is_acknowledgement, is_never_mind
-from zhike.common.topic_names import OVERRULED_KEY, SECOND_OPINION_KEY
+from zhike.common.topic_names import OUT_OF_SCOPE, OVERRULED_KEY, SECOND_OPINION_KEY
+from zhike.common.urges import FILLER, urges_only
+from zhike.nlu.anchors import names_a_thing
+from zhike.nlu.business_terms import BusinessTerms
 from zhike.nlu.linear_model import LinearIntentModel, train
 
 logger = logging.getLogger(__name__)
@@ -58,6 +68,8 @@ FALLBACK = DEFAULT_NLU_FALLBACK_INTENT_NAME
 SECOND_OPINION = SECOND_OPINION_KEY
 DEFAULT_EXEMPT = ["human_handoff", "out_of_scope"]
 AFFIRM, DENY = "affirm", "deny"
+# Characters a message says beyond filler words before it can be another domain.
+OWN_WORDS = 4
 
 
 def words_of(message: Message) -> list[str]:
@@ -80,7 +92,7 @@ class SecondOpinion(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Regularisation of the linear model and the intents never second-guessed."""
-        return {"strength": 10.0, "exempt": DEFAULT_EXEMPT}
+        return {"strength": 10.0, "exempt": DEFAULT_EXEMPT, "out_of_scope": None}
 
     def __init__(
         self,
@@ -94,6 +106,9 @@ class SecondOpinion(GraphComponent, IntentClassifier):
         self._resource = resource
         self.model = model
         self.exempt = frozenset(self._config["exempt"] or ())
+        sure = self._config.get("out_of_scope")
+        self.out_of_scope = float(sure) if sure is not None else None
+        self.business_terms = BusinessTerms.load() if sure is not None else None
 
     @classmethod
     def create(
@@ -172,6 +187,10 @@ class SecondOpinion(GraphComponent, IntentClassifier):
             message.set(SECOND_OPINION, view, add_to_output=True)
             if other == guess:
                 continue
+            if self._out_of_scope(message, other, opinions[other]):
+                logger.debug("DIET said %s, the linear model another domain.", guess)
+                _put_first(message, OUT_OF_SCOPE, opinions[other], ranking)
+                continue
             logger.debug("DIET said %s, the linear model %s: asking.", guess, other)
             mean = {
                 candidate: (diet.get(candidate, 0.0) + opinions.get(candidate, 0.0)) / 2
@@ -181,6 +200,28 @@ class SecondOpinion(GraphComponent, IntentClassifier):
             confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             _ask_about(message, confidence, ranking, (first, second))
         return messages
+
+    def _out_of_scope(self, message: Message, other: str, probability: float) -> bool:
+        """Whether the linear model's "another domain" stands: sure, no business named."""
+        if self.out_of_scope is None or self.business_terms is None or other != OUT_OF_SCOPE:
+            return False
+        if probability < self.out_of_scope or names_a_thing(message.data):
+            return False
+        text = str(message.get(TEXT) or "")
+        if self.business_terms.mentioned(text) is not None:
+            return False
+        # "都一个星期了", "那怎么办呢": about what was just shown, read in context
+        return not urges_only(text) and len(FILLER.sub("", text)) >= OWN_WORDS
+
+
+def _put_first(
+    message: Message, name: str, confidence: float, ranking: list[dict[str, Any]]
+) -> None:
+    """``name`` on top with ``confidence``, the rest of the ranking below."""
+    top = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: round(confidence, 4)}
+    rest = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) not in {name, FALLBACK}]
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [dict(top), *map(dict, rest)], add_to_output=True)
 
 
 def _confidences(ranking: list[dict[str, Any]]) -> dict[str, float]:

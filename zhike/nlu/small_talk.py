@@ -48,3 +48,12 @@ class SmallTalkTopics:
         topic = (response_key or "").partition("/")[2]
         pattern = self.topics.get(topic)
         return pattern is None or bool(pattern.search(text or ""))
+
+    def names(self, response_key: str | None, text: str | None) -> bool:
+        """Whether ``text`` says the words of the listed topic of ``chitchat/<topic>``.
+
+        Unlike :meth:`fits`, an unlisted topic never does: nothing is known of its words.
+        """
+        topic = (response_key or "").partition("/")[2]
+        pattern = self.topics.get(topic)
+        return pattern is not None and bool(pattern.search(text or ""))

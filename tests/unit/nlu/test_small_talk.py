@@ -52,3 +52,12 @@ def test_praise_needs_words_of_praise(text: str) -> None:
 @pytest.mark.parametrize("text", ["你们客服效率真高 给个好评", "这个回答很到位", "小智好样的"])
 def test_praise_in_customers_words_is_praise(text: str) -> None:
     assert SmallTalkTopics.load().fits("chitchat/praise", text)
+
+
+def test_names_holds_only_for_a_listed_topic_whose_words_are_said() -> None:
+    topics = SmallTalkTopics.load()
+    assert topics.names("chitchat/tell_joke", "来个段子")
+    assert not topics.names("chitchat/tell_joke", "你会唱歌吗")
+    # fits() lets an unlisted topic through; names() knows nothing of its words
+    assert topics.fits("chitchat/ask_capability", "你能干什么")
+    assert not topics.names("chitchat/ask_capability", "你能干什么")
