@@ -38,7 +38,7 @@ _CONFIRM_VOCABULARY: dict[str, str] = {
     ),
     **dict.fromkeys(
         "不了 不必 不需要 算了 算啦 罢了 先不了 先不用 想想 再想想 再考虑 再考虑一下 考虑一下 "
-        "考虑考虑 再看看 再说 否 no nope 放弃 取消 撤销 别了 没有 错了 ❌ 🙅".split(),
+        "考虑考虑 再看看 再说 否 no nope 放弃 取消 撤销 别了 没有 错了 用不着 ❌ 🙅".split(),
         _NO,
     ),
     # Negate what follows ("不确定", "别取消"); alone they say no ("不", "不要", "不用了").
@@ -187,12 +187,12 @@ def is_acknowledgement(value: Any) -> bool:
 # politely), never a request: it used to be a fallback, and two in a row a handoff. Only a
 # short message made of these pieces, with one of the words that drop a matter.
 _NEVER_MIND_PIECES = re.compile(
-    r"那?就?算了|先?不(?:用|退|换|改|取消|买|要|办|弄|开|修|装|约|请假|调)?了|还是|"
+    r"那?就?算了|先?不(?:用|退|换|改|取消|买|要|办|弄|开|修|装|约|请假|调)?了|用不着了?|还是|"
     r"我?(?:再|先)?(?:想想|想一想|考虑考虑|考虑一下|看看)|没事了?|先这样|就这样|"
     r"(?:等)?(?:到了|到时候?|以后|回头|过两天|改天)?再说|谢谢|多谢|"
     r"[吧啊哈呢嗯哦好的那我,，。.!！~～\s]"
 )
-_DROPS_IT = re.compile(r"算了|想想|想一想|考虑|先不|还是不|不用了|没事了|再说")
+_DROPS_IT = re.compile(r"算了|想想|想一想|考虑|先不|还是不|不用了|用不着|没事了|再说")
 NEVER_MIND_LENGTH = 20
 
 
@@ -206,10 +206,12 @@ def is_never_mind(value: Any) -> bool:
 
 # Words of thanks (read case-insensitively).
 THANKS_WORDS = r"谢谢|多谢|感谢|谢啦|谢了|3q|thx|thanks?"
-# "谢谢啦", "好的 谢谢": thanks and nothing else.
+# Whom thanks may be addressed to ("谢谢客服小姐姐"): no wish for a person.
+_ADDRESSED = r"客服|小姐姐|小哥哥|小哥|美女|帅哥|亲爱的|亲|小智|机器人"
+# "谢谢啦", "好的 谢谢", "谢谢客服小姐姐": thanks and nothing else.
 _THANKS_ONLY = re.compile(
     rf"(?:好的?|嗯+|恩+|哦+|{THANKS_WORDS}|你|您|啦|啊|哈|呀|了|[,，。.!！~～\s])*"
-    rf"(?:{THANKS_WORDS})(?:你|您|啦|啊|哈|呀|了|[,，。.!！~～\s])*",
+    rf"(?:{THANKS_WORDS})(?:你|您|{_ADDRESSED}|啦|啊|哈|呀|了|[,，。.!！~～\s])*",
     re.I,
 )
 

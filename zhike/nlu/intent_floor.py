@@ -25,7 +25,8 @@ Yes and no (``yes_no: true``) must be said in words of yes or no
 yes read as no ("不行" as ``affirm``) or a no read as yes becomes the other. A message
 that only says the customer understood ("好的明白了", "知道了") is ``affirm`` whatever DIET
 made of it (``thank`` stays): it used to be a fallback, and two in a row a handoff. One
-that only drops the matter ("算了 先不退了 我再想想") is ``deny`` (``goodbye`` stays).
+that only drops the matter ("算了 先不退了 我再想想") is ``deny`` (``goodbye`` stays). One
+that only thanks, maybe whom it thanks ("谢谢客服小姐姐", DIET: a person), is ``thank``.
 
 A request that names the customer's order, parcel or ticket ("申请价保 HP20241001") is
 kept from ``anchored.floor`` on when DIET prefers it over every other intent by
@@ -81,6 +82,7 @@ from rasa.shared.nlu.training_data.message import Message
 from zhike.common.confirmations import (
     is_acknowledgement,
     is_never_mind,
+    is_thanks,
     parse_confirmation,
     sounds_like_yes_or_no,
 )
@@ -202,6 +204,10 @@ class IntentFloor(GraphComponent, IntentClassifier):
             if self.yes_no and is_never_mind(message.get(TEXT)):
                 if name not in (DENY, GOODBYE):  # "算了 先不退了 我再想想": a no
                     _set_intent(message, DENY, intent)
+                continue
+            if self.yes_no and is_thanks(message.get(TEXT)):
+                if name != THANK:  # "谢谢客服小姐姐": thanks, not a wish for a person
+                    _set_intent(message, THANK, intent)
                 continue
             if self.yes_no and name in YES_NO:
                 said = parse_confirmation(message.get(TEXT))

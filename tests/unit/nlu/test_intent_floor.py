@@ -116,6 +116,20 @@ def test_dropping_the_matter_is_a_no_not_a_fallback() -> None:
     ]
 
 
+def test_thanks_to_whoever_helped_is_thanks_and_calls_no_person() -> None:
+    addressed, unneeded, asked = (
+        _said("谢谢客服小姐姐", "human_handoff"),
+        _said("用不着", "greet"),
+        _said("谢谢 帮我转人工客服", "human_handoff"),
+    )
+    IntentFloor({"floors": DEFAULT_FLOORS, "yes_no": True}).process([addressed, unneeded, asked])
+    assert [m.data["intent"]["name"] for m in (addressed, unneeded, asked)] == [
+        "thank",
+        "deny",
+        "human_handoff",  # thanks and a wish for a person: the person
+    ]
+
+
 def _with_order(intent: str, confidence: float, runner_up: float) -> Message:
     message = _message(intent, confidence, 0.0)
     message.data["intent_ranking"].append(
