@@ -27,6 +27,7 @@ def _read(text: str, intent: str, confidence: float = 0.54) -> Message:
         ("鞋子到了 穿着很舒服 下次还来你家买", "out_of_scope"),
         ("物流很快 点赞", "chitchat"),
         ("老师讲得真好 孩子很喜欢", "faq"),
+        ("孩子说数学老师上课特别有趣 很喜欢", "faq"),  # 特别 is no 别 ("don't")
     ],
 )
 def test_satisfaction_alone_is_thanks(text: str, intent: str) -> None:
@@ -48,6 +49,7 @@ def test_satisfaction_alone_is_thanks(text: str, intent: str) -> None:
         "希望这次包装能完好一点",  # a wish
         "播放一首我很喜欢的老歌",  # a song asked for
         "推荐几本好看的小说",  # a recommendation asked for
+        "别的都挺好 就是屏幕有划痕",
     ],
 )
 def test_a_complaint_question_or_request_is_not_satisfaction(text: str) -> None:
