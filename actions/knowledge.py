@@ -39,7 +39,7 @@ from actions.order_questions import answer_about_focus_order
 from actions.topics import form_intents
 from zhike.common.form_questions import asked_in_form
 from zhike.common.lead_ins import new_matter
-from zhike.common.topic_names import KB_ANSWERED_SLOT, RULES_QUESTION_KEY
+from zhike.common.topic_names import KB_ANSWERED_SLOT, NAMED_ENTRY_KEY, RULES_QUESTION_KEY
 from zhike.lib.kb.live import KnowledgeUnavailable, Lookup, shared_knowledge
 from zhike.lib.kb.retrieval import SURE_QUESTION
 from zhike.lib.kb.unanswered import FALLBACK, REJECTED
@@ -137,8 +137,12 @@ class ActionAnswerKnowledge(Action):
                     return [SlotSet(LAST_QUESTION_SLOT, None), SlotSet(ANSWERED_SLOT, question)]
             question = sure_question(tracker.latest_message)
             # a request asked about the rules, as the knowledge gate found and answered it
-            rules = bool((tracker.latest_message or {}).get(RULES_QUESTION_KEY))
-            lookup = await knowledge.lookup(text, k=SUGGESTIONS, question=question, rules=rules)
+            said = tracker.latest_message or {}
+            rules = bool(said.get(RULES_QUESTION_KEY))
+            named = said.get(NAMED_ENTRY_KEY)  # the entry the words name ("可以退吗")
+            lookup = await knowledge.lookup(
+                text, k=SUGGESTIONS, question=question, rules=rules, named=named
+            )
             follow_up = None
             if lookup.decision != "answer":
                 follow_up = await _followed_up_entry(tracker, text, lookup)

@@ -33,6 +33,7 @@ from zhike.nlu.knowledge_gate import (
     asked_about_the_rules,
     gated,
     may_be_question,
+    named_entry,
 )
 from zhike.nlu.policy_questions import PolicyQuestions
 
@@ -61,7 +62,9 @@ async def decided(result: dict[str, Any], knowledge: LiveKnowledge) -> dict[str,
     # action_answer_knowledge answers a question the NLU is sure of from a lower score, and
     # so a request asked about the rules (the gate marks it)
     rules = asked_about_the_rules(result, _policy())
-    lookup = await knowledge.lookup(text, k=1, question=sure_question(result), rules=rules)
+    named = named_entry(result, _policy())
+    question = sure_question(result)
+    lookup = await knowledge.lookup(text, k=1, question=question, rules=rules, named=named)
     change = gated(result, lookup, QUESTIONS_FROM, SMALL_TALK_FROM, _policy())
     if change is not None and lookup.decision == "answer":
         hit = lookup.hits[0]

@@ -87,6 +87,10 @@ UNANSWERED_KEY = "unanswered"
 # knowledge base answers an entry clearly ahead of the others from a lower lead
 # (zhike/nlu/knowledge_gate.py, ``action_answer_knowledge``).
 RULES_QUESTION_KEY = "asks_the_rules"
+# The parse result's question of the knowledge-base entry the message's words name
+# (zhike/nlu/policy_questions.yml, ``entries``): answered from a lower score when it is the
+# best hit (zhike/nlu/knowledge_gate.py, ``action_answer_knowledge``).
+NAMED_ENTRY_KEY = "names_the_entry"
 # The parse result's topic the robot does not serve (zhike/nlu/frames.yml, ``beyond``):
 # ``{"topic": key, "name": what the customer reads}``; the message is nlu_fallback.
 BEYOND_KEY = "beyond"

@@ -57,6 +57,7 @@ from zhike.common.topic_names import (
     ALONE_FRAME_KEY,
     BEYOND_KEY,
     BUSINESS_INTENTS,
+    NAMED_ENTRY_KEY,
     QUESTION_INTENT,
     RULES_QUESTION_KEY,
     SECOND_OPINION_KEY,
@@ -154,6 +155,7 @@ def gated(
         and score < IN_AN_ENTRYS_WORDS
         and _request_leads(data, strong_answer=not lookup.by_margin)
         and not asked_about_the_rules(data, policy)
+        and named_entry(data, policy) is None
     ):
         decision = "suggest"
     question = {INTENT_NAME_KEY: QUESTION_INTENT, PREDICTED_CONFIDENCE_KEY: score}
@@ -187,6 +189,16 @@ def asked_about_the_rules(data: dict[str, Any], policy: PolicyQuestions | None) 
     if policy is None or names_a_thing(data):
         return False
     return policy.asks_to_know(_lead(data).get(INTENT_NAME_KEY), str(data.get(TEXT) or ""))
+
+
+def named_entry(data: dict[str, Any], policy: PolicyQuestions | None) -> str | None:
+    """The question of the entry a message's words name ("可以退吗": the return policy).
+
+    None for a message naming the customer's order, parcel or ticket: its own matter.
+    """
+    if policy is None or names_a_thing(data):
+        return None
+    return policy.named_entry(str(data.get(TEXT) or ""))
 
 
 def _lead(data: dict[str, Any]) -> dict[str, Any]:
@@ -285,11 +297,15 @@ class KnowledgeGate(GraphComponent, IntentClassifier):
             ):
                 continue
             rules = asked_about_the_rules(message.data, self.policy)
-            lookup = self.knowledge.lookup(new_matter(str(message.get(TEXT))), k=2, rules=rules)
+            named = named_entry(message.data, self.policy)
+            text = new_matter(str(message.get(TEXT)))
+            lookup = self.knowledge.lookup(text, k=2, rules=rules, named=named)
             if lookup is None:  # the index is not built yet
                 continue
             if rules:
                 message.set(RULES_QUESTION_KEY, True, add_to_output=True)
+            if named:
+                message.set(NAMED_ENTRY_KEY, named, add_to_output=True)
             change = gated(
                 message.data, lookup, self.questions_from, self.small_talk_from, self.policy
             )

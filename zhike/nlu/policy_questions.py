@@ -6,6 +6,8 @@ those with the policy and does not start the request. :class:`PolicyQuestions` s
 (a phrase of asking to know, none of asking to act) so that
 :class:`zhike.nlu.knowledge_gate.KnowledgeGate` may answer them from the knowledge base --
 only when an entry answers the message, and never when it names the customer's order.
+Some phrases name the one entry that answers them (``entries``: "可以退吗" the return
+policy), which is then answered from a lower score (:meth:`PolicyQuestions.named_entry`).
 """
 
 from __future__ import annotations
@@ -23,25 +25,33 @@ CUES_FILE = Path(__file__).resolve().parent / "policy_questions.yml"
 
 @dataclass(frozen=True)
 class PolicyQuestions:
-    """The request intents looked at and the phrases of asking to know and to act."""
+    """The intents looked at, the phrases of asking to know and to act, and of entries.
+
+    ``entries``: per entry's question, the phrases that name that entry.
+    """
 
     intents: frozenset[str]
     know: re.Pattern[str] | None
     act: re.Pattern[str] | None
+    entries: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     @classmethod
     def load(cls, path: Path = CUES_FILE) -> PolicyQuestions:
-        """Reads ``intents``, ``know`` and ``act`` from a YAML file.
+        """Reads ``intents``, ``know``, ``act`` and ``entries`` from a YAML file.
 
         Raises:
             ValueError: a phrase is no valid regular expression.
         """
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         try:
+            named = (
+                (str(q), phrase_pattern(p or [])) for q, p in (data.get("entries") or {}).items()
+            )
             return cls(
                 frozenset(str(i) for i in data.get("intents") or []),
                 phrase_pattern(data.get("know") or []),
                 phrase_pattern(data.get("act") or []),
+                tuple((question, pattern) for question, pattern in named if pattern is not None),
             )
         except re.error as error:
             raise ValueError(f"{path}: a phrase is no regular expression ({error})") from error
@@ -51,3 +61,9 @@ class PolicyQuestions:
         if intent not in self.intents or self.know is None or not self.know.search(text):
             return False
         return self.act is None or not self.act.search(text)
+
+    def named_entry(self, text: str) -> str | None:
+        """The question of the entry whose phrases ``text`` says, unless it asks to act."""
+        if self.act is not None and self.act.search(text):
+            return None
+        return next((question for question, says in self.entries if says.search(text)), None)

@@ -293,6 +293,24 @@ def test_a_rules_question_is_answered_by_an_entry_clearly_ahead_of_the_others(
     assert pickup.data["intent"]["name"] == "nlu_fallback"
 
 
+def test_a_question_in_words_one_entry_answers_gets_that_entry_from_a_low_score(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    """ "刚买的热水器可以退吗": the return policy scores 0.44, below every other rule."""
+    gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
+    sure = _message("你好，刚买的热水器可以退吗", "faq", 1.0)
+    unsure = _unsure("这个还可以退货吗? 买了没赶上装修用", "request_refund", 0.45)
+    own = _unsure("HP20240002可以退吗", "request_refund", 0.45)
+    own.set("entities", [{"entity": "order_id", "value": "HP20240002"}])
+    gate.process([sure, unsure, own])
+    for asked in (sure, unsure):
+        assert asked.data["intent"]["name"] == "faq"
+        assert asked.data["names_the_entry"] == "退货政策是怎样的？"
+    # the customer's own order: whether *it* can be returned, the request's buttons
+    assert own.data["intent"]["name"] == "nlu_fallback"
+    assert "names_the_entry" not in own.data
+
+
 def test_the_knowledge_base_is_asked_the_new_matter_after_a_lead_in(
     knowledge: BackgroundKnowledge,
 ) -> None:

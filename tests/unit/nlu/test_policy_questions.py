@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from zhike.nlu.policy_questions import PolicyQuestions
 
@@ -70,3 +71,29 @@ def test_a_broken_phrase_is_a_clear_error(tmp_path: Path) -> None:
     broken.write_text("intents: [request_refund]\nknow: ['多久(']\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no regular expression"):
         PolicyQuestions.load(broken)
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("刚买的热水器可以退吗", "退货政策是怎样的？"),
+        ("收到发现小了 还能退换吗", "退货政策是怎样的？"),
+        ("现在能不能退货了", "退货政策是怎样的？"),
+        ("可以退吗 帮我退了吧", None),  # asked to act after all
+        ("这个可以退款吗", None),  # the money, maybe of a refund under way
+        ("请问这个可以退定金了吗", None),
+        ("英语课能不能换个时间", None),
+    ],
+)
+def test_a_question_in_words_one_entry_answers_names_that_entry(
+    text: str, entry: str | None
+) -> None:
+    assert CUES.named_entry(text) == entry
+
+
+def test_every_named_entry_is_a_question_of_the_seeded_knowledge_base() -> None:
+    root = Path(__file__).resolve().parents[3]
+    seeded = yaml.safe_load((root / "data" / "kb" / "faq.yml").read_text(encoding="utf-8"))
+    questions = {entry["question"] for entry in seeded}
+    assert CUES.entries
+    assert {question for question, _ in CUES.entries} <= questions

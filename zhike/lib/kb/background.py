@@ -44,14 +44,16 @@ class BackgroundKnowledge:
                 )
                 self._thread.start()
 
-    def lookup(self, text: str, k: int = 3, rules: bool = False) -> Lookup | None:
+    def lookup(
+        self, text: str, k: int = 3, rules: bool = False, named: str | None = None
+    ) -> Lookup | None:
         """The current index's :class:`Lookup` for ``text`` (``None``: no index yet).
 
-        ``rules``: the message is a request asked about the rules
-        (:func:`zhike.lib.kb.retrieval.decide`).
+        ``rules``: the message is a request asked about the rules; ``named``: the question
+        of the entry its words name (:func:`zhike.lib.kb.retrieval.decide`).
         """
         self.start()
-        return self.live.lookup_now(text, k, rules=rules)
+        return self.live.lookup_now(text, k, rules=rules, named=named)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stops the thread and closes its database."""

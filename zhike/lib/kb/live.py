@@ -152,20 +152,31 @@ class LiveKnowledge:
             self._checked = time.monotonic()
 
     async def lookup(
-        self, text: str, k: int = 3, question: bool = False, rules: bool = False
+        self,
+        text: str,
+        k: int = 3,
+        question: bool = False,
+        rules: bool = False,
+        named: str | None = None,
     ) -> Lookup:
         """The ``k`` best published entries for ``text`` and the decision they lead to.
 
         ``question``: the NLU is sure ``text`` is a question; ``rules``: it is a request
-        asked about the rules (see :func:`decide`).
+        asked about the rules; ``named``: the question of the entry its words name (see
+        :func:`decide`).
         """
         await self.refresh()
-        found = self.lookup_now(text, k, question, rules)
+        found = self.lookup_now(text, k, question, rules, named)
         assert found is not None  # refresh raises otherwise
         return found
 
     def lookup_now(
-        self, text: str, k: int = 3, question: bool = False, rules: bool = False
+        self,
+        text: str,
+        k: int = 3,
+        question: bool = False,
+        rules: bool = False,
+        named: str | None = None,
     ) -> Lookup | None:
         """:meth:`lookup` on the index as it is, without a refresh (``None``: no index yet).
 
@@ -180,7 +191,8 @@ class LiveKnowledge:
             hit for hit in index.searcher.search(text, k=max(k, 2)) if hit.entry_id in index.entries
         ]
         hits = tuple(KnowledgeHit(index.entries[hit.entry_id], hit.score) for hit in found[:k])
-        decision = decide(found, self.thresholds, question, rules)
+        named_best = bool(found) and named is not None and hits[0].entry.question == named
+        decision = decide(found, self.thresholds, question, rules, named_best)
         by_margin = decision == "answer" and found[0].score < self.thresholds.answer
         return Lookup(decision, hits, by_margin)
 

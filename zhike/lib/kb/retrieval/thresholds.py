@@ -42,6 +42,12 @@ evidence than DIET's sure ``faq``: from ``question_clear`` the return policy (0.
 turns: none answered wrong, none more answered right (the one such turn scores 0.45);
 the enrolment answer to "有没有适合初二的数学班 学费多少" (0.67 against 0.42) is the
 reason.
+
+A question in words that name one entry (the ``entries`` of
+zhike/nlu/policy_questions.yml: "可以退吗" the return policy) is answered with that entry
+from ``named`` (0.35) when it is the best hit: the words tell which rule, the score only
+has to agree. "刚买的热水器可以退吗" scores 0.44 against the return policy, which the
+other rules answer only from 0.6.
 """
 
 from __future__ import annotations
@@ -82,6 +88,7 @@ class Thresholds:
     margin: float = 0.3  # ... when it beats the second-best entry by this much
     question_clear: float | None = None  # ... and from here for a sure question (None: never)
     question_margin: float = 0.2  # ... when it beats the second-best entry by this much
+    named: float | None = None  # answer the best entry the words name from here (None: never)
 
     def __post_init__(self) -> None:
         if not (0.0 <= self.suggest <= self.answer <= 1.0):
@@ -89,7 +96,7 @@ class Thresholds:
                 f"need 0 <= suggest <= answer <= 1, got suggest={self.suggest}, "
                 f"answer={self.answer}"
             )
-        for name in ("clear", "question_clear"):
+        for name in ("clear", "question_clear", "named"):
             value = getattr(self, name)
             if value is not None and not (0.0 <= value <= self.answer):
                 raise ValueError(f"need 0 <= {name} <= answer, got {name}={value}")
@@ -116,7 +123,13 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds(
-    answer=0.72, suggest=0.52, clear=0.6, margin=0.3, question_clear=0.4, question_margin=0.2
+    answer=0.72,
+    suggest=0.52,
+    clear=0.6,
+    margin=0.3,
+    question_clear=0.4,
+    question_margin=0.2,
+    named=0.35,
 )
 
 
@@ -125,6 +138,7 @@ def decide(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     question: bool = False,
     rules: bool = False,
+    named_best: bool = False,
 ) -> Decision:
     """``"answer"`` with the best hit, ``"suggest"`` the top ones, or ``"none"``.
 
@@ -134,11 +148,14 @@ def decide(
         thresholds: Where answering and suggesting start.
         question: The NLU is sure the message is a question (:data:`SURE_QUESTION`).
         rules: The message is a request asked about the rules (its words say so).
+        named_best: The best hit is the entry the message's words name.
     """
     if not hits:
         return "none"
     best = hits[0].score
     if best >= thresholds.answer or thresholds.clearly_best(hits, question, rules):
+        return "answer"
+    if named_best and thresholds.named is not None and best >= thresholds.named:
         return "answer"
     if best >= thresholds.suggest:
         return "suggest"

@@ -150,6 +150,17 @@ def test_a_request_asked_about_the_rules_is_answered_from_clear_with_the_questio
     assert decide(ahead, Thresholds(answer=0.8, suggest=0.5), rules=True) == "suggest"
 
 
+def test_the_entry_the_words_name_is_answered_from_named_when_it_is_the_best():
+    limits = Thresholds(answer=0.8, suggest=0.5, clear=0.6, question_clear=0.4, named=0.35)
+    low = [Hit(1, 0.44, "q"), Hit(2, 0.3, "r")]  # "刚买的热水器可以退吗" and the return policy
+    assert decide(low, limits, named_best=True) == "answer"
+    assert decide(low, limits, question=True, rules=True) == "none"  # no other rule answers
+    assert decide([Hit(1, 0.3, "q")], limits, named_best=True) == "none"  # the score disagrees
+    assert decide(low, Thresholds(answer=0.8, suggest=0.5), named_best=True) == "none"
+    with pytest.raises(ValueError, match="named"):
+        Thresholds(answer=0.7, suggest=0.5, named=0.9)
+
+
 def test_greetings_and_announcements_of_a_question_weigh_nothing():
     words = default_analyzer().words("你好，请问发票怎么开")
     assert "你好" not in words and "请问" not in words
