@@ -45,6 +45,10 @@ A small-talk answer must be about what the message says (``small_talk: true``,
 :mod:`zhike.nlu.small_talk`): the selector answered song titles with "how are you" and
 insults; a topic whose words the message lacks is asked about.
 
+A call for a person names one (``persons: true``: 人工, 客服, 真人, 经理, 机器 …): DIET
+took "我想找个对象" for one, and an agent would have been called; such a message is
+asked about.
+
 ``config.yml`` (floors per retrieval intent; the defaults are measured on the held-out
 set and the out-of-scope corpus, see ``bench/nlu``)::
 
@@ -57,11 +61,13 @@ set and the out-of-scope corpus, see ``bench/nlu``)::
       off_topic: [chitchat, greet, bot_challenge]
       yes_no: true
       small_talk: true
+      persons: true
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -103,6 +109,11 @@ DEFAULT_FLOORS: dict[str, dict[str, float]] = {
 # A request naming an order/parcel/ticket number keeps its intent from this confidence on
 # when it beats every other intent by the margin (zhike.nlu.anchors).
 DEFAULT_ANCHORED = {"floor": 0.5, "margin": 0.3}
+# Words of a call for a person ("转人工", "找客服", "我不想跟机器聊了", "zhuanrengong").
+PERSON = re.compile(
+    r"人|客服|转|经理|主管|专员|小姐姐|小哥|接线|领导|负责|机器|ren\s*gong|ke\s*fu", re.I
+)
+HANDOFF = "human_handoff"
 # Small talk, greetings and "are you a robot?" never mention an order or a refund.
 DEFAULT_OFF_TOPIC = ["chitchat", "greet", "bot_challenge"]
 
@@ -157,6 +168,7 @@ class IntentFloor(GraphComponent, IntentClassifier):
             "off_topic": DEFAULT_OFF_TOPIC,
             "yes_no": False,
             "small_talk": True,
+            "persons": True,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -176,6 +188,7 @@ class IntentFloor(GraphComponent, IntentClassifier):
         self.yes_no = bool(config.get("yes_no"))
         # on unless switched off (models trained before the setting existed too)
         self.small_talk = SmallTalkTopics.load() if config.get("small_talk", True) else None
+        self.persons = bool(config.get("persons", True))  # on for older models too
 
     @classmethod
     def create(
@@ -224,6 +237,10 @@ class IntentFloor(GraphComponent, IntentClassifier):
                 logger.debug("A %s that talks business: asking instead.", name)
                 _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
                 continue
+            if self._no_person_named(name, message.get(TEXT)):
+                logger.debug("A call for a person that names none: asking instead.")
+                _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
+                continue
             if self._off_the_topic(message.data, name):
                 logger.debug("Small talk about something else: asking instead.")
                 _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
@@ -240,6 +257,13 @@ class IntentFloor(GraphComponent, IntentClassifier):
         if self.business_terms is None or name not in self.off_topic:
             return False
         return self.business_terms.mentioned(str(text or "")) is not None
+
+    def _no_person_named(self, name: Any, text: Any) -> bool:
+        """Whether a call for a person names none (a button's payload names its intent)."""
+        said = str(text or "")
+        if not self.persons or name != HANDOFF or said.startswith("/"):
+            return False
+        return PERSON.search(said) is None
 
     def _off_the_topic(self, data: dict[str, Any], name: Any) -> bool:
         """Whether the small-talk answer picked is about words the message does not say."""

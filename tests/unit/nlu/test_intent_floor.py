@@ -194,3 +194,22 @@ def test_a_bare_urge_read_as_another_domain_is_asked_about_in_context() -> None:
     IntentFloor({"floors": DEFAULT_FLOORS}).process([slow, weather])
     assert slow.data["intent"]["name"] == "nlu_fallback"
     assert weather.data["intent"]["name"] == "out_of_scope"
+
+
+def test_a_call_for_a_person_must_name_one() -> None:
+    dating, person, machine, payload = (
+        _said("我想找个对象", "human_handoff"),
+        _said("帮我转一下人工", "human_handoff"),
+        _said("我不想跟机器聊了", "human_handoff"),
+        _said("/human_handoff", "human_handoff"),
+    )
+    IntentFloor({"floors": DEFAULT_FLOORS}).process([dating, person, machine, payload])
+    assert [m.data["intent"]["name"] for m in (dating, person, machine, payload)] == [
+        "nlu_fallback",  # asked about, no agent called
+        "human_handoff",
+        "human_handoff",
+        "human_handoff",
+    ]
+    alone = _said("我想找个对象", "human_handoff")
+    IntentFloor({"floors": DEFAULT_FLOORS, "persons": False}).process([alone])
+    assert alone.data["intent"]["name"] == "human_handoff"
