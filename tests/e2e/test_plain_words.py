@@ -1,7 +1,7 @@
 """Plain words customers type, read for what they say, through the app.
 
 "刚买的热水器可以退吗" was 「您是想咨询…」 with 申请退款 and 换货 (the return policy scored too
-low to answer); "谢谢客服小姐姐" called a person; "说个笑话给我听" was 「超出了我的服务范围」;
+low to answer); "谢谢客服小姐姐" and "我想找个对象" called a person; "说个笑话给我听" was 「超出了我的服务范围」;
 "最近有啥热搜" was offered the order list; "别让师傅来了" and "空调安装推到下周三" were not
 understood; "这个礼拜孩子有哪几堂课" offered the order list; "用不着" was a greeting.
 Whichever way this training run reads these messages, the conversation must end the same.
@@ -30,6 +30,11 @@ def test_thanks_to_the_service_girl_is_thanks_not_a_call_for_a_person(
     replies = zhang_app.send("谢谢客服小姐姐")
     assert "不客气" in texts(replies)
     assert "人工" not in texts(replies)
+
+
+def test_a_call_for_a_person_that_names_none_calls_no_agent(zhang_app: AppConversation) -> None:
+    replies = zhang_app.send("我想找个对象")
+    assert "已为您转接" not in texts(replies) and "登记工单" not in texts(replies)
 
 
 def test_a_joke_asked_for_is_told_and_another_domain_is_turned_away(
