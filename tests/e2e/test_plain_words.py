@@ -1,10 +1,11 @@
 """Plain words customers type, read for what they say, through the app.
 
 "刚买的热水器可以退吗" was 「您是想咨询…」 with 申请退款 and 换货 (the return policy scored too
-low to answer); "谢谢客服小姐姐" and "我想找个对象" called a person; "说个笑话给我听" was 「超出了我的服务范围」;
-"最近有啥热搜" was offered the order list; "别让师傅来了" and "空调安装推到下周三" were not
-understood; "这个礼拜孩子有哪几堂课" offered the order list; "用不着" was a greeting.
-Whichever way this training run reads these messages, the conversation must end the same.
+low to answer); "谢谢客服小姐姐" and "我想找个对象" called a person; "说个笑话给我听" was
+「超出了我的服务范围」; "最近有啥热搜" was offered the order list; "别让师傅来了" and
+"空调安装推到下周三" were not understood; "这个礼拜孩子有哪几堂课" offered the order list;
+"用不着" was a greeting. Whichever way this training run reads these messages, the
+conversation must end the same.
 """
 
 from __future__ import annotations

@@ -57,6 +57,7 @@ from zhike.common.urges import FILLER, urges_only
 from zhike.nlu.anchors import names_a_thing
 from zhike.nlu.business_terms import BusinessTerms
 from zhike.nlu.linear_model import LinearIntentModel, train
+from zhike.nlu.ranking import put_first
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +190,7 @@ class SecondOpinion(GraphComponent, IntentClassifier):
                 continue
             if self._out_of_scope(message, other, opinions[other]):
                 logger.debug("DIET said %s, the linear model another domain.", guess)
-                _put_first(message, OUT_OF_SCOPE, opinions[other], ranking)
+                put_first(message, OUT_OF_SCOPE, opinions[other])
                 continue
             logger.debug("DIET said %s, the linear model %s: asking.", guess, other)
             mean = {
@@ -212,16 +213,6 @@ class SecondOpinion(GraphComponent, IntentClassifier):
             return False
         # "都一个星期了", "那怎么办呢": about what was just shown, read in context
         return not urges_only(text) and len(FILLER.sub("", text)) >= OWN_WORDS
-
-
-def _put_first(
-    message: Message, name: str, confidence: float, ranking: list[dict[str, Any]]
-) -> None:
-    """``name`` on top with ``confidence``, the rest of the ranking below."""
-    top = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: round(confidence, 4)}
-    rest = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) not in {name, FALLBACK}]
-    message.set(INTENT, top, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [dict(top), *map(dict, rest)], add_to_output=True)
 
 
 def _confidences(ranking: list[dict[str, Any]]) -> dict[str, float]:

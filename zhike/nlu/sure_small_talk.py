@@ -34,8 +34,6 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -43,6 +41,7 @@ from rasa.shared.nlu.training_data.message import Message
 from zhike.nlu.anchors import names_a_thing, ranked_intents
 from zhike.nlu.business_terms import BusinessTerms
 from zhike.nlu.intent_floor import selected_confidence, selected_key
+from zhike.nlu.ranking import put_first
 from zhike.nlu.small_talk import SmallTalkTopics
 
 CHITCHAT = "chitchat"
@@ -94,16 +93,7 @@ class SureSmallTalk(GraphComponent):
         """Puts ``chitchat`` on top of each message that is surely small talk."""
         for message in messages:
             if self.is_small_talk(message.data):
-                confidence = selected_confidence(message.data, CHITCHAT)
-                top = {INTENT_NAME_KEY: CHITCHAT, PREDICTED_CONFIDENCE_KEY: confidence}
-                rest = [
-                    entry
-                    for entry in message.get(INTENT_RANKING_KEY) or []
-                    if entry.get(INTENT_NAME_KEY)
-                    not in (CHITCHAT, DEFAULT_NLU_FALLBACK_INTENT_NAME)
-                ]
-                message.set(INTENT, top, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [dict(top), *rest], add_to_output=True)
+                put_first(message, CHITCHAT, selected_confidence(message.data, CHITCHAT))
         return messages
 
     def is_small_talk(self, data: dict[str, Any]) -> bool:

@@ -14,6 +14,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from zhike.nlu.second_opinion import SecondOpinion
 from zhike.nlu.tokenizer import ZhikeTokenizer
 
+from .test_second_opinion import parsed
+
 CONTEXT = ExecutionContext(GraphSchema({}), "test")
 TRAINING = {
     "list_orders": ["看看我的订单", "我最近买了啥", "订单列表", "我下过哪些单"],
@@ -42,18 +44,6 @@ def second_opinion(
     storage, resource = LocalModelStorage(tmp_path), Resource("second_opinion")
     SecondOpinion.create(config, storage, resource, CONTEXT).train(data)
     return SecondOpinion.load(config, storage, resource, CONTEXT)
-
-
-def parsed(
-    component: SecondOpinion, tokenizer: ZhikeTokenizer, text: str, diet: list[tuple[str, float]]
-) -> dict:
-    message = Message(data={"text": text})
-    tokenizer.process([message])
-    ranking = [{"name": name, "confidence": confidence} for name, confidence in diet]
-    message.set("intent", dict(ranking[0]))
-    message.set("intent_ranking", ranking)
-    component.process([message])
-    return message.data
 
 
 @pytest.mark.parametrize("diet", [0.92, 0.4])  # DIET sure, or declined by the floors
