@@ -38,7 +38,7 @@ _CONFIRM_VOCABULARY: dict[str, str] = {
     ),
     **dict.fromkeys(
         "不了 不必 不需要 算了 算啦 罢了 先不了 先不用 想想 再想想 再考虑 再考虑一下 考虑一下 "
-        "考虑考虑 再看看 再说 否 no nope 放弃 取消 撤销 别了 没有 错了 用不着 ❌ 🙅".split(),
+        "考虑考虑 再看看 再说 否 no nope 放弃 取消 撤销 别了 没有 错了 用不着 免了 ❌ 🙅".split(),
         _NO,
     ),
     # Negate what follows ("不确定", "别取消"); alone they say no ("不", "不要", "不用了").
@@ -188,11 +188,12 @@ def is_acknowledgement(value: Any) -> bool:
 # short message made of these pieces, with one of the words that drop a matter.
 _NEVER_MIND_PIECES = re.compile(
     r"那?就?算了|先?不(?:用|退|换|改|取消|买|要|办|弄|开|修|装|约|请假|调)?了|用不着了?|还是|"
+    r"(?:这个|这|那个)?(?:那|也)?就?免了|"
     r"我?(?:再|先)?(?:想想|想一想|考虑考虑|考虑一下|看看)|没事了?|先这样|就这样|"
     r"(?:等)?(?:到了|到时候?|以后|回头|过两天|改天)?再说|谢谢|多谢|"
     r"[吧啊哈呢嗯哦好的那我,，。.!！~～\s]"
 )
-_DROPS_IT = re.compile(r"算了|想想|想一想|考虑|先不|还是不|不用了|用不着|没事了|再说")
+_DROPS_IT = re.compile(r"算了|想想|想一想|考虑|先不|还是不|不用了|用不着|免了|没事了|再说")
 NEVER_MIND_LENGTH = 20
 
 
@@ -219,6 +220,23 @@ _THANKS_ONLY = re.compile(
 def is_thanks(value: Any) -> bool:
     """Whether a message only thanks ("谢谢啦", "好的 谢谢"): no answer to a question."""
     return bool(_THANKS_ONLY.fullmatch(normalize_text(value).lower()))
+
+
+# "在线吗客服", "亲 在不在", "您好 有人吗": the customer says hello and asks nothing yet
+_GREETING_WORDS = (
+    r"你好|您好|妳好|在吗|在么|在嘛|在不在|在不|在线吗|在线么|在線嗎|有人吗|有人在吗|有没有人|"
+    r"hi|hello|hey|嗨|哈喽|哈啰|喂|早上好|上午好|中午好|下午好|晚上好|早安|早|打扰一?下"
+)
+_GREETING_ONLY = re.compile(
+    rf"(?:请问|{_ADDRESSED}|小智|亲亲?|呀|啊|哈|呢|[,，。.!！~～?？\s])*(?:{_GREETING_WORDS})"
+    rf"(?:{_GREETING_WORDS}|请问|{_ADDRESSED}|小智|亲亲?|呀|啊|哈|呢|[,，。.!！~～?？\s])*",
+    re.I,
+)
+
+
+def is_greeting(value: Any) -> bool:
+    """Whether a message only greets ("在线吗客服", "亲 在不在"): nothing asked yet."""
+    return bool(_GREETING_ONLY.fullmatch(normalize_text(value).lower()))
 
 
 def is_yes_or_thanks(value: Any) -> bool:

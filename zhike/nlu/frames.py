@@ -91,7 +91,9 @@ class Frame:
 
     ``intent`` is the request's intent, or for a topic the robot does not serve its key;
     ``name`` is such a topic's name as customers read it. ``alone``: a message both models
-    declined may be taken as the request on its words alone.
+    declined may be taken as the request on its words alone; ``sure``: words that make
+    any message fitting the frame so ("催单", "帮忙催一下": the parcel, whatever the models
+    made of two characters).
     """
 
     intent: str
@@ -99,6 +101,7 @@ class Frame:
     unless: tuple[re.Pattern[str], ...]
     name: str = ""
     alone: bool = False
+    sure: tuple[re.Pattern[str], ...] = ()
 
     def fits(self, text: str) -> bool:
         """Whether lower-cased ``text`` says the request's words and none of its neighbours'."""
@@ -139,9 +142,14 @@ class Frames:
         """The intents that have a frame."""
         return frozenset(frame.intent for frame in self.frames)
 
-    def alone(self, intent: str) -> bool:
-        """Whether ``intent``'s frame may decide a message both models declined."""
-        return any(frame.alone for frame in self.frames if frame.intent == intent)
+    def alone(self, intent: str, text: str | None = None) -> bool:
+        """Whether ``intent``'s frame may decide a message (``text``) both models declined."""
+        folded = str(text or "").lower()
+        return any(
+            frame.alone or (folded and any(p.search(folded) for p in frame.sure))
+            for frame in self.frames
+            if frame.intent == intent
+        )
 
     def fitting(self, text: str | None) -> list[str]:
         """The intents whose frame ``text`` fits, in file order."""
@@ -161,7 +169,9 @@ def _frame(path: Path, key: Any, spec: Any) -> Frame:
     if not says:
         raise ValueError(f"{path.name}: frame {key!r} has no 'says' patterns")
     unless = _compiled(key, spec.get("unless"))
-    return Frame(str(key), says, unless, str(spec.get("name") or ""), bool(spec.get("alone")))
+    sure = _compiled(key, spec.get("sure"))
+    name, alone = str(spec.get("name") or ""), bool(spec.get("alone"))
+    return Frame(str(key), says, unless, name, alone, sure)
 
 
 def _compiled(intent: str, patterns: Any) -> tuple[re.Pattern[str], ...]:
@@ -224,11 +234,11 @@ class FrameMatcher(GraphComponent, IntentClassifier):
                 fitting = first_of_several(self.frames.fitting, text)
             if len(fitting) != 1 or fitting[0] == name:
                 continue
-            if name == QUESTION_INTENT and self.frames.alone(fitting[0]):
+            if name == QUESTION_INTENT and self.frames.alone(fitting[0], text):
                 # the knowledge base has its say first (zhike.nlu.knowledge_gate)
                 message.set(ALONE_FRAME_KEY, fitting[0], add_to_output=True)
                 continue
-            alone = _overruled_alone(name, message) and self.frames.alone(fitting[0])
+            alone = _overruled_alone(name, message) and self.frames.alone(fitting[0], text)
             supported = alone or self._supported(fitting[0], message.data)
             if not supported or (
                 name in BUSINESS_INTENTS and _both_models_sure(message.data, name)

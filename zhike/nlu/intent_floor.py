@@ -26,7 +26,8 @@ yes read as no ("不行" as ``affirm``) or a no read as yes becomes the other. A
 that only says the customer understood ("好的明白了", "知道了") is ``affirm`` whatever DIET
 made of it (``thank`` stays): it used to be a fallback, and two in a row a handoff. One
 that only drops the matter ("算了 先不退了 我再想想") is ``deny`` (``goodbye`` stays). One
-that only thanks, maybe whom it thanks ("谢谢客服小姐姐", DIET: a person), is ``thank``.
+that only thanks, maybe whom it thanks ("谢谢客服小姐姐", DIET: a person), is ``thank``;
+one that only greets ("在线吗客服", DIET: a question) is ``greet``.
 
 A request that names the customer's order, parcel or ticket ("申请价保 HP20241001") is
 kept from ``anchored.floor`` on when DIET prefers it over every other intent by
@@ -87,6 +88,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from zhike.common.confirmations import (
     is_acknowledgement,
+    is_greeting,
     is_never_mind,
     is_thanks,
     parse_confirmation,
@@ -100,7 +102,7 @@ from zhike.nlu.small_talk import SmallTalkTopics
 
 logger = logging.getLogger(__name__)
 
-AFFIRM, DENY, THANK, GOODBYE = "affirm", "deny", "thank", "goodbye"
+AFFIRM, DENY, THANK, GOODBYE, GREET = "affirm", "deny", "thank", "goodbye", "greet"
 YES_NO = {AFFIRM: True, DENY: False}
 DEFAULT_FLOORS: dict[str, dict[str, float]] = {
     "faq": {"intent": 0.5},
@@ -217,6 +219,10 @@ class IntentFloor(GraphComponent, IntentClassifier):
             if self.yes_no and is_never_mind(message.get(TEXT)):
                 if name not in (DENY, GOODBYE):  # "算了 先不退了 我再想想": a no
                     _set_intent(message, DENY, intent)
+                continue
+            if self.yes_no and is_greeting(message.get(TEXT)):
+                if name != GREET:  # "在线吗客服": hello, not a question for the knowledge base
+                    _set_intent(message, GREET, intent)
                 continue
             if self.yes_no and is_thanks(message.get(TEXT)):
                 if name != THANK:  # "谢谢客服小姐姐": thanks, not a wish for a person

@@ -6,6 +6,7 @@ import pytest
 
 from zhike.common.confirmations import (
     is_acknowledgement,
+    is_greeting,
     is_never_mind,
     is_thanks,
     parse_confirmation,
@@ -76,6 +77,8 @@ def test_an_acknowledgement_says_only_that_the_customer_understood(
         ("我再考虑一下", True),
         ("那算了 到了再说吧 谢谢", True),  # while asked which parcel to chase
         ("以后再说", True),
+        ("那个就免了哈", True),  # offered something the customer does not want
+        ("免运费吗", False),  # a question about the fee
         ("谢谢", False),  # thanks alone drop nothing
         ("我再说一遍", False),
         ("不想要了", False),  # a reason to return, not a no
@@ -86,6 +89,21 @@ def test_an_acknowledgement_says_only_that_the_customer_understood(
 )
 def test_dropping_the_matter_is_read_only_in_its_own_words(text: str, dropped: bool) -> None:
     assert is_never_mind(text) is dropped
+
+
+@pytest.mark.parametrize(
+    ("text", "greets"),
+    [
+        ("亲 在不在", True),
+        ("您好，有人在吗？", True),
+        ("hello 客服", True),
+        ("客服", False),  # a call for a person
+        ("在吗 带数据线么", False),  # a question after the hello
+        ("早点发货", False),
+    ],
+)
+def test_a_greeting_is_read_only_in_its_own_words(text: str, greets: bool) -> None:
+    assert is_greeting(text) is greets
 
 
 @pytest.mark.parametrize(

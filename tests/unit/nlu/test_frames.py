@@ -122,6 +122,15 @@ def _matcher() -> FrameMatcher:
         ("包裹是不是丢了 帮我查查", "query_logistics"),
         ("明天会送吗", "query_logistics"),
         ("三天了都没有物流信息", "query_logistics"),
+        ("寄到海南岛一般要几天", "ask_shipping"),
+        ("满几件能包邮啊", "ask_shipping"),
+        ("你们卖电动牙刷吗", "ask_product"),
+        ("有没有卖儿童座椅的", "ask_product"),
+        ("那钱啥时候退给我", "query_refund"),
+        ("订单取消了 钱什么时候退给我", "query_refund"),  # the refund of a cancelled order
+        ("发到成都的话几天能到", "ask_shipping"),  # a product's delivery to a region
+        ("我的快递发货了几天还没到", "query_logistics"),  # a parcel on its way
+        ("麻烦帮我催一下", "query_logistics"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
@@ -148,7 +157,6 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "我的快递号码是多少",  # the tracking number, not the courier's phone
         "换货一般要多久",
         "快递员的电话多少 我收货电话写错了",  # two requests: the customer is asked
-        "订单取消了 钱什么时候退给我",  # the refund of a cancelled order
         "想问下取消订单的话优惠券还给吗",
         "换开的发票什么时候能好",
         "我想约周六送货",  # choosing a delivery time
@@ -162,7 +170,6 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "这个支持价保吗",  # the rules of price protection, not the product
         "这款手机有保修吗",  # the warranty rules
         "这个能用花呗吗",  # paying
-        "发到成都的话几天能到",  # a product's delivery to a region
         "验证码还没有收到",
         "帮我把退货取件改到后天",  # the return's pickup, not a new return
         "帮我查下退款",  # the refund under way
@@ -177,6 +184,9 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "快递怎么还没人联系我",  # the parcel
         "今天能送吗 我想约明天",  # choosing the delivery day
         "丢件了怎么赔",  # the compensation
+        "退货的邮费谁来出",  # a return's postage: the return policy
+        "开了会员是不是就包邮",  # a member's free delivery: the knowledge base
+        "卖家怎么联系",  # the seller, not whether the shop sells it
     ],
 )
 def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:
@@ -298,6 +308,19 @@ def test_only_a_frame_marked_alone_takes_a_declined_message() -> None:
     _matcher().process([hurry])
     assert hurry.get("intent")["name"] == "nlu_fallback"
     assert FRAMES.alone("ask_product") and not FRAMES.alone("query_logistics")
+
+
+def test_words_that_leave_no_doubt_take_a_declined_message_alone() -> None:
+    urged = _parsed(  # "催单" was a yes to DIET: only ever about the parcel
+        "催单",
+        "nlu_fallback",
+        [("nlu_fallback", 0.76), ("affirm", 0.76), ("inform", 0.05), ("out_of_scope", 0.0)],
+        second="out_of_scope",
+    )
+    _matcher().process([urged])
+    assert urged.get("intent")["name"] == "query_logistics"
+    assert FRAMES.alone("query_logistics", "那你们帮忙催一下")
+    assert not FRAMES.alone("query_logistics", "请尽快安排配送")
 
 
 def test_a_request_its_words_contradict_is_asked_about() -> None:

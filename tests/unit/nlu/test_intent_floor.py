@@ -116,6 +116,13 @@ def test_dropping_the_matter_is_a_no_not_a_fallback() -> None:
     ]
 
 
+def test_a_hello_in_any_order_is_a_greeting() -> None:
+    hello, asked = _said("客服 在线么", "faq"), _said("客服在吗 我要退款", "request_refund")
+    IntentFloor({"floors": DEFAULT_FLOORS, "yes_no": True}).process([hello, asked])
+    assert hello.data["intent"]["name"] == "greet"  # hello, not a question to look up
+    assert asked.data["intent"]["name"] == "request_refund"
+
+
 def test_thanks_to_whoever_helped_is_thanks_and_calls_no_person() -> None:
     addressed, unneeded, asked = (
         _said("谢谢客服小姐姐", "human_handoff"),
