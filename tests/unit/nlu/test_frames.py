@@ -131,6 +131,12 @@ def _matcher() -> FrameMatcher:
         ("发到成都的话几天能到", "ask_shipping"),  # a product's delivery to a region
         ("我的快递发货了几天还没到", "query_logistics"),  # a parcel on its way
         ("麻烦帮我催一下", "query_logistics"),
+        ("我的快递怎么一直没有动静", "query_logistics"),
+        ("师傅能提前来安装吗", "change_visit"),
+        ("明天没法安装 家里还没收拾好", "change_visit"),
+        ("页面一直显示缺货的那个订单还要等多久", "query_order"),
+        ("我那个单子其他东西都发货了没", "query_order"),
+        ("帮我转3号客服", "human_handoff"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
@@ -187,6 +193,8 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "退货的邮费谁来出",  # a return's postage: the return policy
         "开了会员是不是就包邮",  # a member's free delivery: the knowledge base
         "卖家怎么联系",  # the seller, not whether the shop sells it
+        "我所有的订单都发货了吗",  # the list of orders
+        "人工客服几点上班",  # the service hours
     ],
 )
 def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:
