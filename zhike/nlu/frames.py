@@ -10,7 +10,8 @@ request when DIET ranks it among its likeliest intents (``support_rank``) or the
 model picks it: the words decide between the models' candidates, they never bring in a
 request neither model considered. The one exception is a frame marked ``alone`` (a
 product question, whose answer says honestly what it cannot tell): it may take a message
-both models declined. When DIET takes a message for one request and its words are those
+both models declined; so may a frame's ``sure`` words ("催单"), which even overrule two
+sure models. When DIET takes a message for one request and its words are those
 of another, which no model supports ("发票怎么是个人?" taken for a new invoice), neither
 is trusted: the message is declined, and the customer asked "您是想咨询…" with both; so
 is a message whose words are another request than the one both models are sure of.
@@ -92,8 +93,8 @@ class Frame:
     ``intent`` is the request's intent, or for a topic the robot does not serve its key;
     ``name`` is such a topic's name as customers read it. ``alone``: a message both models
     declined may be taken as the request on its words alone; ``sure``: words that make
-    any message fitting the frame so ("催单", "帮忙催一下": the parcel, whatever the models
-    made of two characters).
+    a message fitting the frame that request whatever the models made of it ("催单": the
+    parcel; "东西收到了，能派人装吗": the installer, not the parcel DIET was sure of).
     """
 
     intent: str
@@ -142,13 +143,15 @@ class Frames:
         """The intents that have a frame."""
         return frozenset(frame.intent for frame in self.frames)
 
-    def alone(self, intent: str, text: str | None = None) -> bool:
-        """Whether ``intent``'s frame may decide a message (``text``) both models declined."""
+    def alone(self, intent: str) -> bool:
+        """Whether ``intent``'s frame may decide a message both models declined."""
+        return any(frame.alone for frame in self.frames if frame.intent == intent)
+
+    def sure(self, intent: str, text: str | None) -> bool:
+        """Whether ``text`` says words of ``intent``'s frame that leave no doubt (``sure``)."""
         folded = str(text or "").lower()
         return any(
-            frame.alone or (folded and any(p.search(folded) for p in frame.sure))
-            for frame in self.frames
-            if frame.intent == intent
+            p.search(folded) for frame in self.frames if frame.intent == intent for p in frame.sure
         )
 
     def fitting(self, text: str | None) -> list[str]:
@@ -234,14 +237,15 @@ class FrameMatcher(GraphComponent, IntentClassifier):
                 fitting = first_of_several(self.frames.fitting, text)
             if len(fitting) != 1 or fitting[0] == name:
                 continue
-            if name == QUESTION_INTENT and self.frames.alone(fitting[0], text):
+            sure = self.frames.sure(fitting[0], text)
+            if name == QUESTION_INTENT and self.frames.alone(fitting[0]) and not sure:
                 # the knowledge base has its say first (zhike.nlu.knowledge_gate)
                 message.set(ALONE_FRAME_KEY, fitting[0], add_to_output=True)
                 continue
-            alone = _overruled_alone(name, message) and self.frames.alone(fitting[0], text)
-            supported = alone or self._supported(fitting[0], message.data)
+            alone = _overruled_alone(name, message) and self.frames.alone(fitting[0])
+            supported = sure or alone or self._supported(fitting[0], message.data)
             if not supported or (
-                name in BUSINESS_INTENTS and _both_models_sure(message.data, name)
+                not sure and name in BUSINESS_INTENTS and _both_models_sure(message.data, name)
             ):
                 if name in BUSINESS_INTENTS and not several:
                     _ask_between(message, name, fitting[0])

@@ -137,6 +137,7 @@ def _matcher() -> FrameMatcher:
         ("页面一直显示缺货的那个订单还要等多久", "query_order"),
         ("我那个单子其他东西都发货了没", "query_order"),
         ("帮我转3号客服", "human_handoff"),
+        ("孩子下一节英语课是几点", "query_course"),
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
@@ -327,8 +328,19 @@ def test_words_that_leave_no_doubt_take_a_declined_message_alone() -> None:
     )
     _matcher().process([urged])
     assert urged.get("intent")["name"] == "query_logistics"
-    assert FRAMES.alone("query_logistics", "那你们帮忙催一下")
-    assert not FRAMES.alone("query_logistics", "请尽快安排配送")
+    assert FRAMES.sure("query_logistics", "那你们帮忙催一下")
+    assert not FRAMES.sure("query_logistics", "请尽快安排配送")
+
+
+def test_words_that_leave_no_doubt_overrule_two_sure_models() -> None:
+    installer = _parsed(  # both models: the parcel, which has arrived
+        "东西到了，可以派师傅来装吗",
+        "query_logistics",
+        [("query_logistics", 0.93), ("change_visit", 0.01), ("schedule_delivery", 0.01)],
+    )
+    installer.set("second_opinion", {"name": "query_logistics", "confidence": 0.44})
+    _matcher().process([installer])
+    assert installer.get("intent")["name"] == "book_visit"
 
 
 def test_a_request_its_words_contradict_is_asked_about() -> None:
