@@ -50,6 +50,10 @@ A call for a person names one (``persons: true``: 人工, 客服, 真人, 经理
 took "我想找个对象" for one, and an agent would have been called; such a message is
 asked about.
 
+A message in another domain's words (``elsewhere: true``, :mod:`zhike.nlu.other_domains`:
+航班, 限行, 彩票 …) that names no business word, order, parcel or ticket is out of scope:
+"北京到天津开车要多久" was a delivery time.
+
 ``config.yml`` (floors per retrieval intent; the defaults are measured on the held-out
 set and the out-of-scope corpus, see ``bench/nlu``)::
 
@@ -63,6 +67,7 @@ set and the out-of-scope corpus, see ``bench/nlu``)::
       yes_no: true
       small_talk: true
       persons: true
+      elsewhere: true
 """
 
 from __future__ import annotations
@@ -96,8 +101,9 @@ from zhike.common.confirmations import (
 )
 from zhike.common.topic_names import BUSINESS_INTENTS, OUT_OF_SCOPE
 from zhike.common.urges import urges_only
-from zhike.nlu.anchors import anchored_request
+from zhike.nlu.anchors import anchored_request, names_a_thing
 from zhike.nlu.business_terms import BusinessTerms
+from zhike.nlu.other_domains import OtherDomains
 from zhike.nlu.small_talk import SmallTalkTopics
 
 logger = logging.getLogger(__name__)
@@ -116,6 +122,8 @@ PERSON = re.compile(
     r"人|客服|转|经理|主管|专员|小姐姐|小哥|接线|领导|负责|机器|ren\s*gong|ke\s*fu", re.I
 )
 HANDOFF = "human_handoff"
+# Left as they are in another domain's words: a person asked for, thanks, a goodbye.
+NOT_ELSEWHERE = frozenset({OUT_OF_SCOPE, HANDOFF, THANK, GOODBYE})
 # Small talk, greetings and "are you a robot?" never mention an order or a refund.
 DEFAULT_OFF_TOPIC = ["chitchat", "greet", "bot_challenge"]
 
@@ -171,6 +179,7 @@ class IntentFloor(GraphComponent, IntentClassifier):
             "yes_no": False,
             "small_talk": True,
             "persons": True,
+            "elsewhere": True,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -186,7 +195,10 @@ class IntentFloor(GraphComponent, IntentClassifier):
             else None
         )
         self.off_topic = frozenset(config.get("off_topic") or ())
-        self.business_terms = BusinessTerms.load() if self.off_topic else None
+        # on unless switched off (models trained before the setting existed too)
+        self.other_domains = OtherDomains.load() if config.get("elsewhere", True) else None
+        needs_terms = self.off_topic or self.other_domains is not None
+        self.business_terms = BusinessTerms.load() if needs_terms else None
         self.yes_no = bool(config.get("yes_no"))
         # on unless switched off (models trained before the setting existed too)
         self.small_talk = SmallTalkTopics.load() if config.get("small_talk", True) else None
@@ -239,6 +251,10 @@ class IntentFloor(GraphComponent, IntentClassifier):
                 # "都一个星期了": slow about what was just shown, not another domain
                 _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
                 continue
+            if self._elsewhere(message.data, name):
+                logger.debug("Another domain's words and no business: out of scope.")
+                _set_intent(message, OUT_OF_SCOPE, intent)
+                continue
             if self._talks_business(name, message.get(TEXT)):
                 logger.debug("A %s that talks business: asking instead.", name)
                 _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
@@ -263,6 +279,18 @@ class IntentFloor(GraphComponent, IntentClassifier):
         if self.business_terms is None or name not in self.off_topic:
             return False
         return self.business_terms.mentioned(str(text or "")) is not None
+
+    def _elsewhere(self, data: dict[str, Any], name: Any) -> bool:
+        """Whether a message speaks of another domain and of no business of the customer's."""
+        text = str(data.get(TEXT) or "")
+        if self.other_domains is None or self.business_terms is None or name in NOT_ELSEWHERE:
+            return False
+        return (
+            not text.startswith("/")
+            and self.other_domains.named(text) is not None
+            and self.business_terms.mentioned(text) is None
+            and not names_a_thing(data)
+        )
 
     def _no_person_named(self, name: Any, text: Any) -> bool:
         """Whether a call for a person names none (a button's payload names its intent)."""

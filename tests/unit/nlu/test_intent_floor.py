@@ -11,7 +11,7 @@ from zhike.nlu.intent_floor import DEFAULT_FLOORS, IntentFloor
 
 def _message(intent: str, confidence: float, selected: float) -> Message:
     data: dict[str, Any] = {
-        "text": "基金最近能买吗",
+        "text": "这个怎么弄啊",
         "intent": {"name": intent, "confidence": confidence},
         "intent_ranking": [{"name": intent, "confidence": confidence}],
         "response_selector": {
@@ -113,6 +113,22 @@ def test_dropping_the_matter_is_a_no_not_a_fallback() -> None:
         "deny",  # a polite close (or the form stops), not "您是想咨询…" and then a person
         "goodbye",
         "request_refund",
+    ]
+
+
+def test_another_domains_words_without_business_are_out_of_scope() -> None:
+    fund, drive, delivery, tail = (
+        _said("基金最近能买吗", "chitchat"),  # the selector's weather small talk
+        _said("北京到天津开车要多久", "ask_shipping"),
+        _said("下雨天能正常送货吗", "faq"),  # the delivery, in the rain
+        _said("手机尾号0002", "inform"),  # an identity check's answer
+    )
+    IntentFloor({"floors": DEFAULT_FLOORS, "yes_no": True}).process([fund, drive, delivery, tail])
+    assert [m.data["intent"]["name"] for m in (fund, drive, delivery, tail)] == [
+        "out_of_scope",
+        "out_of_scope",
+        "faq",
+        "inform",
     ]
 
 
