@@ -21,6 +21,11 @@ form's answer too, however the NLU read it as a question, small talk or nothing:
 took "上午十点" for the service hours, and the knowledge base answered it in the middle
 of a lesson change instead of the form moving the lesson to ten.
 
+While a form asks for a value, a question about that value with none in it
+(:data:`ABOUT_THE_VALUE`: "新号码是多少你们能看到吗" while the new phone number is asked
+for) is the form's answer too, however the NLU read it (DIET: a question for the knowledge
+base, which has no entry for it): the form's validator says what the robot cannot see.
+
 While a form runs, a message the NLU declined that is a question about the form's matter
 (:mod:`zhike.common.form_questions`: "师傅上门收费吗" while an installation is booked) is
 the question intent ``faq``: the knowledge base answers it and the form asks its question
@@ -34,12 +39,14 @@ answers stays a question)::
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.events import ActionExecutionRejected, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, TEXT
@@ -55,6 +62,14 @@ ANSWER_INTENT = "inform"
 DECLINED = frozenset({UNSURE, OUT_OF_SCOPE})
 # What the NLU may have made of a bare time said to a form ("上午十点": faq at 1.0).
 TIME_MISREAD = DECLINED | {"faq", "chitchat", "greet"}
+# The words of a question about the value a form asks for, by the slot asked for: whether
+# the robot sees or knows the new number.
+ABOUT_THE_VALUE = {
+    "receiver_phone": re.compile(
+        r"(?:号码|手机号|电话).{0,8}(?:看到|看得到|看得见|知道|查到|收到)|"
+        r"(?:看到|看得到|看得见|知道|查到).{0,6}(?:号码|手机号|电话)"
+    )
+}
 
 
 def interrupted_form(
@@ -120,6 +135,8 @@ class FormReply(GraphComponent):
                 form = interrupted[0]
             elif running is not None and intent in TIME_MISREAD and proposes_a_time(text):
                 form = running
+            elif running is not None and intent in TIME_MISREAD and _about_the_value(text, tracker):
+                form = running  # "新号码是多少你们能看到吗" while the new number is asked for
             elif running is not None and intent in DECLINED and _asked_in(running, text, tracker):
                 form, reply = running, QUESTION_INTENT  # "师傅上门收费吗" while booking a visit
             else:
@@ -133,6 +150,13 @@ def _asked_in(form: str, text: str, tracker: DialogueStateTracker | None) -> boo
     """Whether ``text`` is a question about ``form``'s matter (form_questions.yml)."""
     slots = tracker.current_slot_values() if tracker is not None else {}
     return asked_in_form(form, text, slots) is not None
+
+
+def _about_the_value(text: str, tracker: DialogueStateTracker | None) -> bool:
+    """Whether ``text`` asks about the value the form asks for, and gives none."""
+    asked = tracker.get_slot(REQUESTED_SLOT) if tracker is not None else None
+    words = ABOUT_THE_VALUE.get(str(asked))
+    return bool(words and words.search(text)) and not re.search(r"\d", text) and asks_question(text)
 
 
 def _running_form(tracker: DialogueStateTracker | None) -> str | None:

@@ -163,3 +163,28 @@ def test_a_declined_question_about_the_forms_matter_is_a_question(tmp_path: Any)
     assert _read(tmp_path, "师傅上门收费吗", "nlu_fallback", plain).get("intent")["name"] == (
         "nlu_fallback"
     )
+
+
+def _new_phone_asked() -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(
+        "c1",
+        [
+            UserUttered("帮我改一下HP20240003的收货电话"),
+            ActiveLoop("receiver_phone_form"),
+            SlotSet("requested_slot", "receiver_phone"),
+            BotUttered("请发送新的收货人手机号（11 位）。"),
+        ],
+    )
+
+
+def test_a_question_about_the_value_asked_for_is_the_forms_to_answer(tmp_path: Any) -> None:
+    """ "新号码是多少你们能看到吗": DIET's knowledge-base question at 0.97, no entry for it."""
+    read = _read(tmp_path, "新的手机号你们那边看得到吗", "faq", _new_phone_asked())
+    assert read.get("intent") == {"name": "inform", "confidence": 1.0}
+    assert read.get(FORM_REPLY_KEY) == "receiver_phone_form"
+    for text, intent in (
+        ("电话是13912345678吗", "faq"),  # a number given: the form reads it as it is
+        ("改手机号要多久生效", "faq"),  # no word of the value: a question of its own
+        ("手机号改不了怎么办", "request_refund"),  # a request stays one
+    ):
+        assert _read(tmp_path, text, intent, _new_phone_asked()).get("intent")["name"] == intent
