@@ -26,6 +26,10 @@ While a form asks for a value, a question about that value with none in it
 for) is the form's answer too, however the NLU read it (DIET: a question for the knowledge
 base, which has no entry for it): the form's validator says what the robot cannot see.
 
+While a form runs, a message made out of scope for another domain's words
+(:mod:`zhike.nlu.other_domains`) gets back the intent the NLU gave it: the form reads it as
+before ("孩子看病去了" to a leave's reason).
+
 While a form runs, a message the NLU declined that is a question about the form's matter
 (:mod:`zhike.common.form_questions`: "师傅上门收费吗" while an installation is booked) is
 the question intent ``faq``: the knowledge base answers it and the form asks its question
@@ -49,12 +53,13 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.events import ActionExecutionRejected, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from zhike.common.form_questions import asked_in_form
 from zhike.common.questions import asks_question
 from zhike.common.topic_names import OUT_OF_SCOPE, QUESTION_INTENT, TWO_STAGE_FALLBACK, UNSURE
+from zhike.nlu.other_domains import ELSEWHERE_KEY
 from zhike.nlu.proposed_times import proposes_a_time
 
 FORM_REPLY_KEY = "form_reply"
@@ -126,6 +131,8 @@ class FormReply(GraphComponent):
         interrupted = interrupted_form(tracker)
         running = _running_form(tracker)
         for message in messages:
+            if running is not None:
+                _back_from_elsewhere(message)
             intent = (message.get(INTENT) or {}).get("name")
             text = str(message.get(TEXT) or "")
             if text.startswith("/"):
@@ -157,6 +164,17 @@ def _about_the_value(text: str, tracker: DialogueStateTracker | None) -> bool:
     asked = tracker.get_slot(REQUESTED_SLOT) if tracker is not None else None
     words = ABOUT_THE_VALUE.get(str(asked))
     return bool(words and words.search(text)) and not re.search(r"\d", text) and asks_question(text)
+
+
+def _back_from_elsewhere(message: Message) -> None:
+    """Gives a message made out of scope for another domain's words its intent back."""
+    elsewhere = message.get(ELSEWHERE_KEY)
+    if isinstance(elsewhere, dict) and isinstance(elsewhere.get("was"), dict):
+        ranking = list(message.get(INTENT_RANKING_KEY) or [])
+        if ranking and ranking[0].get("name") == OUT_OF_SCOPE:  # the one the floor put first
+            ranking = ranking[1:]
+        message.set(INTENT, dict(elsewhere["was"]), add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
 def _running_form(tracker: DialogueStateTracker | None) -> str | None:

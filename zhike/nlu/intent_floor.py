@@ -103,7 +103,7 @@ from zhike.common.topic_names import BUSINESS_INTENTS, OUT_OF_SCOPE
 from zhike.common.urges import urges_only
 from zhike.nlu.anchors import anchored_request, names_a_thing
 from zhike.nlu.business_terms import BusinessTerms
-from zhike.nlu.other_domains import OtherDomains
+from zhike.nlu.other_domains import ELSEWHERE_KEY, OtherDomains
 from zhike.nlu.small_talk import SmallTalkTopics
 
 logger = logging.getLogger(__name__)
@@ -251,8 +251,10 @@ class IntentFloor(GraphComponent, IntentClassifier):
                 # "都一个星期了": slow about what was just shown, not another domain
                 _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
                 continue
-            if self._elsewhere(message.data, name):
-                logger.debug("Another domain's words and no business: out of scope.")
+            domain = self._elsewhere(message.data, name)
+            if domain is not None:
+                logger.debug("Another domain's words (%s) and no business: out of scope.", domain)
+                message.set(ELSEWHERE_KEY, {"domain": domain, "was": dict(intent)}, True)
                 _set_intent(message, OUT_OF_SCOPE, intent)
                 continue
             if self._talks_business(name, message.get(TEXT)):
@@ -280,17 +282,14 @@ class IntentFloor(GraphComponent, IntentClassifier):
             return False
         return self.business_terms.mentioned(str(text or "")) is not None
 
-    def _elsewhere(self, data: dict[str, Any], name: Any) -> bool:
-        """Whether a message speaks of another domain and of no business of the customer's."""
+    def _elsewhere(self, data: dict[str, Any], name: Any) -> str | None:
+        """The other domain a message speaks of, when it speaks of no business of the customer's."""
         text = str(data.get(TEXT) or "")
         if self.other_domains is None or self.business_terms is None or name in NOT_ELSEWHERE:
-            return False
-        return (
-            not text.startswith("/")
-            and self.other_domains.named(text) is not None
-            and self.business_terms.mentioned(text) is None
-            and not names_a_thing(data)
-        )
+            return None
+        if text.startswith("/") or names_a_thing(data) or self.business_terms.mentioned(text):
+            return None
+        return self.other_domains.named(text)
 
     def _no_person_named(self, name: Any, text: Any) -> bool:
         """Whether a call for a person names none (a button's payload names its intent)."""

@@ -4,7 +4,8 @@ DIET and the linear model trained on a shop's and a school's requests read some 
 other domains as the nearest request: 「北京到天津开车要多久」 a delivery time, 「大乐透中奖
 规则是啥」 a question for the knowledge base. :class:`OtherDomains` names the domain a
 message speaks of; :mod:`zhike.nlu.intent_floor` makes such a message ``out_of_scope`` when
-it names no business word, order, parcel or ticket.
+it names no business word, order, parcel or ticket, and :mod:`zhike.nlu.form_reply` gives
+a running form the message back as the NLU had it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from pathlib import Path
 import yaml
 
 OTHER_DOMAINS_FILE = Path(__file__).resolve().parent / "other_domains.yml"
+# In the parse result: the domain named and the intent the message had before
+# (``{"domain": "travel", "was": {...}}``); a running form takes the message back.
+ELSEWHERE_KEY = "elsewhere"
 
 
 class OtherDomains:

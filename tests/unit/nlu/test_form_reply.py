@@ -188,3 +188,22 @@ def test_a_question_about_the_value_asked_for_is_the_forms_to_answer(tmp_path: A
         ("手机号改不了怎么办", "request_refund"),  # a request stays one
     ):
         assert _read(tmp_path, text, intent, _new_phone_asked()).get("intent")["name"] == intent
+
+
+def test_a_form_reads_another_domains_words_as_the_nlu_had_them(tmp_path: Any) -> None:
+    """ "孩子看病去了" to a leave's reason: out of scope alone (看病), a reason in a form."""
+    diet = {"name": "inform", "confidence": 0.8}
+    message = Message(
+        data={
+            "text": "孩子看病去了",
+            "intent": {"name": "out_of_scope", "confidence": 0.8},
+            "intent_ranking": [{"name": "out_of_scope", "confidence": 0.8}, diet],
+            "elsewhere": {"domain": "health", "was": diet},
+        }
+    )
+    [read] = _component(tmp_path).process([message], _lesson_change_confirming())
+    assert read.get("intent") == diet
+    assert read.get("intent_ranking") == [diet]
+    alone = Message(data={**message.data, "intent": {"name": "out_of_scope", "confidence": 0.8}})
+    plain = DialogueStateTracker.from_events("c1", [UserUttered("你好")])
+    assert _component(tmp_path).process([alone], plain)[0].get("intent")["name"] == "out_of_scope"
