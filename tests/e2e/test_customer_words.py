@@ -1,12 +1,12 @@
 """More plain words customers type, read for what they say, through the app.
 
-"运费是怎么算的" was the knowledge base's 「暂时还回答不了」 (DIET: a question, none of
-whose entries is the fee); "催单" was a yes; "客服 在线么" a question for the knowledge
-base; "北京到天津开车要多久" a delivery time; "你们这家店是我遇到过最差的" a goodbye;
-"东西到了，可以派师傅来装吗" the parcel; "那个就免了哈" nothing understood. Each is written
-here in other words than the JD.com turns and the held-out examples the rules were read
-from. Whichever way this training run reads these messages, the conversation must end
-the same.
+With stop 46's code (and this machine's model) "你们邮费咋收的", "麻烦帮我催一催" and
+"你们这家店是我遇到过最差的" were 「您是想咨询…」; "下周三的航班会不会取消" cancelled an
+order and "上海到杭州开车要几个小时" was a delivery time; "那个就免了哈" was a greeting.
+"客服 在线么" and "东西到了，可以派师傅来装吗" were already read right here, as their
+held-out and JD.com cousins ("在线吗客服", "东西收到了，能派人装吗") were not. Each is written
+in other words than the JD.com turns and the held-out examples the rules were read from.
+Whichever way this training run reads these messages, the conversation must end the same.
 """
 
 from __future__ import annotations
