@@ -204,6 +204,11 @@ def li_app(fresh: Stack) -> AppConversation:
     return AppConversation(fresh.config.rasa_url, "C002")
 
 
+# The clarification's opening and the out-of-scope answer, as the customer reads them.
+ASKED = "您是想咨询"
+TURNED_AWAY = "超出了我的服务范围"
+
+
 def texts(replies: list[dict]) -> str:
     """The texts of the bot's replies, joined by newlines."""
     return "\n".join(reply.get("text", "") for reply in replies)

@@ -11,10 +11,7 @@ Whichever way this training run reads these messages, the conversation must end 
 
 from __future__ import annotations
 
-from .conftest import AppConversation, texts, titles
-
-ASKED = "您是想咨询"
-TURNED_AWAY = "超出了我的服务范围"
+from .conftest import ASKED, TURNED_AWAY, AppConversation, texts, titles
 
 
 def test_what_delivery_costs_gets_the_shops_fee_rules(zhang_app: AppConversation) -> None:

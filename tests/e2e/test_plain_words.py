@@ -10,10 +10,7 @@ conversation must end the same.
 
 from __future__ import annotations
 
-from .conftest import AppConversation, texts, titles
-
-ASKED = "您是想咨询"
-TURNED_AWAY = "超出了我的服务范围"
+from .conftest import ASKED, TURNED_AWAY, AppConversation, texts, titles
 
 
 def test_whether_something_just_bought_may_be_returned_gets_the_return_policy(
