@@ -11,11 +11,21 @@ DemoData = dict[str, list[Row]]
 CHINA_TZ = timezone(timedelta(hours=8), "CST")  # mainland China has no daylight saving
 
 
+WEDNESDAY, FRIDAY = 2, 4  # datetime.weekday()
+
+
+def _next(day: datetime, weekday: int) -> datetime:
+    """The first date after ``day`` that falls on ``weekday``."""
+    return day + timedelta(days=(weekday - day.weekday() - 1) % 7 + 1)
+
+
 def school_data(now: datetime) -> DemoData:
     """Students, courses, enrollments, weekly lessons and one (approved) leave request.
 
-    Lessons are weekly; the next 初二数学（秋季班） lesson is two days after ``now``'s date
-    (19:00 China time) and the next 英语阅读提高班 lesson four days after (10:00).
+    Lessons are weekly: 初二数学（秋季班） on Wednesdays (19:00 China time) and 英语阅读提高班 on
+    Fridays (10:00), the next of each after ``now``'s date in China (on a Monday two and four
+    days after). Customers and tests name the lessons by weekday ("下周三的数学课"), so the
+    weekday stays whatever the day (it was two days after ``now``: Wednesday only on Mondays).
     """
     local_today = now.astimezone(CHINA_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
     week = timedelta(days=7)
@@ -38,8 +48,8 @@ def school_data(now: datetime) -> DemoData:
             )
         return rows
 
-    math_next = local_today + timedelta(days=2, hours=19)  # 19:00-20:30 China time
-    english_next = local_today + timedelta(days=4, hours=10)  # 10:00-11:30 China time
+    math_next = _next(local_today, WEDNESDAY) + timedelta(hours=19)  # 19:00-20:30 China time
+    english_next = _next(local_today, FRIDAY) + timedelta(hours=10)  # 10:00-11:30 China time
     math = weekly("CS001", "王老师", math_next, past=2, future=4, minutes=90)
     english = weekly("CS002", "陈老师", english_next, past=1, future=3, minutes=90)
     return {
