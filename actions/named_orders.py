@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from rasa_sdk import Tracker
 
 from actions.context import said_in_form
-from actions.own_orders import orders_for, recent_orders
+from actions.own_orders import form_asking, orders_for, recent_orders
 from zhike.lib.backend_client import BackendError, Order
 
 # Character pairs of a customer's words that name no goods (the request's own words).
@@ -106,7 +106,7 @@ async def goods_named(tracker: Tracker, text: str) -> tuple[list[str], list[str]
     says why they cannot change.
     """
     named, orders = await _named_by_goods(tracker, text)
-    eligible = {order.order_id for order in orders_for(tracker.active_loop_name, orders)}
+    eligible = {order.order_id for order in orders_for(form_asking(tracker), orders)}
     return [o.order_id for o in named if o.order_id in eligible], [o.order_id for o in named]
 
 

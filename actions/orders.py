@@ -26,7 +26,13 @@ from actions.named_orders import named_first, said_for_the_form
 from actions.order_offers import offer_order_services
 from actions.order_questions import named_services, say_not_shipped_yet, say_urged
 from actions.order_rules import status_label
-from actions.own_orders import orders_for, proved_orders, recent_orders, seen_order
+from actions.own_orders import (
+    form_asking,
+    orders_for,
+    proved_orders,
+    recent_orders,
+    seen_order,
+)
 from actions.parsing import parse_order_id, parse_phone_last4
 from actions.refund_progress import say_refund_urged
 from actions.services import backend
@@ -353,7 +359,7 @@ class ActionAskOrderId(Action):
             orders = None
         if orders:
             orders = named_first(
-                said_for_the_form(tracker), orders_for(tracker.active_loop_name, orders)
+                said_for_the_form(tracker), orders_for(form_asking(tracker), orders)
             )
             dispatcher.utter_message(response="utter_choose_order", buttons=order_buttons(orders))
         else:

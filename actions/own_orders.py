@@ -93,15 +93,27 @@ RELEVANT: dict[str, Callable[[Order], bool]] = {
     "refund_form": lambda o: o.status in REFUNDABLE,
     "exchange_form": lambda o: o.status == DELIVERED,  # "尺码买小了": not the cancelled ones
     "price_protection_form": lambda o: o.status in PRICE_PROTECTED,
-    "visit_form": lambda o: o.status in INSTALLABLE,
+    # Goods the shop installs (空调、电视…), not the phones and paper of the same customer.
+    "visit_form": lambda o: o.status in INSTALLABLE and any(i.installable for i in o.items),
+    # A repair once the visit is known to be one: any delivered goods (the form checks
+    # the warranty).
+    "visit_form/repair": lambda o: o.status == DELIVERED,
     "invoice_form": lambda o: (
         o.status in INVOICEABLE and all(invoice.status == "rejected" for invoice in o.invoices)
     ),
 }
 
 
+def form_asking(tracker: Tracker) -> str | None:
+    """The running form, as :data:`RELEVANT` names it ("visit_form/repair" for a repair)."""
+    form = tracker.active_loop_name
+    if form == "visit_form" and tracker.get_slot("visit_kind") == "repair":
+        return "visit_form/repair"
+    return form
+
+
 def orders_for(form: str | None, orders: list[Order]) -> list[Order]:
-    """The orders ``form`` may be about, when some are; else all of them.
+    """The orders ``form`` (see :func:`form_asking`) may be about, when some are; else all.
 
     The others stay reachable: a typed order number is looked up as ever, and the form
     explains why that order does not qualify.

@@ -34,8 +34,12 @@ def typed_date(offset: int) -> str:
 def test_an_air_conditioner_installation_is_booked_with_a_typed_date(
     zhang_app: AppConversation,
 ) -> None:
-    ask = zhang_app.say("空调到了什么时候能来装")
+    asked = zhang_app.send("空调到了什么时候能来装")
+    ask = "\n".join(reply.get("text", "") for reply in asked)
     assert "订单号" in ask or "哪一笔订单" in ask
+    # the goods the shop installs are offered, not 张伟's phones, paper and shoes
+    offered = [button["title"] for reply in asked for button in reply.get("buttons", [])]
+    assert offered and all("空调" in title or "电视" in title for title in offered), offered
     when = zhang_app.say("HP20241401")
     assert "哪天上门" in when and "上午 9:00–12:00" in when
     contact = zhang_app.say(f"{typed_date(5)}上午")

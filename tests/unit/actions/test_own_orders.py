@@ -127,3 +127,20 @@ async def test_a_reply_naming_the_goods_of_one_order_is_that_order(zhang: Turn) 
     # the goods of two orders (two pairs of running shoes), or none named: the buttons decide
     assert await order_named(tracker, "就那个跑鞋") is None
     assert await order_named(tracker, "就那个") is None
+
+
+async def test_an_installation_lists_the_goods_the_shop_installs(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    def titles(buttons: list[dict[str, str]]) -> list[str]:
+        return [b["title"] for b in buttons]
+
+    install = titles(await _listed(dispatcher, zhang, "约个师傅上门安装", "book_visit", "visit_form"))
+    assert install and all("空调" in title or "电视" in title for title in install), install
+    # a repair once it is known to be one: any delivered goods (the warranty is checked)
+    tracker = zhang("手机坏了要上门修", "book_visit")
+    tracker.active_loop = {"name": "visit_form"}
+    tracker.slots["visit_kind"] = "repair"
+    await ActionAskOrderId().run(dispatcher, tracker, DOMAIN)
+    repair = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    assert "HP20240002" in repair and "HP20240003" not in repair  # delivered; not shipped

@@ -37,12 +37,16 @@ TICKET_CATEGORIES = ("order", "refund", "logistics", "invoice", "course", "compl
 
 @dataclass(frozen=True)
 class OrderItem:
-    """One order line: ``quantity`` pieces of ``sku`` at ``price_fen`` each."""
+    """One order line: ``quantity`` pieces of ``sku`` at ``price_fen`` each.
+
+    ``installable``: the shop installs this product at home (上门安装).
+    """
 
     sku: str
     name: str
     quantity: int
     price_fen: int
+    installable: bool = False
 
     @property
     def subtotal_fen(self) -> int:

@@ -134,12 +134,13 @@ def logistics_from_json(data: dict[str, Any]) -> Logistics:
 
 @_strict
 def order_item_from_json(data: dict[str, Any]) -> OrderItem:
-    """``{"sku", "name", "quantity", "price_fen"}``."""
+    """``{"sku", "name", "quantity", "price_fen", "installable"}`` (the last optional)."""
     return OrderItem(
         sku=_str(data.get("sku")),
         name=_str(data["name"]),
         quantity=_int(data["quantity"]),
         price_fen=_int(data["price_fen"]),
+        installable=data.get("installable") is True,
     )
 
 

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from zhike.servers.backend.models import Customer, Logistics, Order
+from zhike.servers.backend.models import Customer, Logistics, Order, OrderItem
 
 ORDER_OPTIONS = (
-    selectinload(Order.items),
+    selectinload(Order.items).selectinload(OrderItem.product),
     selectinload(Order.logistics).selectinload(Logistics.events),
     selectinload(Order.refunds),
     selectinload(Order.invoices),

@@ -90,7 +90,13 @@ def order_json(order: Order) -> JSON:
         "amount_fen": order.amount_fen,
         "currency": "CNY",
         "items": [
-            {"sku": item.sku, "name": item.name, "quantity": item.qty, "price_fen": item.price_fen}
+            {
+                "sku": item.sku,
+                "name": item.name,
+                "quantity": item.qty,
+                "price_fen": item.price_fen,
+                "installable": bool(item.product is not None and item.product.installable),
+            }
             for item in order.items
         ],
         "recipient": order.recipient,

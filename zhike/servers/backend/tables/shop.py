@@ -78,6 +78,11 @@ class OrderItem(Base):
     qty = Column(Integer, nullable=False)
     price_fen = Column(Integer, nullable=False)
 
+    # The catalogue row by sku (no foreign key, see tables.catalog): None once it left.
+    product = relationship(
+        "Product", primaryjoin="foreign(OrderItem.sku) == Product.sku", viewonly=True, lazy="raise"
+    )
+
 
 class Logistics(Base):
     """The shipment of an order: courier, tracking number, status and ETA."""
