@@ -135,7 +135,9 @@ async def test_an_installation_lists_the_goods_the_shop_installs(
     def titles(buttons: list[dict[str, str]]) -> list[str]:
         return [b["title"] for b in buttons]
 
-    install = titles(await _listed(dispatcher, zhang, "约个师傅上门安装", "book_visit", "visit_form"))
+    install = titles(
+        await _listed(dispatcher, zhang, "约个师傅上门安装", "book_visit", "visit_form")
+    )
     assert install and all("空调" in title or "电视" in title for title in install), install
     # a repair once it is known to be one: any delivered goods (the warranty is checked)
     tracker = zhang("手机坏了要上门修", "book_visit")
