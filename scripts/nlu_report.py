@@ -55,14 +55,20 @@ def print_report(results: Path, scores: dict[str, float]) -> None:
         print(f"Held-out response selection: accuracy {rs['accuracy']:.3f}")
 
 
-def write_baseline(path: Path, scores: dict[str, float]) -> None:
+def update_command(results: Path, baseline: Path) -> str:
+    """The command that makes these results the baseline."""
+    where = "" if baseline == DEFAULT_BASELINE else f" --baseline {baseline}"
+    return f"python scripts/nlu_report.py {results} --update-baseline{where}"
+
+
+def write_baseline(path: Path, scores: dict[str, float], update: str = UPDATE) -> None:
     baseline = {
         "intent_accuracy": round(scores["intent_accuracy"], 4),
         "intent_macro_f1": round(scores["intent_macro_f1"], 4),
         "examples": int(scores["examples"]),
         "updated": time.strftime("%Y-%m-%d"),
         "how": f"`make test` fails when either score drops more than {MAX_DROP} below "
-        f"these; after a deliberate change run: {UPDATE}",
+        f"these; after a deliberate change run: {update}",
     }
     path.write_text(json.dumps(baseline, indent=2) + "\n", encoding="utf-8")
 
@@ -90,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         help="write these scores as the new baseline (commit it with the change)",
     )
     parser.add_argument("--max-drop", type=float, default=MAX_DROP)
+    parser.add_argument("--name", default="tests/nlu", help="the set, as messages name it")
     args = parser.parse_args(argv)
 
     if not (args.results / "intent_report.json").is_file():
@@ -97,12 +104,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     scores = read_scores(args.results)
     print_report(args.results, scores)
+    update = update_command(args.results, args.baseline)
     if args.update_baseline:
-        write_baseline(args.baseline, scores)
+        write_baseline(args.baseline, scores, update)
         print(f"Baseline {args.baseline} updated: commit it with the change that moved it.")
         return 0
     if not args.baseline.is_file():
-        print(f"No NLU baseline at {args.baseline}: not gated. Create it with: {UPDATE}")
+        print(f"No NLU baseline at {args.baseline}: not gated. Create it with: {update}")
         return 0
     baseline = json.loads(args.baseline.read_text(encoding="utf-8"))
     print(
@@ -111,17 +119,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     problems = check(scores, baseline, args.max_drop)
     if problems:
-        print("NLU REGRESSION on the held-out set (tests/nlu):")
+        print(f"NLU REGRESSION on the held-out set ({args.name}):")
         for problem in problems:
             print(f"  {problem}")
         print(
             "Fix the training data or pipeline; if the drop is intended (e.g. harder held-out "
-            f"examples), update the baseline deliberately and commit it: {UPDATE}"
+            f"examples), update the baseline deliberately and commit it: {update}"
         )
         return 1
     gains = [k for k in ("intent_accuracy", "intent_macro_f1") if scores[k] - baseline[k] > 0.01]
     if gains:
-        print(f"Above the baseline: lock the gain in with {UPDATE}")
+        print(f"Above the baseline: lock the gain in with {update}")
     return 0
 
 

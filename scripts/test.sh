@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: every test of the project, in the order a failure is cheapest to find.
 #  1. data validation (domain, NLU, rules, stories)   2. train the model if inputs changed
-#  3. NLU on the held-out set (tests/nlu), intent accuracy printed
+#  3. NLU on the held-out set (tests/nlu) and the blind set (tests/nlu_blind), each gated
 #  4. test stories (tests/stories) with --fail-on-prediction-errors
 #  5. pytest: unit, integration (real backend) and end-to-end (real servers) tests
 set -euo pipefail
@@ -21,6 +21,13 @@ step "NLU on the held-out set (tests/nlu)"
 rm -rf results/nlu
 $PY -m rasa test nlu --model models/zhike.tar.gz --nlu tests/nlu --out results/nlu --no-plot
 $PY scripts/nlu_report.py results/nlu
+
+step "NLU on the blind set (tests/nlu_blind: written without reading the training data)"
+rm -rf results/nlu_blind
+$PY -m rasa test nlu --model models/zhike.tar.gz --nlu tests/nlu_blind --out results/nlu_blind \
+  --no-plot
+$PY scripts/nlu_report.py results/nlu_blind --baseline tests/nlu_blind_baseline.json \
+  --name tests/nlu_blind
 
 step "test stories (tests/stories)"
 rm -rf results/core

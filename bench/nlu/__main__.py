@@ -1,9 +1,10 @@
 """`python -m bench.nlu` (`make bench-nlu`): the trained NLU model on real traffic, one table.
 
 Loads the model in-process (default models/zhike.tar.gz), parses every out-of-scope
-utterance of CAIS, the labelled JDDC customer turns and the held-out set tests/nlu, prints
-one Markdown table with the targets and writes it to results/bench-nlu.md. A section
-whose corpus or labels are absent is skipped with a message. Takes 2-3 minutes (most of
+utterance of CAIS, the labelled JDDC customer turns, the held-out set tests/nlu and the
+two halves of the blind set tests/nlu_blind, prints one Markdown table with the targets
+and writes it to results/bench-nlu.md. A section whose corpus or labels are absent is
+skipped with a message. Takes 2-3 minutes (most of
 it loading TensorFlow and the model).
 """
 
@@ -17,7 +18,14 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.nlu.heldout import HELD_OUT_DIR, held_out_rows, load_held_out, score_held_out
+from bench.nlu.heldout import (
+    BLIND_DIR,
+    HELD_OUT_DIR,
+    HELD_OUT_SECTION,
+    held_out_rows,
+    load_held_out,
+    score_held_out,
+)
 from bench.nlu.jddc import JDDC_CHAT, LABELS_FILE, labelled_turns, read_labels
 from bench.nlu.jddc_score import jddc_details, jddc_rows, score_jddc
 from bench.nlu.knowledge import seeded_knowledge, with_knowledge
@@ -32,7 +40,8 @@ DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
 DEFAULT_OUT = PROJECT_ROOT / "results" / "bench-nlu.md"
 TITLE = "zhike NLU on real traffic"
 
-OOS, JDDC, HELD_OUT = "out of scope (CAIS)", "real customers (JDDC)", "held-out set (tests/nlu)"
+OOS, JDDC, HELD_OUT = "out of scope (CAIS)", "real customers (JDDC)", HELD_OUT_SECTION
+BLIND_HALVES = ("dev", "test")
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class Inputs:
     eval_dir: Path = DEFAULT_EVAL_DIR
     labels: Path = LABELS_FILE
     held_out: Path = HELD_OUT_DIR
+    blind: Path | None = None  # tests/nlu_blind: its dev and test halves, one section each
 
 
 @dataclass
@@ -100,13 +110,13 @@ async def _real_customers(parse: Parse, inputs: Inputs, report: Report) -> None:
     report.details += ["", *jddc_details(score)]
 
 
-async def _held_out(parse: Parse, inputs: Inputs, report: Report) -> None:
-    examples = load_held_out(inputs.held_out)
+async def _held_out(parse: Parse, folder: Path, section: str, report: Report) -> None:
+    examples = load_held_out(folder)
     if not examples:
-        report.skip(HELD_OUT, f"no NLU examples in {inputs.held_out}")
+        report.skip(section, f"no NLU examples in {folder}")
         return
-    predictions = await predict_all(parse, [e.text for e in examples], "held-out")
-    report.rows += held_out_rows(score_held_out(examples, predictions))
+    predictions = await predict_all(parse, [e.text for e in examples], section)
+    report.rows += held_out_rows(score_held_out(examples, predictions), section)
 
 
 async def measure(parse: Parse, inputs: Inputs, acting: Parse | None = None) -> Report:
@@ -123,7 +133,11 @@ async def measure(parse: Parse, inputs: Inputs, acting: Parse | None = None) -> 
         reason = f"no evaluation corpora at {inputs.eval_dir}"
         report.skip(OOS, reason)
         report.skip(JDDC, reason)
-    await _held_out(parse, inputs, report)
+    await _held_out(parse, inputs.held_out, HELD_OUT, report)
+    if inputs.blind is not None:
+        for half in BLIND_HALVES:
+            section = f"blind set, {half} half (tests/nlu_blind/{half})"
+            await _held_out(parse, inputs.blind / half, section, report)
     return report
 
 
@@ -175,7 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     except ModelError as error:
         log(f"FAILED: {error}")
         return 2
-    inputs = Inputs(args.eval_dir.resolve(), args.labels.resolve(), args.held_out.resolve())
+    inputs = Inputs(
+        args.eval_dir.resolve(), args.labels.resolve(), args.held_out.resolve(), BLIND_DIR
+    )
     report = asyncio.run(_measure_with_knowledge(parse, inputs))
     text = render(TITLE, _header(model, inputs.eval_dir), report.rows, report.details)
     print(text, flush=True)

@@ -73,3 +73,20 @@ async def test_without_corpora_or_labels_those_sections_are_skipped(tmp_path: Pa
     reasons = [row.metric for row in report.rows if row.metric.startswith("skipped")]
     assert any("no CAIS test file" in r for r in reasons)
     assert any("no labels at" in r for r in reasons)
+
+
+async def test_each_half_of_the_blind_set_is_a_section_of_its_own(tmp_path: Path):
+    held_out, blind = tmp_path / "nlu", tmp_path / "nlu_blind"
+    for folder in (held_out, blind / "dev", blind / "test"):
+        folder.mkdir(parents=True)
+        (folder / "basics.yml").write_text(HELD_OUT, encoding="utf-8")
+
+    report = await measure(
+        _parse, Inputs(tmp_path / "no-eval", tmp_path / "none.tsv", held_out, blind)
+    )
+    sections = {row.section for row in report.rows if row.metric == "examples"}
+    assert sections == {
+        "held-out set (tests/nlu)",
+        "blind set, dev half (tests/nlu_blind/dev)",
+        "blind set, test half (tests/nlu_blind/test)",
+    }

@@ -29,5 +29,11 @@ def held_out() -> TrainingData:
 
 
 @pytest.fixture(scope="session")
+def blind() -> TrainingData:
+    """Both halves of tests/nlu_blind (dev and test)."""
+    return load_data(str(ROOT / "tests" / "nlu_blind"))
+
+
+@pytest.fixture(scope="session")
 def domain() -> Domain:
     return Domain.load(str(ROOT / "domain"))

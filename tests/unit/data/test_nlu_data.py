@@ -6,6 +6,7 @@ import re
 from collections import Counter, defaultdict
 
 from rasa.shared.core.domain import Domain
+from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from zhike.lib.kb.io import parse_file
@@ -125,6 +126,28 @@ def test_held_out_set_shares_no_example_with_training_data(
     train = {normalise(m.get("text")) for m in training_data.intent_examples}
     leaked = [m.get("text") for m in held_out.intent_examples if normalise(m.get("text")) in train]
     assert not leaked, f"held-out examples also in data/: {leaked[:10]}"
+
+
+def test_blind_set_shares_no_example_with_training_data_the_knowledge_base_or_held_out(
+    training_data: TrainingData, held_out: TrainingData, blind: TrainingData
+) -> None:
+    seen = {normalise(m.get("text")) for m in training_data.intent_examples}
+    seen |= {normalise(m.get("text")) for m in held_out.intent_examples}
+    for item in parse_file(KB_SEED):
+        seen |= {normalise(q) for q in [item.draft.question, *item.draft.similar]}
+    leaked = [m.get("text") for m in blind.intent_examples if normalise(m.get("text")) in seen]
+    assert not leaked, f"blind examples seen elsewhere: {leaked[:10]}"
+    # both halves count: the test half is never read, so a bad split would go unnoticed
+    halves = [load_data(str(ROOT / "tests" / "nlu_blind" / half)) for half in ("dev", "test")]
+    assert all(len(half.intent_examples) >= 150 for half in halves)
+
+
+def test_blind_set_covers_every_intent_but_bare_values(
+    training_data: TrainingData, blind: TrainingData
+) -> None:
+    trained = set(_examples_by_intent(training_data)) - {"inform"}
+    tested = {m.get("intent_response_key") or m.get("intent") for m in blind.intent_examples}
+    assert not trained - tested, f"no blind examples for {sorted(trained - tested)}"
 
 
 def test_held_out_set_covers_every_intent(
