@@ -58,3 +58,25 @@ def test_declining_an_offer_in_a_word_closes_politely(zhang_app: AppConversation
     replies = zhang_app.send("那个就免了哈")
     assert ASKED not in texts(replies)
     assert "随时告诉我" in texts(replies)
+
+
+def test_what_a_service_costs_is_answered_before_anything_starts(
+    zhang_app: AppConversation,
+) -> None:
+    # stop 47's code started the address form for the first and asked 「您是想咨询…」
+    # between booking and following a visit for the second
+    replies = zhang_app.send("换个收货地址要另外付钱不")
+    assert "修改收货地址是免费的" in texts(replies)
+    assert "哪一笔订单" not in texts(replies) and ASKED not in texts(replies)
+    replies = zhang_app.send("师傅来装热水器收不收钱")
+    assert "免费上门安装" in texts(replies) and ASKED not in texts(replies)
+
+
+def test_a_parcel_sent_to_a_wrong_address_is_stopped_on_its_way(
+    zhang_app: AppConversation,
+) -> None:
+    # stop 47's code asked 「您是想咨询…」 between a new address and a price protection
+    replies = zhang_app.send("地址填错了 货都寄出了 能给我截住吗")
+    assert ASKED not in texts(replies)
+    assert titles(replies) and all("已发货" in title for title in titles(replies))
+    assert "申请拦截包裹" in zhang_app.say("HP20241201")

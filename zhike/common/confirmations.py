@@ -187,13 +187,14 @@ def is_acknowledgement(value: Any) -> bool:
 # politely), never a request: it used to be a fallback, and two in a row a handoff. Only a
 # short message made of these pieces, with one of the words that drop a matter.
 _NEVER_MIND_PIECES = re.compile(
-    r"那?就?算了|先?不(?:用|退|换|改|取消|买|要|办|弄|开|修|装|约|请假|调)?了|用不着了?|还是|"
+    r"那?就?算[了啦]|先?不(?:用|退|换|改|取消|买|要|办|弄|开|修|装|约|请假|调)?了|用不着了?|还是|"
+    r"不(?:需要|用|必)了?|"
     r"(?:这个|这|那个)?(?:那|也)?就?免了|"
     r"我?(?:再|先)?(?:想想|想一想|考虑考虑|考虑一下|看看)|没事了?|先这样|就这样|"
     r"(?:等)?(?:到了|到时候?|以后|回头|过两天|改天)?再说|谢谢|多谢|"
     r"[吧啊哈呢嗯哦好的那我,，。.!！~～\s]"
 )
-_DROPS_IT = re.compile(r"算了|想想|想一想|考虑|先不|还是不|不用了|用不着|免了|没事了|再说")
+_DROPS_IT = re.compile(r"算[了啦]|想想|想一想|考虑|先不|还是不|不用了|用不着|免了|没事了|再说")
 NEVER_MIND_LENGTH = 20
 
 

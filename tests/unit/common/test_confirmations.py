@@ -78,6 +78,9 @@ def test_an_acknowledgement_says_only_that_the_customer_understood(
         ("那算了 到了再说吧 谢谢", True),  # while asked which parcel to chase
         ("以后再说", True),
         ("那个就免了哈", True),  # offered something the customer does not want
+        ("算了 不需要了", True),
+        ("算啦，不必了", True),
+        ("不需要了 想问下退款到哪了", False),  # a question after it
         ("免运费吗", False),  # a question about the fee
         ("谢谢", False),  # thanks alone drop nothing
         ("我再说一遍", False),

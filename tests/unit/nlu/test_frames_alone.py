@@ -68,3 +68,18 @@ def test_words_that_leave_no_doubt_overrule_two_sure_models() -> None:
     installer.set("second_opinion", {"name": "query_logistics", "confidence": 0.44})
     _matcher().process([installer])
     assert installer.get("intent")["name"] == "book_visit"
+
+
+def test_stopping_a_parcel_on_its_way_is_an_interception_whatever_else_is_said() -> None:
+    stop = _parsed(  # both models: a new address, which the parcel on its way cannot get
+        "地址填错了 货已经寄出 帮我截回来",
+        "modify_address",
+        [("modify_address", 0.86), ("intercept_parcel", 0.03), ("query_logistics", 0.02)],
+    )
+    stop.set("second_opinion", {"name": "modify_address", "confidence": 0.85})
+    _matcher().process([stop])
+    assert stop.get("intent")["name"] == "intercept_parcel"
+    assert FRAMES.fitting("快递能拦下来吗") == ["intercept_parcel"]
+    # what an interception or a new address costs is a question for the knowledge base
+    assert FRAMES.fitting("拦截快递要手续费吗") == []
+    assert FRAMES.fitting("改收货地址要另外付费吗") == []

@@ -349,3 +349,18 @@ def test_a_product_question_no_entry_answers_is_a_product_question(
     assert product.data["intent"]["name"] == "ask_product"
     # an entry answers this one: the knowledge base has its say first
     assert coupon.data["intent"]["name"] == "faq"
+
+
+def test_what_a_service_costs_gets_its_entry_whatever_request_the_models_were_sure_of(
+    knowledge: BackgroundKnowledge,
+) -> None:
+    """ "师傅来装热水器收不收钱": DIET is sure of a booking (0.98); the fee entry answers."""
+    gate = KnowledgeGate({"questions_from": DEFAULT_QUESTIONS_FROM}, knowledge)
+    install = _message("师傅来装热水器收不收钱", "book_visit", 0.98)
+    address = _message("换个收货地址要另外付钱不", "modify_address", 0.9)
+    booking = _message("帮我约师傅来装热水器", "book_visit", 0.98)
+    gate.process([install, address, booking])
+    assert install.data["intent"]["name"] == "faq"
+    assert install.data["names_the_entry"] == "安装收费吗？"
+    assert address.data["names_the_entry"] == "修改收货地址要收费吗？"
+    assert booking.data["intent"]["name"] == "book_visit"  # a booking asked for stays one

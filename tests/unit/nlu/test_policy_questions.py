@@ -55,6 +55,10 @@ def test_requests_to_act(text: str) -> None:
         ("reschedule_course", "英语课能不能换个时间", False),  # a change asked for
         ("request_exchange", "这个能不能换货呀 买大了", False),  # ... and one to act on
         ("request_refund", "你好 这个还可以退货吗? 买了没用上", True),
+        ("book_visit", "买空调送安装吗 还是要另外付钱", True),
+        ("modify_address", "地址改一下收不收费", True),
+        ("intercept_parcel", "拦截是免费的不", True),
+        ("book_visit", "帮我约个师傅 安装要钱吗", False),  # asked to act too
     ],
 )
 def test_whether_it_may_be_returned_and_what_comes_back(intent: str, text: str, asks: bool) -> None:
@@ -83,6 +87,12 @@ def test_a_broken_phrase_is_a_clear_error(tmp_path: Path) -> None:
         ("这个可以退款吗", None),  # the money, maybe of a refund under way
         ("请问这个可以退定金了吗", None),
         ("英语课能不能换个时间", None),
+        # what a service costs
+        ("师傅上门装电视另外收钱吗", "安装收费吗？"),
+        ("热水器装机要不要费用", "安装收费吗？"),
+        ("换个收货地址要手续费不", "修改收货地址要收费吗？"),
+        ("快递拦回来收费么", "拦截快递要收费吗？"),
+        ("帮我预约安装", None),
     ],
 )
 def test_a_question_in_words_one_entry_answers_names_that_entry(
