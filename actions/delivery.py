@@ -31,6 +31,7 @@ from actions.order_changes import order_to_check
 from actions.parsing import parse_mobile_phone
 from actions.services import backend
 from actions.topics import form_intents
+from zhike.common.formats import yuan
 from zhike.common.questions import asks_question
 from zhike.common.times import china_now
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
@@ -42,6 +43,19 @@ logger = logging.getLogger(__name__)
 CLOSED = ("cancelled", "refunding", "refunded")
 INTERCEPTION_STATES = {"requested": "处理中", "intercepted": "已拦截成功，包裹正在退回仓库"}
 _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# The courier's fee, said in the question before the customer confirms ("" when free).
+INTERCEPT_FEE_SLOT = "intercept_fee_note"
+
+
+def fee_note(order: Order) -> str:
+    """The courier's interception fee as said to the customer ("" when it is free)."""
+    logistics = order.logistics
+    if logistics is None or not logistics.intercept_fee_fen:
+        return ""
+    fee = yuan(logistics.intercept_fee_fen)
+    return f"{logistics.courier}拦截需支付服务费 {fee} 元，从退款中扣除。"
 
 
 def delivered(order: Order) -> bool:
@@ -125,15 +139,23 @@ class ValidateInterceptForm(DeliveryRuleChecks):
     async def known_order(
         self, order: Order, customer_id: str, dispatcher: CollectingDispatcher
     ) -> dict[str, Any] | None:
-        """An interception already asked for: its state instead of a second request."""
-        changes = await backend().list_delivery_changes(order.order_id, customer_id)
+        """An interception already asked for: its state instead of a second request.
+
+        Else the courier's fee, for the question before the customer confirms (also when
+        the list fails: the business system refuses a second request by itself).
+        """
+        try:
+            changes = await backend().list_delivery_changes(order.order_id, customer_id)
+        except BackendError as error:
+            logger.info("Interceptions of %s not listed: %s", order.order_id, error)
+            changes = []
         open_ones = [
             change
             for change in changes
             if change.kind in ("intercept", "return") and change.status in INTERCEPTION_STATES
         ]
         if not open_ones:
-            return None
+            return {INTERCEPT_FEE_SLOT: fee_note(order)}
         change = open_ones[-1]
         dispatcher.utter_message(
             response="utter_interception_exists",

@@ -27,6 +27,7 @@ def test_a_parcel_in_transit_is_intercepted_and_its_state_shown_later(
 ) -> None:
     confirm = zhang_app.say("HP20241201的快递别送了，给我拦回去")
     assert "确认为订单 HP20241201 申请拦截包裹" in confirm
+    assert "10.00 元" in confirm  # the courier's fee before the yes (it was said only after)
     done = zhang_app.say("确定")
     assert "已为订单 HP20241201 提交拦截申请" in done and "DC" in done
     assert "10.00 元" in done  # 顺丰 charges for an interception

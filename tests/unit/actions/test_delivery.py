@@ -82,6 +82,18 @@ async def test_another_customers_order_is_not_found_in_the_form(
     assert ok["order_id"] == "HP20241201"
 
 
+async def test_the_couriers_fee_is_known_before_the_customer_confirms(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    # 顺丰 charges 10 yuan: the question before "确认拦截" says so (it was said only after)
+    sf = await ValidateInterceptForm().validate_order_id("HP20241201", dispatcher, zhang(), DOMAIN)
+    assert "10.00 元" in sf["intercept_fee_note"] and "顺丰" in sf["intercept_fee_note"]
+    free = await ValidateInterceptForm().validate_order_id(
+        "HP20241207", dispatcher, zhang(), DOMAIN
+    )
+    assert free["intercept_fee_note"] == ""  # a courier that charges nothing: no word of it
+
+
 async def test_an_interception_is_requested_with_the_couriers_fee(
     zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
 ) -> None:

@@ -79,6 +79,7 @@ class Logistics:
     courier_code: str = ""
     eta: datetime | None = None
     events: tuple[TrackingEvent, ...] = ()
+    intercept_fee_fen: int = 0  # what the courier charges to stop the parcel (拦截)
 
     @property
     def latest_event(self) -> TrackingEvent | None:

@@ -129,6 +129,7 @@ def logistics_from_json(data: dict[str, Any]) -> Logistics:
         courier_code=_str(data.get("courier_code")),
         eta=parse_time(data.get("eta")),
         events=tuple(events),
+        intercept_fee_fen=_int(data.get("intercept_fee_fen") or 0),
     )
 
 

@@ -21,6 +21,7 @@ from zhike.servers.backend.models import (
     Ticket,
     TrackingEvent,
 )
+from zhike.servers.backend.services.delivery import courier_rules
 from zhike.servers.backend.services.identity import PhoneCheckResult
 from zhike.servers.backend.services.school import UpcomingLesson
 
@@ -51,6 +52,7 @@ def logistics_json(logistics: Logistics) -> JSON:
         "tracking_number": logistics.tracking_number,
         "status": logistics.status,
         "eta": iso(logistics.eta),
+        "intercept_fee_fen": courier_rules(logistics.courier_code).intercept_fee_fen,
         "events": [event_json(event) for event in events],
     }
 
