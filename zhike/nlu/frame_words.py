@@ -1,6 +1,7 @@
 """The frames of :file:`frames.yml`: a request's words (``says``) and its neighbours' (``unless``).
 
-:class:`Frames` reads and compiles the file; :mod:`zhike.nlu.frames` decides with it. The
+:class:`Frames` reads and compiles the file (``{money}`` stands for a word list of
+:file:`words.yml`); :mod:`zhike.nlu.frames` decides with it. The
 file's ``beyond`` section holds the topics the robot does not serve, in the same form.
 """
 
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from zhike.nlu.phrases import expand
 
 FRAMES_FILE = Path(__file__).resolve().parent / "frames.yml"
 
@@ -112,7 +115,7 @@ def _compiled(intent: str, patterns: Any) -> tuple[re.Pattern[str], ...]:
     compiled = []
     for pattern in patterns or []:
         try:
-            compiled.append(re.compile(str(pattern)))
+            compiled.append(re.compile(expand(str(pattern))))
         except re.error as error:
             message = f"frames.yml: frame {intent!r}: bad pattern {pattern!r}: {error}"
             raise ValueError(message) from error
