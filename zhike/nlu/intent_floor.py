@@ -46,6 +46,8 @@ A small-talk answer must be about what the message says (``small_talk: true``,
 :mod:`zhike.nlu.small_talk`): the selector answered song titles with "how are you" and
 insults; a topic whose words the message lacks is asked about.
 
+"是人工还是自动回复" asks what the robot is (``bot_challenge``), not for a person.
+
 A call for a person names one (``persons: true``: 人工, 客服, 真人, 经理, 机器 …): DIET
 took "我想找个对象" for one, and an agent would have been called; such a message is
 asked about.
@@ -122,6 +124,15 @@ PERSON = re.compile(
     r"人|客服|转|经理|主管|专员|小姐姐|小哥|接线|领导|负责|机器|ren\s*gong|ke\s*fu", re.I
 )
 HANDOFF = "human_handoff"
+BOT_CHALLENGE = "bot_challenge"
+# "是人工还是自动回复", "你是真人还是机器人": which of the two it is, not a call for a person
+_PERSON_OR_MACHINE = r"人工|真人|活人|人"
+_MACHINE = r"机器人?|自动回复|自动|ai|程序|电脑"
+WHICH_IT_IS = re.compile(
+    rf"(?:{_PERSON_OR_MACHINE})还是(?:{_MACHINE})|(?:{_MACHINE})还是(?:{_PERSON_OR_MACHINE})"
+    r"|(?:是不是|是)自动回复",
+    re.I,
+)
 # Left as they are in another domain's words: a person asked for, thanks, a goodbye.
 NOT_ELSEWHERE = frozenset({OUT_OF_SCOPE, HANDOFF, THANK, GOODBYE})
 # Small talk, greetings and "are you a robot?" never mention an order or a refund.
@@ -260,6 +271,9 @@ class IntentFloor(GraphComponent, IntentClassifier):
             if self._talks_business(name, message.get(TEXT)):
                 logger.debug("A %s that talks business: asking instead.", name)
                 _set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME, intent)
+                continue
+            if name == HANDOFF and WHICH_IT_IS.search(str(message.get(TEXT) or "")):
+                _set_intent(message, BOT_CHALLENGE, intent)  # "是人工还是自动回复"
                 continue
             if self._no_person_named(name, message.get(TEXT)):
                 logger.debug("A call for a person that names none: asking instead.")

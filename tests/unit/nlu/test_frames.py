@@ -140,6 +140,11 @@ def _matcher() -> FrameMatcher:
         ("孩子下一节英语课是几点", "query_course"),
         ("我要投诉 你们处理一下", "complain"),  # a complaint, not its status
         ("你们这服务也太差了吧", "complain"),
+        ("卧室十来平 空调买哪款比较合适", "ask_product"),  # the goods named and asked about
+        ("洗碗机能洗锅吗", "ask_product"),
+        ("麻烦看下我订单 商家接单没有", "query_order"),  # whether it was taken
+        ("冰箱送到了 能不能安排安装", "book_visit"),  # the installer, not the goods
+        ("刚买就降价了 太坑了 给我补差价", "request_price_protection"),  # not a complaint
     ],
 )
 def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
@@ -197,6 +202,10 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "卖家怎么联系",  # the seller, not whether the shop sells it
         "我所有的订单都发货了吗",  # the list of orders
         "人工客服几点上班",  # the service hours
+        "推荐几部好看的电视剧",  # a series, not a television
+        "空调能开发票吗",  # the goods named, the invoice asked for
+        "刚买的空调可以退吗",  # the return rules
+        "商家电话多少 我联系下",  # the seller's number
     ],
 )
 def test_neighbouring_requests_and_questions_fit_no_frame(text: str) -> None:

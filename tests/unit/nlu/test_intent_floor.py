@@ -236,3 +236,17 @@ def test_a_call_for_a_person_must_name_one() -> None:
     alone = _said("我想找个对象", "human_handoff")
     IntentFloor({"floors": DEFAULT_FLOORS, "persons": False}).process([alone])
     assert alone.data["intent"]["name"] == "human_handoff"
+
+
+def test_asking_whether_it_is_a_person_or_a_machine_calls_no_person() -> None:
+    which, machine, person = (
+        _said("你这是人工还是机器人啊", "human_handoff"),
+        _said("是不是自动回复", "human_handoff"),
+        _said("别用机器人了 转人工", "human_handoff"),
+    )
+    IntentFloor({"floors": DEFAULT_FLOORS}).process([which, machine, person])
+    assert [m.data["intent"]["name"] for m in (which, machine, person)] == [
+        "bot_challenge",  # "我是智客的智能客服机器人…回复「转人工」即可"
+        "bot_challenge",
+        "human_handoff",
+    ]

@@ -59,6 +59,10 @@ def test_requests_to_act(text: str) -> None:
         ("modify_address", "地址改一下收不收费", True),
         ("intercept_parcel", "拦截是免费的不", True),
         ("book_visit", "帮我约个师傅 安装要钱吗", False),  # asked to act too
+        ("modify_address", "收货地址改一下会加钱不", True),
+        ("intercept_parcel", "截回来的话会扣钱吗", True),
+        ("cancel_order", "把单取消了 那张满减券还能用吗", True),  # what becomes of the coupon
+        ("request_refund", "退了货红包还在不在", True),
     ],
 )
 def test_whether_it_may_be_returned_and_what_comes_back(intent: str, text: str, asks: bool) -> None:
@@ -92,6 +96,8 @@ def test_a_broken_phrase_is_a_clear_error(tmp_path: Path) -> None:
         ("热水器装机要不要费用", "安装收费吗？"),
         ("换个收货地址要手续费不", "修改收货地址要收费吗？"),
         ("快递拦回来收费么", "拦截快递要收费吗？"),
+        ("拦截下来的快递 运费谁承担", "拦截快递要收费吗？"),
+        ("改成公司地址要另外加钱吗", "修改收货地址要收费吗？"),
         ("帮我预约安装", None),
     ],
 )
