@@ -5,8 +5,9 @@ looked up with the customer's own words (the backend's search, not a list in the
 the conversation remembers it (slot ``presales_product``) and the region (slot
 ``presales_region``), so "那发到成都要几天" and "运费多少" after a product question mean
 that product. What the data cannot answer -- an unknown product, a spec the catalogue
-does not list, a comparison ("这款和那款哪个好") -- is said honestly and goes to the 售前
-(presales) agent group: a comparison is handed over at once, the rest offer 转人工.
+does not list, a comparison ("这款和那款哪个好") or a recommendation ("买哪款合适") -- is said
+honestly and goes to the 售前 (presales) agent group: a comparison or a recommendation is
+handed over at once, the rest offer 转人工.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from actions.presales_text import (
     FEE,
     FIT,
     PRICE,
+    RECOMMEND,
     SPEC,
     STOCK,
     asked_spec,
@@ -85,8 +87,9 @@ class ActionPresalesAnswer(Action):
         asked = question_text(tracker)
         text = without_links(asked)  # the words; a pasted link names the product
         aspects = aspects_of(text)
-        if COMPARE in aspects:
-            dispatcher.utter_message(response="utter_presales_compare")
+        adviser = next((a for a in (COMPARE, RECOMMEND) if a in aspects), None)
+        if adviser is not None:  # which to buy: the presales adviser, at once
+            dispatcher.utter_message(response=f"utter_presales_{adviser}")
             return [FollowupAction(HANDOFF_ACTION)]
         try:
             if has_link(asked):

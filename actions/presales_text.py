@@ -1,7 +1,7 @@
 """What a pre-sales question asks, and the answers in plain 客服 Chinese (pure functions).
 
 :func:`aspects_of` reads which parts of a product the customer asks about (stock, spec,
-fit, delivery time, fee, price, a comparison) from the words they use;
+fit, delivery time, fee, price, a comparison, a recommendation) from the words they use;
 :func:`quantity_of` how many they would buy ("两包", "3件"). The sentences are built from
 the backend's data only (:mod:`zhike.lib.backend_client.presales`).
 """
@@ -20,6 +20,7 @@ from zhike.lib.backend_client.presales.domain import (
 )
 
 COMPARE = "compare"
+RECOMMEND = "recommend"
 FIT = "fit"
 DELIVERY = "delivery"
 FEE = "fee"
@@ -29,6 +30,9 @@ PRICE = "price"
 _WORDS: dict[str, tuple[str, ...]] = {
     COMPARE: ("哪个好", "哪款好", "哪个更好", "哪款更", "对比", "比较", "区别", "选哪", "推荐哪",
               "哪个划算", "哪个值得"),
+    # "卧室十几平买哪款空调合适", "冰箱有什么推荐": which to buy, for a presales adviser
+    RECOMMEND: ("推荐", "买哪", "哪款合适", "哪款适合", "哪种好", "哪种合适", "什么牌子好",
+                "哪个牌子好", "什么型号好", "怎么选"),
     FIT: ("适合", "适用", "能用", "兼容", "能贴", "可以贴", "匹配", "配不配", "可以用", "用得了",
           "通用", "能不能用", "合适"),
     DELIVERY: ("几天", "多久", "多长时间", "什么时候到", "哪天到", "时效", "次日达", "发到",
@@ -59,7 +63,7 @@ _QUANTITY_RE = re.compile(
 
 
 def aspects_of(text: str) -> list[str]:
-    """The aspects the words ask about, in a fixed order (comparison first)."""
+    """The aspects the words ask about, in a fixed order (comparison, recommendation first)."""
     return [aspect for aspect, words in _WORDS.items() if any(word in text for word in words)]
 
 

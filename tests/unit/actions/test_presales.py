@@ -143,6 +143,17 @@ async def test_a_comparison_goes_to_a_presales_agent(
     assert skill_group_for("ask_product") == "presales" == skill_group_for("ask_shipping")
 
 
+async def test_which_to_buy_goes_to_a_presales_adviser(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    _, events = await _ask(dispatcher, anonymous, "卧室十几平 买哪款空调合适")
+    assert dispatcher.messages[0]["response"] == "utter_presales_recommend"
+    assert events == [FollowupAction("action_request_handoff")]
+    dispatcher.messages.clear()
+    await _ask(dispatcher, anonymous, "格力空调适合20平的房间吗")  # the fit of one product
+    assert dispatcher.messages[0]["response"] != "utter_presales_recommend"
+
+
 async def test_several_products_fit_equally(
     anonymous: Turn, dispatcher: CollectingDispatcher
 ) -> None:
