@@ -41,7 +41,7 @@ from zhike.common.topic_names import (
     OUT_OF_SCOPE,
     OVERRULED_KEY,
     SECOND_OPINION_KEY,
-    SWITCH_CONFIDENCE,
+    sure_of_intent,
 )
 from zhike.common.urges import urges, urges_only
 from zhike.lib.backend_client import BackendUnavailable
@@ -232,7 +232,7 @@ class ZhikeFormValidationAction(
             return True
         if self.urged(tracker):
             return False  # "能不能快点 我急用" asked which order or a phone: see reject
-        confident = float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE
+        confident = sure_of_intent(latest)  # DIET sure, or the words' frame decided
         if name == OUT_OF_SCOPE:
             # "今天天气咋样" asks something else (it was rejected as a malformed order
             # number); "随便吧" to "调到什么时间" is a vague answer, and a reason or an

@@ -22,6 +22,7 @@ from rasa_sdk.events import (
     ActionExecuted,
     ActionReverted,
     ActiveLoop,
+    FollowupAction,
     SlotSet,
     UserUtteranceReverted,
 )
@@ -71,6 +72,8 @@ REASONS = {
     REASON_ACTION_FAILED: "业务系统未能完成请求",
 }
 # Triggers that the bot explains before the place in line (utter_handoff_lead_<reason>).
+# The two-stage fallback's last stage: 转人工 offered as buttons (actions/fallback.py).
+FINAL_FALLBACK = "action_default_fallback"
 LEADS = frozenset({REASON_ANGRY, REASON_FALLBACKS, REASON_VIP_MONEY, REASON_COMPLAINT})
 SUMMARY_SLOTS = ("order_id", "refund_reason", "course_name", "lesson_time", "ticket_id")
 RECENT_MESSAGES = 5
@@ -178,6 +181,10 @@ class ActionRequestHandoff(Action):
             return events + _say_queued(dispatcher, outcome)
         if reason == "vip_money":  # no human now: the bot serves the request after all
             return _decline(tracker)
+        if reason == "fallbacks":
+            # no human now: the final fallback offers one (转人工 / 不用了) instead of a
+            # callback ticket nobody asked for ("没了", "先不用了 我再想想" were such messages)
+            return [*events, FollowupAction(FINAL_FALLBACK)]
         if outcome is None:
             if reason != "action_failed":  # that action has apologised already
                 _say_lead(dispatcher, reason, ticket_id)

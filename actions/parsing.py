@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from zhike.common.confirmations import normalize_text as folded_text
+from zhike.common.confirmations import says_only_go_on
 from zhike.common.formats import valid_credit_code
 from zhike.common.ids import ORDER_ID_DIGITS, ORDER_ID_PREFIX
 
@@ -163,8 +164,16 @@ def parse_tax_number(value: Any) -> str | None:
 
 
 def parse_reason(value: Any, limit: int = 200) -> str | None:
-    """A free-text reason of 2-``limit`` characters, whitespace collapsed."""
+    """A free-text reason of 2-``limit`` characters, whitespace collapsed.
+
+    Words of going on before it are no part of it: "哦好 继续退吧 质量不太行" (after a
+    question answered in passing) gives "质量不太行".
+    """
     text = re.sub(r"\s+", " ", normalize_text(value)).strip()
+    clauses = [c for c in _CLAUSES.split(text) if c]
+    while len(clauses) > 1 and says_only_go_on(clauses[0]):
+        clauses.pop(0)
+        text = text[text.index(clauses[0]) :]
     return text if 2 <= len(text) <= limit else None
 
 

@@ -8,7 +8,7 @@ import yaml
 
 from zhike.tools.stack import PROJECT_ROOT, Stack
 
-from .conftest import API, AppConversation, Conversation, first_unsure
+from .conftest import API, AppConversation, Conversation, first_unsure, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -44,7 +44,7 @@ def _unsure_probe(stack: Stack) -> str:
     return first_unsure(stack, PROBES)
 
 
-def test_gibberish_gets_buttons_then_rephrase_then_a_human(fresh: Stack) -> None:
+def test_gibberish_gets_buttons_then_rephrase_then_a_person_offered(fresh: Stack) -> None:
     chat = Conversation(fresh.config.rasa_url)
     probe = _unsure_probe(fresh)
     first = chat.send(probe)
@@ -54,10 +54,12 @@ def test_gibberish_gets_buttons_then_rephrase_then_a_human(fresh: Stack) -> None
     assert all(any("\u4e00" <= c <= "\u9fff" for c in b["title"]) for b in buttons)
     second = chat.say("/out_of_scope")
     assert "换个说法" in second
-    # not understood a second time: a human takes it (no agent online here: a ticket)
-    final = chat.say(probe)
-    assert "没能理解" in final and "已为您登记工单 TK" in final
-    assert "换个说法" not in final
+    # not understood a second time with no agent online: a person is offered, and no
+    # callback ticket is opened that the customer never asked for
+    final = chat.send(probe)
+    assert "需要为您转接人工客服吗" in texts(final) and "工单" not in texts(final)
+    assert "/human_handoff" in [b["payload"] for r in final for b in r.get("buttons", [])]
+    assert "已为您登记工单 TK" in chat.say("转人工")  # asked for: the ticket
 
 
 def test_clicking_a_suggested_intent_continues_with_that_intent(

@@ -182,19 +182,27 @@ def is_acknowledgement(value: Any) -> bool:
     return len(text) <= ACKNOWLEDGEMENT_LENGTH and bool(_ACKNOWLEDGEMENT.fullmatch(text))
 
 
-# "算了 先不退了 我再想想", "那还是不退了吧", "没事了", "到了再说吧 谢谢": the customer
-# drops the matter. A no to what is under way (a form stops, outside one the robot closes
-# politely), never a request: it used to be a fallback, and two in a row a handoff. Only a
-# short message made of these pieces, with one of the words that drop a matter.
+# "算了 先不退了 我再想想", "那还是不退了吧", "没事了", "到了再说吧 谢谢", "那行吧 我再等等",
+# "行吧 那不用人工了", "没了" (to "还有其他可以帮您的吗"): the customer drops the matter. A
+# no to what is under way (a form stops, outside one the robot closes politely), never a
+# request: it used to be a fallback, and two in a row a handoff. Only a short message made
+# of these pieces, with one of the words that drop a matter.
 _NEVER_MIND_PIECES = re.compile(
+    r"不(?:用|要|需要|找)转?人工了?|"
     r"那?就?算[了啦]|先?不(?:用|退|换|改|取消|买|要|办|弄|开|修|装|约|请假|调)?了|用不着了?|还是|"
     r"不(?:需要|用|必)了?|"
+    r"没(?:有)?(?:了|别的了?|其他的?了?|啥了|什么了|问题了)|就这些|"
+    r"我?(?:再|先)?(?:等等|等一等|等一下|稍等)看?|"
     r"(?:这个|这|那个)?(?:那|也)?就?免了|"
     r"我?(?:再|先)?(?:想想|想一想|考虑考虑|考虑一下|看看)|没事了?|先这样|就这样|"
     r"(?:等)?(?:到了|到时候?|以后|回头|过两天|改天)?再说|谢谢|多谢|"
-    r"[吧啊哈呢嗯哦好的那我,，。.!！~～\s]"
+    r"[吧啊哈呢嗯哦好的那我行就了,，。.!！~～\s]"
 )
-_DROPS_IT = re.compile(r"算[了啦]|想想|想一想|考虑|先不|还是不|不用了|用不着|免了|没事了|再说")
+_DROPS_IT = re.compile(
+    r"算[了啦]|想想|想一想|考虑|先不|还是不|不用了|用不着|免了|没事了|再说"
+    r"|不(?:用|要|需要|找)转?人工|^没(?:有)?(?:了|别的|其他|啥了|什么了|问题了)|就这些"
+    r"|再等等|等等看|等一等|再等一下"
+)
 NEVER_MIND_LENGTH = 20
 
 

@@ -45,6 +45,7 @@ from zhike.common.topic_names import (
     SWITCH_ASKED,
     SWITCH_CONFIDENCE,
     SWITCH_STATE_SLOT,
+    sure_of_intent,
 )
 from zhike.dialogue.coded_policy import DEFAULT_PRIORITY, CodedPolicy
 
@@ -125,7 +126,7 @@ def next_action(
     message = tracker.latest_message
     intent = (message.intent if message else {}) or {}
     name = intent.get("name")
-    sure = float(intent.get("confidence") or 0.0) >= confidence
+    sure = sure_of_intent(message.parse_data if message else {}, confidence)
     if (name in intents or name == OUT_OF_SCOPE) and sure:
         return ANSWER_ACTION
     names_order = any(e.get("entity") == "order_id" for e in (message.entities if message else []))

@@ -54,6 +54,7 @@ from zhike.common.topic_names import (
     BUSINESS_INTENTS,
     CLAUSES_KEY,
     CONTRADICTED_KEY,
+    FRAME_KEY,
     QUESTION_INTENT,
     SECOND_OPINION_KEY,
 )
@@ -72,8 +73,6 @@ __all__ = ["FRAMES_FILE", "FRAME_KEY", "Frame", "FrameMatcher", "Frames"]
 
 logger = logging.getLogger(__name__)
 
-# The frame a message was taken for, in the parse result (analytics and tests read it).
-FRAME_KEY = "frame"
 DEFAULT_EXEMPT = ["human_handoff"]
 # What a frame marked ``alone`` may overrule without a model's support: a message declined,
 # or taken for a greeting although it asks something ("在么 带数据线么?").

@@ -317,12 +317,17 @@ async def test_a_failed_action_is_queued_without_a_second_apology(
 
 
 async def test_a_vip_money_question_goes_back_to_the_bot_when_nobody_is_online(
-    desk: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
+    desk: HandoffService,
+    zhang: Turn,
+    dispatcher: CollectingDispatcher,
+    backend: InMemoryBackendClient,
 ) -> None:
     await desk.set_online("a1", False)
+    before = len(await backend.list_tickets("C001"))
     tracker = zhang("我要退款", "request_refund", handoff_reason="vip_money")
     events = await ActionRequestHandoff().run(dispatcher, tracker, {})
     assert dispatcher.messages == []  # no ticket: the bot handles the refund itself
+    assert len(await backend.list_tickets("C001")) == before
     assert events[0]["event"] == "undo"  # ActionReverted: the policy predicts again
     declined = tracker.latest_message["message_id"]
     assert {
@@ -387,3 +392,20 @@ def test_an_unsure_message_routes_by_its_likeliest_topic_not_an_older_one(zhang:
         {"name": "query_logistics", "confidence": 0.62},
     ]
     assert topic_of(tracker) == "query_logistics"
+
+
+async def test_messages_not_understood_offer_a_person_when_nobody_is_online(
+    desk: HandoffService,
+    zhang: Turn,
+    dispatcher: CollectingDispatcher,
+    backend: InMemoryBackendClient,
+) -> None:
+    await desk.set_online("a1", False)
+    before = len(await backend.list_tickets("C001"))
+    tracker = zhang("换成周六呢", "nlu_fallback", handoff_reason="fallbacks")
+    tracker.active_loop = {"name": "action_two_stage_fallback"}
+    events = await ActionRequestHandoff().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []  # the final fallback speaks: 需要为您转接人工客服吗？
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "action_default_fallback"}
+    assert {"event": "active_loop", "timestamp": None, "name": None} in events
+    assert len(await backend.list_tickets("C001")) == before  # no ticket nobody asked for

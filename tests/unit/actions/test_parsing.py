@@ -144,5 +144,8 @@ def test_parse_tax_number(text: str, expected: str | None) -> None:
 
 def test_parse_reason() -> None:
     assert parse_reason("  质量 \n 有问题 ") == "质量 有问题"
+    # back to the form after a question answered in passing: the going-on is no reason
+    assert parse_reason("哦好 继续退吧 质量不太行") == "质量不太行"
+    assert parse_reason("尺码偏小 穿不了") == "尺码偏小 穿不了"
     assert parse_reason("好") is None
     assert parse_reason("太" * 201) is None

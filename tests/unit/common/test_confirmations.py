@@ -80,6 +80,14 @@ def test_an_acknowledgement_says_only_that_the_customer_understood(
         ("那个就免了哈", True),  # offered something the customer does not want
         ("算了 不需要了", True),
         ("算啦，不必了", True),
+        ("等会儿 先不用了 我再想想", False),  # 等会儿 is not among the words
+        ("等等 先不用了 我再想想", True),
+        ("那好吧 我再等等看", True),  # told how long a refund takes
+        ("好吧 那就不用转人工了", True),  # a person no longer wanted
+        ("没有了", True),  # to "还有其他可以帮您的吗"
+        ("没别的了 谢谢", True),
+        ("货没了", False),  # out of stock: a complaint or a question
+        ("人工呢", False),
         ("不需要了 想问下退款到哪了", False),  # a question after it
         ("免运费吗", False),  # a question about the fee
         ("谢谢", False),  # thanks alone drop nothing
