@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEVSTAMP := $(VENV)/.installed-dev-stamp
 MODEL  := models/zhike.tar.gz
 
-.PHONY: help install install-dev run test train validate shell lint format types bench bench-nlu bench-kb bench-qa lock clean
+.PHONY: help install install-dev run test train validate shell lint format types bench bench-nlu bench-kb bench-qa bench-convs lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ bench-qa: install-dev  ## quality inspection: sensitive-word matcher and sentime
 
 bench-kb: install-dev  ## knowledge-base retrieval: pairs, recall at 20,000 entries, latency (one table)
 	$(PY) -m bench.kb
+
+bench-convs: install-dev train  ## replay the blind multi-turn conversations on a fresh stack (transcripts to read)
+	$(PY) -m bench.conversations
 
 lock:  ## re-pin requirements.lock and requirements-dev.lock from the .in files
 	rm -rf .venv-lock && "$$(scripts/find-python.sh)" -m venv .venv-lock

@@ -1,0 +1,1 @@
+"""Replays the blind multi-turn conversations (``tests/conversations_blind``) for review."""
