@@ -316,26 +316,36 @@ async def test_a_failed_action_is_queued_without_a_second_apology(
     assert info.summary["ticket_id"] == "TK20249999"
 
 
-async def test_a_vip_money_question_goes_back_to_the_bot_when_nobody_is_online(
+@pytest.mark.parametrize(
+    ("text", "intent", "reason"),
+    [("我要退款", "request_refund", "vip_money"), ("换成周六呢", "nlu_fallback", "fallbacks")],
+)
+async def test_a_handoff_nobody_asked_for_opens_no_ticket_when_nobody_is_online(
     desk: HandoffService,
     zhang: Turn,
     dispatcher: CollectingDispatcher,
     backend: InMemoryBackendClient,
+    text: str,
+    intent: str,
+    reason: str,
 ) -> None:
     await desk.set_online("a1", False)
     before = len(await backend.list_tickets("C001"))
-    tracker = zhang("我要退款", "request_refund", handoff_reason="vip_money")
+    tracker = zhang(text, intent, handoff_reason=reason)
+    if reason == "fallbacks":
+        tracker.active_loop = {"name": "action_two_stage_fallback"}
     events = await ActionRequestHandoff().run(dispatcher, tracker, {})
-    assert dispatcher.messages == []  # no ticket: the bot handles the refund itself
+    assert dispatcher.messages == []
     assert len(await backend.list_tickets("C001")) == before
-    assert events[0]["event"] == "undo"  # ActionReverted: the policy predicts again
-    declined = tracker.latest_message["message_id"]
-    assert {
-        "event": "slot",
-        "timestamp": None,
-        "name": "handoff_declined",
-        "value": declined,
-    } in events
+    if reason == "vip_money":  # the bot handles the refund itself: the policy predicts again
+        assert events[0]["event"] == "undo"
+        declined = tracker.latest_message["message_id"]
+        slot = {"event": "slot", "timestamp": None, "name": "handoff_declined", "value": declined}
+        assert slot in events
+    else:  # the final fallback speaks: 需要为您转接人工客服吗？ with 转人工 / 不用了
+        followup = {"event": "followup", "timestamp": None, "name": "action_default_fallback"}
+        assert events[-1] == followup
+        assert {"event": "active_loop", "timestamp": None, "name": None} in events
 
 
 async def test_messages_missed_while_the_desk_was_down_arrive_with_the_next_one(
@@ -392,20 +402,3 @@ def test_an_unsure_message_routes_by_its_likeliest_topic_not_an_older_one(zhang:
         {"name": "query_logistics", "confidence": 0.62},
     ]
     assert topic_of(tracker) == "query_logistics"
-
-
-async def test_messages_not_understood_offer_a_person_when_nobody_is_online(
-    desk: HandoffService,
-    zhang: Turn,
-    dispatcher: CollectingDispatcher,
-    backend: InMemoryBackendClient,
-) -> None:
-    await desk.set_online("a1", False)
-    before = len(await backend.list_tickets("C001"))
-    tracker = zhang("换成周六呢", "nlu_fallback", handoff_reason="fallbacks")
-    tracker.active_loop = {"name": "action_two_stage_fallback"}
-    events = await ActionRequestHandoff().run(dispatcher, tracker, {})
-    assert dispatcher.messages == []  # the final fallback speaks: 需要为您转接人工客服吗？
-    assert events[-1] == {"event": "followup", "timestamp": None, "name": "action_default_fallback"}
-    assert {"event": "active_loop", "timestamp": None, "name": None} in events
-    assert len(await backend.list_tickets("C001")) == before  # no ticket nobody asked for

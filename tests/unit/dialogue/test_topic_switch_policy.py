@@ -48,8 +48,13 @@ def _in_form(
     confidence: float = 0.95,
     entities: list[dict[str, str]] | None = None,
     *after: Event,
+    text: str = "…",
+    parsed: dict[str, str] | None = None,
 ) -> DialogueStateTracker:
-    """The cancel form asked to confirm; the customer said something; then ``after``."""
+    """The cancel form asked to confirm; the customer said ``text``; then ``after``.
+
+    ``parsed``: more of the message's parse result (the frame its words fit …).
+    """
     events: list[Event] = [
         ActionExecuted(ACTION_LISTEN_NAME),
         UserUttered("取消订单HP20240003", {"name": "cancel_order", "confidence": 0.99}),
@@ -57,7 +62,7 @@ def _in_form(
         ActiveLoop(FORM),
         SlotSet("requested_slot", "confirmed"),
         ActionExecuted(ACTION_LISTEN_NAME),
-        UserUttered("…", {"name": intent, "confidence": confidence}, entities or []),
+        UserUttered(text, {"name": intent, "confidence": confidence}, entities or [], parsed),
         *after,
     ]
     return DialogueStateTracker.from_events("s1", events, domain.slots)
@@ -216,25 +221,18 @@ def test_what_if_it_arrives_broken_is_no_question_about_where_the_parcel_is(
 def test_a_request_its_words_decided_is_a_change_of_topic_though_diet_was_unsure(
     policy: TopicSwitchPolicy, domain: Domain
 ) -> None:
-    # "那它明天能到吗" while the refund reason is asked: DIET said the delivery slot (0.99)
-    # and gave the parcel 0.0; the words (zhike/nlu/frames.yml) said the parcel
-    asked = UserUttered(
-        "那它明天能到吗",
-        {"name": "query_logistics", "confidence": 0.0},
-        [],
-        {"frame": "query_logistics"},
+    # "那它明天能到吗" while the form asks: DIET said the delivery slot (0.99) and gave the
+    # parcel 0.0; the words (zhike/nlu/frames.yml) said the parcel
+    rejected = ActionExecutionRejected(FORM)
+    framed = _in_form(
+        domain,
+        "query_logistics",
+        0.0,
+        None,
+        rejected,
+        text="那它明天能到吗",
+        parsed={"frame": "query_logistics"},
     )
-    events: list[Event] = [
-        ActionExecuted(ACTION_LISTEN_NAME),
-        UserUttered("取消订单HP20240003", {"name": "cancel_order", "confidence": 0.99}),
-        ActionExecuted(FORM),
-        ActiveLoop(FORM),
-        SlotSet("requested_slot", "confirmed"),
-        ActionExecuted(ACTION_LISTEN_NAME),
-        asked,
-        ActionExecutionRejected(FORM),
-    ]
-    tracker = DialogueStateTracker.from_events("s1", events, domain.slots)
-    assert _predicted(policy, tracker, domain) == ANSWER_ACTION
+    assert _predicted(policy, framed, domain) == ANSWER_ACTION
     unsure = _in_form(domain, "query_logistics", 0.0, None, ActionExecutionRejected(FORM))
     assert _predicted(policy, unsure, domain) is None  # no frame: unsure stays unsure
