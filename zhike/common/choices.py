@@ -131,14 +131,33 @@ def named_button(
     return named[0] if len(named) == 1 else None
 
 
+# An order named by its state ("已经到的那个", "还没发货的"): the words its title shows.
+_STATES = (
+    (re.compile(r"^(?:已经|已)?(?:到了?|到货了?|收到了?|签收了?|送到了?)$"), "已签收"),
+    (re.compile(r"^(?:还|尚)?(?:没|未)(?:有)?发(?:货|出)?$"), "等待发货"),
+    (re.compile(r"^还?(?:在路上|在运输|运输中|(?:已经?)?发货了?|发出了?|还没到|没到)$"), "运输中"),
+    (re.compile(r"^(?:在)?退款(?:中|的)?$"), "退款处理中"),
+)
+
+
 def buttons_named(
     text: Any, buttons: list[dict[str, Any]], shortest: int = NAMED_LENGTH[0]
 ) -> list[dict[str, Any]]:
-    """The buttons whose titles have the words a short reply names (:func:`naming_core`)."""
+    """The buttons whose titles have the words a short reply names (:func:`naming_core`).
+
+    An order may be named by its state as its title shows it: "已经到的那个" names the
+    one 「已签收」 (one of several air conditioners listed).
+    """
     core = naming_core(text, shortest)
     if core is None:
         return []
-    return [button for button in buttons if core in plain_title(button.get("title"))]
+    named = [button for button in buttons if core in plain_title(button.get("title"))]
+    if named:
+        return named
+    shown = next((title for state, title in _STATES if state.match(core)), None)
+    if shown is None:
+        return []
+    return [button for button in buttons if shown in plain_title(button.get("title"))]
 
 
 def several_named(text: Any, buttons: list[dict[str, Any]]) -> str | None:

@@ -307,3 +307,24 @@ async def test_a_switch_pointing_at_the_forms_order_carries_it(
     )
     offer = {e["name"]: e["value"] for e in events_of(events, "slot")}["switch_offer"]
     assert offer["slots"] == {}
+
+
+async def test_also_changing_the_receivers_phone_carries_the_order_and_the_number(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict[str, Any]
+) -> None:
+    """ "收件电话也改下 13912345678" while the delivery day is booked, then yes."""
+    tracker = zhang(
+        "收件电话也改下 13912345678",
+        "change_receiver_phone",
+        entities=[{"entity": "phone", "value": "13912345678"}],
+        requested_slot="window_slot",
+        order_id="HP20241201",
+    )
+    events = await ActionAnswerInterruption().run(
+        dispatcher, in_form(tracker, "delivery_time_form"), real_domain
+    )
+    offer = {e["name"]: e["value"] for e in events_of(events, "slot")}["switch_offer"]
+    assert offer == {
+        "intent": "change_receiver_phone",
+        "slots": {"order_id": "HP20241201", "receiver_phone": "13912345678"},
+    }

@@ -69,6 +69,20 @@ def test_a_short_reply_pointing_at_one_title_names_it() -> None:
     assert named_button("黑色那双", shoes) is None  # both are black
 
 
+def test_an_order_named_by_its_state_as_its_title_shows_it() -> None:
+    conditioners = [
+        {"title": "HP20241204 格力空调（已付款，等待发货）", "payload": "HP20241204"},
+        {"title": "HP20241406 格力空调（已发货，正在运输中）", "payload": "HP20241406"},
+        {"title": "HP20241401 格力空调（已签收）", "payload": "HP20241401"},
+    ]
+    assert named_button("已经到的那个", conditioners) == conditioners[2]
+    assert named_button("还没发货的", conditioners) == conditioners[0]
+    assert named_button("在路上那个", conditioners) == conditioners[1]
+    assert named_button("到了吗", conditioners) is None  # a question
+    delivered = [conditioners[2], {**conditioners[2], "payload": "HP20241405"}]
+    assert named_button("收到的那个", delivered) is None  # two delivered: asked which
+
+
 def test_a_reply_naming_several_titles_is_asked_which() -> None:
     lessons = [
         {"title": "张小明 初二数学（秋季班） 12月8日（周二）19:00", "payload": "L1"},
