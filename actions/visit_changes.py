@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from rasa_sdk import Action, Tracker
@@ -27,9 +28,11 @@ from actions.verify_first import customer_asking, request_message, verify_first
 from actions.visit_parsing import (
     KIND_NAMES,
     parse_visit_id,
+    shift_days,
     short_name,
     slot_label,
     slot_of,
+    slot_value,
     visit_line,
 )
 from actions.visit_times import check_time, extract_time, order_options
@@ -184,23 +187,34 @@ class ValidateVisitChangeForm(VisitFormValidation):
     async def validate_visit_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A free slot of the visit's order; the same slot again is re-asked."""
+        """A free slot of the visit's order; the same slot again is re-asked.
+
+        "往后推一天" moves the booked visit by a day, at the same part of day.
+        """
+        visit_id = str(tracker.get_slot("visit_id") or "")
+        visit = await _open_visit(tracker, visit_id)
+        shift = shift_days(value) if slot_of(value) is None else None
+        if shift is not None and visit is not None:
+            value = slot_value(visit.day + timedelta(days=shift), visit.period)
         options = await order_options(tracker, tracker.get_slot("visit_order_id"))
         checked = check_time(self, value, options, dispatcher, tracker)
         new = slot_of(checked.get("visit_time"))
         if new is None:
             return checked
-        try:
-            visits = await open_visits(tracker) or []
-        except BackendError:
-            visits = []
-        visit_id = str(tracker.get_slot("visit_id") or "")
-        visit = next((v for v in visits if v.visit_id == visit_id), None)
         if visit is not None and (visit.day, visit.period) == new:
             return self.reject("visit_time", dispatcher, tracker, "utter_visit_same_slot")
         old = f"{slot_label(visit.day, visit.period)} " if visit is not None else ""
         summary = f"将预约单 {visit_id} 的上门时间从 {old}改为 {slot_label(*new)}"
         return {**checked, "visit_summary": summary}
+
+
+async def _open_visit(tracker: Tracker, visit_id: str) -> Visit | None:
+    """The customer's open visit ``visit_id`` (None when unknown or the lookup failed)."""
+    try:
+        visits = await open_visits(tracker) or []
+    except BackendError:
+        visits = []
+    return next((v for v in visits if v.visit_id == visit_id), None)
 
 
 class ValidateVisitCancelForm(VisitFormValidation):

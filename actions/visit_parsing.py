@@ -114,6 +114,24 @@ def parse_visit_slot(value: object, now: datetime) -> SlotAnswer:
     return SlotAnswer(day, period, None)
 
 
+# "往后推一天", "晚两天", "提前一天": the booked visit moved by days, the same part of day.
+_SHIFT_RE = re.compile(
+    r"(?P<later>往后推?|向后推?|推迟|延后|延迟|顺延|推|晚|挪后|往后挪)个?(?P<n>[一二两三1-3])天"
+    r"|(?P<earlier>提前|往前推?|早)个?(?P<m>[一二两三1-3])天"
+)
+_SHIFT_DAYS = {"一": 1, "二": 2, "两": 2, "三": 3, "1": 1, "2": 2, "3": 3}
+
+
+def shift_days(value: object) -> int | None:
+    """Days a message moves the booked visit by ("往后推一天": 1, "提前两天": -2), if any."""
+    match = _SHIFT_RE.search(normalize_text(value))
+    if match is None:
+        return None
+    if match.group("later"):
+        return _SHIFT_DAYS[match.group("n")]
+    return -_SHIFT_DAYS[match.group("m")]
+
+
 def weekend_said(said: list[str], now: datetime) -> tuple[date, date] | None:
     """The weekend the customer's latest words about a day named ("周末能上门安装吗").
 

@@ -25,6 +25,7 @@ from actions.visit_parsing import (
     day_label,
     nearest,
     parse_visit_slot,
+    shift_days,
     slot_label,
     slot_of,
     slot_value,
@@ -88,7 +89,8 @@ async def extract_time(
     text = form.latest_text(tracker) or typed_text(typed_for_pick(tracker))
     if requested in (None, "visit_id", "order_id"):  # "明天上午" asked which visit or order
         answer = parse_visit_slot(text, china_now())  # "改到周日" alone: asked in full later
-        return {"visit_time": text} if answer.problem is None else {}
+        moved = shift_days(text) is not None  # "往后推一天": from the visit, once it is known
+        return {"visit_time": text} if answer.problem is None or moved else {}
     if requested != "visit_time":
         return {}
     option = form.offered_option("visit_time", tracker, domain)

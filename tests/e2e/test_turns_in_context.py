@@ -12,6 +12,7 @@ The messages here are written in other words than that set's.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -60,3 +61,17 @@ def test_not_being_home_that_day_moves_the_visit_just_shown(
     replies = zhang_app.send("那天家里没人 换个时间吧")
     assert ASKED not in texts(replies)
     assert "上门" in texts(replies)  # which visit, or which day
+
+
+def test_putting_the_installation_off_a_day_moves_it_to_the_next_day(
+    zhang_app: AppConversation,
+) -> None:
+    shown = zhang_app.say("电视什么时候来装")
+    booked = re.search(r"SV20240001（订单 HP20241402）：海信电视上门安装，(\d+)月(\d+)日", shown)
+    assert booked is not None, shown
+    month, day = int(booked.group(1)), int(booked.group(2))
+    today = date.today()
+    year = today.year + (1 if month < today.month else 0)
+    after = date(year, month, day) + timedelta(days=1)
+    replies = zhang_app.send("那往后推一天吧")
+    assert f"改为 {after.month}月{after.day}日" in texts(replies)  # the same part of the day

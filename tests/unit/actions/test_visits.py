@@ -19,6 +19,7 @@ from actions.visit_parsing import (
     fault_description,
     parse_visit_kind,
     parse_visit_slot,
+    shift_days,
     slot_value,
     weekend_said,
 )
@@ -371,3 +372,27 @@ async def test_a_weekend_gets_its_free_slots_and_no_failed_answer(
     assert question["response"] == "utter_ask_visit_time_weekend"
     titles = [button["title"] for button in question["buttons"]]
     assert titles and all("周六" in t or "周日" in t for t in titles)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("好吧 那安装往后推一天", 1), ("晚两天吧", 2), ("能提前一天吗", -1), ("推迟到周六", None)],
+)
+def test_a_visit_moved_by_days(text: str, days: int | None) -> None:
+    assert shift_days(text) == days
+
+
+async def test_putting_the_visit_off_a_day_keeps_its_part_of_the_day(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    [visit] = [v for v in await backend.list_visits("C001") if v.visit_id == "SV20240001"]
+    change = ValidateVisitChangeForm()
+    said = zhang("好吧 那安装往后推一天", "change_visit")
+    assert await change.extract_visit_time(dispatcher, said, DOMAIN) == {
+        "visit_time": "好吧 那安装往后推一天"
+    }
+    tracker = zhang(visit_id="SV20240001", visit_order_id="HP20241402")
+    new = await change.validate_visit_time("好吧 那安装往后推一天", dispatcher, tracker, DOMAIN)
+    day_after = visit.day + timedelta(days=1)
+    assert new["visit_time"] == f"{day_after.isoformat()} {visit.period}"
+    assert "改为" in new["visit_summary"]
