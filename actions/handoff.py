@@ -190,7 +190,9 @@ class ActionRequestHandoff(Action):
                 _say_lead(dispatcher, reason, ticket_id)
                 dispatcher.utter_message(response="utter_handoff_unavailable")
             return events
-        if ticket_id:  # the complaint's or the failed action's ticket stands for the handoff
+        if ticket_id:
+            # the complaint's, the failed action's or this conversation's earlier 转人工
+            # ticket stands for the handoff: one matter, one ticket ("人呢 到底还要等多久")
             dispatcher.utter_message(
                 response="utter_handoff_complaint_later"
                 if reason == "complaint"
@@ -198,7 +200,7 @@ class ActionRequestHandoff(Action):
                 ticket_id=ticket_id,
                 reply_by=_reply_by(outcome.reply_by),
             )
-            return events
+            return [*events, SlotSet(HANDOFF_TICKET_SLOT, ticket_id)]
         if reason == "action_failed":
             return events
         _say_lead(dispatcher, reason, None)
@@ -216,7 +218,8 @@ class ActionRequestHandoff(Action):
             reply_by=_reply_by(outcome.reply_by),
             hours=f"{hours.open:%H:%M}–{hours.close:%H:%M}",
         )
-        return events + remember_ticket(tracker, ticket)
+        kept = SlotSet(HANDOFF_TICKET_SLOT, ticket.ticket_id)  # a later 转人工 reuses it
+        return [*events, *remember_ticket(tracker, ticket), kept]
 
 
 def reason_of(tracker: Tracker) -> str:

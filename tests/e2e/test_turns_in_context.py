@@ -52,6 +52,9 @@ def test_asking_after_the_person_shows_the_ticket_opened(zhang_app: AppConversat
     replies = zhang_app.send("人呢 还要等多久啊")
     assert ticket in texts(replies) and "专员会在" in texts(replies)
     assert ASKED not in texts(replies)
+    # angry words hand over again: the same ticket stands for it, no second one
+    angry = zhang_app.say("到底还要等多久 太慢了")
+    assert TICKET.findall(angry) == [ticket]
 
 
 def test_not_being_home_that_day_moves_the_visit_just_shown(

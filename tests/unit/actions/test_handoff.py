@@ -104,8 +104,15 @@ async def test_at_night_a_ticket_is_opened_and_the_reply_time_told(
     assert message["hours"] == "09:00–21:00"
     ticket = await backend.get_ticket(message["ticket_id"])
     assert ticket is not None and "转人工" in ticket.summary
-    assert [e["name"] for e in events] == ["my_tickets"]  # the anonymous chat may ask about it
+    # the anonymous chat may ask about it, and asking for a person again reuses it
+    assert [e["name"] for e in events] == ["my_tickets", "handoff_ticket"]
+    assert events[-1]["value"] == message["ticket_id"]
     assert await desk.queue() == []
+    again = CollectingDispatcher()
+    tracker = anonymous("人呢 到底还要等多久", "human_handoff", handoff_ticket=message["ticket_id"])
+    await ActionRequestHandoff().run(again, tracker, {})
+    assert _responses(again) == ["utter_handoff_ticket_later"]  # no second ticket
+    assert again.messages[0]["ticket_id"] == message["ticket_id"]
 
 
 async def test_with_no_agent_online_a_ticket_is_opened(
