@@ -356,7 +356,8 @@ class ActionVisitStatus(Action):
     ) -> list[dict[str, Any]]:
         """Open visits first, then the latest closed ones (at most 5 lines).
 
-        Only the visits for the product named ("我那个空调什么时候来装"), when it has any.
+        Only the visit named by its number, or the visits for the product named ("我那个空调
+        什么时候来装"), when it has any.
         The order of the one open visit shown is the order in focus: "那能不能改到周六"
         changes that visit. Of several open ones shown, none is.
         """
@@ -379,8 +380,9 @@ class ActionVisitStatus(Action):
             dispatcher.utter_message(response=response, order_id=order_id or "", buttons=book)
             remind_active_form(dispatcher, tracker)
             return []
+        named = [v for v in visits if v.visit_id == parse_visit_id(text)]  # "SV20240003…"
         ordered = sorted(
-            of_product_named(text, visits) or visits,
+            named or of_product_named(text, visits) or visits,
             key=lambda v: v.status not in OPEN_VISIT_STATUSES,
         )
         lines = "\n".join(visit_line(visit) for visit in ordered[:5])

@@ -276,6 +276,11 @@ async def test_the_visit_of_the_product_named_is_shown_and_followed_up(
     assert both == []
     unnamed = zhang("能改到周六吗", "change_visit")
     assert await ValidateVisitChangeForm().extract_visit_id(dispatcher, unnamed, DOMAIN) == {}
+    # the visit named by its number: that one alone, in focus ("那天我不在家 能改吗" next)
+    named = await ActionVisitStatus().run(dispatcher, zhang("SV20240003师傅啥时候来"), DOMAIN)
+    assert "SV20240001" not in dispatcher.messages[-1]["lines"]
+    assert named == [{"event": "slot", "timestamp": None, "name": "focus_order",
+                      "value": "HP20241406"}]  # fmt: skip
 
 
 async def test_the_engineer_is_said_masked(zhang: Turn, dispatcher: CollectingDispatcher) -> None:

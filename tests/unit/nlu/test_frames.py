@@ -210,6 +210,7 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "快递师傅几点来取件",  # the courier, also called 师傅
         "请假要提前多久说",  # the leave rules: the knowledge base
         "调课会扣课时吗",
+        "课程可以请假吗",
         "空调能开发票吗",  # the goods named, the invoice asked for
         "刚买的空调可以退吗",  # the return rules
         "商家电话多少 我联系下",  # the seller's number
