@@ -68,8 +68,6 @@ KEEP_NOW = re.compile(r"不|别|继续|接着|办完")
 # Words pointing at the order the form is about ("这个能改地址吗", "这单先退款", "收件电话也
 # 改下": the same order too).
 POINTING = re.compile(r"这个|这单|这笔|这一单|该订单|它|也|顺便|一起|一并")
-# Slots a form fills from an entity of another name ("收件电话也改下 13912345678").
-ENTITY_SLOTS = {"phone": "receiver_phone"}
 # The forms that only look something up: another lookup replaces one without a question.
 LOOKUP_FORMS = frozenset(entry for entry in QUESTION_ENTRIES.values() if is_form(entry))
 # Inline answers reuse these actions (each reminds the customer the form goes on).
@@ -100,12 +98,12 @@ def _carried_slots(tracker: Tracker, entry: str, domain: DomainDict) -> dict[str
     if not is_form(entry):
         return {}
     wanted = set((domain.get("forms", {}).get(entry) or {}).get("required_slots") or [])
-    carried: dict[str, Any] = {}
-    for entity in (tracker.latest_message or {}).get("entities") or []:
-        name = str(entity.get("entity"))
-        slot = name if name in wanted else ENTITY_SLOTS.get(name)
-        if slot in wanted and entity.get("value") is not None:
-            carried[str(slot)] = entity.get("value")
+    # (a phone number is not carried: the conversation keeps it masked, "139****5678")
+    carried = {
+        str(entity["entity"]): entity.get("value")
+        for entity in (tracker.latest_message or {}).get("entities") or []
+        if entity.get("entity") in wanted and entity.get("value") is not None
+    }
     text = str((tracker.latest_message or {}).get("text") or "")
     # "这个能改地址吗" while cancelling an order: that order
     order = mentioned_order(tracker) or (
