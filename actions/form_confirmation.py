@@ -39,6 +39,8 @@ AGAIN = {
     URGED: "utter_urged_confirm",
     REMARKED: "utter_confirm_unclear",
 }
+# The fallback's questions: a yes after one of them answers it, not the confirmation.
+_UNCLEAR_TURN = ("utter_ask_affirmation_intro", "utter_default", "utter_ask_rephrase")
 # A no to the confirmation that changes a detail ("不行 改到后天", "不对 其实是质量问题").
 _CHANGES = re.compile(r"改|换|而是|其实是|应该是|不是.{1,12}是")
 
@@ -62,6 +64,11 @@ class ConfirmationSlot(FormPart):
         """
         if tracker.get_slot("requested_slot") != "confirmed":
             return {}
+        # words typed (a click's payload reads as no text): a clicked 「确认…」 stands
+        if self.latest_text(tracker) and _fallback_asked_just_before(tracker):
+            # "确定" right after 「您是想咨询…」 (over "那先拦207吧", not understood) confirmed
+            # the interception of the other parcel: the confirmation is asked again first
+            return {"confirmed": REMARKED}
         option = self.offered_option("confirmed", tracker, domain)
         if option:
             return option
@@ -129,3 +136,29 @@ class ConfirmationSlot(FormPart):
             dispatcher.utter_message(response=AGAIN[value])
             return {"confirmed": None}
         return {"confirmed": bool(value)}
+
+
+def _fallback_asked_just_before(tracker: Tracker) -> bool:
+    """Whether the bot's turn before the latest message was one of the fallback's questions.
+
+    Read from every event: once the customer answers it, the two-stage fallback takes the
+    answer back and puts it again after its question (a ``rewind``), so the applied events
+    no longer show the question.
+    """
+    seen_user, rewound = False, 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "rewind":  # the message before it was taken back (and said again after)
+            rewound += 1
+        elif kind == "user" and rewound:
+            rewound -= 1
+        elif kind == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif kind in ("restart", "session_started"):
+            return False
+        elif seen_user and kind == "bot":
+            if (event.get("metadata") or {}).get("utter_action") in _UNCLEAR_TURN:
+                return True
+    return False

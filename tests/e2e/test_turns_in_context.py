@@ -16,7 +16,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from .conftest import ASKED, AppConversation, texts
+from zhike.tools.stack import Stack
+
+from .conftest import ASKED, AppConversation, first_unsure, texts
+from .test_fallback import PROBES
 
 pytestmark = pytest.mark.e2e
 
@@ -78,3 +81,14 @@ def test_putting_the_installation_off_a_day_moves_it_to_the_next_day(
     after = date(year, month, day) + timedelta(days=1)
     replies = zhang_app.send("那往后推一天吧")
     assert f"改为 {after.month}月{after.day}日" in texts(replies)  # the same part of the day
+
+
+def test_a_yes_after_a_message_not_understood_confirms_nothing(
+    fresh: Stack, zhang_app: AppConversation
+) -> None:
+    assert "申请拦截包裹吗" in zhang_app.say("HP20241201要拦截")
+    unclear = first_unsure(fresh, ("那先拦207吧", *PROBES))
+    assert ASKED in zhang_app.say(unclear)  # 「您是想咨询…」 over the confirmation
+    replies = zhang_app.send("确定")
+    assert "提交拦截申请" not in texts(replies)  # the other parcel was meant
+    assert "再跟您确认一下" in texts(replies) and "HP20241201" in texts(replies)

@@ -16,7 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import delivery, delivery_questions
-from actions.delivery import ValidateDeliveryTimeForm, ValidatePickupForm
+from actions.delivery import ValidateDeliveryTimeForm, ValidateInterceptForm, ValidatePickupForm
 from actions.delivery_questions import ActionAskDeliveryDay, ActionAskPickupDay
 from actions.refunds import ValidateRefundForm
 
@@ -191,3 +191,22 @@ async def test_a_remark_to_the_confirmation_asks_it_again(
         again = await form.validate_confirmed("remarked", dispatcher, tracker, DOMAIN)
         assert again == {"confirmed": None}
         assert dispatcher.messages[-1]["response"] == "utter_confirm_unclear"
+
+
+async def test_a_yes_right_after_the_fallbacks_question_confirms_nothing(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """「确认为订单 HP20241201 申请拦截包裹吗？」, "那先拦207吧" (not understood: 「您是想咨询…」),
+    then "确定": that confirmed HP20241201's interception, of the other parcel."""
+    tracker = zhang("确定", "affirm", requested_slot="confirmed", order_id="HP20241201")
+    unclear = {"utter_action": "utter_ask_affirmation_intro"}
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "那先拦207吧"},
+        {"event": "bot", "text": "不好意思，我不太确定您的意思…", "metadata": unclear},
+    ]
+    form = ValidateInterceptForm()
+    assert await form.extract_confirmed(dispatcher, tracker, DOMAIN) == {"confirmed": "remarked"}
+    await form.validate_confirmed("remarked", dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages[-1]["response"] == "utter_confirm_unclear"  # asked again
+    plain = zhang("确定", "affirm", requested_slot="confirmed", order_id="HP20241201")
+    assert await form.extract_confirmed(dispatcher, plain, DOMAIN) == {"confirmed": True}
