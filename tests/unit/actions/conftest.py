@@ -4,8 +4,10 @@ import copy
 import json
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from rasa_sdk import Tracker
@@ -14,6 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import identity
 from actions.services import set_backend
 from zhike.lib.backend_client.fake import InMemoryBackendClient
+from zhike.lib.handoff import HandoffDatabase, HandoffService
+from zhike.lib.handoff.runtime import set_handoff_service
 from zhike.lib.identity.assertion import METADATA_KEY, sign
 from zhike.lib.kb.live import close_shared_knowledge
 
@@ -159,3 +163,35 @@ def earlier_turn(tracker: Tracker, text: str, action: str, response: str | None 
         {"event": "action", "name": "action_listen"},
     ]
     return tracker
+
+
+# The handoff desk of the 转人工 tests: a real handoff service on in-memory SQLite, a fixed
+# clock (OPEN: the desk works; NIGHT: it does not) and agent 王芳 online.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+OPEN = datetime(2024, 6, 4, 10, 0, tzinfo=SHANGHAI)  # a Tuesday morning: the desk works
+NIGHT = datetime(2024, 6, 4, 23, 30, tzinfo=SHANGHAI)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(OPEN)
+
+
+@pytest.fixture
+async def desk(clock: Clock) -> AsyncIterator[HandoffService]:
+    db = HandoffDatabase("sqlite+aiosqlite://")
+    await db.create_tables()
+    service = HandoffService(db, clock=clock)
+    await service.save_agent("a1", "王芳", ["orders", "general"], online=True)
+    set_handoff_service(service)
+    yield service
+    set_handoff_service(None)
+    await db.dispose()
