@@ -166,16 +166,26 @@ def said_in_form(tracker: Tracker, form: str) -> list[str]:
     ]
 
 
-def _bot_turn_before_latest_message(tracker: Tracker) -> Iterator[dict[str, Any]]:
+def _bot_turn_before_latest_message(
+    tracker: Tracker, taken_back: bool = False
+) -> Iterator[dict[str, Any]]:
     """The bot's events between the customer's latest message and the one before, latest first.
 
     A message taken back and put back with another intent (``action_keep_topic``) is
-    one message; a restart or a new session ends the turn.
+    one message; a restart or a new session ends the turn. With ``taken_back``, what the
+    bot said and then took back counts too: once the customer answers the two-stage
+    fallback's question, the fallback takes the answer back and says it again after a
+    ``rewind``, and the applied events no longer show the question.
     """
-    seen_user = False
-    for event in reversed(tracker.applied_events()):
+    seen_user, rewound = False, 0
+    events = tracker.events if taken_back else tracker.applied_events()
+    for event in reversed(events):
         kind = event.get("event")
-        if kind == "user":
+        if kind == "rewind":  # the message before it was taken back (and said again after)
+            rewound += 1
+        elif kind == "user" and rewound:
+            rewound -= 1
+        elif kind == "user":
             if seen_user:
                 return
             seen_user = True
@@ -185,11 +195,11 @@ def _bot_turn_before_latest_message(tracker: Tracker) -> Iterator[dict[str, Any]
             yield event
 
 
-def said_before_latest_message(tracker: Tracker, *responses: str) -> bool:
+def said_before_latest_message(tracker: Tracker, *responses: str, taken_back: bool = False) -> bool:
     """Whether the bot's turn before the customer's latest message said any of ``responses``."""
     return any(
         (event.get("metadata") or {}).get("utter_action") in responses
-        for event in _bot_turn_before_latest_message(tracker)
+        for event in _bot_turn_before_latest_message(tracker, taken_back)
     )
 
 

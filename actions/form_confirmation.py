@@ -16,7 +16,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import bot_texts_before_latest_message, thanks_for_an_answer
+from actions.context import (
+    bot_texts_before_latest_message,
+    said_before_latest_message,
+    thanks_for_an_answer,
+)
 from actions.form_parts import FormPart
 from actions.topics import form_intents
 from actions.typed_answers import AFFIRM, DENY
@@ -65,7 +69,8 @@ class ConfirmationSlot(FormPart):
         if tracker.get_slot("requested_slot") != "confirmed":
             return {}
         # words typed (a click's payload reads as no text): a clicked 「确认…」 stands
-        if self.latest_text(tracker) and _fallback_asked_just_before(tracker):
+        unclear = said_before_latest_message(tracker, *_UNCLEAR_TURN, taken_back=True)
+        if self.latest_text(tracker) and unclear:
             # "确定" right after 「您是想咨询…」 (over "那先拦207吧", not understood) confirmed
             # the interception of the other parcel: the confirmation is asked again first
             return {"confirmed": REMARKED}
@@ -136,29 +141,3 @@ class ConfirmationSlot(FormPart):
             dispatcher.utter_message(response=AGAIN[value])
             return {"confirmed": None}
         return {"confirmed": bool(value)}
-
-
-def _fallback_asked_just_before(tracker: Tracker) -> bool:
-    """Whether the bot's turn before the latest message was one of the fallback's questions.
-
-    Read from every event: once the customer answers it, the two-stage fallback takes the
-    answer back and puts it again after its question (a ``rewind``), so the applied events
-    no longer show the question.
-    """
-    seen_user, rewound = False, 0
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "rewind":  # the message before it was taken back (and said again after)
-            rewound += 1
-        elif kind == "user" and rewound:
-            rewound -= 1
-        elif kind == "user":
-            if seen_user:
-                return False
-            seen_user = True
-        elif kind in ("restart", "session_started"):
-            return False
-        elif seen_user and kind == "bot":
-            if (event.get("metadata") or {}).get("utter_action") in _UNCLEAR_TURN:
-                return True
-    return False
