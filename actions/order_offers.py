@@ -9,7 +9,8 @@ whether the order qualifies. Offered, never started: the NLU was unsure, or read
 message as a status question that also asks whether a service can be had ("我的订单还
 没发货 能取消吗"). When an unsure message's words name no service ("空调安装的师傅啥时候来
 HP20241401"), the two requests the NLU found likeliest for it, those "您是想咨询…" would
-have offered, are offered for the order (查询师傅上门时间, 预约上门安装/维修).
+have offered, are offered for the order (查询师傅上门时间, 预约上门安装/维修), those
+that can be had on the order in its state (not 取消订单 for a delivered one).
 
 A bare order number typed instead of picking one of the requests "您是想咨询…" offered
 ("空调什么时候上门安装", then "HP20241401") gets those requests for that order. The same
@@ -38,7 +39,8 @@ from actions.order_questions import (
     refund_blocker,
     service_button,
 )
-from actions.own_orders import NOT_SHIPPED
+from actions.own_orders import NOT_SHIPPED, RELEVANT
+from actions.topics import CHANGE_ENTRIES
 from actions.turns import recent_turns
 from zhike.common.topic_names import BUSINESS_INTENTS, COURSE_INTENTS, UNSURE
 from zhike.lib.backend_client import Order
@@ -84,7 +86,8 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
         said = opening.text
         services = named_services(said)
         if not services and opening.intent == UNSURE:  # "空调安装的师傅啥时候来 HP20241401"
-            services = [i for i in opening.likeliest[:2] if i in ORDER_SERVICES]
+            guessed = [i for i in opening.likeliest[:2] if i in ORDER_SERVICES]
+            services = [i for i in guessed if _applies(i, order)]
     if not services and bare:
         said = just_answered(tracker) or ""
         services = named_services(said)
@@ -102,6 +105,17 @@ def offer_order_services(dispatcher: CollectingDispatcher, tracker: Tracker, ord
         return False
     dispatcher.utter_message(response="utter_order_services_offer", buttons=buttons)
     return True
+
+
+def _applies(intent: str, order: Order) -> bool:
+    """Whether the request the NLU guessed can be had on ``order`` in its state.
+
+    A guess, not the customer's words: "这单是已经签收了吧" about a delivered order was
+    offered 「取消订单」. A service the customer named is offered whatever the state:
+    its flow says why not and what can be done instead.
+    """
+    relevant = RELEVANT.get(CHANGE_ENTRIES.get(intent, ""))
+    return relevant is None or relevant(order)
 
 
 def _for(order: Order, services: list[str], said: str) -> list[str]:

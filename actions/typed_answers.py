@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.parsing import normalize_text
 from zhike.common.choices import named_button, parse_ordinal, plain_title
 from zhike.common.confirmations import parse_confirmation
+from zhike.common.topic_names import TWO_STAGE_FALLBACK
 
 ORDER_SLOT = "order_id"
 
@@ -28,13 +29,27 @@ def shown_buttons(tracker: Tracker, form: str) -> list[dict[str, Any]]:
     """The buttons ``form`` showed in the bot's turn just before the latest user message.
 
     Only a message sent by the form itself (its question, re-asked after an
-    interruption) counts; the last one with buttons wins.
+    interruption) counts; the last one with buttons wins. Turns the fallback's
+    「您是想咨询…」 took over the form are passed over: "2点以后都行" was not understood,
+    then "1" picks the first slot the form listed before, not a topic of the fallback.
     """
     events = list(tracker.events or [])
     users = [index for index, event in enumerate(events) if event.get("event") == "user"]
-    if not users:
-        return []
-    turn = events[users[-2] + 1 if len(users) > 1 else 0 : users[-1]]
+    ends = users[::-1]
+    for end, start in zip(ends, ends[1:] + [-1], strict=True):
+        turn = events[start + 1 : end]
+        actions = {str(event.get("name")) for event in turn if event.get("event") == "action"}
+        if form in actions or not actions <= _PASSED_OVER:
+            return _buttons_by(form, turn)
+    return []
+
+
+# The actions of a turn the fallback took over a form ("您是想咨询…", its rewind).
+_PASSED_OVER = frozenset({TWO_STAGE_FALLBACK, "action_listen"})
+
+
+def _buttons_by(form: str, turn: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The buttons of the last message ``form`` sent with buttons in ``turn``."""
     buttons: list[dict[str, Any]] = []
     by_form = False
     for event in turn:

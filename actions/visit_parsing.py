@@ -94,24 +94,27 @@ def parse_visit_slot(value: object, now: datetime) -> SlotAnswer:
     """
     text = normalize_text(value)
     parsed = parse_chinese_time(text, now)
+    period = _period_word(text)
+    if period is None and parsed is not None and parsed.has_time:
+        if parsed.part_of_day not in ("evening", "night"):
+            period = _hour_period(parsed.start.hour)  # "2点以后都行": 14:00, the afternoon
     if parsed is None or not parsed.has_date:
-        period = _period_word(text)
         return SlotAnswer(None, period, "no_date")
     day = parsed.start.date()
-    period = _period_word(text)
-    if period is None and parsed.part_of_day in ("evening", "night"):
+    if period is None and (parsed.has_time or parsed.part_of_day in ("evening", "night")):
         return SlotAnswer(day, None, "off_hours")
-    if period is None and parsed.has_time:
-        hour = parsed.start.hour
-        if 7 <= hour < 12:
-            period = AM
-        elif 12 <= hour < 18:
-            period = PM
-        else:
-            return SlotAnswer(day, None, "off_hours")
     if period is None:
         return SlotAnswer(day, None, "no_period")
     return SlotAnswer(day, period, None)
+
+
+def _hour_period(hour: int) -> str | None:
+    """The half-day of a clock hour: 7-11 the morning, 12-17 the afternoon, else none."""
+    if 7 <= hour < 12:
+        return AM
+    if 12 <= hour < 18:
+        return PM
+    return None
 
 
 # "往后推一天", "晚两天", "提前一天": the booked visit moved by days, the same part of day.
@@ -157,6 +160,21 @@ def day_said(said: list[str], now: datetime) -> date | None:
             return answer.day if answer.problem == "no_period" else None
         if weekend_days(normalize_text(text), now) is not None:
             return None
+    return None
+
+
+def period_said(said: list[str], now: datetime) -> str | None:
+    """The half-day the customer's latest words about a time named without a day.
+
+    "能改到下午吗", "2点以后都行": the afternoon's free slots are offered. ``None`` when
+    the latest time named has a day, is a weekend or none was named.
+    """
+    for text in reversed(said):
+        answer = parse_visit_slot(text, now)
+        if answer.day is not None or weekend_days(normalize_text(text), now) is not None:
+            return None
+        if answer.period is not None:
+            return answer.period
     return None
 
 

@@ -18,9 +18,12 @@ from actions.context import said_in_form
 from actions.parsing import parse_order_id
 from actions.visit_parsing import (
     KIND_NAMES,
+    PERIOD_HOURS,
+    PERIOD_NAMES,
     contact_text,
     day_label,
     day_said,
+    period_said,
     short_name,
     slot_button,
     slot_label,
@@ -72,6 +75,15 @@ class ActionAskVisitTime(Action):
             return []
         if day is not None and options is not None and first <= day <= last:
             dispatcher.utter_message(response="utter_visit_day_full", day=day_label(day))
+        period = period_said(said, china_now()) if day is None else None
+        in_period = [slot for slot in free if slot.period == period]
+        if in_period:  # "能改到下午吗", "2点以后都行": the nearest free afternoons
+            dispatcher.utter_message(
+                response="utter_ask_visit_time_period",
+                period=f"{PERIOD_NAMES[str(period)]}（{PERIOD_HOURS[str(period)]}）",
+                buttons=[slot_button(slot) for slot in in_period[:4]],
+            )
+            return []
         buttons = [slot_button(slot) for slot in free[:4]]
         dispatcher.utter_message(
             response="utter_ask_visit_time",

@@ -113,6 +113,8 @@ def check_time(
         answer = parse_visit_slot(value, now)
         if answer.problem == "no_date" and weekend_said([str(value or "")], now):
             return {"visit_time": None}  # "周末": its free slots are offered, no failed answer
+        if answer.problem == "no_date" and answer.period is not None:
+            return {"visit_time": None}  # "2点以后都行": that half-day's free slots are offered
         if answer.problem is not None or answer.day is None or answer.period is None:
             response = f"utter_visit_time_{answer.problem or 'no_date'}"
             return form.reject("visit_time", dispatcher, tracker, response)

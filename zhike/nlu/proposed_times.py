@@ -15,9 +15,11 @@ from zhike.lib.chinese_time import parse_chinese_time
 
 # Longer messages say more than a time.
 MAX_TIMED_REPLY = 16
-# What may stand around the time a reply proposes: "改到…", "…可以吗", "…行不行", "就…吧".
+# What may stand around the time a reply proposes: "改到…", "…可以吗", "…行不行", "就…吧",
+# "…以后都行".
 _PROPOSES = re.compile(
     r"(?:那|就|改|换|约|调|到|在|成)*\s*(?:可以|行|方便|好|不|吧|吗|么|呢|啊|呀|嘛|的|"
+    r"以后|之后|以前|之前|前|后|都|也|"
     r"[,，。.!！?？~～\s])*",
 )
 

@@ -67,6 +67,26 @@ async def test_an_unsure_status_question_is_offered_nothing_more(
     assert "utter_order_services_offer" not in responses(dispatcher)
 
 
+@pytest.mark.parametrize(
+    ("order_id", "offered"),
+    [("HP20240002", []), ("HP20240003", ['/cancel_order{"order_id": "HP20240003"}'])],
+)
+async def test_a_guessed_request_is_offered_only_where_the_order_allows_it(
+    zhang: Turn, dispatcher: CollectingDispatcher, order_id: str, offered: list[str]
+) -> None:
+    """ "这单是已经签收了吧" about a delivered order was offered 「取消订单」."""
+    tracker = zhang(f"对了这单{order_id}是已经签收了吧", "nlu_fallback", order_id=order_id)
+    tracker.events[-1]["parse_data"]["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "cancel_order", "confidence": 0.27},
+        {"name": "modify_address", "confidence": 0.12},
+    ]
+    await ActionOrderStatus().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher)[0] == "utter_order_status"
+    buttons = [m["buttons"] for m in dispatcher.messages if m["response"].endswith("_offer")]
+    assert [b["payload"] for b in (buttons[0] if buttons else [])][:1] == offered
+
+
 async def test_a_sure_lookup_offers_only_what_it_asks_whether_can_be_had(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:

@@ -14,9 +14,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import visit_questions
 from actions.dates import CHINA_TZ
-from actions.visit_parsing import day_said
+from actions.visit_changes import ValidateVisitChangeForm
+from actions.visit_parsing import day_said, parse_visit_slot, period_said
 from actions.visit_questions import ActionAskVisitTime
 from actions.visit_times import order_options, slot_problem
+from zhike.common.topic_names import TWO_STAGE_FALLBACK
 from zhike.lib.backend_client.visits.domain import VisitOptions
 
 from .conftest import Turn
@@ -108,3 +110,57 @@ async def test_a_half_day_after_the_nearest_free_slots_is_not_called_full(zhang:
     )  # a half-day among the listed ones that has no room left
     problem = slot_problem(options, *taken, today)
     assert problem is not None and problem[0] == "utter_visit_slot_full"
+
+
+def test_a_half_day_named_without_a_day_is_kept() -> None:
+    """ "能改到下午吗", "2点以后都行": the afternoon, the day still to be chosen."""
+    assert period_said(["能改到下午吗"], NOW) == "pm"
+    assert period_said(["能改到下午吗", "2点以后都行"], NOW) == "pm"
+    assert period_said(["下午吧", "明天上午"], NOW) is None  # a full slot, later
+    assert period_said(["周末下午能来吗"], NOW) is None  # the weekend's own question
+    assert period_said(["改个时间"], NOW) is None
+
+
+async def test_the_half_day_asked_for_is_offered_and_a_number_picks_from_it(
+    zhang: Turn, dispatcher: CollectingDispatcher, real_domain: dict
+) -> None:
+    """The customer can't come in the morning: afternoons only, and "1" is the first one.
+
+    "2点以后都行" was not understood (「您是想咨询…」 over the form); the "1" after it
+    picks from the form's list, not from the fallback's topics.
+    """
+    tracker = _visit_change(zhang, "能改到下午吗", "2点以后都行")
+    await ActionAskVisitTime().run(dispatcher, tracker, DOMAIN)
+    [question] = dispatcher.messages
+    assert question["response"] == "utter_ask_visit_time_period"
+    assert question["period"].startswith("下午")
+    slots = [button["payload"] for button in question["buttons"]]
+    assert slots and all(slot.endswith("下午") for slot in slots)
+
+    picked = _visit_change(zhang, "能改到下午吗", "1")
+    picked.events[-1:-1] = [
+        {"event": "action", "name": "visit_change_form"},
+        {"event": "bot", "text": "好的，下午可以约的时段如下", "data": question},
+        {"event": "action", "name": "action_listen"},
+        {
+            "event": "user",
+            "text": "2点以后都行",
+            "parse_data": {"intent": {"name": "nlu_fallback"}},
+        },
+        {"event": "action", "name": TWO_STAGE_FALLBACK},
+        {
+            "event": "bot",
+            "text": "您是想咨询下面哪个问题呢？",
+            "data": {"buttons": [{"title": "查看我的订单", "payload": "/list_orders"}]},
+        },
+        {"event": "action", "name": "action_listen"},
+    ]
+    form = ValidateVisitChangeForm()
+    assert form.offered_option("visit_time", picked, real_domain) == {"visit_time": slots[0]}
+
+
+def test_a_time_of_day_alone_asks_for_the_day_without_counting_a_failure() -> None:
+    answer = parse_visit_slot("2点以后都行", NOW)
+    assert (answer.day, answer.period, answer.problem) == (None, "pm", "no_date")
+    assert parse_visit_slot("明天晚上8点", NOW).problem == "off_hours"
+    assert parse_visit_slot("明天2点以后", NOW).period == "pm"

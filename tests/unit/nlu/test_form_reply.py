@@ -120,7 +120,13 @@ def test_a_bare_time_said_to_a_form_is_its_answer_however_the_nlu_read_it(
 ) -> None:
     """ "上午十点" to a lesson change's confirmation: DIET's service-hours question at 1.0."""
     tracker = _lesson_change_confirming()
-    for text, intent in (("上午十点", "faq"), ("那就周六下午吧", "chitchat"), ("明天", "greet")):
+    for text, intent in (
+        ("上午十点", "faq"),
+        ("那就周六下午吧", "chitchat"),
+        ("明天", "greet"),
+        ("2点以后都行", "nlu_fallback"),  # a half-day, the day still to be chosen
+        ("下午三点之后都可以", "faq"),
+    ):
         read = _read(tmp_path, text, intent, tracker)
         assert read.get("intent") == {"name": "inform", "confidence": 1.0}, text
         assert read.get(FORM_REPLY_KEY) == "lesson_change_form"
@@ -131,6 +137,7 @@ def test_questions_and_requests_with_a_time_stay_what_they_are(tmp_path: Any) ->
     for text, intent in (
         ("明天能到吗", "faq"),  # a question, not a time proposed
         ("你们周末几点上班", "faq"),
+        ("几点以后能送到", "query_logistics"),
         ("明天的英语课也请个假", "reschedule_course"),  # a request of its own
         ("上午十点", "affirm"),  # only misreadings of a time are corrected
     ):
