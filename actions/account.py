@@ -99,3 +99,13 @@ class ActionStopForm(Action):
         elif intent != "human_handoff":
             dispatcher.utter_message(response="utter_form_stopped")
         return [ActiveLoop(None), *(SlotSet(slot, None) for slot in FORM_SLOTS)]
+
+
+def form_left(tracker: Tracker) -> list[dict[str, Any]]:
+    """Leaves the active form, its slots cleared (it must not resume later); none: ``[]``.
+
+    A goodbye, a rating or a thanks instead of the form's answer: the customer is done.
+    """
+    if not tracker.active_loop_name:
+        return []
+    return [ActiveLoop(None), *(SlotSet(slot, None) for slot in FORM_SLOTS)]

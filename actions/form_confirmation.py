@@ -47,6 +47,12 @@ AGAIN = {
 _UNCLEAR_TURN = ("utter_ask_affirmation_intro", "utter_default", "utter_ask_rephrase")
 # A no to the confirmation that changes a detail ("不行 改到后天", "不对 其实是质量问题").
 _CHANGES = re.compile(r"改|换|而是|其实是|应该是|不是.{1,12}是")
+# "算了 还是你们装吧 保修要紧" to 「确认取消预约单…吗？」: the customer keeps it. Only where
+# the form undoes something (cancels, refunds, intercepts) and the words name no undoing.
+_KEEPS_IT = re.compile(
+    r"^(?:算了|算啦|哦|那|好吧|嗯)?[\s,，。.!！]*还是(?!.*(?:取消|退|拦|不要|别|不用|不想))"
+)
+_UNDOING = frozenset({"取消", "退", "拦截"})
 
 
 class ConfirmationSlot(FormPart):
@@ -87,6 +93,8 @@ class ConfirmationSlot(FormPart):
             changed = self.changed_at_confirmation(text, tracker)
             if changed:  # "不是买错 是质量问题": the summary again, changed; not a no
                 return changed
+        if typed is None and _UNDOING & set(self.confirm_words) and _KEEPS_IT.search(text):
+            typed = False
         if typed is not None:
             return {"confirmed": typed}
         if is_acknowledgement(self.latest_text(tracker)):

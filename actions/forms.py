@@ -51,7 +51,10 @@ MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives 
 # Intents that are not an answer to a form's question: they leave the form (deny), ask
 # something else (faq, chitchat: answered, then the form goes on) or switch topic.
 INTERRUPTING_INTENTS = frozenset(
-    {"faq", "chitchat", "deny", "human_handoff", "goodbye", "bot_challenge", "complain"}
+    {
+        *("faq", "chitchat", "deny", "human_handoff", "goodbye", "bot_challenge", "complain"),
+        *("thank", "rate_service"),  # "好的 谢谢啊", "好嘞 给你5星": no malformed order number
+    }
 )
 
 

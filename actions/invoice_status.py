@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -125,6 +126,10 @@ class ActionInvoiceStatus(FormSubmitAction):
         return []
 
 
+# "就原来那个", "发我之前留的邮箱": an address the customer thinks is on file
+_ON_FILE = re.compile(r"原来|之前|以前|上次|老的|留的|默认|注册|绑定|账号上|账户上|那个邮箱")
+
+
 class ValidateInvoiceResendForm(InvoiceOrderChecks):
     """Order, the e-mail address, and a confirmation."""
 
@@ -149,8 +154,17 @@ class ValidateInvoiceResendForm(InvoiceOrderChecks):
     async def validate_invoice_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """A well-formed e-mail address."""
-        return self.accept("invoice_email", parse_email(value), dispatcher, tracker)
+        """A well-formed e-mail address.
+
+        "就原来那个" without one: the robot keeps no address on file, and says so instead
+        of 「邮箱格式好像不对」.
+        """
+        email = parse_email(value)
+        if email is None and _ON_FILE.search(str(value or "")):
+            return self.reject(
+                "invoice_email", dispatcher, tracker, "utter_invoice_email_not_on_file"
+            )
+        return self.accept("invoice_email", email, dispatcher, tracker)
 
 
 class ActionResendInvoice(CustomerOrderChange):

@@ -10,6 +10,7 @@ answer at all, and the fallback asks what is meant.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -21,11 +22,13 @@ from actions.form_binding import has_digit
 from actions.form_parts import FormPart
 from actions.identity import identify
 from actions.named_orders import goods_named, orders_named
+from actions.own_orders import recent_orders
 from actions.parsing import parse_order_id, typed_text
 from actions.tracking_numbers import order_with_tracking, tracking_number
 from actions.typed_parsing import asks_instead_of_order, looks_like_order_card
 from zhike.common.choices import naming_core
 from zhike.common.topic_names import FOCUS_ORDER_SLOT, UNSURE
+from zhike.lib.backend_client import BackendError
 
 # Forms that look an order up (no change): the goods named in the request pick the order.
 LOOKUPS = frozenset(
@@ -122,6 +125,8 @@ class OrderSlot(FormPart):
                 return self.reject("order_id", dispatcher, tracker, "utter_order_id_help_known")
             parsed = elsewhere[0]  # "就是那个手机", shipped: the rules below say why not
         if parsed is None:
+            parsed = await _order_ending_in(tracker, text)  # "1201": HP20241201, not listed
+        if parsed is None:
             return self.reject("order_id", dispatcher, tracker)
         problem = await self.check_order(parsed, dispatcher, tracker)
         if problem is not None:
@@ -146,3 +151,26 @@ class OrderSlot(FormPart):
         if order_id is None:
             return {}
         return await self.check_order(order_id, dispatcher, tracker) or {}
+
+
+# "1201", "尾号0001的": the last digits of an order number
+_TAIL = re.compile(
+    r"^(?:尾号|末尾|后四位|最后)?(?:是|为)?\s*(\d{3,6})\s*(?:的|那个|那单|这个)?(?:订单|单子)?$"
+)
+
+
+async def _order_ending_in(tracker: Tracker, text: str) -> str | None:
+    """The one order of the known customer whose number ends in the digits typed, if any.
+
+    The buttons show the newest five orders; "1201" typed for HP20241201, older, was 「订单号
+    格式好像不太对」. An anonymous sender's orders are not known: ``None``.
+    """
+    match = _TAIL.match(text.strip())
+    if match is None:
+        return None
+    try:
+        orders = await recent_orders(tracker)
+    except BackendError:
+        return None
+    ending = [order.order_id for order in orders or [] if order.order_id.endswith(match.group(1))]
+    return ending[0] if len(ending) == 1 else None

@@ -14,7 +14,6 @@ from rasa_sdk.types import DomainDict
 from actions.common import ORDER_PROOF, with_proof
 from actions.complaints import add_to_recent_complaint, names_the_complaints_order
 from actions.context import (
-    remind_active_form,
     said_before_latest_message,
     slot_before_latest_message,
 )
@@ -37,7 +36,6 @@ from actions.parsing import parse_order_id, parse_phone_last4
 from actions.refund_progress import say_refund_urged
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
-from actions.verify_first import verify_first
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.common.urges import URGES
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
@@ -330,14 +328,14 @@ def _lookup_request(tracker: Tracker) -> tuple[str | None, str]:
     return None, ""
 
 
-def order_buttons(orders: list[Order]) -> list[dict[str, str]]:
+def order_buttons(orders: list[Order], limit: int = RECENT_ORDERS) -> list[dict[str, str]]:
     """One button per order; the payload is the order number, as if the user typed it."""
     return [
         {
             "title": f"{order.order_id} {items_summary(order)}（{status_label(order.status)}）",
             "payload": order.order_id,
         }
-        for order in orders[:RECENT_ORDERS]
+        for order in orders[:limit]
     ]
 
 
@@ -364,32 +362,4 @@ class ActionAskOrderId(Action):
             dispatcher.utter_message(response="utter_choose_order", buttons=order_buttons(orders))
         else:
             dispatcher.utter_message(response="utter_ask_order_id")
-        return []
-
-
-class ActionListOrders(Action):
-    """Lists the identified customer's recent orders (an anonymous sender is verified first)."""
-
-    def name(self) -> str:
-        """See the base class."""
-        return "action_list_orders"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        """Buttons for the newest orders."""
-        try:
-            orders = await recent_orders(tracker)
-        except BackendUnavailable as error:
-            logger.warning("Listing orders failed: %s", error)
-            return await apologise(dispatcher, tracker, "order", "查询订单列表失败", None)
-        if orders is None:
-            events = verify_first(dispatcher, tracker)
-            if events:
-                return events
-        elif not orders:
-            dispatcher.utter_message(response="utter_no_orders")
-        else:
-            dispatcher.utter_message(response="utter_recent_orders", buttons=order_buttons(orders))
-        remind_active_form(dispatcher, tracker)
         return []

@@ -23,11 +23,11 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.account import FORM_SLOTS
+from actions.account import form_left
 from actions.identity import input_channel, known_customer_id
 from actions.knowledge import record_after_answer
 from actions.parsing import normalize_text, typed_text
@@ -85,10 +85,7 @@ class ActionAskRating(Action):
         (its slots cleared) instead of asking its question again after the rating.
         """
         dispatcher.utter_message(response="utter_ask_rating")
-        asked = [SlotSet(STATE_SLOT, ASKED), SlotSet(SCORE_SLOT, None)]
-        if not tracker.active_loop_name:
-            return asked
-        return [ActiveLoop(None), *(SlotSet(slot, None) for slot in FORM_SLOTS), *asked]
+        return [*form_left(tracker), SlotSet(STATE_SLOT, ASKED), SlotSet(SCORE_SLOT, None)]
 
 
 class ActionRecordRating(Action):
@@ -127,7 +124,7 @@ class ActionRecordRating(Action):
             return [SlotSet(STATE_SLOT, "awaiting_comment"), SlotSet(SCORE_SLOT, str(score))]
         await store_rating(tracker, score, None)
         dispatcher.utter_message(response="utter_rating_thanks")
-        return _cleared()
+        return [*form_left(tracker), *_cleared()]  # "好嘞 给你5星" while asked which order
 
 
 class ActionRecordRatingComment(Action):

@@ -4,6 +4,10 @@
 :data:`~zhike.common.topic_names.SATISFIED_KEY`), and 「不客气，很高兴能帮到您」 answered
 nothing the customer said: they are glad of what they bought. Plain thanks keep
 ``utter_youarewelcome``.
+
+Thanks instead of the answer a form asked for ("好的 谢谢啊" to 「请问是哪一笔订单呢？」)
+end the form: it was read as a malformed order number, and the order list came back.
+Thanks for an answer given in passing in the middle of a form let the form go on.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.account import form_left
+from actions.context import thanks_for_an_answer
 from zhike.common.topic_names import SATISFIED_KEY
 
 
@@ -32,4 +38,6 @@ class ActionYoureWelcome(Action):
         dispatcher.utter_message(
             response="utter_glad_you_like_it" if pleased else "utter_youarewelcome"
         )
-        return []
+        if thanks_for_an_answer(tracker):
+            return []  # for the answer given in the middle of the form: it goes on
+        return form_left(tracker)  # "好的 谢谢啊" instead of which order: done with it

@@ -35,7 +35,8 @@ from actions.context import focus_order, mentioned_order, remind_active_form
 from actions.courses import ActionCourseSchedule
 from actions.identity import input_channel
 from actions.knowledge import answer_if_known
-from actions.orders import ActionListOrders, answer_about_order, order_if_visible
+from actions.order_list import ActionListOrders
+from actions.orders import answer_about_order, order_if_visible
 from actions.parsing import normalize_text
 from actions.tickets import ActionTicketStatus
 from actions.topics import (

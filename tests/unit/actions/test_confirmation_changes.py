@@ -19,6 +19,7 @@ from actions import delivery, delivery_questions
 from actions.delivery import ValidateDeliveryTimeForm, ValidateInterceptForm, ValidatePickupForm
 from actions.delivery_questions import ActionAskDeliveryDay, ActionAskPickupDay
 from actions.refunds import ValidateRefundForm
+from actions.visit_changes import ValidateVisitCancelForm
 
 from .conftest import Turn
 
@@ -210,3 +211,26 @@ async def test_a_yes_right_after_the_fallbacks_question_confirms_nothing(
     assert dispatcher.messages[-1]["response"] == "utter_confirm_unclear"  # asked again
     plain = zhang("确定", "affirm", requested_slot="confirmed", order_id="HP20241201")
     assert await form.extract_confirmed(dispatcher, plain, DOMAIN) == {"confirmed": True}
+
+
+@pytest.mark.parametrize(
+    ("form", "said", "expected"),
+    [
+        (ValidateVisitCancelForm(), "算了 还是你们装吧 保修要紧", {"confirmed": False}),
+        (ValidateRefundForm(), "算了还是留着吧", {"confirmed": False}),
+        (ValidateInterceptForm(), "那还是让它送过来吧", {"confirmed": False}),
+        (ValidateVisitCancelForm(), "算了 还是取消吧", None),  # still undoing: no "no"
+    ],
+)
+async def test_keeping_it_at_the_confirmation_of_an_undoing_is_a_no(
+    zhang: Turn,
+    dispatcher: CollectingDispatcher,
+    form: Any,
+    said: str,
+    expected: dict[str, Any] | None,
+) -> None:
+    """「确认取消预约单 SV20240003…吗？」, "算了 还是你们装吧": was the fallback, and the
+    following "行 谢了" cancelled the visit the customer had just decided to keep."""
+    tracker = zhang(said, "nlu_fallback", requested_slot="confirmed", order_id="HP20241406")
+    read = await form.extract_confirmed(dispatcher, tracker, DOMAIN)
+    assert read == expected if expected else read.get("confirmed") is not False

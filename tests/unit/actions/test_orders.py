@@ -194,6 +194,23 @@ async def test_validation_normalises_a_valid_order_number(
     assert dispatcher.messages == []
 
 
+async def test_the_last_digits_of_one_of_the_customers_orders_name_it(
+    anonymous: Turn, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "1201" to 「请问是哪一笔订单呢？」 (HP20241201, older than the five shown)."""
+    form = ValidateOrderIdForm()
+    for said in ("1201", "尾号1201的"):
+        known = zhang(said, "inform", requested_slot="order_id")
+        result = await form.validate_order_id(said, dispatcher, known, DOMAIN)
+        assert result == {"order_id": "HP20241201", "focus_order": "HP20241201"}, said
+    assert dispatcher.messages == []
+    for said in ("9999", "0"):  # none of his orders, too short
+        result = await form.validate_order_id(said, dispatcher, zhang(said), DOMAIN)
+        assert result["order_id"] is None
+    result = await form.validate_order_id("1201", dispatcher, anonymous("1201"), DOMAIN)
+    assert result["order_id"] is None  # whose orders? not known: the format is explained
+
+
 async def test_not_knowing_the_order_number_is_helped_not_told_the_format_is_wrong(
     anonymous: Turn, zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:

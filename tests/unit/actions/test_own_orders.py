@@ -6,7 +6,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.named_orders import goods_words, order_named, said_for_the_form
-from actions.orders import ActionAskOrderId, ActionListOrders
+from actions.order_list import ActionListOrders
+from actions.orders import ActionAskOrderId
 
 from .conftest import Turn
 
@@ -26,6 +27,21 @@ async def test_recent_orders_are_offered_as_buttons(
     payloads = [button["payload"] for button in message["buttons"]]
     # the newest five: the four base orders, then the after-sales demo orders (older)
     assert sorted(payloads)[:4] == ["HP20240001", "HP20240002", "HP20240003", "HP20240004"]
+
+    dispatcher.messages.clear()
+    await ActionListOrders().run(dispatcher, zhang("哪些还没收到", "list_orders"), DOMAIN)
+    [picked] = dispatcher.messages
+    assert (picked["response"], picked["which"]) == ("utter_orders_which", "还没收到")
+    on_the_way = {button["payload"] for button in picked["buttons"]}
+    assert {"HP20240001", "HP20240003", "HP20241201"} <= on_the_way  # shipped, paid
+    assert not on_the_way & {"HP20240002", "HP20240004"}  # delivered, being refunded
+    assert len(on_the_way) > 5  # all of them, not the newest five
+
+    dispatcher.messages.clear()
+    await ActionListOrders().run(dispatcher, zhang("签收了的有哪些", "list_orders"), DOMAIN)
+    [delivered] = dispatcher.messages
+    assert "HP20240002" in {button["payload"] for button in delivered["buttons"]}
+    assert "HP20240001" not in {button["payload"] for button in delivered["buttons"]}
 
     dispatcher.messages.clear()
     asked = await ActionListOrders().run(dispatcher, anonymous("我的订单", "list_orders"), DOMAIN)

@@ -91,6 +91,18 @@ async def test_a_goodbye_in_the_middle_of_a_form_ends_the_form(
     assert {"requested_slot", "order_id", "confirmed", "csat_state"} <= cleared
 
 
+async def test_a_rating_instead_of_the_forms_answer_is_recorded_and_ends_the_form(
+    store: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "好嘞 给你5星" to 「请问是哪一笔订单呢？」 was a malformed order number."""
+    tracker = zhang("好嘞 给你5星", "rate_service", requested_slot="order_id")
+    tracker.active_loop = {"name": "visit_form"}
+    events = await ActionRecordRating().run(dispatcher, tracker, {})
+    assert _responses(dispatcher) == ["utter_rating_thanks"]
+    assert await _ratings(store) == [(5, None, "C001")]
+    assert {"event": "active_loop", "timestamp": None, "name": None} in events
+
+
 async def test_a_high_rating_is_stored_at_once(
     store: HandoffService, zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:

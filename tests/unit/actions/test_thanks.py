@@ -20,3 +20,23 @@ async def test_praise_is_answered_with_gladness_and_plain_thanks_with_you_are_we
     plain = CollectingDispatcher()
     await ActionYoureWelcome().run(plain, zhang("谢谢啦", "thank"), {})
     assert [m["response"] for m in plain.messages] == ["utter_youarewelcome"]
+
+
+async def test_thanks_instead_of_the_forms_answer_ends_the_form(zhang: Turn) -> None:
+    """「请问是哪一笔订单呢？」, "好的 谢谢啊": read as a malformed order number, the list came
+    back; the customer is done."""
+    tracker = zhang("好的 谢谢啊", "thank", requested_slot="order_id")
+    tracker.active_loop = {"name": "intercept_form"}
+    events = await ActionYoureWelcome().run(CollectingDispatcher(), tracker, {})
+    assert {"event": "active_loop", "timestamp": None, "name": None} in events
+    assert {e["name"] for e in events if e["event"] == "slot"} >= {"requested_slot", "order_id"}
+
+
+async def test_thanks_for_an_answer_given_in_passing_let_the_form_go_on(zhang: Turn) -> None:
+    tracker = zhang("好的 谢谢", "thank", requested_slot="confirmed", order_id="HP20240003")
+    tracker.active_loop = {"name": "cancel_order_form"}
+    tracker.events[-1:-1] = [
+        {"event": "user", "text": "等等 HP20240001到哪了"},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_form_resume"}},
+    ]
+    assert await ActionYoureWelcome().run(CollectingDispatcher(), tracker, {}) == []

@@ -106,6 +106,10 @@ def test_where_the_money_goes_right_after_the_refund_is_that_refund() -> None:
     assert continued_request(after, "好的 那什么时候能到") == "query_refund"
     assert continued_request(after, "运费退到哪里") is None  # the shipping fee's rules
     assert continued_request(["greet", "inform", "query_refund"], "钱退到哪里") is None
+    # an order shown "退款处理中": money comes back to an account, a parcel does not 到账
+    assert continued_request(["query_order"], "那大概多久到账") == "query_refund"
+    assert continued_request(["query_logistics"], "退的钱原路返回吗") == "query_refund"
+    assert continued_request(["query_order"], "那运费多久到账") is None
 
 
 def test_a_bare_urge_is_about_the_answer_just_given_whatever_the_nlu_read() -> None:

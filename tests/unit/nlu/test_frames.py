@@ -128,6 +128,10 @@ def _matcher() -> FrameMatcher:
         ("你们卖电动牙刷吗", "ask_product"),
         ("有没有卖儿童座椅的", "ask_product"),
         ("那钱啥时候退给我", "query_refund"),
+        ("就HP20240004那个 退到哪一步了", "query_refund"),  # not the parcel's progress
+        ("哪些还没收到", "list_orders"),  # the orders the question picks
+        ("还有哪几单没发货啊", "list_orders"),
+        ("没收到的订单有哪些", "list_orders"),
         ("订单取消了 钱什么时候退给我", "query_refund"),  # the refund of a cancelled order
         ("发到成都的话几天能到", "ask_shipping"),  # a product's delivery to a region
         ("我的快递发货了几天还没到", "query_logistics"),  # a parcel on its way
@@ -205,6 +209,7 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "开了会员是不是就包邮",  # a member's free delivery: the knowledge base
         "卖家怎么联系",  # the seller, not whether the shop sells it
         "我所有的订单都发货了吗",  # the list of orders
+        "哪些地区不发货",  # the shipping policy, not my orders
         "人工客服几点上班",  # the service hours
         "推荐几部好看的电视剧",  # a series, not a television
         "快递师傅几点来取件",  # the courier, also called 师傅
