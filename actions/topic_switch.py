@@ -37,7 +37,8 @@ from actions.identity import input_channel
 from actions.knowledge import answer_if_known
 from actions.order_list import ActionListOrders
 from actions.orders import answer_about_order, order_if_visible
-from actions.parsing import normalize_text
+from actions.own_orders import RELEVANT
+from actions.parsing import normalize_text, parse_order_id
 from actions.tickets import ActionTicketStatus
 from actions.topics import (
     CHANGE_ENTRIES,
@@ -69,6 +70,11 @@ KEEP_NOW = re.compile(r"不|别|继续|接着|办完")
 # Words pointing at the order the form is about ("这个能改地址吗", "这单先退款", "收件电话也
 # 改下": the same order too).
 POINTING = re.compile(r"这个|这单|这笔|这一单|该订单|它|也|顺便|一起|一并")
+# Words pointing away from it: another order ("另一个订单也要退").
+ELSEWHERE = re.compile(r"另|别的|其他|其它|还有个|还有一个|上次|之前")
+# Forms that undo their order: another request in their middle is rarely about that order
+# ("我要开发票" while cancelling one), unless the words point at it.
+UNDOING_FORMS = frozenset({"cancel_order_form", "refund_form", "intercept_form"})
 # The forms that only look something up: another lookup replaces one without a question.
 LOOKUP_FORMS = frozenset(entry for entry in QUESTION_ENTRIES.values() if is_form(entry))
 # Inline answers reuse these actions (each reminds the customer the form goes on).
@@ -94,8 +100,15 @@ def form_title(form: str) -> str:
     return topic_title(owners[0]) if owners else "当前业务"
 
 
-def _carried_slots(tracker: Tracker, entry: str, domain: DomainDict) -> dict[str, Any]:
-    """Values the message carried for the new request's form (its entities that are slots)."""
+async def _carried_slots(tracker: Tracker, entry: str, domain: DomainDict) -> dict[str, Any]:
+    """Values the message carried for the new request's form (its entities that are slots).
+
+    The form's order goes over when the message points at it ("这个能改地址吗"), or, in
+    a form that does not undo the order, names no order and the new request can be had
+    on it: "收件人电话改我老婆的吧" while the
+    delivery of HP20240001 is being scheduled is about HP20240001 (was: 「请问是哪一笔订单
+    呢？」 right after "对 就这单").
+    """
     if not is_form(entry):
         return {}
     wanted = set((domain.get("forms", {}).get(entry) or {}).get("required_slots") or [])
@@ -110,6 +123,11 @@ def _carried_slots(tracker: Tracker, entry: str, domain: DomainDict) -> dict[str
     order = mentioned_order(tracker) or (
         tracker.get_slot("order_id") if POINTING.search(text) else None
     )
+    current = parse_order_id(tracker.get_slot("order_id"))
+    implied = tracker.active_loop_name not in UNDOING_FORMS and not ELSEWHERE.search(text)
+    if order is None and current and implied and entry in RELEVANT:
+        known = await order_if_visible(tracker, current)
+        order = current if known is not None and RELEVANT[entry](known) else None
     if order and "order_id" in wanted:
         carried["order_id"] = order
     return carried
@@ -160,8 +178,8 @@ class ActionAnswerInterruption(Action):
             if form in LOOKUP_FORMS and entry in LOOKUP_FORMS:
                 # "快递员电话多少" while asked which parcel to look up: one lookup form for
                 # another loses nothing the customer would miss, so no question first
-                return switched(entry, _carried_slots(tracker, entry, domain))
-        return self._offer(intent, form, dispatcher, tracker, domain)
+                return switched(entry, await _carried_slots(tracker, entry, domain))
+        return await self._offer(intent, form, dispatcher, tracker, domain)
 
     async def _answer(
         self, intent: str, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -182,7 +200,7 @@ class ActionAnswerInterruption(Action):
         return [SlotSet(FOCUS_ORDER_SLOT, order.order_id)]
 
     @staticmethod
-    def _offer(
+    async def _offer(
         intent: str,
         form: str,
         dispatcher: CollectingDispatcher,
@@ -199,7 +217,7 @@ class ActionAnswerInterruption(Action):
                 {"title": f"继续{current}", "payload": "/deny"},
             ],
         )
-        offer = {"intent": intent, "slots": _carried_slots(tracker, ENTRIES[intent], domain)}
+        offer = {"intent": intent, "slots": await _carried_slots(tracker, ENTRIES[intent], domain)}
         return [SlotSet(SWITCH_STATE_SLOT, SWITCH_ASKED), SlotSet(SWITCH_OFFER_SLOT, offer)]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -331,3 +332,25 @@ async def test_also_changing_the_receivers_phone_carries_the_order(
         "intent": "change_receiver_phone",
         "slots": {"order_id": "HP20241201"},
     }
+
+
+@pytest.mark.parametrize(
+    ("said", "form", "carried"),
+    [
+        ("收件人电话改我老婆的吧 13800138000", "delivery_time_form", {"order_id": "HP20240001"}),
+        ("另一个订单的收件电话要改", "delivery_time_form", {}),  # another order
+        ("收件人电话改我老婆的吧", "intercept_form", {}),  # being undone: which order?
+    ],
+)
+async def test_a_request_naming_no_order_carries_the_forms_order_where_it_applies(
+    zhang: Turn, real_domain: dict[str, Any], said: str, form: str, carried: dict[str, str]
+) -> None:
+    """While HP20240001's delivery is scheduled, "收件人电话改我老婆的吧", then "对 就这单":
+    「请问是哪一笔订单呢？」."""
+    tracker = zhang(said, "change_receiver_phone", requested_slot="window_date")
+    tracker.slots["order_id"] = "HP20240001"
+    events = await ActionAnswerInterruption().run(
+        CollectingDispatcher(), in_form(tracker, form), real_domain
+    )
+    offer = {e["name"]: e["value"] for e in events_of(events, "slot")}["switch_offer"]
+    assert offer == {"intent": "change_receiver_phone", "slots": carried}
