@@ -35,7 +35,9 @@ logger = logging.getLogger(__name__)
 COMPLAINT_RESPONSES = frozenset(
     {"utter_handoff_lead_complaint_ticket", "utter_handoff_complaint_later"}
 )
-RECENT_MESSAGES = 4  # a further complaint within this many customer messages is a follow-up
+# A further complaint within this many customer messages is a follow-up: "服了 真是垃圾"
+# five messages after the courier's complaint was a third ticket for one matter.
+RECENT_MESSAGES = 8
 TICKET_ID = re.compile(r"TK\d{8}")
 MAX_NOTE = 500
 COMPLAINT_INTENT = "complain"

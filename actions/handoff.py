@@ -31,7 +31,7 @@ from rasa_sdk.interfaces import ACTION_LISTEN_NAME
 from rasa_sdk.types import DomainDict
 
 from actions.account import FORM_SLOTS
-from actions.complaints import add_to_recent_complaint
+from actions.complaints import add_to_recent_complaint, recent_complaint_ticket
 from actions.identity import input_channel, known_customer_id
 from actions.knowledge import HANDOFF_AFTER_ANSWER, record_after_answer
 from actions.parsing import normalize_text
@@ -157,7 +157,10 @@ class ActionRequestHandoff(Action):
         if reason == "complaint" and await add_to_recent_complaint(
             dispatcher, tracker, customer_id
         ):
-            return events  # "态度太差了" after "我要投诉快递员": the same complaint
+            # "态度太差了" after "我要投诉快递员": the same complaint, whose ticket a later
+            # "人呢？？" still stands for (was: a second ticket for the same matter)
+            kept = ticket_id or recent_complaint_ticket(tracker)
+            return [*events, SlotSet(HANDOFF_TICKET_SLOT, kept)] if kept else events
         if reason == "complaint":
             text = normalize_text((tracker.latest_message or {}).get("text"))[:1000]
             complaint = await open_ticket(tracker, "complaint", f"客户投诉：{text}", customer_id)

@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import TICKET_PROOF, with_proof
-from actions.complaints import recent_complaint_ticket
+from actions.complaints import RECENT_MESSAGES, recent_complaint_ticket
 from actions.fallback import ActionAskAffirmation
 from actions.handoff import ActionRequestHandoff
 from actions.orders import ActionOrderStatus
@@ -50,6 +50,9 @@ async def test_the_story_goes_to_the_same_ticket(
     assert ticket is not None and ticket.notes == ("态度太差了，还骂人",)
     assert len(await backend.list_tickets("C001")) == before  # no second ticket
     assert not any(e.get("name") == "handoff_state" for e in events)
+    # ... and a later "人呢？？" is about that ticket too, not a new one
+    assert {"event": "slot", "timestamp": None, "name": "handoff_ticket",
+            "value": first.ticket_id} in events  # fmt: skip
     # the action retried with the same message adds nothing twice
     await ActionRequestHandoff().run(CollectingDispatcher(), tracker, DOMAIN)
     ticket = await backend.get_ticket(first.ticket_id)
@@ -61,7 +64,7 @@ def test_only_a_recent_ticket_of_this_sender_counts(zhang: Turn) -> None:
     assert recent_complaint_ticket(tracker) is None  # a ticket id it holds no proof of
     tracker = _after_a_complaint(zhang, "TK20240099", "态度太差了")
     assert recent_complaint_ticket(tracker) == "TK20240099"
-    for _ in range(4):  # four more messages later it is a new complaint
+    for _ in range(RECENT_MESSAGES):  # this many more messages later: a new complaint
         tracker.events[-1:-1] = [
             {"event": "user", "text": "嗯", "parse_data": {"intent": {"name": "affirm"}}},
             {"event": "bot", "text": "好的"},
