@@ -1,8 +1,9 @@
 """The customer's list of orders, all of them or those the question picks.
 
 "我最近都买了啥" lists the newest orders; "哪些还没收到" right after (or alone) lists the
-orders still on their way (not paid, paid, shipped), "哪些已经签收了" the delivered
-ones, "哪些还没发货" those not shipped yet. Each is a button that looks the order up.
+orders not received yet (not paid, paid, shipped), "几个单子在路上" the shipped ones,
+"哪些已经签收了" the delivered ones, "哪些还没发货" those not shipped yet. Each is a
+button that looks the order up.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from actions.own_orders import NOT_SHIPPED, ON_ITS_WAY, recent_orders
 from actions.submit import apologise
 from actions.verify_first import verify_first
 from zhike.lib.backend_client import BackendUnavailable, Order
-from zhike.lib.backend_client.domain import DELIVERED
+from zhike.lib.backend_client.domain import DELIVERED, SHIPPED
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +31,8 @@ PICKED_ORDERS = 8
 # (words of the question, what the list is called, the states it keeps), first fit wins
 _PICKS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
     (re.compile(r"(?:没|未)(?:有)?发货|还没发|待发货"), "还没发货", NOT_SHIPPED),
-    (
-        re.compile(r"(?:没|未)(?:有)?(?:收到|到货|签收|送到|到)|在路上|运输中|在途"),
-        "还没收到",
-        ON_ITS_WAY,
-    ),
+    (re.compile(r"在路上|运输中|在途|已经?发货"), "正在路上", (SHIPPED,)),
+    (re.compile(r"(?:没|未)(?:有)?(?:收到|到货|签收|送到|到)"), "还没收到", ON_ITS_WAY),
     (re.compile(r"已经?(?:签收|收到|到货)|签收了|收到了|到了的"), "已经签收", (DELIVERED,)),
 )
 

@@ -38,6 +38,13 @@ async def test_recent_orders_are_offered_as_buttons(
     assert len(on_the_way) > 5  # all of them, not the newest five
 
     dispatcher.messages.clear()
+    await ActionListOrders().run(dispatcher, zhang("我有几个单子在路上", "list_orders"), DOMAIN)
+    [shipped] = dispatcher.messages
+    assert shipped["which"] == "正在路上"
+    assert {"HP20240001", "HP20241201"} <= {b["payload"] for b in shipped["buttons"]}
+    assert "HP20240003" not in {b["payload"] for b in shipped["buttons"]}  # paid, not sent
+
+    dispatcher.messages.clear()
     await ActionListOrders().run(dispatcher, zhang("签收了的有哪些", "list_orders"), DOMAIN)
     [delivered] = dispatcher.messages
     assert "HP20240002" in {button["payload"] for button in delivered["buttons"]}

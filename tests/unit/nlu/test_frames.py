@@ -132,6 +132,10 @@ def _matcher() -> FrameMatcher:
         ("哪些还没收到", "list_orders"),  # the orders the question picks
         ("还有哪几单没发货啊", "list_orders"),
         ("没收到的订单有哪些", "list_orders"),
+        ("我有几个单子在路上？都到哪了", "list_orders"),  # several parcels, listed
+        ("把数学课的提醒给我开一下", "subscribe_course_notifications"),
+        ("能不能设个上课提醒", "subscribe_course_notifications"),
+        ("别给我发上课提醒了", "unsubscribe_course_notifications"),
         ("订单取消了 钱什么时候退给我", "query_refund"),  # the refund of a cancelled order
         ("发到成都的话几天能到", "ask_shipping"),  # a product's delivery to a region
         ("我的快递发货了几天还没到", "query_logistics"),  # a parcel on its way
@@ -210,6 +214,7 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "卖家怎么联系",  # the seller, not whether the shop sells it
         "我所有的订单都发货了吗",  # the list of orders
         "哪些地区不发货",  # the shipping policy, not my orders
+        "半小时后提醒我关火",  # a reminder of another domain
         "人工客服几点上班",  # the service hours
         "推荐几部好看的电视剧",  # a series, not a television
         "快递师傅几点来取件",  # the courier, also called 师傅
