@@ -36,9 +36,11 @@ from actions.parsing import parse_order_id, parse_phone_last4
 from actions.refund_progress import say_refund_urged
 from actions.services import backend
 from actions.submit import FormSubmitAction, apologise
+from actions.visit_times import not_installed_yet
 from zhike.common.topic_names import FOCUS_ORDER_SLOT
 from zhike.common.urges import URGES
 from zhike.lib.backend_client import BackendError, BackendUnavailable, Order
+from zhike.lib.backend_client.visits.domain import INSTALL
 
 logger = logging.getLogger(__name__)
 
@@ -356,9 +358,10 @@ class ActionAskOrderId(Action):
             logger.warning("Listing orders failed: %s", error)
             orders = None
         if orders:
-            orders = named_first(
-                said_for_the_form(tracker), orders_for(form_asking(tracker), orders)
-            )
+            orders = orders_for(form_asking(tracker), orders)
+            if form_asking(tracker) == "visit_form" and tracker.get_slot("visit_kind") == INSTALL:
+                orders = await not_installed_yet(tracker, orders)
+            orders = named_first(said_for_the_form(tracker), orders)
             dispatcher.utter_message(response="utter_choose_order", buttons=order_buttons(orders))
         else:
             dispatcher.utter_message(response="utter_ask_order_id")

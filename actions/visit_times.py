@@ -32,8 +32,8 @@ from actions.visit_parsing import (
     weekend_said,
 )
 from zhike.common.times import china_now
-from zhike.lib.backend_client import BackendError
-from zhike.lib.backend_client.visits.domain import Slot, VisitOptions
+from zhike.lib.backend_client import BackendError, Order
+from zhike.lib.backend_client.visits.domain import INSTALL, Slot, VisitOptions
 
 BOOKING_DAYS = 14
 
@@ -128,3 +128,23 @@ def check_time(
         dispatcher.utter_message(response=response, **values)  # argument clashes with ours)
         return {"visit_time": None, "form_failures": float(failures)}
     return {"visit_time": slot_value(day, period)}
+
+
+async def not_installed_yet(tracker: Tracker, orders: list[Order]) -> list[Order]:
+    """``orders`` without those whose installation is booked or done already, when some are.
+
+    "空调到货了 什么时候能来装啊": three air conditioners bought, one installed and one
+    with a visit booked; the one still to install is the question, listed alone.
+    """
+    customer_id = await known_customer_id(tracker)
+    if customer_id is None:
+        return orders
+    try:
+        visits = await backend().list_visits(customer_id)
+    except BackendError:
+        return orders
+    installed = {
+        visit.order_id for visit in visits if visit.kind == INSTALL and visit.status != "cancelled"
+    }
+    left = [order for order in orders if order.order_id not in installed]
+    return left or orders

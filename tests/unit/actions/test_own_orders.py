@@ -169,3 +169,17 @@ async def test_an_installation_lists_the_goods_the_shop_installs(
     await ActionAskOrderId().run(dispatcher, tracker, DOMAIN)
     repair = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
     assert "HP20240002" in repair and "HP20240003" not in repair  # delivered; not shipped
+
+
+async def test_an_installation_lists_only_the_goods_not_installed_or_booked_yet(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "空调到货了 什么时候能来装啊": HP20241405 is installed, HP20241406 and the TV have
+    visits booked; HP20241401 is the one to book."""
+    tracker = zhang("空调到货了 什么时候能来装啊", "book_visit")
+    tracker.active_loop = {"name": "visit_form"}
+    tracker.slots["visit_kind"] = "install"
+    await ActionAskOrderId().run(dispatcher, tracker, DOMAIN)
+    listed = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    assert "HP20241401" in listed
+    assert not {"HP20241405", "HP20241406", "HP20241402"} & set(listed)
