@@ -110,7 +110,11 @@ class OrderSlot(FormPart):
             # "我不知道订单号": (known) the buttons will do, or where to find it and, for
             # an anonymous customer, the phone check that lists their orders to pick from
             if named:  # "鞋子", two pairs bought
-                return self.which_named("order_id", dispatcher, naming_core(text) or text)
+                core = naming_core(text)
+                if core is None:  # "装电视那个先取消吧 等新的到了再说": no sentence is a name
+                    dispatcher.utter_message(response="utter_pick_one")
+                    return {"order_id": None}
+                return self.which_named("order_id", dispatcher, core)
             if (await identify(tracker)).customer_id is None:
                 dispatcher.utter_message(response="utter_order_id_help")
                 return {"order_id": None, VERIFY_BY_PHONE_SLOT: True}

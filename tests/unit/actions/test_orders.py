@@ -211,6 +211,20 @@ async def test_the_last_digits_of_one_of_the_customers_orders_name_it(
     assert result["order_id"] is None  # whose orders? not known: the format is explained
 
 
+async def test_a_sentence_naming_goods_of_several_orders_is_not_quoted_as_their_name(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """「有好几个都是「装电视那个先取消吧 等新的到了再说」哦」: the sentence was the name."""
+    said, form = "装电视那个先取消吧 等新的到了再说", ValidateOrderIdForm()
+    tracker = zhang(said, "nlu_fallback", requested_slot="order_id")
+    assert (await form.validate_order_id(said, dispatcher, tracker, DOMAIN))["order_id"] is None
+    assert responses(dispatcher) == ["utter_pick_one"]
+    dispatcher.messages.clear()
+    tracker = zhang("电视", "nlu_fallback", requested_slot="order_id")
+    await form.validate_order_id("电视", dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_several_named"]  # a name: which of them
+
+
 async def test_not_knowing_the_order_number_is_helped_not_told_the_format_is_wrong(
     anonymous: Turn, zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:

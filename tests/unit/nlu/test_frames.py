@@ -136,6 +136,8 @@ def _matcher() -> FrameMatcher:
         ("把数学课的提醒给我开一下", "subscribe_course_notifications"),
         ("能不能设个上课提醒", "subscribe_course_notifications"),
         ("别给我发上课提醒了", "unsubscribe_course_notifications"),
+        ("装电视那个先取消吧 等新的到了再说", "cancel_visit"),  # not the TV's order
+        ("十来平的小卧室 装多大匹数的空调合适", "ask_product"),  # not booking a visit
         ("订单取消了 钱什么时候退给我", "query_refund"),  # the refund of a cancelled order
         ("发到成都的话几天能到", "ask_shipping"),  # a product's delivery to a region
         ("我的快递发货了几天还没到", "query_logistics"),  # a parcel on its way
@@ -215,6 +217,7 @@ def test_a_customers_words_fit_their_request(text: str, intent: str) -> None:
         "我所有的订单都发货了吗",  # the list of orders
         "哪些地区不发货",  # the shipping policy, not my orders
         "半小时后提醒我关火",  # a reminder of another domain
+        "安装费能取消吗",  # the fee, not the visit
         "人工客服几点上班",  # the service hours
         "推荐几部好看的电视剧",  # a series, not a television
         "快递师傅几点来取件",  # the courier, also called 师傅
