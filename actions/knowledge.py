@@ -236,20 +236,26 @@ def just_answered(tracker: Tracker) -> str | None:
 
 
 async def answer_if_known(
-    dispatcher: CollectingDispatcher, text: str, channel: str, form: str | None = None
+    dispatcher: CollectingDispatcher,
+    text: str,
+    channel: str,
+    form: str | None = None,
+    suggested: bool = False,
 ) -> bool:
     """Says the answer when an entry answers ``text``; whether it did (never fails the turn).
 
     For a question asked where a form expects a value the NLU could not tell apart
     from one ("验证码收不到怎么办" while the code is asked): answered, then the form asks
-    again.
+    again. ``suggested``: the caller knows the topic already (a delivery question about a
+    region), so the entry the knowledge base would only suggest answers too.
     """
     try:
         lookup = await shared_knowledge().lookup(text, k=1)
     except KnowledgeUnavailable:
         logger.warning("knowledge base unavailable", exc_info=True)
         return False
-    if lookup.decision != "answer" or not lookup.hits:
+    taken = ("answer", "suggest") if suggested else ("answer",)
+    if lookup.decision not in taken or not lookup.hits:
         return False
     await _say_entry(dispatcher, lookup.hits[0].entry, channel, form)
     return True

@@ -21,6 +21,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import remind_active_form
+from actions.identity import input_channel
+from actions.knowledge import answer_if_known
 from actions.parsing import normalize_text
 from actions.presales_text import (
     COMPARE,
@@ -134,6 +136,9 @@ class ActionPresalesAnswer(Action):
         if product is None and intent == SHIPPING_INTENT:
             if FEE in aspects or DELIVERY not in aspects:
                 return await self._fee_rules(dispatcher)
+            # "发新疆乌鲁木齐能到吗 要几天": where the shop delivers and how long it takes in
+            # general, from the knowledge base, then the days of one product are offered
+            await answer_if_known(dispatcher, text, input_channel(tracker), suggested=True)
             dispatcher.utter_message(response="utter_presales_ask_product")
             return []
         if product is None and not named:  # "是什么颜色的?": no product said, none before

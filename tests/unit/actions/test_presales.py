@@ -195,3 +195,13 @@ async def test_a_question_naming_no_product_asks_which_one(
     # the product being discussed is the one asked about
     said, _ = await _ask(dispatcher, anonymous, "是什么颜色的?", presales_product="GREE-KFR35-YT")
     assert "格力" in said
+
+
+async def test_delivery_to_a_region_without_a_product_gets_the_general_answer_first(
+    anonymous: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "发新疆乌鲁木齐能到吗 要几天" before any product: only 「请问您想了解哪款商品呢？」."""
+    said, _ = await _ask(dispatcher, anonymous, "发新疆乌鲁木齐能到吗 要几天", "ask_shipping")
+    assert len(dispatcher.messages) == 2  # the knowledge base's delivery areas, then
+    assert "新疆" in said  # (the remote regions are named)
+    assert dispatcher.messages[-1]["response"] == "utter_presales_ask_product"  # which one
