@@ -8,7 +8,7 @@ customer's words found in an item's name ("空调", "手机"), or a one-characte
 with its suffix ("鞋子" -> 跑步鞋). Only the order of the buttons changes: every order
 the question offered is still offered, and a typed order number works as before. A reply
 to the question that names the goods of exactly one of those orders ("就那个跑鞋") is that
-order (:func:`order_named`).
+order (:func:`order_named`). The courier names an order too ("韵达那单").
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from rasa_sdk import Tracker
 from actions.context import said_in_form
 from actions.own_orders import form_asking, orders_for, recent_orders
 from zhike.lib.backend_client import BackendError, Order
+from zhike.lib.backend_client.domain import SHIPPED
 
 # Character pairs of a customer's words that name no goods (the request's own words).
 _NOT_GOODS = re.compile(
@@ -76,9 +77,18 @@ def goods_words(text: str) -> set[str]:
 
 
 def _names(order: Order, words: set[str]) -> bool:
-    """Whether one of ``words`` is in the name of one of the order's items."""
+    """Whether one of ``words`` is in the name of one of the order's items, or its courier's.
+
+    "那个顺丰的明天能到不": the orders shipped with 顺丰.
+    """
     names = [item.name.lower().replace(" ", "") for item in order.items]
-    return any(word in name for name in names for word in words)
+    return _by_courier(order, words) or any(word in name for name in names for word in words)
+
+
+def _by_courier(order: Order, words: set[str]) -> bool:
+    """Whether one of ``words`` names the order's courier ("顺丰" for 顺丰速运)."""
+    courier = order.logistics.courier.lower() if order.logistics is not None else ""
+    return bool(courier) and any(word in courier for word in words)
 
 
 def named_first(text: str, orders: Sequence[Order]) -> list[Order]:
@@ -86,7 +96,14 @@ def named_first(text: str, orders: Sequence[Order]) -> list[Order]:
     words = goods_words(text)
     if not words:
         return list(orders)
-    return sorted(orders, key=lambda order: not _names(order, words))
+    # a courier is asked about for the parcels it carries now: those first of its orders
+    return sorted(
+        orders,
+        key=lambda order: (
+            not _names(order, words),
+            not (_by_courier(order, words) and order.status == SHIPPED),
+        ),
+    )
 
 
 async def orders_named(tracker: Tracker, text: str) -> list[str]:

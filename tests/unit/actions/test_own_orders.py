@@ -183,3 +183,15 @@ async def test_an_installation_lists_only_the_goods_not_installed_or_booked_yet(
     listed = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
     assert "HP20241401" in listed
     assert not {"HP20241405", "HP20241406", "HP20241402"} & set(listed)
+
+
+async def test_the_courier_named_picks_its_orders(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "我顺丰那个件到哪了": both 顺丰 parcels first; "韵达那单" to intercept: HP20241207."""
+    listed = await _listed(dispatcher, zhang, "你好 我顺丰那个件到哪了", "query_logistics",
+                           "order_id_form")  # fmt: skip
+    assert {b["payload"] for b in listed[:2]} == {"HP20240001", "HP20241201"}
+    tracker = zhang("韵达那单呢", "inform", requested_slot="order_id")
+    tracker.active_loop = {"name": "intercept_form"}
+    assert await order_named(tracker, "韵达那单呢") == "HP20241207"  # the one on its way
