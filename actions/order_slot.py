@@ -61,6 +61,10 @@ class OrderSlot(FormPart):
         focus = focus_order(tracker)
         if requested is None and focus and not mentioned_order(tracker):
             return {"order_id": focus}  # "那帮我取消吧" right after looking at an order
+        if requested is None and parse_order_id(text) is None:
+            tail = await _order_ending_in(tracker, text, opening=True)
+            if tail is not None:  # "1204的空调还没发吧？帮我改个地址": HP20241204
+                return {"order_id": tail}
         if requested is None and tracker.active_loop_name in LOOKUPS and not has_digit(text):
             # "我上周买的那个破壁机 退款退到哪了": the one order of those goods, not asked
             # (a lookup only: a change asks, the goods named first among its buttons)
@@ -157,19 +161,25 @@ class OrderSlot(FormPart):
         return await self.check_order(order_id, dispatcher, tracker) or {}
 
 
-# "1201", "尾号0001的": the last digits of an order number
+# "1201", "尾号0001的": the last digits of an order number, as the whole reply
 _TAIL = re.compile(
     r"^(?:尾号|末尾|后四位|最后)?(?:是|为)?\s*(\d{3,6})\s*(?:的|那个|那单|这个)?(?:订单|单子)?$"
 )
+# "1204的空调还没发吧", "1405那台空调不制冷了": four digits naming an order in a request
+# (not a phone's last digits, a price, a date or a time)
+_TAIL_IN_REQUEST = re.compile(
+    r"(?<![\d:：.\-/年月尾号机话码¥￥])(\d{4})(?=的|那|这|号订单|订单|单子)(?![\d])"
+)
 
 
-async def _order_ending_in(tracker: Tracker, text: str) -> str | None:
+async def _order_ending_in(tracker: Tracker, text: str, opening: bool = False) -> str | None:
     """The one order of the known customer whose number ends in the digits typed, if any.
 
     The buttons show the newest five orders; "1201" typed for HP20241201, older, was 「订单号
-    格式好像不太对」. An anonymous sender's orders are not known: ``None``.
+    格式好像不太对」. An anonymous sender's orders are not known: ``None``. ``opening``:
+    the request itself ("1204的空调还没发吧？帮我改个地址"), whose other words stay.
     """
-    match = _TAIL.match(text.strip())
+    match = (_TAIL_IN_REQUEST.search if opening else _TAIL.match)(text.strip())
     if match is None:
         return None
     try:

@@ -211,6 +211,20 @@ async def test_the_last_digits_of_one_of_the_customers_orders_name_it(
     assert result["order_id"] is None  # whose orders? not known: the format is explained
 
 
+async def test_an_order_named_by_its_last_digits_in_the_request_is_taken(
+    zhang: Turn, dispatcher: CollectingDispatcher
+) -> None:
+    """ "1204的空调还没发吧？帮我改个地址" asked which order, HP20241204 first of the list."""
+    form = ValidateOrderIdForm()
+    for said, order in (("1204的空调还没发吧？帮我改个地址", "HP20241204"),
+                        ("1405那台空调不制冷了 找个人来修修", "HP20241405")):  # fmt: skip
+        tracker = zhang(said, "modify_address")
+        assert await form.extract_order_id(dispatcher, tracker, DOMAIN) == {"order_id": order}
+    for said in ("手机尾号1234的订单", "9999的那个"):  # a phone's digits; no order of his
+        extracted = await form.extract_order_id(dispatcher, zhang(said, "query_order"), DOMAIN)
+        assert not extracted.get("order_id"), said
+
+
 async def test_a_sentence_naming_goods_of_several_orders_is_not_quoted_as_their_name(
     zhang: Turn, dispatcher: CollectingDispatcher
 ) -> None:
