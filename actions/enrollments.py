@@ -46,6 +46,30 @@ def _active(students: list[Student]) -> list[tuple[Student, str, str]]:
     ]
 
 
+# Words of a course's name that name no subject ("初二数学（秋季班）": 数学 does)
+_NOT_SUBJECT = re.compile(
+    r"初[一二三]|高[一二三]|[一二三四五六]年级|秋季|春季|暑假|寒假|提高|基础|班|课|[（()）·\s]"
+)
+
+
+async def _course_in_words(tracker: Tracker, text: str) -> str | None:
+    """The one active course whose subject the words name ("数学课我不想上了": 初二数学).
+
+    The NLU's ``course`` entity missed it, and "请问要退哪门课程呢？" was asked.
+    """
+    try:
+        _, students = await _students(tracker)
+    except BackendError:
+        return None
+    hits = set()
+    for student, course_id, name in _active(students):
+        subject = _NOT_SUBJECT.sub(" ", name)
+        pairs = {word[i : i + 2] for word in subject.split() for i in range(len(word) - 1)}
+        if any(pair in text for pair in pairs):
+            hits.add(f"{student.student_id}/{course_id}")  # as its button's payload
+    return next(iter(hits)) if len(hits) == 1 else None
+
+
 class ActionAskCourseId(Action):
     """Asks which course to cancel, with the active enrollments as buttons."""
 
@@ -109,6 +133,8 @@ class ValidateCourseCancelForm(ZhikeFormValidationAction):
         if tracker.get_slot("requested_slot") not in (None, "course_id"):
             return {}
         named = next(tracker.get_latest_entity_values("course"), None)
+        if named is None and tracker.get_slot("requested_slot") is None:
+            named = await _course_in_words(tracker, self.latest_text(tracker))
         return {"course_id": named} if named else {}
 
     async def validate_course_id(

@@ -62,3 +62,21 @@ async def test_a_plain_yes_or_no_is_still_the_answer(
     assert await form.extract_confirmed(dispatcher, yes, DOMAIN) == {"confirmed": True}
     no = zhang("不退了", "deny", requested_slot="confirmed", course_id="S001/CS002")
     assert await form.extract_confirmed(dispatcher, no, DOMAIN) == {"confirmed": False}
+
+
+@pytest.mark.parametrize(
+    ("said", "course"),
+    [("数学课我不想上了 退了吧", "S001/CS001"), ("英语那个不学了", "S001/CS002"), ("课不想上了", None)],
+)
+async def test_the_course_named_in_the_request_is_taken_without_asking(
+    zhang: Turn, said: str, course: str | None
+) -> None:
+    """ "数学课我不想上了 退了吧": 「请问要退哪门课程呢？」 though 数学 was named."""
+    form, dispatcher = ValidateCourseCancelForm(), CollectingDispatcher()
+    tracker = zhang(said, "cancel_course")
+    extracted = await form.extract_course_id(dispatcher, tracker, {})
+    if course is None:
+        assert extracted == {}
+        return
+    validated = await form.validate_course_id(extracted["course_id"], dispatcher, tracker, {})
+    assert validated == {"course_id": course}
