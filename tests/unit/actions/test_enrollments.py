@@ -66,7 +66,11 @@ async def test_a_plain_yes_or_no_is_still_the_answer(
 
 @pytest.mark.parametrize(
     ("said", "course"),
-    [("数学课我不想上了 退了吧", "S001/CS001"), ("英语那个不学了", "S001/CS002"), ("课不想上了", None)],
+    [
+        ("数学课我不想上了 退了吧", "S001/CS001"),
+        ("英语那个不学了", "S001/CS002"),
+        ("课不想上了", None),  # which one: asked
+    ],
 )
 async def test_the_course_named_in_the_request_is_taken_without_asking(
     zhang: Turn, said: str, course: str | None
