@@ -1,8 +1,8 @@
 """`python -m bench.conversations`: plays the blind multi-turn set on a fresh stack.
 
-``tests/conversations_blind/convs.yml`` holds conversations of the demo customer 张伟
-(C001), each turn with what a good human agent would do next (``expect``), written by
-someone who never saw the project. This starts the real stack (backend, action server,
+``tests/conversations_blind/convs*.yml`` hold conversations of the demo customer 张伟
+(C001), each turn with what a good human agent would do next (``expect``): two sets, each
+written by someone who never saw the project. This starts the real stack (backend, action server,
 Rasa server: ``models/zhike.tar.gz``) with the end-to-end tests' secrets, resets the demo
 data before each conversation, plays every turn through the app channel and writes the
 transcript -- the customer's words, the expectation, the bot's replies and buttons -- to
@@ -24,7 +24,12 @@ import yaml
 from tests.e2e.conftest import MODEL, RASA_TOKEN, STACK_ENV, AppConversation
 from zhike.tools.stack import PROJECT_ROOT, Stack, StackConfig
 
-CONVERSATIONS = PROJECT_ROOT / "tests" / "conversations_blind" / "convs.yml"
+CONVERSATIONS = PROJECT_ROOT / "tests" / "conversations_blind"
+
+
+def conversation_files(folder: Path = CONVERSATIONS) -> list[Path]:
+    """The blind sets, in their order (``convs.yml``, then ``convs2.yml`` …)."""
+    return sorted(folder.glob("convs*.yml"))
 
 
 def _transcript_of(replies: list[dict[str, Any]]) -> list[str]:
@@ -52,14 +57,18 @@ def _play(stack: Stack, conversation: dict[str, Any]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Plays the conversations named (all by default) and writes the transcripts."""
     parser = argparse.ArgumentParser(prog="python -m bench.conversations", description=__doc__)
-    parser.add_argument("ids", nargs="*", help="conversation ids (c01 …); all by default")
-    parser.add_argument("--file", type=Path, default=CONVERSATIONS)
+    parser.add_argument("ids", nargs="*", help="conversation ids (c01, d07 …); all by default")
+    parser.add_argument("--file", type=Path, action="append", help="a set (default: all)")
     parser.add_argument("--out", type=Path, default=Path("results/conversations_blind.txt"))
     args = parser.parse_args(argv)
     if not MODEL.exists():
         print(f"no trained model at {MODEL}: run `make train` first", file=sys.stderr)
         return 1
-    conversations = yaml.safe_load(args.file.read_text(encoding="utf-8"))
+    conversations = [
+        conversation
+        for path in args.file or conversation_files()
+        for conversation in yaml.safe_load(path.read_text(encoding="utf-8"))
+    ]
     if args.ids:
         conversations = [c for c in conversations if c["id"] in args.ids]
     state = Path(tempfile.mkdtemp(prefix="zhike-convs-"))
