@@ -50,7 +50,7 @@ _CHANGES = re.compile(r"改|换|而是|其实是|应该是|不是.{1,12}是")
 # "算了 还是你们装吧 保修要紧" to 「确认取消预约单…吗？」: the customer keeps it. Only where
 # the form undoes something (cancels, refunds, intercepts) and the words name no undoing.
 _KEEPS_IT = re.compile(
-    r"^(?:算了|算啦|哦|那|好吧|嗯)?[\s,，。.!！]*还是(?!.*(?:取消|退|拦|不要|别|不用|不想))"
+    r"^[^还]{0,5}还是(?!.*(?:取消|退|拦|不要|别|不用|不想))"  # "想了想 还是让师傅来装吧"
 )
 _UNDOING = frozenset({"取消", "退", "拦截"})
 

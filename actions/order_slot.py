@@ -59,12 +59,12 @@ class OrderSlot(FormPart):
         text = self.latest_text(tracker)
         requested = tracker.get_slot("requested_slot")
         focus = focus_order(tracker)
-        if requested is None and focus and not mentioned_order(tracker):
-            return {"order_id": focus}  # "那帮我取消吧" right after looking at an order
         if requested is None and parse_order_id(text) is None:
             tail = await _order_ending_in(tracker, text, opening=True)
             if tail is not None:  # "1204的空调还没发吧？帮我改个地址": HP20241204
                 return {"order_id": tail}
+        if requested is None and focus and not mentioned_order(tracker):
+            return {"order_id": focus}  # "那帮我取消吧" right after looking at an order
         if requested is None and tracker.active_loop_name in LOOKUPS and not has_digit(text):
             # "我上周买的那个破壁机 退款退到哪了": the one order of those goods, not asked
             # (a lookup only: a change asks, the goods named first among its buttons)

@@ -5,9 +5,10 @@
 nothing the customer said: they are glad of what they bought. Plain thanks keep
 ``utter_youarewelcome``.
 
-Thanks instead of the answer a form asked for ("好的 谢谢啊" to 「请问是哪一笔订单呢？」)
-end the form: it was read as a malformed order number, and the order list came back.
-Thanks for an answer given in passing in the middle of a form let the form go on.
+Thanks instead of the answer a form asked for, once an answer failed ("1201" not
+understood, then "好的 谢谢啊" to 「请问是哪一笔订单呢？」), end the form: it was read as a
+malformed order number, and the order list came back. Thanks for an answer given in
+passing, or at a question not failed yet, let the form ask its question again.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from rasa_sdk.types import DomainDict
 from actions.account import form_left
 from actions.context import thanks_for_an_answer
 from zhike.common.topic_names import SATISFIED_KEY
+
+FAILURES_SLOT = "form_failures"
 
 
 class ActionYoureWelcome(Action):
@@ -38,6 +41,6 @@ class ActionYoureWelcome(Action):
         dispatcher.utter_message(
             response="utter_glad_you_like_it" if pleased else "utter_youarewelcome"
         )
-        if thanks_for_an_answer(tracker):
-            return []  # for the answer given in the middle of the form: it goes on
-        return form_left(tracker)  # "好的 谢谢啊" instead of which order: done with it
+        if thanks_for_an_answer(tracker) or not tracker.get_slot(FAILURES_SLOT):
+            return []  # for an answer given in passing, or politeness: the form asks again
+        return form_left(tracker)  # "好的 谢谢啊" after a failed answer: done with it

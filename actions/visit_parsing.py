@@ -173,19 +173,23 @@ def period_said(said: list[str], now: datetime) -> str | None:
         answer = parse_visit_slot(text, now)
         if answer.day is not None or weekend_days(normalize_text(text), now) is not None:
             return None
-        if answer.period is not None:
-            return answer.period
+        if answer.period is not None and parse_chinese_time(normalize_text(text), now):
+            return answer.period  # a time named ("早点来" is sooner, not the morning)
     return None
+
+
+_PERIOD_WORDS = (
+    (re.compile(r"上午|早上|早晨|上半天|早点"), AM),
+    (re.compile(r"下午|中午|午后|下半天"), PM),
+)
 
 
 def _period_word(text: str) -> str | None:
-    if re.search(r"上午|早上|早晨|上半天|早点", text):
-        return AM
-    if re.search(r"下午|中午|午后|下半天", text):
-        return PM
-    if re.search(r"晚上|夜里|深夜|凌晨|傍晚", text):
-        return None
-    return None
+    """The half-day named last: "上午上班 能不能换到下午" wants the afternoon."""
+    said = [
+        (match.start(), period) for words, period in _PERIOD_WORDS for match in words.finditer(text)
+    ]
+    return max(said)[1] if said else None
 
 
 def slot_value(day: date, period: str) -> str:

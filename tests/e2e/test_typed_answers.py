@@ -7,7 +7,7 @@ conversations do not depend on one trained model's quirks.
 
 from __future__ import annotations
 
-from .conftest import AppConversation
+from .conftest import AppConversation, texts
 
 ORDER_CARD = (
     "订单编号：HP20240003\n订单金额：¥299.00\n下单时间：2024-11-20 10:31:05\n商品：智能音箱 x1"
@@ -122,5 +122,7 @@ def test_a_lesson_named_by_words_of_two_lessons_is_asked_which(zhang_app: AppCon
     zhang_app.say("我要给孩子请假")
     which = zhang_app.say("就是阅读那个")  # two English reading lessons listed
     assert "好几个都是「阅读」" in which and "没有找到这节课" not in which
-    thanks = zhang_app.say("谢谢啦")  # no lesson named: asked kindly to pick one
-    assert "点选一下是哪一个" in thanks and "没有找到这节课" not in thanks
+    replies = zhang_app.send("谢谢啦")  # no lesson named: asked kindly to pick one
+    thanks = texts(replies)
+    assert "不客气" in thanks and "没有找到这节课" not in thanks
+    assert any(reply.get("buttons") for reply in replies)  # the lessons to pick from again

@@ -49,6 +49,7 @@ class FollowUp:
     within: int = 1  # how many of the customer's messages back ``after`` may be
     urged: bool = False  # a bare urge ("怎么这么慢") fits too
     beyond: bool = False  # also a message the NLU read as out of scope ("那怎么办")
+    answered: bool = False  # also a question the knowledge base answers ("那钱几天能到账啊")
 
     def fits(self, text: str, urged: bool = False) -> bool:
         """Whether ``text`` (any case) is in this follow-up's words (or an urge it takes)."""
@@ -96,9 +97,10 @@ def load_follow_ups(path: Path = FOLLOW_UPS_FILE) -> tuple[FollowUp, ...]:
         if not isinstance(within, int) or within < 1:
             raise ValueError(f"{path}: follow-up {number}: within must be a number from 1")
         urged, beyond = bool(entry.get("urged", False)), bool(entry.get("beyond", False))
+        answered = bool(entry.get("answered", False))
         after = _requests(entry["after"])
         follow_ups.append(
-            FollowUp(after, str(entry["becomes"]), says, unless, within, urged, beyond)
+            FollowUp(after, str(entry["becomes"]), says, unless, within, urged, beyond, answered)
         )
     return tuple(follow_ups)
 
@@ -117,7 +119,11 @@ def _default() -> tuple[FollowUp, ...]:
 
 
 def continued_request(
-    earlier: Sequence[str | None], text: str, urged: bool = False, beyond: bool = False
+    earlier: Sequence[str | None],
+    text: str,
+    urged: bool = False,
+    beyond: bool = False,
+    answered: bool = False,
 ) -> str | None:
     """The request ``text`` continues, given the intents of the messages before it.
 
@@ -128,9 +134,11 @@ def continued_request(
         urged: ``text`` is a bare urge (:func:`~zhike.common.urges.urges_only`).
         beyond: the NLU read ``text`` as out of scope: only entries that take such
             messages (``beyond: true``) count.
+        answered: the knowledge base answers ``text``: only entries that take such
+            questions (``answered: true``) count.
     """
     for follow_up in _default():
-        if beyond and not follow_up.beyond:
+        if (beyond and not follow_up.beyond) or (answered and not follow_up.answered):
             continue
         recent = earlier[: follow_up.within]
         if follow_up.after.intersection(recent) and follow_up.fits(text, urged):
@@ -173,8 +181,8 @@ def kept_intent(parse_data: dict[str, Any], earlier: Sequence[str | None]) -> st
     elif intent == OUT_OF_SCOPE:  # "那怎么办" right after a request refused
         return continued_request(earlier, text, beyond=True)
     elif intent == QUESTION_INTENT:
-        if not parse_data.get(UNANSWERED_KEY):
-            return None  # the knowledge base answers it
+        if not parse_data.get(UNANSWERED_KEY):  # the knowledge base answers it, in general:
+            return continued_request(earlier, text, answered=True)  # its own refund's time
     elif intent != INFORM or any(
         entity.get("entity") in NUMBER_ENTITIES for entity in parse_data.get("entities") or []
     ):

@@ -219,6 +219,7 @@ async def test_a_yes_right_after_the_fallbacks_question_confirms_nothing(
         (ValidateVisitCancelForm(), "算了 还是你们装吧 保修要紧", {"confirmed": False}),
         (ValidateRefundForm(), "算了还是留着吧", {"confirmed": False}),
         (ValidateInterceptForm(), "那还是让它送过来吧", {"confirmed": False}),
+        (ValidateVisitCancelForm(), "想了想 还是让师傅来装吧", {"confirmed": False}),
         (ValidateVisitCancelForm(), "算了 还是取消吧", None),  # still undoing: no "no"
     ],
 )

@@ -22,14 +22,18 @@ async def test_praise_is_answered_with_gladness_and_plain_thanks_with_you_are_we
     assert [m["response"] for m in plain.messages] == ["utter_youarewelcome"]
 
 
-async def test_thanks_instead_of_the_forms_answer_ends_the_form(zhang: Turn) -> None:
-    """「请问是哪一笔订单呢？」, "好的 谢谢啊": read as a malformed order number, the list came
-    back; the customer is done."""
-    tracker = zhang("好的 谢谢啊", "thank", requested_slot="order_id")
+async def test_thanks_after_a_failed_answer_end_the_form(zhang: Turn) -> None:
+    """ "1201" not understood, then "好的 谢谢啊" to 「请问是哪一笔订单呢？」: read as a
+    malformed order number, the list came back; the customer is done."""
+    tracker = zhang("好的 谢谢啊", "thank", requested_slot="order_id", form_failures=1.0)
     tracker.active_loop = {"name": "intercept_form"}
     events = await ActionYoureWelcome().run(CollectingDispatcher(), tracker, {})
     assert {"event": "active_loop", "timestamp": None, "name": None} in events
     assert {e["name"] for e in events if e["event"] == "slot"} >= {"requested_slot", "order_id"}
+    # at a question nothing failed at yet, thanks are politeness: the form asks again
+    polite = zhang("谢谢啦", "thank", requested_slot="order_id")
+    polite.active_loop = {"name": "intercept_form"}
+    assert await ActionYoureWelcome().run(CollectingDispatcher(), polite, {}) == []
 
 
 async def test_thanks_for_an_answer_given_in_passing_let_the_form_go_on(zhang: Turn) -> None:

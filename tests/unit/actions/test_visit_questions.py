@@ -119,6 +119,7 @@ def test_a_half_day_named_without_a_day_is_kept() -> None:
     assert period_said(["下午吧", "明天上午"], NOW) is None  # a full slot, later
     assert period_said(["周末下午能来吗"], NOW) is None  # the weekend's own question
     assert period_said(["改个时间"], NOW) is None
+    assert period_said(["能不能早点来 我着急用", "空调那个"], NOW) is None  # sooner
 
 
 async def test_the_half_day_asked_for_is_offered_and_a_number_picks_from_it(

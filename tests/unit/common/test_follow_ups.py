@@ -172,3 +172,12 @@ def test_where_to_leave_the_parcel_right_after_it_was_shown_is_for_the_courier()
     )
     assert kept_intent(_parsed("快递员乱放驿站 我要投诉", "nlu_fallback"), ["query_order"]) is None
     assert kept_intent(_parsed("那能不能放驿站", "out_of_scope"), ["greet"]) is None
+
+
+def test_the_customers_own_refund_comes_before_the_general_rule() -> None:
+    """ "那钱几天能到账啊" right after a refunding order's status: the knowledge base's
+    「退款多久能到账？」 was only suggested; the refund of that order says when."""
+    asked = _parsed("那钱几天能到账啊", "faq")  # an entry answers it, in general
+    assert kept_intent(asked, ["query_order"]) == "query_refund"
+    assert kept_intent(asked, ["query_course"]) is None  # nothing of a refund shown
+    assert kept_intent(_parsed("老师是谁啊", "faq"), ["query_course"]) is None  # as before
