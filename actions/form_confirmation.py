@@ -53,6 +53,27 @@ _KEEPS_IT = re.compile(
     r"^[^还]{0,5}还是(?!.*(?:取消|退|拦|不要|别|不用|不想))"  # "想了想 还是让师傅来装吧"
 )
 _UNDOING = frozenset({"取消", "退", "拦截"})
+# What may not follow a yes or no said first: a but, a wait, a question, a negation.
+_BUT = re.compile(r"不过|但|可是|等|先别|再|吗|么|[?？]|不|别|没")
+_CLAUSES = re.compile(r"[\s,，。.!！~～;；、]+")
+
+
+def _leading_answer(text: str, action_words: tuple[str, ...]) -> bool | None:
+    """A yes or no said first, then why ("行吧 取消 买重了": yes, and the reason).
+
+    The longest run of leading clauses that says yes or no decides, when what follows
+    neither contradicts, asks nor changes ("好的 不过先等一下", "好的 地址改成…" decide
+    nothing).
+    """
+    parts = [part for part in _CLAUSES.split(text.strip()) if part]
+    for count in range(len(parts) - 1, 0, -1):
+        typed = parse_confirmation(" ".join(parts[:count]), action_words)
+        if typed is not None:
+            rest = " ".join(parts[count:])
+            unclear = _BUT.search(rest) or _CHANGES.search(rest) or asks_question(rest)
+            named_again = any(word in rest for word in action_words)  # "算了 还是取消吧"
+            return None if unclear or named_again else typed
+    return None
 
 
 class ConfirmationSlot(FormPart):
@@ -95,6 +116,8 @@ class ConfirmationSlot(FormPart):
                 return changed
         if typed is None and _UNDOING & set(self.confirm_words) and _KEEPS_IT.search(text):
             typed = False
+        if typed is None:
+            typed = _leading_answer(text, self.confirm_words)  # "行吧 取消 买重了"
         if typed is not None:
             return {"confirmed": typed}
         if is_acknowledgement(self.latest_text(tracker)):

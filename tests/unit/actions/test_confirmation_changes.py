@@ -235,3 +235,24 @@ async def test_keeping_it_at_the_confirmation_of_an_undoing_is_a_no(
     tracker = zhang(said, "nlu_fallback", requested_slot="confirmed", order_id="HP20241406")
     read = await form.extract_confirmed(dispatcher, tracker, DOMAIN)
     assert read == expected if expected else read.get("confirmed") is not False
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("行吧 取消 买重了", True),  # yes, and why
+        ("好的 确认取消，买错颜色了", True),
+        ("好 确认取消，不想要了", None),  # yes, then words of a no: asked again
+        ("好的 不过先等一下", None),  # a wait: decides nothing
+        ("好的 你们到底多久退款啊", None),  # a question
+    ],
+)
+async def test_a_yes_said_first_then_why_is_a_yes(
+    zhang: Turn, dispatcher: CollectingDispatcher, said: str, expected: bool | None
+) -> None:
+    """「确认要取消订单 HP20240003 吗？」, "行吧 取消 买重了": the confirmation was asked again."""
+    from actions.order_changes import ValidateCancelOrderForm
+
+    tracker = zhang(said, "cancel_order", requested_slot="confirmed", order_id="HP20240003")
+    read = await ValidateCancelOrderForm().extract_confirmed(dispatcher, tracker, DOMAIN)
+    assert read.get("confirmed") is expected if expected else read.get("confirmed") in (None,)
