@@ -7,8 +7,9 @@ reader who saw only the transcripts) showed, with stop 49's code: 「2点以后�
 was not understood and the following "行 谢了" cancelled it; "1201" for an order not among
 the five shown, and "1204的空调" in the request, were not that order; 「哪些还没收到」 listed
 every order; 「那大概多久到账」 after a refunding order's status showed the status again; a
-complaint, "我要投诉 给我转人工" and then "人呢" opened a second ticket. The messages here
-are written in other words than that set's.
+complaint, "我要投诉 给我转人工" and then "人呢" opened a second ticket; "那拦吧" and
+"那HP20240001是不是也能这么弄" were not understood. The messages here are written in other
+words than that set's.
 """
 
 from __future__ import annotations
@@ -89,3 +90,14 @@ def test_a_complaint_and_the_person_asked_for_after_it_share_one_ticket(
     assert TICKET.findall(zhang_app.say("给我找个人工 我要投诉")) == [ticket]
     waited = zhang_app.say("怎么还没人来 等半天了")
     assert ticket in waited and max(TICKET.findall(waited)) == ticket  # no newer one
+
+
+def test_intercepting_in_a_word_then_the_same_for_another_order(
+    zhang_app: AppConversation,
+) -> None:
+    assert "无法直接取消" in zhang_app.say("HP20241207不想要了 取消掉")
+    confirm = zhang_app.say("行 那拦了吧")  # was 「您是想咨询…」
+    assert "HP20241207" in confirm and "拦截" in confirm
+    assert "HP20241207" in zhang_app.say("确认")
+    again = zhang_app.say("HP20241201也帮我这么处理一下")
+    assert "HP20241201" in again and "拦截" in again and ASKED not in again

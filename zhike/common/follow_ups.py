@@ -34,6 +34,7 @@ from zhike.common.urges import urges_only
 
 FOLLOW_UPS_FILE = Path(__file__).resolve().parent / "follow_ups.yml"
 FALLBACK, INFORM, ORDER_LOOKUP = "nlu_fallback", "inform", "query_order"
+SAME = "same"  # an entry's ``becomes``: the request it follows, whichever it was
 # A statement with one of these is a lookup of its own (data/rules: a bare order number ...).
 NUMBER_ENTITIES = frozenset({"order_id", "ticket_id", "phone", "tracking_number"})
 
@@ -142,6 +143,8 @@ def continued_request(
             continue
         recent = earlier[: follow_up.within]
         if follow_up.after.intersection(recent) and follow_up.fits(text, urged):
+            if follow_up.becomes == SAME:  # "那HP20240001也能这么弄吗": that request again
+                return next(str(i) for i in recent if i in follow_up.after)
             return follow_up.becomes
     return None
 

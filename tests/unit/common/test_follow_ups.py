@@ -181,3 +181,13 @@ def test_the_customers_own_refund_comes_before_the_general_rule() -> None:
     assert kept_intent(asked, ["query_order"]) == "query_refund"
     assert kept_intent(asked, ["query_course"]) is None  # nothing of a refund shown
     assert kept_intent(_parsed("老师是谁啊", "faq"), ["query_course"]) is None  # as before
+
+
+def test_the_same_for_another_order_is_the_request_just_made() -> None:
+    """ "那HP20240001是不是也能这么弄" right after intercepting HP20241207."""
+    said = _parsed("那HP20240001是不是也能这么弄", "nlu_fallback")
+    assert kept_intent(said, ["faq", "intercept_parcel"]) == "intercept_parcel"
+    assert kept_intent(said, ["cancel_order"]) == "cancel_order"
+    assert kept_intent(said, ["query_course"]) is None  # nothing done to an order
+    dropped = _parsed("HP20240001就不用这么弄了", "nlu_fallback")
+    assert kept_intent(dropped, ["intercept_parcel"]) is None
