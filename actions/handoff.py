@@ -21,7 +21,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import (
     ActionExecuted,
     ActionReverted,
-    ActiveLoop,
     FollowupAction,
     SlotSet,
     UserUtteranceReverted,
@@ -30,7 +29,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.interfaces import ACTION_LISTEN_NAME
 from rasa_sdk.types import DomainDict
 
-from actions.account import FORM_SLOTS
+from actions.account import form_left
 from actions.complaints import add_to_recent_complaint, recent_complaint_ticket
 from actions.identity import input_channel, known_customer_id
 from actions.knowledge import HANDOFF_AFTER_ANSWER, record_after_answer
@@ -241,9 +240,7 @@ def _leave_loop(tracker: Tracker) -> list[dict[str, Any]]:
         for slot in (HANDOFF_REASON_SLOT, HANDOFF_TICKET_SLOT)
         if tracker.get_slot(slot) is not None
     ]
-    if (tracker.active_loop or {}).get("name"):
-        events += [ActiveLoop(None), *(SlotSet(slot, None) for slot in FORM_SLOTS)]
-    return events
+    return [*events, *form_left(tracker)]
 
 
 def _decline(tracker: Tracker) -> list[dict[str, Any]]:
