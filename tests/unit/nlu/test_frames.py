@@ -138,6 +138,7 @@ def _matcher() -> FrameMatcher:
         ("别给我发上课提醒了", "unsubscribe_course_notifications"),
         ("装电视那个先取消吧 等新的到了再说", "cancel_visit"),  # not the TV's order
         ("那就拦了吧", "intercept_parcel"),  # the verb alone, after the parcel
+        ("1405那台空调不制冷了 找个人来修修", "book_visit"),  # a repair
         ("十来平的小卧室 装多大匹数的空调合适", "ask_product"),  # not booking a visit
         ("订单取消了 钱什么时候退给我", "query_refund"),  # the refund of a cancelled order
         ("发到成都的话几天能到", "ask_shipping"),  # a product's delivery to a region
