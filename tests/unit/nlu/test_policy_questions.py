@@ -115,3 +115,10 @@ def test_every_named_entry_is_a_question_of_the_seeded_knowledge_base() -> None:
     questions = {entry["question"] for entry in seeded}
     assert CUES.entries
     assert {question for question, _ in CUES.entries} <= questions
+
+
+def test_the_fee_asked_with_the_request_is_a_question() -> None:
+    """ "那正好 我搬家了 地址得改一下 改地址收钱不": the form started, the fee unanswered."""
+    assert CUES.asks_to_know("modify_address", "我搬家了 地址得改一下 改地址收钱不")
+    assert CUES.asks_to_know("intercept_parcel", "拦截的话要加钱吗")
+    assert not CUES.asks_to_know("modify_address", "帮我改下地址 不收钱吧 快点")  # act
