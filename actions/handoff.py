@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from datetime import datetime
 from typing import Any
 
@@ -153,15 +154,17 @@ class ActionRequestHandoff(Action):
         group = skill_group_for(topic_of(tracker))
         events = _leave_loop(tracker)
         ticket_id = tracker.get_slot(HANDOFF_TICKET_SLOT)
+        text = normalize_text((tracker.latest_message or {}).get("text"))[:1000]
         if reason == "complaint" and await add_to_recent_complaint(
             dispatcher, tracker, customer_id
         ):
             # "态度太差了" after "我要投诉快递员": the same complaint, whose ticket a later
             # "人呢？？" still stands for (was: a second ticket for the same matter)
-            kept = ticket_id or recent_complaint_ticket(tracker)
-            return [*events, SlotSet(HANDOFF_TICKET_SLOT, kept)] if kept else events
+            ticket_id = ticket_id or recent_complaint_ticket(tracker)
+            if not ASKS_PERSON.search(text):
+                return [*events, SlotSet(HANDOFF_TICKET_SLOT, ticket_id)] if ticket_id else events
+            reason = "asked"  # "我要投诉 给我转人工": noted, and the person asked for
         if reason == "complaint":
-            text = normalize_text((tracker.latest_message or {}).get("text"))[:1000]
             complaint = await open_ticket(tracker, "complaint", f"客户投诉：{text}", customer_id)
             if complaint is not None:
                 ticket_id = complaint.ticket_id
@@ -222,6 +225,10 @@ class ActionRequestHandoff(Action):
         )
         kept = SlotSet(HANDOFF_TICKET_SLOT, ticket.ticket_id)  # a later 转人工 reuses it
         return [*events, *remember_ticket(tracker, ticket), kept]
+
+
+# "我要投诉 给我转人工": a person asked for, besides the complaint
+ASKS_PERSON = re.compile(r"人工|真人|转人|找人|找个人|活人")
 
 
 def reason_of(tracker: Tracker) -> str:

@@ -142,3 +142,17 @@ async def test_the_order_told_with_more_of_the_story_goes_to_the_ticket(
     said = [m.get("response") for m in dispatcher.messages]
     assert ("utter_complaint_noted" in said) is noted
     assert ("utter_order_status" in said) is not noted
+
+
+async def test_a_person_asked_for_with_the_complaint_is_answered_too(
+    zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
+) -> None:
+    """ "我要投诉 给我转人工" after the complaint ticket: noted, and not a word of the person."""
+    first = await backend.create_ticket("complaint", "客户投诉：东西扔门口", "C001", "app")
+    before = len(await backend.list_tickets("C001"))
+    tracker = _after_a_complaint(zhang, first.ticket_id, "我要投诉 给我转人工")
+    await ActionRequestHandoff().run(dispatcher, tracker, DOMAIN)
+    said = [m["response"] for m in dispatcher.messages]
+    assert said[0] == "utter_complaint_noted" and len(said) > 1  # then the person's status
+    assert all(m.get("ticket_id") in (None, first.ticket_id) for m in dispatcher.messages)
+    assert len(await backend.list_tickets("C001")) == before  # no second ticket
