@@ -101,3 +101,13 @@ def test_intercepting_in_a_word_then_the_same_for_another_order(
     assert "HP20241207" in zhang_app.say("确认")
     again = zhang_app.say("HP20241201也帮我这么处理一下")
     assert "HP20241201" in again and "拦截" in again and ASKED not in again
+
+
+def test_a_yes_with_its_reason_cancels_and_the_money_is_its_refund(
+    zhang_app: AppConversation,
+) -> None:
+    assert "确认要取消订单 HP20240003" in zhang_app.say("把HP20240003取消了吧")
+    done = zhang_app.say("好的 取消吧 拍重复了")  # was the confirmation again
+    assert "已为您取消" in done
+    money = zhang_app.say("那钱一般几天能回来")
+    assert "退款" in money and "当前状态" not in money  # its refund, not the status

@@ -67,9 +67,10 @@ FOLLOW_UP_LENGTH = 20
 # ... but "要是坏的怎么办" (what if it arrives broken) is a question about the rules and
 # "能改到周六吗" a change, not questions about where the parcel is: the order's status
 # again would be a confident wrong answer.
-# "多久给我答复" after a complaint waits for a person, not the parcel.
+# "多久给我答复" after a complaint waits for a person, not the parcel; "钱大概几天回来"
+# after a cancellation is the money, not the parcel.
 NOT_FOLLOW_UP = re.compile(
-    r"怎么办|要是|如果|万一|假如|坏|破损|退|换|改|答复|回复|回电|联系我|处理|结果"
+    r"怎么办|要是|如果|万一|假如|坏|破损|退|换|改|答复|回复|回电|联系我|处理|结果|钱|款"
 )
 
 

@@ -180,6 +180,9 @@ def test_the_customers_own_refund_comes_before_the_general_rule() -> None:
     asked = _parsed("那钱几天能到账啊", "faq")  # an entry answers it, in general
     assert kept_intent(asked, ["query_order"]) == "query_refund"
     assert kept_intent(asked, ["query_course"]) is None  # nothing of a refund shown
+    # right after the cancellation of a paid order: its refund
+    back = _parsed("钱大概几天回来", "nlu_fallback")
+    assert kept_intent(back, ["affirm", "cancel_order"]) == "query_refund"
     assert kept_intent(_parsed("老师是谁啊", "faq"), ["query_course"]) is None  # as before
 
 
