@@ -161,9 +161,10 @@ class OrderSlot(FormPart):
         return await self.check_order(order_id, dispatcher, tracker) or {}
 
 
-# "1201", "尾号0001的": the last digits of an order number, as the whole reply
+# "1201", "尾号0001的", "0001结尾那个": the last digits of an order number, as the reply
 _TAIL = re.compile(
-    r"^(?:尾号|末尾|后四位|最后)?(?:是|为)?\s*(\d{3,6})\s*(?:的|那个|那单|这个)?(?:订单|单子)?$"
+    r"^(?:尾号|末尾|后四位|最后)?(?:是|为)?\s*(\d{3,6})\s*(?:结尾|尾号)?(?:的|那个|那单|这个)?"
+    r"(?:订单|单子)?$"
 )
 # "1204的空调还没发吧", "1405那台空调不制冷了": four digits naming an order in a request
 # (not a phone's last digits, a price, a date or a time)

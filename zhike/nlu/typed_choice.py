@@ -55,6 +55,7 @@ from zhike.common.choices import (
     go_ahead_button,
     named_button,
     ordinal_reference,
+    parse_ordinal,
 )
 from zhike.common.confirmations import parse_confirmation
 from zhike.common.handoff_names import HANDOFF_STATE_SLOT, WITH_AGENT
@@ -138,6 +139,8 @@ class TypedChoice(GraphComponent):
                     )
             elif button is None:  # "那帮我申请一下" after an answer offering one request
                 button = go_ahead_button(text, requests) or _chase(text, buttons)
+            if button is None:  # "第二个" to a list followed by 「您刚才还提到…」's one button
+                button = _listed_before(text, tracker)
             said = None if button is None else str(button["payload"])
             if button is None:  # "第二个到哪了" after a list of orders: that order, asked
                 button, said = _referred(text, buttons)
@@ -236,6 +239,24 @@ def _timed(text: Any, topics: list[dict[str, Any]]) -> dict[str, Any] | None:
     if len(timed) != 1 or not proposes_a_time(text):
         return None  # "明天能到吗" asks about the parcel: no time proposed
     return timed[0]
+
+
+def _listed_before(text: Any, tracker: DialogueStateTracker | None) -> dict[str, Any] | None:
+    """The button a number picks from a list the bot's latest turn showed before its last.
+
+    "我有几个单子在路上", the orders listed and then 「您刚才还提到了…」 with one button:
+    "第二个" is the second order, not nothing.
+    """
+    if tracker is None:
+        return None
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return None
+        listed = (event.data or {}).get("buttons") if isinstance(event, BotUttered) else None
+        if listed and len(listed) > 1:
+            index = parse_ordinal(text, len(listed))
+            return None if index is None else listed[index]
+    return None
 
 
 def _form_pick(text: Any, tracker: DialogueStateTracker | None) -> dict[str, Any] | None:

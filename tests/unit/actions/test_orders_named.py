@@ -19,7 +19,7 @@ async def test_the_last_digits_of_one_of_the_customers_orders_name_it(
 ) -> None:
     """ "1201" to 「请问是哪一笔订单呢？」 (HP20241201, older than the five shown)."""
     form = ValidateOrderIdForm()
-    for said in ("1201", "尾号1201的"):
+    for said in ("1201", "尾号1201的", "1201结尾那个"):
         known = zhang(said, "inform", requested_slot="order_id")
         result = await form.validate_order_id(said, dispatcher, known, DOMAIN)
         assert result == {"order_id": "HP20241201", "focus_order": "HP20241201"}, said

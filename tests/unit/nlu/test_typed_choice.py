@@ -81,6 +81,17 @@ def test_the_third_order_of_a_list_is_read_as_its_number(tmp_path: Any) -> None:
     assert TYPED_CHOICE in message.as_dict(only_output_properties=True)
 
 
+def test_a_number_picks_from_the_list_shown_before_a_one_button_offer(tmp_path: Any) -> None:
+    """ "我有几个单子在路上": the orders, then 「您刚才还提到了…」 with one button; "第二个"."""
+    also = BotUttered(
+        "您刚才还提到了「查询物流进度」",
+        data={"buttons": [{"title": "查询物流进度", "payload": "/query_logistics"}]},
+        metadata={"utter_action": "utter_also_asked"},
+    )
+    message = _read(_component(tmp_path), "第二个", _tracker(*_shown(ORDERS), also))
+    assert message.get("text") == "HP20240001"
+
+
 def test_a_topic_offered_by_the_fallback_is_picked_by_number_or_title(tmp_path: Any) -> None:
     component = _component(tmp_path)
     in_fallback = _tracker(
