@@ -6,7 +6,9 @@ named come first, so the shoes are the first button instead of the sixth, hidden
 Goods are matched by their names in the business system: a pair of characters of the
 customer's words found in an item's name ("空调", "手机"), or a one-character noun said
 with its suffix ("鞋子" -> 跑步鞋). Only the order of the buttons changes: every order
-the question offered is still offered, and a typed order number works as before. A reply
+the question offered is still offered, and a typed order number works as before; when the
+words name exactly one of them, that one alone is offered, and a yes takes it
+(:func:`the_one_named`: "空调到货了 什么时候能来装", one air conditioner not installed). A reply
 to the question that names the goods of exactly one of those orders ("就那个跑鞋") is that
 order (:func:`order_named`). The courier names an order too ("韵达那单").
 """
@@ -104,6 +106,13 @@ def named_first(text: str, orders: Sequence[Order]) -> list[Order]:
             not (_by_courier(order, words) and order.status == SHIPPED),
         ),
     )
+
+
+def the_one_named(text: str, orders: Sequence[Order]) -> Order | None:
+    """The one of ``orders`` whose goods (or courier) ``text`` names, else ``None``."""
+    words = goods_words(text)
+    named = [order for order in orders if words and _names(order, words)]
+    return named[0] if len(named) == 1 else None
 
 
 async def orders_named(tracker: Tracker, text: str) -> list[str]:

@@ -21,7 +21,7 @@ from actions.dates import format_date, format_time
 from actions.form_binding import NO_PHONE, aside
 from actions.forms import ZhikeFormValidationAction
 from actions.identity import identify, known_customer_id
-from actions.named_orders import named_first, said_for_the_form
+from actions.named_orders import named_first, said_for_the_form, the_one_named
 from actions.order_offers import offer_order_services
 from actions.order_questions import named_services, say_not_shipped_yet, say_urged
 from actions.order_rules import status_label
@@ -361,7 +361,9 @@ class ActionAskOrderId(Action):
             orders = orders_for(form_asking(tracker), orders)
             if form_asking(tracker) == "visit_form" and tracker.get_slot("visit_kind") == INSTALL:
                 orders = await not_installed_yet(tracker, orders)
-            orders = named_first(said_for_the_form(tracker), orders)
+            said = said_for_the_form(tracker)
+            one = the_one_named(said, orders)  # "空调到货了 什么时候能来装": that one, a yes
+            orders = [one] if one is not None else named_first(said, orders)
             dispatcher.utter_message(response="utter_choose_order", buttons=order_buttons(orders))
         else:
             dispatcher.utter_message(response="utter_ask_order_id")
