@@ -108,7 +108,7 @@ def test_where_the_money_goes_right_after_the_refund_is_that_refund() -> None:
     assert continued_request(["greet", "inform", "query_refund"], "钱退到哪里") is None
     # an order shown "退款处理中": money comes back to an account, a parcel does not 到账
     assert continued_request(["query_order"], "那大概多久到账") == "query_refund"
-    assert continued_request(["query_logistics"], "退的钱原路返回吗") == "query_refund"
+    assert continued_request(["query_order"], "退的钱原路返回吗") == "query_refund"
     assert continued_request(["query_order"], "那运费多久到账") is None
 
 
@@ -180,6 +180,9 @@ def test_the_customers_own_refund_comes_before_the_general_rule() -> None:
     asked = _parsed("那钱几天能到账啊", "faq")  # an entry answers it, in general
     assert kept_intent(asked, ["query_order"]) == "query_refund"
     assert kept_intent(asked, ["query_course"]) is None  # nothing of a refund shown
+    general = _parsed("退款一般多久到账", "faq")  # the rule, asked as such
+    assert kept_intent(general, ["query_logistics"]) is None
+    assert kept_intent(general, ["cancel_order"]) is None
     # right after the cancellation of a paid order: its refund
     back = _parsed("钱大概几天回来", "nlu_fallback")
     assert kept_intent(back, ["affirm", "cancel_order"]) == "query_refund"
