@@ -47,6 +47,7 @@ from zhike.common.urges import urges, urges_only
 from zhike.lib.backend_client import BackendUnavailable
 
 MAX_FAILURES = 3  # the first ask + two re-asks; the third invalid answer gives up
+FAILURES_SLOT = "form_failures"  # the invalid answers the running form has had
 
 # Intents that are not an answer to a form's question: they leave the form (deny), ask
 # something else (faq, chitchat: answered, then the form goes on) or switch topic.
@@ -332,11 +333,11 @@ class ZhikeFormValidationAction(
             return {slot: None}
         if says_only_go_on(text):  # "哦好的 那继续吧": the question again, no failed answer
             return {slot: None}
-        failures = int(tracker.get_slot("form_failures") or 0) + 1
+        failures = int(tracker.get_slot(FAILURES_SLOT) or 0) + 1
         if failures >= MAX_FAILURES:
-            return {slot: None, "form_failures": float(failures), "form_gave_up": True}
+            return {slot: None, FAILURES_SLOT: float(failures), "form_gave_up": True}
         dispatcher.utter_message(response=response or f"utter_invalid_{slot}", **kwargs)
-        return {slot: None, "form_failures": float(failures)}
+        return {slot: None, FAILURES_SLOT: float(failures)}
 
     def which_named(
         self, slot: str, dispatcher: CollectingDispatcher, named: str

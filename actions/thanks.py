@@ -21,9 +21,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.account import form_left
 from actions.context import thanks_for_an_answer
+from actions.forms import FAILURES_SLOT
 from zhike.common.topic_names import SATISFIED_KEY
-
-FAILURES_SLOT = "form_failures"
 
 
 class ActionYoureWelcome(Action):

@@ -105,9 +105,8 @@ async def _carried_slots(tracker: Tracker, entry: str, domain: DomainDict) -> di
 
     The form's order goes over when the message points at it ("这个能改地址吗"), or, in
     a form that does not undo the order, names no order and the new request can be had
-    on it: "收件人电话改我老婆的吧" while the
-    delivery of HP20240001 is being scheduled is about HP20240001 (was: 「请问是哪一笔订单
-    呢？」 right after "对 就这单").
+    on it: "收件人电话改我老婆的吧" while the delivery of HP20240001 is being scheduled is
+    about HP20240001 (was: 「请问是哪一笔订单呢？」 right after "对 就这单").
     """
     if not is_form(entry):
         return {}

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import typed_for_pick
-from actions.forms import MAX_FAILURES, ZhikeFormValidationAction
+from actions.forms import FAILURES_SLOT, MAX_FAILURES, ZhikeFormValidationAction
 from actions.identity import known_customer_id
 from actions.parsing import typed_text
 from actions.services import backend
@@ -122,11 +122,11 @@ def check_time(
     problem = slot_problem(options, day, period, now.date())
     if problem is not None:
         response, values = problem
-        failures = int(tracker.get_slot("form_failures") or 0) + 1
+        failures = int(tracker.get_slot(FAILURES_SLOT) or 0) + 1
         if failures >= MAX_FAILURES:  # as ZhikeFormValidationAction.reject (its own "slot"
-            return {"visit_time": None, "form_failures": float(failures), "form_gave_up": True}
+            return {"visit_time": None, FAILURES_SLOT: float(failures), "form_gave_up": True}
         dispatcher.utter_message(response=response, **values)  # argument clashes with ours)
-        return {"visit_time": None, "form_failures": float(failures)}
+        return {"visit_time": None, FAILURES_SLOT: float(failures)}
     return {"visit_time": slot_value(day, period)}
 
 

@@ -11,6 +11,7 @@ from actions.complaints import RECENT_MESSAGES, recent_complaint_ticket
 from actions.fallback import ActionAskAffirmation
 from actions.handoff import ActionRequestHandoff
 from actions.orders import ActionOrderStatus
+from zhike.lib.backend_client import Ticket
 from zhike.lib.backend_client.fake import InMemoryBackendClient
 
 from .conftest import Turn
@@ -37,11 +38,16 @@ def _after_a_complaint(turn: Turn, ticket_id: str, text: str, proven: bool = Tru
     return tracker
 
 
+async def _opened(backend: InMemoryBackendClient, summary: str) -> tuple[Ticket, int]:
+    """A complaint ticket of 张伟's, and how many tickets he has with it."""
+    ticket = await backend.create_ticket("complaint", summary, "C001", "app")
+    return ticket, len(await backend.list_tickets("C001"))
+
+
 async def test_the_story_goes_to_the_same_ticket(
     zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
 ) -> None:
-    first = await backend.create_ticket("complaint", "客户投诉：我要投诉快递员", "C001", "app")
-    before = len(await backend.list_tickets("C001"))
+    first, before = await _opened(backend, "客户投诉：我要投诉快递员")
     tracker = _after_a_complaint(zhang, first.ticket_id, "态度太差了，还骂人")
     events = await ActionRequestHandoff().run(dispatcher, tracker, DOMAIN)
     assert [m["response"] for m in dispatcher.messages] == ["utter_complaint_noted"]
@@ -148,8 +154,7 @@ async def test_a_person_asked_for_with_the_complaint_is_answered_too(
     zhang: Turn, dispatcher: CollectingDispatcher, backend: InMemoryBackendClient
 ) -> None:
     """ "我要投诉 给我转人工" after the complaint ticket: noted, and not a word of the person."""
-    first = await backend.create_ticket("complaint", "客户投诉：东西扔门口", "C001", "app")
-    before = len(await backend.list_tickets("C001"))
+    first, before = await _opened(backend, "客户投诉：东西扔门口")
     tracker = _after_a_complaint(zhang, first.ticket_id, "我要投诉 给我转人工")
     await ActionRequestHandoff().run(dispatcher, tracker, DOMAIN)
     said = [m["response"] for m in dispatcher.messages]
